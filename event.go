@@ -1,0 +1,370 @@
+package tracegraph
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// EventType names what happened. Event types are part of the public contract.
+type EventType string
+
+// The event types of DOMAIN.md.
+const (
+	EventUnitCreated        EventType = "unit.created"
+	EventIdentifierAssigned EventType = "identifier.assigned"
+	EventWaferRegistered    EventType = "wafer.registered"
+	EventLotReceived        EventType = "lot.received"
+	EventComponentReceived  EventType = "component.received"
+	EventMaterialConsumed   EventType = "material.consumed"
+	EventUnitAssembled      EventType = "unit.assembled"
+	EventComponentRemoved   EventType = "component.removed"
+	EventTestRecorded       EventType = "test.recorded"
+	EventProcessRecorded    EventType = "process.recorded"
+	EventReadingRecorded    EventType = "reading.recorded"
+	EventPacked             EventType = "packed"
+	EventUnpacked           EventType = "unpacked"
+	EventShipped            EventType = "shipped"
+	EventHoldPlaced         EventType = "hold.placed"
+	EventHoldReleased       EventType = "hold.released"
+	EventUnitScrapped       EventType = "unit.scrapped"
+	EventVoided             EventType = "event.voided"
+)
+
+// EventTypes lists every event type with a constructor of its payload.
+var eventPayloads = map[EventType]func() Payload{
+	EventUnitCreated:        func() Payload { return new(UnitCreated) },
+	EventIdentifierAssigned: func() Payload { return new(IdentifierAssigned) },
+	EventWaferRegistered:    func() Payload { return new(WaferRegistered) },
+	EventLotReceived:        func() Payload { return new(LotReceived) },
+	EventComponentReceived:  func() Payload { return new(ComponentReceived) },
+	EventMaterialConsumed:   func() Payload { return new(MaterialConsumed) },
+	EventUnitAssembled:      func() Payload { return new(UnitAssembled) },
+	EventComponentRemoved:   func() Payload { return new(ComponentRemoved) },
+	EventTestRecorded:       func() Payload { return new(TestRecorded) },
+	EventProcessRecorded:    func() Payload { return new(ProcessRecorded) },
+	EventReadingRecorded:    func() Payload { return new(ReadingRecorded) },
+	EventPacked:             func() Payload { return new(Packed) },
+	EventUnpacked:           func() Payload { return new(Packed) },
+	EventShipped:            func() Payload { return new(Shipped) },
+	EventHoldPlaced:         func() Payload { return new(HoldChange) },
+	EventHoldReleased:       func() Payload { return new(HoldChange) },
+	EventUnitScrapped:       func() Payload { return new(UnitScrapped) },
+	EventVoided:             func() Payload { return new(Voided) },
+}
+
+// AllEventTypes returns every event type, sorted.
+func AllEventTypes() []EventType {
+	out := make([]EventType, 0, len(eventPayloads))
+	for t := range eventPayloads {
+		out = append(out, t)
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// Valid reports whether t is a known event type.
+func (t EventType) Valid() bool { _, ok := eventPayloads[t]; return ok }
+
+// Limits on events.
+const (
+	MaxEventIDLen = 200
+	MaxEventBytes = 1 << 20 // one event, encoded
+	MaxListLen    = 10000   // serials, items, units, refDes in one event
+)
+
+// Event is one shop-floor transaction: an immutable record appended to the log.
+// The client gives ID (its idempotency key), Type, Time, Station, Operator and
+// Data; the store adds Seq, RecordedAt, PrevHash and Hash.
+type Event struct {
+	ID       string          `json:"id"`
+	Type     EventType       `json:"type"`
+	Time     time.Time       `json:"time"`
+	Station  string          `json:"station,omitempty"`
+	Operator string          `json:"operator,omitempty"`
+	Data     json.RawMessage `json:"data"`
+
+	Seq        uint64    `json:"seq,omitempty"`
+	RecordedAt time.Time `json:"recordedAt,omitzero"`
+	PrevHash   string    `json:"prevHash,omitempty"`
+	Hash       string    `json:"hash,omitempty"`
+}
+
+// envelope is what a client may send.
+type envelope struct {
+	ID       *string          `json:"id"`
+	Type     *string          `json:"type"`
+	Time     *json.RawMessage `json:"time"`
+	Station  string           `json:"station"`
+	Operator string           `json:"operator"`
+	Data     json.RawMessage  `json:"data"`
+}
+
+// DecodeEvent parses one event as a client sends it, strictly: unknown fields,
+// missing required fields and malformed values are INVALID errors naming the
+// field. On success the event is normalized (see Normalize).
+func DecodeEvent(b []byte) (*Event, error) {
+	if len(b) > MaxEventBytes {
+		return nil, Errorf(CodeInvalid, "", "event is larger than %d bytes", MaxEventBytes)
+	}
+	var env envelope
+	if err := strictUnmarshal(b, &env); err != nil {
+		return nil, err
+	}
+	e := &Event{Station: env.Station, Operator: env.Operator, Data: env.Data}
+	if env.ID != nil {
+		e.ID = *env.ID
+	}
+	if env.Type != nil {
+		e.Type = EventType(*env.Type)
+	}
+	if env.ID == nil {
+		return nil, Errorf(CodeInvalid, "id", "id is required (the client's idempotency key)")
+	}
+	if env.Type == nil {
+		return nil, Errorf(CodeInvalid, "type", "type is required")
+	}
+	if env.Time == nil || string(*env.Time) == "null" {
+		return e, Errorf(CodeInvalid, "time", "time is required (RFC 3339, e.g. 2026-03-01T08:00:00Z)")
+	}
+	var ts string
+	if err := json.Unmarshal(*env.Time, &ts); err != nil {
+		return e, Errorf(CodeInvalid, "time", "time must be an RFC 3339 string")
+	}
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return e, Errorf(CodeInvalid, "time", "time %q is not RFC 3339 (e.g. 2026-03-01T08:00:00Z)", ts)
+	}
+	e.Time = t
+	if err := e.Normalize(); err != nil {
+		return e, err
+	}
+	return e, nil
+}
+
+// Normalize validates the envelope and the payload and replaces Data with the
+// payload's canonical encoding. It returns an INVALID *Error naming the field.
+func (e *Event) Normalize() error {
+	if err := checkText("id", e.ID, MaxEventIDLen, true); err != nil {
+		return err
+	}
+	if e.Type == "" {
+		return Errorf(CodeInvalid, "type", "type is required")
+	}
+	if !e.Type.Valid() {
+		return Errorf(CodeInvalid, "type", "type %q is not a known event type (one of %s)", e.Type, joinTypes())
+	}
+	if e.Time.IsZero() {
+		return Errorf(CodeInvalid, "time", "time is required (RFC 3339, e.g. 2026-03-01T08:00:00Z)")
+	}
+	if y := e.Time.Year(); y < 1970 || y > 9999 {
+		return Errorf(CodeInvalid, "time", "time %s is out of range", e.Time.Format(time.RFC3339))
+	}
+	if err := checkText("station", e.Station, MaxKeyLen, false); err != nil {
+		return err
+	}
+	if err := checkText("operator", e.Operator, MaxKeyLen, false); err != nil {
+		return err
+	}
+	p, err := e.Payload()
+	if err != nil {
+		return err
+	}
+	canon, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("encode %s payload: %w", e.Type, err)
+	}
+	e.Data = canon
+	e.Time = e.Time.UTC()
+	return nil
+}
+
+func joinTypes() string {
+	ts := AllEventTypes()
+	s := make([]string, len(ts))
+	for i, t := range ts {
+		s[i] = string(t)
+	}
+	return strings.Join(s, ", ")
+}
+
+// Payload decodes and validates Data for the event's Type.
+func (e *Event) Payload() (Payload, error) {
+	mk, ok := eventPayloads[e.Type]
+	if !ok {
+		return nil, Errorf(CodeInvalid, "type", "type %q is not a known event type", e.Type)
+	}
+	if len(e.Data) == 0 || string(e.Data) == "null" {
+		return nil, Errorf(CodeInvalid, "data", "data is required for %s", e.Type)
+	}
+	p := mk()
+	if err := strictUnmarshal(e.Data, p); err != nil {
+		return nil, err.(*Error).withField("data")
+	}
+	if err := p.validate(); err != nil {
+		return nil, err.withField("data")
+	}
+	return p, nil
+}
+
+// strictUnmarshal decodes one JSON value into v, refusing unknown fields and
+// trailing data, and turns decoding errors into INVALID errors naming the field.
+func strictUnmarshal(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Errorf(CodeInvalid, "", "unexpected data after the JSON value")
+	}
+	return nil
+}
+
+func jsonError(err error) *Error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	var pe *Error
+	switch {
+	case errors.As(err, &pe):
+		return pe
+	case errors.As(err, &te):
+		return Errorf(CodeInvalid, te.Field, "%s must be %s, not %s", orValue(te.Field), jsonKind(te.Type.Kind().String()), te.Value)
+	case errors.As(err, &se):
+		return Errorf(CodeInvalid, "", "malformed JSON at byte %d: %s", se.Offset, se.Error())
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return Errorf(CodeInvalid, f, "unknown field %q", f)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return Errorf(CodeInvalid, "", "incomplete JSON")
+	}
+	return Errorf(CodeInvalid, "", "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+func orValue(f string) string {
+	if f == "" {
+		return "value"
+	}
+	return f
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "slice", "array":
+		return "a list"
+	case "map", "struct":
+		return "an object"
+	case "bool":
+		return "true or false"
+	case "ptr":
+		return "a value"
+	}
+	return "a number"
+}
+
+// canonicalEvent fixes the field order of the encoding that is hashed and stored.
+type canonicalEvent struct {
+	Seq        uint64          `json:"seq"`
+	ID         string          `json:"id"`
+	Type       EventType       `json:"type"`
+	Time       string          `json:"time"`
+	Station    string          `json:"station,omitempty"`
+	Operator   string          `json:"operator,omitempty"`
+	Data       json.RawMessage `json:"data"`
+	RecordedAt string          `json:"recordedAt"`
+	PrevHash   string          `json:"prevHash"`
+	Hash       string          `json:"hash,omitempty"`
+}
+
+func (e *Event) canonical(withHash bool) canonicalEvent {
+	c := canonicalEvent{
+		Seq: e.Seq, ID: e.ID, Type: e.Type, Time: e.Time.UTC().Format(time.RFC3339Nano),
+		Station: e.Station, Operator: e.Operator, Data: e.Data,
+		RecordedAt: e.RecordedAt.UTC().Format(time.RFC3339Nano), PrevHash: e.PrevHash,
+	}
+	if withHash {
+		c.Hash = e.Hash
+	}
+	return c
+}
+
+// Seal sets Seq, RecordedAt and PrevHash and computes Hash, linking the event
+// into the log's hash chain.
+func (e *Event) Seal(seq uint64, recordedAt time.Time, prevHash string) {
+	e.Seq, e.RecordedAt, e.PrevHash = seq, recordedAt.UTC(), prevHash
+	e.Hash = e.ComputeHash()
+}
+
+// ComputeHash returns H(prevHash, canonical event) as hex SHA-256. A stored
+// event is intact when ComputeHash equals Hash and PrevHash equals the Hash of
+// the event before it.
+func (e *Event) ComputeHash() string {
+	b, _ := json.Marshal(e.canonical(false))
+	h := sha256.New()
+	h.Write([]byte(e.PrevHash))
+	h.Write([]byte{'\n'})
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// MarshalRecord encodes a sealed event as it is stored and served.
+func (e *Event) MarshalRecord() ([]byte, error) { return json.Marshal(e.canonical(true)) }
+
+// UnmarshalRecord decodes what MarshalRecord wrote.
+func UnmarshalRecord(b []byte) (*Event, error) {
+	var c canonicalEvent
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("decode event record: %w", err)
+	}
+	t, err := time.Parse(time.RFC3339Nano, c.Time)
+	if err != nil {
+		return nil, fmt.Errorf("decode event record %d time: %w", c.Seq, err)
+	}
+	r, err := time.Parse(time.RFC3339Nano, c.RecordedAt)
+	if err != nil {
+		return nil, fmt.Errorf("decode event record %d recordedAt: %w", c.Seq, err)
+	}
+	return &Event{ID: c.ID, Type: c.Type, Time: t, Station: c.Station, Operator: c.Operator,
+		Data: c.Data, Seq: c.Seq, RecordedAt: r, PrevHash: c.PrevHash, Hash: c.Hash}, nil
+}
+
+// SameContent reports whether a and b carry the same client content (id, type,
+// time, station, operator, data), whatever the store added.
+func SameContent(a, b *Event) bool {
+	return a.ID == b.ID && a.Type == b.Type && a.Time.Equal(b.Time) && a.Station == b.Station &&
+		a.Operator == b.Operator && bytes.Equal(a.Data, b.Data)
+}
+
+func checkText(field, s string, max int, required bool) *Error {
+	if s == "" {
+		if required {
+			return Errorf(CodeInvalid, field, "%s is required", field)
+		}
+		return nil
+	}
+	if len(s) > max {
+		return Errorf(CodeInvalid, field, "%s is longer than %d bytes", field, max)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return Errorf(CodeInvalid, field, "%s has a control character", field)
+		}
+	}
+	if strings.TrimSpace(s) != s {
+		return Errorf(CodeInvalid, field, "%s %q has leading or trailing spaces", field, s)
+	}
+	return nil
+}

@@ -1,0 +1,3 @@
+module github.com/tracegraph/tracegraph
+
+go 1.26.0
