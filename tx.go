@@ -1,0 +1,374 @@
+package tracegraph
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Identifier is an additional number of a node: (Scheme, Value) names at most
+// one node. Containers' SSCCs are identifiers with the scheme "SSCC".
+type Identifier struct {
+	Scheme string `json:"scheme"`
+	Value  string `json:"value"`
+	Node   ID     `json:"node"`
+}
+
+// SchemeSSCC is the identifier scheme of containers' SSCCs.
+const SchemeSSCC = "SSCC"
+
+// GraphReader is what the projection reads of a store's committed state. Each
+// store implements it over its own storage; a Tx implements it over a store's
+// reader plus the changes of the events projected so far.
+type GraphReader interface {
+	// GetNode returns the node with its holds, or nil when it does not exist
+	// or was voided.
+	GetNode(ctx context.Context, id ID) (*Node, error)
+	// IdentifierOwners returns every identifier with this value, any scheme.
+	IdentifierOwners(ctx context.Context, value string) ([]Identifier, error)
+	// NodeEdges returns the edges out of (Upstream) or into (Downstream) the
+	// node, never voided ones; open ones only unless history is set. Props may
+	// be left nil.
+	NodeEdges(ctx context.Context, id ID, dir Direction, history bool) ([]Edge, error)
+	// HeldBy returns the nodes that carry the hold with this id.
+	HeldBy(ctx context.Context, holdID string) ([]ID, error)
+	// EventByID returns a recorded event and the id of the event that voided
+	// it (""), or nil when no event has this id.
+	EventByID(ctx context.Context, id string) (*Event, string, error)
+	// EdgesByEvent returns the edges the event with this seq created, voided
+	// ones included.
+	EdgesByEvent(ctx context.Context, seq uint64) ([]Edge, error)
+}
+
+// MutationOp is the kind of a Mutation.
+type MutationOp uint8
+
+// The mutation kinds a projection produces. Stores apply them in order.
+const (
+	// OpPutNode creates a node or replaces its Props, CreatedBy and Version
+	// with Node's (holds are not part of it).
+	OpPutNode MutationOp = iota + 1
+	// OpVoidNode marks the node ID voided: it disappears from every answer
+	// but the audit trail, and its key may be created again.
+	OpVoidNode
+	// OpAddEdge adds Edge.
+	OpAddEdge
+	// OpUpdateEdge replaces the state (ValidTo, ClosedBy, Voided) of the
+	// existing edge Edge.ID with Edge's.
+	OpUpdateEdge
+	// OpAddHold adds Hold to node ID.
+	OpAddHold
+	// OpRemoveHold removes the hold Hold.ID from node ID.
+	OpRemoveHold
+	// OpAddIdentifier indexes Ident.
+	OpAddIdentifier
+	// OpRemoveIdentifier drops Ident from the index.
+	OpRemoveIdentifier
+	// OpVoidEvent marks the event EventID voided by the event VoidedBy.
+	OpVoidEvent
+)
+
+// Mutation is one change to the graph, made by the event with seq Seq.
+type Mutation struct {
+	Op       MutationOp
+	Seq      uint64
+	ID       ID
+	Node     *Node
+	Edge     *Edge
+	Hold     *Hold
+	Ident    *Identifier
+	EventID  string
+	VoidedBy string
+}
+
+// Nodes returns the IDs of the nodes the mutation changes.
+func (m *Mutation) Nodes() []ID {
+	switch m.Op {
+	case OpPutNode:
+		return []ID{m.Node.ID}
+	case OpAddEdge, OpUpdateEdge:
+		return []ID{m.Edge.Source, m.Edge.Target}
+	case OpAddIdentifier, OpRemoveIdentifier:
+		return []ID{m.Ident.Node}
+	case OpVoidEvent:
+		return nil
+	}
+	return []ID{m.ID}
+}
+
+// Tx is a projection transaction: a GraphReader over a base reader plus the
+// mutations recorded in it. Reads see the tx's own writes. A Tx is not safe
+// for concurrent use.
+type Tx struct {
+	ctx  context.Context
+	base GraphReader
+
+	nodes   map[ID]*Node // after-images; nil value: voided in this tx
+	holds   map[ID][]Hold
+	edges   map[EdgeID]*Edge
+	added   map[ID][]EdgeID // edges added in this tx, by endpoint
+	bySeq   map[uint64][]EdgeID
+	idAdd   map[string][]Identifier // by value
+	idDel   map[Identifier]bool
+	heldBy  map[string]map[ID]bool
+	events  map[string]*Event
+	voided  map[string]string
+	muts    []Mutation
+	seq     uint64
+	ev      *Event
+	nEdges  int
+	visited int
+}
+
+// NewTx returns an empty transaction over base.
+func NewTx(ctx context.Context, base GraphReader) *Tx {
+	return &Tx{
+		ctx: ctx, base: base,
+		nodes: map[ID]*Node{}, holds: map[ID][]Hold{}, edges: map[EdgeID]*Edge{},
+		added: map[ID][]EdgeID{}, bySeq: map[uint64][]EdgeID{}, idAdd: map[string][]Identifier{},
+		idDel: map[Identifier]bool{}, heldBy: map[string]map[ID]bool{},
+		events: map[string]*Event{}, voided: map[string]string{},
+	}
+}
+
+// Mutations returns the changes recorded, in order.
+func (tx *Tx) Mutations() []Mutation { return tx.muts }
+
+// MergeInto records tx's mutations and events in parent.
+func (tx *Tx) MergeInto(parent *Tx) {
+	for _, m := range tx.muts {
+		parent.record(m)
+	}
+	for id, e := range tx.events {
+		parent.events[id] = e
+	}
+}
+
+// record applies m to the overlay and appends it.
+func (tx *Tx) record(m Mutation) {
+	switch m.Op {
+	case OpPutNode:
+		n := m.Node.Clone()
+		n.Holds = nil
+		tx.nodes[n.ID] = n
+	case OpVoidNode:
+		tx.nodes[m.ID] = nil
+	case OpAddEdge:
+		e := *m.Edge
+		tx.edges[e.ID] = &e
+		tx.added[e.Source] = append(tx.added[e.Source], e.ID)
+		tx.added[e.Target] = append(tx.added[e.Target], e.ID)
+		tx.bySeq[e.ID.Seq()] = append(tx.bySeq[e.ID.Seq()], e.ID)
+	case OpUpdateEdge:
+		e := *m.Edge
+		tx.edges[e.ID] = &e
+	case OpAddHold, OpRemoveHold:
+		hs, _ := tx.currentHolds(m.ID)
+		hs = slices.DeleteFunc(slices.Clone(hs), func(h Hold) bool { return h.ID == m.Hold.ID })
+		if m.Op == OpAddHold {
+			hs = append(hs, *m.Hold)
+		}
+		tx.holds[m.ID] = hs
+		if tx.heldBy[m.Hold.ID] == nil {
+			tx.heldBy[m.Hold.ID] = map[ID]bool{}
+		}
+		tx.heldBy[m.Hold.ID][m.ID] = m.Op == OpAddHold
+	case OpAddIdentifier:
+		delete(tx.idDel, *m.Ident)
+		tx.idAdd[m.Ident.Value] = append(tx.idAdd[m.Ident.Value], *m.Ident)
+	case OpRemoveIdentifier:
+		tx.idDel[*m.Ident] = true
+		tx.idAdd[m.Ident.Value] = slices.DeleteFunc(tx.idAdd[m.Ident.Value], func(i Identifier) bool { return i == *m.Ident })
+	case OpVoidEvent:
+		tx.voided[m.EventID] = m.VoidedBy
+	}
+	tx.muts = append(tx.muts, m)
+}
+
+func (tx *Tx) currentHolds(id ID) ([]Hold, error) {
+	if hs, ok := tx.holds[id]; ok {
+		return hs, nil
+	}
+	if n, ok := tx.nodes[id]; ok && n == nil {
+		return nil, nil
+	}
+	n, err := tx.base.GetNode(tx.ctx, id)
+	if err != nil || n == nil {
+		return nil, err
+	}
+	return n.Holds, nil
+}
+
+// GetNode implements GraphReader.
+func (tx *Tx) GetNode(ctx context.Context, id ID) (*Node, error) {
+	n, ok := tx.nodes[id]
+	if ok && n == nil {
+		return nil, nil
+	}
+	if ok {
+		n = n.Clone()
+		hs, err := tx.currentHolds(id)
+		if err != nil {
+			return nil, err
+		}
+		n.Holds = slices.Clone(hs)
+		return n, nil
+	}
+	n, err := tx.base.GetNode(ctx, id)
+	if err != nil || n == nil {
+		return n, err
+	}
+	if hs, ok := tx.holds[id]; ok {
+		n = n.Clone()
+		n.Holds = slices.Clone(hs)
+	}
+	return n, nil
+}
+
+// IdentifierOwners implements GraphReader.
+func (tx *Tx) IdentifierOwners(ctx context.Context, value string) ([]Identifier, error) {
+	base, err := tx.base.IdentifierOwners(ctx, value)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.DeleteFunc(slices.Clone(base), func(i Identifier) bool { return tx.idDel[i] })
+	for _, i := range tx.idAdd[value] {
+		if !slices.Contains(out, i) {
+			out = append(out, i)
+		}
+	}
+	return out, nil
+}
+
+// NodeEdges implements GraphReader.
+func (tx *Tx) NodeEdges(ctx context.Context, id ID, dir Direction, history bool) ([]Edge, error) {
+	var out []Edge
+	keep := func(e *Edge) bool {
+		if e.Voided || (!history && !e.Open()) {
+			return false
+		}
+		switch dir {
+		case Upstream:
+			return e.Source == id
+		case Downstream:
+			return e.Target == id
+		}
+		return e.Source == id || e.Target == id
+	}
+	if n, ok := tx.nodes[id]; !ok || n != nil || history {
+		base, err := tx.base.NodeEdges(ctx, id, dir, true)
+		if err != nil {
+			return nil, err
+		}
+		for i := range base {
+			e := &base[i]
+			if o, ok := tx.edges[e.ID]; ok {
+				e = o
+			}
+			if keep(e) {
+				out = append(out, *e)
+			}
+		}
+	}
+	for _, eid := range tx.added[id] {
+		if e := tx.edges[eid]; keep(e) {
+			out = append(out, *e)
+		}
+	}
+	return out, nil
+}
+
+// HeldBy implements GraphReader.
+func (tx *Tx) HeldBy(ctx context.Context, holdID string) ([]ID, error) {
+	base, err := tx.base.HeldBy(ctx, holdID)
+	if err != nil {
+		return nil, err
+	}
+	over := tx.heldBy[holdID]
+	out := slices.DeleteFunc(slices.Clone(base), func(id ID) bool { v, ok := over[id]; return ok && !v })
+	for id, v := range over {
+		if v && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// EventByID implements GraphReader.
+func (tx *Tx) EventByID(ctx context.Context, id string) (*Event, string, error) {
+	e, ok := tx.events[id]
+	var by string
+	if !ok {
+		var err error
+		e, by, err = tx.base.EventByID(ctx, id)
+		if err != nil {
+			return nil, "", err
+		}
+	}
+	if v, ok := tx.voided[id]; ok {
+		by = v
+	}
+	return e, by, nil
+}
+
+// EdgesByEvent implements GraphReader.
+func (tx *Tx) EdgesByEvent(ctx context.Context, seq uint64) ([]Edge, error) {
+	base, err := tx.base.EdgesByEvent(ctx, seq)
+	if err != nil {
+		return nil, err
+	}
+	for i := range base {
+		if o, ok := tx.edges[base[i].ID]; ok {
+			base[i] = *o
+		}
+	}
+	for _, eid := range tx.bySeq[seq] {
+		base = append(base, *tx.edges[eid])
+	}
+	return base, nil
+}
+
+// ---- writes used by the projection
+
+func (tx *Tx) putNode(n *Node) {
+	n.Version = tx.seq
+	tx.record(Mutation{Op: OpPutNode, Seq: tx.seq, Node: n})
+}
+
+func (tx *Tx) voidNode(id ID) { tx.record(Mutation{Op: OpVoidNode, Seq: tx.seq, ID: id}) }
+
+func (tx *Tx) addEdge(t EdgeType, src, dst ID, p Precision, props map[string]any) *Error {
+	if tx.nEdges >= MaxEdgesPerEvent {
+		return Errorf(CodeLimit, "data", "one event may create at most %d edges", MaxEdgesPerEvent)
+	}
+	if p == PrecisionUnknown {
+		p = PrecisionExact
+	}
+	e := &Edge{ID: NewEdgeID(tx.seq, tx.nEdges), Type: t, Source: src, Target: dst, ValidFrom: tx.ev.Time,
+		Precision: p, Props: props, Event: tx.ev.ID}
+	tx.nEdges++
+	tx.record(Mutation{Op: OpAddEdge, Seq: tx.seq, Edge: e})
+	return nil
+}
+
+func (tx *Tx) updateEdge(e Edge) { tx.record(Mutation{Op: OpUpdateEdge, Seq: tx.seq, Edge: &e}) }
+
+func (tx *Tx) addHold(id ID, h Hold) {
+	tx.record(Mutation{Op: OpAddHold, Seq: tx.seq, ID: id, Hold: &h})
+}
+
+func (tx *Tx) removeHold(id ID, h Hold) {
+	tx.record(Mutation{Op: OpRemoveHold, Seq: tx.seq, ID: id, Hold: &h})
+}
+
+func (tx *Tx) addIdentifier(i Identifier) {
+	tx.record(Mutation{Op: OpAddIdentifier, Seq: tx.seq, Ident: &i})
+}
+
+func (tx *Tx) removeIdentifier(i Identifier) {
+	tx.record(Mutation{Op: OpRemoveIdentifier, Seq: tx.seq, Ident: &i})
+}
+
+// now is the event's floor time.
+func (tx *Tx) now() time.Time { return tx.ev.Time }
