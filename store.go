@@ -63,8 +63,10 @@ type Graph interface {
 	// SSCC, a GS1 Digital Link URI or element string. None found is an empty
 	// answer, not an error.
 	Lookup(ctx context.Context, code string) ([]*Node, error)
-	// Edges returns the edges of one node (NOT_FOUND).
-	Edges(ctx context.Context, id ID, q EdgeQuery) ([]Edge, error)
+	// Edges returns the edges of each node, in the order of ids (an empty
+	// list for a node that does not exist). One call serves a whole page of
+	// nodes, for dataloaders. Edges carry their Props.
+	Edges(ctx context.Context, ids []ID, q EdgeQuery) ([][]Edge, error)
 	// Trace walks the graph from the start nodes (NOT_FOUND for a missing one,
 	// INVALID for a bad request).
 	Trace(ctx context.Context, req TraceRequest) (*TraceResult, error)
@@ -92,7 +94,25 @@ type Store interface {
 	Close() error
 }
 
-// EdgeQuery selects the edges of one node.
+// Verifier is implemented by stores that can check themselves.
+type Verifier interface {
+	// Verify checks the event log's hash chain from the first event and that
+	// the graph matches the log, calling progress (if not nil) as it goes. It
+	// returns a report; the error is for failures to read, not for findings.
+	Verify(ctx context.Context, progress func(done, total uint64)) (*VerifyReport, error)
+}
+
+// VerifyReport is what Verify found.
+type VerifyReport struct {
+	Events   uint64   `json:"events"`
+	HeadHash string   `json:"headHash"`
+	Problems []string `json:"problems"` // empty when intact
+}
+
+// OK reports whether nothing was found wrong.
+func (r *VerifyReport) OK() bool { return len(r.Problems) == 0 }
+
+// EdgeQuery selects the edges of a node.
 type EdgeQuery struct {
 	Direction Direction  // Upstream: edges out of the node; Downstream: into it; Both
 	Types     []EdgeType // empty: all
