@@ -99,6 +99,9 @@ type Event struct {
 	RecordedAt time.Time `json:"recordedAt,omitzero"`
 	PrevHash   string    `json:"prevHash,omitempty"`
 	Hash       string    `json:"hash,omitempty"`
+
+	// payload caches the decoded Data; Normalize sets it.
+	payload Payload
 }
 
 // envelope is what a client may send.
@@ -186,6 +189,7 @@ func (e *Event) Normalize() error {
 		return fmt.Errorf("encode %s payload: %w", e.Type, err)
 	}
 	e.Data = canon
+	e.payload = p
 	e.Time = e.Time.UTC()
 	return nil
 }
@@ -199,8 +203,12 @@ func joinTypes() string {
 	return strings.Join(s, ", ")
 }
 
-// Payload decodes and validates Data for the event's Type.
+// Payload decodes and validates Data for the event's Type. Callers must not
+// change the payload: it is shared with every copy of a normalized event.
 func (e *Event) Payload() (Payload, error) {
+	if e.payload != nil {
+		return e.payload, nil
+	}
 	mk, ok := eventPayloads[e.Type]
 	if !ok {
 		return nil, Errorf(CodeInvalid, "type", "type %q is not a known event type", e.Type)

@@ -22,7 +22,7 @@ const SchemeSSCC = "SSCC"
 // reader plus the changes of the events projected so far.
 type GraphReader interface {
 	// GetNode returns the node with its holds, or nil when it does not exist
-	// or was voided.
+	// or was voided. The caller owns the returned node and may change it.
 	GetNode(ctx context.Context, id ID) (*Node, error)
 	// IdentifierOwners returns every identifier with this value, any scheme.
 	IdentifierOwners(ctx context.Context, value string) ([]Identifier, error)
