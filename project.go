@@ -393,7 +393,9 @@ func (tx *Tx) materialLinks(id ID, derivedFrom []string, supplier string) error 
 			return err
 		}
 		for _, h := range src.Holds {
-			tx.addHold(id, h)
+			if err := tx.addHold(id, h); err != nil {
+				return err
+			}
 		}
 	}
 	if supplier != "" {
@@ -653,7 +655,9 @@ func (tx *Tx) dropUnreachableHolds(id ID) error {
 				return false, err
 			}
 			if !ok {
-				tx.removeHold(n.ID, h)
+				if err := tx.removeHold(n.ID, h); err != nil {
+					return false, err
+				}
 				changed = true
 			}
 		}
@@ -1115,13 +1119,17 @@ func (tx *Tx) holdPlaced(d *HoldChange) error {
 		return Errorf(CodeConflict, "data.target", "%s is %s; only units in the house can be held", n.ID, strings.ToLower(n.Status()))
 	}
 	h := Hold{ID: tx.ev.ID, Source: n.ID, Reason: d.Reason, Since: tx.now()}
-	tx.addHold(n.ID, h)
+	if err := tx.addHold(n.ID, h); err != nil {
+		return err
+	}
 	reach, err := tx.holdReach(n)
 	if err != nil {
 		return err
 	}
 	for _, id := range reach {
-		tx.addHold(id, h)
+		if err := tx.addHold(id, h); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -1137,7 +1145,9 @@ func (tx *Tx) holdReleased(d *HoldChange) error {
 	for _, h := range n.Holds {
 		if h.Source != n.ID {
 			// A hold that reached n from elsewhere: release n alone.
-			tx.removeHold(n.ID, h)
+			if err := tx.removeHold(n.ID, h); err != nil {
+				return err
+			}
 			continue
 		}
 		held, err := tx.HeldBy(tx.ctx, h.ID)
@@ -1145,7 +1155,9 @@ func (tx *Tx) holdReleased(d *HoldChange) error {
 			return err
 		}
 		for _, id := range held {
-			tx.removeHold(id, h)
+			if err := tx.removeHold(id, h); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -1304,7 +1316,9 @@ func (tx *Tx) eventVoided(d *Voided) error {
 			return err
 		}
 		for _, id := range held {
-			tx.removeHold(id, Hold{ID: ev.ID})
+			if err := tx.removeHold(id, Hold{ID: ev.ID}); err != nil {
+				return err
+			}
 		}
 	}
 	tx.record(Mutation{Op: OpVoidEvent, Seq: tx.seq, EventID: ev.ID, VoidedBy: tx.ev.ID})

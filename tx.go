@@ -354,12 +354,30 @@ func (tx *Tx) addEdge(t EdgeType, src, dst ID, p Precision, props map[string]any
 
 func (tx *Tx) updateEdge(e Edge) { tx.record(Mutation{Op: OpUpdateEdge, Seq: tx.seq, Edge: &e}) }
 
-func (tx *Tx) addHold(id ID, h Hold) {
-	tx.record(Mutation{Op: OpAddHold, Seq: tx.seq, ID: id, Hold: &h})
+// addHold adds h to node id unless the node carries it already, so that
+// stores can count holds per node from the mutations.
+func (tx *Tx) addHold(id ID, h Hold) error {
+	hs, err := tx.currentHolds(id)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(hs, func(x Hold) bool { return x.ID == h.ID }) {
+		tx.record(Mutation{Op: OpAddHold, Seq: tx.seq, ID: id, Hold: &h})
+	}
+	return nil
 }
 
-func (tx *Tx) removeHold(id ID, h Hold) {
-	tx.record(Mutation{Op: OpRemoveHold, Seq: tx.seq, ID: id, Hold: &h})
+// removeHold removes the hold h.ID from node id if the node carries it.
+func (tx *Tx) removeHold(id ID, h Hold) error {
+	hs, err := tx.currentHolds(id)
+	if err != nil {
+		return err
+	}
+	if k := slices.IndexFunc(hs, func(x Hold) bool { return x.ID == h.ID }); k >= 0 {
+		h = hs[k]
+		tx.record(Mutation{Op: OpRemoveHold, Seq: tx.seq, ID: id, Hold: &h})
+	}
+	return nil
 }
 
 func (tx *Tx) addIdentifier(i Identifier) {
