@@ -1,0 +1,192 @@
+package embedded
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/tracegraph/tracegraph"
+)
+
+// The Pebble key space. Node IDs, event ids and identifier values cannot hold
+// control characters, so 0x00 separates parts.
+//
+//	e <seq:8>                  event record (canonical JSON, hash-chained)
+//	i <event id>               <seq:8><voided by>
+//	n <node id>                node record (JSON)
+//	r <index:4>                node index record: label, status, flags, part number, node id
+//	d <edge id:8>              edge record
+//	h <node id> 0 <hold id>    hold on a node (JSON)
+//	H <hold id> 0 <node id>    nodes carrying a hold
+//	x <value> 0 <scheme>       identifier → node id
+//	v <node id> 0 <seq:8>      the event seq changed the node
+//	m head                     <seq:8><hash>
+const (
+	pEvent    = 'e'
+	pEventID  = 'i'
+	pNode     = 'n'
+	pNodeIx   = 'r'
+	pEdge     = 'd'
+	pHold     = 'h'
+	pHeldBy   = 'H'
+	pIdent    = 'x'
+	pNodeEv   = 'v'
+	pMeta     = 'm'
+	headKey   = "mhead"
+	separator = 0
+)
+
+func seqKey(p byte, seq uint64) []byte {
+	k := make([]byte, 9)
+	k[0] = p
+	binary.BigEndian.PutUint64(k[1:], seq)
+	return k
+}
+
+func strKey(p byte, parts ...string) []byte {
+	n := 1
+	for _, s := range parts {
+		n += len(s) + 1
+	}
+	k := make([]byte, 0, n)
+	k = append(k, p)
+	for i, s := range parts {
+		if i > 0 {
+			k = append(k, separator)
+		}
+		k = append(k, s...)
+	}
+	return k
+}
+
+func nodeIxKey(i uint32) []byte {
+	k := make([]byte, 5)
+	k[0] = pNodeIx
+	binary.BigEndian.PutUint32(k[1:], i)
+	return k
+}
+
+func nodeEvKey(id tracegraph.ID, seq uint64) []byte {
+	k := strKey(pNodeEv, string(id), "")
+	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+// prefixEnd returns the first key after every key with prefix p.
+func prefixEnd(p []byte) []byte {
+	end := append([]byte(nil), p...)
+	for i := len(end) - 1; i >= 0; i-- {
+		end[i]++
+		if end[i] != 0 {
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+// nodeRec is a node as stored.
+type nodeRec struct {
+	Label     tracegraph.Label `json:"l"`
+	Props     map[string]any   `json:"p,omitempty"`
+	CreatedBy string           `json:"c,omitempty"`
+	Version   uint64           `json:"v,omitempty"`
+	Voided    bool             `json:"x,omitempty"`
+}
+
+func encodeNode(n *tracegraph.Node, voided bool) []byte {
+	b, _ := json.Marshal(nodeRec{Label: n.Label, Props: n.Props, CreatedBy: n.CreatedBy, Version: n.Version, Voided: voided})
+	return b
+}
+
+func decodeNode(id tracegraph.ID, b []byte) (*tracegraph.Node, bool, error) {
+	var r nodeRec
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, false, fmt.Errorf("decode node %s: %w", id, err)
+	}
+	if r.Props == nil {
+		r.Props = map[string]any{}
+	}
+	return &tracegraph.Node{ID: id, Label: r.Label, Props: r.Props, CreatedBy: r.CreatedBy, Version: r.Version}, r.Voided, nil
+}
+
+// encodeNodeIx encodes what topology rebuild needs of a node.
+func encodeNodeIx(l tracegraph.Label, status, flags uint8, part string, id tracegraph.ID) []byte {
+	b := make([]byte, 0, 5+len(part)+len(id))
+	b = append(b, uint8(l.Code()), status, flags&flVoided)
+	b = binary.BigEndian.AppendUint16(b, uint16(len(part)))
+	b = append(b, part...)
+	return append(b, id...)
+}
+
+func decodeNodeIx(b []byte) (l uint8, status, flags uint8, part string, id tracegraph.ID, err error) {
+	if len(b) < 5 {
+		return 0, 0, 0, "", "", fmt.Errorf("node index record of %d bytes", len(b))
+	}
+	n := int(binary.BigEndian.Uint16(b[3:5]))
+	if len(b) < 5+n {
+		return 0, 0, 0, "", "", fmt.Errorf("node index record truncated")
+	}
+	return b[0], b[1], b[2], string(b[5 : 5+n]), tracegraph.ID(b[5+n:]), nil
+}
+
+// edgeRec is an edge as stored: what the topology needs, then the rest.
+type edgeRec struct {
+	meta     uint8
+	src, dst uint32
+	from, to int64 // unix nanoseconds; to 0 while open
+	event    string
+	closedBy string
+	props    []byte // JSON, may be empty
+}
+
+func encodeEdge(r *edgeRec) []byte {
+	b := make([]byte, 0, 29+len(r.event)+len(r.closedBy)+len(r.props)+4)
+	b = append(b, r.meta)
+	b = binary.BigEndian.AppendUint32(b, r.src)
+	b = binary.BigEndian.AppendUint32(b, r.dst)
+	b = binary.BigEndian.AppendUint64(b, uint64(r.from))
+	b = binary.BigEndian.AppendUint64(b, uint64(r.to))
+	b = binary.BigEndian.AppendUint16(b, uint16(len(r.event)))
+	b = append(b, r.event...)
+	b = binary.BigEndian.AppendUint16(b, uint16(len(r.closedBy)))
+	b = append(b, r.closedBy...)
+	return append(b, r.props...)
+}
+
+func decodeEdge(b []byte) (*edgeRec, error) {
+	if len(b) < 29 {
+		return nil, fmt.Errorf("edge record of %d bytes", len(b))
+	}
+	r := &edgeRec{meta: b[0], src: binary.BigEndian.Uint32(b[1:5]), dst: binary.BigEndian.Uint32(b[5:9]),
+		from: int64(binary.BigEndian.Uint64(b[9:17])), to: int64(binary.BigEndian.Uint64(b[17:25]))}
+	p := 25
+	n := int(binary.BigEndian.Uint16(b[p:]))
+	p += 2
+	if len(b) < p+n+2 {
+		return nil, fmt.Errorf("edge record truncated")
+	}
+	r.event = string(b[p : p+n])
+	p += n
+	n = int(binary.BigEndian.Uint16(b[p:]))
+	p += 2
+	if len(b) < p+n {
+		return nil, fmt.Errorf("edge record truncated")
+	}
+	r.closedBy = string(b[p : p+n])
+	r.props = b[p+n:]
+	return r, nil
+}
+
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}

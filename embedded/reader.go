@@ -1,0 +1,436 @@
+package embedded
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/tracegraph/tracegraph"
+)
+
+// reader is the store's committed state as a tracegraph.GraphReader.
+type reader struct{ s *Store }
+
+func (s *Store) get(k []byte) ([]byte, error) {
+	v, closer, err := s.db.Get(k)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Clone(v)
+	closer.Close()
+	return out, nil
+}
+
+// GetNode implements tracegraph.GraphReader.
+func (r *reader) GetNode(ctx context.Context, id tracegraph.ID) (*tracegraph.Node, error) {
+	return r.s.getNode(id)
+}
+
+func (s *Store) getNode(id tracegraph.ID) (*tracegraph.Node, error) {
+	s.mu.RLock()
+	i, ok := s.t.lookup(id)
+	var fl uint8
+	if ok {
+		fl = s.t.flags[i]
+	}
+	s.mu.RUnlock()
+	if !ok || fl&flVoided != 0 {
+		return nil, nil
+	}
+	raw, err := s.get(strKey(pNode, string(id)))
+	if err == errNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read node %s: %w", id, err)
+	}
+	n, voided, err := decodeNode(id, raw)
+	if err != nil || voided {
+		return nil, err
+	}
+	if fl&flHeld != 0 {
+		if n.Holds, err = s.holdsOf(id); err != nil {
+			return nil, err
+		}
+	}
+	return n, nil
+}
+
+func (s *Store) holdsOf(id tracegraph.ID) ([]tracegraph.Hold, error) {
+	var hs []tracegraph.Hold
+	err := s.scan(strKey(pHold, string(id), ""), func(_, v []byte) error {
+		var h tracegraph.Hold
+		if err := json.Unmarshal(v, &h); err != nil {
+			return fmt.Errorf("decode hold on %s: %w", id, err)
+		}
+		hs = append(hs, h)
+		return nil
+	})
+	sort.Slice(hs, func(a, b int) bool { return hs[a].Since.Before(hs[b].Since) })
+	return hs, err
+}
+
+// IdentifierOwners implements tracegraph.GraphReader.
+func (r *reader) IdentifierOwners(ctx context.Context, value string) ([]tracegraph.Identifier, error) {
+	var out []tracegraph.Identifier
+	p := strKey(pIdent, value, "")
+	err := r.s.scan(p, func(k, v []byte) error {
+		out = append(out, tracegraph.Identifier{Scheme: string(k[len(p):]), Value: value, Node: tracegraph.ID(v)})
+		return nil
+	})
+	return out, err
+}
+
+// NodeEdges implements tracegraph.GraphReader. Props and Event are filled
+// only with history (the projection needs them only then).
+func (r *reader) NodeEdges(ctx context.Context, id tracegraph.ID, dir tracegraph.Direction, history bool) ([]tracegraph.Edge, error) {
+	s := r.s
+	s.mu.RLock()
+	i, ok := s.t.lookup(id)
+	if !ok {
+		s.mu.RUnlock()
+		return nil, nil
+	}
+	var ks []uint32
+	collect := func(a *adjacency) {
+		a.each(i, func(e uint32) bool {
+			m := s.t.emeta[e]
+			if m&emVoided == 0 && (history || m&emClosed == 0) {
+				ks = append(ks, e)
+			}
+			return true
+		})
+	}
+	if dir != tracegraph.Downstream {
+		collect(&s.t.out)
+	}
+	if dir != tracegraph.Upstream {
+		collect(&s.t.in)
+	}
+	out := make([]tracegraph.Edge, len(ks))
+	for j, e := range ks {
+		out[j] = s.edgeLocked(e)
+	}
+	s.mu.RUnlock()
+	if history {
+		if err := s.fillEdges(out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// edgeLocked builds an edge from the topology (no Props, no Event). s.mu is held.
+func (s *Store) edgeLocked(e uint32) tracegraph.Edge {
+	t := s.t
+	ed := tracegraph.Edge{ID: t.eid[e], Type: t.edgeType(e), Source: t.name(t.esrc[e]), Target: t.name(t.edst[e]),
+		ValidFrom: fromNanos(t.efrom[e]), Precision: t.edgePrec(e), Voided: t.emeta[e]&emVoided != 0}
+	if c, ok := t.eclose[e]; ok && t.emeta[e]&emClosed != 0 {
+		ed.ValidTo, ed.ClosedBy = fromNanos(c.to), c.by
+	}
+	return ed
+}
+
+// fillEdges reads Props and Event of edges from their records.
+func (s *Store) fillEdges(es []tracegraph.Edge) error {
+	for j := range es {
+		raw, err := s.get(seqKey(pEdge, uint64(es[j].ID)))
+		if err != nil {
+			return fmt.Errorf("read edge %d: %w", es[j].ID, err)
+		}
+		r, err := decodeEdge(raw)
+		if err != nil {
+			return err
+		}
+		es[j].Event = r.event
+		if len(r.props) > 0 {
+			if err := json.Unmarshal(r.props, &es[j].Props); err != nil {
+				return fmt.Errorf("decode edge %d props: %w", es[j].ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// HeldBy implements tracegraph.GraphReader.
+func (r *reader) HeldBy(ctx context.Context, holdID string) ([]tracegraph.ID, error) {
+	var out []tracegraph.ID
+	p := strKey(pHeldBy, holdID, "")
+	err := r.s.scan(p, func(k, _ []byte) error {
+		out = append(out, tracegraph.ID(k[len(p):]))
+		return nil
+	})
+	return out, err
+}
+
+// EventByID implements tracegraph.GraphReader.
+func (r *reader) EventByID(ctx context.Context, id string) (*tracegraph.Event, string, error) {
+	v, err := r.s.get(strKey(pEventID, id))
+	if err == errNotFound {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("read event %q: %w", id, err)
+	}
+	ev, err := r.s.eventAt(binary.BigEndian.Uint64(v[:8]))
+	return ev, string(v[8:]), err
+}
+
+func (s *Store) eventAt(seq uint64) (*tracegraph.Event, error) {
+	raw, err := s.get(seqKey(pEvent, seq))
+	if err != nil {
+		return nil, fmt.Errorf("read event %d: %w", seq, err)
+	}
+	return tracegraph.UnmarshalRecord(raw)
+}
+
+// EdgesByEvent implements tracegraph.GraphReader.
+func (r *reader) EdgesByEvent(ctx context.Context, seq uint64) ([]tracegraph.Edge, error) {
+	s := r.s
+	s.mu.RLock()
+	lo, hi := s.t.edgesOfSeq(seq)
+	out := make([]tracegraph.Edge, 0, hi-lo)
+	for e := lo; e < hi; e++ {
+		out = append(out, s.edgeLocked(uint32(e)))
+	}
+	s.mu.RUnlock()
+	return out, s.fillEdges(out)
+}
+
+// ---- public reads
+
+func checkID(id tracegraph.ID) error {
+	_, _, err := tracegraph.ParseID(string(id))
+	return err
+}
+
+// Node implements tracegraph.Graph.
+func (s *Store) Node(ctx context.Context, id tracegraph.ID) (*tracegraph.Node, error) {
+	if err := checkID(id); err != nil {
+		return nil, err
+	}
+	n, err := s.getNode(id)
+	if err != nil {
+		return nil, err
+	}
+	if n == nil {
+		return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "id", "%s does not exist", id)
+	}
+	return n, nil
+}
+
+// Nodes implements tracegraph.Graph.
+func (s *Store) Nodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.Node, error) {
+	out := make([]*tracegraph.Node, len(ids))
+	for i, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n, err := s.getNode(id)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// Lookup implements tracegraph.Graph.
+func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, error) {
+	var out []*tracegraph.Node
+	seen := map[tracegraph.ID]bool{}
+	add := func(id tracegraph.ID) error {
+		if seen[id] {
+			return nil
+		}
+		seen[id] = true
+		n, err := s.getNode(id)
+		if err != nil || n == nil {
+			return err
+		}
+		out = append(out, n)
+		return nil
+	}
+	r := &reader{s: s}
+	for _, c := range tracegraph.ParseScan(code) {
+		if c.Value == "" {
+			continue
+		}
+		if tracegraph.LooksLikeID(c.Value) {
+			if err := add(tracegraph.ID(c.Value)); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		labels := tracegraph.LabelsForAI(c.AI)
+		if labels == nil {
+			labels = tracegraph.Labels
+		}
+		for _, l := range labels {
+			if tracegraph.CheckKey(c.Value) != nil {
+				break
+			}
+			if err := add(tracegraph.NewID(l, c.Value)); err != nil {
+				return nil, err
+			}
+		}
+		owners, err := r.IdentifierOwners(ctx, c.Value)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range owners {
+			if err := add(o.Node); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// Edges implements tracegraph.Graph.
+func (s *Store) Edges(ctx context.Context, ids []tracegraph.ID, q tracegraph.EdgeQuery) ([][]tracegraph.Edge, error) {
+	if q.Direction == "" {
+		q.Direction = tracegraph.Both
+	}
+	if !q.Direction.Valid() {
+		return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "direction", "direction %q is not UPSTREAM, DOWNSTREAM or BOTH", q.Direction)
+	}
+	var types uint16
+	for _, t := range q.Types {
+		if !t.Valid() {
+			return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "types", "edge type %q is unknown", t)
+		}
+		types |= 1 << t.Code()
+	}
+	asOf := q.AsOf
+	if asOf.IsZero() {
+		asOf = time.Now()
+	}
+	at := asOf.UnixNano()
+	out := make([][]tracegraph.Edge, len(ids))
+	s.mu.RLock()
+	for j, id := range ids {
+		i, ok := s.t.lookup(id)
+		if !ok || !s.t.live(i) {
+			continue
+		}
+		f := func(e uint32) bool {
+			if types != 0 && types&(1<<(s.t.emeta[e]&emTypeMask)) == 0 {
+				return true
+			}
+			if s.t.edgeValid(e, at, q.History) {
+				out[j] = append(out[j], s.edgeLocked(e))
+			}
+			return true
+		}
+		if q.Direction != tracegraph.Downstream {
+			s.t.out.each(i, f)
+		}
+		if q.Direction != tracegraph.Upstream {
+			s.t.in.each(i, f)
+		}
+	}
+	s.mu.RUnlock()
+	for _, es := range out {
+		if err := s.fillEdges(es); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// NodeEvents implements tracegraph.Graph.
+func (s *Store) NodeEvents(ctx context.Context, id tracegraph.ID) ([]*tracegraph.Event, error) {
+	if err := checkID(id); err != nil {
+		return nil, err
+	}
+	var seqs []uint64
+	p := strKey(pNodeEv, string(id), "")
+	if err := s.scan(p, func(k, _ []byte) error {
+		seqs = append(seqs, binary.BigEndian.Uint64(k[len(p):]))
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if len(seqs) == 0 {
+		if n, err := s.getNode(id); err != nil {
+			return nil, err
+		} else if n == nil {
+			return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "id", "%s does not exist", id)
+		}
+	}
+	out := make([]*tracegraph.Event, 0, len(seqs))
+	for _, seq := range seqs {
+		ev, err := s.eventAt(seq)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+// Events implements tracegraph.EventLog.
+func (s *Store) Events(ctx context.Context, after uint64, limit int) ([]*tracegraph.Event, error) {
+	if limit <= 0 {
+		limit = 1000
+	}
+	var out []*tracegraph.Event
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: seqKey(pEvent, after+1), UpperBound: []byte{pEvent + 1}})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	for it.First(); it.Valid() && len(out) < limit; it.Next() {
+		ev, err := tracegraph.UnmarshalRecord(it.Value())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, it.Error()
+}
+
+// Event implements tracegraph.EventLog.
+func (s *Store) Event(ctx context.Context, id string) (*tracegraph.Event, error) {
+	ev, _, err := (&reader{s: s}).EventByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if ev == nil {
+		return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "id", "no event with id %q", id)
+	}
+	return ev, nil
+}
+
+// Stats implements tracegraph.Graph.
+func (s *Store) Stats(ctx context.Context) (tracegraph.Stats, error) {
+	st := tracegraph.Stats{Nodes: map[tracegraph.Label]int{}, Edges: map[tracegraph.EdgeType]int{}}
+	s.mu.RLock()
+	st.Events = s.headSeq
+	for i, l := range s.t.label {
+		if s.t.flags[i]&flVoided == 0 {
+			st.Nodes[tracegraph.Labels[l]]++
+		}
+	}
+	for _, m := range s.t.emeta {
+		if m&emVoided == 0 {
+			st.Edges[tracegraph.EdgeTypes[m&emTypeMask]]++
+		}
+	}
+	nb, eb := s.t.memBytes()
+	s.mu.RUnlock()
+	st.MemBytes = nb + eb
+	st.DiskBytes = int64(s.db.Metrics().DiskSpaceUsage())
+	return st, nil
+}
+

@@ -1,0 +1,279 @@
+package embedded
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/tracegraph/tracegraph"
+)
+
+// Options configures a Store. The zero value is ready to use.
+type Options struct {
+	// Clock gives recordedAt; default time.Now.
+	Clock func() time.Time
+	// CacheBytes is Pebble's block cache size (default 256 MiB).
+	CacheBytes int64
+	// MemTableBytes is Pebble's memtable size (default 64 MiB).
+	MemTableBytes uint64
+	// MaxGroupEvents bounds the events one group commit gathers (default 20,000).
+	MaxGroupEvents int
+	// Logger receives Pebble's messages (default: discarded).
+	Logger *slog.Logger
+}
+
+// Store is the embedded store. It is safe for concurrent use.
+type Store struct {
+	db   *pebble.DB
+	opts Options
+
+	mu       sync.RWMutex // guards t, headSeq, headHash
+	t        *topo
+	headSeq  uint64
+	headHash string
+
+	applyMu sync.RWMutex // Apply holds it shared while enqueueing; Close exclusively
+	closed  bool
+	reqs    chan *applyReq
+	done    chan struct{}
+
+	subsMu sync.Mutex
+	subs   map[chan uint64]struct{}
+}
+
+var (
+	_ tracegraph.Store       = (*Store)(nil)
+	_ tracegraph.Verifier    = (*Store)(nil)
+	_ tracegraph.GraphReader = (*reader)(nil)
+)
+
+// ErrClosed is returned by calls on a closed Store.
+var errClosed = tracegraph.Errorf(tracegraph.CodeInternal, "", "store is closed")
+
+type pebbleLogger struct{ l *slog.Logger }
+
+func (p pebbleLogger) Infof(format string, args ...any) {
+	if p.l != nil {
+		p.l.Debug(fmt.Sprintf(format, args...))
+	}
+}
+func (p pebbleLogger) Errorf(format string, args ...any) {
+	if p.l != nil {
+		p.l.Error(fmt.Sprintf(format, args...))
+	}
+}
+func (p pebbleLogger) Fatalf(format string, args ...any) {
+	panic(fmt.Sprintf("pebble: "+format, args...))
+}
+
+// Open opens (or creates) the store in dir and rebuilds the topology in memory.
+func Open(dir string, opts Options) (*Store, error) {
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.CacheBytes == 0 {
+		opts.CacheBytes = 256 << 20
+	}
+	if opts.MemTableBytes == 0 {
+		opts.MemTableBytes = 64 << 20
+	}
+	if opts.MaxGroupEvents == 0 {
+		opts.MaxGroupEvents = 20_000
+	}
+	cache := pebble.NewCache(opts.CacheBytes)
+	defer cache.Unref()
+	db, err := pebble.Open(dir, &pebble.Options{
+		Cache:              cache,
+		MemTableSize:       opts.MemTableBytes,
+		FormatMajorVersion: pebble.FormatNewest,
+		Logger:             pebbleLogger{opts.Logger},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open store in %s: %w", dir, err)
+	}
+	s := &Store{db: db, opts: opts, t: newTopo(), reqs: make(chan *applyReq, 256),
+		done: make(chan struct{}), subs: map[chan uint64]struct{}{}}
+	if err := s.load(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store in %s: %w", dir, err)
+	}
+	go s.writer()
+	return s, nil
+}
+
+// load reads the head and rebuilds the topology from the node index, hold and
+// edge records.
+func (s *Store) load() error {
+	v, closer, err := s.db.Get([]byte(headKey))
+	switch {
+	case errors.Is(err, pebble.ErrNotFound):
+	case err != nil:
+		return fmt.Errorf("read head: %w", err)
+	default:
+		s.headSeq = binary.BigEndian.Uint64(v[:8])
+		s.headHash = string(v[8:])
+		closer.Close()
+	}
+	t := s.t
+	err = s.scan([]byte{pNodeIx}, func(k, v []byte) error {
+		l, st, fl, part, id, err := decodeNodeIx(v)
+		if err != nil {
+			return err
+		}
+		want := binary.BigEndian.Uint32(k[1:])
+		i := t.intern(id, tracegraph.Labels[l])
+		if i != want {
+			return fmt.Errorf("node index %d holds %s, which was interned as %d", want, id, i)
+		}
+		t.status[i], t.flags[i], t.part[i] = st, fl, t.internPart(part)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load nodes: %w", err)
+	}
+	err = s.scan([]byte{pHold}, func(k, _ []byte) error {
+		id := k[1:]
+		for j, c := range id {
+			if c == separator {
+				id = id[:j]
+				break
+			}
+		}
+		i, ok := t.lookup(tracegraph.ID(id))
+		if !ok {
+			return fmt.Errorf("hold on unknown node %s", id)
+		}
+		t.setHoldDelta(i, 1)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load holds: %w", err)
+	}
+	n := uint32(t.nodeCount())
+	err = s.scan([]byte{pEdge}, func(k, v []byte) error {
+		r, err := decodeEdge(v)
+		if err != nil {
+			return err
+		}
+		if r.src >= n || r.dst >= n {
+			return fmt.Errorf("edge %x names node %d/%d of %d", k[1:], r.src, r.dst, n)
+		}
+		e := uint32(len(t.eid))
+		t.eid = append(t.eid, tracegraph.EdgeID(binary.BigEndian.Uint64(k[1:])))
+		t.esrc = append(t.esrc, r.src)
+		t.edst = append(t.edst, r.dst)
+		t.efrom = append(t.efrom, r.from)
+		t.emeta = append(t.emeta, r.meta)
+		if r.meta&emClosed != 0 {
+			t.eclose[e] = closing{to: r.to, by: r.closedBy}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load edges: %w", err)
+	}
+	t.compact()
+	return nil
+}
+
+// scan calls f for every key with prefix p, in order.
+func (s *Store) scan(p []byte, f func(k, v []byte) error) error {
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
+	if err != nil {
+		return err
+	}
+	for it.First(); it.Valid(); it.Next() {
+		v, err := it.ValueAndErr()
+		if err != nil {
+			it.Close()
+			return err
+		}
+		if err := f(it.Key(), v); err != nil {
+			it.Close()
+			return err
+		}
+	}
+	if err := it.Error(); err != nil {
+		it.Close()
+		return err
+	}
+	return it.Close()
+}
+
+// Ping implements tracegraph.Store.
+func (s *Store) Ping(ctx context.Context) error {
+	s.applyMu.RLock()
+	defer s.applyMu.RUnlock()
+	if s.closed {
+		return errClosed
+	}
+	_, err := s.db.NewIter(&pebble.IterOptions{LowerBound: []byte{pMeta}, UpperBound: []byte{pMeta + 1}})
+	return err
+}
+
+// Close waits for in-flight Apply calls to finish, then closes the store.
+func (s *Store) Close() error {
+	s.applyMu.Lock()
+	if s.closed {
+		s.applyMu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.reqs)
+	s.applyMu.Unlock()
+	<-s.done
+	s.subsMu.Lock()
+	for ch := range s.subs {
+		close(ch)
+	}
+	s.subs = nil
+	s.subsMu.Unlock()
+	return s.db.Close()
+}
+
+// Head implements tracegraph.EventLog.
+func (s *Store) Head(ctx context.Context) (uint64, string, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.headSeq, s.headHash, nil
+}
+
+// Changes implements tracegraph.EventLog.
+func (s *Store) Changes(ctx context.Context) <-chan uint64 {
+	ch := make(chan uint64, 1)
+	s.subsMu.Lock()
+	if s.subs == nil {
+		s.subsMu.Unlock()
+		close(ch)
+		return ch
+	}
+	s.subs[ch] = struct{}{}
+	s.subsMu.Unlock()
+	go func() {
+		<-ctx.Done()
+		s.subsMu.Lock()
+		if _, ok := s.subs[ch]; ok {
+			delete(s.subs, ch)
+			close(ch)
+		}
+		s.subsMu.Unlock()
+	}()
+	return ch
+}
+
+func (s *Store) notify(head uint64) {
+	s.subsMu.Lock()
+	defer s.subsMu.Unlock()
+	for ch := range s.subs {
+		select {
+		case <-ch:
+		default:
+		}
+		ch <- head
+	}
+}

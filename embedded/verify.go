@@ -1,0 +1,153 @@
+package embedded
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"os"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/tracegraph/tracegraph"
+)
+
+// maxProblems bounds the findings a Verify reports.
+const maxProblems = 50
+
+// Verify implements tracegraph.Verifier. It checks that the log is a dense,
+// unbroken hash chain whose every event is indexed by its id, then replays the
+// whole log through the rules into a scratch store and compares every node,
+// edge, hold and identifier record with this store's: the graph must be
+// exactly the projection of the log.
+func (s *Store) Verify(ctx context.Context, progress func(done, total uint64)) (*tracegraph.VerifyReport, error) {
+	headSeq, headHash, _ := s.Head(ctx)
+	rep := &tracegraph.VerifyReport{HeadHash: headHash}
+	problem := func(format string, args ...any) {
+		if len(rep.Problems) < maxProblems {
+			rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
+		}
+	}
+	scratch, err := os.MkdirTemp("", "tracegraph-verify-")
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	defer os.RemoveAll(scratch)
+	replay, err := Open(scratch, Options{MemTableBytes: 16 << 20, CacheBytes: 32 << 20})
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	defer replay.Close()
+
+	var prev string
+	var next uint64 = 1
+	const batch = 2000
+	for {
+		evs, err := s.Events(ctx, next-1, batch)
+		if err != nil {
+			return nil, fmt.Errorf("verify: read log: %w", err)
+		}
+		if len(evs) == 0 {
+			break
+		}
+		fresh := make([]*tracegraph.Event, len(evs))
+		for k, ev := range evs {
+			if ev.Seq != next {
+				problem("event seq %d follows %d: the log has a gap", ev.Seq, next-1)
+			}
+			if ev.PrevHash != prev {
+				problem("event %d (%q): prevHash %.12s… does not match the hash of event %d", ev.Seq, ev.ID, ev.PrevHash, ev.Seq-1)
+			}
+			if h := ev.ComputeHash(); h != ev.Hash {
+				problem("event %d (%q): its content does not match its hash (altered record)", ev.Seq, ev.ID)
+			}
+			if v, err := s.get(strKey(pEventID, ev.ID)); err != nil || len(v) < 8 || binary.BigEndian.Uint64(v[:8]) != ev.Seq {
+				problem("event %d (%q) is not indexed by its id", ev.Seq, ev.ID)
+			}
+			prev, next = ev.Hash, ev.Seq+1
+			fresh[k] = &tracegraph.Event{ID: ev.ID, Type: ev.Type, Time: ev.Time, Station: ev.Station, Operator: ev.Operator, Data: ev.Data}
+		}
+		outs, err := replay.Apply(ctx, fresh, tracegraph.ApplyOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("verify: replay: %w", err)
+		}
+		for k, o := range outs {
+			if o.Status != tracegraph.OutcomeAccepted {
+				problem("event %d (%q) is refused when the log is replayed: %v", evs[k].Seq, evs[k].ID, o.Error)
+			}
+		}
+		rep.Events += uint64(len(evs))
+		if progress != nil {
+			progress(rep.Events, headSeq)
+		}
+	}
+	if rep.Events != headSeq {
+		problem("the head says %d events, the log holds %d", headSeq, rep.Events)
+	}
+	if prev != headHash {
+		problem("the head hash does not match the last event's hash")
+	}
+	for _, p := range []byte{pNode, pNodeIx, pEdge, pHold, pHeldBy, pIdent} {
+		if err := compareRecords(ctx, s.db, replay.db, p, problem); err != nil {
+			return nil, fmt.Errorf("verify: %w", err)
+		}
+	}
+	return rep, nil
+}
+
+var recordNames = map[byte]string{pNode: "node", pNodeIx: "node index", pEdge: "edge", pHold: "hold", pHeldBy: "hold index", pIdent: "identifier"}
+
+// compareRecords reports every key under prefix p that differs between the
+// store and its replay.
+func compareRecords(ctx context.Context, got, want *pebble.DB, p byte, problem func(string, ...any)) error {
+	bounds := &pebble.IterOptions{LowerBound: []byte{p}, UpperBound: []byte{p + 1}}
+	a, err := got.NewIter(bounds)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	b, err := want.NewIter(bounds)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	name := recordNames[p]
+	a.First()
+	b.First()
+	for n := 0; a.Valid() || b.Valid(); n++ {
+		if n&4095 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		switch c := compareIters(a, b); {
+		case c < 0:
+			problem("%s record %q is not what the log produces (extra)", name, printable(a.Key()))
+			a.Next()
+		case c > 0:
+			problem("%s record %q that the log produces is missing", name, printable(b.Key()))
+			b.Next()
+		default:
+			if !bytes.Equal(a.Value(), b.Value()) {
+				problem("%s record %q differs from what the log produces", name, printable(a.Key()))
+			}
+			a.Next()
+			b.Next()
+		}
+	}
+	if err := a.Error(); err != nil {
+		return err
+	}
+	return b.Error()
+}
+
+func compareIters(a, b *pebble.Iterator) int {
+	switch {
+	case !a.Valid():
+		return 1
+	case !b.Valid():
+		return -1
+	}
+	return bytes.Compare(a.Key(), b.Key())
+}
+
+func printable(k []byte) string {
+	return string(bytes.ReplaceAll(k[1:], []byte{0}, []byte{'/'}))
+}

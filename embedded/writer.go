@@ -1,0 +1,366 @@
+package embedded
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/tracegraph/tracegraph"
+)
+
+type applyReq struct {
+	ctx    context.Context
+	events []*tracegraph.Event
+	opts   tracegraph.ApplyOptions
+	done   chan applyResult
+}
+
+type applyResult struct {
+	outcomes []tracegraph.Outcome
+	err      error
+}
+
+// Apply implements tracegraph.EventLog: it returns once the batch is durable.
+func (s *Store) Apply(ctx context.Context, events []*tracegraph.Event, opts tracegraph.ApplyOptions) ([]tracegraph.Outcome, error) {
+	if len(events) == 0 {
+		return nil, nil
+	}
+	r := &applyReq{ctx: ctx, events: events, opts: opts, done: make(chan applyResult, 1)}
+	s.applyMu.RLock()
+	if s.closed {
+		s.applyMu.RUnlock()
+		return nil, errClosed
+	}
+	select {
+	case s.reqs <- r:
+	case <-ctx.Done():
+		s.applyMu.RUnlock()
+		return nil, ctx.Err()
+	}
+	s.applyMu.RUnlock()
+	// Once enqueued the batch is applied or refused as a whole, whatever
+	// happens to ctx: waiting here is what makes an acknowledgement durable.
+	res := <-r.done
+	return res.outcomes, res.err
+}
+
+// writer is the one goroutine that changes the store. It gathers the batches
+// waiting, commits them together with one fsync, then acknowledges each.
+func (s *Store) writer() {
+	defer close(s.done)
+	for first := range s.reqs {
+		group := []*applyReq{first}
+		n := len(first.events)
+	gather:
+		for n < s.opts.MaxGroupEvents {
+			select {
+			case r, ok := <-s.reqs:
+				if !ok {
+					break gather
+				}
+				group = append(group, r)
+				n += len(r.events)
+			default:
+				break gather
+			}
+		}
+		s.commitGroup(group)
+	}
+}
+
+// commitGroup applies the rules to each batch in turn (each sees the ones
+// before it), persists everything in one synced Pebble batch, publishes it to
+// the in-memory topology and acknowledges every caller.
+func (s *Store) commitGroup(group []*applyReq) {
+	ctx := context.Background()
+	base := &reader{s: s}
+	gtx := tracegraph.NewTx(ctx, base)
+	seq := s.headSeq + 1
+	results := make([]*tracegraph.BatchResult, len(group))
+	var accepted []*tracegraph.Event
+	for i, r := range group {
+		if err := r.ctx.Err(); err != nil {
+			r.done <- applyResult{err: err}
+			continue
+		}
+		res, err := tracegraph.ProjectBatch(ctx, gtx, r.events, r.opts, seq)
+		if err != nil {
+			r.done <- applyResult{err: fmt.Errorf("apply: %w", err)}
+			continue
+		}
+		res.Tx.MergeInto(gtx)
+		seq += uint64(len(res.Accepted))
+		accepted = append(accepted, res.Accepted...)
+		results[i] = res
+	}
+	if len(accepted) > 0 {
+		if err := s.commit(accepted, gtx.Mutations()); err != nil {
+			err = fmt.Errorf("commit %d events: %w", len(accepted), err)
+			for i, r := range group {
+				if results[i] != nil {
+					r.done <- applyResult{err: err}
+				}
+			}
+			return
+		}
+	}
+	for i, r := range group {
+		if results[i] != nil {
+			r.done <- applyResult{outcomes: results[i].Outcomes}
+		}
+	}
+	if len(accepted) > 0 {
+		s.notify(accepted[len(accepted)-1].Seq)
+	}
+}
+
+// commit seals the events into the hash chain, writes them and their
+// mutations in one synced batch, then applies the mutations to the topology.
+func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation) error {
+	now := s.opts.Clock()
+	prev := s.headHash
+	for _, ev := range events {
+		ev.Seal(ev.Seq, now, prev)
+		prev = ev.Hash
+	}
+	b := s.db.NewIndexedBatch()
+	defer b.Close()
+	for _, ev := range events {
+		rec, err := ev.MarshalRecord()
+		if err != nil {
+			return err
+		}
+		if err := b.Set(seqKey(pEvent, ev.Seq), rec, nil); err != nil {
+			return err
+		}
+		if err := b.Set(strKey(pEventID, ev.ID), binary.BigEndian.AppendUint64(nil, ev.Seq), nil); err != nil {
+			return err
+		}
+	}
+	p := &persister{s: s, b: b, next: uint32(s.t.nodeCount()), pending: map[tracegraph.ID]uint32{}}
+	for i := range muts {
+		if err := p.persist(&muts[i]); err != nil {
+			return fmt.Errorf("persist mutation %d of event %d: %w", i, muts[i].Seq, err)
+		}
+	}
+	last := events[len(events)-1]
+	head := append(binary.BigEndian.AppendUint64(nil, last.Seq), last.Hash...)
+	if err := b.Set([]byte(headKey), head, nil); err != nil {
+		return err
+	}
+	if err := b.Commit(pebble.Sync); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range muts {
+		s.publish(&muts[i])
+	}
+	s.t.maybeCompact()
+	s.headSeq, s.headHash = last.Seq, last.Hash
+	return nil
+}
+
+// persister writes mutations into a Pebble batch. Nodes new in this batch get
+// indexes in the order they appear, which publish reproduces.
+type persister struct {
+	s       *Store
+	b       *pebble.Batch
+	next    uint32
+	pending map[tracegraph.ID]uint32
+}
+
+func (p *persister) index(id tracegraph.ID) (uint32, bool) {
+	if i, ok := p.pending[id]; ok {
+		return i, true
+	}
+	return p.s.t.lookup(id) // the writer is the only goroutine that changes t
+}
+
+func (p *persister) set(k, v []byte) error { return p.b.Set(k, v, nil) }
+
+func (p *persister) get(k []byte) ([]byte, error) {
+	v, closer, err := p.b.Get(k)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Clone(v)
+	closer.Close()
+	return out, nil
+}
+
+// noEventIndex reports whether changes to edges into nodes with label l are
+// left out of their event history: lots, wafers and context nodes are touched
+// by thousands of units' events; their history is their own creation.
+func noEventIndex(l tracegraph.Label) bool {
+	switch l {
+	case tracegraph.LabelMaterialLot, tracegraph.LabelWaferBatch, tracegraph.LabelSupplier,
+		tracegraph.LabelWorkOrder, tracegraph.LabelCustomer, tracegraph.LabelStation:
+		return true
+	}
+	return false
+}
+
+func (p *persister) touch(id tracegraph.ID, seq uint64) error {
+	return p.set(nodeEvKey(id, seq), nil)
+}
+
+func (p *persister) touchEdge(e *tracegraph.Edge, seq uint64) error {
+	if err := p.touch(e.Source, seq); err != nil {
+		return err
+	}
+	if noEventIndex(e.Target.Label()) {
+		return nil
+	}
+	return p.touch(e.Target, seq)
+}
+
+func (p *persister) persist(m *tracegraph.Mutation) error {
+	switch m.Op {
+	case tracegraph.OpPutNode:
+		n := m.Node
+		i, ok := p.index(n.ID)
+		if !ok {
+			i = p.next
+			p.next++
+			p.pending[n.ID] = i
+		}
+		if err := p.set(strKey(pNode, string(n.ID)), encodeNode(n, false)); err != nil {
+			return err
+		}
+		if err := p.set(nodeIxKey(i), encodeNodeIx(n.Label, statusCodes[n.Status()], 0, n.Str("partNumber"), n.ID)); err != nil {
+			return err
+		}
+		return p.touch(n.ID, m.Seq)
+	case tracegraph.OpVoidNode:
+		i, ok := p.index(m.ID)
+		if !ok {
+			return fmt.Errorf("void of unknown node %s", m.ID)
+		}
+		raw, err := p.get(strKey(pNode, string(m.ID)))
+		if err != nil {
+			return fmt.Errorf("read node %s: %w", m.ID, err)
+		}
+		n, _, err := decodeNode(m.ID, raw)
+		if err != nil {
+			return err
+		}
+		if err := p.set(strKey(pNode, string(m.ID)), encodeNode(n, true)); err != nil {
+			return err
+		}
+		if err := p.set(nodeIxKey(i), encodeNodeIx(n.Label, statusCodes[n.Status()], flVoided, n.Str("partNumber"), n.ID)); err != nil {
+			return err
+		}
+		return p.touch(m.ID, m.Seq)
+	case tracegraph.OpAddEdge:
+		e := m.Edge
+		src, ok1 := p.index(e.Source)
+		dst, ok2 := p.index(e.Target)
+		if !ok1 || !ok2 {
+			return fmt.Errorf("edge %s→%s names an unknown node", e.Source, e.Target)
+		}
+		if err := p.set(seqKey(pEdge, uint64(e.ID)), encodeEdge(edgeRecord(e, src, dst))); err != nil {
+			return err
+		}
+		return p.touchEdge(e, m.Seq)
+	case tracegraph.OpUpdateEdge:
+		e := m.Edge
+		raw, err := p.get(seqKey(pEdge, uint64(e.ID)))
+		if err != nil {
+			return fmt.Errorf("read edge %d: %w", e.ID, err)
+		}
+		old, err := decodeEdge(raw)
+		if err != nil {
+			return err
+		}
+		if err := p.set(seqKey(pEdge, uint64(e.ID)), encodeEdge(edgeRecord(e, old.src, old.dst))); err != nil {
+			return err
+		}
+		return p.touchEdge(e, m.Seq)
+	case tracegraph.OpAddHold:
+		h, _ := json.Marshal(m.Hold)
+		if err := p.set(strKey(pHold, string(m.ID), m.Hold.ID), h); err != nil {
+			return err
+		}
+		if err := p.set(strKey(pHeldBy, m.Hold.ID, string(m.ID)), nil); err != nil {
+			return err
+		}
+		return p.touch(m.ID, m.Seq)
+	case tracegraph.OpRemoveHold:
+		if err := p.b.Delete(strKey(pHold, string(m.ID), m.Hold.ID), nil); err != nil {
+			return err
+		}
+		if err := p.b.Delete(strKey(pHeldBy, m.Hold.ID, string(m.ID)), nil); err != nil {
+			return err
+		}
+		return p.touch(m.ID, m.Seq)
+	case tracegraph.OpAddIdentifier:
+		return p.set(strKey(pIdent, m.Ident.Value, m.Ident.Scheme), []byte(m.Ident.Node))
+	case tracegraph.OpRemoveIdentifier:
+		return p.b.Delete(strKey(pIdent, m.Ident.Value, m.Ident.Scheme), nil)
+	case tracegraph.OpVoidEvent:
+		k := strKey(pEventID, m.EventID)
+		v, err := p.get(k)
+		if err != nil {
+			return fmt.Errorf("read event %q: %w", m.EventID, err)
+		}
+		return p.set(k, append(v[:8:8], m.VoidedBy...))
+	}
+	return fmt.Errorf("unknown mutation op %d", m.Op)
+}
+
+func edgeRecord(e *tracegraph.Edge, src, dst uint32) *edgeRec {
+	r := &edgeRec{meta: edgeMeta(e.Type, e.Precision, e.Voided, !e.ValidTo.IsZero()), src: src, dst: dst,
+		from: nanos(e.ValidFrom), to: nanos(e.ValidTo), event: e.Event, closedBy: e.ClosedBy}
+	if len(e.Props) > 0 {
+		r.props, _ = json.Marshal(e.Props)
+	}
+	return r
+}
+
+// publish applies a committed mutation to the topology. s.mu is held.
+func (s *Store) publish(m *tracegraph.Mutation) {
+	t := s.t
+	switch m.Op {
+	case tracegraph.OpPutNode:
+		i := t.intern(m.Node.ID, m.Node.Label)
+		t.status[i] = statusCodes[m.Node.Status()]
+		t.part[i] = t.internPart(m.Node.Str("partNumber"))
+		t.flags[i] &^= flVoided
+	case tracegraph.OpVoidNode:
+		if i, ok := t.lookup(m.ID); ok {
+			t.flags[i] |= flVoided
+		}
+	case tracegraph.OpAddEdge:
+		e := m.Edge
+		src, _ := t.lookup(e.Source)
+		dst, _ := t.lookup(e.Target)
+		t.addEdge(e.ID, src, dst, nanos(e.ValidFrom), edgeMeta(e.Type, e.Precision, e.Voided, !e.ValidTo.IsZero()))
+	case tracegraph.OpUpdateEdge:
+		e := m.Edge
+		k, ok := t.edgeIndex(e.ID)
+		if !ok {
+			return
+		}
+		t.emeta[k] = edgeMeta(e.Type, e.Precision, e.Voided, !e.ValidTo.IsZero())
+		if e.ValidTo.IsZero() {
+			delete(t.eclose, k)
+		} else {
+			t.eclose[k] = closing{to: nanos(e.ValidTo), by: e.ClosedBy}
+		}
+	case tracegraph.OpAddHold, tracegraph.OpRemoveHold:
+		if i, ok := t.lookup(m.ID); ok {
+			d := int32(1)
+			if m.Op == tracegraph.OpRemoveHold {
+				d = -1
+			}
+			t.setHoldDelta(i, d)
+		}
+	}
+}
+
+var errNotFound = errors.New("not found")
