@@ -433,4 +433,3 @@ func (s *Store) Stats(ctx context.Context) (tracegraph.Stats, error) {
 	st.DiskBytes = int64(s.db.Metrics().DiskSpaceUsage())
 	return st, nil
 }
-

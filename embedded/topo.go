@@ -2,9 +2,9 @@ package embedded
 
 import (
 	"hash/maphash"
-	"unsafe"
 	"slices"
 	"sort"
+	"unsafe"
 
 	"github.com/tracegraph/tracegraph"
 )

@@ -36,7 +36,7 @@ func (m *marks) release() {
 }
 
 func (m *marks) seen(i uint32) bool { return m.v[i] != 0 }
-func (m *marks) depth(i uint32) int  { return int(m.v[i]>>2) - 1 }
+func (m *marks) depth(i uint32) int { return int(m.v[i]>>2) - 1 }
 func (m *marks) prec(i uint32) tracegraph.Precision {
 	return tracegraph.Precision(m.v[i] & 3)
 }
@@ -296,4 +296,3 @@ func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) (
 	sortTraceNodes(out)
 	return out, nil
 }
-
