@@ -194,8 +194,9 @@ type Edge struct {
 	Target    ID        `json:"target"`
 	ValidFrom time.Time `json:"validFrom"`
 	ValidTo   time.Time `json:"validTo,omitzero"`
-	// ClosedBy is the id of the event that closed the edge.
-	ClosedBy string `json:"closedBy,omitempty"`
+	// ClosedBy is the id of the event that closed the edge, CloseReason why.
+	ClosedBy    string `json:"closedBy,omitempty"`
+	CloseReason string `json:"closeReason,omitempty"`
 	// Precision is EXACT for every edge but CONSUMED ones given otherwise.
 	Precision Precision `json:"precision"`
 	// Props holds refDes, quantity, position, station and the like. A

@@ -600,15 +600,7 @@ func (tx *Tx) closeEdge(e Edge, reason string) error {
 	if tx.now().Before(e.ValidFrom) {
 		return Errorf(CodeInvalid, "time", "time %s is before %s entered %s at %s", ts(tx.now()), e.Target, e.Source, ts(e.ValidFrom))
 	}
-	e.ValidTo = tx.now()
-	e.ClosedBy = tx.ev.ID
-	if reason != "" {
-		e.Props = maps.Clone(e.Props)
-		if e.Props == nil {
-			e.Props = map[string]any{}
-		}
-		e.Props["closeReason"] = reason
-	}
+	e.ValidTo, e.ClosedBy, e.CloseReason = tx.now(), tx.ev.ID, reason
 	tx.updateEdge(e)
 	return nil
 }
@@ -1410,8 +1402,7 @@ func (tx *Tx) reopenClosedBy(ev *Event) error {
 				return Errorf(CodeConflict, "data.event", "%s is now in %s; it cannot go back into %s", e.Target, hs[0].Source, e.Source)
 			}
 		}
-		e.ValidTo, e.ClosedBy = time.Time{}, ""
-		delete(e.Props, "closeReason")
+		e.ValidTo, e.ClosedBy, e.CloseReason = time.Time{}, "", ""
 		tx.updateEdge(e)
 	}
 	return nil

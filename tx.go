@@ -53,8 +53,9 @@ const (
 	OpVoidNode
 	// OpAddEdge adds Edge.
 	OpAddEdge
-	// OpUpdateEdge replaces the state (ValidTo, ClosedBy, Voided) of the
-	// existing edge Edge.ID with Edge's.
+	// OpUpdateEdge replaces the state (ValidTo, ClosedBy, CloseReason,
+	// Voided) of the existing edge Edge.ID with Edge's. Its Props and other
+	// fields stay as stored (Edge.Props may be nil here).
 	OpUpdateEdge
 	// OpAddHold adds Hold to node ID.
 	OpAddHold
@@ -161,7 +162,13 @@ func (tx *Tx) record(m Mutation) {
 		tx.bySeq[e.ID.Seq()] = append(tx.bySeq[e.ID.Seq()], e.ID)
 	case OpUpdateEdge:
 		e := *m.Edge
+		_, known := tx.edges[e.ID]
 		tx.edges[e.ID] = &e
+		if !known && e.Open() && !e.Voided {
+			// Reopened: base reads of open edges no longer return it.
+			tx.added[e.Source] = append(tx.added[e.Source], e.ID)
+			tx.added[e.Target] = append(tx.added[e.Target], e.ID)
+		}
 	case OpAddHold, OpRemoveHold:
 		hs, _ := tx.currentHolds(m.ID)
 		hs = slices.DeleteFunc(slices.Clone(hs), func(h Hold) bool { return h.ID == m.Hold.ID })
@@ -255,13 +262,20 @@ func (tx *Tx) NodeEdges(ctx context.Context, id ID, dir Direction, history bool)
 		}
 		return e.Source == id || e.Target == id
 	}
+	var fromBase map[EdgeID]bool
 	if n, ok := tx.nodes[id]; !ok || n != nil || history {
-		base, err := tx.base.NodeEdges(ctx, id, dir, true)
+		base, err := tx.base.NodeEdges(ctx, id, dir, history)
 		if err != nil {
 			return nil, err
 		}
+		if len(tx.added[id]) > 0 {
+			fromBase = make(map[EdgeID]bool, len(base))
+		}
 		for i := range base {
 			e := &base[i]
+			if fromBase != nil {
+				fromBase[e.ID] = true
+			}
 			if o, ok := tx.edges[e.ID]; ok {
 				e = o
 			}
@@ -271,7 +285,7 @@ func (tx *Tx) NodeEdges(ctx context.Context, id ID, dir Direction, history bool)
 		}
 	}
 	for _, eid := range tx.added[id] {
-		if e := tx.edges[eid]; keep(e) {
+		if e := tx.edges[eid]; keep(e) && !fromBase[eid] {
 			out = append(out, *e)
 		}
 	}

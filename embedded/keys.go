@@ -136,6 +136,7 @@ type edgeRec struct {
 	from, to int64 // unix nanoseconds; to 0 while open
 	event    string
 	closedBy string
+	reason   string // why it was closed
 	props    []byte // JSON, may be empty
 }
 
@@ -150,6 +151,8 @@ func encodeEdge(r *edgeRec) []byte {
 	b = append(b, r.event...)
 	b = binary.BigEndian.AppendUint16(b, uint16(len(r.closedBy)))
 	b = append(b, r.closedBy...)
+	b = binary.BigEndian.AppendUint16(b, uint16(len(r.reason)))
+	b = append(b, r.reason...)
 	return append(b, r.props...)
 }
 
@@ -169,10 +172,17 @@ func decodeEdge(b []byte) (*edgeRec, error) {
 	p += n
 	n = int(binary.BigEndian.Uint16(b[p:]))
 	p += 2
-	if len(b) < p+n {
+	if len(b) < p+n+2 {
 		return nil, fmt.Errorf("edge record truncated")
 	}
 	r.closedBy = string(b[p : p+n])
+	p += n
+	n = int(binary.BigEndian.Uint16(b[p:]))
+	p += 2
+	if len(b) < p+n {
+		return nil, fmt.Errorf("edge record truncated")
+	}
+	r.reason = string(b[p : p+n])
 	r.props = b[p+n:]
 	return r, nil
 }

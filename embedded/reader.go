@@ -46,6 +46,11 @@ func (s *Store) getNode(id tracegraph.ID) (*tracegraph.Node, error) {
 	if !ok || fl&flVoided != 0 {
 		return nil, nil
 	}
+	n, gen := s.cache.get(id)
+	if n != nil {
+		return n, nil
+	}
+	var voided bool
 	raw, err := s.get(strKey(pNode, string(id)))
 	if err == errNotFound {
 		return nil, nil
@@ -53,7 +58,7 @@ func (s *Store) getNode(id tracegraph.ID) (*tracegraph.Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read node %s: %w", id, err)
 	}
-	n, voided, err := decodeNode(id, raw)
+	n, voided, err = decodeNode(id, raw)
 	if err != nil || voided {
 		return nil, err
 	}
@@ -62,6 +67,7 @@ func (s *Store) getNode(id tracegraph.ID) (*tracegraph.Node, error) {
 			return nil, err
 		}
 	}
+	s.cache.put(n.Clone(), gen)
 	return n, nil
 }
 
@@ -151,7 +157,7 @@ func (s *Store) fillEdges(es []tracegraph.Edge) error {
 		if err != nil {
 			return err
 		}
-		es[j].Event = r.event
+		es[j].Event, es[j].CloseReason = r.event, r.reason
 		if len(r.props) > 0 {
 			if err := json.Unmarshal(r.props, &es[j].Props); err != nil {
 				return fmt.Errorf("decode edge %d props: %w", es[j].ID, err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
 	"github.com/tracegraph/tracegraph"
 )
 
@@ -23,8 +24,18 @@ type Options struct {
 	MemTableBytes uint64
 	// MaxGroupEvents bounds the events one group commit gathers (default 20,000).
 	MaxGroupEvents int
+	// NodeCacheEntries bounds the decoded nodes kept in memory (default
+	// 100,000; negative: none).
+	NodeCacheEntries int
 	// Logger receives Pebble's messages (default: discarded).
 	Logger *slog.Logger
+	// Bulk trades durability for speed while loading data that can be loaded
+	// again (an import of files): no write-ahead log and no fsync per commit,
+	// so Apply returns before its events are durable. Close (or Flush) makes
+	// everything durable; a crash before that loses what was applied since the
+	// last flush, and re-running the import restores it (events are
+	// idempotent by id). Never serve with it.
+	Bulk bool
 }
 
 // Store is the embedded store. It is safe for concurrent use.
@@ -34,6 +45,7 @@ type Store struct {
 
 	mu       sync.RWMutex // guards t, headSeq, headHash
 	t        *topo
+	cache    *nodeCache
 	headSeq  uint64
 	headHash string
 
@@ -85,18 +97,27 @@ func Open(dir string, opts Options) (*Store, error) {
 	if opts.MaxGroupEvents == 0 {
 		opts.MaxGroupEvents = 20_000
 	}
+	if opts.NodeCacheEntries == 0 {
+		opts.NodeCacheEntries = 100_000
+	}
 	cache := pebble.NewCache(opts.CacheBytes)
 	defer cache.Unref()
-	db, err := pebble.Open(dir, &pebble.Options{
+	po := &pebble.Options{
 		Cache:              cache,
 		MemTableSize:       opts.MemTableBytes,
 		FormatMajorVersion: pebble.FormatNewest,
 		Logger:             pebbleLogger{opts.Logger},
-	})
+		DisableWAL:         opts.Bulk,
+	}
+	for i := range po.Levels {
+		// Bloom filters make the misses of the id and key checks cheap.
+		po.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+	}
+	db, err := pebble.Open(dir, po)
 	if err != nil {
 		return nil, fmt.Errorf("open store in %s: %w", dir, err)
 	}
-	s := &Store{db: db, opts: opts, t: newTopo(), reqs: make(chan *applyReq, 256),
+	s := &Store{db: db, opts: opts, t: newTopo(), cache: newNodeCache(opts.NodeCacheEntries), reqs: make(chan *applyReq, 256),
 		done: make(chan struct{}), subs: map[chan uint64]struct{}{}}
 	if err := s.load(); err != nil {
 		db.Close()
@@ -233,8 +254,17 @@ func (s *Store) Close() error {
 	}
 	s.subs = nil
 	s.subsMu.Unlock()
+	if s.opts.Bulk {
+		if err := s.db.Flush(); err != nil {
+			s.db.Close()
+			return fmt.Errorf("flush bulk load: %w", err)
+		}
+	}
 	return s.db.Close()
 }
+
+// Flush makes everything applied so far durable (needed only with Bulk).
+func (s *Store) Flush() error { return s.db.Flush() }
 
 // Head implements tracegraph.EventLog.
 func (s *Store) Head(ctx context.Context) (uint64, string, error) {

@@ -152,7 +152,11 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation) e
 	if err := b.Set([]byte(headKey), head, nil); err != nil {
 		return err
 	}
-	if err := b.Commit(pebble.Sync); err != nil {
+	sync := pebble.Sync
+	if s.opts.Bulk {
+		sync = pebble.NoSync
+	}
+	if err := b.Commit(sync); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -160,6 +164,10 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation) e
 	for i := range muts {
 		s.publish(&muts[i])
 	}
+	s.cache.publish(muts, func(id tracegraph.ID) bool {
+		i, ok := s.t.lookup(id)
+		return ok && s.t.flags[i]&flHeld != 0
+	})
 	s.t.maybeCompact()
 	s.headSeq, s.headHash = last.Seq, last.Hash
 	return nil
@@ -273,11 +281,14 @@ func (p *persister) persist(m *tracegraph.Mutation) error {
 		if err != nil {
 			return fmt.Errorf("read edge %d: %w", e.ID, err)
 		}
-		old, err := decodeEdge(raw)
+		r, err := decodeEdge(raw)
 		if err != nil {
 			return err
 		}
-		if err := p.set(seqKey(pEdge, uint64(e.ID)), encodeEdge(edgeRecord(e, old.src, old.dst))); err != nil {
+		// Only the state changes; type, precision and props stay as stored.
+		r.meta = r.meta&(emTypeMask|emPrecMask) | edgeMeta(e.Type, 0, e.Voided, !e.ValidTo.IsZero())&(emVoided|emClosed)
+		r.to, r.closedBy, r.reason = nanos(e.ValidTo), e.ClosedBy, e.CloseReason
+		if err := p.set(seqKey(pEdge, uint64(e.ID)), encodeEdge(r)); err != nil {
 			return err
 		}
 		return p.touchEdge(e, m.Seq)
@@ -315,7 +326,7 @@ func (p *persister) persist(m *tracegraph.Mutation) error {
 
 func edgeRecord(e *tracegraph.Edge, src, dst uint32) *edgeRec {
 	r := &edgeRec{meta: edgeMeta(e.Type, e.Precision, e.Voided, !e.ValidTo.IsZero()), src: src, dst: dst,
-		from: nanos(e.ValidFrom), to: nanos(e.ValidTo), event: e.Event, closedBy: e.ClosedBy}
+		from: nanos(e.ValidFrom), to: nanos(e.ValidTo), event: e.Event, closedBy: e.ClosedBy, reason: e.CloseReason}
 	if len(e.Props) > 0 {
 		r.props, _ = json.Marshal(e.Props)
 	}
@@ -346,7 +357,7 @@ func (s *Store) publish(m *tracegraph.Mutation) {
 		if !ok {
 			return
 		}
-		t.emeta[k] = edgeMeta(e.Type, e.Precision, e.Voided, !e.ValidTo.IsZero())
+		t.emeta[k] = t.emeta[k]&(emTypeMask|emPrecMask) | edgeMeta(e.Type, 0, e.Voided, !e.ValidTo.IsZero())&(emVoided|emClosed)
 		if e.ValidTo.IsZero() {
 			delete(t.eclose, k)
 		} else {
