@@ -1,0 +1,194 @@
+package cypher
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/tracegraph/tracegraph"
+)
+
+// Apply implements tracegraph.EventLog: one batch, one write transaction.
+// Outcomes are returned only after the transaction committed.
+func (s *Store) Apply(ctx context.Context, events []*tracegraph.Event, opts tracegraph.ApplyOptions) ([]tracegraph.Outcome, error) {
+	if err := s.enter(); err != nil {
+		return nil, err
+	}
+	defer s.leave()
+	if len(events) == 0 {
+		return []tracegraph.Outcome{}, nil
+	}
+	var (
+		outcomes []tracegraph.Outcome
+		head     uint64
+	)
+	err := s.write(ctx, func(tx neo4j.ManagedTransaction) error {
+		outcomes, head = nil, 0 // a retried attempt starts over
+		seq, hash, err := s.lockHead(ctx, tx)
+		if err != nil {
+			return err
+		}
+		res, err := tracegraph.ProjectBatch(ctx, newTxReader(s, tx), events, opts, seq+1)
+		if err != nil {
+			return err
+		}
+		recordedAt := s.now()
+		prev := hash
+		for i, ev := range res.Accepted {
+			if want := seq + 1 + uint64(i); ev.Seq != want {
+				return fmt.Errorf("projection numbered event %q %d, want %d", ev.ID, ev.Seq, want)
+			}
+			ev.Seal(ev.Seq, recordedAt, prev)
+			prev = ev.Hash
+		}
+		if err := s.persist(ctx, tx, res.Accepted, res.Tx.Mutations(), seq, hash); err != nil {
+			return err
+		}
+		outcomes = res.Outcomes
+		if len(res.Accepted) > 0 {
+			head = res.Accepted[len(res.Accepted)-1].Seq
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("apply %d events: %w", len(events), err)
+	}
+	if head > 0 {
+		s.notify(head)
+	}
+	return outcomes, nil
+}
+
+// lockHead takes the head's write lock and reads it.
+func (s *Store) lockHead(ctx context.Context, tx neo4j.ManagedTransaction) (uint64, string, error) {
+	recs, err := s.exec(ctx, tx, qHeadLock, nil)
+	if err != nil {
+		return 0, "", err
+	}
+	seq, err := single[int64](recs, "seq")
+	if err != nil {
+		return 0, "", fmt.Errorf("read head: %w", err)
+	}
+	hash, err := value[string](recs[0], "hash")
+	if err != nil {
+		return 0, "", fmt.Errorf("read head: %w", err)
+	}
+	return uint64(seq), hash, nil
+}
+
+// persist writes sealed events, the mutations, the node → event index and
+// the new head (or the old one, releasing the lock, when nothing was
+// accepted).
+func (s *Store) persist(ctx context.Context, tx neo4j.ManagedTransaction, accepted []*tracegraph.Event, muts []tracegraph.Mutation, seq uint64, hash string) error {
+	if len(accepted) > 0 {
+		rows, err := eventRows(accepted)
+		if err != nil {
+			return err
+		}
+		sts := chunk(qEventsCreate, "events", rows, true)
+		plan, err := planMutations(muts)
+		if err != nil {
+			return err
+		}
+		sts = append(sts, plan...)
+		sts = append(sts, chunk(qEventsLink, "rows", eventLinks(muts), true)...)
+		for _, st := range sts {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := s.run(ctx, tx, st); err != nil {
+				return err
+			}
+		}
+		last := accepted[len(accepted)-1]
+		seq, hash = last.Seq, last.Hash
+	}
+	_, err := s.exec(ctx, tx, qHeadSet, map[string]any{"seq": int64(seq), "hash": hash})
+	return err
+}
+
+// Import appends events that another store already sealed, keeping their
+// seq, recordedAt and hash, so the audit chain stays verifiable end to end
+// (tracegraph migrate uses it). Events must be in seq order. Events at or
+// below the head are skipped when the stored event with that id has the same
+// hash (a resumed import), and refused otherwise. The rest must continue the
+// chain from the head exactly; each is projected with the shared rules and
+// must be accepted again. One call is one transaction. It returns how many
+// events were appended.
+func (s *Store) Import(ctx context.Context, events []*tracegraph.Event) (int, error) {
+	if err := s.enter(); err != nil {
+		return 0, err
+	}
+	defer s.leave()
+	var n int
+	var head uint64
+	err := s.write(ctx, func(tx neo4j.ManagedTransaction) error {
+		n, head = 0, 0
+		seq, hash, err := s.lockHead(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var fresh []*tracegraph.Event
+		for _, ev := range events {
+			if ev.Seq > seq {
+				fresh = append(fresh, ev)
+				continue
+			}
+			got, _, err := s.eventByID(ctx, tx, ev.ID)
+			if err != nil {
+				return err
+			}
+			if got == nil || got.Hash != ev.Hash || got.Seq != ev.Seq {
+				return tracegraph.Errorf(tracegraph.CodeConflict, "", "event %d (%q) is not the event %d of this database: its log has another history", ev.Seq, ev.ID, ev.Seq)
+			}
+		}
+		if err := checkChain(fresh, seq, hash); err != nil {
+			return err
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		res, err := tracegraph.ProjectBatch(ctx, newTxReader(s, tx), fresh, tracegraph.ApplyOptions{}, seq+1)
+		if err != nil {
+			return err
+		}
+		for i, o := range res.Outcomes {
+			if o.Status != tracegraph.OutcomeAccepted || o.Seq != fresh[i].Seq {
+				msg := o.Status
+				if o.Error != nil {
+					msg += ": " + o.Error.Message
+				}
+				return tracegraph.Errorf(tracegraph.CodeConflict, "", "event %d (%q) was accepted by the source store but is %s here", fresh[i].Seq, fresh[i].ID, msg)
+			}
+		}
+		if err := s.persist(ctx, tx, fresh, res.Tx.Mutations(), seq, hash); err != nil {
+			return err
+		}
+		n, head = len(fresh), fresh[len(fresh)-1].Seq
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("import %d events: %w", len(events), err)
+	}
+	if head > 0 {
+		s.notify(head)
+	}
+	return n, nil
+}
+
+// checkChain checks that sealed events continue the chain at seq and hash:
+// consecutive seqs, each linked to the one before, each hash intact.
+func checkChain(events []*tracegraph.Event, seq uint64, hash string) error {
+	for _, ev := range events {
+		switch {
+		case ev.Seq != seq+1:
+			return tracegraph.Errorf(tracegraph.CodeConflict, "", "event %q has seq %d; the log continues at %d", ev.ID, ev.Seq, seq+1)
+		case ev.PrevHash != hash:
+			return tracegraph.Errorf(tracegraph.CodeConflict, "", "event %d (%q) does not link to the hash of event %d", ev.Seq, ev.ID, seq)
+		case ev.ComputeHash() != ev.Hash:
+			return tracegraph.Errorf(tracegraph.CodeConflict, "", "event %d (%q) has been altered: its hash does not match its content", ev.Seq, ev.ID)
+		}
+		seq, hash = ev.Seq, ev.Hash
+	}
+	return nil
+}

@@ -1,0 +1,2 @@
+MATCH (e:Event {id: $id})
+RETURN e.record AS record, e.voidedBy AS voidedBy

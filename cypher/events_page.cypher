@@ -1,0 +1,5 @@
+MATCH (e:Event)
+WHERE e.seq > $after
+RETURN e.record AS record
+ORDER BY e.seq
+LIMIT $limit

@@ -1,0 +1,583 @@
+package cypher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/tracegraph/tracegraph"
+)
+
+// readOp runs fn in a read transaction as a registered operation.
+func (s *Store) readOp(ctx context.Context, what string, fn func(tx neo4j.ManagedTransaction) error) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave()
+	if err := s.read(ctx, fn); err != nil {
+		var de *tracegraph.Error
+		if errors.As(err, &de) {
+			return de
+		}
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// Head implements tracegraph.EventLog.
+func (s *Store) Head(ctx context.Context) (uint64, string, error) {
+	var seq uint64
+	var hash string
+	err := s.readOp(ctx, "read head", func(tx neo4j.ManagedTransaction) error {
+		recs, err := s.exec(ctx, tx, qHeadGet, nil)
+		if err != nil {
+			return err
+		}
+		n, err := single[int64](recs, "seq")
+		if err != nil {
+			return err
+		}
+		seq = uint64(n)
+		hash, err = value[string](recs[0], "hash")
+		return err
+	})
+	return seq, hash, err
+}
+
+// Events implements tracegraph.EventLog (limit <= 0: 1000).
+func (s *Store) Events(ctx context.Context, after uint64, limit int) ([]*tracegraph.Event, error) {
+	if limit <= 0 {
+		limit = 1000
+	}
+	var out []*tracegraph.Event
+	err := s.readOp(ctx, "read events", func(tx neo4j.ManagedTransaction) error {
+		out = nil
+		return s.each(ctx, tx, qEventsPage, map[string]any{"after": int64(after), "limit": int64(limit)}, func(rec *neo4j.Record) error {
+			ev, err := eventFromRecord(rec)
+			out = append(out, ev)
+			return err
+		})
+	})
+	return out, err
+}
+
+func eventFromRecord(rec *neo4j.Record) (*tracegraph.Event, error) {
+	raw, err := value[string](rec, "record")
+	if err != nil {
+		return nil, err
+	}
+	return tracegraph.UnmarshalRecord([]byte(raw))
+}
+
+// Event implements tracegraph.EventLog.
+func (s *Store) Event(ctx context.Context, id string) (*tracegraph.Event, error) {
+	var ev *tracegraph.Event
+	err := s.readOp(ctx, "read event", func(tx neo4j.ManagedTransaction) error {
+		var err error
+		ev, _, err = s.eventByID(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if ev == nil {
+		return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "id", "no event with id %q", id)
+	}
+	return ev, nil
+}
+
+// Node implements tracegraph.Graph.
+func (s *Store) Node(ctx context.Context, id tracegraph.ID) (*tracegraph.Node, error) {
+	if _, _, err := tracegraph.ParseID(string(id)); err != nil {
+		return nil, err
+	}
+	ns, err := s.Nodes(ctx, []tracegraph.ID{id})
+	if err != nil {
+		return nil, err
+	}
+	if ns[0] == nil {
+		return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "id", "%s does not exist", id)
+	}
+	return ns[0], nil
+}
+
+// Nodes implements tracegraph.Graph.
+func (s *Store) Nodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.Node, error) {
+	out := make([]*tracegraph.Node, len(ids))
+	err := s.readOp(ctx, "read nodes", func(tx neo4j.ManagedTransaction) error {
+		got, err := s.getNodes(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		for i, id := range ids {
+			out[i] = got[id].Clone() // a node asked twice is two nodes
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Lookup implements tracegraph.Graph: a global ID, a key under every label
+// the code can name (GS1 application identifiers narrow them), and the
+// additional numbers with that value, in that order, each node once.
+func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, error) {
+	var out []*tracegraph.Node
+	err := s.readOp(ctx, "lookup", func(tx neo4j.ManagedTransaction) error {
+		out = nil
+		var cands []tracegraph.ID
+		for _, c := range tracegraph.ParseScan(code) {
+			if c.Value == "" {
+				continue
+			}
+			if tracegraph.LooksLikeID(c.Value) {
+				cands = append(cands, tracegraph.ID(c.Value))
+				continue
+			}
+			labels := tracegraph.LabelsForAI(c.AI)
+			if labels == nil {
+				labels = tracegraph.Labels
+			}
+			if tracegraph.CheckKey(c.Value) == nil {
+				for _, l := range labels {
+					cands = append(cands, tracegraph.NewID(l, c.Value))
+				}
+			}
+			owners, err := s.identifierOwners(ctx, tx, c.Value)
+			if err != nil {
+				return err
+			}
+			for _, o := range owners {
+				cands = append(cands, o.Node)
+			}
+		}
+		got, err := s.getNodes(ctx, tx, cands)
+		if err != nil {
+			return err
+		}
+		seen := map[tracegraph.ID]bool{}
+		for _, id := range cands {
+			if n := got[id]; n != nil && !seen[id] {
+				seen[id] = true
+				out = append(out, n)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// asOfOrNow is the moment a query looks at: asOf, or now when zero.
+func asOfOrNow(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Now().UTC()
+	}
+	return t.UTC()
+}
+
+// expander returns the expandFunc of a read transaction with these filters.
+func (s *Store) expander(tx neo4j.ManagedTransaction, types []tracegraph.EdgeType, minPrec tracegraph.Precision, asOf time.Time, history bool) expandFunc {
+	if len(types) == 0 {
+		types = tracegraph.EdgeTypes
+	}
+	ts := make([]string, len(types))
+	for i, t := range types {
+		ts[i] = string(t)
+	}
+	base := map[string]any{"types": ts, "precisions": precisionsFrom(minPrec), "asOf": asOf.UTC(), "history": history}
+	return func(ctx context.Context, ids []tracegraph.ID, up bool) (map[tracegraph.ID][]hop, error) {
+		name := qExpandIn
+		if up {
+			name = qExpandOut
+		}
+		out := make(map[tracegraph.ID][]hop, len(ids))
+		for len(ids) > 0 {
+			n := min(len(ids), maxRows)
+			params := map[string]any{"ids": idStrings(ids[:n])}
+			for k, v := range base {
+				params[k] = v
+			}
+			err := s.each(ctx, tx, name, params, func(rec *neo4j.Record) error {
+				from, err := value[string](rec, "from")
+				if err != nil {
+					return err
+				}
+				e, err := edgeFromRecord(rec)
+				if err != nil {
+					return err
+				}
+				label, err1 := value[string](rec, "label")
+				status, err2 := value[string](rec, "status")
+				held, err3 := value[bool](rec, "held")
+				if err := firstError(err1, err2, err3); err != nil {
+					return err
+				}
+				other := e.Target
+				if !up {
+					other = e.Source
+				}
+				out[tracegraph.ID(from)] = append(out[tracegraph.ID(from)], hop{edge: e, other: other,
+					label: tracegraph.Label(label), status: status, held: held})
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			ids = ids[n:]
+		}
+		for _, hs := range out {
+			slices.SortFunc(hs, func(a, b hop) int {
+				switch {
+				case a.edge.ID < b.edge.ID:
+					return -1
+				case a.edge.ID > b.edge.ID:
+					return 1
+				}
+				return 0
+			})
+		}
+		return out, nil
+	}
+}
+
+// Edges implements tracegraph.Graph.
+func (s *Store) Edges(ctx context.Context, ids []tracegraph.ID, q tracegraph.EdgeQuery) ([][]tracegraph.Edge, error) {
+	if q.Direction == "" {
+		q.Direction = tracegraph.Both
+	}
+	if !q.Direction.Valid() {
+		return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "direction", "direction %q is not UPSTREAM, DOWNSTREAM or BOTH", q.Direction)
+	}
+	for _, t := range q.Types {
+		if !t.Valid() {
+			return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "types", "edge type %q is unknown", t)
+		}
+	}
+	out := make([][]tracegraph.Edge, len(ids))
+	err := s.readOp(ctx, "read edges", func(tx neo4j.ManagedTransaction) error {
+		clear(out)
+		expand := s.expander(tx, q.Types, tracegraph.PrecisionUnknown, asOfOrNow(q.AsOf), q.History)
+		uniq := slices.Clone(ids)
+		slices.Sort(uniq)
+		uniq = slices.Compact(uniq)
+		var dirs []bool
+		if q.Direction != tracegraph.Downstream {
+			dirs = append(dirs, true)
+		}
+		if q.Direction != tracegraph.Upstream {
+			dirs = append(dirs, false)
+		}
+		for _, up := range dirs {
+			hops, err := expand(ctx, uniq, up)
+			if err != nil {
+				return err
+			}
+			for i, id := range ids {
+				for _, h := range hops[id] {
+					out[i] = append(out[i], h.edge)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// startNodes reads the start nodes of a traversal (NOT_FOUND for a missing
+// one), in order.
+func (s *Store) startNodes(ctx context.Context, tx neo4j.ManagedTransaction, field string, ids []tracegraph.ID) ([]*tracegraph.Node, error) {
+	got, err := s.getNodes(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*tracegraph.Node, len(ids))
+	for i, id := range ids {
+		if out[i] = got[id]; out[i] == nil {
+			return nil, tracegraph.Errorf(tracegraph.CodeNotFound, field, "%s does not exist", id)
+		}
+	}
+	return out, nil
+}
+
+func traceNode(id tracegraph.ID, v *visit, dir tracegraph.Direction) tracegraph.TraceNode {
+	return tracegraph.TraceNode{ID: id, Label: v.label, Depth: v.depth, Precision: v.prec, Direction: dir,
+		Status: v.status, OnHold: v.held}
+}
+
+// Trace implements tracegraph.Graph.
+func (s *Store) Trace(ctx context.Context, req tracegraph.TraceRequest) (*tracegraph.TraceResult, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	var out *tracegraph.TraceResult
+	err := s.readOp(ctx, "trace", func(tx neo4j.ManagedTransaction) error {
+		starts, err := s.startNodes(ctx, tx, "from", req.From)
+		if err != nil {
+			return err
+		}
+		expand := s.expander(tx, req.EdgeTypes, req.MinPrecision, asOfOrNow(req.AsOf), req.History)
+		spec := walkSpec{maxDepth: req.MaxDepth, limit: req.Limit, wantEdges: !req.SkipEdges}
+		dirs := []tracegraph.Direction{req.Direction}
+		if req.Direction == tracegraph.Both {
+			dirs = []tracegraph.Direction{tracegraph.Upstream, tracegraph.Downstream}
+		}
+		out = &tracegraph.TraceResult{Nodes: []tracegraph.TraceNode{}, Edges: []tracegraph.Edge{}}
+		pos := map[tracegraph.ID]int{}
+		edges := map[tracegraph.EdgeID]tracegraph.Edge{}
+		for k, dir := range dirs {
+			spec.up = dir == tracegraph.Upstream
+			if k > 0 {
+				spec.limit = req.Limit - len(out.Nodes) + len(starts)
+			}
+			r, err := walk(ctx, expand, starts, spec)
+			if err != nil {
+				return err
+			}
+			out.Truncated = out.Truncated || r.truncated
+			for _, id := range r.order {
+				v := r.seen[id]
+				if j, ok := pos[id]; ok {
+					out.Nodes[j].Depth = min(out.Nodes[j].Depth, v.depth)
+					out.Nodes[j].Precision = max(out.Nodes[j].Precision, v.prec)
+					continue
+				}
+				nd := dir
+				if v.depth == 0 {
+					nd = req.Direction
+				}
+				pos[id] = len(out.Nodes)
+				out.Nodes = append(out.Nodes, traceNode(id, v, nd))
+			}
+			for id, e := range r.edges {
+				edges[id] = e
+			}
+		}
+		sortTraceNodes(out.Nodes)
+		for _, e := range edges {
+			out.Edges = append(out.Edges, e)
+		}
+		sortEdges(out.Edges)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Explode implements tracegraph.Graph: the units and components inside id
+// along CONTAINS edges valid at asOf, at any depth.
+func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) ([]tracegraph.TraceNode, error) {
+	if _, _, err := tracegraph.ParseID(string(id)); err != nil {
+		return nil, err
+	}
+	var out []tracegraph.TraceNode
+	err := s.readOp(ctx, "explode", func(tx neo4j.ManagedTransaction) error {
+		starts, err := s.startNodes(ctx, tx, "id", []tracegraph.ID{id})
+		if err != nil {
+			return err
+		}
+		expand := s.expander(tx, []tracegraph.EdgeType{tracegraph.EdgeContains}, tracegraph.PrecisionUnknown, asOfOrNow(asOf), false)
+		r, err := walk(ctx, expand, starts, walkSpec{up: true, maxDepth: tracegraph.MaxTraceDepth})
+		if err != nil {
+			return err
+		}
+		out = make([]tracegraph.TraceNode, 0, len(r.order))
+		for _, nid := range r.order[1:] {
+			v := r.seen[nid]
+			if v.label == tracegraph.LabelUnit || v.label == tracegraph.LabelComponent {
+				tn := traceNode(nid, v, tracegraph.Upstream)
+				tn.Precision = tracegraph.PrecisionExact
+				out = append(out, tn)
+			}
+		}
+		sortTraceNodes(out)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// NodeEvents implements tracegraph.Graph (NOT_FOUND when the node never
+// existed).
+func (s *Store) NodeEvents(ctx context.Context, id tracegraph.ID) ([]*tracegraph.Event, error) {
+	if _, _, err := tracegraph.ParseID(string(id)); err != nil {
+		return nil, err
+	}
+	var out []*tracegraph.Event
+	err := s.readOp(ctx, "read node events", func(tx neo4j.ManagedTransaction) error {
+		out = []*tracegraph.Event{}
+		err := s.each(ctx, tx, qNodeEvents, map[string]any{"id": string(id)}, func(rec *neo4j.Record) error {
+			ev, err := eventFromRecord(rec)
+			out = append(out, ev)
+			return err
+		})
+		if err != nil || len(out) > 0 {
+			return err
+		}
+		got, err := s.getNodes(ctx, tx, []tracegraph.ID{id})
+		if err != nil {
+			return err
+		}
+		if got[id] == nil {
+			return tracegraph.Errorf(tracegraph.CodeNotFound, "id", "%s does not exist", id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// unitStatuses are the statuses a filter may ask for.
+var unitStatuses = []string{tracegraph.StatusWIP, tracegraph.StatusCompleted, tracegraph.StatusShipped, tracegraph.StatusScrapped}
+
+// Units implements tracegraph.Graph: units in the order they were first
+// recorded, the cursor being that place.
+func (s *Store) Units(ctx context.Context, f tracegraph.UnitFilter, page tracegraph.Page) (*tracegraph.UnitPage, error) {
+	if err := page.Normalize(); err != nil {
+		return nil, err
+	}
+	afterSeq, afterOrd, err := parseCursor(page.After)
+	if err != nil {
+		return nil, err
+	}
+	params := map[string]any{"prefix": f.SerialPrefix, "partNumber": nil, "workOrder": nil, "status": nil,
+		"onHold": nil, "createdFrom": nil, "createdTo": nil}
+	if f.PartNumber != "" {
+		params["partNumber"] = f.PartNumber
+	}
+	if f.WorkOrder != "" {
+		params["workOrder"] = f.WorkOrder
+	}
+	if f.Status != "" {
+		st := strings.ToUpper(f.Status)
+		if !slices.Contains(unitStatuses, st) {
+			return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "status", "status %q is not one of WIP, COMPLETED, SHIPPED, SCRAPPED", f.Status)
+		}
+		params["status"] = st
+	}
+	if f.OnHold != nil {
+		params["onHold"] = *f.OnHold
+	}
+	if !f.CreatedFrom.IsZero() {
+		params["createdFrom"] = f.CreatedFrom.UTC()
+	}
+	if !f.CreatedTo.IsZero() {
+		params["createdTo"] = f.CreatedTo.UTC()
+	}
+	var out *tracegraph.UnitPage
+	err = s.readOp(ctx, "list units", func(tx neo4j.ManagedTransaction) error {
+		out = &tracegraph.UnitPage{}
+		recs, err := s.exec(ctx, tx, qUnitsCount, params)
+		if err != nil {
+			return err
+		}
+		total, err := single[int64](recs, "n")
+		if err != nil {
+			return err
+		}
+		out.TotalCount = int(total)
+		p := map[string]any{"afterSeq": afterSeq, "afterOrd": afterOrd, "limit": int64(page.First + 1)}
+		for k, v := range params {
+			p[k] = v
+		}
+		return s.each(ctx, tx, qUnitsPage, p, func(rec *neo4j.Record) error {
+			n, err := nodeFromRecord(rec)
+			if err != nil {
+				return err
+			}
+			seq, err1 := value[int64](rec, "seq")
+			ord, err2 := value[int64](rec, "ord")
+			if err := firstError(err1, err2); err != nil {
+				return err
+			}
+			out.Units = append(out.Units, n)
+			out.Cursors = append(out.Cursors, cursor(seq, ord))
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(out.Units) > page.First {
+		out.Units, out.Cursors, out.HasNextPage = out.Units[:page.First], out.Cursors[:page.First], true
+	}
+	return out, nil
+}
+
+// cursor encodes a unit's place: "n<seq>.<ord>".
+func cursor(seq, ord int64) string { return "n" + strconv.FormatInt(seq, 10) + "." + strconv.FormatInt(ord, 10) }
+
+// parseCursor decodes a cursor; "" is the place before the first unit.
+func parseCursor(c string) (int64, int64, error) {
+	if c == "" {
+		return 0, -1, nil
+	}
+	bad := tracegraph.Errorf(tracegraph.CodeInvalid, "after", "cursor %q is not one this service gave out", c)
+	a, b, ok := strings.Cut(strings.TrimPrefix(c, "n"), ".")
+	if !ok || !strings.HasPrefix(c, "n") {
+		return 0, 0, bad
+	}
+	seq, err1 := strconv.ParseInt(a, 10, 64)
+	ord, err2 := strconv.ParseInt(b, 10, 64)
+	if err1 != nil || err2 != nil || seq < 0 || ord < 0 {
+		return 0, 0, bad
+	}
+	return seq, ord, nil
+}
+
+// Stats implements tracegraph.Graph. Disk and memory are the server's
+// business and left 0.
+func (s *Store) Stats(ctx context.Context) (tracegraph.Stats, error) {
+	st := tracegraph.Stats{Nodes: map[tracegraph.Label]int{}, Edges: map[tracegraph.EdgeType]int{}}
+	err := s.readOp(ctx, "stats", func(tx neo4j.ManagedTransaction) error {
+		clear(st.Nodes)
+		clear(st.Edges)
+		recs, err := s.exec(ctx, tx, qHeadGet, nil)
+		if err != nil {
+			return err
+		}
+		seq, err := single[int64](recs, "seq")
+		if err != nil {
+			return err
+		}
+		st.Events = uint64(seq)
+		for _, q := range []string{qStatsNodes, qStatsEdges} {
+			err := s.each(ctx, tx, q, nil, func(rec *neo4j.Record) error {
+				name, err1 := value[string](rec, "name")
+				n, err2 := value[int64](rec, "n")
+				if err := firstError(err1, err2); err != nil {
+					return err
+				}
+				if n == 0 {
+					return nil
+				}
+				if q == qStatsNodes {
+					st.Nodes[tracegraph.Label(name)] = int(n)
+				} else {
+					st.Edges[tracegraph.EdgeType(name)] = int(n)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return st, err
+}

@@ -1,0 +1,275 @@
+package cypher
+
+import (
+	"context"
+	"fmt"
+	"maps"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/tracegraph/tracegraph"
+)
+
+// txReader is the tracegraph.GraphReader that the projection reads through
+// inside a write transaction. An attempt makes all its reads before its
+// first write and holds the head lock, so nothing it reads can change under
+// it: it caches what it read, and hands out copies.
+type txReader struct {
+	s      *Store
+	tx     neo4j.ManagedTransaction
+	nodes  map[tracegraph.ID]*tracegraph.Node
+	edges  map[edgeKey][]tracegraph.Edge
+	idents map[string][]tracegraph.Identifier
+	events map[string]eventByID
+}
+
+type edgeKey struct {
+	id      tracegraph.ID
+	dir     tracegraph.Direction
+	history bool
+}
+
+type eventByID struct {
+	ev       *tracegraph.Event
+	voidedBy string
+}
+
+var _ tracegraph.GraphReader = (*txReader)(nil)
+
+func newTxReader(s *Store, tx neo4j.ManagedTransaction) *txReader {
+	return &txReader{s: s, tx: tx, nodes: map[tracegraph.ID]*tracegraph.Node{},
+		edges: map[edgeKey][]tracegraph.Edge{}, idents: map[string][]tracegraph.Identifier{},
+		events: map[string]eventByID{}}
+}
+
+// GetNode implements tracegraph.GraphReader.
+func (r *txReader) GetNode(ctx context.Context, id tracegraph.ID) (*tracegraph.Node, error) {
+	n, ok := r.nodes[id]
+	if !ok {
+		got, err := r.s.getNodes(ctx, r.tx, []tracegraph.ID{id})
+		if err != nil {
+			return nil, err
+		}
+		n = got[id]
+		r.nodes[id] = n
+	}
+	return n.Clone(), nil
+}
+
+// IdentifierOwners implements tracegraph.GraphReader.
+func (r *txReader) IdentifierOwners(ctx context.Context, value string) ([]tracegraph.Identifier, error) {
+	if is, ok := r.idents[value]; ok {
+		return append([]tracegraph.Identifier(nil), is...), nil
+	}
+	is, err := r.s.identifierOwners(ctx, r.tx, value)
+	if err != nil {
+		return nil, err
+	}
+	r.idents[value] = is
+	return append([]tracegraph.Identifier(nil), is...), nil
+}
+
+// NodeEdges implements tracegraph.GraphReader.
+func (r *txReader) NodeEdges(ctx context.Context, id tracegraph.ID, dir tracegraph.Direction, history bool) ([]tracegraph.Edge, error) {
+	k := edgeKey{id, dir, history}
+	es, ok := r.edges[k]
+	if !ok {
+		var err error
+		es, err = r.s.nodeEdges(ctx, r.tx, id, dir, history)
+		if err != nil {
+			return nil, err
+		}
+		r.edges[k] = es
+	}
+	return cloneEdges(es), nil
+}
+
+// HeldBy implements tracegraph.GraphReader.
+func (r *txReader) HeldBy(ctx context.Context, holdID string) ([]tracegraph.ID, error) {
+	return r.s.heldBy(ctx, r.tx, holdID)
+}
+
+// EventByID implements tracegraph.GraphReader.
+func (r *txReader) EventByID(ctx context.Context, id string) (*tracegraph.Event, string, error) {
+	e, ok := r.events[id]
+	if !ok {
+		ev, by, err := r.s.eventByID(ctx, r.tx, id)
+		if err != nil {
+			return nil, "", err
+		}
+		e = eventByID{ev, by}
+		r.events[id] = e
+	}
+	if e.ev == nil {
+		return nil, "", nil
+	}
+	c := *e.ev
+	return &c, e.voidedBy, nil
+}
+
+// EdgesByEvent implements tracegraph.GraphReader.
+func (r *txReader) EdgesByEvent(ctx context.Context, seq uint64) ([]tracegraph.Edge, error) {
+	return r.s.edgesByEvent(ctx, r.tx, seq)
+}
+
+func cloneEdges(es []tracegraph.Edge) []tracegraph.Edge {
+	out := make([]tracegraph.Edge, len(es))
+	for i, e := range es {
+		e.Props = maps.Clone(e.Props)
+		out[i] = e
+	}
+	return out
+}
+
+// ---- queries shared by the reader and the Graph methods
+
+// getNodes returns the live nodes with these ids, with their holds.
+func (s *Store) getNodes(ctx context.Context, tx neo4j.ManagedTransaction, ids []tracegraph.ID) (map[tracegraph.ID]*tracegraph.Node, error) {
+	out := make(map[tracegraph.ID]*tracegraph.Node, len(ids))
+	for len(ids) > 0 {
+		n := min(len(ids), maxRows)
+		err := s.each(ctx, tx, qNodeGet, map[string]any{"ids": idStrings(ids[:n])}, func(rec *neo4j.Record) error {
+			node, err := nodeFromRecord(rec)
+			if err != nil {
+				return err
+			}
+			out[node.ID] = node
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// nodeFromRecord reads a row of the shape {id, props, holds}.
+func nodeFromRecord(rec *neo4j.Record) (*tracegraph.Node, error) {
+	props, err := value[map[string]any](rec, "props")
+	if err != nil {
+		return nil, err
+	}
+	n, err := decodeNode(props)
+	if err != nil {
+		return nil, err
+	}
+	hv, _ := rec.Get("holds")
+	if n.Holds, err = decodeHolds(hv); err != nil {
+		return nil, fmt.Errorf("node %s: %w", n.ID, err)
+	}
+	return n, nil
+}
+
+func idStrings(ids []tracegraph.ID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
+	}
+	return out
+}
+
+func (s *Store) identifierOwners(ctx context.Context, tx neo4j.ManagedTransaction, v string) ([]tracegraph.Identifier, error) {
+	var out []tracegraph.Identifier
+	err := s.each(ctx, tx, qIdentOwners, map[string]any{"value": v}, func(rec *neo4j.Record) error {
+		scheme, err1 := value[string](rec, "scheme")
+		val, err2 := value[string](rec, "value")
+		node, err3 := value[string](rec, "node")
+		if err := firstError(err1, err2, err3); err != nil {
+			return err
+		}
+		out = append(out, tracegraph.Identifier{Scheme: scheme, Value: val, Node: tracegraph.ID(node)})
+		return nil
+	})
+	return out, err
+}
+
+func firstError(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+func (s *Store) nodeEdges(ctx context.Context, tx neo4j.ManagedTransaction, id tracegraph.ID, dir tracegraph.Direction, history bool) ([]tracegraph.Edge, error) {
+	var names []string
+	switch dir {
+	case tracegraph.Upstream:
+		names = []string{qNodeEdgesOut}
+	case tracegraph.Downstream:
+		names = []string{qNodeEdgesIn}
+	default:
+		names = []string{qNodeEdgesOut, qNodeEdgesIn}
+	}
+	var out []tracegraph.Edge
+	for _, name := range names {
+		err := s.each(ctx, tx, name, map[string]any{"id": string(id), "history": history}, func(rec *neo4j.Record) error {
+			e, err := edgeFromRecord(rec)
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// edgeFromRecord reads a row of the shape {type, rel, source, target}.
+func edgeFromRecord(rec *neo4j.Record) (tracegraph.Edge, error) {
+	typ, err1 := value[string](rec, "type")
+	rel, err2 := value[map[string]any](rec, "rel")
+	src, err3 := value[string](rec, "source")
+	dst, err4 := value[string](rec, "target")
+	if err := firstError(err1, err2, err3, err4); err != nil {
+		return tracegraph.Edge{}, err
+	}
+	return decodeEdge(typ, rel, src, dst)
+}
+
+func (s *Store) heldBy(ctx context.Context, tx neo4j.ManagedTransaction, holdID string) ([]tracegraph.ID, error) {
+	var out []tracegraph.ID
+	err := s.each(ctx, tx, qHeldBy, map[string]any{"id": holdID}, func(rec *neo4j.Record) error {
+		id, err := value[string](rec, "id")
+		out = append(out, tracegraph.ID(id))
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) eventByID(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*tracegraph.Event, string, error) {
+	recs, err := s.exec(ctx, tx, qEventGet, map[string]any{"id": id})
+	if err != nil || len(recs) == 0 {
+		return nil, "", err
+	}
+	rec, err := value[string](recs[0], "record")
+	if err != nil {
+		return nil, "", err
+	}
+	by, err := value[string](recs[0], "voidedBy")
+	if err != nil {
+		return nil, "", err
+	}
+	ev, err := tracegraph.UnmarshalRecord([]byte(rec))
+	if err != nil {
+		return nil, "", err
+	}
+	return ev, by, nil
+}
+
+func (s *Store) edgesByEvent(ctx context.Context, tx neo4j.ManagedTransaction, seq uint64) ([]tracegraph.Edge, error) {
+	lo := int64(tracegraph.NewEdgeID(seq, 0))
+	hi := int64(tracegraph.NewEdgeID(seq+1, 0))
+	var out []tracegraph.Edge
+	err := s.each(ctx, tx, qEdgesByEvent, map[string]any{"lo": lo, "hi": hi}, func(rec *neo4j.Record) error {
+		e, err := edgeFromRecord(rec)
+		out = append(out, e)
+		return err
+	})
+	sortEdges(out)
+	return out, err
+}

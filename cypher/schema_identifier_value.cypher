@@ -1,0 +1,3 @@
+// Lookups by value alone, any scheme.
+CREATE INDEX identifier_value IF NOT EXISTS
+FOR (i:Identifier) ON (i.value)

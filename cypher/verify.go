@@ -1,0 +1,227 @@
+package cypher
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/tracegraph/tracegraph"
+)
+
+// maxProblems bounds the findings a Verify reports.
+const maxProblems = 50
+
+// Verify implements tracegraph.Verifier. It checks that the log is a dense,
+// unbroken hash chain ending at the head, then replays the whole log through
+// the rules in memory (a tracegraph.Tx over an empty graph) and compares
+// every node the log produces (properties, holds) and its edges with what
+// Neo4j holds, and the node counts per label. The replay holds the whole
+// graph in memory: verify a large database on a machine sized for it.
+func (s *Store) Verify(ctx context.Context, progress func(done, total uint64)) (*tracegraph.VerifyReport, error) {
+	headSeq, headHash, err := s.Head(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	rep := &tracegraph.VerifyReport{HeadHash: headHash, Problems: []string{}}
+	problem := func(format string, args ...any) {
+		if len(rep.Problems) < maxProblems {
+			rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
+		}
+	}
+	replay := tracegraph.NewTx(ctx, emptyGraph{})
+	touched := map[tracegraph.ID]bool{}
+	var prev string
+	var next uint64 = 1
+	const batch = 2000
+	for {
+		evs, err := s.Events(ctx, next-1, batch)
+		if err != nil {
+			return nil, fmt.Errorf("verify: read log: %w", err)
+		}
+		if len(evs) == 0 {
+			break
+		}
+		fresh := make([]*tracegraph.Event, len(evs))
+		for k, ev := range evs {
+			if ev.Seq != next {
+				problem("event seq %d follows %d: the log has a gap", ev.Seq, next-1)
+			}
+			if ev.PrevHash != prev {
+				problem("event %d (%q): prevHash %.12s… does not match the hash of event %d", ev.Seq, ev.ID, ev.PrevHash, ev.Seq-1)
+			}
+			if h := ev.ComputeHash(); h != ev.Hash {
+				problem("event %d (%q): its content does not match its hash (altered record)", ev.Seq, ev.ID)
+			}
+			prev, next = ev.Hash, ev.Seq+1
+			fresh[k] = &tracegraph.Event{ID: ev.ID, Type: ev.Type, Time: ev.Time, Station: ev.Station, Operator: ev.Operator, Data: ev.Data}
+		}
+		res, err := tracegraph.ProjectBatch(ctx, replay, fresh, tracegraph.ApplyOptions{}, evs[0].Seq)
+		if err != nil {
+			return nil, fmt.Errorf("verify: replay: %w", err)
+		}
+		for k, o := range res.Outcomes {
+			if o.Status != tracegraph.OutcomeAccepted {
+				problem("event %d (%q) is refused when the log is replayed: %v", evs[k].Seq, evs[k].ID, o.Error)
+			}
+		}
+		for _, m := range res.Tx.Mutations() {
+			for _, id := range m.Nodes() {
+				touched[id] = true
+			}
+		}
+		res.Tx.MergeInto(replay)
+		rep.Events += uint64(len(evs))
+		if progress != nil {
+			progress(rep.Events, headSeq)
+		}
+	}
+	if rep.Events != headSeq {
+		problem("the head says %d events, the log holds %d", headSeq, rep.Events)
+	}
+	if prev != headHash {
+		problem("the head hash does not match the last event's hash")
+	}
+	if err := s.compareGraph(ctx, replay, sortedIDs(keys(touched)), problem); err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	return rep, nil
+}
+
+// compareGraph compares the replayed nodes and their outgoing edges with
+// Neo4j's, a batch of nodes per query, and the live node counts per label.
+func (s *Store) compareGraph(ctx context.Context, replay *tracegraph.Tx, ids []tracegraph.ID, problem func(string, ...any)) error {
+	want := map[tracegraph.Label]int{}
+	return s.readOp(ctx, "compare graph", func(tx neo4j.ManagedTransaction) error {
+		clear(want)
+		expand := s.expander(tx, nil, tracegraph.PrecisionUnknown, time.Now().UTC(), true)
+		for len(ids) > 0 {
+			chunkIDs := ids[:min(len(ids), maxRows)]
+			ids = ids[len(chunkIDs):]
+			got, err := s.getNodes(ctx, tx, chunkIDs)
+			if err != nil {
+				return err
+			}
+			hops, err := expand(ctx, chunkIDs, true)
+			if err != nil {
+				return err
+			}
+			for _, id := range chunkIDs {
+				w, err := replay.GetNode(ctx, id)
+				if err != nil {
+					return err
+				}
+				g := got[id]
+				switch {
+				case w == nil && g == nil:
+					continue
+				case w == nil:
+					problem("node %s is not what the log produces (extra)", id)
+					continue
+				case g == nil:
+					problem("node %s that the log produces is missing", id)
+					continue
+				}
+				want[w.Label]++
+				if !sameNode(g, w) {
+					problem("node %s differs from what the log produces", id)
+				}
+				wes, err := replay.NodeEdges(ctx, id, tracegraph.Upstream, true)
+				if err != nil {
+					return err
+				}
+				var ges []tracegraph.Edge
+				for _, h := range hops[id] {
+					ges = append(ges, h.edge)
+				}
+				if !sameEdges(ges, wes) {
+					problem("the edges out of %s differ from what the log produces", id)
+				}
+			}
+		}
+		counts := map[tracegraph.Label]int{}
+		err := s.each(ctx, tx, qStatsNodes, nil, func(rec *neo4j.Record) error {
+			name, err1 := value[string](rec, "name")
+			n, err2 := value[int64](rec, "n")
+			counts[tracegraph.Label(name)] = int(n)
+			return firstError(err1, err2)
+		})
+		if err != nil {
+			return err
+		}
+		for _, l := range tracegraph.Labels {
+			if counts[l] != want[l] {
+				problem("%d %s nodes are live, the log produces %d", counts[l], l, want[l])
+			}
+		}
+		return nil
+	})
+}
+
+// sameNode compares what a store keeps of a node; holds by id, source and
+// reason, as the order of equal-time holds is not part of the contract.
+func sameNode(a, b *tracegraph.Node) bool {
+	if a.ID != b.ID || a.Label != b.Label || a.CreatedBy != b.CreatedBy || a.Version != b.Version ||
+		!reflect.DeepEqual(normProps(a.Props), normProps(b.Props)) || len(a.Holds) != len(b.Holds) {
+		return false
+	}
+	key := func(h tracegraph.Hold) string { return h.ID + "\x00" + string(h.Source) + "\x00" + h.Reason }
+	ak, bk := make([]string, len(a.Holds)), make([]string, len(b.Holds))
+	for i := range a.Holds {
+		ak[i], bk[i] = key(a.Holds[i]), key(b.Holds[i])
+	}
+	slices.Sort(ak)
+	slices.Sort(bk)
+	return slices.Equal(ak, bk)
+}
+
+// normProps gives props the JSON value types they have after a round trip.
+func normProps(p map[string]any) map[string]any {
+	if len(p) == 0 {
+		return nil
+	}
+	n, err := encodeProps(&tracegraph.Node{ID: "Unit:x", Label: tracegraph.LabelUnit, Props: p})
+	if err != nil {
+		return p
+	}
+	d, err := decodeNode(n)
+	if err != nil {
+		return p
+	}
+	return d.Props
+}
+
+func sameEdges(got, want []tracegraph.Edge) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	sortEdges(got)
+	sortEdges(want)
+	for i := range got {
+		g, w := got[i], want[i]
+		if g.ID != w.ID || g.Type != w.Type || g.Target != w.Target || !g.ValidFrom.Equal(w.ValidFrom) ||
+			!g.ValidTo.Equal(w.ValidTo) || g.ClosedBy != w.ClosedBy || g.CloseReason != w.CloseReason || precisionName(g.Precision) != precisionName(w.Precision) ||
+			g.Event != w.Event {
+			return false
+		}
+	}
+	return true
+}
+
+// emptyGraph is the empty graph a replay starts from.
+type emptyGraph struct{}
+
+func (emptyGraph) GetNode(context.Context, tracegraph.ID) (*tracegraph.Node, error) { return nil, nil }
+func (emptyGraph) IdentifierOwners(context.Context, string) ([]tracegraph.Identifier, error) {
+	return nil, nil
+}
+func (emptyGraph) NodeEdges(context.Context, tracegraph.ID, tracegraph.Direction, bool) ([]tracegraph.Edge, error) {
+	return nil, nil
+}
+func (emptyGraph) HeldBy(context.Context, string) ([]tracegraph.ID, error) { return nil, nil }
+func (emptyGraph) EventByID(context.Context, string) (*tracegraph.Event, string, error) {
+	return nil, "", nil
+}
+func (emptyGraph) EdgesByEvent(context.Context, uint64) ([]tracegraph.Edge, error) { return nil, nil }
