@@ -520,7 +520,9 @@ func (s *Store) Units(ctx context.Context, f tracegraph.UnitFilter, page tracegr
 }
 
 // cursor encodes a unit's place: "n<seq>.<ord>".
-func cursor(seq, ord int64) string { return "n" + strconv.FormatInt(seq, 10) + "." + strconv.FormatInt(ord, 10) }
+func cursor(seq, ord int64) string {
+	return "n" + strconv.FormatInt(seq, 10) + "." + strconv.FormatInt(ord, 10)
+}
 
 // parseCursor decodes a cursor; "" is the place before the first unit.
 func parseCursor(c string) (int64, int64, error) {
