@@ -1,0 +1,34 @@
+// Package storetest is the conformance suite every tracegraph.Store must pass.
+//
+// A backend runs it with one call from its own tests:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) tracegraph.Store {
+//			s, err := embedded.Open(t.TempDir(), embedded.Options{})
+//			if err != nil {
+//				t.Fatal(err)
+//			}
+//			t.Cleanup(func() { s.Close() })
+//			return s
+//		})
+//	}
+//
+// Every scenario opens a fresh, empty store, applies a small fixture of events
+// with fixed times and checks exact answers: the refusals of every rule of
+// DOMAIN.md (with the code and the field named, and nothing changed after),
+// idempotency and atomic batches, rework, unpacking and repacking, splice
+// windows and best-path precision, holds and their propagation, asOf against
+// history, deep chains, fan-out to thousands of units, lookup of every kind of
+// code, explode, the event log and its hash chain, unit listing, recall
+// impact, voiding, and concurrent writers.
+//
+// Fixtures are written as lines of text, one event per line (see
+// ParseEvents):
+//
+//	# minute  id        type                data
+//	0         mk-p1     unit.created        {"serial":"P1","partNumber":"PRD-100"}
+//	3         p1-a1     unit.assembled      {"parent":"P1","child":"A1"}
+//
+// The minute counts from Base; events are decoded with tracegraph.DecodeEvent,
+// exactly as a client's JSON would be.
+package storetest

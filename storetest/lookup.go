@@ -1,0 +1,139 @@
+package storetest
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/tracegraph/tracegraph"
+)
+
+const lookupFixture = `
+0  mk-u1  unit.created         {"serial":"SN-0001","partNumber":"PRD-1","identifiers":{"IMEI":"356938035643809","MAC":"00:1B:44:11:3A:B7"}}
+0  mk-u2  unit.created         {"serial":"SN-0002","partNumber":"PRD-1"}
+0  id-u1  identifier.assigned  {"unit":"SN-0001","scheme":"customerSerial","value":"CS-77"}
+0  rcv-l  lot.received         {"lot":"LOT-42","partNumber":"R-1"}
+0  rcv-c  component.received   {"serials":["QX-1"],"partNumber":"MOD-LTE"}
+0  mk-d   unit.created         {"serial":"DUP-1","partNumber":"PRD-1"}
+0  rcv-d  lot.received         {"lot":"DUP-1","partNumber":"R-1"}
+1  pk-b   packed               {"container":"BOX-9","items":["SN-0001"],"sscc":"009506000134000039"}
+2  pk-p   packed               {"container":"PAL-3","containerType":"pallet","items":["BOX-9"],"sscc":"009506000134000046"}
+`
+
+// testLookup: whatever a person scans or types.
+func testLookup(t *testing.T, open Opener) {
+	s := open(t)
+	load(t, s, lookupFixture)
+	const gtin = "09506000134352"
+	tests := []struct {
+		code string
+		want []string
+	}{
+		{"SN-0001", []string{"Unit:SN-0001"}},
+		{" SN-0001 ", []string{"Unit:SN-0001"}},
+		{"Unit:SN-0001", []string{"Unit:SN-0001"}},
+		{"356938035643809", []string{"Unit:SN-0001"}},
+		{"00:1B:44:11:3A:B7", []string{"Unit:SN-0001"}},
+		{"CS-77", []string{"Unit:SN-0001"}},
+		{"SN-0002", []string{"Unit:SN-0002"}},
+		{"LOT-42", []string{"MaterialLot:LOT-42"}},
+		{"MaterialLot:LOT-42", []string{"MaterialLot:LOT-42"}},
+		{"QX-1", []string{"Component:QX-1"}},
+		{"BOX-9", []string{"Box:BOX-9"}},
+		{"PAL-3", []string{"Pallet:PAL-3"}},
+		{"009506000134000039", []string{"Box:BOX-9"}},
+		{"009506000134000046", []string{"Pallet:PAL-3"}},
+		{"(00)009506000134000046", []string{"Pallet:PAL-3"}},
+		{"https://id.example.com/00/009506000134000039", []string{"Box:BOX-9"}},
+		{"https://id.example.com/01/" + gtin + "/21/SN-0001", []string{"Unit:SN-0001"}},
+		{"(01)" + gtin + "(21)SN-0001", []string{"Unit:SN-0001"}},
+		{"https://id.example.com/01/" + gtin + "/10/LOT-42", []string{"MaterialLot:LOT-42"}},
+		{"(01)" + gtin + "(10)LOT-42", []string{"MaterialLot:LOT-42"}},
+		{"(21)QX-1", []string{"Component:QX-1"}},
+		{"DUP-1", []string{"MaterialLot:DUP-1", "Unit:DUP-1"}},
+		{"(21)DUP-1", []string{"Unit:DUP-1"}},
+		{"(10)DUP-1", []string{"MaterialLot:DUP-1"}},
+		{"NOPE", nil},
+		{"Unit:NOPE", nil},
+		{"MaterialLot:SN-0001", nil},
+		{"(21)NOPE", nil},
+		{"(01)" + gtin, nil},
+		{"https://id.example.com/01/" + gtin + "/21/NOPE", nil},
+		{"(21)LOT-42", nil},
+	}
+	for _, tt := range tests {
+		ns, err := s.Lookup(bg, tt.code)
+		if err != nil {
+			t.Errorf("Lookup(%q) error: %v", tt.code, err)
+			continue
+		}
+		var got []string
+		for _, n := range ns {
+			got = append(got, string(n.ID))
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Lookup(%q) = %v, want %v", tt.code, got, tt.want)
+		}
+	}
+	ns, err := s.Lookup(bg, "SN-0001")
+	if err == nil && len(ns) == 1 && (ns[0].Str("partNumber") != "PRD-1" || ns[0].Label != tracegraph.LabelUnit) {
+		t.Errorf("Lookup(SN-0001) = %+v, want the whole node", ns[0])
+	}
+}
+
+const nodeEventsFixture = `
+0  rcv-l1   lot.received         {"lot":"L1","partNumber":"R-1"}
+0  mk-u1    unit.created         {"serial":"U1","partNumber":"PCBA-1"}
+0  mk-u2    unit.created         {"serial":"U2","partNumber":"PCBA-1"}
+1  u1-l1    material.consumed    {"unit":"U1","lot":"L1"}
+2  tr-u1    test.recorded        {"unit":"U1","testType":"AOI","result":"pass"}
+2  tr-u2    test.recorded        {"unit":"U2","testType":"AOI","result":"fail"}
+3  pr-12    process.recorded     {"units":["U1","U2"],"step":"coat"}
+4  id-u1    identifier.assigned  {"unit":"U1","scheme":"MAC","value":"00:1B:44:11:3A:B7"}
+5  pk-b1    packed               {"container":"B1","items":["U1"]}
+6  hold-b1  hold.placed          {"target":"B1","reason":"label check"}
+7  rel-b1   hold.released        {"target":"B1","reason":"labels OK"}
+8  hold-l1  hold.placed          {"target":"L1","reason":"supplier alert"}
+8  rel-l1   hold.released        {"target":"L1","reason":"cleared"}
+9  mk-u3    unit.created         {"serial":"U3","partNumber":"PCBA-1"}
+`
+
+// testNodeEvents: the events that changed a node, oldest first. A unit's
+// history holds every event that built, tested, moved or held it. Shared
+// material (a reel feeds thousands of units) may leave the consumptions out
+// of its own history: they are the units' events.
+func testNodeEvents(t *testing.T, open Opener) {
+	s := open(t)
+	load(t, s, nodeEventsFixture)
+	tests := []struct {
+		id       string
+		want     []string
+		optional []string // may appear too, in seq order
+	}{
+		{"Unit:U1", []string{"mk-u1", "u1-l1", "tr-u1", "pr-12", "id-u1", "pk-b1", "hold-b1", "rel-b1", "hold-l1", "rel-l1"}, nil},
+		{"Unit:U2", []string{"mk-u2", "tr-u2", "pr-12"}, nil},
+		{"Unit:U3", []string{"mk-u3"}, nil},
+		{"MaterialLot:L1", []string{"rcv-l1", "hold-l1", "rel-l1"}, []string{"u1-l1"}},
+		{"Box:B1", []string{"pk-b1", "hold-b1", "rel-b1"}, nil},
+		{"TestRun:tr-u1", []string{"tr-u1"}, nil},
+		{"ProcessStep:pr-12", []string{"pr-12"}, nil},
+	}
+	for _, tt := range tests {
+		evs, err := s.NodeEvents(bg, tracegraph.ID(tt.id))
+		if err != nil {
+			t.Errorf("NodeEvents(%q) error: %v", tt.id, err)
+			continue
+		}
+		var got []string
+		for i, e := range evs {
+			got = append(got, e.ID)
+			if e.Seq == 0 || e.Hash == "" || (i > 0 && e.Seq <= evs[i-1].Seq) {
+				t.Errorf("NodeEvents(%q)[%d] = seq %d hash %q; want recorded events in seq order", tt.id, i, e.Seq, e.Hash)
+			}
+		}
+		required := slices.DeleteFunc(slices.Clone(got), func(id string) bool { return slices.Contains(tt.optional, id) })
+		if !slices.Equal(required, tt.want) {
+			t.Errorf("NodeEvents(%q) = %v, want %v (and maybe %v)", tt.id, got, tt.want, tt.optional)
+		}
+	}
+}

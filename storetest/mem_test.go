@@ -1,0 +1,638 @@
+package storetest
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tracegraph/tracegraph"
+)
+
+// TestReference runs the suite against memStore, a deliberately simple
+// in-memory store kept only to check the suite itself: its fixtures are
+// accepted and its answers are those the shared projection gives. It is not a
+// backend and favours plainness over speed.
+func TestReference(t *testing.T) {
+	Run(t, func(t *testing.T) tracegraph.Store { return newMemStore() })
+}
+
+type memStore struct {
+	mu       sync.Mutex
+	log      []*tracegraph.Event
+	byID     map[string]*tracegraph.Event
+	voidedBy map[string]string
+	nodes    map[tracegraph.ID]*tracegraph.Node
+	edges    map[tracegraph.EdgeID]*tracegraph.Edge
+	out, in  map[tracegraph.ID][]tracegraph.EdgeID
+	bySeq    map[uint64][]tracegraph.EdgeID
+	idents   map[string][]tracegraph.Identifier
+	heldBy   map[string]map[tracegraph.ID]bool
+	touched  map[tracegraph.ID][]uint64
+	subs     map[chan uint64]bool
+}
+
+var (
+	_ tracegraph.Store       = (*memStore)(nil)
+	_ tracegraph.GraphReader = (*memStore)(nil)
+	_ tracegraph.Verifier    = (*memStore)(nil)
+)
+
+func newMemStore() *memStore {
+	return &memStore{
+		byID: map[string]*tracegraph.Event{}, voidedBy: map[string]string{},
+		nodes: map[tracegraph.ID]*tracegraph.Node{}, edges: map[tracegraph.EdgeID]*tracegraph.Edge{},
+		out: map[tracegraph.ID][]tracegraph.EdgeID{}, in: map[tracegraph.ID][]tracegraph.EdgeID{},
+		bySeq: map[uint64][]tracegraph.EdgeID{}, idents: map[string][]tracegraph.Identifier{},
+		heldBy: map[string]map[tracegraph.ID]bool{}, touched: map[tracegraph.ID][]uint64{},
+		subs: map[chan uint64]bool{},
+	}
+}
+
+// ---- GraphReader (called with mu held)
+
+func (s *memStore) GetNode(_ context.Context, id tracegraph.ID) (*tracegraph.Node, error) {
+	return s.nodes[id].Clone(), nil
+}
+
+func (s *memStore) IdentifierOwners(_ context.Context, v string) ([]tracegraph.Identifier, error) {
+	return slices.Clone(s.idents[v]), nil
+}
+
+func (s *memStore) NodeEdges(_ context.Context, id tracegraph.ID, dir tracegraph.Direction, history bool) ([]tracegraph.Edge, error) {
+	return s.edgesOf(id, dir, func(e *tracegraph.Edge) bool { return history || e.Open() }), nil
+}
+
+func (s *memStore) edgesOf(id tracegraph.ID, dir tracegraph.Direction, keep func(*tracegraph.Edge) bool) []tracegraph.Edge {
+	var ids []tracegraph.EdgeID
+	if dir != tracegraph.Downstream {
+		ids = append(ids, s.out[id]...)
+	}
+	if dir != tracegraph.Upstream {
+		for _, eid := range s.in[id] {
+			if !slices.Contains(ids, eid) {
+				ids = append(ids, eid)
+			}
+		}
+	}
+	var out []tracegraph.Edge
+	for _, eid := range ids {
+		e := s.edges[eid]
+		if !e.Voided && keep(e) {
+			c := *e
+			c.Props = maps.Clone(e.Props)
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (s *memStore) HeldBy(_ context.Context, h string) ([]tracegraph.ID, error) {
+	return slices.Sorted(maps.Keys(s.heldBy[h])), nil
+}
+
+func (s *memStore) EventByID(_ context.Context, id string) (*tracegraph.Event, string, error) {
+	e := s.byID[id]
+	if e == nil {
+		return nil, "", nil
+	}
+	c := *e
+	return &c, s.voidedBy[id], nil
+}
+
+func (s *memStore) EdgesByEvent(_ context.Context, seq uint64) ([]tracegraph.Edge, error) {
+	var out []tracegraph.Edge
+	for _, eid := range s.bySeq[seq] {
+		out = append(out, *s.edges[eid])
+	}
+	return out, nil
+}
+
+// ---- EventLog
+
+func (s *memStore) Apply(ctx context.Context, events []*tracegraph.Event, opts tracegraph.ApplyOptions) ([]tracegraph.Outcome, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	res, err := tracegraph.ProjectBatch(ctx, s, events, opts, uint64(len(s.log))+1)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range res.Accepted {
+		prev := ""
+		if len(s.log) > 0 {
+			prev = s.log[len(s.log)-1].Hash
+		}
+		e.Seal(e.Seq, time.Now(), prev)
+		s.log = append(s.log, e)
+		s.byID[e.ID] = e
+	}
+	for _, m := range res.Tx.Mutations() {
+		s.mutate(m)
+		for _, id := range m.Nodes() {
+			if t := s.touched[id]; len(t) == 0 || t[len(t)-1] != m.Seq {
+				s.touched[id] = append(t, m.Seq)
+			}
+		}
+	}
+	if len(res.Accepted) > 0 {
+		head := uint64(len(s.log))
+		for ch := range s.subs {
+			select {
+			case <-ch:
+			default:
+			}
+			select {
+			case ch <- head:
+			default:
+			}
+		}
+	}
+	return res.Outcomes, nil
+}
+
+func (s *memStore) mutate(m tracegraph.Mutation) {
+	switch m.Op {
+	case tracegraph.OpPutNode:
+		n := m.Node.Clone()
+		if old := s.nodes[n.ID]; old != nil {
+			n.Holds = old.Holds
+		} else {
+			n.Holds = nil
+		}
+		s.nodes[n.ID] = n
+	case tracegraph.OpVoidNode:
+		delete(s.nodes, m.ID)
+	case tracegraph.OpAddEdge:
+		e := *m.Edge
+		e.Props = maps.Clone(e.Props)
+		s.edges[e.ID] = &e
+		s.out[e.Source] = append(s.out[e.Source], e.ID)
+		s.in[e.Target] = append(s.in[e.Target], e.ID)
+		s.bySeq[e.ID.Seq()] = append(s.bySeq[e.ID.Seq()], e.ID)
+	case tracegraph.OpUpdateEdge:
+		e := s.edges[m.Edge.ID]
+		e.ValidTo, e.ClosedBy, e.CloseReason, e.Voided = m.Edge.ValidTo, m.Edge.ClosedBy, m.Edge.CloseReason, m.Edge.Voided
+	case tracegraph.OpAddHold, tracegraph.OpRemoveHold:
+		n := s.nodes[m.ID]
+		if n == nil {
+			return
+		}
+		n.Holds = slices.DeleteFunc(n.Holds, func(h tracegraph.Hold) bool { return h.ID == m.Hold.ID })
+		if s.heldBy[m.Hold.ID] == nil {
+			s.heldBy[m.Hold.ID] = map[tracegraph.ID]bool{}
+		}
+		delete(s.heldBy[m.Hold.ID], m.ID)
+		if m.Op == tracegraph.OpAddHold {
+			n.Holds = append(n.Holds, *m.Hold)
+			s.heldBy[m.Hold.ID][m.ID] = true
+		}
+	case tracegraph.OpAddIdentifier:
+		s.idents[m.Ident.Value] = append(s.idents[m.Ident.Value], *m.Ident)
+	case tracegraph.OpRemoveIdentifier:
+		s.idents[m.Ident.Value] = slices.DeleteFunc(s.idents[m.Ident.Value], func(i tracegraph.Identifier) bool { return i == *m.Ident })
+	case tracegraph.OpVoidEvent:
+		s.voidedBy[m.EventID] = m.VoidedBy
+	}
+}
+
+func (s *memStore) Events(_ context.Context, after uint64, limit int) ([]*tracegraph.Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*tracegraph.Event
+	for i := after; i < uint64(len(s.log)) && len(out) < limit; i++ {
+		c := *s.log[i]
+		out = append(out, &c)
+	}
+	return out, nil
+}
+
+func (s *memStore) Event(_ context.Context, id string) (*tracegraph.Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.byID[id]
+	if e == nil {
+		return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "id", "no event %q", id)
+	}
+	c := *e
+	return &c, nil
+}
+
+func (s *memStore) Head(context.Context) (uint64, string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.log) == 0 {
+		return 0, "", nil
+	}
+	return uint64(len(s.log)), s.log[len(s.log)-1].Hash, nil
+}
+
+func (s *memStore) Changes(ctx context.Context) <-chan uint64 {
+	ch := make(chan uint64, 1)
+	s.mu.Lock()
+	s.subs[ch] = true
+	s.mu.Unlock()
+	go func() {
+		<-ctx.Done()
+		s.mu.Lock()
+		delete(s.subs, ch)
+		close(ch)
+		s.mu.Unlock()
+	}()
+	return ch
+}
+
+// ---- Graph
+
+func (s *memStore) Node(_ context.Context, id tracegraph.ID) (*tracegraph.Node, error) {
+	if _, _, err := tracegraph.ParseID(string(id)); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.nodes[id]
+	if n == nil {
+		return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "id", "%s does not exist", id)
+	}
+	return n.Clone(), nil
+}
+
+func (s *memStore) Nodes(_ context.Context, ids []tracegraph.ID) ([]*tracegraph.Node, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*tracegraph.Node, len(ids))
+	for i, id := range ids {
+		out[i] = s.nodes[id].Clone()
+	}
+	return out, nil
+}
+
+func (s *memStore) Lookup(_ context.Context, code string) ([]*tracegraph.Node, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*tracegraph.Node
+	add := func(id tracegraph.ID, labels []tracegraph.Label) {
+		n := s.nodes[id]
+		if n == nil || (len(labels) > 0 && !slices.Contains(labels, n.Label)) {
+			return
+		}
+		if !slices.ContainsFunc(out, func(o *tracegraph.Node) bool { return o.ID == id }) {
+			out = append(out, n.Clone())
+		}
+	}
+	for _, c := range tracegraph.ParseScan(code) {
+		labels := tracegraph.LabelsForAI(c.AI)
+		if tracegraph.LooksLikeID(c.Value) {
+			add(tracegraph.ID(c.Value), labels)
+			continue
+		}
+		for _, l := range tracegraph.Labels {
+			add(tracegraph.NewID(l, c.Value), labels)
+		}
+		for _, i := range s.idents[c.Value] {
+			add(i.Node, labels)
+		}
+	}
+	return out, nil
+}
+
+// valid says whether e is part of the structure asked for.
+func valid(e *tracegraph.Edge, asOf time.Time, history bool) bool {
+	switch {
+	case e.Voided:
+		return false
+	case history:
+		return true
+	case asOf.IsZero():
+		return e.Open()
+	}
+	return e.ValidAt(asOf)
+}
+
+func (s *memStore) Edges(_ context.Context, ids []tracegraph.ID, q tracegraph.EdgeQuery) ([][]tracegraph.Edge, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([][]tracegraph.Edge, len(ids))
+	for i, id := range ids {
+		out[i] = s.edgesOf(id, q.Direction, func(e *tracegraph.Edge) bool {
+			return valid(e, q.AsOf, q.History) && (len(q.Types) == 0 || slices.Contains(q.Types, e.Type))
+		})
+	}
+	return out, nil
+}
+
+// reached is a node found by a walk.
+type reached struct {
+	depth int
+	prec  tracegraph.Precision
+	dir   tracegraph.Direction
+}
+
+// walk finds the nodes reachable from starts in dir along edges keep allows,
+// up to maxDepth hops: each with its fewest hops and best-path precision.
+func (s *memStore) walk(ctx context.Context, starts []tracegraph.ID, dir tracegraph.Direction, maxDepth int, keep func(*tracegraph.Edge) bool) (map[tracegraph.ID]reached, error) {
+	found := map[tracegraph.ID]reached{}
+	for _, p := range []tracegraph.Precision{tracegraph.PrecisionExact, tracegraph.PrecisionCandidate, tracegraph.PrecisionOrder} {
+		depth := map[tracegraph.ID]int{}
+		frontier := slices.Clone(starts)
+		for _, id := range starts {
+			depth[id] = 0
+		}
+		for d := 1; d <= maxDepth && len(frontier) > 0; d++ {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			var next []tracegraph.ID
+			for _, id := range frontier {
+				for _, e := range s.edgesOf(id, dir, func(e *tracegraph.Edge) bool { return e.Precision >= p && keep(e) }) {
+					o := e.Target
+					if dir == tracegraph.Downstream {
+						o = e.Source
+					}
+					if _, ok := depth[o]; !ok {
+						depth[o] = d
+						next = append(next, o)
+					}
+				}
+			}
+			frontier = next
+		}
+		for id, d := range depth {
+			r, ok := found[id]
+			if !ok {
+				found[id] = reached{d, p, dir}
+			} else if d < r.depth {
+				r.depth = d
+				found[id] = r
+			}
+		}
+	}
+	return found, nil
+}
+
+func (s *memStore) Trace(ctx context.Context, req tracegraph.TraceRequest) (*tracegraph.TraceResult, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range req.From {
+		if s.nodes[id] == nil {
+			return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "from", "%s does not exist", id)
+		}
+	}
+	keep := func(e *tracegraph.Edge) bool {
+		return valid(e, req.AsOf, req.History) && e.Precision >= req.MinPrecision &&
+			(len(req.EdgeTypes) == 0 || slices.Contains(req.EdgeTypes, e.Type))
+	}
+	dirs := []tracegraph.Direction{req.Direction}
+	if req.Direction == tracegraph.Both {
+		dirs = []tracegraph.Direction{tracegraph.Upstream, tracegraph.Downstream}
+	}
+	all := map[tracegraph.ID]reached{}
+	for _, dir := range dirs {
+		found, err := s.walk(ctx, req.From, dir, req.MaxDepth, keep)
+		if err != nil {
+			return nil, err
+		}
+		for id, r := range found {
+			if o, ok := all[id]; !ok || r.depth < o.depth || (r.depth == o.depth && r.prec > o.prec) {
+				all[id] = r
+			}
+		}
+	}
+	res := &tracegraph.TraceResult{}
+	for id, r := range all {
+		n := s.nodes[id]
+		tn := tracegraph.TraceNode{ID: id, Label: id.Label(), Depth: r.depth, Precision: r.prec, Direction: r.dir, Status: n.Status(), OnHold: n.OnHold()}
+		if r.depth == 0 {
+			tn.Direction = req.Direction
+		}
+		res.Nodes = append(res.Nodes, tn)
+	}
+	slices.SortFunc(res.Nodes, func(a, b tracegraph.TraceNode) int {
+		if a.Depth != b.Depth {
+			return a.Depth - b.Depth
+		}
+		return strings.Compare(string(a.ID), string(b.ID))
+	})
+	if len(res.Nodes) > req.Limit {
+		res.Nodes, res.Truncated = res.Nodes[:req.Limit], true
+	}
+	if !req.SkipEdges {
+		in := map[tracegraph.ID]bool{}
+		for _, n := range res.Nodes {
+			in[n.ID] = true
+		}
+		seen := map[tracegraph.EdgeID]bool{}
+		for _, n := range res.Nodes {
+			for _, dir := range dirs {
+				for _, e := range s.edgesOf(n.ID, dir, keep) {
+					if in[e.Source] && in[e.Target] && !seen[e.ID] {
+						seen[e.ID] = true
+						res.Edges = append(res.Edges, e)
+					}
+				}
+			}
+		}
+	}
+	return res, nil
+}
+
+func (s *memStore) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) ([]tracegraph.TraceNode, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.nodes[id] == nil {
+		return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "id", "%s does not exist", id)
+	}
+	found, err := s.walk(ctx, []tracegraph.ID{id}, tracegraph.Upstream, tracegraph.MaxTraceDepth, func(e *tracegraph.Edge) bool {
+		return e.Type == tracegraph.EdgeContains && valid(e, asOf, false)
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []tracegraph.TraceNode
+	for nid, r := range found {
+		if nid == id || (nid.Label() != tracegraph.LabelUnit && nid.Label() != tracegraph.LabelComponent) {
+			continue
+		}
+		n := s.nodes[nid]
+		out = append(out, tracegraph.TraceNode{ID: nid, Label: nid.Label(), Depth: r.depth, Precision: r.prec, Direction: tracegraph.Upstream, Status: n.Status(), OnHold: n.OnHold()})
+	}
+	return out, nil
+}
+
+func (s *memStore) NodeEvents(_ context.Context, id tracegraph.ID) ([]*tracegraph.Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*tracegraph.Event
+	for _, seq := range s.touched[id] {
+		c := *s.log[seq-1]
+		out = append(out, &c)
+	}
+	return out, nil
+}
+
+func (s *memStore) Units(_ context.Context, f tracegraph.UnitFilter, page tracegraph.Page) (*tracegraph.UnitPage, error) {
+	if err := page.Normalize(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var match []*tracegraph.Node
+	for _, n := range s.nodes {
+		created := n.Time("createdAt")
+		if n.Label != tracegraph.LabelUnit ||
+			(f.PartNumber != "" && n.Str("partNumber") != f.PartNumber) ||
+			(f.WorkOrder != "" && n.Str("workOrder") != f.WorkOrder) ||
+			(f.Status != "" && n.Status() != f.Status) ||
+			(f.OnHold != nil && n.OnHold() != *f.OnHold) ||
+			!strings.HasPrefix(n.Key(), f.SerialPrefix) ||
+			(!f.CreatedFrom.IsZero() && created.Before(f.CreatedFrom)) ||
+			(!f.CreatedTo.IsZero() && !created.Before(f.CreatedTo)) {
+			continue
+		}
+		match = append(match, n)
+	}
+	slices.SortFunc(match, func(a, b *tracegraph.Node) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	p := &tracegraph.UnitPage{TotalCount: len(match)}
+	for _, n := range match {
+		if page.After != "" && string(n.ID) <= page.After {
+			continue
+		}
+		if len(p.Units) == page.First {
+			p.HasNextPage = true
+			break
+		}
+		p.Units = append(p.Units, n.Clone())
+		p.Cursors = append(p.Cursors, string(n.ID))
+	}
+	return p, nil
+}
+
+func (s *memStore) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) (*tracegraph.RecallReport, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range req.Suspects {
+		if s.nodes[id] == nil {
+			return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "suspects", "%s does not exist", id)
+		}
+	}
+	ok := func(e *tracegraph.Edge) bool { return valid(e, req.AsOf, req.History) }
+	structural := func(e *tracegraph.Edge) bool {
+		return ok(e) && e.Type.Structural() && !e.Source.Label().IsContainer()
+	}
+	found, err := s.walk(ctx, req.Suspects, tracegraph.Downstream, tracegraph.MaxTraceDepth, structural)
+	if err != nil {
+		return nil, err
+	}
+	rep := &tracegraph.RecallReport{Suspects: req.Suspects, AsOf: req.AsOf}
+	rollups := map[tracegraph.Label]map[tracegraph.ID]*tracegraph.RollupEntry{}
+	count := func(l tracegraph.Label, id tracegraph.ID, exact bool) {
+		if rollups[l] == nil {
+			rollups[l] = map[tracegraph.ID]*tracegraph.RollupEntry{}
+		}
+		e := rollups[l][id]
+		if e == nil {
+			e = &tracegraph.RollupEntry{ID: id}
+			rollups[l][id] = e
+		}
+		if exact {
+			e.Confirmed++
+		} else {
+			e.Possible++
+		}
+	}
+	for id, r := range found {
+		if id.Label() != tracegraph.LabelUnit {
+			continue
+		}
+		n := s.nodes[id]
+		ru := tracegraph.RecallUnit{ID: id, Precision: r.prec, Depth: r.depth, Status: n.Status(), OnHold: n.OnHold()}
+		exact := r.prec == tracegraph.PrecisionExact
+		counts := &rep.PossibleCount
+		if exact {
+			rep.Confirmed = append(rep.Confirmed, ru)
+			counts = &rep.ConfirmedCount
+		} else {
+			rep.Possible = append(rep.Possible, ru)
+		}
+		switch {
+		case n.Status() == tracegraph.StatusShipped:
+			counts.Shipped++
+		case n.Status() == tracegraph.StatusScrapped:
+			counts.Scrapped++
+		default:
+			counts.InHouse++
+		}
+		if wo := n.Str("workOrder"); wo != "" {
+			count(tracegraph.LabelWorkOrder, tracegraph.NewID(tracegraph.LabelWorkOrder, wo), exact)
+		}
+		above, _ := s.walk(ctx, []tracegraph.ID{id}, tracegraph.Downstream, tracegraph.MaxTraceDepth, func(e *tracegraph.Edge) bool {
+			return ok(e) && e.Type == tracegraph.EdgeContains
+		})
+		for a := range above {
+			switch l := a.Label(); {
+			case l == tracegraph.LabelUnit:
+				if len(s.edgesOf(a, tracegraph.Downstream, func(e *tracegraph.Edge) bool {
+					return ok(e) && e.Type == tracegraph.EdgeContains && e.Source.Label() == tracegraph.LabelUnit
+				})) == 0 {
+					count(tracegraph.LabelUnit, a, exact)
+				}
+			case l.IsContainer():
+				count(l, a, exact)
+				if l == tracegraph.LabelShipment {
+					count(tracegraph.LabelCustomer, tracegraph.NewID(tracegraph.LabelCustomer, s.nodes[a].Str("customer")), exact)
+				}
+			}
+		}
+	}
+	list := func(l tracegraph.Label) []tracegraph.RollupEntry {
+		var out []tracegraph.RollupEntry
+		for _, id := range slices.Sorted(maps.Keys(rollups[l])) {
+			out = append(out, *rollups[l][id])
+		}
+		return out
+	}
+	rep.Products, rep.WorkOrders, rep.Boxes = list(tracegraph.LabelUnit), list(tracegraph.LabelWorkOrder), list(tracegraph.LabelBox)
+	rep.Pallets, rep.Shipments, rep.Customers = list(tracegraph.LabelPallet), list(tracegraph.LabelShipment), list(tracegraph.LabelCustomer)
+	return rep, nil
+}
+
+func (s *memStore) Stats(context.Context) (tracegraph.Stats, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := tracegraph.Stats{Events: uint64(len(s.log)), Nodes: map[tracegraph.Label]int{}, Edges: map[tracegraph.EdgeType]int{}}
+	for _, n := range s.nodes {
+		st.Nodes[n.Label]++
+	}
+	for _, e := range s.edges {
+		if !e.Voided {
+			st.Edges[e.Type]++
+		}
+	}
+	return st, nil
+}
+
+func (s *memStore) Verify(_ context.Context, progress func(done, total uint64)) (*tracegraph.VerifyReport, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rep := &tracegraph.VerifyReport{Events: uint64(len(s.log))}
+	prev := ""
+	for i, e := range s.log {
+		if e.PrevHash != prev || e.ComputeHash() != e.Hash || e.Seq != uint64(i+1) {
+			rep.Problems = append(rep.Problems, "event "+e.ID+" breaks the chain")
+		}
+		prev = e.Hash
+	}
+	rep.HeadHash = prev
+	return rep, nil
+}
+
+func (s *memStore) Ping(context.Context) error { return nil }
+func (s *memStore) Close() error               { return nil }

@@ -1,0 +1,118 @@
+package storetest
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/tracegraph/tracegraph"
+)
+
+const voidFixture = `
+0  rcv-l1      lot.received       {"lot":"L1","partNumber":"R-1"}
+0  rcv-l2      lot.received       {"lot":"L2","partNumber":"R-1"}
+0  mk-u1       unit.created       {"serial":"U1","partNumber":"PCBA-1"}
+0  mk-u2       unit.created       {"serial":"U2","partNumber":"PCBA-1","workOrder":"WO-1"}
+0  mk-u9       unit.created       {"serial":"U9","partNumber":"PCBA-1","workOrder":"WO-1","identifiers":{"MAC":"00:1B:44:11:3A:B7"}}
+1  u1-l1       material.consumed  {"unit":"U1","lot":"L1"}
+1  u1-l2       material.consumed  {"unit":"U1","lot":"L2"}
+2  void-u1-l2  event.voided       {"event":"u1-l2","reason":"wrong reel scanned"}
+3  void-u9     event.voided       {"event":"mk-u9","reason":"label misprint"}
+`
+
+// testVoid: voiding corrects the graph; the voided event stays in the log.
+func testVoid(t *testing.T, open Opener) {
+	s := open(t)
+	load(t, s, voidFixture)
+	t.Run("consumption", func(t *testing.T) {
+		runTraces(t, s, []traceCase{
+			{"now", up("Unit:U1"), []string{"0 Unit:U1 EXACT", "1 MaterialLot:L1 EXACT"}},
+			{"then", asOf(up("Unit:U1"), 1), []string{"0 Unit:U1 EXACT", "1 MaterialLot:L1 EXACT"}},
+			{"history", history(up("Unit:U1")), []string{"0 Unit:U1 EXACT", "1 MaterialLot:L1 EXACT"}},
+			{"voided lot history", history(down("MaterialLot:L2")), []string{"0 MaterialLot:L2 EXACT"}},
+		})
+		checkEdges(t, s, "Unit:U1", tracegraph.EdgeQuery{Direction: tracegraph.Upstream}, []string{"CONSUMED Unit:U1->MaterialLot:L1 EXACT from m1"})
+		checkEdges(t, s, "MaterialLot:L2", tracegraph.EdgeQuery{Direction: tracegraph.Downstream, AsOf: At(1)}, nil)
+		r, err := s.RecallImpact(bg, tracegraph.RecallRequest{Suspects: ids("MaterialLot:L2"), History: true})
+		if err != nil || len(r.Confirmed)+len(r.Possible) != 0 {
+			t.Errorf("RecallImpact(L2 history) = %+v, %v; want nothing affected", r, err)
+		}
+		ev, err := s.Event(bg, "u1-l2")
+		if err != nil || ev.Seq != 7 {
+			t.Errorf("Event(u1-l2) = %v, %v; want the voided event, still in the log at seq 7", ev, err)
+		}
+		evs, err := s.NodeEvents(bg, "Unit:U1")
+		var got []string
+		for _, e := range evs {
+			got = append(got, e.ID)
+		}
+		if want := []string{"mk-u1", "u1-l1", "u1-l2", "void-u1-l2"}; err != nil || !slices.Equal(got, want) {
+			t.Errorf("NodeEvents(Unit:U1) = %v, %v; want %v", got, err, want)
+		}
+	})
+	t.Run("creation", func(t *testing.T) {
+		notFound(t, s, "Unit:U9")
+		node(t, s, "WorkOrder:WO-1") // U2 still uses it
+		for _, code := range []string{"U9", "Unit:U9", "00:1B:44:11:3A:B7"} {
+			if ns, err := s.Lookup(bg, code); err != nil || len(ns) != 0 {
+				t.Errorf("Lookup(%q) after the void = %v, %v; want empty", code, ns, err)
+			}
+		}
+		if got := listUnits(t, s, tracegraph.UnitFilter{}, 10); !slices.Equal(got, []string{"Unit:U1", "Unit:U2"}) {
+			t.Errorf("Units() after the void = %v, want [Unit:U1 Unit:U2]", got)
+		}
+		checkTrace(t, s, history(down("WorkOrder:WO-1")), []string{"0 WorkOrder:WO-1 EXACT", "1 Unit:U2 EXACT"})
+		// The serial and the MAC are free again.
+		mustApply(t, s, parse(t, `4 mk-u9b unit.created {"serial":"U9","partNumber":"PCBA-2","identifiers":{"MAC":"00:1B:44:11:3A:B7"}}`)...)
+		n := node(t, s, "Unit:U9")
+		if n.CreatedBy != "mk-u9b" || n.Str("partNumber") != "PCBA-2" || n.Str("workOrder") != "" {
+			t.Errorf("Node(Unit:U9) = %+v, want the one mk-u9b created", n)
+		}
+		checkTrace(t, s, history(up("Unit:U9")), []string{"0 Unit:U9 EXACT"})
+		ns, err := s.Lookup(bg, "00:1B:44:11:3A:B7")
+		if err != nil || len(ns) != 1 || ns[0].ID != "Unit:U9" {
+			t.Errorf("Lookup(MAC) = %v, %v; want [Unit:U9]", ns, err)
+		}
+	})
+	t.Run("refused", func(t *testing.T) {
+		refuse(t, s, parse(t, `5 x event.voided {"event":"rcv-l1","reason":"r"}`)[0], tracegraph.CodeConflict, "data.event")
+		refuse(t, s, parse(t, `5 x event.voided {"event":"u1-l2","reason":"r"}`)[0], tracegraph.CodeConflict, "data.event")
+		refuse(t, s, parse(t, `5 x event.voided {"event":"void-u9","reason":"r"}`)[0], tracegraph.CodeInvalid, "data.event")
+		refuse(t, s, parse(t, `5 x event.voided {"event":"nope","reason":"r"}`)[0], tracegraph.CodeNotFound, "data.event")
+	})
+	t.Run("hold", func(t *testing.T) {
+		mustApply(t, s, parse(t, `5 hold-l1 hold.placed {"target":"L1","reason":"alert"}`)...)
+		held(t, s, map[string][]string{"MaterialLot:L1": {"hold-l1<-MaterialLot:L1"}, "Unit:U1": {"hold-l1<-MaterialLot:L1"}})
+		mustApply(t, s, parse(t, `6 void-hold event.voided {"event":"hold-l1","reason":"wrong lot"}`)...)
+		held(t, s, map[string][]string{"MaterialLot:L1": nil, "Unit:U1": nil})
+	})
+	t.Run("packing and shipping", func(t *testing.T) {
+		mustApply(t, s, parse(t, `
+			7  pk-b1    packed        {"container":"B1","items":["U2"]}
+			8  void-pk  event.voided  {"event":"pk-b1","reason":"wrong box"}`)...)
+		status(t, s, "Unit:U2", tracegraph.StatusWIP)
+		notFound(t, s, "Box:B1")
+		checkTrace(t, s, history(down("Unit:U2")), []string{"0 Unit:U2 EXACT"})
+		_, err := s.Trace(bg, up("Box:B1"))
+		wantCode(t, "Trace(voided Box:B1)", err, tracegraph.CodeNotFound)
+		_, err = s.Explode(bg, "Box:B1", time.Time{})
+		wantCode(t, "Explode(voided Box:B1)", err, tracegraph.CodeNotFound)
+		mustApply(t, s, parse(t, `
+			9  pk-b2    packed        {"container":"B2","items":["U2"]}
+			10 sh-1     shipped       {"shipment":"SH1","customer":"CU1","items":["B2"]}
+			11 void-sh  event.voided  {"event":"sh-1","reason":"truck did not leave"}`)...)
+		status(t, s, "Unit:U2", tracegraph.StatusCompleted)
+		notFound(t, s, "Shipment:SH1")
+		notFound(t, s, "Customer:CU1")
+		checkTrace(t, s, down("Unit:U2"), []string{"0 Unit:U2 EXACT", "1 Box:B2 EXACT"})
+		checkExplode(t, s, "Box:B2", time.Time{}, []string{"1 Unit:U2"})
+	})
+	t.Run("removal", func(t *testing.T) {
+		mustApply(t, s, parse(t, `12 u1-rm component.removed {"parent":"U1","child":"L1","reason":"lifted"}`)...)
+		checkTrace(t, s, up("Unit:U1"), []string{"0 Unit:U1 EXACT"})
+		mustApply(t, s, parse(t, `13 void-rm event.voided {"event":"u1-rm","reason":"not lifted after all"}`)...)
+		checkTrace(t, s, up("Unit:U1"), []string{"0 Unit:U1 EXACT", "1 MaterialLot:L1 EXACT"})
+		checkEdges(t, s, "Unit:U1", tracegraph.EdgeQuery{Direction: tracegraph.Upstream}, []string{"CONSUMED Unit:U1->MaterialLot:L1 EXACT from m1"})
+	})
+	checkChain(t, s, 19)
+}
