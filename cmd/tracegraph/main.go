@@ -14,7 +14,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"github.com/tracegraph/tracegraph"
 )
 
 func main() {
@@ -55,6 +54,10 @@ TRACEGRAPH_NEO4J_URI, and so on. A flag given on the command line wins.`,
 	}
 	root.AddCommand(
 		newGenerateCmd(),
+		newImportCmd(),
+		newVerifyCmd(),
+		newMigrateCmd(),
+		newServeCmd(),
 	)
 	return root
 }
@@ -77,4 +80,3 @@ func applyEnv(cmd *cobra.Command) error {
 	return errors.Join(errs...)
 }
 
-var _ = tracegraph.LabelUnit

@@ -1,0 +1,269 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/embedded"
+)
+
+func newImportCmd() *cobra.Command {
+	var (
+		dataDir, url, token string
+		batchSize           int
+		atomic, bulk, quiet bool
+	)
+	cmd := &cobra.Command{
+		Use:   "import [flags] FILE...",
+		Short: "Load NDJSON event files into the store or a running service",
+		Long: `import loads events, one JSON object per line (NDJSON), from each FILE ("-"
+reads standard input). Each event is checked against the rules exactly as if a
+machine had sent it: good events are recorded, events already recorded (same
+id) are reported as duplicates and change nothing, bad ones are rejected with
+their line number and the reason.
+
+By default import opens the embedded store in --data directly (stop the
+service first, or use --url to send the events to a running service's
+POST /api/v1/events).
+
+The exit status is 0 when no event was rejected, 1 otherwise.`,
+		Example: `  tracegraph generate --units 10000 > factory.ndjson
+  tracegraph import --data ./data factory.ndjson
+  tracegraph import --url http://127.0.0.1:8080 shift-2026-03-02.ndjson`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, files []string) error {
+			if batchSize < 1 || batchSize > tracegraph.MaxListLen {
+				return fmt.Errorf("--batch must be between 1 and %d", tracegraph.MaxListLen)
+			}
+			var sink importSink
+			if url != "" {
+				sink = &httpSink{url: strings.TrimRight(url, "/") + "/api/v1/events", token: token, atomic: atomic,
+					client: &http.Client{Timeout: 5 * time.Minute}}
+			} else {
+				if err := os.MkdirAll(dataDir, 0o755); err != nil {
+					return fmt.Errorf("create data directory: %w", err)
+				}
+				s, err := embedded.Open(dataDir, embedded.Options{Bulk: bulk})
+				if err != nil {
+					return fmt.Errorf("open store in %s (is a service using it? then import with --url): %w", dataDir, err)
+				}
+				defer s.Close()
+				sink = &storeSink{s: s, opts: tracegraph.ApplyOptions{Atomic: atomic}}
+			}
+			im := &fileImporter{sink: sink, batch: batchSize, out: cmd.OutOrStdout(), quiet: quiet}
+			start := time.Now()
+			for _, f := range files {
+				if err := im.file(cmd.Context(), f); err != nil {
+					return err
+				}
+			}
+			el := time.Since(start)
+			fmt.Fprintf(cmd.OutOrStdout(), "%d accepted, %d duplicate, %d rejected in %s (%.0f events/s)\n",
+				im.accepted, im.duplicate, im.rejected, el.Round(time.Millisecond), float64(im.accepted+im.duplicate+im.rejected)/el.Seconds())
+			if im.rejected > 0 {
+				return exitError{"rejections"}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&dataDir, "data", "./data", "embedded store directory")
+	f.StringVar(&url, "url", "", "base URL of a running service (instead of --data), e.g. http://127.0.0.1:8080")
+	f.StringVar(&token, "token", "", "bearer token for --url when the service requires one")
+	f.IntVar(&batchSize, "batch", 1000, "events per batch")
+	f.BoolVar(&atomic, "atomic", false, "apply each batch all-or-nothing")
+	f.BoolVar(&bulk, "bulk", false, "faster local load without a write-ahead log: durable when import ends; re-run it after a crash")
+	f.BoolVar(&quiet, "quiet", false, "no progress bar")
+	return cmd
+}
+
+// importSink applies batches of events somewhere.
+type importSink interface {
+	apply(ctx context.Context, events []*tracegraph.Event) ([]tracegraph.Outcome, error)
+}
+
+type storeSink struct {
+	s    tracegraph.Store
+	opts tracegraph.ApplyOptions
+}
+
+func (s *storeSink) apply(ctx context.Context, events []*tracegraph.Event) ([]tracegraph.Outcome, error) {
+	return s.s.Apply(ctx, events, s.opts)
+}
+
+type httpSink struct {
+	url, token string
+	atomic     bool
+	client     *http.Client
+}
+
+func (h *httpSink) apply(ctx context.Context, events []*tracegraph.Event) ([]tracegraph.Outcome, error) {
+	var body bytes.Buffer
+	for _, e := range events {
+		b, err := json.Marshal(struct {
+			ID       string          `json:"id"`
+			Type     string          `json:"type"`
+			Time     time.Time       `json:"time"`
+			Station  string          `json:"station,omitempty"`
+			Operator string          `json:"operator,omitempty"`
+			Data     json.RawMessage `json:"data"`
+		}{e.ID, string(e.Type), e.Time, e.Station, e.Operator, e.Data})
+		if err != nil {
+			return nil, err
+		}
+		body.Write(b)
+		body.WriteByte('\n')
+	}
+	u := h.url
+	if h.atomic {
+		u += "?atomic=true"
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, &body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	if h.token != "" {
+		req.Header.Set("Authorization", "Bearer "+h.token)
+	}
+	resp, err := h.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("send to %s: %w", h.url, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, fmt.Errorf("read answer of %s: %w", h.url, err)
+	}
+	var ans struct {
+		Outcomes []tracegraph.Outcome `json:"outcomes"`
+	}
+	if err := json.Unmarshal(raw, &ans); err != nil || len(ans.Outcomes) != len(events) {
+		return nil, fmt.Errorf("%s answered %s: %.300s", h.url, resp.Status, raw)
+	}
+	return ans.Outcomes, nil
+}
+
+// fileImporter reads files line by line and applies them in batches.
+type fileImporter struct {
+	sink                          importSink
+	batch                         int
+	out                           io.Writer
+	quiet                         bool
+	accepted, duplicate, rejected int
+}
+
+type pending struct {
+	events []*tracegraph.Event
+	lines  []int
+}
+
+func (im *fileImporter) file(ctx context.Context, name string) error {
+	var r io.Reader
+	var size int64 = -1
+	if name == "-" {
+		r, name = os.Stdin, "stdin"
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+		}
+		r = f
+	}
+	var bar *progressbar.ProgressBar
+	if !im.quiet {
+		bar = progressbar.NewOptions64(size, progressbar.OptionSetDescription(name),
+			progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowBytes(true),
+			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
+		r = io.TeeReader(r, bar)
+		defer bar.Finish()
+	}
+	br := bufio.NewReaderSize(r, 1<<20)
+	var p pending
+	line := 0
+	for {
+		raw, err := br.ReadBytes('\n')
+		if len(raw) > 0 {
+			line++
+			if t := bytes.TrimSpace(raw); len(t) > 0 {
+				ev, derr := tracegraph.DecodeEvent(t)
+				if derr != nil {
+					im.reject(name, line, idOf(ev), tracegraph.AsError(derr))
+				} else {
+					p.events = append(p.events, ev)
+					p.lines = append(p.lines, line)
+					if len(p.events) == im.batch {
+						if err := im.flush(ctx, name, &p); err != nil {
+							return err
+						}
+					}
+				}
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", name, err)
+		}
+	}
+	return im.flush(ctx, name, &p)
+}
+
+func idOf(ev *tracegraph.Event) string {
+	if ev == nil {
+		return ""
+	}
+	return ev.ID
+}
+
+func (im *fileImporter) flush(ctx context.Context, name string, p *pending) error {
+	if len(p.events) == 0 {
+		return nil
+	}
+	outs, err := im.sink.apply(ctx, p.events)
+	if err != nil {
+		return fmt.Errorf("%s lines %d–%d: %w", name, p.lines[0], p.lines[len(p.lines)-1], err)
+	}
+	for i, o := range outs {
+		switch o.Status {
+		case tracegraph.OutcomeAccepted:
+			im.accepted++
+		case tracegraph.OutcomeDuplicate:
+			im.duplicate++
+		default:
+			im.reject(name, p.lines[i], o.ID, o.Error)
+		}
+	}
+	p.events, p.lines = p.events[:0], p.lines[:0]
+	return nil
+}
+
+func (im *fileImporter) reject(name string, line int, id string, e *tracegraph.Error) {
+	im.rejected++
+	msg := "rejected"
+	if e != nil {
+		msg = string(e.Code) + ": " + e.Error()
+	}
+	if id != "" {
+		fmt.Fprintf(im.out, "%s:%d: event %q: %s\n", name, line, id, msg)
+	} else {
+		fmt.Fprintf(im.out, "%s:%d: %s\n", name, line, msg)
+	}
+}
