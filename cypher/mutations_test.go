@@ -1,0 +1,215 @@
+package cypher
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/tracegraph/tracegraph"
+)
+
+func node(id tracegraph.ID, props map[string]any) *tracegraph.Node {
+	return &tracegraph.Node{ID: id, Label: id.Label(), Props: props, CreatedBy: "ev"}
+}
+
+func edge(seq uint64, n int, t tracegraph.EdgeType, src, dst tracegraph.ID) *tracegraph.Edge {
+	return &tracegraph.Edge{ID: tracegraph.NewEdgeID(seq, n), Type: t, Source: src, Target: dst,
+		ValidFrom: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Precision: tracegraph.PrecisionExact, Event: fmt.Sprint("ev", seq)}
+}
+
+// shape is a statement without its rows' contents: the query, the number of
+// rows and the count it must return.
+type shape struct {
+	query string
+	rows  int
+	want  int
+}
+
+func shapes(sts []statement) []shape {
+	out := make([]shape, len(sts))
+	for i, st := range sts {
+		var n int
+		for _, v := range st.params {
+			n = len(v.([]any))
+		}
+		out[i] = shape{st.query, n, st.want}
+	}
+	return out
+}
+
+func TestPlanMutations(t *testing.T) {
+	hold := &tracegraph.Hold{ID: "h1", Source: "MaterialLot:L1", Reason: "bad", Since: time.Unix(0, 0)}
+	muts := []tracegraph.Mutation{
+		{Op: tracegraph.OpPutNode, Seq: 1, Node: node("Unit:U1", map[string]any{"status": "WIP"})},
+		{Op: tracegraph.OpPutNode, Seq: 1, Node: node("WorkOrder:WO1", nil)},
+		{Op: tracegraph.OpPutNode, Seq: 1, Node: node("Unit:U2", nil)},
+		{Op: tracegraph.OpAddEdge, Seq: 1, Edge: edge(1, 0, tracegraph.EdgeForOrder, "Unit:U1", "WorkOrder:WO1")},
+		{Op: tracegraph.OpAddEdge, Seq: 1, Edge: edge(1, 1, tracegraph.EdgeConsumed, "Unit:U1", "MaterialLot:L1")},
+		{Op: tracegraph.OpAddEdge, Seq: 1, Edge: edge(1, 2, tracegraph.EdgeForOrder, "Unit:U2", "WorkOrder:WO1")},
+		{Op: tracegraph.OpPutNode, Seq: 2, Node: node("Unit:U1", map[string]any{"status": "COMPLETED"})},
+		{Op: tracegraph.OpAddHold, Seq: 2, ID: "Unit:U1", Hold: hold},
+		{Op: tracegraph.OpAddHold, Seq: 2, ID: "Unit:U2", Hold: hold},
+		{Op: tracegraph.OpRemoveHold, Seq: 3, ID: "Unit:U2", Hold: hold},
+		{Op: tracegraph.OpAddIdentifier, Seq: 3, Ident: &tracegraph.Identifier{Scheme: "IMEI", Value: "1", Node: "Unit:U1"}},
+		{Op: tracegraph.OpVoidNode, Seq: 4, ID: "Unit:U2"},
+		{Op: tracegraph.OpVoidEvent, Seq: 4, EventID: "ev2", VoidedBy: "ev4"},
+	}
+	sts, err := planMutations(muts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []shape{
+		{"node_put_Unit", 2, 2}, {"node_put_WorkOrder", 1, 1},
+		{"edge_add_FOR_ORDER", 2, 2}, {"edge_add_CONSUMED", 1, 1},
+		{"node_put_Unit", 1, 1},
+		{qHoldAdd, 2, 2},
+		{qHoldRemove, 1, -1},
+		{qIdentAdd, 1, 1},
+		{qNodeVoid, 1, 1},
+		{qEventVoid, 1, 1},
+	}
+	if got := shapes(sts); !reflect.DeepEqual(got, want) {
+		t.Errorf("planMutations shapes =\n%v\nwant\n%v", got, want)
+	}
+	// Hold rows keep the mutation's place, for the order of holds.
+	rows := sts[5].params["rows"].([]any)
+	if o := rows[1].(map[string]any)["ord"]; o != int64(8) {
+		t.Errorf("second hold row ord = %v, want 8 (its index in the batch)", o)
+	}
+	if ids := sts[8].params["ids"].([]any); !reflect.DeepEqual(ids, []any{"Unit:U2"}) {
+		t.Errorf("void rows = %v, want [Unit:U2]", ids)
+	}
+}
+
+func TestPlanMutationsLastPutWins(t *testing.T) {
+	muts := []tracegraph.Mutation{
+		{Op: tracegraph.OpPutNode, Seq: 5, Node: node("Unit:U1", map[string]any{"status": "WIP"})},
+		{Op: tracegraph.OpPutNode, Seq: 5, Node: node("Unit:U2", nil)},
+		{Op: tracegraph.OpPutNode, Seq: 6, Node: node("Unit:U1", map[string]any{"status": "SHIPPED"})},
+	}
+	sts, err := planMutations(muts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sts) != 1 || sts[0].want != 2 {
+		t.Fatalf("planMutations = %v, want one statement of two rows", shapes(sts))
+	}
+	row := sts[0].params["rows"].([]any)[0].(map[string]any)
+	if row["id"] != "Unit:U1" || row["seq"] != int64(5) || row["ord"] != int64(0) || row["props"].(map[string]any)["status"] != "SHIPPED" {
+		t.Errorf("row for U1 = %v, want the first place (5, 0) and the last props", row)
+	}
+}
+
+func TestPlanMutationsLastEdgeStateWins(t *testing.T) {
+	e1 := edge(1, 0, tracegraph.EdgeContains, "Box:B", "Unit:U")
+	closed := *e1
+	closed.ValidTo, closed.ClosedBy = e1.ValidFrom.Add(time.Hour), "ev9"
+	reopened := *e1
+	sts, err := planMutations([]tracegraph.Mutation{
+		{Op: tracegraph.OpUpdateEdge, Seq: 9, Edge: &closed},
+		{Op: tracegraph.OpUpdateEdge, Seq: 10, Edge: &reopened},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := sts[0].params["rows"].([]any)
+	if len(rows) != 1 || rows[0].(map[string]any)["closedBy"] != nil || rows[0].(map[string]any)["validTo"] != nil {
+		t.Errorf("update rows = %v, want one row, reopened", rows)
+	}
+}
+
+func TestPlanMutationsChunks(t *testing.T) {
+	var muts []tracegraph.Mutation
+	for i := range maxRows + 10 {
+		muts = append(muts, tracegraph.Mutation{Op: tracegraph.OpPutNode, Seq: 1, Node: node(tracegraph.NewID(tracegraph.LabelComponent, fmt.Sprint("C", i)), nil)})
+	}
+	sts, err := planMutations(muts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := shapes(sts), []shape{{"node_put_Component", maxRows, maxRows}, {"node_put_Component", 10, 10}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("planMutations(%d puts) = %v, want %v", len(muts), got, want)
+	}
+}
+
+func TestPlanMutationsRefusesBadInput(t *testing.T) {
+	for _, m := range []tracegraph.Mutation{
+		{Op: tracegraph.OpPutNode, Node: &tracegraph.Node{ID: "Unit:U1", Label: tracegraph.LabelBox}},
+		{Op: tracegraph.OpAddEdge, Edge: &tracegraph.Edge{Type: "LIKES"}},
+		{Op: 99},
+	} {
+		if _, err := planMutations([]tracegraph.Mutation{m}); err == nil {
+			t.Errorf("planMutations(%+v): no error", m)
+		}
+	}
+}
+
+func TestEventLinks(t *testing.T) {
+	muts := []tracegraph.Mutation{
+		{Op: tracegraph.OpPutNode, Seq: 1, Node: node("Unit:U1", nil)},
+		{Op: tracegraph.OpAddEdge, Seq: 1, Edge: edge(1, 0, tracegraph.EdgeConsumed, "Unit:U1", "MaterialLot:L1")},
+		{Op: tracegraph.OpVoidEvent, Seq: 2, EventID: "x", VoidedBy: "y"},
+		{Op: tracegraph.OpAddHold, Seq: 2, ID: "Unit:U1", Hold: &tracegraph.Hold{ID: "h"}},
+	}
+	got := eventLinks(muts)
+	want := []any{
+		map[string]any{"node": "Unit:U1", "seq": int64(1)},
+		map[string]any{"node": "MaterialLot:L1", "seq": int64(1)},
+		map[string]any{"node": "Unit:U1", "seq": int64(2)},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("eventLinks = %v, want %v", got, want)
+	}
+}
+
+func TestEventRows(t *testing.T) {
+	ev := &tracegraph.Event{ID: "e1", Type: tracegraph.EventHoldPlaced, Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		Data: []byte(`{"target":"Unit:U1","reason":"x"}`)}
+	ev.Seal(1, time.Date(2026, 1, 2, 3, 4, 6, 0, time.UTC), "")
+	rows, err := eventRows([]*tracegraph.Event{ev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := rows[0].(map[string]any)
+	back, err := tracegraph.UnmarshalRecord([]byte(row["record"].(string)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.ComputeHash() != ev.Hash || row["hash"] != ev.Hash || row["seq"] != int64(1) {
+		t.Errorf("event row %v does not keep the sealed record", row)
+	}
+}
+
+func TestCheckChain(t *testing.T) {
+	mk := func(n int) []*tracegraph.Event {
+		var evs []*tracegraph.Event
+		prev := ""
+		for i := 1; i <= n; i++ {
+			ev := &tracegraph.Event{ID: fmt.Sprint("e", i), Type: tracegraph.EventWaferRegistered, Time: time.Unix(int64(i), 0).UTC(),
+				Data: []byte(fmt.Sprintf(`{"waferBatch":"W%d"}`, i))}
+			ev.Seal(uint64(i), time.Unix(100, 0), prev)
+			prev = ev.Hash
+			evs = append(evs, ev)
+		}
+		return evs
+	}
+	evs := mk(3)
+	if err := checkChain(evs, 0, ""); err != nil {
+		t.Errorf("checkChain(intact) = %v", err)
+	}
+	if err := checkChain(evs[1:], 1, evs[0].Hash); err != nil {
+		t.Errorf("checkChain(resumed) = %v", err)
+	}
+	if err := checkChain(evs[1:], 0, ""); err == nil {
+		t.Error("checkChain(gap): no error")
+	}
+	altered := mk(3)
+	altered[1].Station = "X"
+	if err := checkChain(altered, 0, ""); err == nil {
+		t.Error("checkChain(altered): no error")
+	}
+	if err := checkChain(evs, 0, "other"); err == nil {
+		t.Error("checkChain(wrong head hash): no error")
+	}
+}
