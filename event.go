@@ -102,6 +102,8 @@ type Event struct {
 
 	// payload caches the decoded Data; Normalize sets it.
 	payload Payload
+	// record caches the stored encoding; Seal sets it.
+	record []byte
 }
 
 // envelope is what a client may send.
@@ -313,7 +315,11 @@ func (e *Event) canonical(withHash bool) canonicalEvent {
 // into the log's hash chain.
 func (e *Event) Seal(seq uint64, recordedAt time.Time, prevHash string) {
 	e.Seq, e.RecordedAt, e.PrevHash = seq, recordedAt.UTC(), prevHash
-	e.Hash = e.ComputeHash()
+	b, _ := json.Marshal(e.canonical(false))
+	e.Hash = hashOf(e.PrevHash, b)
+	// The hash is the record's last field: splice it in rather than encode
+	// the event a second time.
+	e.record = append(append(append(b[:len(b)-1:len(b)-1], `,"hash":"`...), e.Hash...), `"}`...)
 }
 
 // ComputeHash returns H(prevHash, canonical event) as hex SHA-256. A stored
@@ -321,15 +327,24 @@ func (e *Event) Seal(seq uint64, recordedAt time.Time, prevHash string) {
 // the event before it.
 func (e *Event) ComputeHash() string {
 	b, _ := json.Marshal(e.canonical(false))
+	return hashOf(e.PrevHash, b)
+}
+
+func hashOf(prev string, canon []byte) string {
 	h := sha256.New()
-	h.Write([]byte(e.PrevHash))
+	h.Write([]byte(prev))
 	h.Write([]byte{'\n'})
-	h.Write(b)
+	h.Write(canon)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
 // MarshalRecord encodes a sealed event as it is stored and served.
-func (e *Event) MarshalRecord() ([]byte, error) { return json.Marshal(e.canonical(true)) }
+func (e *Event) MarshalRecord() ([]byte, error) {
+	if e.record != nil {
+		return e.record, nil
+	}
+	return json.Marshal(e.canonical(true))
+}
 
 // UnmarshalRecord decodes what MarshalRecord wrote.
 func UnmarshalRecord(b []byte) (*Event, error) {

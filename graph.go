@@ -49,16 +49,27 @@ func ParsePrecision(s string) (Precision, error) {
 // MarshalText implements encoding.TextMarshaler.
 func (p Precision) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
+// precisionInvalid marks a precision that did not parse, so that validation
+// can name the field it came in.
+const precisionInvalid Precision = 255
+
+// UnmarshalText implements encoding.TextUnmarshaler. An unknown name decodes
+// to an invalid precision that Valid reports.
 func (p *Precision) UnmarshalText(b []byte) error {
 	if len(b) == 0 {
 		*p = PrecisionUnknown
 		return nil
 	}
 	v, err := ParsePrecision(string(b))
+	if err != nil {
+		v = precisionInvalid
+	}
 	*p = v
-	return err
+	return nil
 }
+
+// Valid reports whether p is unknown (not given) or one of the three.
+func (p Precision) Valid() bool { return p <= PrecisionExact }
 
 // Direction is the way a traversal goes. Upstream follows edges forward (what
 // is this made of), downstream follows them backward (where did this go).

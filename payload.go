@@ -179,6 +179,9 @@ func (p *MaterialConsumed) validate() *Error {
 	if err := ref("unit", p.Unit); err != nil {
 		return err
 	}
+	if !p.Precision.Valid() {
+		return Errorf(CodeInvalid, "precision", "precision is not one of EXACT, CANDIDATE, ORDER")
+	}
 	switch {
 	case p.Lot == "" && p.Component == "":
 		return Errorf(CodeInvalid, "lot", "lot or component is required")

@@ -1,0 +1,83 @@
+package tracegraph
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSealedRecordMatchesEncoding(t *testing.T) {
+	e, err := DecodeEvent([]byte(`{"id":"e1","type":"unit.created","time":"2026-03-02T08:00:00+01:00","station":"S1","data":{"serial":"SN1","partNumber":"P1"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Seal(7, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), "abc")
+	spliced, _ := e.MarshalRecord()
+	full, _ := json.Marshal(e.canonical(true))
+	if !bytes.Equal(spliced, full) {
+		t.Fatalf("MarshalRecord() = %s, want %s", spliced, full)
+	}
+	back, err := UnmarshalRecord(spliced)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.ComputeHash() != e.Hash || !SameContent(back, e) {
+		t.Fatalf("UnmarshalRecord(MarshalRecord()) = %+v, want the same event with hash %s", back, e.Hash)
+	}
+}
+
+func TestDecodeEventErrorsNameTheField(t *testing.T) {
+	tests := []struct {
+		name, in, field string
+		code            Code
+	}{
+		{"unknown type", `{"id":"a","type":"unit.made","time":"2026-01-01T00:00:00Z","data":{}}`, "type", CodeInvalid},
+		{"missing id", `{"type":"unit.created","time":"2026-01-01T00:00:00Z","data":{}}`, "id", CodeInvalid},
+		{"missing time", `{"id":"a","type":"unit.created","data":{"serial":"S","partNumber":"P"}}`, "time", CodeInvalid},
+		{"bad time", `{"id":"a","type":"unit.created","time":"yesterday","data":{"serial":"S","partNumber":"P"}}`, "time", CodeInvalid},
+		{"missing serial", `{"id":"a","type":"unit.created","time":"2026-01-01T00:00:00Z","data":{"partNumber":"P"}}`, "data.serial", CodeInvalid},
+		{"typo in data", `{"id":"a","type":"unit.created","time":"2026-01-01T00:00:00Z","data":{"serail":"S","partNumber":"P"}}`, "data.serail", CodeInvalid},
+		{"wrong JSON type", `{"id":"a","type":"material.consumed","time":"2026-01-01T00:00:00Z","data":{"unit":"U","lot":"L","quantity":"ten"}}`, "data.quantity", CodeInvalid},
+		{"bad precision", `{"id":"a","type":"material.consumed","time":"2026-01-01T00:00:00Z","data":{"unit":"U","lot":"L","precision":"MAYBE"}}`, "data.precision", CodeInvalid},
+		{"lot and component", `{"id":"a","type":"material.consumed","time":"2026-01-01T00:00:00Z","data":{"unit":"U","lot":"L","component":"C"}}`, "data.component", CodeInvalid},
+		{"bad sscc", `{"id":"a","type":"packed","time":"2026-01-01T00:00:00Z","data":{"container":"B","items":["U"],"sscc":"123"}}`, "data.sscc", CodeInvalid},
+		{"bad test result", `{"id":"a","type":"test.recorded","time":"2026-01-01T00:00:00Z","data":{"unit":"U","testType":"ICT","result":"meh"}}`, "data.result", CodeInvalid},
+		{"item listed twice", `{"id":"a","type":"shipped","time":"2026-01-01T00:00:00Z","data":{"shipment":"S","customer":"C","items":["P","P"]}}`, "data.items[1]", CodeInvalid},
+		{"bad global ID key", `{"id":"a","type":"hold.placed","time":"2026-01-01T00:00:00Z","data":{"target":"Unit: SN1","reason":"x"}}`, "data.target", CodeInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := DecodeEvent([]byte(tt.in))
+			e := AsError(err)
+			if err == nil || e.Code != tt.code || e.Field != tt.field {
+				t.Fatalf("DecodeEvent(%s) = %v (code %s, field %q), want code %s field %q", tt.in, err, e.Code, e.Field, tt.code, tt.field)
+			}
+			if !strings.Contains(e.Error(), tt.field) {
+				t.Errorf("message %q does not name the field %q", e.Error(), tt.field)
+			}
+		})
+	}
+}
+
+func TestParseScan(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []ScanCode
+	}{
+		{"SN123", []ScanCode{{Value: "SN123"}}},
+		{"https://id.example.com/01/09506000134352/21/SN%2F1", []ScanCode{{AI: "21", Value: "SN/1"}}},
+		{"(01)09506000134352(10)LOT7", []ScanCode{{AI: "10", Value: "LOT7"}}},
+		{"https://id.example.com/00/106141410000000015", []ScanCode{{AI: "00", Value: "106141410000000015"}}},
+	}
+	for _, tt := range tests {
+		got := ParseScan(tt.in)
+		if len(got) != len(tt.want) || got[0] != tt.want[0] {
+			t.Errorf("ParseScan(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	if !ValidSSCC(SSCCFor(1, "0614141000000001")) || ValidSSCC("106141410000000016") {
+		t.Error("SSCC check digit is wrong")
+	}
+}
