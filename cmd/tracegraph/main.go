@@ -79,4 +79,3 @@ func applyEnv(cmd *cobra.Command) error {
 	})
 	return errors.Join(errs...)
 }
-
