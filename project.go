@@ -634,12 +634,14 @@ func (tx *Tx) componentRemoved(d *ComponentRemoved) error {
 }
 
 // dropUnreachableHolds removes, from id and everything downstream of it, the
-// holds that came from material no longer upstream of the holding node.
+// holds that came from material no longer upstream of the holding node. Holds
+// placed on a box, pallet or shipment reached the node as its contents, not
+// through material; taking a part out of the node changes nothing about them.
 func (tx *Tx) dropUnreachableHolds(id ID) error {
 	return tx.walk(id, Downstream, func(n *Node) (bool, error) {
 		changed := false
 		for _, h := range n.Holds {
-			if h.Source == n.ID {
+			if h.Source == n.ID || h.Source.Label().IsContainer() {
 				continue
 			}
 			ok, err := tx.reaches(n.ID, h.Source)

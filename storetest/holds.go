@@ -159,6 +159,10 @@ func testHoldOnBox(t *testing.T, open Opener) {
 		"Box:B1": {b1}, "Unit:P1": {b1}, "Unit:P2": {b1}, "Unit:A1": {b1}, "Unit:A2": {b1}, "Component:M1": {b1}, "MaterialLot:L1": nil})
 	refuse(t, s, parse(t, `11 x shipped {"shipment":"SH1","customer":"CU1","items":["B1"]}`)[0], tracegraph.CodeOnHold, "data.items[0]")
 
+	// Rework inside the held box does not take anything out of the box hold.
+	mustApply(t, s, parse(t, `11 a2-rm component.removed {"parent":"A2","child":"M1","reason":"no RF"}`)...)
+	held(t, s, map[string][]string{"Unit:P2": {b1}, "Unit:A2": {b1}, "Component:M1": {b1}})
+
 	mustApply(t, s, parse(t, `11 rel-p2 hold.released {"target":"P2","reason":"inspected"}`)...)
 	held(t, s, map[string][]string{"Box:B1": {b1}, "Unit:P1": {b1}, "Unit:P2": nil, "Unit:A1": {b1}, "Unit:A2": {b1}})
 	mustApply(t, s, parse(t, `12 rel-b1 hold.released {"target":"B1","reason":"drop test passed"}`)...)
