@@ -1294,7 +1294,15 @@ func (tx *Tx) eventVoided(d *Voided) error {
 			return err
 		}
 	case *UnitScrapped:
-		all, err := tx.contents(NewID(LabelUnit, strings.TrimPrefix(d.Unit, "Unit:")))
+		// The scrap may have named the unit by an additional number.
+		u, err := tx.resolve("unit", d.Unit, LabelUnit)
+		if ErrorCode(err) == CodeNotFound {
+			break // nothing left to restore
+		}
+		if err != nil {
+			return err
+		}
+		all, err := tx.contents(u.ID)
 		if err != nil {
 			return err
 		}

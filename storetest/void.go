@@ -74,6 +74,38 @@ func testVoid(t *testing.T, open Opener) {
 			t.Errorf("Lookup(MAC) = %v, %v; want [Unit:U9]", ns, err)
 		}
 	})
+	t.Run("identifier", func(t *testing.T) {
+		mustApply(t, s, parse(t, `
+			4 id-u2    identifier.assigned  {"unit":"U2","scheme":"IMEI","value":"356938035643809"}
+			4 void-id  event.voided         {"event":"id-u2","reason":"wrong label"}`)...)
+		if ns, err := s.Lookup(bg, "356938035643809"); err != nil || len(ns) != 0 {
+			t.Errorf("Lookup(IMEI) after the void = %v, %v; want empty", ns, err)
+		}
+		if ids, _ := node(t, s, "Unit:U2").Props["identifiers"].(map[string]any); len(ids) != 0 {
+			t.Errorf("Node(Unit:U2) identifiers = %v after the void, want none", ids)
+		}
+		mustApply(t, s, parse(t, `4 id-u2b identifier.assigned {"unit":"U2","scheme":"IMEI","value":"490154203237518"}`)...)
+	})
+	t.Run("scrap by additional number", func(t *testing.T) {
+		mustApply(t, s, parse(t, `
+			4 mk-u7    unit.created   {"serial":"U7","partNumber":"PCBA-1","identifiers":{"IMEI":"352099001761481"}}
+			4 sc-u7    unit.scrapped  {"unit":"352099001761481","reason":"dropped"}`)...)
+		status(t, s, "Unit:U7", tracegraph.StatusScrapped)
+		mustApply(t, s, parse(t, `4 void-sc event.voided {"event":"sc-u7","reason":"wrong unit"}`)...)
+		status(t, s, "Unit:U7", tracegraph.StatusWIP)
+	})
+	t.Run("creation without work order", func(t *testing.T) {
+		mustApply(t, s, parse(t, `
+			4 mk-u8    unit.created   {"serial":"U8","partNumber":"PCBA-1"}
+			4 rcv-l8   lot.received   {"lot":"L8","partNumber":"R-1"}
+			4 rcv-c8   component.received {"serials":["C8"],"partNumber":"MOD-LTE"}
+			4 void-u8  event.voided   {"event":"mk-u8","reason":"typo"}
+			4 void-l8  event.voided   {"event":"rcv-l8","reason":"typo"}
+			4 void-c8  event.voided   {"event":"rcv-c8","reason":"typo"}`)...)
+		notFound(t, s, "Unit:U8")
+		notFound(t, s, "MaterialLot:L8")
+		notFound(t, s, "Component:C8")
+	})
 	t.Run("refused", func(t *testing.T) {
 		refuse(t, s, parse(t, `5 x event.voided {"event":"rcv-l1","reason":"r"}`)[0], tracegraph.CodeConflict, "data.event")
 		refuse(t, s, parse(t, `5 x event.voided {"event":"u1-l2","reason":"r"}`)[0], tracegraph.CodeConflict, "data.event")
@@ -114,5 +146,5 @@ func testVoid(t *testing.T, open Opener) {
 		checkTrace(t, s, up("Unit:U1"), []string{"0 Unit:U1 EXACT", "1 MaterialLot:L1 EXACT"})
 		checkEdges(t, s, "Unit:U1", tracegraph.EdgeQuery{Direction: tracegraph.Upstream}, []string{"CONSUMED Unit:U1->MaterialLot:L1 EXACT from m1"})
 	})
-	checkChain(t, s, 19)
+	checkChain(t, s, 31)
 }
