@@ -206,6 +206,8 @@ func testRules(t *testing.T, open Opener) {
 		{name: "duplicate identifier at creation", ev: `10 bad unit.created {"serial":"U9","partNumber":"P","identifiers":{"IMEI":"356938035643809"}}`, code: tracegraph.CodeConflict, field: "data.identifiers.IMEI"},
 		{name: "duplicate identifier assigned", ev: `10 bad identifier.assigned {"unit":"U4","scheme":"imei","value":"356938035643809"}`, code: tracegraph.CodeConflict, field: "data.value"},
 		{name: "identifier changed", ev: `10 bad identifier.assigned {"unit":"U1","scheme":"IMEI","value":"490154203237518"}`, code: tracegraph.CodeConflict, field: "data.scheme"},
+		{name: "box as pallet", ev: `10 bad packed {"container":"B1","containerType":"pallet","items":["U4"]}`, code: tracegraph.CodeConflict, field: "data.containerType"},
+		{name: "box with another SSCC", ev: `10 bad packed {"container":"B1","items":["U4"],"sscc":"009506000134000022"}`, code: tracegraph.CodeConflict, field: "data.sscc"},
 		{name: "duplicate SSCC", ev: `10 bad packed {"container":"B8","items":["U4"],"sscc":"009506000134000015"}`, code: tracegraph.CodeConflict, field: "data.sscc"},
 		// One place at a time.
 		{name: "unit in two boxes", ev: `10 bad packed {"container":"B2","items":["P1"]}`, code: tracegraph.CodeConflict, field: "data.items[0]"},
