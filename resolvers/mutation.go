@@ -1,0 +1,127 @@
+package resolvers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/graph/model"
+)
+
+type mutationResolver struct{ *Resolver }
+
+// eventEnvelope is an EventInput as the JSON DecodeEvent reads.
+type eventEnvelope struct {
+	ID       string `json:"id"`
+	Type     string `json:"type"`
+	Time     string `json:"time"`
+	Station  string `json:"station,omitempty"`
+	Operator string `json:"operator,omitempty"`
+	Data     any    `json:"data"`
+}
+
+func (r *mutationResolver) Ingest(ctx context.Context, events []*model.EventInput, atomic *bool) (*model.IngestResult, error) {
+	if err := CheckWrite(ctx, r.cfg.RequireAuth); err != nil {
+		return nil, err
+	}
+	if len(events) == 0 {
+		return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "events", "events is empty")
+	}
+	raw := make([]json.RawMessage, len(events))
+	for i, in := range events {
+		b, err := json.Marshal(eventEnvelope{ID: in.ID, Type: in.Type, Time: in.Time.UTC().Format(time.RFC3339Nano),
+			Station: deref(in.Station), Operator: deref(in.Operator), Data: in.Data})
+		if err != nil {
+			return nil, tracegraph.Errorf(tracegraph.CodeInvalid, fmt.Sprintf("events[%d].data", i), "data is not JSON: %v", err)
+		}
+		raw[i] = b
+	}
+	outs, err := ApplyRaw(ctx, r.store(), raw, tracegraph.ApplyOptions{Atomic: deref(atomic)})
+	if err != nil {
+		return nil, err
+	}
+	if r.cfg.OnOutcomes != nil {
+		r.cfg.OnOutcomes(outs)
+	}
+	t := Count(outs)
+	res := &model.IngestResult{Accepted: t.Accepted, Duplicates: t.Duplicates, Rejected: t.Rejected,
+		Outcomes: make([]*model.Outcome, len(outs))}
+	for i, o := range outs {
+		res.Outcomes[i] = outcome(o)
+	}
+	return res, nil
+}
+
+func outcome(o tracegraph.Outcome) *model.Outcome {
+	m := &model.Outcome{Index: o.Index, ID: o.ID, Status: o.Status}
+	if o.Seq > 0 {
+		s := int(o.Seq)
+		m.Seq = &s
+	}
+	if o.Error != nil {
+		m.Error = &model.Problem{Code: string(o.Error.Code), Message: o.Error.Message}
+		if o.Error.Field != "" {
+			f := o.Error.Field
+			m.Error.Field = &f
+		}
+	}
+	return m
+}
+
+func (r *mutationResolver) PlaceHold(ctx context.Context, target string, reason string) (*model.HoldResult, error) {
+	return r.hold(ctx, tracegraph.EventHoldPlaced, "hold-", target, reason)
+}
+
+func (r *mutationResolver) ReleaseHold(ctx context.Context, target string, reason string) (*model.HoldResult, error) {
+	return r.hold(ctx, tracegraph.EventHoldReleased, "release-", target, reason)
+}
+
+// hold records a hold.placed or hold.released event with a fresh id and the
+// time now, and answers the recorded event and the node as it is after it.
+// A refusal is the GraphQL error, with the refusal's code.
+func (r *mutationResolver) hold(ctx context.Context, typ tracegraph.EventType, prefix, target, reason string) (*model.HoldResult, error) {
+	if err := CheckWrite(ctx, r.cfg.RequireAuth); err != nil {
+		return nil, err
+	}
+	if _, _, err := tracegraph.ParseID(target); err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(tracegraph.HoldChange{Target: target, Reason: reason})
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", typ, err)
+	}
+	ev := &tracegraph.Event{ID: r.cfg.NewEventID(prefix), Type: typ, Time: r.cfg.Now().UTC(), Data: data}
+	if p, ok := PrincipalFrom(ctx); ok && p.Subject != "" {
+		ev.Operator = p.Subject
+	}
+	if err := ev.Normalize(); err != nil {
+		return nil, err
+	}
+	outs, err := r.store().Apply(ctx, []*tracegraph.Event{ev}, tracegraph.ApplyOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("apply %s: %w", typ, err)
+	}
+	if r.cfg.OnOutcomes != nil {
+		r.cfg.OnOutcomes(outs)
+	}
+	if len(outs) != 1 {
+		return nil, fmt.Errorf("apply %s: store answered %d outcomes", typ, len(outs))
+	}
+	if o := outs[0]; o.Status != tracegraph.OutcomeAccepted {
+		if o.Error != nil {
+			return nil, o.Error
+		}
+		return nil, fmt.Errorf("apply %s: outcome %s", typ, o.Status)
+	}
+	rec, err := r.store().Event(ctx, ev.ID)
+	if err != nil {
+		return nil, err
+	}
+	n, err := r.store().Node(ctx, tracegraph.ID(target))
+	if err != nil {
+		return nil, err
+	}
+	return &model.HoldResult{Event: &model.Event{E: rec}, Node: loadedObjects(r.store(), []*tracegraph.Node{n})[0]}, nil
+}

@@ -1,0 +1,74 @@
+package resolvers
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/graph/model"
+)
+
+// Page sizes of the lists the resolvers page in memory (trace nodes, recall units).
+const (
+	defaultTracePage = 1000
+	defaultListPage  = tracegraph.DefaultPageSize
+)
+
+// offsetCursor encodes a position in an in-memory list.
+func offsetCursor(i int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(i)))
+}
+
+// window returns the half-open range [lo, hi) of a list of n items that first
+// and after select, with first defaulting to def and bounded by MaxPageSize.
+func window(n int, first *int, after *string, def int) (lo, hi int, err error) {
+	size := def
+	if first != nil {
+		if err := checkFirst(*first); err != nil {
+			return 0, 0, err
+		}
+		size = *first
+	}
+	if after != nil && *after != "" {
+		b, derr := base64.RawURLEncoding.DecodeString(*after)
+		s, ok := strings.CutPrefix(string(b), "o:")
+		i, aerr := strconv.Atoi(s)
+		if derr != nil || !ok || aerr != nil || i < 0 {
+			return 0, 0, tracegraph.Errorf(tracegraph.CodeInvalid, "after", "after %q is not a cursor of this list", *after)
+		}
+		lo = i + 1
+	}
+	lo = min(lo, n)
+	hi = min(lo+size, n)
+	return lo, hi, nil
+}
+
+// checkFirst refuses a page size that is not positive (INVALID) or above
+// tracegraph.MaxPageSize (LIMIT).
+func checkFirst(first int) error {
+	switch {
+	case first <= 0:
+		return tracegraph.Errorf(tracegraph.CodeInvalid, "first", "first must be positive")
+	case first > tracegraph.MaxPageSize:
+		return tracegraph.Errorf(tracegraph.CodeLimit, "first", "first %d is above the maximum page size %d", first, tracegraph.MaxPageSize)
+	}
+	return nil
+}
+
+func pageInfo(lo, hi, n int, cursor func(int) string) *model.PageInfo {
+	pi := &model.PageInfo{HasNextPage: hi < n, HasPreviousPage: lo > 0}
+	if hi > lo {
+		s, e := cursor(lo), cursor(hi-1)
+		pi.StartCursor, pi.EndCursor = &s, &e
+	}
+	return pi
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -1,0 +1,227 @@
+package resolvers
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/graph/model"
+)
+
+type queryResolver struct{ *Resolver }
+
+func (q *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
+	if _, _, err := tracegraph.ParseID(id); err != nil {
+		return nil, err
+	}
+	n, err := q.store().Node(ctx, tracegraph.ID(id))
+	if tracegraph.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return loadedObjects(q.store(), []*tracegraph.Node{n})[0], nil
+}
+
+func (q *queryResolver) Lookup(ctx context.Context, code string) ([]model.Node, error) {
+	if strings.TrimSpace(code) == "" {
+		return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "code", "code is empty")
+	}
+	nodes, err := q.store().Lookup(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	return loadedObjects(q.store(), nodes), nil
+}
+
+// selected reports whether the current field's selection includes name.
+func selected(ctx context.Context, name string) bool {
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (q *queryResolver) Trace(ctx context.Context, from []string, direction model.TraceDirection, maxDepth *int,
+	edgeTypes []model.EdgeType, asOf *time.Time, history *bool, minPrecision *model.Precision, first *int, after *string) (*model.Trace, error) {
+	req := tracegraph.TraceRequest{
+		Direction: direction.Domain(),
+		AsOf:      deref(asOf),
+		History:   deref(history),
+		SkipEdges: !selected(ctx, "edges"),
+	}
+	if maxDepth != nil {
+		if *maxDepth <= 0 {
+			return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "maxDepth", "maxDepth must be positive (leave it out for no bound)")
+		}
+		req.MaxDepth = *maxDepth
+	}
+	for _, f := range from {
+		req.From = append(req.From, tracegraph.ID(f))
+	}
+	for _, t := range edgeTypes {
+		req.EdgeTypes = append(req.EdgeTypes, t.Domain())
+	}
+	if minPrecision != nil {
+		req.MinPrecision = minPrecision.Domain()
+	}
+	res, err := q.store().Trace(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi, err := window(len(res.Nodes), first, after, defaultTracePage)
+	if err != nil {
+		return nil, err
+	}
+	page := res.Nodes[lo:hi]
+	ids := make([]tracegraph.ID, len(page))
+	for i, n := range page {
+		ids[i] = n.ID
+	}
+	g := newGroup(q.store(), ids)
+	conn := &model.TraceNodeConnection{
+		Edges:      make([]*model.TraceNodeEdge, len(page)),
+		PageInfo:   pageInfo(lo, hi, len(res.Nodes), offsetCursor),
+		TotalCount: len(res.Nodes),
+	}
+	for i, n := range page {
+		conn.Edges[i] = &model.TraceNodeEdge{N: n, Cursor: offsetCursor(lo + i), Group: g}
+	}
+	out := &model.Trace{Nodes: conn, Truncated: res.Truncated, Edges: []*model.Edge{}}
+	if !req.SkipEdges {
+		out.Edges = pageEdges(q.store(), res, lo, hi)
+	}
+	return out, nil
+}
+
+// pageEdges returns the edges of a trace whose later endpoint, in node
+// order, is on the page [lo, hi): each edge appears on exactly one page.
+func pageEdges(store tracegraph.Store, res *tracegraph.TraceResult, lo, hi int) []*model.Edge {
+	pos := make(map[tracegraph.ID]int, len(res.Nodes))
+	for i, n := range res.Nodes {
+		pos[n.ID] = i
+	}
+	var keep []tracegraph.Edge
+	for _, e := range res.Edges {
+		s, sok := pos[e.Source]
+		t, tok := pos[e.Target]
+		if !sok {
+			s = t
+		}
+		if !tok {
+			t = s
+		}
+		if k := max(s, t); k >= lo && k < hi {
+			keep = append(keep, e)
+		}
+	}
+	return edgeObjects(store, keep)
+}
+
+// edgeObjects wraps edges, with one group for their sources and one for
+// their targets.
+func edgeObjects(store tracegraph.Store, edges []tracegraph.Edge) []*model.Edge {
+	srcs := make([]tracegraph.ID, len(edges))
+	dsts := make([]tracegraph.ID, len(edges))
+	for i, e := range edges {
+		srcs[i], dsts[i] = e.Source, e.Target
+	}
+	sg, dg := newGroup(store, srcs), newGroup(store, dsts)
+	out := make([]*model.Edge, len(edges))
+	for i, e := range edges {
+		out[i] = &model.Edge{E: e, Sources: sg, Targets: dg}
+	}
+	return out
+}
+
+func (q *queryResolver) RecallImpact(ctx context.Context, suspects []string, asOf *time.Time, history *bool) (*model.RecallReport, error) {
+	req := tracegraph.RecallRequest{AsOf: deref(asOf), History: deref(history)}
+	if len(suspects) == 0 {
+		return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "suspects", "suspects needs at least one lot, wafer batch, component or unit")
+	}
+	for _, s := range suspects {
+		if _, _, err := tracegraph.ParseID(s); err != nil {
+			return nil, err
+		}
+		req.Suspects = append(req.Suspects, tracegraph.ID(s))
+	}
+	rep, err := q.store().RecallImpact(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RecallReport{R: rep}, nil
+}
+
+// unitStatuses are the values UnitFilter.status accepts.
+var unitStatuses = []string{tracegraph.StatusWIP, tracegraph.StatusCompleted, tracegraph.StatusShipped, tracegraph.StatusScrapped}
+
+func (q *queryResolver) Units(ctx context.Context, filter *model.UnitFilter, first *int, after *string) (*model.UnitConnection, error) {
+	var f tracegraph.UnitFilter
+	if filter != nil {
+		f = tracegraph.UnitFilter{
+			PartNumber:   deref(filter.PartNumber),
+			WorkOrder:    deref(filter.WorkOrder),
+			Status:       strings.ToUpper(deref(filter.Status)),
+			OnHold:       filter.OnHold,
+			SerialPrefix: deref(filter.SerialPrefix),
+			CreatedFrom:  deref(filter.CreatedFrom),
+			CreatedTo:    deref(filter.CreatedTo),
+		}
+		if f.Status != "" && !contains(unitStatuses, f.Status) {
+			return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "filter.status", "status %q is not one of %s", f.Status, strings.Join(unitStatuses, ", "))
+		}
+	}
+	page := tracegraph.Page{After: deref(after)}
+	if first != nil {
+		if err := checkFirst(*first); err != nil {
+			return nil, err
+		}
+		page.First = *first
+	}
+	res, err := q.store().Units(ctx, f, page)
+	if err != nil {
+		return nil, err
+	}
+	g := newLoadedGroup(q.store(), res.Units)
+	conn := &model.UnitConnection{Edges: make([]*model.UnitEdge, len(res.Units)), TotalCount: res.TotalCount,
+		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: page.After != ""}}
+	for i, n := range res.Units {
+		conn.Edges[i] = &model.UnitEdge{Cursor: res.Cursors[i], Node: &model.Unit{Ref: model.Ref{NodeID: n.ID, Node: n, Group: g}}}
+	}
+	if len(res.Cursors) > 0 {
+		s, e := res.Cursors[0], res.Cursors[len(res.Cursors)-1]
+		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &s, &e
+	}
+	return conn, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (q *queryResolver) Stats(ctx context.Context) (*model.Stats, error) {
+	s, err := q.store().Stats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	nodes := map[string]int{}
+	for l, n := range s.Nodes {
+		nodes[string(l)] = n
+	}
+	edges := map[string]int{}
+	for t, n := range s.Edges {
+		edges[string(t)] = n
+	}
+	return &model.Stats{Events: int(s.Events), Nodes: nodes, Edges: edges,
+		DiskBytes: float64(s.DiskBytes), MemBytes: float64(s.MemBytes)}, nil
+}
