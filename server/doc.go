@@ -1,0 +1,15 @@
+// Package server is tracegraph's HTTP service on echo v4: the GraphQL
+// endpoint (POST and GET /graphql, subscriptions over websocket), a GraphQL
+// IDE at /graphiql that works offline, the shop-floor transaction interface
+// POST /api/v1/events, and /healthz, /readyz and /metrics.
+//
+// Every request gets a request id (X-Request-ID, taken from the client when
+// it sends a sane one), a structured log line (log/slog) and Prometheus
+// metrics. When a JWT secret is configured, requests need a bearer token
+// (HS256) and writes need its "write" scope; without one the service is open,
+// for local use.
+//
+// Serve shuts down gracefully: when its context ends it stops accepting
+// connections, lets in-flight requests (writes included) finish, then ends
+// subscriptions.
+package server

@@ -1,0 +1,88 @@
+package server
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// graphiqlPage is a small, self-contained GraphQL IDE: it loads nothing from
+// the network (no CDN), so it works offline and on a factory network.
+//
+//go:embed graphiql.html
+var graphiqlPage string
+
+// renderIDE renders the IDE page with the examples.
+func renderIDE(examples []Example) ([]byte, error) {
+	t, err := template.New("graphiql").Parse(graphiqlPage)
+	if err != nil {
+		return nil, fmt.Errorf("parse graphiql page: %w", err)
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, examples); err != nil {
+		return nil, fmt.Errorf("render graphiql page: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// graphiql serves the IDE.
+func (s *Server) graphiql(c echo.Context) error {
+	c.Response().Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'")
+	return c.HTMLBlob(http.StatusOK, s.ide)
+}
+
+// DefaultExamples are the IDE's queries when the server is not given any:
+// they work on any data (use lookup to find real codes first).
+func DefaultExamples() []Example {
+	return []Example{
+		{Name: "Units: the first page", Query: `query Units {
+  units(first: 10) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id serial partNumber status onHold createdAt identifiers { scheme value } } }
+  }
+}`},
+		{Name: "Lookup: whatever was scanned", Query: `query Lookup($code: String!) {
+  lookup(code: $code) {
+    __typename
+    id
+    ... on Unit { serial partNumber status identifiers { scheme value } }
+    ... on MaterialLot { partNumber supplier dateCode }
+    ... on Pallet { sscc }
+  }
+}`, Variables: `{"code": "SN000001"}`},
+		{Name: "Trace: full genealogy of a unit", Query: `query Genealogy($id: ID!) {
+  trace(from: [$id], direction: UPSTREAM, edgeTypes: [CONTAINS, CONSUMED, DERIVED_FROM]) {
+    truncated
+    nodes {
+      totalCount
+      edges {
+        depth
+        precision
+        node {
+          __typename
+          id
+          ... on Unit { partNumber status }
+          ... on Component { partNumber manufacturer }
+          ... on MaterialLot { partNumber supplier dateCode }
+          ... on WaferBatch { manufacturer fab }
+        }
+      }
+    }
+  }
+}`, Variables: `{"id": "Unit:SN000001"}`},
+		{Name: "Recall: what a lot or wafer batch reaches", Query: `query Recall($suspects: [ID!]!) {
+  recallImpact(suspects: $suspects) {
+    confirmedCounts { total shipped inHouse scrapped }
+    possibleCounts { total shipped inHouse scrapped }
+    customers { node { id } confirmed possible }
+    confirmed(first: 20) { totalCount edges { precision node { id partNumber status } } }
+  }
+}`, Variables: `{"suspects": ["WaferBatch:W1"]}`},
+		{Name: "Stats: what the store holds", Query: `{ stats { events nodes edges diskBytes } }`},
+	}
+}

@@ -1,0 +1,159 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/resolvers"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.httpError
+	e.Use(s.requestID, s.recoverPanic, s.observe, s.authenticate)
+
+	gql := echo.WrapHandler(s.graphqlHandler())
+	e.POST("/graphql", gql, s.limitBody(s.cfg.MaxGraphQLBody))
+	e.GET("/graphql", gql)
+	e.GET("/graphiql", s.graphiql)
+	e.POST("/api/v1/events", s.postEvents)
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
+	return e
+}
+
+func (s *Server) graphqlHandler() http.Handler {
+	es := resolvers.NewExecutableSchema(resolvers.Config{
+		Store:       s.cfg.Store,
+		Now:         s.cfg.Now,
+		RequireAuth: len(s.cfg.JWTSecret) > 0,
+		OnOutcomes:  s.metrics.countOutcomes,
+		Logger:      s.log,
+	})
+	h := handler.New(es)
+	h.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 15 * time.Second,
+		InitFunc:              s.websocketInit,
+	})
+	h.AddTransport(transport.Options{})
+	h.AddTransport(transport.GET{})
+	h.AddTransport(transport.POST{})
+	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	h.Use(extension.Introspection{})
+	h.Use(&resolvers.Limits{MaxDepth: s.cfg.MaxDepth, MaxComplexity: s.cfg.MaxComplexity})
+	h.SetErrorPresenter(resolvers.ErrorPresenter(s.log))
+	h.SetRecoverFunc(resolvers.RecoverFunc(s.log))
+	return h
+}
+
+// websocketInit authenticates a subscription connection from its
+// connection_init payload ({"Authorization": "Bearer ..."}) when the upgrade
+// request carried no Authorization header.
+func (s *Server) websocketInit(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+	if len(s.cfg.JWTSecret) == 0 {
+		return ctx, &p, nil
+	}
+	if _, ok := resolvers.PrincipalFrom(ctx); ok {
+		return ctx, &p, nil
+	}
+	pr, err := s.verifyToken(p.Authorization())
+	if err != nil {
+		return ctx, nil, err
+	}
+	return resolvers.WithPrincipal(ctx, pr), &p, nil
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.cfg.Store.Ping(ctx); err != nil {
+		s.log.WarnContext(ctx, "readyz: store not ready", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// errorBody is the JSON of an HTTP error answer.
+type errorBody struct {
+	Error *tracegraph.Error `json:"error"`
+}
+
+// statusOf maps a domain code to its HTTP status: the one place that does.
+func statusOf(code tracegraph.Code) int {
+	switch code {
+	case tracegraph.CodeNotFound:
+		return http.StatusNotFound
+	case tracegraph.CodeInvalid:
+		return http.StatusBadRequest
+	case tracegraph.CodeConflict, tracegraph.CodeOnHold:
+		return http.StatusConflict
+	case tracegraph.CodeForbidden:
+		return http.StatusForbidden
+	case tracegraph.CodeUnauthenticated:
+		return http.StatusUnauthorized
+	case tracegraph.CodeLimit:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
+
+// fail answers err as JSON with the status of its code; internal errors are
+// logged and answered without their text.
+func (s *Server) fail(c echo.Context, err error) error {
+	de := tracegraph.AsError(err)
+	if de.Code == tracegraph.CodeInternal {
+		s.log.ErrorContext(c.Request().Context(), "internal error", "path", c.Path(), "err", err)
+	}
+	if de.Code == tracegraph.CodeUnauthenticated {
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="tracegraph"`)
+	}
+	return c.JSON(statusOf(de.Code), errorBody{de})
+}
+
+// httpError answers errors echo itself raises (404, 405, ...) in the same
+// JSON shape.
+func (s *Server) httpError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		code := tracegraph.CodeInvalid
+		switch he.Code {
+		case http.StatusNotFound:
+			code = tracegraph.CodeNotFound
+		case http.StatusRequestEntityTooLarge:
+			code = tracegraph.CodeLimit
+		case http.StatusUnauthorized:
+			code = tracegraph.CodeUnauthenticated
+		case http.StatusForbidden:
+			code = tracegraph.CodeForbidden
+		}
+		if he.Code >= 500 {
+			code = tracegraph.CodeInternal
+		}
+		msg := http.StatusText(he.Code)
+		if m, ok := he.Message.(string); ok && he.Code < 500 {
+			msg = m
+		}
+		_ = c.JSON(he.Code, errorBody{&tracegraph.Error{Code: code, Message: msg}})
+		return
+	}
+	_ = s.fail(c, err)
+}

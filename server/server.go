@@ -1,0 +1,141 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/tracegraph/tracegraph"
+)
+
+// Defaults of Config.
+const (
+	DefaultMaxEventsBody  = 64 << 20 // POST /api/v1/events
+	DefaultMaxGraphQLBody = 8 << 20  // POST /graphql
+	DefaultShutdownGrace  = 30 * time.Second
+)
+
+// Config configures a Server.
+type Config struct {
+	// Store answers every request. Required.
+	Store tracegraph.Store
+	// Logger receives request logs and errors (default slog.Default()).
+	Logger *slog.Logger
+	// JWTSecret, when set, makes every request but /healthz, /readyz,
+	// /metrics and /graphiql need a bearer token signed with it (HS256);
+	// writes need the token's "write" scope.
+	JWTSecret []byte
+	// MaxEventsBody bounds the body of POST /api/v1/events (413 beyond).
+	MaxEventsBody int64
+	// MaxGraphQLBody bounds the body of POST /graphql.
+	MaxGraphQLBody int64
+	// MaxDepth and MaxComplexity limit GraphQL operations (resolvers defaults).
+	MaxDepth, MaxComplexity int
+	// ShutdownGrace bounds how long Serve waits for in-flight requests.
+	ShutdownGrace time.Duration
+	// Now is the clock of the hold events the mutations record (default time.Now).
+	Now func() time.Time
+	// Examples are the queries the IDE at /graphiql offers (default: generic ones).
+	Examples []Example
+}
+
+// Example is a query the IDE offers.
+type Example struct {
+	Name      string `json:"name"`
+	Query     string `json:"query"`
+	Variables string `json:"variables,omitempty"`
+}
+
+// Server is the HTTP service. Create it with New.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	echo    *echo.Echo
+	metrics *metrics
+	ide     []byte // the rendered /graphiql page
+
+	// base is the context of every request; it ends after shutdown, which
+	// ends the subscriptions (hijacked connections the http.Server does not
+	// wait for).
+	base       context.Context
+	cancelBase context.CancelFunc
+	once       sync.Once
+}
+
+// New returns a Server for cfg.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("server: no store")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MaxEventsBody <= 0 {
+		cfg.MaxEventsBody = DefaultMaxEventsBody
+	}
+	if cfg.MaxGraphQLBody <= 0 {
+		cfg.MaxGraphQLBody = DefaultMaxGraphQLBody
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = DefaultShutdownGrace
+	}
+	if cfg.Examples == nil {
+		cfg.Examples = DefaultExamples()
+	}
+	s := &Server{cfg: cfg, log: slog.New(requestIDHandler{cfg.Logger.Handler()})}
+	s.base, s.cancelBase = context.WithCancel(context.Background())
+	s.metrics = newMetrics(cfg.Store)
+	ide, err := renderIDE(cfg.Examples)
+	if err != nil {
+		return nil, err
+	}
+	s.ide = ide
+	s.echo = s.routes()
+	return s, nil
+}
+
+// Handler returns the service as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Serve answers requests on ln until ctx ends, then shuts down gracefully:
+// it stops accepting connections, waits up to Config.ShutdownGrace for
+// in-flight requests (writes included) and then ends subscriptions. It
+// returns nil after a graceful shutdown.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return s.base },
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		s.stopSubscriptions()
+		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: finishing in-flight requests", "grace", s.cfg.ShutdownGrace)
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	s.stopSubscriptions()
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		return fmt.Errorf("serve %s: %w", ln.Addr(), serr)
+	}
+	if err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func (s *Server) stopSubscriptions() { s.once.Do(s.cancelBase) }
