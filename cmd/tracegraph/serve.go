@@ -1,0 +1,286 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/factory"
+	"github.com/tracegraph/tracegraph/server"
+)
+
+// The demo factory: the S size of PERFORMANCE.md, with a fixed seed so that
+// the README's example ids are real.
+const (
+	demoUnits     = 10_000
+	demoSeed      = 1
+	demoBatchSize = 1000
+)
+
+func newServeCmd() *cobra.Command {
+	var (
+		sc        storeConfig
+		addr      string
+		demo      bool
+		jwtSecret string
+		logLevel  string
+		logFormat string
+	)
+	cmd := &cobra.Command{
+		Use:   "serve [--data DIR] [--addr HOST:PORT] [--demo] [--store embedded|neo4j] [--neo4j-uri URI]",
+		Short: "Run the service: GraphQL, the event API and a GraphQL IDE in the browser",
+		Long: `serve runs the tracegraph service until it is interrupted (Ctrl-C or SIGTERM);
+it then finishes the requests in flight, writes included, and closes the store.
+
+What it serves, on --addr:
+  /graphql          the GraphQL API (queries, mutations, subscriptions over websocket)
+  /graphiql         a GraphQL IDE in the browser, with example queries
+  /api/v1/events    shop-floor events: POST a JSON array or NDJSON, one outcome per event
+  /healthz /readyz  liveness and readiness (the store answers)
+  /metrics          Prometheus metrics
+
+The default store is embedded: it keeps everything in --data, no database
+server needed. --demo fills an empty store with a generated factory of 10,000
+units first (about a minute), so that you can query at once: open /graphiql.
+
+Without --auth-jwt-secret the service is open to anyone who can reach --addr
+(the default address is only reachable from this machine). With it, requests
+need "Authorization: Bearer <JWT>" signed with the secret (HS256), and writes
+need the token's "write" scope.
+
+Every flag has an environment twin: --data is TRACEGRAPH_DATA, --addr is
+TRACEGRAPH_ADDR, --auth-jwt-secret is TRACEGRAPH_AUTH_JWT_SECRET, and so on.`,
+		Example: `  # try it: a demo factory, then open http://127.0.0.1:8080/graphiql
+  tracegraph serve --demo
+
+  # your own data in /var/lib/tracegraph, reachable from the network
+  tracegraph serve --data /var/lib/tracegraph --addr 0.0.0.0:8080`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			log, err := newLogger(cmd.ErrOrStderr(), logLevel, logFormat)
+			if err != nil {
+				return err
+			}
+			sc.Logger = log
+			return serve(cmd.Context(), log, sc, addr, demo, []byte(jwtSecret))
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&sc.DataDir, "data", "./data", "directory of the embedded store (created if missing)")
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on, HOST:PORT (0.0.0.0:8080 for every interface)")
+	f.BoolVar(&demo, "demo", false, "load a generated demo factory (10,000 units) when the store is empty")
+	f.StringVar(&sc.Kind, "store", storeEmbedded, "store backend: embedded or neo4j")
+	f.StringVar(&sc.Neo4jURI, "neo4j-uri", "", "Neo4j address for --store neo4j, e.g. neo4j://localhost:7687")
+	f.StringVar(&sc.Neo4jUser, "neo4j-user", "neo4j", "Neo4j user")
+	f.StringVar(&sc.Neo4jPassword, "neo4j-password", "", "Neo4j password (better: TRACEGRAPH_NEO4J_PASSWORD)")
+	f.StringVar(&sc.Neo4jDatabase, "neo4j-database", "", "Neo4j database (default: the server's default)")
+	f.StringVar(&jwtSecret, "auth-jwt-secret", "", "require bearer tokens signed with this secret (HS256); better: TRACEGRAPH_AUTH_JWT_SECRET")
+	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
+	return cmd
+}
+
+func newLogger(w interface{ Write([]byte) (int, error) }, level, format string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q is not debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch strings.ToLower(format) {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q is not text or json", format)
+}
+
+func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, demo bool, jwtSecret []byte) (err error) {
+	store, err := openStore(ctx, sc)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := store.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close store: %w", cerr)
+		}
+	}()
+	var examples []server.Example
+	if demo {
+		facts, err := loadDemo(ctx, log, store)
+		if err != nil {
+			return err
+		}
+		examples = demoExamples(facts)
+	}
+	srv, err := server.New(server.Config{Store: store, Logger: log, JWTSecret: jwtSecret, Examples: examples})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	base := "http://" + ln.Addr().String()
+	log.Info("tracegraph is ready", "graphql", base+"/graphql", "ide", base+"/graphiql", "events", base+"/api/v1/events",
+		"store", sc.Kind, "auth", len(jwtSecret) > 0)
+	if err := srv.Serve(ctx, ln); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// loadDemo loads the demo factory into an empty store, in batches, and
+// returns the factory's known facts. When the store already holds events it
+// loads nothing; the facts are those of the demo factory all the same (the
+// generator is deterministic), and hold if the store was filled by --demo.
+func loadDemo(ctx context.Context, log *slog.Logger, store tracegraph.Store) (*factory.Facts, error) {
+	head, _, err := store.Head(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the store's head: %w", err)
+	}
+	cfg := factory.Config{Units: demoUnits, Seed: demoSeed}
+	if head > 0 {
+		log.Info("demo: the store is not empty; not loading the demo factory", "events", head)
+		sum, err := factory.Generate(ctx, cfg, func(*tracegraph.Event) error { return nil })
+		if err != nil {
+			return nil, fmt.Errorf("demo facts: %w", err)
+		}
+		return &sum.Facts, nil
+	}
+	log.Info("demo: loading a generated factory into the empty store", "units", demoUnits, "seed", demoSeed)
+	began := time.Now()
+	var (
+		batch             []*tracegraph.Event
+		applied, rejected int
+		lastLog           = time.Now()
+		errStop           = errors.New("stop")
+		firstRejection    string
+	)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		outs, err := store.Apply(ctx, batch, tracegraph.ApplyOptions{})
+		if err != nil {
+			return fmt.Errorf("demo: apply: %w", err)
+		}
+		for _, o := range outs {
+			if o.Status == tracegraph.OutcomeRejected {
+				rejected++
+				if firstRejection == "" {
+					firstRejection = fmt.Sprintf("event %q: %v", o.ID, o.Error)
+				}
+			}
+		}
+		applied += len(batch)
+		batch = batch[:0]
+		if time.Since(lastLog) >= 2*time.Second {
+			lastLog = time.Now()
+			log.Info("demo: loading", "events", applied, "events_per_s", int(float64(applied)/time.Since(began).Seconds()))
+		}
+		return nil
+	}
+	sum, err := factory.Generate(ctx, cfg, func(ev *tracegraph.Event) error {
+		batch = append(batch, ev)
+		if len(batch) >= demoBatchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if ctx.Err() != nil {
+			return errStop
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("demo: interrupted after %d events: %w", applied, ctx.Err())
+		}
+		return nil, err
+	}
+	if rejected > 0 {
+		log.Warn("demo: some generated events were rejected", "rejected", rejected, "first", firstRejection)
+	}
+	log.Info("demo: loaded", "events", applied, "units", sum.Units, "took", time.Since(began).Round(time.Millisecond),
+		"product", sum.Facts.Product, "imei", sum.Facts.ProductIMEI, "wafer_batch", sum.Facts.WaferBatch)
+	return &sum.Facts, nil
+}
+
+// demoExamples are the IDE's example queries on the demo factory's facts.
+func demoExamples(f *factory.Facts) []server.Example {
+	ex := []server.Example{
+		{Name: "Find a unit by IMEI", Query: queryByCode, Variables: fmt.Sprintf(`{"code": %q}`, f.ProductIMEI)},
+		{Name: "Full genealogy of a product", Query: queryGenealogy, Variables: fmt.Sprintf(`{"id": "Unit:%s"}`, f.Product)},
+		{Name: "Recall from a wafer batch", Query: queryRecall, Variables: fmt.Sprintf(`{"suspects": ["WaferBatch:%s"]}`, f.WaferBatch)},
+		{Name: "Everything on a pallet (scan its SSCC)", Query: queryPallet, Variables: fmt.Sprintf(`{"code": %q}`, f.PalletSSCC)},
+	}
+	return append(ex, server.DefaultExamples()...)
+}
+
+// The demo queries, also in README.md.
+const (
+	queryByCode = `query FindByCode($code: String!) {
+  lookup(code: $code) {
+    __typename
+    id
+    ... on Unit {
+      serial partNumber revision status shippedAt customer
+      identifiers { scheme value }
+      container { node { id } }
+    }
+  }
+}`
+	queryGenealogy = `query Genealogy($id: ID!) {
+  trace(from: [$id], direction: UPSTREAM, edgeTypes: [CONTAINS, CONSUMED, DERIVED_FROM]) {
+    truncated
+    nodes {
+      totalCount
+      edges {
+        depth
+        precision
+        node {
+          __typename
+          id
+          ... on Unit { partNumber kind }
+          ... on Component { partNumber manufacturer }
+          ... on MaterialLot { partNumber manufacturer supplier dateCode }
+          ... on WaferBatch { manufacturer fab }
+        }
+      }
+    }
+  }
+}`
+	queryRecall = `query Recall($suspects: [ID!]!) {
+  recallImpact(suspects: $suspects) {
+    confirmedCounts { total shipped inHouse scrapped }
+    possibleCounts { total shipped inHouse scrapped }
+    products { node { id } confirmed possible }
+    customers { node { id } confirmed possible }
+    confirmed(first: 10) {
+      totalCount
+      edges { precision depth status node { id partNumber kind } }
+    }
+  }
+}`
+	queryPallet = `query Pallet($code: String!) {
+  lookup(code: $code) {
+    id
+    ... on Pallet {
+      sscc
+      container { node { id ... on Shipment { destination customer { id } } } }
+      explode { id ... on Unit { partNumber kind status } }
+    }
+  }
+}`
+)
