@@ -1399,6 +1399,7 @@ func (tx *Tx) reopenClosedBy(ev *Event) error {
 	if err != nil {
 		return err
 	}
+	var back []ID
 	for _, e := range out {
 		if e.ClosedBy != ev.ID {
 			continue
@@ -1414,6 +1415,38 @@ func (tx *Tx) reopenClosedBy(ev *Event) error {
 		}
 		e.ValidTo, e.ClosedBy, e.CloseReason = time.Time{}, "", ""
 		tx.updateEdge(e)
+		back = append(back, e.Target)
+	}
+	if pn.Label.IsContainer() || (pn.Label == LabelUnit && !InHouse(pn.Status())) {
+		return nil
+	}
+	// What went back into the parent brings its material holds with it, as
+	// if they were placed now: the parent and what lies downstream of it.
+	var reach []ID
+	for _, id := range back {
+		c, err := tx.GetNode(tx.ctx, id)
+		if err != nil {
+			return err
+		}
+		if c == nil {
+			continue
+		}
+		for _, h := range c.Holds {
+			if h.Source.Label().IsContainer() {
+				continue
+			}
+			if reach == nil {
+				if reach, err = tx.holdReach(pn); err != nil {
+					return err
+				}
+				reach = append([]ID{pn.ID}, reach...)
+			}
+			for _, r := range reach {
+				if err := tx.addHold(r, h); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	return nil
 }

@@ -146,5 +146,19 @@ func testVoid(t *testing.T, open Opener) {
 		checkTrace(t, s, up("Unit:U1"), []string{"0 Unit:U1 EXACT", "1 MaterialLot:L1 EXACT"})
 		checkEdges(t, s, "Unit:U1", tracegraph.EdgeQuery{Direction: tracegraph.Upstream}, []string{"CONSUMED Unit:U1->MaterialLot:L1 EXACT from m1"})
 	})
-	checkChain(t, s, 31)
+	t.Run("removal under a hold", func(t *testing.T) {
+		// A removal took P5 out of the lot hold; voiding it puts P5 back in.
+		const l1 = "hold-l1b<-MaterialLot:L1"
+		mustApply(t, s, parse(t, `
+			20 mk-p5     unit.created       {"serial":"P5","partNumber":"PRD-1"}
+			20 p5-u1     unit.assembled     {"parent":"P5","child":"U1"}
+			21 hold-l1b  hold.placed        {"target":"L1","reason":"alert"}
+			22 p5-rm     component.removed  {"parent":"P5","child":"U1"}`)...)
+		held(t, s, map[string][]string{"MaterialLot:L1": {l1}, "Unit:U1": {l1}, "Unit:P5": nil})
+		mustApply(t, s, parse(t, `23 void-p5-rm event.voided {"event":"p5-rm","reason":"not removed after all"}`)...)
+		held(t, s, map[string][]string{"MaterialLot:L1": {l1}, "Unit:U1": {l1}, "Unit:P5": {l1}})
+		mustApply(t, s, parse(t, `24 rel-l1b hold.released {"target":"L1","reason":"cleared"}`)...)
+		held(t, s, map[string][]string{"MaterialLot:L1": nil, "Unit:U1": nil, "Unit:P5": nil})
+	})
+	checkChain(t, s, 37)
 }
