@@ -1323,6 +1323,16 @@ func (tx *Tx) eventVoided(d *Voided) error {
 			}
 		}
 	}
+	// Material holds that came only through a voided link no longer apply.
+	dropped := map[ID]bool{}
+	for _, e := range edges {
+		if e.Type.Structural() && !e.Source.Label().IsContainer() && !dropped[e.Source] {
+			dropped[e.Source] = true
+			if err := tx.dropUnreachableHolds(e.Source); err != nil {
+				return err
+			}
+		}
+	}
 	tx.record(Mutation{Op: OpVoidEvent, Seq: tx.seq, EventID: ev.ID, VoidedBy: tx.ev.ID})
 	return nil
 }

@@ -160,5 +160,22 @@ func testVoid(t *testing.T, open Opener) {
 		mustApply(t, s, parse(t, `24 rel-l1b hold.released {"target":"L1","reason":"cleared"}`)...)
 		held(t, s, map[string][]string{"MaterialLot:L1": nil, "Unit:U1": nil, "Unit:P5": nil})
 	})
-	checkChain(t, s, 37)
+	t.Run("consumption and assembly under a hold", func(t *testing.T) {
+		// Voiding the link that brought a hold takes the hold away.
+		mustApply(t, s, parse(t, `
+			25 u2-l2      material.consumed  {"unit":"U2","lot":"L2"}
+			25 mk-a7      unit.created       {"serial":"A7","partNumber":"PCBA-1"}
+			25 mk-p7      unit.created       {"serial":"P7","partNumber":"PRD-1"}
+			25 a7-l1      material.consumed  {"unit":"A7","lot":"L1"}
+			25 p7-a7      unit.assembled     {"parent":"P7","child":"A7"}
+			26 hold-l2    hold.placed        {"target":"L2","reason":"alert"}
+			26 hold-l1c   hold.placed        {"target":"L1","reason":"alert"}`)...)
+		const l1, l2 = "hold-l1c<-MaterialLot:L1", "hold-l2<-MaterialLot:L2"
+		held(t, s, map[string][]string{"Unit:U2": {l2}, "Unit:A7": {l1}, "Unit:P7": {l1}})
+		mustApply(t, s, parse(t, `
+			27 void-u2-l2  event.voided  {"event":"u2-l2","reason":"wrong reel"}
+			27 void-p7-a7  event.voided  {"event":"p7-a7","reason":"wrong product"}`)...)
+		held(t, s, map[string][]string{"MaterialLot:L2": {l2}, "Unit:U2": nil, "Unit:A7": {l1}, "Unit:P7": nil})
+	})
+	checkChain(t, s, 46)
 }
