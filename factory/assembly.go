@@ -139,8 +139,8 @@ func (g *gen) faStep(fa *faLine) bool {
 		g.facts.wbProducts++
 	}
 	if f.battery != nil {
-		p.radio = g.takeComponent(f.battery)
-		g.installComponent(p, p.radio, f.battery.refDes, fa.st.asm, op)
+		p.comp = g.takeComponent(f.battery)
+		g.installComponent(p, p.comp, f.battery.refDes, fa.st.asm, op)
 	}
 	g.consumeLot(p, o.screws, &c.qtyScrews, nil, tracegraph.PrecisionOrder, fa.st.fst, op)
 	g.process([]string{p.ref}, "fasten", "FST-T8-045", map[string]any{
@@ -222,9 +222,9 @@ func (g *gen) reworkProduct(fa *faLine, p *board, mods []*board) {
 	if f.battery == nil {
 		return // no spare module: the retest passes without rework
 	}
-	old := p.radio
-	p.radio = g.takeComponent(f.battery)
+	old := p.comp
+	p.comp = g.takeComponent(f.battery)
 	g.rework(p, old, "FCT: "+f.productFCT[0].name+" out of limits, battery replaced", fa.st.rwk)
-	g.installComponent(p, p.radio, f.battery.refDes, fa.st.rwk, op)
+	g.installComponent(p, p.comp, f.battery.refDes, fa.st.rwk, op)
 	g.process([]string{p.ref}, "rework", "RWK-BATTERY-SWAP", map[string]any{"module": "battery"}, fa.st.rwk, op)
 }

@@ -106,15 +106,16 @@ type family struct {
 // catalog is the fixed, deterministic catalogue of the factory: the same for
 // every seed, so part numbers can be quoted in docs and tests.
 type catalog struct {
-	parts    []*part
-	comps    []*compPart
-	families []*family
-	shared   *part // the capacitor on every PCBA and module
-	paste    *part
-	coating  *part
-	screws   *part
-	label    *part
-	mcu      *part // the wafer-derived MCU on every PCBA
+	parts     []*part
+	comps     []*compPart
+	families  []*family
+	customers [][2]string // id and destination
+	shared    *part       // the capacitor on every PCBA and module
+	paste     *part
+	coating   *part
+	screws    *part
+	label     *part
+	mcu       *part // the wafer-derived MCU on every PCBA
 
 	// Quantities and limits that payloads point to. They never change.
 	qtyOne, qtyScrews                      float64
@@ -126,24 +127,6 @@ type mfrDef struct {
 	name, pre, suf, coo string
 }
 
-// Manufacturer tables per part class. Names are real manufacturers so the data
-// reads like a factory's; the MPNs are synthetic.
-var (
-	capMfrs = []mfrDef{{"Murata", "GRM155R71C", "KA88D", "JP"}, {"Samsung Electro-Mechanics", "CL05B", "KO5NNNC", "KR"},
-		{"TDK", "C1005X7R1C", "K050BC", "JP"}, {"Yageo", "CC0402KRX7R7BB", "", "TW"}}
-	resMfrs = []mfrDef{{"Yageo", "RC0402FR-07", "L", "TW"}, {"Vishay", "CRCW0402", "FKED", "CZ"}, {"Panasonic", "ERJ-2RKF", "X", "JP"}}
-	indMfrs = []mfrDef{{"Murata", "LQM18PN", "MFRL", "JP"}, {"TDK", "MLZ1608N", "TT000", "JP"}, {"Coilcraft", "XFL4020-", "MEC", "US"}}
-	fbMfrs  = []mfrDef{{"Murata", "BLM15AG", "SN1D", "JP"}, {"TDK", "MPZ1005S", "HT000", "JP"}}
-	dioMfrs = []mfrDef{{"Nexperia", "PESD5V0S", "BL", "CN"}, {"onsemi", "NSR0340", "T1G", "MY"}, {"Diodes Inc", "BAT54", "-7-F", "CN"}}
-	ledMfrs = []mfrDef{{"Kingbright", "APT1608", "EC", "TW"}, {"Lite-On", "LTST-C191", "KGKT", "TW"}}
-	trMfrs  = []mfrDef{{"Nexperia", "BSS", "BK", "CN"}, {"Diodes Inc", "DMG", "UX-7", "CN"}}
-	xtMfrs  = []mfrDef{{"Epson", "FC-135", "KA-A3", "JP"}, {"Abracon", "ABM8-", "-B2-T", "CN"}}
-	conMfrs = []mfrDef{{"Molex", "5055", "-0620", "CN"}, {"Wurth Elektronik", "6130", "21121", "DE"}, {"Hirose", "DF40C-", "DS-0.4V", "JP"}}
-	icMfrs  = []mfrDef{{"Texas Instruments", "TPS6", "DRLR", "MY"}, {"STMicroelectronics", "LD39", "PU33R", "PH"},
-		{"Analog Devices", "ADM", "ARZ", "PH"}, {"Microchip", "MCP", "T-E/OT", "TH"}, {"NXP", "PCA", "PW", "CN"}}
-	distributors = []string{"ARROW", "AVNET", "DIGIKEY", "MOUSER", "FUTURE", "TTI", "WPG"}
-)
-
 // part classes: refDes prefix, part number base, manufacturers, MSL.
 type partClass struct {
 	ref  string
@@ -153,24 +136,15 @@ type partClass struct {
 	reel [2]int
 }
 
-var (
-	clsCap = partClass{"C", 100, capMfrs, "", [2]int{5000, 10000}}
-	clsRes = partClass{"R", 110, resMfrs, "", [2]int{5000, 10000}}
-	clsInd = partClass{"L", 120, indMfrs, "1", [2]int{3000, 5000}}
-	clsFB  = partClass{"FB", 125, fbMfrs, "", [2]int{5000, 10000}}
-	clsDio = partClass{"D", 130, dioMfrs, "1", [2]int{3000, 8000}}
-	clsLED = partClass{"D", 135, ledMfrs, "2a", [2]int{3000, 5000}}
-	clsTr  = partClass{"Q", 140, trMfrs, "1", [2]int{3000, 8000}}
-	clsXt  = partClass{"Y", 150, xtMfrs, "1", [2]int{3000, 5000}}
-	clsCon = partClass{"J", 300, conMfrs, "1", [2]int{3000, 4000}}
-	clsIC  = partClass{"U", 200, icMfrs, "3", [2]int{3000, 5000}}
-)
-
 type catalogBuilder struct {
-	c       *catalog
-	r       *rand.Rand
-	counter map[int]int
+	c            *catalog
+	r            *rand.Rand
+	counter      map[int]int
+	distributors []string
 }
+
+// icBase is the part number base of ICs.
+const icBase = 200
 
 func (b *catalogBuilder) add(p *part) *part {
 	p.idx = len(b.c.parts)
@@ -186,7 +160,7 @@ func (b *catalogBuilder) newPart(cls partClass, kind partKind) *part {
 		pn:       strconv.Itoa(cls.base) + "-" + strconv.Itoa(10000+b.counter[cls.base]),
 		mpn:      m.pre + strconv.Itoa(100+b.r.IntN(900)) + m.suf,
 		mfr:      m.name,
-		supplier: distributors[b.r.IntN(len(distributors))],
+		supplier: b.distributors[b.r.IntN(len(b.distributors))],
 		coo:      m.coo,
 		msl:      cls.msl,
 		kind:     kind,
@@ -196,9 +170,9 @@ func (b *catalogBuilder) newPart(cls partClass, kind partKind) *part {
 }
 
 func (b *catalogBuilder) waferIC(mfr, mpn, supplier, coo, fab, fabCode string) *part {
-	b.counter[clsIC.base]++
+	b.counter[icBase]++
 	return b.add(&part{
-		pn: strconv.Itoa(clsIC.base) + "-" + strconv.Itoa(10000+b.counter[clsIC.base]), mpn: mpn, mfr: mfr,
+		pn: strconv.Itoa(icBase) + "-" + strconv.Itoa(10000+b.counter[icBase]), mpn: mpn, mfr: mfr,
 		supplier: supplier, coo: coo, msl: "3", kind: kindWafer, reelMin: 3000, reelMax: 5000, fab: fab, fabCode: fabCode,
 	})
 }
@@ -230,9 +204,44 @@ type classCount struct {
 // newCatalog builds the fixed catalogue. It uses its own constant-seeded
 // random source: the catalogue is the same whatever the Config.
 func newCatalog() *catalog {
+	// Manufacturer tables per part class. Names are real manufacturers so the data
+	// reads like a factory's; the MPNs are synthetic.
+	capMfrs := []mfrDef{{"Murata", "GRM155R71C", "KA88D", "JP"}, {"Samsung Electro-Mechanics", "CL05B", "KO5NNNC", "KR"},
+		{"TDK", "C1005X7R1C", "K050BC", "JP"}, {"Yageo", "CC0402KRX7R7BB", "", "TW"}}
+	resMfrs := []mfrDef{{"Yageo", "RC0402FR-07", "L", "TW"}, {"Vishay", "CRCW0402", "FKED", "CZ"}, {"Panasonic", "ERJ-2RKF", "X", "JP"}}
+	indMfrs := []mfrDef{{"Murata", "LQM18PN", "MFRL", "JP"}, {"TDK", "MLZ1608N", "TT000", "JP"}, {"Coilcraft", "XFL4020-", "MEC", "US"}}
+	fbMfrs := []mfrDef{{"Murata", "BLM15AG", "SN1D", "JP"}, {"TDK", "MPZ1005S", "HT000", "JP"}}
+	dioMfrs := []mfrDef{{"Nexperia", "PESD5V0S", "BL", "CN"}, {"onsemi", "NSR0340", "T1G", "MY"}, {"Diodes Inc", "BAT54", "-7-F", "CN"}}
+	ledMfrs := []mfrDef{{"Kingbright", "APT1608", "EC", "TW"}, {"Lite-On", "LTST-C191", "KGKT", "TW"}}
+	trMfrs := []mfrDef{{"Nexperia", "BSS", "BK", "CN"}, {"Diodes Inc", "DMG", "UX-7", "CN"}}
+	xtMfrs := []mfrDef{{"Epson", "FC-135", "KA-A3", "JP"}, {"Abracon", "ABM8-", "-B2-T", "CN"}}
+	conMfrs := []mfrDef{{"Molex", "5055", "-0620", "CN"}, {"Wurth Elektronik", "6130", "21121", "DE"}, {"Hirose", "DF40C-", "DS-0.4V", "JP"}}
+	icMfrs := []mfrDef{{"Texas Instruments", "TPS6", "DRLR", "MY"}, {"STMicroelectronics", "LD39", "PU33R", "PH"},
+		{"Analog Devices", "ADM", "ARZ", "PH"}, {"Microchip", "MCP", "T-E/OT", "TH"}, {"NXP", "PCA", "PW", "CN"}}
+	distributors := []string{"ARROW", "AVNET", "DIGIKEY", "MOUSER", "FUTURE", "TTI", "WPG"}
+
+	clsCap := partClass{"C", 100, capMfrs, "", [2]int{5000, 10000}}
+	clsRes := partClass{"R", 110, resMfrs, "", [2]int{5000, 10000}}
+	clsInd := partClass{"L", 120, indMfrs, "1", [2]int{3000, 5000}}
+	clsFB := partClass{"FB", 125, fbMfrs, "", [2]int{5000, 10000}}
+	clsDio := partClass{"D", 130, dioMfrs, "1", [2]int{3000, 8000}}
+	clsLED := partClass{"D", 135, ledMfrs, "2a", [2]int{3000, 5000}}
+	clsTr := partClass{"Q", 140, trMfrs, "1", [2]int{3000, 8000}}
+	clsXt := partClass{"Y", 150, xtMfrs, "1", [2]int{3000, 5000}}
+	clsCon := partClass{"J", 300, conMfrs, "1", [2]int{3000, 4000}}
+	clsIC := partClass{"U", icBase, icMfrs, "3", [2]int{3000, 5000}}
+
 	c := &catalog{qtyOne: 1, qtyScrews: 4, gramsPCBA: 1.2, gramsModule: 0.45, coatPerBoard: 0.8,
 		eirpLow: 17, eirpHigh: 23, leakHigh: 0.5, ict: 1000}
-	b := &catalogBuilder{c: c, r: rand.New(rand.NewPCG(0x7ace, 0x6a4f)), counter: map[int]int{}}
+	c.customers = [][2]string{
+		{"NORDLINK-TELECOM", "Stockholm, SE"},
+		{"HELIOS-ENERGY", "Hamburg, DE"},
+		{"VANTAGE-UTILITIES", "Lyon, FR"},
+		{"MERIDIAN-LOGISTICS", "Rotterdam, NL"},
+		{"ALPINE-GRID", "Zurich, CH"},
+		{"KESTREL-SYSTEMS", "Austin, US"},
+	}
+	b := &catalogBuilder{c: c, r: rand.New(rand.NewPCG(0x7ace, 0x6a4f)), counter: map[int]int{}, distributors: distributors}
 
 	// Common passives on every PCBA; the first three are on every module too.
 	common := []struct {

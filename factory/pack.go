@@ -14,16 +14,6 @@ const (
 // gs1Prefix is the GS1 company prefix in the factory's SSCCs (7 digits).
 const gs1Prefix = "4012345"
 
-// customers receive shipments: id and destination.
-var customers = [...][2]string{
-	{"NORDLINK-TELECOM", "Stockholm, SE"},
-	{"HELIOS-ENERGY", "Hamburg, DE"},
-	{"VANTAGE-UTILITIES", "Lyon, FR"},
-	{"MERIDIAN-LOGISTICS", "Rotterdam, NL"},
-	{"ALPINE-GRID", "Zurich, CH"},
-	{"KESTREL-SYSTEMS", "Austin, US"},
-}
-
 // boxRec is a packed box waiting for its pallet.
 type boxRec struct {
 	ref      string
@@ -119,7 +109,7 @@ func (g *gen) packPallet() {
 // ship sends the first n waiting pallets to a customer.
 func (g *gen) ship(n int) {
 	pallets := g.pack.pending[:n]
-	c := customers[g.r.IntN(len(customers))]
+	c := g.cat.customers[g.r.IntN(len(g.cat.customers))]
 	g.seq.shipment++
 	key := pad("SHP", g.seq.shipment, 6)
 	items := make([]string, n)

@@ -14,7 +14,7 @@ const panelSize = 4
 type board struct {
 	serial string
 	ref    string // Unit:serial
-	radio  string // Component ref of the radio on a PCBA, the battery in a product
+	comp   string // serialized component inside: the radio of a PCBA, the battery of a product
 	wb     bool   // consumed a reel of the first wafer batch
 	scrap  bool
 }
@@ -192,8 +192,8 @@ func (g *gen) smtStep(l *smtLine) bool {
 			g.consumeReel(l, b, &bom[i], l.st.pnp, op)
 		}
 		if o.mod == nil {
-			b.radio = g.takeComponent(f.radio)
-			g.installComponent(b, b.radio, f.radio.refDes, l.st.pnp, op)
+			b.comp = g.takeComponent(f.radio)
+			g.installComponent(b, b.comp, f.radio.refDes, l.st.pnp, op)
 		}
 		if b.wb {
 			g.facts.wbUnits++
@@ -273,10 +273,10 @@ func (g *gen) finishPCBAs(l *smtLine, o *smtOrder, panel []*board, op string) {
 			g.test(b, "FCT", prog, fix, tracegraph.ResultFail, g.measure(f.pcbaFCT, 0), fw, l.st.fct, op)
 		case u < 25: // radio fails: rework replaces it
 			g.test(b, "FCT", prog, fix, tracegraph.ResultFail, g.measure(f.pcbaFCT, len(f.pcbaFCT)-1), fw, l.st.fct, op)
-			old := b.radio
-			b.radio = g.takeComponent(f.radio)
+			old := b.comp
+			b.comp = g.takeComponent(f.radio)
 			g.rework(b, old, "FCT: "+f.pcbaFCT[len(f.pcbaFCT)-1].name+" out of limits, radio module replaced", l.st.rwk)
-			g.installComponent(b, b.radio, f.radio.refDes, l.st.rwk, g.op(areaRework))
+			g.installComponent(b, b.comp, f.radio.refDes, l.st.rwk, g.op(areaRework))
 			g.process([]string{b.ref}, "rework", "RWK-LGA-HOTAIR", map[string]any{
 				"nozzleTempC": g.jitter(265, 3, 1), "preheatC": 150.0}, l.st.rwk, g.op(areaRework))
 		}
