@@ -292,6 +292,12 @@ func (s *Store) Changes(ctx context.Context) <-chan uint64 {
 	}
 	s.subs[local] = struct{}{}
 	s.mu.Unlock()
+	// The head as of subscribing, read before returning: every commit after
+	// Changes returns is sent.
+	last, _, err := s.Head(ctx)
+	if err != nil {
+		last = 0
+	}
 	go func() {
 		defer close(out)
 		defer func() {
@@ -299,10 +305,6 @@ func (s *Store) Changes(ctx context.Context) <-chan uint64 {
 			delete(s.subs, local)
 			s.mu.Unlock()
 		}()
-		last, _, err := s.Head(ctx)
-		if err != nil {
-			last = 0
-		}
 		tick := time.NewTicker(s.poll)
 		defer tick.Stop()
 		var pending uint64
