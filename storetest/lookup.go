@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tracegraph/tracegraph"
@@ -135,5 +136,79 @@ func testNodeEvents(t *testing.T, open Opener) {
 		if !slices.Equal(required, tt.want) {
 			t.Errorf("NodeEvents(%q) = %v, want %v (and maybe %v)", tt.id, got, tt.want, tt.optional)
 		}
+	}
+}
+
+// keysFixture has keys that are prefixes of others, and keys with spaces,
+// slashes, colons and non-ASCII letters.
+const keysFixture = `
+0  rcv-1    lot.received       {"lot":"LOT/1:a","partNumber":"R-1"}
+0  mk-1     unit.created       {"serial":"SN1","partNumber":"PRD-1"}
+0  mk-10    unit.created       {"serial":"SN10","partNumber":"PRD-1"}
+0  mk-sp    unit.created       {"serial":"SN 1","partNumber":"PRD-1"}
+0  mk-ü     unit.created       {"serial":"Ünït-ß/1","partNumber":"PRD-1"}
+0  mk-xy    unit.created       {"serial":"x:y","partNumber":"PRD-1","identifiers":{"MAC":"SN1"}}
+0  mk-long  unit.created       {"serial":"LONGKEY","partNumber":"PRD-1"}
+1  use-10   material.consumed  {"unit":"SN10","lot":"LOT/1:a"}
+1  use-ü    material.consumed  {"unit":"Ünït-ß/1","lot":"MaterialLot:LOT/1:a"}
+1  use-xy   material.consumed  {"unit":"Unit:x:y","lot":"LOT/1:a"}
+2  hold-1   hold.placed        {"target":"Unit:SN1","reason":"retest"}
+`
+
+// testKeys: keys never bleed into each other.
+func testKeys(t *testing.T, open Opener) {
+	s := open(t)
+	load(t, s, strings.Replace(keysFixture, "LONGKEY", strings.Repeat("A", tracegraph.MaxKeyLen), 1))
+	checkTrace(t, s, down("MaterialLot:LOT/1:a"), []string{
+		"0 MaterialLot:LOT/1:a EXACT", "1 Unit:SN10 EXACT", "1 Unit:x:y EXACT", "1 Unit:Ünït-ß/1 EXACT"})
+	checkTrace(t, s, up("Unit:SN1"), []string{"0 Unit:SN1 EXACT"})
+	events := map[string][]string{
+		"Unit:SN1": {"mk-1", "hold-1"}, "Unit:SN10": {"mk-10", "use-10"}, "Unit:SN 1": {"mk-sp"},
+		"Unit:Ünït-ß/1": {"mk-ü", "use-ü"}, "Unit:x:y": {"mk-xy", "use-xy"},
+	}
+	for _, id := range sortedKeys(events) {
+		evs, err := s.NodeEvents(bg, tracegraph.ID(id))
+		var got []string
+		for _, e := range evs {
+			got = append(got, e.ID)
+		}
+		if err != nil || !slices.Equal(got, events[id]) {
+			t.Errorf("NodeEvents(%q) = %v, %v; want %v", id, got, err, events[id])
+		}
+	}
+	held(t, s, map[string][]string{"Unit:SN1": {"hold-1<-Unit:SN1"}, "Unit:SN10": nil, "Unit:SN 1": nil, "Unit:x:y": nil})
+	lookups := map[string][]string{
+		"SN1":      {"Unit:SN1", "Unit:x:y"}, // a serial, and another unit's MAC
+		"SN 1":     {"Unit:SN 1"},
+		"x:y":      {"Unit:x:y"},
+		"Unit:x:y": {"Unit:x:y"},
+		"Ünït-ß/1": {"Unit:Ünït-ß/1"},
+		"LOT/1:a":  {"MaterialLot:LOT/1:a"},
+		"LOT/1":    nil,
+		"SN":       nil,
+	}
+	for _, code := range sortedKeys(lookups) {
+		ns, err := s.Lookup(bg, code)
+		var got []string
+		for _, n := range ns {
+			got = append(got, string(n.ID))
+		}
+		slices.Sort(got)
+		if err != nil || !slices.Equal(got, lookups[code]) {
+			t.Errorf("Lookup(%q) = %v, %v; want %v", code, got, err, lookups[code])
+		}
+	}
+	if got := listUnits(t, s, tracegraph.UnitFilter{SerialPrefix: "SN1"}, 1); !slices.Equal(got, []string{"Unit:SN1", "Unit:SN10"}) {
+		t.Errorf("Units(serialPrefix SN1) = %v, want [Unit:SN1 Unit:SN10]", got)
+	}
+	if got := listUnits(t, s, tracegraph.UnitFilter{}, 2); len(got) != 6 {
+		t.Errorf("Units() = %v, want 6 units", got)
+	}
+	long := "Unit:" + strings.Repeat("A", tracegraph.MaxKeyLen)
+	node(t, s, long)
+	ev := parse(t, `3 bad unit.created {"serial":"`+strings.Repeat("A", tracegraph.MaxKeyLen)+`","partNumber":"PRD-1"}`)[0]
+	refuse(t, s, ev, tracegraph.CodeConflict, "data.serial")
+	if _, err := NewEvent("x", tracegraph.EventUnitCreated, At(3), map[string]any{"serial": strings.Repeat("A", tracegraph.MaxKeyLen+1), "partNumber": "P"}); tracegraph.ErrorCode(err) != tracegraph.CodeInvalid {
+		t.Errorf("NewEvent(serial of %d bytes) error = %v, want INVALID", tracegraph.MaxKeyLen+1, err)
 	}
 }

@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"Holds", testHolds},
 		{"HoldOnBox", testHoldOnBox},
 		{"Lookup", testLookup},
+		{"Keys", testKeys},
 		{"NodeEvents", testNodeEvents},
 		{"Units", testUnits},
 		{"Recall", testRecall},
