@@ -114,7 +114,7 @@ func plainValue(v any) any {
 	return v
 }
 
-// decodeHolds reads the holds of a node row, in the order they reached it.
+// decodeHolds reads the holds of a node row, oldest first.
 func decodeHolds(v any) ([]tracegraph.Hold, error) {
 	rows, _ := v.([]any)
 	if len(rows) == 0 {
@@ -142,7 +142,11 @@ func decodeHolds(v any) ([]tracegraph.Hold, error) {
 		o.ord, _ = m["ord"].(int64)
 		hs = append(hs, o)
 	}
+	// As the embedded store: oldest hold first; ties in the order they came.
 	sort.SliceStable(hs, func(i, j int) bool {
+		if !hs[i].h.Since.Equal(hs[j].h.Since) {
+			return hs[i].h.Since.Before(hs[j].h.Since)
+		}
 		if hs[i].seq != hs[j].seq {
 			return hs[i].seq < hs[j].seq
 		}
