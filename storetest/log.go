@@ -340,7 +340,9 @@ func testChanges(t *testing.T, open Opener) {
 // with the seq it was acknowledged with, seqs are dense and the chain holds.
 func testConcurrency(t *testing.T, open Opener) {
 	s := open(t)
-	mustApply(t, s, parse(t, `0 rcv-l0 lot.received {"lot":"L0","partNumber":"R-1"}`)...)
+	mustApply(t, s, parse(t, `
+		0 rcv-l0  lot.received        {"lot":"L0","partNumber":"R-1"}
+		0 rcv-c0  component.received  {"serials":["C-RACE"],"partNumber":"MOD-LTE"}`)...)
 	const writers, batches, unitsPerBatch = 8, 10, 5
 	type result struct {
 		evs  []*tracegraph.Event
@@ -348,42 +350,63 @@ func testConcurrency(t *testing.T, open Opener) {
 		err  error
 	}
 	results := make(chan result, writers*batches)
+	// Writer w hands the serials of its first batch to writer w+1, which
+	// builds them into its own units once they are acknowledged.
+	handoff := make([]chan []string, writers)
+	for i := range handoff {
+		handoff[i] = make(chan []string, 1)
+	}
 	var wg sync.WaitGroup
 	for w := range writers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			handed := false
+			defer func() {
+				if !handed {
+					handoff[(w+1)%writers] <- nil
+				}
+			}()
+			var buildErr error
+			mk := func(id string, typ tracegraph.EventType, m int, data any) *tracegraph.Event {
+				ev, err := NewEvent(id, typ, At(m), data)
+				if err != nil && buildErr == nil {
+					buildErr = err
+				}
+				return ev
+			}
 			for b := range batches {
 				var evs []*tracegraph.Event
 				if b == 0 {
 					// Every writer sends the same event; one wins. And every
 					// writer creates the same serial under its own event id;
 					// one wins, the others are conflicts.
-					ev, err := NewEvent("shared", tracegraph.EventUnitCreated, At(1), map[string]any{"serial": "SHARED", "partNumber": "PCBA-1"})
-					if err != nil {
-						results <- result{err: err}
-						return
-					}
-					race, err := NewEvent(fmt.Sprintf("race-%d", w), tracegraph.EventUnitCreated, At(1), map[string]any{"serial": "RACE", "partNumber": "PCBA-1"})
-					if err != nil {
-						results <- result{err: err}
-						return
-					}
-					evs = append(evs, ev, race)
+					evs = append(evs,
+						mk("shared", tracegraph.EventUnitCreated, 1, map[string]any{"serial": "SHARED", "partNumber": "PCBA-1"}),
+						mk(fmt.Sprintf("race-%d", w), tracegraph.EventUnitCreated, 1, map[string]any{"serial": "RACE", "partNumber": "PCBA-1"}))
 				}
 				for u := range unitsPerBatch {
 					serial := fmt.Sprintf("G%d-%02d-%d", w, b, u)
-					mk, err := NewEvent("mk-"+serial, tracegraph.EventUnitCreated, At(2+b), map[string]any{"serial": serial, "partNumber": "PCBA-1"})
-					if err != nil {
-						results <- result{err: err}
-						return
+					evs = append(evs,
+						mk("mk-"+serial, tracegraph.EventUnitCreated, 2+b, map[string]any{"serial": serial, "partNumber": "PCBA-1"}),
+						mk("use-"+serial, tracegraph.EventMaterialConsumed, 3+b, map[string]any{"unit": serial, "lot": "L0"}))
+				}
+				switch b {
+				case 2:
+					// Every writer installs the same serialized part; one wins.
+					evs = append(evs, mk(fmt.Sprintf("crace-%d", w), tracegraph.EventMaterialConsumed, 4+b,
+						map[string]any{"unit": fmt.Sprintf("G%d-02-0", w), "component": "C-RACE"}))
+				case 4:
+					// Build the previous writer's first units into this batch's.
+					children := <-handoff[w]
+					for u, child := range children {
+						evs = append(evs, mk(fmt.Sprintf("asm-%d-%d", w, u), tracegraph.EventUnitAssembled, 4+b,
+							map[string]any{"parent": fmt.Sprintf("G%d-%02d-%d", w, b, u), "child": child}))
 					}
-					use, err := NewEvent("use-"+serial, tracegraph.EventMaterialConsumed, At(3+b), map[string]any{"unit": serial, "lot": "L0"})
-					if err != nil {
-						results <- result{err: err}
-						return
-					}
-					evs = append(evs, mk, use)
+				}
+				if buildErr != nil {
+					results <- result{err: buildErr}
+					return
 				}
 				outs, err := s.Apply(context.Background(), evs, tracegraph.ApplyOptions{Atomic: b%2 == 1})
 				if err == nil {
@@ -400,6 +423,17 @@ func testConcurrency(t *testing.T, open Opener) {
 					}
 				}
 				results <- result{evs, outs, err}
+				if err != nil {
+					return
+				}
+				if b == 0 {
+					var serials []string
+					for u := range unitsPerBatch {
+						serials = append(serials, fmt.Sprintf("G%d-00-%d", w, u))
+					}
+					handoff[(w+1)%writers] <- serials
+					handed = true
+				}
 			}
 		}()
 	}
@@ -451,7 +485,7 @@ func testConcurrency(t *testing.T, open Opener) {
 		}
 		for i, o := range r.outs {
 			switch {
-			case strings.HasPrefix(r.evs[i].ID, "race-"):
+			case strings.HasPrefix(r.evs[i].ID, "race-"), strings.HasPrefix(r.evs[i].ID, "crace-"):
 				st := o.Status
 				if o.Error != nil {
 					st += " " + string(o.Error.Code) + " " + o.Error.Field
@@ -481,11 +515,15 @@ func testConcurrency(t *testing.T, open Opener) {
 		t.Errorf("outcomes of the event every writer sent = %v, want %v", shared, wantShared)
 	}
 	slices.Sort(race)
-	wantRace := append([]string{tracegraph.OutcomeAccepted}, slices.Repeat([]string{"rejected CONFLICT data.serial"}, writers-1)...)
+	wantRace := append([]string{tracegraph.OutcomeAccepted, tracegraph.OutcomeAccepted},
+		slices.Repeat([]string{"rejected CONFLICT data.component"}, writers-1)...)
+	wantRace = append(wantRace, slices.Repeat([]string{"rejected CONFLICT data.serial"}, writers-1)...)
 	if !slices.Equal(race, wantRace) {
-		t.Errorf("outcomes of creating serial RACE from every writer = %v, want %v", race, wantRace)
+		t.Errorf("outcomes of creating serial RACE and installing C-RACE from every writer = %v, want %v", race, wantRace)
 	}
-	total := 1 + 1 + 1 + writers*batches*unitsPerBatch*2
+	// L0, C-RACE, SHARED, RACE, the units and their consumptions, one
+	// installation of C-RACE, the assemblies.
+	total := 2 + 1 + 1 + writers*batches*unitsPerBatch*2 + 1 + writers*unitsPerBatch
 	evs := checkChain(t, s, total)
 	seqs := map[uint64]bool{}
 	for id, seq := range acked {
@@ -500,5 +538,12 @@ func testConcurrency(t *testing.T, open Opener) {
 	res := trace(t, s, tracegraph.TraceRequest{From: ids("MaterialLot:L0"), Direction: tracegraph.Downstream, SkipEdges: true})
 	if got, want := len(res.Nodes), 1+writers*batches*unitsPerBatch; got != want {
 		t.Errorf("Trace(MaterialLot:L0 DOWNSTREAM) reached %d nodes, want %d", got, want)
+	}
+	for w := range writers {
+		for u := range unitsPerBatch {
+			parent := fmt.Sprintf("Unit:G%d-04-%d", w, u)
+			child := fmt.Sprintf("Unit:G%d-00-%d", (w+writers-1)%writers, u)
+			checkTrace(t, s, types(up(parent), tracegraph.EdgeContains), []string{"0 " + parent + " EXACT", "1 " + child + " EXACT"})
+		}
 	}
 }
