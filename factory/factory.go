@@ -300,8 +300,10 @@ func (g *gen) run() error {
 			continue
 		}
 		if g.pending != nil {
-			// Nothing could run but a work order waits: its family is
-			// blocked on nothing, so release it next round.
+			// Nothing ran, but a work order waits: an assembly order was
+			// just closed short, which frees its family. Let a minute pass
+			// and release it next round. Each such round closes an order,
+			// so this ends.
 			g.clock += 60_000
 			continue
 		}
