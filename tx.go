@@ -132,6 +132,11 @@ func NewTx(ctx context.Context, base GraphReader) *Tx {
 	}
 }
 
+// Rebase makes base the reader under tx. The new base must show everything
+// the old one did: it is for a store whose commit of the old base's changes
+// has since become visible in its own reader.
+func (tx *Tx) Rebase(base GraphReader) { tx.base = base }
+
 // Mutations returns the changes recorded, in order.
 func (tx *Tx) Mutations() []Mutation { return tx.muts }
 
@@ -338,7 +343,9 @@ func (tx *Tx) EdgesByEvent(ctx context.Context, seq uint64) ([]Edge, error) {
 		}
 	}
 	for _, eid := range tx.bySeq[seq] {
-		base = append(base, *tx.edges[eid])
+		if !slices.ContainsFunc(base, func(e Edge) bool { return e.ID == eid }) {
+			base = append(base, *tx.edges[eid])
+		}
 	}
 	return base, nil
 }

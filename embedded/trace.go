@@ -84,6 +84,9 @@ func (t *topo) isContainer(i uint32) bool {
 // with a better precision (at most three times, as there are three). s.mu is
 // held for reading.
 func (t *topo) walk(ctx context.Context, m *marks, starts []uint32, spec walkSpec) (*walkResult, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	res := &walkResult{}
 	var frontier, next []frontierItem
 	for _, s := range starts {

@@ -48,10 +48,15 @@ func (s *Store) Apply(ctx context.Context, events []*tracegraph.Event, opts trac
 	return res.outcomes, res.err
 }
 
-// writer is the one goroutine that changes the store. It gathers the batches
-// waiting, commits them together with one fsync, then acknowledges each.
+// writer is the one goroutine that applies the rules. It gathers the
+// batches waiting into a group, projects the group, and hands it to a commit
+// goroutine; while that one writes and syncs, the writer already projects the
+// next group on top of the group in flight (pipelined group commit). At most
+// one commit is in flight, so the overlays never chain deeper than one.
 func (s *Store) writer() {
 	defer close(s.done)
+	rd := &reader{s: s}
+	var prev *flight
 	for first := range s.reqs {
 		group := []*applyReq{first}
 		n := len(first.events)
@@ -68,53 +73,106 @@ func (s *Store) writer() {
 				break gather
 			}
 		}
-		s.commitGroup(group)
+		var base tracegraph.GraphReader = rd
+		var parent *flight
+		if prev != nil {
+			if prev.parent != nil {
+				// prev's own parent must be done before prev's overlay can
+				// serve as a base: then rebase it on the store itself.
+				<-prev.parent.done
+				if prev.parent.err == nil {
+					prev.tx.Rebase(rd)
+				}
+			}
+			select {
+			case <-prev.done:
+			default:
+				base, parent = prev.tx, prev
+			}
+		}
+		f := s.project(group, base, parent)
+		go s.commitFlight(f)
+		prev = f
+	}
+	if prev != nil {
+		<-prev.done
 	}
 }
 
-// commitGroup applies the rules to each batch in turn (each sees the ones
-// before it), persists everything in one synced Pebble batch, publishes it to
-// the in-memory topology and acknowledges every caller.
-func (s *Store) commitGroup(group []*applyReq) {
+// flight is a projected group on its way to disk.
+type flight struct {
+	parent   *flight // the group this one was projected on, if it was in flight
+	tx       *tracegraph.Tx
+	reqs     []*applyReq
+	results  []*tracegraph.BatchResult
+	accepted []*tracegraph.Event
+	nextSeq  uint64
+	done     chan struct{} // closed when committed (or failed) and answered
+	err      error
+}
+
+// project applies the rules to each batch of the group in turn (each sees
+// the ones before it) on top of base.
+func (s *Store) project(group []*applyReq, base tracegraph.GraphReader, parent *flight) *flight {
 	ctx := context.Background()
-	base := &reader{s: s}
-	gtx := tracegraph.NewTx(ctx, base)
-	seq := s.headSeq + 1
-	results := make([]*tracegraph.BatchResult, len(group))
-	var accepted []*tracegraph.Event
+	f := &flight{parent: parent, tx: tracegraph.NewTx(ctx, base), reqs: group,
+		results: make([]*tracegraph.BatchResult, len(group)), done: make(chan struct{})}
+	seq := s.headSeqNow() + 1
+	if parent != nil {
+		seq = parent.nextSeq
+	}
 	for i, r := range group {
 		if err := r.ctx.Err(); err != nil {
 			r.done <- applyResult{err: err}
 			continue
 		}
-		res, err := tracegraph.ProjectBatch(ctx, gtx, r.events, r.opts, seq)
+		res, err := tracegraph.ProjectBatch(ctx, f.tx, r.events, r.opts, seq)
 		if err != nil {
 			r.done <- applyResult{err: fmt.Errorf("apply: %w", err)}
 			continue
 		}
-		res.Tx.MergeInto(gtx)
+		res.Tx.MergeInto(f.tx)
 		seq += uint64(len(res.Accepted))
-		accepted = append(accepted, res.Accepted...)
-		results[i] = res
+		f.accepted = append(f.accepted, res.Accepted...)
+		f.results[i] = res
 	}
-	if len(accepted) > 0 {
-		if err := s.commit(accepted, gtx.Mutations()); err != nil {
-			err = fmt.Errorf("commit %d events: %w", len(accepted), err)
-			for i, r := range group {
-				if results[i] != nil {
-					r.done <- applyResult{err: err}
-				}
-			}
-			return
+	f.nextSeq = seq
+	return f
+}
+
+func (s *Store) headSeqNow() uint64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.headSeq
+}
+
+// commitFlight waits for the group's parent, persists the group in one
+// synced Pebble batch, publishes it to the topology and answers every caller.
+// A group whose parent failed fails too: its answers depended on it.
+func (s *Store) commitFlight(f *flight) {
+	defer close(f.done)
+	if f.parent != nil {
+		<-f.parent.done
+		if f.parent.err != nil {
+			f.err = fmt.Errorf("an earlier commit this batch depended on failed: %w", f.parent.err)
 		}
 	}
-	for i, r := range group {
-		if results[i] != nil {
-			r.done <- applyResult{outcomes: results[i].Outcomes}
+	if f.err == nil && len(f.accepted) > 0 {
+		if err := s.commit(f.accepted, f.tx.Mutations()); err != nil {
+			f.err = fmt.Errorf("commit %d events: %w", len(f.accepted), err)
 		}
 	}
-	if len(accepted) > 0 {
-		s.notify(accepted[len(accepted)-1].Seq)
+	for i, r := range f.reqs {
+		switch {
+		case f.results[i] == nil:
+		case f.err != nil:
+			r.done <- applyResult{err: f.err}
+		default:
+			r.done <- applyResult{outcomes: f.results[i].Outcomes}
+		}
+	}
+	if f.err == nil && len(f.accepted) > 0 {
+		s.notify(f.accepted[len(f.accepted)-1].Seq)
 	}
 }
 
@@ -122,7 +180,12 @@ func (s *Store) commitGroup(group []*applyReq) {
 // mutations in one synced batch, then applies the mutations to the topology.
 func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation) error {
 	now := s.opts.Clock()
-	prev := s.headHash
+	s.mu.RLock()
+	prev, head := s.headHash, s.headSeq
+	s.mu.RUnlock()
+	if events[0].Seq != head+1 {
+		return fmt.Errorf("events start at seq %d after head %d", events[0].Seq, head)
+	}
 	for _, ev := range events {
 		ev.Seal(ev.Seq, now, prev)
 		prev = ev.Hash
@@ -148,8 +211,8 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation) e
 		}
 	}
 	last := events[len(events)-1]
-	head := append(binary.BigEndian.AppendUint64(nil, last.Seq), last.Hash...)
-	if err := b.Set([]byte(headKey), head, nil); err != nil {
+	headRec := append(binary.BigEndian.AppendUint64(nil, last.Seq), last.Hash...)
+	if err := b.Set([]byte(headKey), headRec, nil); err != nil {
 		return err
 	}
 	sync := pebble.Sync
