@@ -828,6 +828,15 @@ func (tx *Tx) container(d *Packed) (*Node, error) {
 		if d.SSCC != "" && found.Str("sscc") != "" && found.Str("sscc") != d.SSCC {
 			return nil, Errorf(CodeConflict, "data.sscc", "%s has SSCC %s, not %s", found.ID, found.Str("sscc"), d.SSCC)
 		}
+		if d.SSCC != "" && found.Str("sscc") == "" {
+			// Labelled later: the SSCC names the container from now on.
+			if err := tx.identifierFree("sscc", SchemeSSCC, d.SSCC, found.ID); err != nil {
+				return nil, err
+			}
+			found.Props["sscc"], found.Props["ssccBy"] = d.SSCC, tx.ev.ID
+			tx.putNode(found)
+			tx.addIdentifier(Identifier{Scheme: SchemeSSCC, Value: d.SSCC, Node: found.ID})
+		}
 		return found, nil
 	}
 	id := NewID(want, ref)
@@ -1291,6 +1300,9 @@ func (tx *Tx) eventVoided(d *Voided) error {
 			if err := tx.restoreStatus(pk.Items, "completedBy", ev.ID); err != nil {
 				return err
 			}
+			if err := tx.unlabel(pk, ev.ID); err != nil {
+				return err
+			}
 		}
 	case *Shipped:
 		if err := tx.restoreShipped(ev); err != nil {
@@ -1337,6 +1349,22 @@ func (tx *Tx) eventVoided(d *Voided) error {
 		}
 	}
 	tx.record(Mutation{Op: OpVoidEvent, Seq: tx.seq, EventID: ev.ID, VoidedBy: tx.ev.ID})
+	return nil
+}
+
+// unlabel takes away the SSCC a voided packed event gave an existing container.
+func (tx *Tx) unlabel(d *Packed, evID string) error {
+	c, err := tx.resolve("container", d.Container, LabelBox, LabelPallet)
+	if ErrorCode(err) == CodeInternal {
+		return err
+	}
+	if err != nil || c.Str("ssccBy") != evID {
+		return nil // voided with the event, or labelled by another
+	}
+	tx.removeIdentifier(Identifier{Scheme: SchemeSSCC, Value: c.Str("sscc"), Node: c.ID})
+	delete(c.Props, "sscc")
+	delete(c.Props, "ssccBy")
+	tx.putNode(c)
 	return nil
 }
 

@@ -18,6 +18,10 @@ const lookupFixture = `
 0  rcv-d  lot.received         {"lot":"DUP-1","partNumber":"R-1"}
 1  pk-b   packed               {"container":"BOX-9","items":["SN-0001"],"sscc":"009506000134000039"}
 2  pk-p   packed               {"container":"PAL-3","containerType":"pallet","items":["BOX-9"],"sscc":"009506000134000046"}
+# BOX-5 gets its SSCC label when the second unit goes in
+3  mk-u3  unit.created         {"serial":"SN-0003","partNumber":"PRD-1"}
+3  pk-b5  packed               {"container":"BOX-5","items":["SN-0002"]}
+4  pk-b5s packed               {"container":"BOX-5","items":["SN-0003"],"sscc":"009506000134000053"}
 `
 
 // testLookup: whatever a person scans or types.
@@ -60,6 +64,8 @@ func testLookup(t *testing.T, open Opener) {
 		{"(01)" + gtin, nil},
 		{"https://id.example.com/01/" + gtin + "/21/NOPE", nil},
 		{"(21)LOT-42", nil},
+		{"009506000134000053", []string{"Box:BOX-5"}},
+		{"(00)009506000134000053", []string{"Box:BOX-5"}},
 	}
 	for _, tt := range tests {
 		ns, err := s.Lookup(bg, tt.code)
@@ -80,6 +86,17 @@ func testLookup(t *testing.T, open Opener) {
 	if err == nil && len(ns) == 1 && (ns[0].Str("partNumber") != "PRD-1" || ns[0].Label != tracegraph.LabelUnit) {
 		t.Errorf("Lookup(SN-0001) = %+v, want the whole node", ns[0])
 	}
+	t.Run("label voided", func(t *testing.T) {
+		mustApply(t, s, parse(t, `5 void-b5s event.voided {"event":"pk-b5s","reason":"label misprint"}`)...)
+		if ns, err := s.Lookup(bg, "009506000134000053"); err != nil || len(ns) != 0 {
+			t.Errorf("Lookup(SSCC of BOX-5) after its labelling was voided = %v, %v; want empty", ns, err)
+		}
+		if n := node(t, s, "Box:BOX-5"); n.Str("sscc") != "" {
+			t.Errorf("Node(Box:BOX-5) sscc = %q after the void, want none", n.Str("sscc"))
+		}
+		status(t, s, "Unit:SN-0003", tracegraph.StatusWIP)
+		mustApply(t, s, parse(t, `6 pk-b6 packed {"container":"BOX-6","items":["SN-0003"],"sscc":"009506000134000053"}`)...)
+	})
 }
 
 const nodeEventsFixture = `
