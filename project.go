@@ -916,6 +916,24 @@ func (tx *Tx) packed(d *Packed) error {
 			tx.putNode(it)
 		}
 	}
+	// A hold on the container holds what goes into it, as it held what was
+	// there when it was placed.
+	for _, h := range c.Holds {
+		for _, it := range items {
+			all, err := tx.contents(it.ID)
+			if err != nil {
+				return err
+			}
+			for _, n := range all {
+				if n.Label == LabelUnit && !InHouse(n.Status()) {
+					continue
+				}
+				if err := tx.addHold(n.ID, h); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	return nil
 }
 

@@ -158,6 +158,11 @@ func testHoldOnBox(t *testing.T, open Opener) {
 	held(t, s, map[string][]string{
 		"Box:B1": {b1}, "Unit:P1": {b1}, "Unit:P2": {b1}, "Unit:A1": {b1}, "Unit:A2": {b1}, "Component:M1": {b1}, "MaterialLot:L1": nil})
 	refuse(t, s, parse(t, `11 x shipped {"shipment":"SH1","customer":"CU1","items":["B1"]}`)[0], tracegraph.CodeOnHold, "data.items[0]")
+	// What goes into the held box later is held too.
+	mustApply(t, s, parse(t, `
+		11 mk-p3  unit.created  {"serial":"P3","partNumber":"PRD-1"}
+		11 pk-p3  packed        {"container":"B1","items":["P3"]}`)...)
+	held(t, s, map[string][]string{"Unit:P3": {b1}})
 
 	// Rework inside the held box does not take anything out of the box hold.
 	mustApply(t, s, parse(t, `11 a2-rm component.removed {"parent":"A2","child":"M1","reason":"no RF"}`)...)
@@ -166,7 +171,7 @@ func testHoldOnBox(t *testing.T, open Opener) {
 	mustApply(t, s, parse(t, `11 rel-p2 hold.released {"target":"P2","reason":"inspected"}`)...)
 	held(t, s, map[string][]string{"Box:B1": {b1}, "Unit:P1": {b1}, "Unit:P2": nil, "Unit:A1": {b1}, "Unit:A2": {b1}})
 	mustApply(t, s, parse(t, `12 rel-b1 hold.released {"target":"B1","reason":"drop test passed"}`)...)
-	held(t, s, map[string][]string{"Box:B1": nil, "Unit:P1": nil, "Unit:P2": nil, "Unit:A1": nil, "Unit:A2": nil, "Component:M1": nil})
+	held(t, s, map[string][]string{"Box:B1": nil, "Unit:P1": nil, "Unit:P2": nil, "Unit:P3": nil, "Unit:A1": nil, "Unit:A2": nil, "Component:M1": nil})
 	checkOnHold(t, s)
 
 	t.Run("rework out of a hold", func(t *testing.T) {
