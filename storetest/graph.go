@@ -355,6 +355,16 @@ func testExplode(t *testing.T, open Opener) {
 	}
 	_, err := s.Explode(bg, "Pallet:NOPE", time.Time{})
 	wantCode(t, "Explode(Pallet:NOPE)", err, tracegraph.CodeNotFound)
+	ns, err := s.Explode(bg, "Pallet:PL1", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range ns {
+		want := map[tracegraph.ID]string{"Unit:P1": "COMPLETED", "Unit:P3": "COMPLETED", "Unit:A1": "WIP"}[n.ID]
+		if n.Label != n.ID.Label() || n.Status != want || n.OnHold {
+			t.Errorf("Explode(PL1): %s label %s status %q onHold %v, want %s %q false", n.ID, n.Label, n.Status, n.OnHold, n.ID.Label(), want)
+		}
+	}
 }
 
 const precisionFixture = `

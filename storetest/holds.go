@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -86,6 +87,21 @@ func testHolds(t *testing.T, open Opener) {
 			if n.OnHold != wantHeld[n.ID] || n.Status != wantStatus[n.ID] {
 				t.Errorf("Trace(L1 DOWNSTREAM): %s onHold %v status %q, want %v %q", n.ID, n.OnHold, n.Status, wantHeld[n.ID], wantStatus[n.ID])
 			}
+		}
+	})
+	t.Run("recall flags", func(t *testing.T) {
+		r, err := s.RecallImpact(bg, tracegraph.RecallRequest{Suspects: ids("MaterialLot:L1")})
+		if err != nil {
+			t.Fatalf("RecallImpact(L1) error: %v", err)
+		}
+		var got []string
+		for _, u := range append(r.Confirmed, r.Possible...) {
+			got = append(got, fmt.Sprintf("%s %s %v", u.ID, u.Status, u.OnHold))
+		}
+		slices.Sort(got)
+		want := []string{"Unit:P1 COMPLETED true", "Unit:P2 SHIPPED false", "Unit:U1 WIP true", "Unit:U2 WIP true", "Unit:U3 SHIPPED false", "Unit:U4 SCRAPPED false"}
+		if !slices.Equal(got, want) {
+			t.Errorf("RecallImpact(L1) units =\n%s\nwant\n%s", lines(got), lines(want))
 		}
 	})
 	t.Run("interlock", func(t *testing.T) {

@@ -290,6 +290,23 @@ func testFanOut(t *testing.T, open Opener) {
 	checkTrace(t, s, r, want)
 	checkTrace(t, s, up("Unit:F1234"), []string{"0 Unit:F1234 EXACT", "1 MaterialLot:R1 EXACT", "1 WorkOrder:WO-F EXACT"})
 
+	t.Run("one event, 3000 edges", func(t *testing.T) {
+		// A batch process record (one reflow run) names every unit.
+		var serials []string
+		for i := range n {
+			serials = append(serials, fmt.Sprintf("F%04d", i))
+		}
+		mustApply(t, s, event(t, "reflow-1", tracegraph.EventProcessRecorded, 3, map[string]any{"units": serials, "step": "reflow", "parameters": map[string]any{"peak": 245.0}}))
+		wantPS := append([]string{"0 ProcessStep:reflow-1 EXACT"}, want[1:]...)
+		r := down("ProcessStep:reflow-1")
+		r.SkipEdges = true
+		checkTrace(t, s, r, wantPS)
+		checkTrace(t, s, up("Unit:F2999"), []string{"0 Unit:F2999 EXACT", "1 MaterialLot:R1 EXACT", "1 ProcessStep:reflow-1 EXACT", "1 WorkOrder:WO-F EXACT"})
+		mustApply(t, s, event(t, "void-reflow-1", tracegraph.EventVoided, 4, map[string]any{"event": "reflow-1", "reason": "wrong oven"}))
+		notFound(t, s, "ProcessStep:reflow-1")
+		checkTrace(t, s, up("Unit:F2999"), []string{"0 Unit:F2999 EXACT", "1 MaterialLot:R1 EXACT", "1 WorkOrder:WO-F EXACT"})
+	})
+
 	page, err := s.Units(bg, tracegraph.UnitFilter{WorkOrder: "WO-F"}, tracegraph.Page{First: 1000})
 	if err != nil || page.TotalCount != n || len(page.Units) != 1000 || !page.HasNextPage {
 		t.Errorf("Units(WO-F, first 1000) = %d units of %d, next %v, %v; want 1000 of %d, next", len(page.Units), page.TotalCount, page.HasNextPage, err, n)
