@@ -396,6 +396,10 @@ func testConcurrency(t *testing.T, open Opener) {
 					// Every writer installs the same serialized part; one wins.
 					evs = append(evs, mk(fmt.Sprintf("crace-%d", w), tracegraph.EventMaterialConsumed, 4+b,
 						map[string]any{"unit": fmt.Sprintf("G%d-02-0", w), "component": "C-RACE"}))
+				case 3:
+					// An atomic batch with a bad event at its end: none of it.
+					evs = append(evs, mk(fmt.Sprintf("bad-%d", w), tracegraph.EventMaterialConsumed, 4+b,
+						map[string]any{"unit": fmt.Sprintf("G%d-03-0", w), "lot": "NOPE"}))
 				case 4:
 					// Build the previous writer's first units into this batch's.
 					children := <-handoff[w]
@@ -494,6 +498,14 @@ func testConcurrency(t *testing.T, open Opener) {
 				if o.Status == tracegraph.OutcomeAccepted {
 					acked[o.ID] = o.Seq
 				}
+			case strings.HasPrefix(r.evs[i].ID, "bad-"):
+				if o.Status != tracegraph.OutcomeRejected || o.Error == nil || o.Error.Code != tracegraph.CodeNotFound {
+					t.Errorf("concurrent Apply: %s: %s %v, want rejected NOT_FOUND", o.ID, o.Status, o.Error)
+				}
+			case strings.Contains(r.evs[i].ID, "-03-"):
+				if o.Status != tracegraph.OutcomeAborted {
+					t.Errorf("concurrent Apply: %s: %s %v, want aborted", o.ID, o.Status, o.Error)
+				}
 			case r.evs[i].ID == "shared":
 				shared = append(shared, o.Status)
 				if o.Status == tracegraph.OutcomeAccepted {
@@ -521,9 +533,9 @@ func testConcurrency(t *testing.T, open Opener) {
 	if !slices.Equal(race, wantRace) {
 		t.Errorf("outcomes of creating serial RACE and installing C-RACE from every writer = %v, want %v", race, wantRace)
 	}
-	// L0, C-RACE, SHARED, RACE, the units and their consumptions, one
-	// installation of C-RACE, the assemblies.
-	total := 2 + 1 + 1 + writers*batches*unitsPerBatch*2 + 1 + writers*unitsPerBatch
+	// L0, C-RACE, SHARED, RACE, the units and their consumptions but for the
+	// aborted batch, one installation of C-RACE, the assemblies.
+	total := 2 + 1 + 1 + writers*(batches-1)*unitsPerBatch*2 + 1 + writers*unitsPerBatch
 	evs := checkChain(t, s, total)
 	seqs := map[uint64]bool{}
 	for id, seq := range acked {
@@ -536,8 +548,14 @@ func testConcurrency(t *testing.T, open Opener) {
 		}
 	}
 	res := trace(t, s, tracegraph.TraceRequest{From: ids("MaterialLot:L0"), Direction: tracegraph.Downstream, SkipEdges: true})
-	if got, want := len(res.Nodes), 1+writers*batches*unitsPerBatch; got != want {
+	if got, want := len(res.Nodes), 1+writers*(batches-1)*unitsPerBatch; got != want {
 		t.Errorf("Trace(MaterialLot:L0 DOWNSTREAM) reached %d nodes, want %d", got, want)
+	}
+	for w := range writers {
+		notFound(t, s, fmt.Sprintf("Unit:G%d-03-0", w))
+		if _, err := s.Event(bg, fmt.Sprintf("mk-G%d-03-0", w)); !tracegraph.IsNotFound(err) {
+			t.Errorf("Event(mk-G%d-03-0) of an aborted batch: %v, want NOT_FOUND", w, err)
+		}
 	}
 	for w := range writers {
 		for u := range unitsPerBatch {
