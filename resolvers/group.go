@@ -8,24 +8,31 @@ import (
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/tracegraph/tracegraph"
 	"github.com/vikstrous/dataloadgen"
 )
 
-// fallbackWait is how long a loader waits for siblings that never ask (for
-// example when a sibling's parent field failed). In the normal case the batch
-// is full, and fetched, before the wait matters.
-const fallbackWait = 2 * time.Millisecond
+// DefaultBatchWait is how long a loader waits for siblings that never ask
+// (when a sibling's parent field failed, say) before fetching what it has. In
+// the normal case the batch is full, and fetched at once, long before.
+const DefaultBatchWait = 50 * time.Millisecond
+
+// loading is what every group of a schema shares.
+type loading struct {
+	store tracegraph.Store
+	wait  time.Duration
+}
 
 // group is a set of sibling nodes returned in one list. Relations of its
 // members are loaded for all of them at once: each loader's batch capacity
 // is the number of distinct members with the label that asks.
 type group struct {
-	store  tracegraph.Store
+	ld     *loading
 	counts map[tracegraph.Label]int
 
 	mu      sync.Mutex
-	nodes   map[tracegraph.Label]*dataloadgen.Loader[tracegraph.ID, *tracegraph.Node]
+	nodes   map[any]*dataloadgen.Loader[tracegraph.ID, *tracegraph.Node] // by GraphQL field
 	edgeLds map[edgeKey]*dataloadgen.Loader[tracegraph.ID, *edgeSet]
 	primed  map[tracegraph.ID]*tracegraph.Node
 	members map[tracegraph.ID]bool
@@ -54,8 +61,8 @@ type edgeSet struct {
 	sources, targets *group
 }
 
-func newGroup(store tracegraph.Store, ids []tracegraph.ID) *group {
-	g := &group{store: store, counts: map[tracegraph.Label]int{}, members: make(map[tracegraph.ID]bool, len(ids))}
+func newGroup(ld *loading, ids []tracegraph.ID) *group {
+	g := &group{ld: ld, counts: map[tracegraph.Label]int{}, members: make(map[tracegraph.ID]bool, len(ids))}
 	for _, id := range ids {
 		if !g.members[id] {
 			g.members[id] = true
@@ -66,12 +73,12 @@ func newGroup(store tracegraph.Store, ids []tracegraph.ID) *group {
 }
 
 // newLoadedGroup is newGroup for nodes already loaded with their properties.
-func newLoadedGroup(store tracegraph.Store, nodes []*tracegraph.Node) *group {
+func newLoadedGroup(ld *loading, nodes []*tracegraph.Node) *group {
 	ids := make([]tracegraph.ID, len(nodes))
 	for i, n := range nodes {
 		ids[i] = n.ID
 	}
-	g := newGroup(store, ids)
+	g := newGroup(ld, ids)
 	g.primed = make(map[tracegraph.ID]*tracegraph.Node, len(nodes))
 	for _, n := range nodes {
 		g.primed[n.ID] = n
@@ -79,6 +86,7 @@ func newLoadedGroup(store tracegraph.Store, nodes []*tracegraph.Node) *group {
 	return g
 }
 
+// capacity is the number of distinct members with label l.
 func (g *group) capacity(l tracegraph.Label) int {
 	if c := g.counts[l]; c > 0 {
 		return c
@@ -86,27 +94,37 @@ func (g *group) capacity(l tracegraph.Label) int {
 	return 1
 }
 
-func (g *group) nodeLoader(l tracegraph.Label) *dataloadgen.Loader[tracegraph.ID, *tracegraph.Node] {
+// nodeLoader returns the loader of the members' properties for the current
+// field. Its batch capacity is the number of distinct members, not yet
+// loaded, whose type the field's selection asks properties of: every sibling
+// object of the field asks for exactly those.
+func (g *group) nodeLoader(ctx context.Context) *dataloadgen.Loader[tracegraph.ID, *tracegraph.Node] {
+	var key any = g
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
+		key = fc.Field.Field
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if ld, ok := g.nodes[l]; ok {
+	if ld, ok := g.nodes[key]; ok {
 		return ld
 	}
 	if g.nodes == nil {
-		g.nodes = map[tracegraph.Label]*dataloadgen.Loader[tracegraph.ID, *tracegraph.Node]{}
+		g.nodes = map[any]*dataloadgen.Loader[tracegraph.ID, *tracegraph.Node]{}
 	}
-	ld := dataloadgen.NewLoader(g.fetchNodes, dataloadgen.WithBatchCapacity(g.capacity(l)), dataloadgen.WithWait(fallbackWait))
-	for id, n := range g.primed {
-		if id.Label() == l {
-			ld.Prime(id, n)
+	need := newPropsNeeded(ctx)
+	n := 0
+	for id := range g.members {
+		if _, ok := g.primed[id]; !ok && need.of(id.Label()) {
+			n++
 		}
 	}
-	g.nodes[l] = ld
+	ld := dataloadgen.NewLoader(g.fetchNodes, dataloadgen.WithBatchCapacity(max(n, 1)), dataloadgen.WithWait(g.ld.wait))
+	g.nodes[key] = ld
 	return ld
 }
 
 func (g *group) fetchNodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.Node, []error) {
-	nodes, err := g.store.Nodes(ctx, ids)
+	nodes, err := g.ld.store.Nodes(ctx, ids)
 	if err != nil {
 		return nil, []error{fmt.Errorf("load %d nodes: %w", len(ids), err)}
 	}
@@ -122,15 +140,17 @@ func (g *group) fetchNodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegr
 	return nodes, errs
 }
 
-// node returns the member id with its properties.
+// node returns member id with its properties. Call it only for members
+// whose type the current field's selection asks properties of.
 func (g *group) node(ctx context.Context, id tracegraph.ID) (*tracegraph.Node, error) {
 	if n, ok := g.primed[id]; ok {
 		return n, nil
 	}
-	return g.nodeLoader(id.Label()).Load(ctx, id)
+	return g.nodeLoader(ctx).Load(ctx, id)
 }
 
-// loadNodes returns the members ids with their properties, in order.
+// loadNodes returns members ids with their properties, in order; the same
+// rule as for node applies.
 func (g *group) loadNodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.Node, error) {
 	thunks := make([]func() (*tracegraph.Node, error), len(ids))
 	for i, id := range ids {
@@ -138,7 +158,7 @@ func (g *group) loadNodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegra
 			thunks[i] = func() (*tracegraph.Node, error) { return n, nil }
 			continue
 		}
-		thunks[i] = g.nodeLoader(id.Label()).LoadThunk(ctx, id)
+		thunks[i] = g.nodeLoader(ctx).LoadThunk(ctx, id)
 	}
 	out := make([]*tracegraph.Node, len(ids))
 	for i, th := range thunks {
@@ -177,7 +197,7 @@ func (g *group) edgeLoader(l tracegraph.Label, q tracegraph.EdgeQuery, f edgeFil
 		g.edgeLds = map[edgeKey]*dataloadgen.Loader[tracegraph.ID, *edgeSet]{}
 	}
 	fetch := func(ctx context.Context, ids []tracegraph.ID) ([]*edgeSet, []error) {
-		lists, err := g.store.Edges(ctx, ids, q)
+		lists, err := g.ld.store.Edges(ctx, ids, q)
 		if err != nil {
 			return nil, []error{fmt.Errorf("load edges of %d nodes: %w", len(ids), err)}
 		}
@@ -193,7 +213,7 @@ func (g *group) edgeLoader(l tracegraph.Label, q tracegraph.EdgeQuery, f edgeFil
 				dsts = append(dsts, e.Target)
 			}
 		}
-		src, dst := newGroup(g.store, srcs), newGroup(g.store, dsts)
+		src, dst := newGroup(g.ld, srcs), newGroup(g.ld, dsts)
 		out := make([]*edgeSet, len(ids))
 		for i, es := range lists {
 			es = slices.Clone(es)
@@ -207,7 +227,7 @@ func (g *group) edgeLoader(l tracegraph.Label, q tracegraph.EdgeQuery, f edgeFil
 		}
 		return out, nil
 	}
-	ld := dataloadgen.NewLoader(fetch, dataloadgen.WithBatchCapacity(g.capacity(l)), dataloadgen.WithWait(fallbackWait))
+	ld := dataloadgen.NewLoader(fetch, dataloadgen.WithBatchCapacity(g.capacity(l)), dataloadgen.WithWait(g.ld.wait))
 	g.edgeLds[k] = ld
 	return ld
 }

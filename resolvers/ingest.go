@@ -27,6 +27,8 @@ func ApplyRaw(ctx context.Context, store tracegraph.Store, raw []json.RawMessage
 		out[i].Index = i
 		if ev != nil {
 			out[i].ID = ev.ID
+		} else {
+			out[i].ID = idOf(b)
 		}
 		if err != nil {
 			out[i].Status, out[i].Error = tracegraph.OutcomeRejected, tracegraph.AsError(err)
@@ -100,4 +102,16 @@ func Count(outcomes []tracegraph.Outcome) Tally {
 		}
 	}
 	return t
+}
+
+// idOf returns the id of an event that did not decode, when it has one.
+func idOf(b []byte) string {
+	var v struct {
+		ID any `json:"id"`
+	}
+	if json.Unmarshal(b, &v) != nil {
+		return ""
+	}
+	s, _ := v.ID.(string)
+	return s
 }

@@ -123,5 +123,5 @@ func (r *mutationResolver) hold(ctx context.Context, typ tracegraph.EventType, p
 	if err != nil {
 		return nil, err
 	}
-	return &model.HoldResult{Event: &model.Event{E: rec}, Node: loadedObjects(r.store(), []*tracegraph.Node{n})[0]}, nil
+	return &model.HoldResult{Event: &model.Event{E: rec}, Node: loadedObjects(r.ld, []*tracegraph.Node{n})[0]}, nil
 }

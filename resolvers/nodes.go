@@ -40,7 +40,7 @@ var (
 func (r *Resolver) links(ctx context.Context, ref *model.Ref, q tracegraph.EdgeQuery, f edgeFilter) (*edgeSet, error) {
 	g := groupOf(ref)
 	if g == nil {
-		g = newGroup(r.store(), []tracegraph.ID{ref.NodeID})
+		g = newGroup(r.ld, []tracegraph.ID{ref.NodeID})
 	}
 	return g.edges(ctx, ref.NodeID, q, f)
 }
@@ -131,7 +131,7 @@ func (r *Resolver) explode(ctx context.Context, ref *model.Ref, asOf *time.Time)
 			ids = append(ids, n.ID)
 		}
 	}
-	return objects(ctx, newGroup(r.store(), ids), ids)
+	return objects(ctx, newGroup(r.ld, ids), ids)
 }
 
 type unitResolver struct{ *Resolver }

@@ -96,8 +96,8 @@ func objects(ctx context.Context, g *group, ids []tracegraph.ID) ([]model.Node, 
 }
 
 // loadedObjects wraps nodes already loaded with their properties, as one group.
-func loadedObjects(store tracegraph.Store, nodes []*tracegraph.Node) []model.Node {
-	g := newLoadedGroup(store, nodes)
+func loadedObjects(ld *loading, nodes []*tracegraph.Node) []model.Node {
+	g := newLoadedGroup(ld, nodes)
 	out := make([]model.Node, len(nodes))
 	for i, n := range nodes {
 		out[i] = model.NewNode(n.ID, n, g)

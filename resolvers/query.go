@@ -23,7 +23,7 @@ func (q *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	if err != nil {
 		return nil, err
 	}
-	return loadedObjects(q.store(), []*tracegraph.Node{n})[0], nil
+	return loadedObjects(q.ld, []*tracegraph.Node{n})[0], nil
 }
 
 func (q *queryResolver) Lookup(ctx context.Context, code string) ([]model.Node, error) {
@@ -34,7 +34,7 @@ func (q *queryResolver) Lookup(ctx context.Context, code string) ([]model.Node, 
 	if err != nil {
 		return nil, err
 	}
-	return loadedObjects(q.store(), nodes), nil
+	return loadedObjects(q.ld, nodes), nil
 }
 
 // selected reports whether the current field's selection includes name.
@@ -83,7 +83,7 @@ func (q *queryResolver) Trace(ctx context.Context, from []string, direction mode
 	for i, n := range page {
 		ids[i] = n.ID
 	}
-	g := newGroup(q.store(), ids)
+	g := newGroup(q.ld, ids)
 	conn := &model.TraceNodeConnection{
 		Edges:      make([]*model.TraceNodeEdge, len(page)),
 		PageInfo:   pageInfo(lo, hi, len(res.Nodes), offsetCursor),
@@ -94,14 +94,14 @@ func (q *queryResolver) Trace(ctx context.Context, from []string, direction mode
 	}
 	out := &model.Trace{Nodes: conn, Truncated: res.Truncated, Edges: []*model.Edge{}}
 	if !req.SkipEdges {
-		out.Edges = pageEdges(q.store(), res, lo, hi)
+		out.Edges = pageEdges(q.ld, res, lo, hi)
 	}
 	return out, nil
 }
 
 // pageEdges returns the edges of a trace whose later endpoint, in node
 // order, is on the page [lo, hi): each edge appears on exactly one page.
-func pageEdges(store tracegraph.Store, res *tracegraph.TraceResult, lo, hi int) []*model.Edge {
+func pageEdges(ld *loading, res *tracegraph.TraceResult, lo, hi int) []*model.Edge {
 	pos := make(map[tracegraph.ID]int, len(res.Nodes))
 	for i, n := range res.Nodes {
 		pos[n.ID] = i
@@ -120,18 +120,18 @@ func pageEdges(store tracegraph.Store, res *tracegraph.TraceResult, lo, hi int) 
 			keep = append(keep, e)
 		}
 	}
-	return edgeObjects(store, keep)
+	return edgeObjects(ld, keep)
 }
 
 // edgeObjects wraps edges, with one group for their sources and one for
 // their targets.
-func edgeObjects(store tracegraph.Store, edges []tracegraph.Edge) []*model.Edge {
+func edgeObjects(ld *loading, edges []tracegraph.Edge) []*model.Edge {
 	srcs := make([]tracegraph.ID, len(edges))
 	dsts := make([]tracegraph.ID, len(edges))
 	for i, e := range edges {
 		srcs[i], dsts[i] = e.Source, e.Target
 	}
-	sg, dg := newGroup(store, srcs), newGroup(store, dsts)
+	sg, dg := newGroup(ld, srcs), newGroup(ld, dsts)
 	out := make([]*model.Edge, len(edges))
 	for i, e := range edges {
 		out[i] = &model.Edge{E: e, Sources: sg, Targets: dg}
@@ -187,7 +187,7 @@ func (q *queryResolver) Units(ctx context.Context, filter *model.UnitFilter, fir
 	if err != nil {
 		return nil, err
 	}
-	g := newLoadedGroup(q.store(), res.Units)
+	g := newLoadedGroup(q.ld, res.Units)
 	conn := &model.UnitConnection{Edges: make([]*model.UnitEdge, len(res.Units)), TotalCount: res.TotalCount,
 		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: page.After != ""}}
 	for i, n := range res.Units {

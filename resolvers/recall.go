@@ -19,7 +19,7 @@ func (r *recallReportResolver) units(list []tracegraph.RecallUnit, first *int, a
 	for i, u := range page {
 		ids[i] = u.ID
 	}
-	g := newGroup(r.store(), ids)
+	g := newGroup(r.ld, ids)
 	conn := &model.RecallUnitConnection{Edges: make([]*model.RecallUnitEdge, len(page)),
 		PageInfo: pageInfo(lo, hi, len(list), offsetCursor), TotalCount: len(list)}
 	for i, u := range page {
@@ -41,7 +41,7 @@ func (r *recallReportResolver) rollup(list []tracegraph.RollupEntry) []*model.Ro
 	for i, e := range list {
 		ids[i] = e.ID
 	}
-	g := newGroup(r.store(), ids)
+	g := newGroup(r.ld, ids)
 	out := make([]*model.RollupEntry, len(list))
 	for i, e := range list {
 		out[i] = &model.RollupEntry{R: e, Group: g}

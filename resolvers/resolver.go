@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -29,11 +30,17 @@ type Config struct {
 	OnOutcomes func([]tracegraph.Outcome)
 	// Logger receives internal errors (default slog.Default()).
 	Logger *slog.Logger
+	// BatchWait bounds how long a batch of loads waits for siblings that
+	// never ask (default DefaultBatchWait); see the package documentation.
+	BatchWait time.Duration
 }
 
 // Resolver is the root resolver: it implements graph.ResolverRoot.
 type Resolver struct {
 	cfg Config
+	ld  *loading
+	// subs counts the running subscription goroutines.
+	subs sync.WaitGroup
 }
 
 // New returns the root resolver for cfg.
@@ -47,7 +54,10 @@ func New(cfg Config) *Resolver {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Resolver{cfg: cfg}
+	if cfg.BatchWait <= 0 {
+		cfg.BatchWait = DefaultBatchWait
+	}
+	return &Resolver{cfg: cfg, ld: &loading{store: cfg.Store, wait: cfg.BatchWait}}
 }
 
 func randomEventID(prefix string) string {
@@ -58,13 +68,22 @@ func randomEventID(prefix string) string {
 
 func (r *Resolver) store() tracegraph.Store { return r.cfg.Store }
 
-// NewExecutableSchema returns the executable GraphQL schema answered by
-// resolvers over cfg, with the complexity estimates the limits use.
-func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
-	c := graph.Config{Resolvers: New(cfg)}
+// ExecutableSchema returns the executable GraphQL schema answered by r,
+// with the complexity estimates the limits use.
+func (r *Resolver) ExecutableSchema() graphql.ExecutableSchema {
+	c := graph.Config{Resolvers: r}
 	setComplexity(&c.Complexity)
 	return graph.NewExecutableSchema(c)
 }
+
+// NewExecutableSchema returns the executable GraphQL schema answered by
+// resolvers over cfg.
+func NewExecutableSchema(cfg Config) graphql.ExecutableSchema { return New(cfg).ExecutableSchema() }
+
+// Wait blocks until every subscription has ended. Subscriptions end when
+// their context does: cancel the requests first (the server does so at
+// shutdown), then Wait before closing the store.
+func (r *Resolver) Wait() { r.subs.Wait() }
 
 // Type resolvers: the generated interfaces are implemented by small types
 // sharing the root.

@@ -38,7 +38,9 @@ func (r *subscriptionResolver) Events(ctx context.Context, types []string, after
 		from = head
 	}
 	ch := make(chan *model.Event)
+	r.subs.Add(1)
 	go func() {
+		defer r.subs.Done()
 		defer close(ch)
 		last := from
 		for {
