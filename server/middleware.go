@@ -123,6 +123,19 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// countWebsockets keeps count of the websocket connections being served, so
+// that Serve can wait for them after shutdown.
+func (s *Server) countWebsockets(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !c.IsWebSocket() {
+			return next(c)
+		}
+		s.websockets.Add(1)
+		defer s.websockets.Done()
+		return next(c)
+	}
+}
+
 // open reports whether route needs no token.
 func open(route string) bool {
 	switch route {

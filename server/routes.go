@@ -25,7 +25,7 @@ func (s *Server) routes() *echo.Echo {
 
 	gql := echo.WrapHandler(s.graphqlHandler())
 	e.POST("/graphql", gql, s.limitBody(s.cfg.MaxGraphQLBody))
-	e.GET("/graphql", gql)
+	e.GET("/graphql", gql, s.countWebsockets)
 	e.GET("/graphiql", s.graphiql)
 	e.POST("/api/v1/events", s.postEvents)
 	e.GET("/healthz", s.healthz)
@@ -35,14 +35,14 @@ func (s *Server) routes() *echo.Echo {
 }
 
 func (s *Server) graphqlHandler() http.Handler {
-	es := resolvers.NewExecutableSchema(resolvers.Config{
+	s.gql = resolvers.New(resolvers.Config{
 		Store:       s.cfg.Store,
 		Now:         s.cfg.Now,
 		RequireAuth: len(s.cfg.JWTSecret) > 0,
 		OnOutcomes:  s.metrics.countOutcomes,
 		Logger:      s.log,
 	})
-	h := handler.New(es)
+	h := handler.New(s.gql.ExecutableSchema())
 	h.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
 		InitFunc:              s.websocketInit,

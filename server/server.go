@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/resolvers"
 )
 
 // Defaults of Config.
@@ -59,6 +60,10 @@ type Server struct {
 	echo    *echo.Echo
 	metrics *metrics
 	ide     []byte // the rendered /graphiql page
+	gql     *resolvers.Resolver
+	// websockets counts the subscription connections being served: their
+	// handlers run until the connection ends, unseen by http.Server.Shutdown.
+	websockets sync.WaitGroup
 
 	// base is the context of every request; it ends after shutdown, which
 	// ends the subscriptions (hijacked connections the http.Server does not
@@ -120,6 +125,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	select {
 	case err := <-errc:
 		s.stopSubscriptions()
+		s.websockets.Wait()
+		s.gql.Wait()
 		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
@@ -128,6 +135,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	err := srv.Shutdown(sctx)
 	s.stopSubscriptions()
+	s.websockets.Wait()
+	s.gql.Wait()
 	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 		return fmt.Errorf("serve %s: %w", ln.Addr(), serr)
 	}
