@@ -31,4 +31,8 @@
 //
 // The minute counts from Base; events are decoded with tracegraph.DecodeEvent,
 // exactly as a client's JSON would be.
+//
+// The package's own test runs the suite against a plain in-memory store built
+// on tracegraph.ProjectBatch, so that the suite is checked against the shared
+// rules before any backend runs it.
 package storetest

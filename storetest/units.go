@@ -30,7 +30,7 @@ const unitsFixture = `
 23  void   event.voided  {"event":"mk-v1","reason":"double label"}
 `
 
-// units lists every unit matching f in pages of n, checking the pages.
+// listUnits lists every unit matching f in pages of n, checking the pages.
 func listUnits(t *testing.T, s tracegraph.Store, f tracegraph.UnitFilter, n int) []string {
 	t.Helper()
 	var out []string
