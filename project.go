@@ -1275,8 +1275,8 @@ func (tx *Tx) eventVoided(d *Voided) error {
 				break
 			}
 		}
-		if used != "" && isContext(id.Label()) {
-			continue // a work order, supplier, customer or station others use stays
+		if isContext(id.Label()) && (used != "" || n.Version != ev.Seq) {
+			continue // a work order, supplier, customer or station others use or changed stays
 		}
 		if used != "" {
 			return Errorf(CodeConflict, "data.event", "%s, created by %q, is used by event %q; void that first", id, ev.ID, used)
@@ -1343,6 +1343,21 @@ func (tx *Tx) eventVoided(d *Voided) error {
 			if n.Str("scrappedBy") == ev.ID {
 				restore(n, "scrappedAt", "scrappedBy", "scrapReason")
 				tx.putNode(n)
+			}
+		}
+	case *ReadingRecorded:
+		st, err := tx.GetNode(tx.ctx, NewID(LabelStation, d.Location))
+		if err != nil {
+			return err
+		}
+		if st != nil {
+			// The reading goes if it is still the last of its kind.
+			last, _ := st.Props["lastReadings"].(map[string]any)
+			if r, _ := last[d.Kind].(map[string]any); r["event"] == ev.ID {
+				last = maps.Clone(last)
+				delete(last, d.Kind)
+				st.Props["lastReadings"] = last
+				tx.putNode(st)
 			}
 		}
 	case *HoldChange:

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -177,5 +178,19 @@ func testVoid(t *testing.T, open Opener) {
 			27 void-p7-a7  event.voided  {"event":"p7-a7","reason":"wrong product"}`)...)
 		held(t, s, map[string][]string{"MaterialLot:L2": {l2}, "Unit:U2": nil, "Unit:A7": {l1}, "Unit:P7": nil})
 	})
-	checkChain(t, s, 46)
+	t.Run("readings", func(t *testing.T) {
+		mustApply(t, s, parse(t, `
+			30 rd-1    reading.recorded  {"location":"OVEN-1","kind":"temperature","value":245,"unit":"C"}
+			31 rd-2    reading.recorded  {"location":"OVEN-1","kind":"humidity","value":40,"unit":"%"}
+			32 void-1  event.voided      {"event":"rd-1","reason":"sensor fault"}`)...)
+		want := map[string]any{"humidity": map[string]any{"value": 40.0, "unit": "%", "at": "2026-03-02T08:31:00Z", "event": "rd-2"}}
+		if got := node(t, s, "Station:OVEN-1").Props["lastReadings"]; !reflect.DeepEqual(got, want) {
+			t.Errorf("Node(Station:OVEN-1) lastReadings = %v, want %v", got, want)
+		}
+		mustApply(t, s, parse(t, `
+			33 rd-3    reading.recorded  {"location":"OVEN-2","kind":"temperature","value":230,"unit":"C"}
+			34 void-3  event.voided      {"event":"rd-3","reason":"wrong oven"}`)...)
+		notFound(t, s, "Station:OVEN-2")
+	})
+	checkChain(t, s, 51)
 }
