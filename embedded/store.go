@@ -263,6 +263,15 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
+// TopologyBytes reports the memory the in-memory topology holds for nodes
+// (interned IDs, hash index, per-node arrays, adjacency offsets) and for
+// edges (edge arrays and adjacency lists).
+func (s *Store) TopologyBytes() (nodes, edges int64) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.t.memBytes()
+}
+
 // Flush makes everything applied so far durable (needed only with Bulk).
 func (s *Store) Flush() error { return s.db.Flush() }
 

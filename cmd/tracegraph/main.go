@@ -56,6 +56,7 @@ TRACEGRAPH_NEO4J_URI, and so on. A flag given on the command line wins.`,
 		newGenerateCmd(),
 		newImportCmd(),
 		newVerifyCmd(),
+		newBenchCmd(),
 		newMigrateCmd(),
 		newServeCmd(),
 	)

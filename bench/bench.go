@@ -1,0 +1,574 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/factory"
+)
+
+// Config says what to measure.
+type Config struct {
+	// Units is the size of the generated factory (M = 1,000,000).
+	Units int
+	Seed  uint64
+	// Open opens the store under test; bulk is true while it is being
+	// loaded. The returned close function makes a bulk load durable.
+	Open func(ctx context.Context, bulk bool) (tracegraph.Store, error)
+	// FactsFile keeps what the load learnt (suspect lots, sample units,
+	// pallets) so a later run can reuse a loaded store.
+	FactsFile string
+	// Only limits the measurements to these names (empty: all).
+	Only []string
+	// Samples is how many units and pallets the latency figures use.
+	Samples int
+	// IngestClients and IngestEvents size the durable ingest measurement,
+	// which uses its own fresh store from OpenFresh.
+	IngestClients, IngestEvents int
+	OpenFresh                   func(ctx context.Context) (tracegraph.Store, func(), error)
+	// Log receives progress.
+	Log io.Writer
+}
+
+// Facts is what a load of the factory records for the measurements.
+type Facts struct {
+	Units        int              `json:"units"`
+	Seed         uint64           `json:"seed"`
+	Events       int64            `json:"events"`
+	SharedPart   string           `json:"sharedPart"`
+	SuspectLots  []tracegraph.ID  `json:"suspectLots"`
+	SampleUnits  []tracegraph.ID  `json:"sampleUnits"`
+	Pallets      []tracegraph.ID  `json:"pallets"`
+	Summary      *factory.Summary `json:"summary"`
+	Import       *Figure          `json:"import,omitempty"`
+	ImportEdges  int              `json:"importEdges"`
+	ImportEvents int64            `json:"importEvents"`
+	Loaded       time.Time        `json:"loaded"`
+}
+
+// Figure is one measured value beside its target.
+type Figure struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Target string `json:"target"`
+	Met    bool   `json:"met"`
+	Note   string `json:"note,omitempty"`
+}
+
+// Report is what Run measured.
+type Report struct {
+	Units   int       `json:"units"`
+	Figures []*Figure `json:"figures"`
+	Machine string    `json:"machine"`
+	When    time.Time `json:"when"`
+}
+
+func (c *Config) wants(name string) bool {
+	return len(c.Only) == 0 || slices.Contains(c.Only, name)
+}
+
+func (c *Config) logf(format string, args ...any) {
+	if c.Log != nil {
+		fmt.Fprintf(c.Log, format+"\n", args...)
+	}
+}
+
+// Run loads the factory if the store is empty (measuring the bulk import),
+// then measures each target.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	if cfg.Samples == 0 {
+		cfg.Samples = 2000
+	}
+	rep := &Report{Units: cfg.Units, When: time.Now().UTC(),
+		Machine: fmt.Sprintf("%s/%s, %d CPUs, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())}
+	facts, err := readFacts(cfg.FactsFile)
+	if err != nil {
+		return nil, err
+	}
+	if facts != nil {
+		for i, p := range facts.Pallets { // facts written before pallets were recorded as given
+			facts.Pallets[i] = tracegraph.ID(strings.TrimPrefix(string(p), "Pallet:Pallet:"))
+			if !tracegraph.LooksLikeID(string(facts.Pallets[i])) {
+				facts.Pallets[i] = tracegraph.NewID(tracegraph.LabelPallet, string(facts.Pallets[i]))
+			}
+		}
+	}
+	if facts == nil || facts.Units != cfg.Units || facts.Seed != cfg.Seed {
+		if facts, err = load(ctx, &cfg); err != nil {
+			return nil, err
+		}
+	} else {
+		cfg.logf("reusing the loaded factory (%d units, %d events)", facts.Units, facts.Events)
+	}
+	if facts.Import != nil {
+		rep.Figures = append(rep.Figures, facts.Import)
+	}
+	start := time.Now()
+	s, err := cfg.Open(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	openTime := time.Since(start)
+	cfg.logf("store opened in %s", openTime.Round(time.Millisecond))
+	if cfg.wants("memory") {
+		f, err := memory(ctx, s, openTime)
+		if err != nil {
+			return nil, err
+		}
+		rep.Figures = append(rep.Figures, f...)
+	}
+	if cfg.wants("genealogy") {
+		f, err := genealogy(ctx, s, facts, cfg.Samples)
+		if err != nil {
+			return nil, err
+		}
+		rep.Figures = append(rep.Figures, f...)
+	}
+	if cfg.wants("recall") {
+		f, err := recall(ctx, s, facts, &cfg)
+		if err != nil {
+			return nil, err
+		}
+		rep.Figures = append(rep.Figures, f...)
+	}
+	if cfg.wants("explode") {
+		f, err := explode(ctx, s, facts, cfg.Samples)
+		if err != nil {
+			return nil, err
+		}
+		rep.Figures = append(rep.Figures, f)
+	}
+	if cfg.wants("ingest") && cfg.OpenFresh != nil {
+		f, err := ingest(ctx, &cfg)
+		if err != nil {
+			return nil, err
+		}
+		rep.Figures = append(rep.Figures, f...)
+	}
+	return rep, nil
+}
+
+func readFacts(name string) (*Facts, error) {
+	if name == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(name)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var f Facts
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return &f, nil
+}
+
+// load generates the factory into the store through Apply, in bulk mode,
+// measuring events and edges per second, and records the facts.
+func load(ctx context.Context, cfg *Config) (*Facts, error) {
+	s, err := cfg.Open(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	st0, err := s.Stats(ctx)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if st0.Events > 0 {
+		s.Close()
+		return nil, fmt.Errorf("the store holds %d events but no facts file for this factory: bench needs an empty store or its own earlier load", st0.Events)
+	}
+	facts := &Facts{Units: cfg.Units, Seed: cfg.Seed}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 99))
+	var sampled int
+	lots := map[string]string{} // lot → part number
+	const batchSize = 5000
+	batches := make(chan []*tracegraph.Event, 4)
+	var gerr error
+	var sum *factory.Summary
+	go func() {
+		defer close(batches)
+		var b []*tracegraph.Event
+		sum, gerr = factory.Generate(ctx, factory.Config{Units: cfg.Units, Seed: cfg.Seed}, func(e *tracegraph.Event) error {
+			if err := e.Normalize(); err != nil {
+				return err
+			}
+			switch p, _ := e.Payload(); d := p.(type) {
+			case *tracegraph.LotReceived:
+				lots[d.Lot] = d.PartNumber
+			case *tracegraph.UnitCreated:
+				// reservoir sample of finished products and PCBAs
+				if d.Kind == "product" || d.Kind == "pcba" {
+					sampled++
+					id := tracegraph.NewID(tracegraph.LabelUnit, d.Serial)
+					if len(facts.SampleUnits) < cfg.Samples {
+						facts.SampleUnits = append(facts.SampleUnits, id)
+					} else if k := rng.IntN(sampled); k < cfg.Samples {
+						facts.SampleUnits[k] = id
+					}
+				}
+			case *tracegraph.Packed:
+				if strings.EqualFold(d.ContainerType, "pallet") && len(facts.Pallets) < cfg.Samples {
+					id := tracegraph.ID(d.Container)
+					if !tracegraph.LooksLikeID(d.Container) {
+						id = tracegraph.NewID(tracegraph.LabelPallet, d.Container)
+					}
+					if !slices.Contains(facts.Pallets, id) {
+						facts.Pallets = append(facts.Pallets, id)
+					}
+				}
+			}
+			b = append(b, e)
+			if len(b) == batchSize {
+				select {
+				case batches <- b:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				b = nil
+			}
+			return nil
+		})
+		if len(b) > 0 {
+			batches <- b
+		}
+	}()
+	cfg.logf("loading a %d-unit factory (seed %d) in bulk mode…", cfg.Units, cfg.Seed)
+	start := time.Now()
+	var n int64
+	last := start
+	for b := range batches {
+		outs, err := s.Apply(ctx, b, tracegraph.ApplyOptions{})
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("load: %w", err)
+		}
+		for _, o := range outs {
+			if o.Status != tracegraph.OutcomeAccepted {
+				s.Close()
+				return nil, fmt.Errorf("load: event %q was %s: %v", o.ID, o.Status, o.Error)
+			}
+		}
+		n += int64(len(b))
+		if time.Since(last) > 10*time.Second {
+			last = time.Now()
+			cfg.logf("  %d events, %.0f events/s", n, float64(n)/time.Since(start).Seconds())
+		}
+	}
+	if gerr != nil {
+		s.Close()
+		return nil, fmt.Errorf("generate: %w", gerr)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.Close(); err != nil { // makes the bulk load durable
+		return nil, err
+	}
+	el := time.Since(start)
+	edges := 0
+	for _, c := range st.Edges {
+		edges += c
+	}
+	facts.Events, facts.Summary, facts.Loaded = n, sum, time.Now().UTC()
+	facts.SharedPart = sum.Facts.SharedPartNumber
+	for lot, pn := range lots {
+		if pn == facts.SharedPart {
+			facts.SuspectLots = append(facts.SuspectLots, tracegraph.NewID(tracegraph.LabelMaterialLot, lot))
+		}
+	}
+	sort.Slice(facts.SuspectLots, func(a, b int) bool { return facts.SuspectLots[a] < facts.SuspectLots[b] })
+	eps := float64(edges) / el.Seconds()
+	facts.ImportEdges, facts.ImportEvents = edges, n
+	facts.Import = &Figure{Name: "bulk import (generated factory, through the rules)",
+		Value:  fmt.Sprintf("%.0f edges/s (%d edges, %d events in %s: %.0f events/s)", eps, edges, n, el.Round(time.Second), float64(n)/el.Seconds()),
+		Target: "≥ 1,000,000 edges/s", Met: eps >= 1e6}
+	cfg.logf("loaded: %s", facts.Import.Value)
+	if cfg.FactsFile != "" {
+		b, _ := json.MarshalIndent(facts, "", " ")
+		if err := os.MkdirAll(filepath.Dir(cfg.FactsFile), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(cfg.FactsFile, b, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	return facts, nil
+}
+
+func memory(ctx context.Context, s tracegraph.Store, openTime time.Duration) ([]*Figure, error) {
+	st, err := s.Stats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	nodes, edges := 0, 0
+	for _, c := range st.Nodes {
+		nodes += c
+	}
+	for _, c := range st.Edges {
+		edges += c
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	f := &Figure{Name: "topology memory", Target: "≤ 64 bytes per node and ≤ 40 bytes per edge"}
+	type memSplit interface {
+		TopologyBytes() (nodes, edges int64)
+	}
+	if m, ok := s.(memSplit); ok {
+		nb, eb := m.TopologyBytes()
+		bn, be := float64(nb)/float64(nodes), float64(eb)/float64(edges)
+		f.Value = fmt.Sprintf("%.1f bytes/node, %.1f bytes/edge (%d nodes, %d edges; Go heap after open %d MiB; open %s)",
+			bn, be, nodes, edges, ms.HeapAlloc>>20, openTime.Round(time.Millisecond))
+		f.Met = bn <= 64 && be <= 40
+	} else {
+		f.Value = fmt.Sprintf("store reports %d bytes for %d nodes and %d edges", st.MemBytes, nodes, edges)
+	}
+	return []*Figure{f}, nil
+}
+
+// percentile returns the p-th percentile of sorted durations.
+func percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	i := int(float64(len(ds)-1) * p)
+	return ds[i]
+}
+
+func genealogy(ctx context.Context, s tracegraph.Store, facts *Facts, samples int) ([]*Figure, error) {
+	units := facts.SampleUnits
+	if len(units) > samples {
+		units = units[:samples]
+	}
+	if len(units) == 0 {
+		return nil, fmt.Errorf("genealogy: no sample units")
+	}
+	var ds []time.Duration
+	nodes := 0
+	// Warm up once, then measure each unit several times.
+	for round := 0; round < 4; round++ {
+		for _, id := range units {
+			t0 := time.Now()
+			tr, err := s.Trace(ctx, tracegraph.TraceRequest{From: []tracegraph.ID{id}, Direction: tracegraph.Upstream, MaxDepth: 8})
+			d := time.Since(t0)
+			if err != nil {
+				return nil, fmt.Errorf("genealogy of %s: %w", id, err)
+			}
+			if round > 0 {
+				ds = append(ds, d)
+				nodes += len(tr.Nodes)
+			}
+		}
+	}
+	slices.Sort(ds)
+	p50, p99 := percentile(ds, 0.5), percentile(ds, 0.99)
+	return []*Figure{{Name: "upstream genealogy of one unit, in the store (depth ≤ 8, with edges)",
+		Value:  fmt.Sprintf("p50 %s, p99 %s (%d traces, %.0f nodes each on average)", p50, p99, len(ds), float64(nodes)/float64(len(ds))),
+		Target: "p50 ≤ 50 µs, p99 ≤ 300 µs", Met: p50 <= 50*time.Microsecond && p99 <= 300*time.Microsecond}}, nil
+}
+
+func recall(ctx context.Context, s tracegraph.Store, facts *Facts, cfg *Config) ([]*Figure, error) {
+	if len(facts.SuspectLots) == 0 {
+		return nil, fmt.Errorf("recall: no suspect lots recorded")
+	}
+	var ds, streams []time.Duration
+	var rep *tracegraph.RecallReport
+	for run := 0; run < 5; run++ {
+		runtime.GC()
+		t0 := time.Now()
+		r, err := s.RecallImpact(ctx, tracegraph.RecallRequest{Suspects: facts.SuspectLots})
+		if err != nil {
+			return nil, fmt.Errorf("recall: %w", err)
+		}
+		ds = append(ds, time.Since(t0))
+		// The full serial list, streamed as CSV lines.
+		w := bufio.NewWriterSize(io.Discard, 1<<16)
+		for _, list := range [][]tracegraph.RecallUnit{r.Confirmed, r.Possible} {
+			for _, u := range list {
+				w.WriteString(u.ID.Key())
+				w.WriteByte(',')
+				w.WriteString(u.Precision.String())
+				w.WriteByte(',')
+				w.WriteString(u.Status)
+				w.WriteByte('\n')
+			}
+		}
+		w.Flush()
+		streams = append(streams, time.Since(t0))
+		rep = r
+		cfg.logf("  recall run %d: %s", run+1, ds[len(ds)-1].Round(time.Millisecond))
+	}
+	slices.Sort(ds)
+	slices.Sort(streams)
+	med, smed := ds[len(ds)/2], streams[len(streams)/2]
+	units := len(rep.Confirmed) + len(rep.Possible)
+	counts := fmt.Sprintf("%d units (%d confirmed, %d possible; shipped %d, in house %d, scrapped %d), %d products, %d work orders, %d boxes, %d pallets, %d shipments, %d customers, from %d suspect lots of part %s",
+		units, len(rep.Confirmed), len(rep.Possible),
+		rep.ConfirmedCount.Shipped+rep.PossibleCount.Shipped, rep.ConfirmedCount.InHouse+rep.PossibleCount.InHouse,
+		rep.ConfirmedCount.Scrapped+rep.PossibleCount.Scrapped, len(rep.Products), len(rep.WorkOrders),
+		len(rep.Boxes), len(rep.Pallets), len(rep.Shipments), len(rep.Customers), len(facts.SuspectLots), facts.SharedPart)
+	return []*Figure{
+		{Name: "recall with the full rollup, in the store", Value: fmt.Sprintf("median %s over 5 runs: %s", med.Round(time.Millisecond), counts),
+			Target: "≤ 300 ms reaching 1,000,000 units", Met: med <= 300*time.Millisecond && units >= 1_000_000},
+		{Name: "recall plus the full serial list written out", Value: fmt.Sprintf("median %s for %d serials", smed.Round(time.Millisecond), units),
+			Target: "≤ 2 s", Met: smed <= 2*time.Second},
+	}, nil
+}
+
+func explode(ctx context.Context, s tracegraph.Store, facts *Facts, samples int) (*Figure, error) {
+	pallets := facts.Pallets
+	if len(pallets) == 0 {
+		return nil, fmt.Errorf("explode: no pallets recorded")
+	}
+	var ds []time.Duration
+	serials := 0
+	for round := 0; round < 6; round++ {
+		for _, id := range pallets {
+			t0 := time.Now()
+			items, err := s.Explode(ctx, id, time.Time{})
+			d := time.Since(t0)
+			if err != nil {
+				return nil, fmt.Errorf("explode %s: %w", id, err)
+			}
+			if round > 0 {
+				ds = append(ds, d)
+				serials += len(items)
+			}
+		}
+		if len(ds) >= 5*samples {
+			break
+		}
+	}
+	slices.Sort(ds)
+	p50, p99 := percentile(ds, 0.5), percentile(ds, 0.99)
+	avg := serials / len(ds)
+	perSerial := float64(p99) / float64(avg)
+	return &Figure{Name: "pallet explode, in the store",
+		Value:  fmt.Sprintf("p50 %s, p99 %s for %d serials on average (%d pallets; p99 scaled to 2,000 serials: %s)", p50, p99, avg, len(pallets), time.Duration(perSerial*2000)),
+		Target: "p99 ≤ 100 µs for 2,000 serials", Met: time.Duration(perSerial*2000) <= 100*time.Microsecond}, nil
+}
+
+// ingest measures durable ingest: clients each send their own generated
+// stream in small batches, every batch acknowledged only after fsync.
+func ingest(ctx context.Context, cfg *Config) ([]*Figure, error) {
+	clients, perClient := cfg.IngestClients, cfg.IngestEvents
+	if clients <= 0 {
+		clients = 1
+	}
+	if perClient <= 0 {
+		perClient = 100_000
+	}
+	s, done, err := cfg.OpenFresh(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	const batch = 50
+	// Generate each client's stream first, so generation is not measured.
+	streams := make([][]*tracegraph.Event, clients)
+	for c := range clients {
+		fc := factory.Config{Units: perClient/35 + 10, Seed: cfg.Seed + uint64(c)}
+		if clients > 1 {
+			if err := setSite(&fc, c); err != nil {
+				return nil, err
+			}
+		}
+		_, err := factory.Generate(ctx, fc, func(e *tracegraph.Event) error {
+			if len(streams[c]) >= perClient {
+				return errEnough
+			}
+			streams[c] = append(streams[c], e)
+			return e.Normalize()
+		})
+		if err != nil && !errors.Is(err, errEnough) {
+			return nil, err
+		}
+	}
+	cfg.logf("durable ingest: %d clients × %d events in batches of %d…", clients, perClient, batch)
+	var wg sync.WaitGroup
+	errs := make(chan error, clients)
+	var lat []time.Duration
+	var mu sync.Mutex
+	start := time.Now()
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			st := streams[c]
+			for i := 0; i < len(st); i += batch {
+				t0 := time.Now()
+				outs, err := s.Apply(ctx, st[i:min(i+batch, len(st))], tracegraph.ApplyOptions{})
+				mine = append(mine, time.Since(t0))
+				if err != nil {
+					errs <- err
+					return
+				}
+				for _, o := range outs {
+					if o.Status != tracegraph.OutcomeAccepted {
+						errs <- fmt.Errorf("ingest: event %q %s: %v", o.ID, o.Status, o.Error)
+						return
+					}
+				}
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	close(errs)
+	if err := <-errs; err != nil {
+		return nil, err
+	}
+	total := 0
+	for _, st := range streams {
+		total += len(st)
+	}
+	slices.Sort(lat)
+	eps := float64(total) / el.Seconds()
+	return []*Figure{{Name: "durable ingest, mixed event stream, acknowledged after fsync",
+		Value: fmt.Sprintf("%.0f events/s (%d clients, batches of %d, %d events in %s; batch latency p50 %s, p99 %s)",
+			eps, clients, batch, total, el.Round(time.Millisecond), percentile(lat, 0.5).Round(time.Microsecond), percentile(lat, 0.99).Round(time.Microsecond)),
+		Target: "≥ 50,000 events/s", Met: eps >= 50_000}}, nil
+}
+
+var errEnough = errors.New("enough events")
+
+// Markdown renders the report as a table.
+func (r *Report) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Factory of %d units; %s; %s.\n\n", r.Units, r.Machine, r.When.Format(time.RFC3339))
+	b.WriteString("| what | measured | target | met |\n|---|---|---|---|\n")
+	for _, f := range r.Figures {
+		met := "yes"
+		if !f.Met {
+			met = "**no**"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", f.Name, f.Value, f.Target, met)
+	}
+	return b.String()
+}
