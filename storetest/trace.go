@@ -125,6 +125,16 @@ func testTraceSemantics(t *testing.T, open Opener) {
 		r := down("Unit:A1")
 		r.Limit = len(downA1)
 		checkTrace(t, s, r, downA1)
+		r = up("Unit:A1")
+		r.Limit = 3
+		if res := trace(t, s, r); !res.Truncated || !slices.Equal(fmtNodes(res.Nodes), upA1[:3]) {
+			t.Errorf("Trace(%s) = %v truncated %v, want %v truncated", fmtReq(r), fmtNodes(res.Nodes), res.Truncated, upA1[:3])
+		}
+		r = both("Unit:A1")
+		r.Limit = 3
+		if res := trace(t, s, r); !res.Truncated || !slices.Equal(fmtNodes(res.Nodes), []string{"0 Unit:A1 EXACT", "1 MaterialLot:L1 EXACT", "1 ProcessStep:pr-a1 EXACT"}) {
+			t.Errorf("Trace(%s) = %v truncated %v, want the first 3 of BOTH, truncated", fmtReq(r), fmtNodes(res.Nodes), res.Truncated)
+		}
 	})
 	t.Run("errors", func(t *testing.T) {
 		tests := []struct {
