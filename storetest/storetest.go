@@ -287,6 +287,23 @@ func trace(t *testing.T, s tracegraph.Store, req tracegraph.TraceRequest) *trace
 			t.Errorf("Trace(%s): start node %s at depth %d, want 0", fmtReq(req), n.ID, n.Depth)
 		}
 	}
+	// The edges are those followed between the nodes returned, as asked.
+	seenEdge := map[tracegraph.EdgeID]bool{}
+	for _, e := range res.Edges {
+		ok := seen[e.Source] && seen[e.Target] && !e.Voided && !seenEdge[e.ID] && e.Precision >= req.MinPrecision &&
+			(len(req.EdgeTypes) == 0 || slices.Contains(req.EdgeTypes, e.Type))
+		switch {
+		case req.History:
+		case req.AsOf.IsZero():
+			ok = ok && e.Open()
+		default:
+			ok = ok && e.ValidAt(req.AsOf)
+		}
+		if !ok {
+			t.Errorf("Trace(%s) returns edge %s (id %d), which is not one followed between the nodes returned", fmtReq(req), fmtEdge(e), e.ID)
+		}
+		seenEdge[e.ID] = true
+	}
 	return res
 }
 
