@@ -79,6 +79,21 @@ func recall(t *testing.T, s tracegraph.Store, req tracegraph.RecallRequest) repo
 	if err != nil {
 		t.Fatalf("RecallImpact(%v) error: %v", req.Suspects, err)
 	}
+	for _, u := range r.Confirmed {
+		if u.Precision != tracegraph.PrecisionExact {
+			t.Errorf("RecallImpact(%v): confirmed %s is %s", req.Suspects, u.ID, u.Precision)
+		}
+	}
+	for _, u := range r.Possible {
+		if u.Precision == tracegraph.PrecisionExact || u.Precision == tracegraph.PrecisionUnknown {
+			t.Errorf("RecallImpact(%v): possible %s is %q", req.Suspects, u.ID, u.Precision)
+		}
+	}
+	sum := func(c tracegraph.StatusCounts) int { return c.Shipped + c.InHouse + c.Scrapped }
+	if sum(r.ConfirmedCount) != len(r.Confirmed) || sum(r.PossibleCount) != len(r.Possible) {
+		t.Errorf("RecallImpact(%v) counts %+v %+v do not add up to %d confirmed and %d possible units",
+			req.Suspects, r.ConfirmedCount, r.PossibleCount, len(r.Confirmed), len(r.Possible))
+	}
 	return report{
 		Confirmed: fmtRecallUnits(r.Confirmed), Possible: fmtRecallUnits(r.Possible),
 		ConfirmedCount: r.ConfirmedCount, PossibleCount: r.PossibleCount,
