@@ -317,6 +317,13 @@ func testFanOut(t *testing.T, open Opener) {
 		checkTrace(t, s, up("Unit:F2999"), []string{"0 Unit:F2999 EXACT", "1 MaterialLot:R1 EXACT", "1 WorkOrder:WO-F EXACT"})
 	})
 
+	rep := recall(t, s, tracegraph.RecallRequest{Suspects: ids("MaterialLot:R1")})
+	if len(rep.Confirmed) != n || len(rep.Possible) != 0 || rep.ConfirmedCount.InHouse != n || len(rep.Products) != n ||
+		!slices.Equal(rep.WorkOrders, []string{fmt.Sprintf("WorkOrder:WO-F %d/0", n)}) {
+		t.Errorf("RecallImpact(R1) = %d confirmed, %d possible, %+v, %d products, work orders %v; want %d confirmed in house, %d products, WO-F %d/0",
+			len(rep.Confirmed), len(rep.Possible), rep.ConfirmedCount, len(rep.Products), rep.WorkOrders, n, n, n)
+	}
+
 	page, err := s.Units(bg, tracegraph.UnitFilter{WorkOrder: "WO-F"}, tracegraph.Page{First: 1000})
 	if err != nil || page.TotalCount != n || len(page.Units) != 1000 || !page.HasNextPage {
 		t.Errorf("Units(WO-F, first 1000) = %d units of %d, next %v, %v; want 1000 of %d, next", len(page.Units), page.TotalCount, page.HasNextPage, err, n)
