@@ -49,11 +49,11 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 	rep := &tracegraph.RecallReport{Suspects: req.Suspects, AsOf: asOf,
 		Confirmed: []tracegraph.RecallUnit{}, Possible: []tracegraph.RecallUnit{}}
 	unit := uint8(tracegraph.LabelUnit.Code())
-	contains := uint8(tracegraph.EdgeContains.Code())
-	forOrder := uint8(tracegraph.EdgeForOrder.Code())
+	contains := containsCode
 	shippedTo := uint8(tracegraph.EdgeShippedTo.Code())
 
-	products := map[uint32]*tally{}
+	products := newTallies(t.nodeCount())
+	defer products.release()
 	orders := map[uint32]*tally{}
 	count := func(mp map[uint32]*tally, k uint32, confirmed bool) {
 		if confirmed {
@@ -71,7 +71,7 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 			return true
 		})
 	}
-	var tops []uint32
+	var tops, climb []uint32
 	for k, i := range r.order {
 		if k&4095 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -100,15 +100,17 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 		default:
 			counts.InHouse++
 		}
-		each(&t.out, i, forOrder, func(e uint32) { count(orders, t.edst[e], confirmed) })
+		if wo := t.order[i]; wo != 0 {
+			count(orders, wo-1, confirmed)
+		}
 		// The finished products holding i: climb unit parents to the top.
 		tops = tops[:0]
-		climb := []uint32{i}
+		climb = append(climb[:0], i)
 		for len(climb) > 0 {
 			c := climb[len(climb)-1]
 			climb = climb[:len(climb)-1]
 			hasParent := false
-			each(&t.in, c, contains, func(e uint32) {
+			each(&t.cin, c, contains, func(e uint32) {
 				if par := t.esrc[e]; t.label[par] == unit {
 					hasParent = true
 					climb = append(climb, par)
@@ -119,7 +121,7 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 			}
 		}
 		for _, top := range uniq(tops) {
-			count(products, top, confirmed)
+			products.count(top, confirmed)
 		}
 	}
 	// Containers, shipments and customers of the products.
@@ -128,13 +130,14 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 		uint8(tracegraph.LabelBox.Code()): boxes, uint8(tracegraph.LabelPallet.Code()): pallets,
 		uint8(tracegraph.LabelShipment.Code()): shipments,
 	}
-	for prod, tl := range products {
+	for k, prod := range products.keys {
+		tl := &products.vals[k]
 		seen := map[uint32]bool{}
 		climb := []uint32{prod}
 		for len(climb) > 0 {
 			c := climb[len(climb)-1]
 			climb = climb[:len(climb)-1]
-			each(&t.in, c, contains, func(e uint32) {
+			each(&t.cin, c, contains, func(e uint32) {
 				par := t.esrc[e]
 				mp, ok := byLabel[t.label[par]]
 				if !ok || seen[par] {
@@ -165,7 +168,14 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 		}
 		return out
 	}
-	rep.Products, rep.WorkOrders = rollup(products), rollup(orders)
+	rep.Products = make([]tracegraph.RollupEntry, len(products.keys))
+	for k, prod := range products.keys {
+		rep.Products[k] = tracegraph.RollupEntry{ID: t.name(prod), Confirmed: products.vals[k].c, Possible: products.vals[k].p}
+	}
+	if len(rep.Products) <= sortLimit {
+		sort.Slice(rep.Products, func(a, b int) bool { return rep.Products[a].ID < rep.Products[b].ID })
+	}
+	rep.WorkOrders = rollup(orders)
 	rep.Boxes, rep.Pallets, rep.Shipments, rep.Customers = rollup(boxes), rollup(pallets), rollup(shipments), rollup(customers)
 	if len(rep.Confirmed)+len(rep.Possible) <= sortLimit {
 		byID := func(us []tracegraph.RecallUnit) {
@@ -176,6 +186,34 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 	}
 	return rep, nil
 }
+
+// tallies counts per node without a map: a pooled array maps node index to
+// a slot in keys and vals.
+type tallies struct {
+	slot *marks
+	keys []uint32
+	vals []tally
+}
+
+func newTallies(n int) *tallies { return &tallies{slot: getMarks(n)} }
+
+func (ts *tallies) count(k uint32, confirmed bool) {
+	s := ts.slot.v[k]
+	if s == 0 {
+		ts.keys = append(ts.keys, k)
+		ts.vals = append(ts.vals, tally{})
+		s = uint32(len(ts.keys))
+		ts.slot.v[k] = s
+		ts.slot.touched = append(ts.slot.touched, k)
+	}
+	if confirmed {
+		ts.vals[s-1].c++
+	} else {
+		ts.vals[s-1].p++
+	}
+}
+
+func (ts *tallies) release() { ts.slot.release() }
 
 // tally counts confirmed and possible units.
 type tally struct{ c, p int }

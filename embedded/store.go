@@ -193,6 +193,9 @@ func (s *Store) load() error {
 		if r.meta&emClosed != 0 {
 			t.eclose[e] = closing{to: r.to, by: r.closedBy}
 		}
+		if r.meta&emTypeMask == forOrderCode && r.meta&emVoided == 0 {
+			t.order[r.src] = r.dst + 1
+		}
 		return nil
 	})
 	if err != nil {

@@ -80,8 +80,13 @@ type topo struct {
 	emeta  []uint8
 	eclose map[uint32]closing // closed edges
 
-	// adjacency: out (edges whose source is the node) and in
-	out, in adjacency
+	// adjacency: out (edges whose source is the node) and in; cout and cin
+	// again for CONTAINS edges alone, so that explode and the rollups of a
+	// recall do not sift through every consumption and test of each unit.
+	out, in   adjacency
+	cout, cin adjacency
+	// order is the work order of each unit (node index + 1; 0: none).
+	order []uint32
 }
 
 type closing struct {
@@ -102,8 +107,9 @@ type adjacency struct {
 func newTopo() *topo {
 	t := &topo{seed: maphash.MakeSeed(), partIx: map[string]uint32{}, holds: map[uint32]int32{},
 		eclose: map[uint32]closing{}, nameAt: []uint32{0}, parts: []string{""}}
-	t.out.extra, t.in.extra = map[uint32][]uint32{}, map[uint32][]uint32{}
-	t.out.off, t.in.off = []uint32{0}, []uint32{0}
+	for _, a := range []*adjacency{&t.out, &t.in, &t.cout, &t.cin} {
+		a.extra, a.off = map[uint32][]uint32{}, []uint32{0}
+	}
 	t.slots = make([]uint32, 1024)
 	return t
 }
@@ -149,6 +155,7 @@ func (t *topo) intern(id tracegraph.ID, l tracegraph.Label) uint32 {
 	t.status = append(t.status, stNone)
 	t.flags = append(t.flags, 0)
 	t.part = append(t.part, 0)
+	t.order = append(t.order, 0)
 	if (len(t.label))*10 > len(t.slots)*7 {
 		t.rehash()
 	} else {
@@ -215,7 +222,26 @@ func (t *topo) addEdge(id tracegraph.EdgeID, src, dst uint32, from int64, meta u
 	t.emeta = append(t.emeta, meta)
 	t.out.add(src, k)
 	t.in.add(dst, k)
+	t.indexEdge(k)
 	return k
+}
+
+var (
+	containsCode = uint8(tracegraph.EdgeContains.Code())
+	forOrderCode = uint8(tracegraph.EdgeForOrder.Code())
+)
+
+// indexEdge adds edge k to the typed indexes (not to out and in).
+func (t *topo) indexEdge(k uint32) {
+	switch t.emeta[k] & emTypeMask {
+	case containsCode:
+		t.cout.add(t.esrc[k], k)
+		t.cin.add(t.edst[k], k)
+	case forOrderCode:
+		if t.emeta[k]&emVoided == 0 {
+			t.order[t.esrc[k]] = t.edst[k] + 1
+		}
+	}
 }
 
 func (a *adjacency) add(node, edge uint32) {
@@ -259,26 +285,38 @@ func (t *topo) maybeCompact() {
 	t.compact()
 }
 
-// compact rebuilds both CSRs from the edge arrays.
+// compact rebuilds the CSRs from the edge arrays.
 func (t *topo) compact() {
 	n := len(t.label)
-	t.out = buildCSR(n, t.esrc)
-	t.in = buildCSR(n, t.edst)
+	all := func(uint32) bool { return true }
+	contains := func(e uint32) bool { return t.emeta[e]&emTypeMask == containsCode }
+	t.out = buildCSR(n, t.esrc, all)
+	t.in = buildCSR(n, t.edst, all)
+	t.cout = buildCSR(n, t.esrc, contains)
+	t.cin = buildCSR(n, t.edst, contains)
 }
 
-func buildCSR(n int, ends []uint32) adjacency {
+// buildCSR lists, per node, the edges e (in creation order) that keep
+// accepts, by the node ends[e].
+func buildCSR(n int, ends []uint32, keep func(e uint32) bool) adjacency {
 	off := make([]uint32, n+1)
-	for _, v := range ends {
-		off[v+1]++
+	m := 0
+	for e, v := range ends {
+		if keep(uint32(e)) {
+			off[v+1]++
+			m++
+		}
 	}
 	for i := 1; i <= n; i++ {
 		off[i] += off[i-1]
 	}
-	list := make([]uint32, len(ends))
+	list := make([]uint32, m)
 	pos := slices.Clone(off[:n])
 	for e, v := range ends {
-		list[pos[v]] = uint32(e)
-		pos[v]++
+		if keep(uint32(e)) {
+			list[pos[v]] = uint32(e)
+			pos[v]++
+		}
 	}
 	return adjacency{off: off, list: list, extra: map[uint32][]uint32{}}
 }
@@ -329,14 +367,14 @@ func (t *topo) edgeValid(e uint32, asOf int64, history bool) bool {
 // memBytes estimates the memory the topology holds.
 func (t *topo) memBytes() (nodes, edges int64) {
 	nodes = int64(cap(t.names) + 4*cap(t.nameAt) + 4*cap(t.slots) + cap(t.label) + cap(t.status) +
-		cap(t.flags) + 4*cap(t.part) + 4*cap(t.out.off) + 4*cap(t.in.off))
+		cap(t.flags) + 4*cap(t.part) + 4*cap(t.order) + 4*cap(t.out.off) + 4*cap(t.in.off) +
+		4*cap(t.cout.off) + 4*cap(t.cin.off))
 	edges = int64(8*cap(t.eid) + 4*cap(t.esrc) + 4*cap(t.edst) + 8*cap(t.efrom) + cap(t.emeta) +
-		4*cap(t.out.list) + 4*cap(t.in.list))
-	for _, l := range t.out.extra {
-		edges += int64(4*cap(l)) + 48
-	}
-	for _, l := range t.in.extra {
-		edges += int64(4*cap(l)) + 48
+		4*cap(t.out.list) + 4*cap(t.in.list) + 4*cap(t.cout.list) + 4*cap(t.cin.list))
+	for _, a := range []*adjacency{&t.out, &t.in, &t.cout, &t.cin} {
+		for _, l := range a.extra {
+			edges += int64(4*cap(l)) + 48
+		}
 	}
 	edges += int64(len(t.eclose)) * 48
 	return nodes, edges

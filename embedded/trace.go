@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"sort"
@@ -100,10 +101,17 @@ func (t *topo) walk(ctx context.Context, m *marks, starts []uint32, spec walkSpe
 	if spec.up {
 		adj = &t.out
 	}
+	if spec.types == 1<<containsCode {
+		adj = &t.cin
+		if spec.up {
+			adj = &t.cout
+		}
+	}
 	steps := 0
 	var err error
+	var level, levelEdges []uint32
 	for d := 1; d <= spec.maxDepth && len(frontier) > 0; d++ {
-		next = next[:0]
+		next, level, levelEdges = next[:0], level[:0], levelEdges[:0]
 		for _, f := range frontier {
 			if steps++; steps&4095 == 0 {
 				if err = ctx.Err(); err != nil {
@@ -137,24 +145,37 @@ func (t *topo) walk(ctx context.Context, m *marks, starts []uint32, spec walkSpe
 						m.set(v, m.depth(v), p)
 						next = append(next, frontierItem{v, p})
 					}
-					if spec.wantEdges {
-						res.edges = append(res.edges, e)
-					}
-					return true
+				} else {
+					m.set(v, d, p)
+					level = append(level, v)
+					next = append(next, frontierItem{v, p})
 				}
-				if spec.limit > 0 && len(res.order) >= spec.limit {
-					res.truncated = true
-					return true
-				}
-				m.set(v, d, p)
-				res.order = append(res.order, v)
-				next = append(next, frontierItem{v, p})
 				if spec.wantEdges {
-					res.edges = append(res.edges, e)
+					levelEdges = append(levelEdges, e)
 				}
 				return true
 			})
 		}
+		if spec.limit > 0 && len(res.order)+len(level) > spec.limit {
+			// The limit cuts this level: keep its smallest IDs, so that every
+			// store answers the same, and stop.
+			sort.Slice(level, func(a, b int) bool { return bytes.Compare(t.nameBytes(level[a]), t.nameBytes(level[b])) < 0 })
+			keep := spec.limit - len(res.order)
+			dropped := make(map[uint32]bool, len(level)-keep)
+			for _, v := range level[keep:] {
+				dropped[v] = true
+			}
+			res.order = append(res.order, level[:keep]...)
+			for _, e := range levelEdges {
+				if !dropped[t.esrc[e]] && !dropped[t.edst[e]] {
+					res.edges = append(res.edges, e)
+				}
+			}
+			res.truncated = true
+			return res, nil
+		}
+		res.order = append(res.order, level...)
+		res.edges = append(res.edges, levelEdges...)
 		frontier, next = next, frontier
 	}
 	return res, nil
@@ -291,11 +312,12 @@ func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) (
 	}
 	unit, comp := uint8(tracegraph.LabelUnit.Code()), uint8(tracegraph.LabelComponent.Code())
 	out := make([]tracegraph.TraceNode, 0, len(r.order))
+	// Breadth-first order: level by level, each level in packing and
+	// installation order.
 	for _, i := range r.order[1:] {
 		if l := t.label[i]; l == unit || l == comp {
 			out = append(out, s.traceNode(i, m.depth(i), tracegraph.PrecisionExact, tracegraph.Upstream))
 		}
 	}
-	sortTraceNodes(out)
 	return out, nil
 }

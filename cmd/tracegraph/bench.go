@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,7 @@ func newBenchCmd() *cobra.Command {
 		seed               uint64
 		only               string
 		clients, perClient int
+		cpuProfile         string
 	)
 	cmd := &cobra.Command{
 		Use:   "bench [flags]",
@@ -65,6 +67,17 @@ normal write path, which takes much longer than the embedded bulk load).`,
 				}
 				return s, func() { s.Close(); os.RemoveAll(dir) }, nil
 			}
+			if cpuProfile != "" {
+				f, err := os.Create(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+				defer pprof.StopCPUProfile()
+			}
 			rep, err := bench.Run(ctx, b)
 			if err != nil {
 				return err
@@ -85,5 +98,6 @@ normal write path, which takes much longer than the embedded bulk load).`,
 	f.StringVar(&only, "only", "", "comma-separated subset: memory,genealogy,recall,explode,ingest")
 	f.IntVar(&clients, "ingest-clients", 1, "concurrent clients for the durable ingest figure")
 	f.IntVar(&perClient, "ingest-events", 200_000, "events each ingest client sends")
+	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	return cmd
 }
