@@ -67,7 +67,7 @@ func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 		// The tx keeps its own copy: the store seals the accepted one (hash,
 		// recordedAt) while later batches may already read this tx.
 		seen := e
-		child.events[e.ID] = &seen
+		mk(&child.events)[e.ID] = &seen
 		child.MergeInto(res.Tx)
 		res.Accepted = append(res.Accepted, &e)
 		out.Status, out.Seq = OutcomeAccepted, seq

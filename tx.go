@@ -1,6 +1,7 @@
 package tracegraph
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -108,7 +109,6 @@ type Tx struct {
 	holds   map[ID][]Hold
 	edges   map[EdgeID]*Edge
 	added   map[ID][]EdgeID // edges added in this tx, by endpoint
-	bySeq   map[uint64][]EdgeID
 	idAdd   map[string][]Identifier // by value
 	idDel   map[Identifier]bool
 	heldBy  map[string]map[ID]bool
@@ -121,15 +121,17 @@ type Tx struct {
 	visited int
 }
 
-// NewTx returns an empty transaction over base.
+// NewTx returns an empty transaction over base. Its maps are made on first
+// write: one Tx is made per event, and most events touch few of them.
 func NewTx(ctx context.Context, base GraphReader) *Tx {
-	return &Tx{
-		ctx: ctx, base: base,
-		nodes: map[ID]*Node{}, holds: map[ID][]Hold{}, edges: map[EdgeID]*Edge{},
-		added: map[ID][]EdgeID{}, bySeq: map[uint64][]EdgeID{}, idAdd: map[string][]Identifier{},
-		idDel: map[Identifier]bool{}, heldBy: map[string]map[ID]bool{},
-		events: map[string]*Event{}, voided: map[string]string{},
+	return &Tx{ctx: ctx, base: base}
+}
+
+func mk[K comparable, V any](m *map[K]V) map[K]V {
+	if *m == nil {
+		*m = make(map[K]V)
 	}
+	return *m
 }
 
 // Rebase makes base the reader under tx. The new base must show everything
@@ -146,7 +148,7 @@ func (tx *Tx) MergeInto(parent *Tx) {
 		parent.record(m)
 	}
 	for id, e := range tx.events {
-		parent.events[id] = e
+		mk(&parent.events)[id] = e
 	}
 }
 
@@ -154,25 +156,27 @@ func (tx *Tx) MergeInto(parent *Tx) {
 func (tx *Tx) record(m Mutation) {
 	switch m.Op {
 	case OpPutNode:
-		n := m.Node.Clone()
-		n.Holds = nil
-		tx.nodes[n.ID] = n
+		// The projection hands over the node and does not change it again,
+		// so the overlay and the mutation share it (GetNode returns copies).
+		m.Node.Holds = nil
+		mk(&tx.nodes)[m.Node.ID] = m.Node
 	case OpVoidNode:
-		tx.nodes[m.ID] = nil
+		mk(&tx.nodes)[m.ID] = nil
 	case OpAddEdge:
-		e := *m.Edge
-		tx.edges[e.ID] = &e
-		tx.added[e.Source] = append(tx.added[e.Source], e.ID)
-		tx.added[e.Target] = append(tx.added[e.Target], e.ID)
-		tx.bySeq[e.ID.Seq()] = append(tx.bySeq[e.ID.Seq()], e.ID)
+		e := m.Edge
+		mk(&tx.edges)[e.ID] = e
+		added := mk(&tx.added)
+		added[e.Source] = append(added[e.Source], e.ID)
+		added[e.Target] = append(added[e.Target], e.ID)
 	case OpUpdateEdge:
-		e := *m.Edge
+		e := m.Edge
 		_, known := tx.edges[e.ID]
-		tx.edges[e.ID] = &e
+		mk(&tx.edges)[e.ID] = e
 		if !known && e.Open() && !e.Voided {
 			// Reopened: base reads of open edges no longer return it.
-			tx.added[e.Source] = append(tx.added[e.Source], e.ID)
-			tx.added[e.Target] = append(tx.added[e.Target], e.ID)
+			added := mk(&tx.added)
+			added[e.Source] = append(added[e.Source], e.ID)
+			added[e.Target] = append(added[e.Target], e.ID)
 		}
 	case OpAddHold, OpRemoveHold:
 		hs, _ := tx.currentHolds(m.ID)
@@ -180,19 +184,23 @@ func (tx *Tx) record(m Mutation) {
 		if m.Op == OpAddHold {
 			hs = append(hs, *m.Hold)
 		}
-		tx.holds[m.ID] = hs
-		if tx.heldBy[m.Hold.ID] == nil {
-			tx.heldBy[m.Hold.ID] = map[ID]bool{}
+		mk(&tx.holds)[m.ID] = hs
+		hb := mk(&tx.heldBy)
+		if hb[m.Hold.ID] == nil {
+			hb[m.Hold.ID] = map[ID]bool{}
 		}
-		tx.heldBy[m.Hold.ID][m.ID] = m.Op == OpAddHold
+		hb[m.Hold.ID][m.ID] = m.Op == OpAddHold
 	case OpAddIdentifier:
 		delete(tx.idDel, *m.Ident)
-		tx.idAdd[m.Ident.Value] = append(tx.idAdd[m.Ident.Value], *m.Ident)
+		idAdd := mk(&tx.idAdd)
+		idAdd[m.Ident.Value] = append(idAdd[m.Ident.Value], *m.Ident)
 	case OpRemoveIdentifier:
-		tx.idDel[*m.Ident] = true
-		tx.idAdd[m.Ident.Value] = slices.DeleteFunc(tx.idAdd[m.Ident.Value], func(i Identifier) bool { return i == *m.Ident })
+		mk(&tx.idDel)[*m.Ident] = true
+		if tx.idAdd != nil {
+			tx.idAdd[m.Ident.Value] = slices.DeleteFunc(tx.idAdd[m.Ident.Value], func(i Identifier) bool { return i == *m.Ident })
+		}
 	case OpVoidEvent:
-		tx.voided[m.EventID] = m.VoidedBy
+		mk(&tx.voided)[m.EventID] = m.VoidedBy
 	}
 	tx.muts = append(tx.muts, m)
 }
@@ -342,11 +350,13 @@ func (tx *Tx) EdgesByEvent(ctx context.Context, seq uint64) ([]Edge, error) {
 			base[i] = *o
 		}
 	}
-	for _, eid := range tx.bySeq[seq] {
-		if !slices.ContainsFunc(base, func(e Edge) bool { return e.ID == eid }) {
-			base = append(base, *tx.edges[eid])
+	// Edges this tx added (rare: a void in the batch of what it voids).
+	for eid, e := range tx.edges {
+		if eid.Seq() == seq && !slices.ContainsFunc(base, func(b Edge) bool { return b.ID == eid }) {
+			base = append(base, *e)
 		}
 	}
+	slices.SortFunc(base, func(a, b Edge) int { return cmp.Compare(a.ID, b.ID) })
 	return base, nil
 }
 
