@@ -108,7 +108,7 @@ type Tx struct {
 	nodes   map[ID]*Node // after-images; nil value: voided in this tx
 	holds   map[ID][]Hold
 	edges   map[EdgeID]*Edge
-	added   map[ID][]EdgeID // edges added in this tx, by endpoint
+	added   map[ID][]EdgeID         // edges added in this tx, by endpoint
 	idAdd   map[string][]Identifier // by value
 	idDel   map[Identifier]bool
 	heldBy  map[string]map[ID]bool
