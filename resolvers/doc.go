@@ -9,16 +9,15 @@
 //
 // Batching. Every list the resolvers return is a group: the nodes of a page of
 // units, of a trace page, the targets of the edges loaded for a group, and so
-// on. Each group holds dataloadgen loaders: nodes by ID (one loader per
-// GraphQL field that asks), and edges by ID for one edge query (one loader per
-// label and query). A loader's batch capacity is the number of distinct
-// siblings that will ask, known from the group and the field's selection, so
-// the batch is fetched the moment the last sibling asks: one store call per
-// group and relation, without waiting for a timer and whatever the scheduling.
-// (The loaders' wait, Config.BatchWait, only matters when a sibling never
-// asks, for example because its parent field failed.) A page of 100 units
-// with their tests and lots costs five store calls: the units, the test edges,
-// the test runs, the lot edges and the lots.
+// on. A relation of the members of a group (their properties for one GraphQL
+// field, their edges for one edge query) is loaded through a dataloadgen
+// loader over the group's keys: the first member that asks puts every
+// member's key in the batch, whose capacity is their number, so the batch is
+// fetched at once in one store call, whoever asks first, without waiting for a
+// timer and whatever the scheduling of the others. The loader's cache then
+// answers the other members. A page of 100 units with their tests and lots
+// costs five store calls: the units, the test edges, the test runs, the lot
+// edges and the lots (TestBatchedStoreCalls counts them).
 //
 // This package never imports echo, a store implementation or a database driver.
 package resolvers

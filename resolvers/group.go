@@ -13,10 +13,10 @@ import (
 	"github.com/vikstrous/dataloadgen"
 )
 
-// DefaultBatchWait is how long a loader waits for siblings that never ask
-// (when a sibling's parent field failed, say) before fetching what it has. In
-// the normal case the batch is full, and fetched at once, long before.
-const DefaultBatchWait = 50 * time.Millisecond
+// DefaultBatchWait is the loaders' wait: how long a batch waits for more keys
+// before it is fetched. It is a safety net only: the first sibling that asks
+// puts every sibling's key in the batch, which fills it and fetches it at once.
+const DefaultBatchWait = 10 * time.Millisecond
 
 // loading is what every group of a schema shares.
 type loading struct {
@@ -24,18 +24,25 @@ type loading struct {
 	wait  time.Duration
 }
 
-// group is a set of sibling nodes returned in one list. Relations of its
-// members are loaded for all of them at once: each loader's batch capacity
-// is the number of distinct members with the label that asks.
+// group is a set of sibling nodes returned in one list. A relation of its
+// members (their properties for one GraphQL field, their edges for one
+// query) is loaded for all of them the first time any of them asks, in one
+// store call.
 type group struct {
-	ld     *loading
-	counts map[tracegraph.Label]int
-
-	mu      sync.Mutex
-	nodes   map[any]*dataloadgen.Loader[tracegraph.ID, *tracegraph.Node] // by GraphQL field
-	edgeLds map[edgeKey]*dataloadgen.Loader[tracegraph.ID, *edgeSet]
-	primed  map[tracegraph.ID]*tracegraph.Node
+	ld      *loading
+	ids     []tracegraph.ID // distinct, in order
 	members map[tracegraph.ID]bool
+	primed  map[tracegraph.ID]*tracegraph.Node // loaded with the group
+
+	mu    sync.Mutex
+	props map[any]*fieldProps // by GraphQL field
+	edges map[edgeKey]*batchLoader[*edgeSet]
+}
+
+// fieldProps is what one GraphQL field needs of the members' properties.
+type fieldProps struct {
+	need   map[tracegraph.Label]bool // whether the selection asks properties of the label's type
+	loader *batchLoader[*tracegraph.Node]
 }
 
 // edgeKey names one edge loader: the label of the members that ask, the
@@ -47,8 +54,7 @@ type edgeKey struct {
 }
 
 // edgeFilter keeps some of the edges a query returns, before the groups of
-// their endpoints are formed (so that every member of those groups is asked
-// for). The zero filter keeps every edge.
+// their endpoints are formed. The zero filter keeps every edge.
 type edgeFilter struct {
 	key  string
 	keep func(tracegraph.Edge) bool
@@ -61,12 +67,36 @@ type edgeSet struct {
 	sources, targets *group
 }
 
+// batchLoader is a dataloadgen loader over a known set of keys: the first
+// Load puts every key in the batch, whose capacity is their number, so the
+// batch is fetched at once, in one call, whoever asks first and whatever the
+// scheduling of the others.
+type batchLoader[V any] struct {
+	ld   *dataloadgen.Loader[tracegraph.ID, V]
+	keys []tracegraph.ID
+	once sync.Once
+}
+
+func newBatchLoader[V any](keys []tracegraph.ID, wait time.Duration, fetch func(context.Context, []tracegraph.ID) ([]V, []error)) *batchLoader[V] {
+	return &batchLoader[V]{keys: keys,
+		ld: dataloadgen.NewLoader(fetch, dataloadgen.WithBatchCapacity(max(len(keys), 1)), dataloadgen.WithWait(wait))}
+}
+
+func (b *batchLoader[V]) thunk(ctx context.Context, id tracegraph.ID) func() (V, error) {
+	b.once.Do(func() { b.ld.LoadAllThunk(ctx, b.keys) })
+	return b.ld.LoadThunk(ctx, id)
+}
+
+func (b *batchLoader[V]) load(ctx context.Context, id tracegraph.ID) (V, error) {
+	return b.thunk(ctx, id)()
+}
+
 func newGroup(ld *loading, ids []tracegraph.ID) *group {
-	g := &group{ld: ld, counts: map[tracegraph.Label]int{}, members: make(map[tracegraph.ID]bool, len(ids))}
+	g := &group{ld: ld, members: make(map[tracegraph.ID]bool, len(ids)), ids: make([]tracegraph.ID, 0, len(ids))}
 	for _, id := range ids {
 		if !g.members[id] {
 			g.members[id] = true
-			g.counts[id.Label()]++
+			g.ids = append(g.ids, id)
 		}
 	}
 	return g
@@ -86,41 +116,37 @@ func newLoadedGroup(ld *loading, nodes []*tracegraph.Node) *group {
 	return g
 }
 
-// capacity is the number of distinct members with label l.
-func (g *group) capacity(l tracegraph.Label) int {
-	if c := g.counts[l]; c > 0 {
-		return c
-	}
-	return 1
-}
-
-// nodeLoader returns the loader of the members' properties for the current
-// field. Its batch capacity is the number of distinct members, not yet
-// loaded, whose type the field's selection asks properties of: every sibling
-// object of the field asks for exactly those.
-func (g *group) nodeLoader(ctx context.Context) *dataloadgen.Loader[tracegraph.ID, *tracegraph.Node] {
+// fieldProps returns what the current field needs of the members'
+// properties, computed once per field.
+func (g *group) fieldProps(ctx context.Context) *fieldProps {
 	var key any = g
 	if fc := graphql.GetFieldContext(ctx); fc != nil {
 		key = fc.Field.Field
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if ld, ok := g.nodes[key]; ok {
-		return ld
+	if fp, ok := g.props[key]; ok {
+		return fp
 	}
-	if g.nodes == nil {
-		g.nodes = map[any]*dataloadgen.Loader[tracegraph.ID, *tracegraph.Node]{}
+	if g.props == nil {
+		g.props = map[any]*fieldProps{}
 	}
-	need := newPropsNeeded(ctx)
-	n := 0
-	for id := range g.members {
-		if _, ok := g.primed[id]; !ok && need.of(id.Label()) {
-			n++
+	fp := &fieldProps{need: map[tracegraph.Label]bool{}}
+	var keys []tracegraph.ID
+	for _, id := range g.ids {
+		l := id.Label()
+		need, ok := fp.need[l]
+		if !ok {
+			need = needsProps(ctx, typeName(l))
+			fp.need[l] = need
+		}
+		if _, loaded := g.primed[id]; need && !loaded {
+			keys = append(keys, id)
 		}
 	}
-	ld := dataloadgen.NewLoader(g.fetchNodes, dataloadgen.WithBatchCapacity(max(n, 1)), dataloadgen.WithWait(g.ld.wait))
-	g.nodes[key] = ld
-	return ld
+	fp.loader = newBatchLoader(keys, g.ld.wait, g.fetchNodes)
+	g.props[key] = fp
+	return fp
 }
 
 func (g *group) fetchNodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.Node, []error) {
@@ -140,25 +166,33 @@ func (g *group) fetchNodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegr
 	return nodes, errs
 }
 
-// node returns member id with its properties. Call it only for members
-// whose type the current field's selection asks properties of.
+// node returns member id with its properties when the current field's
+// selection asks for any of its type, nil otherwise.
 func (g *group) node(ctx context.Context, id tracegraph.ID) (*tracegraph.Node, error) {
+	fp := g.fieldProps(ctx)
+	if !fp.need[id.Label()] {
+		return nil, nil
+	}
 	if n, ok := g.primed[id]; ok {
 		return n, nil
 	}
-	return g.nodeLoader(ctx).Load(ctx, id)
+	return fp.loader.load(ctx, id)
 }
 
-// loadNodes returns members ids with their properties, in order; the same
-// rule as for node applies.
+// loadNodes is node for several members, in order.
 func (g *group) loadNodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.Node, error) {
+	fp := g.fieldProps(ctx)
 	thunks := make([]func() (*tracegraph.Node, error), len(ids))
 	for i, id := range ids {
-		if n, ok := g.primed[id]; ok {
+		n, ok := g.primed[id]
+		switch {
+		case !fp.need[id.Label()]:
+			thunks[i] = func() (*tracegraph.Node, error) { return nil, nil }
+		case ok:
 			thunks[i] = func() (*tracegraph.Node, error) { return n, nil }
-			continue
+		default:
+			thunks[i] = fp.loader.thunk(ctx, id)
 		}
-		thunks[i] = g.nodeLoader(ctx).LoadThunk(ctx, id)
 	}
 	out := make([]*tracegraph.Node, len(ids))
 	for i, th := range thunks {
@@ -186,28 +220,40 @@ func queryKey(q tracegraph.EdgeQuery) string {
 	return b.String()
 }
 
-func (g *group) edgeLoader(l tracegraph.Label, q tracegraph.EdgeQuery, f edgeFilter) *dataloadgen.Loader[tracegraph.ID, *edgeSet] {
+func (g *group) edgeLoader(l tracegraph.Label, q tracegraph.EdgeQuery, f edgeFilter) *batchLoader[*edgeSet] {
 	k := edgeKey{l, queryKey(q), f.key}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if ld, ok := g.edgeLds[k]; ok {
+	if ld, ok := g.edges[k]; ok {
 		return ld
 	}
-	if g.edgeLds == nil {
-		g.edgeLds = map[edgeKey]*dataloadgen.Loader[tracegraph.ID, *edgeSet]{}
+	if g.edges == nil {
+		g.edges = map[edgeKey]*batchLoader[*edgeSet]{}
+	}
+	var keys []tracegraph.ID
+	for _, id := range g.ids {
+		if id.Label() == l {
+			keys = append(keys, id)
+		}
 	}
 	fetch := func(ctx context.Context, ids []tracegraph.ID) ([]*edgeSet, []error) {
 		lists, err := g.ld.store.Edges(ctx, ids, q)
 		if err != nil {
 			return nil, []error{fmt.Errorf("load edges of %d nodes: %w", len(ids), err)}
 		}
-		if f.keep != nil {
-			for i, es := range lists {
-				lists[i] = slices.DeleteFunc(slices.Clone(es), func(e tracegraph.Edge) bool { return !f.keep(e) })
-			}
-		}
 		var srcs, dsts []tracegraph.ID
-		for _, es := range lists {
+		for i, es := range lists {
+			es = slices.Clone(es)
+			if f.keep != nil {
+				es = slices.DeleteFunc(es, func(e tracegraph.Edge) bool { return !f.keep(e) })
+			}
+			slices.SortStableFunc(es, func(a, b tracegraph.Edge) int {
+				if c := a.ValidFrom.Compare(b.ValidFrom); c != 0 {
+					return c
+				}
+				return compareUint(uint64(a.ID), uint64(b.ID))
+			})
+			lists[i] = es
 			for _, e := range es {
 				srcs = append(srcs, e.Source)
 				dsts = append(dsts, e.Target)
@@ -216,19 +262,12 @@ func (g *group) edgeLoader(l tracegraph.Label, q tracegraph.EdgeQuery, f edgeFil
 		src, dst := newGroup(g.ld, srcs), newGroup(g.ld, dsts)
 		out := make([]*edgeSet, len(ids))
 		for i, es := range lists {
-			es = slices.Clone(es)
-			slices.SortStableFunc(es, func(a, b tracegraph.Edge) int {
-				if c := a.ValidFrom.Compare(b.ValidFrom); c != 0 {
-					return c
-				}
-				return compareUint(uint64(a.ID), uint64(b.ID))
-			})
 			out[i] = &edgeSet{edges: es, sources: src, targets: dst}
 		}
 		return out, nil
 	}
-	ld := dataloadgen.NewLoader(fetch, dataloadgen.WithBatchCapacity(g.capacity(l)), dataloadgen.WithWait(g.ld.wait))
-	g.edgeLds[k] = ld
+	ld := newBatchLoader(keys, g.ld.wait, fetch)
+	g.edges[k] = ld
 	return ld
 }
 
@@ -242,8 +281,8 @@ func compareUint(a, b uint64) int {
 	return 0
 }
 
-// edges returns the edges of member id for q that f keeps, loaded with those
+// loadEdges returns the edges of member id for q that f keeps, loaded with those
 // of every member of the same label.
-func (g *group) edges(ctx context.Context, id tracegraph.ID, q tracegraph.EdgeQuery, f edgeFilter) (*edgeSet, error) {
-	return g.edgeLoader(id.Label(), q, f).Load(ctx, id)
+func (g *group) loadEdges(ctx context.Context, id tracegraph.ID, q tracegraph.EdgeQuery, f edgeFilter) (*edgeSet, error) {
+	return g.edgeLoader(id.Label(), q, f).load(ctx, id)
 }

@@ -42,7 +42,7 @@ func (r *Resolver) links(ctx context.Context, ref *model.Ref, q tracegraph.EdgeQ
 	if g == nil {
 		g = newGroup(r.ld, []tracegraph.ID{ref.NodeID})
 	}
-	return g.edges(ctx, ref.NodeID, q, f)
+	return g.loadEdges(ctx, ref.NodeID, q, f)
 }
 
 // targets returns the objects at the targets of the node's edges for q.

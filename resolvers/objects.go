@@ -36,61 +36,27 @@ func needsProps(ctx context.Context, typeName string) bool {
 	return false
 }
 
-// propsNeeded memoizes needsProps per label for one field.
-type propsNeeded struct {
-	ctx  context.Context
-	memo map[tracegraph.Label]bool
-}
+func typeName(l tracegraph.Label) string { return model.TypeName(l) }
 
-func newPropsNeeded(ctx context.Context) *propsNeeded {
-	return &propsNeeded{ctx: ctx, memo: map[tracegraph.Label]bool{}}
-}
-
-func (p *propsNeeded) of(l tracegraph.Label) bool {
-	v, ok := p.memo[l]
-	if !ok {
-		v = needsProps(p.ctx, model.TypeName(l))
-		p.memo[l] = v
-	}
-	return v
-}
-
-// object returns the node object for member id of g, loading its properties
-// only when the selection needs them.
+// object returns the node object for member id of g, with its properties
+// when the current field's selection asks for any.
 func object(ctx context.Context, g *group, id tracegraph.ID) (model.Node, error) {
-	var n *tracegraph.Node
-	if needsProps(ctx, model.TypeName(id.Label())) {
-		var err error
-		if n, err = g.node(ctx, id); err != nil {
-			return nil, err
-		}
+	n, err := g.node(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	return model.NewNode(id, n, g), nil
 }
 
-// objects returns the node objects for members ids of g, loading properties
-// only for the labels whose selection needs them.
+// objects is object for several members of g.
 func objects(ctx context.Context, g *group, ids []tracegraph.ID) ([]model.Node, error) {
-	need := newPropsNeeded(ctx)
-	var load []tracegraph.ID
-	for _, id := range ids {
-		if need.of(id.Label()) {
-			load = append(load, id)
-		}
-	}
-	nodes := map[tracegraph.ID]*tracegraph.Node{}
-	if len(load) > 0 {
-		ns, err := g.loadNodes(ctx, load)
-		if err != nil {
-			return nil, err
-		}
-		for i, n := range ns {
-			nodes[load[i]] = n
-		}
+	nodes, err := g.loadNodes(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]model.Node, len(ids))
 	for i, id := range ids {
-		out[i] = model.NewNode(id, nodes[id], g)
+		out[i] = model.NewNode(id, nodes[i], g)
 	}
 	return out, nil
 }

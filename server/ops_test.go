@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"regexp"
 	"strings"
@@ -174,5 +175,39 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if seq, _, err := st.Head(context.Background()); err != nil || seq != 34 {
 		t.Fatalf("head after shutdown = %d, %v; want 34", seq, err)
+	}
+}
+
+// failingStore fails the way a broken disk does, with internals in the text.
+type failingStore struct{ tracegraph.Store }
+
+func (failingStore) Trace(context.Context, tracegraph.TraceRequest) (*tracegraph.TraceResult, error) {
+	return nil, errors.New("open /var/lib/tracegraph/000123.sst: input/output error")
+}
+
+func (failingStore) Apply(context.Context, []*tracegraph.Event, tracegraph.ApplyOptions) ([]tracegraph.Outcome, error) {
+	return nil, errors.New("write /var/lib/tracegraph/wal: no space left on device")
+}
+
+// TestInternalErrors checks that a store failure is answered as INTERNAL,
+// without its text.
+func TestInternalErrors(t *testing.T) {
+	st, err := embedded.Open(t.TempDir(), embedded.Options{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := startWith(t, failingStore{st}, nil)
+	r := ts.gql(t, `{ trace(from: ["Unit:X"], direction: UPSTREAM) { truncated } }`, nil, "")
+	if r.code() != "INTERNAL" || r.Errors[0].Message != "internal error" {
+		t.Errorf("trace on a failing store: %s, want INTERNAL \"internal error\"", r.raw)
+	}
+	status, _, body := ts.do(t, http.MethodPost, "/api/v1/events", "", "", scenario(t))
+	if status != http.StatusInternalServerError || !strings.Contains(string(body), `"code":"INTERNAL"`) {
+		t.Errorf("POST /api/v1/events on a failing store: %d %s, want 500 INTERNAL", status, body)
+	}
+	for _, b := range [][]byte{r.raw, body} {
+		if strings.Contains(string(b), "/var/lib") {
+			t.Errorf("the answer leaks internals: %s", b)
+		}
 	}
 }
