@@ -8,6 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -234,12 +237,50 @@ func strictUnmarshal(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
+		e := jsonError(err)
+		if f := locateField(b, v); f != "" && (e.Field == "" || strings.HasPrefix(f, e.Field+".")) {
+			e.Field = f
+			if !strings.Contains(e.Message, f) {
+				e.Message = f + ": " + strings.TrimPrefix(e.Message, e.Field+": ")
+			}
+		}
+		return e
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return Errorf(CodeInvalid, "", "unexpected data after the JSON value")
 	}
 	return nil
+}
+
+// locateField finds the field of the JSON object b that does not decode into
+// v's type, by decoding each field (and each entry of an object-valued
+// field) alone. It returns "" when it cannot tell.
+func locateField(b []byte, v any) string {
+	t := reflect.TypeOf(v)
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(b, &fields) != nil {
+		return ""
+	}
+	fails := func(raw []byte) bool {
+		return json.Unmarshal(raw, reflect.New(t.Elem()).Interface()) != nil
+	}
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		one, _ := json.Marshal(map[string]json.RawMessage{k: fields[k]})
+		if !fails(one) {
+			continue
+		}
+		var entries map[string]json.RawMessage
+		if json.Unmarshal(fields[k], &entries) == nil {
+			for _, ek := range slices.Sorted(maps.Keys(entries)) {
+				sub, _ := json.Marshal(map[string]map[string]json.RawMessage{k: {ek: entries[ek]}})
+				if fails(sub) {
+					return k + "." + ek
+				}
+			}
+		}
+		return k
+	}
+	return ""
 }
 
 func jsonError(err error) *Error {

@@ -45,6 +45,8 @@ func TestDecodeEventErrorsNameTheField(t *testing.T) {
 		{"bad sscc", `{"id":"a","type":"packed","time":"2026-01-01T00:00:00Z","data":{"container":"B","items":["U"],"sscc":"123"}}`, "data.sscc", CodeInvalid},
 		{"bad test result", `{"id":"a","type":"test.recorded","time":"2026-01-01T00:00:00Z","data":{"unit":"U","testType":"ICT","result":"meh"}}`, "data.result", CodeInvalid},
 		{"item listed twice", `{"id":"a","type":"shipped","time":"2026-01-01T00:00:00Z","data":{"shipment":"S","customer":"C","items":["P","P"]}}`, "data.items[1]", CodeInvalid},
+		{"bad time in data", `{"id":"a","type":"lot.received","time":"2026-01-01T00:00:00Z","data":{"lot":"L","partNumber":"P","expiresAt":"soon"}}`, "data.expiresAt", CodeInvalid},
+		{"number as identifier", `{"id":"a","type":"unit.created","time":"2026-01-01T00:00:00Z","data":{"serial":"S","partNumber":"P","identifiers":{"IMEI":356938035643809}}}`, "data.identifiers.IMEI", CodeInvalid},
 		{"bad global ID key", `{"id":"a","type":"hold.placed","time":"2026-01-01T00:00:00Z","data":{"target":"Unit: SN1","reason":"x"}}`, "data.target", CodeInvalid},
 	}
 	for _, tt := range tests {

@@ -73,7 +73,11 @@ type Graph interface {
 	// Explode returns every unit and component inside a container or unit, at
 	// any depth, at asOf (zero: now).
 	Explode(ctx context.Context, id ID, asOf time.Time) ([]TraceNode, error)
-	// NodeEvents returns the events that changed the node, oldest first.
+	// NodeEvents returns the events that changed the node, oldest first. For
+	// shared material and context nodes (lots, wafer batches, suppliers, work
+	// orders, customers, stations) a store may leave out the events of the
+	// units that used them: thousands of consumptions are where-used
+	// questions, not the node's own history.
 	NodeEvents(ctx context.Context, id ID) ([]*Event, error)
 	// Units lists units matching the filter, in a stable order, a page at a time.
 	Units(ctx context.Context, f UnitFilter, page Page) (*UnitPage, error)
