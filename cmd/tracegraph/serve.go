@@ -217,32 +217,40 @@ func loadDemo(ctx context.Context, log *slog.Logger, store tracegraph.Store) (*f
 	return &sum.Facts, nil
 }
 
-// demoExamples are the IDE's example queries on the demo factory's facts.
+// demoExamples are the IDE's example queries on the demo factory's facts:
+// the queries of README.md.
 func demoExamples(f *factory.Facts) []server.Example {
 	ex := []server.Example{
-		{Name: "Find a unit by IMEI", Query: queryByCode, Variables: fmt.Sprintf(`{"code": %q}`, f.ProductIMEI)},
-		{Name: "Full genealogy of a product", Query: queryGenealogy, Variables: fmt.Sprintf(`{"id": "Unit:%s"}`, f.Product)},
-		{Name: "Recall from a wafer batch", Query: queryRecall, Variables: fmt.Sprintf(`{"suspects": ["WaferBatch:%s"]}`, f.WaferBatch)},
-		{Name: "Everything on a pallet (scan its SSCC)", Query: queryPallet, Variables: fmt.Sprintf(`{"code": %q}`, f.PalletSSCC)},
+		{Name: "Find a unit by its IMEI", Query: fmt.Sprintf(queryByCode, f.ProductIMEI)},
+		{Name: "Full genealogy of a product", Query: fmt.Sprintf(queryGenealogy, f.Product)},
+		{Name: "How a board was built and tested", Query: fmt.Sprintf(queryBoard, f.ProductPCBA)},
+		{Name: "Recall from a wafer batch", Query: fmt.Sprintf(queryRecall, f.WaferBatch)},
+		{Name: "Scan a pallet's SSCC", Query: fmt.Sprintf(queryPallet, f.PalletSSCC)},
 	}
 	return append(ex, server.DefaultExamples()...)
 }
 
-// The demo queries, also in README.md.
+// The demo queries, as in README.md (%s is the code or id).
 const (
-	queryByCode = `query FindByCode($code: String!) {
-  lookup(code: $code) {
+	queryByCode = `{
+  lookup(code: %q) {
     __typename
     id
     ... on Unit {
-      serial partNumber revision status shippedAt customer
+      serial
+      partNumber
+      revision
+      status
+      shippedAt
+      customer
       identifiers { scheme value }
       container { node { id } }
     }
   }
 }`
-	queryGenealogy = `query Genealogy($id: ID!) {
-  trace(from: [$id], direction: UPSTREAM, edgeTypes: [CONTAINS, CONSUMED, DERIVED_FROM]) {
+	queryGenealogy = `{
+  trace(from: ["Unit:%s"], direction: UPSTREAM,
+        edgeTypes: [CONTAINS, CONSUMED, DERIVED_FROM]) {
     truncated
     nodes {
       totalCount
@@ -261,25 +269,44 @@ const (
     }
   }
 }`
-	queryRecall = `query Recall($suspects: [ID!]!) {
-  recallImpact(suspects: $suspects) {
-    confirmedCounts { total shipped inHouse scrapped }
-    possibleCounts { total shipped inHouse scrapped }
-    products { node { id } confirmed possible }
-    customers { node { id } confirmed possible }
-    confirmed(first: 10) {
-      totalCount
-      edges { precision depth status node { id partNumber kind } }
+	queryBoard = `{
+  node(id: "Unit:%s") {
+    id
+    ... on Unit {
+      partNumber
+      parent { node { id } position }
+      tests {
+        testType result station at
+        measurements { name value unit low high result }
+        firmware { version checksum }
+      }
+      consumed(minPrecision: EXACT) {
+        precision refDes
+        lot { id partNumber manufacturer derivedFrom { id } }
+      }
     }
   }
 }`
-	queryPallet = `query Pallet($code: String!) {
-  lookup(code: $code) {
+	queryRecall = `{
+  recallImpact(suspects: ["WaferBatch:%s"]) {
+    confirmedCounts { total shipped inHouse scrapped }
+    possibleCounts { total shipped inHouse scrapped }
+    customers { node { id } confirmed possible }
+    shipments { node { id } confirmed possible }
+    confirmed(first: 5) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { precision depth status onHold node { id partNumber kind } }
+    }
+  }
+}`
+	queryPallet = `{
+  lookup(code: %q) {
     id
     ... on Pallet {
       sscc
-      container { node { id ... on Shipment { destination customer { id } } } }
-      explode { id ... on Unit { partNumber kind status } }
+      container { node { id ... on Shipment { destination shippedAt customer { id } } } }
+      contents { node { id } }
     }
   }
 }`
