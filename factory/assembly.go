@@ -54,12 +54,14 @@ type faLine struct {
 	}
 }
 
-func newFALine(f *family) *faLine {
+// newFALine returns the final assembly line of f, its station names with the
+// site prefix sp in front.
+func newFALine(f *family, sp string) *faLine {
 	fa := &faLine{fam: f, area: areaFA(f), mods: make([]fifo, len(f.modules))}
-	s := "FA-" + f.code + "-"
+	s := sp + "FA-" + f.code + "-"
 	fa.st.asm, fa.st.fst, fa.st.prv, fa.st.lbl, fa.st.cal = s+"ASM", s+"FST", s+"PRV", s+"LBL", s+"CAL"
 	fa.st.fct, fa.st.brn, fa.st.rf, fa.st.cln, fa.st.oqc = s+"FCT", s+"BRN", s+"RF", s+"CLN", s+"OQC"
-	fa.st.eol, fa.st.pack, fa.st.rwk = s+"EOL", "PACK-"+f.code, s+"RWK"
+	fa.st.eol, fa.st.pack, fa.st.rwk = s+"EOL", sp+"PACK-"+f.code, s+"RWK"
 	return fa
 }
 
@@ -110,8 +112,8 @@ func (g *gen) faStep(fa *faLine) bool {
 	g.seq.mac++
 	idx := g.prodIdx
 	g.prodIdx++
-	serial := pad("S"+f.code, g.seq.product[f.idx], 7)
-	macAddr := mac(g.seq.mac)
+	serial := g.key("S"+f.code, g.seq.product[f.idx], 7)
+	macAddr := formatMAC(g.macBase + uint64(g.seq.mac))
 	p := g.newUnit(serial, f.productPN, f.productRev, o.wo, "product", fa.st.asm, op, map[string]string{"MAC": macAddr})
 	pcba := fa.pcbas.pop()
 	mods := make([]*board, len(fa.mods))
@@ -151,7 +153,7 @@ func (g *gen) faStep(fa *faLine) bool {
 		"firmware": fw.Version, "checksum": fw.Checksum, "secureBoot": true, "durationS": g.jitter(48, 3, 1)}, fa.st.prv, op)
 	if f.tac != "" {
 		g.seq.imei[f.idx]++
-		v := imei(f.tac, g.seq.imei[f.idx])
+		v := imei(g.tacs[f.idx], g.seq.imei[f.idx])
 		if fact {
 			g.sum.Facts.ProductIMEI = v
 		}
@@ -163,7 +165,7 @@ func (g *gen) faStep(fa *faLine) bool {
 	if f.custPrefix != "" {
 		g.seq.cust[f.idx]++
 		g.emit(tracegraph.EventIdentifierAssigned, fa.st.lbl, op, &tracegraph.IdentifierAssigned{
-			Unit: p.ref, Scheme: "CUSTOMER_SERIAL", Value: pad(f.custPrefix, g.seq.cust[f.idx], 8)})
+			Unit: p.ref, Scheme: "CUSTOMER_SERIAL", Value: g.key(f.custPrefix, g.seq.cust[f.idx], 8)})
 	}
 	g.process([]string{p.ref}, "calibrate", "CAL-"+f.code, map[string]any{
 		"offset": g.jitter(0, 0.05, 4), "gain": g.jitter(1, 0.002, 5)}, fa.st.cal, op)

@@ -16,6 +16,10 @@
 // into boxes of 20 and pallets of 40 boxes and shipped to a handful of
 // customers. The most recent products stay in the house.
 //
+// A run may belong to a site (Config.Site): then every key, identifier and
+// event id it creates is the site's own, so runs of several sites can be
+// applied to one store together, as the plants of one company would.
+//
 // Generate is deterministic for a Config (same bytes for the same seed), emits
 // events in time order, and uses memory bounded by the size of a work order,
 // not by the number of units.

@@ -24,12 +24,27 @@ type Config struct {
 	Seed uint64
 	// Start is the time of the first event (zero: DefaultStart).
 	Start time.Time
+	// Site is the code of the plant: 1 to 8 characters of A-Z and 0-9, such
+	// as "A" or "S2" (empty: none). Runs with different sites, whatever their
+	// seeds, create no key, identifier or event id in common, so their
+	// streams can be applied to one store together, even interleaved: keys,
+	// names and event ids get the site and a dash in front
+	// ("S2-BGW0000001"), and IMEIs, MACs and SSCCs come from number blocks of
+	// the site. Codes of 1 to 3 characters always get blocks of their own;
+	// longer codes are hashed to blocks (see siteBlock). A site run makes at
+	// most 999,999 products of a family (about 14 million units); Generate
+	// refuses a bigger one. Suppliers, customers and part numbers are shared
+	// by all sites, and the site changes no random draw. Without a site the
+	// run is what it always was, byte for byte.
+	Site string
 }
 
 // Summary counts what a run produced and names a few known facts of it, for
 // tests, documentation and benchmarks.
 type Summary struct {
-	Seed  uint64    `json:"seed"`
+	Seed uint64 `json:"seed"`
+	// Site is Config.Site.
+	Site  string    `json:"site,omitempty"`
 	Start time.Time `json:"start"`
 	// End is the time of the last event.
 	End          time.Time                      `json:"end"`
@@ -130,10 +145,20 @@ func Generate(ctx context.Context, cfg Config, emit func(*tracegraph.Event) erro
 	if cfg.Units < 0 {
 		return nil, fmt.Errorf("generate: units %d must not be negative", cfg.Units)
 	}
+	if cfg.Site != "" {
+		if err := checkSite(cfg.Site); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.Start.IsZero() {
 		cfg.Start = DefaultStart()
 	}
 	g := newGen(ctx, cfg, emit)
+	if cfg.Site != "" {
+		if err := g.checkSiteCapacity(g.planned); err != nil {
+			return nil, err
+		}
+	}
 	if err := g.run(); err != nil {
 		return g.sum, err
 	}
@@ -156,9 +181,21 @@ type gen struct {
 	idLen  int
 	nEv    uint64
 
+	// site is Config.Site and sp its prefix of names ("S2-"; "" without a
+	// site). block is the site's number block; tacs, macBase and the
+	// stations below are the family TACs, the MAC base and the station
+	// names of the run.
+	site    string
+	sp      string
+	block   int
+	tacs    []string
+	macBase uint64
+	st      struct{ recv, iqc, packPal, dock string }
+
 	units    int
-	prodIdx  int // products created so far: the index of the next one
-	cutoff   int // products with an index at or above stay in the house
+	prodIdx  int   // products created so far: the index of the next one
+	cutoff   int   // products with an index at or above stay in the house
+	planned  []int // products the plan asks of each family
 	plan     planIter
 	pending  *woPlan // the next work order of the plan, not yet released
 	sparesWO bool
@@ -203,6 +240,24 @@ func newGen(ctx context.Context, cfg Config, emit func(*tracegraph.Event) error)
 		shipped: map[string]bool{},
 	}
 	g.sum.Start = g.start
+	g.site, g.sum.Site = cfg.Site, cfg.Site
+	g.macBase = uint64(macOUI) << 24
+	g.tacs = make([]string, len(cat.families))
+	for i, f := range cat.families {
+		g.tacs[i] = f.tac
+	}
+	if cfg.Site != "" {
+		g.sp = cfg.Site + "-"
+		g.block = siteBlock(cfg.Site)
+		g.macBase = siteMACBase(g.block)
+		for i, f := range cat.families {
+			if f.tac != "" {
+				g.tacs[i] = siteTAC(g.block, i, len(cat.families))
+			}
+		}
+	}
+	g.st.recv, g.st.iqc, g.st.packPal, g.st.dock = g.sp+"WH-RECV", g.sp+"IQC-1", g.sp+"PACK-PAL", g.sp+"DOCK-1"
+	g.idBuf = append(g.idBuf, g.sp...)
 	g.idBuf = append(g.idBuf, 'f')
 	g.idBuf = strconv.AppendUint(g.idBuf, cfg.Seed, 10)
 	g.idBuf = append(g.idBuf, '-')
@@ -214,19 +269,19 @@ func newGen(ctx context.Context, cfg Config, emit func(*tracegraph.Event) error)
 	for i, f := range cat.families {
 		g.seq.module[i] = make([]int, len(f.modules))
 	}
-	g.ops = newOperators()
+	g.ops = newOperators(g.sp)
 	nLines := 0
 	for _, f := range cat.families {
 		nLines = max(nLines, f.line+1)
 	}
 	for i := range nLines {
-		g.lines = append(g.lines, newSMTLine(i, len(cat.parts)))
+		g.lines = append(g.lines, newSMTLine(i, len(cat.parts), g.sp))
 	}
 	for _, f := range cat.families {
-		g.fas = append(g.fas, newFALine(f))
+		g.fas = append(g.fas, newFALine(f, g.sp))
 	}
 	g.plan = newPlan(cfg, cat)
-	g.cutoff = g.plannedCutoff()
+	g.cutoff, g.planned = g.plannedCutoff()
 	g.sum.Facts.SharedPartNumber = cat.shared.pn
 	g.sum.Facts.OrderPartNumber = cat.coating.pn
 	g.sum.Facts.WaferBatchPartNumber = cat.mcu.pn
@@ -234,19 +289,21 @@ func newGen(ctx context.Context, cfg Config, emit func(*tracegraph.Event) error)
 }
 
 // plannedCutoff runs a copy of the plan to count the products it will ask
-// for, and returns the index from which products stay in the house: the most
-// recent 5 %.
-func (g *gen) plannedCutoff() int {
+// for, and returns the index from which products stay in the house (the most
+// recent 5 %) and the products planned per family.
+func (g *gen) plannedCutoff() (int, []int) {
 	p := newPlan(g.cfg, g.cat)
 	total := 0
+	perFamily := make([]int, len(g.cat.families))
 	for {
 		wo, ok := p.next()
 		if !ok {
 			break
 		}
 		total += wo.products
+		perFamily[wo.fam.idx] += wo.products
 	}
-	return total - max(1, (total+10)/20)
+	return total - max(1, (total+10)/20), perFamily
 }
 
 // now is the current time of the factory clock.

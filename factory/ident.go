@@ -49,8 +49,10 @@ func imei(tac string, n int) string {
 const macOUI = 0x0A1F5C
 
 // mac returns the n-th MAC address of the block, as 0A:1F:5C:xx:xx:xx.
-func mac(n int) string {
-	v := uint64(macOUI)<<24 + uint64(n)
+func mac(n int) string { return formatMAC(uint64(macOUI)<<24 + uint64(n)) }
+
+// formatMAC formats the low 48 bits of v as a MAC address, XX:XX:XX:XX:XX:XX.
+func formatMAC(v uint64) string {
 	const hexd = "0123456789ABCDEF"
 	var b [17]byte
 	for i := 0; i < 6; i++ {
@@ -91,11 +93,13 @@ type operators struct {
 	names [numAreas][3]string
 }
 
-func newOperators() operators {
+// newOperators returns the roster, with the site prefix sp in front of every
+// operator id.
+func newOperators(sp string) operators {
 	var o operators
 	for a := range numAreas {
 		for c := range 3 {
-			o.names[a][c] = "OP" + strconv.Itoa(1000+a*10+c)
+			o.names[a][c] = sp + "OP" + strconv.Itoa(1000+a*10+c)
 		}
 	}
 	return o

@@ -10,8 +10,6 @@ import (
 	"github.com/tracegraph/tracegraph"
 )
 
-const stationRecv = "WH-RECV"
-
 // reel is a received lot in use: a reel on a feeder, a paste jar, a housing
 // tray, a label roll. rem counts what is left in the lot's unit.
 type reel struct {
@@ -58,12 +56,12 @@ type fwState struct {
 
 func (g *gen) lotReceived(p *tracegraph.LotReceived) {
 	g.sum.Lots++
-	g.emit(tracegraph.EventLotReceived, stationRecv, g.op(areaWarehouse), p)
+	g.emit(tracegraph.EventLotReceived, g.st.recv, g.op(areaWarehouse), p)
 }
 
 func (g *gen) newLot(prefix string, n *int, width int) (key, ref string) {
 	*n++
-	key = pad(prefix, *n, width)
+	key = g.key(prefix, *n, width)
 	return key, "MaterialLot:" + key
 }
 
@@ -118,7 +116,7 @@ func (g *gen) receiveReel(p *part, first bool) *reel {
 		// Incoming inspection holds one reel; it is released before first use.
 		r.held = true
 		g.sum.Facts.HoldLot = r.key
-		g.emit(tracegraph.EventHoldPlaced, "IQC-1", g.op(areaIQC), &tracegraph.HoldChange{
+		g.emit(tracegraph.EventHoldPlaced, g.st.iqc, g.op(areaIQC), &tracegraph.HoldChange{
 			Target: r.ref, Reason: "incoming inspection: moisture barrier bag damaged, humidity indicator to be checked"})
 	}
 	return r
@@ -128,7 +126,7 @@ func (g *gen) receiveReel(p *part, first bool) *reel {
 func (g *gen) use(r *reel) {
 	if r.held {
 		r.held = false
-		g.emit(tracegraph.EventHoldReleased, "IQC-1", g.op(areaIQC), &tracegraph.HoldChange{
+		g.emit(tracegraph.EventHoldReleased, g.st.iqc, g.op(areaIQC), &tracegraph.HoldChange{
 			Target: r.ref, Reason: "humidity indicator OK, baked 24 h at 40 C, released"})
 	}
 }
@@ -143,13 +141,13 @@ func (g *gen) receiveSupplierLots(p *part) {
 	if p.kind == kindWafer {
 		g.seq.wafer++
 		wafer = g.seq.wafer
-		key := pad("W"+p.fabCode+"-", wafer, 6)
+		key := g.key("W"+p.fabCode+"-", wafer, 6)
 		g.sum.WaferBatches++
 		if wafer == 1 {
 			g.sum.Facts.WaferBatch = key
 			g.sum.Facts.WaferBatchPartNumber = p.pn
 		}
-		g.emit(tracegraph.EventWaferRegistered, stationRecv, g.op(areaWarehouse), &tracegraph.WaferRegistered{
+		g.emit(tracegraph.EventWaferRegistered, g.st.recv, g.op(areaWarehouse), &tracegraph.WaferRegistered{
 			WaferBatch: key, Manufacturer: p.mfr, Fab: p.fab, WaferCount: 25})
 		derived = []string{"WaferBatch:" + key}
 		n = 3 + g.r.IntN(3)
@@ -267,18 +265,18 @@ func (g *gen) takeComponent(cp *compPart) string {
 		n := cp.listMin + g.r.IntN(cp.listMax-cp.listMin+1)
 		serials := make([]string, n)
 		for i := range serials {
-			serials[i] = pad(cp.prefix, pool.end+i+1, 9)
+			serials[i] = g.key(cp.prefix, pool.end+i+1, 9)
 		}
 		pool.end += n
 		g.seq.compLot++
 		g.sum.Components += n
-		g.emit(tracegraph.EventComponentReceived, stationRecv, g.op(areaWarehouse), &tracegraph.ComponentReceived{
+		g.emit(tracegraph.EventComponentReceived, g.st.recv, g.op(areaWarehouse), &tracegraph.ComponentReceived{
 			Serials: serials, PartNumber: cp.pn, MPN: cp.mpn, Manufacturer: cp.mfr, Supplier: cp.supplier,
-			DateCode: g.recentDateCode(20), Lot: pad("CL", g.seq.compLot, 6),
+			DateCode: g.recentDateCode(20), Lot: g.key("CL", g.seq.compLot, 6),
 		})
 	}
 	pool.next++
-	return "Component:" + pad(cp.prefix, pool.next, 9)
+	return "Component:" + g.key(cp.prefix, pool.next, 9)
 }
 
 // firmware returns the family's current firmware. Releases get rarer as the

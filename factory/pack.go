@@ -53,7 +53,7 @@ func (g *gen) boxProduct(fa *faLine, p *board, idx int, fact bool) {
 		return
 	}
 	g.seq.box++
-	key := pad("BOX", g.seq.box, 7)
+	key := g.key("BOX", g.seq.box, 7)
 	g.sum.Boxes++
 	if fa.boxFact {
 		g.sum.Facts.ProductBox = key
@@ -71,8 +71,8 @@ func (g *gen) boxProduct(fa *faLine, p *board, idx int, fact bool) {
 // the most recent products wait for shipment; the others stay in the house.
 func (g *gen) packPallet() {
 	g.seq.pallet++
-	key := pad("PAL", g.seq.pallet, 6)
-	sscc := tracegraph.SSCCFor(0, gs1Prefix+pad("", g.seq.pallet, 9))
+	key := g.key("PAL", g.seq.pallet, 6)
+	sscc := g.sscc(g.seq.pallet)
 	items := make([]string, len(g.pack.boxes))
 	pr := palletRec{key: key, ref: "Pallet:" + key}
 	maxIdx := 0
@@ -91,7 +91,7 @@ func (g *gen) packPallet() {
 	if pr.fact {
 		g.sum.Facts.ProductPallet = key
 	}
-	g.emit(tracegraph.EventPacked, "PACK-PAL", g.op(areaPack), &tracegraph.Packed{
+	g.emit(tracegraph.EventPacked, g.st.packPal, g.op(areaPack), &tracegraph.Packed{
 		Container: pr.ref, ContainerType: "pallet", Items: items, SSCC: sscc})
 	if maxIdx >= g.cutoff {
 		return
@@ -111,7 +111,7 @@ func (g *gen) ship(n int) {
 	pallets := g.pack.pending[:n]
 	c := g.cat.customers[g.r.IntN(len(g.cat.customers))]
 	g.seq.shipment++
-	key := pad("SHP", g.seq.shipment, 6)
+	key := g.key("SHP", g.seq.shipment, 6)
 	items := make([]string, n)
 	products := 0
 	for i, p := range pallets {
@@ -132,7 +132,7 @@ func (g *gen) ship(n int) {
 		g.sum.Facts.Shipment, g.sum.Facts.ShipmentCustomer = key, c[0]
 		g.sum.Facts.ShipmentPallets, g.sum.Facts.ShipmentProducts = n, products
 	}
-	g.emit(tracegraph.EventShipped, "DOCK-1", g.op(areaShip), &tracegraph.Shipped{
+	g.emit(tracegraph.EventShipped, g.st.dock, g.op(areaShip), &tracegraph.Shipped{
 		Shipment: key, Customer: c[0], Items: items, Destination: c[1]})
 }
 

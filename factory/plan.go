@@ -102,5 +102,5 @@ func (g *gen) queueSpares(n int) {
 func (g *gen) newWO() string {
 	g.seq.wo++
 	g.sum.WorkOrders++
-	return pad("WO", 2600000+g.seq.wo, 7)
+	return g.key("WO", 2600000+g.seq.wo, 7)
 }

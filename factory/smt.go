@@ -43,13 +43,15 @@ type smtLine struct {
 	}
 }
 
-func newSMTLine(i, nParts int) *smtLine {
+// newSMTLine returns SMT line i, its station names with the site prefix sp in
+// front.
+func newSMTLine(i, nParts int, sp string) *smtLine {
 	l := &smtLine{idx: i, area: i, feeders: make([]feeder, nParts)}
 	n := strconv.Itoa(i + 1)
-	s := "SMT" + n + "-"
+	s := sp + "SMT" + n + "-"
 	l.st.prn, l.st.spi, l.st.pnp, l.st.rfl, l.st.aoi = s+"PRN", s+"SPI", s+"PNP", s+"RFL", s+"AOI"
 	l.st.wsh, l.st.dpl, l.st.bak, l.st.ctg, l.st.cur = s+"WSH", s+"DPL", s+"BAK", s+"CTG", s+"CUR"
-	l.st.ict, l.st.prg, l.st.fct, l.st.lbl, l.st.rwk = "ICT-"+n, "PRG-"+n, "FCT-"+n, "LBL-"+n, "RWK-"+n
+	l.st.ict, l.st.prg, l.st.fct, l.st.lbl, l.st.rwk = sp+"ICT-"+n, sp+"PRG-"+n, sp+"FCT-"+n, sp+"LBL-"+n, sp+"RWK-"+n
 	return l
 }
 
@@ -165,10 +167,10 @@ func (g *gen) smtStep(l *smtLine) bool {
 		var serial string
 		if o.mod == nil {
 			g.seq.pcba[f.idx]++
-			serial = pad("B"+f.code, g.seq.pcba[f.idx], 7)
+			serial = g.key("B"+f.code, g.seq.pcba[f.idx], 7)
 		} else {
 			g.seq.module[f.idx][o.mod.idx]++
-			serial = pad("M"+f.code+o.mod.code, g.seq.module[f.idx][o.mod.idx], 7)
+			serial = g.key("M"+f.code+o.mod.code, g.seq.module[f.idx][o.mod.idx], 7)
 		}
 		panel = append(panel, g.newUnit(serial, pn, rev, o.wo, kind, l.st.prn, op, nil))
 	}

@@ -21,24 +21,33 @@ func newGenerateCmd() *cobra.Command {
 		units   int
 		seed    uint64
 		start   string
+		site    string
 		summary bool
 	)
 	cmd := &cobra.Command{
-		Use:   "generate --units N [--seed S] [--start RFC3339]",
+		Use:   "generate --units N [--seed S] [--start RFC3339] [--site CODE]",
 		Short: "Write the events of the reference factory as NDJSON",
 		Long: `generate writes the shop-floor events of a synthetic electronics contract
 manufacturer to standard output, one JSON event per line, ready for import.
 
 --units counts every serialized unit made: PCBAs, sub-modules and finished
 products (S = 10,000 for tests and demos, M = 1,000,000 for benchmarks, about
-38 events per unit). The same --units, --seed and --start give the same bytes.
+38 events per unit). The same --units, --seed, --start and --site give the
+same bytes.
+
+--site names the plant (1 to 8 characters of A-Z and 0-9, e.g. A or S2):
+every serial, lot, container, work order, station, event id and number (IMEI,
+MAC, SSCC) of the run then belongs to that site, so runs of different sites
+can be imported into the same store, side by side or interleaved. Suppliers
+and customers are shared. Without --site the output is unchanged.
 
 Progress and a short summary go to standard error when it is a terminal;
 --summary writes the full summary (counts and known facts such as a product
 serial with its IMEI, a wafer batch and the units it reaches) as JSON to
 standard error instead.`,
 		Example: `  tracegraph generate --units 10000 > factory-s.ndjson
-  tracegraph generate --units 1000000 --seed 7 --summary > m.ndjson 2> m-summary.json`,
+  tracegraph generate --units 1000000 --seed 7 --summary > m.ndjson 2> m-summary.json
+  tracegraph generate --units 10000 --site A > a.ndjson; tracegraph generate --units 10000 --site S2 > s2.ndjson`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if units < 0 {
@@ -61,7 +70,7 @@ standard error instead.`,
 				}
 				return w.Write(ev)
 			}
-			sum, err := factory.Generate(cmd.Context(), factory.Config{Units: units, Seed: seed, Start: t0}, emit)
+			sum, err := factory.Generate(cmd.Context(), factory.Config{Units: units, Seed: seed, Start: t0, Site: site}, emit)
 			if err != nil {
 				return err
 			}
@@ -89,6 +98,7 @@ standard error instead.`,
 	f.IntVar(&units, "units", 0, "serialized units to make: PCBAs, modules and products (required)")
 	f.Uint64Var(&seed, "seed", 1, "seed of the run: the same seed gives the same events")
 	f.StringVar(&start, "start", factory.DefaultStart().Format(time.RFC3339), "time of the first event (RFC 3339)")
+	f.StringVar(&site, "site", "", "site code (1-8 of A-Z, 0-9): keys and numbers unique to the site")
 	f.BoolVar(&summary, "summary", false, "write the summary as JSON to standard error")
 	_ = cmd.MarkFlagRequired("units")
 	return cmd
