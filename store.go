@@ -264,6 +264,11 @@ type UnitPage struct {
 type RecallRequest struct {
 	// Suspects are lots, wafer batches, components or units.
 	Suspects []ID
+	// Material, when set, adds every lot, component and wafer batch it
+	// matches to the suspects: a supplier with a date-code range, a
+	// manufacturer part number with a date-code range, and so on. Material
+	// that matches nothing adds nothing (not an error).
+	Material *MaterialFilter
 	// AsOf is the moment whose structure counts (zero: now).
 	AsOf time.Time
 	// History counts every link that ever existed, removed ones too.
