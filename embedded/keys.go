@@ -22,6 +22,23 @@ import (
 //	x <value> 0 <scheme>       identifier → node id
 //	v <node id> 0 <seq:8>      the event seq changed the node
 //	m head                     <seq:8><hash>
+//	m ix                       <version:1>: the p and s indexes are complete (index.go)
+//
+// Secondary indexes for the analysts' questions (index.go writes them with
+// the node records; values are empty):
+//
+//	p <prop> 0 <value> 0 <date code> 0 <node id>
+//	                           a live lot, component or wafer batch by partNumber,
+//	                           mpn, manufacturer, supplier or countryOfOrigin, its
+//	                           date code (maybe empty) next so that "X with a
+//	                           date-code range" is one range scan
+//	p dateCode 0 <date code> 0 <node id>
+//	                           the same by date code alone (non-empty ones)
+//	s <field> 0 <value> 0 <at:8> <node id>
+//	                           a live process record by station, recipe or step,
+//	                           a live test record by testType, firmware or
+//	                           checksum, in time order: at is the record's time
+//	                           in unix nanoseconds with the sign bit flipped
 const (
 	pEvent    = 'e'
 	pEventID  = 'i'

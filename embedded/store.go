@@ -123,6 +123,10 @@ func Open(dir string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store in %s: %w", dir, err)
 	}
+	if err := s.ensureIndexes(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store in %s: %w", dir, err)
+	}
 	go s.writer()
 	return s, nil
 }

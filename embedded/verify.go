@@ -86,7 +86,7 @@ func (s *Store) Verify(ctx context.Context, progress func(done, total uint64)) (
 	if prev != headHash {
 		problem("the head hash does not match the last event's hash")
 	}
-	for _, p := range []byte{pNode, pNodeIx, pEdge, pHold, pHeldBy, pIdent} {
+	for _, p := range []byte{pNode, pNodeIx, pEdge, pHold, pHeldBy, pIdent, pMaterialIx, pRecordIx} {
 		if err := compareRecords(ctx, s.db, replay.db, p, problem); err != nil {
 			return nil, fmt.Errorf("verify: %w", err)
 		}
@@ -94,7 +94,8 @@ func (s *Store) Verify(ctx context.Context, progress func(done, total uint64)) (
 	return rep, nil
 }
 
-var recordNames = map[byte]string{pNode: "node", pNodeIx: "node index", pEdge: "edge", pHold: "hold", pHeldBy: "hold index", pIdent: "identifier"}
+var recordNames = map[byte]string{pNode: "node", pNodeIx: "node index", pEdge: "edge", pHold: "hold", pHeldBy: "hold index",
+	pIdent: "identifier", pMaterialIx: "material index", pRecordIx: "record index"}
 
 // compareRecords reports every key under prefix p that differs between the
 // store and its replay.

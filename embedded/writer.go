@@ -243,6 +243,9 @@ type persister struct {
 	b       *pebble.Batch
 	next    uint32
 	pending map[tracegraph.ID]uint32
+	// voidedNow holds the indexed nodes voided in this batch, so that a put
+	// reviving one writes its index entries again.
+	voidedNow map[tracegraph.ID]bool
 }
 
 func (p *persister) index(id tracegraph.ID) (uint32, bool) {
@@ -306,6 +309,9 @@ func (p *persister) persist(m *tracegraph.Mutation) error {
 		if err := p.set(nodeIxKey(i), encodeNodeIx(n.Label, statusCodes[n.Status()], 0, n.Str("partNumber"), n.ID)); err != nil {
 			return err
 		}
+		if err := p.persistIndex(n, ok, i); err != nil {
+			return err
+		}
 		return p.touch(n.ID, m.Seq)
 	case tracegraph.OpVoidNode:
 		i, ok := p.index(m.ID)
@@ -324,6 +330,9 @@ func (p *persister) persist(m *tracegraph.Mutation) error {
 			return err
 		}
 		if err := p.set(nodeIxKey(i), encodeNodeIx(n.Label, statusCodes[n.Status()], flVoided, n.Str("partNumber"), n.ID)); err != nil {
+			return err
+		}
+		if err := p.unindex(n); err != nil {
 			return err
 		}
 		return p.touch(m.ID, m.Seq)

@@ -1,0 +1,308 @@
+package embedded
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/tracegraph/tracegraph"
+)
+
+// The secondary indexes of the analysts' questions (see the key space in
+// keys.go): material by its receipt properties (p), process and test records
+// by what they are asked by, in time order (s). Entries are derived from node
+// records alone, written and deleted with them in the same batch.
+const (
+	pMaterialIx = 'p'
+	pRecordIx   = 's'
+	// ixKey marks a store whose p and s indexes are complete; its value is
+	// ixVersion. A store without it (made before the indexes existed) gets
+	// them rebuilt once at Open.
+	ixKey     = "mix"
+	ixVersion = 1
+)
+
+// Material properties indexed under p, with dateCode as the last part.
+var materialIxProps = []string{"partNumber", "mpn", "manufacturer", "supplier", "countryOfOrigin"}
+
+const propDateCode = "dateCode"
+
+// Record index fields under s.
+const (
+	fStation  = "station"  // ProcessStep
+	fRecipe   = "recipe"   // ProcessStep
+	fStep     = "step"     // ProcessStep
+	fTestType = "testType" // TestRun
+	fFirmware = "firmware" // TestRun: firmware version
+	fChecksum = "checksum" // TestRun: firmware checksum
+)
+
+// indexed reports whether nodes with label l have index entries.
+func indexed(l tracegraph.Label) bool {
+	return l.IsMaterial() || l == tracegraph.LabelProcessStep || l == tracegraph.LabelTestRun
+}
+
+// timeKey encodes unix nanoseconds so that byte order is time order.
+func timeKey(b []byte, nanos int64) []byte {
+	return binary.BigEndian.AppendUint64(b, uint64(nanos)^1<<63)
+}
+
+// materialIxKey is p <prop> 0 <value> 0 <date code> 0 <id>.
+func materialIxKey(prop, value, dateCode string, id tracegraph.ID) []byte {
+	return strKey(pMaterialIx, prop, value, dateCode, string(id))
+}
+
+// recordIxPrefix is s <field> 0 <value> 0.
+func recordIxPrefix(field, value string) []byte { return strKey(pRecordIx, field, value, "") }
+
+// indexKeys returns the index entries of node n (none for other labels).
+func indexKeys(n *tracegraph.Node) [][]byte {
+	var out [][]byte
+	switch {
+	case n.Label.IsMaterial():
+		dc := n.Str(propDateCode)
+		for _, p := range materialIxProps {
+			if v := n.Str(p); v != "" {
+				out = append(out, materialIxKey(p, v, dc, n.ID))
+			}
+		}
+		if dc != "" {
+			out = append(out, strKey(pMaterialIx, propDateCode, dc, string(n.ID)))
+		}
+	case n.Label == tracegraph.LabelProcessStep || n.Label == tracegraph.LabelTestRun:
+		at := n.Time("at")
+		if at.IsZero() {
+			return nil
+		}
+		add := func(field, v string) {
+			if v != "" {
+				out = append(out, append(timeKey(recordIxPrefix(field, v), at.UnixNano()), n.ID...))
+			}
+		}
+		if n.Label == tracegraph.LabelProcessStep {
+			add(fStation, n.Str("station"))
+			add(fRecipe, n.Str("recipe"))
+			add(fStep, n.Str("step"))
+		} else {
+			add(fTestType, n.Str("testType"))
+			fw, _ := n.Props["firmware"].(map[string]any)
+			v, _ := fw["version"].(string)
+			c, _ := fw["checksum"].(string)
+			add(fFirmware, v)
+			add(fChecksum, c)
+		}
+	}
+	return out
+}
+
+// persistIndex writes the index entries of a node put by OpPutNode. A node
+// that exists and is live keeps its entries: the properties they are made
+// of are set once, when the node is created (the projection changes a
+// component's status when it ships, never what it is), so rewriting them on
+// every put would only slow ingest. existed says the node was known before
+// this batch and i is its index then.
+func (p *persister) persistIndex(n *tracegraph.Node, existed bool, i uint32) error {
+	if !indexed(n.Label) {
+		return nil
+	}
+	_, pending := p.pending[n.ID]
+	revived := p.voidedNow[n.ID] || (existed && !pending && p.s.t.flags[i]&flVoided != 0)
+	if existed && !revived {
+		return nil
+	}
+	delete(p.voidedNow, n.ID)
+	for _, k := range indexKeys(n) {
+		if err := p.set(k, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unindex deletes the entries of a node being voided (n is its record).
+func (p *persister) unindex(n *tracegraph.Node) error {
+	if !indexed(n.Label) {
+		return nil
+	}
+	if p.voidedNow == nil {
+		p.voidedNow = map[tracegraph.ID]bool{}
+	}
+	p.voidedNow[n.ID] = true
+	for _, k := range indexKeys(n) {
+		if err := p.b.Delete(k, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ensureIndexes rebuilds the p and s indexes of a store made before they
+// existed, once: it reads every node record of an indexed label and writes
+// its entries, then marks the store. A store that has them costs one read.
+// An interrupted rebuild starts again at the next Open (entries are
+// idempotent).
+func (s *Store) ensureIndexes() error {
+	if v, err := s.get([]byte(ixKey)); err == nil && len(v) == 1 && v[0] >= ixVersion {
+		return nil
+	} else if err != nil && err != errNotFound {
+		return fmt.Errorf("read index version: %w", err)
+	}
+	start := time.Now()
+	b := s.db.NewBatch()
+	defer func() { b.Close() }()
+	nodes, entries := 0, 0
+	err := s.scan([]byte{pNode}, func(k, v []byte) error {
+		id := tracegraph.ID(k[1:])
+		if !indexed(id.Label()) {
+			return nil
+		}
+		n, voided, err := decodeNode(id, v)
+		if err != nil || voided {
+			return err
+		}
+		nodes++
+		for _, key := range indexKeys(n) {
+			if err := b.Set(key, nil, nil); err != nil {
+				return err
+			}
+			entries++
+		}
+		if b.Len() >= 16<<20 {
+			if err := b.Commit(pebble.NoSync); err != nil {
+				return err
+			}
+			b.Close()
+			b = s.db.NewBatch()
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("rebuild indexes: %w", err)
+	}
+	if err := b.Set([]byte(ixKey), []byte{ixVersion}, nil); err != nil {
+		return fmt.Errorf("rebuild indexes: %w", err)
+	}
+	if err := b.Commit(pebble.Sync); err != nil {
+		return fmt.Errorf("rebuild indexes: %w", err)
+	}
+	if nodes > 0 && s.opts.Logger != nil {
+		s.opts.Logger.Info("rebuilt the material and record indexes", "nodes", nodes, "entries", entries, "took", time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// ---- reading the indexes
+
+// errStop ends a scan early without an error.
+var errStop = errors.New("stop")
+
+// scanRange calls f for every key in [lo, hi), in order.
+func (s *Store) scanRange(ctx context.Context, lo, hi []byte, f func(k []byte) error) error {
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	if err != nil {
+		return err
+	}
+	n := 0
+	for it.First(); it.Valid(); it.Next() {
+		if n++; n&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				it.Close()
+				return err
+			}
+		}
+		if err := f(it.Key()); err != nil {
+			it.Close()
+			if err == errStop {
+				return nil
+			}
+			return err
+		}
+	}
+	if err := it.Error(); err != nil {
+		it.Close()
+		return err
+	}
+	return it.Close()
+}
+
+// lastPart returns what follows the last separator of k.
+func lastPart(k []byte) []byte {
+	return k[bytes.LastIndexByte(k, separator)+1:]
+}
+
+// scanMaterial calls f with the ID of every material node that matches f
+// according to the index: one range scan of the most selective property
+// given (then its date-code range), reading node records only when the
+// filter names more than one property. The IDs are in index order, not
+// checked against the topology. f must not keep the ID past the call.
+func (s *Store) scanMaterial(ctx context.Context, mf *tracegraph.MaterialFilter, fn func(id []byte) error) error {
+	values := map[string]string{"partNumber": mf.PartNumber, "mpn": mf.MPN, "manufacturer": mf.Manufacturer,
+		"supplier": mf.Supplier, "countryOfOrigin": mf.CountryOfOrigin}
+	prop, set := "", 0
+	for _, p := range []string{"mpn", "partNumber", "supplier", "manufacturer", "countryOfOrigin"} {
+		if values[p] != "" {
+			set++
+			if prop == "" {
+				prop = p
+			}
+		}
+	}
+	var base []byte
+	if prop != "" {
+		base = strKey(pMaterialIx, prop, values[prop], "")
+	} else {
+		base = strKey(pMaterialIx, propDateCode, "")
+	}
+	lo, hi := append([]byte(nil), base...), prefixEnd(base)
+	if mf.DateCodeFrom != "" {
+		lo = append(lo, mf.DateCodeFrom...)
+	}
+	if mf.DateCodeTo != "" {
+		hi = append(append([]byte(nil), base...), mf.DateCodeTo...)
+		hi = append(hi, separator+1)
+	}
+	return s.scanRange(ctx, lo, hi, func(k []byte) error {
+		rest := k[len(base):]
+		j := bytes.IndexByte(rest, separator)
+		if j < 0 {
+			return fmt.Errorf("material index key %q is malformed", k)
+		}
+		if !mf.MatchDateCode(string(rest[:j])) {
+			return nil
+		}
+		id := rest[j+1:]
+		if set > 1 {
+			n, err := s.getNode(tracegraph.ID(id))
+			if err != nil {
+				return err
+			}
+			if !mf.Match(n) {
+				return nil
+			}
+		}
+		return fn(id)
+	})
+}
+
+// scanRecords calls fn with the ID of every record under s <field> 0
+// <value> 0 recorded in [from, to) (zero bounds are open), in time order.
+func (s *Store) scanRecords(ctx context.Context, field, value string, from, to time.Time, fn func(id []byte) error) error {
+	base := recordIxPrefix(field, value)
+	lo, hi := append([]byte(nil), base...), prefixEnd(base)
+	if !from.IsZero() {
+		lo = timeKey(lo, from.UnixNano())
+	}
+	if !to.IsZero() {
+		hi = timeKey(append([]byte(nil), base...), to.UnixNano())
+	}
+	return s.scanRange(ctx, lo, hi, func(k []byte) error {
+		if len(k) < len(base)+8 {
+			return fmt.Errorf("record index key %q is malformed", k)
+		}
+		return fn(k[len(base)+8:])
+	})
+}
