@@ -39,6 +39,7 @@ var (
 	_ tracegraph.Store       = (*memStore)(nil)
 	_ tracegraph.GraphReader = (*memStore)(nil)
 	_ tracegraph.Verifier    = (*memStore)(nil)
+	_ tracegraph.Analyst     = (*memStore)(nil)
 )
 
 func newMemStore() *memStore {
@@ -516,21 +517,16 @@ func (s *memStore) Units(_ context.Context, f tracegraph.UnitFilter, page traceg
 }
 
 func (s *memStore) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) (*tracegraph.RecallReport, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, id := range req.Suspects {
-		if s.nodes[id] == nil {
-			return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "suspects", "%s does not exist", id)
-		}
-	}
-	ok := func(e *tracegraph.Edge) bool { return valid(e, req.AsOf, req.History) }
-	structural := func(e *tracegraph.Edge) bool {
-		return ok(e) && e.Type.Structural() && !e.Source.Label().IsContainer()
-	}
-	found, err := s.walk(ctx, req.Suspects, tracegraph.Downstream, tracegraph.MaxTraceDepth, structural)
+	found, err := s.affected(ctx, req)
 	if err != nil {
 		return nil, err
 	}
+	ok := func(e *tracegraph.Edge) bool { return valid(e, req.AsOf, req.History) }
 	rep := &tracegraph.RecallReport{Suspects: req.Suspects, AsOf: req.AsOf}
 	rollups := map[tracegraph.Label]map[tracegraph.ID]*tracegraph.RollupEntry{}
 	count := func(l tracegraph.Label, id tracegraph.ID, exact bool) {
@@ -636,3 +632,353 @@ func (s *memStore) Verify(_ context.Context, progress func(done, total uint64)) 
 
 func (s *memStore) Ping(context.Context) error { return nil }
 func (s *memStore) Close() error               { return nil }
+
+// ---- Analyst, by brute force (called without mu unless said)
+
+// suspects returns req's suspects and the material it matches. mu is held.
+func (s *memStore) suspects(req tracegraph.RecallRequest) ([]tracegraph.ID, error) {
+	for _, id := range req.Suspects {
+		if s.nodes[id] == nil {
+			return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "suspects", "%s does not exist", id)
+		}
+	}
+	out := slices.Clone(req.Suspects)
+	if req.Material != nil {
+		out = append(out, s.material(req.Material)...)
+	}
+	return out, nil
+}
+
+// material lists the nodes f matches, sorted. mu is held.
+func (s *memStore) material(f *tracegraph.MaterialFilter) []tracegraph.ID {
+	var out []tracegraph.ID
+	for id, n := range s.nodes {
+		if f.Match(n) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// affected walks downstream from req's suspects as a recall does. mu is held.
+func (s *memStore) affected(ctx context.Context, req tracegraph.RecallRequest) (map[tracegraph.ID]reached, error) {
+	sus, err := s.suspects(req)
+	if err != nil {
+		return nil, err
+	}
+	return s.walk(ctx, sus, tracegraph.Downstream, tracegraph.MaxTraceDepth, func(e *tracegraph.Edge) bool {
+		return valid(e, req.AsOf, req.History) && e.Type.Structural() && !e.Source.Label().IsContainer()
+	})
+}
+
+// unitsOf returns the affected units as a recall reports them, by depth, then ID.
+func (s *memStore) unitsOf(found map[tracegraph.ID]reached) []tracegraph.RecallUnit {
+	var out []tracegraph.RecallUnit
+	for id, r := range found {
+		if id.Label() == tracegraph.LabelUnit {
+			n := s.nodes[id]
+			out = append(out, tracegraph.RecallUnit{ID: id, Precision: r.prec, Depth: r.depth, Status: n.Status(), OnHold: n.OnHold()})
+		}
+	}
+	slices.SortFunc(out, func(a, b tracegraph.RecallUnit) int {
+		if a.Depth != b.Depth {
+			return a.Depth - b.Depth
+		}
+		return strings.Compare(string(a.ID), string(b.ID))
+	})
+	return out
+}
+
+func (s *memStore) FindMaterial(_ context.Context, f tracegraph.MaterialFilter) ([]tracegraph.ID, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.material(&f), nil
+}
+
+func (s *memStore) RecallUnits(ctx context.Context, req tracegraph.RecallRequest, emit func(tracegraph.RecallUnit) error) error {
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	found, err := s.affected(ctx, req)
+	var us []tracegraph.RecallUnit
+	if err == nil {
+		us = s.unitsOf(found)
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	for _, u := range us {
+		if err := emit(u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *memStore) Evidence(ctx context.Context, req tracegraph.RecallRequest, unit tracegraph.ID) ([]tracegraph.Edge, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	if _, _, err := tracegraph.ParseID(string(unit)); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := s.nodes[unit]; n == nil || n.Label != tracegraph.LabelUnit {
+		return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "unit", "unit %s does not exist", unit)
+	}
+	sus, err := s.suspects(req)
+	if err != nil {
+		return nil, err
+	}
+	isSuspect := map[tracegraph.ID]bool{}
+	for _, id := range sus {
+		isSuspect[id] = true
+	}
+	if isSuspect[unit] {
+		return []tracegraph.Edge{}, nil
+	}
+	// Breadth first from the unit upstream, once per precision, best first.
+	for _, p := range []tracegraph.Precision{tracegraph.PrecisionExact, tracegraph.PrecisionCandidate, tracegraph.PrecisionOrder} {
+		parent := map[tracegraph.ID]tracegraph.Edge{}
+		seen := map[tracegraph.ID]bool{unit: true}
+		frontier := []tracegraph.ID{unit}
+		for len(frontier) > 0 {
+			var next []tracegraph.ID
+			for _, id := range frontier {
+				for _, e := range s.edgesOf(id, tracegraph.Upstream, func(e *tracegraph.Edge) bool {
+					return valid(e, req.AsOf, req.History) && e.Type.Structural() && e.Precision >= p && !e.Target.Label().IsContainer()
+				}) {
+					if seen[e.Target] {
+						continue
+					}
+					seen[e.Target] = true
+					parent[e.Target] = e
+					if isSuspect[e.Target] {
+						var path []tracegraph.Edge
+						for v := e.Target; v != unit; v = parent[v].Source {
+							path = append(path, parent[v])
+						}
+						return path, nil
+					}
+					next = append(next, e.Target)
+				}
+			}
+			frontier = next
+		}
+	}
+	return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "unit", "%s is not affected by these suspects", unit)
+}
+
+// shippedAt lists when the shipments holding id (or a unit or container
+// holding it) took it. mu is held.
+func (s *memStore) shippedAt(id tracegraph.ID, asOf time.Time, history bool) []time.Time {
+	var out []time.Time
+	for _, e := range s.edgesOf(id, tracegraph.Downstream, func(e *tracegraph.Edge) bool {
+		return valid(e, asOf, history) && e.Type == tracegraph.EdgeContains
+	}) {
+		if e.Source.Label() == tracegraph.LabelShipment {
+			out = append(out, e.ValidFrom)
+		} else {
+			out = append(out, s.shippedAt(e.Source, asOf, history)...)
+		}
+	}
+	return out
+}
+
+// whereUsed returns the units req keeps, by ID. mu is held.
+func (s *memStore) whereUsed(ctx context.Context, req *tracegraph.WhereUsedRequest) ([]tracegraph.RecallUnit, int, error) {
+	material := s.material(&req.Material)
+	found, err := s.walk(ctx, material, tracegraph.Downstream, tracegraph.MaxTraceDepth, func(e *tracegraph.Edge) bool {
+		return valid(e, req.AsOf, req.History) && e.Type.Structural() && !e.Source.Label().IsContainer()
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	var out []tracegraph.RecallUnit
+	for _, u := range s.unitsOf(found) {
+		if req.ShipWindow() && !slices.ContainsFunc(s.shippedAt(u.ID, req.AsOf, req.History), req.InShipWindow) {
+			continue
+		}
+		out = append(out, u)
+	}
+	slices.SortFunc(out, func(a, b tracegraph.RecallUnit) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	return out, len(material), nil
+}
+
+func (s *memStore) WhereUsed(ctx context.Context, req tracegraph.WhereUsedRequest) (*tracegraph.WhereUsedReport, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	after, _ := req.Page.AfterID()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	units, nMaterial, err := s.whereUsed(ctx, &req)
+	if err != nil {
+		return nil, err
+	}
+	rep := &tracegraph.WhereUsedReport{AsOf: req.AsOf, Material: nMaterial}
+	kept := map[tracegraph.ID]bool{}
+	for _, u := range units {
+		kept[u.ID] = true
+	}
+	// The recall report over the kept units gives the rollups.
+	ok := func(e *tracegraph.Edge) bool { return valid(e, req.AsOf, req.History) }
+	orders, customers := map[tracegraph.ID]*tracegraph.RollupEntry{}, map[tracegraph.ID]*tracegraph.RollupEntry{}
+	products := map[tracegraph.ID]bool{}
+	count := func(m map[tracegraph.ID]*tracegraph.RollupEntry, id tracegraph.ID, exact bool) {
+		if m[id] == nil {
+			m[id] = &tracegraph.RollupEntry{ID: id}
+		}
+		if exact {
+			m[id].Confirmed++
+		} else {
+			m[id].Possible++
+		}
+	}
+	prec := map[tracegraph.ID]tracegraph.Precision{}
+	for _, u := range units {
+		prec[u.ID] = u.Precision
+	}
+	for _, u := range units {
+		exact := u.Precision == tracegraph.PrecisionExact
+		counts := &rep.PossibleCount
+		if exact {
+			counts = &rep.ConfirmedCount
+		}
+		switch u.Status {
+		case tracegraph.StatusShipped:
+			counts.Shipped++
+		case tracegraph.StatusScrapped:
+			counts.Scrapped++
+		default:
+			counts.InHouse++
+		}
+		if wo := s.nodes[u.ID].Str("workOrder"); wo != "" {
+			count(orders, tracegraph.NewID(tracegraph.LabelWorkOrder, wo), exact)
+		}
+		above, _ := s.walk(ctx, []tracegraph.ID{u.ID}, tracegraph.Downstream, tracegraph.MaxTraceDepth, func(e *tracegraph.Edge) bool {
+			return ok(e) && e.Type == tracegraph.EdgeContains
+		})
+		custs := map[tracegraph.ID]bool{}
+		for a := range above {
+			switch {
+			case a.Label() == tracegraph.LabelUnit && len(s.edgesOf(a, tracegraph.Downstream, func(e *tracegraph.Edge) bool {
+				return ok(e) && e.Type == tracegraph.EdgeContains && e.Source.Label() == tracegraph.LabelUnit
+			})) == 0:
+				products[a] = true
+			case a.Label() == tracegraph.LabelShipment:
+				custs[tracegraph.NewID(tracegraph.LabelCustomer, s.nodes[a].Str("customer"))] = true
+			}
+		}
+		for c := range custs {
+			count(customers, c, exact)
+		}
+	}
+	byPart := map[string]*tracegraph.PartCount{}
+	for p := range products {
+		pn := s.nodes[p].Str("partNumber")
+		if byPart[pn] == nil {
+			byPart[pn] = &tracegraph.PartCount{PartNumber: pn}
+		}
+		if prec[p] == tracegraph.PrecisionExact {
+			byPart[pn].Confirmed++
+		} else {
+			byPart[pn].Possible++
+		}
+	}
+	for _, pn := range slices.Sorted(maps.Keys(byPart)) {
+		rep.Products = append(rep.Products, *byPart[pn])
+	}
+	rep.ProductUnits = len(products)
+	for _, id := range slices.Sorted(maps.Keys(orders)) {
+		rep.WorkOrders = append(rep.WorkOrders, *orders[id])
+	}
+	for _, id := range slices.Sorted(maps.Keys(customers)) {
+		rep.Customers = append(rep.Customers, *customers[id])
+	}
+	for _, u := range units {
+		if after != "" && u.ID <= after {
+			continue
+		}
+		if len(rep.Units) == req.Page.First {
+			rep.HasNextPage = true
+			break
+		}
+		rep.Units = append(rep.Units, u)
+		rep.Cursors = append(rep.Cursors, tracegraph.CursorOf(u.ID))
+	}
+	return rep, nil
+}
+
+func (s *memStore) WhereUsedUnits(ctx context.Context, req tracegraph.WhereUsedRequest, emit func(tracegraph.RecallUnit) error) error {
+	req.Page = tracegraph.Page{}
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	units, _, err := s.whereUsed(ctx, &req)
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	slices.SortStableFunc(units, func(a, b tracegraph.RecallUnit) int { return a.Depth - b.Depth })
+	for _, u := range units {
+		if err := emit(u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordUnits pages the units linked by typ edges into the records match accepts.
+func (s *memStore) recordUnits(typ tracegraph.EdgeType, page tracegraph.Page, match func(*tracegraph.Node) bool) (*tracegraph.UnitPage, error) {
+	if err := page.Normalize(); err != nil {
+		return nil, err
+	}
+	after, err := page.AfterID()
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	units := map[tracegraph.ID]bool{}
+	for _, e := range s.edges {
+		if e.Type == typ && !e.Voided && s.nodes[e.Source] != nil && match(s.nodes[e.Target]) {
+			units[e.Source] = true
+		}
+	}
+	p := &tracegraph.UnitPage{TotalCount: len(units)}
+	for _, id := range slices.Sorted(maps.Keys(units)) {
+		if after != "" && id <= after {
+			continue
+		}
+		if len(p.Units) == page.First {
+			p.HasNextPage = true
+			break
+		}
+		p.Units = append(p.Units, s.nodes[id].Clone())
+		p.Cursors = append(p.Cursors, tracegraph.CursorOf(id))
+	}
+	return p, nil
+}
+
+func (s *memStore) ProcessUnits(_ context.Context, q tracegraph.ProcessQuery, page tracegraph.Page) (*tracegraph.UnitPage, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	return s.recordUnits(tracegraph.EdgeProcessedBy, page, q.Match)
+}
+
+func (s *memStore) TestUnits(_ context.Context, q tracegraph.TestQuery, page tracegraph.Page) (*tracegraph.UnitPage, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	return s.recordUnits(tracegraph.EdgeTestedBy, page, q.Match)
+}

@@ -47,6 +47,13 @@ func Run(t *testing.T, open Opener) {
 		{"Units", testUnits},
 		{"Recall", testRecall},
 		{"RecallRework", testRecallRework},
+		{"Material", testMaterial},
+		{"RecallMaterial", testRecallMaterial},
+		{"RecallUnits", testRecallUnits},
+		{"Evidence", testEvidence},
+		{"WhereUsed", testWhereUsed},
+		{"ProcessUnits", testProcessUnits},
+		{"TestUnits", testTestUnits},
 		{"Void", testVoid},
 		{"Concurrency", testConcurrency},
 	}
