@@ -109,10 +109,16 @@ func labelOf(c int16) tracegraph.Label {
 // (edges backward) from the suspects along CONTAINS, CONSUMED and
 // DERIVED_FROM, never onto a box, pallet or shipment; a row carries whether
 // its path was EXACT all the way, and UNION keeps at most two rows per node
-// (an all-EXACT path and a weaker one), which ends the recursion. The units
+// (an all-EXACT path and a weaker one), which ends the recursion. Rows carry
+// the label and status they read on the way, and the climbs look labels up
+// with scalar subqueries: the recursive CTEs' row estimates are guesses, and
+// with joins to nodes the planner chose to hash the whole nodes table, which
+// made a recall of 544 units cost about 110 ms instead of 40. The units
 // reached are confirmed when some all-EXACT path reaches them. Each unit is
-// climbed through its unit parents to its finished product (a unit with no
-// unit parent); the products are climbed through boxes, pallets and
+// climbed through its unit parents to its finished product, the last unit of
+// the climb (a unit is inside one parent at a time, a rule the service
+// enforces, so the climb is a path and its highest level is the top); the
+// products are climbed through boxes, pallets and
 // shipments, and shipments lead to customers. Every answer comes back as rows
 // (kind, id, a, b):
 //
@@ -121,10 +127,10 @@ func labelOf(c int16) tracegraph.Label {
 //	P, W, B, L, S, K  product, work order, box, pallet, shipment, customer
 //	             a: confirmed units           b: possible units
 const recallSQL = `
-WITH RECURSIVE reach(id, exact) AS (
-	SELECT id, true FROM nodes WHERE gid = ANY($1::text[])
+WITH RECURSIVE reach(id, exact, label, status) AS (
+	SELECT id, true, label, status FROM nodes WHERE gid = ANY($1::text[])
 	UNION
-	SELECT e.src, r.exact AND e.precision = @EXACT
+	SELECT e.src, r.exact AND e.precision = @EXACT, n.label, n.status
 	FROM reach r
 	JOIN edges e ON e.dst = r.id
 	JOIN nodes n ON n.id = e.src
@@ -132,27 +138,24 @@ WITH RECURSIVE reach(id, exact) AS (
 	  AND n.label NOT IN (@BOX, @PALLET, @SHIPMENT)
 ),
 units AS (
-	SELECT r.id, bool_or(r.exact) AS confirmed, n.gid, n.status
-	FROM reach r JOIN nodes n ON n.id = r.id
-	WHERE n.label = @UNIT
-	GROUP BY r.id, n.gid, n.status
+	SELECT id, bool_or(exact) AS confirmed, min(status) AS status
+	FROM reach
+	WHERE label = @UNIT
+	GROUP BY id
 ),
-up(unit, node) AS (
-	SELECT id, id FROM units
+up(unit, node, level) AS (
+	SELECT id, id, 0 FROM units
 	UNION
-	SELECT u.unit, e.src
+	SELECT u.unit, e.src, u.level + 1
 	FROM up u
 	JOIN edges e ON e.dst = u.node
-	JOIN nodes p ON p.id = e.src
-	WHERE e.type = @CONTAINS AND e.valid_to IS NULL AND NOT e.voided AND p.label = @UNIT
+	WHERE e.type = @CONTAINS AND e.valid_to IS NULL AND NOT e.voided
+	  AND (SELECT p.label FROM nodes p WHERE p.id = e.src) = @UNIT
 ),
 tops AS (
-	SELECT up.unit, up.node AS product
+	SELECT DISTINCT ON (unit) unit, node AS product
 	FROM up
-	WHERE NOT EXISTS (
-		SELECT 1 FROM edges e JOIN nodes p ON p.id = e.src
-		WHERE e.dst = up.node AND e.type = @CONTAINS AND e.valid_to IS NULL AND NOT e.voided
-		  AND p.label = @UNIT)
+	ORDER BY unit, level DESC
 ),
 products AS (
 	SELECT t.product AS id, count(*) FILTER (WHERE u.confirmed) AS c, count(*) FILTER (WHERE NOT u.confirmed) AS p
@@ -177,7 +180,8 @@ customers AS (
 	FROM holders ho JOIN edges e ON e.src = ho.holder
 	WHERE ho.label = @SHIPMENT AND e.type = @SHIPPED_TO AND NOT e.voided
 )
-SELECT 'U', gid, CASE WHEN confirmed THEN 1 ELSE 0 END::bigint, 0::bigint FROM units
+SELECT 'U', (SELECT n.gid FROM nodes n WHERE n.id = u.id), CASE WHEN u.confirmed THEN 1 ELSE 0 END::bigint, 0::bigint
+FROM units u
 UNION ALL
 SELECT 'N', CASE status WHEN @SHIPPED THEN 'shipped' WHEN @SCRAPPED THEN 'scrapped' ELSE 'inHouse' END,
 	count(*) FILTER (WHERE confirmed), count(*) FILTER (WHERE NOT confirmed)

@@ -107,6 +107,8 @@ maintenance_work_mem = 2GB
 effective_cache_size = 12GB
 random_page_cost = 1.1
 effective_io_concurrency = 200
+# the queries are short: compiling them costs more than it saves
+jit = off
 max_worker_processes = 4
 max_parallel_workers = 2
 max_parallel_workers_per_gather = 2
