@@ -8,32 +8,52 @@ import (
 	"github.com/tracegraph/tracegraph/graph/model"
 )
 
+// query returns the edge query of a node relation.
+func query(dir tracegraph.Direction, t tracegraph.EdgeType) tracegraph.EdgeQuery {
+	return tracegraph.EdgeQuery{Direction: dir, Types: []tracegraph.EdgeType{t}}
+}
+
 // The edge queries of the node relations.
-var (
-	qTests       = tracegraph.EdgeQuery{Direction: tracegraph.Upstream, Types: []tracegraph.EdgeType{tracegraph.EdgeTestedBy}}
-	qSteps       = tracegraph.EdgeQuery{Direction: tracegraph.Upstream, Types: []tracegraph.EdgeType{tracegraph.EdgeProcessedBy}}
-	qTestedUnit  = tracegraph.EdgeQuery{Direction: tracegraph.Downstream, Types: []tracegraph.EdgeType{tracegraph.EdgeTestedBy}}
-	qStepUnits   = tracegraph.EdgeQuery{Direction: tracegraph.Downstream, Types: []tracegraph.EdgeType{tracegraph.EdgeProcessedBy}}
-	qHolders     = tracegraph.EdgeQuery{Direction: tracegraph.Downstream, Types: []tracegraph.EdgeType{tracegraph.EdgeContains}}
-	qDerivedFrom = tracegraph.EdgeQuery{Direction: tracegraph.Upstream, Types: []tracegraph.EdgeType{tracegraph.EdgeDerivedFrom}}
-	qDerivatives = tracegraph.EdgeQuery{Direction: tracegraph.Downstream, Types: []tracegraph.EdgeType{tracegraph.EdgeDerivedFrom}}
-	qShippedTo   = tracegraph.EdgeQuery{Direction: tracegraph.Upstream, Types: []tracegraph.EdgeType{tracegraph.EdgeShippedTo}}
-	qShipments   = tracegraph.EdgeQuery{Direction: tracegraph.Downstream, Types: []tracegraph.EdgeType{tracegraph.EdgeShippedTo}}
-)
+func qTests() tracegraph.EdgeQuery { return query(tracegraph.Upstream, tracegraph.EdgeTestedBy) }
+func qSteps() tracegraph.EdgeQuery { return query(tracegraph.Upstream, tracegraph.EdgeProcessedBy) }
+func qTestedUnit() tracegraph.EdgeQuery {
+	return query(tracegraph.Downstream, tracegraph.EdgeTestedBy)
+}
+func qStepUnits() tracegraph.EdgeQuery {
+	return query(tracegraph.Downstream, tracegraph.EdgeProcessedBy)
+}
+func qHolders() tracegraph.EdgeQuery { return query(tracegraph.Downstream, tracegraph.EdgeContains) }
+func qDerivedFrom() tracegraph.EdgeQuery {
+	return query(tracegraph.Upstream, tracegraph.EdgeDerivedFrom)
+}
+func qDerivatives() tracegraph.EdgeQuery {
+	return query(tracegraph.Downstream, tracegraph.EdgeDerivedFrom)
+}
+func qShippedTo() tracegraph.EdgeQuery { return query(tracegraph.Upstream, tracegraph.EdgeShippedTo) }
+func qShipments() tracegraph.EdgeQuery {
+	return query(tracegraph.Downstream, tracegraph.EdgeShippedTo)
+}
 
 func qContents(history *bool) tracegraph.EdgeQuery {
-	return tracegraph.EdgeQuery{Direction: tracegraph.Upstream, Types: []tracegraph.EdgeType{tracegraph.EdgeContains}, History: deref(history)}
+	q := query(tracegraph.Upstream, tracegraph.EdgeContains)
+	q.History = deref(history)
+	return q
 }
 
 func qConsumed(history *bool) tracegraph.EdgeQuery {
-	return tracegraph.EdgeQuery{Direction: tracegraph.Upstream, Types: []tracegraph.EdgeType{tracegraph.EdgeConsumed}, History: deref(history)}
+	q := query(tracegraph.Upstream, tracegraph.EdgeConsumed)
+	q.History = deref(history)
+	return q
 }
 
 // Filters on the label of an edge's source.
-var (
-	byUnitSource      = edgeFilter{key: "source Unit", keep: func(e tracegraph.Edge) bool { return e.Source.Label() == tracegraph.LabelUnit }}
-	byContainerSource = edgeFilter{key: "source container", keep: func(e tracegraph.Edge) bool { return e.Source.Label().IsContainer() }}
-)
+func byUnitSource() edgeFilter {
+	return edgeFilter{key: "source Unit", keep: func(e tracegraph.Edge) bool { return e.Source.Label() == tracegraph.LabelUnit }}
+}
+
+func byContainerSource() edgeFilter {
+	return edgeFilter{key: "source container", keep: func(e tracegraph.Edge) bool { return e.Source.Label().IsContainer() }}
+}
 
 // links returns the edges of the node for q that f keeps, loaded for the
 // node's whole group.
@@ -100,7 +120,7 @@ func (r *Resolver) children(ctx context.Context, ref *model.Ref, history *bool) 
 
 // holder returns the open CONTAINS link into the node that f keeps, if any.
 func (r *Resolver) holder(ctx context.Context, ref *model.Ref, f edgeFilter) (*model.ContainsLink, error) {
-	set, err := r.links(ctx, ref, qHolders, f)
+	set, err := r.links(ctx, ref, qHolders(), f)
 	if err != nil || len(set.edges) == 0 {
 		return nil, err
 	}
@@ -137,11 +157,11 @@ func (r *Resolver) explode(ctx context.Context, ref *model.Ref, asOf *time.Time)
 type unitResolver struct{ *Resolver }
 
 func (r *unitResolver) Tests(ctx context.Context, obj *model.Unit) ([]*model.TestRun, error) {
-	return typed[model.TestRun](r.targets(ctx, &obj.Ref, qTests))
+	return typed[model.TestRun](r.targets(ctx, &obj.Ref, qTests()))
 }
 
 func (r *unitResolver) ProcessSteps(ctx context.Context, obj *model.Unit) ([]*model.ProcessStep, error) {
-	return typed[model.ProcessStep](r.targets(ctx, &obj.Ref, qSteps))
+	return typed[model.ProcessStep](r.targets(ctx, &obj.Ref, qSteps()))
 }
 
 func (r *unitResolver) Consumed(ctx context.Context, obj *model.Unit, history *bool, minPrecision *model.Precision) ([]*model.Consumption, error) {
@@ -168,11 +188,11 @@ func (r *unitResolver) Children(ctx context.Context, obj *model.Unit, history *b
 }
 
 func (r *unitResolver) Parent(ctx context.Context, obj *model.Unit) (*model.ContainsLink, error) {
-	return r.holder(ctx, &obj.Ref, byUnitSource)
+	return r.holder(ctx, &obj.Ref, byUnitSource())
 }
 
 func (r *unitResolver) Container(ctx context.Context, obj *model.Unit) (*model.ContainsLink, error) {
-	return r.holder(ctx, &obj.Ref, byContainerSource)
+	return r.holder(ctx, &obj.Ref, byContainerSource())
 }
 
 func (r *unitResolver) Events(ctx context.Context, obj *model.Unit) ([]*model.Event, error) {
@@ -182,11 +202,11 @@ func (r *unitResolver) Events(ctx context.Context, obj *model.Unit) ([]*model.Ev
 type componentResolver struct{ *Resolver }
 
 func (r *componentResolver) DerivedFrom(ctx context.Context, obj *model.Component) ([]model.Node, error) {
-	return r.targets(ctx, &obj.Ref, qDerivedFrom)
+	return r.targets(ctx, &obj.Ref, qDerivedFrom())
 }
 
 func (r *componentResolver) Parent(ctx context.Context, obj *model.Component) (*model.ContainsLink, error) {
-	return r.holder(ctx, &obj.Ref, byUnitSource)
+	return r.holder(ctx, &obj.Ref, byUnitSource())
 }
 
 func (r *componentResolver) Events(ctx context.Context, obj *model.Component) ([]*model.Event, error) {
@@ -196,11 +216,11 @@ func (r *componentResolver) Events(ctx context.Context, obj *model.Component) ([
 type materialLotResolver struct{ *Resolver }
 
 func (r *materialLotResolver) DerivedFrom(ctx context.Context, obj *model.MaterialLot) ([]model.Node, error) {
-	return r.targets(ctx, &obj.Ref, qDerivedFrom)
+	return r.targets(ctx, &obj.Ref, qDerivedFrom())
 }
 
 func (r *materialLotResolver) Derivatives(ctx context.Context, obj *model.MaterialLot) ([]model.Node, error) {
-	return r.sources(ctx, &obj.Ref, qDerivatives)
+	return r.sources(ctx, &obj.Ref, qDerivatives())
 }
 
 func (r *materialLotResolver) Events(ctx context.Context, obj *model.MaterialLot) ([]*model.Event, error) {
@@ -210,7 +230,7 @@ func (r *materialLotResolver) Events(ctx context.Context, obj *model.MaterialLot
 type waferBatchResolver struct{ *Resolver }
 
 func (r *waferBatchResolver) Derivatives(ctx context.Context, obj *model.WaferBatch) ([]model.Node, error) {
-	return r.sources(ctx, &obj.Ref, qDerivatives)
+	return r.sources(ctx, &obj.Ref, qDerivatives())
 }
 
 func (r *waferBatchResolver) Events(ctx context.Context, obj *model.WaferBatch) ([]*model.Event, error) {
@@ -228,7 +248,7 @@ func (r *boxResolver) Explode(ctx context.Context, obj *model.Box, asOf *time.Ti
 }
 
 func (r *boxResolver) Container(ctx context.Context, obj *model.Box) (*model.ContainsLink, error) {
-	return r.holder(ctx, &obj.Ref, byContainerSource)
+	return r.holder(ctx, &obj.Ref, byContainerSource())
 }
 
 func (r *boxResolver) Events(ctx context.Context, obj *model.Box) ([]*model.Event, error) {
@@ -246,7 +266,7 @@ func (r *palletResolver) Explode(ctx context.Context, obj *model.Pallet, asOf *t
 }
 
 func (r *palletResolver) Container(ctx context.Context, obj *model.Pallet) (*model.ContainsLink, error) {
-	return r.holder(ctx, &obj.Ref, byContainerSource)
+	return r.holder(ctx, &obj.Ref, byContainerSource())
 }
 
 func (r *palletResolver) Events(ctx context.Context, obj *model.Pallet) ([]*model.Event, error) {
@@ -256,7 +276,7 @@ func (r *palletResolver) Events(ctx context.Context, obj *model.Pallet) ([]*mode
 type shipmentResolver struct{ *Resolver }
 
 func (r *shipmentResolver) Customer(ctx context.Context, obj *model.Shipment) (*model.Customer, error) {
-	cs, err := typed[model.Customer](r.targets(ctx, &obj.Ref, qShippedTo))
+	cs, err := typed[model.Customer](r.targets(ctx, &obj.Ref, qShippedTo()))
 	if err != nil || len(cs) == 0 {
 		return nil, err
 	}
@@ -278,13 +298,13 @@ func (r *shipmentResolver) Events(ctx context.Context, obj *model.Shipment) ([]*
 type customerResolver struct{ *Resolver }
 
 func (r *customerResolver) Shipments(ctx context.Context, obj *model.Customer) ([]*model.Shipment, error) {
-	return typed[model.Shipment](r.sources(ctx, &obj.Ref, qShipments))
+	return typed[model.Shipment](r.sources(ctx, &obj.Ref, qShipments()))
 }
 
 type testRunResolver struct{ *Resolver }
 
 func (r *testRunResolver) Unit(ctx context.Context, obj *model.TestRun) (*model.Unit, error) {
-	us, err := typed[model.Unit](r.sources(ctx, &obj.Ref, qTestedUnit))
+	us, err := typed[model.Unit](r.sources(ctx, &obj.Ref, qTestedUnit()))
 	if err != nil || len(us) == 0 {
 		return nil, err
 	}
@@ -294,7 +314,7 @@ func (r *testRunResolver) Unit(ctx context.Context, obj *model.TestRun) (*model.
 type processStepResolver struct{ *Resolver }
 
 func (r *processStepResolver) Units(ctx context.Context, obj *model.ProcessStep) ([]*model.Unit, error) {
-	return typed[model.Unit](r.sources(ctx, &obj.Ref, qStepUnits))
+	return typed[model.Unit](r.sources(ctx, &obj.Ref, qStepUnits()))
 }
 
 type containsLinkResolver struct{ *Resolver }

@@ -8,17 +8,21 @@ import (
 	"github.com/tracegraph/tracegraph/graph/model"
 )
 
-// propFree are the fields of node types answered without the node's
-// properties: its ID and the relations loaded by ID.
-var propFree = map[string]bool{
-	"id": true, "__typename": true, "tests": true, "processSteps": true, "consumed": true,
-	"children": true, "parent": true, "container": true, "events": true, "derivedFrom": true,
-	"derivatives": true, "contents": true, "explode": true, "shipments": true, "units": true,
+// propFree reports whether field of type typeName is answered without the
+// node's properties: its ID, and the relations loaded by ID. Unit.customer
+// is a property, Shipment.customer an edge.
+func propFree(typeName, field string) bool {
+	switch field {
+	case "id", "__typename", "tests", "processSteps", "consumed", "children", "parent", "container",
+		"events", "derivedFrom", "derivatives", "contents", "explode", "shipments", "units":
+		return true
+	case "customer":
+		return typeName == "Shipment"
+	case "unit":
+		return typeName == "TestRun"
+	}
+	return false
 }
-
-// propFreeOf are fields answered from edges on one type whose name is a
-// property on another (Unit.customer is a property; Shipment.customer an edge).
-var propFreeOf = map[string]bool{"Shipment.customer": true, "TestRun.unit": true}
 
 // needsProps reports whether the current field's selection asks, for an
 // object of type typeName, for anything that needs the node's properties.
@@ -29,7 +33,7 @@ func needsProps(ctx context.Context, typeName string) bool {
 	}
 	opCtx := graphql.GetOperationContext(ctx)
 	for _, f := range graphql.CollectFields(opCtx, fc.Field.Selections, []string{typeName, "Node"}) {
-		if !propFree[f.Name] && !propFreeOf[typeName+"."+f.Name] {
+		if !propFree(typeName, f.Name) {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -158,7 +159,9 @@ func (q *queryResolver) RecallImpact(ctx context.Context, suspects []string, asO
 }
 
 // unitStatuses are the values UnitFilter.status accepts.
-var unitStatuses = []string{tracegraph.StatusWIP, tracegraph.StatusCompleted, tracegraph.StatusShipped, tracegraph.StatusScrapped}
+func unitStatuses() []string {
+	return []string{tracegraph.StatusWIP, tracegraph.StatusCompleted, tracegraph.StatusShipped, tracegraph.StatusScrapped}
+}
 
 func (q *queryResolver) Units(ctx context.Context, filter *model.UnitFilter, first *int, after *string) (*model.UnitConnection, error) {
 	var f tracegraph.UnitFilter
@@ -172,8 +175,8 @@ func (q *queryResolver) Units(ctx context.Context, filter *model.UnitFilter, fir
 			CreatedFrom:  deref(filter.CreatedFrom),
 			CreatedTo:    deref(filter.CreatedTo),
 		}
-		if f.Status != "" && !contains(unitStatuses, f.Status) {
-			return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "filter.status", "status %q is not one of %s", f.Status, strings.Join(unitStatuses, ", "))
+		if statuses := unitStatuses(); f.Status != "" && !slices.Contains(statuses, f.Status) {
+			return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "filter.status", "status %q is not one of %s", f.Status, strings.Join(statuses, ", "))
 		}
 	}
 	page := tracegraph.Page{After: deref(after)}
@@ -198,15 +201,6 @@ func (q *queryResolver) Units(ctx context.Context, filter *model.UnitFilter, fir
 		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &s, &e
 	}
 	return conn, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (q *queryResolver) Stats(ctx context.Context) (*model.Stats, error) {
