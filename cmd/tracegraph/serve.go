@@ -51,8 +51,11 @@ units first (about a minute), so that you can query at once: open /graphiql.
 
 Without --auth-jwt-secret the service is open to anyone who can reach --addr
 (the default address is only reachable from this machine). With it, requests
-need "Authorization: Bearer <JWT>" signed with the secret (HS256), and writes
-need the token's "write" scope.
+need "Authorization: Bearer <JWT>": signed with the secret (HS256), with an
+expiry (exp); writes (events, ingest, holds) need "write" among the token's
+scopes ("scope": "read write", or "scopes": ["write"]); its subject (sub) is
+recorded as the operator of the holds it places. /healthz, /readyz, /metrics
+and the IDE page stay open.
 
 Every flag has an environment twin: --data is TRACEGRAPH_DATA, --addr is
 TRACEGRAPH_ADDR, --auth-jwt-secret is TRACEGRAPH_AUTH_JWT_SECRET, and so on.`,
