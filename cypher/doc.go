@@ -19,7 +19,17 @@
 // property whose name is id, key or starts with "_" as a JSON string under
 // "_json_" + name (see encodeProps). A voided node keeps :Node, its id and its
 // relationships, loses its domain label and gets _voided = true; creating its
-// key again revives it, as in the embedded store.
+// key again revives it, as in the embedded store. A TestRun also carries
+// _fw_version and _fw_checksum, search copies of its JSON-encoded firmware
+// for the indexes of the firmware questions (TestRun nodes written before
+// them lack them: re-import such a database to ask those questions).
+//
+// Range indexes serve the analysts' questions: material by partNumber, mpn,
+// manufacturer, supplier, countryOfOrigin and dateCode; process records by
+// station, recipe and step; test records by testType and firmware. Each
+// question runs one indexed lookup of its most selective field and checks
+// the rest in Go with the domain's own Match (tracegraph.MaterialFilter,
+// ProcessQuery, TestQuery), so both stores answer by the same definition.
 //
 // An edge is a relationship of its domain type (CONTAINS, CONSUMED, ...)
 // with eid (the EdgeID), validFrom and validTo (datetimes; no validTo while
@@ -45,9 +55,12 @@
 //
 // # Reads
 //
-// Traversals (Trace, Explode, RecallImpact) expand one breadth-first
-// frontier per query from Go, never with variable-length patterns, whose
-// path enumeration grows exponentially on genealogy graphs.
+// Traversals (Trace, Explode, RecallImpact, RecallUnits, Evidence,
+// WhereUsed) expand one breadth-first frontier per query from Go, never with
+// variable-length patterns, whose path enumeration grows exponentially on
+// genealogy graphs. Streamed answers (RecallUnits, WhereUsedUnits) are
+// emitted after their read transaction ends, so a retried transaction never
+// emits twice; they hold the walk's visited set, one entry per node reached.
 package cypher
 
 //go:generate go run ./internal/querygen/cmd

@@ -20,6 +20,9 @@ const (
 	propVersion   = "_version"
 	propVoided    = "_voided"
 	jsonPrefix    = "_json_"
+	// Search copies of a TestRun's firmware (see encodeProps).
+	propFwVersion  = "_fw_version"
+	propFwChecksum = "_fw_checksum"
 )
 
 // encodeProps returns the Neo4j properties of n: the system properties and
@@ -45,6 +48,17 @@ func encodeProps(n *tracegraph.Node) (map[string]any, error) {
 			return nil, fmt.Errorf("encode property %s of %s: %w", k, n.ID, err)
 		}
 		out[jsonPrefix+k] = string(b)
+	}
+	if n.Label == tracegraph.LabelTestRun {
+		// Search copies of the firmware, which is stored as JSON, for the
+		// indexes of the firmware questions. decodeNode skips them.
+		fw, _ := n.Props["firmware"].(map[string]any)
+		if v, _ := fw["version"].(string); v != "" {
+			out[propFwVersion] = v
+		}
+		if c, _ := fw["checksum"].(string); c != "" {
+			out[propFwChecksum] = c
+		}
 	}
 	out[propID] = string(n.ID)
 	out[propKey] = n.ID.Key()

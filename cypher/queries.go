@@ -52,6 +52,25 @@ const (
 	queryFileSuffix = ".cypher"
 )
 
+// Query file names of the analysts' questions: material by the property
+// that drives the search (see materialQuery), process and test records by
+// the field that drives it, part numbers of finished products.
+const (
+	qMaterialByPartNumber   = "material_by_part_number"
+	qMaterialByMPN          = "material_by_mpn"
+	qMaterialByManufacturer = "material_by_manufacturer"
+	qMaterialBySupplier     = "material_by_supplier"
+	qMaterialByCountry      = "material_by_country"
+	qMaterialByDateCode     = "material_by_date_code"
+	qProcessByStation       = "process_by_station"
+	qProcessByRecipe        = "process_by_recipe"
+	qProcessByStep          = "process_by_step"
+	qTestsByType            = "tests_by_type"
+	qTestsByFirmware        = "tests_by_firmware"
+	qTestsByChecksum        = "tests_by_checksum"
+	qPartNumbers            = "part_numbers"
+)
+
 func qNodePut(l tracegraph.Label) string    { return nodePutPrefix + string(l) }
 func qEdgeAdd(t tracegraph.EdgeType) string { return edgeAddPrefix + string(t) }
 

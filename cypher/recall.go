@@ -14,35 +14,47 @@ import (
 const sortLimit = 100_000
 
 // RecallImpact implements tracegraph.Graph. It walks downstream from the
-// suspects along assembly, consumption and derivation (not into containers),
-// keeps every unit reached with its best-path precision, then rolls the units
-// up to their finished products and to the work orders, boxes, pallets,
-// shipments and customers that hold them. Every step is a batched query per
-// level, as in Trace.
+// suspects (and the material req.Material matches) along assembly,
+// consumption and derivation (not into containers), keeps every unit reached
+// with its best-path precision, then rolls the units up to their finished
+// products and to the work orders, boxes, pallets, shipments and customers
+// that hold them. Every step is a batched query per level, as in Trace.
 func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) (*tracegraph.RecallReport, error) {
-	if len(req.Suspects) == 0 {
-		return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "suspects", "suspects needs at least one lot, wafer batch, component or unit")
-	}
-	for _, id := range req.Suspects {
-		if _, _, err := tracegraph.ParseID(string(id)); err != nil {
-			return nil, err
-		}
+	if err := req.Validate(); err != nil {
+		return nil, err
 	}
 	asOf := asOfOrNow(req.AsOf)
 	var rep *tracegraph.RecallReport
 	err := s.readOp(ctx, "recall", func(tx neo4j.ManagedTransaction) error {
-		starts, err := s.startNodes(ctx, tx, "suspects", req.Suspects)
+		r, err := s.recallWalk(ctx, tx, req, asOf)
 		if err != nil {
 			return err
 		}
-		structural := []tracegraph.EdgeType{tracegraph.EdgeContains, tracegraph.EdgeConsumed, tracegraph.EdgeDerivedFrom}
-		r, err := walk(ctx, s.expander(tx, structural, tracegraph.PrecisionUnknown, asOf, req.History), starts,
-			walkSpec{maxDepth: tracegraph.MaxTraceDepth, noEnter: true})
+		rep = &tracegraph.RecallReport{Suspects: req.Suspects, AsOf: asOf,
+			Confirmed: []tracegraph.RecallUnit{}, Possible: []tracegraph.RecallUnit{}}
+		units := r.units()
+		for _, id := range units {
+			ru := r.recallUnit(id)
+			if ru.Precision == tracegraph.PrecisionExact {
+				rep.Confirmed = append(rep.Confirmed, ru)
+				countStatus(&rep.ConfirmedCount, ru.Status)
+			} else {
+				rep.Possible = append(rep.Possible, ru)
+				countStatus(&rep.PossibleCount, ru.Status)
+			}
+		}
+		ru, err := s.rollUp(ctx, tx, r, units, asOf, req.History)
 		if err != nil {
 			return err
 		}
-		rep, err = s.rollUp(ctx, tx, r, req.Suspects, asOf, req.History)
-		return err
+		rep.Products, rep.WorkOrders = rollup(ru.products), rollup(ru.orders)
+		rep.Boxes, rep.Pallets, rep.Shipments, rep.Customers = rollup(ru.boxes), rollup(ru.pallets), rollup(ru.shipments), rollup(ru.customers)
+		if len(rep.Confirmed)+len(rep.Possible) <= sortLimit {
+			byID := func(a, b tracegraph.RecallUnit) int { return compareIDs(a.ID, b.ID) }
+			slices.SortFunc(rep.Confirmed, byID)
+			slices.SortFunc(rep.Possible, byID)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -50,35 +62,85 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 	return rep, nil
 }
 
-// rollUp builds the report from the walk.
-func (s *Store) rollUp(ctx context.Context, tx neo4j.ManagedTransaction, r *walkResult, suspects []tracegraph.ID, at time.Time, history bool) (*tracegraph.RecallReport, error) {
-	rep := &tracegraph.RecallReport{Suspects: suspects, AsOf: at,
-		Confirmed: []tracegraph.RecallUnit{}, Possible: []tracegraph.RecallUnit{}}
-	var units []tracegraph.ID
-	confirmed := map[tracegraph.ID]bool{}
+// structural are the relationship types recalls travel along.
+var structural = []tracegraph.EdgeType{tracegraph.EdgeContains, tracegraph.EdgeConsumed, tracegraph.EdgeDerivedFrom}
+
+// recallStarts reads req's suspects (NOT_FOUND for a missing one) and the
+// live material req.Material matches.
+func (s *Store) recallStarts(ctx context.Context, tx neo4j.ManagedTransaction, req tracegraph.RecallRequest) ([]*tracegraph.Node, error) {
+	starts, err := s.startNodes(ctx, tx, "suspects", req.Suspects)
+	if err != nil || req.Material == nil {
+		return starts, err
+	}
+	ids, err := s.findMaterial(ctx, tx, req.Material)
+	if err != nil {
+		return nil, err
+	}
+	got, err := s.getNodes(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if n := got[id]; n != nil {
+			starts = append(starts, n)
+		}
+	}
+	return starts, nil
+}
+
+// recallWalk walks downstream from req's suspects and material, frontier by
+// frontier: the one walk of every recall question.
+func (s *Store) recallWalk(ctx context.Context, tx neo4j.ManagedTransaction, req tracegraph.RecallRequest, asOf time.Time) (*walkResult, error) {
+	starts, err := s.recallStarts(ctx, tx, req)
+	if err != nil {
+		return nil, err
+	}
+	return walk(ctx, s.expander(tx, structural, tracegraph.PrecisionUnknown, asOf, req.History), starts,
+		walkSpec{maxDepth: tracegraph.MaxTraceDepth, noEnter: true})
+}
+
+// units returns the units the walk reached, in its order.
+func (r *walkResult) units() []tracegraph.ID {
+	var out []tracegraph.ID
 	for _, id := range r.order {
-		v := r.seen[id]
-		if v.label != tracegraph.LabelUnit {
-			continue
+		if r.seen[id].label == tracegraph.LabelUnit {
+			out = append(out, id)
 		}
-		units = append(units, id)
-		ru := tracegraph.RecallUnit{ID: id, Precision: v.prec, Depth: v.depth, Status: v.status, OnHold: v.held}
-		counts := &rep.PossibleCount
-		if v.prec == tracegraph.PrecisionExact {
-			confirmed[id] = true
-			rep.Confirmed = append(rep.Confirmed, ru)
-			counts = &rep.ConfirmedCount
-		} else {
-			rep.Possible = append(rep.Possible, ru)
-		}
-		switch v.status {
-		case tracegraph.StatusShipped:
-			counts.Shipped++
-		case tracegraph.StatusScrapped:
-			counts.Scrapped++
-		default:
-			counts.InHouse++
-		}
+	}
+	return out
+}
+
+// recallUnit is a reached unit as a recall reports it.
+func (r *walkResult) recallUnit(id tracegraph.ID) tracegraph.RecallUnit {
+	v := r.seen[id]
+	return tracegraph.RecallUnit{ID: id, Precision: v.prec, Depth: v.depth, Status: v.status, OnHold: v.held}
+}
+
+func countStatus(c *tracegraph.StatusCounts, status string) {
+	switch status {
+	case tracegraph.StatusShipped:
+		c.Shipped++
+	case tracegraph.StatusScrapped:
+		c.Scrapped++
+	default:
+		c.InHouse++
+	}
+}
+
+// rollupResult tallies units by finished product and work order, and the
+// products by the boxes, pallets, shipments and customers holding them.
+type rollupResult struct {
+	products, orders, boxes, pallets, shipments, customers map[tracegraph.ID]*tally
+}
+
+// rollUp tallies units (reached by r, each counted confirmed when its best
+// path is EXACT) as RecallImpact reports them: under their work orders and
+// finished products, then the products under their containers, shipments
+// and customers.
+func (s *Store) rollUp(ctx context.Context, tx neo4j.ManagedTransaction, r *walkResult, units []tracegraph.ID, at time.Time, history bool) (*rollupResult, error) {
+	confirmed := map[tracegraph.ID]bool{}
+	for _, id := range units {
+		confirmed[id] = r.seen[id].prec == tracegraph.PrecisionExact
 	}
 	timed := s.expander(tx, []tracegraph.EdgeType{tracegraph.EdgeForOrder}, tracegraph.PrecisionUnknown, at, history)
 	orders, err := timed(ctx, sortedIDs(units), true)
@@ -86,17 +148,19 @@ func (s *Store) rollUp(ctx context.Context, tx neo4j.ManagedTransaction, r *walk
 		return nil, err
 	}
 	contains := s.expander(tx, []tracegraph.EdgeType{tracegraph.EdgeContains}, tracegraph.PrecisionUnknown, at, history)
-	// Unit parents of every affected unit and its ancestors, level by level.
+	// Unit parents of every unit and its ancestors, level by level.
 	parents, err := climb(ctx, contains, units, func(h hop) bool { return h.label == tracegraph.LabelUnit })
 	if err != nil {
 		return nil, err
 	}
-	products, byOrder := map[tracegraph.ID]*tally{}, map[tracegraph.ID]*tally{}
+	ru := &rollupResult{products: map[tracegraph.ID]*tally{}, orders: map[tracegraph.ID]*tally{}, boxes: map[tracegraph.ID]*tally{},
+		pallets: map[tracegraph.ID]*tally{}, shipments: map[tracegraph.ID]*tally{}, customers: map[tracegraph.ID]*tally{}}
+	products := ru.products
 	tops := map[tracegraph.ID][]tracegraph.ID{}
 	for _, u := range units {
 		c := confirmed[u]
 		for _, h := range orders[u] {
-			count(byOrder, h.other, c)
+			count(ru.orders, h.other, c)
 		}
 		for _, top := range topsOf(u, parents, tops) {
 			count(products, top, c)
@@ -112,8 +176,7 @@ func (s *Store) rollUp(ctx context.Context, tx neo4j.ManagedTransaction, r *walk
 		return nil, err
 	}
 	shipped := map[tracegraph.ID]bool{}
-	boxes, pallets, shipments := map[tracegraph.ID]*tally{}, map[tracegraph.ID]*tally{}, map[tracegraph.ID]*tally{}
-	byLabel := map[tracegraph.Label]map[tracegraph.ID]*tally{tracegraph.LabelBox: boxes, tracegraph.LabelPallet: pallets, tracegraph.LabelShipment: shipments}
+	byLabel := map[tracegraph.Label]map[tracegraph.ID]*tally{tracegraph.LabelBox: ru.boxes, tracegraph.LabelPallet: ru.pallets, tracegraph.LabelShipment: ru.shipments}
 	shipsOf := map[tracegraph.ID][]tracegraph.ID{} // product → shipments holding it
 	for _, p := range sortedIDs(prods) {
 		tl := products[p]
@@ -142,7 +205,6 @@ func (s *Store) rollUp(ctx context.Context, tx neo4j.ManagedTransaction, r *walk
 	if err != nil {
 		return nil, err
 	}
-	customers := map[tracegraph.ID]*tally{}
 	for p, ships := range shipsOf {
 		tl := products[p]
 		seen := map[tracegraph.ID]bool{}
@@ -150,26 +212,34 @@ func (s *Store) rollUp(ctx context.Context, tx neo4j.ManagedTransaction, r *walk
 			for _, h := range custs[sh] {
 				if !seen[h.other] {
 					seen[h.other] = true
-					addTally(customers, h.other, tl.c, tl.p)
+					addTally(ru.customers, h.other, tl.c, tl.p)
 				}
 			}
 		}
 	}
-	rep.Products, rep.WorkOrders = rollup(products), rollup(byOrder)
-	rep.Boxes, rep.Pallets, rep.Shipments, rep.Customers = rollup(boxes), rollup(pallets), rollup(shipments), rollup(customers)
-	if len(rep.Confirmed)+len(rep.Possible) <= sortLimit {
-		byID := func(a, b tracegraph.RecallUnit) int { return compareIDs(a.ID, b.ID) }
-		slices.SortFunc(rep.Confirmed, byID)
-		slices.SortFunc(rep.Possible, byID)
-	}
-	return rep, nil
+	return ru, nil
 }
 
 // climb follows the hops of expand (into each node: up=false) from the
 // given nodes, level by level, keeping the parents that keep accepts, and
 // returns each reached node's kept parents.
 func climb(ctx context.Context, expand expandFunc, from []tracegraph.ID, keep func(hop) bool) (map[tracegraph.ID][]tracegraph.ID, error) {
-	parents := map[tracegraph.ID][]tracegraph.ID{}
+	hops, err := climbHops(ctx, expand, from, keep)
+	if err != nil {
+		return nil, err
+	}
+	parents := make(map[tracegraph.ID][]tracegraph.ID, len(hops))
+	for id, hs := range hops {
+		for _, h := range hs {
+			parents[id] = append(parents[id], h.other)
+		}
+	}
+	return parents, nil
+}
+
+// climbHops is climb returning the kept hops themselves (edges included).
+func climbHops(ctx context.Context, expand expandFunc, from []tracegraph.ID, keep func(hop) bool) (map[tracegraph.ID][]hop, error) {
+	parents := map[tracegraph.ID][]hop{}
 	done := map[tracegraph.ID]bool{}
 	level := sortedIDs(from)
 	for len(level) > 0 {
@@ -186,7 +256,7 @@ func climb(ctx context.Context, expand expandFunc, from []tracegraph.ID, keep fu
 				if !keep(h) {
 					continue
 				}
-				parents[id] = append(parents[id], h.other)
+				parents[id] = append(parents[id], h)
 				if !done[h.other] {
 					next[h.other] = true
 				}

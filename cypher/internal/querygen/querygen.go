@@ -73,6 +73,9 @@ var propertyKeys = []string{
 	// nodes
 	"id", "key", "_label", "_createdBy", "_version", "_voided", "_seq", "_ord",
 	"status", "partNumber", "workOrder", "createdAt",
+	// material, process and test records, and their search copies
+	"mpn", "manufacturer", "supplier", "countryOfOrigin", "dateCode",
+	"station", "recipe", "step", "at", "testType", "_fw_version", "_fw_checksum",
 	// relationships
 	"eid", "validFrom", "validTo", "precision", "event", "closedBy", "closeReason", "voided", "props",
 	"seq", "ord",
@@ -92,6 +95,7 @@ var parameters = map[string]any{
 	"afterSeq": 0, "afterOrd": 0,
 	"prefix": "", "partNumber": nil, "workOrder": nil, "status": nil, "onHold": nil,
 	"createdFrom": nil, "createdTo": nil, "seconds": 300,
+	"dateFrom": "0000", "dateTo": "9999", "from": nil, "to": nil,
 }
 
 // LintSchema returns the lint schema as JSON.

@@ -1,0 +1,18 @@
+// Material by manufacturer ($value), for FindMaterial and for recalls and
+// where-used questions by a MaterialFilter: the live nodes with the
+// properties the filter reads. The filter's other fields are checked in Go
+// (tracegraph.MaterialFilter.Match). Voided nodes have lost their label.
+MATCH (n:MaterialLot {manufacturer: $value})
+RETURN n.id AS id, n._label AS label, n.partNumber AS partNumber, n.mpn AS mpn,
+  n.manufacturer AS manufacturer, n.supplier AS supplier,
+  n.countryOfOrigin AS countryOfOrigin, n.dateCode AS dateCode
+UNION ALL
+MATCH (n:Component {manufacturer: $value})
+RETURN n.id AS id, n._label AS label, n.partNumber AS partNumber, n.mpn AS mpn,
+  n.manufacturer AS manufacturer, n.supplier AS supplier,
+  n.countryOfOrigin AS countryOfOrigin, n.dateCode AS dateCode
+UNION ALL
+MATCH (n:WaferBatch {manufacturer: $value})
+RETURN n.id AS id, n._label AS label, n.partNumber AS partNumber, n.mpn AS mpn,
+  n.manufacturer AS manufacturer, n.supplier AS supplier,
+  n.countryOfOrigin AS countryOfOrigin, n.dateCode AS dateCode

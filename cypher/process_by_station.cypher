@@ -1,0 +1,9 @@
+// Process records of a station ($value) recorded in [$from, $to)
+// (null: open), each with the live units it applies to. The question's
+// other criteria are checked in Go (tracegraph.ProcessQuery.Match on the decoded
+// node).
+MATCH (p:ProcessStep {station: $value})
+WHERE ($from IS NULL OR datetime(p.at) >= $from) AND ($to IS NULL OR datetime(p.at) < $to)
+MATCH (u:Unit)-[r:PROCESSED_BY]->(p)
+WHERE r.voided = false
+RETURN p.id AS id, properties(p) AS props, collect(u.id) AS units

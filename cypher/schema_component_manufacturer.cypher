@@ -1,0 +1,2 @@
+CREATE INDEX component_manufacturer IF NOT EXISTS
+FOR (n:Component) ON (n.manufacturer)

@@ -1,0 +1,2 @@
+CREATE INDEX material_lot_mpn IF NOT EXISTS
+FOR (n:MaterialLot) ON (n.mpn)
