@@ -88,10 +88,12 @@ type Graph interface {
 	Stats(ctx context.Context) (Stats, error)
 }
 
-// Store is a complete backend: the event log and the graph projected from it.
+// Store is a complete backend: the event log, the graph projected from it
+// and the analysts' questions over it.
 type Store interface {
 	EventLog
 	Graph
+	Analyst
 	// Ping reports whether the store can serve (for readiness).
 	Ping(ctx context.Context) error
 	// Close releases the store. In-flight Apply calls finish first.

@@ -9,24 +9,6 @@ import (
 	"github.com/tracegraph/tracegraph"
 )
 
-// analystStore is a store that answers the analysts' questions.
-type analystStore interface {
-	tracegraph.Store
-	tracegraph.Analyst
-}
-
-// openAnalyst opens a fresh store and skips the test when it does not
-// answer the analysts' questions.
-func openAnalyst(t *testing.T, open Opener) analystStore {
-	t.Helper()
-	s := open(t)
-	a, ok := s.(analystStore)
-	if !ok {
-		t.Skipf("%T does not implement tracegraph.Analyst", s)
-	}
-	return a
-}
-
 // materialFixture: material from several suppliers and manufacturers with
 // date codes across weeks, built into products, three of them shipped at
 // minutes 10, 20 and 30.
@@ -71,7 +53,7 @@ const materialFixture = `
 // testMaterial: FindMaterial by each property, date-code ranges, several
 // properties at once, voided and re-received material, bad filters.
 func testMaterial(t *testing.T, open Opener) {
-	s := openAnalyst(t, open)
+	s := open(t)
 	load(t, s, materialFixture)
 	tests := []struct {
 		name string
@@ -147,7 +129,7 @@ func testMaterial(t *testing.T, open Opener) {
 	})
 }
 
-func findMaterial(t *testing.T, s analystStore, f tracegraph.MaterialFilter) []string {
+func findMaterial(t *testing.T, s tracegraph.Store, f tracegraph.MaterialFilter) []string {
 	t.Helper()
 	got, err := s.FindMaterial(bg, f)
 	if err != nil {
@@ -165,7 +147,7 @@ func findMaterial(t *testing.T, s analystStore, f tracegraph.MaterialFilter) []s
 
 // recallUnits streams RecallUnits and returns the units as fmtRecallUnits
 // does, checking that they come by depth and each once.
-func recallUnits(t *testing.T, s analystStore, req tracegraph.RecallRequest) []string {
+func recallUnits(t *testing.T, s tracegraph.Store, req tracegraph.RecallRequest) []string {
 	t.Helper()
 	var got []tracegraph.RecallUnit
 	err := s.RecallUnits(bg, req, func(u tracegraph.RecallUnit) error {
@@ -194,7 +176,7 @@ func checkStream(t *testing.T, what string, got []tracegraph.RecallUnit) []strin
 }
 
 // sameUnits checks that RecallUnits streams exactly the units of RecallImpact.
-func sameUnits(t *testing.T, s analystStore, req tracegraph.RecallRequest) {
+func sameUnits(t *testing.T, s tracegraph.Store, req tracegraph.RecallRequest) {
 	t.Helper()
 	r, err := s.RecallImpact(bg, req)
 	if err != nil {
@@ -209,7 +191,7 @@ func sameUnits(t *testing.T, s analystStore, req tracegraph.RecallRequest) {
 // testRecallMaterial: suspects by a supplier or a manufacturer part number
 // with a date-code range, with and without named suspects.
 func testRecallMaterial(t *testing.T, open Opener) {
-	s := openAnalyst(t, open)
+	s := open(t)
 	load(t, s, materialFixture)
 	tests := []struct {
 		name string
@@ -278,7 +260,7 @@ func testRecallMaterial(t *testing.T, open Opener) {
 // at the first error emit returns.
 func testRecallUnits(t *testing.T, open Opener) {
 	t.Run("recall fixture", func(t *testing.T) {
-		s := openAnalyst(t, open)
+		s := open(t)
 		load(t, s, recallFixture)
 		for _, sus := range [][]string{{"WaferBatch:W1"}, {"MaterialLot:L1"}, {"MaterialLot:L2", "MaterialLot:L9"}, {"Unit:A3"}} {
 			sameUnits(t, s, tracegraph.RecallRequest{Suspects: ids(sus...)})
@@ -288,7 +270,7 @@ func testRecallUnits(t *testing.T, open Opener) {
 		wantCode(t, "RecallUnits(MaterialLot:NOPE)", err, tracegraph.CodeNotFound)
 	})
 	t.Run("rework", func(t *testing.T) {
-		s := openAnalyst(t, open)
+		s := open(t)
 		load(t, s, recallReworkFixture)
 		for _, req := range []tracegraph.RecallRequest{
 			{Suspects: ids("MaterialLot:L1")}, {Suspects: ids("MaterialLot:L1"), History: true}, {Suspects: ids("MaterialLot:L1"), AsOf: At(5)}} {
@@ -296,7 +278,7 @@ func testRecallUnits(t *testing.T, open Opener) {
 		}
 	})
 	t.Run("fan-out", func(t *testing.T) {
-		s := openAnalyst(t, open)
+		s := open(t)
 		const n = 2500
 		evs := []*tracegraph.Event{event(t, "rcv-r1", tracegraph.EventLotReceived, 0, map[string]any{"lot": "R1", "partNumber": "C-100N", "supplier": "MURATA", "dateCode": "2505"})}
 		for i := range n {
@@ -370,7 +352,7 @@ const evidenceFixture = `
 `
 
 // evidence returns the Evidence path as fmtEdge strings, in order.
-func evidence(t *testing.T, s analystStore, req tracegraph.RecallRequest, unit string) []string {
+func evidence(t *testing.T, s tracegraph.Store, req tracegraph.RecallRequest, unit string) []string {
 	t.Helper()
 	es, err := s.Evidence(bg, req, tracegraph.ID(unit))
 	if err != nil {
@@ -393,7 +375,7 @@ func testEvidence(t *testing.T, open Opener) {
 		unit string
 		want []string
 	}
-	run := func(t *testing.T, s analystStore, tests []evCase) {
+	run := func(t *testing.T, s tracegraph.Store, tests []evCase) {
 		t.Helper()
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -405,7 +387,7 @@ func testEvidence(t *testing.T, open Opener) {
 	}
 	l1 := tracegraph.RecallRequest{Suspects: ids("MaterialLot:L1")}
 	t.Run("paths", func(t *testing.T) {
-		s := openAnalyst(t, open)
+		s := open(t)
 		load(t, s, evidenceFixture)
 		run(t, s, []evCase{
 			{"EXACT over a shorter CANDIDATE", l1, "Unit:P1", []string{
@@ -449,7 +431,7 @@ func testEvidence(t *testing.T, open Opener) {
 		wantCode(t, "Evidence(A2, P1) (not affected)", err, tracegraph.CodeNotFound)
 	})
 	t.Run("material", func(t *testing.T) {
-		s := openAnalyst(t, open)
+		s := open(t)
 		load(t, s, materialFixture)
 		arrow := tracegraph.RecallRequest{Material: &tracegraph.MaterialFilter{Supplier: "ARROW", DateCodeFrom: "2510", DateCodeTo: "2512"}}
 		run(t, s, []evCase{
@@ -464,7 +446,7 @@ func testEvidence(t *testing.T, open Opener) {
 		wantCode(t, "Evidence(ARROW 2510-2512, P2)", err, tracegraph.CodeNotFound)
 	})
 	t.Run("rework", func(t *testing.T) {
-		s := openAnalyst(t, open)
+		s := open(t)
 		load(t, s, recallReworkFixture)
 		removed := []string{"CONSUMED Unit:A1->MaterialLot:L1 EXACT from m2", "CONTAINS Unit:P1->Unit:A1 EXACT from m3 to m10 by p1-rm"}
 		run(t, s, []evCase{
@@ -498,7 +480,7 @@ func fmtParts(ps []tracegraph.PartCount) []string {
 // whereUsedAll asks WhereUsed in pages of n and returns the answer, checking
 // that every page agrees on the counts and that the units come in ID order,
 // then that WhereUsedUnits streams the same units.
-func whereUsedAll(t *testing.T, s analystStore, req tracegraph.WhereUsedRequest, n int) whereUsed {
+func whereUsedAll(t *testing.T, s tracegraph.Store, req tracegraph.WhereUsedRequest, n int) whereUsed {
 	t.Helper()
 	var out, first whereUsed
 	req.Page = tracegraph.Page{First: n}
@@ -548,7 +530,7 @@ func whereUsedAll(t *testing.T, s analystStore, req tracegraph.WhereUsedRequest,
 // testWhereUsed: where material went, by each property, with date codes,
 // shipped between two moments, as of a moment, a page at a time.
 func testWhereUsed(t *testing.T, open Opener) {
-	s := openAnalyst(t, open)
+	s := open(t)
 	load(t, s, materialFixture)
 	arrow := tracegraph.MaterialFilter{Supplier: "ARROW"}
 	tests := []struct {
@@ -725,7 +707,7 @@ func fptr(f float64) *float64 { return &f }
 // testProcessUnits: units processed at a station, recipe or step between two
 // moments, with a parameter outside a window.
 func testProcessUnits(t *testing.T, open Opener) {
-	s := openAnalyst(t, open)
+	s := open(t)
 	mustApply(t, s, processEvents(t)...)
 	tests := []struct {
 		name string
@@ -810,7 +792,7 @@ func testEvents(t *testing.T) []*tracegraph.Event {
 // testTestUnits: units whose measurement came near a limit or failed it,
 // between two moments; units tested with a firmware version or checksum.
 func testTestUnits(t *testing.T, open Opener) {
-	s := openAnalyst(t, open)
+	s := open(t)
 	mustApply(t, s, testEvents(t)...)
 	tests := []struct {
 		name string
