@@ -186,7 +186,11 @@ func (s *Store) ensureIndexes() error {
 	if err := b.Set([]byte(ixKey), []byte{ixVersion}, nil); err != nil {
 		return fmt.Errorf("rebuild indexes: %w", err)
 	}
-	if err := b.Commit(pebble.Sync); err != nil {
+	sync := pebble.Sync
+	if s.opts.Bulk {
+		sync = pebble.NoSync // no WAL to sync; Close flushes
+	}
+	if err := b.Commit(sync); err != nil {
 		return fmt.Errorf("rebuild indexes: %w", err)
 	}
 	if nodes > 0 && s.opts.Logger != nil {

@@ -143,3 +143,25 @@ func TestIndexRevival(t *testing.T) {
 		t.Errorf("Verify = %+v, %v; want intact", rep, err)
 	}
 }
+
+// TestIndexBulk: a bulk store (no WAL) opens, indexes while it loads and
+// keeps them once closed.
+func TestIndexBulk(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{Bulk: true})
+	if err != nil {
+		t.Fatalf("Open(bulk) of a new store: %v", err)
+	}
+	mustApply(t, s, indexedFactory(t)...)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := answers(t, s); got != "[[MaterialLot:L1] [Component:RM1 Component:RM2] [WaferBatch:W1] Unit:PCB2 Unit:PCB2]" {
+		t.Errorf("answers after a bulk load = %s", got)
+	}
+}
