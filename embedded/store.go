@@ -240,8 +240,16 @@ func (s *Store) Ping(ctx context.Context) error {
 	if s.closed {
 		return errClosed
 	}
-	_, err := s.db.NewIter(&pebble.IterOptions{LowerBound: []byte{pMeta}, UpperBound: []byte{pMeta + 1}})
-	return err
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: []byte{pMeta}, UpperBound: []byte{pMeta + 1}})
+	if err != nil {
+		return fmt.Errorf("ping: %w", err)
+	}
+	it.First()
+	if err := it.Error(); err != nil {
+		it.Close()
+		return fmt.Errorf("ping: %w", err)
+	}
+	return it.Close()
 }
 
 // Close waits for in-flight Apply calls to finish, then closes the store.
