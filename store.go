@@ -52,7 +52,9 @@ type EventLog interface {
 }
 
 // Graph answers questions about the genealogy. All methods are safe for
-// concurrent use and see only durable, committed events.
+// concurrent use and see only durable, committed events. Nodes they return
+// may be shared with the store's cache and other callers: read them, never
+// change them (Clone first).
 type Graph interface {
 	// Node returns the node with this global ID (NOT_FOUND, INVALID for a malformed ID).
 	Node(ctx context.Context, id ID) (*Node, error)

@@ -22,12 +22,17 @@ func newNodeCache(max int) *nodeCache {
 	return &nodeCache{max: max, nodes: make(map[tracegraph.ID]*tracegraph.Node)}
 }
 
-// get returns a copy of the cached node, and the generation to pass to put
-// after reading it from disk when it is not cached.
-func (c *nodeCache) get(id tracegraph.ID) (*tracegraph.Node, uint64) {
+// get returns the cached node (a copy unless shared: shared nodes must not
+// be changed), and the generation to pass to put after reading it from disk
+// when it is not cached. Cached nodes are never changed in place: publish
+// replaces them.
+func (c *nodeCache) get(id tracegraph.ID, shared bool) (*tracegraph.Node, uint64) {
 	c.mu.Lock()
 	n, g := c.nodes[id], c.gen
 	c.mu.Unlock()
+	if shared {
+		return n, g
+	}
 	return n.Clone(), g
 }
 

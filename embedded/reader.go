@@ -36,6 +36,17 @@ func (r *reader) GetNode(ctx context.Context, id tracegraph.ID) (*tracegraph.Nod
 }
 
 func (s *Store) getNode(id tracegraph.ID) (*tracegraph.Node, error) {
+	return s.loadNode(id, false)
+}
+
+// viewNode is getNode for answers: the node may be shared with the cache and
+// other readers, so the caller must not change it. It saves a copy of every
+// property map on the read paths of the API.
+func (s *Store) viewNode(id tracegraph.ID) (*tracegraph.Node, error) {
+	return s.loadNode(id, true)
+}
+
+func (s *Store) loadNode(id tracegraph.ID, shared bool) (*tracegraph.Node, error) {
 	s.mu.RLock()
 	i, ok := s.t.lookup(id)
 	var fl uint8
@@ -46,7 +57,7 @@ func (s *Store) getNode(id tracegraph.ID) (*tracegraph.Node, error) {
 	if !ok || fl&flVoided != 0 {
 		return nil, nil
 	}
-	n, gen := s.cache.get(id)
+	n, gen := s.cache.get(id, shared)
 	if n != nil {
 		return n, nil
 	}
@@ -67,7 +78,11 @@ func (s *Store) getNode(id tracegraph.ID) (*tracegraph.Node, error) {
 			return nil, err
 		}
 	}
-	s.cache.put(n.Clone(), gen)
+	if shared {
+		s.cache.put(n, gen)
+	} else {
+		s.cache.put(n.Clone(), gen)
+	}
 	return n, nil
 }
 
@@ -224,7 +239,7 @@ func (s *Store) Node(ctx context.Context, id tracegraph.ID) (*tracegraph.Node, e
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
-	n, err := s.getNode(id)
+	n, err := s.viewNode(id)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +256,7 @@ func (s *Store) Nodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.N
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		n, err := s.getNode(id)
+		n, err := s.viewNode(id)
 		if err != nil {
 			return nil, err
 		}
@@ -259,7 +274,7 @@ func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, er
 			return nil
 		}
 		seen[id] = true
-		n, err := s.getNode(id)
+		n, err := s.viewNode(id)
 		if err != nil || n == nil {
 			return err
 		}

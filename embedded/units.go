@@ -105,7 +105,7 @@ func (s *Store) Units(ctx context.Context, f tracegraph.UnitFilter, page tracegr
 		var node *tracegraph.Node
 		if needProps {
 			var err error
-			if node, err = s.getNode(ids[k]); err != nil {
+			if node, err = s.viewNode(ids[k]); err != nil {
 				return nil, err
 			}
 			c := node.Time("createdAt")
@@ -119,7 +119,7 @@ func (s *Store) Units(ctx context.Context, f tracegraph.UnitFilter, page tracegr
 		}
 		if node == nil {
 			var err error
-			if node, err = s.getNode(ids[k]); err != nil {
+			if node, err = s.viewNode(ids[k]); err != nil {
 				return nil, err
 			}
 		}
