@@ -50,6 +50,7 @@ type ResolverRoot interface {
 	TraceNodeEdge() TraceNodeEdgeResolver
 	Unit() UnitResolver
 	WaferBatch() WaferBatchResolver
+	WhereUsedReport() WhereUsedReportResolver
 }
 
 type DirectiveRoot struct {
@@ -95,6 +96,16 @@ type ComplexityRoot struct {
 		Station   func(childComplexity int) int
 		ValidFrom func(childComplexity int) int
 		ValidTo   func(childComplexity int) int
+	}
+
+	ContainResult struct {
+		AlreadyPlaced func(childComplexity int) int
+		Containment   func(childComplexity int) int
+		Material      func(childComplexity int) int
+		Placed        func(childComplexity int) int
+		Refusals      func(childComplexity int) int
+		Refused       func(childComplexity int) int
+		Units         func(childComplexity int) int
 	}
 
 	ContainsLink struct {
@@ -169,6 +180,22 @@ type ComplexityRoot struct {
 		Rejected   func(childComplexity int) int
 	}
 
+	KeptHold struct {
+		Holds  func(childComplexity int) int
+		Target func(childComplexity int) int
+	}
+
+	MaterialConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MaterialEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	MaterialLot struct {
 		CountryOfOrigin func(childComplexity int) int
 		DateCode        func(childComplexity int) int
@@ -199,9 +226,11 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		Ingest      func(childComplexity int, events []*model.EventInput, atomic *bool) int
-		PlaceHold   func(childComplexity int, target string, reason string) int
-		ReleaseHold func(childComplexity int, target string, reason string) int
+		Contain            func(childComplexity int, suspects []string, reason string, material *model.MaterialFilter, containment *string) int
+		Ingest             func(childComplexity int, events []*model.EventInput, atomic *bool) int
+		PlaceHold          func(childComplexity int, target string, reason string) int
+		ReleaseContainment func(childComplexity int, containment string, reason string) int
+		ReleaseHold        func(childComplexity int, target string, reason string) int
 	}
 
 	Outcome struct {
@@ -231,6 +260,12 @@ type ComplexityRoot struct {
 		Sscc      func(childComplexity int) int
 	}
 
+	PartCount struct {
+		Confirmed  func(childComplexity int) int
+		PartNumber func(childComplexity int) int
+		Possible   func(childComplexity int) int
+	}
+
 	Problem struct {
 		Code    func(childComplexity int) int
 		Field   func(childComplexity int) int
@@ -252,11 +287,15 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Lookup       func(childComplexity int, code string) int
+		Material     func(childComplexity int, filter model.MaterialFilter, first *int, after *string) int
 		Node         func(childComplexity int, id string) int
-		RecallImpact func(childComplexity int, suspects []string, asOf *time.Time, history *bool) int
+		ProcessUnits func(childComplexity int, filter model.ProcessFilter, first *int, after *string) int
+		RecallImpact func(childComplexity int, suspects []string, material *model.MaterialFilter, asOf *time.Time, history *bool) int
 		Stats        func(childComplexity int) int
+		TestUnits    func(childComplexity int, filter model.TestFilter, first *int, after *string) int
 		Trace        func(childComplexity int, from []string, direction model.TraceDirection, maxDepth *int, edgeTypes []model.EdgeType, asOf *time.Time, history *bool, minPrecision *model.Precision, first *int, after *string) int
 		Units        func(childComplexity int, filter *model.UnitFilter, first *int, after *string) int
+		WhereUsed    func(childComplexity int, material model.MaterialFilter, shippedFrom *time.Time, shippedTo *time.Time, asOf *time.Time, history *bool) int
 	}
 
 	RecallReport struct {
@@ -265,6 +304,7 @@ type ComplexityRoot struct {
 		Confirmed       func(childComplexity int, first *int, after *string) int
 		ConfirmedCounts func(childComplexity int) int
 		Customers       func(childComplexity int) int
+		MatchedMaterial func(childComplexity int, first *int, after *string) int
 		Pallets         func(childComplexity int) int
 		Possible        func(childComplexity int, first *int, after *string) int
 		PossibleCounts  func(childComplexity int) int
@@ -283,10 +323,21 @@ type ComplexityRoot struct {
 	RecallUnitEdge struct {
 		Cursor    func(childComplexity int) int
 		Depth     func(childComplexity int) int
+		Evidence  func(childComplexity int) int
 		Node      func(childComplexity int) int
 		OnHold    func(childComplexity int) int
 		Precision func(childComplexity int) int
 		Status    func(childComplexity int) int
+	}
+
+	ReleaseResult struct {
+		AlreadyReleased func(childComplexity int) int
+		Containment     func(childComplexity int) int
+		Kept            func(childComplexity int) int
+		KeptTargets     func(childComplexity int) int
+		Refusals        func(childComplexity int) int
+		Refused         func(childComplexity int) int
+		Released        func(childComplexity int) int
 	}
 
 	RollupEntry struct {
@@ -421,6 +472,18 @@ type ComplexityRoot struct {
 		WaferCount   func(childComplexity int) int
 	}
 
+	WhereUsedReport struct {
+		AsOf            func(childComplexity int) int
+		ConfirmedCounts func(childComplexity int) int
+		Customers       func(childComplexity int) int
+		MaterialCount   func(childComplexity int) int
+		PossibleCounts  func(childComplexity int) int
+		ProductUnits    func(childComplexity int) int
+		Products        func(childComplexity int) int
+		Units           func(childComplexity int, first *int, after *string) int
+		WorkOrders      func(childComplexity int) int
+	}
+
 	WorkOrder struct {
 		ID         func(childComplexity int) int
 		PartNumber func(childComplexity int) int
@@ -465,6 +528,8 @@ type MutationResolver interface {
 	Ingest(ctx context.Context, events []*model.EventInput, atomic *bool) (*model.IngestResult, error)
 	PlaceHold(ctx context.Context, target string, reason string) (*model.HoldResult, error)
 	ReleaseHold(ctx context.Context, target string, reason string) (*model.HoldResult, error)
+	Contain(ctx context.Context, suspects []string, reason string, material *model.MaterialFilter, containment *string) (*model.ContainResult, error)
+	ReleaseContainment(ctx context.Context, containment string, reason string) (*model.ReleaseResult, error)
 }
 type PalletResolver interface {
 	Contents(ctx context.Context, obj *model.Pallet, history *bool) ([]*model.ContainsLink, error)
@@ -479,11 +544,17 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Lookup(ctx context.Context, code string) ([]model.Node, error)
 	Trace(ctx context.Context, from []string, direction model.TraceDirection, maxDepth *int, edgeTypes []model.EdgeType, asOf *time.Time, history *bool, minPrecision *model.Precision, first *int, after *string) (*model.Trace, error)
-	RecallImpact(ctx context.Context, suspects []string, asOf *time.Time, history *bool) (*model.RecallReport, error)
+	RecallImpact(ctx context.Context, suspects []string, material *model.MaterialFilter, asOf *time.Time, history *bool) (*model.RecallReport, error)
 	Units(ctx context.Context, filter *model.UnitFilter, first *int, after *string) (*model.UnitConnection, error)
 	Stats(ctx context.Context) (*model.Stats, error)
+	WhereUsed(ctx context.Context, material model.MaterialFilter, shippedFrom *time.Time, shippedTo *time.Time, asOf *time.Time, history *bool) (*model.WhereUsedReport, error)
+	Material(ctx context.Context, filter model.MaterialFilter, first *int, after *string) (*model.MaterialConnection, error)
+	ProcessUnits(ctx context.Context, filter model.ProcessFilter, first *int, after *string) (*model.UnitConnection, error)
+	TestUnits(ctx context.Context, filter model.TestFilter, first *int, after *string) (*model.UnitConnection, error)
 }
 type RecallReportResolver interface {
+	MatchedMaterial(ctx context.Context, obj *model.RecallReport, first *int, after *string) (*model.MaterialConnection, error)
+
 	Confirmed(ctx context.Context, obj *model.RecallReport, first *int, after *string) (*model.RecallUnitConnection, error)
 	Possible(ctx context.Context, obj *model.RecallReport, first *int, after *string) (*model.RecallUnitConnection, error)
 
@@ -496,6 +567,8 @@ type RecallReportResolver interface {
 }
 type RecallUnitEdgeResolver interface {
 	Node(ctx context.Context, obj *model.RecallUnitEdge) (*model.Unit, error)
+
+	Evidence(ctx context.Context, obj *model.RecallUnitEdge) ([]*model.Edge, error)
 }
 type RollupEntryResolver interface {
 	Node(ctx context.Context, obj *model.RollupEntry) (model.Node, error)
@@ -528,6 +601,12 @@ type UnitResolver interface {
 type WaferBatchResolver interface {
 	Derivatives(ctx context.Context, obj *model.WaferBatch) ([]model.Node, error)
 	Events(ctx context.Context, obj *model.WaferBatch) ([]*model.Event, error)
+}
+type WhereUsedReportResolver interface {
+	Units(ctx context.Context, obj *model.WhereUsedReport, first *int, after *string) (*model.RecallUnitConnection, error)
+
+	WorkOrders(ctx context.Context, obj *model.WhereUsedReport) ([]*model.RollupEntry, error)
+	Customers(ctx context.Context, obj *model.WhereUsedReport) ([]*model.RollupEntry, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -752,6 +831,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consumption.ValidTo(childComplexity), true
+
+	case "ContainResult.alreadyPlaced":
+		if e.ComplexityRoot.ContainResult.AlreadyPlaced == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContainResult.AlreadyPlaced(childComplexity), true
+	case "ContainResult.containment":
+		if e.ComplexityRoot.ContainResult.Containment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContainResult.Containment(childComplexity), true
+	case "ContainResult.material":
+		if e.ComplexityRoot.ContainResult.Material == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContainResult.Material(childComplexity), true
+	case "ContainResult.placed":
+		if e.ComplexityRoot.ContainResult.Placed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContainResult.Placed(childComplexity), true
+	case "ContainResult.refusals":
+		if e.ComplexityRoot.ContainResult.Refusals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContainResult.Refusals(childComplexity), true
+	case "ContainResult.refused":
+		if e.ComplexityRoot.ContainResult.Refused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContainResult.Refused(childComplexity), true
+	case "ContainResult.units":
+		if e.ComplexityRoot.ContainResult.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContainResult.Units(childComplexity), true
 
 	case "ContainsLink.edge":
 		if e.ComplexityRoot.ContainsLink.Edge == nil {
@@ -1032,6 +1154,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IngestResult.Rejected(childComplexity), true
 
+	case "KeptHold.holds":
+		if e.ComplexityRoot.KeptHold.Holds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeptHold.Holds(childComplexity), true
+	case "KeptHold.target":
+		if e.ComplexityRoot.KeptHold.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeptHold.Target(childComplexity), true
+
+	case "MaterialConnection.edges":
+		if e.ComplexityRoot.MaterialConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialConnection.Edges(childComplexity), true
+	case "MaterialConnection.pageInfo":
+		if e.ComplexityRoot.MaterialConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialConnection.PageInfo(childComplexity), true
+	case "MaterialConnection.totalCount":
+		if e.ComplexityRoot.MaterialConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialConnection.TotalCount(childComplexity), true
+
+	case "MaterialEdge.cursor":
+		if e.ComplexityRoot.MaterialEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialEdge.Cursor(childComplexity), true
+	case "MaterialEdge.node":
+		if e.ComplexityRoot.MaterialEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialEdge.Node(childComplexity), true
+
 	case "MaterialLot.countryOfOrigin":
 		if e.ComplexityRoot.MaterialLot.CountryOfOrigin == nil {
 			break
@@ -1172,6 +1339,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Measurement.Value(childComplexity), true
 
+	case "Mutation.contain":
+		if e.ComplexityRoot.Mutation.Contain == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_contain_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Contain(childComplexity, args["suspects"].([]string), args["reason"].(string), args["material"].(*model.MaterialFilter), args["containment"].(*string)), true
 	case "Mutation.ingest":
 		if e.ComplexityRoot.Mutation.Ingest == nil {
 			break
@@ -1194,6 +1372,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PlaceHold(childComplexity, args["target"].(string), args["reason"].(string)), true
+	case "Mutation.releaseContainment":
+		if e.ComplexityRoot.Mutation.ReleaseContainment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_releaseContainment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReleaseContainment(childComplexity, args["containment"].(string), args["reason"].(string)), true
 	case "Mutation.releaseHold":
 		if e.ComplexityRoot.Mutation.ReleaseHold == nil {
 			break
@@ -1327,6 +1516,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Pallet.Sscc(childComplexity), true
 
+	case "PartCount.confirmed":
+		if e.ComplexityRoot.PartCount.Confirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartCount.Confirmed(childComplexity), true
+	case "PartCount.partNumber":
+		if e.ComplexityRoot.PartCount.PartNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartCount.PartNumber(childComplexity), true
+	case "PartCount.possible":
+		if e.ComplexityRoot.PartCount.Possible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartCount.Possible(childComplexity), true
+
 	case "Problem.code":
 		if e.ComplexityRoot.Problem.Code == nil {
 			break
@@ -1418,6 +1626,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Lookup(childComplexity, args["code"].(string)), true
+	case "Query.material":
+		if e.ComplexityRoot.Query.Material == nil {
+			break
+		}
+
+		args, err := ec.field_Query_material_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Material(childComplexity, args["filter"].(model.MaterialFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1429,6 +1648,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.processUnits":
+		if e.ComplexityRoot.Query.ProcessUnits == nil {
+			break
+		}
+
+		args, err := ec.field_Query_processUnits_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProcessUnits(childComplexity, args["filter"].(model.ProcessFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.recallImpact":
 		if e.ComplexityRoot.Query.RecallImpact == nil {
 			break
@@ -1439,13 +1669,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.RecallImpact(childComplexity, args["suspects"].([]string), args["asOf"].(*time.Time), args["history"].(*bool)), true
+		return e.ComplexityRoot.Query.RecallImpact(childComplexity, args["suspects"].([]string), args["material"].(*model.MaterialFilter), args["asOf"].(*time.Time), args["history"].(*bool)), true
 	case "Query.stats":
 		if e.ComplexityRoot.Query.Stats == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Stats(childComplexity), true
+	case "Query.testUnits":
+		if e.ComplexityRoot.Query.TestUnits == nil {
+			break
+		}
+
+		args, err := ec.field_Query_testUnits_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TestUnits(childComplexity, args["filter"].(model.TestFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.trace":
 		if e.ComplexityRoot.Query.Trace == nil {
 			break
@@ -1468,6 +1709,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Units(childComplexity, args["filter"].(*model.UnitFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.whereUsed":
+		if e.ComplexityRoot.Query.WhereUsed == nil {
+			break
+		}
+
+		args, err := ec.field_Query_whereUsed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WhereUsed(childComplexity, args["material"].(model.MaterialFilter), args["shippedFrom"].(*time.Time), args["shippedTo"].(*time.Time), args["asOf"].(*time.Time), args["history"].(*bool)), true
 
 	case "RecallReport.asOf":
 		if e.ComplexityRoot.RecallReport.AsOf == nil {
@@ -1504,6 +1756,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecallReport.Customers(childComplexity), true
+	case "RecallReport.matchedMaterial":
+		if e.ComplexityRoot.RecallReport.MatchedMaterial == nil {
+			break
+		}
+
+		args, err := ec.field_RecallReport_matchedMaterial_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RecallReport.MatchedMaterial(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "RecallReport.pallets":
 		if e.ComplexityRoot.RecallReport.Pallets == nil {
 			break
@@ -1583,6 +1846,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecallUnitEdge.Depth(childComplexity), true
+	case "RecallUnitEdge.evidence":
+		if e.ComplexityRoot.RecallUnitEdge.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecallUnitEdge.Evidence(childComplexity), true
 	case "RecallUnitEdge.node":
 		if e.ComplexityRoot.RecallUnitEdge.Node == nil {
 			break
@@ -1607,6 +1876,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecallUnitEdge.Status(childComplexity), true
+
+	case "ReleaseResult.alreadyReleased":
+		if e.ComplexityRoot.ReleaseResult.AlreadyReleased == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseResult.AlreadyReleased(childComplexity), true
+	case "ReleaseResult.containment":
+		if e.ComplexityRoot.ReleaseResult.Containment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseResult.Containment(childComplexity), true
+	case "ReleaseResult.kept":
+		if e.ComplexityRoot.ReleaseResult.Kept == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseResult.Kept(childComplexity), true
+	case "ReleaseResult.keptTargets":
+		if e.ComplexityRoot.ReleaseResult.KeptTargets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseResult.KeptTargets(childComplexity), true
+	case "ReleaseResult.refusals":
+		if e.ComplexityRoot.ReleaseResult.Refusals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseResult.Refusals(childComplexity), true
+	case "ReleaseResult.refused":
+		if e.ComplexityRoot.ReleaseResult.Refused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseResult.Refused(childComplexity), true
+	case "ReleaseResult.released":
+		if e.ComplexityRoot.ReleaseResult.Released == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseResult.Released(childComplexity), true
 
 	case "RollupEntry.confirmed":
 		if e.ComplexityRoot.RollupEntry.Confirmed == nil {
@@ -2165,6 +2477,66 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.WaferBatch.WaferCount(childComplexity), true
 
+	case "WhereUsedReport.asOf":
+		if e.ComplexityRoot.WhereUsedReport.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhereUsedReport.AsOf(childComplexity), true
+	case "WhereUsedReport.confirmedCounts":
+		if e.ComplexityRoot.WhereUsedReport.ConfirmedCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhereUsedReport.ConfirmedCounts(childComplexity), true
+	case "WhereUsedReport.customers":
+		if e.ComplexityRoot.WhereUsedReport.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhereUsedReport.Customers(childComplexity), true
+	case "WhereUsedReport.materialCount":
+		if e.ComplexityRoot.WhereUsedReport.MaterialCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhereUsedReport.MaterialCount(childComplexity), true
+	case "WhereUsedReport.possibleCounts":
+		if e.ComplexityRoot.WhereUsedReport.PossibleCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhereUsedReport.PossibleCounts(childComplexity), true
+	case "WhereUsedReport.productUnits":
+		if e.ComplexityRoot.WhereUsedReport.ProductUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhereUsedReport.ProductUnits(childComplexity), true
+	case "WhereUsedReport.products":
+		if e.ComplexityRoot.WhereUsedReport.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhereUsedReport.Products(childComplexity), true
+	case "WhereUsedReport.units":
+		if e.ComplexityRoot.WhereUsedReport.Units == nil {
+			break
+		}
+
+		args, err := ec.field_WhereUsedReport_units_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WhereUsedReport.Units(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "WhereUsedReport.workOrders":
+		if e.ComplexityRoot.WhereUsedReport.WorkOrders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WhereUsedReport.WorkOrders(childComplexity), true
+
 	case "WorkOrder.id":
 		if e.ComplexityRoot.WorkOrder.ID == nil {
 			break
@@ -2193,6 +2565,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
 		ec.unmarshalInputEventInput,
+		ec.unmarshalInputMaterialFilter,
+		ec.unmarshalInputProcessFilter,
+		ec.unmarshalInputTestFilter,
 		ec.unmarshalInputUnitFilter,
 	)
 	first := true
@@ -2285,7 +2660,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/events.graphqls" "schema/nodes.graphqls" "schema/schema.graphqls"
+//go:embed "schema/analyst.graphqls" "schema/events.graphqls" "schema/nodes.graphqls" "schema/schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2297,6 +2672,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "schema/analyst.graphqls", Input: sourceData("schema/analyst.graphqls"), BuiltIn: false},
 	{Name: "schema/events.graphqls", Input: sourceData("schema/events.graphqls"), BuiltIn: false},
 	{Name: "schema/nodes.graphqls", Input: sourceData("schema/nodes.graphqls"), BuiltIn: false},
 	{Name: "schema/schema.graphqls", Input: sourceData("schema/schema.graphqls"), BuiltIn: false},
@@ -2327,6 +2703,26 @@ func (ec *executionContext) childFields_Consumption(ctx context.Context, field g
 		return ec.fieldContext_Consumption_edge(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Consumption", field.Name)
+}
+
+func (ec *executionContext) childFields_ContainResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "containment":
+		return ec.fieldContext_ContainResult_containment(ctx, field)
+	case "material":
+		return ec.fieldContext_ContainResult_material(ctx, field)
+	case "units":
+		return ec.fieldContext_ContainResult_units(ctx, field)
+	case "placed":
+		return ec.fieldContext_ContainResult_placed(ctx, field)
+	case "alreadyPlaced":
+		return ec.fieldContext_ContainResult_alreadyPlaced(ctx, field)
+	case "refused":
+		return ec.fieldContext_ContainResult_refused(ctx, field)
+	case "refusals":
+		return ec.fieldContext_ContainResult_refusals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContainResult", field.Name)
 }
 
 func (ec *executionContext) childFields_ContainsLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2473,6 +2869,38 @@ func (ec *executionContext) childFields_IngestResult(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type IngestResult", field.Name)
 }
 
+func (ec *executionContext) childFields_KeptHold(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "target":
+		return ec.fieldContext_KeptHold_target(ctx, field)
+	case "holds":
+		return ec.fieldContext_KeptHold_holds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KeptHold", field.Name)
+}
+
+func (ec *executionContext) childFields_MaterialConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MaterialConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MaterialConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MaterialConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MaterialConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MaterialEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MaterialEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MaterialEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MaterialEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_MaterialLot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2561,6 +2989,18 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PartCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "partNumber":
+		return ec.fieldContext_PartCount_partNumber(ctx, field)
+	case "confirmed":
+		return ec.fieldContext_PartCount_confirmed(ctx, field)
+	case "possible":
+		return ec.fieldContext_PartCount_possible(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Problem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -2603,6 +3043,8 @@ func (ec *executionContext) childFields_RecallReport(ctx context.Context, field 
 	switch field.Name {
 	case "suspects":
 		return ec.fieldContext_RecallReport_suspects(ctx, field)
+	case "matchedMaterial":
+		return ec.fieldContext_RecallReport_matchedMaterial(ctx, field)
 	case "asOf":
 		return ec.fieldContext_RecallReport_asOf(ctx, field)
 	case "confirmed":
@@ -2655,8 +3097,30 @@ func (ec *executionContext) childFields_RecallUnitEdge(ctx context.Context, fiel
 		return ec.fieldContext_RecallUnitEdge_status(ctx, field)
 	case "onHold":
 		return ec.fieldContext_RecallUnitEdge_onHold(ctx, field)
+	case "evidence":
+		return ec.fieldContext_RecallUnitEdge_evidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecallUnitEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ReleaseResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "containment":
+		return ec.fieldContext_ReleaseResult_containment(ctx, field)
+	case "released":
+		return ec.fieldContext_ReleaseResult_released(ctx, field)
+	case "alreadyReleased":
+		return ec.fieldContext_ReleaseResult_alreadyReleased(ctx, field)
+	case "kept":
+		return ec.fieldContext_ReleaseResult_kept(ctx, field)
+	case "keptTargets":
+		return ec.fieldContext_ReleaseResult_keptTargets(ctx, field)
+	case "refused":
+		return ec.fieldContext_ReleaseResult_refused(ctx, field)
+	case "refusals":
+		return ec.fieldContext_ReleaseResult_refusals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReleaseResult", field.Name)
 }
 
 func (ec *executionContext) childFields_RollupEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2867,6 +3331,30 @@ func (ec *executionContext) childFields_UnitEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type UnitEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_WhereUsedReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_WhereUsedReport_asOf(ctx, field)
+	case "materialCount":
+		return ec.fieldContext_WhereUsedReport_materialCount(ctx, field)
+	case "confirmedCounts":
+		return ec.fieldContext_WhereUsedReport_confirmedCounts(ctx, field)
+	case "possibleCounts":
+		return ec.fieldContext_WhereUsedReport_possibleCounts(ctx, field)
+	case "units":
+		return ec.fieldContext_WhereUsedReport_units(ctx, field)
+	case "products":
+		return ec.fieldContext_WhereUsedReport_products(ctx, field)
+	case "productUnits":
+		return ec.fieldContext_WhereUsedReport_productUnits(ctx, field)
+	case "workOrders":
+		return ec.fieldContext_WhereUsedReport_workOrders(ctx, field)
+	case "customers":
+		return ec.fieldContext_WhereUsedReport_customers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WhereUsedReport", field.Name)
+}
+
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -3011,6 +3499,44 @@ func (ec *executionContext) field_Box_explode_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_contain_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "suspects",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["suspects"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "material",
+		func(ctx context.Context, v any) (*model.MaterialFilter, error) {
+			return ec.unmarshalOMaterialFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["material"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "containment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["containment"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_ingest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3044,6 +3570,28 @@ func (ec *executionContext) field_Mutation_placeHold_args(ctx context.Context, r
 		return nil, err
 	}
 	args["target"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_releaseContainment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "containment",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["containment"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
@@ -3133,6 +3681,36 @@ func (ec *executionContext) field_Query_lookup_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_material_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (model.MaterialFilter, error) {
+			return ec.unmarshalNMaterialFilter2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3147,6 +3725,36 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_processUnits_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (model.ProcessFilter, error) {
+			return ec.unmarshalNProcessFilter2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_recallImpact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3158,22 +3766,60 @@ func (ec *executionContext) field_Query_recallImpact_args(ctx context.Context, r
 		return nil, err
 	}
 	args["suspects"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "material",
+		func(ctx context.Context, v any) (*model.MaterialFilter, error) {
+			return ec.unmarshalOMaterialFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["material"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
 		func(ctx context.Context, v any) (*time.Time, error) {
 			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["asOf"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "history",
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "history",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["history"] = arg2
+	args["history"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_testUnits_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (model.TestFilter, error) {
+			return ec.unmarshalNTestFilter2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐTestFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -3285,7 +3931,75 @@ func (ec *executionContext) field_Query_units_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_whereUsed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "material",
+		func(ctx context.Context, v any) (model.MaterialFilter, error) {
+			return ec.unmarshalNMaterialFilter2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["material"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "shippedFrom",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["shippedFrom"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "shippedTo",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["shippedTo"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "history",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["history"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_RecallReport_confirmed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_RecallReport_matchedMaterial_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -3398,6 +4112,28 @@ func (ec *executionContext) field_Unit_consumed_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["minPrecision"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_WhereUsedReport_units_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -4315,6 +5051,176 @@ func (ec *executionContext) fieldContext_Consumption_edge(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Edge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContainResult_containment(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContainResult_containment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Containment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContainResult_containment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ContainResult_material(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContainResult_material(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Material, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContainResult_material(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ContainResult_units(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContainResult_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContainResult_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ContainResult_placed(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContainResult_placed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Placed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContainResult_placed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ContainResult_alreadyPlaced(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContainResult_alreadyPlaced(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AlreadyPlaced, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContainResult_alreadyPlaced(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ContainResult_refused(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContainResult_refused(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refused, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContainResult_refused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ContainResult_refusals(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContainResult_refusals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refusals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Outcome) graphql.Marshaler {
+			return ec.marshalNOutcome2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐOutcomeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContainResult_refusals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContainResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Outcome(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5427,6 +6333,194 @@ func (ec *executionContext) fieldContext_IngestResult_outcomes(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _KeptHold_target(ctx context.Context, field graphql.CollectedField, obj *model.KeptHold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeptHold_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeptHold_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeptHold", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _KeptHold_holds(ctx context.Context, field graphql.CollectedField, obj *model.KeptHold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeptHold_holds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Holds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeptHold_holds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeptHold", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MaterialConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MaterialEdge) graphql.Marshaler {
+			return ec.marshalNMaterialEdge2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MaterialConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MaterialEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MaterialConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MaterialConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MaterialConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MaterialConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MaterialConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MaterialEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MaterialEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MaterialEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MaterialLot_id(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6124,6 +7218,94 @@ func (ec *executionContext) fieldContext_Mutation_releaseHold(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_contain(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_contain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Contain(ctx, fc.Args["suspects"].([]string), fc.Args["reason"].(string), fc.Args["material"].(*model.MaterialFilter), fc.Args["containment"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContainResult) graphql.Marshaler {
+			return ec.marshalNContainResult2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐContainResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_contain(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContainResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_contain_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_releaseContainment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_releaseContainment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReleaseContainment(ctx, fc.Args["containment"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReleaseResult) graphql.Marshaler {
+			return ec.marshalNReleaseResult2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐReleaseResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_releaseContainment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReleaseResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_releaseContainment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Outcome_index(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6616,6 +7798,75 @@ func (ec *executionContext) fieldContext_Pallet_events(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _PartCount_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.PartCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartCount_partNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartCount_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartCount", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PartCount_confirmed(ctx context.Context, field graphql.CollectedField, obj *model.PartCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartCount_confirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confirmed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartCount_confirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PartCount_possible(ctx context.Context, field graphql.CollectedField, obj *model.PartCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartCount_possible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Possible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartCount_possible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Problem_code(ctx context.Context, field graphql.CollectedField, obj *model.Problem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7066,7 +8317,7 @@ func (ec *executionContext) _Query_recallImpact(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().RecallImpact(ctx, fc.Args["suspects"].([]string), fc.Args["asOf"].(*time.Time), fc.Args["history"].(*bool))
+			return ec.Resolvers.Query().RecallImpact(ctx, fc.Args["suspects"].([]string), fc.Args["material"].(*model.MaterialFilter), fc.Args["asOf"].(*time.Time), fc.Args["history"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RecallReport) graphql.Marshaler {
@@ -7176,6 +8427,182 @@ func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_whereUsed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_whereUsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WhereUsed(ctx, fc.Args["material"].(model.MaterialFilter), fc.Args["shippedFrom"].(*time.Time), fc.Args["shippedTo"].(*time.Time), fc.Args["asOf"].(*time.Time), fc.Args["history"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WhereUsedReport) graphql.Marshaler {
+			return ec.marshalNWhereUsedReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐWhereUsedReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_whereUsed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WhereUsedReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_whereUsed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_material(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_material(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Material(ctx, fc.Args["filter"].(model.MaterialFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MaterialConnection) graphql.Marshaler {
+			return ec.marshalNMaterialConnection2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_material(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MaterialConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_material_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_processUnits(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_processUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ProcessUnits(ctx, fc.Args["filter"].(model.ProcessFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitConnection) graphql.Marshaler {
+			return ec.marshalNUnitConnection2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐUnitConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_processUnits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_processUnits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_testUnits(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_testUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TestUnits(ctx, fc.Args["filter"].(model.TestFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnitConnection) graphql.Marshaler {
+			return ec.marshalNUnitConnection2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐUnitConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_testUnits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_testUnits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7273,6 +8700,50 @@ func (ec *executionContext) _RecallReport_suspects(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_RecallReport_suspects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RecallReport", field, true, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _RecallReport_matchedMaterial(ctx context.Context, field graphql.CollectedField, obj *model.RecallReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecallReport_matchedMaterial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.RecallReport().MatchedMaterial(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MaterialConnection) graphql.Marshaler {
+			return ec.marshalNMaterialConnection2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecallReport_matchedMaterial(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecallReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MaterialConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_RecallReport_matchedMaterial_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RecallReport_asOf(ctx context.Context, field graphql.CollectedField, obj *model.RecallReport) (ret graphql.Marshaler) {
@@ -7874,6 +9345,217 @@ func (ec *executionContext) _RecallUnitEdge_onHold(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_RecallUnitEdge_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _RecallUnitEdge_evidence(ctx context.Context, field graphql.CollectedField, obj *model.RecallUnitEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecallUnitEdge_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RecallUnitEdge().Evidence(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge) graphql.Marshaler {
+			return ec.marshalNEdge2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecallUnitEdge_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecallUnitEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReleaseResult_containment(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseResult_containment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Containment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseResult_containment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ReleaseResult_released(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseResult_released(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Released, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseResult_released(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReleaseResult_alreadyReleased(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseResult_alreadyReleased(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AlreadyReleased, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseResult_alreadyReleased(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReleaseResult_kept(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseResult_kept(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kept, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseResult_kept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReleaseResult_keptTargets(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseResult_keptTargets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeptTargets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KeptHold) graphql.Marshaler {
+			return ec.marshalNKeptHold2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐKeptHoldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseResult_keptTargets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReleaseResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KeptHold(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReleaseResult_refused(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseResult_refused(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refused, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseResult_refused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReleaseResult_refusals(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseResult_refusals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refusals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Outcome) graphql.Marshaler {
+			return ec.marshalNOutcome2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐOutcomeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseResult_refusals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReleaseResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Outcome(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RollupEntry_node(ctx context.Context, field graphql.CollectedField, obj *model.RollupEntry) (ret graphql.Marshaler) {
@@ -10186,6 +11868,279 @@ func (ec *executionContext) fieldContext_WaferBatch_events(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _WhereUsedReport_asOf(ctx context.Context, field graphql.CollectedField, obj *model.WhereUsedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhereUsedReport_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhereUsedReport_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WhereUsedReport", field, true, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _WhereUsedReport_materialCount(ctx context.Context, field graphql.CollectedField, obj *model.WhereUsedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhereUsedReport_materialCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaterialCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhereUsedReport_materialCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WhereUsedReport", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _WhereUsedReport_confirmedCounts(ctx context.Context, field graphql.CollectedField, obj *model.WhereUsedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhereUsedReport_confirmedCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfirmedCounts(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StatusCounts) graphql.Marshaler {
+			return ec.marshalNStatusCounts2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐStatusCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhereUsedReport_confirmedCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WhereUsedReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WhereUsedReport_possibleCounts(ctx context.Context, field graphql.CollectedField, obj *model.WhereUsedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhereUsedReport_possibleCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PossibleCounts(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StatusCounts) graphql.Marshaler {
+			return ec.marshalNStatusCounts2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐStatusCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhereUsedReport_possibleCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WhereUsedReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WhereUsedReport_units(ctx context.Context, field graphql.CollectedField, obj *model.WhereUsedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhereUsedReport_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.WhereUsedReport().Units(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecallUnitConnection) graphql.Marshaler {
+			return ec.marshalNRecallUnitConnection2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐRecallUnitConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhereUsedReport_units(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WhereUsedReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecallUnitConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_WhereUsedReport_units_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WhereUsedReport_products(ctx context.Context, field graphql.CollectedField, obj *model.WhereUsedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhereUsedReport_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Products(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PartCount) graphql.Marshaler {
+			return ec.marshalNPartCount2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐPartCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhereUsedReport_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WhereUsedReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WhereUsedReport_productUnits(ctx context.Context, field graphql.CollectedField, obj *model.WhereUsedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhereUsedReport_productUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductUnits(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhereUsedReport_productUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WhereUsedReport", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _WhereUsedReport_workOrders(ctx context.Context, field graphql.CollectedField, obj *model.WhereUsedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhereUsedReport_workOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WhereUsedReport().WorkOrders(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RollupEntry) graphql.Marshaler {
+			return ec.marshalNRollupEntry2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐRollupEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhereUsedReport_workOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WhereUsedReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RollupEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WhereUsedReport_customers(ctx context.Context, field graphql.CollectedField, obj *model.WhereUsedReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WhereUsedReport_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WhereUsedReport().Customers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RollupEntry) graphql.Marshaler {
+			return ec.marshalNRollupEntry2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐRollupEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WhereUsedReport_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WhereUsedReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RollupEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _WorkOrder_id(ctx context.Context, field graphql.CollectedField, obj *model.WorkOrder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11379,6 +13334,236 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputMaterialFilter(ctx context.Context, obj any) (model.MaterialFilter, error) {
+	var it model.MaterialFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"partNumber", "mpn", "manufacturer", "supplier", "countryOfOrigin", "dateCodeFrom", "dateCodeTo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "partNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartNumber = data
+		case "mpn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mpn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mpn = data
+		case "manufacturer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("manufacturer"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Manufacturer = data
+		case "supplier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supplier"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Supplier = data
+		case "countryOfOrigin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryOfOrigin"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryOfOrigin = data
+		case "dateCodeFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateCodeFrom"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateCodeFrom = data
+		case "dateCodeTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateCodeTo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateCodeTo = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputProcessFilter(ctx context.Context, obj any) (model.ProcessFilter, error) {
+	var it model.ProcessFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"station", "recipe", "step", "from", "to", "parameter", "min", "max"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "station":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("station"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Station = data
+		case "recipe":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipe"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Recipe = data
+		case "step":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("step"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Step = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "parameter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parameter"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Parameter = data
+		case "min":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("min"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Min = data
+		case "max":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("max"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Max = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputTestFilter(ctx context.Context, obj any) (model.TestFilter, error) {
+	var it model.TestFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"testType", "measurement", "withinPercent", "failed", "from", "to", "firmwareVersion", "firmwareChecksum"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "testType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("testType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TestType = data
+		case "measurement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measurement"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Measurement = data
+		case "withinPercent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withinPercent"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithinPercent = data
+		case "failed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("failed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Failed = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "firmwareVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firmwareVersion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirmwareVersion = data
+		case "firmwareChecksum":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firmwareChecksum"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirmwareChecksum = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUnitFilter(ctx context.Context, obj any) (model.UnitFilter, error) {
 	var it model.UnitFilter
 	if obj == nil {
@@ -12060,6 +14245,74 @@ func (ec *executionContext) _Consumption(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var containResultImplementors = []string{"ContainResult"}
+
+func (ec *executionContext) _ContainResult(ctx context.Context, sel ast.SelectionSet, obj *model.ContainResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, containResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContainResult")
+		case "containment":
+			out.Values[i] = ec._ContainResult_containment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "material":
+			out.Values[i] = ec._ContainResult_material(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "units":
+			out.Values[i] = ec._ContainResult_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "placed":
+			out.Values[i] = ec._ContainResult_placed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "alreadyPlaced":
+			out.Values[i] = ec._ContainResult_alreadyPlaced(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refused":
+			out.Values[i] = ec._ContainResult_refused(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refusals":
+			out.Values[i] = ec._ContainResult_refusals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var containsLinkImplementors = []string{"ContainsLink"}
 
 func (ec *executionContext) _ContainsLink(ctx context.Context, sel ast.SelectionSet, obj *model.ContainsLink) graphql.Marshaler {
@@ -12714,6 +14967,140 @@ func (ec *executionContext) _IngestResult(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var keptHoldImplementors = []string{"KeptHold"}
+
+func (ec *executionContext) _KeptHold(ctx context.Context, sel ast.SelectionSet, obj *model.KeptHold) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, keptHoldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KeptHold")
+		case "target":
+			out.Values[i] = ec._KeptHold_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "holds":
+			out.Values[i] = ec._KeptHold_holds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var materialConnectionImplementors = []string{"MaterialConnection"}
+
+func (ec *executionContext) _MaterialConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MaterialConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, materialConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MaterialConnection")
+		case "edges":
+			out.Values[i] = ec._MaterialConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MaterialConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MaterialConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var materialEdgeImplementors = []string{"MaterialEdge"}
+
+func (ec *executionContext) _MaterialEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MaterialEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, materialEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MaterialEdge")
+		case "cursor":
+			out.Values[i] = ec._MaterialEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MaterialEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var materialLotImplementors = []string{"MaterialLot", "Node"}
 
 func (ec *executionContext) _MaterialLot(ctx context.Context, sel ast.SelectionSet, obj *model.MaterialLot) graphql.Marshaler {
@@ -13031,6 +15418,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "releaseHold":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_releaseHold(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contain":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_contain(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "releaseContainment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_releaseContainment(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -13377,6 +15778,54 @@ func (ec *executionContext) _Pallet(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var partCountImplementors = []string{"PartCount"}
+
+func (ec *executionContext) _PartCount(ctx context.Context, sel ast.SelectionSet, obj *model.PartCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartCount")
+		case "partNumber":
+			out.Values[i] = ec._PartCount_partNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmed":
+			out.Values[i] = ec._PartCount_confirmed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "possible":
+			out.Values[i] = ec._PartCount_possible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var problemImplementors = []string{"Problem"}
 
 func (ec *executionContext) _Problem(ctx context.Context, sel ast.SelectionSet, obj *model.Problem) graphql.Marshaler {
@@ -13693,6 +16142,94 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "whereUsed":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_whereUsed(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "material":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_material(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "processUnits":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_processUnits(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "testUnits":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_testUnits(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -13745,6 +16282,44 @@ func (ec *executionContext) _RecallReport(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "matchedMaterial":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._RecallReport_matchedMaterial(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "asOf":
 			out.Values[i] = ec._RecallReport_asOf(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -14207,6 +16782,112 @@ func (ec *executionContext) _RecallUnitEdge(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._RecallUnitEdge_onHold(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evidence":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._RecallUnitEdge_evidence(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var releaseResultImplementors = []string{"ReleaseResult"}
+
+func (ec *executionContext) _ReleaseResult(ctx context.Context, sel ast.SelectionSet, obj *model.ReleaseResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, releaseResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReleaseResult")
+		case "containment":
+			out.Values[i] = ec._ReleaseResult_containment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "released":
+			out.Values[i] = ec._ReleaseResult_released(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "alreadyReleased":
+			out.Values[i] = ec._ReleaseResult_alreadyReleased(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kept":
+			out.Values[i] = ec._ReleaseResult_kept(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keptTargets":
+			out.Values[i] = ec._ReleaseResult_keptTargets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refused":
+			out.Values[i] = ec._ReleaseResult_refused(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refusals":
+			out.Values[i] = ec._ReleaseResult_refusals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15669,6 +18350,183 @@ func (ec *executionContext) _WaferBatch(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var whereUsedReportImplementors = []string{"WhereUsedReport"}
+
+func (ec *executionContext) _WhereUsedReport(ctx context.Context, sel ast.SelectionSet, obj *model.WhereUsedReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, whereUsedReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WhereUsedReport")
+		case "asOf":
+			out.Values[i] = ec._WhereUsedReport_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "materialCount":
+			out.Values[i] = ec._WhereUsedReport_materialCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confirmedCounts":
+			out.Values[i] = ec._WhereUsedReport_confirmedCounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "possibleCounts":
+			out.Values[i] = ec._WhereUsedReport_possibleCounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "units":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._WhereUsedReport_units(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "products":
+			out.Values[i] = ec._WhereUsedReport_products(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "productUnits":
+			out.Values[i] = ec._WhereUsedReport_productUnits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "workOrders":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._WhereUsedReport_workOrders(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "customers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._WhereUsedReport_customers(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var workOrderImplementors = []string{"WorkOrder", "Node"}
 
 func (ec *executionContext) _WorkOrder(ctx context.Context, sel ast.SelectionSet, obj *model.WorkOrder) graphql.Marshaler {
@@ -16151,6 +19009,16 @@ func (ec *executionContext) marshalNConsumption2ᚖgithubᚗcomᚋtracegraphᚋt
 	return ec._Consumption(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNContainResult2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐContainResult(ctx context.Context, sel ast.SelectionSet, v *model.ContainResult) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ContainResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNContainsLink2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐContainsLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ContainsLink) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -16445,6 +19313,73 @@ func (ec *executionContext) marshalNJSON2interface(ctx context.Context, sel ast.
 	return res
 }
 
+func (ec *executionContext) marshalNKeptHold2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐKeptHoldᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KeptHold) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKeptHold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐKeptHold(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKeptHold2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐKeptHold(ctx context.Context, sel ast.SelectionSet, v *model.KeptHold) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._KeptHold(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMaterialConnection2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialConnection(ctx context.Context, sel ast.SelectionSet, v *model.MaterialConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MaterialConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMaterialEdge2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MaterialEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMaterialEdge2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMaterialEdge2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialEdge(ctx context.Context, sel ast.SelectionSet, v *model.MaterialEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MaterialEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMaterialFilter2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialFilter(ctx context.Context, v any) (model.MaterialFilter, error) {
+	res, err := ec.unmarshalInputMaterialFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNMaterialLot2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLot(ctx context.Context, sel ast.SelectionSet, v *model.MaterialLot) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -16543,6 +19478,32 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋtracegraphᚋtrac
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPartCount2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐPartCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartCount2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐPartCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPartCount2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐPartCount(ctx context.Context, sel ast.SelectionSet, v *model.PartCount) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PartCount(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPrecision2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐPrecision(ctx context.Context, v any) (model.Precision, error) {
 	var res model.Precision
 	err := res.UnmarshalGQL(v)
@@ -16551,6 +19512,11 @@ func (ec *executionContext) unmarshalNPrecision2githubᚗcomᚋtracegraphᚋtrac
 
 func (ec *executionContext) marshalNPrecision2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐPrecision(ctx context.Context, sel ast.SelectionSet, v model.Precision) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNProcessFilter2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessFilter(ctx context.Context, v any) (model.ProcessFilter, error) {
+	res, err := ec.unmarshalInputProcessFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNProcessStep2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessStepᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProcessStep) graphql.Marshaler {
@@ -16623,6 +19589,16 @@ func (ec *executionContext) marshalNRecallUnitEdge2ᚖgithubᚗcomᚋtracegraph�
 		return graphql.Null
 	}
 	return ec._RecallUnitEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReleaseResult2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐReleaseResult(ctx context.Context, sel ast.SelectionSet, v *model.ReleaseResult) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReleaseResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRollupEntry2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐRollupEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RollupEntry) graphql.Marshaler {
@@ -16740,6 +19716,11 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNTestFilter2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐTestFilter(ctx context.Context, v any) (model.TestFilter, error) {
+	res, err := ec.unmarshalInputTestFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTestRun2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐTestRunᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TestRun) graphql.Marshaler {
@@ -16884,6 +19865,16 @@ func (ec *executionContext) marshalNUnitEdge2ᚖgithubᚗcomᚋtracegraphᚋtrac
 		return graphql.Null
 	}
 	return ec._UnitEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWhereUsedReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐWhereUsedReport(ctx context.Context, sel ast.SelectionSet, v *model.WhereUsedReport) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WhereUsedReport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -17148,6 +20139,24 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -17182,6 +20191,14 @@ func (ec *executionContext) marshalOJSON2interface(ctx context.Context, sel ast.
 	_ = ctx
 	res := model.MarshalJSON(v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOMaterialFilter2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialFilter(ctx context.Context, v any) (*model.MaterialFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMaterialFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {

@@ -25,6 +25,8 @@ const (
 	nShipments   = 20
 	nStepUnits   = 10
 	eventsCost   = 50 // one store call per node
+	nEvidence    = 6  // links from a suspect to a unit: wafer, lot, reel, board, product
+	evidenceCost = 50 // one store call per unit
 	defaultFirst = 100
 )
 
@@ -57,6 +59,21 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Query.Lookup = func(child int, _ string) int { return mul(nLookup, child+1) }
 	c.RecallReport.Confirmed = func(child int, first *int, _ *string) int { return mul(firstOr(first, defaultListPage), child+1) }
 	c.RecallReport.Possible = func(child int, first *int, _ *string) int { return mul(firstOr(first, defaultListPage), child+1) }
+	c.RecallReport.MatchedMaterial = func(child int, first *int, _ *string) int { return mul(firstOr(first, defaultListPage), child+1) }
+	c.RecallUnitEdge.Evidence = func(child int) int { return mul(nEvidence, child+1) + evidenceCost }
+	c.WhereUsedReport.Units = func(child int, first *int, _ *string) int { return mul(firstOr(first, defaultListPage), child+1) }
+	c.Query.Material = func(child int, _ model.MaterialFilter, first *int, _ *string) int {
+		return mul(firstOr(first, defaultListPage), child+1)
+	}
+	c.Query.ProcessUnits = func(child int, _ model.ProcessFilter, first *int, _ *string) int {
+		return mul(firstOr(first, defaultFirst), child+1)
+	}
+	c.Query.TestUnits = func(child int, _ model.TestFilter, first *int, _ *string) int {
+		return mul(firstOr(first, defaultFirst), child+1)
+	}
+	c.WhereUsedReport.Products = list(nRollup)
+	c.WhereUsedReport.WorkOrders = list(nRollup)
+	c.WhereUsedReport.Customers = list(nRollup)
 	c.RecallReport.Products = list(nRollup)
 	c.RecallReport.WorkOrders = list(nRollup)
 	c.RecallReport.Boxes = list(nRollup)

@@ -72,3 +72,16 @@ func deref[T any](p *T) T {
 	}
 	return *p
 }
+
+// pageOf is the store page first and after ask for (first checked as
+// checkFirst does; the store checks the cursor).
+func pageOf(first *int, after *string) (tracegraph.Page, error) {
+	page := tracegraph.Page{After: deref(after)}
+	if first != nil {
+		if err := checkFirst(*first); err != nil {
+			return page, err
+		}
+		page.First = *first
+	}
+	return page, nil
+}

@@ -140,22 +140,19 @@ func edgeObjects(ld *loading, edges []tracegraph.Edge) []*model.Edge {
 	return out
 }
 
-func (q *queryResolver) RecallImpact(ctx context.Context, suspects []string, asOf *time.Time, history *bool) (*model.RecallReport, error) {
-	req := tracegraph.RecallRequest{AsOf: deref(asOf), History: deref(history)}
-	if len(suspects) == 0 {
-		return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "suspects", "suspects needs at least one lot, wafer batch, component or unit")
-	}
+func (q *queryResolver) RecallImpact(ctx context.Context, suspects []string, material *model.MaterialFilter, asOf *time.Time, history *bool) (*model.RecallReport, error) {
+	req := tracegraph.RecallRequest{AsOf: deref(asOf), History: deref(history), Material: materialFilter(material)}
 	for _, s := range suspects {
-		if _, _, err := tracegraph.ParseID(s); err != nil {
-			return nil, err
-		}
 		req.Suspects = append(req.Suspects, tracegraph.ID(s))
+	}
+	if err := req.Validate(); err != nil {
+		return nil, err
 	}
 	rep, err := q.store().RecallImpact(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	return &model.RecallReport{R: rep}, nil
+	return &model.RecallReport{R: rep, Req: req}, nil
 }
 
 // unitStatuses are the values UnitFilter.status accepts.
@@ -179,18 +176,21 @@ func (q *queryResolver) Units(ctx context.Context, filter *model.UnitFilter, fir
 			return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "filter.status", "status %q is not one of %s", f.Status, strings.Join(statuses, ", "))
 		}
 	}
-	page := tracegraph.Page{After: deref(after)}
-	if first != nil {
-		if err := checkFirst(*first); err != nil {
-			return nil, err
-		}
-		page.First = *first
+	page, err := pageOf(first, after)
+	if err != nil {
+		return nil, err
 	}
 	res, err := q.store().Units(ctx, f, page)
 	if err != nil {
 		return nil, err
 	}
-	g := newLoadedGroup(q.ld, res.Units)
+	return unitConnection(q.ld, res, page), nil
+}
+
+// unitConnection wraps a page of units, loaded with their properties, as a
+// connection.
+func unitConnection(ld *loading, res *tracegraph.UnitPage, page tracegraph.Page) *model.UnitConnection {
+	g := newLoadedGroup(ld, res.Units)
 	conn := &model.UnitConnection{Edges: make([]*model.UnitEdge, len(res.Units)), TotalCount: res.TotalCount,
 		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: page.After != ""}}
 	for i, n := range res.Units {
@@ -200,7 +200,7 @@ func (q *queryResolver) Units(ctx context.Context, filter *model.UnitFilter, fir
 		s, e := res.Cursors[0], res.Cursors[len(res.Cursors)-1]
 		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &s, &e
 	}
-	return conn, nil
+	return conn
 }
 
 func (q *queryResolver) Stats(ctx context.Context) (*model.Stats, error) {

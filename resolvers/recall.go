@@ -9,7 +9,7 @@ import (
 
 type recallReportResolver struct{ *Resolver }
 
-func (r *recallReportResolver) units(list []tracegraph.RecallUnit, first *int, after *string) (*model.RecallUnitConnection, error) {
+func (r *recallReportResolver) units(req *tracegraph.RecallRequest, list []tracegraph.RecallUnit, first *int, after *string) (*model.RecallUnitConnection, error) {
 	lo, hi, err := window(len(list), first, after, defaultListPage)
 	if err != nil {
 		return nil, err
@@ -23,25 +23,26 @@ func (r *recallReportResolver) units(list []tracegraph.RecallUnit, first *int, a
 	conn := &model.RecallUnitConnection{Edges: make([]*model.RecallUnitEdge, len(page)),
 		PageInfo: pageInfo(lo, hi, len(list), offsetCursor), TotalCount: len(list)}
 	for i, u := range page {
-		conn.Edges[i] = &model.RecallUnitEdge{U: u, Cursor: offsetCursor(lo + i), Group: g}
+		conn.Edges[i] = &model.RecallUnitEdge{U: u, Cursor: offsetCursor(lo + i), Group: g, Req: req}
 	}
 	return conn, nil
 }
 
 func (r *recallReportResolver) Confirmed(_ context.Context, obj *model.RecallReport, first *int, after *string) (*model.RecallUnitConnection, error) {
-	return r.units(obj.R.Confirmed, first, after)
+	return r.units(&obj.Req, obj.R.Confirmed, first, after)
 }
 
 func (r *recallReportResolver) Possible(_ context.Context, obj *model.RecallReport, first *int, after *string) (*model.RecallUnitConnection, error) {
-	return r.units(obj.R.Possible, first, after)
+	return r.units(&obj.Req, obj.R.Possible, first, after)
 }
 
-func (r *recallReportResolver) rollup(list []tracegraph.RollupEntry) []*model.RollupEntry {
+// rollup wraps rollup entries, their nodes as one group.
+func rollup(ld *loading, list []tracegraph.RollupEntry) []*model.RollupEntry {
 	ids := make([]tracegraph.ID, len(list))
 	for i, e := range list {
 		ids[i] = e.ID
 	}
-	g := newGroup(r.ld, ids)
+	g := newGroup(ld, ids)
 	out := make([]*model.RollupEntry, len(list))
 	for i, e := range list {
 		out[i] = &model.RollupEntry{R: e, Group: g}
@@ -50,27 +51,27 @@ func (r *recallReportResolver) rollup(list []tracegraph.RollupEntry) []*model.Ro
 }
 
 func (r *recallReportResolver) Products(_ context.Context, obj *model.RecallReport) ([]*model.RollupEntry, error) {
-	return r.rollup(obj.R.Products), nil
+	return rollup(r.ld, obj.R.Products), nil
 }
 
 func (r *recallReportResolver) WorkOrders(_ context.Context, obj *model.RecallReport) ([]*model.RollupEntry, error) {
-	return r.rollup(obj.R.WorkOrders), nil
+	return rollup(r.ld, obj.R.WorkOrders), nil
 }
 
 func (r *recallReportResolver) Boxes(_ context.Context, obj *model.RecallReport) ([]*model.RollupEntry, error) {
-	return r.rollup(obj.R.Boxes), nil
+	return rollup(r.ld, obj.R.Boxes), nil
 }
 
 func (r *recallReportResolver) Pallets(_ context.Context, obj *model.RecallReport) ([]*model.RollupEntry, error) {
-	return r.rollup(obj.R.Pallets), nil
+	return rollup(r.ld, obj.R.Pallets), nil
 }
 
 func (r *recallReportResolver) Shipments(_ context.Context, obj *model.RecallReport) ([]*model.RollupEntry, error) {
-	return r.rollup(obj.R.Shipments), nil
+	return rollup(r.ld, obj.R.Shipments), nil
 }
 
 func (r *recallReportResolver) Customers(_ context.Context, obj *model.RecallReport) ([]*model.RollupEntry, error) {
-	return r.rollup(obj.R.Customers), nil
+	return rollup(r.ld, obj.R.Customers), nil
 }
 
 type recallUnitEdgeResolver struct{ *Resolver }

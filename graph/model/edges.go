@@ -142,6 +142,8 @@ func (t *TraceNodeEdge) Direction() TraceDirection { return TraceDirection(t.N.D
 // RecallReport is the answer to recallImpact.
 type RecallReport struct {
 	R *tracegraph.RecallReport
+	// Req is the request it answers (for evidence and matched material).
+	Req tracegraph.RecallRequest
 }
 
 // Suspects returns the suspect nodes.
@@ -177,6 +179,8 @@ type RecallUnitEdge struct {
 	U      tracegraph.RecallUnit
 	Cursor string
 	Group  any
+	// Req is the recall whose evidence the unit's evidence field explains.
+	Req *tracegraph.RecallRequest
 }
 
 // Precision returns the precision of the unit's best path from a suspect.

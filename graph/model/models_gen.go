@@ -6,6 +6,24 @@ import (
 	"time"
 )
 
+// What contain did.
+type ContainResult struct {
+	// The containment's id: give it to releaseContainment.
+	Containment string `json:"containment"`
+	// Suspect lots, components and wafer batches put on hold.
+	Material int `json:"material"`
+	// Affected units in the house put on hold.
+	Units int `json:"units"`
+	// Holds recorded now.
+	Placed int `json:"placed"`
+	// Holds this containment had already recorded (a repeated request).
+	AlreadyPlaced int `json:"alreadyPlaced"`
+	// Holds the rules refused (a unit that left the house meanwhile, ...).
+	Refused int `json:"refused"`
+	// The first 100 refusals.
+	Refusals []*Outcome `json:"refusals"`
+}
+
 // One shop-floor event as a client sends it (see DOMAIN.md for the types and their data).
 type EventInput struct {
 	// The client's idempotency key: sending the same id again changes nothing.
@@ -35,6 +53,40 @@ type IngestResult struct {
 	Outcomes []*Outcome `json:"outcomes"`
 }
 
+// A target a release left on hold.
+type KeptHold struct {
+	Target string `json:"target"`
+	// The ids of the other holds on it.
+	Holds []string `json:"holds"`
+}
+
+type MaterialConnection struct {
+	Edges      []*MaterialEdge `json:"edges"`
+	PageInfo   *PageInfo       `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+type MaterialEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Node   `json:"node"`
+}
+
+// Describes material by what was recorded when it was received. Every field
+// given must match exactly; at least one is needed. Date codes are YYWW (2612 is
+// week 12 of 2026), both bounds inclusive; material without a date code does
+// not match a range.
+type MaterialFilter struct {
+	PartNumber *string `json:"partNumber,omitempty"`
+	// Manufacturer part number.
+	Mpn          *string `json:"mpn,omitempty"`
+	Manufacturer *string `json:"manufacturer,omitempty"`
+	Supplier     *string `json:"supplier,omitempty"`
+	// Recorded on lots only.
+	CountryOfOrigin *string `json:"countryOfOrigin,omitempty"`
+	DateCodeFrom    *string `json:"dateCodeFrom,omitempty"`
+	DateCodeTo      *string `json:"dateCodeTo,omitempty"`
+}
+
 type Mutation struct {
 }
 
@@ -57,6 +109,13 @@ type PageInfo struct {
 	EndCursor       *string `json:"endCursor,omitempty"`
 }
 
+// Finished products of one part number.
+type PartCount struct {
+	PartNumber string `json:"partNumber"`
+	Confirmed  int    `json:"confirmed"`
+	Possible   int    `json:"possible"`
+}
+
 // Why an event was refused.
 type Problem struct {
 	// NOT_FOUND, INVALID, CONFLICT, ON_HOLD, FORBIDDEN, UNAUTHENTICATED, LIMIT or INTERNAL.
@@ -66,6 +125,21 @@ type Problem struct {
 	Message string  `json:"message"`
 }
 
+// Selects process records: at least one of station, recipe, step.
+type ProcessFilter struct {
+	Station *string `json:"station,omitempty"`
+	Recipe  *string `json:"recipe,omitempty"`
+	Step    *string `json:"step,omitempty"`
+	// Records at or after this.
+	From *time.Time `json:"from,omitempty"`
+	// Records before this.
+	To *time.Time `json:"to,omitempty"`
+	// A numeric parameter that must lie outside [min, max] (give min, max or both).
+	Parameter *string  `json:"parameter,omitempty"`
+	Min       *float64 `json:"min,omitempty"`
+	Max       *float64 `json:"max,omitempty"`
+}
+
 type Query struct {
 }
 
@@ -73,6 +147,21 @@ type RecallUnitConnection struct {
 	Edges      []*RecallUnitEdge `json:"edges"`
 	PageInfo   *PageInfo         `json:"pageInfo"`
 	TotalCount int               `json:"totalCount"`
+}
+
+// What releaseContainment did.
+type ReleaseResult struct {
+	Containment string `json:"containment"`
+	// Targets released now.
+	Released int `json:"released"`
+	// Targets that no longer carried the containment's hold.
+	AlreadyReleased int `json:"alreadyReleased"`
+	// Targets left on hold because they also carry another hold.
+	Kept int `json:"kept"`
+	// The first 100 of them, with their other holds.
+	KeptTargets []*KeptHold `json:"keptTargets"`
+	Refused     int         `json:"refused"`
+	Refusals    []*Outcome  `json:"refusals"`
 }
 
 // What the store holds.
@@ -85,6 +174,22 @@ type Stats struct {
 }
 
 type Subscription struct {
+}
+
+// Selects test records: at least a test type, a firmware version or a checksum.
+type TestFilter struct {
+	// ICT, AOI, SPI, FCT, XRAY, ... (any case).
+	TestType *string `json:"testType,omitempty"`
+	// A measurement of testType's records that came within withinPercent of a
+	// limit (from inside: the margin is that share of high − low, or of the one
+	// limit's magnitude), or with failed: true that failed.
+	Measurement      *string    `json:"measurement,omitempty"`
+	WithinPercent    *float64   `json:"withinPercent,omitempty"`
+	Failed           *bool      `json:"failed,omitempty"`
+	From             *time.Time `json:"from,omitempty"`
+	To               *time.Time `json:"to,omitempty"`
+	FirmwareVersion  *string    `json:"firmwareVersion,omitempty"`
+	FirmwareChecksum *string    `json:"firmwareChecksum,omitempty"`
 }
 
 // The answer to trace.
