@@ -110,6 +110,7 @@ func BenchmarkGenealogy(b *testing.B) {
 		ids = append(ids, f.products[i])
 	}
 	b.Run("tracegraph", func(b *testing.B) {
+		b.ReportAllocs()
 		lat := make(latencies, 0, 1<<16)
 		n, nodes := 0, 0
 		for b.Loop() {
@@ -127,6 +128,7 @@ func BenchmarkGenealogy(b *testing.B) {
 		lat.report(b)
 	})
 	b.Run("postgres", func(b *testing.B) {
+		b.ReportAllocs()
 		lat := make(latencies, 0, 1<<12)
 		n, nodes := 0, 0
 		for b.Loop() {
@@ -162,6 +164,7 @@ func BenchmarkRecall(b *testing.B) {
 	} {
 		suspects := []tracegraph.ID{c.suspect}
 		b.Run(c.name+"/tracegraph", func(b *testing.B) {
+			b.ReportAllocs()
 			lat := make(latencies, 0, 1<<14)
 			units := 0
 			for b.Loop() {
@@ -177,6 +180,7 @@ func BenchmarkRecall(b *testing.B) {
 			lat.report(b)
 		})
 		b.Run(c.name+"/postgres", func(b *testing.B) {
+			b.ReportAllocs()
 			lat := make(latencies, 0, 1<<10)
 			units := 0
 			for b.Loop() {
