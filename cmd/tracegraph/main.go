@@ -59,6 +59,7 @@ TRACEGRAPH_NEO4J_URI, and so on. A flag given on the command line wins.`,
 		newBenchCmd(),
 		newMigrateCmd(),
 		newServeCmd(),
+		newExportCmd(),
 	)
 	return root
 }
