@@ -469,8 +469,10 @@ func (rw *rowWriter) push() error {
 
 // evidenceSummary is a unit's evidence in one CSV cell: the nodes of the
 // path from the suspect to the unit, each hop with its link type and
-// precision, e.g. "MaterialLot:R1 -> Unit:B1 (CONSUMED CANDIDATE) -> Unit:P1
-// (CONTAINS EXACT)"; "suspect" for a unit that is itself a suspect.
+// precision (and the end of a link that no longer holds, with history), e.g.
+// "MaterialLot:R1 -> Unit:B1 (CONSUMED CANDIDATE) -> Unit:P1 (CONTAINS EXACT
+// until 2026-04-01T12:00:00Z)"; "suspect" for a unit that is itself a
+// suspect.
 func evidenceSummary(links []tracegraph.Edge) string {
 	if len(links) == 0 {
 		return "suspect"
@@ -478,7 +480,11 @@ func evidenceSummary(links []tracegraph.Edge) string {
 	var b strings.Builder
 	b.WriteString(string(links[0].Target))
 	for _, e := range links {
-		fmt.Fprintf(&b, " -> %s (%s %s)", e.Source, e.Type, e.Precision)
+		fmt.Fprintf(&b, " -> %s (%s %s", e.Source, e.Type, e.Precision)
+		if !e.ValidTo.IsZero() {
+			b.WriteString(" until " + e.ValidTo.UTC().Format(time.RFC3339))
+		}
+		b.WriteByte(')')
 	}
 	return b.String()
 }
