@@ -60,6 +60,7 @@ TRACEGRAPH_NEO4J_URI, and so on. A flag given on the command line wins.`,
 		newMigrateCmd(),
 		newServeCmd(),
 		newExportCmd(),
+		newContainCmd(),
 	)
 	return root
 }
