@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/tracegraph/tracegraph/server"
 )
 
 // The analysts' scenario (testdata/analyst.ndjson), with its known answers:
@@ -461,5 +459,3 @@ func TestContainmentHTTP(t *testing.T) {
 		}
 	}
 }
-
-var _ = server.ExportRecall
