@@ -35,8 +35,10 @@ type Analyst interface {
 
 	// Evidence returns why unit is affected by req: the edges of its best
 	// path from a suspect to it (the most precise path, then the fewest
-	// hops; ties go to the path whose edges were recorded first), ordered
-	// from the suspect to the unit, each with its precision and Props. A
+	// hops; among equals, the one a breadth-first search from the unit
+	// finds first when it takes each node's links in the order they were
+	// recorded), ordered from the suspect to the unit, each with its
+	// precision and Props. A
 	// unit that is itself a suspect has an empty path. Links count as in
 	// RecallImpact (at req.AsOf, or ever with req.History). NOT_FOUND when
 	// the unit does not exist or req does not reach it; INVALID, NOT_FOUND

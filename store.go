@@ -84,7 +84,8 @@ type Graph interface {
 	// Units lists units matching the filter, in a stable order, a page at a time.
 	Units(ctx context.Context, f UnitFilter, page Page) (*UnitPage, error)
 	// RecallImpact answers which units, products, containers, shipments and
-	// customers suspect material reaches.
+	// customers suspect material reaches (INVALID for a bad request,
+	// NOT_FOUND for a missing suspect).
 	RecallImpact(ctx context.Context, req RecallRequest) (*RecallReport, error)
 	// Stats counts what the store holds.
 	Stats(ctx context.Context) (Stats, error)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/tracegraph/tracegraph"
 )
@@ -303,9 +304,36 @@ func testRecallUnits(t *testing.T, open Opener) {
 			t.Errorf("RecallUnits(R1) streamed %d units, want %d", len(got), n+n/5)
 		}
 		sameUnits(t, s, req)
+		// A slow receiver holds up neither readers nor writers: emit may
+		// read and write the store while the stream is open.
+		wrote := false
+		err := s.RecallUnits(bg, req, func(u tracegraph.RecallUnit) error {
+			if _, err := s.Node(bg, u.ID); err != nil {
+				return err
+			}
+			if !wrote {
+				wrote = true
+				done := make(chan error, 1)
+				go func() {
+					_, err := s.Apply(bg, []*tracegraph.Event{event(t, "mk-late", tracegraph.EventUnitCreated, 5,
+						map[string]any{"serial": "LATE", "partNumber": "PCBA-1"})}, tracegraph.ApplyOptions{})
+					done <- err
+				}()
+				select {
+				case err := <-done:
+					return err
+				case <-time.After(time.Minute):
+					return errors.New("Apply did not return while a stream was being consumed")
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Errorf("RecallUnits with an emit that reads and writes the store: %v", err)
+		}
 		stop := errors.New("client went away")
 		calls := 0
-		err := s.RecallUnits(bg, req, func(tracegraph.RecallUnit) error {
+		err = s.RecallUnits(bg, req, func(tracegraph.RecallUnit) error {
 			if calls++; calls == 10 {
 				return stop
 			}
