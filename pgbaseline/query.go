@@ -109,18 +109,20 @@ func labelOf(c int16) tracegraph.Label {
 // (edges backward) from the suspects along CONTAINS, CONSUMED and
 // DERIVED_FROM, never onto a box, pallet or shipment; a row carries whether
 // its path was EXACT all the way, and UNION keeps at most two rows per node
-// (an all-EXACT path and a weaker one), which ends the recursion. Rows carry
-// the label and status they read on the way, and the climbs look labels up
-// with scalar subqueries: the recursive CTEs' row estimates are guesses, and
-// with joins to nodes the planner chose to hash the whole nodes table, which
-// made a recall of 544 units cost about 110 ms instead of 40. The units
+// (an all-EXACT path and a weaker one), which ends the recursion. The units
 // reached are confirmed when some all-EXACT path reaches them. Each unit is
 // climbed through its unit parents to its finished product, the last unit of
 // the climb (a unit is inside one parent at a time, a rule the service
 // enforces, so the climb is a path and its highest level is the top); the
-// products are climbed through boxes, pallets and
-// shipments, and shipments lead to customers. Every answer comes back as rows
-// (kind, id, a, b):
+// products are climbed through boxes, pallets and shipments, and shipments
+// lead to customers.
+//
+// Rows of reach carry the label and status read on the way, and the climbs
+// look labels up with scalar subqueries: the planner guesses the sizes of
+// recursive CTEs, and with joins to nodes it chose to hash the whole nodes
+// table, which made a recall of 544 units cost about 110 ms instead of 40.
+//
+// Every answer comes back as rows (kind, id, a, b):
 //
 //	U  unit      a: 1 confirmed, 0 possible
 //	N  status    a: confirmed count           b: possible count   (id: shipped, inHouse, scrapped)

@@ -10,7 +10,8 @@
 #
 # It installs the Debian package postgresql when no PostgreSQL server is found
 # (as root, with apt-get), creates a cluster in DIR/data owned by the postgres
-# user (when run as root; as the current user otherwise), listening on
+# user (when run as root, which also makes the directories above DIR
+# traversable so that user can reach it; as the current user otherwise), listening on
 # 127.0.0.1:PORT and on a unix socket in DIR/run, with trust authentication for
 # local connections only, starts it, creates the database "tracegraph" and
 # prints a DSN that connects through the unix socket (the TCP one is printed on
