@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -160,7 +161,7 @@ func (s *Store) ensureIndexes() error {
 		if !indexed(id.Label()) {
 			return nil
 		}
-		n, voided, err := decodeNode(id, v)
+		n, voided, err := decodeIndexed(id, v)
 		if err != nil || voided {
 			return err
 		}
@@ -197,6 +198,51 @@ func (s *Store) ensureIndexes() error {
 		s.opts.Logger.Info("rebuilt the material and record indexes", "nodes", nodes, "entries", entries, "took", time.Since(start).Round(time.Millisecond))
 	}
 	return nil
+}
+
+// ixRec is what the indexes read of a node record: decoding only these
+// fields makes a rebuild several times faster than decodeNode.
+type ixRec struct {
+	Label  tracegraph.Label `json:"l"`
+	Voided bool             `json:"x"`
+	Props  struct {
+		PartNumber      string `json:"partNumber"`
+		MPN             string `json:"mpn"`
+		Manufacturer    string `json:"manufacturer"`
+		Supplier        string `json:"supplier"`
+		CountryOfOrigin string `json:"countryOfOrigin"`
+		DateCode        string `json:"dateCode"`
+		At              string `json:"at"`
+		Station         string `json:"station"`
+		Recipe          string `json:"recipe"`
+		Step            string `json:"step"`
+		TestType        string `json:"testType"`
+		Firmware        struct {
+			Version  string `json:"version"`
+			Checksum string `json:"checksum"`
+		} `json:"firmware"`
+	} `json:"p"`
+}
+
+// decodeIndexed decodes the indexed properties of a node record.
+func decodeIndexed(id tracegraph.ID, b []byte) (*tracegraph.Node, bool, error) {
+	var r ixRec
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, false, fmt.Errorf("decode node %s: %w", id, err)
+	}
+	p := r.Props
+	props := map[string]any{}
+	for k, v := range map[string]string{"partNumber": p.PartNumber, "mpn": p.MPN, "manufacturer": p.Manufacturer,
+		"supplier": p.Supplier, "countryOfOrigin": p.CountryOfOrigin, "dateCode": p.DateCode, "at": p.At,
+		"station": p.Station, "recipe": p.Recipe, "step": p.Step, "testType": p.TestType} {
+		if v != "" {
+			props[k] = v
+		}
+	}
+	if p.Firmware.Version != "" || p.Firmware.Checksum != "" {
+		props["firmware"] = map[string]any{"version": p.Firmware.Version, "checksum": p.Firmware.Checksum}
+	}
+	return &tracegraph.Node{ID: id, Label: r.Label, Props: props}, r.Voided, nil
 }
 
 // ---- reading the indexes
