@@ -399,30 +399,43 @@ func (q *TestQuery) Match(run *Node) bool {
 		if !ok {
 			continue
 		}
-		low, hasLow := m["low"].(float64)
-		high, hasHigh := m["high"].(float64)
-		if q.Failed {
-			if r, _ := m["result"].(string); r == ResultFail || (hasLow && v < low) || (hasHigh && v > high) {
-				return true
-			}
+		meas := Measurement{Name: q.Measurement, Value: v}
+		if low, ok := m["low"].(float64); ok {
+			meas.Low = &low
 		}
-		if q.WithinPercent > 0 {
-			var margin float64
-			switch {
-			case hasLow && hasHigh:
-				margin = (high - low) * q.WithinPercent / 100
-			case hasLow:
-				margin = math.Abs(low) * q.WithinPercent / 100
-			case hasHigh:
-				margin = math.Abs(high) * q.WithinPercent / 100
-			}
-			if (hasLow && v >= low && v <= low+margin && (!hasHigh || v <= high)) ||
-				(hasHigh && v <= high && v >= high-margin && (!hasLow || v >= low)) {
-				return true
-			}
+		if high, ok := m["high"].(float64); ok {
+			meas.High = &high
+		}
+		meas.Result, _ = m["result"].(string)
+		if q.MatchMeasurement(meas) {
+			return true
 		}
 	}
 	return false
+}
+
+// MatchMeasurement reports whether m, a measurement of a record Match has
+// accepted otherwise, is what q asks: within WithinPercent of a limit (from
+// inside the limits) or, with Failed, failed. It ignores m.Name.
+func (q *TestQuery) MatchMeasurement(m Measurement) bool {
+	v, low, high := m.Value, m.Low, m.High
+	if q.Failed && (m.Result == ResultFail || (low != nil && v < *low) || (high != nil && v > *high)) {
+		return true
+	}
+	if q.WithinPercent <= 0 {
+		return false
+	}
+	var margin float64
+	switch {
+	case low != nil && high != nil:
+		margin = (*high - *low) * q.WithinPercent / 100
+	case low != nil:
+		margin = math.Abs(*low) * q.WithinPercent / 100
+	case high != nil:
+		margin = math.Abs(*high) * q.WithinPercent / 100
+	}
+	return (low != nil && v >= *low && v <= *low+margin && (high == nil || v <= *high)) ||
+		(high != nil && v <= *high && v >= *high-margin && (low == nil || v >= *low))
 }
 
 // CursorOf is the cursor of an item in a list ordered by ID: opaque to

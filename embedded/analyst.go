@@ -332,7 +332,7 @@ func (s *Store) ProcessUnits(ctx context.Context, q tracegraph.ProcessQuery, pag
 	}
 	read := given > 1 || q.Parameter != ""
 	return s.recordUnits(ctx, tracegraph.EdgeProcessedBy, page, func(yield func(id []byte) error) error {
-		return s.scanRecords(ctx, field, value, q.From, q.To, func(id []byte) error {
+		return s.scanRecords(ctx, field, value, q.From, q.To, func(id, _ []byte) error {
 			if read {
 				n, err := s.getNode(tracegraph.ID(id))
 				if err != nil || !q.Match(n) {
@@ -345,14 +345,17 @@ func (s *Store) ProcessUnits(ctx context.Context, q tracegraph.ProcessQuery, pag
 }
 
 // TestUnits implements tracegraph.Analyst: a time range of the record index
-// under the query's checksum, else firmware version, else test type; the
-// records read only when the query asks more than that one field.
+// under the query's measurement (its entries carry the measured values and
+// limits), else firmware checksum, else version, else test type; records are
+// read only for criteria their entries do not answer.
 func (s *Store) TestUnits(ctx context.Context, q tracegraph.TestQuery, page tracegraph.Page) (*tracegraph.UnitPage, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	field, value := fChecksum, q.FirmwareChecksum
 	switch {
+	case q.Measurement != "":
+		field, value = fMeasure, q.TestType+"\x00"+q.Measurement
 	case q.FirmwareChecksum != "":
 	case q.FirmwareVersion != "":
 		field, value = fFirmware, q.FirmwareVersion
@@ -360,14 +363,24 @@ func (s *Store) TestUnits(ctx context.Context, q tracegraph.TestQuery, page trac
 		field, value = fTestType, q.TestType
 	}
 	given := 0
-	for _, v := range []string{q.TestType, q.FirmwareVersion, q.FirmwareChecksum, q.Measurement} {
+	for _, v := range []string{q.TestType, q.FirmwareVersion, q.FirmwareChecksum} {
 		if v != "" {
 			given++
 		}
 	}
+	// An entry answers one field (a measurement's, its test type too).
 	read := given > 1
 	return s.recordUnits(ctx, tracegraph.EdgeTestedBy, page, func(yield func(id []byte) error) error {
-		return s.scanRecords(ctx, field, value, q.From, q.To, func(id []byte) error {
+		return s.scanRecords(ctx, field, value, q.From, q.To, func(id, v []byte) error {
+			if q.Measurement != "" {
+				ms, err := measurements(q.Measurement, v)
+				if err != nil {
+					return err
+				}
+				if !slices.ContainsFunc(ms, q.MatchMeasurement) {
+					return nil
+				}
+			}
 			if read {
 				n, err := s.getNode(tracegraph.ID(id))
 				if err != nil || !q.Match(n) {

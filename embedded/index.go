@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -24,7 +25,7 @@ const (
 	// ixVersion. A store without it (made before the indexes existed) gets
 	// them rebuilt once at Open.
 	ixKey     = "mix"
-	ixVersion = 1
+	ixVersion = 2 // 2: measurements of test records
 )
 
 // Material properties indexed under p, with dateCode as the last part.
@@ -40,7 +41,73 @@ const (
 	fTestType = "testType" // TestRun
 	fFirmware = "firmware" // TestRun: firmware version
 	fChecksum = "checksum" // TestRun: firmware checksum
+	// fMeasure indexes each measurement of a TestRun under its test type
+	// and name (value "<testType> 0 <name>"); the entry's value holds the
+	// measurements of that name in the record (see measureValue).
+	fMeasure = "measurement"
 )
+
+// ixEntry is one index entry.
+type ixEntry struct{ k, v []byte }
+
+// Measurement entry values: per measurement of the name, a flags byte and
+// the value, low and high limits as float64 bits.
+const (
+	mHasLow = 1 << iota
+	mHasHigh
+	mFailed
+)
+
+const mLen = 25 // bytes per measurement
+
+// measureValue encodes a measurement (a Props map) for a measurement entry;
+// false when it has no numeric value.
+func measureValue(b []byte, m map[string]any) ([]byte, bool) {
+	v, ok := m["value"].(float64)
+	if !ok {
+		return b, false
+	}
+	var flags uint8
+	low, hasLow := m["low"].(float64)
+	high, hasHigh := m["high"].(float64)
+	if hasLow {
+		flags |= mHasLow
+	}
+	if hasHigh {
+		flags |= mHasHigh
+	}
+	if r, _ := m["result"].(string); r == tracegraph.ResultFail {
+		flags |= mFailed
+	}
+	b = append(b, flags)
+	b = binary.BigEndian.AppendUint64(b, math.Float64bits(v))
+	b = binary.BigEndian.AppendUint64(b, math.Float64bits(low))
+	return binary.BigEndian.AppendUint64(b, math.Float64bits(high)), true
+}
+
+// measurements decodes a measurement entry's value.
+func measurements(name string, b []byte) ([]tracegraph.Measurement, error) {
+	if len(b)%mLen != 0 {
+		return nil, fmt.Errorf("measurement index value of %d bytes", len(b))
+	}
+	out := make([]tracegraph.Measurement, 0, len(b)/mLen)
+	for ; len(b) > 0; b = b[mLen:] {
+		m := tracegraph.Measurement{Name: name, Value: math.Float64frombits(binary.BigEndian.Uint64(b[1:9]))}
+		if b[0]&mHasLow != 0 {
+			low := math.Float64frombits(binary.BigEndian.Uint64(b[9:17]))
+			m.Low = &low
+		}
+		if b[0]&mHasHigh != 0 {
+			high := math.Float64frombits(binary.BigEndian.Uint64(b[17:25]))
+			m.High = &high
+		}
+		if b[0]&mFailed != 0 {
+			m.Result = tracegraph.ResultFail
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
 
 // indexed reports whether nodes with label l have index entries.
 func indexed(l tracegraph.Label) bool {
@@ -60,41 +127,64 @@ func materialIxKey(prop, value, dateCode string, id tracegraph.ID) []byte {
 // recordIxPrefix is s <field> 0 <value> 0.
 func recordIxPrefix(field, value string) []byte { return strKey(pRecordIx, field, value, "") }
 
-// indexKeys returns the index entries of node n (none for other labels).
-func indexKeys(n *tracegraph.Node) [][]byte {
-	var out [][]byte
+// indexEntries returns the index entries of node n (none for other labels).
+func indexEntries(n *tracegraph.Node) []ixEntry {
+	var out []ixEntry
 	switch {
 	case n.Label.IsMaterial():
 		dc := n.Str(propDateCode)
 		for _, p := range materialIxProps {
 			if v := n.Str(p); v != "" {
-				out = append(out, materialIxKey(p, v, dc, n.ID))
+				out = append(out, ixEntry{k: materialIxKey(p, v, dc, n.ID)})
 			}
 		}
 		if dc != "" {
-			out = append(out, strKey(pMaterialIx, propDateCode, dc, string(n.ID)))
+			out = append(out, ixEntry{k: strKey(pMaterialIx, propDateCode, dc, string(n.ID))})
 		}
 	case n.Label == tracegraph.LabelProcessStep || n.Label == tracegraph.LabelTestRun:
 		at := n.Time("at")
 		if at.IsZero() {
 			return nil
 		}
+		key := func(field, v string) []byte {
+			return append(timeKey(recordIxPrefix(field, v), at.UnixNano()), n.ID...)
+		}
 		add := func(field, v string) {
 			if v != "" {
-				out = append(out, append(timeKey(recordIxPrefix(field, v), at.UnixNano()), n.ID...))
+				out = append(out, ixEntry{k: key(field, v)})
 			}
 		}
 		if n.Label == tracegraph.LabelProcessStep {
 			add(fStation, n.Str("station"))
 			add(fRecipe, n.Str("recipe"))
 			add(fStep, n.Str("step"))
-		} else {
-			add(fTestType, n.Str("testType"))
-			fw, _ := n.Props["firmware"].(map[string]any)
-			v, _ := fw["version"].(string)
-			c, _ := fw["checksum"].(string)
-			add(fFirmware, v)
-			add(fChecksum, c)
+			break
+		}
+		tt := n.Str("testType")
+		add(fTestType, tt)
+		fw, _ := n.Props["firmware"].(map[string]any)
+		v, _ := fw["version"].(string)
+		c, _ := fw["checksum"].(string)
+		add(fFirmware, v)
+		add(fChecksum, c)
+		ms, _ := n.Props["measurements"].([]any)
+		var names []string
+		vals := map[string][]byte{} // the encoded measurements of each name
+		for _, x := range ms {
+			m, _ := x.(map[string]any)
+			name, _ := m["name"].(string)
+			if name == "" || tt == "" {
+				continue
+			}
+			if b, ok := measureValue(vals[name], m); ok {
+				if _, seen := vals[name]; !seen {
+					names = append(names, name)
+				}
+				vals[name] = b
+			}
+		}
+		for _, name := range names {
+			out = append(out, ixEntry{k: key(fMeasure, tt+"\x00"+name), v: vals[name]})
 		}
 	}
 	return out
@@ -116,8 +206,8 @@ func (p *persister) persistIndex(n *tracegraph.Node, existed bool, i uint32) err
 		return nil
 	}
 	delete(p.voidedNow, n.ID)
-	for _, k := range indexKeys(n) {
-		if err := p.set(k, nil); err != nil {
+	for _, e := range indexEntries(n) {
+		if err := p.set(e.k, e.v); err != nil {
 			return err
 		}
 	}
@@ -133,8 +223,8 @@ func (p *persister) unindex(n *tracegraph.Node) error {
 		p.voidedNow = map[tracegraph.ID]bool{}
 	}
 	p.voidedNow[n.ID] = true
-	for _, k := range indexKeys(n) {
-		if err := p.b.Delete(k, nil); err != nil {
+	for _, e := range indexEntries(n) {
+		if err := p.b.Delete(e.k, nil); err != nil {
 			return err
 		}
 	}
@@ -166,8 +256,8 @@ func (s *Store) ensureIndexes() error {
 			return err
 		}
 		nodes++
-		for _, key := range indexKeys(n) {
-			if err := b.Set(key, nil, nil); err != nil {
+		for _, e := range indexEntries(n) {
+			if err := b.Set(e.k, e.v, nil); err != nil {
 				return err
 			}
 			entries++
@@ -221,6 +311,13 @@ type ixRec struct {
 			Version  string `json:"version"`
 			Checksum string `json:"checksum"`
 		} `json:"firmware"`
+		Measurements []struct {
+			Name   string   `json:"name"`
+			Value  *float64 `json:"value"`
+			Low    *float64 `json:"low"`
+			High   *float64 `json:"high"`
+			Result string   `json:"result"`
+		} `json:"measurements"`
 	} `json:"p"`
 }
 
@@ -242,6 +339,19 @@ func decodeIndexed(id tracegraph.ID, b []byte) (*tracegraph.Node, bool, error) {
 	if p.Firmware.Version != "" || p.Firmware.Checksum != "" {
 		props["firmware"] = map[string]any{"version": p.Firmware.Version, "checksum": p.Firmware.Checksum}
 	}
+	if len(p.Measurements) > 0 {
+		ms := make([]any, len(p.Measurements))
+		for i, m := range p.Measurements {
+			mm := map[string]any{"name": m.Name, "result": m.Result}
+			for k, v := range map[string]*float64{"value": m.Value, "low": m.Low, "high": m.High} {
+				if v != nil {
+					mm[k] = *v
+				}
+			}
+			ms[i] = mm
+		}
+		props["measurements"] = ms
+	}
 	return &tracegraph.Node{ID: id, Label: r.Label, Props: props}, r.Voided, nil
 }
 
@@ -250,8 +360,8 @@ func decodeIndexed(id tracegraph.ID, b []byte) (*tracegraph.Node, bool, error) {
 // errStop ends a scan early without an error.
 var errStop = errors.New("stop")
 
-// scanRange calls f for every key in [lo, hi), in order.
-func (s *Store) scanRange(ctx context.Context, lo, hi []byte, f func(k []byte) error) error {
+// scanRange calls f for every entry in [lo, hi), in order.
+func (s *Store) scanRange(ctx context.Context, lo, hi []byte, f func(k, v []byte) error) error {
 	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
 	if err != nil {
 		return err
@@ -264,7 +374,12 @@ func (s *Store) scanRange(ctx context.Context, lo, hi []byte, f func(k []byte) e
 				return err
 			}
 		}
-		if err := f(it.Key()); err != nil {
+		v, err := it.ValueAndErr()
+		if err != nil {
+			it.Close()
+			return err
+		}
+		if err := f(it.Key(), v); err != nil {
 			it.Close()
 			if err == errStop {
 				return nil
@@ -315,7 +430,7 @@ func (s *Store) scanMaterial(ctx context.Context, mf *tracegraph.MaterialFilter,
 		hi = append(append([]byte(nil), base...), mf.DateCodeTo...)
 		hi = append(hi, separator+1)
 	}
-	return s.scanRange(ctx, lo, hi, func(k []byte) error {
+	return s.scanRange(ctx, lo, hi, func(k, _ []byte) error {
 		rest := k[len(base):]
 		j := bytes.IndexByte(rest, separator)
 		if j < 0 {
@@ -339,8 +454,9 @@ func (s *Store) scanMaterial(ctx context.Context, mf *tracegraph.MaterialFilter,
 }
 
 // scanRecords calls fn with the ID of every record under s <field> 0
-// <value> 0 recorded in [from, to) (zero bounds are open), in time order.
-func (s *Store) scanRecords(ctx context.Context, field, value string, from, to time.Time, fn func(id []byte) error) error {
+// <value> 0 recorded in [from, to) (zero bounds are open), in time order,
+// and the entry's value (valid for the call only).
+func (s *Store) scanRecords(ctx context.Context, field, value string, from, to time.Time, fn func(id, v []byte) error) error {
 	base := recordIxPrefix(field, value)
 	lo, hi := append([]byte(nil), base...), prefixEnd(base)
 	if !from.IsZero() {
@@ -349,10 +465,10 @@ func (s *Store) scanRecords(ctx context.Context, field, value string, from, to t
 	if !to.IsZero() {
 		hi = timeKey(append([]byte(nil), base...), to.UnixNano())
 	}
-	return s.scanRange(ctx, lo, hi, func(k []byte) error {
+	return s.scanRange(ctx, lo, hi, func(k, v []byte) error {
 		if len(k) < len(base)+8 {
 			return fmt.Errorf("record index key %q is malformed", k)
 		}
-		return fn(k[len(base)+8:])
+		return fn(k[len(base)+8:], v)
 	})
 }

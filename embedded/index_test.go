@@ -19,7 +19,9 @@ func indexedFactory(t testing.TB) []*tracegraph.Event {
 	pr.Station = "OVEN-1"
 	return append(evs, pr,
 		ev(t, "t2", tracegraph.EventTestRecorded, 13, map[string]any{"unit": "PCB2", "testType": "FCT", "result": "pass",
-			"firmware": map[string]any{"version": "2.0", "checksum": "beef"}}))
+			"firmware": map[string]any{"version": "2.0", "checksum": "beef"},
+			"measurements": []map[string]any{{"name": "VCC", "value": 3.39, "low": 3.2, "high": 3.4}, {"name": "VCC", "value": 3.3},
+				{"name": "IQ", "value": 9.0, "high": 10.0, "result": "fail"}}}))
 }
 
 // answers is what the indexes answer for indexedFactory.
@@ -42,7 +44,15 @@ func answers(t *testing.T, s *Store) string {
 	if err != nil {
 		t.Fatalf("TestUnits: %v", err)
 	}
-	for _, pg := range []*tracegraph.UnitPage{p, q} {
+	m, err := s.TestUnits(ctx, tracegraph.TestQuery{TestType: "FCT", Measurement: "VCC", WithinPercent: 10}, tracegraph.Page{})
+	if err != nil {
+		t.Fatalf("TestUnits: %v", err)
+	}
+	f, err := s.TestUnits(ctx, tracegraph.TestQuery{TestType: "FCT", Measurement: "IQ", Failed: true}, tracegraph.Page{})
+	if err != nil {
+		t.Fatalf("TestUnits: %v", err)
+	}
+	for _, pg := range []*tracegraph.UnitPage{p, q, m, f} {
 		for _, u := range pg.Units {
 			out = append(out, string(u.ID))
 		}
@@ -60,7 +70,7 @@ func TestIndexRebuild(t *testing.T) {
 	}
 	mustApply(t, s, indexedFactory(t)...)
 	want := answers(t, s)
-	if want != "[[MaterialLot:L1] [Component:RM1 Component:RM2] [WaferBatch:W1] Unit:PCB2 Unit:PCB2]" {
+	if want != "[[MaterialLot:L1] [Component:RM1 Component:RM2] [WaferBatch:W1] Unit:PCB2 Unit:PCB2 Unit:PCB2 Unit:PCB2]" {
 		t.Fatalf("answers = %s", want)
 	}
 	if err := s.Close(); err != nil {
@@ -161,7 +171,7 @@ func TestIndexBulk(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if got := answers(t, s); got != "[[MaterialLot:L1] [Component:RM1 Component:RM2] [WaferBatch:W1] Unit:PCB2 Unit:PCB2]" {
+	if got := answers(t, s); got != "[[MaterialLot:L1] [Component:RM1 Component:RM2] [WaferBatch:W1] Unit:PCB2 Unit:PCB2 Unit:PCB2 Unit:PCB2]" {
 		t.Errorf("answers after a bulk load = %s", got)
 	}
 }

@@ -39,6 +39,11 @@ import (
 //	                           a live test record by testType, firmware or
 //	                           checksum, in time order: at is the record's time
 //	                           in unix nanoseconds with the sign bit flipped
+//	s measurement 0 <test type> 0 <name> 0 <at:8> <node id>
+//	                           a live test record by each measurement it holds;
+//	                           value: per measurement of that name, flags
+//	                           (low, high, failed) and value, low, high as
+//	                           float64 bits (25 bytes)
 const (
 	pEvent    = 'e'
 	pEventID  = 'i'
