@@ -8,4 +8,13 @@
 // waiting, applies the shared rules (tracegraph.ProjectBatch) to all of them,
 // commits them in one Pebble batch with one fsync, and only then acknowledges
 // each caller (group commit).
+//
+// The analysts' questions (tracegraph.Analyst) read secondary indexes that
+// the same batches write (index.go): material by its receipt properties with
+// the date code next, so "supplier X, date codes A to B" is one range scan;
+// process and test records by station, recipe, step, test type, firmware
+// and measurement, in time order. A store made before them gets them at its
+// next Open, once. Recall questions share one engine (recall.go): a walk
+// over the topology, then a rollup, or a stream that takes the read lock a
+// chunk at a time.
 package embedded
