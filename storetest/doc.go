@@ -20,7 +20,13 @@
 // windows and best-path precision, holds and their propagation, asOf against
 // history, deep chains, fan-out to thousands of units, lookup of every kind of
 // code, explode, the event log and its hash chain, unit listing, recall
-// impact, voiding, and concurrent writers.
+// impact, voiding, and concurrent writers; and the analysts' questions:
+// material by receipt properties and date codes, recall by material,
+// streamed recall units (exactly RecallImpact's, with a receiver that reads
+// and writes the store), evidence paths (precision before hops, rework now
+// and in history), where-used by each property and shipped between two
+// moments, process parameters outside a window, measurements near their
+// limits, and firmware.
 //
 // Fixtures are written as lines of text, one event per line (see
 // ParseEvents):
