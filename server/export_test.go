@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/embedded"
+	"github.com/tracegraph/tracegraph/server"
 )
 
 // goldenText compares got with testdata/name byte for byte; -update
@@ -194,6 +196,24 @@ func fanOut(t testing.TB, st tracegraph.Store, n int) {
 	flush()
 }
 
+// syncBuffer is a bytes.Buffer safe for concurrent use (a server's log).
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
 // heapSampler samples the Go heap (runtime.ReadMemStats) until stopped and
 // keeps the peak.
 type heapSampler struct {
@@ -256,7 +276,8 @@ func TestExportLargeStreams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := startWith(t, st, nil)
+	logs := &syncBuffer{}
+	ts := startWith(t, st, func(c *server.Config) { c.Logger = slog.New(slog.NewTextHandler(logs, nil)) })
 	fanOut(t, st, n)
 	stats, err := st.Stats(context.Background())
 	if err != nil {
@@ -331,4 +352,28 @@ func TestExportLargeStreams(t *testing.T) {
 			}
 		})
 	}
+	t.Run("client goes away", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, ts.URL+"/api/v1/export/recall?suspect=MaterialLot:FAN-1&format=ndjson", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(resp.Body, make([]byte, 64<<10)); err != nil {
+			t.Fatalf("reading the first 64 KiB: %v", err)
+		}
+		cancel()
+		resp.Body.Close()
+		// The export stops: the handler sees its context end and says so.
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(logs.String(), "export: the client went away") {
+			if time.Now().After(deadline) {
+				t.Fatalf("the export did not stop after the client went away; log:\n%s", logs.String())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
 }
