@@ -633,6 +633,13 @@ func (tx *Tx) componentRemoved(d *ComponentRemoved) error {
 	if closed == 0 {
 		return Errorf(CodeConflict, "data.child", "%s is not in %s", child.ID, parent.ID)
 	}
+	// A unit taken out of a finished product is work in progress again.
+	if child.Label == LabelUnit && child.Status() == StatusCompleted {
+		child.Props["status"] = StatusWIP
+		delete(child.Props, "completedAt")
+		delete(child.Props, "completedBy")
+		tx.putNode(child)
+	}
 	return tx.dropUnreachableHolds(parent.ID)
 }
 
@@ -909,11 +916,21 @@ func (tx *Tx) packed(d *Packed) error {
 		if err := tx.addEdgeErr(EdgeContains, c.ID, it.ID, PrecisionExact, nil); err != nil {
 			return err
 		}
-		if it.Label == LabelUnit && it.Status() == StatusWIP {
-			it.Props["status"] = StatusCompleted
-			it.Props["completedAt"] = ts(tx.now())
-			it.Props["completedBy"] = tx.ev.ID
-			tx.putNode(it)
+		if it.Label != LabelUnit {
+			continue
+		}
+		// A packed unit is finished goods, and so is everything built into it.
+		all, err := tx.contents(it.ID)
+		if err != nil {
+			return err
+		}
+		for _, n := range all {
+			if n.Label == LabelUnit && n.Status() == StatusWIP {
+				n.Props["status"] = StatusCompleted
+				n.Props["completedAt"] = ts(tx.now())
+				n.Props["completedBy"] = tx.ev.ID
+				tx.putNode(n)
+			}
 		}
 	}
 	// A hold on the container holds what goes into it, as it held what was
@@ -1416,15 +1433,21 @@ func restore(n *Node, keys ...string) {
 
 func (tx *Tx) restoreStatus(refs []string, byKey, evID string) error {
 	for _, ref := range refs {
-		n, err := tx.resolve("items", ref)
+		item, err := tx.resolve("items", ref)
 		if err != nil {
 			continue
 		}
-		if n.Str(byKey) == evID && n.Status() == StatusCompleted {
-			n.Props["status"] = StatusWIP
-			delete(n.Props, "completedAt")
-			delete(n.Props, byKey)
-			tx.putNode(n)
+		all, err := tx.contents(item.ID)
+		if err != nil {
+			return err
+		}
+		for _, n := range all {
+			if n.Str(byKey) == evID && n.Status() == StatusCompleted {
+				n.Props["status"] = StatusWIP
+				delete(n.Props, "completedAt")
+				delete(n.Props, byKey)
+				tx.putNode(n)
+			}
 		}
 	}
 	return nil

@@ -139,3 +139,35 @@ func hasNode(tr *tracegraph.TraceResult, id tracegraph.ID, depth int) bool {
 	}
 	return false
 }
+
+// TestPackCompletesContents: packing a product makes it and the boards and
+// modules built into it finished goods; voiding the pack makes them WIP again.
+func TestPackCompletesContents(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	mustApply(t, s,
+		ev(t, "u1", tracegraph.EventUnitCreated, 0, map[string]any{"serial": "PCB1", "partNumber": "PCBA-1"}),
+		ev(t, "u2", tracegraph.EventUnitCreated, 1, map[string]any{"serial": "P1", "partNumber": "PROD"}),
+		ev(t, "a1", tracegraph.EventUnitAssembled, 2, map[string]any{"parent": "P1", "child": "PCB1"}),
+		ev(t, "b1", tracegraph.EventPacked, 3, map[string]any{"container": "BX1", "items": []string{"P1"}}),
+	)
+	status := func(id tracegraph.ID) string {
+		t.Helper()
+		n, err := s.Node(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n.Status()
+	}
+	for _, id := range []tracegraph.ID{"Unit:P1", "Unit:PCB1"} {
+		if got := status(id); got != tracegraph.StatusCompleted {
+			t.Errorf("after packing, %s status = %s, want COMPLETED", id, got)
+		}
+	}
+	mustApply(t, s, ev(t, "v1", tracegraph.EventVoided, 4, map[string]any{"event": "b1", "reason": "wrong box"}))
+	for _, id := range []tracegraph.ID{"Unit:P1", "Unit:PCB1"} {
+		if got := status(id); got != tracegraph.StatusWIP {
+			t.Errorf("after voiding the pack, %s status = %s, want WIP", id, got)
+		}
+	}
+}

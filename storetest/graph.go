@@ -360,7 +360,7 @@ func testExplode(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	for _, n := range ns {
-		want := map[tracegraph.ID]string{"Unit:P1": "COMPLETED", "Unit:P3": "COMPLETED", "Unit:A1": "WIP"}[n.ID]
+		want := map[tracegraph.ID]string{"Unit:P1": "COMPLETED", "Unit:P3": "COMPLETED", "Unit:A1": "COMPLETED"}[n.ID] // packed with P1
 		if n.Label != n.ID.Label() || n.Status != want || n.OnHold {
 			t.Errorf("Explode(PL1): %s label %s status %q onHold %v, want %s %q false", n.ID, n.Label, n.Status, n.OnHold, n.ID.Label(), want)
 		}

@@ -82,7 +82,7 @@ func testHolds(t *testing.T, open Opener) {
 			"2 Unit:P1 EXACT", "2 Unit:P2 EXACT", "2 Unit:U2 EXACT",
 			"3 Box:B1 EXACT", "3 Shipment:SH1 EXACT"})
 		wantHeld := map[tracegraph.ID]bool{"MaterialLot:L1": true, "MaterialLot:L2": true, "Unit:U1": true, "Unit:U2": true, "Unit:P1": true}
-		wantStatus := map[tracegraph.ID]string{"Unit:U1": "WIP", "Unit:U2": "WIP", "Unit:U3": "SHIPPED", "Unit:U4": "SCRAPPED", "Unit:P1": "COMPLETED", "Unit:P2": "SHIPPED"}
+		wantStatus := map[tracegraph.ID]string{"Unit:U1": "COMPLETED", "Unit:U2": "WIP", "Unit:U3": "SHIPPED", "Unit:U4": "SCRAPPED", "Unit:P1": "COMPLETED", "Unit:P2": "SHIPPED"}
 		for _, n := range res.Nodes {
 			if n.OnHold != wantHeld[n.ID] || n.Status != wantStatus[n.ID] {
 				t.Errorf("Trace(L1 DOWNSTREAM): %s onHold %v status %q, want %v %q", n.ID, n.OnHold, n.Status, wantHeld[n.ID], wantStatus[n.ID])
@@ -99,7 +99,7 @@ func testHolds(t *testing.T, open Opener) {
 			got = append(got, fmt.Sprintf("%s %s %v", u.ID, u.Status, u.OnHold))
 		}
 		slices.Sort(got)
-		want := []string{"Unit:P1 COMPLETED true", "Unit:P2 SHIPPED false", "Unit:U1 WIP true", "Unit:U2 WIP true", "Unit:U3 SHIPPED false", "Unit:U4 SCRAPPED false"}
+		want := []string{"Unit:P1 COMPLETED true", "Unit:P2 SHIPPED false", "Unit:U1 COMPLETED true", "Unit:U2 WIP true", "Unit:U3 SHIPPED false", "Unit:U4 SCRAPPED false"}
 		if !slices.Equal(got, want) {
 			t.Errorf("RecallImpact(L1) units =\n%s\nwant\n%s", lines(got), lines(want))
 		}

@@ -141,7 +141,7 @@ func testRecall(t *testing.T, open Opener) {
 				"Unit:A1 EXACT d2 SHIPPED", "Unit:A2 EXACT d2 SHIPPED", "Unit:A6 EXACT d2 SCRAPPED",
 				"Unit:P1 EXACT d3 SHIPPED", "Unit:P2 EXACT d3 SHIPPED", "Unit:P6 EXACT d3 SCRAPPED"},
 			Possible: []string{
-				"Unit:A3 CANDIDATE d2 SHIPPED", "Unit:A4 ORDER d2 WIP",
+				"Unit:A3 CANDIDATE d2 SHIPPED", "Unit:A4 ORDER d2 COMPLETED",
 				"Unit:P3 CANDIDATE d3 SHIPPED", "Unit:P4 ORDER d3 COMPLETED"},
 			ConfirmedCount: tracegraph.StatusCounts{Shipped: 4, Scrapped: 2},
 			PossibleCount:  tracegraph.StatusCounts{Shipped: 2, InHouse: 2},
@@ -167,15 +167,15 @@ func testRecall(t *testing.T, open Opener) {
 			Customers:      []string{"Customer:CU1 4/2"},
 		}},
 		{"unrelated lot", []string{"MaterialLot:L9"}, report{
-			Confirmed:      []string{"Unit:A5 EXACT d1 WIP", "Unit:P5 EXACT d2 COMPLETED"},
+			Confirmed:      []string{"Unit:A5 EXACT d1 COMPLETED", "Unit:P5 EXACT d2 COMPLETED"},
 			ConfirmedCount: tracegraph.StatusCounts{InHouse: 2},
 			Products:       []string{"Unit:P5 2/0"},
 			WorkOrders:     []string{"WorkOrder:WO-A 1/0", "WorkOrder:WO-P 1/0"},
 			Boxes:          []string{"Box:BX3 2/0"},
 		}},
 		{"two lots", []string{"MaterialLot:L2", "MaterialLot:L9"}, report{
-			Confirmed:      []string{"Unit:A5 EXACT d1 WIP", "Unit:P5 EXACT d2 COMPLETED"},
-			Possible:       []string{"Unit:A4 ORDER d1 WIP", "Unit:P4 ORDER d2 COMPLETED"},
+			Confirmed:      []string{"Unit:A5 EXACT d1 COMPLETED", "Unit:P5 EXACT d2 COMPLETED"},
+			Possible:       []string{"Unit:A4 ORDER d1 COMPLETED", "Unit:P4 ORDER d2 COMPLETED"},
 			ConfirmedCount: tracegraph.StatusCounts{InHouse: 2},
 			PossibleCount:  tracegraph.StatusCounts{InHouse: 2},
 			Products:       []string{"Unit:P4 0/2", "Unit:P5 2/0"},
