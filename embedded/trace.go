@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
-	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,6 +17,10 @@ import (
 type marks struct {
 	v       []uint32
 	touched []uint32
+	// scratch for walk, kept with the marks so that a traversal allocates
+	// little beyond its answer
+	frontier, next []frontierItem
+	level, ledges  []uint32
 }
 
 var marksPool sync.Pool
@@ -89,7 +93,8 @@ func (t *topo) walk(ctx context.Context, m *marks, starts []uint32, spec walkSpe
 		return nil, err
 	}
 	res := &walkResult{}
-	var frontier, next []frontierItem
+	frontier, next := m.frontier[:0], m.next[:0]
+	defer func() { m.frontier, m.next = frontier[:0], next[:0] }()
 	for _, s := range starts {
 		if !m.seen(s) {
 			m.set(s, 0, tracegraph.PrecisionExact)
@@ -109,7 +114,8 @@ func (t *topo) walk(ctx context.Context, m *marks, starts []uint32, spec walkSpe
 	}
 	steps := 0
 	var err error
-	var level, levelEdges []uint32
+	level, levelEdges := m.level[:0], m.ledges[:0]
+	defer func() { m.level, m.ledges = level[:0], levelEdges[:0] }()
 	for d := 1; d <= spec.maxDepth && len(frontier) > 0; d++ {
 		next, level, levelEdges = next[:0], level[:0], levelEdges[:0]
 		for _, f := range frontier {
@@ -159,7 +165,7 @@ func (t *topo) walk(ctx context.Context, m *marks, starts []uint32, spec walkSpe
 		if spec.limit > 0 && len(res.order)+len(level) > spec.limit {
 			// The limit cuts this level: keep its smallest IDs, so that every
 			// store answers the same, and stop.
-			sort.Slice(level, func(a, b int) bool { return bytes.Compare(t.nameBytes(level[a]), t.nameBytes(level[b])) < 0 })
+			slices.SortFunc(level, func(a, b uint32) int { return bytes.Compare(t.nameBytes(a), t.nameBytes(b)) })
 			keep := spec.limit - len(res.order)
 			dropped := make(map[uint32]bool, len(level)-keep)
 			for _, v := range level[keep:] {
@@ -228,7 +234,10 @@ func (s *Store) Trace(ctx context.Context, req tracegraph.TraceRequest) (*traceg
 		dirs = []tracegraph.Direction{tracegraph.Upstream, tracegraph.Downstream}
 	}
 	out := &tracegraph.TraceResult{Nodes: []tracegraph.TraceNode{}, Edges: []tracegraph.Edge{}}
-	in := map[uint32]int{} // node → position in out.Nodes, for BOTH
+	var in map[uint32]int // node → position in out.Nodes, for BOTH
+	if len(dirs) > 1 {
+		in = map[uint32]int{}
+	}
 	var edges []uint32
 	for k, dir := range dirs {
 		m := getMarks(t.nodeCount())
@@ -242,6 +251,7 @@ func (s *Store) Trace(ctx context.Context, req tracegraph.TraceRequest) (*traceg
 			return nil, err
 		}
 		out.Truncated = out.Truncated || r.truncated
+		out.Nodes = slices.Grow(out.Nodes, len(r.order))
 		for _, i := range r.order {
 			d := m.depth(i)
 			if len(dirs) == 1 {
@@ -270,6 +280,7 @@ func (s *Store) Trace(ctx context.Context, req tracegraph.TraceRequest) (*traceg
 	sortTraceNodes(out.Nodes)
 	slices.Sort(edges)
 	edges = slices.Compact(edges)
+	out.Edges = slices.Grow(out.Edges, len(edges))
 	for _, e := range edges {
 		out.Edges = append(out.Edges, s.edgeLocked(e))
 	}
@@ -283,11 +294,11 @@ func (s *Store) traceNode(i uint32, depth int, p tracegraph.Precision, dir trace
 }
 
 func sortTraceNodes(ns []tracegraph.TraceNode) {
-	sort.Slice(ns, func(a, b int) bool {
-		if ns[a].Depth != ns[b].Depth {
-			return ns[a].Depth < ns[b].Depth
+	slices.SortFunc(ns, func(a, b tracegraph.TraceNode) int {
+		if a.Depth != b.Depth {
+			return a.Depth - b.Depth
 		}
-		return ns[a].ID < ns[b].ID
+		return strings.Compare(string(a.ID), string(b.ID))
 	})
 }
 
