@@ -83,3 +83,48 @@ func TestParseScan(t *testing.T) {
 		t.Error("SSCC check digit is wrong")
 	}
 }
+
+func TestChainCheckerFindsBreaks(t *testing.T) {
+	mk := func(id string) *Event {
+		e, err := DecodeEvent([]byte(`{"id":"` + id + `","type":"unit.created","time":"2026-03-02T08:00:00Z","data":{"serial":"` + id + `","partNumber":"P"}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	a, b, c := mk("a"), mk("b"), mk("c")
+	a.Seal(1, at, "")
+	b.Seal(2, at, a.Hash)
+	c.Seal(3, at, b.Hash)
+	var ok ChainChecker
+	for _, e := range []*Event{a, b, c} {
+		if p := ok.Check(e); len(p) > 0 {
+			t.Fatalf("Check(%s) = %v on an intact chain", e.ID, p)
+		}
+	}
+	if h, next := ok.Last(); h != c.Hash || next != 4 {
+		t.Fatalf("Last() = %.8s, %d; want %.8s, 4", h, next, c.Hash)
+	}
+	tampered := *b
+	tampered.Data = []byte(`{"serial":"b","partNumber":"Q"}`)
+	tests := []struct {
+		name   string
+		events []*Event
+		want   string
+	}{
+		{"altered record", []*Event{a, &tampered}, "does not match its hash"},
+		{"removed record", []*Event{a, c}, "the log has a gap"},
+		{"reordered", []*Event{b}, "prevHash"},
+	}
+	for _, tt := range tests {
+		var ch ChainChecker
+		var got []string
+		for _, e := range tt.events {
+			got = append(got, ch.Check(e)...)
+		}
+		if !strings.Contains(strings.Join(got, "\n"), tt.want) {
+			t.Errorf("%s: Check found %v, want a problem with %q", tt.name, got, tt.want)
+		}
+	}
+}

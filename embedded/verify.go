@@ -38,10 +38,10 @@ func (s *Store) Verify(ctx context.Context, progress func(done, total uint64)) (
 	}
 	defer replay.Close()
 
-	var prev string
-	var next uint64 = 1
+	var chain tracegraph.ChainChecker
 	const batch = 2000
 	for {
+		_, next := chain.Last()
 		evs, err := s.Events(ctx, next-1, batch)
 		if err != nil {
 			return nil, fmt.Errorf("verify: read log: %w", err)
@@ -51,20 +51,13 @@ func (s *Store) Verify(ctx context.Context, progress func(done, total uint64)) (
 		}
 		fresh := make([]*tracegraph.Event, len(evs))
 		for k, ev := range evs {
-			if ev.Seq != next {
-				problem("event seq %d follows %d: the log has a gap", ev.Seq, next-1)
-			}
-			if ev.PrevHash != prev {
-				problem("event %d (%q): prevHash %.12s… does not match the hash of event %d", ev.Seq, ev.ID, ev.PrevHash, ev.Seq-1)
-			}
-			if h := ev.ComputeHash(); h != ev.Hash {
-				problem("event %d (%q): its content does not match its hash (altered record)", ev.Seq, ev.ID)
+			for _, p := range chain.Check(ev) {
+				problem("%s", p)
 			}
 			if v, err := s.get(strKey(pEventID, ev.ID)); err != nil || len(v) < 8 || binary.BigEndian.Uint64(v[:8]) != ev.Seq {
 				problem("event %d (%q) is not indexed by its id", ev.Seq, ev.ID)
 			}
-			prev, next = ev.Hash, ev.Seq+1
-			fresh[k] = &tracegraph.Event{ID: ev.ID, Type: ev.Type, Time: ev.Time, Station: ev.Station, Operator: ev.Operator, Data: ev.Data}
+			fresh[k] = ev.Unsealed()
 		}
 		outs, err := replay.Apply(ctx, fresh, tracegraph.ApplyOptions{})
 		if err != nil {
@@ -83,7 +76,7 @@ func (s *Store) Verify(ctx context.Context, progress func(done, total uint64)) (
 	if rep.Events != headSeq {
 		problem("the head says %d events, the log holds %d", headSeq, rep.Events)
 	}
-	if prev != headHash {
+	if last, _ := chain.Last(); last != headHash {
 		problem("the head hash does not match the last event's hash")
 	}
 	for _, p := range []byte{pNode, pNodeIx, pEdge, pHold, pHeldBy, pIdent, pMaterialIx, pRecordIx} {

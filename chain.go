@@ -1,0 +1,47 @@
+package tracegraph
+
+import "fmt"
+
+// ChainChecker checks a log's events, given in seq order from the first, for
+// breaks of the hash chain: a gap in the seqs, a prevHash that is not the hash
+// of the event before, or content that does not match its hash (an altered
+// record). Stores' Verify methods use it so that the chain has one definition.
+type ChainChecker struct {
+	next uint64
+	prev string
+}
+
+// Check checks the next event and returns what is wrong with it (none when
+// it continues the chain intact).
+func (c *ChainChecker) Check(ev *Event) []string {
+	if c.next == 0 {
+		c.next = 1
+	}
+	var problems []string
+	if ev.Seq != c.next {
+		problems = append(problems, fmt.Sprintf("event seq %d follows %d: the log has a gap", ev.Seq, c.next-1))
+	}
+	if ev.PrevHash != c.prev {
+		problems = append(problems, fmt.Sprintf("event %d (%q): prevHash %.12s… does not match the hash of event %d", ev.Seq, ev.ID, ev.PrevHash, ev.Seq-1))
+	}
+	if ev.ComputeHash() != ev.Hash {
+		problems = append(problems, fmt.Sprintf("event %d (%q): its content does not match its hash (altered record)", ev.Seq, ev.ID))
+	}
+	c.prev, c.next = ev.Hash, ev.Seq+1
+	return problems
+}
+
+// Last returns the hash of the last event checked ("" before any) and the
+// seq the next event must have.
+func (c *ChainChecker) Last() (hash string, next uint64) {
+	if c.next == 0 {
+		return c.prev, 1
+	}
+	return c.prev, c.next
+}
+
+// Unsealed returns the event as its client sent it (id, type, time, station,
+// operator, data), without what a store added: to apply it again.
+func (e *Event) Unsealed() *Event {
+	return &Event{ID: e.ID, Type: e.Type, Time: e.Time, Station: e.Station, Operator: e.Operator, Data: e.Data, payload: e.payload}
+}
