@@ -2,6 +2,7 @@ package tracegraph
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -120,6 +121,16 @@ type VerifyReport struct {
 
 // OK reports whether nothing was found wrong.
 func (r *VerifyReport) OK() bool { return len(r.Problems) == 0 }
+
+// MaxVerifyProblems bounds the findings a VerifyReport keeps.
+const MaxVerifyProblems = 50
+
+// Problemf records a finding, unless MaxVerifyProblems are recorded already.
+func (r *VerifyReport) Problemf(format string, args ...any) {
+	if len(r.Problems) < MaxVerifyProblems {
+		r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
+	}
+}
 
 // EdgeQuery selects the edges of a node.
 type EdgeQuery struct {

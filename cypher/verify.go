@@ -11,9 +11,6 @@ import (
 	"github.com/tracegraph/tracegraph"
 )
 
-// maxProblems bounds the findings a Verify reports.
-const maxProblems = 50
-
 // Verify implements tracegraph.Verifier. It checks that the log is a dense,
 // unbroken hash chain ending at the head, then replays the whole log through
 // the rules in memory (a tracegraph.Tx over an empty graph) and compares
@@ -26,11 +23,7 @@ func (s *Store) Verify(ctx context.Context, progress func(done, total uint64)) (
 		return nil, fmt.Errorf("verify: %w", err)
 	}
 	rep := &tracegraph.VerifyReport{HeadHash: headHash, Problems: []string{}}
-	problem := func(format string, args ...any) {
-		if len(rep.Problems) < maxProblems {
-			rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
-		}
-	}
+	problem := rep.Problemf
 	replay := tracegraph.NewTx(ctx, emptyGraph{})
 	touched := map[tracegraph.ID]bool{}
 	var chain tracegraph.ChainChecker

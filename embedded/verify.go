@@ -11,9 +11,6 @@ import (
 	"github.com/tracegraph/tracegraph"
 )
 
-// maxProblems bounds the findings a Verify reports.
-const maxProblems = 50
-
 // Verify implements tracegraph.Verifier. It checks that the log is a dense,
 // unbroken hash chain whose every event is indexed by its id, then replays the
 // whole log through the rules into a scratch store and compares every node,
@@ -22,11 +19,7 @@ const maxProblems = 50
 func (s *Store) Verify(ctx context.Context, progress func(done, total uint64)) (*tracegraph.VerifyReport, error) {
 	headSeq, headHash, _ := s.Head(ctx)
 	rep := &tracegraph.VerifyReport{HeadHash: headHash}
-	problem := func(format string, args ...any) {
-		if len(rep.Problems) < maxProblems {
-			rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
-		}
-	}
+	problem := rep.Problemf
 	scratch, err := os.MkdirTemp("", "tracegraph-verify-")
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
