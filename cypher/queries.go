@@ -45,7 +45,6 @@ const (
 	qStatsNodes     = "stats_nodes"
 	qStatsEdges     = "stats_edges"
 	qPing           = "ping"
-	qDeleteBatch    = "delete_batch"
 	schemaPrefix    = "schema_"
 	nodePutPrefix   = "node_put_"
 	edgeAddPrefix   = "edge_add_"

@@ -49,7 +49,7 @@ func TestQueryFiles(t *testing.T) {
 	for _, name := range []string{qSchemaAwait, qHeadLock, qHeadSet, qHeadGet, qEventsCreate, qEventGet, qEventVoid,
 		qEventsPage, qEventsLink, qNodeEvents, qNodeGet, qNodeVoid, qNodeEdgesOut, qNodeEdgesIn, qEdgeUpdate,
 		qEdgesByEvent, qExpandOut, qExpandIn, qHoldAdd, qHoldRemove, qHeldBy, qIdentAdd, qIdentRemove,
-		qIdentOwners, qUnitsPage, qUnitsCount, qStatsNodes, qStatsEdges, qPing, qDeleteBatch, qPartNumbers,
+		qIdentOwners, qUnitsPage, qUnitsCount, qStatsNodes, qStatsEdges, qPing, qPartNumbers,
 		qMaterialByPartNumber, qMaterialByMPN, qMaterialByManufacturer, qMaterialBySupplier, qMaterialByCountry,
 		qMaterialByDateCode, qProcessByStation, qProcessByRecipe, qProcessByStep, qTestsByType, qTestsByFirmware,
 		qTestsByChecksum} {

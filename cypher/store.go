@@ -16,8 +16,9 @@ import (
 type Config struct {
 	// URI is the Bolt URI, e.g. neo4j://localhost:7687 or bolt://host:7687.
 	URI string
-	// User and Password authenticate with basic auth; an empty User
-	// connects without authentication.
+	// User and Password authenticate with basic auth. With neither, the
+	// store connects without authentication; a password without a user is
+	// the user neo4j's (the server's built-in administrator).
 	User, Password string
 	// Database is the database name ("": the server's default database).
 	Database string
@@ -28,10 +29,18 @@ type Config struct {
 	PollInterval time.Duration
 }
 
+// DefaultUser is the user a password without a user is for.
+const DefaultUser = "neo4j"
+
 // Store is a tracegraph.Store kept in Neo4j. It is safe for concurrent use.
 type Store struct {
 	driver neo4j.DriverWithContext
 	db     string
+	// bookmarks carries the bookmark of every committed transaction into
+	// the sessions that follow, so that on a cluster (neo4j:// routing to
+	// followers) a read after an acknowledged write sees it (causal
+	// consistency). One per store: every session of the store shares it.
+	bookmarks neo4j.BookmarkManager
 	q      queries
 	now    func() time.Time
 	poll   time.Duration
@@ -55,6 +64,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.URI == "" {
 		return nil, errors.New("open neo4j: no URI")
 	}
+	if cfg.User == "" && cfg.Password != "" {
+		cfg.User = DefaultUser
+	}
 	auth := neo4j.NoAuth()
 	if cfg.User != "" {
 		auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
@@ -68,7 +80,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		driver.Close(ctx)
 		return nil, err
 	}
-	s := &Store{driver: driver, db: cfg.Database, q: q, now: cfg.Now, poll: cfg.PollInterval,
+	s := &Store{driver: driver, db: cfg.Database, bookmarks: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{}),
+		q: q, now: cfg.Now, poll: cfg.PollInterval,
 		subs: map[chan uint64]struct{}{}, done: make(chan struct{})}
 	if s.now == nil {
 		s.now = time.Now
@@ -175,7 +188,7 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
-	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
+	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode, BookmarkManager: s.bookmarks})
 }
 
 // read runs fn in a read transaction, retried by the driver on transient

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/cypher/cyphertest"
 	"github.com/tracegraph/tracegraph/embedded"
 	"github.com/tracegraph/tracegraph/server"
 )
@@ -28,21 +29,32 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // recordedAt, so that answers are the same on every run.
 func clock() time.Time { return time.Date(2026, 3, 5, 12, 0, 0, 0, time.UTC) }
 
-// testServer is a real server on a free port over a real embedded store.
+// testServer is a real server on a free port over a real store: the
+// embedded store, or Neo4j when the test runs under TestNeo4j.
 type testServer struct {
 	URL   string
 	Store tracegraph.Store
 }
 
-// start starts a server over a fresh embedded store; edit changes its config.
-// The server stops, and the store closes, when the test ends.
+// start starts a server over a fresh store (see freshStore); edit changes
+// its config. The server stops, and the store closes, when the test ends.
 func start(t *testing.T, edit func(*server.Config)) *testServer {
 	t.Helper()
+	return startWith(t, freshStore(t), edit)
+}
+
+// freshStore opens an empty store: the embedded store, or a Neo4j store on
+// the emptied test database when t runs under TestNeo4j.
+func freshStore(t *testing.T) tracegraph.Store {
+	t.Helper()
+	if onNeo4j(t) {
+		return cyphertest.Open(t, clock)
+	}
 	st, err := embedded.Open(t.TempDir(), embedded.Options{Clock: clock})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	return startWith(t, st, edit)
+	return st
 }
 
 func startWith(t *testing.T, st tracegraph.Store, edit func(*server.Config)) *testServer {

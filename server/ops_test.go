@@ -16,11 +16,7 @@ import (
 )
 
 func TestOps(t *testing.T) {
-	st, err := embedded.Open(t.TempDir(), embedded.Options{Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := startWith(t, st, nil)
+	ts := start(t, nil)
 	if status, resp := ts.postEvents(t, scenario(t), "", "", ""); status != http.StatusOK {
 		t.Fatalf("scenario: %d %+v", status, resp)
 	}

@@ -1,0 +1,118 @@
+// Package testserver finds the real Neo4j server that tests run against and
+// gives each test binary the use of it alone.
+//
+// The server is the one named by TRACEGRAPH_NEO4J_URI (with _USER,
+// _PASSWORD and _DATABASE); scripts/neo4j.sh starts one, and .ci/run does so
+// before the tests. Without it a test is skipped, saying why, except in CI
+// (CI=true), where a Neo4j test never skips: it fails.
+//
+// Several test binaries (cypher, cyphertest's users) run at once under
+// `go test ./...`, and Neo4j Community has one user database, so the first
+// test of a binary to ask takes a machine-wide lock on the server
+// (flock on a file named after the URI) that the binary keeps until it
+// exits; the others wait their turn.
+package testserver
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// Server says how to reach the test server.
+type Server struct {
+	URI, User, Password, Database string
+}
+
+var lock struct {
+	once sync.Once
+	err  error
+}
+
+// Get returns the test server, holding the lock on it for the rest of the
+// test binary's life, or skips t (fails it in CI) when there is none.
+func Get(t testing.TB) Server {
+	t.Helper()
+	srv := Server{URI: os.Getenv("TRACEGRAPH_NEO4J_URI"), User: os.Getenv("TRACEGRAPH_NEO4J_USER"),
+		Password: os.Getenv("TRACEGRAPH_NEO4J_PASSWORD"), Database: os.Getenv("TRACEGRAPH_NEO4J_DATABASE")}
+	if srv.URI == "" {
+		const why = "TRACEGRAPH_NEO4J_URI is not set: start a real Neo4j with scripts/neo4j.sh start DIR PORT and set it"
+		if os.Getenv("CI") == "true" {
+			t.Fatal("in CI a Neo4j test never skips: " + why)
+		}
+		t.Skip("SKIP: " + why)
+	}
+	if srv.Password != "" && srv.User == "" {
+		srv.User = "neo4j"
+	}
+	lock.once.Do(func() { lock.err = acquire(srv.URI) })
+	if lock.err != nil {
+		t.Fatalf("lock the test server %s: %v", srv.URI, lock.err)
+	}
+	return srv
+}
+
+// acquire takes the machine-wide lock on the server at uri. The file stays
+// open, and so locked, until the process exits.
+func acquire(uri string) error {
+	h := fnv.New64a()
+	h.Write([]byte(uri))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("tracegraph-neo4j-test-%x.lock", h.Sum64()))
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		return err
+	}
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+}
+
+// GetAuth returns the second test server, the one started with auth on
+// (TRACEGRAPH_NEO4J_AUTH_URI, with the password of the user neo4j in
+// TRACEGRAPH_NEO4J_AUTH_PASSWORD), or skips t (fails it in CI). Tests only
+// connect to it: they neither lock nor write it.
+func GetAuth(t testing.TB) Server {
+	t.Helper()
+	srv := Server{URI: os.Getenv("TRACEGRAPH_NEO4J_AUTH_URI"), Password: os.Getenv("TRACEGRAPH_NEO4J_AUTH_PASSWORD")}
+	if srv.URI == "" || srv.Password == "" {
+		const why = "TRACEGRAPH_NEO4J_AUTH_URI and _AUTH_PASSWORD are not set: start a Neo4j with scripts/neo4j.sh start DIR PORT --auth neo4j:PASSWORD and set them"
+		if os.Getenv("CI") == "true" {
+			t.Fatal("in CI a Neo4j test never skips: " + why)
+		}
+		t.Skip("SKIP: " + why)
+	}
+	return srv
+}
+
+//go:embed erase.cypher
+var eraseQuery string
+
+// Erase deletes every node and relationship of the test database (its
+// schema stays), a batch at a time.
+func Erase(ctx context.Context, srv Server) error {
+	auth := neo4j.NoAuth()
+	if srv.User != "" {
+		auth = neo4j.BasicAuth(srv.User, srv.Password, "")
+	}
+	driver, err := neo4j.NewDriverWithContext(srv.URI, auth)
+	if err != nil {
+		return err
+	}
+	defer driver.Close(ctx)
+	for {
+		res, err := neo4j.ExecuteQuery(ctx, driver, eraseQuery, map[string]any{"limit": int64(10000)},
+			neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(srv.Database))
+		if err != nil {
+			return fmt.Errorf("erase the test database: %w", err)
+		}
+		if n, _ := res.Records[0].Get("n"); n == int64(0) {
+			return nil
+		}
+	}
+}
