@@ -486,10 +486,10 @@ func (s *Store) recordUnits(ctx context.Context, name, v string, from, to time.T
 	}
 	params := map[string]any{"value": v, "from": nil, "to": nil}
 	if !from.IsZero() {
-		params["from"] = from.UTC()
+		params["from"] = instant(from)
 	}
 	if !to.IsZero() {
-		params["to"] = to.UTC()
+		params["to"] = instant(to)
 	}
 	var out *tracegraph.UnitPage
 	err = s.readOp(ctx, "record units", func(tx neo4j.ManagedTransaction) error {

@@ -474,10 +474,10 @@ func (s *Store) Units(ctx context.Context, f tracegraph.UnitFilter, page tracegr
 		params["onHold"] = *f.OnHold
 	}
 	if !f.CreatedFrom.IsZero() {
-		params["createdFrom"] = f.CreatedFrom.UTC()
+		params["createdFrom"] = instant(f.CreatedFrom)
 	}
 	if !f.CreatedTo.IsZero() {
-		params["createdTo"] = f.CreatedTo.UTC()
+		params["createdTo"] = instant(f.CreatedTo)
 	}
 	var out *tracegraph.UnitPage
 	err = s.readOp(ctx, "list units", func(tx neo4j.ManagedTransaction) error {

@@ -3,7 +3,7 @@
 // other criteria are checked in Go (tracegraph.ProcessQuery.Match on the decoded
 // node).
 MATCH (p:ProcessStep {station: $value})
-WHERE ($from IS NULL OR datetime(p.at) >= $from) AND ($to IS NULL OR datetime(p.at) < $to)
+WHERE ($from IS NULL OR datetime(p.at) >= datetime($from)) AND ($to IS NULL OR datetime(p.at) < datetime($to))
 MATCH (u:Unit)-[r:PROCESSED_BY]->(p)
 WHERE r.voided = false
 RETURN p.id AS id, properties(p) AS props, collect(u.id) AS units

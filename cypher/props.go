@@ -294,3 +294,10 @@ func precisionsFrom(min tracegraph.Precision) []string {
 	}
 	return out
 }
+
+// instant is a moment as a query parameter for comparisons with
+// datetime(string) properties, which carry the offset Z: the query wraps it
+// in datetime(). A time.Time parameter would arrive with the zone id "UTC",
+// and Neo4j orders equal instants in different zones apart, so that
+// datetime('…Z') >= $t is false at the same instant.
+func instant(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

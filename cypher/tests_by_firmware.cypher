@@ -3,7 +3,7 @@
 // other criteria are checked in Go (tracegraph.TestQuery.Match on the decoded
 // node).
 MATCH (t:TestRun {_fw_version: $value})
-WHERE ($from IS NULL OR datetime(t.at) >= $from) AND ($to IS NULL OR datetime(t.at) < $to)
+WHERE ($from IS NULL OR datetime(t.at) >= datetime($from)) AND ($to IS NULL OR datetime(t.at) < datetime($to))
 MATCH (u:Unit)-[r:TESTED_BY]->(t)
 WHERE r.voided = false
 RETURN t.id AS id, properties(t) AS props, collect(u.id) AS units

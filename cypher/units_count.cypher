@@ -5,6 +5,6 @@ WHERE n.key STARTS WITH $prefix
   AND ($workOrder IS NULL OR n.workOrder = $workOrder)
   AND ($status IS NULL OR n.status = $status)
   AND ($onHold IS NULL OR EXISTS { (n)-[:HAS_HOLD]->(:Hold) } = $onHold)
-  AND ($createdFrom IS NULL OR datetime(n.createdAt) >= $createdFrom)
-  AND ($createdTo IS NULL OR datetime(n.createdAt) < $createdTo)
+  AND ($createdFrom IS NULL OR datetime(n.createdAt) >= datetime($createdFrom))
+  AND ($createdTo IS NULL OR datetime(n.createdAt) < datetime($createdTo))
 RETURN count(n) AS n

@@ -8,8 +8,8 @@ WHERE (n._seq > $afterSeq OR (n._seq = $afterSeq AND n._ord > $afterOrd))
   AND ($workOrder IS NULL OR n.workOrder = $workOrder)
   AND ($status IS NULL OR n.status = $status)
   AND ($onHold IS NULL OR EXISTS { (n)-[:HAS_HOLD]->(:Hold) } = $onHold)
-  AND ($createdFrom IS NULL OR datetime(n.createdAt) >= $createdFrom)
-  AND ($createdTo IS NULL OR datetime(n.createdAt) < $createdTo)
+  AND ($createdFrom IS NULL OR datetime(n.createdAt) >= datetime($createdFrom))
+  AND ($createdTo IS NULL OR datetime(n.createdAt) < datetime($createdTo))
 RETURN
   n.id AS id,
   n._seq AS seq,
