@@ -111,7 +111,7 @@ func (s *Store) RecallUnits(ctx context.Context, req tracegraph.RecallRequest, e
 	}
 	asOf := asOfOrNow(req.AsOf)
 	var r *walkResult
-	err := s.readOp(ctx, "recall units", func(tx neo4j.ManagedTransaction) error {
+	err := s.snapshotOp(ctx, "recall units", func(tx neo4j.ManagedTransaction) error {
 		var err error
 		r, err = s.recallWalk(ctx, tx, req, asOf)
 		return err
@@ -153,7 +153,7 @@ func (s *Store) Evidence(ctx context.Context, req tracegraph.RecallRequest, unit
 	asOf := asOfOrNow(req.AsOf)
 	var path []tracegraph.Edge
 	var found bool
-	err := s.readOp(ctx, "evidence", func(tx neo4j.ManagedTransaction) error {
+	err := s.snapshotOp(ctx, "evidence", func(tx neo4j.ManagedTransaction) error {
 		got, err := s.getNodes(ctx, tx, []tracegraph.ID{unit})
 		if err != nil {
 			return err
@@ -297,7 +297,7 @@ func (s *Store) WhereUsed(ctx context.Context, req tracegraph.WhereUsedRequest) 
 	after, _ := req.Page.AfterID()
 	asOf := asOfOrNow(req.AsOf)
 	var rep *tracegraph.WhereUsedReport
-	err := s.readOp(ctx, "where used", func(tx neo4j.ManagedTransaction) error {
+	err := s.snapshotOp(ctx, "where used", func(tx neo4j.ManagedTransaction) error {
 		r, units, material, err := s.whereUsed(ctx, tx, &req, asOf)
 		if err != nil {
 			return err
@@ -412,7 +412,7 @@ func (s *Store) WhereUsedUnits(ctx context.Context, req tracegraph.WhereUsedRequ
 	asOf := asOfOrNow(req.AsOf)
 	var r *walkResult
 	var keep map[tracegraph.ID]bool
-	err := s.readOp(ctx, "where used units", func(tx neo4j.ManagedTransaction) error {
+	err := s.snapshotOp(ctx, "where used units", func(tx neo4j.ManagedTransaction) error {
 		var units []tracegraph.ID
 		var err error
 		r, units, _, err = s.whereUsed(ctx, tx, &req, asOf)
@@ -492,7 +492,7 @@ func (s *Store) recordUnits(ctx context.Context, name, v string, from, to time.T
 		params["to"] = instant(to)
 	}
 	var out *tracegraph.UnitPage
-	err = s.readOp(ctx, "record units", func(tx neo4j.ManagedTransaction) error {
+	err = s.snapshotOp(ctx, "record units", func(tx neo4j.ManagedTransaction) error {
 		units := map[tracegraph.ID]bool{}
 		err := s.each(ctx, tx, name, params, func(rec *neo4j.Record) error {
 			props, err1 := value[map[string]any](rec, "props")

@@ -130,7 +130,7 @@ func (s *Store) Nodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.N
 // additional numbers with that value, in that order, each node once.
 func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, error) {
 	var out []*tracegraph.Node
-	err := s.readOp(ctx, "lookup", func(tx neo4j.ManagedTransaction) error {
+	err := s.snapshotOp(ctx, "lookup", func(tx neo4j.ManagedTransaction) error {
 		out = nil
 		var cands []tracegraph.ID
 		for _, c := range tracegraph.ParseScan(code) {
@@ -320,7 +320,7 @@ func (s *Store) Trace(ctx context.Context, req tracegraph.TraceRequest) (*traceg
 		return nil, err
 	}
 	var out *tracegraph.TraceResult
-	err := s.readOp(ctx, "trace", func(tx neo4j.ManagedTransaction) error {
+	err := s.snapshotOp(ctx, "trace", func(tx neo4j.ManagedTransaction) error {
 		starts, err := s.startNodes(ctx, tx, "from", req.From)
 		if err != nil {
 			return err
@@ -382,7 +382,7 @@ func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) (
 		return nil, err
 	}
 	var out []tracegraph.TraceNode
-	err := s.readOp(ctx, "explode", func(tx neo4j.ManagedTransaction) error {
+	err := s.snapshotOp(ctx, "explode", func(tx neo4j.ManagedTransaction) error {
 		starts, err := s.startNodes(ctx, tx, "id", []tracegraph.ID{id})
 		if err != nil {
 			return err
@@ -480,7 +480,7 @@ func (s *Store) Units(ctx context.Context, f tracegraph.UnitFilter, page tracegr
 		params["createdTo"] = instant(f.CreatedTo)
 	}
 	var out *tracegraph.UnitPage
-	err = s.readOp(ctx, "list units", func(tx neo4j.ManagedTransaction) error {
+	err = s.snapshotOp(ctx, "list units", func(tx neo4j.ManagedTransaction) error {
 		out = &tracegraph.UnitPage{}
 		recs, err := s.exec(ctx, tx, qUnitsCount, params)
 		if err != nil {
@@ -546,7 +546,7 @@ func parseCursor(c string) (int64, int64, error) {
 // business and left 0.
 func (s *Store) Stats(ctx context.Context) (tracegraph.Stats, error) {
 	st := tracegraph.Stats{Nodes: map[tracegraph.Label]int{}, Edges: map[tracegraph.EdgeType]int{}}
-	err := s.readOp(ctx, "stats", func(tx neo4j.ManagedTransaction) error {
+	err := s.snapshotOp(ctx, "stats", func(tx neo4j.ManagedTransaction) error {
 		clear(st.Nodes)
 		clear(st.Edges)
 		recs, err := s.exec(ctx, tx, qHeadGet, nil)

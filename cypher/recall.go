@@ -25,7 +25,7 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 	}
 	asOf := asOfOrNow(req.AsOf)
 	var rep *tracegraph.RecallReport
-	err := s.readOp(ctx, "recall", func(tx neo4j.ManagedTransaction) error {
+	err := s.snapshotOp(ctx, "recall", func(tx neo4j.ManagedTransaction) error {
 		r, err := s.recallWalk(ctx, tx, req, asOf)
 		if err != nil {
 			return err
