@@ -42,6 +42,10 @@ type Config struct {
 	// which uses its own fresh store from OpenFresh.
 	IngestClients, IngestEvents int
 	OpenFresh                   func(ctx context.Context) (tracegraph.Store, func(), error)
+	// IngestSite, when set, prefixes the ingest clients' site codes, so that
+	// their streams never collide with the factory or an earlier run's
+	// streams in a store that is not fresh (Neo4j's one database).
+	IngestSite string
 	// Log receives progress.
 	Log io.Writer
 }
@@ -619,8 +623,8 @@ func ingest(ctx context.Context, cfg *Config) ([]*Figure, error) {
 	streams := make([][]*tracegraph.Event, clients)
 	for c := range clients {
 		fc := factory.Config{Units: perClient/35 + 10, Seed: cfg.Seed + uint64(c)}
-		if clients > 1 {
-			if err := setSite(&fc, c); err != nil {
+		if clients > 1 || cfg.IngestSite != "" {
+			if err := setSite(&fc, cfg.IngestSite, c); err != nil {
 				return nil, err
 			}
 		}

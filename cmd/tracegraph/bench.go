@@ -3,14 +3,18 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/bench"
+	"github.com/tracegraph/tracegraph/cypher"
 	"github.com/tracegraph/tracegraph/embedded"
 )
 
@@ -33,8 +37,11 @@ Markdown table: bulk import, durable ingest (in a fresh temporary store),
 upstream genealogy, recall with the full rollup, pallet explode and the memory
 of the topology. Run it on a quiet machine; figures vary with load.
 
-With --store neo4j it measures a Neo4j server instead (loading through the
-normal write path, which takes much longer than the embedded bulk load).`,
+With --store neo4j it measures the embedded store first, then migrates its log
+into the Neo4j database (which must be empty, or hold this same factory from
+an earlier run) measuring events/s, then measures Neo4j on the same factory,
+and prints both tables. Durable ingest into Neo4j goes into that database
+under a fresh site code, so runs never collide.`,
 		Example: `  tracegraph bench --units 1000000 --data /var/tmp/tracegraph-bench-M
   tracegraph bench --units 100000 --only genealogy,recall`,
 		Args: cobra.NoArgs,
@@ -45,27 +52,6 @@ normal write path, which takes much longer than the embedded bulk load).`,
 				FactsFile: filepath.Join(cfg.DataDir, "bench-facts.json"), IngestClients: clients, IngestEvents: perClient}
 			if only != "" {
 				b.Only = strings.Split(only, ",")
-			}
-			b.Open = func(ctx context.Context, bulk bool) (tracegraph.Store, error) {
-				if cfg.Kind == storeNeo4j {
-					return openStore(ctx, cfg)
-				}
-				if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
-					return nil, err
-				}
-				return embedded.Open(cfg.DataDir, embedded.Options{Bulk: bulk})
-			}
-			b.OpenFresh = func(ctx context.Context) (tracegraph.Store, func(), error) {
-				dir, err := os.MkdirTemp(filepath.Dir(filepath.Clean(cfg.DataDir)), "tracegraph-ingest-")
-				if err != nil {
-					return nil, nil, err
-				}
-				s, err := embedded.Open(dir, embedded.Options{})
-				if err != nil {
-					os.RemoveAll(dir)
-					return nil, nil, err
-				}
-				return s, func() { s.Close(); os.RemoveAll(dir) }, nil
 			}
 			if cpuProfile != "" {
 				f, err := os.Create(cpuProfile)
@@ -78,11 +64,28 @@ normal write path, which takes much longer than the embedded bulk load).`,
 				}
 				defer pprof.StopCPUProfile()
 			}
-			rep, err := bench.Run(ctx, b)
+			rep, err := bench.Run(ctx, embeddedBench(b, cfg.DataDir))
 			if err != nil {
 				return err
 			}
-			fmt.Fprint(cmd.OutOrStdout(), rep.Markdown())
+			if cfg.Kind != storeNeo4j {
+				fmt.Fprint(cmd.OutOrStdout(), rep.Markdown())
+				return nil
+			}
+			// Neo4j beside the embedded store, on the same factory in the
+			// same run: the embedded store's log is migrated into Neo4j.
+			moved, err := benchMigrate(ctx, cfg, log)
+			if err != nil {
+				return err
+			}
+			nrep, err := bench.Run(ctx, neo4jBench(b, cfg))
+			if err != nil {
+				return err
+			}
+			if moved != nil {
+				nrep.Figures = append([]*bench.Figure{moved}, nrep.Figures...)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "### embedded\n\n%s\n### neo4j\n\n%s", rep.Markdown(), nrep.Markdown())
 			return nil
 		},
 	}
@@ -100,4 +103,80 @@ normal write path, which takes much longer than the embedded bulk load).`,
 	f.IntVar(&perClient, "ingest-events", 200_000, "events each ingest client sends")
 	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	return cmd
+}
+
+// embeddedBench is b measuring the embedded store in dir.
+func embeddedBench(b bench.Config, dir string) bench.Config {
+	b.Open = func(ctx context.Context, bulk bool) (tracegraph.Store, error) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		return embedded.Open(dir, embedded.Options{Bulk: bulk})
+	}
+	b.OpenFresh = func(ctx context.Context) (tracegraph.Store, func(), error) {
+		tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(dir)), "tracegraph-ingest-")
+		if err != nil {
+			return nil, nil, err
+		}
+		s, err := embedded.Open(tmp, embedded.Options{})
+		if err != nil {
+			os.RemoveAll(tmp)
+			return nil, nil, err
+		}
+		return s, func() { s.Close(); os.RemoveAll(tmp) }, nil
+	}
+	return b
+}
+
+// neo4jBench is b measuring the Neo4j store of cfg, which holds the factory
+// already (benchMigrate).
+func neo4jBench(b bench.Config, cfg storeConfig) bench.Config {
+	b.Open = func(ctx context.Context, _ bool) (tracegraph.Store, error) { return openStore(ctx, cfg) }
+	b.OpenFresh = func(ctx context.Context) (tracegraph.Store, func(), error) {
+		s, err := openStore(ctx, cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, func() { s.Close() }, nil
+	}
+	// A site code of its own for every run: "N" and 5 base-36 digits of the time.
+	b.IngestSite = fmt.Sprintf("N%05s", strings.ToUpper(strconv.FormatInt(time.Now().Unix()%60_466_176, 36)))
+	return b
+}
+
+// benchMigrate copies the embedded benchmark store's log into Neo4j, timed,
+// unless Neo4j holds it already (nil figure).
+func benchMigrate(ctx context.Context, cfg storeConfig, log io.Writer) (*bench.Figure, error) {
+	src, err := embedded.Open(cfg.DataDir, embedded.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	dst, err := cypher.Open(ctx, neo4jConfig(cfg))
+	if err != nil {
+		return nil, err
+	}
+	defer dst.Close()
+	srcSeq, _, err := src.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	dstSeq, _, err := dst.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if dstSeq >= srcSeq && dstSeq > 0 {
+		fmt.Fprintf(log, "Neo4j holds the factory already (%d events)\n", dstSeq)
+		return nil, nil
+	}
+	start := time.Now()
+	if err := migrate(ctx, src, dst, migrateBatch, io.Discard, log); err != nil {
+		return nil, err
+	}
+	el := time.Since(start)
+	n := srcSeq - dstSeq
+	eps := float64(n) / el.Seconds()
+	return &bench.Figure{Name: "bulk migrate from the embedded store (tracegraph migrate)",
+		Value:  fmt.Sprintf("%.0f events/s (%d events in %s, batches of %d)", eps, n, el.Round(time.Millisecond), migrateBatch),
+		Target: "(no target)", Met: true}, nil
 }
