@@ -95,14 +95,21 @@ func (q *queryResolver) Trace(ctx context.Context, from []string, direction mode
 	}
 	out := &model.Trace{Nodes: conn, Truncated: res.Truncated, Edges: []*model.Edge{}}
 	if !req.SkipEdges {
-		out.Edges = pageEdges(q.ld, res, lo, hi)
+		edges := pageEdges(res, lo, hi)
+		// refDes, position, quantity and station are read from Props.
+		if selectedBelow(ctx, "edges", "refDes", "position", "quantity", "station", "event") {
+			if edges, err = withProps(ctx, q.store(), edges); err != nil {
+				return nil, err
+			}
+		}
+		out.Edges = edgeObjects(q.ld, edges)
 	}
 	return out, nil
 }
 
 // pageEdges returns the edges of a trace whose later endpoint, in node
 // order, is on the page [lo, hi): each edge appears on exactly one page.
-func pageEdges(ld *loading, res *tracegraph.TraceResult, lo, hi int) []*model.Edge {
+func pageEdges(res *tracegraph.TraceResult, lo, hi int) []tracegraph.Edge {
 	pos := make(map[tracegraph.ID]int, len(res.Nodes))
 	for i, n := range res.Nodes {
 		pos[n.ID] = i
@@ -121,7 +128,7 @@ func pageEdges(ld *loading, res *tracegraph.TraceResult, lo, hi int) []*model.Ed
 			keep = append(keep, e)
 		}
 	}
-	return edgeObjects(ld, keep)
+	return keep
 }
 
 // edgeObjects wraps edges, with one group for their sources and one for

@@ -38,7 +38,7 @@ func TestGraphQLGolden(t *testing.T) {
 		{"trace-upstream", `query($id: ID!) { trace(from: [$id], direction: UPSTREAM, edgeTypes: [CONTAINS, CONSUMED, DERIVED_FROM]) {
 			truncated nodes { totalCount pageInfo { hasNextPage hasPreviousPage }
 				edges { depth precision direction node { __typename id ... on MaterialLot { partNumber } ... on Unit { partNumber } } } }
-			edges { type precision source { id } target { id } validFrom validTo refDes position } } }`,
+			edges { type precision source { id } target { id } validFrom validTo refDes position event } } }`,
 			map[string]any{"id": "Unit:PROD-0002"}},
 		{"trace-downstream-min-precision", `{ trace(from: ["MaterialLot:R-CAP-1"], direction: DOWNSTREAM, minPrecision: EXACT) {
 			truncated nodes { totalCount edges { depth precision node { id } } } } }`, nil},
