@@ -63,22 +63,7 @@ func TestDecodeEventErrorsNameTheField(t *testing.T) {
 	}
 }
 
-func TestParseScan(t *testing.T) {
-	tests := []struct {
-		in   string
-		want []ScanCode
-	}{
-		{"SN123", []ScanCode{{Value: "SN123"}}},
-		{"https://id.example.com/01/09506000134352/21/SN%2F1", []ScanCode{{AI: "21", Value: "SN/1"}}},
-		{"(01)09506000134352(10)LOT7", []ScanCode{{AI: "10", Value: "LOT7"}}},
-		{"https://id.example.com/00/106141410000000015", []ScanCode{{AI: "00", Value: "106141410000000015"}}},
-	}
-	for _, tt := range tests {
-		got := ParseScan(tt.in)
-		if len(got) != len(tt.want) || got[0] != tt.want[0] {
-			t.Errorf("ParseScan(%q) = %v, want %v", tt.in, got, tt.want)
-		}
-	}
+func TestSSCCCheckDigit(t *testing.T) {
 	if !ValidSSCC(SSCCFor(1, "0614141000000001")) || ValidSSCC("106141410000000016") {
 		t.Error("SSCC check digit is wrong")
 	}

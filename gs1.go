@@ -1,10 +1,5 @@
 package tracegraph
 
-import (
-	"net/url"
-	"strings"
-)
-
 // ValidSSCC reports whether s is an 18-digit GS1 Serial Shipping Container
 // Code with a correct check digit.
 func ValidSSCC(s string) bool {
@@ -47,88 +42,6 @@ type ScanCode struct {
 	Value string
 }
 
-// ParseScan splits what a person scans or types into the codes to look up. A
-// GS1 Digital Link URI (https://host/01/GTIN/21/SERIAL) and a GS1 element
-// string ((01)GTIN(21)SERIAL) yield their lot, serial and SSCC values; any
-// other input is one plain code.
-func ParseScan(code string) []ScanCode {
-	code = strings.TrimSpace(code)
-	if strings.HasPrefix(code, "http://") || strings.HasPrefix(code, "https://") {
-		if u, err := url.Parse(code); err == nil {
-			if out := digitalLinkPath(u.EscapedPath()); len(out) > 0 {
-				return out
-			}
-		}
-	}
-	if strings.HasPrefix(code, "(") {
-		if out := elementString(code); len(out) > 0 {
-			return out
-		}
-	}
-	return []ScanCode{{Value: code}}
-}
-
-var gs1AIs = map[string]bool{"00": true, "01": true, "10": true, "21": true, "22": true, "235": true, "8004": true, "414": true, "417": true}
-
-func digitalLinkPath(p string) []ScanCode {
-	segs := strings.Split(strings.Trim(p, "/"), "/")
-	var out []ScanCode
-	for i := 0; i+1 < len(segs); i++ {
-		if !gs1AIs[segs[i]] {
-			continue
-		}
-		v, err := url.PathUnescape(segs[i+1])
-		if err != nil || v == "" {
-			continue
-		}
-		out = append(out, ScanCode{AI: segs[i], Value: v})
-		i++
-	}
-	return preferSpecific(out)
-}
-
-func elementString(s string) []ScanCode {
-	var out []ScanCode
-	for len(s) > 0 && s[0] == '(' {
-		end := strings.IndexByte(s, ')')
-		if end < 0 {
-			return nil
-		}
-		ai := s[1:end]
-		s = s[end+1:]
-		next := strings.IndexByte(s, '(')
-		if next < 0 {
-			next = len(s)
-		}
-		if v := s[:next]; v != "" {
-			out = append(out, ScanCode{AI: ai, Value: v})
-		}
-		s = s[next:]
-	}
-	return preferSpecific(out)
-}
-
-// preferSpecific drops the GTIN when a serial or lot names the item more
-// precisely: the GTIN names a product, not this one.
-func preferSpecific(in []ScanCode) []ScanCode {
-	specific := false
-	for _, c := range in {
-		if c.AI == "21" || c.AI == "10" || c.AI == "00" || c.AI == "8004" {
-			specific = true
-		}
-	}
-	if !specific {
-		return in
-	}
-	out := in[:0:0]
-	for _, c := range in {
-		if c.AI != "01" {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // LabelsForAI returns the labels a value with this application identifier can
 // name; nil means any.
 func LabelsForAI(ai string) []Label {
@@ -137,7 +50,7 @@ func LabelsForAI(ai string) []Label {
 		return []Label{LabelBox, LabelPallet}
 	case "10":
 		return []Label{LabelMaterialLot}
-	case "21", "8004":
+	case "21", "235", "8004":
 		return []Label{LabelUnit, LabelComponent}
 	}
 	return nil

@@ -133,7 +133,11 @@ func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, er
 	err := s.snapshotOp(ctx, "lookup", func(tx neo4j.ManagedTransaction) error {
 		out = nil
 		var cands []tracegraph.ID
-		for _, c := range tracegraph.ParseScan(code) {
+		codes, err := tracegraph.ParseScan(code)
+		if err != nil {
+			return err
+		}
+		for _, c := range codes {
 			if c.Value == "" {
 				continue
 			}

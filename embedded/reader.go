@@ -282,7 +282,11 @@ func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, er
 		return nil
 	}
 	r := &reader{s: s}
-	for _, c := range tracegraph.ParseScan(code) {
+	codes, err := tracegraph.ParseScan(code)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range codes {
 		if c.Value == "" {
 			continue
 		}

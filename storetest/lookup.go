@@ -66,6 +66,16 @@ func testLookup(t *testing.T, open Opener) {
 		{"(21)LOT-42", nil},
 		{"009506000134000053", []string{"Box:BOX-5"}},
 		{"(00)009506000134000053", []string{"Box:BOX-5"}},
+		// What scanners send: AIM symbology identifiers, FNC1 as GS.
+		{"]d201" + gtin + "21SN-0001", []string{"Unit:SN-0001"}},
+		{"]d201" + gtin + "21SN-0001\x1d17261231", []string{"Unit:SN-0001"}},
+		{"]C100009506000134000039", []string{"Box:BOX-9"}},
+		{"]Q3" + "01" + gtin + "10LOT-42", []string{"MaterialLot:LOT-42"}},
+		{"]d1SN-0002", []string{"Unit:SN-0002"}},
+		{"https://shop.example.net/p/01/" + gtin + "/21/SN-0001?linkType=gs1:pip", []string{"Unit:SN-0001"}},
+		{"urn:epc:id:sscc:0950600.0013400003", []string{"Box:BOX-9"}},
+		{"urn:epc:id:sgtin:9506000.013435.SN-0001", []string{"Unit:SN-0001"}},
+		{"]d201" + gtin + "21NOPE", nil},
 	}
 	for _, tt := range tests {
 		ns, err := s.Lookup(bg, tt.code)
@@ -81,6 +91,11 @@ func testLookup(t *testing.T, open Opener) {
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("Lookup(%q) = %v, want %v", tt.code, got, tt.want)
 		}
+	}
+	// A code that looks like a GS1 or EPC code but does not parse is INVALID.
+	for _, bad := range []string{"(01)09506000134353(21)SN-0001", "]d2019506", "urn:epc:id:sgtin:1.2.3", "(00)009506000134000038"} {
+		_, err := s.Lookup(bg, bad)
+		wantCode(t, "Lookup("+bad+")", err, tracegraph.CodeInvalid)
 	}
 	ns, err := s.Lookup(bg, "SN-0001")
 	if err == nil && len(ns) == 1 && (ns[0].Str("partNumber") != "PRD-1" || ns[0].Label != tracegraph.LabelUnit) {

@@ -283,7 +283,11 @@ func (s *memStore) Lookup(_ context.Context, code string) ([]*tracegraph.Node, e
 			out = append(out, n.Clone())
 		}
 	}
-	for _, c := range tracegraph.ParseScan(code) {
+	codes, err := tracegraph.ParseScan(code)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range codes {
 		labels := tracegraph.LabelsForAI(c.AI)
 		if tracegraph.LooksLikeID(c.Value) {
 			add(tracegraph.ID(c.Value), labels)

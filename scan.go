@@ -1,0 +1,399 @@
+package tracegraph
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// What a scanner sends, and how ParseScan reads it:
+//
+//   - an AIM symbology identifier first ("]d2" GS1 DataMatrix, "]C1" GS1-128,
+//     "]Q3" GS1 QR Code, "]e0" GS1 DataBar, "]J1" GS1 DotCode): a GS1
+//     element string follows in its raw form, each variable-length field
+//     ended by the GS character (ASCII 29, FNC1 as scanners send it); any
+//     other identifier ("]d1", "]C0", "]Q1", …) is stripped and the rest read
+//     as below;
+//   - a raw element string without an identifier, recognised when it starts
+//     with or contains GS;
+//   - the bracketed form people type: "(01)09506000134352(21)SN1";
+//   - a GS1 Digital Link URI on any domain, with or without a path before
+//     the primary key and a query string: https://example.com/01/…/21/…;
+//   - an EPC URI: urn:epc:id:sgtin:…, urn:epc:id:sscc:…, urn:epc:id:giai:…,
+//     urn:epc:class:lgtin:…, and the tag URIs urn:epc:tag:sgtin-96:… etc.;
+//   - anything else: a plain code (a serial, an id, an IMEI, a MAC, …).
+//
+// GTINs and SSCCs must carry a correct check digit; fixed-length fields
+// must have their length and digits. Input that is recognisably one of the
+// GS1 or EPC forms but does not parse is an error that says why.
+
+// aimGS1 are the AIM symbology identifiers of symbols that carry GS1 data.
+var aimGS1 = map[string]bool{"]d2": true, "]C1": true, "]Q3": true, "]e0": true, "]J1": true}
+
+// gs is the group separator scanners send for FNC1.
+const gs = "\x1d"
+
+// aiSpec is one application identifier's format: a fixed number of digits
+// (fixed > 0), or up to max characters ended by GS or the end.
+type aiSpec struct {
+	fixed, max int
+	numeric    bool
+}
+
+// aiFormat returns the format of the application identifier at the start of
+// s, and its length; ok is false for an identifier tracegraph does not know.
+// The table holds the identifiers of the GS1 General Specifications that
+// appear on electronics labels (identification, dates, quantities, origin).
+func aiFormat(s string) (ai string, spec aiSpec, ok bool) {
+	if len(s) < 2 {
+		return "", aiSpec{}, false
+	}
+	two := s[:2]
+	switch two {
+	case "00":
+		return two, aiSpec{fixed: 18, numeric: true}, true
+	case "01", "02":
+		return two, aiSpec{fixed: 14, numeric: true}, true
+	case "11", "12", "13", "15", "16", "17":
+		return two, aiSpec{fixed: 6, numeric: true}, true
+	case "20":
+		return two, aiSpec{fixed: 2, numeric: true}, true
+	case "10", "21", "22":
+		return two, aiSpec{max: 20}, true
+	case "30", "37":
+		return two, aiSpec{max: 8, numeric: true}, true
+	case "90":
+		return two, aiSpec{max: 30}, true
+	case "91", "92", "93", "94", "95", "96", "97", "98", "99": // company internal
+		return two, aiSpec{max: 90}, true
+	}
+	if len(s) >= 3 {
+		three := s[:3]
+		switch three {
+		case "240", "241", "250", "251", "400", "401", "403":
+			return three, aiSpec{max: 30}, true
+		case "235":
+			return three, aiSpec{max: 28}, true
+		case "410", "411", "412", "413", "414", "415", "416", "417":
+			return three, aiSpec{fixed: 13, numeric: true}, true
+		case "422", "424", "426":
+			return three, aiSpec{fixed: 3, numeric: true}, true
+		}
+	}
+	if len(s) >= 4 {
+		four := s[:4]
+		switch four {
+		case "8004":
+			return four, aiSpec{max: 30}, true
+		case "8003":
+			return four, aiSpec{max: 30}, true
+		case "7003":
+			return four, aiSpec{fixed: 10, numeric: true}, true
+		}
+	}
+	return "", aiSpec{}, false
+}
+
+// ParseScan splits what a person scans or types into the codes to look up.
+// It returns INVALID (field "code") when the input is a GS1 element string,
+// Digital Link URI or EPC URI that does not parse, saying why.
+func ParseScan(code string) ([]ScanCode, error) {
+	code = strings.TrimSpace(code)
+	if len(code) >= 3 && code[0] == ']' {
+		id, rest := code[:3], code[3:]
+		if aimGS1[id] {
+			return rawElementString(rest)
+		}
+		code = strings.TrimSpace(rest)
+	}
+	switch {
+	case strings.Contains(code, gs):
+		return rawElementString(code)
+	case strings.HasPrefix(code, "("):
+		return bracketed(code)
+	case hasPrefixFold(code, "http://") || hasPrefixFold(code, "https://"):
+		if out, err, ok := digitalLink(code); ok {
+			return out, err
+		}
+	case hasPrefixFold(code, "urn:epc:"):
+		return epcURI(code)
+	}
+	return []ScanCode{{Value: code}}, nil
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+func scanError(format string, args ...any) *Error {
+	return Errorf(CodeInvalid, "code", format, args...)
+}
+
+// rawElementString parses a GS1 element string as scanners send it: AIs and
+// values run together, variable-length values ended by GS.
+func rawElementString(s string) ([]ScanCode, error) {
+	s = strings.TrimPrefix(s, gs)
+	var out []ScanCode
+	for s != "" {
+		ai, spec, ok := aiFormat(s)
+		if !ok {
+			return nil, scanError("GS1 element string: unknown application identifier at %q", clip(s))
+		}
+		s = s[len(ai):]
+		var v string
+		if spec.fixed > 0 {
+			if len(s) < spec.fixed {
+				return nil, scanError("GS1 element string: (%s) needs %d digits, got %q", ai, spec.fixed, s)
+			}
+			v, s = s[:spec.fixed], strings.TrimPrefix(s[spec.fixed:], gs)
+		} else {
+			end := strings.Index(s, gs)
+			if end < 0 {
+				end = len(s)
+			}
+			v, s = s[:end], strings.TrimPrefix(s[end:], gs)
+		}
+		c, err := checkField(ai, spec, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, scanError("GS1 element string is empty")
+	}
+	return preferSpecific(out), nil
+}
+
+// bracketed parses the human-readable form "(01)…(21)…".
+func bracketed(s string) ([]ScanCode, error) {
+	var out []ScanCode
+	for s != "" {
+		if s[0] != '(' {
+			return nil, scanError("GS1 element string: expected \"(\" at %q", clip(s))
+		}
+		end := strings.IndexByte(s, ')')
+		if end < 0 {
+			return nil, scanError("GS1 element string: \"(\" without \")\"")
+		}
+		ai := s[1:end]
+		s = s[end+1:]
+		next := strings.IndexByte(s, '(')
+		if next < 0 {
+			next = len(s)
+		}
+		v := s[:next]
+		s = s[next:]
+		got, spec, ok := aiFormat(ai)
+		if !ok || got != ai {
+			return nil, scanError("GS1 element string: unknown application identifier (%s)", ai)
+		}
+		c, err := checkField(ai, spec, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return preferSpecific(out), nil
+}
+
+// checkField checks one AI's value against its format and check digit.
+func checkField(ai string, spec aiSpec, v string) (ScanCode, error) {
+	switch {
+	case v == "":
+		return ScanCode{}, scanError("GS1 (%s) has no value", ai)
+	case spec.fixed > 0 && len(v) != spec.fixed:
+		return ScanCode{}, scanError("GS1 (%s) %q must have %d digits", ai, v, spec.fixed)
+	case spec.max > 0 && len(v) > spec.max:
+		return ScanCode{}, scanError("GS1 (%s) %q is longer than %d characters", ai, clip(v), spec.max)
+	case spec.numeric && !allDigits(v):
+		return ScanCode{}, scanError("GS1 (%s) %q must be digits", ai, v)
+	}
+	switch ai {
+	case "00":
+		if !ValidSSCC(v) {
+			return ScanCode{}, scanError("SSCC %s has a wrong check digit (want %c)", v, gs1CheckDigit(v[:17]))
+		}
+	case "01", "02":
+		if gs1CheckDigit(v[:13]) != v[13] {
+			return ScanCode{}, scanError("GTIN %s has a wrong check digit (want %c)", v, gs1CheckDigit(v[:13]))
+		}
+	case "410", "411", "412", "413", "414", "415", "416", "417":
+		if gs1CheckDigit(v[:12]) != v[12] {
+			return ScanCode{}, scanError("GLN %s has a wrong check digit (want %c)", v, gs1CheckDigit(v[:12]))
+		}
+	}
+	return ScanCode{AI: ai, Value: v}, nil
+}
+
+// ValidGTIN reports whether s is a GTIN-8, -12, -13 or -14 with a correct
+// check digit.
+func ValidGTIN(s string) bool {
+	switch len(s) {
+	case 8, 12, 13, 14:
+	default:
+		return false
+	}
+	return allDigits(s) && gs1CheckDigit(s[:len(s)-1]) == s[len(s)-1]
+}
+
+// GTIN14 returns a valid GTIN as 14 digits (zeros in front).
+func GTIN14(s string) string { return strings.Repeat("0", 14-len(s)) + s }
+
+// digitalLink parses a GS1 Digital Link URI; ok is false when the path has
+// no GS1 primary key (then it is not a Digital Link, and a plain code).
+func digitalLink(raw string) (out []ScanCode, err error, ok bool) {
+	u, perr := url.Parse(raw)
+	if perr != nil {
+		return nil, nil, false
+	}
+	segs := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
+	// The primary key may follow any path prefix: find the first key AI
+	// followed by a value.
+	start := -1
+	for i := 0; i+1 < len(segs); i++ {
+		if segs[i] == "01" || segs[i] == "00" || segs[i] == "8004" || segs[i] == "414" || segs[i] == "417" {
+			start = i
+			break
+		}
+	}
+	if start < 0 {
+		return nil, nil, false
+	}
+	segs = segs[start:]
+	if len(segs)%2 != 0 {
+		return nil, scanError("GS1 Digital Link: %q has an AI without a value", u.Path), true
+	}
+	for i := 0; i < len(segs); i += 2 {
+		ai := segs[i]
+		v, uerr := url.PathUnescape(segs[i+1])
+		if uerr != nil {
+			return nil, scanError("GS1 Digital Link: %q is not a valid path segment", segs[i+1]), true
+		}
+		got, spec, known := aiFormat(ai)
+		if !known || got != ai {
+			return nil, scanError("GS1 Digital Link: unknown application identifier %q", ai), true
+		}
+		if ai == "01" && ValidGTIN(v) {
+			v = GTIN14(v) // Digital Link allows GTIN-8, -12 and -13 as they are
+		}
+		c, ferr := checkField(ai, spec, v)
+		if ferr != nil {
+			return nil, ferr, true
+		}
+		out = append(out, c)
+	}
+	return preferSpecific(out), nil, true
+}
+
+// epcURI parses the EPC pure identity and tag URIs tracegraph can name
+// (GS1 EPC Tag Data Standard): SGTIN, SSCC, GIAI and LGTIN.
+func epcURI(raw string) ([]ScanCode, error) {
+	parts := strings.Split(raw, ":")
+	if len(parts) != 5 || !strings.EqualFold(parts[0], "urn") || !strings.EqualFold(parts[1], "epc") {
+		return nil, scanError("EPC URI %q is not urn:epc:id|class|tag:SCHEME:FIELDS", clip(raw))
+	}
+	kind, scheme := strings.ToLower(parts[2]), strings.ToLower(parts[3])
+	fields := strings.Split(parts[4], ".")
+	if kind == "tag" {
+		// Tag URIs carry the filter value first: drop it, and the bit length.
+		if len(fields) < 2 {
+			return nil, scanError("EPC tag URI %q has too few fields", clip(raw))
+		}
+		fields = fields[1:]
+		if i := strings.IndexByte(scheme, '-'); i > 0 {
+			scheme = scheme[:i]
+		}
+		kind = "id"
+	}
+	bad := func(want string) ([]ScanCode, error) {
+		return nil, scanError("EPC URI %q: %s wants %s", clip(raw), scheme, want)
+	}
+	unescape := func(s string) (string, error) {
+		v, err := url.PathUnescape(s)
+		if err != nil || v == "" {
+			return "", scanError("EPC URI %q: %q is not a valid value", clip(raw), s)
+		}
+		return v, nil
+	}
+	switch {
+	case kind == "id" && scheme == "sgtin", kind == "class" && scheme == "lgtin":
+		if len(fields) != 3 || !allDigits(fields[0]) || !allDigits(fields[1]) || len(fields[0])+len(fields[1]) != 13 || len(fields[1]) < 1 {
+			return bad("CompanyPrefix.IndicatorAndItemReference.Serial, 13 digits before the serial")
+		}
+		// The GTIN (indicator, company prefix, item reference, check digit)
+		// names the product; the serial or lot names the thing.
+		v, err := unescape(fields[2])
+		if err != nil {
+			return nil, err
+		}
+		ai := "21"
+		if scheme == "lgtin" {
+			ai = "10"
+		}
+		return []ScanCode{{AI: ai, Value: v}}, nil
+	case kind == "id" && scheme == "sscc":
+		if len(fields) != 2 || !allDigits(fields[0]) || !allDigits(fields[1]) || len(fields[0])+len(fields[1]) != 17 {
+			return bad("CompanyPrefix.SerialReference, 17 digits in all")
+		}
+		body := fields[1][:1] + fields[0] + fields[1][1:]
+		return []ScanCode{{AI: "00", Value: body + string(gs1CheckDigit(body))}}, nil
+	case kind == "id" && scheme == "giai":
+		if len(fields) != 2 || !allDigits(fields[0]) {
+			return bad("CompanyPrefix.IndividualAssetReference")
+		}
+		ref, err := unescape(fields[1])
+		if err != nil {
+			return nil, err
+		}
+		return []ScanCode{{AI: "8004", Value: fields[0] + ref}}, nil
+	}
+	return nil, scanError("EPC URI %q: tracegraph reads sgtin, sscc, giai and lgtin", clip(raw))
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// clip shortens s for an error message and shows control characters.
+func clip(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
+}
+
+// identifying reports whether a value with this AI names a thing or a
+// product (dates, counts, variants and countries do not).
+func identifying(ai string) bool {
+	switch ai {
+	case "00", "01", "02", "10", "21", "235", "250", "400", "401", "414", "417", "8003", "8004":
+		return true
+	}
+	return false
+}
+
+// preferSpecific keeps the identifying values, and drops the GTIN when a
+// serial, lot, SSCC or GIAI names the item more precisely: the GTIN names
+// a product, not this one.
+func preferSpecific(in []ScanCode) []ScanCode {
+	specific := false
+	for _, c := range in {
+		if c.AI == "21" || c.AI == "10" || c.AI == "00" || c.AI == "8004" || c.AI == "235" {
+			specific = true
+		}
+	}
+	out := in[:0:0]
+	for _, c := range in {
+		if identifying(c.AI) && !(specific && (c.AI == "01" || c.AI == "02")) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
