@@ -41,9 +41,9 @@ type Store struct {
 	// followers) a read after an acknowledged write sees it (causal
 	// consistency). One per store: every session of the store shares it.
 	bookmarks neo4j.BookmarkManager
-	q      queries
-	now    func() time.Time
-	poll   time.Duration
+	q         queries
+	now       func() time.Time
+	poll      time.Duration
 
 	mu       sync.Mutex
 	closed   bool
