@@ -1,0 +1,48 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+// marshalSlice marshals a list's elements one after another in the calling
+// goroutine. The generated code calls it where gqlgen writes
+// graphql.MarshalSliceConcurrently, which starts one goroutine per element
+// of every list of objects (internal/inlinelists rewrites the call as part
+// of `go generate`; no gqlgen option or release turns that off). For
+// tracegraph those goroutines bought nothing and cost most of a query's CPU
+// (docs/bench-http.md): resolvers do no I/O of their own per element, and the
+// loaders batch a list's siblings on the first ask (resolvers/group.go), not
+// by waiting for concurrent callers.
+//
+// The answer is the same as gqlgen's, byte for byte: each element gets a
+// field context with its index, a panic in an element is recovered into an
+// error on that element's path and makes the whole list null (unless the
+// schema was generated to omit panic handlers).
+func marshalSlice(ctx context.Context, length int, _ int64, omitPanicHandler bool,
+	marshalElement func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
+	ret := make(graphql.Array, length)
+	failed := false
+	for i := range length {
+		fc := &graphql.FieldContext{Index: &i}
+		childCtx := graphql.WithFieldContext(ctx, fc)
+		if omitPanicHandler {
+			ret[i] = marshalElement(childCtx, i)
+			continue
+		}
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					graphql.AddError(childCtx, graphql.Recover(childCtx, r))
+					failed = true
+				}
+			}()
+			ret[i] = marshalElement(childCtx, i)
+		}()
+	}
+	if failed {
+		return nil
+	}
+	return ret
+}
