@@ -1,0 +1,395 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/labstack/echo/v4"
+	"github.com/tracegraph/tracegraph"
+)
+
+// Defaults and bounds of AuthConfig.
+const (
+	// MinHS256Secret is the shortest HS256 secret New accepts: 32 bytes,
+	// the size of the SHA-256 output the signature is.
+	MinHS256Secret = 32
+	// DefaultRolesClaim is the claim that names a token's roles.
+	DefaultRolesClaim = "roles"
+	// DefaultMaxTokenLifetime bounds exp−iat and exp−nbf of a token.
+	DefaultMaxTokenLifetime = 24 * time.Hour
+	// tokenLeeway absorbs clock skew between the issuer and the service.
+	tokenLeeway = 30 * time.Second
+)
+
+// AuthConfig configures authentication. With neither HS256Secret nor
+// OIDCIssuer, authentication is off: every request is allowed and the
+// events written record no RecordedBy. Otherwise every request but
+// /healthz, /readyz, /metrics and /graphiql needs "Authorization: Bearer
+// <JWT>", and the token's roles decide what it may do (tracegraph.Grants).
+// See docs/auth.md.
+type AuthConfig struct {
+	// HS256Secret accepts tokens signed with this shared secret (HS256), at
+	// least MinHS256Secret bytes.
+	HS256Secret []byte
+	// OIDCIssuer accepts tokens of an identity provider, signed with RS256
+	// or ES256 by a key of its JWKS, whose iss is exactly this.
+	OIDCIssuer string
+	// JWKSURL is where the provider publishes its keys. Empty: discovered
+	// from OIDCIssuer's /.well-known/openid-configuration when New runs. The
+	// keys are fetched again when a token names a key not yet seen, so a
+	// rotation needs no restart.
+	JWKSURL string
+	// Audience is the aud a token must name: required with OIDCIssuer,
+	// checked with HS256Secret when set.
+	Audience string
+	// RolesClaim is the claim with the token's roles, a list of names or a
+	// space-separated string; a dotted path reaches into objects
+	// ("realm_access.roles" for Keycloak). Default DefaultRolesClaim.
+	RolesClaim string
+	// MaxTokenLifetime refuses tokens whose exp is further than this from
+	// their iat or nbf (and tokens with neither). Default
+	// DefaultMaxTokenLifetime.
+	MaxTokenLifetime time.Duration
+	// Now is the clock tokens are checked against (default time.Now).
+	Now func() time.Time
+}
+
+// On reports whether authentication is configured.
+func (a AuthConfig) On() bool { return len(a.HS256Secret) > 0 || a.OIDCIssuer != "" }
+
+// authenticator checks bearer tokens and makes principals of them.
+type authenticator struct {
+	cfg AuthConfig
+	// signature checks a token's signature and returns its claims; the
+	// claims are checked after, the same way for both kinds of token.
+	signature func(ctx context.Context, raw string) (map[string]any, error)
+}
+
+// Check returns what is wrong with the configuration, without contacting
+// the identity provider: New calls it, and a command can call it before
+// anything slow.
+func (a AuthConfig) Check() error {
+	switch {
+	case !a.On():
+		if a.Audience != "" || a.JWKSURL != "" {
+			return errors.New("auth: an audience or JWKS URL is set but no way to check tokens: set an HS256 secret or an OIDC issuer")
+		}
+	case len(a.HS256Secret) > 0 && a.OIDCIssuer != "":
+		return errors.New("auth: choose an HS256 secret or an OIDC issuer, not both")
+	case len(a.HS256Secret) > 0 && len(a.HS256Secret) < MinHS256Secret:
+		return fmt.Errorf("auth: the HS256 secret is %d bytes; it must be at least %d (e.g. openssl rand -base64 48)", len(a.HS256Secret), MinHS256Secret)
+	case len(a.HS256Secret) > 0 && a.JWKSURL != "":
+		return errors.New("auth: a JWKS URL needs an OIDC issuer, not an HS256 secret")
+	case a.OIDCIssuer != "" && a.Audience == "":
+		return errors.New("auth: an OIDC issuer needs the audience tokens must name (aud)")
+	}
+	if c := a.RolesClaim; strings.Trim(c, ".") != c || strings.Contains(c, "..") {
+		return fmt.Errorf("auth: roles claim %q is not a claim name or dotted path (e.g. realm_access.roles)", c)
+	}
+	if a.MaxTokenLifetime < 0 {
+		return fmt.Errorf("auth: the maximum token lifetime %s is negative", a.MaxTokenLifetime)
+	}
+	return nil
+}
+
+// newAuthenticator returns the authenticator of cfg, nil when
+// authentication is off, or an error naming what is wrong with cfg.
+func newAuthenticator(cfg AuthConfig) (*authenticator, error) {
+	if err := cfg.Check(); err != nil || !cfg.On() {
+		return nil, err
+	}
+	if cfg.RolesClaim == "" {
+		cfg.RolesClaim = DefaultRolesClaim
+	}
+	if cfg.MaxTokenLifetime == 0 {
+		cfg.MaxTokenLifetime = DefaultMaxTokenLifetime
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	a := &authenticator{cfg: cfg}
+	if len(cfg.HS256Secret) > 0 {
+		a.signature = a.hs256
+	} else {
+		v, err := oidcVerifier(cfg)
+		if err != nil {
+			return nil, err
+		}
+		a.signature = func(ctx context.Context, raw string) (map[string]any, error) {
+			tok, err := v.Verify(ctx, raw)
+			if err != nil {
+				return nil, err
+			}
+			var cl map[string]any
+			if err := tok.Claims(&cl); err != nil {
+				return nil, err
+			}
+			return cl, nil
+		}
+	}
+	return a, nil
+}
+
+// oidcVerifier returns a verifier of the signatures of cfg's provider.
+// go-oidc checks the signature (RS256 or ES256, a key of the JWKS, fetched
+// again for an unknown key id); the claims are checked by claimsPrincipal.
+func oidcVerifier(cfg AuthConfig) (*oidc.IDTokenVerifier, error) {
+	vc := &oidc.Config{
+		SupportedSigningAlgs: []string{oidc.RS256, oidc.ES256},
+		// claimsPrincipal checks these, with clear messages and cfg.Now.
+		SkipClientIDCheck: true, SkipExpiryCheck: true, SkipIssuerCheck: true,
+	}
+	if cfg.JWKSURL != "" {
+		return oidc.NewVerifier(cfg.OIDCIssuer, oidc.NewRemoteKeySet(context.Background(), cfg.JWKSURL), vc), nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	p, err := oidc.NewProvider(ctx, cfg.OIDCIssuer)
+	if err != nil {
+		return nil, fmt.Errorf("auth: discover the keys of %s (or set the JWKS URL): %w", cfg.OIDCIssuer, err)
+	}
+	return p.VerifierContext(context.Background(), vc), nil
+}
+
+// hs256 checks an HS256 signature with the secret.
+func (a *authenticator) hs256(_ context.Context, raw string) (map[string]any, error) {
+	var cl jwt.MapClaims
+	_, err := jwt.ParseWithClaims(raw, &cl, func(*jwt.Token) (any, error) { return a.cfg.HS256Secret, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithoutClaimsValidation())
+	if err != nil {
+		return nil, err
+	}
+	return cl, nil
+}
+
+// verify checks "Bearer <token>" and returns its principal, or an
+// UNAUTHENTICATED error that says what is wrong without echoing the token.
+func (a *authenticator) verify(ctx context.Context, header string) (tracegraph.Principal, error) {
+	raw, ok := strings.CutPrefix(header, "Bearer ")
+	if raw = strings.TrimSpace(raw); !ok || raw == "" {
+		return tracegraph.Principal{}, tracegraph.Errorf(tracegraph.CodeUnauthenticated, "", "a bearer token is required (Authorization: Bearer <token>)")
+	}
+	cl, err := a.signature(ctx, raw)
+	if err != nil {
+		return tracegraph.Principal{}, unauthenticated("its signature does not verify (malformed, another key, or an algorithm other than %s)", a.algs())
+	}
+	return a.principal(cl)
+}
+
+func (a *authenticator) algs() string {
+	if len(a.cfg.HS256Secret) > 0 {
+		return "HS256"
+	}
+	return "RS256 or ES256"
+}
+
+func unauthenticated(format string, args ...any) error {
+	return tracegraph.Errorf(tracegraph.CodeUnauthenticated, "", "the bearer token is not valid: "+format, args...)
+}
+
+// principal checks the claims of a token whose signature verified (expiry,
+// not-before, issued-at, issuer, audience, lifetime, subject) and returns
+// the principal they name.
+func (a *authenticator) principal(cl map[string]any) (tracegraph.Principal, error) {
+	now := a.cfg.Now()
+	exp, hasExp, err := numericDate(cl, "exp")
+	switch {
+	case err != nil:
+		return tracegraph.Principal{}, err
+	case !hasExp:
+		return tracegraph.Principal{}, unauthenticated("it has no expiry (exp)")
+	case !now.Before(exp.Add(tokenLeeway)):
+		return tracegraph.Principal{}, unauthenticated("it has expired")
+	}
+	nbf, hasNbf, err := numericDate(cl, "nbf")
+	if err != nil {
+		return tracegraph.Principal{}, err
+	}
+	if hasNbf && now.Add(tokenLeeway).Before(nbf) {
+		return tracegraph.Principal{}, unauthenticated("it is not valid yet (nbf)")
+	}
+	iat, hasIat, err := numericDate(cl, "iat")
+	if err != nil {
+		return tracegraph.Principal{}, err
+	}
+	if hasIat && now.Add(tokenLeeway).Before(iat) {
+		return tracegraph.Principal{}, unauthenticated("it is issued in the future (iat)")
+	}
+	if !hasIat && !hasNbf {
+		return tracegraph.Principal{}, unauthenticated("it has neither iat nor nbf, so its lifetime is unknown")
+	}
+	for _, start := range []struct {
+		has bool
+		at  time.Time
+	}{{hasIat, iat}, {hasNbf, nbf}} {
+		if start.has && exp.Sub(start.at) > a.cfg.MaxTokenLifetime {
+			return tracegraph.Principal{}, unauthenticated("it lives %s, longer than the %s allowed", exp.Sub(start.at), a.cfg.MaxTokenLifetime)
+		}
+	}
+	if a.cfg.OIDCIssuer != "" {
+		if iss, _ := cl["iss"].(string); iss != a.cfg.OIDCIssuer {
+			return tracegraph.Principal{}, unauthenticated("it is not issued by %s (iss)", a.cfg.OIDCIssuer)
+		}
+	}
+	if a.cfg.Audience != "" && !audienceHas(cl["aud"], a.cfg.Audience) {
+		return tracegraph.Principal{}, unauthenticated("it is not meant for %s (aud)", a.cfg.Audience)
+	}
+	sub, ok := cl["sub"].(string)
+	if _, present := cl["sub"]; present && !ok {
+		return tracegraph.Principal{}, unauthenticated("its subject (sub) is not a string")
+	}
+	if len(sub) > tracegraph.MaxKeyLen || strings.ContainsFunc(sub, unicode.IsControl) || strings.TrimSpace(sub) != sub {
+		return tracegraph.Principal{}, unauthenticated("its subject (sub) is longer than %d bytes or has control characters or surrounding spaces", tracegraph.MaxKeyLen)
+	}
+	return tracegraph.Principal{Subject: sub, Roles: roles(claimAt(cl, a.cfg.RolesClaim))}, nil
+}
+
+// numericDate reads a JWT NumericDate claim (seconds since 1970).
+func numericDate(cl map[string]any, name string) (time.Time, bool, error) {
+	v, ok := cl[name]
+	if !ok || v == nil {
+		return time.Time{}, false, nil
+	}
+	var f float64
+	switch n := v.(type) {
+	case float64:
+		f = n
+	case json.Number:
+		var err error
+		if f, err = n.Float64(); err != nil {
+			return time.Time{}, false, unauthenticated("its %s is not a number", name)
+		}
+	default:
+		return time.Time{}, false, unauthenticated("its %s is not a number", name)
+	}
+	return time.Unix(0, 0).Add(time.Duration(f * float64(time.Second))), true, nil
+}
+
+// audienceHas reports whether an aud claim (a string or a list) names want.
+func audienceHas(aud any, want string) bool {
+	switch a := aud.(type) {
+	case string:
+		return a == want
+	case []any:
+		for _, x := range a {
+			if s, _ := x.(string); s == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// claimAt follows a dotted path ("realm_access.roles") into the claims; nil
+// when it leads nowhere.
+func claimAt(cl map[string]any, path string) any {
+	var v any = cl
+	for _, k := range strings.Split(path, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+// roles returns the roles a claim value names: a list of strings or one
+// space-separated string. Names that are not roles are left out.
+func roles(v any) []tracegraph.Role {
+	var names []string
+	switch x := v.(type) {
+	case string:
+		names = strings.Fields(x)
+	case []any:
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				names = append(names, s)
+			}
+		}
+	}
+	var out []tracegraph.Role
+	for _, n := range names {
+		if r, ok := tracegraph.ParseRole(n); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// open reports whether route needs no token.
+func open(route string) bool {
+	switch route {
+	case "/healthz", "/readyz", "/metrics", "/graphiql":
+		return true
+	}
+	return false
+}
+
+// graphqlRoute reports whether route is the GraphQL endpoint, whose
+// operations are allowed or refused one by one (resolvers.Access).
+func graphqlRoute(route string) bool { return route == "/graphql" }
+
+// authenticate checks the bearer token when authentication is on, puts the
+// principal in the request context, and refuses a route the principal's
+// roles do not grant (tracegraph.Allow with "METHOD /route"). An unmatched
+// path goes on to its 404; a route asked with a method it does not answer
+// is refused FORBIDDEN, as anything outside the access table is.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		route := c.Path()
+		if s.auth == nil || open(route) {
+			return next(c)
+		}
+		h := c.Request().Header.Get("Authorization")
+		if h == "" && c.IsWebSocket() {
+			return next(c) // the token comes in connection_init (websocketInit)
+		}
+		p, err := s.auth.verify(c.Request().Context(), h)
+		if err != nil {
+			return s.fail(c, err)
+		}
+		r := c.Request()
+		ctx := tracegraph.NewContext(r.Context(), p)
+		c.SetRequest(r.WithContext(ctx))
+		if route == "" || graphqlRoute(route) {
+			return next(c)
+		}
+		if err := tracegraph.Allow(ctx, tracegraph.Operation(r.Method+" "+route)); err != nil {
+			return s.fail(c, err)
+		}
+		return next(c)
+	}
+}
+
+// websocketInit authenticates a subscription connection from its
+// connection_init payload ({"Authorization": "Bearer ..."}) when the upgrade
+// request carried no Authorization header. The connection_ack carries no
+// payload: echoing the init payload would send the token back.
+func (s *Server) websocketInit(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+	if s.auth == nil {
+		return ctx, nil, nil
+	}
+	if _, ok := tracegraph.FromContext(ctx); ok {
+		return ctx, nil, nil
+	}
+	pr, err := s.auth.verify(ctx, p.Authorization())
+	if err != nil {
+		// The close frame says why (graphql-transport-ws has no error message
+		// for connection_init); a close reason is at most 123 bytes.
+		reason := string(tracegraph.CodeUnauthenticated) + ": " + err.Error()
+		if len(reason) > 120 {
+			reason = reason[:117] + "..."
+		}
+		return transport.AppendCloseReason(ctx, reason), nil, err
+	}
+	return tracegraph.NewContext(ctx, pr), nil, nil
+}
