@@ -124,7 +124,9 @@ func TestAccessMatrix(t *testing.T) {
 			}})
 	}
 	calls = append(calls, accessCall{name: "Subscription.events", ops: []tracegraph.Operation{"Subscription.events"}, roles: everyone,
-		do: func(t *testing.T, token, _ string) (int, string) { return http.StatusOK, subscriptionCode(t, ts, token) }})
+		do: func(t *testing.T, token, _ string) (int, string) {
+			return http.StatusOK, subscriptionCode(t, ts, token)
+		}})
 
 	// Every operation of the table is tried.
 	tried := map[tracegraph.Operation]bool{}
@@ -192,7 +194,9 @@ func graphqlCode(t *testing.T, ts *testServer, q string, vars map[string]any, to
 		return status, code
 	}
 	var ingest struct {
-		Ingest struct{ Outcomes []struct{ Error *struct{ Code string } } }
+		Ingest struct {
+			Outcomes []struct{ Error *struct{ Code string } }
+		}
 	}
 	if json.Unmarshal(r.Data, &ingest) == nil && len(ingest.Ingest.Outcomes) == 1 && ingest.Ingest.Outcomes[0].Error != nil {
 		return status, ingest.Ingest.Outcomes[0].Error.Code

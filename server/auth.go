@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 	"unicode"
@@ -68,6 +69,7 @@ func (a AuthConfig) On() bool { return len(a.HS256Secret) > 0 || a.OIDCIssuer !=
 // authenticator checks bearer tokens and makes principals of them.
 type authenticator struct {
 	cfg AuthConfig
+	log *slog.Logger
 	// signature checks a token's signature and returns its claims; the
 	// claims are checked after, the same way for both kinds of token.
 	signature func(ctx context.Context, raw string) (map[string]any, error)
@@ -102,7 +104,7 @@ func (a AuthConfig) Check() error {
 
 // newAuthenticator returns the authenticator of cfg, nil when
 // authentication is off, or an error naming what is wrong with cfg.
-func newAuthenticator(cfg AuthConfig) (*authenticator, error) {
+func newAuthenticator(cfg AuthConfig, log *slog.Logger) (*authenticator, error) {
 	if err := cfg.Check(); err != nil || !cfg.On() {
 		return nil, err
 	}
@@ -115,7 +117,7 @@ func newAuthenticator(cfg AuthConfig) (*authenticator, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	a := &authenticator{cfg: cfg}
+	a := &authenticator{cfg: cfg, log: log}
 	if len(cfg.HS256Secret) > 0 {
 		a.signature = a.hs256
 	} else {
@@ -179,6 +181,11 @@ func (a *authenticator) verify(ctx context.Context, header string) (tracegraph.P
 	}
 	cl, err := a.signature(ctx, raw)
 	if err != nil {
+		if a.cfg.OIDCIssuer != "" {
+			// Could be the provider (its JWKS unreachable): say so in the
+			// log. go-oidc's messages do not quote the token.
+			a.log.WarnContext(ctx, "auth: token signature not verified", "issuer", a.cfg.OIDCIssuer, "err", err)
+		}
 		return tracegraph.Principal{}, unauthenticated("its signature does not verify (malformed, another key, or an algorithm other than %s)", a.algs())
 	}
 	return a.principal(cl)

@@ -93,11 +93,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Examples == nil {
 		cfg.Examples = DefaultExamples()
 	}
-	auth, err := newAuthenticator(cfg.Auth)
+	s := &Server{cfg: cfg, log: slog.New(requestIDHandler{cfg.Logger.Handler()})}
+	auth, err := newAuthenticator(cfg.Auth, s.log)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: slog.New(requestIDHandler{cfg.Logger.Handler()}), auth: auth}
+	s.auth = auth
 	s.base, s.cancelBase = context.WithCancel(context.Background())
 	s.metrics = newMetrics(cfg.Store)
 	ide, err := renderIDE(cfg.Examples)
