@@ -174,6 +174,8 @@ func TestHS256Tokens(t *testing.T) {
 		{"audience in a list", hs(t, with(ok, "aud", []string{"billing", "tracegraph"})), ""},
 		{"a subject with a newline", hs(t, with(ok, "sub", "al\nice")), "subject (sub)"},
 		{"a subject that is a number", hs(t, with(ok, "sub", 42)), "subject (sub) is not a string"},
+		{"an expiry that is a string", hs(t, with(ok, "exp", "tomorrow")), "its exp is not a number"},
+		{"an expiry out of range", hs(t, with(ok, "exp", 1e300)), "its exp is out of range"},
 	})
 }
 
