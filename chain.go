@@ -40,8 +40,10 @@ func (c *ChainChecker) Last() (hash string, next uint64) {
 	return c.prev, c.next
 }
 
-// Unsealed returns the event as its client sent it (id, type, time, station,
-// operator, data), without what a store added: to apply it again.
+// Unsealed returns the event as it was applied (id, type, time, station,
+// operator, data and recordedBy), without what a store added: to apply it
+// again.
 func (e *Event) Unsealed() *Event {
-	return &Event{ID: e.ID, Type: e.Type, Time: e.Time, Station: e.Station, Operator: e.Operator, Data: e.Data, payload: e.payload}
+	return &Event{ID: e.ID, Type: e.Type, Time: e.Time, Station: e.Station, Operator: e.Operator, Data: e.Data,
+		RecordedBy: e.RecordedBy, payload: e.payload}
 }

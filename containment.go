@@ -166,13 +166,14 @@ func (r *ContainRequest) Validate() error {
 	return nil
 }
 
-// holdEvent builds a normalized hold.placed or hold.released event.
-func holdEvent(typ EventType, id string, target ID, reason, operator string, at time.Time) (*Event, error) {
+// holdEvent builds a normalized hold.placed or hold.released event, recorded
+// by the principal of ctx (Actor).
+func holdEvent(ctx context.Context, typ EventType, id string, target ID, reason, operator string, at time.Time) (*Event, error) {
 	data, err := json.Marshal(HoldChange{Target: string(target), Reason: reason})
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", typ, err)
 	}
-	ev := &Event{ID: id, Type: typ, Time: at, Operator: operator, Data: data}
+	ev := &Event{ID: id, Type: typ, Time: at, Operator: operator, Data: data, RecordedBy: Actor(ctx)}
 	if err := ev.Normalize(); err != nil {
 		return nil, fmt.Errorf("hold event %s: %w", id, err)
 	}
@@ -254,7 +255,7 @@ func Contain(ctx context.Context, store Store, req ContainRequest) (*ContainResu
 		if target == markerTarget || first {
 			id, first = cid, false
 		}
-		ev, err := holdEvent(EventHoldPlaced, id, target, req.Reason, req.Operator, req.Time)
+		ev, err := holdEvent(ctx, EventHoldPlaced, id, target, req.Reason, req.Operator, req.Time)
 		if err != nil {
 			return err
 		}
@@ -397,7 +398,7 @@ func ReleaseContainment(ctx context.Context, store Store, containment, reason, o
 					}
 					continue
 				}
-				ev, err := holdEvent(EventHoldReleased, containEventID(containment, "release/", h.target), h.target, reason, operator, at)
+				ev, err := holdEvent(ctx, EventHoldReleased, containEventID(containment, "release/", h.target), h.target, reason, operator, at)
 				if err != nil {
 					return nil, err
 				}

@@ -89,7 +89,8 @@ const (
 
 // Event is one shop-floor transaction: an immutable record appended to the log.
 // The client gives ID (its idempotency key), Type, Time, Station, Operator and
-// Data; the store adds Seq, RecordedAt, PrevHash and Hash.
+// Data; the server adds RecordedBy; the store adds Seq, RecordedAt, PrevHash
+// and Hash.
 type Event struct {
 	ID       string          `json:"id"`
 	Type     EventType       `json:"type"`
@@ -97,6 +98,11 @@ type Event struct {
 	Station  string          `json:"station,omitempty"`
 	Operator string          `json:"operator,omitempty"`
 	Data     json.RawMessage `json:"data"`
+	// RecordedBy is who wrote the event: the subject of the token of the
+	// request that recorded it (Actor), set by the server, never taken from
+	// the client's body. Empty when authentication is off. It is part of the
+	// hashed record, so it cannot be altered unseen.
+	RecordedBy string `json:"recordedBy,omitempty"`
 
 	Seq        uint64    `json:"seq,omitempty"`
 	RecordedAt time.Time `json:"recordedAt,omitzero"`
@@ -117,6 +123,8 @@ type envelope struct {
 	Station  string           `json:"station"`
 	Operator string           `json:"operator"`
 	Data     json.RawMessage  `json:"data"`
+	// RecordedBy is the server's to set: a client that sends it is told so.
+	RecordedBy json.RawMessage `json:"recordedBy"`
 }
 
 // DecodeEvent parses one event as a client sends it, strictly: unknown fields,
@@ -129,6 +137,9 @@ func DecodeEvent(b []byte) (*Event, error) {
 	var env envelope
 	if err := strictUnmarshal(b, &env); err != nil {
 		return nil, err
+	}
+	if env.RecordedBy != nil {
+		return nil, Errorf(CodeInvalid, "recordedBy", "recordedBy is set by the server from the token's subject; leave it out")
 	}
 	e := &Event{Station: env.Station, Operator: env.Operator, Data: env.Data}
 	if env.ID != nil {
@@ -183,6 +194,9 @@ func (e *Event) Normalize() error {
 		return err
 	}
 	if err := checkText("operator", e.Operator, MaxKeyLen, false); err != nil {
+		return err
+	}
+	if err := checkText("recordedBy", e.RecordedBy, MaxKeyLen, false); err != nil {
 		return err
 	}
 	p, err := e.Payload()
@@ -335,6 +349,7 @@ type canonicalEvent struct {
 	Station    string          `json:"station,omitempty"`
 	Operator   string          `json:"operator,omitempty"`
 	Data       json.RawMessage `json:"data"`
+	RecordedBy string          `json:"recordedBy,omitempty"`
 	RecordedAt string          `json:"recordedAt"`
 	PrevHash   string          `json:"prevHash"`
 	Hash       string          `json:"hash,omitempty"`
@@ -343,7 +358,7 @@ type canonicalEvent struct {
 func (e *Event) canonical(withHash bool) canonicalEvent {
 	c := canonicalEvent{
 		Seq: e.Seq, ID: e.ID, Type: e.Type, Time: e.Time.UTC().Format(time.RFC3339Nano),
-		Station: e.Station, Operator: e.Operator, Data: e.Data,
+		Station: e.Station, Operator: e.Operator, Data: e.Data, RecordedBy: e.RecordedBy,
 		RecordedAt: e.RecordedAt.UTC().Format(time.RFC3339Nano), PrevHash: e.PrevHash,
 	}
 	if withHash {
@@ -402,11 +417,13 @@ func UnmarshalRecord(b []byte) (*Event, error) {
 		return nil, fmt.Errorf("decode event record %d recordedAt: %w", c.Seq, err)
 	}
 	return &Event{ID: c.ID, Type: c.Type, Time: t, Station: c.Station, Operator: c.Operator,
-		Data: c.Data, Seq: c.Seq, RecordedAt: r, PrevHash: c.PrevHash, Hash: c.Hash}, nil
+		Data: c.Data, RecordedBy: c.RecordedBy, Seq: c.Seq, RecordedAt: r, PrevHash: c.PrevHash, Hash: c.Hash}, nil
 }
 
 // SameContent reports whether a and b carry the same client content (id, type,
-// time, station, operator, data), whatever the store added.
+// time, station, operator, data), whatever the server and the store added:
+// the same event sent again by someone else is a duplicate, and the log
+// keeps the RecordedBy of the first.
 func SameContent(a, b *Event) bool {
 	return a.ID == b.ID && a.Type == b.Type && a.Time.Equal(b.Time) && a.Station == b.Station &&
 		a.Operator == b.Operator && bytes.Equal(a.Data, b.Data)

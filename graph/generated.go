@@ -145,6 +145,7 @@ type ComplexityRoot struct {
 		Operator   func(childComplexity int) int
 		PrevHash   func(childComplexity int) int
 		RecordedAt func(childComplexity int) int
+		RecordedBy func(childComplexity int) int
 		Seq        func(childComplexity int) int
 		Station    func(childComplexity int) int
 		Time       func(childComplexity int) int
@@ -1040,6 +1041,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.RecordedAt(childComplexity), true
+	case "Event.recordedBy":
+		if e.ComplexityRoot.Event.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.RecordedBy(childComplexity), true
 	case "Event.seq":
 		if e.ComplexityRoot.Event.Seq == nil {
 			break
@@ -2801,6 +2808,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_operator(ctx, field)
 	case "data":
 		return ec.fieldContext_Event_data(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_Event_recordedBy(ctx, field)
 	case "recordedAt":
 		return ec.fieldContext_Event_recordedAt(ctx, field)
 	case "prevHash":
@@ -5913,6 +5922,29 @@ func (ec *executionContext) _Event_data(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_Event_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _Event_recordedBy(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_recordedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedBy(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Event_recordedAt(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -14694,6 +14726,11 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 		case "data":
 			out.Values[i] = ec._Event_data(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordedBy":
+			out.Values[i] = ec._Event_recordedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "recordedAt":

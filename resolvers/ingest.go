@@ -11,7 +11,9 @@ import (
 // ApplyRaw decodes each raw event strictly (tracegraph.DecodeEvent) and
 // applies the decodable ones with one store.Apply call. It returns one
 // outcome per raw event, in order, with Index the position in raw: decode
-// failures are rejections. With opts.Atomic and any decode failure nothing is
+// failures are rejections. When ctx carries a principal (authentication is
+// on), an event whose type it may not record (tracegraph.EventOperation) is
+// rejected FORBIDDEN, and the others record its subject as RecordedBy. With opts.Atomic and any decode failure nothing is
 // applied and every other event is reported aborted. The error is non-nil
 // only when the store failed.
 //
@@ -29,6 +31,10 @@ func ApplyRaw(ctx context.Context, store tracegraph.Store, raw []json.RawMessage
 			out[i].ID = ev.ID
 		} else {
 			out[i].ID = idOf(b)
+		}
+		if p, ok := tracegraph.FromContext(ctx); ok && err == nil {
+			ev.RecordedBy = p.Subject
+			err = p.May(tracegraph.EventOperation(ev.Type))
 		}
 		if err != nil {
 			out[i].Status, out[i].Error = tracegraph.OutcomeRejected, tracegraph.AsError(err)

@@ -65,8 +65,7 @@ func (l *Limits) MutateOperationContext(ctx context.Context, opCtx *graphql.Oper
 }
 
 func limitError(format string, args ...any) *gqlerror.Error {
-	e := tracegraph.Errorf(tracegraph.CodeLimit, "", format, args...)
-	return &gqlerror.Error{Message: e.Message, Err: e, Extensions: map[string]any{"code": string(e.Code)}}
+	return operationError(tracegraph.Errorf(tracegraph.CodeLimit, "", format, args...))
 }
 
 // depth returns how many fields deep the selection set goes.

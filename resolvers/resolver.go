@@ -22,9 +22,6 @@ type Config struct {
 	// NewEventID returns a fresh event id for placeHold and releaseHold
 	// (default: random hex after the given prefix).
 	NewEventID func(prefix string) string
-	// RequireAuth makes mutations need a principal with the "write" scope
-	// (see WithPrincipal). Without it the service is open.
-	RequireAuth bool
 	// OnOutcomes, if set, is called with the outcomes of every batch of
 	// events the mutations apply (for metrics).
 	OnOutcomes func([]tracegraph.Outcome)

@@ -4,18 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/labstack/echo/v4"
 	"github.com/tracegraph/tracegraph"
-	"github.com/tracegraph/tracegraph/resolvers"
 )
 
 // HeaderRequestID carries the request id, in and out.
@@ -134,76 +130,6 @@ func (s *Server) countWebsockets(next echo.HandlerFunc) echo.HandlerFunc {
 		defer s.websockets.Done()
 		return next(c)
 	}
-}
-
-// open reports whether route needs no token.
-func open(route string) bool {
-	switch route {
-	case "/healthz", "/readyz", "/metrics", "/graphiql":
-		return true
-	}
-	return false
-}
-
-// authenticate checks the bearer token when a JWT secret is configured and
-// puts the principal in the request context.
-func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if len(s.cfg.JWTSecret) == 0 || open(c.Path()) {
-			return next(c)
-		}
-		h := c.Request().Header.Get("Authorization")
-		if h == "" && c.IsWebSocket() {
-			return next(c) // the token comes in connection_init (websocketInit)
-		}
-		p, err := s.verifyToken(h)
-		if err != nil {
-			return s.fail(c, err)
-		}
-		r := c.Request()
-		c.SetRequest(r.WithContext(resolvers.WithPrincipal(r.Context(), p)))
-		return next(c)
-	}
-}
-
-// claims are the token claims tracegraph reads: the standard ones, and the
-// scopes as an OAuth "scope" string or a "scopes" list.
-type claims struct {
-	jwt.RegisteredClaims
-	Scope  string   `json:"scope,omitempty"`
-	Scopes []string `json:"scopes,omitempty"`
-}
-
-// verifyToken checks "Bearer <token>" (HS256, signed with the secret, not
-// expired) and returns its principal, or an UNAUTHENTICATED error.
-func (s *Server) verifyToken(header string) (resolvers.Principal, error) {
-	tok, ok := strings.CutPrefix(header, "Bearer ")
-	if !ok || strings.TrimSpace(tok) == "" {
-		return resolvers.Principal{}, tracegraph.Errorf(tracegraph.CodeUnauthenticated, "", "a bearer token is required (Authorization: Bearer <token>)")
-	}
-	var cl claims
-	_, err := jwt.ParseWithClaims(strings.TrimSpace(tok), &cl, func(*jwt.Token) (any, error) { return s.cfg.JWTSecret, nil },
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithExpirationRequired(), jwt.WithLeeway(30*time.Second))
-	if err != nil {
-		return resolvers.Principal{}, tracegraph.Errorf(tracegraph.CodeUnauthenticated, "", "the bearer token is not valid: %s", tokenProblem(err))
-	}
-	p := resolvers.Principal{Subject: cl.Subject, Scopes: append(strings.Fields(cl.Scope), cl.Scopes...)}
-	return p, nil
-}
-
-// tokenProblem names what is wrong with a token without echoing it.
-func tokenProblem(err error) string {
-	switch {
-	case errors.Is(err, jwt.ErrTokenExpired):
-		return "it has expired"
-	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
-		return "it has no expiry (exp)"
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable):
-		return "its signature does not match"
-	case errors.Is(err, jwt.ErrTokenNotValidYet):
-		return "it is not valid yet"
-	}
-	return "it is malformed"
 }
 
 // limitBody bounds the request body; reading beyond fails with

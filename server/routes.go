@@ -39,11 +39,10 @@ func (s *Server) routes() *echo.Echo {
 
 func (s *Server) graphqlHandler() http.Handler {
 	s.gql = resolvers.New(resolvers.Config{
-		Store:       s.cfg.Store,
-		Now:         s.cfg.Now,
-		RequireAuth: len(s.cfg.JWTSecret) > 0,
-		OnOutcomes:  s.metrics.countOutcomes,
-		Logger:      s.log,
+		Store:      s.cfg.Store,
+		Now:        s.cfg.Now,
+		OnOutcomes: s.metrics.countOutcomes,
+		Logger:     s.log,
 	})
 	h := handler.New(s.gql.ExecutableSchema())
 	h.AddTransport(transport.Websocket{
@@ -55,27 +54,11 @@ func (s *Server) graphqlHandler() http.Handler {
 	h.AddTransport(transport.POST{})
 	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	h.Use(extension.Introspection{})
+	h.Use(resolvers.Access{Required: s.auth != nil})
 	h.Use(&resolvers.Limits{MaxDepth: s.cfg.MaxDepth, MaxComplexity: s.cfg.MaxComplexity})
 	h.SetErrorPresenter(resolvers.ErrorPresenter(s.log))
 	h.SetRecoverFunc(resolvers.RecoverFunc(s.log))
 	return h
-}
-
-// websocketInit authenticates a subscription connection from its
-// connection_init payload ({"Authorization": "Bearer ..."}) when the upgrade
-// request carried no Authorization header.
-func (s *Server) websocketInit(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-	if len(s.cfg.JWTSecret) == 0 {
-		return ctx, &p, nil
-	}
-	if _, ok := resolvers.PrincipalFrom(ctx); ok {
-		return ctx, &p, nil
-	}
-	pr, err := s.verifyToken(p.Authorization())
-	if err != nil {
-		return ctx, nil, err
-	}
-	return resolvers.WithPrincipal(ctx, pr), &p, nil
 }
 
 func (s *Server) healthz(c echo.Context) error {

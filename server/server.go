@@ -28,10 +28,9 @@ type Config struct {
 	Store tracegraph.Store
 	// Logger receives request logs and errors (default slog.Default()).
 	Logger *slog.Logger
-	// JWTSecret, when set, makes every request but /healthz, /readyz,
-	// /metrics and /graphiql need a bearer token signed with it (HS256);
-	// writes need the token's "write" scope.
-	JWTSecret []byte
+	// Auth configures authentication and the roles tokens carry (default
+	// off: the service is open).
+	Auth AuthConfig
 	// MaxEventsBody bounds the body of POST /api/v1/events (413 beyond).
 	MaxEventsBody int64
 	// MaxGraphQLBody bounds the body of POST /graphql.
@@ -61,6 +60,7 @@ type Server struct {
 	metrics *metrics
 	ide     []byte // the rendered /graphiql page
 	gql     *resolvers.Resolver
+	auth    *authenticator // nil when authentication is off
 	// websockets counts the subscription connections being served: their
 	// handlers run until the connection ends, unseen by http.Server.Shutdown.
 	websockets sync.WaitGroup
@@ -94,6 +94,11 @@ func New(cfg Config) (*Server, error) {
 		cfg.Examples = DefaultExamples()
 	}
 	s := &Server{cfg: cfg, log: slog.New(requestIDHandler{cfg.Logger.Handler()})}
+	auth, err := newAuthenticator(cfg.Auth, s.log)
+	if err != nil {
+		return nil, err
+	}
+	s.auth = auth
 	s.base, s.cancelBase = context.WithCancel(context.Background())
 	s.metrics = newMetrics(cfg.Store)
 	ide, err := renderIDE(cfg.Examples)

@@ -35,7 +35,8 @@ func TestNeo4j(t *testing.T) {
 		{"TestExportBodies", TestExportBodies},
 		{"TestExportErrors", TestExportErrors},
 		{"TestSubscription", TestSubscription},
-		{"TestAuth", TestAuth},
+		{"TestAccessMatrix", TestAccessMatrix},
+		{"TestRecordedBy", TestRecordedBy},
 		{"TestOps", TestOps},
 	} {
 		t.Run(tc.name, tc.test)

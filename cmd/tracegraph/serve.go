@@ -30,6 +30,7 @@ func newServeCmd() *cobra.Command {
 		sc        storeConfig
 		addr      string
 		demo      bool
+		auth      server.AuthConfig
 		jwtSecret string
 		logLevel  string
 		logFormat string
@@ -51,13 +52,17 @@ The default store is embedded: it keeps everything in --data, no database
 server needed. --demo fills an empty store with a generated factory of 10,000
 units first (about a minute), so that you can query at once: open /graphiql.
 
-Without --auth-jwt-secret the service is open to anyone who can reach --addr
-(the default address is only reachable from this machine). With it, requests
-need "Authorization: Bearer <JWT>": signed with the secret (HS256), with an
-expiry (exp); writes (events, ingest, holds) need "write" among the token's
-scopes ("scope": "read write", or "scopes": ["write"]); its subject (sub) is
-recorded as the operator of the holds it places. /healthz, /readyz, /metrics
-and the IDE page stay open.
+Without --auth-jwt-secret or --auth-oidc-issuer the service is open to anyone
+who can reach --addr (the default address is only reachable from this
+machine). With one, requests need "Authorization: Bearer <JWT>": signed with
+the secret (HS256, at least 32 bytes) or by the identity provider (RS256 or
+ES256, keys from its JWKS), with an expiry (exp), an iat or nbf at most
+--auth-max-token-lifetime before it, and the --auth-audience (aud). The roles
+in the --auth-roles-claim claim decide what a token may do: reader (queries,
+subscriptions, exports), operator (shop-floor events), quality (holds and
+containments), admin (everything, voiding events included); every role
+reads. Writes need a subject (sub), recorded in each event as recordedBy.
+/healthz, /readyz, /metrics and the IDE page stay open. See docs/auth.md.
 
 Every flag has an environment twin: --data is TRACEGRAPH_DATA, --addr is
 TRACEGRAPH_ADDR, --auth-jwt-secret is TRACEGRAPH_AUTH_JWT_SECRET, and so on.`,
@@ -74,7 +79,11 @@ TRACEGRAPH_ADDR, --auth-jwt-secret is TRACEGRAPH_AUTH_JWT_SECRET, and so on.`,
 			}
 			sc.Logger = log
 			tuneGC(log)
-			return serve(cmd.Context(), log, sc, addr, demo, []byte(jwtSecret))
+			auth.HS256Secret = []byte(jwtSecret)
+			if err := auth.Check(); err != nil {
+				return err
+			}
+			return serve(cmd.Context(), log, sc, addr, demo, auth)
 		},
 	}
 	f := cmd.Flags()
@@ -86,7 +95,12 @@ TRACEGRAPH_ADDR, --auth-jwt-secret is TRACEGRAPH_AUTH_JWT_SECRET, and so on.`,
 	f.StringVar(&sc.Neo4jUser, "neo4j-user", "neo4j", "Neo4j user")
 	f.StringVar(&sc.Neo4jPassword, "neo4j-password", "", "Neo4j password (better: TRACEGRAPH_NEO4J_PASSWORD)")
 	f.StringVar(&sc.Neo4jDatabase, "neo4j-database", "", "Neo4j database (default: the server's default)")
-	f.StringVar(&jwtSecret, "auth-jwt-secret", "", "require bearer tokens signed with this secret (HS256); better: TRACEGRAPH_AUTH_JWT_SECRET")
+	f.StringVar(&jwtSecret, "auth-jwt-secret", "", "require bearer tokens signed with this secret (HS256, at least 32 bytes); better: TRACEGRAPH_AUTH_JWT_SECRET")
+	f.StringVar(&auth.OIDCIssuer, "auth-oidc-issuer", "", "require bearer tokens of this OpenID Connect issuer (RS256/ES256, the exact iss)")
+	f.StringVar(&auth.JWKSURL, "auth-jwks-url", "", "the issuer's JWKS URL (default: discovered from the issuer)")
+	f.StringVar(&auth.Audience, "auth-audience", "", "the audience (aud) tokens must name; required with --auth-oidc-issuer")
+	f.StringVar(&auth.RolesClaim, "auth-roles-claim", server.DefaultRolesClaim, "the claim with the token's roles; a dotted path reaches into objects (realm_access.roles)")
+	f.DurationVar(&auth.MaxTokenLifetime, "auth-max-token-lifetime", server.DefaultMaxTokenLifetime, "refuse tokens whose exp is further than this from their iat or nbf")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	return cmd
@@ -142,7 +156,7 @@ func newLogger(w interface{ Write([]byte) (int, error) }, level, format string) 
 	return nil, fmt.Errorf("--log-format %q is not text or json", format)
 }
 
-func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, demo bool, jwtSecret []byte) (err error) {
+func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, demo bool, auth server.AuthConfig) (err error) {
 	store, err := openStore(ctx, sc)
 	if err != nil {
 		return err
@@ -160,7 +174,7 @@ func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, d
 		}
 		examples = demoExamples(facts)
 	}
-	srv, err := server.New(server.Config{Store: store, Logger: log, JWTSecret: jwtSecret, Examples: examples})
+	srv, err := server.New(server.Config{Store: store, Logger: log, Auth: auth, Examples: examples})
 	if err != nil {
 		return err
 	}
@@ -170,7 +184,7 @@ func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, d
 	}
 	base := "http://" + ln.Addr().String()
 	log.Info("tracegraph is ready", "graphql", base+"/graphql", "ide", base+"/graphiql", "events", base+"/api/v1/events",
-		"store", sc.Kind, "auth", len(jwtSecret) > 0)
+		"store", sc.Kind, "auth", auth.On())
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}

@@ -240,6 +240,16 @@ func (e *Event) Operator() *string {
 	return &s
 }
 
+// RecordedBy returns who recorded the event (nil when no one was
+// authenticated).
+func (e *Event) RecordedBy() *string {
+	if e.E.RecordedBy == "" {
+		return nil
+	}
+	s := e.E.RecordedBy
+	return &s
+}
+
 // Data returns the event's data.
 func (e *Event) Data() any { return json.RawMessage(e.E.Data) }
 

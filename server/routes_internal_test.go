@@ -1,0 +1,32 @@
+package server
+
+import (
+	"testing"
+
+	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/embedded"
+)
+
+// TestEveryRouteHasAGrant: every route is open, the GraphQL endpoint
+// (operations judged one by one) or in the access table; a route added
+// without a grant would be refused to everyone.
+func TestEveryRouteHasAGrant(t *testing.T) {
+	st, err := embedded.Open(t.TempDir(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s, err := New(Config{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range s.echo.Routes() {
+		if open(r.Path) || graphqlRoute(r.Path) {
+			continue
+		}
+		op := tracegraph.Operation(r.Method + " " + r.Path)
+		if _, ok := tracegraph.GrantOf(op); !ok {
+			t.Errorf("route %s has no grant in tracegraph.Grants", op)
+		}
+	}
+}
