@@ -12,6 +12,14 @@ type Payload interface {
 	validate() *Error
 }
 
+// A currentChecker is a payload with rules that new events must follow but
+// events recorded before the rule existed need not. Event.Normalize (every
+// new event goes through it) applies them; decoding a recorded event does
+// not, so that an old log replays to what it was recorded as.
+type currentChecker interface {
+	checkCurrent() *Error
+}
+
 // UnitCreated is the data of unit.created.
 type UnitCreated struct {
 	Serial      string            `json:"serial"`
@@ -405,15 +413,62 @@ func (p *Shipped) validate() *Error {
 		text("destination", p.Destination, false))
 }
 
-// HoldChange is the data of hold.placed and hold.released.
+// HoldChange is the data of hold.placed and hold.released. Every hold has an
+// id, and a target stays on hold while any hold on it is in force.
+//
+// hold.placed {target, reason, hold?}: Hold names the new hold. A
+// hold.placed without one (every hold recorded before holds were named, and
+// any client that does not care) is named by its event id, so that a log
+// replays to the same holds whenever it was recorded. No two holds in force
+// share an id.
+//
+// hold.released {target, hold | all, reason}: Hold names the hold to lift,
+// All lifts every hold on the target. A new release gives exactly one of
+// them (INVALID otherwise). A release recorded before holds had ids gives
+// neither; it lifted every hold on its target then and is read as All.
 type HoldChange struct {
 	Target string `json:"target"`
+	Hold   string `json:"hold,omitempty"`
+	All    bool   `json:"all,omitempty"`
 	Reason string `json:"reason"`
+
+	// release is set for hold.released (by the payload's constructor).
+	release bool
 }
 
 func (p *HoldChange) validate() *Error {
-	return firstErr(ref("target", p.Target), text("reason", p.Reason, true))
+	if err := firstErr(ref("target", p.Target), optKey("hold", p.Hold), text("reason", p.Reason, true)); err != nil {
+		return err
+	}
+	switch {
+	case !p.release && p.All:
+		return Errorf(CodeInvalid, "all", "all is for hold.released; a hold.placed places one hold")
+	case p.release && p.All && p.Hold != "":
+		return Errorf(CodeInvalid, "hold", "give the hold to release or all: true, not both")
+	}
+	return nil
 }
+
+// checkCurrent refuses a new release that names no hold.
+func (p *HoldChange) checkCurrent() *Error {
+	if p.release && p.Hold == "" && !p.All {
+		return Errorf(CodeInvalid, "hold", "name the hold to release (hold) or release every hold on the target (all: true)")
+	}
+	return nil
+}
+
+// HoldID returns the id of the hold a hold.placed event with id eventID
+// places: Hold, or the event id when it names none.
+func (p *HoldChange) HoldID(eventID string) string {
+	if p.Hold != "" {
+		return p.Hold
+	}
+	return eventID
+}
+
+// ReleasesAll reports whether a hold.released lifts every hold on its target:
+// it says all: true, or it was recorded before releases named their hold.
+func (p *HoldChange) ReleasesAll() bool { return p.All || p.Hold == "" }
 
 // UnitScrapped is the data of unit.scrapped.
 type UnitScrapped struct {

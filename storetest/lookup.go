@@ -125,9 +125,9 @@ const nodeEventsFixture = `
 4  id-u1    identifier.assigned  {"unit":"U1","scheme":"MAC","value":"00:1B:44:11:3A:B7"}
 5  pk-b1    packed               {"container":"B1","items":["U1"]}
 6  hold-b1  hold.placed          {"target":"B1","reason":"label check"}
-7  rel-b1   hold.released        {"target":"B1","reason":"labels OK"}
+7  rel-b1   hold.released        {"target":"B1","hold":"hold-b1","reason":"labels OK"}
 8  hold-l1  hold.placed          {"target":"L1","reason":"supplier alert"}
-8  rel-l1   hold.released        {"target":"L1","reason":"cleared"}
+8  rel-l1   hold.released        {"target":"L1","all":true,"reason":"cleared"}
 9  mk-u3    unit.created         {"serial":"U3","partNumber":"PCBA-1"}
 `
 
