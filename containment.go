@@ -184,24 +184,21 @@ func holdEvent(ctx context.Context, typ EventType, id string, target ID, hold, r
 	return ev, nil
 }
 
-// outcomeTally adds a batch's outcomes up.
+// outcomeTally adds a batch's outcomes up (Tally) into done, dup and
+// refused, and lists the first MaxListedRefusals refusals.
 type outcomeTally struct {
 	done, dup, refused *int
 	refusals           *[]Outcome
 }
 
 func (t outcomeTally) add(outs []Outcome) {
+	c := CountOutcomes(outs)
+	*t.done += c.Accepted
+	*t.dup += c.Duplicates
+	*t.refused += c.Rejected
 	for _, o := range outs {
-		switch {
-		case o.Status == OutcomeAccepted:
-			*t.done++
-		case o.Status == OutcomeDuplicate && o.Error == nil:
-			*t.dup++
-		default:
-			*t.refused++
-			if len(*t.refusals) < MaxListedRefusals {
-				*t.refusals = append(*t.refusals, o)
-			}
+		if o.Status != OutcomeAccepted && o.Status != OutcomeDuplicate && len(*t.refusals) < MaxListedRefusals {
+			*t.refusals = append(*t.refusals, o)
 		}
 	}
 }

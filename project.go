@@ -24,8 +24,10 @@ type BatchResult struct {
 // ProjectBatch applies the rules to a batch of normalized events against base,
 // numbering accepted events from firstSeq. A rejected event changes nothing;
 // with opts.Atomic one rejection aborts the whole batch. Events already
-// recorded (by id, in base or earlier in the batch) are duplicates. The error
-// is non-nil only when reading base failed or ctx ended.
+// recorded (by id, in base or earlier in the batch) with the same content are
+// duplicates; an id recorded with other content is rejected (CONFLICT), as
+// it names another event. The error is non-nil only when reading base failed
+// or ctx ended.
 //
 // This is the one implementation of the rules of DOMAIN.md; every store calls
 // it and persists BatchResult.Accepted and BatchResult.Tx.Mutations().
@@ -43,16 +45,19 @@ func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 		if err != nil {
 			return nil, fmt.Errorf("look up event %q: %w", ev.ID, err)
 		}
-		if prev != nil {
+		if prev != nil && SameContent(prev, ev) {
 			out.Status, out.Seq = OutcomeDuplicate, prev.Seq
-			if !SameContent(prev, ev) {
-				out.Error = Errorf(CodeConflict, "id", "event %q was recorded (seq %d) with other content; nothing changed", ev.ID, prev.Seq)
-			}
 			continue
 		}
+		var perr error
 		child := NewTx(ctx, res.Tx)
-		child.seq, child.ev = seq, ev
-		if perr := project(child, ev); perr != nil {
+		if prev != nil {
+			perr = Errorf(CodeConflict, "id", "event %q was recorded (seq %d) with other content; use another id for another event", ev.ID, prev.Seq)
+		} else {
+			child.seq, child.ev = seq, ev
+			perr = project(child, ev)
+		}
+		if perr != nil {
 			if ErrorCode(perr) == CodeInternal {
 				return nil, fmt.Errorf("project event %q: %w", ev.ID, perr)
 			}

@@ -42,7 +42,7 @@ func (r *mutationResolver) Ingest(ctx context.Context, events []*model.EventInpu
 	if r.cfg.OnOutcomes != nil {
 		r.cfg.OnOutcomes(outs)
 	}
-	t := Count(outs)
+	t := tracegraph.CountOutcomes(outs)
 	res := &model.IngestResult{Accepted: t.Accepted, Duplicates: t.Duplicates, Rejected: t.Rejected,
 		Outcomes: make([]*model.Outcome, len(outs))}
 	for i, o := range outs {
