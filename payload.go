@@ -2,7 +2,9 @@ package tracegraph
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -53,6 +55,17 @@ func (p *UnitCreated) validate() *Error {
 		if err := checkIdentifier("identifiers."+scheme, scheme, value); err != nil {
 			return err
 		}
+		p.Identifiers[scheme], _ = NormalizeIdentifier(NormalizeScheme(scheme), value)
+	}
+	return nil
+}
+
+// checkCurrent refuses identifiers that do not have their scheme's format.
+func (p *UnitCreated) checkCurrent() *Error {
+	for _, scheme := range slices.Sorted(maps.Keys(p.Identifiers)) {
+		if err := checkIdentifierFormat("identifiers."+scheme, scheme, p.Identifiers[scheme]); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -72,10 +85,22 @@ func (p *IdentifierAssigned) validate() *Error {
 	if p.Scheme == "" {
 		return Errorf(CodeInvalid, "scheme", "scheme is required")
 	}
-	return checkIdentifier("value", p.Scheme, p.Value)
+	if err := checkIdentifier("value", p.Scheme, p.Value); err != nil {
+		return err
+	}
+	p.Value, _ = NormalizeIdentifier(NormalizeScheme(p.Scheme), p.Value)
+	return nil
 }
 
-// checkIdentifier validates an additional number. Schemes are upper-cased.
+// checkCurrent refuses a value that does not have its scheme's format.
+func (p *IdentifierAssigned) checkCurrent() *Error {
+	return checkIdentifierFormat("value", p.Scheme, p.Value)
+}
+
+// checkIdentifier validates an additional number. Schemes are upper-cased;
+// values are stored in their scheme's canonical form (NormalizeIdentifier),
+// which new events must have (checkCurrent): a number recorded before
+// identifiers were normalized that does not have it stays as recorded.
 func checkIdentifier(field, scheme, value string) *Error {
 	if err := text(field, scheme, true); err != nil {
 		return err

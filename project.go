@@ -178,7 +178,7 @@ func (tx *Tx) resolve(field, ref string, labels ...Label) (*Node, error) {
 			found = append(found, n)
 		}
 	}
-	owners, err := tx.IdentifierOwners(tx.ctx, ref)
+	owners, err := IdentifierOwnersOf(ref, func(v string) ([]Identifier, error) { return tx.IdentifierOwners(tx.ctx, v) })
 	if err != nil {
 		return nil, err
 	}
