@@ -183,10 +183,10 @@ type Hold struct {
 	Source ID        `json:"source"`
 	Reason string    `json:"reason"`
 	Since  time.Time `json:"since"`
-	// Event is the id of the hold.placed event; By its operator, who placed
+	// Event is the id of the hold.placed event; PlacedBy its operator, who placed
 	// the hold ("" when the event named none).
-	Event string `json:"event,omitempty"`
-	By    string `json:"by,omitempty"`
+	Event    string `json:"event,omitempty"`
+	PlacedBy string `json:"placedBy,omitempty"`
 }
 
 // PlacingEvent returns the id of the hold.placed event that placed h (holds

@@ -1173,7 +1173,7 @@ func (tx *Tx) holdPlaced(d *HoldChange) error {
 	if len(carriers) > 0 {
 		return Errorf(CodeConflict, "data.hold", "hold %q is in force on %s; give the new hold another id", id, carriers[0])
 	}
-	h := Hold{ID: id, Source: n.ID, Reason: d.Reason, Since: tx.now(), Event: tx.ev.ID, By: tx.ev.Operator}
+	h := Hold{ID: id, Source: n.ID, Reason: d.Reason, Since: tx.now(), Event: tx.ev.ID, PlacedBy: tx.ev.Operator}
 	if err := tx.addHold(n.ID, h); err != nil {
 		return err
 	}

@@ -150,7 +150,7 @@ func decodeHolds(v any) ([]tracegraph.Hold, error) {
 		o.h.Source = tracegraph.ID(src)
 		o.h.Reason, _ = m["reason"].(string)
 		o.h.Event, _ = m["event"].(string)
-		o.h.By, _ = m["by"].(string)
+		o.h.PlacedBy, _ = m["by"].(string)
 		if t, ok := m["since"].(time.Time); ok {
 			o.h.Since = t.UTC()
 		}

@@ -156,7 +156,7 @@ func sameNode(a, b *tracegraph.Node) bool {
 		return false
 	}
 	key := func(h tracegraph.Hold) string {
-		return strings.Join([]string{h.ID, string(h.Source), h.Reason, h.Event, h.By}, "\x00")
+		return strings.Join([]string{h.ID, string(h.Source), h.Reason, h.Event, h.PlacedBy}, "\x00")
 	}
 	ak, bk := make([]string, len(a.Holds)), make([]string, len(b.Holds))
 	for i := range a.Holds {

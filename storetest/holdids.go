@@ -42,7 +42,7 @@ func testHoldIDs(t *testing.T, open Opener) {
 
 	t.Run("hold details", func(t *testing.T) {
 		want := []tracegraph.Hold{
-			{ID: "QA-7", Source: "MaterialLot:L1", Reason: "X-ray voids", Since: At(10), Event: "ev-qa", By: "anna"},
+			{ID: "QA-7", Source: "MaterialLot:L1", Reason: "X-ray voids", Since: At(10), Event: "ev-qa", PlacedBy: "anna"},
 			{ID: "ev-sup", Source: "MaterialLot:L1", Reason: "supplier 8D", Since: At(11), Event: "ev-sup"},
 		}
 		for _, id := range []string{"MaterialLot:L1", "Unit:U2"} {
@@ -52,7 +52,7 @@ func testHoldIDs(t *testing.T, open Opener) {
 			}
 			for i := range want {
 				g, w := got[i], want[i]
-				if g.ID != w.ID || g.Source != w.Source || g.Reason != w.Reason || !g.Since.Equal(w.Since) || g.Event != w.Event || g.By != w.By {
+				if g.ID != w.ID || g.Source != w.Source || g.Reason != w.Reason || !g.Since.Equal(w.Since) || g.Event != w.Event || g.PlacedBy != w.PlacedBy {
 					t.Errorf("Node(%s).Holds[%d] = %+v, want %+v", id, i, g, w)
 				}
 			}
@@ -79,7 +79,7 @@ func testHoldIDs(t *testing.T, open Opener) {
 	t.Run("reuse a released id", func(t *testing.T) {
 		mustApply(t, s, holdEvent(t, "ev-qa2", tracegraph.EventHoldPlaced, 15, "ben", `{"target":"U2","hold":"QA-7","reason":"second look"}`))
 		held(t, s, map[string][]string{"Unit:U2": {"QA-7<-Unit:U2"}, "Unit:U1": {sup}})
-		if h := node(t, s, "Unit:U2").Holds[0]; h.Reason != "second look" || h.Event != "ev-qa2" || h.By != "ben" {
+		if h := node(t, s, "Unit:U2").Holds[0]; h.Reason != "second look" || h.Event != "ev-qa2" || h.PlacedBy != "ben" {
 			t.Errorf("Node(Unit:U2).Holds[0] = %+v, want the second QA-7", h)
 		}
 		// Voiding the first QA-7 leaves the second alone.

@@ -121,8 +121,8 @@ func Holds(node tracegraph.ID, hs []tracegraph.Hold) []*Hold {
 // NewHold converts a hold and the node that carries it.
 func NewHold(h tracegraph.NodeHold) *Hold {
 	m := &Hold{ID: h.ID, Source: string(h.Source), Node: string(h.Node), Reason: h.Reason, Event: h.PlacingEvent(), Since: h.Since}
-	if h.By != "" {
-		by := h.By
+	if h.PlacedBy != "" {
+		by := h.PlacedBy
 		m.PlacedBy = &by
 	}
 	return m
