@@ -18,14 +18,16 @@ import (
 //
 // A containment records only ordinary events: one hold.placed per target (the
 // suspect material, then every affected unit still in the house), and on
-// release one hold.released per target. Their ids derive from the
-// containment id, so the same containment sent again is reported as
+// release one hold.released per target that names the containment's hold on
+// it, so that the target's other holds stay in force. Their ids derive from
+// the containment id, so the same containment sent again is reported as
 // duplicates and holds nothing twice:
 //
 //	<containment>             the first hold (the containment's marker)
 //	<containment>/<target>    every other hold
 //	<containment>/release/<target>  the releases
 //
+// The hold.placed events name no hold: each hold is named by its event id.
 // (an id that would be longer than MaxEventIDLen ends in a hash of the
 // target instead). Releasing reads the log from the marker on, so its cost
 // grows with the events recorded since the containment.
@@ -87,9 +89,9 @@ type ReleaseResult struct {
 	// no longer carried the containment's hold.
 	Released        int `json:"released"`
 	AlreadyReleased int `json:"alreadyReleased"`
-	// Kept counts the targets left on hold because they also carry a hold
-	// that is not the containment's: a release would lift that one too.
-	// KeptTargets lists the first MaxListedRefusals.
+	// Kept counts the targets released from the containment's hold that
+	// stay on hold under holds that are not the containment's. KeptTargets
+	// lists the first MaxListedRefusals with those holds.
 	Kept        int        `json:"kept"`
 	KeptTargets []KeptHold `json:"keptTargets"`
 	// Refused and Refusals as in ContainResult.
@@ -97,10 +99,11 @@ type ReleaseResult struct {
 	Refusals []Outcome `json:"refusals"`
 }
 
-// KeptHold is a target a release left on hold, and the other holds on it.
+// KeptHold is a target that stays on hold after a release, and the holds
+// that keep it there.
 type KeptHold struct {
-	Target ID       `json:"target"`
-	Holds  []string `json:"holds"`
+	Target ID     `json:"target"`
+	Holds  []Hold `json:"holds"`
 }
 
 // validContainmentID reports whether s can be a containment id.
@@ -166,10 +169,11 @@ func (r *ContainRequest) Validate() error {
 	return nil
 }
 
-// holdEvent builds a normalized hold.placed or hold.released event, recorded
-// by the principal of ctx (Actor).
-func holdEvent(ctx context.Context, typ EventType, id string, target ID, reason, operator string, at time.Time) (*Event, error) {
-	data, err := json.Marshal(HoldChange{Target: string(target), Reason: reason})
+// holdEvent builds a normalized hold.placed or hold.released event about
+// hold (for a release; a placement names none), recorded by the principal of
+// ctx (Actor).
+func holdEvent(ctx context.Context, typ EventType, id string, target ID, hold, reason, operator string, at time.Time) (*Event, error) {
+	data, err := json.Marshal(HoldChange{Target: string(target), Hold: hold, Reason: reason})
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", typ, err)
 	}
@@ -180,24 +184,21 @@ func holdEvent(ctx context.Context, typ EventType, id string, target ID, reason,
 	return ev, nil
 }
 
-// outcomeTally adds a batch's outcomes up.
+// outcomeTally adds a batch's outcomes up (Tally) into done, dup and
+// refused, and lists the first MaxListedRefusals refusals.
 type outcomeTally struct {
 	done, dup, refused *int
 	refusals           *[]Outcome
 }
 
 func (t outcomeTally) add(outs []Outcome) {
+	c := CountOutcomes(outs)
+	*t.done += c.Accepted
+	*t.dup += c.Duplicates
+	*t.refused += c.Rejected
 	for _, o := range outs {
-		switch {
-		case o.Status == OutcomeAccepted:
-			*t.done++
-		case o.Status == OutcomeDuplicate && o.Error == nil:
-			*t.dup++
-		default:
-			*t.refused++
-			if len(*t.refusals) < MaxListedRefusals {
-				*t.refusals = append(*t.refusals, o)
-			}
+		if o.Status != OutcomeAccepted && o.Status != OutcomeDuplicate && len(*t.refusals) < MaxListedRefusals {
+			*t.refusals = append(*t.refusals, o)
 		}
 	}
 }
@@ -255,7 +256,7 @@ func Contain(ctx context.Context, store Store, req ContainRequest) (*ContainResu
 		if target == markerTarget || first {
 			id, first = cid, false
 		}
-		ev, err := holdEvent(ctx, EventHoldPlaced, id, target, req.Reason, req.Operator, req.Time)
+		ev, err := holdEvent(ctx, EventHoldPlaced, id, target, "", req.Reason, req.Operator, req.Time)
 		if err != nil {
 			return err
 		}
@@ -322,11 +323,9 @@ func Contain(ctx context.Context, store Store, req ContainRequest) (*ContainResu
 
 // ReleaseContainment releases every hold the containment placed that is
 // still in force: the material first, then the units, one hold.released
-// event per target (ids cid/release/target, so a repeated release records
-// nothing twice). A target that also carries a hold that is not the
-// containment's is kept on hold and listed: releasing it would lift the
-// other hold too (release it with its own hold.released when that is
-// meant).
+// event per target naming the containment's hold (ids cid/release/target, so
+// a repeated release records nothing twice). A target's other holds stay in
+// force: a target that still carries one is counted and listed as kept.
 //
 // Errors: NOT_FOUND when no containment has this id, INVALID for a bad
 // reason or time.
@@ -351,8 +350,9 @@ func ReleaseContainment(ctx context.Context, store Store, containment, reason, o
 	if err != nil {
 		return nil, fmt.Errorf("release %s: %w", containment, err)
 	}
-	ours := func(holdID string) bool {
-		return holdID == containment || strings.HasPrefix(holdID, containment+"/")
+	ours := map[string]bool{}
+	for _, h := range targets {
+		ours[h.hold] = true
 	}
 	res := &ReleaseResult{Containment: containment, KeptTargets: []KeptHold{}, Refusals: []Outcome{}}
 	tally := outcomeTally{&res.Released, &res.AlreadyReleased, &res.Refused, &res.Refusals}
@@ -381,14 +381,14 @@ func ReleaseContainment(ctx context.Context, store Store, containment, reason, o
 			var batch []*Event
 			for i, n := range nodes {
 				h := chunk[i]
-				if n == nil || !slices.ContainsFunc(n.Holds, func(x Hold) bool { return x.ID == h.event }) {
+				if n == nil || !slices.ContainsFunc(n.Holds, func(x Hold) bool { return x.ID == h.hold }) {
 					res.AlreadyReleased++
 					continue
 				}
-				var others []string
+				var others []Hold
 				for _, x := range n.Holds {
-					if !ours(x.ID) {
-						others = append(others, x.ID)
+					if !ours[x.ID] {
+						others = append(others, x)
 					}
 				}
 				if len(others) > 0 {
@@ -396,9 +396,8 @@ func ReleaseContainment(ctx context.Context, store Store, containment, reason, o
 					if len(res.KeptTargets) < MaxListedRefusals {
 						res.KeptTargets = append(res.KeptTargets, KeptHold{Target: h.target, Holds: others})
 					}
-					continue
 				}
-				ev, err := holdEvent(ctx, EventHoldReleased, containEventID(containment, "release/", h.target), h.target, reason, operator, at)
+				ev, err := holdEvent(ctx, EventHoldReleased, containEventID(containment, "release/", h.target), h.target, h.hold, reason, operator, at)
 				if err != nil {
 					return nil, err
 				}
@@ -417,9 +416,9 @@ func ReleaseContainment(ctx context.Context, store Store, containment, reason, o
 	return res, nil
 }
 
-// placedHold is one hold a containment placed: its event id and target.
+// placedHold is one hold a containment placed: its id and target.
 type placedHold struct {
-	event  string
+	hold   string
 	target ID
 }
 
@@ -452,7 +451,7 @@ func containmentHolds(ctx context.Context, store Store, cid string, from uint64)
 			if err := json.Unmarshal(ev.Data, &hc); err != nil {
 				return nil, fmt.Errorf("decode hold %s: %w", ev.ID, err)
 			}
-			out = append(out, placedHold{event: ev.ID, target: ID(hc.Target)})
+			out = append(out, placedHold{hold: hc.HoldID(ev.ID), target: ID(hc.Target)})
 		}
 		after = evs[len(evs)-1].Seq
 	}

@@ -58,7 +58,7 @@ var eventPayloads = map[EventType]func() Payload{
 	EventUnpacked:           func() Payload { return new(Packed) },
 	EventShipped:            func() Payload { return new(Shipped) },
 	EventHoldPlaced:         func() Payload { return new(HoldChange) },
-	EventHoldReleased:       func() Payload { return new(HoldChange) },
+	EventHoldReleased:       func() Payload { return &HoldChange{release: true} },
 	EventUnitScrapped:       func() Payload { return new(UnitScrapped) },
 	EventVoided:             func() Payload { return new(Voided) },
 }
@@ -202,6 +202,11 @@ func (e *Event) Normalize() error {
 	p, err := e.Payload()
 	if err != nil {
 		return err
+	}
+	if c, ok := p.(currentChecker); ok {
+		if err := c.checkCurrent(); err != nil {
+			return err.withField("data")
+		}
 	}
 	canon, err := json.Marshal(p)
 	if err != nil {

@@ -171,15 +171,31 @@ func cloneValue(v any) any {
 	return v
 }
 
-// Hold is a hold in force on a node.
+// Hold is a hold in force on a node. One hold reaches many nodes (a lot's
+// hold reaches the units in the house made with it); each carries the same
+// record.
 type Hold struct {
-	// ID is the id of the hold.placed event.
+	// ID names the hold: the hold field of its hold.placed event, or that
+	// event's id when it named none (HoldChange.HoldID).
 	ID string `json:"id"`
 	// Source is the node the hold was placed on; it differs from the holding
 	// node when the hold reached it from material it contains.
 	Source ID        `json:"source"`
 	Reason string    `json:"reason"`
 	Since  time.Time `json:"since"`
+	// Event is the id of the hold.placed event; PlacedBy its operator, who placed
+	// the hold ("" when the event named none).
+	Event    string `json:"event,omitempty"`
+	PlacedBy string `json:"placedBy,omitempty"`
+}
+
+// PlacingEvent returns the id of the hold.placed event that placed h (holds
+// stored before Event existed were named by it).
+func (h Hold) PlacingEvent() string {
+	if h.Event != "" {
+		return h.Event
+	}
+	return h.ID
 }
 
 // EdgeID identifies an edge forever: the seq of the event that created it in

@@ -2,7 +2,9 @@ package tracegraph
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -10,6 +12,14 @@ import (
 // Payload is the decoded data of an event. Each event type has one; see DOMAIN.md.
 type Payload interface {
 	validate() *Error
+}
+
+// A currentChecker is a payload with rules that new events must follow but
+// events recorded before the rule existed need not. Event.Normalize (every
+// new event goes through it) applies them; decoding a recorded event does
+// not, so that an old log replays to what it was recorded as.
+type currentChecker interface {
+	checkCurrent() *Error
 }
 
 // UnitCreated is the data of unit.created.
@@ -45,6 +55,17 @@ func (p *UnitCreated) validate() *Error {
 		if err := checkIdentifier("identifiers."+scheme, scheme, value); err != nil {
 			return err
 		}
+		p.Identifiers[scheme], _ = NormalizeIdentifier(NormalizeScheme(scheme), value)
+	}
+	return nil
+}
+
+// checkCurrent refuses identifiers that do not have their scheme's format.
+func (p *UnitCreated) checkCurrent() *Error {
+	for _, scheme := range slices.Sorted(maps.Keys(p.Identifiers)) {
+		if err := checkIdentifierFormat("identifiers."+scheme, scheme, p.Identifiers[scheme]); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -64,10 +85,22 @@ func (p *IdentifierAssigned) validate() *Error {
 	if p.Scheme == "" {
 		return Errorf(CodeInvalid, "scheme", "scheme is required")
 	}
-	return checkIdentifier("value", p.Scheme, p.Value)
+	if err := checkIdentifier("value", p.Scheme, p.Value); err != nil {
+		return err
+	}
+	p.Value, _ = NormalizeIdentifier(NormalizeScheme(p.Scheme), p.Value)
+	return nil
 }
 
-// checkIdentifier validates an additional number. Schemes are upper-cased.
+// checkCurrent refuses a value that does not have its scheme's format.
+func (p *IdentifierAssigned) checkCurrent() *Error {
+	return checkIdentifierFormat("value", p.Scheme, p.Value)
+}
+
+// checkIdentifier validates an additional number. Schemes are upper-cased;
+// values are stored in their scheme's canonical form (NormalizeIdentifier),
+// which new events must have (checkCurrent): a number recorded before
+// identifiers were normalized that does not have it stays as recorded.
 func checkIdentifier(field, scheme, value string) *Error {
 	if err := text(field, scheme, true); err != nil {
 		return err
@@ -405,15 +438,62 @@ func (p *Shipped) validate() *Error {
 		text("destination", p.Destination, false))
 }
 
-// HoldChange is the data of hold.placed and hold.released.
+// HoldChange is the data of hold.placed and hold.released. Every hold has an
+// id, and a target stays on hold while any hold on it is in force.
+//
+// hold.placed {target, reason, hold?}: Hold names the new hold. A
+// hold.placed without one (every hold recorded before holds were named, and
+// any client that does not care) is named by its event id, so that a log
+// replays to the same holds whenever it was recorded. No two holds in force
+// share an id.
+//
+// hold.released {target, hold | all, reason}: Hold names the hold to lift,
+// All lifts every hold on the target. A new release gives exactly one of
+// them (INVALID otherwise). A release recorded before holds had ids gives
+// neither; it lifted every hold on its target then and is read as All.
 type HoldChange struct {
 	Target string `json:"target"`
+	Hold   string `json:"hold,omitempty"`
+	All    bool   `json:"all,omitempty"`
 	Reason string `json:"reason"`
+
+	// release is set for hold.released (by the payload's constructor).
+	release bool
 }
 
 func (p *HoldChange) validate() *Error {
-	return firstErr(ref("target", p.Target), text("reason", p.Reason, true))
+	if err := firstErr(ref("target", p.Target), optKey("hold", p.Hold), text("reason", p.Reason, true)); err != nil {
+		return err
+	}
+	switch {
+	case !p.release && p.All:
+		return Errorf(CodeInvalid, "all", "all is for hold.released; a hold.placed places one hold")
+	case p.release && p.All && p.Hold != "":
+		return Errorf(CodeInvalid, "hold", "give the hold to release or all: true, not both")
+	}
+	return nil
 }
+
+// checkCurrent refuses a new release that names no hold.
+func (p *HoldChange) checkCurrent() *Error {
+	if p.release && p.Hold == "" && !p.All {
+		return Errorf(CodeInvalid, "hold", "name the hold to release (hold) or release every hold on the target (all: true)")
+	}
+	return nil
+}
+
+// HoldID returns the id of the hold a hold.placed event with id eventID
+// places: Hold, or the event id when it names none.
+func (p *HoldChange) HoldID(eventID string) string {
+	if p.Hold != "" {
+		return p.Hold
+	}
+	return eventID
+}
+
+// ReleasesAll reports whether a hold.released lifts every hold on its target:
+// it says all: true, or it was recorded before releases named their hold.
+func (p *HoldChange) ReleasesAll() bool { return p.All || p.Hold == "" }
 
 // UnitScrapped is the data of unit.scrapped.
 type UnitScrapped struct {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -23,8 +24,10 @@ type BatchResult struct {
 // ProjectBatch applies the rules to a batch of normalized events against base,
 // numbering accepted events from firstSeq. A rejected event changes nothing;
 // with opts.Atomic one rejection aborts the whole batch. Events already
-// recorded (by id, in base or earlier in the batch) are duplicates. The error
-// is non-nil only when reading base failed or ctx ended.
+// recorded (by id, in base or earlier in the batch) with the same content are
+// duplicates; an id recorded with other content is rejected (CONFLICT), as
+// it names another event. The error is non-nil only when reading base failed
+// or ctx ended.
 //
 // This is the one implementation of the rules of DOMAIN.md; every store calls
 // it and persists BatchResult.Accepted and BatchResult.Tx.Mutations().
@@ -42,16 +45,19 @@ func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 		if err != nil {
 			return nil, fmt.Errorf("look up event %q: %w", ev.ID, err)
 		}
-		if prev != nil {
+		if prev != nil && SameContent(prev, ev) {
 			out.Status, out.Seq = OutcomeDuplicate, prev.Seq
-			if !SameContent(prev, ev) {
-				out.Error = Errorf(CodeConflict, "id", "event %q was recorded (seq %d) with other content; nothing changed", ev.ID, prev.Seq)
-			}
 			continue
 		}
+		var perr error
 		child := NewTx(ctx, res.Tx)
-		child.seq, child.ev = seq, ev
-		if perr := project(child, ev); perr != nil {
+		if prev != nil {
+			perr = Errorf(CodeConflict, "id", "event %q was recorded (seq %d) with other content; use another id for another event", ev.ID, prev.Seq)
+		} else {
+			child.seq, child.ev = seq, ev
+			perr = project(child, ev)
+		}
+		if perr != nil {
 			if ErrorCode(perr) == CodeInternal {
 				return nil, fmt.Errorf("project event %q: %w", ev.ID, perr)
 			}
@@ -172,7 +178,7 @@ func (tx *Tx) resolve(field, ref string, labels ...Label) (*Node, error) {
 			found = append(found, n)
 		}
 	}
-	owners, err := tx.IdentifierOwners(tx.ctx, ref)
+	owners, err := IdentifierOwnersOf(ref, func(v string) ([]Identifier, error) { return tx.IdentifierOwners(tx.ctx, v) })
 	if err != nil {
 		return nil, err
 	}
@@ -278,11 +284,11 @@ func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 func holdText(n *Node) string {
 	h := n.Holds[0]
-	s := fmt.Sprintf("%s is on hold since %s: %s", n.ID, ts(h.Since), h.Reason)
+	s := fmt.Sprintf("%s is on hold since %s: %s (hold %q", n.ID, ts(h.Since), h.Reason, h.ID)
 	if h.Source != n.ID {
-		s += fmt.Sprintf(" (hold on %s)", h.Source)
+		s += fmt.Sprintf(" on %s", h.Source)
 	}
-	return s
+	return s + ")"
 }
 
 // ---- the rules, one method per event type
@@ -1159,7 +1165,15 @@ func (tx *Tx) holdPlaced(d *HoldChange) error {
 	if n.Label == LabelUnit && !InHouse(n.Status()) {
 		return Errorf(CodeConflict, "data.target", "%s is %s; only units in the house can be held", n.ID, strings.ToLower(n.Status()))
 	}
-	h := Hold{ID: tx.ev.ID, Source: n.ID, Reason: d.Reason, Since: tx.now()}
+	id := d.HoldID(tx.ev.ID)
+	carriers, err := tx.HeldBy(tx.ctx, id)
+	if err != nil {
+		return err
+	}
+	if len(carriers) > 0 {
+		return Errorf(CodeConflict, "data.hold", "hold %q is in force on %s; give the new hold another id", id, carriers[0])
+	}
+	h := Hold{ID: id, Source: n.ID, Reason: d.Reason, Since: tx.now(), Event: tx.ev.ID, PlacedBy: tx.ev.Operator}
 	if err := tx.addHold(n.ID, h); err != nil {
 		return err
 	}
@@ -1175,6 +1189,10 @@ func (tx *Tx) holdPlaced(d *HoldChange) error {
 	return nil
 }
 
+// holdReleased lifts the hold the release names, or with all every hold on
+// the target. A hold placed on the target is lifted wherever it reached; a
+// hold that reached the target from elsewhere (material it contains, the box
+// it is in) is lifted from the target alone. Other holds stay in force.
 func (tx *Tx) holdReleased(d *HoldChange) error {
 	n, err := tx.resolve("target", d.Target, nil...)
 	if err != nil {
@@ -1183,9 +1201,16 @@ func (tx *Tx) holdReleased(d *HoldChange) error {
 	if !n.OnHold() {
 		return Errorf(CodeConflict, "data.target", "%s is not on hold", n.ID)
 	}
-	for _, h := range n.Holds {
+	lift := n.Holds
+	if !d.ReleasesAll() {
+		k := slices.IndexFunc(n.Holds, func(h Hold) bool { return h.ID == d.Hold })
+		if k < 0 {
+			return Errorf(CodeConflict, "data.hold", "%s does not carry hold %q (its holds: %s)", n.ID, d.Hold, holdIDs(n.Holds))
+		}
+		lift = n.Holds[k : k+1]
+	}
+	for _, h := range lift {
 		if h.Source != n.ID {
-			// A hold that reached n from elsewhere: release n alone.
 			if err := tx.removeHold(n.ID, h); err != nil {
 				return err
 			}
@@ -1202,6 +1227,15 @@ func (tx *Tx) holdReleased(d *HoldChange) error {
 		}
 	}
 	return nil
+}
+
+// holdIDs lists the ids of holds for a message.
+func holdIDs(hs []Hold) string {
+	ids := make([]string, len(hs))
+	for i, h := range hs {
+		ids[i] = strconv.Quote(h.ID)
+	}
+	return strings.Join(ids, ", ")
 }
 
 func (tx *Tx) unitScrapped(d *UnitScrapped) error {
@@ -1378,14 +1412,8 @@ func (tx *Tx) eventVoided(d *Voided) error {
 			}
 		}
 	case *HoldChange:
-		held, err := tx.HeldBy(tx.ctx, ev.ID)
-		if err != nil {
+		if err := tx.liftPlacedBy(d.HoldID(ev.ID), ev.ID); err != nil {
 			return err
-		}
-		for _, id := range held {
-			if err := tx.removeHold(id, Hold{ID: ev.ID}); err != nil {
-				return err
-			}
 		}
 	}
 	// Material holds that came only through a voided link no longer apply.
@@ -1399,6 +1427,29 @@ func (tx *Tx) eventVoided(d *Voided) error {
 		}
 	}
 	tx.record(Mutation{Op: OpVoidEvent, Seq: tx.seq, EventID: ev.ID, VoidedBy: tx.ev.ID})
+	return nil
+}
+
+// liftPlacedBy lifts the hold id wherever it is still in force, if the
+// event evID placed it: a hold id freed by a release may name a later hold,
+// which voiding the earlier placement must leave alone.
+func (tx *Tx) liftPlacedBy(id, evID string) error {
+	held, err := tx.HeldBy(tx.ctx, id)
+	if err != nil || len(held) == 0 {
+		return err
+	}
+	n, err := tx.GetNode(tx.ctx, held[0])
+	if err != nil {
+		return err
+	}
+	if n == nil || !slices.ContainsFunc(n.Holds, func(h Hold) bool { return h.ID == id && h.PlacingEvent() == evID }) {
+		return nil
+	}
+	for _, c := range held {
+		if err := tx.removeHold(c, Hold{ID: id}); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

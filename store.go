@@ -23,6 +23,37 @@ type Outcome struct {
 	Error  *Error `json:"error,omitempty"`
 }
 
+// Tally counts the outcomes of batches: Accepted, Duplicates (already
+// recorded with the same content; nothing changed) and Rejected (refused,
+// an id reused with other content included, or aborted with an atomic batch).
+// Every place that reports counts (the ingest answers, metrics, the import
+// command, containment) uses it, so that an outcome counts the same
+// everywhere.
+type Tally struct {
+	Accepted, Duplicates, Rejected int
+}
+
+// Add counts outs.
+func (t *Tally) Add(outs []Outcome) {
+	for _, o := range outs {
+		switch o.Status {
+		case OutcomeAccepted:
+			t.Accepted++
+		case OutcomeDuplicate:
+			t.Duplicates++
+		default:
+			t.Rejected++
+		}
+	}
+}
+
+// CountOutcomes returns the tally of outs.
+func CountOutcomes(outs []Outcome) Tally {
+	var t Tally
+	t.Add(outs)
+	return t
+}
+
 // ApplyOptions changes how a batch is applied.
 type ApplyOptions struct {
 	// Atomic applies all events of the batch or none. When one is rejected,

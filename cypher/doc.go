@@ -36,8 +36,8 @@
 // open), precision ("EXACT", "CANDIDATE", "ORDER"), event, closedBy, voided
 // and props (the edge's Props as JSON).
 //
-// Holds are (:Hold {id, source, reason, since}) nodes linked from every node
-// they reach by (:Node)-[:HAS_HOLD {seq, ord}]->(:Hold). Additional numbers
+// Holds are (:Hold {id, source, reason, since, event, by}) nodes linked from
+// every node they reach by (:Node)-[:HAS_HOLD {seq, ord}]->(:Hold). Additional numbers
 // are (:Identifier {scheme, value, node}) nodes. Events are (:Event {id, seq,
 // type, time, recordedAt, hash, prevHash, record, voidedBy}) nodes, record
 // being the canonical JSON that is hashed, with (:Event)-[:CHANGED]->(:Node)

@@ -127,7 +127,8 @@ func (s *Store) Nodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.N
 
 // Lookup implements tracegraph.Graph: a global ID, a key under every label
 // the code can name (GS1 application identifiers narrow them), and the
-// additional numbers with that value, in that order, each node once.
+// additional numbers with that value in any of its forms
+// (tracegraph.IdentifierForms), in that order, each node once.
 func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, error) {
 	var out []*tracegraph.Node
 	err := s.snapshotOp(ctx, "lookup", func(tx neo4j.ManagedTransaction) error {
@@ -154,7 +155,9 @@ func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, er
 					cands = append(cands, tracegraph.NewID(l, c.Value))
 				}
 			}
-			owners, err := s.identifierOwners(ctx, tx, c.Value)
+			owners, err := tracegraph.IdentifierOwnersOf(c.Value, func(v string) ([]tracegraph.Identifier, error) {
+				return s.identifierOwners(ctx, tx, v)
+			})
 			if err != nil {
 				return err
 			}

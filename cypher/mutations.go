@@ -102,7 +102,8 @@ func planRun(run []tracegraph.Mutation, first int) ([]statement, error) {
 			add(qEdgeUpdate, row)
 		case tracegraph.OpAddHold:
 			add(qHoldAdd, map[string]any{"node": string(m.ID), "id": m.Hold.ID, "source": string(m.Hold.Source),
-				"reason": m.Hold.Reason, "since": m.Hold.Since.UTC(), "seq": int64(m.Seq), "ord": int64(first + k)})
+				"reason": m.Hold.Reason, "since": m.Hold.Since.UTC(), "event": m.Hold.Event, "by": m.Hold.PlacedBy,
+				"seq": int64(m.Seq), "ord": int64(first + k)})
 		case tracegraph.OpRemoveHold:
 			strict = false // removing a hold that is not there changes nothing
 			add(qHoldRemove, map[string]any{"node": string(m.ID), "id": m.Hold.ID})

@@ -6,4 +6,4 @@ RETURN
   n.id AS id,
   properties(n) AS props,
   [(n)-[r:HAS_HOLD]->(h:Hold) |
-    {id: h.id, source: h.source, reason: h.reason, since: h.since, seq: r.seq, ord: r.ord}] AS holds
+    {id: h.id, source: h.source, reason: h.reason, since: h.since, event: h.event, by: h.by, seq: r.seq, ord: r.ord}] AS holds

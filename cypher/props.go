@@ -149,6 +149,8 @@ func decodeHolds(v any) ([]tracegraph.Hold, error) {
 		src, _ := m["source"].(string)
 		o.h.Source = tracegraph.ID(src)
 		o.h.Reason, _ = m["reason"].(string)
+		o.h.Event, _ = m["event"].(string)
+		o.h.PlacedBy, _ = m["by"].(string)
 		if t, ok := m["since"].(time.Time); ok {
 			o.h.Since = t.UTC()
 		}

@@ -1,3 +1,3 @@
-// A hold is named by the id of its hold.placed event.
+// A hold is named by its id (HoldChange.HoldID): one :Hold node per id.
 CREATE CONSTRAINT hold_id IF NOT EXISTS
 FOR (h:Hold) REQUIRE h.id IS UNIQUE

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -146,14 +147,17 @@ func (s *Store) compareGraph(ctx context.Context, replay *tracegraph.Tx, ids []t
 	})
 }
 
-// sameNode compares what a store keeps of a node; holds by id, source and
-// reason, as the order of equal-time holds is not part of the contract.
+// sameNode compares what a store keeps of a node; holds by id, source,
+// reason, event and operator, as the order of equal-time holds is not part
+// of the contract.
 func sameNode(a, b *tracegraph.Node) bool {
 	if a.ID != b.ID || a.Label != b.Label || a.CreatedBy != b.CreatedBy || a.Version != b.Version ||
 		!reflect.DeepEqual(normProps(a.Props), normProps(b.Props)) || len(a.Holds) != len(b.Holds) {
 		return false
 	}
-	key := func(h tracegraph.Hold) string { return h.ID + "\x00" + string(h.Source) + "\x00" + h.Reason }
+	key := func(h tracegraph.Hold) string {
+		return strings.Join([]string{h.ID, string(h.Source), h.Reason, h.Event, h.PlacedBy}, "\x00")
+	}
 	ak, bk := make([]string, len(a.Holds)), make([]string, len(b.Holds))
 	for i := range a.Holds {
 		ak[i], bk[i] = key(a.Holds[i]), key(b.Holds[i])

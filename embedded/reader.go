@@ -308,7 +308,9 @@ func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, er
 				return nil, err
 			}
 		}
-		owners, err := r.IdentifierOwners(ctx, c.Value)
+		owners, err := tracegraph.IdentifierOwnersOf(c.Value, func(v string) ([]tracegraph.Identifier, error) {
+			return r.IdentifierOwners(ctx, v)
+		})
 		if err != nil {
 			return nil, err
 		}

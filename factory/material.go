@@ -117,7 +117,7 @@ func (g *gen) receiveReel(p *part, first bool) *reel {
 		r.held = true
 		g.sum.Facts.HoldLot = r.key
 		g.emit(tracegraph.EventHoldPlaced, g.st.iqc, g.op(areaIQC), &tracegraph.HoldChange{
-			Target: r.ref, Reason: "incoming inspection: moisture barrier bag damaged, humidity indicator to be checked"})
+			Target: r.ref, Hold: iqcHold(r), Reason: "incoming inspection: moisture barrier bag damaged, humidity indicator to be checked"})
 	}
 	return r
 }
@@ -127,9 +127,12 @@ func (g *gen) use(r *reel) {
 	if r.held {
 		r.held = false
 		g.emit(tracegraph.EventHoldReleased, g.st.iqc, g.op(areaIQC), &tracegraph.HoldChange{
-			Target: r.ref, Reason: "humidity indicator OK, baked 24 h at 40 C, released"})
+			Target: r.ref, Hold: iqcHold(r), Reason: "humidity indicator OK, baked 24 h at 40 C, released"})
 	}
 }
+
+// iqcHold is the id of incoming inspection's hold on r.
+func iqcHold(r *reel) string { return "IQC-" + r.key }
 
 // receiveSupplierLots receives supplier lots of p that reels are split from:
 // one lot, or for wafer-derived ICs a new wafer batch and the 3 to 5 lots made

@@ -158,10 +158,13 @@ type ComplexityRoot struct {
 	}
 
 	Hold struct {
-		ID     func(childComplexity int) int
-		Reason func(childComplexity int) int
-		Since  func(childComplexity int) int
-		Source func(childComplexity int) int
+		Event    func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Node     func(childComplexity int) int
+		PlacedBy func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		Since    func(childComplexity int) int
+		Source   func(childComplexity int) int
 	}
 
 	HoldResult struct {
@@ -229,9 +232,9 @@ type ComplexityRoot struct {
 	Mutation struct {
 		Contain            func(childComplexity int, suspects []string, reason string, material *model.MaterialFilter, containment *string) int
 		Ingest             func(childComplexity int, events []*model.EventInput, atomic *bool) int
-		PlaceHold          func(childComplexity int, target string, reason string) int
+		PlaceHold          func(childComplexity int, target string, reason string, hold *string) int
 		ReleaseContainment func(childComplexity int, containment string, reason string) int
-		ReleaseHold        func(childComplexity int, target string, reason string) int
+		ReleaseHold        func(childComplexity int, target string, reason string, hold *string, all *bool) int
 	}
 
 	Outcome struct {
@@ -497,6 +500,8 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type BoxResolver interface {
+	OnHold(ctx context.Context, obj *model.Box) (bool, error)
+	Holds(ctx context.Context, obj *model.Box) ([]*model.Hold, error)
 	Contents(ctx context.Context, obj *model.Box, history *bool) ([]*model.ContainsLink, error)
 	Explode(ctx context.Context, obj *model.Box, asOf *time.Time) ([]model.Node, error)
 	Container(ctx context.Context, obj *model.Box) (*model.ContainsLink, error)
@@ -527,12 +532,14 @@ type MaterialLotResolver interface {
 }
 type MutationResolver interface {
 	Ingest(ctx context.Context, events []*model.EventInput, atomic *bool) (*model.IngestResult, error)
-	PlaceHold(ctx context.Context, target string, reason string) (*model.HoldResult, error)
-	ReleaseHold(ctx context.Context, target string, reason string) (*model.HoldResult, error)
+	PlaceHold(ctx context.Context, target string, reason string, hold *string) (*model.HoldResult, error)
+	ReleaseHold(ctx context.Context, target string, reason string, hold *string, all *bool) (*model.HoldResult, error)
 	Contain(ctx context.Context, suspects []string, reason string, material *model.MaterialFilter, containment *string) (*model.ContainResult, error)
 	ReleaseContainment(ctx context.Context, containment string, reason string) (*model.ReleaseResult, error)
 }
 type PalletResolver interface {
+	OnHold(ctx context.Context, obj *model.Pallet) (bool, error)
+	Holds(ctx context.Context, obj *model.Pallet) ([]*model.Hold, error)
 	Contents(ctx context.Context, obj *model.Pallet, history *bool) ([]*model.ContainsLink, error)
 	Explode(ctx context.Context, obj *model.Pallet, asOf *time.Time) ([]model.Node, error)
 	Container(ctx context.Context, obj *model.Pallet) (*model.ContainsLink, error)
@@ -1085,12 +1092,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Firmware.Version(childComplexity), true
 
+	case "Hold.event":
+		if e.ComplexityRoot.Hold.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hold.Event(childComplexity), true
 	case "Hold.id":
 		if e.ComplexityRoot.Hold.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Hold.ID(childComplexity), true
+	case "Hold.node":
+		if e.ComplexityRoot.Hold.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hold.Node(childComplexity), true
+	case "Hold.placedBy":
+		if e.ComplexityRoot.Hold.PlacedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hold.PlacedBy(childComplexity), true
 	case "Hold.reason":
 		if e.ComplexityRoot.Hold.Reason == nil {
 			break
@@ -1378,7 +1403,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.PlaceHold(childComplexity, args["target"].(string), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.PlaceHold(childComplexity, args["target"].(string), args["reason"].(string), args["hold"].(*string)), true
 	case "Mutation.releaseContainment":
 		if e.ComplexityRoot.Mutation.ReleaseContainment == nil {
 			break
@@ -1400,7 +1425,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ReleaseHold(childComplexity, args["target"].(string), args["reason"].(string)), true
+		return e.ComplexityRoot.Mutation.ReleaseHold(childComplexity, args["target"].(string), args["reason"].(string), args["hold"].(*string), args["all"].(*bool)), true
 
 	case "Outcome.error":
 		if e.ComplexityRoot.Outcome.Error == nil {
@@ -2836,8 +2861,14 @@ func (ec *executionContext) childFields_Hold(ctx context.Context, field graphql.
 		return ec.fieldContext_Hold_id(ctx, field)
 	case "source":
 		return ec.fieldContext_Hold_source(ctx, field)
+	case "node":
+		return ec.fieldContext_Hold_node(ctx, field)
 	case "reason":
 		return ec.fieldContext_Hold_reason(ctx, field)
+	case "placedBy":
+		return ec.fieldContext_Hold_placedBy(ctx, field)
+	case "event":
+		return ec.fieldContext_Hold_event(ctx, field)
 	case "since":
 		return ec.fieldContext_Hold_since(ctx, field)
 	}
@@ -3587,6 +3618,14 @@ func (ec *executionContext) field_Mutation_placeHold_args(ctx context.Context, r
 		return nil, err
 	}
 	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "hold",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["hold"] = arg2
 	return args, nil
 }
 
@@ -3631,6 +3670,22 @@ func (ec *executionContext) field_Mutation_releaseHold_args(ctx context.Context,
 		return nil, err
 	}
 	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "hold",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["hold"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "all",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["all"] = arg3
 	return args, nil
 }
 
@@ -4284,7 +4339,7 @@ func (ec *executionContext) _Box_onHold(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Box_onHold(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.OnHold(), nil
+			return ec.Resolvers.Box().OnHold(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -4295,7 +4350,7 @@ func (ec *executionContext) _Box_onHold(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Box_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Box", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Box", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Box_holds(ctx context.Context, field graphql.CollectedField, obj *model.Box) (ret graphql.Marshaler) {
@@ -4307,7 +4362,7 @@ func (ec *executionContext) _Box_holds(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Box_holds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Holds(), nil
+			return ec.Resolvers.Box().Holds(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Hold) graphql.Marshaler {
@@ -4322,7 +4377,7 @@ func (ec *executionContext) fieldContext_Box_holds(_ context.Context, field grap
 		Object:     "Box",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Hold(ctx, field)
 		},
@@ -6108,6 +6163,29 @@ func (ec *executionContext) fieldContext_Hold_source(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _Hold_node(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hold_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Hold_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _Hold_reason(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6128,6 +6206,52 @@ func (ec *executionContext) _Hold_reason(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Hold_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Hold_placedBy(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hold_placedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlacedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Hold_placedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Hold_event(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hold_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Hold_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
@@ -6400,15 +6524,24 @@ func (ec *executionContext) _KeptHold_holds(ctx context.Context, field graphql.C
 			return obj.Holds, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Hold) graphql.Marshaler {
+			return ec.marshalNHold2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐHoldᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_KeptHold_holds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KeptHold", field, false, false, errors.New("field of type String does not have child fields"))
+	fc = &graphql.FieldContext{
+		Object:     "KeptHold",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Hold(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MaterialConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MaterialConnection) (ret graphql.Marshaler) {
@@ -7172,7 +7305,7 @@ func (ec *executionContext) _Mutation_placeHold(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().PlaceHold(ctx, fc.Args["target"].(string), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().PlaceHold(ctx, fc.Args["target"].(string), fc.Args["reason"].(string), fc.Args["hold"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HoldResult) graphql.Marshaler {
@@ -7216,7 +7349,7 @@ func (ec *executionContext) _Mutation_releaseHold(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ReleaseHold(ctx, fc.Args["target"].(string), fc.Args["reason"].(string))
+			return ec.Resolvers.Mutation().ReleaseHold(ctx, fc.Args["target"].(string), fc.Args["reason"].(string), fc.Args["hold"].(*string), fc.Args["all"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HoldResult) graphql.Marshaler {
@@ -7632,7 +7765,7 @@ func (ec *executionContext) _Pallet_onHold(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Pallet_onHold(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.OnHold(), nil
+			return ec.Resolvers.Pallet().OnHold(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -7643,7 +7776,7 @@ func (ec *executionContext) _Pallet_onHold(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Pallet_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Pallet", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Pallet", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Pallet_holds(ctx context.Context, field graphql.CollectedField, obj *model.Pallet) (ret graphql.Marshaler) {
@@ -7655,7 +7788,7 @@ func (ec *executionContext) _Pallet_holds(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Pallet_holds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Holds(), nil
+			return ec.Resolvers.Pallet().Holds(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Hold) graphql.Marshaler {
@@ -7670,7 +7803,7 @@ func (ec *executionContext) fieldContext_Pallet_holds(_ context.Context, field g
 		Object:     "Pallet",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Hold(ctx, field)
 		},
@@ -13782,15 +13915,81 @@ func (ec *executionContext) _Box(ctx context.Context, sel ast.SelectionSet, obj 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "onHold":
-			out.Values[i] = ec._Box_onHold(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Box_onHold(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "holds":
-			out.Values[i] = ec._Box_holds(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Box_holds(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "contents":
 			field := field
 
@@ -14834,8 +15033,23 @@ func (ec *executionContext) _Hold(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "node":
+			out.Values[i] = ec._Hold_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "reason":
 			out.Values[i] = ec._Hold_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "placedBy":
+			out.Values[i] = ec._Hold_placedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "event":
+			out.Values[i] = ec._Hold_event(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15633,15 +15847,81 @@ func (ec *executionContext) _Pallet(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "onHold":
-			out.Values[i] = ec._Pallet_onHold(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Pallet_onHold(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "holds":
-			out.Values[i] = ec._Pallet_holds(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Pallet_holds(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "contents":
 			field := field
 

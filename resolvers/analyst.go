@@ -212,7 +212,7 @@ func (r *mutationResolver) ReleaseContainment(ctx context.Context, containment s
 	out := &model.ReleaseResult{Containment: res.Containment, Released: res.Released, AlreadyReleased: res.AlreadyReleased,
 		Kept: res.Kept, KeptTargets: make([]*model.KeptHold, len(res.KeptTargets)), Refused: res.Refused, Refusals: outcomes(res.Refusals)}
 	for i, k := range res.KeptTargets {
-		out.KeptTargets[i] = &model.KeptHold{Target: string(k.Target), Holds: slices.Clone(k.Holds)}
+		out.KeptTargets[i] = &model.KeptHold{Target: string(k.Target), Holds: model.Holds(k.Target, k.Holds)}
 	}
 	return out, nil
 }

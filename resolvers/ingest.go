@@ -88,28 +88,6 @@ func abortedError(e *tracegraph.Error, res []tracegraph.Outcome, at []int) *trac
 	return e
 }
 
-// Tally counts outcomes by status.
-type Tally struct {
-	Accepted, Duplicates, Rejected int
-}
-
-// Count returns the tally of outcomes: aborted events count as rejected,
-// duplicates whose content differs (CONFLICT) too.
-func Count(outcomes []tracegraph.Outcome) Tally {
-	var t Tally
-	for _, o := range outcomes {
-		switch {
-		case o.Status == tracegraph.OutcomeAccepted:
-			t.Accepted++
-		case o.Status == tracegraph.OutcomeDuplicate && o.Error == nil:
-			t.Duplicates++
-		default:
-			t.Rejected++
-		}
-	}
-	return t
-}
-
 // idOf returns the id of an event that did not decode, when it has one.
 func idOf(b []byte) string {
 	var v struct {

@@ -42,7 +42,7 @@ func (r *mutationResolver) Ingest(ctx context.Context, events []*model.EventInpu
 	if r.cfg.OnOutcomes != nil {
 		r.cfg.OnOutcomes(outs)
 	}
-	t := Count(outs)
+	t := tracegraph.CountOutcomes(outs)
 	res := &model.IngestResult{Accepted: t.Accepted, Duplicates: t.Duplicates, Rejected: t.Rejected,
 		Outcomes: make([]*model.Outcome, len(outs))}
 	for i, o := range outs {
@@ -67,22 +67,23 @@ func outcome(o tracegraph.Outcome) *model.Outcome {
 	return m
 }
 
-func (r *mutationResolver) PlaceHold(ctx context.Context, target string, reason string) (*model.HoldResult, error) {
-	return r.hold(ctx, tracegraph.EventHoldPlaced, "hold-", target, reason)
+func (r *mutationResolver) PlaceHold(ctx context.Context, target string, reason string, hold *string) (*model.HoldResult, error) {
+	return r.hold(ctx, tracegraph.EventHoldPlaced, "hold-", tracegraph.HoldChange{Target: target, Reason: reason, Hold: deref(hold)})
 }
 
-func (r *mutationResolver) ReleaseHold(ctx context.Context, target string, reason string) (*model.HoldResult, error) {
-	return r.hold(ctx, tracegraph.EventHoldReleased, "release-", target, reason)
+func (r *mutationResolver) ReleaseHold(ctx context.Context, target string, reason string, hold *string, all *bool) (*model.HoldResult, error) {
+	return r.hold(ctx, tracegraph.EventHoldReleased, "release-", tracegraph.HoldChange{Target: target, Reason: reason, Hold: deref(hold), All: deref(all)})
 }
 
-// hold records a hold.placed or hold.released event with a fresh id and the
-// time now, and answers the recorded event and the node as it is after it.
-// A refusal is the GraphQL error, with the refusal's code.
-func (r *mutationResolver) hold(ctx context.Context, typ tracegraph.EventType, prefix, target, reason string) (*model.HoldResult, error) {
+// hold records a hold.placed or hold.released event with data d, a fresh id
+// and the time now, and answers the recorded event and the node as it is
+// after it. A refusal is the GraphQL error, with the refusal's code.
+func (r *mutationResolver) hold(ctx context.Context, typ tracegraph.EventType, prefix string, d tracegraph.HoldChange) (*model.HoldResult, error) {
+	target := d.Target
 	if _, _, err := tracegraph.ParseID(target); err != nil {
 		return nil, err
 	}
-	data, err := json.Marshal(tracegraph.HoldChange{Target: target, Reason: reason})
+	data, err := json.Marshal(d)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", typ, err)
 	}

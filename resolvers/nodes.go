@@ -237,7 +237,42 @@ func (r *waferBatchResolver) Events(ctx context.Context, obj *model.WaferBatch) 
 	return r.events(ctx, &obj.Ref)
 }
 
+// holdsWithin returns the holds in force on a container and on everything
+// inside it (tracegraph.HoldsWithin).
+func (r *Resolver) holdsWithin(ctx context.Context, ref *model.Ref) ([]*model.Hold, error) {
+	n := ref.Node
+	if n == nil {
+		var err error
+		if n, err = r.store().Node(ctx, ref.NodeID); err != nil {
+			return nil, err
+		}
+	}
+	hs, err := tracegraph.HoldsWithin(ctx, r.store(), n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Hold, len(hs))
+	for i, h := range hs {
+		out[i] = model.NewHold(h)
+	}
+	return out, nil
+}
+
+// containerOnHold reports whether a container or anything inside it is on hold.
+func (r *Resolver) containerOnHold(ctx context.Context, ref *model.Ref) (bool, error) {
+	hs, err := r.holdsWithin(ctx, ref)
+	return len(hs) > 0, err
+}
+
 type boxResolver struct{ *Resolver }
+
+func (r *boxResolver) OnHold(ctx context.Context, obj *model.Box) (bool, error) {
+	return r.containerOnHold(ctx, &obj.Ref)
+}
+
+func (r *boxResolver) Holds(ctx context.Context, obj *model.Box) ([]*model.Hold, error) {
+	return r.holdsWithin(ctx, &obj.Ref)
+}
 
 func (r *boxResolver) Contents(ctx context.Context, obj *model.Box, history *bool) ([]*model.ContainsLink, error) {
 	return r.children(ctx, &obj.Ref, history)
@@ -256,6 +291,14 @@ func (r *boxResolver) Events(ctx context.Context, obj *model.Box) ([]*model.Even
 }
 
 type palletResolver struct{ *Resolver }
+
+func (r *palletResolver) OnHold(ctx context.Context, obj *model.Pallet) (bool, error) {
+	return r.containerOnHold(ctx, &obj.Ref)
+}
+
+func (r *palletResolver) Holds(ctx context.Context, obj *model.Pallet) ([]*model.Hold, error) {
+	return r.holdsWithin(ctx, &obj.Ref)
+}
 
 func (r *palletResolver) Contents(ctx context.Context, obj *model.Pallet, history *bool) ([]*model.ContainsLink, error) {
 	return r.children(ctx, &obj.Ref, history)

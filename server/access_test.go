@@ -18,7 +18,7 @@ import (
 // be posted.
 var eventData = map[tracegraph.EventType]string{
 	tracegraph.EventUnitCreated:        `{"serial":"SN-%s","partNumber":"700-A"}`,
-	tracegraph.EventIdentifierAssigned: `{"unit":"PROD-0003","scheme":"MAC","value":"0A:1F:5C:00:01:%s"}`,
+	tracegraph.EventIdentifierAssigned: `{"unit":"PROD-0003","scheme":"CUSTOMER_SERIAL","value":"CS-%s"}`,
 	tracegraph.EventWaferRegistered:    `{"waferBatch":"W-%s","manufacturer":"SiliconWorks"}`,
 	tracegraph.EventLotReceived:        `{"lot":"L-%s","partNumber":"CAP-100N"}`,
 	tracegraph.EventComponentReceived:  `{"serials":["C-%s"],"partNumber":"RADIO-LTE"}`,
@@ -32,7 +32,7 @@ var eventData = map[tracegraph.EventType]string{
 	tracegraph.EventUnpacked:           `{"container":"BOX-%s","items":["PROD-0003"]}`,
 	tracegraph.EventShipped:            `{"shipment":"SHP-%s","customer":"ACME","items":["Unit:PROD-0003"]}`,
 	tracegraph.EventHoldPlaced:         `{"target":"Unit:PROD-0003","reason":"check %s"}`,
-	tracegraph.EventHoldReleased:       `{"target":"Unit:PROD-0003","reason":"checked %s"}`,
+	tracegraph.EventHoldReleased:       `{"target":"Unit:PROD-0003","all":true,"reason":"checked %s"}`,
 	tracegraph.EventUnitScrapped:       `{"unit":"PCBA-%s","reason":"burnt"}`,
 	tracegraph.EventVoided:             `{"event":"e34","reason":"void %s"}`,
 }

@@ -80,7 +80,7 @@ func (s *Server) postEvents(c echo.Context) error {
 		return s.fail(c, err)
 	}
 	s.metrics.countOutcomes(outs)
-	t := resolvers.Count(outs)
+	t := tracegraph.CountOutcomes(outs)
 	resp := EventsResponse{Accepted: t.Accepted, Duplicates: t.Duplicates, Rejected: t.Rejected,
 		Outcomes: make([]EventOutcome, len(outs))}
 	for i, o := range outs {

@@ -100,7 +100,18 @@ func TestPostEventsRejections(t *testing.T) {
 			body:        `[{"id":"e08","type":"unit.created","time":"2026-03-01T07:00:00Z","data":{"serial":"PCBA-0001","partNumber":"OTHER"}}]`,
 			wantStatus:  http.StatusUnprocessableEntity,
 			want: []server.EventOutcome{
-				{Index: 0, Line: 1, ID: "e08", Status: "duplicate", Seq: 8, Error: code("CONFLICT")},
+				{Index: 0, Line: 1, ID: "e08", Status: "rejected", Error: code("CONFLICT")},
+			},
+		},
+		{
+			name:        "an atomic batch with an id sent again with other content",
+			contentType: "application/json",
+			body:        "[" + good + ",\n" + `{"id":"e08","type":"unit.created","time":"2026-03-01T07:00:00Z","data":{"serial":"PCBA-0001","partNumber":"OTHER"}}]`,
+			query:       "atomic=true",
+			wantStatus:  http.StatusUnprocessableEntity,
+			want: []server.EventOutcome{
+				{Index: 0, Line: 1, ID: "n1", Status: "aborted", Error: code("CONFLICT")},
+				{Index: 1, Line: 2, ID: "e08", Status: "rejected", Error: code("CONFLICT")},
 			},
 		},
 		{

@@ -241,7 +241,7 @@ func TestErrorCodes(t *testing.T) {
 		outcome bool
 	}{
 		{"trace from a unit that does not exist", `{ trace(from: ["Unit:NOPE"], direction: UPSTREAM) { truncated } }`, nil, "NOT_FOUND", false},
-		{"release a hold on a node that does not exist", `mutation { releaseHold(target: "Unit:NOPE", reason: "x") { event { id } } }`, nil, "NOT_FOUND", false},
+		{"release a hold on a node that does not exist", `mutation { releaseHold(target: "Unit:NOPE", reason: "x", all: true) { event { id } } }`, nil, "NOT_FOUND", false},
 		{"recall from a lot that does not exist", `{ recallImpact(suspects: ["MaterialLot:NOPE"]) { confirmedCounts { total } } }`, nil, "NOT_FOUND", false},
 		{"malformed global ID", `{ node(id: "SN1") { id } }`, nil, "INVALID", false},
 		{"unknown label", `{ node(id: "Widget:1") { id } }`, nil, "INVALID", false},
@@ -251,7 +251,9 @@ func TestErrorCodes(t *testing.T) {
 		{"syntax error", `{ units( }`, nil, "INVALID", false},
 		{"unknown field", `{ units { nope } }`, nil, "INVALID", false},
 		{"event without data", `mutation { ingest(events: [{id: "x1", type: "unit.created", time: "2026-03-03T08:00:00Z", data: {}}]) { rejected outcomes { error { code } } } }`, nil, "INVALID", true},
-		{"release a hold on a node that is not held", `mutation { releaseHold(target: "Unit:PROD-0001", reason: "x") { event { id } } }`, nil, "CONFLICT", false},
+		{"release naming no hold", `mutation { releaseHold(target: "MaterialLot:R-CAP-2", reason: "x") { event { id } } }`, nil, "INVALID", false},
+		{"release a hold the node does not carry", `mutation { releaseHold(target: "MaterialLot:R-CAP-2", reason: "x", hold: "NOPE") { event { id } } }`, nil, "CONFLICT", false},
+		{"release a hold on a node that is not held", `mutation { releaseHold(target: "Unit:PROD-0001", reason: "x", all: true) { event { id } } }`, nil, "CONFLICT", false},
 		{"a second unit with the same serial", `mutation { ingest(events: [{id: "x2", type: "unit.created", time: "2026-03-03T08:00:00Z", data: {serial: "PROD-0001", partNumber: "900-A"}}]) { outcomes { error { code } } } }`, nil, "CONFLICT", true},
 		{"consume material on hold", `mutation { ingest(events: [
 			{id: "x3", type: "unit.created", time: "2026-03-03T08:00:00Z", data: {serial: "PCBA-0009", partNumber: "700-A"}},

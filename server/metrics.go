@@ -8,7 +8,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/tracegraph/tracegraph"
-	"github.com/tracegraph/tracegraph/resolvers"
 )
 
 // metrics are the service's Prometheus metrics, in a registry of their own.
@@ -50,10 +49,9 @@ func (m *metrics) observeRequest(route, method string, status int, d time.Durati
 	m.latency.WithLabelValues(route, method, st).Observe(d.Seconds())
 }
 
-// countOutcomes counts a batch's outcomes: aborted events and conflicting
-// duplicates count as rejected.
+// countOutcomes counts a batch's outcomes (tracegraph.Tally).
 func (m *metrics) countOutcomes(outs []tracegraph.Outcome) {
-	t := resolvers.Count(outs)
+	t := tracegraph.CountOutcomes(outs)
 	m.events.WithLabelValues("accepted").Add(float64(t.Accepted))
 	m.events.WithLabelValues("duplicate").Add(float64(t.Duplicates))
 	m.events.WithLabelValues("rejected").Add(float64(t.Rejected))

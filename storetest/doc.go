@@ -17,9 +17,11 @@
 // with fixed times and checks exact answers: the refusals of every rule of
 // DOMAIN.md (with the code and the field named, and nothing changed after),
 // idempotency and atomic batches, rework, unpacking and repacking, splice
-// windows and best-path precision, holds and their propagation, asOf against
-// history, deep chains, fan-out to thousands of units, lookup of every kind of
-// code, explode, the event log and its hash chain, unit listing, recall
+// windows and best-path precision, holds and their propagation, hold ids
+// (a release lifts the hold it names, other holds stay in force; a
+// containment's release lifts its own holds only), the holds within a box or
+// pallet, asOf against history, deep chains, fan-out to thousands of units,
+// lookup of every kind of code (identifiers in any typed form), explode, the event log and its hash chain, unit listing, recall
 // impact, voiding, and concurrent writers; and the analysts' questions:
 // material by receipt properties and date codes, recall by material,
 // streamed recall units (exactly RecallImpact's, with a receiver that reads

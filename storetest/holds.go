@@ -116,7 +116,7 @@ func testHolds(t *testing.T, open Opener) {
 		held(t, s, map[string][]string{"MaterialLot:L4": {l1}, "MaterialLot:L5": nil})
 	})
 	t.Run("release one unit", func(t *testing.T) {
-		mustApply(t, s, parse(t, `12 rel-u2 hold.released {"target":"U2","reason":"X-ray OK"}`)...)
+		mustApply(t, s, parse(t, `12 rel-u2 hold.released {"target":"U2","hold":"hold-l1","reason":"X-ray OK"}`)...)
 		held(t, s, map[string][]string{"Unit:U2": nil, "MaterialLot:L1": {l1}, "MaterialLot:L2": {l1}, "MaterialLot:L4": {l1}, "Unit:U1": {l1}, "Unit:P1": {l1}})
 		checkOnHold(t, s, "Unit:P1", "Unit:U1")
 	})
@@ -124,7 +124,7 @@ func testHolds(t *testing.T, open Opener) {
 		mustApply(t, s, parse(t, `13 hold-b1 hold.placed {"target":"B1","reason":"drop test"}`)...)
 		const b1 = "hold-b1<-Box:B1"
 		held(t, s, map[string][]string{"Box:B1": {b1}, "Unit:P1": {b1, l1}, "Unit:U1": {b1, l1}})
-		mustApply(t, s, parse(t, `14 rel-l1 hold.released {"target":"L1","reason":"supplier cleared"}`)...)
+		mustApply(t, s, parse(t, `14 rel-l1 hold.released {"target":"L1","hold":"hold-l1","reason":"supplier cleared"}`)...)
 		held(t, s, map[string][]string{
 			"Box:B1": {b1}, "Unit:P1": {b1}, "Unit:U1": {b1},
 			"MaterialLot:L1": nil, "MaterialLot:L2": nil, "MaterialLot:L4": nil, "Unit:U2": nil})
@@ -132,7 +132,7 @@ func testHolds(t *testing.T, open Opener) {
 		refuse(t, s, parse(t, `15 x shipped {"shipment":"SH2","customer":"CU1","items":["B1"]}`)[0], tracegraph.CodeOnHold, "data.items[0]")
 		mustApply(t, s, parse(t, `
 			15 u5-l2    material.consumed  {"unit":"U5","lot":"L2"}
-			16 rel-b1   hold.released      {"target":"B1","reason":"drop test passed"}
+			16 rel-b1   hold.released      {"target":"B1","all":true,"reason":"drop test passed"}
 			17 sh-2     shipped            {"shipment":"SH2","customer":"CU1","items":["B1"]}`)...)
 		checkOnHold(t, s)
 		status(t, s, "Unit:U1", tracegraph.StatusShipped)
@@ -184,9 +184,9 @@ func testHoldOnBox(t *testing.T, open Opener) {
 	mustApply(t, s, parse(t, `11 a2-rm component.removed {"parent":"A2","child":"M1","reason":"no RF"}`)...)
 	held(t, s, map[string][]string{"Unit:P2": {b1}, "Unit:A2": {b1}, "Component:M1": {b1}})
 
-	mustApply(t, s, parse(t, `11 rel-p2 hold.released {"target":"P2","reason":"inspected"}`)...)
+	mustApply(t, s, parse(t, `11 rel-p2 hold.released {"target":"P2","hold":"hold-b1","reason":"inspected"}`)...)
 	held(t, s, map[string][]string{"Box:B1": {b1}, "Unit:P1": {b1}, "Unit:P2": nil, "Unit:A1": {b1}, "Unit:A2": {b1}})
-	mustApply(t, s, parse(t, `12 rel-b1 hold.released {"target":"B1","reason":"drop test passed"}`)...)
+	mustApply(t, s, parse(t, `12 rel-b1 hold.released {"target":"B1","hold":"hold-b1","reason":"drop test passed"}`)...)
 	held(t, s, map[string][]string{"Box:B1": nil, "Unit:P1": nil, "Unit:P2": nil, "Unit:P3": nil, "Unit:A1": nil, "Unit:A2": nil, "Component:M1": nil})
 	checkOnHold(t, s)
 

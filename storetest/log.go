@@ -37,7 +37,7 @@ func checkOutcomes(t *testing.T, what string, outs []tracegraph.Outcome, evs []*
 			got[i] += fmt.Sprintf(" %d", o.Seq)
 		}
 		if o.Error != nil {
-			got[i] += fmt.Sprintf(" %s %s", o.Error.Code, o.Error.Field)
+			got[i] += strings.TrimSuffix(fmt.Sprintf(" %s %s", o.Error.Code, o.Error.Field), " ")
 			if o.Error.Message == "" {
 				t.Errorf("%s: outcome %d has an error without a message", what, i)
 			}
@@ -49,7 +49,7 @@ func checkOutcomes(t *testing.T, what string, outs []tracegraph.Outcome, evs []*
 }
 
 // testIdempotency: a repeated id is a duplicate and changes nothing; with
-// other content it is a duplicate with a CONFLICT note.
+// other content it is rejected (CONFLICT): the id names another event.
 func testIdempotency(t *testing.T, open Opener) {
 	s := open(t)
 	evs := parse(t, idemFixture)
@@ -64,10 +64,10 @@ func testIdempotency(t *testing.T, open Opener) {
 	t.Run("other content", func(t *testing.T) {
 		other := parse(t, `1 mk-u1 unit.created {"serial":"U1","partNumber":"PCBA-2"}`)
 		outs := apply(t, s, other, tracegraph.ApplyOptions{})
-		checkOutcomes(t, "Apply(mk-u1 with another part number)", outs, other, []string{"duplicate 2 CONFLICT id"})
+		checkOutcomes(t, "Apply(mk-u1 with another part number)", outs, other, []string{"rejected CONFLICT id"})
 		later := parse(t, `7 mk-u1 unit.created {"serial":"U1","partNumber":"PCBA-1"}`)
 		outs = apply(t, s, later, tracegraph.ApplyOptions{})
-		checkOutcomes(t, "Apply(mk-u1 at another time)", outs, later, []string{"duplicate 2 CONFLICT id"})
+		checkOutcomes(t, "Apply(mk-u1 at another time)", outs, later, []string{"rejected CONFLICT id"})
 		unchanged(t, "resending with other content", before, snapshot(t, s, ids(idemNodes...)))
 	})
 	t.Run("same instant in another zone", func(t *testing.T) {
@@ -85,7 +85,7 @@ func testIdempotency(t *testing.T, open Opener) {
 			5 mk-u2 unit.created {"serial":"U2","partNumber":"PCBA-1"}
 			5 mk-u2 unit.created {"serial":"U2","partNumber":"PCBA-9"}`)
 		checkOutcomes(t, "Apply(mk-u2 three times)", apply(t, s, evs, tracegraph.ApplyOptions{}), evs,
-			[]string{"accepted 6", "duplicate 6", "duplicate 6 CONFLICT id"})
+			[]string{"accepted 6", "duplicate 6", "rejected CONFLICT id"})
 		if got := node(t, s, "Unit:U2").Str("partNumber"); got != "PCBA-1" {
 			t.Errorf("Node(Unit:U2) partNumber = %q, want PCBA-1", got)
 		}
@@ -142,6 +142,19 @@ func testBatches(t *testing.T, open Opener) {
 			t.Errorf("atomic Apply(duplicate, new, conflict) = %+v, want duplicate 2, aborted, rejected CONFLICT", outs)
 		}
 		unchanged(t, "an atomic batch with a duplicate refused", before, snapshot(t, s, nodes))
+	})
+	t.Run("atomic with a reused id", func(t *testing.T) {
+		// An id recorded with other content is a rejection: the batch is
+		// refused as a whole, wherever the reused id stands in it.
+		before := snapshot(t, s, nodes)
+		evs := parse(t, `
+			5 mk-u2  unit.created       {"serial":"U2","partNumber":"PCBA-1"}
+			5 mk-u1  unit.created       {"serial":"U1","partNumber":"PCBA-2"}
+			5 mk-u3  unit.created       {"serial":"U3","partNumber":"PCBA-1"}`)
+		checkOutcomes(t, "atomic Apply(new, reused id, new)", apply(t, s, evs, atomic), evs,
+			[]string{"aborted CONFLICT", "rejected CONFLICT id", "aborted CONFLICT"})
+		unchanged(t, "an atomic batch with a reused id", before, snapshot(t, s, nodes))
+		notFound(t, s, "Unit:U2")
 	})
 	t.Run("atomic accepted", func(t *testing.T) {
 		evs := parse(t, `

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -10,7 +11,8 @@ import (
 
 const lookupFixture = `
 0  mk-u1  unit.created         {"serial":"SN-0001","partNumber":"PRD-1","identifiers":{"IMEI":"356938035643809","MAC":"00:1B:44:11:3A:B7"}}
-0  mk-u2  unit.created         {"serial":"SN-0002","partNumber":"PRD-1"}
+0  mk-u2  unit.created         {"serial":"SN-0002","partNumber":"PRD-1","identifiers":{"gtin":"4006381333931","IMEI":"35 209900 176148 1"}}
+0  mac-u2 identifier.assigned  {"unit":"SN-0002","scheme":"mac","value":"00-1b-44-11-3a-b8"}
 0  id-u1  identifier.assigned  {"unit":"SN-0001","scheme":"customerSerial","value":"CS-77"}
 0  rcv-l  lot.received         {"lot":"LOT-42","partNumber":"R-1"}
 0  rcv-c  component.received   {"serials":["QX-1"],"partNumber":"MOD-LTE"}
@@ -39,6 +41,19 @@ func testLookup(t *testing.T, open Opener) {
 		{"356938035643809", []string{"Unit:SN-0001"}},
 		{"00:1B:44:11:3A:B7", []string{"Unit:SN-0001"}},
 		{"CS-77", []string{"Unit:SN-0001"}},
+		// Identifiers are stored and looked up in their scheme's canonical form.
+		{"00:1b:44:11:3a:b7", []string{"Unit:SN-0001"}},
+		{"00-1B-44-11-3A-B7", []string{"Unit:SN-0001"}},
+		{"001b.4411.3ab7", []string{"Unit:SN-0001"}},
+		{"001B44113AB7", []string{"Unit:SN-0001"}},
+		{"00:1B:44:11:3A:B8", []string{"Unit:SN-0002"}},
+		{"00-1b-44-11-3a-b8", []string{"Unit:SN-0002"}},
+		{"35-693803-564380-9", []string{"Unit:SN-0001"}},
+		{"352099001761481", []string{"Unit:SN-0002"}},
+		{"4006381333931", []string{"Unit:SN-0002"}},
+		{"04006381333931", []string{"Unit:SN-0002"}},
+		{"(01)04006381333931", []string{"Unit:SN-0002"}},
+		{"00:1B:44:11:3A:B9", nil},
 		{"SN-0002", []string{"Unit:SN-0002"}},
 		{"LOT-42", []string{"MaterialLot:LOT-42"}},
 		{"MaterialLot:LOT-42", []string{"MaterialLot:LOT-42"}},
@@ -97,6 +112,12 @@ func testLookup(t *testing.T, open Opener) {
 		_, err := s.Lookup(bg, bad)
 		wantCode(t, "Lookup("+bad+")", err, tracegraph.CodeInvalid)
 	}
+	if got := node(t, s, "Unit:SN-0002").Props["identifiers"]; !reflect.DeepEqual(got, map[string]any{
+		"GTIN": "04006381333931", "IMEI": "352099001761481", "MAC": "00:1B:44:11:3A:B8"}) {
+		t.Errorf("Node(Unit:SN-0002) identifiers = %v, want the canonical forms", got)
+	}
+	// A number taken is taken in any form.
+	refuse(t, s, parse(t, `5 x identifier.assigned {"unit":"SN-0003","scheme":"MAC","value":"001b44113ab7"}`)[0], tracegraph.CodeConflict, "data.value")
 	ns, err := s.Lookup(bg, "SN-0001")
 	if err == nil && len(ns) == 1 && (ns[0].Str("partNumber") != "PRD-1" || ns[0].Label != tracegraph.LabelUnit) {
 		t.Errorf("Lookup(SN-0001) = %+v, want the whole node", ns[0])
@@ -125,9 +146,9 @@ const nodeEventsFixture = `
 4  id-u1    identifier.assigned  {"unit":"U1","scheme":"MAC","value":"00:1B:44:11:3A:B7"}
 5  pk-b1    packed               {"container":"B1","items":["U1"]}
 6  hold-b1  hold.placed          {"target":"B1","reason":"label check"}
-7  rel-b1   hold.released        {"target":"B1","reason":"labels OK"}
+7  rel-b1   hold.released        {"target":"B1","hold":"hold-b1","reason":"labels OK"}
 8  hold-l1  hold.placed          {"target":"L1","reason":"supplier alert"}
-8  rel-l1   hold.released        {"target":"L1","reason":"cleared"}
+8  rel-l1   hold.released        {"target":"L1","all":true,"reason":"cleared"}
 9  mk-u3    unit.created         {"serial":"U3","partNumber":"PCBA-1"}
 `
 
@@ -179,7 +200,7 @@ const keysFixture = `
 0  mk-10    unit.created       {"serial":"SN10","partNumber":"PRD-1"}
 0  mk-sp    unit.created       {"serial":"SN 1","partNumber":"PRD-1"}
 0  mk-ü     unit.created       {"serial":"Ünït-ß/1","partNumber":"PRD-1"}
-0  mk-xy    unit.created       {"serial":"x:y","partNumber":"PRD-1","identifiers":{"MAC":"SN1"}}
+0  mk-xy    unit.created       {"serial":"x:y","partNumber":"PRD-1","identifiers":{"ASSET":"SN1"}}
 0  mk-long  unit.created       {"serial":"LONGKEY","partNumber":"PRD-1"}
 1  use-10   material.consumed  {"unit":"SN10","lot":"LOT/1:a"}
 1  use-ü    material.consumed  {"unit":"Ünït-ß/1","lot":"MaterialLot:LOT/1:a"}
@@ -210,7 +231,7 @@ func testKeys(t *testing.T, open Opener) {
 	}
 	held(t, s, map[string][]string{"Unit:SN1": {"hold-1<-Unit:SN1"}, "Unit:SN10": nil, "Unit:SN 1": nil, "Unit:x:y": nil})
 	lookups := map[string][]string{
-		"SN1":      {"Unit:SN1", "Unit:x:y"}, // a serial, and another unit's MAC
+		"SN1":      {"Unit:SN1", "Unit:x:y"}, // a serial, and another unit's asset tag
 		"SN 1":     {"Unit:SN 1"},
 		"x:y":      {"Unit:x:y"},
 		"Unit:x:y": {"Unit:x:y"},

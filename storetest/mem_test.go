@@ -296,7 +296,10 @@ func (s *memStore) Lookup(_ context.Context, code string) ([]*tracegraph.Node, e
 		for _, l := range tracegraph.Labels {
 			add(tracegraph.NewID(l, c.Value), labels)
 		}
-		for _, i := range s.idents[c.Value] {
+		owners, _ := tracegraph.IdentifierOwnersOf(c.Value, func(v string) ([]tracegraph.Identifier, error) {
+			return s.idents[v], nil
+		})
+		for _, i := range owners {
 			add(i.Node, labels)
 		}
 	}

@@ -76,10 +76,17 @@ func testDecode(t *testing.T, _ Opener) {
 		{"sscc check digit", `{` + ok + `,"type":"packed","data":{"container":"B1","items":["U1"],"sscc":"009506000134000016"}}`, "data.sscc"},
 		{"shipped without items", `{` + ok + `,"type":"shipped","data":{"shipment":"S1","customer":"C1","items":[]}}`, "data.items"},
 		{"hold without reason", `{` + ok + `,"type":"hold.placed","data":{"target":"L1"}}`, "data.reason"},
+		{"hold placed with all", `{` + ok + `,"type":"hold.placed","data":{"target":"L1","all":true,"reason":"r"}}`, "data.all"},
+		{"hold id with spaces", `{` + ok + `,"type":"hold.placed","data":{"target":"L1","hold":" QA-1","reason":"r"}}`, "data.hold"},
+		{"release naming no hold", `{` + ok + `,"type":"hold.released","data":{"target":"L1","reason":"r"}}`, "data.hold"},
+		{"release naming a hold and all", `{` + ok + `,"type":"hold.released","data":{"target":"L1","hold":"QA-1","all":true,"reason":"r"}}`, "data.hold"},
 		{"test result unknown", `{` + ok + `,"type":"test.recorded","data":{"unit":"U1","testType":"ICT","result":"maybe"}}`, "data.result"},
 		{"measurement name missing", `{` + ok + `,"type":"test.recorded","data":{"unit":"U1","testType":"ICT","result":"pass","measurements":[{"value":1}]}}`, "data.measurements[0].name"},
 		{"component serial listed twice", `{` + ok + `,"type":"component.received","data":{"serials":["C1","C1"],"partNumber":"P"}}`, "data.serials[1]"},
 		{"expiresAt malformed", `{` + ok + `,"type":"lot.received","data":{"lot":"L1","partNumber":"P","expiresAt":"soon"}}`, "data.expiresAt"},
+		{"MAC not 12 hex digits", `{` + ok + `,"type":"unit.created","data":{"serial":"S","partNumber":"P","identifiers":{"MAC":"00:1B:44:11:3A"}}}`, "data.identifiers.MAC"},
+		{"IMEI with letters", `{` + ok + `,"type":"identifier.assigned","data":{"unit":"U1","scheme":"imei","value":"35693803564380X"}}`, "data.value"},
+		{"GTIN check digit", `{` + ok + `,"type":"identifier.assigned","data":{"unit":"U1","scheme":"GTIN","value":"4006381333932"}}`, "data.value"},
 		{"identifier not a string", `{` + ok + `,"type":"unit.created","data":{"serial":"S","partNumber":"P","identifiers":{"IMEI":5}}}`, "data.identifiers.IMEI"},
 		{"void without reason", `{` + ok + `,"type":"event.voided","data":{"event":"e0"}}`, "data.reason"},
 		{"process parameter not scalar", `{` + ok + `,"type":"process.recorded","data":{"units":["U1"],"step":"reflow","parameters":{"zones":[1,2]}}}`, "data.parameters.zones"},
@@ -140,7 +147,7 @@ const rulesFixture = `
 6  hold-l3  hold.placed         {"target":"L3","reason":"supplier alert"}
 6  hold-c2  hold.placed         {"target":"C2","reason":"counterfeit suspicion"}
 6  hold-u2  hold.placed         {"target":"U2","reason":"ICT retest"}
-6  rel-p2   hold.released       {"target":"P2","reason":"P2 itself inspected"}
+6  rel-p2   hold.released       {"target":"P2","all":true,"reason":"P2 itself inspected"}
 6  hold-p3  hold.placed         {"target":"P3","reason":"cosmetic"}
 6  hold-u5  hold.placed         {"target":"U5","reason":"retest"}
 `
@@ -215,7 +222,7 @@ func testRules(t *testing.T, open Opener) {
 		{name: "remove what is not there", ev: `10 bad component.removed {"parent":"P1","child":"C2"}`, code: tracegraph.CodeConflict, field: "data.child"},
 		{name: "unpack what is not there", ev: `10 bad unpacked {"container":"B1","items":["U4"]}`, code: tracegraph.CodeConflict, field: "data.items[0]"},
 		{name: "hold a shipped unit", ev: `10 bad hold.placed {"target":"U3","reason":"r"}`, code: tracegraph.CodeConflict, field: "data.target"},
-		{name: "release what is not held", ev: `10 bad hold.released {"target":"U4","reason":"r"}`, code: tracegraph.CodeConflict, field: "data.target"},
+		{name: "release what is not held", ev: `10 bad hold.released {"target":"U4","all":true,"reason":"r"}`, code: tracegraph.CodeConflict, field: "data.target"},
 		{name: "expired lot", ev: `90 bad material.consumed {"unit":"U4","lot":"L2"}`, code: tracegraph.CodeConflict, field: "data.lot"},
 		{name: "void twice", ev: `10 bad event.voided {"event":"tr-u5","reason":"r"}`, code: tracegraph.CodeConflict, field: "data.event"},
 		{name: "void what others use", ev: `10 bad event.voided {"event":"rcv-l1","reason":"r"}`, code: tracegraph.CodeConflict, field: "data.event"},

@@ -255,7 +255,7 @@ func testDeepChains(t *testing.T, open Opener) {
 			want["Unit:"+unit(i)] = []string{"hold-lot<-MaterialLot:LOT-00"}
 		}
 		held(t, s, want)
-		mustApply(t, s, event(t, "rel-lot", tracegraph.EventHoldReleased, 41, map[string]any{"target": lot(0), "reason": "false alarm"}))
+		mustApply(t, s, event(t, "rel-lot", tracegraph.EventHoldReleased, 41, map[string]any{"target": lot(0), "hold": "hold-lot", "reason": "false alarm"}))
 		for id := range want {
 			want[id] = nil
 		}

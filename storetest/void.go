@@ -158,7 +158,7 @@ func testVoid(t *testing.T, open Opener) {
 		held(t, s, map[string][]string{"MaterialLot:L1": {l1}, "Unit:U1": {l1}, "Unit:P5": nil})
 		mustApply(t, s, parse(t, `23 void-p5-rm event.voided {"event":"p5-rm","reason":"not removed after all"}`)...)
 		held(t, s, map[string][]string{"MaterialLot:L1": {l1}, "Unit:U1": {l1}, "Unit:P5": {l1}})
-		mustApply(t, s, parse(t, `24 rel-l1b hold.released {"target":"L1","reason":"cleared"}`)...)
+		mustApply(t, s, parse(t, `24 rel-l1b hold.released {"target":"L1","hold":"hold-l1b","reason":"cleared"}`)...)
 		held(t, s, map[string][]string{"MaterialLot:L1": nil, "Unit:U1": nil, "Unit:P5": nil})
 	})
 	t.Run("consumption and assembly under a hold", func(t *testing.T) {

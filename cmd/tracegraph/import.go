@@ -241,13 +241,11 @@ func (im *fileImporter) flush(ctx context.Context, name string, p *pending) erro
 	if err != nil {
 		return fmt.Errorf("%s lines %d–%d: %w", name, p.lines[0], p.lines[len(p.lines)-1], err)
 	}
+	t := tracegraph.CountOutcomes(outs)
+	im.accepted += t.Accepted
+	im.duplicate += t.Duplicates
 	for i, o := range outs {
-		switch o.Status {
-		case tracegraph.OutcomeAccepted:
-			im.accepted++
-		case tracegraph.OutcomeDuplicate:
-			im.duplicate++
-		default:
+		if o.Status != tracegraph.OutcomeAccepted && o.Status != tracegraph.OutcomeDuplicate {
 			im.reject(name, p.lines[i], o.ID, o.Error)
 		}
 	}

@@ -24,7 +24,8 @@ func run(t *testing.T, args ...string) (string, error) {
 
 // TestGenerateImportVerify: what a new user does from the README: generate a
 // factory, import it (twice: the second time everything is a duplicate),
-// import bad lines (each rejected with its line and reason, exit status 1),
+// import bad lines (each rejected with its line and reason, exit status 1;
+// an id reused with other content is rejected, resent as it was a duplicate),
 // and verify the store.
 func TestGenerateImportVerify(t *testing.T) {
 	dir := t.TempDir()
@@ -60,6 +61,8 @@ func TestGenerateImportVerify(t *testing.T) {
 not json
 {"id":"x2","type":"material.consumed","time":"2026-01-01T00:00:00Z","data":{"unit":"NOPE","lot":"L"}}
 {"id":"x3","type":"unit.created","time":"2026-01-01T00:00:00Z","data":{"serial":"NEW-1","partNumber":"P"}}
+{"id":"x3","type":"unit.created","time":"2026-01-01T00:00:00Z","data":{"serial":"NEW-2","partNumber":"P"}}
+{"id":"x3","type":"unit.created","time":"2026-01-01T00:00:00Z","data":{"serial":"NEW-1","partNumber":"P"}}
 `), 0o644)
 	out, err = run(t, "import", "--data", data, "--quiet", bad)
 	var exit exitError
@@ -70,7 +73,8 @@ not json
 		`bad.ndjson:1: event "x1": INVALID: data.serail: unknown field "serail"`,
 		`bad.ndjson:2: INVALID: malformed JSON`,
 		`bad.ndjson:3: event "x2": NOT_FOUND: data.unit`,
-		"1 accepted, 0 duplicate, 3 rejected",
+		`bad.ndjson:5: event "x3": CONFLICT: event "x3" was recorded`,
+		"1 accepted, 1 duplicate, 4 rejected",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("import of bad lines printed:\n%s\nwant a line with %q", out, want)

@@ -53,11 +53,11 @@ type IngestResult struct {
 	Outcomes []*Outcome `json:"outcomes"`
 }
 
-// A target a release left on hold.
+// A target that stays on hold after a release.
 type KeptHold struct {
 	Target string `json:"target"`
-	// The ids of the other holds on it.
-	Holds []string `json:"holds"`
+	// The holds still in force on it.
+	Holds []*Hold `json:"holds"`
 }
 
 type MaterialConnection struct {
@@ -156,9 +156,9 @@ type ReleaseResult struct {
 	Released int `json:"released"`
 	// Targets that no longer carried the containment's hold.
 	AlreadyReleased int `json:"alreadyReleased"`
-	// Targets left on hold because they also carry another hold.
+	// Targets released from the containment's hold that stay on hold under other holds.
 	Kept int `json:"kept"`
-	// The first 100 of them, with their other holds.
+	// The first 100 of them, with the holds that keep them on hold.
 	KeptTargets []*KeptHold `json:"keptTargets"`
 	Refused     int         `json:"refused"`
 	Refusals    []*Outcome  `json:"refusals"`

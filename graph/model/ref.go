@@ -95,19 +95,37 @@ func (r *Ref) Holds() []*Hold {
 	if r.Node == nil {
 		return []*Hold{}
 	}
-	out := make([]*Hold, len(r.Node.Holds))
-	for i, h := range r.Node.Holds {
-		out[i] = &Hold{ID: h.ID, Source: string(h.Source), Reason: h.Reason, Since: h.Since}
-	}
-	return out
+	return Holds(r.NodeID, r.Node.Holds)
 }
 
 // Hold is a hold in force on a node.
 type Hold struct {
-	ID     string
-	Source string
-	Reason string
-	Since  time.Time
+	ID       string
+	Source   string
+	Node     string
+	Reason   string
+	PlacedBy *string
+	Event    string
+	Since    time.Time
+}
+
+// Holds converts the holds node carries.
+func Holds(node tracegraph.ID, hs []tracegraph.Hold) []*Hold {
+	out := make([]*Hold, len(hs))
+	for i, h := range hs {
+		out[i] = NewHold(tracegraph.NodeHold{Hold: h, Node: node})
+	}
+	return out
+}
+
+// NewHold converts a hold and the node that carries it.
+func NewHold(h tracegraph.NodeHold) *Hold {
+	m := &Hold{ID: h.ID, Source: string(h.Source), Node: string(h.Node), Reason: h.Reason, Event: h.PlacingEvent(), Since: h.Since}
+	if h.PlacedBy != "" {
+		by := h.PlacedBy
+		m.PlacedBy = &by
+	}
+	return m
 }
 
 // Identifier is an additional number of a unit.
