@@ -17,7 +17,7 @@ import (
 
 // Defaults of Config.
 const (
-	DefaultMaxEventsBody  = 64 << 20 // POST /api/v1/events
+	DefaultMaxEventsBody  = 16 << 20 // POST /api/v1/events
 	DefaultMaxGraphQLBody = 8 << 20  // POST /graphql
 	DefaultShutdownGrace  = 30 * time.Second
 )
@@ -33,6 +33,9 @@ type Config struct {
 	Auth AuthConfig
 	// MaxEventsBody bounds the body of POST /api/v1/events (413 beyond).
 	MaxEventsBody int64
+	// MaxEventsPerRequest bounds the events of one POST /api/v1/events
+	// (413 beyond, nothing applied).
+	MaxEventsPerRequest int
 	// MaxGraphQLBody bounds the body of POST /graphql.
 	MaxGraphQLBody int64
 	// MaxDepth and MaxComplexity limit GraphQL operations (resolvers defaults).
@@ -43,6 +46,29 @@ type Config struct {
 	Now func() time.Time
 	// Examples are the queries the IDE at /graphiql offers (default: generic ones).
 	Examples []Example
+}
+
+// withDefaults returns cfg with the defaults of its unset fields.
+func (cfg Config) withDefaults() Config {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MaxEventsBody <= 0 {
+		cfg.MaxEventsBody = DefaultMaxEventsBody
+	}
+	if cfg.MaxEventsPerRequest <= 0 {
+		cfg.MaxEventsPerRequest = DefaultMaxEventsPerRequest
+	}
+	if cfg.MaxGraphQLBody <= 0 {
+		cfg.MaxGraphQLBody = DefaultMaxGraphQLBody
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = DefaultShutdownGrace
+	}
+	if cfg.Examples == nil {
+		cfg.Examples = DefaultExamples()
+	}
+	return cfg
 }
 
 // Example is a query the IDE offers.
@@ -78,21 +104,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("server: no store")
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	if cfg.MaxEventsBody <= 0 {
-		cfg.MaxEventsBody = DefaultMaxEventsBody
-	}
-	if cfg.MaxGraphQLBody <= 0 {
-		cfg.MaxGraphQLBody = DefaultMaxGraphQLBody
-	}
-	if cfg.ShutdownGrace <= 0 {
-		cfg.ShutdownGrace = DefaultShutdownGrace
-	}
-	if cfg.Examples == nil {
-		cfg.Examples = DefaultExamples()
-	}
+	cfg = cfg.withDefaults()
 	s := &Server{cfg: cfg, log: slog.New(requestIDHandler{cfg.Logger.Handler()})}
 	auth, err := newAuthenticator(cfg.Auth, s.log)
 	if err != nil {
