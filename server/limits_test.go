@@ -2,8 +2,8 @@ package server_test
 
 import (
 	"context"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"runtime"
@@ -179,5 +179,3 @@ func checkAnswer(t *testing.T, status int, b []byte, wantStatus int, wantCode, w
 		t.Errorf("error %s %q, want %s naming %q", e.Error.Code, e.Error.Message, wantCode, wantInMsg)
 	}
 }
-
-
