@@ -46,6 +46,10 @@ type Config struct {
 	Now func() time.Time
 	// Examples are the queries the IDE at /graphiql offers (default: generic ones).
 	Examples []Example
+	// AllowedOrigins are the origins (scheme://host[:port]) of other sites
+	// whose pages may use the service (CORS), e.g. a dashboard. Writes and
+	// websockets from any other site's pages are refused.
+	AllowedOrigins []string
 }
 
 // withDefaults returns cfg with the defaults of its unset fields.
@@ -85,6 +89,7 @@ type Server struct {
 	echo    *echo.Echo
 	metrics *metrics
 	ide     []byte // the rendered /graphiql page
+	origins []string // Config.AllowedOrigins, checked
 	gql     *resolvers.Resolver
 	auth    *authenticator // nil when authentication is off
 	// websockets counts the subscription connections being served: their
@@ -105,7 +110,11 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("server: no store")
 	}
 	cfg = cfg.withDefaults()
-	s := &Server{cfg: cfg, log: slog.New(requestIDHandler{cfg.Logger.Handler()})}
+	origins, err := parseOrigins(cfg.AllowedOrigins)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s := &Server{cfg: cfg, log: slog.New(requestIDHandler{cfg.Logger.Handler()}), origins: origins}
 	auth, err := newAuthenticator(cfg.Auth, s.log)
 	if err != nil {
 		return nil, err
