@@ -167,4 +167,3 @@ func TestAllowedOriginsChecked(t *testing.T) {
 		}
 	}
 }
-

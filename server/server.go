@@ -88,7 +88,7 @@ type Server struct {
 	log     *slog.Logger
 	echo    *echo.Echo
 	metrics *metrics
-	ide     []byte // the rendered /graphiql page
+	ide     []byte   // the rendered /graphiql page
 	origins []string // Config.AllowedOrigins, checked
 	gql     *resolvers.Resolver
 	auth    *authenticator // nil when authentication is off
