@@ -1,10 +1,26 @@
 package server
 
 import (
+	"cmp"
+	"io"
+	"net"
+	"net/http"
 	"strings"
+	"sync"
+	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/tracegraph/tracegraph"
 )
+
+// positiveOr returns v, or def when v is not positive.
+func positiveOr[T cmp.Ordered](v, def T) T {
+	var zero T
+	if v <= zero {
+		return def
+	}
+	return v
+}
 
 // DefaultMaxEventsPerRequest is the default of Config.MaxEventsPerRequest:
 // the largest batch `tracegraph import --batch` sends.
@@ -50,4 +66,88 @@ func EventsAnswerBound(cfg Config) int64 {
 func EventsMemoryBound(cfg Config) int64 {
 	cfg = cfg.withDefaults()
 	return 6*cfg.MaxEventsBody + 2*EventsAnswerBound(cfg) + 16<<20
+}
+
+// limitListener returns ln accepting at most n connections at once: the
+// next Accept waits until one of them closes (or the listener does).
+func limitListener(ln net.Listener, n int) net.Listener {
+	return &limitedListener{Listener: ln, slots: make(chan struct{}, n), closed: make(chan struct{})}
+}
+
+type limitedListener struct {
+	net.Listener
+	slots  chan struct{}
+	closed chan struct{}
+	once   sync.Once
+}
+
+func (l *limitedListener) Close() error {
+	l.once.Do(func() { close(l.closed) })
+	return l.Listener.Close()
+}
+
+func (l *limitedListener) Accept() (net.Conn, error) {
+	select {
+	case l.slots <- struct{}{}:
+	case <-l.closed:
+		return nil, net.ErrClosed
+	}
+	c, err := l.Listener.Accept()
+	if err != nil {
+		<-l.slots
+		return nil, err
+	}
+	return &limitedConn{Conn: c, release: func() { <-l.slots }}, nil
+}
+
+type limitedConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *limitedConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.release)
+	return err
+}
+
+// readDeadlines lifts the read deadline (Config.ReadTimeout) once a request
+// is read: the server's background read, which watches for the client going
+// away, would otherwise hit it during a long answer and end the request.
+func (s *Server) readDeadlines(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		rc := http.NewResponseController(c.Response())
+		lift := func() { _ = rc.SetReadDeadline(time.Time{}) }
+		if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+			lift()
+		} else {
+			r.Body = &liftAtEOF{ReadCloser: r.Body, lift: lift}
+		}
+		return next(c)
+	}
+}
+
+// liftAtEOF calls lift when the body has been read to its end.
+type liftAtEOF struct {
+	io.ReadCloser
+	lift func()
+	done bool
+}
+
+func (b *liftAtEOF) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF && !b.done {
+		b.done = true
+		b.lift()
+	}
+	return n, err
+}
+
+// extendWrite gives the answer being written Config.WriteTimeout more: a
+// streamed answer calls it before each piece, so that it is cut off only
+// when the client stops reading, not for being long.
+func (s *Server) extendWrite(c echo.Context) {
+	_ = http.NewResponseController(c.Response()).SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
 }

@@ -22,7 +22,7 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.httpError
-	e.Use(s.requestID, s.recoverPanic, s.observe, s.crossOrigin, s.authenticate)
+	e.Use(s.requestID, s.recoverPanic, s.readDeadlines, s.observe, s.crossOrigin, s.authenticate)
 
 	gql := echo.WrapHandler(s.graphqlHandler())
 	json := s.requireType(jsonTypes...)

@@ -20,6 +20,12 @@ const (
 	DefaultMaxEventsBody  = 16 << 20 // POST /api/v1/events
 	DefaultMaxGraphQLBody = 8 << 20  // POST /graphql
 	DefaultShutdownGrace  = 30 * time.Second
+
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 60 * time.Second
+	DefaultWriteTimeout      = 60 * time.Second
+	DefaultIdleTimeout       = 2 * time.Minute
+	DefaultMaxConnections    = 1000
 )
 
 // Config configures a Server.
@@ -40,6 +46,19 @@ type Config struct {
 	MaxGraphQLBody int64
 	// MaxDepth and MaxComplexity limit GraphQL operations (resolvers defaults).
 	MaxDepth, MaxComplexity int
+	// ReadHeaderTimeout bounds the reading of a request's headers,
+	// ReadTimeout that of the whole request, body included: a client that
+	// trickles them is cut off. IdleTimeout bounds how long a kept-alive
+	// connection waits for its next request.
+	ReadHeaderTimeout, ReadTimeout, IdleTimeout time.Duration
+	// WriteTimeout bounds the writing of an answer, from the end of the
+	// request's headers. Streamed answers (exports) get it afresh for each
+	// piece they write instead, and websockets are not bound by it (nor by
+	// ReadTimeout): they end with the client, or at shutdown.
+	WriteTimeout time.Duration
+	// MaxConnections caps the connections served at once; more wait to be
+	// accepted.
+	MaxConnections int
 	// ShutdownGrace bounds how long Serve waits for in-flight requests.
 	ShutdownGrace time.Duration
 	// Now is the clock of the hold events the mutations record (default time.Now).
@@ -69,6 +88,11 @@ func (cfg Config) withDefaults() Config {
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = DefaultShutdownGrace
 	}
+	cfg.ReadHeaderTimeout = positiveOr(cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	cfg.ReadTimeout = positiveOr(cfg.ReadTimeout, DefaultReadTimeout)
+	cfg.WriteTimeout = positiveOr(cfg.WriteTimeout, DefaultWriteTimeout)
+	cfg.IdleTimeout = positiveOr(cfg.IdleTimeout, DefaultIdleTimeout)
+	cfg.MaxConnections = positiveOr(cfg.MaxConnections, DefaultMaxConnections)
 	if cfg.Examples == nil {
 		cfg.Examples = DefaultExamples()
 	}
@@ -141,11 +165,14 @@ func (s *Server) Handler() http.Handler { return s.echo }
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.echo,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
 		BaseContext:       func(net.Listener) context.Context { return s.base },
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	ln = limitListener(ln, s.cfg.MaxConnections)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
