@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/tracegraph/tracegraph"
@@ -38,12 +39,20 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 		case isGQL && gqlErr.Err == nil:
 			// gqlgen's own: a syntax error, a validation error, an argument
-			// of the wrong type. Its message is meant for the client.
-			out.Message = gqlErr.Message
+			// of the wrong type. Its message is meant for the client, but
+			// may quote the document: it is clipped.
+			out.Message = clip(gqlErr.Message, maxMessage)
 			out.Extensions = map[string]any{"code": string(tracegraph.CodeInvalid)}
+			if strings.HasPrefix(gqlErr.Message, "exceeded token limit") { // the parser's limit (Limits)
+				out.Extensions["code"] = string(tracegraph.CodeLimit)
+			}
 		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 			out.Message = "request canceled or timed out"
 			out.Extensions = map[string]any{"code": string(tracegraph.CodeInternal)}
+			if errors.As(context.Cause(ctx), &de) { // the request's deadline says why
+				out.Message = de.Error()
+				out.Extensions["code"] = string(de.Code)
+			}
 		default:
 			log.ErrorContext(ctx, "graphql: internal error", "path", out.Path.String(), "err", err)
 			out.Message = "internal error"
@@ -51,6 +60,18 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return out
 	}
+}
+
+// maxMessage is how many bytes of a message of gqlgen's the answer keeps.
+const maxMessage = 1000
+
+// clip shortens s to at most n bytes, on a character boundary, and marks
+// the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
 }
 
 // RecoverFunc returns the gqlgen panic handler: it logs the panic with its

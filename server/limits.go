@@ -26,6 +26,11 @@ func positiveOr[T cmp.Ordered](v, def T) T {
 // the largest batch `tracegraph import --batch` sends.
 const DefaultMaxEventsPerRequest = tracegraph.MaxListLen
 
+// maxQueryTokens bounds the tokens of a GraphQL document, so that parsing a
+// hostile one (100,000 aliases) stops early; the largest query of the IDE,
+// introspection, has about 300.
+const maxQueryTokens = 20_000
+
 // maxEchoed is how many bytes of a client's text an answer echoes at most
 // (in an error message, a field name, an id).
 const maxEchoed = 200

@@ -60,9 +60,11 @@ func (s *Server) graphqlHandler() http.Handler {
 	h.AddTransport(transport.GET{})
 	h.AddTransport(transport.POST{})
 	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	h.SetParserTokenLimit(maxQueryTokens)
 	h.Use(extension.Introspection{})
 	h.Use(resolvers.Access{Required: s.auth != nil})
-	h.Use(&resolvers.Limits{MaxDepth: s.cfg.MaxDepth, MaxComplexity: s.cfg.MaxComplexity})
+	h.Use(&resolvers.Limits{MaxDepth: s.cfg.MaxDepth, MaxComplexity: s.cfg.MaxComplexity, MaxFields: s.cfg.MaxQueryFields,
+		Timeout: s.cfg.RequestTimeout})
 	h.SetErrorPresenter(resolvers.ErrorPresenter(s.log))
 	h.SetRecoverFunc(resolvers.RecoverFunc(s.log))
 	return h

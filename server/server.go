@@ -26,6 +26,7 @@ const (
 	DefaultWriteTimeout      = 60 * time.Second
 	DefaultIdleTimeout       = 2 * time.Minute
 	DefaultMaxConnections    = 1000
+	DefaultRequestTimeout    = 30 * time.Second
 )
 
 // Config configures a Server.
@@ -44,8 +45,12 @@ type Config struct {
 	MaxEventsPerRequest int
 	// MaxGraphQLBody bounds the body of POST /graphql.
 	MaxGraphQLBody int64
-	// MaxDepth and MaxComplexity limit GraphQL operations (resolvers defaults).
-	MaxDepth, MaxComplexity int
+	// MaxDepth, MaxComplexity and MaxQueryFields limit GraphQL operations
+	// (resolvers defaults).
+	MaxDepth, MaxComplexity, MaxQueryFields int
+	// RequestTimeout bounds a GraphQL request over HTTP (subscriptions
+	// aside): past it, what still runs is canceled and the answer says LIMIT.
+	RequestTimeout time.Duration
 	// ReadHeaderTimeout bounds the reading of a request's headers,
 	// ReadTimeout that of the whole request, body included: a client that
 	// trickles them is cut off. IdleTimeout bounds how long a kept-alive
@@ -93,6 +98,7 @@ func (cfg Config) withDefaults() Config {
 	cfg.WriteTimeout = positiveOr(cfg.WriteTimeout, DefaultWriteTimeout)
 	cfg.IdleTimeout = positiveOr(cfg.IdleTimeout, DefaultIdleTimeout)
 	cfg.MaxConnections = positiveOr(cfg.MaxConnections, DefaultMaxConnections)
+	cfg.RequestTimeout = positiveOr(cfg.RequestTimeout, DefaultRequestTimeout)
 	if cfg.Examples == nil {
 		cfg.Examples = DefaultExamples()
 	}
