@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -71,5 +73,48 @@ func TestRequestDeadline(t *testing.T) {
 	}
 	if r.status != http.StatusOK {
 		t.Errorf("status %d, want 200 (a GraphQL answer with errors)", r.status)
+	}
+}
+
+// TestGraphQLBadBodies: a body that is not a GraphQL request is answered
+// with an excerpt of it, never echoed whole, and one above the limit with
+// LIMIT.
+func TestGraphQLBadBodies(t *testing.T) {
+	ts := start(t, nil)
+	tests := []struct {
+		name       string
+		body       string
+		wantStatus int
+		wantCode   string
+	}{
+		{"700 KB that is not JSON", "{" + strings.Repeat("x", 700<<10), http.StatusBadRequest, "INVALID"},
+		{"a query that is not a string", `{"query": ` + strings.Repeat("1", 700<<10) + `}`, http.StatusBadRequest, "INVALID"},
+		{"7 MB", `{"query": "` + strings.Repeat("x", 7<<20) + `"}`, http.StatusRequestEntityTooLarge, "LIMIT"},
+		{"7 MB of unknown length", "chunked:" + `{"query": "` + strings.Repeat("x", 7<<20) + `"}`, http.StatusRequestEntityTooLarge, "LIMIT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var body io.Reader = strings.NewReader(tt.body)
+			if rest, ok := strings.CutPrefix(tt.body, "chunked:"); ok {
+				body = io.MultiReader(strings.NewReader(rest)) // no length: sent chunked
+			}
+			status, b := postReader(t, ts.URL+"/graphql", "application/json", body)
+			// A GraphQL answer, or for a body refused by its announced
+			// length, the service's error answer.
+			var r struct {
+				gqlResponse
+				Error struct{ Code string }
+			}
+			if err := json.Unmarshal(b, &r); err != nil {
+				t.Fatalf("answer %.300s: %v", b, err)
+			}
+			code := r.code() + r.Error.Code
+			if status != tt.wantStatus || code != tt.wantCode {
+				t.Errorf("status %d code %q, want %d %s: %.300s", status, code, tt.wantStatus, tt.wantCode, b)
+			}
+			if len(b) > 2000 {
+				t.Errorf("answer of %d bytes to a body of %d: it echoes the body", len(b), len(tt.body))
+			}
+		})
 	}
 }

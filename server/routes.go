@@ -58,7 +58,7 @@ func (s *Server) graphqlHandler() http.Handler {
 	})
 	h.AddTransport(transport.Options{})
 	h.AddTransport(transport.GET{})
-	h.AddTransport(transport.POST{})
+	h.AddTransport(boundedPOST{})
 	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	h.SetParserTokenLimit(maxQueryTokens)
 	h.Use(extension.Introspection{})

@@ -18,7 +18,7 @@ import (
 // Defaults of Config.
 const (
 	DefaultMaxEventsBody  = 16 << 20 // POST /api/v1/events
-	DefaultMaxGraphQLBody = 8 << 20  // POST /graphql
+	DefaultMaxGraphQLBody = 1 << 20  // POST /graphql
 	DefaultShutdownGrace  = 30 * time.Second
 
 	DefaultReadHeaderTimeout = 10 * time.Second
