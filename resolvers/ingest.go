@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/tracegraph/tracegraph"
 )
@@ -137,9 +136,4 @@ func idOf(b []byte) string {
 
 // clipID shortens an id that is too long to be valid to the longest valid
 // length, so that an answer never echoes a huge id.
-func clipID(id string) string {
-	if len(id) <= tracegraph.MaxEventIDLen {
-		return id
-	}
-	return strings.ToValidUTF8(id[:tracegraph.MaxEventIDLen], "") + "…"
-}
+func clipID(id string) string { return Clip(id, tracegraph.MaxEventIDLen) }

@@ -81,7 +81,7 @@ func (s *Server) postEvents(c echo.Context) error {
 		Outcomes: make([]EventOutcome, len(outs))}
 	for i, o := range outs {
 		if o.Error != nil {
-			o.Error = &tracegraph.Error{Code: o.Error.Code, Field: clip(o.Error.Field, maxEchoed), Message: clip(o.Error.Message, maxEchoed)}
+			o.Error = &tracegraph.Error{Code: o.Error.Code, Field: resolvers.Clip(o.Error.Field, maxEchoed), Message: resolvers.Clip(o.Error.Message, maxEchoed)}
 		}
 		resp.Outcomes[i] = EventOutcome{Index: o.Index, Line: rd.lines[i], ID: o.ID, Status: o.Status, Seq: o.Seq, Error: o.Error}
 	}
@@ -261,5 +261,5 @@ func arrayError(lc *lineCounter, dec *json.Decoder, err error) error {
 	if errors.As(err, &se) {
 		off = se.Offset
 	}
-	return tracegraph.Errorf(tracegraph.CodeInvalid, "", "the body is not a well-formed JSON array (line %d, byte %d): %s; send NDJSON to have each line judged alone", lc.line(off), off, clip(err.Error(), maxEchoed))
+	return tracegraph.Errorf(tracegraph.CodeInvalid, "", "the body is not a well-formed JSON array (line %d, byte %d): %s; send NDJSON to have each line judged alone", lc.line(off), off, resolvers.Clip(err.Error(), maxEchoed))
 }

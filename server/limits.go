@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -34,15 +33,6 @@ const maxQueryTokens = 20_000
 // maxEchoed is how many bytes of a client's text an answer echoes at most
 // (in an error message, a field name, an id).
 const maxEchoed = 200
-
-// clip shortens s to at most n bytes (on a character boundary) and marks the
-// cut with an ellipsis.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return strings.ToValidUTF8(s[:n], "") + "…"
-}
 
 // Per-outcome sizes of an answer of POST /api/v1/events: its fixed part
 // (index, line, status, seq, code and the JSON around them), and the three

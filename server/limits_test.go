@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -37,40 +36,17 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// heapPeak samples the heap in use until stop is called and returns the
-// highest sample above the heap in use when it started (after a GC).
-func heapPeak(t *testing.T) (stop func() uint64) {
-	t.Helper()
+// heapGrowth samples the heap in use (HeapInuse) until stop is called and
+// returns how far its peak rose above the heap in use after a GC at the start.
+func heapGrowth() (stop func() uint64) {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	base := ms.HeapInuse
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	var peak uint64
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(2 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			peak = max(peak, ms.HeapInuse)
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
+	h := sampleHeap(2 * time.Millisecond)
 	return func() uint64 {
-		close(done)
-		wg.Wait()
-		if peak < base {
-			return 0
-		}
-		return peak - base
+		h.Stop()
+		return max(h.peakInuse, base) - base
 	}
 }
 
@@ -141,7 +117,7 @@ func TestPostEventsMemoryBounded(t *testing.T) {
 				}
 				cfg = *c
 			})
-			stop := heapPeak(t)
+			stop := heapGrowth()
 			body := io.MultiReader(strings.NewReader(tt.head),
 				&repeatReader{line: []byte(tt.line), left: tt.n * int64(len(tt.line))}, strings.NewReader(tt.tail))
 			status, b := postReader(t, ts.URL+"/api/v1/events"+tt.query, tt.contentType, body)

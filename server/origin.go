@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/resolvers"
 )
 
 // Cross-site requests. A browser lets any page send a "simple" request (a
@@ -90,7 +91,7 @@ func (s *Server) crossOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 		allowed := slices.Contains(s.origins, strings.ToLower(origin))
 		if !allowed && (isWrite(r) || c.IsWebSocket() || isPreflight(r)) {
 			return s.fail(c, tracegraph.Errorf(tracegraph.CodeForbidden, "Origin",
-				"requests from pages of %s are refused: it is not among the allowed origins (--allowed-origins)", clip(origin, maxEchoed)))
+				"requests from pages of %s are refused: it is not among the allowed origins (--allowed-origins)", resolvers.Clip(origin, maxEchoed)))
 		}
 		if !allowed {
 			return next(c)
@@ -134,7 +135,7 @@ func (s *Server) requireType(types ...string) echo.MiddlewareFunc {
 					ct = "none"
 				}
 				return s.fail(c, tracegraph.Errorf(tracegraph.CodeUnsupportedMediaType, "Content-Type",
-					"Content-Type %s is not accepted here: send %s", clip(ct, maxEchoed), strings.Join(types, " or ")))
+					"Content-Type %s is not accepted here: send %s", resolvers.Clip(ct, maxEchoed), strings.Join(types, " or ")))
 			}
 			return next(c)
 		}
