@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,28 +10,6 @@ import (
 	"github.com/tracegraph/tracegraph/embedded"
 	"github.com/tracegraph/tracegraph/server"
 )
-
-// send sends one request with the headers given and returns the answer.
-func (ts *testServer) send(t *testing.T, method, path string, headers map[string]string, body string) (int, http.Header, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header, b
-}
 
 const dashboard = "https://dash.example.com"
 
@@ -68,7 +45,7 @@ func TestCrossSiteWrites(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			before, _, _ := ts.Store.Head(context.Background())
 			h := map[string]string{"Content-Type": tt.contentType, "Origin": tt.origin}
-			status, hdr, b := ts.send(t, http.MethodPost, tt.path, h, tt.body)
+			status, hdr, b := ts.send(t, http.MethodPost, tt.path, h, strings.NewReader(tt.body))
 			if tt.wantCode != "" {
 				checkAnswer(t, status, b, tt.wantStatus, tt.wantCode, "")
 			} else if status != tt.wantStatus {
@@ -103,7 +80,7 @@ func TestCORSPreflight(t *testing.T) {
 	for _, tt := range tests {
 		for _, path := range []string{"/graphql", "/api/v1/events"} {
 			h := map[string]string{"Origin": tt.origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type,authorization"}
-			status, hdr, b := ts.send(t, http.MethodOptions, path, h, "")
+			status, hdr, b := ts.send(t, http.MethodOptions, path, h, nil)
 			if status != tt.wantStatus || hdr.Get("Access-Control-Allow-Origin") != tt.wantACAO {
 				t.Errorf("preflight %s from %s: %d, Allow-Origin %q; want %d, %q (%s)", path, tt.origin, status, hdr.Get("Access-Control-Allow-Origin"), tt.wantStatus, tt.wantACAO, b)
 			}
@@ -119,7 +96,7 @@ func TestCORSPreflight(t *testing.T) {
 	}
 	// A read from another site is answered, without CORS headers: the
 	// browser keeps the answer from the page.
-	status, hdr, _ := ts.send(t, http.MethodGet, "/healthz", map[string]string{"Origin": "https://evil.example"}, "")
+	status, hdr, _ := ts.send(t, http.MethodGet, "/healthz", map[string]string{"Origin": "https://evil.example"}, nil)
 	if status != http.StatusOK || hdr.Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("GET from another site: %d, Allow-Origin %q; want 200 and none", status, hdr.Get("Access-Control-Allow-Origin"))
 	}

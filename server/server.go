@@ -81,18 +81,10 @@ func (cfg Config) withDefaults() Config {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	if cfg.MaxEventsBody <= 0 {
-		cfg.MaxEventsBody = DefaultMaxEventsBody
-	}
-	if cfg.MaxEventsPerRequest <= 0 {
-		cfg.MaxEventsPerRequest = DefaultMaxEventsPerRequest
-	}
-	if cfg.MaxGraphQLBody <= 0 {
-		cfg.MaxGraphQLBody = DefaultMaxGraphQLBody
-	}
-	if cfg.ShutdownGrace <= 0 {
-		cfg.ShutdownGrace = DefaultShutdownGrace
-	}
+	cfg.MaxEventsBody = positiveOr(cfg.MaxEventsBody, DefaultMaxEventsBody)
+	cfg.MaxEventsPerRequest = positiveOr(cfg.MaxEventsPerRequest, DefaultMaxEventsPerRequest)
+	cfg.MaxGraphQLBody = positiveOr(cfg.MaxGraphQLBody, DefaultMaxGraphQLBody)
+	cfg.ShutdownGrace = positiveOr(cfg.ShutdownGrace, DefaultShutdownGrace)
 	cfg.ReadHeaderTimeout = positiveOr(cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout)
 	cfg.ReadTimeout = positiveOr(cfg.ReadTimeout, DefaultReadTimeout)
 	cfg.WriteTimeout = positiveOr(cfg.WriteTimeout, DefaultWriteTimeout)
