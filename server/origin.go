@@ -50,9 +50,11 @@ func originHosts(origins []string) []string {
 	return hosts
 }
 
-// sameOrigin reports whether origin names the host the request was sent to.
-// The scheme is not compared: behind a proxy that ends TLS the service cannot
-// tell it.
+// sameOrigin reports whether origin names the host the request was sent to:
+// its Host, or the X-Forwarded-Host a proxy in front sets (a page cannot add
+// that header to a cross-site request without a preflight, which is
+// refused). The scheme is not compared: behind a proxy that ends TLS the
+// service cannot tell it.
 func sameOrigin(origin, host string) bool {
 	u, err := url.Parse(origin)
 	return err == nil && u.Host != "" && strings.EqualFold(u.Host, host)
@@ -83,7 +85,7 @@ func (s *Server) crossOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		origin := r.Header.Get(echo.HeaderOrigin)
-		if origin == "" || sameOrigin(origin, r.Host) {
+		if origin == "" || sameOrigin(origin, r.Host) || sameOrigin(origin, r.Header.Get("X-Forwarded-Host")) {
 			return next(c)
 		}
 		h := c.Response().Header()

@@ -39,12 +39,16 @@ func TestCrossSiteWrites(t *testing.T) {
 		{"a mutation as text/plain", "/graphql", "text/plain", "", mutation, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
 		{"a containment as text/plain", "/api/v1/containments", "text/plain", "", `{"suspects":["MaterialLot:CAP-A"],"reason":"x"}`, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
 		{"the service's own page", "/graphql", "application/json", self, `{"query":"{ stats { events } }"}`, http.StatusOK, ""},
+		{"the service's own page behind a proxy", "/graphql", "application/json", "https://trace.example.com", `{"query":"{ stats { events } }"}`, http.StatusOK, ""},
 		{"an allowed dashboard", "/graphql", "application/json", dashboard, `{"query":"{ stats { events } }"}`, http.StatusOK, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before, _, _ := ts.Store.Head(context.Background())
 			h := map[string]string{"Content-Type": tt.contentType, "Origin": tt.origin}
+			if tt.origin == "https://trace.example.com" {
+				h["X-Forwarded-Host"] = "trace.example.com"
+			}
 			status, hdr, b := ts.send(t, http.MethodPost, tt.path, h, strings.NewReader(tt.body))
 			if tt.wantCode != "" {
 				checkAnswer(t, status, b, tt.wantStatus, tt.wantCode, "")
