@@ -81,7 +81,7 @@ func (s *Server) postEvents(c echo.Context) error {
 		Outcomes: make([]EventOutcome, len(outs))}
 	for i, o := range outs {
 		if o.Error != nil {
-			o.Error = &tracegraph.Error{Code: o.Error.Code, Field: resolvers.Clip(o.Error.Field, maxEchoed), Message: resolvers.Clip(o.Error.Message, maxEchoed)}
+			o.Error = &tracegraph.Error{Code: o.Error.Code, Field: resolvers.Clip(o.Error.Field, maxEchoed), Message: resolvers.Clip(o.Error.Message, maxEchoedMessage)}
 		}
 		resp.Outcomes[i] = EventOutcome{Index: o.Index, Line: rd.lines[i], ID: o.ID, Status: o.Status, Seq: o.Seq, Error: o.Error}
 	}

@@ -31,8 +31,13 @@ const DefaultMaxEventsPerRequest = tracegraph.MaxListLen
 const maxQueryTokens = 20_000
 
 // maxEchoed is how many bytes of a client's text an answer echoes at most
-// (in an error message, a field name, an id).
-const maxEchoed = 200
+// (a field name, an id, an excerpt of a body); maxEchoedMessage how many
+// bytes of an event's error message it keeps (room for the list of event
+// types, which one names).
+const (
+	maxEchoed        = 200
+	maxEchoedMessage = 500
+)
 
 // Per-outcome sizes of an answer of POST /api/v1/events: its fixed part
 // (index, line, status, seq, code and the JSON around them), and the three
@@ -40,7 +45,7 @@ const maxEchoed = 200
 // bytes a byte at worst.
 const (
 	outcomeFixed = 160
-	outcomeTexts = 6 * (tracegraph.MaxEventIDLen + 2*maxEchoed + 3*len("…"))
+	outcomeTexts = 6 * (tracegraph.MaxEventIDLen + maxEchoed + maxEchoedMessage + 3*len("…"))
 )
 
 // EventsAnswerBound returns the most bytes an answer of POST /api/v1/events
