@@ -15,9 +15,11 @@ import (
 
 // ErrorPresenter returns the gqlgen error presenter: a domain error keeps its
 // message and becomes extensions.code (and extensions.field); an error of
-// gqlgen itself (parsing, validation, argument coercion) is INVALID; anything
-// else is logged and answered as INTERNAL "internal error", never with its
-// text.
+// gqlgen itself (parsing, validation, argument coercion) is INVALID, its
+// message clipped to 1,000 bytes (LIMIT for the parser's token limit); a
+// context that ended because the request's deadline passed is the LIMIT
+// error that is its cause (Limits.Timeout); anything else is logged and
+// answered as INTERNAL "internal error", never with its text.
 func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
