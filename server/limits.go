@@ -114,12 +114,17 @@ func (c *limitedConn) Close() error {
 
 // readDeadlines lifts the read deadline (Config.ReadTimeout) once a request
 // is read: the server's background read, which watches for the client going
-// away, would otherwise hit it during a long answer and end the request.
+// away, would otherwise hit it during a long answer and end the request. And
+// it starts the write deadline (Config.WriteTimeout) afresh then, so that a
+// slow upload does not eat the time of its answer.
 func (s *Server) readDeadlines(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		rc := http.NewResponseController(c.Response())
-		lift := func() { _ = rc.SetReadDeadline(time.Time{}) }
+		lift := func() {
+			_ = rc.SetReadDeadline(time.Time{})
+			_ = rc.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
+		}
 		if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 			lift()
 		} else {

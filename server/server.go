@@ -57,7 +57,7 @@ type Config struct {
 	// connection waits for its next request.
 	ReadHeaderTimeout, ReadTimeout, IdleTimeout time.Duration
 	// WriteTimeout bounds the writing of an answer, from the end of the
-	// request's headers. Streamed answers (exports) get it afresh for each
+	// request. Streamed answers (exports) get it afresh for each
 	// piece they write instead, and websockets are not bound by it (nor by
 	// ReadTimeout): they end with the client, or at shutdown.
 	WriteTimeout time.Duration

@@ -138,3 +138,33 @@ func TestExportOutlivesWriteTimeout(t *testing.T) {
 		t.Logf("the export took less than WriteTimeout: inconclusive on this machine")
 	}
 }
+
+// TestSlowUploadGetsItsAnswer: the write deadline starts when the request
+// has been read, so an upload slower than WriteTimeout (within ReadTimeout)
+// still gets its answer.
+func TestSlowUploadGetsItsAnswer(t *testing.T) {
+	ts := start(t, func(c *server.Config) { c.WriteTimeout, c.ReadTimeout = 300*time.Millisecond, 5*time.Second })
+	addr := strings.TrimPrefix(ts.URL, "http://")
+	body := `{"id":"u1","type":"unit.created","time":"2026-03-04T08:00:00Z","data":{"serial":"SLOW-1","partNumber":"700-A"}}` + "\n"
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /api/v1/events HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-ndjson\r\nContent-Length: %d\r\n\r\n", addr, len(body))
+	for i := 0; i < len(body); i += 20 { // over about 600 ms
+		time.Sleep(100 * time.Millisecond)
+		if _, err := c.Write([]byte(body[i:min(i+20, len(body))])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer to a slow upload: %v", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("status %d, want 200", resp.StatusCode)
+	}
+}
