@@ -18,7 +18,10 @@ const (
 	CodeForbidden       Code = "FORBIDDEN"
 	CodeUnauthenticated Code = "UNAUTHENTICATED"
 	CodeLimit           Code = "LIMIT"
-	CodeInternal        Code = "INTERNAL"
+	// CodeUnsupportedMediaType refuses a body of a type the endpoint does
+	// not take (a write must be JSON).
+	CodeUnsupportedMediaType Code = "UNSUPPORTED_MEDIA_TYPE"
+	CodeInternal             Code = "INTERNAL"
 )
 
 // Error is a domain error: a code, the field it concerns (a JSON path such as

@@ -439,24 +439,46 @@ func (s *Store) Event(ctx context.Context, id string) (*tracegraph.Event, error)
 	return ev, nil
 }
 
-// Stats implements tracegraph.Graph.
+// statsCheckEvery is how many nodes or edges Stats counts between two looks
+// at its context.
+const statsCheckEvery = 1 << 16
+
+// Stats implements tracegraph.Graph. It counts every node and edge, and
+// stops when ctx ends (the client went away, the request's deadline passed).
 func (s *Store) Stats(ctx context.Context) (tracegraph.Stats, error) {
 	st := tracegraph.Stats{Nodes: map[tracegraph.Label]int{}, Edges: map[tracegraph.EdgeType]int{}}
+	if err := s.count(ctx, &st); err != nil {
+		return tracegraph.Stats{}, err
+	}
+	st.DiskBytes = int64(s.db.Metrics().DiskSpaceUsage())
+	return st, nil
+}
+
+// count fills in st's events, nodes, edges and memory.
+func (s *Store) count(ctx context.Context, st *tracegraph.Stats) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	s.mu.RLock()
+	defer s.mu.RUnlock()
 	st.Events = s.headSeq
 	for i, l := range s.t.label {
+		if i%statsCheckEvery == statsCheckEvery-1 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if s.t.flags[i]&flVoided == 0 {
 			st.Nodes[tracegraph.Labels[l]]++
 		}
 	}
-	for _, m := range s.t.emeta {
+	for i, m := range s.t.emeta {
+		if i%statsCheckEvery == statsCheckEvery-1 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if m&emVoided == 0 {
 			st.Edges[tracegraph.EdgeTypes[m&emTypeMask]]++
 		}
 	}
 	nb, eb := s.t.memBytes()
-	s.mu.RUnlock()
 	st.MemBytes = nb + eb
-	st.DiskBytes = int64(s.db.Metrics().DiskSpaceUsage())
-	return st, nil
+	return nil
 }

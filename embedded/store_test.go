@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -169,5 +170,20 @@ func TestPackCompletesContents(t *testing.T) {
 		if got := status(id); got != tracegraph.StatusWIP {
 			t.Errorf("after voiding the pack, %s status = %s, want WIP", id, got)
 		}
+	}
+}
+
+// TestStatsCanceled: Stats, which counts every node and edge, stops when its
+// context ends (a client gone, a request past its deadline).
+func TestStatsCanceled(t *testing.T) {
+	s, _ := openTemp(t)
+	mustApply(t, s, smallFactory(t)...)
+	if _, err := s.Stats(context.Background()); err != nil {
+		t.Fatalf("Stats: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if st, err := s.Stats(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Stats(canceled) = %+v, %v; want context.Canceled", st, err)
 	}
 }

@@ -30,6 +30,17 @@ const (
 	defaultFirst = 100
 )
 
+// Costs of the fields whose work does not follow from the size of their
+// answer. stats counts every node and edge of the store: about 1 ms per
+// 100,000 (10,000 aliased stats ran 12 s on the demo store), so at the
+// default MaxComplexity a query may ask for it ten times. recallImpact,
+// whereUsed and trace walk every node they reach before the first is
+// answered, whatever page is asked for.
+const (
+	statsCost     = 20_000
+	traversalCost = 1_000
+)
+
 // mul multiplies without overflowing.
 func mul(n, c int) int {
 	if n > 0 && c > math.MaxInt/n {
@@ -50,8 +61,15 @@ func list(n int) func(int) int { return func(c int) int { return mul(n, c+1) } }
 // setComplexity fills the estimates of the fields whose cost depends on the
 // length of a list.
 func setComplexity(c *graph.ComplexityRoot) {
+	c.Query.Stats = func(int) int { return statsCost }
 	c.Query.Trace = func(child int, _ []string, _ model.TraceDirection, _ *int, _ []model.EdgeType, _ *time.Time, _ *bool, _ *model.Precision, first *int, _ *string) int {
-		return mul(firstOr(first, defaultTracePage), child+1)
+		return traversalCost + mul(firstOr(first, defaultTracePage), child+1)
+	}
+	c.Query.RecallImpact = func(child int, _ []string, _ *model.MaterialFilter, _ *time.Time, _ *bool) int {
+		return traversalCost + child
+	}
+	c.Query.WhereUsed = func(child int, _ model.MaterialFilter, _, _, _ *time.Time, _ *bool) int {
+		return traversalCost + child
 	}
 	c.Query.Units = func(child int, _ *model.UnitFilter, first *int, _ *string) int {
 		return mul(firstOr(first, defaultFirst), child+1)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/tracegraph/tracegraph"
@@ -14,9 +15,11 @@ import (
 
 // ErrorPresenter returns the gqlgen error presenter: a domain error keeps its
 // message and becomes extensions.code (and extensions.field); an error of
-// gqlgen itself (parsing, validation, argument coercion) is INVALID; anything
-// else is logged and answered as INTERNAL "internal error", never with its
-// text.
+// gqlgen itself (parsing, validation, argument coercion) is INVALID, its
+// message clipped to 1,000 bytes (LIMIT for the parser's token limit); a
+// context that ended because the request's deadline passed is the LIMIT
+// error that is its cause (Limits.Timeout); anything else is logged and
+// answered as INTERNAL "internal error", never with its text.
 func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
@@ -38,12 +41,20 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 		case isGQL && gqlErr.Err == nil:
 			// gqlgen's own: a syntax error, a validation error, an argument
-			// of the wrong type. Its message is meant for the client.
-			out.Message = gqlErr.Message
+			// of the wrong type. Its message is meant for the client, but
+			// may quote the document: it is clipped.
+			out.Message = Clip(gqlErr.Message, maxMessage)
 			out.Extensions = map[string]any{"code": string(tracegraph.CodeInvalid)}
+			if strings.HasPrefix(gqlErr.Message, "exceeded token limit") { // the parser's limit (Limits)
+				out.Extensions["code"] = string(tracegraph.CodeLimit)
+			}
 		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 			out.Message = "request canceled or timed out"
 			out.Extensions = map[string]any{"code": string(tracegraph.CodeInternal)}
+			if errors.As(context.Cause(ctx), &de) { // the request's deadline says why
+				out.Message = de.Error()
+				out.Extensions["code"] = string(de.Code)
+			}
 		default:
 			log.ErrorContext(ctx, "graphql: internal error", "path", out.Path.String(), "err", err)
 			out.Message = "internal error"
@@ -51,6 +62,18 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return out
 	}
+}
+
+// maxMessage is how many bytes of a message of gqlgen's the answer keeps.
+const maxMessage = 1000
+
+// Clip shortens s to at most n bytes, on a character boundary, and marks
+// the cut with an ellipsis: what an answer echoes of a client's text.
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
 }
 
 // RecoverFunc returns the gqlgen panic handler: it logs the panic with its

@@ -1,12 +1,15 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -33,18 +36,18 @@ type EventOutcome struct {
 	Error  *tracegraph.Error `json:"error,omitempty"`
 }
 
-// rawEvent is one event of a body and the line it starts on.
-type rawEvent struct {
-	raw  json.RawMessage
-	line int
-}
-
 // postEvents is the shop-floor transaction interface: a JSON array of
-// events or NDJSON (one event per line), decided by Content-Type or, failing
-// that, by the first character of the body. Each event gets an outcome;
-// ?atomic=true applies all or none. 200 when no event was rejected, 422 when
-// any was (the body still has every outcome), 400 for an unreadable body, 413
-// for one above the size limit.
+// events or NDJSON (one event per line), decided by Content-Type or, for
+// application/json, by the first character of the body. Each event gets an
+// outcome; ?atomic=true applies all or none. 200 when no event was rejected,
+// 422 when any was (the body still has every outcome), 400 for an unreadable
+// body, 413 for one above the size limit or with more events than
+// Config.MaxEventsPerRequest.
+//
+// The body is read and decoded event by event (resolvers.Batch), never held
+// whole, and reading stops at the first event beyond the limit; the answer
+// clips what it echoes (ids, messages), so that its size is bounded too
+// (EventsAnswerBound).
 func (s *Server) postEvents(c echo.Context) error {
 	ctx := c.Request().Context()
 	var opts tracegraph.ApplyOptions
@@ -57,25 +60,18 @@ func (s *Server) postEvents(c echo.Context) error {
 	}
 	r := c.Request()
 	if r.ContentLength > s.cfg.MaxEventsBody {
-		return s.fail(c, tracegraph.Errorf(tracegraph.CodeLimit, "", "the body is larger than %d bytes; split it", s.cfg.MaxEventsBody))
+		return s.fail(c, s.bodyTooLarge())
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxEventsBody))
-	if err != nil {
+	body := http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxEventsBody)
+	rd := eventReader{ctx: ctx, max: s.cfg.MaxEventsPerRequest, batch: resolvers.NewBatch(0)}
+	if err := rd.read(body, r.Header.Get("Content-Type")); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return s.fail(c, tracegraph.Errorf(tracegraph.CodeLimit, "", "the body is larger than %d bytes; split it", s.cfg.MaxEventsBody))
+			return s.fail(c, s.bodyTooLarge())
 		}
-		return s.fail(c, tracegraph.Errorf(tracegraph.CodeInvalid, "", "the body could not be read"))
-	}
-	events, err := splitEvents(body, r.Header.Get("Content-Type"))
-	if err != nil {
 		return s.fail(c, err)
 	}
-	raws := make([]json.RawMessage, len(events))
-	for i, e := range events {
-		raws[i] = e.raw
-	}
-	outs, err := resolvers.ApplyRaw(ctx, s.cfg.Store, raws, opts)
+	outs, err := rd.batch.Apply(ctx, s.cfg.Store, opts)
 	if err != nil {
 		return s.fail(c, err)
 	}
@@ -84,7 +80,10 @@ func (s *Server) postEvents(c echo.Context) error {
 	resp := EventsResponse{Accepted: t.Accepted, Duplicates: t.Duplicates, Rejected: t.Rejected,
 		Outcomes: make([]EventOutcome, len(outs))}
 	for i, o := range outs {
-		resp.Outcomes[i] = EventOutcome{Index: o.Index, Line: events[i].line, ID: o.ID, Status: o.Status, Seq: o.Seq, Error: o.Error}
+		if o.Error != nil {
+			o.Error = &tracegraph.Error{Code: o.Error.Code, Field: resolvers.Clip(o.Error.Field, maxEchoed), Message: resolvers.Clip(o.Error.Message, maxEchoedMessage)}
+		}
+		resp.Outcomes[i] = EventOutcome{Index: o.Index, Line: rd.lines[i], ID: o.ID, Status: o.Status, Seq: o.Seq, Error: o.Error}
 	}
 	status := http.StatusOK
 	if t.Rejected > 0 {
@@ -93,89 +92,174 @@ func (s *Server) postEvents(c echo.Context) error {
 	return c.JSON(status, resp)
 }
 
-// splitEvents splits a body into its events: a JSON array, or NDJSON. An
-// empty body or a malformed array is an INVALID error; a malformed NDJSON
-// line is left for the decoder, which rejects that event alone.
-func splitEvents(body []byte, contentType string) ([]rawEvent, error) {
-	mt, _, _ := mime.ParseMediaType(contentType)
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "", "the body has no events (send a JSON array of events or NDJSON, one event per line)")
+func (s *Server) bodyTooLarge() error {
+	return tracegraph.Errorf(tracegraph.CodeLimit, "", "the body is larger than %d bytes (the limit per request); split it", s.cfg.MaxEventsBody)
+}
+
+// eventReader reads the events of a body into a batch, one at a time.
+type eventReader struct {
+	ctx   context.Context // of the request: its principal records the events
+	max   int             // events per request
+	batch *resolvers.Batch
+	lines []int // the line each event starts on
+}
+
+// add adds one event that starts on line, or fails with LIMIT when it is
+// one too many.
+func (rd *eventReader) add(raw []byte, line int) error {
+	if rd.batch.Len() >= rd.max {
+		return tracegraph.Errorf(tracegraph.CodeLimit, "", "the body has more than %d events (the limit per request); split it", rd.max)
 	}
-	var events []rawEvent
-	var err error
-	switch {
-	case mt == "application/x-ndjson" || mt == "application/ndjson" || mt == "application/jsonl" || mt == "application/x-jsonlines":
-		events = splitLines(body)
-	case trimmed[0] == '[':
-		events, err = splitArray(body)
-	default:
-		events = splitLines(body)
+	rd.batch.Add(rd.ctx, raw)
+	rd.lines = append(rd.lines, line)
+	return nil
+}
+
+// ndjsonTypes are the media types of NDJSON.
+var ndjsonTypes = []string{"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"}
+
+// read reads a JSON array of events or NDJSON. An empty body or a malformed
+// array is an INVALID error; a malformed NDJSON line is left for the
+// decoder, which rejects that event alone.
+func (rd *eventReader) read(body io.Reader, contentType string) error {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	br := bufio.NewReaderSize(body, 64<<10)
+	first, err := firstByte(br)
+	if err != nil && err != io.EOF {
+		return err
+	}
+	if err == io.EOF {
+		return tracegraph.Errorf(tracegraph.CodeInvalid, "", "the body has no events (send a JSON array of events or NDJSON, one event per line)")
+	}
+	if first == '[' && !slices.Contains(ndjsonTypes, mt) {
+		err = rd.readArray(br)
+	} else {
+		err = rd.readLines(br)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if len(events) == 0 {
-		return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "", "the body has no events")
+	if rd.batch.Len() == 0 {
+		return tracegraph.Errorf(tracegraph.CodeInvalid, "", "the body has no events")
 	}
-	return events, nil
+	return nil
 }
 
-func splitLines(body []byte) []rawEvent {
-	var out []rawEvent
-	line := 0
-	for len(body) > 0 {
-		line++
-		var l []byte
-		if i := bytes.IndexByte(body, '\n'); i >= 0 {
-			l, body = body[:i], body[i+1:]
-		} else {
-			l, body = body, nil
+// firstByte returns the first byte of r that is not white space, unread.
+func firstByte(r *bufio.Reader) (byte, error) {
+	for {
+		b, err := r.ReadByte()
+		if err != nil {
+			return 0, err
 		}
-		if l = bytes.TrimSpace(l); len(l) > 0 {
-			out = append(out, rawEvent{raw: l, line: line})
+		if !isSpace(b) {
+			return b, r.UnreadByte()
 		}
 	}
-	return out
 }
 
-func splitArray(body []byte) ([]rawEvent, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
+
+// readLines reads NDJSON. A line longer than an event may be is read no
+// further than needed to reject it.
+func (rd *eventReader) readLines(r *bufio.Reader) error {
+	var buf []byte
+	for line := 1; ; line++ {
+		buf = buf[:0]
+		var err error
+		for {
+			var frag []byte
+			frag, err = r.ReadSlice('\n')
+			if len(buf) <= tracegraph.MaxEventBytes {
+				buf = append(buf, frag[:min(len(frag), tracegraph.MaxEventBytes+1-len(buf))]...)
+			}
+			if err != bufio.ErrBufferFull {
+				break
+			}
+		}
+		if err != nil && err != io.EOF {
+			return err
+		}
+		if l := bytes.TrimSpace(buf); len(l) > 0 {
+			if aerr := rd.add(l, line); aerr != nil {
+				return aerr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
+}
+
+// readArray reads a JSON array of events.
+func (rd *eventReader) readArray(r io.Reader) error {
+	lc := &lineCounter{r: r}
+	dec := json.NewDecoder(lc)
 	if _, err := dec.Token(); err != nil {
-		return nil, arrayError(body, dec, err)
+		return arrayError(lc, dec, err)
 	}
-	var out []rawEvent
 	for dec.More() {
-		start := skipSpace(body, int(dec.InputOffset()))
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return nil, arrayError(body, dec, err)
+			return arrayError(lc, dec, err)
 		}
-		out = append(out, rawEvent{raw: raw, line: 1 + bytes.Count(body[:start], []byte{'\n'})})
+		// raw is the element's text; it ends where the decoder is.
+		line := lc.line(dec.InputOffset()) - bytes.Count(raw, []byte{'\n'})
+		if err := rd.add(raw, line); err != nil {
+			return err
+		}
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, arrayError(body, dec, err)
+		return arrayError(lc, dec, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "", "unexpected data after the JSON array")
+		return tracegraph.Errorf(tracegraph.CodeInvalid, "", "unexpected data after the JSON array")
 	}
-	return out, nil
+	return nil
 }
 
-// skipSpace returns the offset of the first non-space byte (or comma) at or after i.
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n' || b[i] == ',') {
+// lineCounter counts the newlines of what it reads, so that the line of an
+// offset already read can be told without keeping the text: it remembers
+// only the newlines the decoder has read ahead of the offsets asked about.
+type lineCounter struct {
+	r      io.Reader
+	off    int64
+	ahead  []int64 // offsets of newlines not yet passed
+	passed int
+}
+
+func (c *lineCounter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\n' {
+			c.ahead = append(c.ahead, c.off+int64(i))
+		}
+	}
+	c.off += int64(n)
+	return n, err
+}
+
+// line returns the line (from 1) of offset off; off must not decrease from
+// one call to the next.
+func (c *lineCounter) line(off int64) int {
+	i := 0
+	for i < len(c.ahead) && c.ahead[i] < off {
 		i++
 	}
-	return i
+	c.passed += i
+	c.ahead = append(c.ahead[:0], c.ahead[i:]...)
+	return 1 + c.passed
 }
 
-func arrayError(body []byte, dec *json.Decoder, err error) error {
-	off := int(dec.InputOffset())
+func arrayError(lc *lineCounter, dec *json.Decoder, err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return err
+	}
+	off := dec.InputOffset()
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		off = int(se.Offset)
+		off = se.Offset
 	}
-	line := 1 + bytes.Count(body[:min(off, len(body))], []byte{'\n'})
-	return tracegraph.Errorf(tracegraph.CodeInvalid, "", "the body is not a well-formed JSON array (line %d, byte %d): %s; send NDJSON to have each line judged alone", line, off, err)
+	return tracegraph.Errorf(tracegraph.CodeInvalid, "", "the body is not a well-formed JSON array (line %d, byte %d): %s; send NDJSON to have each line judged alone", lc.line(off), off, resolvers.Clip(err.Error(), maxEchoed))
 }

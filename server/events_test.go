@@ -54,8 +54,8 @@ func TestPostEventsRejections(t *testing.T) {
 		want        []server.EventOutcome // index, line, status, error code (message ignored)
 	}{
 		{
-			name:        "one bad line among good ones (NDJSON, sniffed)",
-			contentType: "text/plain",
+			name:        "one bad line among good ones (NDJSON sent as JSON, sniffed)",
+			contentType: "application/json",
 			body: good + "\n" +
 				"{not json\n" +
 				"\n" +

@@ -493,6 +493,7 @@ func evidenceSummary(links []tracegraph.Edge) string {
 // on the first byte written, so that an error before it can still be
 // answered as JSON with its code.
 type responseWriter struct {
+	s         *Server
 	c         echo.Context
 	ex        *Export
 	now       time.Time
@@ -509,12 +510,14 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 		h.Set("Trailer", exportRowsTrailer)
 		w.c.Response().WriteHeader(http.StatusOK)
 	}
+	w.s.extendWrite(w.c)
 	return w.c.Response().Write(p)
 }
 
 // Flush implements Flusher: it sends what the response buffered.
 func (w *responseWriter) Flush() error {
 	if w.committed {
+		w.s.extendWrite(w.c)
 		return http.NewResponseController(w.c.Response().Writer).Flush()
 	}
 	return nil
@@ -537,7 +540,7 @@ func (s *Server) export(c echo.Context) error {
 		return s.fail(c, err)
 	}
 	ctx := c.Request().Context()
-	w := &responseWriter{c: c, ex: ex, now: s.now()}
+	w := &responseWriter{s: s, c: c, ex: ex, now: s.now()}
 	rows, err := ex.Write(ctx, s.cfg.Store, w)
 	if err == nil {
 		if !w.committed {

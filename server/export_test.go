@@ -217,9 +217,10 @@ func (b *syncBuffer) String() string {
 // heapSampler samples the Go heap (runtime.ReadMemStats) until stopped and
 // keeps the peak.
 type heapSampler struct {
-	stop chan struct{}
-	done sync.WaitGroup
-	peak uint64
+	stop      chan struct{}
+	done      sync.WaitGroup
+	peak      uint64 // of HeapAlloc
+	peakInuse uint64 // of HeapInuse
 }
 
 func sampleHeap(every time.Duration) *heapSampler {
@@ -233,6 +234,7 @@ func sampleHeap(every time.Duration) *heapSampler {
 		for {
 			runtime.ReadMemStats(&ms)
 			h.peak = max(h.peak, ms.HeapAlloc)
+			h.peakInuse = max(h.peakInuse, ms.HeapInuse)
 			select {
 			case <-h.stop:
 				return

@@ -107,15 +107,25 @@ func startScenario(t *testing.T, edit func(*server.Config)) *testServer {
 // do sends a request and returns the status and body.
 func (ts *testServer) do(t *testing.T, method, path, contentType, token string, body []byte) (int, http.Header, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, ts.URL+path, bytes.NewReader(body))
+	h := map[string]string{"Content-Type": contentType}
+	if token != "" {
+		h["Authorization"] = "Bearer " + token
+	}
+	return ts.send(t, method, path, h, bytes.NewReader(body))
+}
+
+// send sends a request with the headers given (but those with empty values)
+// and returns the answer.
+func (ts *testServer) send(t *testing.T, method, path string, headers map[string]string, body io.Reader) (int, http.Header, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, ts.URL+path, body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	for k, v := range headers {
+		if v != "" {
+			req.Header.Set(k, v)
+		}
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

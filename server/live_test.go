@@ -63,7 +63,7 @@ func TestSubscription(t *testing.T) {
 	c := subscribe(t, ctx, ts, `subscription { events(types: ["hold.placed"], after: 34) { seq type time data } }`, nil)
 
 	// Something the subscription must skip, then the event it waits for.
-	status, resp := ts.postEvents(t, []byte(`{"id":"s1","type":"unit.created","time":"2026-03-04T08:00:00Z","data":{"serial":"LIVE-1","partNumber":"700-A"}}`), "", "", "")
+	status, resp := ts.postEvents(t, []byte(`{"id":"s1","type":"unit.created","time":"2026-03-04T08:00:00Z","data":{"serial":"LIVE-1","partNumber":"700-A"}}`), "application/x-ndjson", "", "")
 	if status != http.StatusOK {
 		t.Fatalf("POST: %d %+v", status, resp)
 	}

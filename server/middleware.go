@@ -120,12 +120,17 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // countWebsockets keeps count of the websocket connections being served, so
-// that Serve can wait for them after shutdown.
+// that Serve can wait for them after shutdown. A websocket lives as long as
+// its client wants: it is bound by no read or write timeout (the connection
+// keeps the deadlines it has when the websocket takes it over).
 func (s *Server) countWebsockets(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if !c.IsWebSocket() {
 			return next(c)
 		}
+		rc := http.NewResponseController(c.Response())
+		_ = rc.SetReadDeadline(time.Time{})
+		_ = rc.SetWriteDeadline(time.Time{})
 		s.websockets.Add(1)
 		defer s.websockets.Done()
 		return next(c)

@@ -17,7 +17,7 @@ import (
 
 func TestOps(t *testing.T) {
 	ts := start(t, nil)
-	if status, resp := ts.postEvents(t, scenario(t), "", "", ""); status != http.StatusOK {
+	if status, resp := ts.postEvents(t, scenario(t), "application/x-ndjson", "", ""); status != http.StatusOK {
 		t.Fatalf("scenario: %d %+v", status, resp)
 	}
 	_ = ts.gql(t, `{ units { totalCount } }`, nil, "")
@@ -180,7 +180,7 @@ func TestInternalErrors(t *testing.T) {
 	if r.code() != "INTERNAL" || r.Errors[0].Message != "internal error" {
 		t.Errorf("trace on a failing store: %s, want INTERNAL \"internal error\"", r.raw)
 	}
-	status, _, body := ts.do(t, http.MethodPost, "/api/v1/events", "", "", scenario(t))
+	status, _, body := ts.do(t, http.MethodPost, "/api/v1/events", "application/x-ndjson", "", scenario(t))
 	if status != http.StatusInternalServerError || !strings.Contains(string(body), `"code":"INTERNAL"`) {
 		t.Errorf("POST /api/v1/events on a failing store: %d %s, want 500 INTERNAL", status, body)
 	}

@@ -32,16 +32,16 @@ func TestRecordedBy(t *testing.T) {
 	ts := startAuth(t, server.AuthConfig{HS256Secret: []byte(testSecret)})
 	olivia, quinn, rita := hs(t, claims("olivia", "operator")), hs(t, claims("quinn", "quality")), hs(t, claims("rita", "reader"))
 	created := []byte(`{"id":"rb-1","type":"unit.created","time":"2026-03-04T08:00:00Z","operator":"op-17","data":{"serial":"RB-1","partNumber":"700-A"}}`)
-	if status, resp := ts.postEvents(t, created, "", "", olivia); status != http.StatusOK || resp.Accepted != 1 {
+	if status, resp := ts.postEvents(t, created, "application/x-ndjson", "", olivia); status != http.StatusOK || resp.Accepted != 1 {
 		t.Fatalf("POST by olivia: %d %+v", status, resp)
 	}
 	// The same event again, by someone else: a duplicate.
-	if status, resp := ts.postEvents(t, created, "", "", hs(t, claims("ada", "admin"))); status != http.StatusOK || resp.Duplicates != 1 {
+	if status, resp := ts.postEvents(t, created, "application/x-ndjson", "", hs(t, claims("ada", "admin"))); status != http.StatusOK || resp.Duplicates != 1 {
 		t.Fatalf("POST again by ada: %d %+v, want a duplicate", status, resp)
 	}
 	// The client may not say who recorded it.
 	forged := []byte(`{"id":"rb-2","type":"unit.created","time":"2026-03-04T08:00:00Z","recordedBy":"ada","data":{"serial":"RB-2","partNumber":"700-A"}}`)
-	status, resp := ts.postEvents(t, forged, "", "", olivia)
+	status, resp := ts.postEvents(t, forged, "application/x-ndjson", "", olivia)
 	if status != http.StatusUnprocessableEntity || resp.Outcomes[0].Error == nil || resp.Outcomes[0].Error.Field != "recordedBy" {
 		t.Fatalf("POST with recordedBy: %d %+v, want 422 INVALID recordedBy", status, resp)
 	}
@@ -76,7 +76,7 @@ func TestRecordedBy(t *testing.T) {
 
 func TestRecordedByWithoutAuth(t *testing.T) {
 	ts := start(t, nil)
-	if status, resp := ts.postEvents(t, []byte(`{"id":"a-1","type":"unit.created","time":"2026-03-04T08:00:00Z","data":{"serial":"A-1","partNumber":"700-A"}}`), "", "", ""); status != http.StatusOK {
+	if status, resp := ts.postEvents(t, []byte(`{"id":"a-1","type":"unit.created","time":"2026-03-04T08:00:00Z","data":{"serial":"A-1","partNumber":"700-A"}}`), "application/x-ndjson", "", ""); status != http.StatusOK {
 		t.Fatalf("POST: %d %+v", status, resp)
 	}
 	r := ts.gql(t, `{ node(id: "Unit:A-1") { ... on Unit { events { recordedBy } } } }`, nil, "")

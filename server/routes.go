@@ -10,6 +10,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/tracegraph/tracegraph"
@@ -21,16 +22,17 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.httpError
-	e.Use(s.requestID, s.recoverPanic, s.observe, s.authenticate)
+	e.Use(s.requestID, s.recoverPanic, s.readDeadlines, s.observe, s.crossOrigin, s.authenticate)
 
 	gql := echo.WrapHandler(s.graphqlHandler())
-	e.POST("/graphql", gql, s.limitBody(s.cfg.MaxGraphQLBody))
+	json := s.requireType(jsonTypes...)
+	e.POST("/graphql", gql, json, s.limitBody(s.cfg.MaxGraphQLBody))
 	e.GET("/graphql", gql, s.countWebsockets)
 	e.GET("/graphiql", s.graphiql)
-	e.POST("/api/v1/events", s.postEvents)
+	e.POST("/api/v1/events", s.postEvents, s.requireType(eventsTypes...))
 	e.GET("/api/v1/export/:kind", s.export)
-	e.POST("/api/v1/containments", s.contain, s.limitBody(1<<20))
-	e.POST("/api/v1/containments/:id/release", s.releaseContainment, s.limitBody(1<<20))
+	e.POST("/api/v1/containments", s.contain, json, s.limitBody(1<<20))
+	e.POST("/api/v1/containments/:id/release", s.releaseContainment, json, s.limitBody(1<<20))
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
@@ -48,14 +50,21 @@ func (s *Server) graphqlHandler() http.Handler {
 	h.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
 		InitFunc:              s.websocketInit,
+		// The library refuses other sites' pages too (crossOrigin did
+		// already), but for the allowed origins.
+		Implementation: transport.CoderWebsocketImplementation{
+			AcceptOptions: websocket.AcceptOptions{OriginPatterns: originHosts(s.origins)},
+		},
 	})
 	h.AddTransport(transport.Options{})
 	h.AddTransport(transport.GET{})
-	h.AddTransport(transport.POST{})
+	h.AddTransport(boundedPOST{})
 	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	h.SetParserTokenLimit(maxQueryTokens)
 	h.Use(extension.Introspection{})
 	h.Use(resolvers.Access{Required: s.auth != nil})
-	h.Use(&resolvers.Limits{MaxDepth: s.cfg.MaxDepth, MaxComplexity: s.cfg.MaxComplexity})
+	h.Use(&resolvers.Limits{MaxDepth: s.cfg.MaxDepth, MaxComplexity: s.cfg.MaxComplexity, MaxFields: s.cfg.MaxQueryFields,
+		Timeout: s.cfg.RequestTimeout})
 	h.SetErrorPresenter(resolvers.ErrorPresenter(s.log))
 	h.SetRecoverFunc(resolvers.RecoverFunc(s.log))
 	return h
@@ -95,6 +104,8 @@ func statusOf(code tracegraph.Code) int {
 		return http.StatusUnauthorized
 	case tracegraph.CodeLimit:
 		return http.StatusRequestEntityTooLarge
+	case tracegraph.CodeUnsupportedMediaType:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }

@@ -17,9 +17,16 @@ import (
 
 // Defaults of Config.
 const (
-	DefaultMaxEventsBody  = 64 << 20 // POST /api/v1/events
-	DefaultMaxGraphQLBody = 8 << 20  // POST /graphql
+	DefaultMaxEventsBody  = 16 << 20 // POST /api/v1/events
+	DefaultMaxGraphQLBody = 1 << 20  // POST /graphql
 	DefaultShutdownGrace  = 30 * time.Second
+
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 60 * time.Second
+	DefaultWriteTimeout      = 60 * time.Second
+	DefaultIdleTimeout       = 2 * time.Minute
+	DefaultMaxConnections    = 1000
+	DefaultRequestTimeout    = 30 * time.Second
 )
 
 // Config configures a Server.
@@ -33,16 +40,61 @@ type Config struct {
 	Auth AuthConfig
 	// MaxEventsBody bounds the body of POST /api/v1/events (413 beyond).
 	MaxEventsBody int64
+	// MaxEventsPerRequest bounds the events of one POST /api/v1/events
+	// (413 beyond, nothing applied).
+	MaxEventsPerRequest int
 	// MaxGraphQLBody bounds the body of POST /graphql.
 	MaxGraphQLBody int64
-	// MaxDepth and MaxComplexity limit GraphQL operations (resolvers defaults).
-	MaxDepth, MaxComplexity int
+	// MaxDepth, MaxComplexity and MaxQueryFields limit GraphQL operations
+	// (resolvers defaults).
+	MaxDepth, MaxComplexity, MaxQueryFields int
+	// RequestTimeout bounds a GraphQL request over HTTP (subscriptions
+	// aside): past it, what still runs is canceled and the answer says LIMIT.
+	RequestTimeout time.Duration
+	// ReadHeaderTimeout bounds the reading of a request's headers,
+	// ReadTimeout that of the whole request, body included: a client that
+	// trickles them is cut off. IdleTimeout bounds how long a kept-alive
+	// connection waits for its next request.
+	ReadHeaderTimeout, ReadTimeout, IdleTimeout time.Duration
+	// WriteTimeout bounds the writing of an answer, from the end of the
+	// request. Streamed answers (exports) get it afresh for each
+	// piece they write instead, and websockets are not bound by it (nor by
+	// ReadTimeout): they end with the client, or at shutdown.
+	WriteTimeout time.Duration
+	// MaxConnections caps the connections served at once; more wait to be
+	// accepted.
+	MaxConnections int
 	// ShutdownGrace bounds how long Serve waits for in-flight requests.
 	ShutdownGrace time.Duration
 	// Now is the clock of the hold events the mutations record (default time.Now).
 	Now func() time.Time
 	// Examples are the queries the IDE at /graphiql offers (default: generic ones).
 	Examples []Example
+	// AllowedOrigins are the origins (scheme://host[:port]) of other sites
+	// whose pages may use the service (CORS), e.g. a dashboard. Writes and
+	// websockets from any other site's pages are refused.
+	AllowedOrigins []string
+}
+
+// withDefaults returns cfg with the defaults of its unset fields.
+func (cfg Config) withDefaults() Config {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	cfg.MaxEventsBody = positiveOr(cfg.MaxEventsBody, DefaultMaxEventsBody)
+	cfg.MaxEventsPerRequest = positiveOr(cfg.MaxEventsPerRequest, DefaultMaxEventsPerRequest)
+	cfg.MaxGraphQLBody = positiveOr(cfg.MaxGraphQLBody, DefaultMaxGraphQLBody)
+	cfg.ShutdownGrace = positiveOr(cfg.ShutdownGrace, DefaultShutdownGrace)
+	cfg.ReadHeaderTimeout = positiveOr(cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	cfg.ReadTimeout = positiveOr(cfg.ReadTimeout, DefaultReadTimeout)
+	cfg.WriteTimeout = positiveOr(cfg.WriteTimeout, DefaultWriteTimeout)
+	cfg.IdleTimeout = positiveOr(cfg.IdleTimeout, DefaultIdleTimeout)
+	cfg.MaxConnections = positiveOr(cfg.MaxConnections, DefaultMaxConnections)
+	cfg.RequestTimeout = positiveOr(cfg.RequestTimeout, DefaultRequestTimeout)
+	if cfg.Examples == nil {
+		cfg.Examples = DefaultExamples()
+	}
+	return cfg
 }
 
 // Example is a query the IDE offers.
@@ -58,7 +110,8 @@ type Server struct {
 	log     *slog.Logger
 	echo    *echo.Echo
 	metrics *metrics
-	ide     []byte // the rendered /graphiql page
+	ide     []byte   // the rendered /graphiql page
+	origins []string // Config.AllowedOrigins, checked
 	gql     *resolvers.Resolver
 	auth    *authenticator // nil when authentication is off
 	// websockets counts the subscription connections being served: their
@@ -78,22 +131,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("server: no store")
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
+	cfg = cfg.withDefaults()
+	origins, err := parseOrigins(cfg.AllowedOrigins)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
 	}
-	if cfg.MaxEventsBody <= 0 {
-		cfg.MaxEventsBody = DefaultMaxEventsBody
-	}
-	if cfg.MaxGraphQLBody <= 0 {
-		cfg.MaxGraphQLBody = DefaultMaxGraphQLBody
-	}
-	if cfg.ShutdownGrace <= 0 {
-		cfg.ShutdownGrace = DefaultShutdownGrace
-	}
-	if cfg.Examples == nil {
-		cfg.Examples = DefaultExamples()
-	}
-	s := &Server{cfg: cfg, log: slog.New(requestIDHandler{cfg.Logger.Handler()})}
+	s := &Server{cfg: cfg, log: slog.New(requestIDHandler{cfg.Logger.Handler()}), origins: origins}
 	auth, err := newAuthenticator(cfg.Auth, s.log)
 	if err != nil {
 		return nil, err
@@ -120,11 +163,14 @@ func (s *Server) Handler() http.Handler { return s.echo }
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.echo,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
 		BaseContext:       func(net.Listener) context.Context { return s.base },
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	ln = limitListener(ln, s.cfg.MaxConnections)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

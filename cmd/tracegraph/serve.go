@@ -34,6 +34,7 @@ func newServeCmd() *cobra.Command {
 		jwtSecret string
 		logLevel  string
 		logFormat string
+		limits    limitFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve [--data DIR] [--addr HOST:PORT] [--demo] [--store embedded|neo4j] [--neo4j-uri URI]",
@@ -64,6 +65,20 @@ containments), admin (everything, voiding events included); every role
 reads. Writes need a subject (sub), recorded in each event as recordedBy.
 /healthz, /readyz, /metrics and the IDE page stay open. See docs/auth.md.
 
+Browsers' pages: a page of another site may not write (events, ingest,
+holds) through its visitor's browser: writes need a JSON or NDJSON body
+(415 otherwise) and are refused (403) when their Origin is another site's,
+unless --allowed-origins lists it; those listed also get CORS answers, so
+that a dashboard served elsewhere can use the API.
+
+Limits (docs/reliability.md): a POST /api/v1/events holds at most
+--max-events-per-request events and --max-events-body bytes; a GraphQL
+document at most --max-query-fields fields and --max-graphql-body bytes, and
+runs at most --request-timeout; clients that send slowly are cut off
+(--read-header-timeout, --read-timeout), answers that are not read are
+abandoned (--write-timeout; exports get it afresh for each piece), and at
+most --max-connections connections are served at once.
+
 Every flag has an environment twin: --data is TRACEGRAPH_DATA, --addr is
 TRACEGRAPH_ADDR, --auth-jwt-secret is TRACEGRAPH_AUTH_JWT_SECRET, and so on.`,
 		Example: `  # try it: a demo factory, then open http://127.0.0.1:8080/graphiql
@@ -83,7 +98,7 @@ TRACEGRAPH_ADDR, --auth-jwt-secret is TRACEGRAPH_AUTH_JWT_SECRET, and so on.`,
 			if err := auth.Check(); err != nil {
 				return err
 			}
-			return serve(cmd.Context(), log, sc, addr, demo, auth)
+			return serve(cmd.Context(), log, sc, addr, demo, auth, &limits)
 		},
 	}
 	f := cmd.Flags()
@@ -103,6 +118,7 @@ TRACEGRAPH_ADDR, --auth-jwt-secret is TRACEGRAPH_AUTH_JWT_SECRET, and so on.`,
 	f.DurationVar(&auth.MaxTokenLifetime, "auth-max-token-lifetime", server.DefaultMaxTokenLifetime, "refuse tokens whose exp is further than this from their iat or nbf")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
+	limits.register(f)
 	return cmd
 }
 
@@ -156,7 +172,7 @@ func newLogger(w interface{ Write([]byte) (int, error) }, level, format string) 
 	return nil, fmt.Errorf("--log-format %q is not text or json", format)
 }
 
-func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, demo bool, auth server.AuthConfig) (err error) {
+func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, demo bool, auth server.AuthConfig, limits *limitFlags) (err error) {
 	store, err := openStore(ctx, sc)
 	if err != nil {
 		return err
@@ -174,7 +190,9 @@ func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, d
 		}
 		examples = demoExamples(facts)
 	}
-	srv, err := server.New(server.Config{Store: store, Logger: log, Auth: auth, Examples: examples})
+	cfg := server.Config{Store: store, Logger: log, Auth: auth, Examples: examples}
+	limits.apply(&cfg)
+	srv, err := server.New(cfg)
 	if err != nil {
 		return err
 	}
