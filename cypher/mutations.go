@@ -89,6 +89,9 @@ func planRun(run []tracegraph.Mutation, first int) ([]statement, error) {
 			}
 			add(qEdgeAdd(m.Edge.Type), map[string]any{"source": string(m.Edge.Source), "target": string(m.Edge.Target), "props": props})
 		case tracegraph.OpUpdateEdge:
+			if !m.Edge.Type.Valid() {
+				return nil, fmt.Errorf("update edge %d of unknown type %q", m.Edge.ID, m.Edge.Type)
+			}
 			row, err := edgeState(m.Edge)
 			if err != nil {
 				return nil, err
@@ -99,7 +102,7 @@ func planRun(run []tracegraph.Mutation, first int) ([]statement, error) {
 				continue
 			}
 			updates[m.Edge.ID] = row
-			add(qEdgeUpdate, row)
+			add(qEdgeUpdate(m.Edge.Type), row)
 		case tracegraph.OpAddHold:
 			add(qHoldAdd, map[string]any{"node": string(m.ID), "id": m.Hold.ID, "source": string(m.Hold.Source),
 				"reason": m.Hold.Reason, "since": m.Hold.Since.UTC(), "event": m.Hold.Event, "by": m.Hold.PlacedBy,
