@@ -169,18 +169,32 @@ func idStrings(ids []tracegraph.ID) []string {
 }
 
 func (s *Store) identifierOwners(ctx context.Context, tx neo4j.ManagedTransaction, v string) ([]tracegraph.Identifier, error) {
-	var out []tracegraph.Identifier
-	err := s.each(ctx, tx, qIdentOwners, map[string]any{"value": v}, func(rec *neo4j.Record) error {
-		scheme, err1 := value[string](rec, "scheme")
-		val, err2 := value[string](rec, "value")
-		node, err3 := value[string](rec, "node")
-		if err := firstError(err1, err2, err3); err != nil {
-			return err
+	by, err := s.identifiersByValue(ctx, tx, []string{v})
+	return by[v], err
+}
+
+// identifiersByValue returns the identifiers with each of these values, any
+// scheme, ordered by scheme and node.
+func (s *Store) identifiersByValue(ctx context.Context, tx neo4j.ManagedTransaction, values []string) (map[string][]tracegraph.Identifier, error) {
+	out := map[string][]tracegraph.Identifier{}
+	for len(values) > 0 {
+		n := min(len(values), maxRows)
+		err := s.each(ctx, tx, qIdentOwners, map[string]any{"values": values[:n]}, func(rec *neo4j.Record) error {
+			scheme, err1 := value[string](rec, "scheme")
+			val, err2 := value[string](rec, "value")
+			node, err3 := value[string](rec, "node")
+			if err := firstError(err1, err2, err3); err != nil {
+				return err
+			}
+			out[val] = append(out[val], tracegraph.Identifier{Scheme: scheme, Value: val, Node: tracegraph.ID(node)})
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, tracegraph.Identifier{Scheme: scheme, Value: val, Node: tracegraph.ID(node)})
-		return nil
-	})
-	return out, err
+		values = values[n:]
+	}
+	return out, nil
 }
 
 func firstError(errs ...error) error {
@@ -242,23 +256,36 @@ func (s *Store) heldBy(ctx context.Context, tx neo4j.ManagedTransaction, holdID 
 }
 
 func (s *Store) eventByID(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*tracegraph.Event, string, error) {
-	recs, err := s.exec(ctx, tx, qEventGet, map[string]any{"id": id})
-	if err != nil || len(recs) == 0 {
-		return nil, "", err
+	got, err := s.eventsByID(ctx, tx, []string{id})
+	return got[id].ev, got[id].voidedBy, err
+}
+
+// eventsByID returns the recorded events with these ids (absent ones are
+// left out), each with the id of the event that voided it.
+func (s *Store) eventsByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]eventByID, error) {
+	out := make(map[string]eventByID, len(ids))
+	for len(ids) > 0 {
+		n := min(len(ids), maxRows)
+		err := s.each(ctx, tx, qEventGet, map[string]any{"ids": ids[:n]}, func(rec *neo4j.Record) error {
+			id, err1 := value[string](rec, "id")
+			record, err2 := value[string](rec, "record")
+			by, err3 := value[string](rec, "voidedBy")
+			if err := firstError(err1, err2, err3); err != nil {
+				return err
+			}
+			ev, err := tracegraph.UnmarshalRecord([]byte(record))
+			if err != nil {
+				return fmt.Errorf("event %q: %w", id, err)
+			}
+			out[id] = eventByID{ev, by}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		ids = ids[n:]
 	}
-	rec, err := value[string](recs[0], "record")
-	if err != nil {
-		return nil, "", err
-	}
-	by, err := value[string](recs[0], "voidedBy")
-	if err != nil {
-		return nil, "", err
-	}
-	ev, err := tracegraph.UnmarshalRecord([]byte(rec))
-	if err != nil {
-		return nil, "", err
-	}
-	return ev, by, nil
+	return out, nil
 }
 
 func (s *Store) edgesByEvent(ctx context.Context, tx neo4j.ManagedTransaction, seq uint64) ([]tracegraph.Edge, error) {

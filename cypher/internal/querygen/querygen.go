@@ -100,7 +100,7 @@ var propertyKeys = []string{
 var parameters = map[string]any{
 	"id": "Unit:SN1", "ids": []string{"Unit:SN1"}, "rows": []any{}, "events": []any{},
 	"history": false, "asOf": nil, "types": []string{"CONTAINS"}, "precisions": []string{"EXACT"},
-	"lo": 0, "hi": 65536, "seq": 1, "hash": "", "after": 0, "limit": 100, "value": "",
+	"lo": 0, "hi": 65536, "seq": 1, "hash": "", "after": 0, "limit": 100, "value": "", "values": []string{""},
 	"afterSeq": 0, "afterOrd": 0,
 	"prefix": "", "partNumber": nil, "workOrder": nil, "status": nil, "onHold": nil,
 	"createdFrom": nil, "createdTo": nil, "seconds": 300,
