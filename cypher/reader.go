@@ -125,22 +125,31 @@ func cloneEdges(es []tracegraph.Edge) []tracegraph.Edge {
 // getNodes returns the live nodes with these ids, with their holds.
 func (s *Store) getNodes(ctx context.Context, tx neo4j.ManagedTransaction, ids []tracegraph.ID) (map[tracegraph.ID]*tracegraph.Node, error) {
 	out := make(map[tracegraph.ID]*tracegraph.Node, len(ids))
-	for len(ids) > 0 {
-		n := min(len(ids), maxRows)
-		err := s.each(ctx, tx, qNodeGet, map[string]any{"ids": idStrings(ids[:n])}, func(rec *neo4j.Record) error {
-			node, err := nodeFromRecord(rec)
-			if err != nil {
-				return err
-			}
-			out[node.ID] = node
-			return nil
-		})
+	err := s.eachChunk(ctx, tx, qNodeGet, "ids", idStrings(ids), func(rec *neo4j.Record) error {
+		node, err := nodeFromRecord(rec)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		ids = ids[n:]
+		out[node.ID] = node
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// eachChunk runs the named query once per maxRows items of list, passed as
+// the parameter param, and calls fn for each record.
+func (s *Store) eachChunk(ctx context.Context, tx neo4j.ManagedTransaction, name, param string, list []string, fn func(*neo4j.Record) error) error {
+	for len(list) > 0 {
+		n := min(len(list), maxRows)
+		if err := s.each(ctx, tx, name, map[string]any{param: list[:n]}, fn); err != nil {
+			return err
+		}
+		list = list[n:]
+	}
+	return nil
 }
 
 // nodeFromRecord reads a row of the shape {id, props, holds}.
@@ -177,22 +186,18 @@ func (s *Store) identifierOwners(ctx context.Context, tx neo4j.ManagedTransactio
 // scheme, ordered by scheme and node.
 func (s *Store) identifiersByValue(ctx context.Context, tx neo4j.ManagedTransaction, values []string) (map[string][]tracegraph.Identifier, error) {
 	out := map[string][]tracegraph.Identifier{}
-	for len(values) > 0 {
-		n := min(len(values), maxRows)
-		err := s.each(ctx, tx, qIdentOwners, map[string]any{"values": values[:n]}, func(rec *neo4j.Record) error {
-			scheme, err1 := value[string](rec, "scheme")
-			val, err2 := value[string](rec, "value")
-			node, err3 := value[string](rec, "node")
-			if err := firstError(err1, err2, err3); err != nil {
-				return err
-			}
-			out[val] = append(out[val], tracegraph.Identifier{Scheme: scheme, Value: val, Node: tracegraph.ID(node)})
-			return nil
-		})
-		if err != nil {
-			return nil, err
+	err := s.eachChunk(ctx, tx, qIdentOwners, "values", values, func(rec *neo4j.Record) error {
+		scheme, err1 := value[string](rec, "scheme")
+		val, err2 := value[string](rec, "value")
+		node, err3 := value[string](rec, "node")
+		if err := firstError(err1, err2, err3); err != nil {
+			return err
 		}
-		values = values[n:]
+		out[val] = append(out[val], tracegraph.Identifier{Scheme: scheme, Value: val, Node: tracegraph.ID(node)})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -264,26 +269,22 @@ func (s *Store) eventByID(ctx context.Context, tx neo4j.ManagedTransaction, id s
 // left out), each with the id of the event that voided it.
 func (s *Store) eventsByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]eventByID, error) {
 	out := make(map[string]eventByID, len(ids))
-	for len(ids) > 0 {
-		n := min(len(ids), maxRows)
-		err := s.each(ctx, tx, qEventGet, map[string]any{"ids": ids[:n]}, func(rec *neo4j.Record) error {
-			id, err1 := value[string](rec, "id")
-			record, err2 := value[string](rec, "record")
-			by, err3 := value[string](rec, "voidedBy")
-			if err := firstError(err1, err2, err3); err != nil {
-				return err
-			}
-			ev, err := tracegraph.UnmarshalRecord([]byte(record))
-			if err != nil {
-				return fmt.Errorf("event %q: %w", id, err)
-			}
-			out[id] = eventByID{ev, by}
-			return nil
-		})
-		if err != nil {
-			return nil, err
+	err := s.eachChunk(ctx, tx, qEventGet, "ids", ids, func(rec *neo4j.Record) error {
+		id, err1 := value[string](rec, "id")
+		record, err2 := value[string](rec, "record")
+		by, err3 := value[string](rec, "voidedBy")
+		if err := firstError(err1, err2, err3); err != nil {
+			return err
 		}
-		ids = ids[n:]
+		ev, err := tracegraph.UnmarshalRecord([]byte(record))
+		if err != nil {
+			return fmt.Errorf("event %q: %w", id, err)
+		}
+		out[id] = eventByID{ev, by}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
