@@ -241,7 +241,7 @@ func planParams(name string) map[string]any {
 		"history": false, "asOf": at, "types": []string{"CONTAINS", "CONSUMED"}, "precisions": []string{"EXACT", "CANDIDATE"},
 		"lo": int64(tracegraph.NewEdgeID(7, 0)), "hi": int64(tracegraph.NewEdgeID(8, 0)), "seq": int64(7), "hash": "h7",
 		"after": int64(0), "limit": int64(51), "value": "PN-1", "values": []string{"356938035643809", "SN1"}, "dateFrom": "2301", "dateTo": "2352",
-		"from": at, "to": at.Add(24 * time.Hour), "afterSeq": int64(0), "afterOrd": int64(-1),
+		"from": instant(at), "to": instant(at.Add(24 * time.Hour)), "afterSeq": int64(0), "afterOrd": int64(-1),
 		"prefix": "", "partNumber": nil, "workOrder": nil, "status": nil, "onHold": nil,
 		"createdFrom": nil, "createdTo": nil, "seconds": int64(300),
 	}
