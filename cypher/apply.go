@@ -2,7 +2,9 @@ package cypher
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/tracegraph/tracegraph"
@@ -23,32 +25,9 @@ func (s *Store) Apply(ctx context.Context, events []*tracegraph.Event, opts trac
 		head     uint64
 	)
 	err := s.write(ctx, func(tx neo4j.ManagedTransaction) error {
-		outcomes, head = nil, 0 // a retried attempt starts over
-		seq, hash, err := s.lockHead(ctx, tx)
-		if err != nil {
-			return err
-		}
-		res, err := tracegraph.ProjectBatch(ctx, newTxReader(s, tx), events, opts, seq+1)
-		if err != nil {
-			return err
-		}
-		recordedAt := s.now()
-		prev := hash
-		for i, ev := range res.Accepted {
-			if want := seq + 1 + uint64(i); ev.Seq != want {
-				return fmt.Errorf("projection numbered event %q %d, want %d", ev.ID, ev.Seq, want)
-			}
-			ev.Seal(ev.Seq, recordedAt, prev)
-			prev = ev.Hash
-		}
-		if err := s.persist(ctx, tx, res.Accepted, res.Tx.Mutations(), seq, hash); err != nil {
-			return err
-		}
-		outcomes = res.Outcomes
-		if len(res.Accepted) > 0 {
-			head = res.Accepted[len(res.Accepted)-1].Seq
-		}
-		return nil
+		var err error // a retried attempt starts over
+		outcomes, head, err = s.applyTx(ctx, tx, events, opts)
+		return memoryError(err)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("apply %d events: %w", len(events), err)
@@ -57,6 +36,40 @@ func (s *Store) Apply(ctx context.Context, events []*tracegraph.Event, opts trac
 		s.notify(head)
 	}
 	return outcomes, nil
+}
+
+// applyTx is the transaction function of Apply: the outcomes and the new
+// head (0 when nothing was accepted).
+func (s *Store) applyTx(ctx context.Context, tx neo4j.ManagedTransaction, events []*tracegraph.Event, opts tracegraph.ApplyOptions) ([]tracegraph.Outcome, uint64, error) {
+	seq, hash, err := s.lockHead(ctx, tx)
+	if err != nil {
+		return nil, 0, err
+	}
+	rd := newTxReader(s, tx)
+	if err := rd.prefetch(ctx, events); err != nil {
+		return nil, 0, err
+	}
+	res, err := tracegraph.ProjectBatch(ctx, rd, events, opts, seq+1)
+	if err != nil {
+		return nil, 0, err
+	}
+	recordedAt := s.now()
+	prev := hash
+	for i, ev := range res.Accepted {
+		if want := seq + 1 + uint64(i); ev.Seq != want {
+			return nil, 0, fmt.Errorf("projection numbered event %q %d, want %d", ev.ID, ev.Seq, want)
+		}
+		ev.Seal(ev.Seq, recordedAt, prev)
+		prev = ev.Hash
+	}
+	if err := s.persist(ctx, tx, res.Accepted, res.Tx.Mutations(), seq, hash); err != nil {
+		return nil, 0, err
+	}
+	var head uint64
+	if len(res.Accepted) > 0 {
+		head = res.Accepted[len(res.Accepted)-1].Seq
+	}
+	return res.Outcomes, head, nil
 }
 
 // lockHead takes the head's write lock and reads it.
@@ -123,49 +136,9 @@ func (s *Store) Import(ctx context.Context, events []*tracegraph.Event) (int, er
 	var n int
 	var head uint64
 	err := s.write(ctx, func(tx neo4j.ManagedTransaction) error {
-		n, head = 0, 0
-		seq, hash, err := s.lockHead(ctx, tx)
-		if err != nil {
-			return err
-		}
-		var fresh []*tracegraph.Event
-		for _, ev := range events {
-			if ev.Seq > seq {
-				fresh = append(fresh, ev)
-				continue
-			}
-			got, _, err := s.eventByID(ctx, tx, ev.ID)
-			if err != nil {
-				return err
-			}
-			if got == nil || got.Hash != ev.Hash || got.Seq != ev.Seq {
-				return tracegraph.Errorf(tracegraph.CodeConflict, "", "event %d (%q) is not the event %d of this database: its log has another history", ev.Seq, ev.ID, ev.Seq)
-			}
-		}
-		if err := checkChain(fresh, seq, hash); err != nil {
-			return err
-		}
-		if len(fresh) == 0 {
-			return nil
-		}
-		res, err := tracegraph.ProjectBatch(ctx, newTxReader(s, tx), fresh, tracegraph.ApplyOptions{}, seq+1)
-		if err != nil {
-			return err
-		}
-		for i, o := range res.Outcomes {
-			if o.Status != tracegraph.OutcomeAccepted || o.Seq != fresh[i].Seq {
-				msg := o.Status
-				if o.Error != nil {
-					msg += ": " + o.Error.Message
-				}
-				return tracegraph.Errorf(tracegraph.CodeConflict, "", "event %d (%q) was accepted by the source store but is %s here", fresh[i].Seq, fresh[i].ID, msg)
-			}
-		}
-		if err := s.persist(ctx, tx, fresh, res.Tx.Mutations(), seq, hash); err != nil {
-			return err
-		}
-		n, head = len(fresh), fresh[len(fresh)-1].Seq
-		return nil
+		var err error // a retried attempt starts over
+		n, head, err = s.importTx(ctx, tx, events)
+		return memoryError(err)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("import %d events: %w", len(events), err)
@@ -174,6 +147,63 @@ func (s *Store) Import(ctx context.Context, events []*tracegraph.Event) (int, er
 		s.notify(head)
 	}
 	return n, nil
+}
+
+// importTx is the transaction function of Import: how many events it
+// appended and the new head (0 when none).
+func (s *Store) importTx(ctx context.Context, tx neo4j.ManagedTransaction, events []*tracegraph.Event) (int, uint64, error) {
+	seq, hash, err := s.lockHead(ctx, tx)
+	if err != nil {
+		return 0, 0, err
+	}
+	var fresh []*tracegraph.Event
+	var seen []string
+	for _, ev := range events {
+		if ev.Seq > seq {
+			fresh = append(fresh, ev)
+		} else {
+			seen = append(seen, ev.ID)
+		}
+	}
+	stored, err := s.eventsByID(ctx, tx, seen)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, ev := range events {
+		if ev.Seq > seq {
+			continue
+		}
+		if got := stored[ev.ID].ev; got == nil || got.Hash != ev.Hash || got.Seq != ev.Seq {
+			return 0, 0, tracegraph.Errorf(tracegraph.CodeConflict, "", "event %d (%q) is not the event %d of this database: its log has another history", ev.Seq, ev.ID, ev.Seq)
+		}
+	}
+	if err := checkChain(fresh, seq, hash); err != nil {
+		return 0, 0, err
+	}
+	if len(fresh) == 0 {
+		return 0, 0, nil
+	}
+	rd := newTxReader(s, tx)
+	if err := rd.prefetch(ctx, fresh); err != nil {
+		return 0, 0, err
+	}
+	res, err := tracegraph.ProjectBatch(ctx, rd, fresh, tracegraph.ApplyOptions{}, seq+1)
+	if err != nil {
+		return 0, 0, err
+	}
+	for i, o := range res.Outcomes {
+		if o.Status != tracegraph.OutcomeAccepted || o.Seq != fresh[i].Seq {
+			msg := o.Status
+			if o.Error != nil {
+				msg += ": " + o.Error.Message
+			}
+			return 0, 0, tracegraph.Errorf(tracegraph.CodeConflict, "", "event %d (%q) was accepted by the source store but is %s here", fresh[i].Seq, fresh[i].ID, msg)
+		}
+	}
+	if err := s.persist(ctx, tx, fresh, res.Tx.Mutations(), seq, hash); err != nil {
+		return 0, 0, err
+	}
+	return len(fresh), fresh[len(fresh)-1].Seq, nil
 }
 
 // checkChain checks that sealed events continue the chain at seq and hash:
@@ -191,4 +221,22 @@ func checkChain(events []*tracegraph.Event, seq uint64, hash string) error {
 		seq, hash = ev.Seq, ev.Hash
 	}
 	return nil
+}
+
+// ErrTransactionMemory is the error, under the server's own, of a write
+// that needs more memory than the Neo4j server allows one transaction
+// (db.memory.transaction.max, or the total of all transactions,
+// db.memory.transaction.total.max): the same write fails again, so it is not
+// retried; write fewer events per transaction.
+var ErrTransactionMemory = errors.New("the transaction needs more memory than the Neo4j server allows one")
+
+// memoryError returns err as an ErrTransactionMemory when the server
+// refused a transaction for its memory, keeping the server's message but not
+// its error value, which the driver would retry; otherwise err itself.
+func memoryError(err error) error {
+	var ne *neo4j.Neo4jError
+	if !errors.As(err, &ne) || !strings.Contains(ne.Code, "Memory") {
+		return err
+	}
+	return fmt.Errorf("%w (%s: %s)", ErrTransactionMemory, ne.Code, ne.Msg)
 }

@@ -48,9 +48,13 @@
 // # Transactions
 //
 // Apply runs one batch in one write transaction function: it locks and reads
-// the head, runs tracegraph.ProjectBatch over a GraphReader that reads
+// the head, prefetches what the rules will look up (the batch's event ids,
+// the nodes and identifiers its events can name: one UNWIND query each, see
+// prefetch), runs tracegraph.ProjectBatch over a GraphReader that reads
 // through the same transaction, seals the accepted events, writes them and
-// applies the mutations as UNWIND batches. The function has no effect
+// applies the mutations as UNWIND batches. A transaction that needs more
+// memory than the server allows one fails with ErrTransactionMemory, not
+// retried. The function has no effect
 // outside the transaction, so the driver may retry it.
 //
 // # Reads

@@ -2,8 +2,8 @@
 // OpAddEdge for CONTAINS relationships.
 // $rows: [{source, target, props}]. Both ends exist: the projection made them.
 UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
+MATCH (a:Node {id: row.source}) USING INDEX a:Node(id)
+MATCH (b:Node {id: row.target}) USING INDEX b:Node(id)
 CREATE (a)-[r:CONTAINS]->(b)
 SET r = row.props
 RETURN count(r) AS n

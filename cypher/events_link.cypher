@@ -1,6 +1,6 @@
 // The node → event index behind NodeEvents. $rows: [{node, seq}], distinct.
 UNWIND $rows AS row
-MATCH (e:Event {seq: row.seq})
-MATCH (n:Node {id: row.node})
+MATCH (e:Event {seq: row.seq}) USING INDEX e:Event(seq)
+MATCH (n:Node {id: row.node}) USING INDEX n:Node(id)
 CREATE (e)-[c:CHANGED]->(n)
 RETURN count(c) AS n

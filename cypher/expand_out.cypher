@@ -2,10 +2,46 @@
 // One frontier of a traversal upstream (edges out of the frontier), and
 // Graph.Edges upstream. $ids: the frontier; $types: the relationship types
 // to follow; $precisions: the precisions to follow; $history: every edge
-// that ever existed; otherwise the edges valid at $asOf.
+// that ever existed; otherwise the edges valid at $asOf. One typed expansion
+// per type asked for: a supernode's relationships of other types are never
+// read.
 UNWIND $ids AS id
-MATCH (a:Node {id: id})-[r:CONTAINS|CONSUMED|DERIVED_FROM|TESTED_BY|PROCESSED_BY|SHIPPED_TO|SUPPLIED_BY|FOR_ORDER]->(b:Node)
-WHERE type(r) IN $types AND r.precision IN $precisions AND r.voided = false
+MATCH (a:Node {id: id}) USING INDEX a:Node(id)
+CALL (a) {
+  WITH a WHERE 'CONTAINS' IN $types
+  MATCH (a)-[r:CONTAINS]->(b:Node)
+  RETURN r, b
+  UNION ALL
+  WITH a WHERE 'CONSUMED' IN $types
+  MATCH (a)-[r:CONSUMED]->(b:Node)
+  RETURN r, b
+  UNION ALL
+  WITH a WHERE 'DERIVED_FROM' IN $types
+  MATCH (a)-[r:DERIVED_FROM]->(b:Node)
+  RETURN r, b
+  UNION ALL
+  WITH a WHERE 'TESTED_BY' IN $types
+  MATCH (a)-[r:TESTED_BY]->(b:Node)
+  RETURN r, b
+  UNION ALL
+  WITH a WHERE 'PROCESSED_BY' IN $types
+  MATCH (a)-[r:PROCESSED_BY]->(b:Node)
+  RETURN r, b
+  UNION ALL
+  WITH a WHERE 'SHIPPED_TO' IN $types
+  MATCH (a)-[r:SHIPPED_TO]->(b:Node)
+  RETURN r, b
+  UNION ALL
+  WITH a WHERE 'SUPPLIED_BY' IN $types
+  MATCH (a)-[r:SUPPLIED_BY]->(b:Node)
+  RETURN r, b
+  UNION ALL
+  WITH a WHERE 'FOR_ORDER' IN $types
+  MATCH (a)-[r:FOR_ORDER]->(b:Node)
+  RETURN r, b
+}
+WITH id, a, r, b
+WHERE r.precision IN $precisions AND r.voided = false
   AND b._voided IS NULL
   AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
 RETURN

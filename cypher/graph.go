@@ -489,7 +489,8 @@ func (s *Store) Units(ctx context.Context, f tracegraph.UnitFilter, page tracegr
 	var out *tracegraph.UnitPage
 	err = s.snapshotOp(ctx, "list units", func(tx neo4j.ManagedTransaction) error {
 		out = &tracegraph.UnitPage{}
-		recs, err := s.exec(ctx, tx, qUnitsCount, params)
+		pageQuery, countQuery := unitQueries(params)
+		recs, err := s.exec(ctx, tx, countQuery, params)
 		if err != nil {
 			return err
 		}
@@ -502,7 +503,7 @@ func (s *Store) Units(ctx context.Context, f tracegraph.UnitFilter, page tracegr
 		for k, v := range params {
 			p[k] = v
 		}
-		return s.each(ctx, tx, qUnitsPage, p, func(rec *neo4j.Record) error {
+		return s.each(ctx, tx, pageQuery, p, func(rec *neo4j.Record) error {
 			n, err := nodeFromRecord(rec)
 			if err != nil {
 				return err

@@ -1,3 +1,3 @@
-MATCH (:Hold {id: $id})<-[:HAS_HOLD]-(n:Node)
+MATCH (h:Hold {id: $id})<-[:HAS_HOLD]-(n:Node) USING INDEX h:Hold(id)
 RETURN n.id AS id
 ORDER BY id

@@ -2,7 +2,7 @@
 // seq and ord keep the order in which holds reached the node. A hold id
 // freed by a release may name a later hold: the record is the latest one.
 UNWIND $rows AS row
-MATCH (n:Node {id: row.node})
+MATCH (n:Node {id: row.node}) USING INDEX n:Node(id)
 MERGE (h:Hold {id: row.id})
 SET h.source = row.source, h.reason = row.reason, h.since = row.since, h.event = row.event, h.by = row.by
 MERGE (n)-[r:HAS_HOLD]->(h)

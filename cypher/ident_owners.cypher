@@ -1,4 +1,5 @@
-// Every identifier with this value, any scheme.
-MATCH (i:Identifier {value: $value})
+// Every identifier with one of these values, any scheme. $values: values.
+UNWIND $values AS v
+MATCH (i:Identifier {value: v}) USING INDEX i:Identifier(value)
 RETURN i.scheme AS scheme, i.value AS value, i.node AS node
-ORDER BY scheme, node
+ORDER BY value, scheme, node

@@ -1,6 +1,6 @@
 // OpRemoveIdentifier. $rows: [{scheme, value, node}].
 UNWIND $rows AS row
-MATCH (i:Identifier {scheme: row.scheme, value: row.value})
+MATCH (i:Identifier {scheme: row.scheme, value: row.value}) USING INDEX i:Identifier(scheme, value)
 WHERE i.node = row.node
 DELETE i
 RETURN count(*) AS n

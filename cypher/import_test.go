@@ -2,8 +2,12 @@ package cypher
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/embedded"
@@ -71,5 +75,47 @@ func TestImportKeepsChain(t *testing.T) {
 	other.Hash = "0000"
 	if _, err := s.Import(ctx, []*tracegraph.Event{&other}); tracegraph.ErrorCode(err) != tracegraph.CodeConflict {
 		t.Errorf("Import(altered event 1) error = %v, want CONFLICT", err)
+	}
+}
+
+// TestImportTransactionMemory: when the server refuses a transaction for
+// its memory, Import says so (ErrTransactionMemory, with the server's code)
+// without the driver retrying it, and writes nothing; fewer
+// events per transaction then go in. It needs a server that allows a
+// transaction little memory (scripts/neo4j.sh with NEO4J_TX_MEMORY=4m) and
+// skips, saying so, when the server takes the whole batch.
+func TestImportTransactionMemory(t *testing.T) {
+	s := openEmpty(t)
+	ctx := context.Background()
+	evs, err := factoryStream(ctx, 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := ""
+	for i, ev := range evs {
+		ev.Seal(uint64(i+1), storetest.At(0), prev)
+		prev = ev.Hash
+	}
+	n, err := s.Import(ctx, evs)
+	if err == nil {
+		t.Skipf("SKIP: the server took %d events in one transaction; start it with a small db.memory.transaction.max (scripts/neo4j.sh with NEO4J_TX_MEMORY=4m) to see it refuse one", n)
+	}
+	if !errors.Is(err, ErrTransactionMemory) || !strings.Contains(err.Error(), "Neo.") {
+		t.Fatalf("Import(%d events) = %d, %v; want ErrTransactionMemory with the server's code", len(evs), n, err)
+	}
+	t.Logf("Import(%d events): %v", len(evs), err)
+	// The driver retries a transaction function's error when it is a
+	// retriable *neo4j.Neo4jError, as this one (a TransientError) is.
+	var ne *neo4j.Neo4jError
+	if errors.As(err, &ne) {
+		t.Errorf("Import's error wraps the server's %s: the driver retries a write that cannot fit", ne.Code)
+	}
+	if seq, _, err := s.Head(ctx); err != nil || seq != 0 {
+		t.Errorf("Head() after the refusal = %d, %v; want 0", seq, err)
+	}
+	for i := 0; i < 100; i += 20 {
+		if n, err := s.Import(ctx, evs[i:i+20]); err != nil || n != 20 {
+			t.Fatalf("Import(events %d-%d) = %d, %v; want 20 imported", i+1, i+20, n, err)
+		}
 	}
 }

@@ -2,7 +2,7 @@
 // where-used questions by a MaterialFilter: the live nodes with the
 // properties the filter reads. The filter's other fields are checked in Go
 // (tracegraph.MaterialFilter.Match). Voided nodes have lost their label.
-MATCH (n:MaterialLot {countryOfOrigin: $value})
+MATCH (n:MaterialLot {countryOfOrigin: $value}) USING INDEX n:MaterialLot(countryOfOrigin)
 RETURN n.id AS id, n._label AS label, n.partNumber AS partNumber, n.mpn AS mpn,
   n.manufacturer AS manufacturer, n.supplier AS supplier,
   n.countryOfOrigin AS countryOfOrigin, n.dateCode AS dateCode

@@ -2,12 +2,12 @@
 // where-used questions by a MaterialFilter: the live nodes with the
 // properties the filter reads. The filter's other fields are checked in Go
 // (tracegraph.MaterialFilter.Match). Voided nodes have lost their label.
-MATCH (n:MaterialLot {partNumber: $value})
+MATCH (n:MaterialLot {partNumber: $value}) USING INDEX n:MaterialLot(partNumber)
 RETURN n.id AS id, n._label AS label, n.partNumber AS partNumber, n.mpn AS mpn,
   n.manufacturer AS manufacturer, n.supplier AS supplier,
   n.countryOfOrigin AS countryOfOrigin, n.dateCode AS dateCode
 UNION ALL
-MATCH (n:Component {partNumber: $value})
+MATCH (n:Component {partNumber: $value}) USING INDEX n:Component(partNumber)
 RETURN n.id AS id, n._label AS label, n.partNumber AS partNumber, n.mpn AS mpn,
   n.manufacturer AS manufacturer, n.supplier AS supplier,
   n.countryOfOrigin AS countryOfOrigin, n.dateCode AS dateCode

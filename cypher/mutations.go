@@ -3,6 +3,7 @@ package cypher
 import (
 	"fmt"
 	"maps"
+	"strconv"
 
 	"github.com/tracegraph/tracegraph"
 )
@@ -21,108 +22,190 @@ type statement struct {
 	want   int
 }
 
-// planMutations turns a projection's mutations into statements: consecutive
-// mutations of the same op become UNWIND batches, split by label or
-// relationship type where the query names one (the order of mutations of
-// one node or edge is kept, since a node has one label and an edge one type).
+// planMutations turns a projection's mutations into statements: UNWIND
+// batches, one query each (split by label or relationship type where the
+// query names one). A mutation joins the latest batch of its query unless
+// it must come after something in that batch or later: a mutation that
+// touches what an earlier one wrote (a node, an edge, a node's hold, an
+// identifier, an event), or writes what an earlier one read (an edge's
+// ends, a hold's node), runs in a later statement. Mutations of one query
+// keep their order (a mutation never joins a statement before the latest of
+// its query), so the last of several hold_add rows sets a hold's record. So a batch's components
+// are put in one statement and their SUPPLIED_BY edges added in the next,
+// rather than a statement for each, and the order that matters is kept.
 func planMutations(muts []tracegraph.Mutation) ([]statement, error) {
-	var out []statement
-	for i := 0; i < len(muts); {
-		j := i + 1
-		for j < len(muts) && muts[j].Op == muts[i].Op {
-			j++
-		}
-		sts, err := planRun(muts[i:j], i)
-		if err != nil {
+	p := planner{latest: map[string]int{}, wrote: map[string]int{}, read: map[string]int{},
+		puts: map[tracegraph.ID]*plannedRow{}, updates: map[tracegraph.EdgeID]*plannedRow{}}
+	for i := range muts {
+		if err := p.add(&muts[i], i); err != nil {
 			return nil, err
 		}
-		out = append(out, sts...)
-		i = j
+	}
+	var out []statement
+	for _, g := range p.groups {
+		out = append(out, chunk(g.query, g.param, g.rows, g.strict)...)
 	}
 	return out, nil
 }
 
-// planRun plans a run of mutations of one op; first is the index of the
-// run's first mutation in the batch.
-func planRun(run []tracegraph.Mutation, first int) ([]statement, error) {
-	var (
-		byName = map[string][]any{}
-		order  []string
-	)
-	add := func(name string, row any) {
-		if _, ok := byName[name]; !ok {
-			order = append(order, name)
-		}
-		byName[name] = append(byName[name], row)
+// planner places mutations into groups, each one UNWIND statement (or
+// several of at most maxRows rows), run in order.
+type planner struct {
+	groups []*group
+	// latest is the index of the last group of each query.
+	latest map[string]int
+	// wrote and read are the index of the last group that wrote or read
+	// each entity (see entities).
+	wrote, read map[string]int
+	// puts and updates are the rows of node puts and edge updates, for a
+	// later put or update that may replace them.
+	puts    map[tracegraph.ID]*plannedRow
+	updates map[tracegraph.EdgeID]*plannedRow
+}
+
+type group struct {
+	query, param string
+	strict       bool
+	rows         []any
+}
+
+type plannedRow struct {
+	group int
+	row   map[string]any
+}
+
+// add places mutation m, the i-th of the batch.
+func (p *planner) add(m *tracegraph.Mutation, i int) error {
+	query, param, strict, row, err := mutationRow(m, i)
+	if err != nil {
+		return err
 	}
-	param, strict := "rows", true
-	puts := map[tracegraph.ID]map[string]any{}
-	updates := map[tracegraph.EdgeID]map[string]any{}
-	for k, m := range run {
-		switch m.Op {
-		case tracegraph.OpPutNode:
-			if !m.Node.Label.Valid() || m.Node.ID.Label() != m.Node.Label {
-				return nil, fmt.Errorf("put node %s with label %q", m.Node.ID, m.Node.Label)
-			}
-			props, err := encodeProps(m.Node)
-			if err != nil {
-				return nil, err
-			}
-			row := map[string]any{"id": string(m.Node.ID), "seq": int64(m.Seq), "ord": int64(first + k), "props": props}
-			if prev, ok := puts[m.Node.ID]; ok {
-				// The last put wins; the node keeps the place of its first.
-				prev["props"] = props
-				continue
-			}
-			puts[m.Node.ID] = row
-			add(qNodePut(m.Node.Label), row)
-		case tracegraph.OpVoidNode:
-			param = "ids"
-			add(qNodeVoid, string(m.ID))
-		case tracegraph.OpAddEdge:
-			if !m.Edge.Type.Valid() {
-				return nil, fmt.Errorf("add edge %d of unknown type %q", m.Edge.ID, m.Edge.Type)
-			}
-			props, err := encodeEdge(m.Edge)
-			if err != nil {
-				return nil, err
-			}
-			add(qEdgeAdd(m.Edge.Type), map[string]any{"source": string(m.Edge.Source), "target": string(m.Edge.Target), "props": props})
-		case tracegraph.OpUpdateEdge:
-			row, err := edgeState(m.Edge)
-			if err != nil {
-				return nil, err
-			}
-			if prev, ok := updates[m.Edge.ID]; ok {
-				// The last state wins.
-				maps.Copy(prev, row)
-				continue
-			}
-			updates[m.Edge.ID] = row
-			add(qEdgeUpdate, row)
-		case tracegraph.OpAddHold:
-			add(qHoldAdd, map[string]any{"node": string(m.ID), "id": m.Hold.ID, "source": string(m.Hold.Source),
-				"reason": m.Hold.Reason, "since": m.Hold.Since.UTC(), "event": m.Hold.Event, "by": m.Hold.PlacedBy,
-				"seq": int64(m.Seq), "ord": int64(first + k)})
-		case tracegraph.OpRemoveHold:
-			strict = false // removing a hold that is not there changes nothing
-			add(qHoldRemove, map[string]any{"node": string(m.ID), "id": m.Hold.ID})
-		case tracegraph.OpAddIdentifier:
-			add(qIdentAdd, identRow(m.Ident))
-		case tracegraph.OpRemoveIdentifier:
-			strict = false
-			add(qIdentRemove, identRow(m.Ident))
-		case tracegraph.OpVoidEvent:
-			add(qEventVoid, map[string]any{"event": m.EventID, "by": m.VoidedBy})
-		default:
-			return nil, fmt.Errorf("mutation op %d is unknown", m.Op)
+	reads, writes := entities(m)
+	after := -1
+	for _, k := range append(reads, writes...) {
+		after = max(after, p.at(p.wrote, k))
+	}
+	for _, k := range writes {
+		after = max(after, p.at(p.read, k))
+	}
+	// A later put of a node, or update of an edge, that nothing touched in
+	// between replaces the earlier row: the last props or state win, the
+	// node keeps the place (seq, ord) of its first put.
+	switch m.Op {
+	case tracegraph.OpPutNode:
+		if prev := p.puts[m.Node.ID]; prev != nil && prev.group >= after {
+			prev.row["props"] = row.(map[string]any)["props"]
+			return nil
+		}
+	case tracegraph.OpUpdateEdge:
+		if prev := p.updates[m.Edge.ID]; prev != nil && prev.group >= after {
+			maps.Copy(prev.row, row.(map[string]any))
+			return nil
 		}
 	}
-	var out []statement
-	for _, name := range order {
-		out = append(out, chunk(name, param, byName[name], strict)...)
+	g, ok := p.latest[query]
+	if !ok || g <= after {
+		g = len(p.groups)
+		p.groups = append(p.groups, &group{query: query, param: param, strict: strict})
+		p.latest[query] = g
 	}
-	return out, nil
+	p.groups[g].rows = append(p.groups[g].rows, row)
+	for _, k := range reads {
+		p.read[k] = max(p.at(p.read, k), g)
+	}
+	for _, k := range writes {
+		p.wrote[k] = g
+	}
+	switch m.Op {
+	case tracegraph.OpPutNode:
+		p.puts[m.Node.ID] = &plannedRow{g, row.(map[string]any)}
+	case tracegraph.OpUpdateEdge:
+		p.updates[m.Edge.ID] = &plannedRow{g, row.(map[string]any)}
+	}
+	return nil
+}
+
+func (p *planner) at(m map[string]int, k string) int {
+	if g, ok := m[k]; ok {
+		return g
+	}
+	return -1
+}
+
+// entities returns what a mutation reads (must exist when it runs) and
+// writes, as keys: "n" node, "e" edge, "h" a node's hold, "i" identifier,
+// "v" event.
+func entities(m *tracegraph.Mutation) (reads, writes []string) {
+	node := func(id tracegraph.ID) string { return "n\x00" + string(id) }
+	switch m.Op {
+	case tracegraph.OpPutNode:
+		return nil, []string{node(m.Node.ID)}
+	case tracegraph.OpVoidNode:
+		return nil, []string{node(m.ID)}
+	case tracegraph.OpAddEdge, tracegraph.OpUpdateEdge:
+		e := "e\x00" + strconv.FormatUint(uint64(m.Edge.ID), 10)
+		if m.Op == tracegraph.OpUpdateEdge {
+			return nil, []string{e}
+		}
+		return []string{node(m.Edge.Source), node(m.Edge.Target)}, []string{e}
+	case tracegraph.OpAddHold, tracegraph.OpRemoveHold:
+		return []string{node(m.ID)}, []string{"h\x00" + string(m.ID) + "\x00" + m.Hold.ID}
+	case tracegraph.OpAddIdentifier, tracegraph.OpRemoveIdentifier:
+		return nil, []string{"i\x00" + m.Ident.Scheme + "\x00" + m.Ident.Value}
+	case tracegraph.OpVoidEvent:
+		return nil, []string{"v\x00" + m.EventID}
+	}
+	return nil, nil
+}
+
+// mutationRow returns the query, its list parameter, whether it must count
+// every row, and the row of mutation m, the i-th of the batch.
+func mutationRow(m *tracegraph.Mutation, i int) (query, param string, strict bool, row any, err error) {
+	switch m.Op {
+	case tracegraph.OpPutNode:
+		if !m.Node.Label.Valid() || m.Node.ID.Label() != m.Node.Label {
+			return "", "", false, nil, fmt.Errorf("put node %s with label %q", m.Node.ID, m.Node.Label)
+		}
+		props, err := encodeProps(m.Node)
+		if err != nil {
+			return "", "", false, nil, err
+		}
+		return qNodePut(m.Node.Label), "rows", true, map[string]any{"id": string(m.Node.ID), "seq": int64(m.Seq), "ord": int64(i), "props": props}, nil
+	case tracegraph.OpVoidNode:
+		return qNodeVoid, "ids", true, string(m.ID), nil
+	case tracegraph.OpAddEdge:
+		if !m.Edge.Type.Valid() {
+			return "", "", false, nil, fmt.Errorf("add edge %d of unknown type %q", m.Edge.ID, m.Edge.Type)
+		}
+		props, err := encodeEdge(m.Edge)
+		if err != nil {
+			return "", "", false, nil, err
+		}
+		return qEdgeAdd(m.Edge.Type), "rows", true, map[string]any{"source": string(m.Edge.Source), "target": string(m.Edge.Target), "props": props}, nil
+	case tracegraph.OpUpdateEdge:
+		if !m.Edge.Type.Valid() {
+			return "", "", false, nil, fmt.Errorf("update edge %d of unknown type %q", m.Edge.ID, m.Edge.Type)
+		}
+		row, err := edgeState(m.Edge)
+		if err != nil {
+			return "", "", false, nil, err
+		}
+		return qEdgeUpdate(m.Edge.Type), "rows", true, row, nil
+	case tracegraph.OpAddHold:
+		return qHoldAdd, "rows", true, map[string]any{"node": string(m.ID), "id": m.Hold.ID, "source": string(m.Hold.Source),
+			"reason": m.Hold.Reason, "since": m.Hold.Since.UTC(), "event": m.Hold.Event, "by": m.Hold.PlacedBy,
+			"seq": int64(m.Seq), "ord": int64(i)}, nil
+	case tracegraph.OpRemoveHold:
+		// Removing a hold that is not there changes nothing: not strict.
+		return qHoldRemove, "rows", false, map[string]any{"node": string(m.ID), "id": m.Hold.ID}, nil
+	case tracegraph.OpAddIdentifier:
+		return qIdentAdd, "rows", true, identRow(m.Ident), nil
+	case tracegraph.OpRemoveIdentifier:
+		return qIdentRemove, "rows", false, identRow(m.Ident), nil
+	case tracegraph.OpVoidEvent:
+		return qEventVoid, "rows", true, map[string]any{"event": m.EventID, "by": m.VoidedBy}, nil
+	}
+	return "", "", false, nil, fmt.Errorf("mutation op %d is unknown", m.Op)
 }
 
 func identRow(i *tracegraph.Identifier) map[string]any {

@@ -82,6 +82,37 @@ func TestPlanMutations(t *testing.T) {
 	}
 }
 
+// TestPlanMutationsBatchesInterleaved: a batch that receives components one
+// by one (put, edge to its supplier, put, edge, ...) becomes one statement
+// of puts and one of edges, while a mutation that depends on a later one
+// of another query still comes after it.
+func TestPlanMutationsBatchesInterleaved(t *testing.T) {
+	var muts []tracegraph.Mutation
+	for i := range 50 {
+		c := tracegraph.NewID(tracegraph.LabelComponent, fmt.Sprint("C", i))
+		muts = append(muts,
+			tracegraph.Mutation{Op: tracegraph.OpPutNode, Seq: uint64(i + 1), Node: node(c, nil)},
+			tracegraph.Mutation{Op: tracegraph.OpAddEdge, Seq: uint64(i + 1), Edge: edge(uint64(i+1), 0, tracegraph.EdgeSuppliedBy, c, "Supplier:S")})
+	}
+	hold := &tracegraph.Hold{ID: "h1", Source: "Component:C7", Reason: "bad", Since: time.Unix(0, 0)}
+	muts = append(muts,
+		tracegraph.Mutation{Op: tracegraph.OpAddHold, Seq: 51, ID: "Component:C7", Hold: hold},
+		// A put after the hold that read the node: after it, not with the
+		// first puts.
+		tracegraph.Mutation{Op: tracegraph.OpPutNode, Seq: 52, Node: node("Component:C7", map[string]any{"status": "SCRAPPED"})},
+		// Unrelated: joins the latest statement of puts.
+		tracegraph.Mutation{Op: tracegraph.OpPutNode, Seq: 52, Node: node("Component:C99", nil)},
+	)
+	sts, err := planMutations(muts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []shape{{"node_put_Component", 50, 50}, {"edge_add_SUPPLIED_BY", 50, 50}, {qHoldAdd, 1, 1}, {"node_put_Component", 2, 2}}
+	if got := shapes(sts); !reflect.DeepEqual(got, want) {
+		t.Errorf("planMutations shapes =\n%v\nwant\n%v", got, want)
+	}
+}
+
 func TestPlanMutationsLastPutWins(t *testing.T) {
 	muts := []tracegraph.Mutation{
 		{Op: tracegraph.OpPutNode, Seq: 5, Node: node("Unit:U1", map[string]any{"status": "WIP"})},

@@ -1,6 +1,6 @@
 // Live nodes by id, with their holds. $ids: node ids.
 UNWIND $ids AS id
-MATCH (n:Node {id: id})
+MATCH (n:Node {id: id}) USING INDEX n:Node(id)
 WHERE n._voided IS NULL
 RETURN
   n.id AS id,

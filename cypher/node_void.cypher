@@ -3,7 +3,7 @@
 // audit trail, loses its domain label (so label scans and counts skip it)
 // and is marked voided. $ids: the node ids.
 UNWIND $ids AS id
-MATCH (n:Node {id: id})
+MATCH (n:Node {id: id}) USING INDEX n:Node(id)
 SET n._voided = true
 REMOVE n:Unit:Component:MaterialLot:WaferBatch:Box:Pallet:Shipment:Customer:TestRun:ProcessStep:WorkOrder:Supplier:Station
 RETURN count(n) AS n

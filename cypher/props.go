@@ -233,7 +233,7 @@ func edgeState(e *tracegraph.Edge) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	row := map[string]any{"source": string(e.Source), "eid": m[relEID], "voided": e.Voided,
+	row := map[string]any{"eid": m[relEID], "voided": e.Voided,
 		relValidTo: nil, relClosedBy: nil, relReason: nil}
 	for _, k := range []string{relValidTo, relClosedBy, relReason} {
 		if v, ok := m[k]; ok {

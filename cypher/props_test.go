@@ -110,7 +110,7 @@ func TestEdgeStateLeavesProps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]any{"source": "Unit:A", "eid": int64(e.ID), "voided": false, "validTo": nil, "closedBy": nil, "closeReason": nil}
+	want := map[string]any{"eid": int64(e.ID), "voided": false, "validTo": nil, "closedBy": nil, "closeReason": nil}
 	if !reflect.DeepEqual(row, want) {
 		t.Errorf("edgeState(open edge) = %#v, want %#v", row, want)
 	}

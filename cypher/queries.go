@@ -30,7 +30,6 @@ const (
 	qNodeVoid       = "node_void"
 	qNodeEdgesOut   = "node_edges_out"
 	qNodeEdgesIn    = "node_edges_in"
-	qEdgeUpdate     = "edge_update"
 	qEdgesByEvent   = "edges_by_event"
 	qExpandOut      = "expand_out"
 	qExpandIn       = "expand_in"
@@ -42,12 +41,16 @@ const (
 	qIdentOwners    = "ident_owners"
 	qUnitsPage      = "units_page"
 	qUnitsCount     = "units_count"
+	qUnitsCountScan = "units_count_scan"
 	qStatsNodes     = "stats_nodes"
 	qStatsEdges     = "stats_edges"
 	qPing           = "ping"
 	schemaPrefix    = "schema_"
 	nodePutPrefix   = "node_put_"
 	edgeAddPrefix   = "edge_add_"
+	edgeUpdPrefix   = "edge_update_"
+	unitsPageBy     = "units_page_by_"
+	unitsCountBy    = "units_count_by_"
 	queryFileSuffix = ".cypher"
 )
 
@@ -70,8 +73,9 @@ const (
 	qPartNumbers            = "part_numbers"
 )
 
-func qNodePut(l tracegraph.Label) string    { return nodePutPrefix + string(l) }
-func qEdgeAdd(t tracegraph.EdgeType) string { return edgeAddPrefix + string(t) }
+func qNodePut(l tracegraph.Label) string       { return nodePutPrefix + string(l) }
+func qEdgeAdd(t tracegraph.EdgeType) string    { return edgeAddPrefix + string(t) }
+func qEdgeUpdate(t tracegraph.EdgeType) string { return edgeUpdPrefix + string(t) }
 
 // queries holds the text of every query file by name.
 type queries map[string]string

@@ -125,22 +125,31 @@ func cloneEdges(es []tracegraph.Edge) []tracegraph.Edge {
 // getNodes returns the live nodes with these ids, with their holds.
 func (s *Store) getNodes(ctx context.Context, tx neo4j.ManagedTransaction, ids []tracegraph.ID) (map[tracegraph.ID]*tracegraph.Node, error) {
 	out := make(map[tracegraph.ID]*tracegraph.Node, len(ids))
-	for len(ids) > 0 {
-		n := min(len(ids), maxRows)
-		err := s.each(ctx, tx, qNodeGet, map[string]any{"ids": idStrings(ids[:n])}, func(rec *neo4j.Record) error {
-			node, err := nodeFromRecord(rec)
-			if err != nil {
-				return err
-			}
-			out[node.ID] = node
-			return nil
-		})
+	err := s.eachChunk(ctx, tx, qNodeGet, "ids", idStrings(ids), func(rec *neo4j.Record) error {
+		node, err := nodeFromRecord(rec)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		ids = ids[n:]
+		out[node.ID] = node
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// eachChunk runs the named query once per maxRows items of list, passed as
+// the parameter param, and calls fn for each record.
+func (s *Store) eachChunk(ctx context.Context, tx neo4j.ManagedTransaction, name, param string, list []string, fn func(*neo4j.Record) error) error {
+	for len(list) > 0 {
+		n := min(len(list), maxRows)
+		if err := s.each(ctx, tx, name, map[string]any{param: list[:n]}, fn); err != nil {
+			return err
+		}
+		list = list[n:]
+	}
+	return nil
 }
 
 // nodeFromRecord reads a row of the shape {id, props, holds}.
@@ -169,18 +178,28 @@ func idStrings(ids []tracegraph.ID) []string {
 }
 
 func (s *Store) identifierOwners(ctx context.Context, tx neo4j.ManagedTransaction, v string) ([]tracegraph.Identifier, error) {
-	var out []tracegraph.Identifier
-	err := s.each(ctx, tx, qIdentOwners, map[string]any{"value": v}, func(rec *neo4j.Record) error {
+	by, err := s.identifiersByValue(ctx, tx, []string{v})
+	return by[v], err
+}
+
+// identifiersByValue returns the identifiers with each of these values, any
+// scheme, ordered by scheme and node.
+func (s *Store) identifiersByValue(ctx context.Context, tx neo4j.ManagedTransaction, values []string) (map[string][]tracegraph.Identifier, error) {
+	out := map[string][]tracegraph.Identifier{}
+	err := s.eachChunk(ctx, tx, qIdentOwners, "values", values, func(rec *neo4j.Record) error {
 		scheme, err1 := value[string](rec, "scheme")
 		val, err2 := value[string](rec, "value")
 		node, err3 := value[string](rec, "node")
 		if err := firstError(err1, err2, err3); err != nil {
 			return err
 		}
-		out = append(out, tracegraph.Identifier{Scheme: scheme, Value: val, Node: tracegraph.ID(node)})
+		out[val] = append(out[val], tracegraph.Identifier{Scheme: scheme, Value: val, Node: tracegraph.ID(node)})
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func firstError(errs ...error) error {
@@ -242,23 +261,32 @@ func (s *Store) heldBy(ctx context.Context, tx neo4j.ManagedTransaction, holdID 
 }
 
 func (s *Store) eventByID(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*tracegraph.Event, string, error) {
-	recs, err := s.exec(ctx, tx, qEventGet, map[string]any{"id": id})
-	if err != nil || len(recs) == 0 {
-		return nil, "", err
-	}
-	rec, err := value[string](recs[0], "record")
+	got, err := s.eventsByID(ctx, tx, []string{id})
+	return got[id].ev, got[id].voidedBy, err
+}
+
+// eventsByID returns the recorded events with these ids (absent ones are
+// left out), each with the id of the event that voided it.
+func (s *Store) eventsByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]eventByID, error) {
+	out := make(map[string]eventByID, len(ids))
+	err := s.eachChunk(ctx, tx, qEventGet, "ids", ids, func(rec *neo4j.Record) error {
+		id, err1 := value[string](rec, "id")
+		record, err2 := value[string](rec, "record")
+		by, err3 := value[string](rec, "voidedBy")
+		if err := firstError(err1, err2, err3); err != nil {
+			return err
+		}
+		ev, err := tracegraph.UnmarshalRecord([]byte(record))
+		if err != nil {
+			return fmt.Errorf("event %q: %w", id, err)
+		}
+		out[id] = eventByID{ev, by}
+		return nil
+	})
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	by, err := value[string](recs[0], "voidedBy")
-	if err != nil {
-		return nil, "", err
-	}
-	ev, err := tracegraph.UnmarshalRecord([]byte(rec))
-	if err != nil {
-		return nil, "", err
-	}
-	return ev, by, nil
+	return out, nil
 }
 
 func (s *Store) edgesByEvent(ctx context.Context, tx neo4j.ManagedTransaction, seq uint64) ([]tracegraph.Edge, error) {

@@ -15,7 +15,8 @@
 # TRACEGRAPH_NEO4J_VERSION (default the 5.26 LTS below, which runs on Java 17);
 # the current line (2025.x and later) needs Java 21+: the script takes
 # NEO4J_JAVA_HOME, or else the newest JDK under /usr/lib/jvm that fits.
-# Memory: NEO4J_HEAP (default 1g) plus a 512 MB page cache.
+# Memory: NEO4J_HEAP (default 1g) plus a 512 MB page cache; NEO4J_TX_MEMORY
+# caps each transaction (db.memory.transaction.max, default 512m).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -88,6 +89,7 @@ start() {
   # The JVM flags Neo4j's own neo4j.conf passes on Java 17+.
   nohup "$java" -Xms256m -Xmx"${NEO4J_HEAP:-1g}" -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow \
     -XX:+ExitOnOutOfMemoryError -Djdk.nio.maxCachedBufferSize=1024 \
+    -Dtracegraph.txmemory.each="${NEO4J_TX_MEMORY:-512m}" \
     -Dio.netty.tryReflectionSetAccessible=true -Dorg.neo4j.io.pagecache.impl.muninn.MuninnPageCache.disableConcurrentTrackerCheck=true \
     --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \

@@ -102,3 +102,22 @@ func TestFlagsHaveEnvironmentTwins(t *testing.T) {
 		t.Fatalf("verify --data %s = %v, want an error naming the flag's directory, not the environment's", flag, err)
 	}
 }
+
+// TestMigrateBatchIsCapped: a --batch past what one Neo4j transaction can
+// hold by default is refused before anything is read or written.
+func TestMigrateBatchIsCapped(t *testing.T) {
+	data := t.TempDir()
+	for _, tc := range []struct {
+		batch string
+		want  string
+	}{
+		{"50000", "--batch 50000 is not between 1 and 5000"},
+		{"5001", "--batch 5001 is not between 1 and 5000"},
+		{"0", "--batch 0 is not between 1 and 5000"},
+	} {
+		_, err := run(t, "migrate", "--data", data, "--neo4j-uri", "bolt://127.0.0.1:1", "--batch", tc.batch)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "memory") {
+			t.Errorf("migrate --batch %s: err = %v, want %q and why", tc.batch, err, tc.want)
+		}
+	}
+}

@@ -14,8 +14,13 @@ import (
 	"github.com/tracegraph/tracegraph/embedded"
 )
 
-// migrateBatch is how many events one Neo4j transaction imports.
-const migrateBatch = 1000
+// migrateBatch is how many events one Neo4j transaction imports, and
+// maxMigrateBatch the most --batch may ask: a transaction of more events
+// can need more memory than Neo4j allows one transaction by default.
+const (
+	migrateBatch    = 1000
+	maxMigrateBatch = 5000
+)
 
 func newMigrateCmd() *cobra.Command {
 	sc := storeConfig{Kind: storeNeo4j}
@@ -43,8 +48,9 @@ copy what arrived meanwhile.`,
 			if sc.Neo4jURI == "" {
 				return errors.New("migrate needs --neo4j-uri (e.g. neo4j://localhost:7687)")
 			}
-			if batch <= 0 || batch > 50_000 {
-				return fmt.Errorf("--batch %d is not between 1 and 50000", batch)
+			if batch <= 0 || batch > maxMigrateBatch {
+				return fmt.Errorf("--batch %d is not between 1 and %d: one Neo4j transaction imports --batch events, "+
+					"and more than %d can exceed the memory Neo4j allows a transaction", batch, maxMigrateBatch, maxMigrateBatch)
 			}
 			return runMigrate(cmd.Context(), sc, batch, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
@@ -55,7 +61,7 @@ copy what arrived meanwhile.`,
 	f.StringVar(&sc.Neo4jUser, "neo4j-user", "neo4j", "Neo4j user")
 	f.StringVar(&sc.Neo4jPassword, "neo4j-password", "", "Neo4j password (better: TRACEGRAPH_NEO4J_PASSWORD)")
 	f.StringVar(&sc.Neo4jDatabase, "neo4j-database", "", "Neo4j database (default: the server's default)")
-	f.IntVar(&batch, "batch", migrateBatch, "events per Neo4j transaction")
+	f.IntVar(&batch, "batch", migrateBatch, fmt.Sprintf("events per Neo4j transaction (at most %d)", maxMigrateBatch))
 	return cmd
 }
 
@@ -129,6 +135,10 @@ func migrate(ctx context.Context, src tracegraph.EventLog, dst importer, batch i
 			break
 		}
 		n, err := dst.Import(ctx, evs)
+		if errors.Is(err, cypher.ErrTransactionMemory) {
+			return fmt.Errorf("migrate events %d–%d: %w; run it again with a smaller --batch (now %d) to resume, "+
+				"or raise db.memory.transaction.max on the Neo4j server", evs[0].Seq, evs[len(evs)-1].Seq, err, batch)
+		}
 		if err != nil {
 			return fmt.Errorf("migrate events %d–%d (run it again to resume): %w", evs[0].Seq, evs[len(evs)-1].Seq, err)
 		}

@@ -41,6 +41,15 @@ func Files() (map[string][]byte, error) {
 		if err := render(out, "edge_add_"+string(t)+".cypher", tmplEdgeAdd, d); err != nil {
 			return nil, err
 		}
+		if err := render(out, "edge_update_"+string(t)+".cypher", tmplEdgeUpdate, d); err != nil {
+			return nil, err
+		}
+		if err := render(out, "schema_voided_"+string(t)+".cypher", tmplVoidedIndex, d); err != nil {
+			return nil, err
+		}
+	}
+	if err := renderUnits(out, data); err != nil {
+		return nil, err
 	}
 	for name, tm := range shared {
 		if err := render(out, name, tm, data); err != nil {
@@ -91,7 +100,7 @@ var propertyKeys = []string{
 var parameters = map[string]any{
 	"id": "Unit:SN1", "ids": []string{"Unit:SN1"}, "rows": []any{}, "events": []any{},
 	"history": false, "asOf": nil, "types": []string{"CONTAINS"}, "precisions": []string{"EXACT"},
-	"lo": 0, "hi": 65536, "seq": 1, "hash": "", "after": 0, "limit": 100, "value": "",
+	"lo": 0, "hi": 65536, "seq": 1, "hash": "", "after": 0, "limit": 100, "value": "", "values": []string{""},
 	"afterSeq": 0, "afterOrd": 0,
 	"prefix": "", "partNumber": nil, "workOrder": nil, "status": nil, "onHold": nil,
 	"createdFrom": nil, "createdTo": nil, "seconds": 300,
@@ -213,6 +222,18 @@ FOR (n:{{.Label}}) REQUIRE n.key IS UNIQUE
 CREATE INDEX {{lower .Type}}_eid IF NOT EXISTS
 FOR ()-[r:{{.Type}}]-() ON (r.eid)
 `
+	tmplVoidedIndex = `// Voided {{.Type}} relationships, so that Stats counts them without a scan.
+CREATE INDEX {{lower .Type}}_voided IF NOT EXISTS
+FOR ()-[r:{{.Type}}]-() ON (r.voided)
+`
+	tmplEdgeUpdate = `// OpUpdateEdge for {{.Type}} relationships: replace the state of existing
+// edges (not their props), each found by its edge id through the eid index.
+// $rows: [{eid, validTo, closedBy, closeReason, voided}].
+UNWIND $rows AS row
+MATCH ()-[r:{{.Type}} {eid: row.eid}]->() USING INDEX r:{{.Type}}(eid)
+SET r.validTo = row.validTo, r.closedBy = row.closedBy, r.closeReason = row.closeReason, r.voided = row.voided
+RETURN count(r) AS n
+`
 	tmplNodePut = `// OpPutNode for {{.Label}} nodes: create the node or replace every property
 // (a voided node with the same id is revived, as the projection wants).
 // $rows: [{id, seq, ord, props}], props holding id, key and the system
@@ -227,8 +248,8 @@ RETURN count(n) AS n
 	tmplEdgeAdd = `// OpAddEdge for {{.Type}} relationships.
 // $rows: [{source, target, props}]. Both ends exist: the projection made them.
 UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
+MATCH (a:Node {id: row.source}) USING INDEX a:Node(id)
+MATCH (b:Node {id: row.target}) USING INDEX b:Node(id)
 CREATE (a)-[r:{{.Type}}]->(b)
 SET r = row.props
 RETURN count(r) AS n
@@ -240,30 +261,21 @@ var shared = map[string]string{
 // audit trail, loses its domain label (so label scans and counts skip it)
 // and is marked voided. $ids: the node ids.
 UNWIND $ids AS id
-MATCH (n:Node {id: id})
+MATCH (n:Node {id: id}) USING INDEX n:Node(id)
 SET n._voided = true
 REMOVE n:{{.AllLabel}}
 RETURN count(n) AS n
 `,
-	"edge_update.cypher": `// OpUpdateEdge: replace the state of existing edges (not their props),
-// found from their source node.
-// $rows: [{source, eid, validTo, closedBy, closeReason, voided}].
-UNWIND $rows AS row
-MATCH (a:Node {id: row.source})-[r:{{.AnyType}}]->()
-WHERE r.eid = row.eid
-SET r.validTo = row.validTo, r.closedBy = row.closedBy, r.closeReason = row.closeReason, r.voided = row.voided
-RETURN count(r) AS n
-`,
 	"node_edges_out.cypher": `// GraphReader.NodeEdges upstream: the edges out of a node, never voided
 // ones, open ones only unless $history.
-MATCH (a:Node {id: $id})-[r:{{.AnyType}}]->(b:Node)
+MATCH (a:Node {id: $id})-[r:{{.AnyType}}]->(b:Node) USING INDEX a:Node(id)
 WHERE r.voided = false AND ($history OR r.validTo IS NULL)
 ` + edgeReturn + `
 ORDER BY r.eid
 `,
 	"node_edges_in.cypher": `// GraphReader.NodeEdges downstream: the edges into a node, never voided
 // ones, open ones only unless $history.
-MATCH (b:Node {id: $id})<-[r:{{.AnyType}}]-(a:Node)
+MATCH (b:Node {id: $id})<-[r:{{.AnyType}}]-(a:Node) USING INDEX b:Node(id)
 WHERE r.voided = false AND ($history OR r.validTo IS NULL)
 ` + edgeReturn + `
 ORDER BY r.eid
@@ -271,17 +283,28 @@ ORDER BY r.eid
 	"edges_by_event.cypher": `// GraphReader.EdgesByEvent: the edges an event created, voided ones too:
 // edge ids in [$lo, $hi), one indexed range scan per relationship type.
 {{range $i, $t := .Types}}{{if $i}}UNION ALL
-{{end}}MATCH (a:Node)-[r:{{$t}}]->(b:Node)
+{{end}}MATCH (a:Node)-[r:{{$t}}]->(b:Node) USING INDEX r:{{$t}}(eid)
 WHERE r.eid >= $lo AND r.eid < $hi
 ` + edgeReturn + `
 {{end}}`,
 	"expand_out.cypher": `// One frontier of a traversal upstream (edges out of the frontier), and
 // Graph.Edges upstream. $ids: the frontier; $types: the relationship types
 // to follow; $precisions: the precisions to follow; $history: every edge
-// that ever existed; otherwise the edges valid at $asOf.
+// that ever existed; otherwise the edges valid at $asOf. One typed expansion
+// per type asked for: a supernode's relationships of other types are never
+// read.
 UNWIND $ids AS id
-MATCH (a:Node {id: id})-[r:{{.AnyType}}]->(b:Node)
-WHERE type(r) IN $types AND r.precision IN $precisions AND r.voided = false
+MATCH (a:Node {id: id}) USING INDEX a:Node(id)
+CALL (a) {
+{{- range $i, $t := .Types}}{{if $i}}
+  UNION ALL{{end}}
+  WITH a WHERE '{{$t}}' IN $types
+  MATCH (a)-[r:{{$t}}]->(b:Node)
+  RETURN r, b
+{{- end}}
+}
+WITH id, a, r, b
+WHERE r.precision IN $precisions AND r.voided = false
   AND b._voided IS NULL
   AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
 RETURN
@@ -295,10 +318,20 @@ RETURN
   EXISTS { (b)-[:HAS_HOLD]->(:Hold) } AS held
 `,
 	"expand_in.cypher": `// One frontier of a traversal downstream (edges into the frontier), and
-// Graph.Edges downstream. Parameters as in expand_out.cypher.
+// Graph.Edges downstream. Parameters and typed expansions as in
+// expand_out.cypher.
 UNWIND $ids AS id
-MATCH (b:Node {id: id})<-[r:{{.AnyType}}]-(a:Node)
-WHERE type(r) IN $types AND r.precision IN $precisions AND r.voided = false
+MATCH (b:Node {id: id}) USING INDEX b:Node(id)
+CALL (b) {
+{{- range $i, $t := .Types}}{{if $i}}
+  UNION ALL{{end}}
+  WITH b WHERE '{{$t}}' IN $types
+  MATCH (b)<-[r:{{$t}}]-(a:Node)
+  RETURN r, a
+{{- end}}
+}
+WITH id, a, r, b
+WHERE r.precision IN $precisions AND r.voided = false
   AND a._voided IS NULL
   AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
 RETURN
@@ -311,15 +344,24 @@ RETURN
   a.status AS status,
   EXISTS { (a)-[:HAS_HOLD]->(:Hold) } AS held
 `,
-	"stats_nodes.cypher": `// Stats: live nodes per label (voided nodes lose their domain label).
+	"stats_nodes.cypher": `// Stats: live nodes per label (voided nodes lose their domain label), each
+// count answered by the count store.
 {{range $i, $l := .Labels}}{{if $i}}UNION ALL
 {{end}}MATCH (n:{{$l}})
-RETURN '{{$l}}' AS name, count(n) AS n
+WITH count(n) AS n
+RETURN '{{$l}}' AS name, n
 {{end}}`,
-	"stats_edges.cypher": `// Stats: relationships per type, voided ones excluded.
+	"stats_edges.cypher": `// Stats: relationships per type, voided ones excluded: every relationship
+// of the type from the count store, less the voided ones through the
+// voided index (few: only event.voided voids edges).
 {{range $i, $t := .Types}}{{if $i}}UNION ALL
 {{end}}MATCH ()-[r:{{$t}}]->()
-WHERE r.voided = false
-RETURN '{{$t}}' AS name, count(r) AS n
+WITH count(r) AS total
+CALL () {
+  MATCH ()-[v:{{$t}}]->()
+  WHERE v.voided = true
+  RETURN count(v) AS voided
+}
+RETURN '{{$t}}' AS name, total - voided AS n
 {{end}}`,
 }

@@ -1,0 +1,138 @@
+package cypher
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/tracegraph/tracegraph"
+)
+
+// prefetch reads, in three queries, what projecting this batch will ask
+// the reader one lookup at a time while the head lock is held: the events
+// with the batch's ids (is each a duplicate?), the identifiers with any
+// value the events carry, and every node the events can name. An event
+// names a node by a global ID or by a bare code, which the rules try as a
+// key under one or several labels and as an identifier's value; prefetch
+// does not know which field means what, so it takes every string of an
+// event's data (and its station) as such a reference, under every label.
+// What it reads fills the caches of r, the very answers the one-by-one
+// lookups would have given (nothing changes under the head lock), so the
+// outcomes are the same; a lookup it did not foresee is still made on
+// demand.
+func (r *txReader) prefetch(ctx context.Context, events []*tracegraph.Event) error {
+	var (
+		eventIDs []string
+		values   []string
+		nodeIDs  []tracegraph.ID
+		seenVal  = map[string]bool{}
+		seenNode = map[tracegraph.ID]bool{}
+	)
+	addNode := func(id tracegraph.ID) {
+		if _, cached := r.nodes[id]; !cached && !seenNode[id] {
+			seenNode[id] = true
+			nodeIDs = append(nodeIDs, id)
+		}
+	}
+	for _, ev := range events {
+		if _, cached := r.events[ev.ID]; !cached {
+			eventIDs = append(eventIDs, ev.ID)
+		}
+		refs, err := eventStrings(ev)
+		if err != nil {
+			return err
+		}
+		for _, ref := range refs {
+			if ev.Type == tracegraph.EventVoided {
+				eventIDs = append(eventIDs, ref) // the event it voids
+			}
+			if seenVal[ref] {
+				continue
+			}
+			seenVal[ref] = true
+			if tracegraph.LooksLikeID(ref) {
+				addNode(tracegraph.ID(ref))
+				continue
+			}
+			if tracegraph.CheckKey(ref) != nil {
+				continue
+			}
+			if _, cached := r.idents[ref]; !cached {
+				values = append(values, ref)
+			}
+			for _, l := range tracegraph.Labels {
+				addNode(tracegraph.NewID(l, ref))
+			}
+		}
+	}
+	slices.Sort(eventIDs)
+	eventIDs = slices.Compact(eventIDs)
+	got, err := r.s.eventsByID(ctx, r.tx, eventIDs)
+	if err != nil {
+		return fmt.Errorf("prefetch events: %w", err)
+	}
+	for _, id := range eventIDs {
+		r.events[id] = got[id] // absent: the zero value, no such event
+	}
+	owners, err := r.s.identifiersByValue(ctx, r.tx, values)
+	if err != nil {
+		return fmt.Errorf("prefetch identifiers: %w", err)
+	}
+	for _, v := range values {
+		r.idents[v] = owners[v]
+		for _, o := range owners[v] {
+			addNode(o.Node)
+		}
+	}
+	nodes, err := r.s.getNodes(ctx, r.tx, nodeIDs)
+	if err != nil {
+		return fmt.Errorf("prefetch nodes: %w", err)
+	}
+	for _, id := range nodeIDs {
+		r.nodes[id] = nodes[id] // absent or voided: nil
+	}
+	return nil
+}
+
+// eventStrings returns every string in an event's data, and its station,
+// in order of appearance, each once.
+func eventStrings(ev *tracegraph.Event) ([]string, error) {
+	var data any
+	if len(ev.Data) > 0 {
+		if err := json.Unmarshal(ev.Data, &data); err != nil {
+			return nil, fmt.Errorf("event %q: read data: %w", ev.ID, err)
+		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	add(ev.Station)
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			add(v)
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		case map[string]any:
+			keys := make([]string, 0, len(v))
+			for k := range v {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				walk(v[k])
+			}
+		}
+	}
+	walk(data)
+	return out, nil
+}
