@@ -1,40 +1,5 @@
 package server
 
-import (
-	"bytes"
-	_ "embed"
-	"fmt"
-	"html/template"
-	"net/http"
-
-	"github.com/labstack/echo/v4"
-)
-
-// graphiqlPage is a small, self-contained GraphQL IDE: it loads nothing from
-// the network (no CDN), so it works offline and on a factory network.
-//
-//go:embed graphiql.html
-var graphiqlPage string
-
-// renderIDE renders the IDE page with the examples.
-func renderIDE(examples []Example) ([]byte, error) {
-	t, err := template.New("graphiql").Parse(graphiqlPage)
-	if err != nil {
-		return nil, fmt.Errorf("parse graphiql page: %w", err)
-	}
-	var b bytes.Buffer
-	if err := t.Execute(&b, examples); err != nil {
-		return nil, fmt.Errorf("render graphiql page: %w", err)
-	}
-	return b.Bytes(), nil
-}
-
-// graphiql serves the IDE.
-func (s *Server) graphiql(c echo.Context) error {
-	c.Response().Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'")
-	return c.HTMLBlob(http.StatusOK, s.ide)
-}
-
 // DefaultExamples are the IDE's queries when the server is not given any:
 // they work on any data (use lookup to find real codes first).
 func DefaultExamples() []Example {
