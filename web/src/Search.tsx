@@ -7,7 +7,7 @@ import { Kind } from './ui';
 // GS1 Digital Link, raw scan or global ID, through Query.lookup. Results come
 // as one types; Enter opens the first.
 
-const LOOKUP = `query Lookup($code: String!) {
+export const LOOKUP = `query Lookup($code: String!) {
   lookup(code: $code) {
     __typename
     id

@@ -23,5 +23,5 @@ export function useLocation(): { path: string; query: URLSearchParams } {
 
 /** The path of a node's page. */
 export function nodePath(id: string): string {
-  return `/node/${encodeURIComponent(id)}`;
+  return `/node/${encodeURIComponent(id).replace(/%3A/g, ":")}`;
 }

@@ -71,12 +71,30 @@ describe('layered', () => {
   it('keeps ranks in edge order and rows without overlaps', () => {
     const { nodes, edges } = fanOut(500);
     const l = layered(nodes, edges);
+    expect(l.positions.size).toBe(500);
     for (const e of edges) expect(l.positions.get(e.source)!.y).toBeLessThan(l.positions.get(e.target)!.y);
+    // (fanOut(500) ranks are at most 6 × parents wide; rows wrap past maxCols.)
     const rows = new Map<number, number[]>();
     for (const p of l.positions.values()) (rows.get(p.y) ?? rows.set(p.y, []).get(p.y)!).push(p.x);
     for (const xs of rows.values()) {
       xs.sort((a, b) => a - b);
       for (let i = 1; i < xs.length; i++) expect(xs[i] - xs[i - 1]).toBeGreaterThanOrEqual(170);
     }
+  });
+});
+
+describe('wide ranks', () => {
+  it('wrap into a grid instead of one long line', () => {
+    const nodes = [node('Unit:B')];
+    const edges: GEdge[] = [];
+    for (let i = 0; i < 90; i++) {
+      nodes.push(node(`MaterialLot:R${i}`, 'MaterialLot'));
+      edges.push(edge('Unit:B', `MaterialLot:R${i}`, 'CONSUMED'));
+    }
+    const l = layout(nodes, edges);
+    expect(l.width).toBeLessThan(l.height * 4);
+    const ys = new Set([...l.positions.values()].map((p) => p.y));
+    expect(ys.size).toBeGreaterThan(2);
+    for (let i = 0; i < 90; i++) expect(l.positions.get(`MaterialLot:R${i}`)!.y).toBeGreaterThan(l.positions.get('Unit:B')!.y);
   });
 });

@@ -6,7 +6,8 @@ import type { GEdge, GNode } from './model';
 // (boards, components, lots, wafer batches). Small pictures use dagre (it
 // minimises crossings well); from LARGE nodes on, dagre takes seconds (6 s
 // for 2,000 nodes on this machine), so a linear layering does it instead:
-// longest-path ranks, one barycentre sweep, packed rows.
+// longest-path ranks, one barycentre sweep, packed rows. The layering also
+// draws pictures with a rank too wide for dagre's single line (WIDE).
 
 export const NODE_W = 170;
 export const NODE_H = 46;
@@ -45,7 +46,17 @@ function rankEdges(nodes: GNode[], edges: GEdge[]): [string, string][] {
 
 /** Lays out nodes and edges top to bottom. */
 export function layout(nodes: GNode[], edges: GEdge[]): Layout {
-  return nodes.length >= LARGE ? layered(nodes, edges) : withDagre(nodes, edges);
+  return nodes.length >= LARGE || widestRank(nodes, edges) > WIDE ? layered(nodes, edges) : withDagre(nodes, edges);
+}
+
+/** A rank wider than this many nodes makes dagre's drawing a long thin line: the layering wraps it. */
+export const WIDE = 16;
+
+/** The most children any node has: a lower bound of the widest rank. */
+function widestRank(nodes: GNode[], edges: GEdge[]): number {
+  const n = new Map<string, number>();
+  for (const [a] of rankEdges(nodes, edges)) n.set(a, (n.get(a) ?? 0) + 1);
+  return Math.max(0, ...n.values());
 }
 
 function withDagre(nodes: GNode[], edges: GEdge[]): Layout {
@@ -104,21 +115,40 @@ export function layered(nodes: GNode[], edges: GEdge[], gap = 12, rankGap = 60):
     const r = rank.get(n.id)!;
     (rows[r] ??= []).push(n.id);
   }
+  // Ranks wider than maxCols wrap into a grid of sub-rows, so that a board
+  // with 90 reels stays readable instead of one endless line.
   const x = new Map<string, number>();
+  const y = new Map<string, number>();
   const step = NODE_W + gap;
-  rows.forEach((row, r) => {
+  let top = 0;
+  rows.forEach((row = [], r) => {
     const want = (id: string, i: number) => {
       const ps = parents.get(id)!.filter((p) => x.has(p));
       return ps.length ? ps.reduce((s, p) => s + x.get(p)!, 0) / ps.length : (r === 0 ? i * step : Infinity);
     };
     const desired = row.map((id, i) => ({ id, w: want(id, i), i }));
     desired.sort((a, b) => a.w - b.w || a.i - b.i);
-    let last = -Infinity;
-    for (const d of desired) {
-      const at = Math.max(Number.isFinite(d.w) ? d.w : last + step, last + step);
-      x.set(d.id, at);
-      last = at;
+    // About twice as wide as tall: cols² · step ≈ 2 · rows · (NODE_H + gap).
+    const maxCols = Math.max(8, Math.ceil(Math.sqrt((2 * desired.length * (NODE_H + gap)) / step)));
+    if (desired.length <= maxCols) {
+      let last = -Infinity;
+      for (const d of desired) {
+        const at = Math.max(Number.isFinite(d.w) ? d.w : last + step, last + step);
+        x.set(d.id, at);
+        y.set(d.id, top);
+        last = at;
+      }
+      top += NODE_H + rankGap;
+      return;
     }
+    const finite = desired.filter((d) => Number.isFinite(d.w));
+    const centre = finite.length ? finite.reduce((s, d) => s + d.w, 0) / finite.length : 0;
+    const left = centre - ((maxCols - 1) * step) / 2;
+    desired.forEach((d, i) => {
+      x.set(d.id, left + (i % maxCols) * step);
+      y.set(d.id, top + Math.floor(i / maxCols) * (NODE_H + gap));
+    });
+    top += Math.ceil(desired.length / maxCols) * (NODE_H + gap) - gap + rankGap;
   });
   let minX = Infinity;
   let maxX = -Infinity;
@@ -127,6 +157,6 @@ export function layered(nodes: GNode[], edges: GEdge[], gap = 12, rankGap = 60):
     maxX = Math.max(maxX, v);
   }
   const positions = new Map<string, { x: number; y: number }>();
-  for (const n of nodes) positions.set(n.id, { x: x.get(n.id)! - minX, y: rank.get(n.id)! * (NODE_H + rankGap) });
-  return { positions, width: maxX - minX + NODE_W, height: rows.length * (NODE_H + rankGap) };
+  for (const n of nodes) positions.set(n.id, { x: x.get(n.id)! - minX, y: y.get(n.id)! });
+  return { positions, width: maxX - minX + NODE_W, height: top };
 }

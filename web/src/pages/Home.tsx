@@ -2,7 +2,7 @@ import { gql } from '../api';
 import { Search } from '../Search';
 import { ErrorBox, Link, NodeLink, useLoad } from '../ui';
 
-const RECENT = `{
+export const RECENT = `{
   stats { events }
   units(first: 12) { totalCount edges { node { id serial partNumber kind status onHold identifiers { scheme value } } } }
 }`;

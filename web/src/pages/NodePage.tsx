@@ -5,7 +5,7 @@ import { countByPartNumber } from '../recall/tally';
 
 // The page of one node: its identity, holds, genealogy picture and records.
 
-const NODE = `query NodePage($id: ID!) {
+export const NODE = `query NodePage($id: ID!) {
   node(id: $id) {
     __typename
     id
@@ -19,13 +19,13 @@ const NODE = `query NodePage($id: ID!) {
       processSteps { id step recipe result station operator at parameters }
       events { id seq type time station operator }
     }
-    ... on Component { serial partNumber mpn manufacturer supplier dateCode lot receivedAt status onHold holds { id source reason since } derivedFrom { id } parent { node { id } } }
+    ... on Component { serial partNumber mpn manufacturer supplier dateCode supplierLot: lot receivedAt componentStatus: status onHold holds { id source reason since } derivedFrom { id } parent { node { id } } }
     ... on MaterialLot { lot partNumber mpn manufacturer supplier dateCode quantity countryOfOrigin msl receivedAt onHold holds { id source reason since } derivedFrom { id } derivatives { id } }
     ... on WaferBatch { waferBatch manufacturer fab waferCount registeredAt onHold holds { id source reason since } derivatives { id } }
     ... on Box { sscc createdAt onHold holds { id source reason since } container { node { id } } contents { node { id } position } explode { __typename id ... on Unit { partNumber } ... on Component { partNumber } } }
     ... on Pallet { sscc createdAt onHold holds { id source reason since } container { node { id } } contents { node { id } position } explode { __typename id ... on Unit { partNumber } ... on Component { partNumber } } }
-    ... on Shipment { shipment destination shippedAt customer { id customer } contents { node { id } } explode { __typename id ... on Unit { partNumber } ... on Component { partNumber } } }
-    ... on Customer { customer shipments { id destination shippedAt } }
+    ... on Shipment { shipmentKey: shipment destination shippedAt shipCustomer: customer { id customer } contents { node { id } } explode { __typename id ... on Unit { partNumber } ... on Component { partNumber } } }
+    ... on Customer { customerName: customer shipments { id destination shippedAt } }
   }
 }`;
 
@@ -217,8 +217,8 @@ export function NodePage({ id }: { id: string }) {
           {(t === 'Component' || t === 'MaterialLot') && (
             <Props
               rows={[
-                ['Serial', n.serial], ['Lot', n.lot], ['Part number', n.partNumber], ['MPN', n.mpn], ['Manufacturer', n.manufacturer], ['Supplier', n.supplier],
-                ['Date code', n.dateCode], ['Quantity', n.quantity], ['Country of origin', n.countryOfOrigin], ['MSL', n.msl], ['Status', n.status],
+                ['Serial', n.serial], ['Lot', n.lot ?? n.supplierLot], ['Part number', n.partNumber], ['MPN', n.mpn], ['Manufacturer', n.manufacturer], ['Supplier', n.supplier],
+                ['Date code', n.dateCode], ['Quantity', n.quantity], ['Country of origin', n.countryOfOrigin], ['MSL', n.msl], ['Status', n.componentStatus],
                 ['Received', n.receivedAt && <When at={n.receivedAt} />], ['Made from', <IdList ids={n.derivedFrom} />],
                 ['Made into', n.derivatives && <IdList ids={n.derivatives} />], ['Built into', n.parent && <NodeLink id={n.parent.node.id} />],
               ]}
@@ -231,10 +231,10 @@ export function NodePage({ id }: { id: string }) {
             <Props rows={[['SSCC', n.sscc], ['Created', <When at={n.createdAt} />], ['On', n.container && <NodeLink id={n.container.node.id} />]]} />
           )}
           {t === 'Shipment' && (
-            <Props rows={[['Shipment', n.shipment], ['Customer', n.customer && <NodeLink id={n.customer.id}>{n.customer.customer}</NodeLink>], ['Destination', n.destination], ['Shipped', <When at={n.shippedAt} />]]} />
+            <Props rows={[['Shipment', n.shipmentKey], ['Customer', n.shipCustomer && <NodeLink id={n.shipCustomer.id}>{n.shipCustomer.customer}</NodeLink>], ['Destination', n.destination], ['Shipped', <When at={n.shippedAt} />]]} />
           )}
           {t === 'Customer' && (
-            <Props rows={[['Customer', n.customer], ['Shipments', <IdList ids={n.shipments} />]]} />
+            <Props rows={[['Customer', n.customerName], ['Shipments', <IdList ids={n.shipments} />]]} />
           )}
         </div>
         <Holds holds={n.holds} />

@@ -8,7 +8,7 @@ import { ErrorBox, Link, NodeLink, useLoad } from '../ui';
 // Where material went: the products, work orders and customers holding
 // material a description matches (Query.whereUsed).
 
-const WHERE_USED = `query WhereUsed($material: MaterialFilter!) {
+export const WHERE_USED = `query WhereUsed($material: MaterialFilter!) {
   whereUsed(material: $material) {
     materialCount productUnits
     confirmedCounts { total shipped inHouse scrapped }
