@@ -1,8 +1,7 @@
 package server
 
-// DefaultExamples are the IDE's queries when the server is not given any:
-// they work on any data (use lookup to find real codes first).
-func DefaultExamples() []Example {
+// GenericExamples are queries that answer on any data, without a code.
+func GenericExamples() []Example {
 	return []Example{
 		{Name: "Units: the first page", Query: `query Units {
   units(first: 10) {
@@ -11,6 +10,15 @@ func DefaultExamples() []Example {
     edges { node { id serial partNumber status onHold createdAt identifiers { scheme value } } }
   }
 }`},
+		{Name: "Stats: what the store holds", Query: `{ stats { events nodes edges diskBytes } }`},
+	}
+}
+
+// DefaultExamples are the IDE's queries when the server is not given any:
+// the generic ones first, then templates to fill with real codes (use
+// lookup or the first page of units to find some).
+func DefaultExamples() []Example {
+	return append(GenericExamples(), []Example{
 		{Name: "Lookup: whatever was scanned", Query: `query Lookup($code: String!) {
   lookup(code: $code) {
     __typename
@@ -48,6 +56,5 @@ func DefaultExamples() []Example {
     confirmed(first: 20) { totalCount edges { precision node { id partNumber status } } }
   }
 }`, Variables: `{"suspects": ["WaferBatch:W1"]}`},
-		{Name: "Stats: what the store holds", Query: `{ stats { events nodes edges diskBytes } }`},
-	}
+	}...)
 }

@@ -291,16 +291,22 @@ func loadDemo(ctx context.Context, log *slog.Logger, store tracegraph.Store) (*f
 }
 
 // demoExamples are the IDE's example queries on the demo factory's facts:
-// the queries of README.md.
+// the queries of README.md, then the generic ones that answer on any data
+// (server.GenericExamples). An example whose fact the factory lacks (a
+// small factory has no pallet yet) is left out, so every example answers.
 func demoExamples(f *factory.Facts) []server.Example {
-	ex := []server.Example{
-		{Name: "Find a unit by its IMEI", Query: fmt.Sprintf(queryByCode, f.ProductIMEI)},
-		{Name: "Full genealogy of a product", Query: fmt.Sprintf(queryGenealogy, f.Product)},
-		{Name: "How a board was built and tested", Query: fmt.Sprintf(queryBoard, f.ProductPCBA)},
-		{Name: "Recall from a wafer batch", Query: fmt.Sprintf(queryRecall, f.WaferBatch)},
-		{Name: "Scan a pallet's SSCC", Query: fmt.Sprintf(queryPallet, f.PalletSSCC)},
+	var ex []server.Example
+	add := func(name, query, fact string) {
+		if fact != "" {
+			ex = append(ex, server.Example{Name: name, Query: fmt.Sprintf(query, fact)})
+		}
 	}
-	return append(ex, server.DefaultExamples()...)
+	add("Find a unit by its IMEI", queryByCode, f.ProductIMEI)
+	add("Full genealogy of a product", queryGenealogy, f.Product)
+	add("How a board was built and tested", queryBoard, f.ProductPCBA)
+	add("Recall from a wafer batch", queryRecall, f.WaferBatch)
+	add("Scan a pallet's SSCC", queryPallet, f.PalletSSCC)
+	return append(ex, server.GenericExamples()...)
 }
 
 // The demo queries, as in README.md (%s is the code or id).
