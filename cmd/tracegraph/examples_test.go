@@ -64,7 +64,7 @@ func TestDemoExamplesAnswer(t *testing.T) {
 			defer resp.Body.Close()
 			var got struct {
 				Data   map[string]json.RawMessage `json:"data"`
-				Errors []json.RawMessage           `json:"errors"`
+				Errors []json.RawMessage          `json:"errors"`
 			}
 			if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
 				t.Fatal(err)

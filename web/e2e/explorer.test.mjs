@@ -150,7 +150,7 @@ describe('the explorer', { concurrency: false }, () => {
     assert.equal(await n('shipped'), r.confirmedCounts.shipped + r.possibleCounts.shipped);
     assert.equal(r.confirmedCounts.total + r.possibleCounts.total, facts.waferBatchUnits + facts.waferBatchProducts);
     await page.getByTestId('units-confirmed').locator('tbody tr').first().waitFor();
-    assert.match(await page.getByTestId('units-confirmed').locator('tbody tr').first().textContent(), /WaferBatch:.* → /);
+    assert.match(await page.getByTestId('units-confirmed').locator('tbody tr td.evidence').first().textContent(), new RegExp(`^WaferBatch:${facts.waferBatch} → MaterialLot:`));
     await shot('recall', 'recall');
   });
 

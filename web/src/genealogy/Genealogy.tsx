@@ -1,4 +1,4 @@
-import { Background, Controls, MiniMap, ReactFlow, type Edge, type Node } from '@xyflow/react';
+import { Background, Controls, ReactFlow, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useMemo, useState } from 'react';
 import { gql } from '../api';
@@ -156,7 +156,6 @@ export function Genealogy({ id }: { id: string }) {
           >
             <Background />
             <Controls showInteractive={false} />
-            {flow.nodes.length <= 300 && <MiniMap pannable zoomable nodeColor={(n) => (n.style?.background as string) ?? '#ccc'} />}
           </ReactFlow>
         </div>
       )}

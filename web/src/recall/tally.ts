@@ -160,10 +160,21 @@ export function whereabouts(u: WhereUnit): Whereabouts {
   };
 }
 
-/** The evidence path of a row: suspect first, each link with its precision. */
+/**
+ * The evidence path of a row, suspect first. Its links come in graph
+ * direction (a lot DERIVED_FROM its wafer batch, a unit CONSUMED a lot), so
+ * a recall walks each from its target to its source; the walk follows
+ * whichever end it has not reached yet.
+ */
 export function evidenceText(ev: RecallRow['evidence']): string {
   if (!ev?.length) return '';
-  return [key(ev[0].source.id) && ev[0].source.id, ...ev.map((e) => `${e.target.id} (${e.type} ${e.precision})`)].join(' → ');
+  let at = ev[0].target.id;
+  const parts = [at];
+  for (const e of ev) {
+    at = e.source.id === at ? e.target.id : e.source.id;
+    parts.push(`${at} (${e.type} ${e.precision})`);
+  }
+  return parts.join(' → ');
 }
 
 /** The spreadsheet's columns. */
