@@ -42,9 +42,9 @@ async function gql(query, variables = {}) {
   return body.data;
 }
 
-async function shot(name, doc) {
+async function shot(name, doc, locator) {
   const file = join(out, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: false });
+  await (locator ?? page).screenshot({ path: file });
   if (doc && process.env.UPDATE_DOCS === '1') {
     mkdirSync(docs, { recursive: true });
     writeFileSync(join(docs, `${doc}.png`), readFileSync(file));
@@ -99,7 +99,8 @@ describe('the explorer', { concurrency: false }, () => {
     assert.match(await page.getByTestId('genealogy-count').textContent(), new RegExp(`^${total} of ${total} nodes`));
     assert.equal(await page.locator(`.react-flow__node[data-id="Unit:${facts.productPcba}"]`).count(), 1, 'the PCBA is drawn');
     assert.match(await page.locator('main').textContent(), new RegExp(facts.productImei));
-    await shot('genealogy', 'genealogy');
+    await page.getByTestId('genealogy').scrollIntoViewIfNeeded();
+    await shot('genealogy', 'genealogy', page.locator('.card', { has: page.getByTestId('genealogy') }));
   });
 
   it('replays a rework with the as-of slider: the removed part is swapped', async () => {
