@@ -14,7 +14,7 @@ import (
 // keep the JSON 404; with tokens required, the files stay open while the API
 // asks for a token.
 func TestWebApp(t *testing.T) {
-	ts := start(t, func(c *server.Config) { c.JWTSecret = []byte("web-app-test-secret-0123456789") })
+	ts := startAuth(t, server.AuthConfig{HS256Secret: []byte(testSecret)})
 
 	_, _, index := ts.do(t, http.MethodGet, "/", "", "", nil)
 	script := regexp.MustCompile(`src="(/assets/index-[^"]+\.js)"`).FindSubmatch(index)
