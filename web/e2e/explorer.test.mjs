@@ -137,7 +137,17 @@ describe('the explorer', { concurrency: false }, () => {
     await page.getByLabel('Scan or search').fill(facts.waferBatch);
     await page.locator('.search .results a').first().click();
     await page.waitForURL(`**/node/WaferBatch:${facts.waferBatch}`);
-    await page.locator('.react-flow__node').first().waitFor();
+    await page.getByTestId('genealogy-count').waitFor();
+    // Re-laying out and drawing the whole genealogy (the as-of slider) takes under a second.
+    const slider = page.getByLabel('As of');
+    const max = Number(await slider.getAttribute('max'));
+    const t0 = Date.now();
+    await slider.fill(String(max - 1));
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const ms = Date.now() - t0;
+    console.log(`wafer batch genealogy: ${await page.getByTestId('genealogy-count').textContent()}, redrawn in ${ms} ms`);
+    assert.ok(ms < 1000, `redrawn in ${ms} ms`);
+    await slider.fill(String(max));
     await shot('wafer-batch');
     await page.getByText('Recall report from this WaferBatch').click();
     await page.getByTestId('confirmed').waitFor();

@@ -1,10 +1,11 @@
 import { Background, Controls, ReactFlow, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { gql } from '../api';
 import { nodePath, navigate } from '../router';
 import { ErrorBox, When, useLoad } from '../ui';
-import { layout, NODE_H, NODE_W } from './layout';
+import { CanvasGraph } from './CanvasGraph';
+import { layout, NODE_H, NODE_W, type Layout } from './layout';
 import { changeTimes, fromTrace, kindColor, kindColors, linkStyle, structureAt, type GEdge, type GNode, type TraceNode } from './model';
 
 // The genealogy picture of one node: upstream down to wafer batches,
@@ -45,8 +46,10 @@ interface TraceAnswer {
   };
 }
 
-function toFlow(root: string, nodes: GNode[], edges: GEdge[]): { nodes: Node[]; edges: Edge[] } {
-  const l = layout(nodes, edges);
+/** From this many nodes on, the genealogy is drawn on a canvas (CanvasGraph). */
+export const CANVAS_FROM = 400;
+
+function toFlow(root: string, nodes: GNode[], edges: GEdge[], l: Layout): { nodes: Node[]; edges: Edge[] } {
   const few = nodes.length <= 60; // reference designators as link labels only where they stay legible
   return {
     nodes: nodes.map((n) => ({
@@ -110,7 +113,10 @@ export function Genealogy({ id }: { id: string }) {
   const [step, setStep] = useState<number | null>(null);
   const at = step === null || step >= times.length ? undefined : times[step];
   const shown = useMemo(() => (full ? structureAt(id, full.nodes, full.edges, at) : null), [full, id, at]);
-  const flow = useMemo(() => (shown ? toFlow(id, shown.nodes, shown.edges) : null), [shown, id]);
+  const placed = useMemo(() => (shown ? layout(shown.nodes, shown.edges) : null), [shown]);
+  const big = !!shown && shown.nodes.length >= CANVAS_FROM;
+  const flow = useMemo(() => (shown && placed && !big ? toFlow(id, shown.nodes, shown.edges, placed) : null), [shown, placed, big, id]);
+  const open = useCallback((to: string) => navigate(nodePath(to)), []);
 
   return (
     <div className="card">
@@ -141,6 +147,11 @@ export function Genealogy({ id }: { id: string }) {
         </div>
       )}
       <Legend />
+      {big && shown && placed && (
+        <div className="genealogy" data-testid="genealogy">
+          <CanvasGraph root={id} nodes={shown.nodes} edges={shown.edges} layout={placed} onOpen={open} />
+        </div>
+      )}
       {flow && (
         <div className="genealogy" data-testid="genealogy">
           <ReactFlow
@@ -148,7 +159,6 @@ export function Genealogy({ id }: { id: string }) {
             edges={flow.edges}
             fitView
             minZoom={0.02}
-            onlyRenderVisibleElements={flow.nodes.length > 300}
             nodesDraggable={false}
             nodesConnectable={false}
             onNodeClick={(_, n) => n.id !== id && navigate(nodePath(n.id))}
