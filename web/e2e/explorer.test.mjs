@@ -217,6 +217,20 @@ describe('the explorer', { concurrency: false }, () => {
     assert.equal(again.outcomes[0].status, 'accepted', JSON.stringify(again));
   });
 
+  it('answers where a part number was used, as the API does', async () => {
+    await page.goto(base + '/where-used');
+    await page.getByLabel('Our part number').fill(facts.waferBatchPartNumber);
+    await page.getByRole('button', { name: 'Find where used' }).click();
+    await page.getByTestId('wu-confirmed').waitFor();
+    const d = await gql(`query($pn: String!) { whereUsed(material: { partNumber: $pn }) { confirmedCounts { total } possibleCounts { total } productUnits } }`, { pn: facts.waferBatchPartNumber });
+    const n = async (id) => Number((await page.getByTestId(id).locator('.n').textContent()).replace(/[^0-9]/g, ''));
+    assert.equal(await n('wu-confirmed'), d.whereUsed.confirmedCounts.total);
+    assert.equal(await n('wu-possible'), d.whereUsed.possibleCounts.total);
+    assert.equal(await n('wu-products'), d.whereUsed.productUnits);
+    assert.ok(d.whereUsed.confirmedCounts.total + d.whereUsed.possibleCounts.total > 0);
+    await shot('where-used');
+  });
+
   it('serves GraphiQL itself, offline, with examples', async () => {
     await page.goto(base + '/graphiql');
     await page.locator('.graphiql-container').waitFor();

@@ -98,3 +98,16 @@ describe('wide ranks', () => {
     for (let i = 0; i < 90; i++) expect(l.positions.get(`MaterialLot:R${i}`)!.y).toBeGreaterThan(l.positions.get('Unit:B')!.y);
   });
 });
+
+describe('hit', () => {
+  it('finds the node under a point of the drawing, and none between nodes', async () => {
+    const { hit } = await import('./CanvasGraph');
+    const nodes = [node('Unit:A'), node('Unit:B')];
+    const l = layered(nodes, [edge('Unit:A', 'Unit:B')]);
+    const a = l.positions.get('Unit:A')!;
+    const b = l.positions.get('Unit:B')!;
+    expect(hit(nodes, l, a.x + 5, a.y + 5)?.id).toBe('Unit:A');
+    expect(hit(nodes, l, b.x + 160, b.y + 40)?.id).toBe('Unit:B');
+    expect(hit(nodes, l, a.x + 5, a.y + 50)).toBeUndefined();
+  });
+});

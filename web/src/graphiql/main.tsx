@@ -33,7 +33,7 @@ function ExamplesPanel() {
   return (
     <div>
       <div className="graphiql-doc-explorer-title">Examples</div>
-      <p style={{ fontSize: 13 }}>Each runs on this service's data. Click one, then ▶.</p>
+      <p style={{ fontSize: 13 }}>Click one to load it, then ▶. On --demo each answers on the demo factory.</p>
       <ul style={{ listStyle: 'none', padding: 0 }} data-testid="examples">
         {examples.map((ex) => (
           <li key={ex.name} style={{ margin: '6px 0' }}>
@@ -94,7 +94,7 @@ const icon = (text: string) => () => <span style={{ fontWeight: 700, fontSize: 1
 
 const plugins: GraphiQLPlugin[] = [
   { title: 'Examples', icon: icon('Ex'), content: ExamplesPanel },
-  { title: 'Token', icon: icon('🔑'), content: TokenPanel },
+  { title: 'Token', icon: icon('Tok'), content: TokenPanel },
 ];
 
 const fetcher = createGraphiQLFetcher({

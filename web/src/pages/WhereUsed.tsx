@@ -63,9 +63,9 @@ export function WhereUsedPage({ query }: { query: URLSearchParams }) {
         <>
           <div className="tiles">
             <div className="tile"><div className="n">{w.materialCount}</div><div className="l">matching lots</div></div>
-            <div className="tile confirmed"><div className="n">{t.confirmed}</div><div className="l">confirmed units</div></div>
-            <div className="tile possible"><div className="n">{t.possible}</div><div className="l">possible units</div></div>
-            <div className="tile"><div className="n">{w.productUnits}</div><div className="l">finished products</div></div>
+            <div className="tile confirmed" data-testid="wu-confirmed"><div className="n">{t.confirmed}</div><div className="l">confirmed units</div></div>
+            <div className="tile possible" data-testid="wu-possible"><div className="n">{t.possible}</div><div className="l">possible units</div></div>
+            <div className="tile" data-testid="wu-products"><div className="n">{w.productUnits}</div><div className="l">finished products</div></div>
             <div className="tile"><div className="n">{t.shipped}</div><div className="l">shipped</div></div>
           </div>
           <p><Link to={'/recall?' + query.toString()}>Open as a recall report (export, contain)</Link></p>
