@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -91,10 +92,10 @@ func (a AuthConfig) Check() error {
 // open reports whether route needs no token.
 func open(route string) bool {
 	switch route {
-	case "/healthz", "/readyz", "/metrics", "/graphiql":
+	case "/healthz", "/readyz", "/metrics":
 		return true
 	}
-	return false
+	return slices.Contains(webRoutes, route)
 }
 
 // graphqlRoute reports whether route is the GraphQL endpoint, whose

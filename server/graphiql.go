@@ -1,43 +1,7 @@
 package server
 
-import (
-	"bytes"
-	_ "embed"
-	"fmt"
-	"html/template"
-	"net/http"
-
-	"github.com/labstack/echo/v4"
-)
-
-// graphiqlPage is a small, self-contained GraphQL IDE: it loads nothing from
-// the network (no CDN), so it works offline and on a factory network.
-//
-//go:embed graphiql.html
-var graphiqlPage string
-
-// renderIDE renders the IDE page with the examples.
-func renderIDE(examples []Example) ([]byte, error) {
-	t, err := template.New("graphiql").Parse(graphiqlPage)
-	if err != nil {
-		return nil, fmt.Errorf("parse graphiql page: %w", err)
-	}
-	var b bytes.Buffer
-	if err := t.Execute(&b, examples); err != nil {
-		return nil, fmt.Errorf("render graphiql page: %w", err)
-	}
-	return b.Bytes(), nil
-}
-
-// graphiql serves the IDE.
-func (s *Server) graphiql(c echo.Context) error {
-	c.Response().Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'")
-	return c.HTMLBlob(http.StatusOK, s.ide)
-}
-
-// DefaultExamples are the IDE's queries when the server is not given any:
-// they work on any data (use lookup to find real codes first).
-func DefaultExamples() []Example {
+// GenericExamples are queries that answer on any data, without a code.
+func GenericExamples() []Example {
 	return []Example{
 		{Name: "Units: the first page", Query: `query Units {
   units(first: 10) {
@@ -46,6 +10,15 @@ func DefaultExamples() []Example {
     edges { node { id serial partNumber status onHold createdAt identifiers { scheme value } } }
   }
 }`},
+		{Name: "Stats: what the store holds", Query: `{ stats { events nodes edges diskBytes } }`},
+	}
+}
+
+// DefaultExamples are the IDE's queries when the server is not given any:
+// the generic ones first, then templates to fill with real codes (use
+// lookup or the first page of units to find some).
+func DefaultExamples() []Example {
+	return append(GenericExamples(), []Example{
 		{Name: "Lookup: whatever was scanned", Query: `query Lookup($code: String!) {
   lookup(code: $code) {
     __typename
@@ -83,6 +56,5 @@ func DefaultExamples() []Example {
     confirmed(first: 20) { totalCount edges { precision node { id partNumber status } } }
   }
 }`, Variables: `{"suspects": ["WaferBatch:W1"]}`},
-		{Name: "Stats: what the store holds", Query: `{ stats { events nodes edges diskBytes } }`},
-	}
+	}...)
 }

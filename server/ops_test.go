@@ -41,7 +41,7 @@ func TestOps(t *testing.T) {
 			`tracegraph_store_edges{type="CONSUMED"} 9`,
 			`go_goroutines`,
 		}, nil},
-		{"the IDE works offline", "GET", "/graphiql", 200, []string{"<textarea", "fetch(\"graphql\"", "Units: the first page"}, []string{`src="http`, `href="http`, "cdn"}},
+		{"the IDE works offline", "GET", "/graphiql", 200, []string{`<script id="tracegraph-examples" type="application/json">[{"name":"Units: the first page"`, `<script type="module" crossorigin src="/assets/`}, []string{`src="http`, `href="http`, "cdn"}},
 		{"GET /graphql", "GET", "/graphql?query=" + "%7B%20units%20%7B%20totalCount%20%7D%20%7D", 200, []string{`{"data":{"units":{"totalCount":6}}}`}, nil},
 		{"an unknown path", "GET", "/nope", 404, []string{`"code":"NOT_FOUND"`}, nil},
 		{"a wrong method", "DELETE", "/api/v1/events", 405, []string{`"code":"INVALID"`}, nil},

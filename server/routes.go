@@ -28,7 +28,7 @@ func (s *Server) routes() *echo.Echo {
 	json := s.requireType(jsonTypes...)
 	e.POST("/graphql", gql, json, s.limitBody(s.cfg.MaxGraphQLBody))
 	e.GET("/graphql", gql, s.countWebsockets)
-	e.GET("/graphiql", s.graphiql)
+	s.mountWeb(e)
 	e.POST("/api/v1/events", s.postEvents, s.requireType(eventsTypes...))
 	e.GET("/api/v1/export/:kind", s.export)
 	e.POST("/api/v1/containments", s.contain, json, s.limitBody(1<<20))

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/resolvers"
+	"github.com/tracegraph/tracegraph/web"
 )
 
 // Defaults of Config.
@@ -110,8 +111,8 @@ type Server struct {
 	log     *slog.Logger
 	echo    *echo.Echo
 	metrics *metrics
-	ide     []byte   // the rendered /graphiql page
-	origins []string // Config.AllowedOrigins, checked
+	web     *webFiles // the explorer and GraphiQL (web/)
+	origins []string  // Config.AllowedOrigins, checked
 	gql     *resolvers.Resolver
 	auth    *authenticator // nil when authentication is off
 	// websockets counts the subscription connections being served: their
@@ -144,11 +145,11 @@ func New(cfg Config) (*Server, error) {
 	s.auth = auth
 	s.base, s.cancelBase = context.WithCancel(context.Background())
 	s.metrics = newMetrics(cfg.Store)
-	ide, err := renderIDE(cfg.Examples)
+	w, err := loadWeb(web.Dist(), cfg.Examples)
 	if err != nil {
 		return nil, err
 	}
-	s.ide = ide
+	s.web = w
 	s.echo = s.routes()
 	return s, nil
 }

@@ -44,14 +44,15 @@ it then finishes the requests in flight, writes included, and closes the store.
 
 What it serves, on --addr:
   /graphql          the GraphQL API (queries, mutations, subscriptions over websocket)
-  /graphiql         a GraphQL IDE in the browser, with example queries
+  /                 the explorer: find a unit, see its genealogy, run a recall report
+  /graphiql         GraphiQL, the GraphQL IDE, with example queries
   /api/v1/events    shop-floor events: POST a JSON array or NDJSON, one outcome per event
   /healthz /readyz  liveness and readiness (the store answers)
   /metrics          Prometheus metrics
 
 The default store is embedded: it keeps everything in --data, no database
 server needed. --demo fills an empty store with a generated factory of 10,000
-units first (about a minute), so that you can query at once: open /graphiql.
+units first (about a minute), so that you can look at once: open / or /graphiql.
 
 Without --auth-jwt-secret or --auth-oidc-issuer the service is open to anyone
 who can reach --addr (the default address is only reachable from this
@@ -63,7 +64,8 @@ in the --auth-roles-claim claim decide what a token may do: reader (queries,
 subscriptions, exports), operator (shop-floor events), quality (holds and
 containments), admin (everything, voiding events included); every role
 reads. Writes need a subject (sub), recorded in each event as recordedBy.
-/healthz, /readyz, /metrics and the IDE page stay open. See docs/auth.md.
+/healthz, /readyz, /metrics and the pages of the explorer and GraphiQL stay
+open (they ask for a token). See docs/auth.md.
 
 Browsers' pages: a page of another site may not write (events, ingest,
 holds) through its visitor's browser: writes need a JSON or NDJSON body
@@ -81,7 +83,7 @@ most --max-connections connections are served at once.
 
 Every flag has an environment twin: --data is TRACEGRAPH_DATA, --addr is
 TRACEGRAPH_ADDR, --auth-jwt-secret is TRACEGRAPH_AUTH_JWT_SECRET, and so on.`,
-		Example: `  # try it: a demo factory, then open http://127.0.0.1:8080/graphiql
+		Example: `  # try it: a demo factory, then open http://127.0.0.1:8080/
   tracegraph serve --demo
 
   # your own data in /var/lib/tracegraph, reachable from the network
@@ -201,7 +203,7 @@ func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, d
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	base := "http://" + ln.Addr().String()
-	log.Info("tracegraph is ready", "graphql", base+"/graphql", "ide", base+"/graphiql", "events", base+"/api/v1/events",
+	log.Info("tracegraph is ready", "explorer", base+"/", "graphql", base+"/graphql", "ide", base+"/graphiql", "events", base+"/api/v1/events",
 		"store", sc.Kind, "auth", auth.On())
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
@@ -291,16 +293,22 @@ func loadDemo(ctx context.Context, log *slog.Logger, store tracegraph.Store) (*f
 }
 
 // demoExamples are the IDE's example queries on the demo factory's facts:
-// the queries of README.md.
+// the queries of README.md, then the generic ones that answer on any data
+// (server.GenericExamples). An example whose fact the factory lacks (a
+// small factory has no pallet yet) is left out, so every example answers.
 func demoExamples(f *factory.Facts) []server.Example {
-	ex := []server.Example{
-		{Name: "Find a unit by its IMEI", Query: fmt.Sprintf(queryByCode, f.ProductIMEI)},
-		{Name: "Full genealogy of a product", Query: fmt.Sprintf(queryGenealogy, f.Product)},
-		{Name: "How a board was built and tested", Query: fmt.Sprintf(queryBoard, f.ProductPCBA)},
-		{Name: "Recall from a wafer batch", Query: fmt.Sprintf(queryRecall, f.WaferBatch)},
-		{Name: "Scan a pallet's SSCC", Query: fmt.Sprintf(queryPallet, f.PalletSSCC)},
+	var ex []server.Example
+	add := func(name, query, fact string) {
+		if fact != "" {
+			ex = append(ex, server.Example{Name: name, Query: fmt.Sprintf(query, fact)})
+		}
 	}
-	return append(ex, server.DefaultExamples()...)
+	add("Find a unit by its IMEI", queryByCode, f.ProductIMEI)
+	add("Full genealogy of a product", queryGenealogy, f.Product)
+	add("How a board was built and tested", queryBoard, f.ProductPCBA)
+	add("Recall from a wafer batch", queryRecall, f.WaferBatch)
+	add("Scan a pallet's SSCC", queryPallet, f.PalletSSCC)
+	return append(ex, server.GenericExamples()...)
 }
 
 // The demo queries, as in README.md (%s is the code or id).
