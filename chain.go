@@ -47,3 +47,23 @@ func (e *Event) Unsealed() *Event {
 	return &Event{ID: e.ID, Type: e.Type, Time: e.Time, Station: e.Station, Operator: e.Operator, Data: e.Data,
 		RecordedBy: e.RecordedBy, payload: e.payload}
 }
+
+// CheckRecord checks that the stored encoding of the sealed event reads back
+// as the same event. Stores call it on every event before they write it, so
+// that a record that cannot be read, or reads as something else, is never
+// written: one such record would break the log for good.
+func (e *Event) CheckRecord() error {
+	rec, err := e.MarshalRecord()
+	if err != nil {
+		return fmt.Errorf("event %q cannot be encoded: %w", e.ID, err)
+	}
+	back, err := UnmarshalRecord(rec)
+	if err != nil {
+		return fmt.Errorf("event %q would be stored as a record that cannot be read: %w", e.ID, err)
+	}
+	if !SameContent(back, e) || back.Seq != e.Seq || !back.RecordedAt.Equal(e.RecordedAt) ||
+		back.PrevHash != e.PrevHash || back.Hash != e.Hash {
+		return fmt.Errorf("event %q would be stored as a record that reads back differently", e.ID)
+	}
+	return nil
+}

@@ -161,9 +161,9 @@ func DecodeEvent(b []byte) (*Event, error) {
 	if err := json.Unmarshal(*env.Time, &ts); err != nil {
 		return e, Errorf(CodeInvalid, "time", "time must be an RFC 3339 string")
 	}
-	t, err := time.Parse(time.RFC3339Nano, ts)
+	t, err := parseTime("time", ts)
 	if err != nil {
-		return e, Errorf(CodeInvalid, "time", "time %q is not RFC 3339 (e.g. 2026-03-01T08:00:00Z)", ts)
+		return e, err
 	}
 	e.Time = t
 	if err := e.Normalize(); err != nil {
@@ -187,8 +187,10 @@ func (e *Event) Normalize() error {
 	if e.Time.IsZero() {
 		return Errorf(CodeInvalid, "time", "time is required (RFC 3339, e.g. 2026-03-01T08:00:00Z)")
 	}
-	if y := e.Time.Year(); y < 1970 || y > 9999 {
-		return Errorf(CodeInvalid, "time", "time %s is out of range", e.Time.Format(time.RFC3339))
+	// The range is checked in UTC, the zone every record is kept in.
+	e.Time = e.Time.UTC()
+	if err := checkTime("time", e.Time); err != nil {
+		return err
 	}
 	if err := checkText("station", e.Station, MaxKeyLen, false); err != nil {
 		return err
@@ -214,7 +216,6 @@ func (e *Event) Normalize() error {
 	}
 	e.Data = canon
 	e.payload = p
-	e.Time = e.Time.UTC()
 	return nil
 }
 
@@ -432,6 +433,44 @@ func UnmarshalRecord(b []byte) (*Event, error) {
 func SameContent(a, b *Event) bool {
 	return a.ID == b.ID && a.Type == b.Type && a.Time.Equal(b.Time) && a.Station == b.Station &&
 		a.Operator == b.Operator && bytes.Equal(a.Data, b.Data)
+}
+
+// The times a record can carry, in unix seconds: edges keep times as int64
+// nanoseconds since 1970 (which end in April 2262) with 0 meaning "none".
+const (
+	earliestUnix = 1          // 1970-01-01T00:00:01Z
+	latestUnix   = 9214646400 // 2262-01-01T00:00:00Z, excluded
+)
+
+// checkTime refuses a time a record cannot carry. t must be in UTC.
+func checkTime(field string, t time.Time) *Error {
+	if s := t.Unix(); s < earliestUnix || s >= latestUnix {
+		return Errorf(CodeInvalid, field, "%s %s is out of range: times must be from 1970-01-01T00:00:01Z to before 2262-01-01T00:00:00Z (UTC)",
+			field, t.Format(time.RFC3339Nano))
+	}
+	return nil
+}
+
+// parseTime parses an RFC 3339 time that has at most nanosecond precision
+// (time.Parse would drop further digits silently).
+func parseTime(field, s string) (time.Time, *Error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, Errorf(CodeInvalid, field, "%s %q is not RFC 3339 (e.g. 2026-03-01T08:00:00Z)", field, s)
+	}
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		n := 0
+		for _, c := range s[i+1:] {
+			if c < '0' || c > '9' {
+				break
+			}
+			n++
+		}
+		if n > 9 {
+			return time.Time{}, Errorf(CodeInvalid, field, "%s %q has more than 9 fractional digits: a record keeps nanoseconds", field, s)
+		}
+	}
+	return t, nil
 }
 
 func checkText(field, s string, max int, required bool) *Error {

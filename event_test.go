@@ -48,6 +48,12 @@ func TestDecodeEventErrorsNameTheField(t *testing.T) {
 		{"bad time in data", `{"id":"a","type":"lot.received","time":"2026-01-01T00:00:00Z","data":{"lot":"L","partNumber":"P","expiresAt":"soon"}}`, "data.expiresAt", CodeInvalid},
 		{"number as identifier", `{"id":"a","type":"unit.created","time":"2026-01-01T00:00:00Z","data":{"serial":"S","partNumber":"P","identifiers":{"IMEI":356938035643809}}}`, "data.identifiers.IMEI", CodeInvalid},
 		{"bad global ID key", `{"id":"a","type":"hold.placed","time":"2026-01-01T00:00:00Z","data":{"target":"Unit: SN1","reason":"x"}}`, "data.target", CodeInvalid},
+		{"time past 9999 once in UTC", `{"id":"a","type":"unit.created","time":"9999-12-31T23:00:00-05:00","data":{"serial":"S","partNumber":"P"}}`, "time", CodeInvalid},
+		{"time past 2262 (nanoseconds overflow)", `{"id":"a","type":"unit.created","time":"2262-04-12T00:00:00Z","data":{"serial":"S","partNumber":"P"}}`, "time", CodeInvalid},
+		{"time before 1970 once in UTC", `{"id":"a","type":"unit.created","time":"1970-01-01T00:30:00+01:00","data":{"serial":"S","partNumber":"P"}}`, "time", CodeInvalid},
+		{"time below nanoseconds", `{"id":"a","type":"unit.created","time":"2026-01-01T00:00:00.1234567891Z","data":{"serial":"S","partNumber":"P"}}`, "time", CodeInvalid},
+		{"expiresAt past 9999 once in UTC", `{"id":"a","type":"lot.received","time":"2026-01-01T00:00:00Z","data":{"lot":"L","partNumber":"P","expiresAt":"9999-12-31T23:00:00-05:00"}}`, "data.expiresAt", CodeInvalid},
+		{"expiresAt past 2262", `{"id":"a","type":"lot.received","time":"2026-01-01T00:00:00Z","data":{"lot":"L","partNumber":"P","expiresAt":"3000-01-01T00:00:00Z"}}`, "data.expiresAt", CodeInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -156,6 +156,9 @@ func (p *LotReceived) validate() *Error {
 	}
 	if p.ExpiresAt != nil {
 		t := p.ExpiresAt.UTC()
+		if err := checkTime("expiresAt", t); err != nil {
+			return err
+		}
 		p.ExpiresAt = &t
 	}
 	return nil
