@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // EventType names what happened. Event types are part of the public contract.
@@ -138,6 +139,9 @@ func DecodeEvent(b []byte) (*Event, error) {
 	if err := strictUnmarshal(b, &env); err != nil {
 		return nil, err
 	}
+	if err := checkJSONText(b, ""); err != nil {
+		return nil, err
+	}
 	if env.RecordedBy != nil {
 		return nil, Errorf(CodeInvalid, "recordedBy", "recordedBy is set by the server from the token's subject; leave it out")
 	}
@@ -244,6 +248,9 @@ func (e *Event) Payload() (Payload, error) {
 	p := mk()
 	if err := strictUnmarshal(e.Data, p); err != nil {
 		return nil, err.(*Error).withField("data")
+	}
+	if err := checkJSONText(e.Data, "data"); err != nil {
+		return nil, err
 	}
 	if err := p.validate(); err != nil {
 		return nil, err.withField("data")
@@ -482,6 +489,9 @@ func checkText(field, s string, max int, required bool) *Error {
 	}
 	if len(s) > max {
 		return Errorf(CodeInvalid, field, "%s is longer than %d bytes", field, max)
+	}
+	if !utf8.ValidString(s) {
+		return Errorf(CodeInvalid, field, "%s is not valid UTF-8: text must be UTF-8", field)
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) {
