@@ -166,7 +166,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := closedStore(t)
 			tamper(t, dir, tt.tamper)
-			rep, err := VerifyDir(ctx, dir, nil)
+			rep, err := VerifyDir(ctx, dir, tracegraph.VerifyOptions{})
 			if err != nil {
 				t.Fatalf("VerifyDir = %v, want a report", err)
 			}
@@ -182,7 +182,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 			}
 			if err == nil {
 				defer s.Close()
-				rep, err := s.Verify(ctx, nil)
+				rep, err := s.Verify(ctx, tracegraph.VerifyOptions{})
 				if err != nil || rep.OK() {
 					t.Fatalf("Store.Verify = %v, %v; want NOT INTACT", rep, err)
 				}
@@ -211,7 +211,7 @@ func TestVerifyDamagedFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer os.WriteFile(ssts[0], orig, 0o644)
-			rep, err := VerifyDir(context.Background(), dir, nil)
+			rep, err := VerifyDir(context.Background(), dir, tracegraph.VerifyOptions{})
 			if err != nil || rep.OK() {
 				t.Fatalf("VerifyDir with byte %d flipped = %v, %v; want NOT INTACT", off, rep, err)
 			}
@@ -251,7 +251,7 @@ func TestVerifyWhileIngesting(t *testing.T) {
 		}
 	}()
 	for range 5 {
-		rep, err := s.Verify(ctx, nil)
+		rep, err := s.Verify(ctx, tracegraph.VerifyOptions{})
 		if err != nil || !rep.OK() {
 			close(stop)
 			<-done
@@ -261,5 +261,41 @@ func TestVerifyWhileIngesting(t *testing.T) {
 	close(stop)
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestExpectHeadCatchesARewrittenLog: rewriting the last event and
+// recomputing its hash and the head leaves a chain that is intact in
+// itself; only the head handed out before (the anchor) shows the rewrite.
+func TestExpectHeadCatchesARewrittenLog(t *testing.T) {
+	ctx := context.Background()
+	dir := closedStore(t)
+	seq := uint64(len(verifiedFactory(t)))
+	var anchor tracegraph.Anchor
+	tamper(t, dir, func(db *pebble.DB) error {
+		raw, closer, err := db.Get(seqKey(pEvent, seq))
+		if err != nil {
+			return err
+		}
+		ev, err := tracegraph.UnmarshalRecord(raw)
+		closer.Close()
+		if err != nil {
+			return err
+		}
+		anchor = tracegraph.Anchor{Seq: seq, Hash: ev.Hash}
+		ev.Seal(ev.Seq, ev.RecordedAt.Add(time.Hour), ev.PrevHash) // recorded an hour later, says the rewrite
+		rec, _ := ev.MarshalRecord()
+		if err := db.Set(seqKey(pEvent, seq), rec, nil); err != nil {
+			return err
+		}
+		return db.Set([]byte(headKey), append(binary.BigEndian.AppendUint64(nil, seq), ev.Hash...), nil)
+	})
+	rep, err := VerifyDir(ctx, dir, tracegraph.VerifyOptions{})
+	if err != nil || !rep.OK() {
+		t.Fatalf("VerifyDir without an anchor = %v, %v; want the rewrite to pass (it is a valid chain)", rep, err)
+	}
+	rep, err = VerifyDir(ctx, dir, tracegraph.VerifyOptions{ExpectHead: anchor})
+	if err != nil || rep.OK() || !strings.Contains(strings.Join(rep.Problems, "\n"), "not the log that head was taken from") {
+		t.Fatalf("VerifyDir(expect %s) = %v, %v; want NOT INTACT: not the log that head was taken from", anchor, rep, err)
 	}
 }

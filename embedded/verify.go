@@ -16,16 +16,16 @@ import (
 // Verify implements tracegraph.Verifier on a consistent snapshot of the
 // store, so it may run while the store serves and ingests: it checks the
 // events committed when it started. See verify for what it checks.
-func (s *Store) Verify(ctx context.Context, progress func(done, total uint64)) (*tracegraph.VerifyReport, error) {
+func (s *Store) Verify(ctx context.Context, opts tracegraph.VerifyOptions) (*tracegraph.VerifyReport, error) {
 	snap := s.db.NewSnapshot()
 	defer snap.Close()
-	return verify(ctx, snap, progress)
+	return verify(ctx, snap, opts)
 }
 
 // VerifyDir verifies the store in dir without opening it as a Store: a
 // store that Open refuses (a damaged file, a record that cannot be decoded)
 // gets a report saying what is wrong. The store must not be in use.
-func VerifyDir(ctx context.Context, dir string, progress func(done, total uint64)) (*tracegraph.VerifyReport, error) {
+func VerifyDir(ctx context.Context, dir string, opts tracegraph.VerifyOptions) (*tracegraph.VerifyReport, error) {
 	if _, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("no store in %s: %w", dir, err)
 	}
@@ -42,7 +42,7 @@ func VerifyDir(ctx context.Context, dir string, progress func(done, total uint64
 		return nil, fmt.Errorf("open store in %s (is a service using it?): %w", dir, err)
 	}
 	defer db.Close()
-	return verify(ctx, db, progress)
+	return verify(ctx, db, opts)
 }
 
 // verify checks r, a store's keys: that the log is a dense, unbroken hash
@@ -52,7 +52,7 @@ func VerifyDir(ctx context.Context, dir string, progress func(done, total uint64
 // the secondary indexes) with the replay's: the store must hold exactly what
 // the log produces. Whatever it cannot read is a finding, never a panic; the
 // error is for failures of the check itself.
-func verify(ctx context.Context, r pebble.Reader, progress func(done, total uint64)) (rep *tracegraph.VerifyReport, err error) {
+func verify(ctx context.Context, r pebble.Reader, opts tracegraph.VerifyOptions) (rep *tracegraph.VerifyReport, err error) {
 	rep = &tracegraph.VerifyReport{Problems: []string{}}
 	problem := rep.Problemf
 	defer func() {
@@ -65,7 +65,7 @@ func verify(ctx context.Context, r pebble.Reader, progress func(done, total uint
 	if herr != nil {
 		problem("%s", damaged(herr))
 	}
-	rep.HeadHash = headHash
+	rep.HeadSeq, rep.HeadHash = headSeq, headHash
 	scratch, err := os.MkdirTemp("", "tracegraph-verify-")
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
@@ -78,6 +78,7 @@ func verify(ctx context.Context, r pebble.Reader, progress func(done, total uint
 	defer replay.Close()
 
 	var chain tracegraph.ChainChecker
+	chain.Expect(opts.ExpectHead)
 	replayBatch := func(evs []*tracegraph.Event) error {
 		if len(evs) == 0 {
 			return nil
@@ -95,8 +96,8 @@ func verify(ctx context.Context, r pebble.Reader, progress func(done, total uint
 				problem("event %d (%q) is refused when the log is replayed: %v", evs[k].Seq, evs[k].ID, o.Error)
 			}
 		}
-		if progress != nil {
-			progress(rep.Events, headSeq)
+		if opts.Progress != nil {
+			opts.Progress(rep.Events, headSeq)
 		}
 		return nil
 	}
@@ -136,6 +137,9 @@ func verify(ctx context.Context, r pebble.Reader, progress func(done, total uint
 	}
 	if last, _ := chain.Last(); last != headHash {
 		problem("the head hash does not match the last event's hash")
+	}
+	for _, p := range chain.Finish() {
+		problem("%s", p)
 	}
 	err = compareRecords(ctx, r, replay.db, problem)
 	if pebble.IsCorruptionError(err) {

@@ -29,6 +29,7 @@ func Run(t *testing.T, open Opener) {
 		{"Idempotency", testIdempotency},
 		{"Batches", testBatches},
 		{"Log", testLog},
+		{"VerifyAnchor", testVerifyAnchor},
 		{"Changes", testChanges},
 		{"Nodes", testNodes},
 		{"Edges", testEdges},
