@@ -17,11 +17,14 @@ import (
 // are not read), then replays the log through the rules in memory (a
 // tracegraph.Tx over an empty graph) and compares every node the log
 // produces (properties, holds) and its edges with what Neo4j holds, and the
-// node counts per label. Neo4j reads see other transactions' commits, so
-// when the head moved during the comparison, the replay catches up with the
-// new events and compares again (a few rounds): a finding is reported only
-// when it stays. The replay holds the whole graph in memory: verify a large
-// database on a machine sized for it.
+// node counts per label.
+//
+// Neo4j reads see other transactions' commits, so writers may change what
+// is compared while it is compared. What differs is compared once more with
+// the head locked (writers wait, for that short comparison only), after the
+// replay caught up with the events written meanwhile: a finding is reported
+// only when it stays. The replay holds the whole graph in memory: verify a
+// large database on a machine sized for it.
 func (s *Store) Verify(ctx context.Context, opts tracegraph.VerifyOptions) (*tracegraph.VerifyReport, error) {
 	headSeq, headHash, err := s.Head(ctx)
 	if err != nil {
@@ -44,37 +47,61 @@ func (s *Store) Verify(ctx context.Context, opts tracegraph.VerifyOptions) (*tra
 	for _, p := range v.chain.Finish() {
 		problem("%s", p)
 	}
-	const rounds = 3
-	for round := 1; ; round++ {
-		var graph tracegraph.VerifyReport
-		if err := s.compareGraph(ctx, v.replay, sortedIDs(keys(v.touched)), graph.Problemf); err != nil {
-			return nil, fmt.Errorf("verify: %w", err)
-		}
-		now, _, err := s.Head(ctx)
+
+	var found graphFindings
+	err = s.readOp(ctx, "compare graph", func(tx neo4j.ManagedTransaction) error {
+		found = graphFindings{}
+		return s.compareGraph(ctx, tx, v, sortedIDs(keys(v.touched)), &found)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	if len(found.nodes) == 0 && found.counts == "" {
+		return rep, nil
+	}
+	// Catch up with the writers without holding them off, then hold them
+	// off and compare what differed, and what they touched, again.
+	now, _, err := s.Head(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	v.recent = map[tracegraph.ID]bool{}
+	if err := v.catchUp(ctx, now, problem); err != nil {
+		return nil, err
+	}
+	differed := keys(found.nodes)
+	err = s.write(ctx, func(tx neo4j.ManagedTransaction) error {
+		head, _, err := s.lockHead(ctx, tx)
 		if err != nil {
-			return nil, fmt.Errorf("verify: %w", err)
+			return err
 		}
-		if graph.OK() || now == v.events || round == rounds {
-			for _, p := range graph.Problems {
-				if now != v.events {
-					p += fmt.Sprintf(" (events were written during the check: compared with the log up to %d, the head is %d)", v.events, now)
-				}
-				problem("%s", p)
-			}
-			return rep, nil
+		if err := v.catchUp(ctx, head, problem); err != nil {
+			return err
 		}
-		// Writers moved the graph on: replay their events and compare again.
-		if err := v.catchUp(ctx, now, func(string, ...any) {}); err != nil {
-			return nil, err
+		ids := append(keys(v.recent), differed...)
+		found = graphFindings{}
+		return s.compareGraph(ctx, tx, v, sortedIDs(ids), &found)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	for _, id := range sortedIDs(keys(found.nodes)) {
+		for _, p := range found.nodes[id] {
+			problem("%s", p)
 		}
 	}
+	if found.counts != "" {
+		problem("%s", found.counts)
+	}
+	return rep, nil
 }
 
 // replayer replays the log into an in-memory graph, checking the chain.
 type replayer struct {
 	s        *Store
 	replay   *tracegraph.Tx
-	touched  map[tracegraph.ID]bool
+	touched  map[tracegraph.ID]bool // every node the log changed
+	recent   map[tracegraph.ID]bool // the nodes changed since it was set, if set
 	chain    tracegraph.ChainChecker
 	events   uint64
 	progress func(done, total uint64)
@@ -115,6 +142,9 @@ func (v *replayer) catchUp(ctx context.Context, head uint64, problem func(string
 		for _, m := range res.Tx.Mutations() {
 			for _, id := range m.Nodes() {
 				v.touched[id] = true
+				if v.recent != nil {
+					v.recent[id] = true
+				}
 			}
 		}
 		res.Tx.MergeInto(v.replay)
@@ -125,74 +155,95 @@ func (v *replayer) catchUp(ctx context.Context, head uint64, problem func(string
 	}
 }
 
-// compareGraph compares the replayed nodes and their outgoing edges with
-// Neo4j's, a batch of nodes per query, and the live node counts per label.
-func (s *Store) compareGraph(ctx context.Context, replay *tracegraph.Tx, ids []tracegraph.ID, problem func(string, ...any)) error {
-	want := map[tracegraph.Label]int{}
-	return s.readOp(ctx, "compare graph", func(tx neo4j.ManagedTransaction) error {
-		clear(want)
-		expand := s.expander(tx, nil, tracegraph.PrecisionUnknown, time.Now().UTC(), true)
-		for len(ids) > 0 {
-			chunkIDs := ids[:min(len(ids), maxRows)]
-			ids = ids[len(chunkIDs):]
-			got, err := s.getNodes(ctx, tx, chunkIDs)
-			if err != nil {
-				return err
-			}
-			hops, err := expand(ctx, chunkIDs, true)
-			if err != nil {
-				return err
-			}
-			for _, id := range chunkIDs {
-				w, err := replay.GetNode(ctx, id)
-				if err != nil {
-					return err
-				}
-				g := got[id]
-				switch {
-				case w == nil && g == nil:
-					continue
-				case w == nil:
-					problem("node %s is not what the log produces (extra)", id)
-					continue
-				case g == nil:
-					problem("node %s that the log produces is missing", id)
-					continue
-				}
-				want[w.Label]++
-				if !sameNode(g, w) {
-					problem("node %s differs from what the log produces", id)
-				}
-				wes, err := replay.NodeEdges(ctx, id, tracegraph.Upstream, true)
-				if err != nil {
-					return err
-				}
-				var ges []tracegraph.Edge
-				for _, h := range hops[id] {
-					ges = append(ges, h.edge)
-				}
-				if !sameEdges(ges, wes) {
-					problem("the edges out of %s differ from what the log produces", id)
-				}
-			}
-		}
-		counts := map[tracegraph.Label]int{}
-		err := s.each(ctx, tx, qStatsNodes, nil, func(rec *neo4j.Record) error {
-			name, err1 := value[string](rec, "name")
-			n, err2 := value[int64](rec, "n")
-			counts[tracegraph.Label(name)] = int(n)
-			return firstError(err1, err2)
-		})
+// graphFindings are the differences compareGraph found: per node, and in
+// the node counts.
+type graphFindings struct {
+	nodes  map[tracegraph.ID][]string
+	counts string
+}
+
+func (f *graphFindings) node(id tracegraph.ID, format string, args ...any) {
+	if f.nodes == nil {
+		f.nodes = map[tracegraph.ID][]string{}
+	}
+	f.nodes[id] = append(f.nodes[id], fmt.Sprintf(format, args...))
+}
+
+// compareGraph compares the replayed nodes ids and their outgoing edges with
+// Neo4j's, a batch of nodes per query, and the live node counts per label
+// with the replay's.
+func (s *Store) compareGraph(ctx context.Context, tx neo4j.ManagedTransaction, v *replayer, ids []tracegraph.ID, found *graphFindings) error {
+	replay := v.replay
+	expand := s.expander(tx, nil, tracegraph.PrecisionUnknown, time.Now().UTC(), true)
+	for len(ids) > 0 {
+		chunkIDs := ids[:min(len(ids), maxRows)]
+		ids = ids[len(chunkIDs):]
+		got, err := s.getNodes(ctx, tx, chunkIDs)
 		if err != nil {
 			return err
 		}
-		for _, l := range tracegraph.Labels {
-			if counts[l] != want[l] {
-				problem("%d %s nodes are live, the log produces %d", counts[l], l, want[l])
+		hops, err := expand(ctx, chunkIDs, true)
+		if err != nil {
+			return err
+		}
+		for _, id := range chunkIDs {
+			w, err := replay.GetNode(ctx, id)
+			if err != nil {
+				return err
+			}
+			g := got[id]
+			switch {
+			case w == nil && g == nil:
+				continue
+			case w == nil:
+				found.node(id, "node %s is not what the log produces (extra)", id)
+				continue
+			case g == nil:
+				found.node(id, "node %s that the log produces is missing", id)
+				continue
+			}
+			if !sameNode(g, w) {
+				found.node(id, "node %s differs from what the log produces", id)
+			}
+			wes, err := replay.NodeEdges(ctx, id, tracegraph.Upstream, true)
+			if err != nil {
+				return err
+			}
+			var ges []tracegraph.Edge
+			for _, h := range hops[id] {
+				ges = append(ges, h.edge)
+			}
+			if !sameEdges(ges, wes) {
+				found.node(id, "the edges out of %s differ from what the log produces", id)
 			}
 		}
-		return nil
+	}
+	want := map[tracegraph.Label]int{}
+	for id := range v.touched {
+		if n, err := replay.GetNode(ctx, id); err != nil {
+			return err
+		} else if n != nil {
+			want[n.Label]++
+		}
+	}
+	counts := map[tracegraph.Label]int{}
+	err := s.each(ctx, tx, qStatsNodes, nil, func(rec *neo4j.Record) error {
+		name, err1 := value[string](rec, "name")
+		n, err2 := value[int64](rec, "n")
+		counts[tracegraph.Label(name)] = int(n)
+		return firstError(err1, err2)
 	})
+	if err != nil {
+		return err
+	}
+	var diff []string
+	for _, l := range tracegraph.Labels {
+		if counts[l] != want[l] {
+			diff = append(diff, fmt.Sprintf("%d %s nodes are live, the log produces %d", counts[l], l, want[l]))
+		}
+	}
+	found.counts = strings.Join(diff, "; ")
+	return nil
 }
 
 // sameNode compares what a store keeps of a node; holds by id, source,
