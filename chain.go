@@ -101,7 +101,7 @@ func (e *Event) CheckRecord() error {
 	if err != nil {
 		return fmt.Errorf("event %q would be stored as a record that cannot be read: %w", e.ID, err)
 	}
-	if !SameContent(back, e) || back.Seq != e.Seq || !back.RecordedAt.Equal(e.RecordedAt) ||
+	if !SameContent(back, e) || back.RecordedBy != e.RecordedBy || back.Seq != e.Seq || !back.RecordedAt.Equal(e.RecordedAt) ||
 		back.PrevHash != e.PrevHash || back.Hash != e.Hash {
 		return fmt.Errorf("event %q would be stored as a record that reads back differently", e.ID)
 	}
