@@ -3,6 +3,7 @@ package tracegraph
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -143,5 +144,23 @@ func TestDecodeEventKeepsValidText(t *testing.T) {
 	p, _ := e.Payload()
 	if got, want := p.(*TestRecorded).Program, "smile 😀 \uFFFD \uFFFD"; got != want {
 		t.Fatalf("program = %q, want %q", got, want)
+	}
+}
+
+// TestCheckJSONTextManyKeys: a repeated key is found in a long object too
+// (where the check keeps its keys in a map), naming it.
+func TestCheckJSONTextManyKeys(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"parameters":{`)
+	for i := range 100 {
+		fmt.Fprintf(&b, `"p%d":%d,`, i, i)
+	}
+	b.WriteString(`"p42":0}}`)
+	err := checkJSONText([]byte(b.String()), "data")
+	if err == nil || err.Field != "data.parameters.p42" {
+		t.Fatalf("checkJSONText(100 keys and p42 again) = %v, want INVALID for data.parameters.p42", err)
+	}
+	if err := checkJSONText([]byte(strings.Replace(b.String(), `"p42":0`, `"q":0`, 1)), "data"); err != nil {
+		t.Fatalf("checkJSONText(101 different keys) = %v, want nil", err)
 	}
 }

@@ -1,8 +1,10 @@
 package tracegraph
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -14,14 +16,41 @@ import (
 // Call it on input the decoder accepted: on malformed JSON it stops early
 // and reports nothing.
 func checkJSONText(b []byte, prefix string) *Error {
-	s := jsonScan{b: b}
-	return s.value(prefix)
+	s := jsonScan{b: b, prefix: prefix, path: make([]pathSeg, 0, 8)}
+	return s.value()
 }
 
 // jsonScan walks a JSON text. Every step consumes input or ends the walk.
+// The path of the value being read is kept as a stack and spelled out only
+// for an error.
 type jsonScan struct {
-	b []byte
-	i int
+	b      []byte
+	i      int
+	prefix string
+	path   []pathSeg
+}
+
+// pathSeg is an object key or, when key is nil, an array index.
+type pathSeg struct {
+	key []byte
+	idx int
+}
+
+// field spells out the path of the value being read: data.items[1].
+func (s *jsonScan) field() string {
+	var sb strings.Builder
+	sb.WriteString(s.prefix)
+	for _, p := range s.path {
+		if p.key == nil {
+			fmt.Fprintf(&sb, "[%d]", p.idx)
+			continue
+		}
+		if sb.Len() > 0 {
+			sb.WriteByte('.')
+		}
+		sb.Write(p.key)
+	}
+	return orValue(sb.String())
 }
 
 func (s *jsonScan) space() {
@@ -30,18 +59,18 @@ func (s *jsonScan) space() {
 	}
 }
 
-func (s *jsonScan) value(path string) *Error {
+func (s *jsonScan) value() *Error {
 	s.space()
 	if s.i >= len(s.b) {
 		return nil
 	}
 	switch s.b[s.i] {
 	case '{':
-		return s.object(path)
+		return s.object()
 	case '[':
-		return s.array(path)
+		return s.array()
 	case '"':
-		_, err := s.str(path)
+		_, err := s.str()
 		return err
 	}
 	// A number, true, false or null.
@@ -55,9 +84,9 @@ func (s *jsonScan) value(path string) *Error {
 	return nil
 }
 
-func (s *jsonScan) object(path string) *Error {
+func (s *jsonScan) object() *Error {
 	s.i++ // {
-	var seen map[string]bool
+	var keys keySet
 	for {
 		s.space()
 		if s.i >= len(s.b) {
@@ -75,33 +104,29 @@ func (s *jsonScan) object(path string) *Error {
 			s.i = len(s.b) // malformed: the decoder reports it
 			return nil
 		}
-		k, err := s.str(path)
+		k, err := s.str()
 		if err != nil {
 			return err
 		}
-		field := k
-		if path != "" {
-			field = path + "." + k
+		s.path = append(s.path, pathSeg{key: k})
+		if keys.seen(k) {
+			f := s.field()
+			return Errorf(CodeInvalid, f, "%s is given twice: a JSON object may not repeat a key", f)
 		}
-		if seen == nil {
-			seen = map[string]bool{}
-		}
-		if seen[k] {
-			return Errorf(CodeInvalid, field, "%s is given twice: a JSON object may not repeat a key", field)
-		}
-		seen[k] = true
 		s.space()
 		if s.i < len(s.b) && s.b[s.i] == ':' {
 			s.i++
 		}
-		if err := s.value(field); err != nil {
+		if err := s.value(); err != nil {
 			return err
 		}
+		s.path = s.path[:len(s.path)-1]
 	}
 }
 
-func (s *jsonScan) array(path string) *Error {
+func (s *jsonScan) array() *Error {
 	s.i++ // [
+	s.path = append(s.path, pathSeg{})
 	for n := 0; ; {
 		s.space()
 		if s.i >= len(s.b) {
@@ -110,6 +135,7 @@ func (s *jsonScan) array(path string) *Error {
 		switch s.b[s.i] {
 		case ']':
 			s.i++
+			s.path = s.path[:len(s.path)-1]
 			return nil
 		case ',':
 			s.i++
@@ -117,7 +143,8 @@ func (s *jsonScan) array(path string) *Error {
 			continue
 		}
 		start := s.i
-		if err := s.value(fmt.Sprintf("%s[%d]", path, n)); err != nil {
+		s.path[len(s.path)-1].idx = n
+		if err := s.value(); err != nil {
 			return err
 		}
 		if s.i == start {
@@ -126,8 +153,44 @@ func (s *jsonScan) array(path string) *Error {
 	}
 }
 
-// str reads the string at s.i (a '"') and returns its value.
-func (s *jsonScan) str(path string) (string, *Error) {
+// keySet is the keys of an object: a short list kept in place, a map
+// beyond.
+type keySet struct {
+	list [16][]byte
+	n    int
+	m    map[string]bool
+}
+
+// seen reports whether k is in the set, and adds it.
+func (ks *keySet) seen(k []byte) bool {
+	if ks.m != nil {
+		if ks.m[string(k)] {
+			return true
+		}
+		ks.m[string(k)] = true
+		return false
+	}
+	for _, o := range ks.list[:ks.n] {
+		if bytes.Equal(o, k) {
+			return true
+		}
+	}
+	if ks.n < len(ks.list) {
+		ks.list[ks.n] = k
+		ks.n++
+		return false
+	}
+	ks.m = make(map[string]bool, 2*len(ks.list))
+	for _, o := range ks.list {
+		ks.m[string(o)] = true
+	}
+	ks.m[string(k)] = true
+	return false
+}
+
+// str reads the string at s.i (a '"') and returns its value (its raw bytes
+// when it has no escapes).
+func (s *jsonScan) str() ([]byte, *Error) {
 	start := s.i
 	s.i++
 	escaped := false
@@ -139,7 +202,8 @@ func (s *jsonScan) str(path string) (string, *Error) {
 		if c == '\\' {
 			escaped = true
 			if s.i+1 < len(s.b) && s.b[s.i+1] == 'u' && !s.surrogateOK() {
-				return "", Errorf(CodeInvalid, orValue(path), "%s escapes a lone UTF-16 surrogate (%s): text must be valid Unicode", orValue(path), s.b[s.i:min(s.i+6, len(s.b))])
+				f := s.field()
+				return nil, Errorf(CodeInvalid, f, "%s escapes a lone UTF-16 surrogate (%s): text must be valid Unicode", f, s.b[s.i:min(s.i+6, len(s.b))])
 			}
 			s.i += 2
 			continue
@@ -147,21 +211,22 @@ func (s *jsonScan) str(path string) (string, *Error) {
 		s.i++
 	}
 	if s.i >= len(s.b) {
-		return "", nil
+		return []byte{}, nil
 	}
 	raw := s.b[start+1 : s.i]
 	s.i++ // "
 	if !utf8.Valid(raw) {
-		return "", Errorf(CodeInvalid, orValue(path), "%s is not valid UTF-8: text must be UTF-8", orValue(path))
+		f := s.field()
+		return nil, Errorf(CodeInvalid, f, "%s is not valid UTF-8: text must be UTF-8", f)
 	}
 	if !escaped {
-		return string(raw), nil
+		return raw, nil
 	}
 	var v string
 	if json.Unmarshal(s.b[start:s.i], &v) != nil {
-		return "", nil
+		return []byte{}, nil
 	}
-	return v, nil
+	return []byte(v), nil
 }
 
 // surrogateOK reports whether the \u escape at s.i is not a surrogate, or a
