@@ -223,47 +223,6 @@ func TestVerifyDamagedFile(t *testing.T) {
 	}
 }
 
-// TestVerifyWhileIngesting: Verify reads a snapshot, so that a service may
-// verify itself while it ingests: every report is intact.
-func TestVerifyWhileIngesting(t *testing.T) {
-	ctx := context.Background()
-	s, _ := openTemp(t)
-	mustApply(t, s, verifiedFactory(t)...)
-	stop := make(chan struct{})
-	done := make(chan error)
-	go func() {
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				done <- nil
-				return
-			default:
-			}
-			evs := make([]*tracegraph.Event, 20)
-			for k := range evs {
-				id := fmt.Sprintf("u-%d-%d", i, k)
-				evs[k] = ev(t, id, tracegraph.EventUnitCreated, 20, map[string]any{"serial": id, "partNumber": "PCBA-1"})
-			}
-			if _, err := s.Apply(ctx, evs, tracegraph.ApplyOptions{}); err != nil {
-				done <- err
-				return
-			}
-		}
-	}()
-	for range 5 {
-		rep, err := s.Verify(ctx, tracegraph.VerifyOptions{})
-		if err != nil || !rep.OK() {
-			close(stop)
-			<-done
-			t.Fatalf("Verify while ingesting = %v, %v; want intact", rep, err)
-		}
-	}
-	close(stop)
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestExpectHeadCatchesARewrittenLog: rewriting the last event and
 // recomputing its hash and the head leaves a chain that is intact in
 // itself; only the head handed out before (the anchor) shows the rewrite.

@@ -614,3 +614,67 @@ func testVerifyAnchor(t *testing.T, open Opener) {
 		}
 	}
 }
+
+// testVerifyWhileWriting: Verify is safe with writers and reports only what
+// is wrong, not their progress: while units are created and built with a
+// lot, and an already verified unit keeps gaining material, every report is
+// intact.
+func testVerifyWhileWriting(t *testing.T, open Opener) {
+	s := open(t)
+	v, ok := s.(tracegraph.Verifier)
+	if !ok {
+		t.Skip("the store does not verify itself")
+	}
+	mustApply(t, s, event(t, "lot", tracegraph.EventLotReceived, 0, map[string]any{"lot": "L1", "partNumber": "R-10K"}),
+		event(t, "u0", tracegraph.EventUnitCreated, 0, map[string]any{"serial": "U0", "partNumber": "PCBA-1"}))
+	stop, done := make(chan struct{}), make(chan error)
+	go func() {
+		for i := 1; ; i++ {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			sn := fmt.Sprint("U", i)
+			evs := make([]*tracegraph.Event, 3)
+			for k, d := range []struct {
+				typ  tracegraph.EventType
+				data map[string]any
+			}{
+				{tracegraph.EventUnitCreated, map[string]any{"serial": sn, "partNumber": "PCBA-1"}},
+				{tracegraph.EventMaterialConsumed, map[string]any{"unit": sn, "lot": "L1"}},
+				{tracegraph.EventMaterialConsumed, map[string]any{"unit": "U0", "lot": "L1", "refDes": []string{"R" + sn}}},
+			} {
+				ev, err := NewEvent(fmt.Sprintf("%s-%d", sn, k), d.typ, At(1), d.data)
+				if err != nil {
+					done <- err
+					return
+				}
+				evs[k] = ev
+			}
+			outs, err := s.Apply(bg, evs, tracegraph.ApplyOptions{})
+			for _, o := range outs {
+				if err == nil && o.Status != tracegraph.OutcomeAccepted {
+					err = fmt.Errorf("event %q: %s %v", o.ID, o.Status, o.Error)
+				}
+			}
+			if err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	for range 3 {
+		rep, err := v.Verify(bg, tracegraph.VerifyOptions{})
+		if err != nil || !rep.OK() {
+			close(stop)
+			<-done
+			t.Fatalf("Verify while writing = %+v, %v; want intact", rep, err)
+		}
+	}
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}

@@ -30,6 +30,7 @@ func Run(t *testing.T, open Opener) {
 		{"Batches", testBatches},
 		{"Log", testLog},
 		{"VerifyAnchor", testVerifyAnchor},
+		{"VerifyWhileWriting", testVerifyWhileWriting},
 		{"Changes", testChanges},
 		{"Nodes", testNodes},
 		{"Edges", testEdges},
