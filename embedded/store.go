@@ -135,7 +135,7 @@ func openError(dir string, err error) error {
 
 // badRecordError is a record that cannot be decoded.
 type badRecordError struct {
-	what string // e.g. "node index record \"r...\""
+	what string // e.g. `node index record "2"`
 	err  error
 }
 
@@ -149,16 +149,16 @@ func (e *badRecordError) Unwrap() error { return e.err }
 // errors of the reads that find them (Pebble's default is to end the
 // process).
 func pebbleOptions(opts Options) *pebble.Options {
+	logger := pebbleLogger{opts.Logger}
 	po := &pebble.Options{
 		Cache:              pebble.NewCache(opts.CacheBytes),
 		MemTableSize:       opts.MemTableBytes,
 		FormatMajorVersion: pebble.FormatNewest,
-		Logger:             pebbleLogger{opts.Logger},
+		Logger:             logger,
 		DisableWAL:         opts.Bulk,
-	}
-	logger := pebbleLogger{opts.Logger}
-	po.EventListener = &pebble.EventListener{
-		DataCorruption: func(info pebble.DataCorruptionInfo) { logger.Errorf("%s", info) },
+		EventListener: &pebble.EventListener{
+			DataCorruption: func(info pebble.DataCorruptionInfo) { logger.Errorf("%s", info) },
+		},
 	}
 	for i := range po.Levels {
 		// Bloom filters make the misses of the id and key checks cheap.
