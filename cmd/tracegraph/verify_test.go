@@ -99,6 +99,7 @@ func TestVerifyExpectHead(t *testing.T) {
 	if _, err := run(t, "verify", "--data", data, "--expect-head", "3:nothex"); err == nil || !strings.Contains(err.Error(), "--expect-head") {
 		t.Fatalf("verify --expect-head 3:nothex = %v, want an error naming --expect-head", err)
 	}
+	t.Setenv("TRACEGRAPH_NEO4J_URI", "") // the environment twin would give one
 	if _, err := run(t, "verify", "--store", "neo4j"); err == nil || !strings.Contains(err.Error(), "--neo4j-uri") {
 		t.Fatalf("verify --store neo4j without a URI = %v, want an error asking for --neo4j-uri", err)
 	}
