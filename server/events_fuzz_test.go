@@ -2,16 +2,17 @@ package server
 
 import (
 	"bytes"
-	"encoding/json"
+	"context"
 	"testing"
+
+	"github.com/tracegraph/tracegraph/resolvers"
 )
 
-// FuzzSplitEvents: whatever the body, splitting it into events does not
-// panic; NDJSON gives each non-blank line once, trimmed, with its line
-// number, in order; a JSON array gives well-formed JSON values at lines of
-// the body. The seed corpus is testdata/fuzz/FuzzSplitEvents and the f.Add
-// calls.
-func FuzzSplitEvents(f *testing.F) {
+// FuzzReadEvents: whatever the body of POST /api/v1/events, reading it into
+// events does not panic, and every event read has a line of the body, in
+// order; NDJSON gives exactly one event per non-blank line, on that line.
+// The seed corpus is the f.Add calls.
+func FuzzReadEvents(f *testing.F) {
 	for _, s := range []struct {
 		body   string
 		ndjson bool
@@ -23,6 +24,7 @@ func FuzzSplitEvents(f *testing.F) {
 		{"[{\"id\":\"a\"},]", false},
 		{"[1, \"x\", null, [[]]] trailing", false},
 		{"  [ ]  ", false},
+		{"[\n{\"id\":\"a\",\n\"type\":\"unit.created\"}\n,\n{}\n]", false},
 	} {
 		f.Add([]byte(s.body), s.ndjson)
 	}
@@ -31,46 +33,37 @@ func FuzzSplitEvents(f *testing.F) {
 		if ndjson {
 			ct = "application/x-ndjson"
 		}
-		events, err := splitEvents(body, ct)
-		if err != nil {
+		rd := eventReader{ctx: context.Background(), max: 1000, batch: resolvers.NewBatch(0)}
+		if err := rd.read(bytes.NewReader(body), ct); err != nil {
 			return
 		}
-		lines := bytes.Count(body, []byte{'\n'}) + 1
-		prev := 0
-		for i, e := range events {
-			if e.line < 1 || e.line > lines || e.line < prev {
-				t.Fatalf("event %d of %q is at line %d (after %d), the body has %d", i, body, e.line, prev, lines)
-			}
-			prev = e.line
-			if len(e.raw) == 0 || !bytes.Equal(e.raw, bytes.TrimSpace(e.raw)) {
-				t.Fatalf("event %d of %q is %q: empty or not trimmed", i, body, e.raw)
+		if rd.batch.Len() != len(rd.lines) {
+			t.Fatalf("%q: %d events, %d lines", body, rd.batch.Len(), len(rd.lines))
+		}
+		last := bytes.Count(body, []byte{'\n'}) + 1
+		for i, l := range rd.lines {
+			if l < 1 || l > last || i > 0 && l < rd.lines[i-1] {
+				t.Fatalf("%q: event %d is on line %d (lines %v), the body has %d", body, i, l, rd.lines, last)
 			}
 		}
-		mode := "lines"
-		if t := bytes.TrimSpace(body); !ndjson && len(t) > 0 && t[0] == '[' {
-			mode = "array"
+		if bytes.HasPrefix(bytes.TrimSpace(body), []byte{'['}) && !ndjson {
+			return
 		}
-		switch mode {
-		case "lines":
-			var want [][]byte
-			for _, l := range bytes.Split(body, []byte{'\n'}) {
-				if l = bytes.TrimSpace(l); len(l) > 0 {
-					want = append(want, l)
-				}
+		var want []int
+		for i, l := range bytes.Split(body, []byte{'\n'}) {
+			if len(bytes.TrimSpace(l)) > 0 {
+				want = append(want, i+1)
 			}
-			if len(want) != len(events) {
-				t.Fatalf("%q split into %d events, want its %d non-blank lines", body, len(events), len(want))
-			}
-			for i := range want {
-				if !bytes.Equal(want[i], events[i].raw) {
-					t.Fatalf("event %d of %q is %q, want the line %q", i, body, events[i].raw, want[i])
-				}
-			}
-		case "array":
-			for i, e := range events {
-				if !json.Valid(e.raw) {
-					t.Fatalf("event %d of the array %q is %q, not a JSON value", i, body, e.raw)
-				}
+		}
+		if len(want) > 1000 {
+			return // refused above: more events than max
+		}
+		if len(want) != len(rd.lines) {
+			t.Fatalf("%q: events on lines %v, want one on each non-blank line %v", body, rd.lines, want)
+		}
+		for i := range want {
+			if want[i] != rd.lines[i] {
+				t.Fatalf("%q: events on lines %v, want one on each non-blank line %v", body, rd.lines, want)
 			}
 		}
 	})
