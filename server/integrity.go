@@ -46,6 +46,7 @@ func (s *Server) verify(c echo.Context) error {
 		return c.JSON(http.StatusNotImplemented, errorBody{tracegraph.Errorf(tracegraph.CodeInternal, "", "this store cannot verify itself")})
 	}
 	rep, err := v.Verify(ctx, opts)
+	s.extendWrite(c) // the answer's time starts now, not with the request
 	if err != nil {
 		return s.fail(c, err)
 	}

@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/embedded"
 	"github.com/tracegraph/tracegraph/server"
 )
 
@@ -68,5 +70,37 @@ func TestHeadAndVerify(t *testing.T) {
 				t.Fatalf("GET /api/v1/verify%s = %s, want intact %v over %d events", tt.query, b, tt.intact, seq)
 			}
 		})
+	}
+}
+
+// slowVerifier is an embedded store whose Verify takes a while longer, as
+// on a large store.
+type slowVerifier struct {
+	*embedded.Store
+	delay time.Duration
+}
+
+func (s slowVerifier) Verify(ctx context.Context, opts tracegraph.VerifyOptions) (*tracegraph.VerifyReport, error) {
+	time.Sleep(s.delay)
+	return s.Store.Verify(ctx, opts)
+}
+
+// TestVerifyLongerThanWriteTimeout: a verification that takes longer than
+// the write timeout still gets its answer: the timeout bounds writing the
+// answer, not computing it.
+func TestVerifyLongerThanWriteTimeout(t *testing.T) {
+	st, err := embedded.Open(t.TempDir(), embedded.Options{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := startWith(t, slowVerifier{st, 600 * time.Millisecond}, func(c *server.Config) { c.WriteTimeout = 200 * time.Millisecond })
+	resp, err := http.Get(ts.URL + "/api/v1/verify")
+	if err != nil {
+		t.Fatalf("GET /api/v1/verify taking 600 ms with a 200 ms write timeout: %v", err)
+	}
+	defer resp.Body.Close()
+	var rep server.VerifyResponse
+	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil || resp.StatusCode != http.StatusOK || !rep.Intact {
+		t.Fatalf("GET /api/v1/verify = %d, %+v, %v; want 200 intact", resp.StatusCode, rep, err)
 	}
 }
