@@ -47,8 +47,10 @@ func Grants() []Grant {
 		"Query.node", "Query.lookup", "Query.trace", "Query.recallImpact", "Query.units", "Query.stats",
 		"Query.whereUsed", "Query.material", "Query.processUnits", "Query.testUnits",
 		"Query.__schema", "Query.__type",
-		"Subscription.events",
-		"GET /api/v1/export/:kind")
+		"Subscription.events", "Query.head",
+		"GET /api/v1/export/:kind", "GET /api/v1/head")
+	// Verifying the store replays the whole log: the admin's.
+	add(RoleAdmin, "GET /api/v1/verify")
 	// Recording what the clients send: decided per event.
 	gs = append(gs,
 		Grant{Operation: "Mutation.ingest", PerEvent: true},

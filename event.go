@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // EventType names what happened. Event types are part of the public contract.
@@ -138,6 +139,9 @@ func DecodeEvent(b []byte) (*Event, error) {
 	if err := strictUnmarshal(b, &env); err != nil {
 		return nil, err
 	}
+	if err := checkJSONText(b, ""); err != nil {
+		return nil, err
+	}
 	if env.RecordedBy != nil {
 		return nil, Errorf(CodeInvalid, "recordedBy", "recordedBy is set by the server from the token's subject; leave it out")
 	}
@@ -161,9 +165,9 @@ func DecodeEvent(b []byte) (*Event, error) {
 	if err := json.Unmarshal(*env.Time, &ts); err != nil {
 		return e, Errorf(CodeInvalid, "time", "time must be an RFC 3339 string")
 	}
-	t, err := time.Parse(time.RFC3339Nano, ts)
+	t, err := parseTime("time", ts)
 	if err != nil {
-		return e, Errorf(CodeInvalid, "time", "time %q is not RFC 3339 (e.g. 2026-03-01T08:00:00Z)", ts)
+		return e, err
 	}
 	e.Time = t
 	if err := e.Normalize(); err != nil {
@@ -187,8 +191,10 @@ func (e *Event) Normalize() error {
 	if e.Time.IsZero() {
 		return Errorf(CodeInvalid, "time", "time is required (RFC 3339, e.g. 2026-03-01T08:00:00Z)")
 	}
-	if y := e.Time.Year(); y < 1970 || y > 9999 {
-		return Errorf(CodeInvalid, "time", "time %s is out of range", e.Time.Format(time.RFC3339))
+	// The range is checked in UTC, the zone every record is kept in.
+	e.Time = e.Time.UTC()
+	if err := checkTime("time", e.Time); err != nil {
+		return err
 	}
 	if err := checkText("station", e.Station, MaxKeyLen, false); err != nil {
 		return err
@@ -214,7 +220,6 @@ func (e *Event) Normalize() error {
 	}
 	e.Data = canon
 	e.payload = p
-	e.Time = e.Time.UTC()
 	return nil
 }
 
@@ -243,6 +248,9 @@ func (e *Event) Payload() (Payload, error) {
 	p := mk()
 	if err := strictUnmarshal(e.Data, p); err != nil {
 		return nil, err.(*Error).withField("data")
+	}
+	if err := checkJSONText(e.Data, "data"); err != nil {
+		return nil, err
 	}
 	if err := p.validate(); err != nil {
 		return nil, err.withField("data")
@@ -434,6 +442,44 @@ func SameContent(a, b *Event) bool {
 		a.Operator == b.Operator && bytes.Equal(a.Data, b.Data)
 }
 
+// The times a record can carry, in unix seconds: edges keep times as int64
+// nanoseconds since 1970 (which end in April 2262) with 0 meaning "none".
+const (
+	earliestUnix = 1          // 1970-01-01T00:00:01Z
+	latestUnix   = 9214646400 // 2262-01-01T00:00:00Z, excluded
+)
+
+// checkTime refuses a time a record cannot carry. t must be in UTC.
+func checkTime(field string, t time.Time) *Error {
+	if s := t.Unix(); s < earliestUnix || s >= latestUnix {
+		return Errorf(CodeInvalid, field, "%s %s is out of range: times must be from 1970-01-01T00:00:01Z to before 2262-01-01T00:00:00Z (UTC)",
+			field, t.Format(time.RFC3339Nano))
+	}
+	return nil
+}
+
+// parseTime parses an RFC 3339 time that has at most nanosecond precision
+// (time.Parse would drop further digits silently).
+func parseTime(field, s string) (time.Time, *Error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, Errorf(CodeInvalid, field, "%s %q is not RFC 3339 (e.g. 2026-03-01T08:00:00Z)", field, s)
+	}
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		n := 0
+		for _, c := range s[i+1:] {
+			if c < '0' || c > '9' {
+				break
+			}
+			n++
+		}
+		if n > 9 {
+			return time.Time{}, Errorf(CodeInvalid, field, "%s %q has more than 9 fractional digits: a record keeps nanoseconds", field, s)
+		}
+	}
+	return t, nil
+}
+
 func checkText(field, s string, max int, required bool) *Error {
 	if s == "" {
 		if required {
@@ -443,6 +489,9 @@ func checkText(field, s string, max int, required bool) *Error {
 	}
 	if len(s) > max {
 		return Errorf(CodeInvalid, field, "%s is longer than %d bytes", field, max)
+	}
+	if !utf8.ValidString(s) {
+		return Errorf(CodeInvalid, field, "%s is not valid UTF-8: text must be UTF-8", field)
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) {

@@ -3,6 +3,7 @@ package tracegraph
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -48,6 +49,22 @@ func TestDecodeEventErrorsNameTheField(t *testing.T) {
 		{"bad time in data", `{"id":"a","type":"lot.received","time":"2026-01-01T00:00:00Z","data":{"lot":"L","partNumber":"P","expiresAt":"soon"}}`, "data.expiresAt", CodeInvalid},
 		{"number as identifier", `{"id":"a","type":"unit.created","time":"2026-01-01T00:00:00Z","data":{"serial":"S","partNumber":"P","identifiers":{"IMEI":356938035643809}}}`, "data.identifiers.IMEI", CodeInvalid},
 		{"bad global ID key", `{"id":"a","type":"hold.placed","time":"2026-01-01T00:00:00Z","data":{"target":"Unit: SN1","reason":"x"}}`, "data.target", CodeInvalid},
+		{"invalid UTF-8 in id", "{\"id\":\"a\xff\",\"type\":\"unit.created\",\"time\":\"2026-01-01T00:00:00Z\",\"data\":{\"serial\":\"S\",\"partNumber\":\"P\"}}", "id", CodeInvalid},
+		{"invalid UTF-8 in data", "{\"id\":\"a\",\"type\":\"unit.created\",\"time\":\"2026-01-01T00:00:00Z\",\"data\":{\"serial\":\"S\xc3\",\"partNumber\":\"P\"}}", "data.serial", CodeInvalid},
+		{"lone surrogate escaped", `{"id":"a","type":"unit.created","time":"2026-01-01T00:00:00Z","data":{"serial":"S","partNumber":"P\ud800"}}`, "data.partNumber", CodeInvalid},
+		{"lone surrogate in a list", `{"id":"a","type":"shipped","time":"2026-01-01T00:00:00Z","data":{"shipment":"S","customer":"C","items":["P","Q\udc00"]}}`, "data.items[1]", CodeInvalid},
+		{"duplicate key", `{"id":"a","id":"b","type":"unit.created","time":"2026-01-01T00:00:00Z","data":{"serial":"S","partNumber":"P"}}`, "id", CodeInvalid},
+		{"duplicate key in data", `{"id":"a","type":"unit.created","time":"2026-01-01T00:00:00Z","data":{"serial":"S","partNumber":"P","serial":"T"}}`, "data.serial", CodeInvalid},
+		{"duplicate key spelled with an escape", `{"id":"a","type":"unit.created","time":"2026-01-01T00:00:00Z","data":{"serial":"S","partNumber":"P","\u0073erial":"T"}}`, "data.serial", CodeInvalid},
+		{"quantity of 2^64", `{"id":"a","type":"lot.received","time":"2026-01-01T00:00:00Z","data":{"lot":"L","partNumber":"P","quantity":18446744073709551616}}`, "data.quantity", CodeInvalid},
+		{"waferCount past 2^53", `{"id":"a","type":"wafer.registered","time":"2026-01-01T00:00:00Z","data":{"waferBatch":"W","waferCount":9223372036854775807}}`, "data.waferCount", CodeInvalid},
+		{"fractional count of a serialized component", `{"id":"a","type":"material.consumed","time":"2026-01-01T00:00:00Z","data":{"unit":"U","component":"C","quantity":0.5}}`, "data.quantity", CodeInvalid},
+		{"time past 9999 once in UTC", `{"id":"a","type":"unit.created","time":"9999-12-31T23:00:00-05:00","data":{"serial":"S","partNumber":"P"}}`, "time", CodeInvalid},
+		{"time past 2262 (nanoseconds overflow)", `{"id":"a","type":"unit.created","time":"2262-04-12T00:00:00Z","data":{"serial":"S","partNumber":"P"}}`, "time", CodeInvalid},
+		{"time before 1970 once in UTC", `{"id":"a","type":"unit.created","time":"1970-01-01T00:30:00+01:00","data":{"serial":"S","partNumber":"P"}}`, "time", CodeInvalid},
+		{"time below nanoseconds", `{"id":"a","type":"unit.created","time":"2026-01-01T00:00:00.1234567891Z","data":{"serial":"S","partNumber":"P"}}`, "time", CodeInvalid},
+		{"expiresAt past 9999 once in UTC", `{"id":"a","type":"lot.received","time":"2026-01-01T00:00:00Z","data":{"lot":"L","partNumber":"P","expiresAt":"9999-12-31T23:00:00-05:00"}}`, "data.expiresAt", CodeInvalid},
+		{"expiresAt past 2262", `{"id":"a","type":"lot.received","time":"2026-01-01T00:00:00Z","data":{"lot":"L","partNumber":"P","expiresAt":"3000-01-01T00:00:00Z"}}`, "data.expiresAt", CodeInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,5 +128,39 @@ func TestChainCheckerFindsBreaks(t *testing.T) {
 		if !strings.Contains(strings.Join(got, "\n"), tt.want) {
 			t.Errorf("%s: Check found %v, want a problem with %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestDecodeEventKeepsValidText: what the strict text checks must not refuse:
+// a surrogate pair spelled as escapes, a literal U+FFFD, the same key in two
+// different objects.
+func TestDecodeEventKeepsValidText(t *testing.T) {
+	in := `{"id":"a","type":"test.recorded","time":"2026-01-01T00:00:00Z","data":{"unit":"U","testType":"FCT","result":"pass",` +
+		`"program":"smile \ud83d\ude00 \ufffd �","measurements":[{"name":"v","value":1},{"name":"w","value":2}]}}`
+	e, err := DecodeEvent([]byte(in))
+	if err != nil {
+		t.Fatalf("DecodeEvent(%s) = %v, want it accepted", in, err)
+	}
+	p, _ := e.Payload()
+	if got, want := p.(*TestRecorded).Program, "smile 😀 \uFFFD \uFFFD"; got != want {
+		t.Fatalf("program = %q, want %q", got, want)
+	}
+}
+
+// TestCheckJSONTextManyKeys: a repeated key is found in a long object too
+// (where the check keeps its keys in a map), naming it.
+func TestCheckJSONTextManyKeys(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"parameters":{`)
+	for i := range 100 {
+		fmt.Fprintf(&b, `"p%d":%d,`, i, i)
+	}
+	b.WriteString(`"p42":0}}`)
+	err := checkJSONText([]byte(b.String()), "data")
+	if err == nil || err.Field != "data.parameters.p42" {
+		t.Fatalf("checkJSONText(100 keys and p42 again) = %v, want INVALID for data.parameters.p42", err)
+	}
+	if err := checkJSONText([]byte(strings.Replace(b.String(), `"p42":0`, `"q":0`, 1)), "data"); err != nil {
+		t.Fatalf("checkJSONText(101 different keys) = %v, want nil", err)
 	}
 }

@@ -126,8 +126,8 @@ type WaferRegistered struct {
 }
 
 func (p *WaferRegistered) validate() *Error {
-	if p.WaferCount < 0 {
-		return Errorf(CodeInvalid, "waferCount", "waferCount must not be negative")
+	if p.WaferCount < 0 || p.WaferCount > MaxQuantity {
+		return Errorf(CodeInvalid, "waferCount", "waferCount must be a whole number from 0 to %d (2^53)", int64(MaxQuantity))
 	}
 	return firstErr(key("waferBatch", p.WaferBatch), text("manufacturer", p.Manufacturer, false), text("fab", p.Fab, false))
 }
@@ -156,6 +156,9 @@ func (p *LotReceived) validate() *Error {
 	}
 	if p.ExpiresAt != nil {
 		t := p.ExpiresAt.UTC()
+		if err := checkTime("expiresAt", t); err != nil {
+			return err
+		}
 		p.ExpiresAt = &t
 	}
 	return nil
@@ -230,6 +233,9 @@ func (p *MaterialConsumed) validate() *Error {
 		}
 		if p.Precision != PrecisionUnknown && p.Precision != PrecisionExact {
 			return Errorf(CodeInvalid, "precision", "a serialized component is always EXACT")
+		}
+		if p.Quantity != nil && *p.Quantity != math.Trunc(*p.Quantity) {
+			return Errorf(CodeInvalid, "quantity", "quantity %g of a serialized component must be a whole number of pieces", *p.Quantity)
 		}
 	}
 	if p.Precision == PrecisionUnknown {
@@ -595,9 +601,16 @@ func refs(field string, ss []string, required bool) *Error {
 	return nil
 }
 
+// MaxQuantity bounds quantities and counts: 2^53, beyond which a number is
+// not kept exactly (they are stored as IEEE 754 doubles).
+const MaxQuantity = 1 << 53
+
 func quantity(field string, q *float64) *Error {
 	if q != nil && (math.IsNaN(*q) || math.IsInf(*q, 0) || *q < 0) {
 		return Errorf(CodeInvalid, field, "%s must be a non-negative number", field)
+	}
+	if q != nil && *q > MaxQuantity {
+		return Errorf(CodeInvalid, field, "%s must be at most %d (2^53): larger numbers are not kept exactly", field, int64(MaxQuantity))
 	}
 	return nil
 }

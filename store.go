@@ -137,15 +137,27 @@ type Store interface {
 
 // Verifier is implemented by stores that can check themselves.
 type Verifier interface {
-	// Verify checks the event log's hash chain from the first event and that
-	// the graph matches the log, calling progress (if not nil) as it goes. It
-	// returns a report; the error is for failures to read, not for findings.
-	Verify(ctx context.Context, progress func(done, total uint64)) (*VerifyReport, error)
+	// Verify checks the event log's hash chain from the first event up to
+	// the head it finds when it starts, and that the graph matches the log.
+	// It returns a report; the error is for failures of the check itself,
+	// not for findings. Safe for concurrent use with writers.
+	Verify(ctx context.Context, opts VerifyOptions) (*VerifyReport, error)
+}
+
+// VerifyOptions changes what Verify does.
+type VerifyOptions struct {
+	// Progress, when set, is called as events are checked.
+	Progress func(done, total uint64)
+	// ExpectHead, when its Seq is not 0, is a point the log must pass
+	// through: the event with that seq must have that hash (a head handed
+	// to a customer, proving the store is the one they were given).
+	ExpectHead Anchor
 }
 
 // VerifyReport is what Verify found.
 type VerifyReport struct {
 	Events   uint64   `json:"events"`
+	HeadSeq  uint64   `json:"headSeq"`
 	HeadHash string   `json:"headHash"`
 	Problems []string `json:"problems"` // empty when intact
 }

@@ -60,6 +60,9 @@ func (s *Store) applyTx(ctx context.Context, tx neo4j.ManagedTransaction, events
 			return nil, 0, fmt.Errorf("projection numbered event %q %d, want %d", ev.ID, ev.Seq, want)
 		}
 		ev.Seal(ev.Seq, recordedAt, prev)
+		if err := ev.CheckRecord(); err != nil {
+			return nil, 0, err
+		}
 		prev = ev.Hash
 	}
 	if err := s.persist(ctx, tx, res.Accepted, res.Tx.Mutations(), seq, hash); err != nil {

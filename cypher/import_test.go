@@ -66,7 +66,7 @@ func TestImportKeepsChain(t *testing.T) {
 	if seq, hash, err := s.Head(ctx); err != nil || seq != wantSeq || hash != wantHash {
 		t.Errorf("Head() = %d %s %v, want the embedded head %d %s", seq, hash, err, wantSeq, wantHash)
 	}
-	rep, err := s.Verify(ctx, nil)
+	rep, err := s.Verify(ctx, tracegraph.VerifyOptions{})
 	if err != nil || !rep.OK() {
 		t.Errorf("Verify() = %+v, %v; want no problems", rep, err)
 	}

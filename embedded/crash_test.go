@@ -83,7 +83,7 @@ func TestCrashRecovery(t *testing.T) {
 				}
 			}
 		}
-		rep, err := s.Verify(ctx, nil)
+		rep, err := s.Verify(ctx, tracegraph.VerifyOptions{})
 		if err != nil {
 			t.Fatalf("round %d: verify: %v", round, err)
 		}

@@ -101,7 +101,7 @@ func TestIndexRebuild(t *testing.T) {
 	if got := answers(t, s); got != want {
 		t.Errorf("after the rebuild, answers = %s, want %s", got, want)
 	}
-	rep, err := s.Verify(context.Background(), nil)
+	rep, err := s.Verify(context.Background(), tracegraph.VerifyOptions{})
 	if err != nil || !rep.OK() {
 		t.Errorf("Verify after the rebuild = %+v, %v; want intact", rep, err)
 	}
@@ -111,7 +111,7 @@ func TestIndexRebuild(t *testing.T) {
 	if err := s.db.Delete(k, pebble.Sync); err != nil {
 		t.Fatal(err)
 	}
-	rep, err = s.Verify(context.Background(), nil)
+	rep, err = s.Verify(context.Background(), tracegraph.VerifyOptions{})
 	if err != nil || rep.OK() || !slices.ContainsFunc(rep.Problems, func(p string) bool {
 		return p == `material index record "supplier/ACME//MaterialLot:L1" that the log produces is missing`
 	}) {
@@ -148,7 +148,7 @@ func TestIndexRevival(t *testing.T) {
 			t.Errorf("FindMaterial(%+v) = %v, %v; want %v", tt.f, got, err, tt.want)
 		}
 	}
-	rep, err := s.Verify(context.Background(), nil)
+	rep, err := s.Verify(context.Background(), tracegraph.VerifyOptions{})
 	if err != nil || !rep.OK() {
 		t.Errorf("Verify = %+v, %v; want intact", rep, err)
 	}

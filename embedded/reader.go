@@ -202,6 +202,9 @@ func (r *reader) EventByID(ctx context.Context, id string) (*tracegraph.Event, s
 	if err != nil {
 		return nil, "", fmt.Errorf("read event %q: %w", id, err)
 	}
+	if len(v) < 8 {
+		return nil, "", fmt.Errorf("the index entry of event %q is malformed (%d bytes)", id, len(v))
+	}
 	ev, err := r.s.eventAt(binary.BigEndian.Uint64(v[:8]))
 	return ev, string(v[8:]), err
 }

@@ -100,55 +100,92 @@ func Open(dir string, opts Options) (*Store, error) {
 	if opts.NodeCacheEntries == 0 {
 		opts.NodeCacheEntries = 100_000
 	}
-	cache := pebble.NewCache(opts.CacheBytes)
-	defer cache.Unref()
-	po := &pebble.Options{
-		Cache:              cache,
-		MemTableSize:       opts.MemTableBytes,
-		FormatMajorVersion: pebble.FormatNewest,
-		Logger:             pebbleLogger{opts.Logger},
-		DisableWAL:         opts.Bulk,
-	}
-	for i := range po.Levels {
-		// Bloom filters make the misses of the id and key checks cheap.
-		po.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
-	}
+	po := pebbleOptions(opts)
+	defer po.Cache.Unref()
 	db, err := pebble.Open(dir, po)
 	if err != nil {
-		return nil, fmt.Errorf("open store in %s: %w", dir, err)
+		return nil, openError(dir, err)
 	}
 	s := &Store{db: db, opts: opts, t: newTopo(), cache: newNodeCache(opts.NodeCacheEntries), reqs: make(chan *applyReq, 256),
 		done: make(chan struct{}), subs: map[chan uint64]struct{}{}}
 	if err := s.load(); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open store in %s: %w", dir, err)
+		return nil, openError(dir, err)
 	}
 	if err := s.ensureIndexes(); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open store in %s: %w", dir, err)
+		return nil, openError(dir, err)
 	}
 	go s.writer()
 	return s, nil
 }
 
+// openError says why the store in dir cannot be opened; for damaged files
+// or records that cannot be decoded, it points to verify.
+func openError(dir string, err error) error {
+	var bad *badRecordError
+	switch {
+	case pebble.IsCorruptionError(err):
+		return fmt.Errorf("open store in %s: its files are damaged (%s); tracegraph verify --data %s lists what is wrong", dir, damaged(err), dir)
+	case errors.As(err, &bad):
+		return fmt.Errorf("open store in %s: %w; tracegraph verify --data %s lists what is wrong", dir, err, dir)
+	}
+	return fmt.Errorf("open store in %s: %w", dir, err)
+}
+
+// badRecordError is a record that cannot be decoded.
+type badRecordError struct {
+	what string // e.g. `node index record "2"`
+	err  error
+}
+
+func (e *badRecordError) Error() string {
+	return fmt.Sprintf("%s cannot be decoded: %v", e.what, e.err)
+}
+func (e *badRecordError) Unwrap() error { return e.err }
+
+// pebbleOptions returns the Pebble options of a store; the caller unrefs
+// their cache once the database is open. Damaged files are reported as
+// errors of the reads that find them (Pebble's default is to end the
+// process).
+func pebbleOptions(opts Options) *pebble.Options {
+	logger := pebbleLogger{opts.Logger}
+	po := &pebble.Options{
+		Cache:              pebble.NewCache(opts.CacheBytes),
+		MemTableSize:       opts.MemTableBytes,
+		FormatMajorVersion: pebble.FormatNewest,
+		Logger:             logger,
+		DisableWAL:         opts.Bulk,
+		EventListener: &pebble.EventListener{
+			DataCorruption: func(info pebble.DataCorruptionInfo) { logger.Errorf("%s", info) },
+		},
+	}
+	for i := range po.Levels {
+		// Bloom filters make the misses of the id and key checks cheap.
+		po.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+	}
+	return po
+}
+
 // load reads the head and rebuilds the topology from the node index, hold and
 // edge records.
 func (s *Store) load() error {
-	v, closer, err := s.db.Get([]byte(headKey))
-	switch {
-	case errors.Is(err, pebble.ErrNotFound):
-	case err != nil:
-		return fmt.Errorf("read head: %w", err)
-	default:
-		s.headSeq = binary.BigEndian.Uint64(v[:8])
-		s.headHash = string(v[8:])
-		closer.Close()
+	seq, hash, err := readHead(s.db)
+	if err != nil {
+		return err
 	}
+	if err := s.checkHeadEvent(seq, hash); err != nil {
+		return err
+	}
+	s.headSeq, s.headHash = seq, hash
 	t := s.t
 	err = s.scan([]byte{pNodeIx}, func(k, v []byte) error {
 		l, st, fl, part, id, err := decodeNodeIx(v)
+		if err == nil && (len(k) != 5 || int(l) >= len(tracegraph.Labels)) {
+			err = fmt.Errorf("label code %d or key of %d bytes", l, len(k))
+		}
 		if err != nil {
-			return err
+			return &badRecordError{fmt.Sprintf("node index record %q", printable(k)), err}
 		}
 		want := binary.BigEndian.Uint32(k[1:])
 		i := t.intern(id, tracegraph.Labels[l])
@@ -182,8 +219,11 @@ func (s *Store) load() error {
 	n := uint32(t.nodeCount())
 	err = s.scan([]byte{pEdge}, func(k, v []byte) error {
 		r, err := decodeEdge(v)
+		if err == nil && len(k) != 9 {
+			err = fmt.Errorf("key of %d bytes", len(k))
+		}
 		if err != nil {
-			return err
+			return &badRecordError{fmt.Sprintf("edge record %q", printable(k)), err}
 		}
 		if r.src >= n || r.dst >= n {
 			return fmt.Errorf("edge %x names node %d/%d of %d", k[1:], r.src, r.dst, n)
@@ -206,6 +246,26 @@ func (s *Store) load() error {
 		return fmt.Errorf("load edges: %w", err)
 	}
 	t.compact()
+	return nil
+}
+
+// checkHeadEvent checks that the last event's record decodes and is the
+// one the head names: the next event is chained to it.
+func (s *Store) checkHeadEvent(seq uint64, hash string) error {
+	if seq == 0 {
+		return nil
+	}
+	raw, err := s.get(seqKey(pEvent, seq))
+	if err != nil {
+		return fmt.Errorf("read the head event %d: %w", seq, err)
+	}
+	ev, err := tracegraph.UnmarshalRecord(raw)
+	if err != nil {
+		return &badRecordError{fmt.Sprintf("the head event record %d", seq), err}
+	}
+	if ev.Hash != hash || ev.ComputeHash() != hash {
+		return &badRecordError{fmt.Sprintf("the head event record %d", seq), errors.New("its hash is not the head's")}
+	}
 	return nil
 }
 

@@ -118,7 +118,7 @@ func TestSmoke(t *testing.T) {
 	if a, b := fmt.Sprint(traceIDs(tr)), fmt.Sprint(traceIDs(tr2)); a != b {
 		t.Fatalf("after reopen trace = %s, want %s", b, a)
 	}
-	vr, err := s2.Verify(ctx, nil)
+	vr, err := s2.Verify(ctx, tracegraph.VerifyOptions{})
 	if err != nil || !vr.OK() {
 		t.Fatalf("Verify = %+v, %v", vr, err)
 	}

@@ -188,6 +188,9 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation) e
 	}
 	for _, ev := range events {
 		ev.Seal(ev.Seq, now, prev)
+		if err := ev.CheckRecord(); err != nil {
+			return err
+		}
 		prev = ev.Hash
 	}
 	b := s.db.NewIndexedBatch()

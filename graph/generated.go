@@ -157,6 +157,11 @@ type ComplexityRoot struct {
 		Version  func(childComplexity int) int
 	}
 
+	Head struct {
+		Hash func(childComplexity int) int
+		Seq  func(childComplexity int) int
+	}
+
 	Hold struct {
 		Event    func(childComplexity int) int
 		ID       func(childComplexity int) int
@@ -290,6 +295,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		Head         func(childComplexity int) int
 		Lookup       func(childComplexity int, code string) int
 		Material     func(childComplexity int, filter model.MaterialFilter, first *int, after *string) int
 		Node         func(childComplexity int, id string) int
@@ -559,6 +565,7 @@ type QueryResolver interface {
 	Material(ctx context.Context, filter model.MaterialFilter, first *int, after *string) (*model.MaterialConnection, error)
 	ProcessUnits(ctx context.Context, filter model.ProcessFilter, first *int, after *string) (*model.UnitConnection, error)
 	TestUnits(ctx context.Context, filter model.TestFilter, first *int, after *string) (*model.UnitConnection, error)
+	Head(ctx context.Context) (*model.Head, error)
 }
 type RecallReportResolver interface {
 	MatchedMaterial(ctx context.Context, obj *model.RecallReport, first *int, after *string) (*model.MaterialConnection, error)
@@ -1091,6 +1098,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Firmware.Version(childComplexity), true
+
+	case "Head.hash":
+		if e.ComplexityRoot.Head.Hash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Head.Hash(childComplexity), true
+	case "Head.seq":
+		if e.ComplexityRoot.Head.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Head.Seq(childComplexity), true
 
 	case "Hold.event":
 		if e.ComplexityRoot.Hold.Event == nil {
@@ -1646,6 +1666,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProcessStep.Units(childComplexity), true
+
+	case "Query.head":
+		if e.ComplexityRoot.Query.Head == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Head(childComplexity), true
 
 	case "Query.lookup":
 		if e.ComplexityRoot.Query.Lookup == nil {
@@ -2692,7 +2719,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/analyst.graphqls" "schema/events.graphqls" "schema/nodes.graphqls" "schema/schema.graphqls"
+//go:embed "schema/analyst.graphqls" "schema/events.graphqls" "schema/integrity.graphqls" "schema/nodes.graphqls" "schema/schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2706,6 +2733,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "schema/analyst.graphqls", Input: sourceData("schema/analyst.graphqls"), BuiltIn: false},
 	{Name: "schema/events.graphqls", Input: sourceData("schema/events.graphqls"), BuiltIn: false},
+	{Name: "schema/integrity.graphqls", Input: sourceData("schema/integrity.graphqls"), BuiltIn: false},
 	{Name: "schema/nodes.graphqls", Input: sourceData("schema/nodes.graphqls"), BuiltIn: false},
 	{Name: "schema/schema.graphqls", Input: sourceData("schema/schema.graphqls"), BuiltIn: false},
 }
@@ -2853,6 +2881,16 @@ func (ec *executionContext) childFields_Firmware(ctx context.Context, field grap
 		return ec.fieldContext_Firmware_checksum(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Firmware", field.Name)
+}
+
+func (ec *executionContext) childFields_Head(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_Head_seq(ctx, field)
+	case "hash":
+		return ec.fieldContext_Head_hash(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Head", field.Name)
 }
 
 func (ec *executionContext) childFields_Hold(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6117,6 +6155,52 @@ func (ec *executionContext) fieldContext_Firmware_checksum(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Firmware", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Head_seq(ctx context.Context, field graphql.CollectedField, obj *model.Head) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Head_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Head_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Head", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Head_hash(ctx context.Context, field graphql.CollectedField, obj *model.Head) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Head_hash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Head_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Head", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Hold_id(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8764,6 +8848,38 @@ func (ec *executionContext) fieldContext_Query_testUnits(ctx context.Context, fi
 	if fc.Args, err = ec.field_Query_testUnits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_head(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_head(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Head(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Head) graphql.Marshaler {
+			return ec.marshalNHead2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐHead(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_head(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Head(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -15011,6 +15127,49 @@ func (ec *executionContext) _Firmware(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var headImplementors = []string{"Head"}
+
+func (ec *executionContext) _Head(ctx context.Context, sel ast.SelectionSet, obj *model.Head) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, headImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Head")
+		case "seq":
+			out.Values[i] = ec._Head_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hash":
+			out.Values[i] = ec._Head_hash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var holdImplementors = []string{"Hold"}
 
 func (ec *executionContext) _Hold(ctx context.Context, sel ast.SelectionSet, obj *model.Hold) graphql.Marshaler {
@@ -16535,6 +16694,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_testUnits(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "head":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_head(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -19473,6 +19654,16 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		}
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNHead2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐHead(ctx context.Context, sel ast.SelectionSet, v *model.Head) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Head(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNHold2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐHoldᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Hold) graphql.Marshaler {

@@ -124,7 +124,7 @@ var ndjsonTypes = []string{"application/x-ndjson", "application/ndjson", "applic
 func (rd *eventReader) read(body io.Reader, contentType string) error {
 	mt, _, _ := mime.ParseMediaType(contentType)
 	br := bufio.NewReaderSize(body, 64<<10)
-	first, err := firstByte(br)
+	first, skipped, err := firstByte(br)
 	if err != nil && err != io.EOF {
 		return err
 	}
@@ -132,9 +132,9 @@ func (rd *eventReader) read(body io.Reader, contentType string) error {
 		return tracegraph.Errorf(tracegraph.CodeInvalid, "", "the body has no events (send a JSON array of events or NDJSON, one event per line)")
 	}
 	if first == '[' && !slices.Contains(ndjsonTypes, mt) {
-		err = rd.readArray(br)
+		err = rd.readArray(br, skipped)
 	} else {
-		err = rd.readLines(br)
+		err = rd.readLines(br, skipped)
 	}
 	if err != nil {
 		return err
@@ -145,26 +145,32 @@ func (rd *eventReader) read(body io.Reader, contentType string) error {
 	return nil
 }
 
-// firstByte returns the first byte of r that is not white space, unread.
-func firstByte(r *bufio.Reader) (byte, error) {
+// firstByte returns the first byte of r that is not white space, unread,
+// and how many lines the white space before it ended.
+func firstByte(r *bufio.Reader) (byte, int, error) {
+	lines := 0
 	for {
 		b, err := r.ReadByte()
 		if err != nil {
-			return 0, err
+			return 0, lines, err
 		}
 		if !isSpace(b) {
-			return b, r.UnreadByte()
+			return b, lines, r.UnreadByte()
+		}
+		if b == '\n' {
+			lines++
 		}
 	}
 }
 
 func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
 
-// readLines reads NDJSON. A line longer than an event may be is read no
-// further than needed to reject it.
-func (rd *eventReader) readLines(r *bufio.Reader) error {
+// readLines reads NDJSON, the first skipped lines of the body already
+// read. A line longer than an event may be is read no further than needed
+// to reject it.
+func (rd *eventReader) readLines(r *bufio.Reader, skipped int) error {
 	var buf []byte
-	for line := 1; ; line++ {
+	for line := 1 + skipped; ; line++ {
 		buf = buf[:0]
 		var err error
 		for {
@@ -191,9 +197,10 @@ func (rd *eventReader) readLines(r *bufio.Reader) error {
 	}
 }
 
-// readArray reads a JSON array of events.
-func (rd *eventReader) readArray(r io.Reader) error {
-	lc := &lineCounter{r: r}
+// readArray reads a JSON array of events, the first skipped lines of the
+// body already read.
+func (rd *eventReader) readArray(r io.Reader, skipped int) error {
+	lc := &lineCounter{r: r, passed: skipped}
 	dec := json.NewDecoder(lc)
 	if _, err := dec.Token(); err != nil {
 		return arrayError(lc, dec, err)

@@ -115,6 +115,26 @@ func TestPostEventsRejections(t *testing.T) {
 			},
 		},
 		{
+			name:        "NDJSON after blank lines keeps line numbers (found by FuzzReadEvents)",
+			contentType: "application/x-ndjson",
+			body:        "\r\n  \n" + good + "\n\n" + `{"id":"n7"}`,
+			wantStatus:  http.StatusUnprocessableEntity,
+			want: []server.EventOutcome{
+				{Index: 0, Line: 3, ID: "n1", Status: "accepted"},
+				{Index: 1, Line: 5, ID: "n7", Status: "rejected", Error: code("INVALID")},
+			},
+		},
+		{
+			name:        "a JSON array after blank lines keeps line numbers",
+			contentType: "application/json",
+			body:        "\n\n[" + good + ",\n" + `{"id":"n7"}` + "]",
+			wantStatus:  http.StatusUnprocessableEntity,
+			want: []server.EventOutcome{
+				{Index: 0, Line: 3, ID: "n1", Status: "accepted"},
+				{Index: 1, Line: 4, ID: "n7", Status: "rejected", Error: code("INVALID")},
+			},
+		},
+		{
 			name:        "a JSON array over several lines keeps line numbers",
 			contentType: "application/json",
 			body:        "[\n  " + good + ",\n\n  " + `{"id":"n7"}` + "\n]",

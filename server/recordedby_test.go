@@ -69,7 +69,7 @@ func TestRecordedBy(t *testing.T) {
 	if err != nil || ev.RecordedBy != "olivia" || ev.ComputeHash() != ev.Hash {
 		t.Fatalf("Event(rb-1) = %+v, %v, want recorded by olivia with a matching hash", ev, err)
 	}
-	if rep, err := ts.Store.(tracegraph.Verifier).Verify(t.Context(), nil); err != nil || !rep.OK() {
+	if rep, err := ts.Store.(tracegraph.Verifier).Verify(t.Context(), tracegraph.VerifyOptions{}); err != nil || !rep.OK() {
 		t.Fatalf("Verify = %+v, %v", rep, err)
 	}
 }

@@ -31,6 +31,8 @@ func (s *Server) routes() *echo.Echo {
 	s.mountWeb(e)
 	e.POST("/api/v1/events", s.postEvents, s.requireType(eventsTypes...))
 	e.GET("/api/v1/export/:kind", s.export)
+	e.GET("/api/v1/head", s.head)
+	e.GET("/api/v1/verify", s.verify)
 	e.POST("/api/v1/containments", s.contain, json, s.limitBody(1<<20))
 	e.POST("/api/v1/containments/:id/release", s.releaseContainment, json, s.limitBody(1<<20))
 	e.GET("/healthz", s.healthz)

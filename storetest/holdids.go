@@ -103,7 +103,7 @@ func testHoldIDs(t *testing.T, open Opener) {
 		mustApply(t, s, old)
 		held(t, s, map[string][]string{"MaterialLot:L1": nil, "MaterialLot:L2": nil, "Unit:U1": nil})
 		if v, ok := s.(tracegraph.Verifier); ok {
-			rep, err := v.Verify(bg, nil)
+			rep, err := v.Verify(bg, tracegraph.VerifyOptions{})
 			if err != nil || len(rep.Problems) > 0 {
 				t.Errorf("Verify() = %+v, %v; want no problems", rep, err)
 			}

@@ -242,7 +242,7 @@ func checkChain(t *testing.T, s tracegraph.Store, want int) []*tracegraph.Event 
 		t.Errorf("Head() = %d %s, want the last event's %d %s", seq, hash, evs[len(evs)-1].Seq, evs[len(evs)-1].Hash)
 	}
 	if v, ok := s.(tracegraph.Verifier); ok {
-		rep, err := v.Verify(bg, nil)
+		rep, err := v.Verify(bg, tracegraph.VerifyOptions{})
 		if err != nil {
 			t.Errorf("Verify() error: %v", err)
 		} else if !rep.OK() || rep.Events != uint64(len(evs)) || rep.HeadHash != hash {
@@ -576,5 +576,105 @@ func testConcurrency(t *testing.T, open Opener) {
 			child := fmt.Sprintf("Unit:G%d-00-%d", (w+writers-1)%writers, u)
 			checkTrace(t, s, types(up(parent), tracegraph.EdgeContains), []string{"0 " + parent + " EXACT", "1 " + child + " EXACT"})
 		}
+	}
+}
+
+// testVerifyAnchor: Verify with an expected head proves the log passes
+// through it: the head itself or an earlier event is intact, another hash
+// or a seq past the end is not.
+func testVerifyAnchor(t *testing.T, open Opener) {
+	s := open(t)
+	v, ok := s.(tracegraph.Verifier)
+	if !ok {
+		t.Skip("the store does not verify itself")
+	}
+	in := parse(t, idemFixture)
+	mustApply(t, s, in...)
+	evs := checkChain(t, s, len(in))
+	head := evs[len(evs)-1]
+	other := strings.Repeat("0", 64)
+	tests := []struct {
+		name   string
+		expect tracegraph.Anchor
+		ok     bool
+	}{
+		{"the head", tracegraph.Anchor{Seq: head.Seq, Hash: head.Hash}, true},
+		{"an earlier event", tracegraph.Anchor{Seq: evs[1].Seq, Hash: evs[1].Hash}, true},
+		{"another hash", tracegraph.Anchor{Seq: head.Seq, Hash: other}, false},
+		{"an earlier event's hash at the head", tracegraph.Anchor{Seq: head.Seq, Hash: evs[1].Hash}, false},
+		{"past the end", tracegraph.Anchor{Seq: head.Seq + 1, Hash: head.Hash}, false},
+	}
+	for _, tt := range tests {
+		rep, err := v.Verify(bg, tracegraph.VerifyOptions{ExpectHead: tt.expect})
+		if err != nil {
+			t.Fatalf("Verify(expect %s) error: %v", tt.expect, err)
+		}
+		if rep.OK() != tt.ok || rep.HeadSeq != head.Seq || rep.HeadHash != head.Hash {
+			t.Errorf("%s: Verify(expect %s) = %+v, want OK %v with head %d %s", tt.name, tt.expect, rep, tt.ok, head.Seq, head.Hash)
+		}
+	}
+}
+
+// testVerifyWhileWriting: Verify is safe with writers and reports only what
+// is wrong, not their progress: while units are created and built with a
+// lot, and an already verified unit keeps gaining material, every report is
+// intact.
+func testVerifyWhileWriting(t *testing.T, open Opener) {
+	s := open(t)
+	v, ok := s.(tracegraph.Verifier)
+	if !ok {
+		t.Skip("the store does not verify itself")
+	}
+	mustApply(t, s, event(t, "lot", tracegraph.EventLotReceived, 0, map[string]any{"lot": "L1", "partNumber": "R-10K"}),
+		event(t, "u0", tracegraph.EventUnitCreated, 0, map[string]any{"serial": "U0", "partNumber": "PCBA-1"}))
+	stop, done := make(chan struct{}), make(chan error)
+	go func() {
+		for i := 1; ; i++ {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			sn := fmt.Sprint("U", i)
+			evs := make([]*tracegraph.Event, 3)
+			for k, d := range []struct {
+				typ  tracegraph.EventType
+				data map[string]any
+			}{
+				{tracegraph.EventUnitCreated, map[string]any{"serial": sn, "partNumber": "PCBA-1"}},
+				{tracegraph.EventMaterialConsumed, map[string]any{"unit": sn, "lot": "L1"}},
+				{tracegraph.EventMaterialConsumed, map[string]any{"unit": "U0", "lot": "L1", "refDes": []string{"R" + sn}}},
+			} {
+				ev, err := NewEvent(fmt.Sprintf("%s-%d", sn, k), d.typ, At(1), d.data)
+				if err != nil {
+					done <- err
+					return
+				}
+				evs[k] = ev
+			}
+			outs, err := s.Apply(bg, evs, tracegraph.ApplyOptions{})
+			for _, o := range outs {
+				if err == nil && o.Status != tracegraph.OutcomeAccepted {
+					err = fmt.Errorf("event %q: %s %v", o.ID, o.Status, o.Error)
+				}
+			}
+			if err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	for range 3 {
+		rep, err := v.Verify(bg, tracegraph.VerifyOptions{})
+		if err != nil || !rep.OK() {
+			close(stop)
+			<-done
+			t.Fatalf("Verify while writing = %+v, %v; want intact", rep, err)
+		}
+	}
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

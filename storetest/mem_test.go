@@ -622,18 +622,17 @@ func (s *memStore) Stats(context.Context) (tracegraph.Stats, error) {
 	return st, nil
 }
 
-func (s *memStore) Verify(_ context.Context, progress func(done, total uint64)) (*tracegraph.VerifyReport, error) {
+func (s *memStore) Verify(_ context.Context, opts tracegraph.VerifyOptions) (*tracegraph.VerifyReport, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rep := &tracegraph.VerifyReport{Events: uint64(len(s.log))}
-	prev := ""
-	for i, e := range s.log {
-		if e.PrevHash != prev || e.ComputeHash() != e.Hash || e.Seq != uint64(i+1) {
-			rep.Problems = append(rep.Problems, "event "+e.ID+" breaks the chain")
-		}
-		prev = e.Hash
+	rep := &tracegraph.VerifyReport{Events: uint64(len(s.log)), HeadSeq: uint64(len(s.log)), Problems: []string{}}
+	var chain tracegraph.ChainChecker
+	chain.Expect(opts.ExpectHead)
+	for _, e := range s.log {
+		rep.Problems = append(rep.Problems, chain.Check(e)...)
 	}
-	rep.HeadHash = prev
+	rep.Problems = append(rep.Problems, chain.Finish()...)
+	rep.HeadHash, _ = chain.Last()
 	return rep, nil
 }
 

@@ -29,6 +29,8 @@ func Run(t *testing.T, open Opener) {
 		{"Idempotency", testIdempotency},
 		{"Batches", testBatches},
 		{"Log", testLog},
+		{"VerifyAnchor", testVerifyAnchor},
+		{"VerifyWhileWriting", testVerifyWhileWriting},
 		{"Changes", testChanges},
 		{"Nodes", testNodes},
 		{"Edges", testEdges},

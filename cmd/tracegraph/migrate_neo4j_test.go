@@ -55,7 +55,7 @@ func TestMigrateIntoNeo4j(t *testing.T) {
 	if err != nil || !strings.Contains(out, "Neo4j head = embedded head") {
 		t.Fatalf("migrate = %q, %v", out, err)
 	}
-	rep, err := dst.Verify(ctx, nil)
+	rep, err := dst.Verify(ctx, tracegraph.VerifyOptions{})
 	if err != nil || !rep.OK() {
 		t.Fatalf("Verify on Neo4j after migrate = %+v, %v; want intact", rep, err)
 	}

@@ -92,7 +92,7 @@ func TestScaleOut(t *testing.T) {
 	if seen != want {
 		t.Errorf("the log holds %d events, want %d", seen, want)
 	}
-	rep, err := st.Verify(ctx, nil)
+	rep, err := st.Verify(ctx, tracegraph.VerifyOptions{})
 	if err != nil || !rep.OK() {
 		t.Errorf("Verify = %+v, %v; want intact", rep, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/spf13/pflag"
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/embedded"
 )
@@ -49,4 +50,13 @@ func openStore(ctx context.Context, cfg storeConfig) (tracegraph.Store, error) {
 		return openNeo4j(ctx, cfg)
 	}
 	return nil, fmt.Errorf("--store %q is not %s or %s", cfg.Kind, storeEmbedded, storeNeo4j)
+}
+
+// addNeo4jFlags adds --store and the Neo4j connection flags.
+func addNeo4jFlags(f *pflag.FlagSet, sc *storeConfig) {
+	f.StringVar(&sc.Kind, "store", storeEmbedded, "store backend: embedded or neo4j")
+	f.StringVar(&sc.Neo4jURI, "neo4j-uri", "", "Neo4j address for --store neo4j, e.g. neo4j://localhost:7687")
+	f.StringVar(&sc.Neo4jUser, "neo4j-user", "neo4j", "Neo4j user")
+	f.StringVar(&sc.Neo4jPassword, "neo4j-password", "", "Neo4j password (better: TRACEGRAPH_NEO4J_PASSWORD)")
+	f.StringVar(&sc.Neo4jDatabase, "neo4j-database", "", "Neo4j database (default: the server's default)")
 }

@@ -38,6 +38,14 @@ type EventInput struct {
 	Data any `json:"data"`
 }
 
+// A point of the event log's hash chain.
+type Head struct {
+	// The seq of the last event (0 for an empty log).
+	Seq int `json:"seq"`
+	// The hash of the last event (empty for an empty log).
+	Hash string `json:"hash"`
+}
+
 // The result of placeHold or releaseHold: the event recorded and the node as it is now.
 type HoldResult struct {
 	Event *Event `json:"event"`
