@@ -91,9 +91,13 @@ func (g *testGraph) Expand(_ context.Context, frontier []uint32, up bool, hops [
 	return hops, nil
 }
 
-func (g *testGraph) CompareNodes(a, b uint32) int { return strings.Compare(string(g.ids[a]), string(g.ids[b])) }
+func (g *testGraph) CompareNodes(a, b uint32) int {
+	return strings.Compare(string(g.ids[a]), string(g.ids[b]))
+}
 
-func (g *testGraph) TraceNode(i uint32) TraceNode { return TraceNode{ID: g.ids[i], Label: g.ids[i].Label()} }
+func (g *testGraph) TraceNode(i uint32) TraceNode {
+	return TraceNode{ID: g.ids[i], Label: g.ids[i].Label()}
+}
 
 func (g *testGraph) Edge(e uint32) Edge { return g.edges[e] }
 
@@ -311,6 +315,21 @@ func TestRollup(t *testing.T) {
 			t.Errorf("ShippedIn(A1) = true for a board taken out before its product was packed, want false")
 		}
 	})
+}
+
+func TestPartCounts(t *testing.T) {
+	g := newTestGraph("Unit:P1 Unit:A1", "Unit:P2 Unit:A2", "Unit:P3 Unit:A3")
+	g.f = EdgeFilter{At: minute(10).UnixNano()}
+	r := NewRollup(g, &g.f, nil)
+	for _, u := range g.handles("Unit:A3", "Unit:A1", "Unit:A2") {
+		r.Add(u, true)
+	}
+	part := map[ID]string{"Unit:P1": "PRD-1", "Unit:P2": "PRD-1", "Unit:P3": "PRD-0"}
+	got, n := r.PartCounts(func(i uint32) string { return part[g.ids[i]] }, func(i uint32) bool { return g.ids[i] != "Unit:P2" })
+	want := []PartCount{{PartNumber: "PRD-0", Confirmed: 1}, {PartNumber: "PRD-1", Confirmed: 1, Possible: 1}}
+	if !slices.Equal(got, want) || n != 3 {
+		t.Errorf("PartCounts = %+v, %d; want %+v, 3", got, n, want)
+	}
 }
 
 func TestStatusAt(t *testing.T) {

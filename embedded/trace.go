@@ -100,7 +100,9 @@ func (x *expander) Expand(ctx context.Context, frontier []uint32, up bool, hops 
 }
 
 // CompareNodes implements tracegraph.Expander.
-func (x *expander) CompareNodes(a, b uint32) int { return bytes.Compare(x.t.nameBytes(a), x.t.nameBytes(b)) }
+func (x *expander) CompareNodes(a, b uint32) int {
+	return bytes.Compare(x.t.nameBytes(a), x.t.nameBytes(b))
+}
 
 // TraceNode implements tracegraph.TraceGraph.
 func (x *expander) TraceNode(i uint32) tracegraph.TraceNode {
