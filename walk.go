@@ -264,6 +264,7 @@ func Walk(ctx context.Context, x Expander, m *Marks, starts []uint32, spec WalkS
 			return res, nil
 		}
 		res.Order = append(res.Order, level...)
+		res.Edges = slices.Grow(res.Edges, len(ledges))
 		for _, h := range ledges {
 			res.Edges = append(res.Edges, h.Edge)
 		}
@@ -358,7 +359,11 @@ func RunTrace(ctx context.Context, g TraceGraph, m *Marks, starts []uint32, req 
 			}
 			out.Nodes = append(out.Nodes, tn)
 		}
-		edges = append(edges, r.Edges...)
+		if edges == nil {
+			edges = r.Edges
+		} else {
+			edges = append(edges, r.Edges...)
+		}
 	}
 	SortTraceNodes(out.Nodes)
 	var kept map[ID]bool

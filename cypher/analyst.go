@@ -147,7 +147,7 @@ func (s *Store) Evidence(ctx context.Context, req tracegraph.RecallRequest, unit
 	if _, _, err := tracegraph.ParseID(string(unit)); err != nil {
 		return nil, err
 	}
-	asOf := asOfOrNow(req.AsOf)
+	asOf := tracegraph.AsOfOrNow(req.AsOf)
 	var path []tracegraph.Edge
 	var found bool
 	err := s.snapshotOp(ctx, "evidence", func(tx neo4j.ManagedTransaction) error {

@@ -181,14 +181,6 @@ func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, er
 	return out, err
 }
 
-// asOfOrNow is the moment a query looks at: asOf, or now when zero.
-func asOfOrNow(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Now().UTC()
-	}
-	return t.UTC()
-}
-
 // expander returns the expandFunc of a read transaction with these filters.
 func (s *Store) expander(tx neo4j.ManagedTransaction, types []tracegraph.EdgeType, minPrec tracegraph.Precision, asOf time.Time, history bool) expandFunc {
 	if len(types) == 0 {
@@ -270,7 +262,7 @@ func (s *Store) Edges(ctx context.Context, ids []tracegraph.ID, q tracegraph.Edg
 	out := make([][]tracegraph.Edge, len(ids))
 	err := s.readOp(ctx, "read edges", func(tx neo4j.ManagedTransaction) error {
 		clear(out)
-		expand := s.expander(tx, q.Types, tracegraph.PrecisionUnknown, asOfOrNow(q.AsOf), q.History)
+		expand := s.expander(tx, q.Types, tracegraph.PrecisionUnknown, tracegraph.AsOfOrNow(q.AsOf), q.History)
 		uniq := slices.Clone(ids)
 		slices.Sort(uniq)
 		uniq = slices.Compact(uniq)
