@@ -341,3 +341,27 @@ func (r *Rollup) PartCounts(part func(uint32) string, exact func(uint32) bool) (
 	slices.SortFunc(out, func(a, b PartCount) int { return strings.Compare(a.PartNumber, b.PartNumber) })
 	return out, n
 }
+
+// Add lists unit u among the report's confirmed (an EXACT best path) or
+// possible units, counts its status, and reports whether it is confirmed.
+func (rep *RecallReport) Add(u RecallUnit) (confirmed bool) {
+	if u.Precision == PrecisionExact {
+		rep.Confirmed = append(rep.Confirmed, u)
+		CountStatus(&rep.ConfirmedCount, u.Status)
+		return true
+	}
+	rep.Possible = append(rep.Possible, u)
+	CountStatus(&rep.PossibleCount, u.Status)
+	return false
+}
+
+// Count counts unit u's status among the report's confirmed or possible
+// units and reports whether it is confirmed.
+func (rep *WhereUsedReport) Count(u RecallUnit) (confirmed bool) {
+	if u.Precision == PrecisionExact {
+		CountStatus(&rep.ConfirmedCount, u.Status)
+		return true
+	}
+	CountStatus(&rep.PossibleCount, u.Status)
+	return false
+}

@@ -266,13 +266,7 @@ func (s *Store) WhereUsed(ctx context.Context, req tracegraph.WhereUsedRequest) 
 		ids := make([]tracegraph.ID, 0, len(units))
 		for _, i := range units {
 			u := rc.w.recallUnit(rc.m, i)
-			confirmed := u.Precision == tracegraph.PrecisionExact
-			if confirmed {
-				tracegraph.CountStatus(&rep.ConfirmedCount, u.Status)
-			} else {
-				tracegraph.CountStatus(&rep.PossibleCount, u.Status)
-			}
-			ru.Add(i, confirmed)
+			ru.Add(i, rep.Count(u))
 			ids = append(ids, u.ID)
 		}
 		ru.Finish()

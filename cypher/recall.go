@@ -35,16 +35,7 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 			Confirmed: []tracegraph.RecallUnit{}, Possible: []tracegraph.RecallUnit{}}
 		ru := tracegraph.NewRollup(rc.w, &rc.w.f, nil)
 		for _, i := range rc.units {
-			u := rc.w.recallUnit(rc.m, i)
-			confirmed := u.Precision == tracegraph.PrecisionExact
-			if confirmed {
-				rep.Confirmed = append(rep.Confirmed, u)
-				tracegraph.CountStatus(&rep.ConfirmedCount, u.Status)
-			} else {
-				rep.Possible = append(rep.Possible, u)
-				tracegraph.CountStatus(&rep.PossibleCount, u.Status)
-			}
-			ru.Add(i, confirmed)
+			ru.Add(i, rep.Add(rc.w.recallUnit(rc.m, i)))
 		}
 		ru.Finish()
 		ru.Fill(rep, rc.w.tab.name, sortLimit)

@@ -242,13 +242,7 @@ func (s *Store) WhereUsed(ctx context.Context, req tracegraph.WhereUsedRequest) 
 		if t.label[i] != unitCode || (req.ShipWindow() && !ru.ShippedIn(i, req.InShipWindow)) {
 			continue
 		}
-		confirmed := im.m.Precision(i) == tracegraph.PrecisionExact
-		if confirmed {
-			tracegraph.CountStatus(&rep.ConfirmedCount, im.x.status(i))
-		} else {
-			tracegraph.CountStatus(&rep.PossibleCount, im.x.status(i))
-		}
-		ru.Add(i, confirmed)
+		ru.Add(i, rep.Count(im.recallUnit(i)))
 		page.offer(i)
 	}
 	ru.Finish()

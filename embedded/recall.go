@@ -204,16 +204,7 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 		if t.label[i] != unitCode {
 			continue
 		}
-		u := im.recallUnit(i)
-		confirmed := u.Precision == tracegraph.PrecisionExact
-		if confirmed {
-			rep.Confirmed = append(rep.Confirmed, u)
-			tracegraph.CountStatus(&rep.ConfirmedCount, u.Status)
-		} else {
-			rep.Possible = append(rep.Possible, u)
-			tracegraph.CountStatus(&rep.PossibleCount, u.Status)
-		}
-		ru.Add(i, confirmed)
+		ru.Add(i, rep.Add(im.recallUnit(i)))
 	}
 	ru.Finish()
 	ru.Fill(rep, t.name, sortLimit)

@@ -430,16 +430,7 @@ func (s *memStore) RecallImpact(ctx context.Context, req tracegraph.RecallReques
 	rep := &tracegraph.RecallReport{Suspects: req.Suspects, AsOf: req.AsOf}
 	ru := tracegraph.NewRollup(rc.w, &rc.w.f, nil)
 	for _, i := range rc.units {
-		u := rc.w.recallUnit(rc.m, i)
-		confirmed := u.Precision == tracegraph.PrecisionExact
-		if confirmed {
-			rep.Confirmed = append(rep.Confirmed, u)
-			tracegraph.CountStatus(&rep.ConfirmedCount, u.Status)
-		} else {
-			rep.Possible = append(rep.Possible, u)
-			tracegraph.CountStatus(&rep.PossibleCount, u.Status)
-		}
-		ru.Add(i, confirmed)
+		ru.Add(i, rep.Add(rc.w.recallUnit(rc.m, i)))
 	}
 	ru.Finish()
 	ru.Fill(rep, rc.w.name, len(rc.w.ids))
@@ -635,13 +626,7 @@ func (s *memStore) WhereUsed(ctx context.Context, req tracegraph.WhereUsedReques
 	var us []tracegraph.RecallUnit
 	for _, i := range units {
 		u := rc.w.recallUnit(rc.m, i)
-		confirmed := u.Precision == tracegraph.PrecisionExact
-		if confirmed {
-			tracegraph.CountStatus(&rep.ConfirmedCount, u.Status)
-		} else {
-			tracegraph.CountStatus(&rep.PossibleCount, u.Status)
-		}
-		ru.Add(i, confirmed)
+		ru.Add(i, rep.Count(u))
 		us = append(us, u)
 	}
 	ru.Finish()
