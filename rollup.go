@@ -49,16 +49,16 @@ type Containment interface {
 	WorkOrder(i uint32) (uint32, bool)
 }
 
-// Tally counts confirmed and possible units.
-type Tally struct{ Confirmed, Possible int }
+// RollupCount counts confirmed and possible units under one rollup entry.
+type RollupCount struct{ Confirmed, Possible int }
 
-func (t *Tally) add(o Tally) { t.Confirmed += o.Confirmed; t.Possible += o.Possible }
+func (t *RollupCount) add(o RollupCount) { t.Confirmed += o.Confirmed; t.Possible += o.Possible }
 
-func weight(confirmed bool) Tally {
+func weight(confirmed bool) RollupCount {
 	if confirmed {
-		return Tally{Confirmed: 1}
+		return RollupCount{Confirmed: 1}
 	}
-	return Tally{Possible: 1}
+	return RollupCount{Possible: 1}
 }
 
 // Rollup counts units by the rollup rules. Its entries (Nodes, Labels,
@@ -71,7 +71,7 @@ type Rollup struct {
 	slot    *Marks // node → 1 + its entry
 	Nodes   []uint32
 	Labels  []Label
-	Tallies []Tally
+	Tallies []RollupCount
 	stamp   []uint32 // per entry: the last count that reached it
 	count   uint32
 	hs      []Holding
@@ -103,13 +103,13 @@ func (r *Rollup) entry(i uint32, l Label) int {
 		return int(k - 1)
 	}
 	r.Nodes, r.Labels = append(r.Nodes, i), append(r.Labels, l)
-	r.Tallies, r.stamp = append(r.Tallies, Tally{}), append(r.stamp, 0)
+	r.Tallies, r.stamp = append(r.Tallies, RollupCount{}), append(r.stamp, 0)
 	r.slot.Set(i, uint32(len(r.Nodes)))
 	return len(r.Nodes) - 1
 }
 
 // bump adds w to node i's entry unless the current count reached it already.
-func (r *Rollup) bump(i uint32, l Label, w Tally) {
+func (r *Rollup) bump(i uint32, l Label, w RollupCount) {
 	k := r.entry(i, l)
 	if r.stamp[k] == r.count {
 		return
@@ -187,7 +187,7 @@ func (r *Rollup) topsOf(x uint32, span Span, out []topAt) []topAt {
 
 // containers counts w under the containers that held x during span, at
 // any height, and the customers of the shipments among them.
-func (r *Rollup) containers(x uint32, span Span, w Tally) {
+func (r *Rollup) containers(x uint32, span Span, w RollupCount) {
 	hs, mark := r.holders(x)
 	for _, h := range hs {
 		if !h.Label.IsContainer() {
