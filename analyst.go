@@ -187,9 +187,11 @@ type WhereUsedRequest struct {
 	// holding it. A zero bound is open. Counts, products, work orders and
 	// customers then cover those units alone.
 	ShippedFrom, ShippedTo time.Time
-	// AsOf is the moment whose structure counts (zero: now).
+	// AsOf is the moment whose structure and unit statuses count (zero:
+	// now).
 	AsOf time.Time
-	// History counts every link that ever existed, removed ones too.
+	// History counts every link that ever existed, removed ones too, as in
+	// a RecallRequest.
 	History bool
 	// Page selects the units listed in the report, in ID order.
 	Page Page

@@ -204,8 +204,9 @@ type TraceRequest struct {
 	History bool
 	// MinPrecision skips edges less precise than this (zero: all).
 	MinPrecision Precision
-	// Limit bounds the nodes returned; a trace that reaches more is cut and
-	// says so (0: DefaultTraceLimit).
+	// Limit bounds the nodes returned; a trace that reaches more is cut to
+	// its first Limit nodes by depth, then ID, and says so (0:
+	// DefaultTraceLimit). See walk.go for the rules.
 	Limit int
 	// SkipEdges leaves TraceResult.Edges empty, for callers that only want nodes.
 	SkipEdges bool
@@ -328,9 +329,12 @@ type RecallRequest struct {
 	// manufacturer part number with a date-code range, and so on. Material
 	// that matches nothing adds nothing (not an error).
 	Material *MaterialFilter
-	// AsOf is the moment whose structure counts (zero: now).
+	// AsOf is the moment whose structure and unit statuses count (zero:
+	// now).
 	AsOf time.Time
-	// History counts every link that ever existed, removed ones too.
+	// History counts every link that ever existed, removed ones too; a
+	// unit counts under a container only while it was inside it (see
+	// rollup.go). Statuses are those of now.
 	History bool
 }
 

@@ -103,38 +103,35 @@ func (s *Store) FindMaterial(ctx context.Context, f tracegraph.MaterialFilter) (
 
 // RecallUnits implements tracegraph.Analyst. The walk runs in a read
 // transaction; the units are emitted after it committed, from the walk's
-// visited set (so a retried transaction never emits twice). Memory: that
-// set, one entry per node reached; no list of units is built.
+// table (so a retried transaction never emits twice). Memory: that table,
+// one entry per node reached; no list of units is built beyond the walk's.
 func (s *Store) RecallUnits(ctx context.Context, req tracegraph.RecallRequest, emit func(tracegraph.RecallUnit) error) error {
 	if err := req.Validate(); err != nil {
 		return err
 	}
-	asOf := asOfOrNow(req.AsOf)
-	var r *walkResult
+	var rc *recall
 	err := s.snapshotOp(ctx, "recall units", func(tx neo4j.ManagedTransaction) error {
 		var err error
-		r, err = s.recallWalk(ctx, tx, req, asOf)
+		rc, err = s.recallWalk(ctx, tx, req)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	return emitUnits(ctx, r, nil, emit)
+	return rc.emit(ctx, rc.units, emit)
 }
 
-// emitUnits emits the units r reached that keep accepts (nil: all), in walk order.
-func emitUnits(ctx context.Context, r *walkResult, keep map[tracegraph.ID]bool, emit func(tracegraph.RecallUnit) error) error {
-	for k, id := range r.order {
+// emit emits units, in walk order.
+func (rc *recall) emit(ctx context.Context, units []uint32, emit func(tracegraph.RecallUnit) error) error {
+	for k, i := range units {
 		if k&1023 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		if r.seen[id].label != tracegraph.LabelUnit || (keep != nil && !keep[id]) {
-			continue
-		}
-		if err := emit(r.recallUnit(id)); err != nil {
-			return fmt.Errorf("emit %s: %w", id, err)
+		u := rc.w.recallUnit(rc.m, i)
+		if err := emit(u); err != nil {
+			return fmt.Errorf("emit %s: %w", u.ID, err)
 		}
 	}
 	return nil
@@ -150,7 +147,7 @@ func (s *Store) Evidence(ctx context.Context, req tracegraph.RecallRequest, unit
 	if _, _, err := tracegraph.ParseID(string(unit)); err != nil {
 		return nil, err
 	}
-	asOf := asOfOrNow(req.AsOf)
+	asOf := tracegraph.AsOfOrNow(req.AsOf)
 	var path []tracegraph.Edge
 	var found bool
 	err := s.snapshotOp(ctx, "evidence", func(tx neo4j.ManagedTransaction) error {
@@ -231,61 +228,23 @@ func bestPath(ctx context.Context, expands []expandFunc, unit tracegraph.ID, sus
 	return nil, false, nil
 }
 
-// whereUsed walks from the material req names and keeps the units it
-// counts (all, or those shipped in the window). It returns the walk, the
-// kept units in walk order and how many material nodes matched.
-func (s *Store) whereUsed(ctx context.Context, tx neo4j.ManagedTransaction, req *tracegraph.WhereUsedRequest, asOf time.Time) (*walkResult, []tracegraph.ID, int, error) {
-	starts, err := s.recallStarts(ctx, tx, tracegraph.RecallRequest{Material: &req.Material})
+// whereUsed walks from the material req names, reads what the rollups need
+// and keeps the units it counts (all, or those shipped in the window), in
+// walk order.
+func (s *Store) whereUsed(ctx context.Context, tx neo4j.ManagedTransaction, req *tracegraph.WhereUsedRequest) (*recall, []uint32, error) {
+	rc, err := s.recallWalk(ctx, tx, tracegraph.RecallRequest{Material: &req.Material, AsOf: req.AsOf, History: req.History})
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, err
 	}
-	r, err := walk(ctx, s.expander(tx, structural, tracegraph.PrecisionUnknown, asOf, req.History), starts,
-		walkSpec{maxDepth: tracegraph.MaxTraceDepth, noEnter: true})
-	if err != nil {
-		return nil, nil, 0, err
+	if err := rc.w.prefetch(ctx, rc.units); err != nil {
+		return nil, nil, err
 	}
-	units := r.units()
+	units := rc.units
 	if req.ShipWindow() {
-		contains := s.expander(tx, []tracegraph.EdgeType{tracegraph.EdgeContains}, tracegraph.PrecisionUnknown, asOf, req.History)
-		times, err := shipTimes(ctx, contains, units)
-		if err != nil {
-			return nil, nil, 0, err
-		}
-		units = slices.DeleteFunc(units, func(id tracegraph.ID) bool {
-			return !slices.ContainsFunc(times[id], req.InShipWindow)
-		})
+		ru := tracegraph.NewRollup(rc.w, &rc.w.f, nil)
+		units = slices.DeleteFunc(slices.Clone(units), func(i uint32) bool { return !ru.ShippedIn(i, req.InShipWindow) })
 	}
-	return r, units, len(starts), nil
-}
-
-// shipTimes returns, for each unit, when the shipments holding it took it
-// or the unit or container holding it: the start of each CONTAINS edge
-// from a shipment on its way up.
-func shipTimes(ctx context.Context, contains expandFunc, units []tracegraph.ID) (map[tracegraph.ID][]time.Time, error) {
-	hops, err := climbHops(ctx, contains, units, func(h hop) bool {
-		return h.label == tracegraph.LabelUnit || h.label.IsContainer()
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[tracegraph.ID][]time.Time, len(units))
-	for _, u := range units {
-		stack := []tracegraph.ID{u}
-		seen := map[tracegraph.ID]bool{u: true}
-		for len(stack) > 0 {
-			c := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			for _, h := range hops[c] {
-				if h.label == tracegraph.LabelShipment {
-					out[u] = append(out[u], h.edge.ValidFrom)
-				} else if !seen[h.other] {
-					seen[h.other] = true
-					stack = append(stack, h.other)
-				}
-			}
-		}
-	}
-	return out, nil
+	return rc, units, nil
 }
 
 // WhereUsed implements tracegraph.Analyst: the recall walk from the matching
@@ -295,72 +254,48 @@ func (s *Store) WhereUsed(ctx context.Context, req tracegraph.WhereUsedRequest) 
 		return nil, err
 	}
 	after, _ := req.Page.AfterID()
-	asOf := asOfOrNow(req.AsOf)
 	var rep *tracegraph.WhereUsedReport
 	err := s.snapshotOp(ctx, "where used", func(tx neo4j.ManagedTransaction) error {
-		r, units, material, err := s.whereUsed(ctx, tx, &req, asOf)
+		rc, units, err := s.whereUsed(ctx, tx, &req)
 		if err != nil {
 			return err
 		}
-		rep = &tracegraph.WhereUsedReport{AsOf: asOf, Material: material, Units: []tracegraph.RecallUnit{},
+		rep = &tracegraph.WhereUsedReport{AsOf: rc.asOf, Material: rc.material, Units: []tracegraph.RecallUnit{},
 			Cursors: []string{}, Products: []tracegraph.PartCount{}}
-		for _, id := range units {
-			if r.seen[id].prec == tracegraph.PrecisionExact {
-				countStatus(&rep.ConfirmedCount, r.seen[id].status)
-			} else {
-				countStatus(&rep.PossibleCount, r.seen[id].status)
-			}
+		ru := tracegraph.NewRollup(rc.w, &rc.w.f, nil)
+		ids := make([]tracegraph.ID, 0, len(units))
+		for _, i := range units {
+			u := rc.w.recallUnit(rc.m, i)
+			ru.Add(i, rep.Count(u))
+			ids = append(ids, u.ID)
 		}
-		page, more := pageOf(sortedIDs(units), after, req.Page.First)
+		ru.Finish()
+		page, more := pageOf(sortedIDs(ids), after, req.Page.First)
 		for _, id := range page {
-			rep.Units = append(rep.Units, r.recallUnit(id))
+			rep.Units = append(rep.Units, rc.w.recallUnit(rc.m, rc.w.tab.index[id]))
 			rep.Cursors = append(rep.Cursors, tracegraph.CursorOf(id))
 		}
 		rep.HasNextPage = more
-		ru, err := s.rollUp(ctx, tx, r, units, asOf, req.History)
+		var products []tracegraph.ID
+		for k, i := range ru.Nodes {
+			if ru.Labels[k] == tracegraph.LabelUnit {
+				products = append(products, rc.w.tab.ids[i])
+			}
+		}
+		parts, err := s.partNumbers(ctx, tx, sortedIDs(products))
 		if err != nil {
 			return err
 		}
-		parts, err := s.partNumbers(ctx, tx, sortedIDs(keys(ru.products)))
-		if err != nil {
-			return err
-		}
-		rep.Products = partCounts(r, keys(ru.products), parts)
-		rep.ProductUnits = len(ru.products)
-		rep.WorkOrders, rep.Customers = rollup(ru.orders), rollup(ru.customers)
+		rep.Products, rep.ProductUnits = ru.PartCounts(func(i uint32) string { return parts[rc.w.tab.ids[i]] },
+			func(i uint32) bool { return rc.m.Precision(i) == tracegraph.PrecisionExact })
+		rep.WorkOrders = ru.Entries(tracegraph.LabelWorkOrder, rc.w.tab.name, sortLimit)
+		rep.Customers = ru.Entries(tracegraph.LabelCustomer, rc.w.tab.name, sortLimit)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return rep, nil
-}
-
-// partCounts counts finished products by part number, each confirmed when
-// its own best path is EXACT, sorted by part number.
-func partCounts(r *walkResult, products []tracegraph.ID, parts map[tracegraph.ID]string) []tracegraph.PartCount {
-	byPart := map[string]*tracegraph.PartCount{}
-	var order []string
-	for _, p := range products {
-		pn := parts[p]
-		pc := byPart[pn]
-		if pc == nil {
-			pc = &tracegraph.PartCount{PartNumber: pn}
-			byPart[pn] = pc
-			order = append(order, pn)
-		}
-		if v := r.seen[p]; v != nil && v.prec == tracegraph.PrecisionExact {
-			pc.Confirmed++
-		} else {
-			pc.Possible++
-		}
-	}
-	slices.Sort(order)
-	out := make([]tracegraph.PartCount, 0, len(order))
-	for _, pn := range order {
-		out = append(out, *byPart[pn])
-	}
-	return out
 }
 
 // partNumbers reads the part numbers of nodes.
@@ -409,26 +344,17 @@ func (s *Store) WhereUsedUnits(ctx context.Context, req tracegraph.WhereUsedRequ
 	if err := req.Validate(); err != nil {
 		return err
 	}
-	asOf := asOfOrNow(req.AsOf)
-	var r *walkResult
-	var keep map[tracegraph.ID]bool
+	var rc *recall
+	var units []uint32
 	err := s.snapshotOp(ctx, "where used units", func(tx neo4j.ManagedTransaction) error {
-		var units []tracegraph.ID
 		var err error
-		r, units, _, err = s.whereUsed(ctx, tx, &req, asOf)
-		if err != nil {
-			return err
-		}
-		keep = make(map[tracegraph.ID]bool, len(units))
-		for _, id := range units {
-			keep[id] = true
-		}
-		return nil
+		rc, units, err = s.whereUsed(ctx, tx, &req)
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	return emitUnits(ctx, r, keep, emit)
+	return rc.emit(ctx, units, emit)
 }
 
 // processQuery picks the query that drives a process question: its recipe,

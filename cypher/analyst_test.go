@@ -6,10 +6,42 @@ import (
 	"reflect"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/tracegraph/tracegraph"
 )
+
+// graph is an adjacency list for testing bestPath's pure logic (the store
+// expands frontiers with Cypher; this expands them from a slice).
+type graph []tracegraph.Edge
+
+func (gr graph) expand(_ context.Context, ids []tracegraph.ID, up bool) (map[tracegraph.ID][]hop, error) {
+	out := map[tracegraph.ID][]hop{}
+	for _, id := range ids {
+		for _, e := range gr {
+			from, other := e.Source, e.Target
+			if !up {
+				from, other = e.Target, e.Source
+			}
+			if from == id {
+				out[id] = append(out[id], hop{edge: e, other: other, label: other.Label()})
+			}
+		}
+	}
+	return out, nil
+}
+
+// g builds a graph of CONSUMED edges "Source Target PRECISION", IDs in order.
+func g(edges ...string) graph {
+	var out graph
+	for i, s := range edges {
+		var src, dst, prec string
+		fmt.Sscan(s, &src, &dst, &prec)
+		p, _ := tracegraph.ParsePrecision(prec)
+		out = append(out, tracegraph.Edge{ID: tracegraph.EdgeID(i + 1), Type: tracegraph.EdgeConsumed,
+			Source: tracegraph.ID(src), Target: tracegraph.ID(dst), Precision: p})
+	}
+	return out
+}
 
 // atLeast returns g's expand limited to edges of precision p or better, as
 // the store's expander with a minimum precision does.
@@ -88,27 +120,6 @@ func TestBestPathQueriesPerLevel(t *testing.T) {
 		func(id tracegraph.ID) bool { return id == "MaterialLot:B20" })
 	if err != nil || !found || len(path) != 20 || calls != 20 {
 		t.Errorf("bestPath over a 20-level ladder = %d edges, %v, %v in %d expand calls; want 20 edges in 20 calls", len(path), found, err, calls)
-	}
-}
-
-func TestShipTimes(t *testing.T) {
-	at := func(m int) time.Time { return time.Date(2026, 3, 2, 8, m, 0, 0, time.UTC) }
-	edge := func(id int, src, dst string, from time.Time) tracegraph.Edge {
-		return tracegraph.Edge{ID: tracegraph.EdgeID(id), Type: tracegraph.EdgeContains, Source: tracegraph.ID(src),
-			Target: tracegraph.ID(dst), ValidFrom: from, Precision: tracegraph.PrecisionExact}
-	}
-	gr := graph{
-		edge(1, "Unit:P1", "Unit:A1", at(3)), edge(2, "Box:BX1", "Unit:P1", at(5)), edge(3, "Pallet:PL1", "Box:BX1", at(6)),
-		edge(4, "Shipment:SH1", "Pallet:PL1", at(10)), edge(5, "Shipment:SH2", "Unit:P2", at(20)),
-		edge(6, "Unit:P2", "Unit:A2", at(3)),
-	}
-	got, err := shipTimes(context.Background(), gr.expand, []tracegraph.ID{"Unit:A1", "Unit:A2", "Unit:P2", "Unit:A3"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[tracegraph.ID][]time.Time{"Unit:A1": {at(10)}, "Unit:A2": {at(20)}, "Unit:P2": {at(20)}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("shipTimes = %v, want %v", got, want)
 	}
 }
 
@@ -196,15 +207,5 @@ func TestFirmwareSearchCopies(t *testing.T) {
 	u, _ := encodeProps(&tracegraph.Node{ID: "Unit:U1", Label: tracegraph.LabelUnit, Props: map[string]any{"firmware": map[string]any{"version": "x"}}})
 	if _, ok := u[propFwVersion]; ok {
 		t.Errorf("encodeProps(unit) = %v: search copies are for test runs only", u)
-	}
-}
-
-func TestPartCounts(t *testing.T) {
-	r := &walkResult{seen: map[tracegraph.ID]*visit{
-		"Unit:P1": {prec: tracegraph.PrecisionExact}, "Unit:P2": {prec: tracegraph.PrecisionCandidate}, "Unit:P3": {prec: tracegraph.PrecisionExact}}}
-	got := partCounts(r, []tracegraph.ID{"Unit:P3", "Unit:P1", "Unit:P2"}, map[tracegraph.ID]string{"Unit:P1": "PRD-1", "Unit:P2": "PRD-1", "Unit:P3": "PRD-0"})
-	want := []tracegraph.PartCount{{PartNumber: "PRD-0", Confirmed: 1}, {PartNumber: "PRD-1", Confirmed: 1, Possible: 1}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("partCounts = %+v, want %+v", got, want)
 	}
 }

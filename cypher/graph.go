@@ -181,14 +181,6 @@ func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, er
 	return out, err
 }
 
-// asOfOrNow is the moment a query looks at: asOf, or now when zero.
-func asOfOrNow(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Now().UTC()
-	}
-	return t.UTC()
-}
-
 // expander returns the expandFunc of a read transaction with these filters.
 func (s *Store) expander(tx neo4j.ManagedTransaction, types []tracegraph.EdgeType, minPrec tracegraph.Precision, asOf time.Time, history bool) expandFunc {
 	if len(types) == 0 {
@@ -270,7 +262,7 @@ func (s *Store) Edges(ctx context.Context, ids []tracegraph.ID, q tracegraph.Edg
 	out := make([][]tracegraph.Edge, len(ids))
 	err := s.readOp(ctx, "read edges", func(tx neo4j.ManagedTransaction) error {
 		clear(out)
-		expand := s.expander(tx, q.Types, tracegraph.PrecisionUnknown, asOfOrNow(q.AsOf), q.History)
+		expand := s.expander(tx, q.Types, tracegraph.PrecisionUnknown, tracegraph.AsOfOrNow(q.AsOf), q.History)
 		uniq := slices.Clone(ids)
 		slices.Sort(uniq)
 		uniq = slices.Compact(uniq)
@@ -316,12 +308,8 @@ func (s *Store) startNodes(ctx context.Context, tx neo4j.ManagedTransaction, fie
 	return out, nil
 }
 
-func traceNode(id tracegraph.ID, v *visit, dir tracegraph.Direction) tracegraph.TraceNode {
-	return tracegraph.TraceNode{ID: id, Label: v.label, Depth: v.depth, Precision: v.prec, Direction: dir,
-		Status: v.status, OnHold: v.held}
-}
-
-// Trace implements tracegraph.Graph.
+// Trace implements tracegraph.Graph by the walk rules (tracegraph.RunTrace),
+// one batched query per frontier.
 func (s *Store) Trace(ctx context.Context, req tracegraph.TraceRequest) (*tracegraph.TraceResult, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
@@ -332,49 +320,9 @@ func (s *Store) Trace(ctx context.Context, req tracegraph.TraceRequest) (*traceg
 		if err != nil {
 			return err
 		}
-		expand := s.expander(tx, req.EdgeTypes, req.MinPrecision, asOfOrNow(req.AsOf), req.History)
-		spec := walkSpec{maxDepth: req.MaxDepth, limit: req.Limit, wantEdges: !req.SkipEdges}
-		dirs := []tracegraph.Direction{req.Direction}
-		if req.Direction == tracegraph.Both {
-			dirs = []tracegraph.Direction{tracegraph.Upstream, tracegraph.Downstream}
-		}
-		out = &tracegraph.TraceResult{Nodes: []tracegraph.TraceNode{}, Edges: []tracegraph.Edge{}}
-		pos := map[tracegraph.ID]int{}
-		edges := map[tracegraph.EdgeID]tracegraph.Edge{}
-		for k, dir := range dirs {
-			spec.up = dir == tracegraph.Upstream
-			if k > 0 {
-				spec.limit = req.Limit - len(out.Nodes) + len(starts)
-			}
-			r, err := walk(ctx, expand, starts, spec)
-			if err != nil {
-				return err
-			}
-			out.Truncated = out.Truncated || r.truncated
-			for _, id := range r.order {
-				v := r.seen[id]
-				if j, ok := pos[id]; ok {
-					out.Nodes[j].Depth = min(out.Nodes[j].Depth, v.depth)
-					out.Nodes[j].Precision = max(out.Nodes[j].Precision, v.prec)
-					continue
-				}
-				nd := dir
-				if v.depth == 0 {
-					nd = req.Direction
-				}
-				pos[id] = len(out.Nodes)
-				out.Nodes = append(out.Nodes, traceNode(id, v, nd))
-			}
-			for id, e := range r.edges {
-				edges[id] = e
-			}
-		}
-		sortTraceNodes(out.Nodes)
-		for _, e := range edges {
-			out.Edges = append(out.Edges, e)
-		}
-		sortEdges(out.Edges)
-		return nil
+		w := s.walker(tx, tracegraph.NewEdgeFilter(req.EdgeTypes, req.AsOf, req.History, req.MinPrecision))
+		out, err = tracegraph.RunTrace(ctx, w, tracegraph.NewMarks(0), w.tab.start(starts), &req)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -394,21 +342,21 @@ func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) (
 		if err != nil {
 			return err
 		}
-		expand := s.expander(tx, []tracegraph.EdgeType{tracegraph.EdgeContains}, tracegraph.PrecisionUnknown, asOfOrNow(asOf), false)
-		r, err := walk(ctx, expand, starts, walkSpec{up: true, maxDepth: tracegraph.MaxTraceDepth})
+		w := s.walker(tx, tracegraph.NewEdgeFilter([]tracegraph.EdgeType{tracegraph.EdgeContains}, asOf, false, 0))
+		m := tracegraph.NewMarks(0)
+		r, err := tracegraph.Walk(ctx, w, m, w.tab.start(starts), tracegraph.WalkSpec{Up: true, MaxDepth: tracegraph.MaxTraceDepth})
 		if err != nil {
 			return err
 		}
-		out = make([]tracegraph.TraceNode, 0, len(r.order))
-		for _, nid := range r.order[1:] {
-			v := r.seen[nid]
-			if v.label == tracegraph.LabelUnit || v.label == tracegraph.LabelComponent {
-				tn := traceNode(nid, v, tracegraph.Upstream)
-				tn.Precision = tracegraph.PrecisionExact
+		out = make([]tracegraph.TraceNode, 0, len(r.Order))
+		for _, i := range r.Order[1:] {
+			if l := w.tab.nodes[i].label; l == tracegraph.LabelUnit || l == tracegraph.LabelComponent {
+				tn := w.TraceNode(i)
+				tn.Depth, tn.Precision, tn.Direction = m.Depth(i), tracegraph.PrecisionExact, tracegraph.Upstream
 				out = append(out, tn)
 			}
 		}
-		sortTraceNodes(out)
+		tracegraph.SortTraceNodes(out)
 		return nil
 	})
 	if err != nil {

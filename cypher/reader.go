@@ -298,6 +298,6 @@ func (s *Store) edgesByEvent(ctx context.Context, tx neo4j.ManagedTransaction, s
 		out = append(out, e)
 		return err
 	})
-	sortEdges(out)
+	tracegraph.SortEdges(out)
 	return out, err
 }

@@ -16,39 +16,29 @@ const sortLimit = 100_000
 // RecallImpact implements tracegraph.Graph. It walks downstream from the
 // suspects (and the material req.Material matches) along assembly,
 // consumption and derivation (not into containers), keeps every unit reached
-// with its best-path precision, then rolls the units up to their finished
-// products and to the work orders, boxes, pallets, shipments and customers
-// that hold them. Every step is a batched query per level, as in Trace.
+// with its best-path precision, then rolls the units up by the rollup rules
+// (tracegraph.Rollup). Every step is a batched query per level, as in Trace.
 func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) (*tracegraph.RecallReport, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	asOf := asOfOrNow(req.AsOf)
 	var rep *tracegraph.RecallReport
 	err := s.snapshotOp(ctx, "recall", func(tx neo4j.ManagedTransaction) error {
-		r, err := s.recallWalk(ctx, tx, req, asOf)
+		rc, err := s.recallWalk(ctx, tx, req)
 		if err != nil {
 			return err
 		}
-		rep = &tracegraph.RecallReport{Suspects: req.Suspects, AsOf: asOf,
+		if err := rc.w.prefetch(ctx, rc.units); err != nil {
+			return err
+		}
+		rep = &tracegraph.RecallReport{Suspects: req.Suspects, AsOf: rc.asOf,
 			Confirmed: []tracegraph.RecallUnit{}, Possible: []tracegraph.RecallUnit{}}
-		units := r.units()
-		for _, id := range units {
-			ru := r.recallUnit(id)
-			if ru.Precision == tracegraph.PrecisionExact {
-				rep.Confirmed = append(rep.Confirmed, ru)
-				countStatus(&rep.ConfirmedCount, ru.Status)
-			} else {
-				rep.Possible = append(rep.Possible, ru)
-				countStatus(&rep.PossibleCount, ru.Status)
-			}
+		ru := tracegraph.NewRollup(rc.w, &rc.w.f, nil)
+		for _, i := range rc.units {
+			ru.Add(i, rep.Add(rc.w.recallUnit(rc.m, i)))
 		}
-		ru, err := s.rollUp(ctx, tx, r, units, asOf, req.History)
-		if err != nil {
-			return err
-		}
-		rep.Products, rep.WorkOrders = rollup(ru.products), rollup(ru.orders)
-		rep.Boxes, rep.Pallets, rep.Shipments, rep.Customers = rollup(ru.boxes), rollup(ru.pallets), rollup(ru.shipments), rollup(ru.customers)
+		ru.Finish()
+		ru.Fill(rep, rc.w.tab.name, sortLimit)
 		if len(rep.Confirmed)+len(rep.Possible) <= sortLimit {
 			byID := func(a, b tracegraph.RecallUnit) int { return compareIDs(a.ID, b.ID) }
 			slices.SortFunc(rep.Confirmed, byID)
@@ -88,235 +78,43 @@ func (s *Store) recallStarts(ctx context.Context, tx neo4j.ManagedTransaction, r
 	return starts, nil
 }
 
+// recall is one recall walk in a read transaction: its walker, the marks
+// holding each reached node's depth and precision, and the units reached in
+// walk order, their statuses those of the question's moment.
+type recall struct {
+	w        *walker
+	m        *tracegraph.Marks
+	units    []uint32
+	asOf     time.Time
+	material int // start nodes
+}
+
 // recallWalk walks downstream from req's suspects and material, frontier by
 // frontier: the one walk of every recall question.
-func (s *Store) recallWalk(ctx context.Context, tx neo4j.ManagedTransaction, req tracegraph.RecallRequest, asOf time.Time) (*walkResult, error) {
+func (s *Store) recallWalk(ctx context.Context, tx neo4j.ManagedTransaction, req tracegraph.RecallRequest) (*recall, error) {
 	starts, err := s.recallStarts(ctx, tx, req)
 	if err != nil {
 		return nil, err
 	}
-	return walk(ctx, s.expander(tx, structural, tracegraph.PrecisionUnknown, asOf, req.History), starts,
-		walkSpec{maxDepth: tracegraph.MaxTraceDepth, noEnter: true})
-}
-
-// units returns the units the walk reached, in its order.
-func (r *walkResult) units() []tracegraph.ID {
-	var out []tracegraph.ID
-	for _, id := range r.order {
-		if r.seen[id].label == tracegraph.LabelUnit {
-			out = append(out, id)
-		}
+	f := tracegraph.NewEdgeFilter(structural, req.AsOf, req.History, 0)
+	f.NoContainers = true
+	rc := &recall{w: s.walker(tx, f), m: tracegraph.NewMarks(0), asOf: time.Unix(0, f.At).UTC(), material: len(starts)}
+	if !req.AsOf.IsZero() && !req.History {
+		rc.w.asOf = rc.asOf
 	}
-	return out
-}
-
-// recallUnit is a reached unit as a recall reports it.
-func (r *walkResult) recallUnit(id tracegraph.ID) tracegraph.RecallUnit {
-	v := r.seen[id]
-	return tracegraph.RecallUnit{ID: id, Precision: v.prec, Depth: v.depth, Status: v.status, OnHold: v.held}
-}
-
-func countStatus(c *tracegraph.StatusCounts, status string) {
-	switch status {
-	case tracegraph.StatusShipped:
-		c.Shipped++
-	case tracegraph.StatusScrapped:
-		c.Scrapped++
-	default:
-		c.InHouse++
-	}
-}
-
-// rollupResult tallies units by finished product and work order, and the
-// products by the boxes, pallets, shipments and customers holding them.
-type rollupResult struct {
-	products, orders, boxes, pallets, shipments, customers map[tracegraph.ID]*tally
-}
-
-// rollUp tallies units (reached by r, each counted confirmed when its best
-// path is EXACT) as RecallImpact reports them: under their work orders and
-// finished products, then the products under their containers, shipments
-// and customers.
-func (s *Store) rollUp(ctx context.Context, tx neo4j.ManagedTransaction, r *walkResult, units []tracegraph.ID, at time.Time, history bool) (*rollupResult, error) {
-	confirmed := map[tracegraph.ID]bool{}
-	for _, id := range units {
-		confirmed[id] = r.seen[id].prec == tracegraph.PrecisionExact
-	}
-	timed := s.expander(tx, []tracegraph.EdgeType{tracegraph.EdgeForOrder}, tracegraph.PrecisionUnknown, at, history)
-	orders, err := timed(ctx, sortedIDs(units), true)
+	r, err := tracegraph.Walk(ctx, rc.w, rc.m, rc.w.tab.start(starts), tracegraph.WalkSpec{MaxDepth: tracegraph.MaxTraceDepth})
 	if err != nil {
 		return nil, err
 	}
-	contains := s.expander(tx, []tracegraph.EdgeType{tracegraph.EdgeContains}, tracegraph.PrecisionUnknown, at, history)
-	// Unit parents of every unit and its ancestors, level by level.
-	parents, err := climb(ctx, contains, units, func(h hop) bool { return h.label == tracegraph.LabelUnit })
-	if err != nil {
+	for _, i := range r.Order {
+		if rc.w.tab.nodes[i].label == tracegraph.LabelUnit {
+			rc.units = append(rc.units, i)
+		}
+	}
+	if err := rc.w.statuses(ctx, rc.units); err != nil {
 		return nil, err
 	}
-	ru := &rollupResult{products: map[tracegraph.ID]*tally{}, orders: map[tracegraph.ID]*tally{}, boxes: map[tracegraph.ID]*tally{},
-		pallets: map[tracegraph.ID]*tally{}, shipments: map[tracegraph.ID]*tally{}, customers: map[tracegraph.ID]*tally{}}
-	products := ru.products
-	tops := map[tracegraph.ID][]tracegraph.ID{}
-	for _, u := range units {
-		c := confirmed[u]
-		for _, h := range orders[u] {
-			count(ru.orders, h.other, c)
-		}
-		for _, top := range topsOf(u, parents, tops) {
-			count(products, top, c)
-		}
-	}
-	// Boxes, pallets and shipments holding the products, then customers.
-	prods := make([]tracegraph.ID, 0, len(products))
-	for p := range products {
-		prods = append(prods, p)
-	}
-	holders, err := climb(ctx, contains, prods, func(h hop) bool { return h.label.IsContainer() })
-	if err != nil {
-		return nil, err
-	}
-	shipped := map[tracegraph.ID]bool{}
-	byLabel := map[tracegraph.Label]map[tracegraph.ID]*tally{tracegraph.LabelBox: ru.boxes, tracegraph.LabelPallet: ru.pallets, tracegraph.LabelShipment: ru.shipments}
-	shipsOf := map[tracegraph.ID][]tracegraph.ID{} // product → shipments holding it
-	for _, p := range sortedIDs(prods) {
-		tl := products[p]
-		seen := map[tracegraph.ID]bool{}
-		stack := []tracegraph.ID{p}
-		for len(stack) > 0 {
-			c := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			for _, par := range holders[c] {
-				if seen[par] {
-					continue
-				}
-				seen[par] = true
-				addTally(byLabel[par.Label()], par, tl.c, tl.p)
-				stack = append(stack, par)
-				if par.Label() == tracegraph.LabelShipment {
-					shipped[par] = true
-					shipsOf[p] = append(shipsOf[p], par)
-				}
-			}
-		}
-	}
-	// SHIPPED_TO counts whenever it was recorded and not voided.
-	ever := s.expander(tx, []tracegraph.EdgeType{tracegraph.EdgeShippedTo}, tracegraph.PrecisionUnknown, at, true)
-	custs, err := ever(ctx, sortedIDs(keys(shipped)), true)
-	if err != nil {
-		return nil, err
-	}
-	for p, ships := range shipsOf {
-		tl := products[p]
-		seen := map[tracegraph.ID]bool{}
-		for _, sh := range ships {
-			for _, h := range custs[sh] {
-				if !seen[h.other] {
-					seen[h.other] = true
-					addTally(ru.customers, h.other, tl.c, tl.p)
-				}
-			}
-		}
-	}
-	return ru, nil
-}
-
-// climb follows the hops of expand (into each node: up=false) from the
-// given nodes, level by level, keeping the parents that keep accepts, and
-// returns each reached node's kept parents.
-func climb(ctx context.Context, expand expandFunc, from []tracegraph.ID, keep func(hop) bool) (map[tracegraph.ID][]tracegraph.ID, error) {
-	hops, err := climbHops(ctx, expand, from, keep)
-	if err != nil {
-		return nil, err
-	}
-	parents := make(map[tracegraph.ID][]tracegraph.ID, len(hops))
-	for id, hs := range hops {
-		for _, h := range hs {
-			parents[id] = append(parents[id], h.other)
-		}
-	}
-	return parents, nil
-}
-
-// climbHops is climb returning the kept hops themselves (edges included).
-func climbHops(ctx context.Context, expand expandFunc, from []tracegraph.ID, keep func(hop) bool) (map[tracegraph.ID][]hop, error) {
-	parents := map[tracegraph.ID][]hop{}
-	done := map[tracegraph.ID]bool{}
-	level := sortedIDs(from)
-	for len(level) > 0 {
-		for _, id := range level {
-			done[id] = true
-		}
-		hops, err := expand(ctx, level, false)
-		if err != nil {
-			return nil, err
-		}
-		next := map[tracegraph.ID]bool{}
-		for _, id := range level {
-			for _, h := range hops[id] {
-				if !keep(h) {
-					continue
-				}
-				parents[id] = append(parents[id], h)
-				if !done[h.other] {
-					next[h.other] = true
-				}
-			}
-		}
-		level = sortedIDs(keys(next))
-	}
-	return parents, nil
-}
-
-// topsOf returns the finished products holding u: the ancestors of u (or u
-// itself) that have no unit parent, memoized in memo.
-func topsOf(u tracegraph.ID, parents, memo map[tracegraph.ID][]tracegraph.ID) []tracegraph.ID {
-	if t, ok := memo[u]; ok {
-		return t
-	}
-	memo[u] = nil // no cycles in assembly; guard all the same
-	ps := parents[u]
-	if len(ps) == 0 {
-		memo[u] = []tracegraph.ID{u}
-		return memo[u]
-	}
-	var out []tracegraph.ID
-	for _, p := range ps {
-		out = append(out, topsOf(p, parents, memo)...)
-	}
-	slices.SortFunc(out, compareIDs)
-	out = slices.Compact(out)
-	memo[u] = out
-	return out
-}
-
-// tally counts confirmed and possible units.
-type tally struct{ c, p int }
-
-func addTally(mp map[tracegraph.ID]*tally, k tracegraph.ID, c, p int) {
-	tl := mp[k]
-	if tl == nil {
-		tl = &tally{}
-		mp[k] = tl
-	}
-	tl.c += c
-	tl.p += p
-}
-
-func count(mp map[tracegraph.ID]*tally, k tracegraph.ID, confirmed bool) {
-	if confirmed {
-		addTally(mp, k, 1, 0)
-	} else {
-		addTally(mp, k, 0, 1)
-	}
-}
-
-func rollup(mp map[tracegraph.ID]*tally) []tracegraph.RollupEntry {
-	out := make([]tracegraph.RollupEntry, 0, len(mp))
-	for k, tl := range mp {
-		out = append(out, tracegraph.RollupEntry{ID: k, Confirmed: tl.c, Possible: tl.p})
-	}
-	slices.SortFunc(out, func(a, b tracegraph.RollupEntry) int { return compareIDs(a.ID, b.ID) })
-	return out
+	return rc, nil
 }
 
 func compareIDs(a, b tracegraph.ID) int {

@@ -286,8 +286,8 @@ func sameEdges(got, want []tracegraph.Edge) bool {
 	if len(got) != len(want) {
 		return false
 	}
-	sortEdges(got)
-	sortEdges(want)
+	tracegraph.SortEdges(got)
+	tracegraph.SortEdges(want)
 	for i := range got {
 		g, w := got[i], want[i]
 		if g.ID != w.ID || g.Type != w.Type || g.Target != w.Target || !g.ValidFrom.Equal(w.ValidFrom) ||

@@ -2,8 +2,10 @@ package cypher
 
 import (
 	"context"
-	"slices"
+	"strings"
+	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/tracegraph/tracegraph"
 )
 
@@ -20,136 +22,240 @@ type hop struct {
 // expandFunc returns, for each distinct id, the hops out of it (up) or into
 // it (down) that pass the traversal's filters (types, time, precision,
 // voided), in edge id order. The Store runs expand_out.cypher or
-// expand_in.cypher; tests of the walk use a graph in memory.
+// expand_in.cypher.
 type expandFunc func(ctx context.Context, ids []tracegraph.ID, up bool) (map[tracegraph.ID][]hop, error)
 
-// walkSpec says how far a walk goes; the edge filters live in expandFunc.
-type walkSpec struct {
-	up        bool
-	maxDepth  int
-	limit     int  // nodes, start nodes included; 0: none
-	noEnter   bool // do not step onto Box, Pallet or Shipment nodes
-	wantEdges bool
-}
-
-// visit is what a walk knows of a reached node.
-type visit struct {
-	depth  int
-	prec   tracegraph.Precision
+// nodeInfo is what a walk knows of a node it met.
+type nodeInfo struct {
 	label  tracegraph.Label
 	status string
 	held   bool
 }
 
-type walkResult struct {
-	order     []tracegraph.ID // reached nodes, start nodes first, in BFS order
-	seen      map[tracegraph.ID]*visit
-	edges     map[tracegraph.EdgeID]tracegraph.Edge
-	truncated bool
+// table interns the nodes and edges one read transaction meets as the
+// dense handles the walk and rollup rules run over.
+type table struct {
+	ids   []tracegraph.ID
+	index map[tracegraph.ID]uint32
+	nodes []nodeInfo
+	edges []tracegraph.Edge
+	eix   map[tracegraph.EdgeID]uint32
 }
 
-type frontierItem struct {
-	id   tracegraph.ID
-	prec tracegraph.Precision
+func newTable() *table {
+	return &table{index: map[tracegraph.ID]uint32{}, eix: map[tracegraph.EdgeID]uint32{}}
 }
 
-// walk is a node-unique breadth-first traversal from starts, one expand
-// call per frontier: never path enumeration. A node's depth is its fewest
-// hops; its precision that of its best path (the best over paths of the
-// weakest edge), found by expanding a node again whenever it is reached with
-// a better precision (at most three times). It is the embedded store's walk,
-// frontier for frontier, so both stores answer alike, limits included.
-func walk(ctx context.Context, expand expandFunc, starts []*tracegraph.Node, spec walkSpec) (*walkResult, error) {
-	res := &walkResult{seen: map[tracegraph.ID]*visit{}, edges: map[tracegraph.EdgeID]tracegraph.Edge{}}
-	var frontier []frontierItem
-	for _, n := range starts {
-		if _, ok := res.seen[n.ID]; ok {
-			continue
-		}
-		res.seen[n.ID] = &visit{depth: 0, prec: tracegraph.PrecisionExact, label: n.Label, status: n.Status(), held: n.OnHold()}
-		res.order = append(res.order, n.ID)
-		frontier = append(frontier, frontierItem{n.ID, tracegraph.PrecisionExact})
+// node returns id's handle, adding it with what is known of it.
+func (t *table) node(id tracegraph.ID, info nodeInfo) uint32 {
+	if i, ok := t.index[id]; ok {
+		return i
 	}
-	for d := 1; d <= spec.maxDepth && len(frontier) > 0; d++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		ids := make([]tracegraph.ID, 0, len(frontier))
-		for _, f := range frontier {
-			ids = append(ids, f.id)
-		}
-		slices.Sort(ids)
-		hops, err := expand(ctx, slices.Compact(ids), spec.up)
-		if err != nil {
-			return nil, err
-		}
-		var next []frontierItem
-		for _, f := range frontier {
-			for _, h := range hops[f.id] {
-				if spec.noEnter && h.label.IsContainer() {
-					continue
-				}
-				p := min(h.edge.Precision, f.prec)
-				if v, ok := res.seen[h.other]; ok {
-					if p > v.prec {
-						v.prec = p
-						next = append(next, frontierItem{h.other, p})
-					}
-					if spec.wantEdges {
-						res.edges[h.edge.ID] = h.edge
-					}
-					continue
-				}
-				if spec.limit > 0 && len(res.order) >= spec.limit {
-					res.truncated = true
-					continue
-				}
-				res.seen[h.other] = &visit{depth: d, prec: p, label: h.label, status: h.status, held: h.held}
-				res.order = append(res.order, h.other)
-				next = append(next, frontierItem{h.other, p})
-				if spec.wantEdges {
-					res.edges[h.edge.ID] = h.edge
-				}
-			}
-		}
-		frontier = next
-	}
-	return res, nil
+	i := uint32(len(t.ids))
+	t.ids, t.nodes = append(t.ids, id), append(t.nodes, info)
+	t.index[id] = i
+	return i
 }
 
-// sortedEdges returns the walk's edges in id order.
-func (r *walkResult) sortedEdges() []tracegraph.Edge {
-	out := make([]tracegraph.Edge, 0, len(r.edges))
-	for _, e := range r.edges {
-		out = append(out, e)
+// start returns the handles of start nodes, in order.
+func (t *table) start(nodes []*tracegraph.Node) []uint32 {
+	out := make([]uint32, len(nodes))
+	for k, n := range nodes {
+		out[k] = t.node(n.ID, nodeInfo{label: n.Label, status: n.Status(), held: n.OnHold()})
 	}
-	sortEdges(out)
 	return out
 }
 
-func sortEdges(es []tracegraph.Edge) {
-	slices.SortFunc(es, func(a, b tracegraph.Edge) int {
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
-		}
-		return 0
-	})
+func (t *table) edge(e tracegraph.Edge) uint32 {
+	if i, ok := t.eix[e.ID]; ok {
+		return i
+	}
+	i := uint32(len(t.edges))
+	t.edges = append(t.edges, e)
+	t.eix[e.ID] = i
+	return i
 }
 
-func sortTraceNodes(ns []tracegraph.TraceNode) {
-	slices.SortFunc(ns, func(a, b tracegraph.TraceNode) int {
-		if a.Depth != b.Depth {
-			return a.Depth - b.Depth
+func (t *table) name(i uint32) tracegraph.ID { return t.ids[i] }
+
+// walker is the store's tracegraph.Expander, TraceGraph and Containment
+// within one read transaction: each frontier one batched query, checked
+// again against the walk's EdgeFilter. Its Containment answers from what
+// prefetch read.
+type walker struct {
+	s      *Store
+	tx     neo4j.ManagedTransaction
+	f      tracegraph.EdgeFilter
+	expand expandFunc
+	tab    *table
+	// asOf, when set, is the moment whose unit statuses a recall reports.
+	asOf time.Time
+	// read by prefetch
+	holders   map[uint32][]tracegraph.Holding
+	customers map[uint32][]uint32
+	orders    map[uint32]uint32
+}
+
+var _ interface {
+	tracegraph.TraceGraph
+	tracegraph.Containment
+} = (*walker)(nil)
+
+// walker returns the walker of filter f in tx.
+func (s *Store) walker(tx neo4j.ManagedTransaction, f tracegraph.EdgeFilter) *walker {
+	var types []tracegraph.EdgeType
+	for c, t := range tracegraph.EdgeTypes {
+		if f.Types == 0 || f.Types&(1<<c) != 0 {
+			types = append(types, t)
 		}
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
+	}
+	return &walker{s: s, tx: tx, f: f, tab: newTable(),
+		expand: s.expander(tx, types, f.MinPrecision, time.Unix(0, f.At).UTC(), f.History)}
+}
+
+// Expand implements tracegraph.Expander: one query for the distinct nodes
+// of the frontier.
+func (w *walker) Expand(ctx context.Context, frontier []uint32, up bool, hops []tracegraph.Hop) ([]tracegraph.Hop, error) {
+	ids := make([]tracegraph.ID, 0, len(frontier))
+	for _, n := range frontier {
+		ids = append(ids, w.tab.ids[n])
+	}
+	got, err := w.expand(ctx, sortedIDs(ids), up)
+	if err != nil {
+		return nil, err
+	}
+	for k, n := range frontier {
+		for _, h := range got[w.tab.ids[n]] {
+			if !w.f.Keeps(&h.edge) || !w.f.Enters(h.label) {
+				continue
+			}
+			to := w.tab.node(h.other, nodeInfo{label: h.label, status: h.status, held: h.held})
+			hops = append(hops, tracegraph.Hop{From: uint32(k), To: to, Edge: w.tab.edge(h.edge), Prec: h.edge.Precision})
 		}
-		return 0
-	})
+	}
+	return hops, nil
+}
+
+// CompareNodes implements tracegraph.Expander.
+func (w *walker) CompareNodes(a, b uint32) int {
+	return strings.Compare(string(w.tab.ids[a]), string(w.tab.ids[b]))
+}
+
+// TraceNode implements tracegraph.TraceGraph.
+func (w *walker) TraceNode(i uint32) tracegraph.TraceNode {
+	n := &w.tab.nodes[i]
+	return tracegraph.TraceNode{ID: w.tab.ids[i], Label: n.label, Status: n.status, OnHold: n.held}
+}
+
+// Edge implements tracegraph.TraceGraph.
+func (w *walker) Edge(e uint32) tracegraph.Edge { return w.tab.edges[e] }
+
+// Holders implements tracegraph.Containment from what prefetch read.
+func (w *walker) Holders(i uint32, out []tracegraph.Holding) []tracegraph.Holding {
+	return append(out, w.holders[i]...)
+}
+
+// Customers implements tracegraph.Containment from what prefetch read.
+func (w *walker) Customers(i uint32, out []uint32) []uint32 { return append(out, w.customers[i]...) }
+
+// WorkOrder implements tracegraph.Containment from what prefetch read.
+func (w *walker) WorkOrder(i uint32) (uint32, bool) {
+	wo, ok := w.orders[i]
+	return wo, ok
+}
+
+// prefetch reads, level by level, what the rollup rules ask of units: the
+// CONTAINS edges into them and into everything holding them (as the
+// walker's filter counts them), the customers of the shipments among those,
+// and the units' work orders.
+func (w *walker) prefetch(ctx context.Context, units []uint32) error {
+	w.holders, w.customers, w.orders = map[uint32][]tracegraph.Holding{}, map[uint32][]uint32{}, map[uint32]uint32{}
+	at := time.Unix(0, w.f.At).UTC()
+	contains := w.s.expander(w.tx, []tracegraph.EdgeType{tracegraph.EdgeContains}, tracegraph.PrecisionUnknown, at, w.f.History)
+	var shipments []tracegraph.ID
+	level := make([]tracegraph.ID, 0, len(units))
+	for _, u := range units {
+		level = append(level, w.tab.ids[u])
+	}
+	level = sortedIDs(level)
+	done := map[tracegraph.ID]bool{}
+	for len(level) > 0 {
+		for _, id := range level {
+			done[id] = true
+		}
+		got, err := contains(ctx, level, false)
+		if err != nil {
+			return err
+		}
+		var next []tracegraph.ID
+		for _, id := range level {
+			i := w.tab.index[id]
+			for _, h := range got[id] {
+				if h.edge.Voided || !w.f.During(tracegraph.Nanos(h.edge.ValidFrom), tracegraph.Nanos(h.edge.ValidTo)) {
+					continue
+				}
+				p := w.tab.node(h.other, nodeInfo{label: h.label, status: h.status, held: h.held})
+				w.holders[i] = append(w.holders[i], tracegraph.Holding{Holder: p, Label: h.label,
+					Span: tracegraph.SpanOf(tracegraph.Nanos(h.edge.ValidFrom), tracegraph.Nanos(h.edge.ValidTo))})
+				if !done[h.other] {
+					done[h.other] = true
+					next = append(next, h.other)
+					if h.label == tracegraph.LabelShipment {
+						shipments = append(shipments, h.other)
+					}
+				}
+			}
+		}
+		level = sortedIDs(next)
+	}
+	// SHIPPED_TO and FOR_ORDER count whenever they were recorded and not voided.
+	ever := func(t tracegraph.EdgeType, ids []tracegraph.ID, add func(from, to uint32)) error {
+		got, err := w.s.expander(w.tx, []tracegraph.EdgeType{t}, tracegraph.PrecisionUnknown, at, true)(ctx, sortedIDs(ids), true)
+		if err != nil {
+			return err
+		}
+		for id, hs := range got {
+			for _, h := range hs {
+				add(w.tab.index[id], w.tab.node(h.other, nodeInfo{label: h.label}))
+			}
+		}
+		return nil
+	}
+	if err := ever(tracegraph.EdgeShippedTo, shipments, func(s, c uint32) { w.customers[s] = append(w.customers[s], c) }); err != nil {
+		return err
+	}
+	var uids []tracegraph.ID
+	for _, u := range units {
+		uids = append(uids, w.tab.ids[u])
+	}
+	return ever(tracegraph.EdgeForOrder, uids, func(u, wo uint32) { w.orders[u] = wo })
+}
+
+// statuses sets the units' statuses to those of w.asOf (when set), read
+// from their properties (tracegraph.StatusAt).
+func (w *walker) statuses(ctx context.Context, units []uint32) error {
+	if w.asOf.IsZero() {
+		return nil
+	}
+	var ids []tracegraph.ID
+	for _, u := range units {
+		if tracegraph.NeedsStatusAt(w.tab.nodes[u].status) {
+			ids = append(ids, w.tab.ids[u])
+		}
+	}
+	got, err := w.s.getNodes(ctx, w.tx, ids)
+	if err != nil {
+		return err
+	}
+	for id, n := range got {
+		w.tab.nodes[w.tab.index[id]].status = tracegraph.StatusAt(n, w.asOf)
+	}
+	return nil
+}
+
+// recallUnit is unit i as a recall reports it, its depth and precision
+// from m.
+func (w *walker) recallUnit(m *tracegraph.Marks, i uint32) tracegraph.RecallUnit {
+	n := &w.tab.nodes[i]
+	return tracegraph.RecallUnit{ID: w.tab.ids[i], Precision: m.Precision(i), Depth: m.Depth(i), Status: n.status, OnHold: n.held}
 }

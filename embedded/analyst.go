@@ -78,7 +78,7 @@ func (s *Store) streamUnits(ctx context.Context, im *impact, keep func(i uint32)
 		for ; k < len(im.order) && len(chunk) < chunkSize; k++ {
 			i := im.order[k]
 			if t.label[i] == unitCode && (keep == nil || keep(i)) {
-				chunk = append(chunk, im.recallUnit(t, i))
+				chunk = append(chunk, im.recallUnit(i))
 			}
 		}
 		s.mu.RUnlock()
@@ -120,14 +120,13 @@ func (s *Store) Evidence(ctx context.Context, req tracegraph.RecallRequest, unit
 		return nil, err
 	}
 	suspect := getMarks(t.nodeCount())
-	defer suspect.release()
+	defer putMarks(suspect)
 	for _, i := range append(starts, material...) {
 		if t.live(i) {
-			suspect.set(i, 0, tracegraph.PrecisionExact)
+			suspect.Set(i, 1)
 		}
 	}
-	at := asOfNanos(req.AsOf)
-	path, found, err := t.bestPath(ctx, u, suspect, at, req.History)
+	path, found, err := t.bestPath(ctx, u, suspect, tracegraph.NewEdgeFilter(structural, req.AsOf, req.History, 0))
 	var out []tracegraph.Edge
 	if err == nil && found {
 		out = make([]tracegraph.Edge, len(path))
@@ -152,13 +151,14 @@ func (s *Store) Evidence(ctx context.Context, req tracegraph.RecallRequest, unit
 // (most precise, then fewest hops; the first found in edge order among
 // equals) and returns its edge indexes from the suspect to u. s.mu is held
 // for reading.
-func (t *topo) bestPath(ctx context.Context, u uint32, suspect *marks, at int64, history bool) ([]uint32, bool, error) {
-	if suspect.seen(u) {
+func (t *topo) bestPath(ctx context.Context, u uint32, suspect *tracegraph.Marks, ef tracegraph.EdgeFilter) ([]uint32, bool, error) {
+	if suspect.Seen(u) {
 		return []uint32{}, true, nil
 	}
 	for _, p := range []tracegraph.Precision{tracegraph.PrecisionExact, tracegraph.PrecisionCandidate, tracegraph.PrecisionOrder} {
+		ef.MinPrecision = p
 		parent := getMarks(t.nodeCount()) // edge index + 1 by which a node was reached
-		parent.v[u], parent.touched = ^uint32(0), append(parent.touched, u)
+		parent.Set(u, ^uint32(0))
 		frontier, next := []uint32{u}, []uint32(nil)
 		hit, steps := uint32(0), 0
 		found := false
@@ -167,23 +167,20 @@ func (t *topo) bestPath(ctx context.Context, u uint32, suspect *marks, at int64,
 			for _, f := range frontier {
 				if steps++; steps&4095 == 0 {
 					if err := ctx.Err(); err != nil {
-						parent.release()
+						putMarks(parent)
 						return nil, false, err
 					}
 				}
 				t.out.each(f, func(e uint32) bool {
-					meta := t.emeta[e]
-					if structural&(1<<(meta&emTypeMask)) == 0 || !t.edgeValid(e, at, history) ||
-						tracegraph.Precision((meta&emPrecMask)>>emPrecShift) < p {
+					if !t.edgeCounts(&ef, e) {
 						return true
 					}
 					v := t.edst[e]
-					if parent.v[v] != 0 || t.flags[v]&flVoided != 0 || t.isContainer(v) {
+					if parent.Seen(v) || t.flags[v]&flVoided != 0 || t.isContainer(v) {
 						return true
 					}
-					parent.v[v] = e + 1
-					parent.touched = append(parent.touched, v)
-					if suspect.seen(v) {
+					parent.Set(v, e+1)
+					if suspect.Seen(v) {
 						hit, found = v, true
 						return false
 					}
@@ -199,14 +196,14 @@ func (t *topo) bestPath(ctx context.Context, u uint32, suspect *marks, at int64,
 		if found {
 			var path []uint32
 			for v := hit; v != u; {
-				e := parent.v[v] - 1
+				e := parent.Get(v) - 1
 				path = append(path, e)
 				v = t.esrc[e]
 			}
-			parent.release()
+			putMarks(parent)
 			return path, true, nil
 		}
-		parent.release()
+		putMarks(parent)
 	}
 	return nil, false, nil
 }
@@ -233,8 +230,8 @@ func (s *Store) WhereUsed(ctx context.Context, req tracegraph.WhereUsedRequest) 
 	defer im.release()
 	rep := &tracegraph.WhereUsedReport{AsOf: im.asOf, Material: len(material), Units: []tracegraph.RecallUnit{},
 		Cursors: []string{}, Products: []tracegraph.PartCount{}}
-	ru := newRollup(t, im)
-	defer ru.release()
+	ru := im.rollup(t.nodeCount())
+	defer releaseRollup(ru)
 	page := newFirstIDs(t, after, req.Page.First)
 	for k, i := range im.order {
 		if k&4095 == 0 {
@@ -242,45 +239,22 @@ func (s *Store) WhereUsed(ctx context.Context, req tracegraph.WhereUsedRequest) 
 				return nil, err
 			}
 		}
-		if t.label[i] != unitCode || (req.ShipWindow() && !ru.shippedIn(i, req.InShipWindow)) {
+		if t.label[i] != unitCode || (req.ShipWindow() && !ru.ShippedIn(i, req.InShipWindow)) {
 			continue
 		}
-		confirmed := im.m.prec(i) == tracegraph.PrecisionExact
-		if confirmed {
-			countStatus(&rep.ConfirmedCount, t.status[i])
-		} else {
-			countStatus(&rep.PossibleCount, t.status[i])
-		}
-		ru.add(i, ru.topsOf(i), confirmed)
+		ru.Add(i, rep.Count(im.recallUnit(i)))
 		page.offer(i)
 	}
-	ru.holders()
+	ru.Finish()
 	is, more := page.sorted()
 	for _, i := range is {
-		rep.Units = append(rep.Units, im.recallUnit(t, i))
+		rep.Units = append(rep.Units, im.recallUnit(i))
 		rep.Cursors = append(rep.Cursors, tracegraph.CursorOf(t.name(i)))
 	}
 	rep.HasNextPage = more
-	byPart := map[string]*tracegraph.PartCount{}
-	for _, top := range ru.products.keys {
-		pn := t.parts[t.part[top]]
-		pc := byPart[pn]
-		if pc == nil {
-			pc = &tracegraph.PartCount{PartNumber: pn}
-			byPart[pn] = pc
-		}
-		if im.m.prec(top) == tracegraph.PrecisionExact {
-			pc.Confirmed++
-		} else {
-			pc.Possible++
-		}
-	}
-	for _, pc := range byPart {
-		rep.Products = append(rep.Products, *pc)
-	}
-	sort.Slice(rep.Products, func(a, b int) bool { return rep.Products[a].PartNumber < rep.Products[b].PartNumber })
-	rep.ProductUnits = len(ru.products.keys)
-	rep.WorkOrders, rep.Customers = ru.entries(ru.orders), ru.entries(ru.customers)
+	rep.Products, rep.ProductUnits = ru.PartCounts(func(i uint32) string { return t.parts[t.part[i]] },
+		func(i uint32) bool { return im.m.Precision(i) == tracegraph.PrecisionExact })
+	rep.WorkOrders, rep.Customers = ru.Entries(tracegraph.LabelWorkOrder, t.name, sortLimit), ru.Entries(tracegraph.LabelCustomer, t.name, sortLimit)
 	return rep, nil
 }
 
@@ -303,8 +277,8 @@ func (s *Store) WhereUsedUnits(ctx context.Context, req tracegraph.WhereUsedRequ
 	defer im.release()
 	var keep func(uint32) bool
 	if req.ShipWindow() {
-		c := newClimber(s.t, im)
-		keep = func(i uint32) bool { return c.shippedIn(i, req.InShipWindow) }
+		ru := tracegraph.NewRollup(im.x, &im.x.f, nil)
+		keep = func(i uint32) bool { return ru.ShippedIn(i, req.InShipWindow) }
 	}
 	return s.streamUnits(ctx, im, keep, emit)
 }
@@ -408,7 +382,7 @@ func (s *Store) recordUnits(ctx context.Context, typ tracegraph.EdgeType, page t
 	n := s.t.nodeCount()
 	s.mu.RUnlock()
 	seen := getMarks(n) // units already counted
-	defer seen.release()
+	defer putMarks(seen)
 	first := newFirstIDs(s.t, after, page.First)
 	total := 0
 	t := s.t
@@ -419,8 +393,8 @@ func (s *Store) recordUnits(ctx context.Context, typ tracegraph.EdgeType, page t
 			if t.emeta[e]&emTypeMask != code || t.emeta[e]&emVoided != 0 {
 				return true
 			}
-			if u := t.esrc[e]; int(u) < n && !seen.seen(u) && t.live(u) {
-				seen.set(u, 0, tracegraph.PrecisionExact)
+			if u := t.esrc[e]; int(u) < n && !seen.Seen(u) && t.live(u) {
+				seen.Set(u, 1)
 				total++
 				first.offer(u)
 			}

@@ -102,3 +102,35 @@ func BenchmarkExplode(b *testing.B) {
 	}
 	b.ReportMetric(float64(serials)/float64(b.N), "serials/op")
 }
+
+// BenchmarkRecall: the recall of a wafer batch of the first product, rolled
+// up to products, boxes, pallets, shipments and customers, in the store.
+func BenchmarkRecall(b *testing.B) {
+	s, products, _ := benchStore(b, 4000)
+	ctx := context.Background()
+	tr, err := s.Trace(ctx, tracegraph.TraceRequest{From: products[:1], Direction: tracegraph.Upstream, SkipEdges: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var wafer tracegraph.ID
+	for _, n := range tr.Nodes {
+		if n.Label == tracegraph.LabelWaferBatch {
+			wafer = n.ID
+			break
+		}
+	}
+	if wafer == "" {
+		b.Skip("the first product holds no wafer batch")
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	units := 0
+	for b.Loop() {
+		rep, err := s.RecallImpact(ctx, tracegraph.RecallRequest{Suspects: []tracegraph.ID{wafer}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		units += len(rep.Confirmed) + len(rep.Possible)
+	}
+	b.ReportMetric(float64(units)/float64(b.N), "units/op")
+}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"time"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/tracegraph/tracegraph"
@@ -54,7 +53,16 @@ func (s *Store) loadNode(id tracegraph.ID, shared bool) (*tracegraph.Node, error
 		fl = s.t.flags[i]
 	}
 	s.mu.RUnlock()
-	if !ok || fl&flVoided != 0 {
+	if !ok {
+		return nil, nil
+	}
+	return s.readNode(id, fl, shared)
+}
+
+// readNode reads node id, whose in-memory flags are fl, without taking
+// s.mu (nil when voided). Unless shared, the node is the caller's to change.
+func (s *Store) readNode(id tracegraph.ID, fl uint8, shared bool) (*tracegraph.Node, error) {
+	if fl&flVoided != 0 {
 		return nil, nil
 	}
 	n, gen := s.cache.get(id, shared)
@@ -334,18 +342,12 @@ func (s *Store) Edges(ctx context.Context, ids []tracegraph.ID, q tracegraph.Edg
 	if !q.Direction.Valid() {
 		return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "direction", "direction %q is not UPSTREAM, DOWNSTREAM or BOTH", q.Direction)
 	}
-	var types uint16
 	for _, t := range q.Types {
 		if !t.Valid() {
 			return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "types", "edge type %q is unknown", t)
 		}
-		types |= 1 << t.Code()
 	}
-	asOf := q.AsOf
-	if asOf.IsZero() {
-		asOf = time.Now()
-	}
-	at := asOf.UnixNano()
+	ef := tracegraph.NewEdgeFilter(q.Types, q.AsOf, q.History, 0)
 	out := make([][]tracegraph.Edge, len(ids))
 	s.mu.RLock()
 	for j, id := range ids {
@@ -354,10 +356,7 @@ func (s *Store) Edges(ctx context.Context, ids []tracegraph.ID, q tracegraph.Edg
 			continue
 		}
 		f := func(e uint32) bool {
-			if types != 0 && types&(1<<(s.t.emeta[e]&emTypeMask)) == 0 {
-				return true
-			}
-			if s.t.edgeValid(e, at, q.History) {
+			if s.t.edgeCounts(&ef, e) {
 				out[j] = append(out[j], s.edgeLocked(e))
 			}
 			return true

@@ -16,28 +16,26 @@ const sortLimit = 100_000
 
 // structural are the edges recalls travel along: assembly, consumption and
 // derivation.
-var structural = typeMask([]tracegraph.EdgeType{tracegraph.EdgeContains, tracegraph.EdgeConsumed, tracegraph.EdgeDerivedFrom})
+var structural = []tracegraph.EdgeType{tracegraph.EdgeContains, tracegraph.EdgeConsumed, tracegraph.EdgeDerivedFrom}
 
 var (
-	unitCode     = uint8(tracegraph.LabelUnit.Code())
-	shipmentCode = uint8(tracegraph.LabelShipment.Code())
-	shippedTo    = uint8(tracegraph.EdgeShippedTo.Code())
+	unitCode  = uint8(tracegraph.LabelUnit.Code())
+	shippedTo = uint8(tracegraph.EdgeShippedTo.Code())
 )
 
 // impact is what one recall walk reached: every node downstream of the
 // suspects along assembly, consumption and derivation (not into containers),
 // each marked in m with its fewest hops and best-path precision. Every recall
-// question (RecallImpact, RecallUnits, Evidence's suspects, WhereUsed) starts
-// from it. release returns the marks to the pool.
+// question (RecallImpact, RecallUnits, WhereUsed) starts from it. release
+// returns the marks to the pool.
 type impact struct {
-	m       *marks
-	order   []uint32 // reached nodes in breadth-first order, suspects first
-	asOf    time.Time
-	at      int64 // asOf in unix nanoseconds
-	history bool
+	x     *expander // the walk's filter; also the rollups' Containment
+	m     *tracegraph.Marks
+	order []uint32 // reached nodes in breadth-first order, suspects first
+	asOf  time.Time
 }
 
-func (im *impact) release() { im.m.release() }
+func (im *impact) release() { putMarks(im.m) }
 
 // lookupBytes is lookup for an ID held as bytes.
 func (t *topo) lookupBytes(id []byte) (uint32, bool) {
@@ -127,195 +125,56 @@ func (s *Store) walkImpact(ctx context.Context, req tracegraph.RecallRequest, ma
 			starts = append(starts, i)
 		}
 	}
-	asOf := req.AsOf
-	if asOf.IsZero() {
-		asOf = time.Now().UTC()
+	f := tracegraph.NewEdgeFilter(structural, req.AsOf, req.History, 0)
+	f.NoContainers = true
+	im := &impact{x: s.expander(f), m: getMarks(t.nodeCount()), asOf: time.Unix(0, f.At).UTC()}
+	if !req.AsOf.IsZero() && !req.History {
+		im.x.asOf = im.asOf
 	}
-	im := &impact{m: getMarks(t.nodeCount()), asOf: asOf, at: asOf.UnixNano(), history: req.History}
-	r, err := t.walk(ctx, im.m, starts, walkSpec{types: structural, asOf: im.at, history: req.History,
-		maxDepth: tracegraph.MaxTraceDepth, noEnter: true})
+	r, err := tracegraph.Walk(ctx, im.x, im.m, starts, tracegraph.WalkSpec{MaxDepth: tracegraph.MaxTraceDepth})
 	if err != nil {
 		im.release()
 		return nil, err
 	}
-	im.order = r.order
+	im.order = r.Order
 	return im, nil
 }
 
-// climber climbs CONTAINS edges into a node (to its unit parents and the
-// containers holding it) as the structure at asOf, or ever, shows them.
-// s.mu is held for reading while it climbs.
-type climber struct {
-	t           *topo
-	at          int64
-	history     bool
-	tops, climb []uint32
+// rollup starts the rollups of im's units (Release it when done).
+func (im *impact) rollup(n int) *tracegraph.Rollup {
+	return tracegraph.NewRollup(im.x, &im.x.f, getMarks(n))
 }
 
-func newClimber(t *topo, im *impact) climber { return climber{t: t, at: im.at, history: im.history} }
+// releaseRollup returns a rollup's slots to the pool.
+func releaseRollup(ru *tracegraph.Rollup) { putMarks(ru.Slots()) }
 
-// each calls f for every edge of type typ of node i in a that counts.
-func (c *climber) each(a *adjacency, i uint32, typ uint8, f func(e uint32)) {
-	a.each(i, func(e uint32) bool {
-		if c.t.emeta[e]&emTypeMask == typ && c.t.edgeValid(e, c.at, c.history) {
-			f(e)
-		}
-		return true
-	})
+// recallUnit is unit i as a recall reports it, its status that of the
+// question's moment (tracegraph.StatusAt). s.mu is held for reading.
+func (im *impact) recallUnit(i uint32) tracegraph.RecallUnit {
+	t := im.x.t
+	return tracegraph.RecallUnit{ID: t.name(i), Precision: im.m.Precision(i), Depth: im.m.Depth(i),
+		Status: im.x.status(i), OnHold: t.flags[i]&flHeld != 0}
 }
 
-// topsOf returns the finished products holding unit i: its unit ancestors
-// (or i itself) that have no unit parent. The slice is reused by the next
-// call.
-func (c *climber) topsOf(i uint32) []uint32 {
-	t := c.t
-	c.tops = c.tops[:0]
-	c.climb = append(c.climb[:0], i)
-	for len(c.climb) > 0 {
-		u := c.climb[len(c.climb)-1]
-		c.climb = c.climb[:len(c.climb)-1]
-		hasParent := false
-		c.each(&t.cin, u, containsCode, func(e uint32) {
-			if par := t.esrc[e]; t.label[par] == unitCode {
-				hasParent = true
-				c.climb = append(c.climb, par)
-			}
-		})
-		if !hasParent {
-			c.tops = append(c.tops, u)
-		}
+// status is unit i's status at x.asOf (now when zero): read from the node's
+// properties when it may have differed then. s.mu is held for reading.
+func (x *expander) status(i uint32) string {
+	st := statusNames[x.t.status[i]]
+	if x.asOf.IsZero() || !tracegraph.NeedsStatusAt(st) {
+		return st
 	}
-	c.tops = uniq(c.tops)
-	return c.tops
-}
-
-// shippedIn reports whether node i left in a shipment recorded at a moment
-// in accepts: a CONTAINS edge from a shipment into i, or into a unit or
-// container holding i, whose start in accepts.
-func (c *climber) shippedIn(i uint32, in func(time.Time) bool) bool {
-	t := c.t
-	found := false
-	c.climb = append(c.climb[:0], i)
-	for len(c.climb) > 0 && !found {
-		u := c.climb[len(c.climb)-1]
-		c.climb = c.climb[:len(c.climb)-1]
-		c.each(&t.cin, u, containsCode, func(e uint32) {
-			par := t.esrc[e]
-			if t.label[par] != shipmentCode {
-				c.climb = append(c.climb, par)
-			} else if in(time.Unix(0, t.efrom[e]).UTC()) {
-				found = true
-			}
-		})
+	n, err := x.s.readNode(x.t.name(i), x.t.flags[i], true)
+	if err != nil || n == nil {
+		return st // the topology's status: the record could not be read
 	}
-	return found
-}
-
-// rollup tallies affected units by finished product and work order, then the
-// products by the boxes, pallets, shipments and customers holding them. It is
-// the one rollup of RecallImpact and WhereUsed. s.mu is held for reading.
-type rollup struct {
-	climber
-	products                             *tallies          // by finished product
-	orders                               map[uint32]*tally // by work order
-	boxes, pallets, shipments, customers map[uint32]*tally
-}
-
-func newRollup(t *topo, im *impact) *rollup {
-	return &rollup{climber: newClimber(t, im), products: newTallies(t.nodeCount()), orders: map[uint32]*tally{},
-		boxes: map[uint32]*tally{}, pallets: map[uint32]*tally{}, shipments: map[uint32]*tally{}, customers: map[uint32]*tally{}}
-}
-
-func (r *rollup) release() { r.products.release() }
-
-// add counts unit i under its work order and its finished products tops.
-func (r *rollup) add(i uint32, tops []uint32, confirmed bool) {
-	if wo := r.t.order[i]; wo != 0 {
-		if confirmed {
-			add(r.orders, wo-1, 1, 0)
-		} else {
-			add(r.orders, wo-1, 0, 1)
-		}
-	}
-	for _, top := range tops {
-		r.products.count(top, confirmed)
-	}
-}
-
-// holders tallies the boxes, pallets, shipments and customers holding each
-// product counted, with the product's counts. SHIPPED_TO counts whenever it
-// was recorded and not voided.
-func (r *rollup) holders() {
-	t := r.t
-	byLabel := map[uint8]map[uint32]*tally{
-		uint8(tracegraph.LabelBox.Code()): r.boxes, uint8(tracegraph.LabelPallet.Code()): r.pallets, shipmentCode: r.shipments,
-	}
-	for k, prod := range r.products.keys {
-		tl := &r.products.vals[k]
-		seen := map[uint32]bool{}
-		climb := []uint32{prod}
-		for len(climb) > 0 {
-			c := climb[len(climb)-1]
-			climb = climb[:len(climb)-1]
-			r.each(&t.cin, c, containsCode, func(e uint32) {
-				par := t.esrc[e]
-				mp, ok := byLabel[t.label[par]]
-				if !ok || seen[par] {
-					return
-				}
-				seen[par] = true
-				add(mp, par, tl.c, tl.p)
-				climb = append(climb, par)
-				if t.label[par] == shipmentCode {
-					t.out.each(par, func(e uint32) bool {
-						if t.emeta[e]&emTypeMask == shippedTo && t.emeta[e]&emVoided == 0 && !seen[t.edst[e]] {
-							seen[t.edst[e]] = true
-							add(r.customers, t.edst[e], tl.c, tl.p)
-						}
-						return true
-					})
-				}
-			})
-		}
-	}
-}
-
-// entries lists a tally map as rollup entries, by ID when not too many.
-func (r *rollup) entries(mp map[uint32]*tally) []tracegraph.RollupEntry {
-	out := make([]tracegraph.RollupEntry, 0, len(mp))
-	for k, tl := range mp {
-		out = append(out, tracegraph.RollupEntry{ID: r.t.name(k), Confirmed: tl.c, Possible: tl.p})
-	}
-	if len(out) <= sortLimit {
-		sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
-	}
-	return out
-}
-
-// recallUnit is unit i as a recall reports it.
-func (im *impact) recallUnit(t *topo, i uint32) tracegraph.RecallUnit {
-	return tracegraph.RecallUnit{ID: t.name(i), Precision: im.m.prec(i), Depth: im.m.depth(i),
-		Status: statusNames[t.status[i]], OnHold: t.flags[i]&flHeld != 0}
-}
-
-// countStatus counts a unit with status code st.
-func countStatus(c *tracegraph.StatusCounts, st uint8) {
-	switch st {
-	case stShipped:
-		c.Shipped++
-	case stScrapped:
-		c.Scrapped++
-	default:
-		c.InHouse++
-	}
+	return tracegraph.StatusAt(n, x.asOf)
 }
 
 // RecallImpact implements tracegraph.Graph. It walks downstream from the
 // suspects (and the material req.Material matches) along assembly,
 // consumption and derivation (not into containers), keeps every unit reached
-// with its best-path precision, then rolls the units up to their finished
-// products and to the work orders, boxes, pallets, shipments and customers
-// that hold them.
+// with its best-path precision, then rolls the units up by the rollup rules
+// (tracegraph.Rollup).
 func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) (*tracegraph.RecallReport, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
@@ -334,8 +193,8 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 	defer im.release()
 	rep := &tracegraph.RecallReport{Suspects: req.Suspects, AsOf: im.asOf,
 		Confirmed: []tracegraph.RecallUnit{}, Possible: []tracegraph.RecallUnit{}}
-	ru := newRollup(t, im)
-	defer ru.release()
+	ru := im.rollup(t.nodeCount())
+	defer releaseRollup(ru)
 	for k, i := range im.order {
 		if k&4095 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -345,27 +204,10 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 		if t.label[i] != unitCode {
 			continue
 		}
-		u := im.recallUnit(t, i)
-		confirmed := u.Precision == tracegraph.PrecisionExact
-		if confirmed {
-			rep.Confirmed = append(rep.Confirmed, u)
-			countStatus(&rep.ConfirmedCount, t.status[i])
-		} else {
-			rep.Possible = append(rep.Possible, u)
-			countStatus(&rep.PossibleCount, t.status[i])
-		}
-		ru.add(i, ru.topsOf(i), confirmed)
+		ru.Add(i, rep.Add(im.recallUnit(i)))
 	}
-	ru.holders()
-	rep.Products = make([]tracegraph.RollupEntry, len(ru.products.keys))
-	for k, prod := range ru.products.keys {
-		rep.Products[k] = tracegraph.RollupEntry{ID: t.name(prod), Confirmed: ru.products.vals[k].c, Possible: ru.products.vals[k].p}
-	}
-	if len(rep.Products) <= sortLimit {
-		sort.Slice(rep.Products, func(a, b int) bool { return rep.Products[a].ID < rep.Products[b].ID })
-	}
-	rep.WorkOrders = ru.entries(ru.orders)
-	rep.Boxes, rep.Pallets, rep.Shipments, rep.Customers = ru.entries(ru.boxes), ru.entries(ru.pallets), ru.entries(ru.shipments), ru.entries(ru.customers)
+	ru.Finish()
+	ru.Fill(rep, t.name, sortLimit)
 	if len(rep.Confirmed)+len(rep.Possible) <= sortLimit {
 		byID := func(us []tracegraph.RecallUnit) {
 			sort.Slice(us, func(a, b int) bool { return us[a].ID < us[b].ID })
@@ -374,59 +216,4 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 		byID(rep.Possible)
 	}
 	return rep, nil
-}
-
-// tallies counts per node without a map: a pooled array maps node index to
-// a slot in keys and vals.
-type tallies struct {
-	slot *marks
-	keys []uint32
-	vals []tally
-}
-
-func newTallies(n int) *tallies { return &tallies{slot: getMarks(n)} }
-
-func (ts *tallies) count(k uint32, confirmed bool) {
-	s := ts.slot.v[k]
-	if s == 0 {
-		ts.keys = append(ts.keys, k)
-		ts.vals = append(ts.vals, tally{})
-		s = uint32(len(ts.keys))
-		ts.slot.v[k] = s
-		ts.slot.touched = append(ts.slot.touched, k)
-	}
-	if confirmed {
-		ts.vals[s-1].c++
-	} else {
-		ts.vals[s-1].p++
-	}
-}
-
-func (ts *tallies) release() { ts.slot.release() }
-
-// tally counts confirmed and possible units.
-type tally struct{ c, p int }
-
-func add(mp map[uint32]*tally, k uint32, c, p int) {
-	tl := mp[k]
-	if tl == nil {
-		tl = &tally{}
-		mp[k] = tl
-	}
-	tl.c += c
-	tl.p += p
-}
-
-func uniq(xs []uint32) []uint32 {
-	if len(xs) < 2 {
-		return xs
-	}
-	sort.Slice(xs, func(a, b int) bool { return xs[a] < xs[b] })
-	out := xs[:1]
-	for _, x := range xs[1:] {
-		if x != out[len(out)-1] {
-			out = append(out, x)
-		}
-	}
-	return out
 }

@@ -345,23 +345,11 @@ func (t *topo) edgePrec(e uint32) tracegraph.Precision {
 	return tracegraph.Precision((t.emeta[e] & emPrecMask) >> emPrecShift)
 }
 
-// edgeValid reports whether edge e counts for a query at asOf (unix nanos),
-// or ever when history is set. Voided edges never count.
-func (t *topo) edgeValid(e uint32, asOf int64, history bool) bool {
+// edgeCounts reports whether edge e counts for filter f (never a voided one).
+func (t *topo) edgeCounts(f *tracegraph.EdgeFilter, e uint32) bool {
 	m := t.emeta[e]
-	if m&emVoided != 0 {
-		return false
-	}
-	if history {
-		return true
-	}
-	if t.efrom[e] > asOf {
-		return false
-	}
-	if m&emClosed != 0 && t.eclose[e].to <= asOf {
-		return false
-	}
-	return true
+	return m&emVoided == 0 && f.Admits(int(m&emTypeMask), tracegraph.Precision((m&emPrecMask)>>emPrecShift)) &&
+		f.During(t.efrom[e], t.closedAt(e))
 }
 
 // memBytes estimates the memory the topology holds.

@@ -3,77 +3,27 @@ package embedded
 import (
 	"bytes"
 	"context"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/tracegraph/tracegraph"
 )
 
-// marks records, per node index, a visit: (depth+1)<<2 | precision. Arrays
-// come from a pool and are cleared through the list of touched indexes, so a
-// small traversal costs nothing for the nodes it does not reach.
-type marks struct {
-	v       []uint32
-	touched []uint32
-	// scratch for walk, kept with the marks so that a traversal allocates
-	// little beyond its answer
-	frontier, next []frontierItem
-	level, ledges  []uint32
-}
-
+// marksPool keeps per-node marks sized for the whole topology, so that a
+// small traversal costs nothing for the nodes it does not reach: marks are
+// cleared through their list of touched nodes.
 var marksPool sync.Pool
 
-func getMarks(n int) *marks {
-	if m, ok := marksPool.Get().(*marks); ok && len(m.v) >= n {
+func getMarks(n int) *tracegraph.Marks {
+	if m, ok := marksPool.Get().(*tracegraph.Marks); ok && m.Cap() >= n {
 		return m
 	}
-	return &marks{v: make([]uint32, n+n/4+1024)}
+	return tracegraph.NewMarks(n + n/4 + 1024)
 }
 
-func (m *marks) release() {
-	for _, i := range m.touched {
-		m.v[i] = 0
-	}
-	m.touched = m.touched[:0]
+func putMarks(m *tracegraph.Marks) {
+	m.Reset()
 	marksPool.Put(m)
-}
-
-func (m *marks) seen(i uint32) bool { return m.v[i] != 0 }
-func (m *marks) depth(i uint32) int { return int(m.v[i]>>2) - 1 }
-func (m *marks) prec(i uint32) tracegraph.Precision {
-	return tracegraph.Precision(m.v[i] & 3)
-}
-func (m *marks) set(i uint32, depth int, p tracegraph.Precision) {
-	if m.v[i] == 0 {
-		m.touched = append(m.touched, i)
-	}
-	m.v[i] = uint32(depth+1)<<2 | uint32(p)
-}
-
-// walkSpec says which edges a traversal follows.
-type walkSpec struct {
-	up        bool   // follow edges forward (upstream); else backward
-	types     uint16 // bit per edge type code; 0: all
-	asOf      int64
-	history   bool
-	minPrec   tracegraph.Precision
-	maxDepth  int
-	limit     int  // nodes, start nodes included; 0: none
-	noEnter   bool // do not step onto Box, Pallet or Shipment nodes
-	wantEdges bool
-}
-
-type walkResult struct {
-	order     []uint32 // reached nodes, start nodes first, in BFS order
-	edges     []uint32
-	truncated bool
-}
-
-type frontierItem struct {
-	node uint32
-	prec tracegraph.Precision
 }
 
 var containerCodes = [3]uint8{uint8(tracegraph.LabelBox.Code()), uint8(tracegraph.LabelPallet.Code()), uint8(tracegraph.LabelShipment.Code())}
@@ -83,108 +33,118 @@ func (t *topo) isContainer(i uint32) bool {
 	return l == containerCodes[0] || l == containerCodes[1] || l == containerCodes[2]
 }
 
-// walk runs a breadth-first traversal from starts. A node's depth is its
-// fewest hops; its precision is that of its best path (the best over paths of
-// the weakest edge), found by re-expanding a node whenever it is reached
-// with a better precision (at most three times, as there are three). s.mu is
-// held for reading.
-func (t *topo) walk(ctx context.Context, m *marks, starts []uint32, spec walkSpec) (*walkResult, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
+// closedAt is when edge e was closed (Unix nanoseconds), 0 while open.
+func (t *topo) closedAt(e uint32) int64 {
+	if t.emeta[e]&emClosed == 0 {
+		return 0
 	}
-	res := &walkResult{}
-	frontier, next := m.frontier[:0], m.next[:0]
-	defer func() { m.frontier, m.next = frontier[:0], next[:0] }()
-	for _, s := range starts {
-		if !m.seen(s) {
-			m.set(s, 0, tracegraph.PrecisionExact)
-			res.order = append(res.order, s)
-			frontier = append(frontier, frontierItem{s, tracegraph.PrecisionExact})
-		}
+	return t.eclose[e].to
+}
+
+// expander is the topology seen through an edge filter: the store's
+// tracegraph.Expander, TraceGraph and Containment, over node and edge
+// indexes. s.mu is held for reading while it is used.
+type expander struct {
+	s       *Store
+	t       *topo
+	f       tracegraph.EdgeFilter
+	out, in *adjacency
+	// asOf, when set, is the moment whose unit statuses a recall reports.
+	asOf time.Time
+}
+
+var _ interface {
+	tracegraph.TraceGraph
+	tracegraph.Containment
+} = (*expander)(nil)
+
+// expander returns the expander of filter f. s.mu is held for reading.
+func (s *Store) expander(f tracegraph.EdgeFilter) *expander {
+	t := s.t
+	x := &expander{s: s, t: t, f: f, out: &t.out, in: &t.in}
+	if f.Types == 1<<containsCode {
+		x.out, x.in = &t.cout, &t.cin
 	}
-	adj := &t.in
-	if spec.up {
-		adj = &t.out
+	return x
+}
+
+// Expand implements tracegraph.Expander from the flat adjacency arrays.
+func (x *expander) Expand(ctx context.Context, frontier []uint32, up bool, hops []tracegraph.Hop) ([]tracegraph.Hop, error) {
+	t, f := x.t, &x.f
+	adj := x.in
+	if up {
+		adj = x.out
 	}
-	if spec.types == 1<<containsCode {
-		adj = &t.cin
-		if spec.up {
-			adj = &t.cout
-		}
-	}
-	steps := 0
-	var err error
-	level, levelEdges := m.level[:0], m.ledges[:0]
-	defer func() { m.level, m.ledges = level[:0], levelEdges[:0] }()
-	for d := 1; d <= spec.maxDepth && len(frontier) > 0; d++ {
-		next, level, levelEdges = next[:0], level[:0], levelEdges[:0]
-		for _, f := range frontier {
-			if steps++; steps&4095 == 0 {
-				if err = ctx.Err(); err != nil {
-					return nil, err
-				}
+	for k, n := range frontier {
+		if k&4095 == 4095 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
 			}
-			adj.each(f.node, func(e uint32) bool {
-				meta := t.emeta[e]
-				if spec.types != 0 && spec.types&(1<<(meta&emTypeMask)) == 0 {
-					return true
-				}
-				if !t.edgeValid(e, spec.asOf, spec.history) {
-					return true
-				}
-				p := tracegraph.Precision((meta & emPrecMask) >> emPrecShift)
-				if p < spec.minPrec {
-					return true
-				}
-				v := t.edst[e]
-				if !spec.up {
-					v = t.esrc[e]
-				}
-				if t.flags[v]&flVoided != 0 || (spec.noEnter && t.isContainer(v)) {
-					return true
-				}
-				if f.prec < p {
-					p = f.prec
-				}
-				if m.seen(v) {
-					if p > m.prec(v) {
-						m.set(v, m.depth(v), p)
-						next = append(next, frontierItem{v, p})
-					}
-				} else {
-					m.set(v, d, p)
-					level = append(level, v)
-					next = append(next, frontierItem{v, p})
-				}
-				if spec.wantEdges {
-					levelEdges = append(levelEdges, e)
-				}
+		}
+		adj.each(n, func(e uint32) bool {
+			if !t.edgeCounts(f, e) {
 				return true
-			})
-		}
-		if spec.limit > 0 && len(res.order)+len(level) > spec.limit {
-			// The limit cuts this level: keep its smallest IDs, so that every
-			// store answers the same, and stop.
-			slices.SortFunc(level, func(a, b uint32) int { return bytes.Compare(t.nameBytes(a), t.nameBytes(b)) })
-			keep := spec.limit - len(res.order)
-			dropped := make(map[uint32]bool, len(level)-keep)
-			for _, v := range level[keep:] {
-				dropped[v] = true
 			}
-			res.order = append(res.order, level[:keep]...)
-			for _, e := range levelEdges {
-				if !dropped[t.esrc[e]] && !dropped[t.edst[e]] {
-					res.edges = append(res.edges, e)
-				}
+			v := t.edst[e]
+			if !up {
+				v = t.esrc[e]
 			}
-			res.truncated = true
-			return res, nil
-		}
-		res.order = append(res.order, level...)
-		res.edges = append(res.edges, levelEdges...)
-		frontier, next = next, frontier
+			if t.flags[v]&flVoided != 0 || (f.NoContainers && t.isContainer(v)) {
+				return true
+			}
+			hops = append(hops, tracegraph.Hop{From: uint32(k), To: v, Edge: e, Prec: t.edgePrec(e)})
+			return true
+		})
 	}
-	return res, nil
+	return hops, nil
+}
+
+// CompareNodes implements tracegraph.Expander.
+func (x *expander) CompareNodes(a, b uint32) int {
+	return bytes.Compare(x.t.nameBytes(a), x.t.nameBytes(b))
+}
+
+// TraceNode implements tracegraph.TraceGraph.
+func (x *expander) TraceNode(i uint32) tracegraph.TraceNode {
+	t := x.t
+	return tracegraph.TraceNode{ID: t.name(i), Label: t.labelOf(i), Status: statusNames[t.status[i]], OnHold: t.flags[i]&flHeld != 0}
+}
+
+// Edge implements tracegraph.TraceGraph (without Props).
+func (x *expander) Edge(e uint32) tracegraph.Edge { return x.s.edgeLocked(e) }
+
+// Holders implements tracegraph.Containment.
+func (x *expander) Holders(i uint32, out []tracegraph.Holding) []tracegraph.Holding {
+	t := x.t
+	t.cin.each(i, func(e uint32) bool {
+		if t.emeta[e]&emVoided != 0 {
+			return true
+		}
+		from, to := t.efrom[e], t.closedAt(e)
+		if src := t.esrc[e]; x.f.During(from, to) && t.live(src) {
+			out = append(out, tracegraph.Holding{Holder: src, Label: t.labelOf(src), Span: tracegraph.SpanOf(from, to)})
+		}
+		return true
+	})
+	return out
+}
+
+// Customers implements tracegraph.Containment.
+func (x *expander) Customers(i uint32, out []uint32) []uint32 {
+	t := x.t
+	t.out.each(i, func(e uint32) bool {
+		if t.emeta[e]&emTypeMask == shippedTo && t.emeta[e]&emVoided == 0 {
+			out = append(out, t.edst[e])
+		}
+		return true
+	})
+	return out
+}
+
+// WorkOrder implements tracegraph.Containment.
+func (x *expander) WorkOrder(i uint32) (uint32, bool) {
+	wo := x.t.order[i]
+	return wo - 1, wo != 0
 }
 
 // startIndexes resolves start nodes (NOT_FOUND for a missing one). s.mu is held.
@@ -200,22 +160,7 @@ func (t *topo) startIndexes(field string, ids []tracegraph.ID) ([]uint32, error)
 	return out, nil
 }
 
-func typeMask(types []tracegraph.EdgeType) uint16 {
-	var m uint16
-	for _, t := range types {
-		m |= 1 << t.Code()
-	}
-	return m
-}
-
-func asOfNanos(t time.Time) int64 {
-	if t.IsZero() {
-		return time.Now().UnixNano()
-	}
-	return t.UnixNano()
-}
-
-// Trace implements tracegraph.Graph.
+// Trace implements tracegraph.Graph by the walk rules (tracegraph.RunTrace).
 func (s *Store) Trace(ctx context.Context, req tracegraph.TraceRequest) (*tracegraph.TraceResult, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
@@ -227,79 +172,10 @@ func (s *Store) Trace(ctx context.Context, req tracegraph.TraceRequest) (*traceg
 	if err != nil {
 		return nil, err
 	}
-	spec := walkSpec{types: typeMask(req.EdgeTypes), asOf: asOfNanos(req.AsOf), history: req.History,
-		minPrec: req.MinPrecision, maxDepth: req.MaxDepth, limit: req.Limit, wantEdges: !req.SkipEdges}
-	dirs := []tracegraph.Direction{req.Direction}
-	if req.Direction == tracegraph.Both {
-		dirs = []tracegraph.Direction{tracegraph.Upstream, tracegraph.Downstream}
-	}
-	out := &tracegraph.TraceResult{Nodes: []tracegraph.TraceNode{}, Edges: []tracegraph.Edge{}}
-	var in map[uint32]int // node → position in out.Nodes, for BOTH
-	if len(dirs) > 1 {
-		in = map[uint32]int{}
-	}
-	var edges []uint32
-	for k, dir := range dirs {
-		m := getMarks(t.nodeCount())
-		spec.up = dir == tracegraph.Upstream
-		if k > 0 {
-			spec.limit = req.Limit - len(out.Nodes) + len(starts)
-		}
-		r, err := t.walk(ctx, m, starts, spec)
-		if err != nil {
-			m.release()
-			return nil, err
-		}
-		out.Truncated = out.Truncated || r.truncated
-		out.Nodes = slices.Grow(out.Nodes, len(r.order))
-		for _, i := range r.order {
-			d := m.depth(i)
-			if len(dirs) == 1 {
-				out.Nodes = append(out.Nodes, s.traceNode(i, d, m.prec(i), dir))
-				continue
-			}
-			if j, ok := in[i]; ok {
-				if d < out.Nodes[j].Depth {
-					out.Nodes[j].Depth = d
-				}
-				if p := m.prec(i); p > out.Nodes[j].Precision {
-					out.Nodes[j].Precision = p
-				}
-				continue
-			}
-			nd := dir
-			if d == 0 {
-				nd = req.Direction
-			}
-			in[i] = len(out.Nodes)
-			out.Nodes = append(out.Nodes, s.traceNode(i, d, m.prec(i), nd))
-		}
-		edges = append(edges, r.edges...)
-		m.release()
-	}
-	sortTraceNodes(out.Nodes)
-	slices.Sort(edges)
-	edges = slices.Compact(edges)
-	out.Edges = slices.Grow(out.Edges, len(edges))
-	for _, e := range edges {
-		out.Edges = append(out.Edges, s.edgeLocked(e))
-	}
-	return out, nil
-}
-
-func (s *Store) traceNode(i uint32, depth int, p tracegraph.Precision, dir tracegraph.Direction) tracegraph.TraceNode {
-	t := s.t
-	return tracegraph.TraceNode{ID: t.name(i), Label: t.labelOf(i), Depth: depth, Precision: p,
-		Direction: dir, Status: statusNames[t.status[i]], OnHold: t.flags[i]&flHeld != 0}
-}
-
-func sortTraceNodes(ns []tracegraph.TraceNode) {
-	slices.SortFunc(ns, func(a, b tracegraph.TraceNode) int {
-		if a.Depth != b.Depth {
-			return a.Depth - b.Depth
-		}
-		return strings.Compare(string(a.ID), string(b.ID))
-	})
+	m := getMarks(t.nodeCount())
+	defer putMarks(m)
+	x := s.expander(tracegraph.NewEdgeFilter(req.EdgeTypes, req.AsOf, req.History, req.MinPrecision))
+	return tracegraph.RunTrace(ctx, x, m, starts, &req)
 }
 
 // Explode implements tracegraph.Graph.
@@ -315,19 +191,21 @@ func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) (
 		return nil, err
 	}
 	m := getMarks(t.nodeCount())
-	defer m.release()
-	r, err := t.walk(ctx, m, starts, walkSpec{up: true, types: typeMask([]tracegraph.EdgeType{tracegraph.EdgeContains}),
-		asOf: asOfNanos(asOf), maxDepth: tracegraph.MaxTraceDepth})
+	defer putMarks(m)
+	x := s.expander(tracegraph.NewEdgeFilter([]tracegraph.EdgeType{tracegraph.EdgeContains}, asOf, false, 0))
+	r, err := tracegraph.Walk(ctx, x, m, starts, tracegraph.WalkSpec{Up: true, MaxDepth: tracegraph.MaxTraceDepth})
 	if err != nil {
 		return nil, err
 	}
 	unit, comp := uint8(tracegraph.LabelUnit.Code()), uint8(tracegraph.LabelComponent.Code())
-	out := make([]tracegraph.TraceNode, 0, len(r.order))
+	out := make([]tracegraph.TraceNode, 0, len(r.Order))
 	// Breadth-first order: level by level, each level in packing and
 	// installation order.
-	for _, i := range r.order[1:] {
+	for _, i := range r.Order[1:] {
 		if l := t.label[i]; l == unit || l == comp {
-			out = append(out, s.traceNode(i, m.depth(i), tracegraph.PrecisionExact, tracegraph.Upstream))
+			tn := x.TraceNode(i)
+			tn.Depth, tn.Precision, tn.Direction = m.Depth(i), tracegraph.PrecisionExact, tracegraph.Upstream
+			out = append(out, tn)
 		}
 	}
 	return out, nil

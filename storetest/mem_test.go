@@ -331,60 +331,8 @@ func (s *memStore) Edges(_ context.Context, ids []tracegraph.ID, q tracegraph.Ed
 	return out, nil
 }
 
-// reached is a node found by a walk.
-type reached struct {
-	depth int
-	prec  tracegraph.Precision
-	dir   tracegraph.Direction
-}
-
-// walk finds the nodes reachable from starts in dir along edges keep allows,
-// up to maxDepth hops: each with its fewest hops and best-path precision.
-func (s *memStore) walk(ctx context.Context, starts []tracegraph.ID, dir tracegraph.Direction, maxDepth int, keep func(*tracegraph.Edge) bool) (map[tracegraph.ID]reached, error) {
-	found := map[tracegraph.ID]reached{}
-	for _, p := range []tracegraph.Precision{tracegraph.PrecisionExact, tracegraph.PrecisionCandidate, tracegraph.PrecisionOrder} {
-		depth := map[tracegraph.ID]int{}
-		frontier := slices.Clone(starts)
-		for _, id := range starts {
-			depth[id] = 0
-		}
-		for d := 1; d <= maxDepth && len(frontier) > 0; d++ {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			var next []tracegraph.ID
-			for _, id := range frontier {
-				for _, e := range s.edgesOf(id, dir, func(e *tracegraph.Edge) bool { return e.Precision >= p && keep(e) }) {
-					o := e.Target
-					if dir == tracegraph.Downstream {
-						o = e.Source
-					}
-					if _, ok := depth[o]; !ok {
-						depth[o] = d
-						next = append(next, o)
-					}
-				}
-			}
-			frontier = next
-		}
-		for id, d := range depth {
-			r, ok := found[id]
-			if !ok {
-				found[id] = reached{d, p, dir}
-			} else if d < r.depth {
-				r.depth = d
-				found[id] = r
-			}
-		}
-	}
-	return found, nil
-}
-
 func (s *memStore) Trace(ctx context.Context, req tracegraph.TraceRequest) (*tracegraph.TraceResult, error) {
 	if err := req.Validate(); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -394,62 +342,8 @@ func (s *memStore) Trace(ctx context.Context, req tracegraph.TraceRequest) (*tra
 			return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "from", "%s does not exist", id)
 		}
 	}
-	keep := func(e *tracegraph.Edge) bool {
-		return valid(e, req.AsOf, req.History) && e.Precision >= req.MinPrecision &&
-			(len(req.EdgeTypes) == 0 || slices.Contains(req.EdgeTypes, e.Type))
-	}
-	dirs := []tracegraph.Direction{req.Direction}
-	if req.Direction == tracegraph.Both {
-		dirs = []tracegraph.Direction{tracegraph.Upstream, tracegraph.Downstream}
-	}
-	all := map[tracegraph.ID]reached{}
-	for _, dir := range dirs {
-		found, err := s.walk(ctx, req.From, dir, req.MaxDepth, keep)
-		if err != nil {
-			return nil, err
-		}
-		for id, r := range found {
-			if o, ok := all[id]; !ok || r.depth < o.depth || (r.depth == o.depth && r.prec > o.prec) {
-				all[id] = r
-			}
-		}
-	}
-	res := &tracegraph.TraceResult{}
-	for id, r := range all {
-		n := s.nodes[id]
-		tn := tracegraph.TraceNode{ID: id, Label: id.Label(), Depth: r.depth, Precision: r.prec, Direction: r.dir, Status: n.Status(), OnHold: n.OnHold()}
-		if r.depth == 0 {
-			tn.Direction = req.Direction
-		}
-		res.Nodes = append(res.Nodes, tn)
-	}
-	slices.SortFunc(res.Nodes, func(a, b tracegraph.TraceNode) int {
-		if a.Depth != b.Depth {
-			return a.Depth - b.Depth
-		}
-		return strings.Compare(string(a.ID), string(b.ID))
-	})
-	if len(res.Nodes) > req.Limit {
-		res.Nodes, res.Truncated = res.Nodes[:req.Limit], true
-	}
-	if !req.SkipEdges {
-		in := map[tracegraph.ID]bool{}
-		for _, n := range res.Nodes {
-			in[n.ID] = true
-		}
-		seen := map[tracegraph.EdgeID]bool{}
-		for _, n := range res.Nodes {
-			for _, dir := range dirs {
-				for _, e := range s.edgesOf(n.ID, dir, keep) {
-					if in[e.Source] && in[e.Target] && !seen[e.ID] {
-						seen[e.ID] = true
-						res.Edges = append(res.Edges, e)
-					}
-				}
-			}
-		}
-	}
-	return res, nil
+	w := s.walker(tracegraph.NewEdgeFilter(req.EdgeTypes, req.AsOf, req.History, req.MinPrecision))
+	return tracegraph.RunTrace(ctx, w, tracegraph.NewMarks(0), w.handles(req.From), &req)
 }
 
 func (s *memStore) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) ([]tracegraph.TraceNode, error) {
@@ -458,19 +352,19 @@ func (s *memStore) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time
 	if s.nodes[id] == nil {
 		return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "id", "%s does not exist", id)
 	}
-	found, err := s.walk(ctx, []tracegraph.ID{id}, tracegraph.Upstream, tracegraph.MaxTraceDepth, func(e *tracegraph.Edge) bool {
-		return e.Type == tracegraph.EdgeContains && valid(e, asOf, false)
-	})
+	w := s.walker(tracegraph.NewEdgeFilter([]tracegraph.EdgeType{tracegraph.EdgeContains}, asOf, false, 0))
+	m := tracegraph.NewMarks(0)
+	r, err := tracegraph.Walk(ctx, w, m, w.handles([]tracegraph.ID{id}), tracegraph.WalkSpec{Up: true, MaxDepth: tracegraph.MaxTraceDepth})
 	if err != nil {
 		return nil, err
 	}
 	var out []tracegraph.TraceNode
-	for nid, r := range found {
-		if nid == id || (nid.Label() != tracegraph.LabelUnit && nid.Label() != tracegraph.LabelComponent) {
-			continue
+	for _, i := range r.Order[1:] {
+		if l := w.ids[i].Label(); l == tracegraph.LabelUnit || l == tracegraph.LabelComponent {
+			tn := w.TraceNode(i)
+			tn.Depth, tn.Precision, tn.Direction = m.Depth(i), tracegraph.PrecisionExact, tracegraph.Upstream
+			out = append(out, tn)
 		}
-		n := s.nodes[nid]
-		out = append(out, tracegraph.TraceNode{ID: nid, Label: nid.Label(), Depth: r.depth, Precision: r.prec, Direction: tracegraph.Upstream, Status: n.Status(), OnHold: n.OnHold()})
 	}
 	return out, nil
 }
@@ -529,81 +423,17 @@ func (s *memStore) RecallImpact(ctx context.Context, req tracegraph.RecallReques
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	found, err := s.affected(ctx, req)
+	rc, err := s.affected(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	ok := func(e *tracegraph.Edge) bool { return valid(e, req.AsOf, req.History) }
 	rep := &tracegraph.RecallReport{Suspects: req.Suspects, AsOf: req.AsOf}
-	rollups := map[tracegraph.Label]map[tracegraph.ID]*tracegraph.RollupEntry{}
-	count := func(l tracegraph.Label, id tracegraph.ID, exact bool) {
-		if rollups[l] == nil {
-			rollups[l] = map[tracegraph.ID]*tracegraph.RollupEntry{}
-		}
-		e := rollups[l][id]
-		if e == nil {
-			e = &tracegraph.RollupEntry{ID: id}
-			rollups[l][id] = e
-		}
-		if exact {
-			e.Confirmed++
-		} else {
-			e.Possible++
-		}
+	ru := tracegraph.NewRollup(rc.w, &rc.w.f, nil)
+	for _, i := range rc.units {
+		ru.Add(i, rep.Add(rc.w.recallUnit(rc.m, i)))
 	}
-	for id, r := range found {
-		if id.Label() != tracegraph.LabelUnit {
-			continue
-		}
-		n := s.nodes[id]
-		ru := tracegraph.RecallUnit{ID: id, Precision: r.prec, Depth: r.depth, Status: n.Status(), OnHold: n.OnHold()}
-		exact := r.prec == tracegraph.PrecisionExact
-		counts := &rep.PossibleCount
-		if exact {
-			rep.Confirmed = append(rep.Confirmed, ru)
-			counts = &rep.ConfirmedCount
-		} else {
-			rep.Possible = append(rep.Possible, ru)
-		}
-		switch {
-		case n.Status() == tracegraph.StatusShipped:
-			counts.Shipped++
-		case n.Status() == tracegraph.StatusScrapped:
-			counts.Scrapped++
-		default:
-			counts.InHouse++
-		}
-		if wo := n.Str("workOrder"); wo != "" {
-			count(tracegraph.LabelWorkOrder, tracegraph.NewID(tracegraph.LabelWorkOrder, wo), exact)
-		}
-		above, _ := s.walk(ctx, []tracegraph.ID{id}, tracegraph.Downstream, tracegraph.MaxTraceDepth, func(e *tracegraph.Edge) bool {
-			return ok(e) && e.Type == tracegraph.EdgeContains
-		})
-		for a := range above {
-			switch l := a.Label(); {
-			case l == tracegraph.LabelUnit:
-				if len(s.edgesOf(a, tracegraph.Downstream, func(e *tracegraph.Edge) bool {
-					return ok(e) && e.Type == tracegraph.EdgeContains && e.Source.Label() == tracegraph.LabelUnit
-				})) == 0 {
-					count(tracegraph.LabelUnit, a, exact)
-				}
-			case l.IsContainer():
-				count(l, a, exact)
-				if l == tracegraph.LabelShipment {
-					count(tracegraph.LabelCustomer, tracegraph.NewID(tracegraph.LabelCustomer, s.nodes[a].Str("customer")), exact)
-				}
-			}
-		}
-	}
-	list := func(l tracegraph.Label) []tracegraph.RollupEntry {
-		var out []tracegraph.RollupEntry
-		for _, id := range slices.Sorted(maps.Keys(rollups[l])) {
-			out = append(out, *rollups[l][id])
-		}
-		return out
-	}
-	rep.Products, rep.WorkOrders, rep.Boxes = list(tracegraph.LabelUnit), list(tracegraph.LabelWorkOrder), list(tracegraph.LabelBox)
-	rep.Pallets, rep.Shipments, rep.Customers = list(tracegraph.LabelPallet), list(tracegraph.LabelShipment), list(tracegraph.LabelCustomer)
+	ru.Finish()
+	ru.Fill(rep, rc.w.name, len(rc.w.ids))
 	return rep, nil
 }
 
@@ -668,32 +498,12 @@ func (s *memStore) material(f *tracegraph.MaterialFilter) []tracegraph.ID {
 }
 
 // affected walks downstream from req's suspects as a recall does. mu is held.
-func (s *memStore) affected(ctx context.Context, req tracegraph.RecallRequest) (map[tracegraph.ID]reached, error) {
+func (s *memStore) affected(ctx context.Context, req tracegraph.RecallRequest) (*memRecall, error) {
 	sus, err := s.suspects(req)
 	if err != nil {
 		return nil, err
 	}
-	return s.walk(ctx, sus, tracegraph.Downstream, tracegraph.MaxTraceDepth, func(e *tracegraph.Edge) bool {
-		return valid(e, req.AsOf, req.History) && e.Type.Structural() && !e.Source.Label().IsContainer()
-	})
-}
-
-// unitsOf returns the affected units as a recall reports them, by depth, then ID.
-func (s *memStore) unitsOf(found map[tracegraph.ID]reached) []tracegraph.RecallUnit {
-	var out []tracegraph.RecallUnit
-	for id, r := range found {
-		if id.Label() == tracegraph.LabelUnit {
-			n := s.nodes[id]
-			out = append(out, tracegraph.RecallUnit{ID: id, Precision: r.prec, Depth: r.depth, Status: n.Status(), OnHold: n.OnHold()})
-		}
-	}
-	slices.SortFunc(out, func(a, b tracegraph.RecallUnit) int {
-		if a.Depth != b.Depth {
-			return a.Depth - b.Depth
-		}
-		return strings.Compare(string(a.ID), string(b.ID))
-	})
-	return out
+	return s.recallWalk(ctx, sus, req.AsOf, req.History)
 }
 
 func (s *memStore) FindMaterial(_ context.Context, f tracegraph.MaterialFilter) ([]tracegraph.ID, error) {
@@ -710,10 +520,12 @@ func (s *memStore) RecallUnits(ctx context.Context, req tracegraph.RecallRequest
 		return err
 	}
 	s.mu.Lock()
-	found, err := s.affected(ctx, req)
+	rc, err := s.affected(ctx, req)
 	var us []tracegraph.RecallUnit
 	if err == nil {
-		us = s.unitsOf(found)
+		for _, i := range rc.units {
+			us = append(us, rc.w.recallUnit(rc.m, i))
+		}
 	}
 	s.mu.Unlock()
 	if err != nil {
@@ -782,40 +594,20 @@ func (s *memStore) Evidence(ctx context.Context, req tracegraph.RecallRequest, u
 	return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "unit", "%s is not affected by these suspects", unit)
 }
 
-// shippedAt lists when the shipments holding id (or a unit or container
-// holding it) took it. mu is held.
-func (s *memStore) shippedAt(id tracegraph.ID, asOf time.Time, history bool) []time.Time {
-	var out []time.Time
-	for _, e := range s.edgesOf(id, tracegraph.Downstream, func(e *tracegraph.Edge) bool {
-		return valid(e, asOf, history) && e.Type == tracegraph.EdgeContains
-	}) {
-		if e.Source.Label() == tracegraph.LabelShipment {
-			out = append(out, e.ValidFrom)
-		} else {
-			out = append(out, s.shippedAt(e.Source, asOf, history)...)
-		}
-	}
-	return out
-}
-
-// whereUsed returns the units req keeps, by ID. mu is held.
-func (s *memStore) whereUsed(ctx context.Context, req *tracegraph.WhereUsedRequest) ([]tracegraph.RecallUnit, int, error) {
+// whereUsed walks from the material req names and returns the walk, the
+// units it keeps (in walk order) and how much material matched. mu is held.
+func (s *memStore) whereUsed(ctx context.Context, req *tracegraph.WhereUsedRequest) (*memRecall, []uint32, int, error) {
 	material := s.material(&req.Material)
-	found, err := s.walk(ctx, material, tracegraph.Downstream, tracegraph.MaxTraceDepth, func(e *tracegraph.Edge) bool {
-		return valid(e, req.AsOf, req.History) && e.Type.Structural() && !e.Source.Label().IsContainer()
-	})
+	rc, err := s.recallWalk(ctx, material, req.AsOf, req.History)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
-	var out []tracegraph.RecallUnit
-	for _, u := range s.unitsOf(found) {
-		if req.ShipWindow() && !slices.ContainsFunc(s.shippedAt(u.ID, req.AsOf, req.History), req.InShipWindow) {
-			continue
-		}
-		out = append(out, u)
+	units := rc.units
+	if req.ShipWindow() {
+		ru := tracegraph.NewRollup(rc.w, &rc.w.f, nil)
+		units = slices.DeleteFunc(slices.Clone(units), func(i uint32) bool { return !ru.ShippedIn(i, req.InShipWindow) })
 	}
-	slices.SortFunc(out, func(a, b tracegraph.RecallUnit) int { return strings.Compare(string(a.ID), string(b.ID)) })
-	return out, len(material), nil
+	return rc, units, len(material), nil
 }
 
 func (s *memStore) WhereUsed(ctx context.Context, req tracegraph.WhereUsedRequest) (*tracegraph.WhereUsedReport, error) {
@@ -825,91 +617,25 @@ func (s *memStore) WhereUsed(ctx context.Context, req tracegraph.WhereUsedReques
 	after, _ := req.Page.AfterID()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	units, nMaterial, err := s.whereUsed(ctx, &req)
+	rc, units, nMaterial, err := s.whereUsed(ctx, &req)
 	if err != nil {
 		return nil, err
 	}
 	rep := &tracegraph.WhereUsedReport{AsOf: req.AsOf, Material: nMaterial}
-	kept := map[tracegraph.ID]bool{}
-	for _, u := range units {
-		kept[u.ID] = true
+	ru := tracegraph.NewRollup(rc.w, &rc.w.f, nil)
+	var us []tracegraph.RecallUnit
+	for _, i := range units {
+		u := rc.w.recallUnit(rc.m, i)
+		ru.Add(i, rep.Count(u))
+		us = append(us, u)
 	}
-	// The recall report over the kept units gives the rollups.
-	ok := func(e *tracegraph.Edge) bool { return valid(e, req.AsOf, req.History) }
-	orders, customers := map[tracegraph.ID]*tracegraph.RollupEntry{}, map[tracegraph.ID]*tracegraph.RollupEntry{}
-	products := map[tracegraph.ID]bool{}
-	count := func(m map[tracegraph.ID]*tracegraph.RollupEntry, id tracegraph.ID, exact bool) {
-		if m[id] == nil {
-			m[id] = &tracegraph.RollupEntry{ID: id}
-		}
-		if exact {
-			m[id].Confirmed++
-		} else {
-			m[id].Possible++
-		}
-	}
-	prec := map[tracegraph.ID]tracegraph.Precision{}
-	for _, u := range units {
-		prec[u.ID] = u.Precision
-	}
-	for _, u := range units {
-		exact := u.Precision == tracegraph.PrecisionExact
-		counts := &rep.PossibleCount
-		if exact {
-			counts = &rep.ConfirmedCount
-		}
-		switch u.Status {
-		case tracegraph.StatusShipped:
-			counts.Shipped++
-		case tracegraph.StatusScrapped:
-			counts.Scrapped++
-		default:
-			counts.InHouse++
-		}
-		if wo := s.nodes[u.ID].Str("workOrder"); wo != "" {
-			count(orders, tracegraph.NewID(tracegraph.LabelWorkOrder, wo), exact)
-		}
-		above, _ := s.walk(ctx, []tracegraph.ID{u.ID}, tracegraph.Downstream, tracegraph.MaxTraceDepth, func(e *tracegraph.Edge) bool {
-			return ok(e) && e.Type == tracegraph.EdgeContains
-		})
-		custs := map[tracegraph.ID]bool{}
-		for a := range above {
-			switch {
-			case a.Label() == tracegraph.LabelUnit && len(s.edgesOf(a, tracegraph.Downstream, func(e *tracegraph.Edge) bool {
-				return ok(e) && e.Type == tracegraph.EdgeContains && e.Source.Label() == tracegraph.LabelUnit
-			})) == 0:
-				products[a] = true
-			case a.Label() == tracegraph.LabelShipment:
-				custs[tracegraph.NewID(tracegraph.LabelCustomer, s.nodes[a].Str("customer"))] = true
-			}
-		}
-		for c := range custs {
-			count(customers, c, exact)
-		}
-	}
-	byPart := map[string]*tracegraph.PartCount{}
-	for p := range products {
-		pn := s.nodes[p].Str("partNumber")
-		if byPart[pn] == nil {
-			byPart[pn] = &tracegraph.PartCount{PartNumber: pn}
-		}
-		if prec[p] == tracegraph.PrecisionExact {
-			byPart[pn].Confirmed++
-		} else {
-			byPart[pn].Possible++
-		}
-	}
-	for _, pn := range slices.Sorted(maps.Keys(byPart)) {
-		rep.Products = append(rep.Products, *byPart[pn])
-	}
-	rep.ProductUnits = len(products)
-	for _, id := range slices.Sorted(maps.Keys(orders)) {
-		rep.WorkOrders = append(rep.WorkOrders, *orders[id])
-	}
-	for _, id := range slices.Sorted(maps.Keys(customers)) {
-		rep.Customers = append(rep.Customers, *customers[id])
-	}
-	for _, u := range units {
+	ru.Finish()
+	rep.Products, rep.ProductUnits = ru.PartCounts(func(i uint32) string { return s.nodes[rc.w.ids[i]].Str("partNumber") },
+		func(i uint32) bool { return rc.m.Precision(i) == tracegraph.PrecisionExact })
+	rep.WorkOrders = ru.Entries(tracegraph.LabelWorkOrder, rc.w.name, len(rc.w.ids))
+	rep.Customers = ru.Entries(tracegraph.LabelCustomer, rc.w.name, len(rc.w.ids))
+	slices.SortFunc(us, func(a, b tracegraph.RecallUnit) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	for _, u := range us {
 		if after != "" && u.ID <= after {
 			continue
 		}
@@ -929,13 +655,18 @@ func (s *memStore) WhereUsedUnits(ctx context.Context, req tracegraph.WhereUsedR
 		return err
 	}
 	s.mu.Lock()
-	units, _, err := s.whereUsed(ctx, &req)
+	rc, units, _, err := s.whereUsed(ctx, &req)
+	var us []tracegraph.RecallUnit
+	if err == nil {
+		for _, i := range units {
+			us = append(us, rc.w.recallUnit(rc.m, i))
+		}
+	}
 	s.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	slices.SortStableFunc(units, func(a, b tracegraph.RecallUnit) int { return a.Depth - b.Depth })
-	for _, u := range units {
+	for _, u := range us {
 		if err := emit(u); err != nil {
 			return err
 		}

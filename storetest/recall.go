@@ -200,14 +200,15 @@ func testRecall(t *testing.T, open Opener) {
 	}
 	t.Run("before shipping", func(t *testing.T) {
 		got := recall(t, s, tracegraph.RecallRequest{Suspects: ids("MaterialLot:L1"), AsOf: At(5)})
-		// Statuses are those of now; the structure is that of minute 5.
+		// The structure and the statuses are those of minute 5: packed,
+		// not shipped; P6 not yet scrapped.
 		want := report{
 			Confirmed: []string{
-				"Unit:A1 EXACT d1 SHIPPED", "Unit:A2 EXACT d1 SHIPPED", "Unit:A6 EXACT d1 SCRAPPED",
-				"Unit:P1 EXACT d2 SHIPPED", "Unit:P2 EXACT d2 SHIPPED", "Unit:P6 EXACT d2 SCRAPPED"},
-			Possible:       []string{"Unit:A3 CANDIDATE d1 SHIPPED", "Unit:P3 CANDIDATE d2 SHIPPED"},
-			ConfirmedCount: tracegraph.StatusCounts{Shipped: 4, Scrapped: 2},
-			PossibleCount:  tracegraph.StatusCounts{Shipped: 2},
+				"Unit:A1 EXACT d1 COMPLETED", "Unit:A2 EXACT d1 COMPLETED", "Unit:A6 EXACT d1 WIP",
+				"Unit:P1 EXACT d2 COMPLETED", "Unit:P2 EXACT d2 COMPLETED", "Unit:P6 EXACT d2 WIP"},
+			Possible:       []string{"Unit:A3 CANDIDATE d1 COMPLETED", "Unit:P3 CANDIDATE d2 COMPLETED"},
+			ConfirmedCount: tracegraph.StatusCounts{InHouse: 6},
+			PossibleCount:  tracegraph.StatusCounts{InHouse: 2},
 			Products:       []string{"Unit:P1 2/0", "Unit:P2 2/0", "Unit:P3 0/2", "Unit:P6 2/0"},
 			WorkOrders:     []string{"WorkOrder:WO-A 3/1", "WorkOrder:WO-P 3/1"},
 			Boxes:          []string{"Box:BX1 4/0", "Box:BX2 0/2"},

@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 		{"Units", testUnits},
 		{"Recall", testRecall},
 		{"RecallRework", testRecallRework},
+		{"RollupTime", testRollupTime},
 		{"Material", testMaterial},
 		{"RecallMaterial", testRecallMaterial},
 		{"RecallUnits", testRecallUnits},

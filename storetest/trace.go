@@ -166,6 +166,31 @@ func testTraceSemantics(t *testing.T, open Opener) {
 			t.Errorf("Trace(cancelled ctx) = %d nodes, nil; want an error", len(res.Nodes))
 		}
 	})
+	t.Run("limit keeps the smallest IDs", func(t *testing.T) {
+		// U1 consumed LB, then LA: a limit keeps LA, whichever was met first.
+		load(t, s, `
+20 rcv-lb  lot.received       {"lot":"LB","partNumber":"R-2"}
+20 rcv-la  lot.received       {"lot":"LA","partNumber":"R-2"}
+21 mk-u1   unit.created       {"serial":"U1","partNumber":"PCBA-2"}
+22 u1-lb   material.consumed  {"unit":"U1","lot":"LB"}
+23 u1-la   material.consumed  {"unit":"U1","lot":"LA"}
+`)
+		r := up("Unit:U1")
+		r.Limit = 2
+		res := trace(t, s, r)
+		want := []string{"0 Unit:U1 EXACT", "1 MaterialLot:LA EXACT"}
+		wantEdges := []string{"CONSUMED Unit:U1->MaterialLot:LA EXACT from m23"}
+		if got := fmtNodes(res.Nodes); !res.Truncated || !slices.Equal(got, want) || !slices.Equal(fmtEdges(res.Edges), wantEdges) {
+			t.Errorf("Trace(%s) = %v %v truncated %v, want %v %v truncated", fmtReq(r), got, fmtEdges(res.Edges), res.Truncated, want, wantEdges)
+		}
+		r.Limit = 3
+		checkTrace(t, s, r, []string{"0 Unit:U1 EXACT", "1 MaterialLot:LA EXACT", "1 MaterialLot:LB EXACT"})
+		r = down("MaterialLot:LB", "MaterialLot:LA")
+		r.Limit = 2
+		if res := trace(t, s, r); !res.Truncated || !slices.Equal(fmtNodes(res.Nodes), []string{"0 MaterialLot:LA EXACT", "0 MaterialLot:LB EXACT"}) {
+			t.Errorf("Trace(%s) = %v truncated %v, want the two starts, truncated", fmtReq(r), fmtNodes(res.Nodes), res.Truncated)
+		}
+	})
 }
 
 // testDeepChains: lots derived in a chain of 25, units nested 22 deep, and
