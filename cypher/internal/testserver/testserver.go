@@ -35,6 +35,9 @@ type Server struct {
 var lock struct {
 	once sync.Once
 	err  error
+	// file holds the lock: it must stay reachable, or its finalizer would
+	// close it, and so unlock the server, while the binary still runs.
+	file *os.File
 }
 
 // Get returns the test server, holding the lock on it for the rest of the
@@ -53,7 +56,7 @@ func Get(t testing.TB) Server {
 	if srv.Password != "" && srv.User == "" {
 		srv.User = "neo4j"
 	}
-	lock.once.Do(func() { lock.err = acquire(srv.URI) })
+	lock.once.Do(func() { lock.file, lock.err = acquire(srv.URI) })
 	if lock.err != nil {
 		t.Fatalf("lock the test server %s: %v", srv.URI, lock.err)
 	}
@@ -62,15 +65,19 @@ func Get(t testing.TB) Server {
 
 // acquire takes the machine-wide lock on the server at uri. The file stays
 // open, and so locked, until the process exits.
-func acquire(uri string) error {
+func acquire(uri string) (*os.File, error) {
 	h := fnv.New64a()
 	h.Write([]byte(uri))
 	path := filepath.Join(os.TempDir(), fmt.Sprintf("tracegraph-neo4j-test-%x.lock", h.Sum64()))
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // GetAuth returns the second test server, the one started with auth on
