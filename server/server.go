@@ -75,6 +75,10 @@ type Config struct {
 	// whose pages may use the service (CORS), e.g. a dashboard. Writes and
 	// websockets from any other site's pages are refused.
 	AllowedOrigins []string
+	// BackupDir is where POST /api/v1/admin/backup stages a backup before
+	// sending it (default: the OS temporary directory). On the data
+	// directory's file system the store's files are hard-linked, not copied.
+	BackupDir string
 }
 
 // withDefaults returns cfg with the defaults of its unset fields.
@@ -118,6 +122,8 @@ type Server struct {
 	// websockets counts the subscription connections being served: their
 	// handlers run until the connection ends, unseen by http.Server.Shutdown.
 	websockets sync.WaitGroup
+	// backupMu lets one backup run at a time.
+	backupMu sync.Mutex
 
 	// base is the context of every request; it ends after shutdown, which
 	// ends the subscriptions (hijacked connections the http.Server does not

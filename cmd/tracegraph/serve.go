@@ -104,10 +104,9 @@ TRACEGRAPH_ADDR, --auth-jwt-secret is TRACEGRAPH_AUTH_JWT_SECRET, and so on.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&sc.DataDir, "data", "./data", "directory of the embedded store (created if missing)")
+	addStoreFlags(f, &sc)
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on, HOST:PORT (0.0.0.0:8080 for every interface)")
 	f.BoolVar(&demo, "demo", false, "load a generated demo factory (10,000 units) when the store is empty")
-	addNeo4jFlags(f, &sc)
 	f.StringVar(&jwtSecret, "auth-jwt-secret", "", "require bearer tokens signed with this secret (HS256, at least 32 bytes); better: TRACEGRAPH_AUTH_JWT_SECRET")
 	f.StringVar(&auth.OIDCIssuer, "auth-oidc-issuer", "", "require bearer tokens of this OpenID Connect issuer (RS256/ES256, the exact iss)")
 	f.StringVar(&auth.JWKSURL, "auth-jwks-url", "", "the issuer's JWKS URL (default: discovered from the issuer)")
