@@ -26,13 +26,27 @@ type Info struct {
 	GoVersion string `json:"goVersion"`
 }
 
-// Get returns the running build's Info.
+// Set at link time by builds that have no VCS information to record, such
+// as the container build (the Dockerfile passes its VERSION and REVISION
+// build arguments): -ldflags "-X github.com/tracegraph/tracegraph/version.linkedVersion=v1.2.0".
+// Never changed at run time.
+var (
+	linkedVersion  string
+	linkedRevision string
+)
+
+// Get returns the running build's Info. The Go toolchain records the module
+// version from the git tag of a clean checkout (Go 1.24 and later) and the
+// revision; a version given at link time fills in what it could not record.
 func Get() Info {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return Info{Version: "unknown"}
 	}
 	in := Info{Module: bi.Main.Path, Version: bi.Main.Version, GoVersion: bi.GoVersion}
+	if (in.Version == "" || in.Version == "(devel)") && linkedVersion != "" {
+		in.Version = linkedVersion
+	}
 	if in.Version == "" {
 		in.Version = "(devel)"
 	}
@@ -45,6 +59,9 @@ func Get() Info {
 		case "vcs.modified":
 			in.Modified = s.Value == "true"
 		}
+	}
+	if in.Revision == "" {
+		in.Revision = linkedRevision
 	}
 	return in
 }
