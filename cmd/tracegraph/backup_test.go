@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,16 +14,44 @@ import (
 	"time"
 
 	"github.com/tracegraph/tracegraph/backup"
+	"github.com/tracegraph/tracegraph/version"
 )
 
-// buildBinary builds the tracegraph command into a temporary directory.
-func buildBinary(t *testing.T) string {
+// buildBinary builds the tracegraph command into a temporary directory as a
+// release is built: with the VCS information the toolchain records (in a
+// git checkout), and the version and revision given at link time that fill
+// in what it cannot (a git worktree, a build without .git). It returns the
+// binary and the revision it must report ("" when git cannot say).
+func buildBinary(t *testing.T) (bin, revision string) {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "tracegraph")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	bin = filepath.Join(t.TempDir(), "tracegraph")
+	if out, err := exec.Command("git", "rev-parse", "HEAD").Output(); err == nil {
+		revision = strings.TrimSpace(string(out))
+	}
+	ldflags := "-X github.com/tracegraph/tracegraph/version.linkedVersion=v0.0.0-test" +
+		" -X github.com/tracegraph/tracegraph/version.linkedRevision=" + revision
+	cmd := exec.Command("go", "build", "-buildvcs=auto", "-ldflags", ldflags, "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return bin
+	return bin, revision
+}
+
+// testVersion: the built binary names its module version and revision.
+func testVersion(t *testing.T, bin, revision string) {
+	var in version.Info
+	if err := json.Unmarshal([]byte(runBin(t, bin, "version", "--json")), &in); err != nil {
+		t.Fatal(err)
+	}
+	if in.Module != "github.com/tracegraph/tracegraph" || in.Version == "" || in.Version == "(devel)" || in.Revision == "" {
+		t.Fatalf("version --json = %+v, want the module, a version and a revision", in)
+	}
+	if revision != "" && in.Revision != revision {
+		t.Errorf("version names revision %s, the checkout is at %s", in.Revision, revision)
+	}
+	if out := runBin(t, bin, "version"); !strings.HasPrefix(out, "tracegraph "+in.Version+" ("+in.Revision[:12]) {
+		t.Errorf("version = %q", out)
+	}
 }
 
 // runBin runs the built binary and returns its standard output; it fails
@@ -95,7 +124,8 @@ func TestBackup(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds, runs and kills the binary")
 	}
-	bin := buildBinary(t)
+	bin, revision := buildBinary(t)
+	t.Run("version", func(t *testing.T) { testVersion(t, bin, revision) })
 	url, _, stop := servingFactory(t, bin, 150)
 	t.Run("killed", func(t *testing.T) { testBackupKilled(t, bin, url) })
 	t.Run("restore while serving", func(t *testing.T) { testBackupRestoreWhileServing(t, bin, url, stop) })
