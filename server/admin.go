@@ -69,7 +69,7 @@ func (s *Server) backup(c echo.Context) error {
 	h.Set(echo.HeaderContentType, backup.ContentType)
 	h.Set(HeaderBackupHead, strconv.FormatUint(m.HeadSeq, 10)+" "+m.HeadHash)
 	c.Response().WriteHeader(http.StatusOK)
-	if err := backup.WriteTar(c.Response(), dir, m); err != nil {
+	if err := backup.WriteTar(streamWriter{s, c}, dir, m); err != nil {
 		// The archive lacks its manifest: the receiver refuses it.
 		s.log.WarnContext(ctx, "backup: sending the archive failed", "err", err)
 	}
@@ -99,7 +99,7 @@ func (s *Server) eventLog(c echo.Context) error {
 	h.Set(echo.HeaderContentType, "application/x-ndjson")
 	h.Set("Trailer", logHeadTrailer)
 	c.Response().WriteHeader(http.StatusOK)
-	w := bufio.NewWriterSize(c.Response(), 64<<10)
+	w := bufio.NewWriterSize(streamWriter{s, c}, 64<<10)
 	last, err := tracegraph.WriteLog(ctx, s.cfg.Store, w, after, head, logPage)
 	if err == nil {
 		err = w.Flush()
@@ -110,4 +110,17 @@ func (s *Server) eventLog(c echo.Context) error {
 	}
 	h.Set(logHeadTrailer, strconv.FormatUint(last, 10))
 	return nil
+}
+
+// streamWriter writes a long answer: each write gets Config.WriteTimeout
+// afresh (a backup may take longer to take and send than one timeout), so
+// the answer is cut off only when the client stops reading.
+type streamWriter struct {
+	s *Server
+	c echo.Context
+}
+
+func (w streamWriter) Write(p []byte) (int, error) {
+	w.s.extendWrite(w.c)
+	return w.c.Response().Write(p)
 }

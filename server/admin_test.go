@@ -25,7 +25,7 @@ func TestAdminBackup(t *testing.T) {
 		c.BackupDir = t.TempDir()
 	})
 	write := hs(t, claims("ada", "admin"))
-	if status, resp := ts.postEvents(t, scenario(t), "", "", write); status != http.StatusOK {
+	if status, resp := ts.postEvents(t, scenario(t), "application/x-ndjson", "", write); status != http.StatusOK {
 		t.Fatalf("scenario: %d %+v", status, resp)
 	}
 	for _, tc := range []struct {
