@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"sync"
@@ -168,10 +169,9 @@ func (b *business) countOutcomes(outs []tracegraph.Outcome) {
 // after events that can change them.
 func (b *business) follow(ctx context.Context, changes <-chan uint64, after uint64) {
 	b.head.Set(float64(after))
-	b.countUnits(ctx)
+	dirty := b.countUnits(ctx) != nil
 	tick := time.NewTicker(b.refresh)
 	defer tick.Stop()
-	dirty := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -185,8 +185,8 @@ func (b *business) follow(ctx context.Context, changes <-chan uint64, after uint
 			dirty = dirty || d
 		case <-tick.C:
 			if dirty {
-				b.countUnits(ctx)
-				dirty = false
+				// A count that failed is tried again at the next tick.
+				dirty = b.countUnits(ctx) != nil
 			}
 		}
 	}
@@ -311,17 +311,25 @@ func (b *business) testTypeLabel(t string) string {
 }
 
 // countUnits counts the units by status and on hold (totals of one-row
-// pages: the stores count them from their indexes).
-func (b *business) countUnits(ctx context.Context) {
+// pages: the stores count them from their indexes). It returns the first
+// error; the gauges it could not count keep their values.
+func (b *business) countUnits(ctx context.Context) error {
+	var first error
 	for _, st := range unitStatuses {
-		if p, err := b.store.Units(ctx, tracegraph.UnitFilter{Status: st}, tracegraph.Page{First: 1}); err == nil {
-			b.units.WithLabelValues(st).Set(float64(p.TotalCount))
+		p, err := b.store.Units(ctx, tracegraph.UnitFilter{Status: st}, tracegraph.Page{First: 1})
+		if err != nil {
+			first = cmp.Or(first, err)
+			continue
 		}
+		b.units.WithLabelValues(st).Set(float64(p.TotalCount))
 	}
 	held := true
-	if p, err := b.store.Units(ctx, tracegraph.UnitFilter{OnHold: &held}, tracegraph.Page{First: 1}); err == nil {
-		b.onHold.Set(float64(p.TotalCount))
+	p, err := b.store.Units(ctx, tracegraph.UnitFilter{OnHold: &held}, tracegraph.Page{First: 1})
+	if err != nil {
+		return cmp.Or(first, err)
 	}
+	b.onHold.Set(float64(p.TotalCount))
+	return first
 }
 
 // followLog starts following the log for the business metrics from its

@@ -29,7 +29,9 @@ func startBusiness(t *testing.T) *testServer {
 	if status, resp := ts.postEvents(t, []byte(more), "application/x-ndjson", "", ""); status != http.StatusUnprocessableEntity || resp.Accepted != 5 || resp.Rejected != 1 {
 		t.Fatalf("more events: %d %+v, want 5 accepted and 1 rejected", status, resp)
 	}
-	waitForMetric(t, ts, `tracegraph_units{status="SCRAPPED"} 1`)
+	for _, want := range []string{`tracegraph_units{status="SCRAPPED"} 1`, `tracegraph_units_on_hold 1`, `tracegraph_log_head_seq 39`} {
+		waitForMetric(t, ts, want)
+	}
 	return ts
 }
 
@@ -82,7 +84,7 @@ func TestBusinessMetrics(t *testing.T) {
 		`tracegraph_build_info{goversion="`,
 	} {
 		if !strings.Contains(body, want) {
-			t.Errorf("/metrics lacks %s; it has:\n%s", want, grepLines(body, strings.SplitN(want, "{", 2)[0]))
+			t.Errorf("/metrics lacks %s; it has:\n%s", want, grepLines(body, strings.FieldsFunc(want, func(r rune) bool { return r == '{' || r == ' ' })[0]))
 		}
 	}
 }
