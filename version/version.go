@@ -77,7 +77,10 @@ func (in Info) String() string {
 		if in.Modified {
 			rev += "+dirty"
 		}
-		s += fmt.Sprintf(" (%s, %s)", rev, in.Time)
+		if in.Time != "" {
+			rev += ", " + in.Time
+		}
+		s += fmt.Sprintf(" (%s)", rev)
 	}
 	return s
 }
