@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/cypher/cyphertest"
 )
 
@@ -53,7 +54,7 @@ func TestArchiveNeo4j(t *testing.T) {
 	if !strings.Contains(last, `"hash":"`+hash+`"`) || !strings.Contains(out, hash) {
 		t.Fatalf("Neo4j head %d %s after the replay; the archive ends with %s", seq, hash, last)
 	}
-	rep, err := dst.Verify(context.Background(), nil)
+	rep, err := dst.Verify(context.Background(), tracegraph.VerifyOptions{})
 	if err != nil || !rep.OK() {
 		t.Fatalf("Verify on Neo4j = %+v, %v", rep, err)
 	}
