@@ -66,7 +66,7 @@ func TestArchiveNeo4j(t *testing.T) {
 	if out, err := run(t, "import", "--keep-seq", "--data", back, file); err != nil {
 		t.Fatalf("import --keep-seq: %s %v", out, err)
 	}
-	if out, err := run(t, "verify", "--data", back, "--quiet"); err != nil || !strings.Contains(out, "head hash "+hash) {
+	if out, err := run(t, "verify", "--data", back, "--quiet"); err != nil || !strings.Contains(out, ":"+hash+",") {
 		t.Fatalf("verify of the replay = %q, %v", out, err)
 	}
 }

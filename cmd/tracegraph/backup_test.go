@@ -149,7 +149,7 @@ func testBackupRestoreWhileServing(t *testing.T, bin, url string, stop func()) {
 
 	restored := filepath.Join(work, "restored")
 	runBin(t, bin, "restore", "--from", bk, "--data", restored)
-	if out := runBin(t, bin, "verify", "--data", restored, "--quiet"); !strings.HasPrefix(out, fmt.Sprintf("intact: %s events, head hash %s,", m[1], m[2])) {
+	if out := runBin(t, bin, "verify", "--data", restored, "--quiet"); !strings.HasPrefix(out, fmt.Sprintf("intact: %s events, head %s:%s,", m[1], m[1], m[2])) {
 		t.Fatalf("verify of the restore = %q, want intact at the backup's head %s %s", out, m[1], m[2])
 	}
 	live := runBin(t, bin, "export-log", "--url", url)
@@ -170,7 +170,7 @@ func testBackupRestoreWhileServing(t *testing.T, bin, url string, stop func()) {
 	if wantHead == nil || !strings.Contains(lastLine, `"seq":`+wantHead[1]+`,`) || !strings.Contains(lastLine, wantHead[2]) {
 		t.Fatalf("replayed head %v, the archive ends with %s", wantHead, lastLine)
 	}
-	if out := runBin(t, bin, "verify", "--data", replayed, "--quiet"); !strings.HasPrefix(out, "intact: "+wantHead[1]+" events, head hash "+wantHead[2]) {
+	if out := runBin(t, bin, "verify", "--data", replayed, "--quiet"); !strings.HasPrefix(out, "intact: "+wantHead[1]+" events, head "+wantHead[1]+":"+wantHead[2]) {
 		t.Fatalf("verify of the replayed archive = %q", out)
 	}
 }
