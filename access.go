@@ -59,6 +59,8 @@ func Grants() []Grant {
 	add(RoleQuality,
 		"Mutation.placeHold", "Mutation.releaseHold", "Mutation.contain", "Mutation.releaseContainment",
 		"POST /api/v1/containments", "POST /api/v1/containments/:id/release")
+	// Operating the service: backups and the whole log (docs/archive.md).
+	add(RoleAdmin, "POST /api/v1/admin/backup", "GET /api/v1/admin/log")
 	// Events, by type.
 	for _, t := range AllEventTypes() {
 		gs = append(gs, Grant{Operation: EventOperation(t), Role: eventRole(t)})

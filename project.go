@@ -40,7 +40,7 @@ func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 			return nil, err
 		}
 		out := &res.Outcomes[i]
-		out.Index, out.ID = i, ev.ID
+		out.Index, out.ID, out.Type = i, ev.ID, ev.Type
 		prev, _, err := res.Tx.EventByID(ctx, ev.ID)
 		if err != nil {
 			return nil, fmt.Errorf("look up event %q: %w", ev.ID, err)

@@ -21,6 +21,9 @@ type Outcome struct {
 	Status string `json:"status"`
 	Seq    uint64 `json:"seq,omitempty"`
 	Error  *Error `json:"error,omitempty"`
+	// Type is the event's type when it is known (for metrics; not part of
+	// the answer).
+	Type EventType `json:"-"`
 }
 
 // Tally counts the outcomes of batches: Accepted, Duplicates (already

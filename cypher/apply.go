@@ -180,7 +180,7 @@ func (s *Store) importTx(ctx context.Context, tx neo4j.ManagedTransaction, event
 			return 0, 0, tracegraph.Errorf(tracegraph.CodeConflict, "", "event %d (%q) is not the event %d of this database: its log has another history", ev.Seq, ev.ID, ev.Seq)
 		}
 	}
-	if err := checkChain(fresh, seq, hash); err != nil {
+	if err := tracegraph.CheckContinues(fresh, seq, hash); err != nil {
 		return 0, 0, err
 	}
 	if len(fresh) == 0 {
@@ -207,23 +207,6 @@ func (s *Store) importTx(ctx context.Context, tx neo4j.ManagedTransaction, event
 		return 0, 0, err
 	}
 	return len(fresh), fresh[len(fresh)-1].Seq, nil
-}
-
-// checkChain checks that sealed events continue the chain at seq and hash:
-// consecutive seqs, each linked to the one before, each hash intact.
-func checkChain(events []*tracegraph.Event, seq uint64, hash string) error {
-	for _, ev := range events {
-		switch {
-		case ev.Seq != seq+1:
-			return tracegraph.Errorf(tracegraph.CodeConflict, "", "event %q has seq %d; the log continues at %d", ev.ID, ev.Seq, seq+1)
-		case ev.PrevHash != hash:
-			return tracegraph.Errorf(tracegraph.CodeConflict, "", "event %d (%q) does not link to the hash of event %d", ev.Seq, ev.ID, seq)
-		case ev.ComputeHash() != ev.Hash:
-			return tracegraph.Errorf(tracegraph.CodeConflict, "", "event %d (%q) has been altered: its hash does not match its content", ev.Seq, ev.ID)
-		}
-		seq, hash = ev.Seq, ev.Hash
-	}
-	return nil
 }
 
 // ErrTransactionMemory is the error, under the server's own, of a write

@@ -211,36 +211,3 @@ func TestEventRows(t *testing.T) {
 		t.Errorf("event row %v does not keep the sealed record", row)
 	}
 }
-
-func TestCheckChain(t *testing.T) {
-	mk := func(n int) []*tracegraph.Event {
-		var evs []*tracegraph.Event
-		prev := ""
-		for i := 1; i <= n; i++ {
-			ev := &tracegraph.Event{ID: fmt.Sprint("e", i), Type: tracegraph.EventWaferRegistered, Time: time.Unix(int64(i), 0).UTC(),
-				Data: []byte(fmt.Sprintf(`{"waferBatch":"W%d"}`, i))}
-			ev.Seal(uint64(i), time.Unix(100, 0), prev)
-			prev = ev.Hash
-			evs = append(evs, ev)
-		}
-		return evs
-	}
-	evs := mk(3)
-	if err := checkChain(evs, 0, ""); err != nil {
-		t.Errorf("checkChain(intact) = %v", err)
-	}
-	if err := checkChain(evs[1:], 1, evs[0].Hash); err != nil {
-		t.Errorf("checkChain(resumed) = %v", err)
-	}
-	if err := checkChain(evs[1:], 0, ""); err == nil {
-		t.Error("checkChain(gap): no error")
-	}
-	altered := mk(3)
-	altered[1].Station = "X"
-	if err := checkChain(altered, 0, ""); err == nil {
-		t.Error("checkChain(altered): no error")
-	}
-	if err := checkChain(evs, 0, "other"); err == nil {
-		t.Error("checkChain(wrong head hash): no error")
-	}
-}

@@ -17,6 +17,9 @@ type applyReq struct {
 	events []*tracegraph.Event
 	opts   tracegraph.ApplyOptions
 	done   chan applyResult
+	// sealed marks an Import: the events keep their seq, recordedAt and
+	// hash, and are committed alone, after every group in flight.
+	sealed bool
 }
 
 type applyResult struct {
@@ -57,7 +60,25 @@ func (s *Store) writer() {
 	defer close(s.done)
 	rd := &reader{s: s}
 	var prev *flight
-	for first := range s.reqs {
+	var next *applyReq // taken from the queue while gathering: it starts the next group
+	for {
+		first := next
+		next = nil
+		if first == nil {
+			r, ok := <-s.reqs
+			if !ok {
+				break
+			}
+			first = r
+		}
+		if first.sealed {
+			if prev != nil {
+				<-prev.done
+				prev = nil
+			}
+			s.importSealed(first, rd)
+			continue
+		}
 		group := []*applyReq{first}
 		n := len(first.events)
 	gather:
@@ -65,6 +86,10 @@ func (s *Store) writer() {
 			select {
 			case r, ok := <-s.reqs:
 				if !ok {
+					break gather
+				}
+				if r.sealed {
+					next = r
 					break gather
 				}
 				group = append(group, r)
@@ -158,7 +183,7 @@ func (s *Store) commitFlight(f *flight) {
 		}
 	}
 	if f.err == nil && len(f.accepted) > 0 {
-		if err := s.commit(f.accepted, f.tx.Mutations()); err != nil {
+		if err := s.commit(f.accepted, f.tx.Mutations(), false); err != nil {
 			f.err = fmt.Errorf("commit %d events: %w", len(f.accepted), err)
 		}
 	}
@@ -176,9 +201,10 @@ func (s *Store) commitFlight(f *flight) {
 	}
 }
 
-// commit seals the events into the hash chain, writes them and their
-// mutations in one synced batch, then applies the mutations to the topology.
-func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation) error {
+// commit seals the events into the hash chain (unless they are sealed
+// already: an Import), writes them and their mutations in one synced batch,
+// then applies the mutations to the topology.
+func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, sealed bool) error {
 	now := s.opts.Clock()
 	s.mu.RLock()
 	prev, head := s.headHash, s.headSeq
@@ -187,7 +213,9 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation) e
 		return fmt.Errorf("events start at seq %d after head %d", events[0].Seq, head)
 	}
 	for _, ev := range events {
-		ev.Seal(ev.Seq, now, prev)
+		if !sealed {
+			ev.Seal(ev.Seq, now, prev)
+		}
 		if err := ev.CheckRecord(); err != nil {
 			return err
 		}

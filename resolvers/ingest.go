@@ -55,7 +55,7 @@ func (b *Batch) Add(ctx context.Context, raw []byte) {
 	ev, err := tracegraph.DecodeEvent(raw)
 	o := tracegraph.Outcome{Index: i}
 	if ev != nil {
-		o.ID = clipID(ev.ID)
+		o.ID, o.Type = clipID(ev.ID), ev.Type
 	} else {
 		o.ID = idOf(raw)
 	}
@@ -100,7 +100,7 @@ func (b *Batch) Apply(ctx context.Context, store tracegraph.Store, opts tracegra
 	}
 	for k, o := range res {
 		i := b.at[k]
-		o.Index = i
+		o.Index, o.Type = i, b.events[k].Type
 		if o.Status == tracegraph.OutcomeAborted && o.Error != nil {
 			// The store numbers events within the batch it saw; say which
 			// raw event it meant.

@@ -96,6 +96,8 @@ func TestAccessMatrix(t *testing.T) {
 	rest("GET /api/v1/verify", "admin", http.MethodGet, "/api/v1/verify", "")
 	rest("POST /api/v1/containments", "quality admin", http.MethodPost, "/api/v1/containments", `{"suspects":["MaterialLot:R-CAP-1"],"reason":"TAG","containment":"r-TAG"}`)
 	rest("POST /api/v1/containments/:id/release", "quality admin", http.MethodPost, "/api/v1/containments/r-TAG/release", `{"reason":"TAG"}`)
+	rest("POST /api/v1/admin/backup", "admin", http.MethodPost, "/api/v1/admin/backup", "")
+	rest("GET /api/v1/admin/log", "admin", http.MethodGet, "/api/v1/admin/log?after=30", "")
 	for _, et := range tracegraph.AllEventTypes() {
 		roles := "operator admin"
 		switch et {

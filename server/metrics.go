@@ -16,9 +16,10 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	events   *prometheus.CounterVec
+	business *business
 }
 
-func newMetrics(store tracegraph.Store) *metrics {
+func newMetrics(store tracegraph.Store, refresh time.Duration) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -38,8 +39,10 @@ func newMetrics(store tracegraph.Store) *metrics {
 	for _, o := range []string{"accepted", "duplicate", "rejected"} {
 		m.events.WithLabelValues(o)
 	}
+	m.business = newBusiness(store, refresh)
 	m.registry.MustRegister(m.requests, m.latency, m.events, newStoreCollector(store),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.registry.MustRegister(m.business.collectors()...)
 	return m
 }
 
@@ -55,6 +58,7 @@ func (m *metrics) countOutcomes(outs []tracegraph.Outcome) {
 	m.events.WithLabelValues("accepted").Add(float64(t.Accepted))
 	m.events.WithLabelValues("duplicate").Add(float64(t.Duplicates))
 	m.events.WithLabelValues("rejected").Add(float64(t.Rejected))
+	m.business.countOutcomes(outs)
 }
 
 // storeCollector reports the store's size at each scrape.

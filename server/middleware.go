@@ -25,12 +25,16 @@ func RequestID(ctx context.Context) string {
 	return s
 }
 
-// requestIDHandler adds the request id of the context to every record.
+// requestIDHandler adds the request id of the context, and the subject of
+// its principal (the token's sub), to every record.
 type requestIDHandler struct{ slog.Handler }
 
 func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
 	if id := RequestID(ctx); id != "" {
 		r.AddAttrs(slog.String("request_id", id))
+	}
+	if p, ok := tracegraph.FromContext(ctx); ok && p.Subject != "" {
+		r.AddAttrs(slog.String("principal", p.Subject))
 	}
 	return h.Handler.Handle(ctx, r)
 }

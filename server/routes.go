@@ -38,6 +38,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
+	s.adminRoutes(e)
 	return e
 }
 
@@ -72,8 +73,9 @@ func (s *Server) graphqlHandler() http.Handler {
 	return h
 }
 
+// healthz answers liveness with the running build's version and revision.
 func (s *Server) healthz(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "version": s.build.Version, "revision": s.build.Revision})
 }
 
 func (s *Server) readyz(c echo.Context) error {

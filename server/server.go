@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/resolvers"
+	"github.com/tracegraph/tracegraph/version"
 	"github.com/tracegraph/tracegraph/web"
 )
 
@@ -75,6 +76,13 @@ type Config struct {
 	// whose pages may use the service (CORS), e.g. a dashboard. Writes and
 	// websockets from any other site's pages are refused.
 	AllowedOrigins []string
+	// BackupDir is where POST /api/v1/admin/backup stages a backup before
+	// sending it (default: the OS temporary directory). On the data
+	// directory's file system the store's files are hard-linked, not copied.
+	BackupDir string
+	// MetricsRefresh is how often, at most, the unit gauges are counted
+	// again after changes (default DefaultMetricsRefresh).
+	MetricsRefresh time.Duration
 }
 
 // withDefaults returns cfg with the defaults of its unset fields.
@@ -113,11 +121,14 @@ type Server struct {
 	metrics *metrics
 	web     *webFiles // the explorer and GraphiQL (web/)
 	origins []string  // Config.AllowedOrigins, checked
+	build   version.Info
 	gql     *resolvers.Resolver
 	auth    *authenticator // nil when authentication is off
 	// websockets counts the subscription connections being served: their
 	// handlers run until the connection ends, unseen by http.Server.Shutdown.
 	websockets sync.WaitGroup
+	// backupMu lets one backup run at a time.
+	backupMu sync.Mutex
 
 	// base is the context of every request; it ends after shutdown, which
 	// ends the subscriptions (hijacked connections the http.Server does not
@@ -137,14 +148,14 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	s := &Server{cfg: cfg, log: slog.New(requestIDHandler{cfg.Logger.Handler()}), origins: origins}
+	s := &Server{cfg: cfg, log: slog.New(requestIDHandler{cfg.Logger.Handler()}), origins: origins, build: version.Get()}
 	auth, err := newAuthenticator(cfg.Auth, s.log)
 	if err != nil {
 		return nil, err
 	}
 	s.auth = auth
 	s.base, s.cancelBase = context.WithCancel(context.Background())
-	s.metrics = newMetrics(cfg.Store)
+	s.metrics = newMetrics(cfg.Store, cfg.MetricsRefresh)
 	w, err := loadWeb(web.Dist(), cfg.Examples)
 	if err != nil {
 		return nil, err
@@ -172,6 +183,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	ln = limitListener(ln, s.cfg.MaxConnections)
+	defer s.followLog()()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

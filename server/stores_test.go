@@ -19,6 +19,8 @@ func TestNeo4j(t *testing.T) {
 		test func(*testing.T)
 	}{
 		{"TestPostEvents", TestPostEvents},
+		{"TestBusinessMetrics", TestBusinessMetrics},
+		{"TestAdminLog", TestAdminLog},
 		{"TestPostEventsRejections", TestPostEventsRejections},
 		{"TestPostEventsBadBodies", TestPostEventsBadBodies},
 		{"TestGraphQLGolden", TestGraphQLGolden},

@@ -16,14 +16,14 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"github.com/tracegraph/tracegraph"
-	"github.com/tracegraph/tracegraph/embedded"
 )
 
 func newImportCmd() *cobra.Command {
 	var (
-		dataDir, url, token string
-		batchSize           int
-		atomic, bulk, quiet bool
+		sc                     storeConfig
+		url, token             string
+		batchSize              int
+		atomic, quiet, keepSeq bool
 	)
 	cmd := &cobra.Command{
 		Use:   "import [flags] FILE...",
@@ -36,30 +36,45 @@ their line number and the reason.
 
 By default import opens the embedded store in --data directly (stop the
 service first, or use --url to send the events to a running service's
-POST /api/v1/events).
+POST /api/v1/events); --store neo4j imports into Neo4j.
+
+--keep-seq replays an archive of the event log instead (tracegraph
+export-log's NDJSON: events as recorded, with seq, recordedAt and hashes)
+into an empty store, or one holding an earlier part of the same log, keeping
+every seq and hash: the chain is checked line by line and the import stops at
+the first event that does not continue it. Events already present (same seq
+and hash) are skipped, so it resumes.
 
 The exit status is 0 when no event was rejected, 1 otherwise.`,
 		Example: `  tracegraph generate --units 10000 > factory.ndjson
   tracegraph import --data ./data factory.ndjson
-  tracegraph import --url http://127.0.0.1:8080 shift-2026-03-02.ndjson`,
+  tracegraph import --url http://127.0.0.1:8080 shift-2026-03-02.ndjson
+  tracegraph import --keep-seq --data ./restored log-000001.ndjson log-125001.ndjson`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			if batchSize < 1 || batchSize > tracegraph.MaxListLen {
 				return fmt.Errorf("--batch must be between 1 and %d", tracegraph.MaxListLen)
+			}
+			if keepSeq && (url != "" || atomic) {
+				return errors.New("--keep-seq replays into a store opened directly (--data or --store neo4j), not with --url or --atomic")
 			}
 			var sink importSink
 			if url != "" {
 				sink = &httpSink{url: strings.TrimRight(url, "/") + "/api/v1/events", token: token, atomic: atomic,
 					client: &http.Client{Timeout: 5 * time.Minute}}
 			} else {
-				if err := os.MkdirAll(dataDir, 0o755); err != nil {
-					return fmt.Errorf("create data directory: %w", err)
-				}
-				s, err := embedded.Open(dataDir, embedded.Options{Bulk: bulk})
+				s, err := openStore(cmd.Context(), sc)
 				if err != nil {
-					return fmt.Errorf("open store in %s (is a service using it? then import with --url): %w", dataDir, err)
+					return fmt.Errorf("%w (is a service using it? then import with --url)", err)
 				}
 				defer s.Close()
+				if keepSeq {
+					im, ok := s.(importer)
+					if !ok {
+						return fmt.Errorf("the %s store cannot import a sealed log", sc.Kind)
+					}
+					return importSealed(cmd.Context(), im, files, batchSize, cmd.OutOrStdout())
+				}
 				sink = &storeSink{s: s, opts: tracegraph.ApplyOptions{Atomic: atomic}}
 			}
 			im := &fileImporter{sink: sink, batch: batchSize, out: cmd.OutOrStdout(), quiet: quiet}
@@ -79,12 +94,13 @@ The exit status is 0 when no event was rejected, 1 otherwise.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dataDir, "data", "./data", "embedded store directory")
+	addStoreFlags(f, &sc)
 	f.StringVar(&url, "url", "", "base URL of a running service (instead of --data), e.g. http://127.0.0.1:8080")
 	f.StringVar(&token, "token", "", "bearer token for --url when the service requires one")
 	f.IntVar(&batchSize, "batch", 1000, "events per batch")
 	f.BoolVar(&atomic, "atomic", false, "apply each batch all-or-nothing")
-	f.BoolVar(&bulk, "bulk", false, "faster local load without a write-ahead log: durable when import ends; re-run it after a crash")
+	f.BoolVar(&keepSeq, "keep-seq", false, "replay an export-log archive keeping every seq and hash (into an empty store or an earlier part of the same log)")
+	f.BoolVar(&sc.Bulk, "bulk", false, "faster local load without a write-ahead log: durable when import ends; re-run it after a crash")
 	f.BoolVar(&quiet, "quiet", false, "no progress bar")
 	return cmd
 }

@@ -61,6 +61,11 @@ TRACEGRAPH_NEO4J_URI, and so on. A flag given on the command line wins.`,
 		newServeCmd(),
 		newExportCmd(),
 		newContainCmd(),
+		newBackupCmd(),
+		newRestoreCmd(),
+		newExportLogCmd(),
+		newVersionCmd(),
+		newHealthcheckCmd(),
 	)
 	return root
 }

@@ -108,13 +108,20 @@ func TestScaleOut(t *testing.T) {
 // ready; it is stopped with SIGTERM when the test ends.
 func startServe(t *testing.T, bin, uri string) string {
 	t.Helper()
+	return startServeArgs(t, bin, "--store", "neo4j", "--neo4j-uri", uri)
+}
+
+// startServeArgs starts `tracegraph serve ARGS` on a free address and waits
+// until it is ready; it is stopped with SIGTERM when the test ends.
+func startServeArgs(t *testing.T, bin string, args ...string) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(bin, "serve", "--store", "neo4j", "--neo4j-uri", uri, "--addr", addr)
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr}, args...)...)
 	cmd.Env = append(os.Environ(), "TRACEGRAPH_NEO4J_PASSWORD="+os.Getenv("TRACEGRAPH_NEO4J_PASSWORD"))
 	var log bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &log, &log

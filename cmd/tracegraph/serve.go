@@ -35,6 +35,7 @@ func newServeCmd() *cobra.Command {
 		logLevel  string
 		logFormat string
 		limits    limitFlags
+		ops       opsOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "serve [--data DIR] [--addr HOST:PORT] [--demo] [--store embedded|neo4j] [--neo4j-uri URI]",
@@ -100,14 +101,13 @@ TRACEGRAPH_ADDR, --auth-jwt-secret is TRACEGRAPH_AUTH_JWT_SECRET, and so on.`,
 			if err := auth.Check(); err != nil {
 				return err
 			}
-			return serve(cmd.Context(), log, sc, addr, demo, auth, &limits)
+			return serve(cmd.Context(), log, sc, addr, demo, auth, &limits, ops)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&sc.DataDir, "data", "./data", "directory of the embedded store (created if missing)")
+	addStoreFlags(f, &sc)
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on, HOST:PORT (0.0.0.0:8080 for every interface)")
 	f.BoolVar(&demo, "demo", false, "load a generated demo factory (10,000 units) when the store is empty")
-	addNeo4jFlags(f, &sc)
 	f.StringVar(&jwtSecret, "auth-jwt-secret", "", "require bearer tokens signed with this secret (HS256, at least 32 bytes); better: TRACEGRAPH_AUTH_JWT_SECRET")
 	f.StringVar(&auth.OIDCIssuer, "auth-oidc-issuer", "", "require bearer tokens of this OpenID Connect issuer (RS256/ES256, the exact iss)")
 	f.StringVar(&auth.JWKSURL, "auth-jwks-url", "", "the issuer's JWKS URL (default: discovered from the issuer)")
@@ -117,6 +117,7 @@ TRACEGRAPH_ADDR, --auth-jwt-secret is TRACEGRAPH_AUTH_JWT_SECRET, and so on.`,
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	limits.register(f)
+	f.StringVar(&ops.pprofAddr, "pprof", "", "serve the Go profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060 (off by default)")
 	return cmd
 }
 
@@ -170,7 +171,14 @@ func newLogger(w interface{ Write([]byte) (int, error) }, level, format string) 
 	return nil, fmt.Errorf("--log-format %q is not text or json", format)
 }
 
-func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, demo bool, auth server.AuthConfig, limits *limitFlags) (err error) {
+func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, demo bool, auth server.AuthConfig, limits *limitFlags, ops opsOptions) (err error) {
+	if ops.pprofAddr != "" {
+		stop, err := startPprof(log, ops.pprofAddr)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	store, err := openStore(ctx, sc)
 	if err != nil {
 		return err
@@ -188,7 +196,7 @@ func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, d
 		}
 		examples = demoExamples(facts)
 	}
-	cfg := server.Config{Store: store, Logger: log, Auth: auth, Examples: examples}
+	cfg := server.Config{Store: store, Logger: log, Auth: auth, Examples: examples, BackupDir: backupDir(sc)}
 	limits.apply(&cfg)
 	srv, err := server.New(cfg)
 	if err != nil {

@@ -26,6 +26,15 @@ type storeConfig struct {
 	// Neo4j connection: URI (bolt:// or neo4j://), user, password, database.
 	Neo4jURI, Neo4jUser, Neo4jPassword, Neo4jDatabase string
 	Logger                                            *slog.Logger
+	// Bulk opens the embedded store for a bulk load (embedded.Options.Bulk).
+	Bulk bool
+}
+
+// addStoreFlags adds the flags that select and configure a store: --data
+// and the Neo4j ones.
+func addStoreFlags(f *pflag.FlagSet, sc *storeConfig) {
+	f.StringVar(&sc.DataDir, "data", "./data", "directory of the embedded store")
+	addNeo4jFlags(f, sc)
 }
 
 // openStore opens the configured store. The caller closes it.
@@ -38,7 +47,7 @@ func openStore(ctx context.Context, cfg storeConfig) (tracegraph.Store, error) {
 		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
-		s, err := embedded.Open(cfg.DataDir, embedded.Options{})
+		s, err := embedded.Open(cfg.DataDir, embedded.Options{Bulk: cfg.Bulk})
 		if err != nil {
 			return nil, fmt.Errorf("open embedded store in %s: %w", cfg.DataDir, err)
 		}
