@@ -190,7 +190,7 @@ type WalkSpec struct {
 // WalkResult is what a walk reached. Each node's depth and precision are
 // in the Marks it ran with.
 type WalkResult struct {
-	// Order lists the nodes reached, start nodes first, level by level,
+	// Order lists the nodes reached, start nodes first (by ID), level by level,
 	// each level in the order its nodes were first reached (a truncated
 	// level: its kept nodes by ID).
 	Order []uint32
@@ -214,6 +214,12 @@ func Walk(ctx context.Context, x Expander, m *Marks, starts []uint32, spec WalkS
 		m.frontier, m.fprec, m.next, m.nprec, m.level = frontier[:0], fprec[:0], next[:0], nprec[:0], level[:0]
 		m.hops, m.ledges = hops[:0], ledges[:0]
 	}()
+	// Start nodes in ID order, whatever order the store found them in (an
+	// index scan of matching material, a suspect list), so that every store
+	// reaches, truncates and emits alike.
+	if !slices.IsSortedFunc(starts, x.CompareNodes) {
+		starts = slices.SortedFunc(slices.Values(starts), x.CompareNodes)
+	}
 	for _, s := range starts {
 		if !m.Seen(s) {
 			m.visit(s, 0, PrecisionExact)
