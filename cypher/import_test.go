@@ -10,6 +10,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/cypher/internal/testserver"
 	"github.com/tracegraph/tracegraph/embedded"
 	"github.com/tracegraph/tracegraph/storetest"
 )
@@ -81,12 +82,17 @@ func TestImportKeepsChain(t *testing.T) {
 // TestImportTransactionMemory: when the server refuses a transaction for
 // its memory, Import says so (ErrTransactionMemory, with the server's code)
 // without the driver retrying it, and writes nothing; fewer
-// events per transaction then go in. It needs a server that allows a
-// transaction little memory (scripts/neo4j.sh with NEO4J_TX_MEMORY=4m) and
-// skips, saying so, when the server takes the whole batch.
+// events per transaction then go in. It starts a server of its own that
+// allows a transaction 4 MB (scripts/neo4j.sh with NEO4J_TX_MEMORY=4m).
 func TestImportTransactionMemory(t *testing.T) {
-	s := openEmpty(t)
+	neo4jConfig(t) // the suite's server must be there (or the test skips with the rest)
 	ctx := context.Background()
+	srv := testserver.Start(t, "", "NEO4J_TX_MEMORY=4m")
+	s, err := Open(ctx, Config{URI: srv.URI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
 	evs, err := factoryStream(ctx, 2000)
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +104,7 @@ func TestImportTransactionMemory(t *testing.T) {
 	}
 	n, err := s.Import(ctx, evs)
 	if err == nil {
-		t.Skipf("SKIP: the server took %d events in one transaction; start it with a small db.memory.transaction.max (scripts/neo4j.sh with NEO4J_TX_MEMORY=4m) to see it refuse one", n)
+		t.Fatalf("a server with 4 MB of transaction memory took %d events in one transaction", n)
 	}
 	if !errors.Is(err, ErrTransactionMemory) || !strings.Contains(err.Error(), "Neo.") {
 		t.Fatalf("Import(%d events) = %d, %v; want ErrTransactionMemory with the server's code", len(evs), n, err)

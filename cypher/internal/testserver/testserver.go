@@ -18,8 +18,12 @@ import (
 	_ "embed"
 	"fmt"
 	"hash/fnv"
+	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -80,21 +84,88 @@ func acquire(uri string) (*os.File, error) {
 	return f, nil
 }
 
-// GetAuth returns the second test server, the one started with auth on
-// (TRACEGRAPH_NEO4J_AUTH_URI, with the password of the user neo4j in
-// TRACEGRAPH_NEO4J_AUTH_PASSWORD), or skips t (fails it in CI). Tests only
-// connect to it: they neither lock nor write it.
+// GetAuth returns a test server started with auth on: the one named by
+// TRACEGRAPH_NEO4J_AUTH_URI (with the password of the user neo4j in
+// TRACEGRAPH_NEO4J_AUTH_PASSWORD), as .ci/run starts it, or else one the
+// test starts itself (Start). Tests only connect to it: they neither lock
+// nor write it.
 func GetAuth(t testing.TB) Server {
 	t.Helper()
 	srv := Server{URI: os.Getenv("TRACEGRAPH_NEO4J_AUTH_URI"), Password: os.Getenv("TRACEGRAPH_NEO4J_AUTH_PASSWORD")}
 	if srv.URI == "" || srv.Password == "" {
-		const why = "TRACEGRAPH_NEO4J_AUTH_URI and _AUTH_PASSWORD are not set: start a Neo4j with scripts/neo4j.sh start DIR PORT --auth neo4j:PASSWORD and set them"
-		if os.Getenv("CI") == "true" {
-			t.Fatal("in CI a Neo4j test never skips: " + why)
-		}
-		t.Skip("SKIP: " + why)
+		t.Log("TRACEGRAPH_NEO4J_AUTH_URI is not set: starting a Neo4j with a password for this test")
+		srv = Start(t, "neo4j:test-password-of-a-test")
 	}
 	return srv
+}
+
+// Start starts a real Neo4j of its own for one test, with scripts/neo4j.sh
+// (auth as "USER:PASSWORD", or "" for none; env such as NEO4J_TX_MEMORY=4m),
+// on a free port in a temporary directory, and stops it when the test ends.
+// It takes 10 to 30 seconds. Without Java and Maven it skips t (fails it in
+// CI).
+func Start(t testing.TB, auth string, env ...string) Server {
+	t.Helper()
+	for _, tool := range []string{"java", "mvn"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			why := tool + " is not installed: scripts/neo4j.sh needs Java and Maven"
+			if os.Getenv("CI") == "true" {
+				t.Fatal("in CI a Neo4j test never skips: " + why)
+			}
+			t.Skip("SKIP: " + why)
+		}
+	}
+	script, err := findScript()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	dir := t.TempDir()
+	args := []string{"start", dir, port}
+	if auth != "" {
+		args = append(args, "--auth", auth)
+	}
+	cmd := exec.Command("bash", append([]string{script}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("scripts/neo4j.sh %v: %v\n%s", args, err, stderr)
+	}
+	t.Cleanup(func() { _ = exec.Command("bash", script, "stop", dir).Run() })
+	lines := strings.Fields(string(out))
+	srv := Server{URI: lines[len(lines)-1]}
+	if user, pass, ok := strings.Cut(auth, ":"); ok {
+		srv.User, srv.Password = user, pass
+	}
+	return srv
+}
+
+// findScript finds scripts/neo4j.sh above the working directory.
+func findScript() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		p := filepath.Join(dir, "scripts", "neo4j.sh")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return "", fmt.Errorf("scripts/neo4j.sh not found above the working directory")
+		}
+		dir = up
+	}
 }
 
 //go:embed erase.cypher
