@@ -19,6 +19,20 @@ export default defineConfig({
         index: resolve(__dirname, 'index.html'),
         graphiql: resolve(__dirname, 'graphiql.html'),
       },
+      output: {
+        // GraphiQL's editor (CodeMirror 5) loads its addons with dynamic
+        // imports, and Rollup split them into chunks whose contents came out
+        // in a different order from one build to the next. One chunk for
+        // all of GraphiQL's dependencies makes the build repeatable.
+        manualChunks(id) {
+          if (id.includes('/node_modules/') && !id.includes('/node_modules/react')) {
+            return /graphiql|codemirror|graphql-language-service|@graphiql|markdown-it|@radix-ui|linkify|entities|@headlessui|framer|copy-to-clipboard|set-value|meros|@n1ru4l|get-value|is-plain|isobject|toggle-selection|punycode|mdurl|uc\.micro/.test(id)
+              ? 'graphiql-vendor'
+              : undefined;
+          }
+          return undefined;
+        },
+      },
     },
   },
   test: {
