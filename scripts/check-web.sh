@@ -9,9 +9,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 npm run build >/dev/null
 cd ..
-if ! git diff --quiet --exit-code -- web/dist || [ -n "$(git ls-files --others --exclude-standard web/dist)" ]; then
+# Ignored files count too: the binary embeds whatever the build wrote, so a
+# built file that git does not keep would be missing from a fresh clone.
+if ! git diff --quiet --exit-code -- web/dist || [ -n "$(git ls-files --others web/dist)" ]; then
   echo "web/dist differs from a fresh build of web/src: run 'cd web && npm ci && npm run build' and commit web/dist" >&2
-  git status --short -- web/dist >&2
+  git status --short --ignored -- web/dist >&2
   exit 1
 fi
 echo "web/dist matches its sources"

@@ -19,6 +19,9 @@ export default defineConfig({
         index: resolve(__dirname, 'index.html'),
         graphiql: resolve(__dirname, 'graphiql.html'),
       },
+      // One file operation at a time: with several in flight, modules of
+      // the GraphiQL chunk came out in a different order now and then.
+      maxParallelFileOps: 1,
       output: {
         // GraphiQL's editor (CodeMirror 5) loads its addons with dynamic
         // imports, and Rollup split them into chunks whose contents came out
