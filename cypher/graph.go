@@ -19,14 +19,20 @@ func (s *Store) readOp(ctx context.Context, what string, fn func(tx neo4j.Manage
 		return err
 	}
 	defer s.leave()
-	if err := s.read(ctx, fn); err != nil {
-		var de *tracegraph.Error
-		if errors.As(err, &de) {
-			return de
-		}
-		return fmt.Errorf("%s: %w", what, err)
+	return opError(what, s.read(ctx, fn))
+}
+
+// opError is an operation's error: a domain error as it is (its code is
+// the answer), anything else wrapped with what the operation was.
+func opError(what string, err error) error {
+	if err == nil {
+		return nil
 	}
-	return nil
+	var de *tracegraph.Error
+	if errors.As(err, &de) {
+		return de
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 // Head implements tracegraph.EventLog.

@@ -2,11 +2,8 @@ package cypher
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-	"github.com/tracegraph/tracegraph"
 )
 
 // snapshotTries bounds the optimistic tries of a snapshot read before it
@@ -47,20 +44,12 @@ func (s *Store) snapshotOp(ctx context.Context, what string, fn func(tx neo4j.Ma
 		return err
 	}
 	defer s.leave()
-	err := s.write(ctx, func(tx neo4j.ManagedTransaction) error {
+	return opError(what, s.write(ctx, func(tx neo4j.ManagedTransaction) error {
 		if _, _, err := s.lockHead(ctx, tx); err != nil {
 			return err
 		}
 		return fn(tx)
-	})
-	if err != nil {
-		var de *tracegraph.Error
-		if errors.As(err, &de) {
-			return de
-		}
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return nil
+	}))
 }
 
 // headSeq reads the head seq in tx.

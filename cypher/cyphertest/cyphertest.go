@@ -17,7 +17,10 @@ import (
 // when there is none.
 func Config(t testing.TB) cypher.Config {
 	t.Helper()
-	srv := testserver.Get(t)
+	return config(testserver.Get(t))
+}
+
+func config(srv testserver.Server) cypher.Config {
 	return cypher.Config{URI: srv.URI, User: srv.User, Password: srv.Password, Database: srv.Database}
 }
 
@@ -26,10 +29,11 @@ func Config(t testing.TB) cypher.Config {
 // closed it.
 func Open(t testing.TB, now func() time.Time) *cypher.Store {
 	t.Helper()
-	cfg := Config(t)
+	srv := testserver.Get(t)
+	cfg := config(srv)
 	cfg.Now = now
 	ctx := context.Background()
-	if err := testserver.Erase(ctx, testserver.Get(t)); err != nil {
+	if err := testserver.Erase(ctx, srv); err != nil {
 		t.Fatal(err)
 	}
 	s, err := cypher.Open(ctx, cfg)
