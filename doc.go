@@ -5,7 +5,8 @@
 //
 // The package imports only the standard library. Stores (embedded/, cypher/)
 // implement the interfaces in store.go; both apply events through the one
-// projection in project.go, so the rules exist once.
+// projection in project.go (the dispatcher) and project_*.go (one file per
+// family of rules), so the rules exist once.
 //
 // The shape of the graph and the events is described in the design documents
 // (DOMAIN.md): edges point from the thing that is made or holds to what it is

@@ -1,0 +1,91 @@
+// The rules of incoming material: wafer batches, lots and serialized components.
+
+package tracegraph
+
+import (
+	"fmt"
+)
+
+func (tx *Tx) waferRegistered(d *WaferRegistered) error {
+	if err := tx.mustBeNew("waferBatch", NewID(LabelWaferBatch, d.WaferBatch)); err != nil {
+		return err
+	}
+	props := map[string]any{"waferBatch": d.WaferBatch, "registeredAt": ts(tx.now())}
+	setStr(props, "manufacturer", d.Manufacturer)
+	setStr(props, "fab", d.Fab)
+	if d.WaferCount > 0 {
+		props["waferCount"] = float64(d.WaferCount)
+	}
+	tx.newNode(LabelWaferBatch, d.WaferBatch, props)
+	return nil
+}
+
+// materialLinks adds DERIVED_FROM and SUPPLIED_BY edges for new material and
+// passes on the holds of what it derives from.
+func (tx *Tx) materialLinks(id ID, derivedFrom []string, supplier string) error {
+	for i, ref := range derivedFrom {
+		src, err := tx.resolve(fmt.Sprintf("derivedFrom[%d]", i), ref, LabelMaterialLot, LabelWaferBatch)
+		if err != nil {
+			return err
+		}
+		if err := tx.addEdgeErr(EdgeDerivedFrom, id, src.ID, PrecisionExact, nil); err != nil {
+			return err
+		}
+		for _, h := range src.Holds {
+			if err := tx.addHold(id, h); err != nil {
+				return err
+			}
+		}
+	}
+	if supplier != "" {
+		sup, err := tx.ensureNode(LabelSupplier, supplier, map[string]any{"supplier": supplier})
+		if err != nil {
+			return err
+		}
+		return tx.addEdgeErr(EdgeSuppliedBy, id, sup, PrecisionExact, nil)
+	}
+	return nil
+}
+
+func (tx *Tx) lotReceived(d *LotReceived) error {
+	id := NewID(LabelMaterialLot, d.Lot)
+	if err := tx.mustBeNew("lot", id); err != nil {
+		return err
+	}
+	props := map[string]any{"lot": d.Lot, "partNumber": d.PartNumber, "receivedAt": ts(tx.now())}
+	setStr(props, "mpn", d.MPN)
+	setStr(props, "manufacturer", d.Manufacturer)
+	setStr(props, "supplier", d.Supplier)
+	setStr(props, "dateCode", d.DateCode)
+	setStr(props, "countryOfOrigin", d.CountryOfOrigin)
+	setStr(props, "msl", d.MSL)
+	if d.Quantity != nil {
+		props["quantity"] = *d.Quantity
+	}
+	if d.ExpiresAt != nil {
+		props["expiresAt"] = ts(*d.ExpiresAt)
+	}
+	tx.newNode(LabelMaterialLot, d.Lot, props)
+	return tx.materialLinks(id, d.DerivedFrom, d.Supplier)
+}
+
+func (tx *Tx) componentReceived(d *ComponentReceived) error {
+	for i, s := range d.Serials {
+		if err := tx.mustBeNew(fmt.Sprintf("serials[%d]", i), NewID(LabelComponent, s)); err != nil {
+			return err
+		}
+	}
+	for _, s := range d.Serials {
+		props := map[string]any{"serial": s, "partNumber": d.PartNumber, "receivedAt": ts(tx.now())}
+		setStr(props, "mpn", d.MPN)
+		setStr(props, "manufacturer", d.Manufacturer)
+		setStr(props, "supplier", d.Supplier)
+		setStr(props, "dateCode", d.DateCode)
+		setStr(props, "lot", d.Lot)
+		n := tx.newNode(LabelComponent, s, props)
+		if err := tx.materialLinks(n.ID, d.DerivedFrom, d.Supplier); err != nil {
+			return err
+		}
+	}
+	return nil
+}

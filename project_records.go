@@ -1,0 +1,83 @@
+// The rules of tests, process steps and readings.
+
+package tracegraph
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+)
+
+func (tx *Tx) testRecorded(d *TestRecorded) error {
+	u, err := tx.resolve("unit", d.Unit, LabelUnit)
+	if err != nil {
+		return err
+	}
+	props := map[string]any{"testType": d.TestType, "result": d.Result, "at": ts(tx.now()), "unit": string(u.ID)}
+	setStr(props, "program", d.Program)
+	setStr(props, "fixture", d.Fixture)
+	setStr(props, "station", tx.ev.Station)
+	setStr(props, "operator", tx.ev.Operator)
+	if len(d.Measurements) > 0 {
+		props["measurements"] = jsonValue(d.Measurements)
+	}
+	if d.Firmware != nil {
+		props["firmware"] = jsonValue(d.Firmware)
+	}
+	t := tx.newNode(LabelTestRun, tx.ev.ID, props)
+	return tx.addEdgeErr(EdgeTestedBy, u.ID, t.ID, PrecisionExact, nil)
+}
+
+// jsonValue turns a payload part into plain JSON values for Props.
+func jsonValue(v any) any {
+	b, _ := json.Marshal(v)
+	var out any
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+func (tx *Tx) processRecorded(d *ProcessRecorded) error {
+	units := make([]*Node, len(d.Units))
+	for i, ref := range d.Units {
+		u, err := tx.resolve(fmt.Sprintf("units[%d]", i), ref, LabelUnit)
+		if err != nil {
+			return err
+		}
+		units[i] = u
+	}
+	props := map[string]any{"step": d.Step, "at": ts(tx.now()), "unitCount": float64(len(units))}
+	setStr(props, "recipe", d.Recipe)
+	setStr(props, "result", d.Result)
+	setStr(props, "station", tx.ev.Station)
+	setStr(props, "operator", tx.ev.Operator)
+	if len(d.Parameters) > 0 {
+		props["parameters"] = maps.Clone(d.Parameters)
+	}
+	p := tx.newNode(LabelProcessStep, tx.ev.ID, props)
+	for _, u := range units {
+		if err := tx.addEdgeErr(EdgeProcessedBy, u.ID, p.ID, PrecisionExact, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) readingRecorded(d *ReadingRecorded) error {
+	id := NewID(LabelStation, d.Location)
+	n, err := tx.exists(id)
+	if err != nil {
+		return err
+	}
+	if n == nil {
+		n = &Node{ID: id, Label: LabelStation, Props: map[string]any{"station": d.Location}, CreatedBy: tx.ev.ID}
+	}
+	last, _ := n.Props["lastReadings"].(map[string]any)
+	last = maps.Clone(last)
+	if last == nil {
+		last = map[string]any{}
+	}
+	last[d.Kind] = map[string]any{"value": d.Value, "unit": d.Unit, "at": ts(tx.now()), "event": tx.ev.ID}
+	n.Props["lastReadings"] = last
+	tx.putNode(n)
+	return nil
+}

@@ -1,0 +1,151 @@
+// Resolution and reading helpers the rules share.
+
+package tracegraph
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// resolve finds the node a reference names: a global ID, or a bare code that
+// names exactly one node among labels (a key or an additional number).
+func (tx *Tx) resolve(field, ref string, labels ...Label) (*Node, error) {
+	if LooksLikeID(ref) {
+		l, _, err := ParseID(ref)
+		if err != nil {
+			return nil, err.(*Error).withField("data." + field)
+		}
+		if len(labels) > 0 && !slices.Contains(labels, l) {
+			return nil, Errorf(CodeInvalid, "data."+field, "data.%s %s is a %s; want %s", field, ref, l, joinLabels(labels))
+		}
+		n, err := tx.GetNode(tx.ctx, ID(ref))
+		if err != nil {
+			return nil, err
+		}
+		if n == nil {
+			return nil, Errorf(CodeNotFound, "data."+field, "data.%s: %s does not exist", field, ref)
+		}
+		return n, nil
+	}
+	var found []*Node
+	for _, l := range labelsOr(labels) {
+		n, err := tx.GetNode(tx.ctx, NewID(l, ref))
+		if err != nil {
+			return nil, err
+		}
+		if n != nil {
+			found = append(found, n)
+		}
+	}
+	owners, err := IdentifierOwnersOf(ref, func(v string) ([]Identifier, error) { return tx.IdentifierOwners(tx.ctx, v) })
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range owners {
+		if len(labels) > 0 && !slices.Contains(labels, o.Node.Label()) {
+			continue
+		}
+		if slices.ContainsFunc(found, func(n *Node) bool { return n.ID == o.Node }) {
+			continue
+		}
+		n, err := tx.GetNode(tx.ctx, o.Node)
+		if err != nil {
+			return nil, err
+		}
+		if n != nil {
+			found = append(found, n)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, Errorf(CodeNotFound, "data."+field, "data.%s: no %s with code %q", field, joinLabels(labels), ref)
+	case 1:
+		return found[0], nil
+	}
+	ids := make([]string, len(found))
+	for i, n := range found {
+		ids[i] = string(n.ID)
+	}
+	return nil, Errorf(CodeInvalid, "data."+field, "data.%s: code %q names %s; use a global ID", field, ref, strings.Join(ids, " and "))
+}
+
+func labelsOr(labels []Label) []Label {
+	if len(labels) == 0 {
+		return Labels
+	}
+	return labels
+}
+
+func joinLabels(labels []Label) string {
+	if len(labels) == 0 {
+		return "node"
+	}
+	s := make([]string, len(labels))
+	for i, l := range labels {
+		s[i] = string(l)
+	}
+	return strings.Join(s, " or ")
+}
+
+func (tx *Tx) exists(id ID) (*Node, error) { return tx.GetNode(tx.ctx, id) }
+
+// mustBeNew refuses a key that names an existing node.
+func (tx *Tx) mustBeNew(field string, id ID) error {
+	n, err := tx.exists(id)
+	if err != nil {
+		return err
+	}
+	if n != nil {
+		return Errorf(CodeConflict, "data."+field, "%s already exists (created by event %q)", id, n.CreatedBy)
+	}
+	return nil
+}
+
+// holders returns the open CONTAINS edges into id: its parent unit or container.
+func (tx *Tx) holders(id ID) ([]Edge, error) {
+	in, err := tx.NodeEdges(tx.ctx, id, Downstream, false)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(in, func(e Edge) bool { return e.Type != EdgeContains }), nil
+}
+
+func (tx *Tx) ensureNode(l Label, key string, props map[string]any) (ID, error) {
+	id := NewID(l, key)
+	n, err := tx.exists(id)
+	if err != nil {
+		return "", err
+	}
+	if n == nil {
+		if props == nil {
+			props = map[string]any{}
+		}
+		tx.putNode(&Node{ID: id, Label: l, Props: props, CreatedBy: tx.ev.ID})
+	}
+	return id, nil
+}
+
+func (tx *Tx) newNode(l Label, key string, props map[string]any) *Node {
+	n := &Node{ID: NewID(l, key), Label: l, Props: props, CreatedBy: tx.ev.ID}
+	tx.putNode(n)
+	return n
+}
+
+func setStr(m map[string]any, k, v string) {
+	if v != "" {
+		m[k] = v
+	}
+}
+
+func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func holdText(n *Node) string {
+	h := n.Holds[0]
+	s := fmt.Sprintf("%s is on hold since %s: %s (hold %q", n.ID, ts(h.Since), h.Reason, h.ID)
+	if h.Source != n.ID {
+		s += fmt.Sprintf(" on %s", h.Source)
+	}
+	return s + ")"
+}
