@@ -18,6 +18,15 @@ const (
 	CodeForbidden       Code = "FORBIDDEN"
 	CodeUnauthenticated Code = "UNAUTHENTICATED"
 	CodeLimit           Code = "LIMIT"
+	// CodeWrongPart refuses loading a lot whose part number is not the one
+	// the active setup gives the slot (setup verification).
+	CodeWrongPart Code = "WRONG_PART"
+	// CodeExpired refuses material past its expiry, or moisture-sensitive
+	// material past its floor life (J-STD-033).
+	CodeExpired Code = "EXPIRED"
+	// CodeRoute refuses packing or shipping a unit whose route is not
+	// complete: a required test is missing or its latest result failed.
+	CodeRoute Code = "ROUTE"
 	// CodeUnsupportedMediaType refuses a body of a type the endpoint does
 	// not take (a write must be JSON).
 	CodeUnsupportedMediaType Code = "UNSUPPORTED_MEDIA_TYPE"

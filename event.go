@@ -62,6 +62,16 @@ var eventPayloads = map[EventType]func() Payload{
 	EventHoldReleased:       func() Payload { return &HoldChange{release: true} },
 	EventUnitScrapped:       func() Payload { return new(UnitScrapped) },
 	EventVoided:             func() Payload { return new(Voided) },
+
+	EventSetupDefined:   func() Payload { return new(SetupDefined) },
+	EventSetupActivated: func() Payload { return new(SetupActivated) },
+	EventFeederLoaded:   func() Payload { return new(FeederLoaded) },
+	EventFeederUnloaded: func() Payload { return new(FeederSlot) },
+	EventFeederSpliced:  func() Payload { return new(FeederLoaded) },
+	EventSplicePassed:   func() Payload { return new(FeederSlot) },
+	EventUnitPlaced:     func() Payload { return new(UnitPlaced) },
+	EventRouteDefined:   func() Payload { return new(RouteDefined) },
+	EventLotBaked:       func() Payload { return new(LotBaked) },
 }
 
 // AllEventTypes returns every event type, sorted.

@@ -143,8 +143,14 @@ type LotReceived struct {
 	Quantity        *float64   `json:"quantity,omitempty"`
 	CountryOfOrigin string     `json:"countryOfOrigin,omitempty"`
 	ExpiresAt       *time.Time `json:"expiresAt,omitempty"`
-	MSL             string     `json:"msl,omitempty"`
-	DerivedFrom     []string   `json:"derivedFrom,omitempty"`
+	// MSL is the moisture sensitivity level (J-STD-033: 1, 2, 2a, 3, 4, 5,
+	// 5a, 6); FloorLifeHours overrides its floor life (required for 6);
+	// OpenedAt is when the dry pack was opened, if it was before receipt.
+	// See payload_lineside.go.
+	MSL            string     `json:"msl,omitempty"`
+	FloorLifeHours *float64   `json:"floorLifeHours,omitempty"`
+	OpenedAt       *time.Time `json:"openedAt,omitempty"`
+	DerivedFrom    []string   `json:"derivedFrom,omitempty"`
 }
 
 func (p *LotReceived) validate() *Error {
@@ -161,7 +167,7 @@ func (p *LotReceived) validate() *Error {
 		}
 		p.ExpiresAt = &t
 	}
-	return nil
+	return p.validateMoisture()
 }
 
 // ComponentReceived is the data of component.received: the supplier's list of

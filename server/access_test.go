@@ -35,6 +35,15 @@ var eventData = map[tracegraph.EventType]string{
 	tracegraph.EventHoldReleased:       `{"target":"Unit:PROD-0003","all":true,"reason":"checked %s"}`,
 	tracegraph.EventUnitScrapped:       `{"unit":"PCBA-%s","reason":"burnt"}`,
 	tracegraph.EventVoided:             `{"event":"e34","reason":"void %s"}`,
+	tracegraph.EventSetupDefined:       `{"setup":"TOP-%s","station":"SMT-1","partNumber":"PCBA","slots":[{"slot":"1","partNumber":"CAP-100N","refDes":["C1"]}]}`,
+	tracegraph.EventSetupActivated:     `{"station":"SMT-1","setup":"TOP-%s"}`,
+	tracegraph.EventFeederLoaded:       `{"station":"SMT-%s","slot":"1","lot":"R-CAP-1"}`,
+	tracegraph.EventFeederSpliced:      `{"station":"SMT-%s","slot":"1","lot":"R-CAP-1"}`,
+	tracegraph.EventFeederUnloaded:     `{"station":"SMT-%s","slot":"1"}`,
+	tracegraph.EventSplicePassed:       `{"station":"SMT-%s","slot":"1"}`,
+	tracegraph.EventUnitPlaced:         `{"unit":"PCBA-0003","station":"SMT-%s"}`,
+	tracegraph.EventRouteDefined:       `{"partNumber":"PCBA-%s","requires":["FCT"]}`,
+	tracegraph.EventLotBaked:           `{"lot":"L-%s"}`,
 }
 
 // accessCall is one thing a client may try, the operations of the access

@@ -100,7 +100,8 @@ func statusOf(code tracegraph.Code) int {
 		return http.StatusNotFound
 	case tracegraph.CodeInvalid:
 		return http.StatusBadRequest
-	case tracegraph.CodeConflict, tracegraph.CodeOnHold:
+	case tracegraph.CodeConflict, tracegraph.CodeOnHold, tracegraph.CodeWrongPart, tracegraph.CodeExpired, tracegraph.CodeRoute:
+		// The record refuses the event as things stand: an interlock.
 		return http.StatusConflict
 	case tracegraph.CodeForbidden:
 		return http.StatusForbidden

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/tracegraph/tracegraph"
@@ -27,6 +28,19 @@ func TestEveryRouteHasAGrant(t *testing.T) {
 		op := tracegraph.Operation(r.Method + " " + r.Path)
 		if _, ok := tracegraph.GrantOf(op); !ok {
 			t.Errorf("route %s has no grant in tracegraph.Grants", op)
+		}
+	}
+}
+
+// TestStatusOfInterlocks: the line-side interlocks answer 409 like ON_HOLD,
+// so a line controller can tell "refused as things stand" from bad input.
+func TestStatusOfInterlocks(t *testing.T) {
+	for _, c := range []tracegraph.Code{tracegraph.CodeOnHold, tracegraph.CodeWrongPart, tracegraph.CodeExpired, tracegraph.CodeRoute} {
+		if got := statusOf(c); got != http.StatusConflict {
+			t.Errorf("statusOf(%s) = %d, want %d", c, got, http.StatusConflict)
+		}
+		if got := codeLabel(&tracegraph.Error{Code: c}); got != string(c) {
+			t.Errorf("codeLabel(%s) = %q, want %q", c, got, c)
 		}
 	}
 }
