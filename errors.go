@@ -3,6 +3,7 @@ package tracegraph
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code classifies a domain error. Codes are part of the public contract: they
@@ -99,4 +100,13 @@ func (e *Error) withField(prefix string) *Error {
 		c.Field = prefix + "." + c.Field
 	}
 	return &c
+}
+
+// Clip shortens s to at most n bytes, on a character boundary, and marks
+// the cut with an ellipsis: what an answer echoes of a client's text.
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
 }

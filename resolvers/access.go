@@ -18,7 +18,7 @@ import (
 // too. When Required is false (authentication off) every operation is
 // allowed.
 //
-// The events ingest records are judged one by one by their type (ApplyRaw).
+// The events ingest records are judged one by one by their type (ingest.Batch).
 type Access struct {
 	Required bool
 }

@@ -43,7 +43,7 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			// gqlgen's own: a syntax error, a validation error, an argument
 			// of the wrong type. Its message is meant for the client, but
 			// may quote the document: it is clipped.
-			out.Message = Clip(gqlErr.Message, maxMessage)
+			out.Message = tracegraph.Clip(gqlErr.Message, maxMessage)
 			out.Extensions = map[string]any{"code": string(tracegraph.CodeInvalid)}
 			if strings.HasPrefix(gqlErr.Message, "exceeded token limit") { // the parser's limit (Limits)
 				out.Extensions["code"] = string(tracegraph.CodeLimit)
@@ -66,15 +66,6 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 
 // maxMessage is how many bytes of a message of gqlgen's the answer keeps.
 const maxMessage = 1000
-
-// Clip shortens s to at most n bytes, on a character boundary, and marks
-// the cut with an ellipsis: what an answer echoes of a client's text.
-func Clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return strings.ToValidUTF8(s[:n], "") + "…"
-}
 
 // RecoverFunc returns the gqlgen panic handler: it logs the panic with its
 // stack and answers INTERNAL.

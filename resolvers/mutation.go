@@ -8,6 +8,7 @@ import (
 
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/graph/model"
+	"github.com/tracegraph/tracegraph/ingest"
 )
 
 type mutationResolver struct{ *Resolver }
@@ -35,17 +36,16 @@ func (r *mutationResolver) Ingest(ctx context.Context, events []*model.EventInpu
 		}
 		raw[i] = b
 	}
-	outs, err := ApplyRaw(ctx, r.store(), raw, tracegraph.ApplyOptions{Atomic: deref(atomic)})
+	in, err := ingest.ApplyRaw(ctx, r.store(), raw, tracegraph.ApplyOptions{Atomic: deref(atomic)})
 	if err != nil {
 		return nil, err
 	}
 	if r.cfg.OnOutcomes != nil {
-		r.cfg.OnOutcomes(outs)
+		r.cfg.OnOutcomes(in.Outcomes)
 	}
-	t := tracegraph.CountOutcomes(outs)
-	res := &model.IngestResult{Accepted: t.Accepted, Duplicates: t.Duplicates, Rejected: t.Rejected,
-		Outcomes: make([]*model.Outcome, len(outs))}
-	for i, o := range outs {
+	res := &model.IngestResult{Accepted: in.Accepted, Duplicates: in.Duplicates, Rejected: in.Rejected,
+		Outcomes: make([]*model.Outcome, len(in.Outcomes))}
+	for i, o := range in.Outcomes {
 		res.Outcomes[i] = outcome(o)
 	}
 	return res, nil
@@ -89,20 +89,14 @@ func (r *mutationResolver) hold(ctx context.Context, typ tracegraph.EventType, p
 	}
 	ev := &tracegraph.Event{ID: r.cfg.NewEventID(prefix), Type: typ, Time: r.cfg.Now().UTC(), Data: data,
 		Operator: tracegraph.Actor(ctx), RecordedBy: tracegraph.Actor(ctx)}
-	if err := ev.Normalize(); err != nil {
-		return nil, err
-	}
-	outs, err := r.store().Apply(ctx, []*tracegraph.Event{ev}, tracegraph.ApplyOptions{})
+	res, err := ingest.Apply(ctx, r.store(), []*tracegraph.Event{ev}, tracegraph.ApplyOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("apply %s: %w", typ, err)
 	}
 	if r.cfg.OnOutcomes != nil {
-		r.cfg.OnOutcomes(outs)
+		r.cfg.OnOutcomes(res.Outcomes)
 	}
-	if len(outs) != 1 {
-		return nil, fmt.Errorf("apply %s: store answered %d outcomes", typ, len(outs))
-	}
-	if o := outs[0]; o.Status != tracegraph.OutcomeAccepted {
+	if o := res.Outcomes[0]; o.Status != tracegraph.OutcomeAccepted {
 		if o.Error != nil {
 			return nil, o.Error
 		}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tracegraph/tracegraph"
-	"github.com/tracegraph/tracegraph/resolvers"
 )
 
 // Cross-site requests. A browser lets any page send a "simple" request (a
@@ -93,7 +92,7 @@ func (s *Server) crossOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 		allowed := slices.Contains(s.origins, strings.ToLower(origin))
 		if !allowed && (isWrite(r) || c.IsWebSocket() || isPreflight(r)) {
 			return s.fail(c, tracegraph.Errorf(tracegraph.CodeForbidden, "Origin",
-				"requests from pages of %s are refused: it is not among the allowed origins (--allowed-origins)", resolvers.Clip(origin, maxEchoed)))
+				"requests from pages of %s are refused: it is not among the allowed origins (--allowed-origins)", tracegraph.Clip(origin, maxEchoed)))
 		}
 		if !allowed {
 			return next(c)
@@ -114,11 +113,9 @@ func isPreflight(r *http.Request) bool {
 	return r.Method == http.MethodOptions && r.Header.Get(echo.HeaderAccessControlRequestMethod) != ""
 }
 
-// Media types of write bodies.
-var (
-	jsonTypes   = []string{echo.MIMEApplicationJSON}
-	eventsTypes = append([]string{echo.MIMEApplicationJSON}, ndjsonTypes...)
-)
+// jsonTypes are the media types of JSON write bodies (events take
+// ingest.MediaTypes).
+var jsonTypes = []string{echo.MIMEApplicationJSON}
 
 // requireType refuses a write whose Content-Type is not one of types with
 // UNSUPPORTED_MEDIA_TYPE (415): a page can send text/plain or a form
@@ -137,7 +134,7 @@ func (s *Server) requireType(types ...string) echo.MiddlewareFunc {
 					ct = "none"
 				}
 				return s.fail(c, tracegraph.Errorf(tracegraph.CodeUnsupportedMediaType, "Content-Type",
-					"Content-Type %s is not accepted here: send %s", resolvers.Clip(ct, maxEchoed), strings.Join(types, " or ")))
+					"Content-Type %s is not accepted here: send %s", tracegraph.Clip(ct, maxEchoed), strings.Join(types, " or ")))
 			}
 			return next(c)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/ingest"
 	"github.com/tracegraph/tracegraph/resolvers"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -29,7 +30,7 @@ func (s *Server) routes() *echo.Echo {
 	e.POST("/graphql", gql, json, s.limitBody(s.cfg.MaxGraphQLBody))
 	e.GET("/graphql", gql, s.countWebsockets)
 	s.mountWeb(e)
-	e.POST("/api/v1/events", s.postEvents, s.requireType(eventsTypes...))
+	e.POST("/api/v1/events", s.postEvents, s.requireType(ingest.MediaTypes()...))
 	e.GET("/api/v1/export/:kind", s.export)
 	e.GET("/api/v1/head", s.head)
 	e.GET("/api/v1/verify", s.verify)

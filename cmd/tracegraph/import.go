@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -16,6 +15,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/ingest"
 )
 
 func newImportCmd() *cobra.Command {
@@ -28,8 +28,8 @@ func newImportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import [flags] FILE...",
 		Short: "Load NDJSON event files into the store or a running service",
-		Long: `import loads events, one JSON object per line (NDJSON), from each FILE ("-"
-reads standard input). Each event is checked against the rules exactly as if a
+		Long: `import loads events, one JSON object per line (NDJSON) or a JSON array of
+them, from each FILE ("-" reads standard input). Each event is checked against the rules exactly as if a
 machine had sent it: good events are recorded, events already recorded (same
 id) are reported as duplicates and change nothing, bad ones are rejected with
 their line number and the reason.
@@ -58,9 +58,9 @@ The exit status is 0 when no event was rejected, 1 otherwise.`,
 			if keepSeq && (url != "" || atomic) {
 				return errors.New("--keep-seq replays into a store opened directly (--data or --store neo4j), not with --url or --atomic")
 			}
-			var sink importSink
+			var sink ingest.Applier
 			if url != "" {
-				sink = &httpSink{url: strings.TrimRight(url, "/") + "/api/v1/events", token: token, atomic: atomic,
+				sink = &httpSink{url: strings.TrimRight(url, "/") + "/api/v1/events", token: token,
 					client: &http.Client{Timeout: 5 * time.Minute}}
 			} else {
 				s, err := openStore(cmd.Context(), sc)
@@ -75,9 +75,9 @@ The exit status is 0 when no event was rejected, 1 otherwise.`,
 					}
 					return importSealed(cmd.Context(), im, files, batchSize, cmd.OutOrStdout())
 				}
-				sink = &storeSink{s: s, opts: tracegraph.ApplyOptions{Atomic: atomic}}
+				sink = s
 			}
-			im := &fileImporter{sink: sink, batch: batchSize, out: cmd.OutOrStdout(), quiet: quiet}
+			im := &fileImporter{sink: sink, opts: tracegraph.ApplyOptions{Atomic: atomic}, batch: batchSize, out: cmd.OutOrStdout(), quiet: quiet}
 			start := time.Now()
 			for _, f := range files {
 				if err := im.file(cmd.Context(), f); err != nil {
@@ -86,8 +86,9 @@ The exit status is 0 when no event was rejected, 1 otherwise.`,
 			}
 			el := time.Since(start)
 			fmt.Fprintf(cmd.OutOrStdout(), "%d accepted, %d duplicate, %d rejected in %s (%.0f events/s)\n",
-				im.accepted, im.duplicate, im.rejected, el.Round(time.Millisecond), float64(im.accepted+im.duplicate+im.rejected)/el.Seconds())
-			if im.rejected > 0 {
+				im.tally.Accepted, im.tally.Duplicates, im.tally.Rejected, el.Round(time.Millisecond),
+				float64(im.tally.Accepted+im.tally.Duplicates+im.tally.Rejected)/el.Seconds())
+			if im.tally.Rejected > 0 {
 				return exitError{"rejections"}
 			}
 			return nil
@@ -98,34 +99,22 @@ The exit status is 0 when no event was rejected, 1 otherwise.`,
 	f.StringVar(&url, "url", "", "base URL of a running service (instead of --data), e.g. http://127.0.0.1:8080")
 	f.StringVar(&token, "token", "", "bearer token for --url when the service requires one")
 	f.IntVar(&batchSize, "batch", 1000, "events per batch")
-	f.BoolVar(&atomic, "atomic", false, "apply each batch all-or-nothing")
+	f.BoolVar(&atomic, "atomic", false, "apply each batch all-or-nothing (a line that does not decode aborts its batch too)")
 	f.BoolVar(&keepSeq, "keep-seq", false, "replay an export-log archive keeping every seq and hash (into an empty store or an earlier part of the same log)")
 	f.BoolVar(&sc.Bulk, "bulk", false, "faster local load without a write-ahead log: durable when import ends; re-run it after a crash")
 	f.BoolVar(&quiet, "quiet", false, "no progress bar")
 	return cmd
 }
 
-// importSink applies batches of events somewhere.
-type importSink interface {
-	apply(ctx context.Context, events []*tracegraph.Event) ([]tracegraph.Outcome, error)
-}
-
-type storeSink struct {
-	s    tracegraph.Store
-	opts tracegraph.ApplyOptions
-}
-
-func (s *storeSink) apply(ctx context.Context, events []*tracegraph.Event) ([]tracegraph.Outcome, error) {
-	return s.s.Apply(ctx, events, s.opts)
-}
-
+// httpSink applies events through a running service (ingest.Applier).
 type httpSink struct {
 	url, token string
-	atomic     bool
 	client     *http.Client
 }
 
-func (h *httpSink) apply(ctx context.Context, events []*tracegraph.Event) ([]tracegraph.Outcome, error) {
+// Apply sends events to the service's POST /api/v1/events as NDJSON and
+// returns the outcomes it answers.
+func (h *httpSink) Apply(ctx context.Context, events []*tracegraph.Event, opts tracegraph.ApplyOptions) ([]tracegraph.Outcome, error) {
 	var body bytes.Buffer
 	for _, e := range events {
 		b, err := json.Marshal(struct {
@@ -143,7 +132,7 @@ func (h *httpSink) apply(ctx context.Context, events []*tracegraph.Event) ([]tra
 		body.WriteByte('\n')
 	}
 	u := h.url
-	if h.atomic {
+	if opts.Atomic {
 		u += "?atomic=true"
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, &body)
@@ -172,18 +161,15 @@ func (h *httpSink) apply(ctx context.Context, events []*tracegraph.Event) ([]tra
 	return ans.Outcomes, nil
 }
 
-// fileImporter reads files line by line and applies them in batches.
+// fileImporter reads files (ingest.Read: NDJSON, or a JSON array) and
+// applies them in batches (ingest.Batch), as the service does a body.
 type fileImporter struct {
-	sink                          importSink
-	batch                         int
-	out                           io.Writer
-	quiet                         bool
-	accepted, duplicate, rejected int
-}
-
-type pending struct {
-	events []*tracegraph.Event
-	lines  []int
+	sink  ingest.Applier
+	opts  tracegraph.ApplyOptions
+	batch int
+	out   io.Writer
+	quiet bool
+	tally tracegraph.Tally
 }
 
 func (im *fileImporter) file(ctx context.Context, name string) error {
@@ -210,74 +196,47 @@ func (im *fileImporter) file(ctx context.Context, name string) error {
 		r = io.TeeReader(r, bar)
 		defer bar.Finish()
 	}
-	br := bufio.NewReaderSize(r, 1<<20)
-	var p pending
-	line := 0
-	for {
-		raw, err := br.ReadBytes('\n')
-		if len(raw) > 0 {
-			line++
-			if t := bytes.TrimSpace(raw); len(t) > 0 {
-				ev, derr := tracegraph.DecodeEvent(t)
-				if derr != nil {
-					im.reject(name, line, idOf(ev), tracegraph.AsError(derr))
-				} else {
-					p.events = append(p.events, ev)
-					p.lines = append(p.lines, line)
-					if len(p.events) == im.batch {
-						if err := im.flush(ctx, name, &p); err != nil {
-							return err
-						}
-					}
-				}
-			}
+	b := ingest.NewBatch(im.batch)
+	err := ingest.Read(r, "", func(raw []byte, line int) error {
+		b.Add(ctx, raw, line)
+		if b.Len() == im.batch {
+			return im.flush(ctx, name, b)
 		}
-		if errors.Is(err, io.EOF) {
-			break
+		return nil
+	})
+	if err != nil {
+		if tracegraph.ErrorCode(err) == tracegraph.CodeInvalid {
+			return fmt.Errorf("%s: %w", name, err)
 		}
-		if err != nil {
-			return fmt.Errorf("read %s: %w", name, err)
-		}
+		return fmt.Errorf("read %s: %w", name, err)
 	}
-	return im.flush(ctx, name, &p)
+	return im.flush(ctx, name, b)
 }
 
-func idOf(ev *tracegraph.Event) string {
-	if ev == nil {
-		return ""
-	}
-	return ev.ID
-}
-
-func (im *fileImporter) flush(ctx context.Context, name string, p *pending) error {
-	if len(p.events) == 0 {
+// flush applies the batch and prints each event not accepted nor a
+// duplicate with its line and why.
+func (im *fileImporter) flush(ctx context.Context, name string, b *ingest.Batch) error {
+	if b.Len() == 0 {
 		return nil
 	}
-	outs, err := im.sink.apply(ctx, p.events)
+	res, err := b.Apply(ctx, im.sink, im.opts)
 	if err != nil {
-		return fmt.Errorf("%s lines %d–%d: %w", name, p.lines[0], p.lines[len(p.lines)-1], err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
-	t := tracegraph.CountOutcomes(outs)
-	im.accepted += t.Accepted
-	im.duplicate += t.Duplicates
-	for i, o := range outs {
-		if o.Status != tracegraph.OutcomeAccepted && o.Status != tracegraph.OutcomeDuplicate {
-			im.reject(name, p.lines[i], o.ID, o.Error)
+	im.tally.Add(res.Outcomes)
+	for i, o := range res.Outcomes {
+		if o.Status == tracegraph.OutcomeAccepted || o.Status == tracegraph.OutcomeDuplicate {
+			continue
+		}
+		msg := "rejected"
+		if o.Error != nil {
+			msg = string(o.Error.Code) + ": " + o.Error.Error()
+		}
+		if o.ID != "" {
+			fmt.Fprintf(im.out, "%s:%d: event %q: %s\n", name, res.Lines[i], o.ID, msg)
+		} else {
+			fmt.Fprintf(im.out, "%s:%d: %s\n", name, res.Lines[i], msg)
 		}
 	}
-	p.events, p.lines = p.events[:0], p.lines[:0]
 	return nil
-}
-
-func (im *fileImporter) reject(name string, line int, id string, e *tracegraph.Error) {
-	im.rejected++
-	msg := "rejected"
-	if e != nil {
-		msg = string(e.Code) + ": " + e.Error()
-	}
-	if id != "" {
-		fmt.Fprintf(im.out, "%s:%d: event %q: %s\n", name, line, id, msg)
-	} else {
-		fmt.Fprintf(im.out, "%s:%d: %s\n", name, line, msg)
-	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/embedded"
-	"github.com/tracegraph/tracegraph/server"
 )
 
 const verifyEvents = `{"id":"l1","type":"lot.received","time":"2026-03-02T08:00:00Z","data":{"lot":"L1","partNumber":"R-10K"}}
@@ -50,17 +48,7 @@ func TestVerifyExpectHead(t *testing.T) {
 	data, head := importedStore(t)
 	other := tracegraph.Anchor{Seq: head.Seq, Hash: strings.Repeat("0", 64)}
 
-	s, err := embedded.Open(t.TempDir(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	srv, err := server.New(server.Config{Store: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	defer hs.Close()
+	s, hs := serveStore(t)
 	// The service records the same events (at its own recordedAt: it has a
 	// head of its own).
 	for _, line := range strings.Split(strings.TrimSpace(verifyEvents), "\n") {

@@ -1,18 +1,17 @@
-package server
+package ingest_test
 
 import (
 	"bytes"
-	"context"
 	"testing"
 
-	"github.com/tracegraph/tracegraph/resolvers"
+	"github.com/tracegraph/tracegraph/ingest"
 )
 
-// FuzzReadEvents: whatever the body of POST /api/v1/events, reading it into
-// events does not panic, and every event read has a line of the body, in
+// FuzzRead: whatever the body (of POST /api/v1/events, of a file), reading
+// it into events does not panic, and every event read has a line of the body, in
 // order; NDJSON gives exactly one event per non-blank line, on that line.
 // The seed corpus is the f.Add calls.
-func FuzzReadEvents(f *testing.F) {
+func FuzzRead(f *testing.F) {
 	for _, s := range []struct {
 		body   string
 		ndjson bool
@@ -33,17 +32,21 @@ func FuzzReadEvents(f *testing.F) {
 		if ndjson {
 			ct = "application/x-ndjson"
 		}
-		rd := eventReader{ctx: context.Background(), max: 1000, batch: resolvers.NewBatch(0)}
-		if err := rd.read(bytes.NewReader(body), ct); err != nil {
+		var lines []int
+		err := ingest.Read(bytes.NewReader(body), ct, func(raw []byte, line int) error {
+			if len(bytes.TrimSpace(raw)) == 0 {
+				t.Fatalf("%q: an event on line %d is blank", body, line)
+			}
+			lines = append(lines, line)
+			return nil
+		})
+		if err != nil {
 			return
 		}
-		if rd.batch.Len() != len(rd.lines) {
-			t.Fatalf("%q: %d events, %d lines", body, rd.batch.Len(), len(rd.lines))
-		}
 		last := bytes.Count(body, []byte{'\n'}) + 1
-		for i, l := range rd.lines {
-			if l < 1 || l > last || i > 0 && l < rd.lines[i-1] {
-				t.Fatalf("%q: event %d is on line %d (lines %v), the body has %d", body, i, l, rd.lines, last)
+		for i, l := range lines {
+			if l < 1 || l > last || i > 0 && l < lines[i-1] {
+				t.Fatalf("%q: event %d is on line %d (lines %v), the body has %d", body, i, l, lines, last)
 			}
 		}
 		if bytes.HasPrefix(bytes.TrimSpace(body), []byte{'['}) && !ndjson {
@@ -55,15 +58,12 @@ func FuzzReadEvents(f *testing.F) {
 				want = append(want, i+1)
 			}
 		}
-		if len(want) > 1000 {
-			return // refused above: more events than max
-		}
-		if len(want) != len(rd.lines) {
-			t.Fatalf("%q: events on lines %v, want one on each non-blank line %v", body, rd.lines, want)
+		if len(want) != len(lines) {
+			t.Fatalf("%q: events on lines %v, want one on each non-blank line %v", body, lines, want)
 		}
 		for i := range want {
-			if want[i] != rd.lines[i] {
-				t.Fatalf("%q: events on lines %v, want one on each non-blank line %v", body, rd.lines, want)
+			if want[i] != lines[i] {
+				t.Fatalf("%q: events on lines %v, want one on each non-blank line %v", body, lines, want)
 			}
 		}
 	})
