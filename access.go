@@ -46,6 +46,7 @@ func Grants() []Grant {
 	add(RoleReader,
 		"Query.node", "Query.lookup", "Query.trace", "Query.recallImpact", "Query.units", "Query.stats",
 		"Query.whereUsed", "Query.material", "Query.processUnits", "Query.testUnits",
+		"Query.product", "Query.productByGtin",
 		"Query.__schema", "Query.__type",
 		"Subscription.events", "Query.head",
 		"GET /api/v1/export/:kind", "GET /api/v1/head")

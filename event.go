@@ -40,6 +40,7 @@ const (
 	EventHoldReleased       EventType = "hold.released"
 	EventUnitScrapped       EventType = "unit.scrapped"
 	EventVoided             EventType = "event.voided"
+	EventProductDefined     EventType = "product.defined"
 )
 
 // EventTypes lists every event type with a constructor of its payload.
@@ -72,6 +73,8 @@ var eventPayloads = map[EventType]func() Payload{
 	EventUnitPlaced:     func() Payload { return new(UnitPlaced) },
 	EventRouteDefined:   func() Payload { return new(RouteDefined) },
 	EventLotBaked:       func() Payload { return new(LotBaked) },
+
+	EventProductDefined: func() Payload { return new(ProductDefined) },
 }
 
 // AllEventTypes returns every event type, sorted.

@@ -55,3 +55,7 @@ func LabelsForAI(ai string) []Label {
 	}
 	return nil
 }
+
+// GS1CheckDigit returns the GS1 mod-10 check digit of the digits in s (the
+// digits of a GTIN, SSCC or GLN without their check digit).
+func GS1CheckDigit(s string) byte { return gs1CheckDigit(s) }

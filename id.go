@@ -26,6 +26,8 @@ const (
 	LabelWorkOrder   Label = "WorkOrder"
 	LabelSupplier    Label = "Supplier"
 	LabelStation     Label = "Station"
+	// LabelProduct: what a part number is (product.defined), keyed by the part number.
+	LabelProduct Label = "Product"
 )
 
 // Labels lists every label, in a fixed order. Stores may use the index of a
@@ -33,7 +35,7 @@ const (
 var Labels = []Label{
 	LabelUnit, LabelComponent, LabelMaterialLot, LabelWaferBatch, LabelBox, LabelPallet,
 	LabelShipment, LabelCustomer, LabelTestRun, LabelProcessStep, LabelWorkOrder,
-	LabelSupplier, LabelStation,
+	LabelSupplier, LabelStation, LabelProduct,
 }
 
 // Valid reports whether l is one of Labels.

@@ -136,6 +136,8 @@ func project(tx *Tx, ev *Event) error {
 		return tx.unitScrapped(d)
 	case *Voided:
 		return tx.eventVoided(d)
+	case *ProductDefined:
+		return tx.productDefined(d)
 	case *SetupDefined, *SetupActivated, *FeederLoaded, *FeederSlot, *UnitPlaced, *RouteDefined, *LotBaked:
 		return Errorf(CodeInvalid, "type", "%s is a line-side event (docs/events-lineside.md) whose rules this build does not have yet; nothing was recorded", ev.Type)
 	}

@@ -48,7 +48,7 @@ func (tx *Tx) holdPlaced(d *HoldChange) error {
 		return err
 	}
 	switch n.Label {
-	case LabelTestRun, LabelProcessStep, LabelCustomer, LabelSupplier, LabelStation, LabelWorkOrder:
+	case LabelTestRun, LabelProcessStep, LabelCustomer, LabelSupplier, LabelStation, LabelWorkOrder, LabelProduct:
 		// A supplier or work order hold would be a query over many lots;
 		// containment of those goes through contain(), which names the lots.
 		return Errorf(CodeInvalid, "data.target", "%s cannot be held; hold the units, material or containers", n.ID)

@@ -28,6 +28,8 @@ func (tx *Tx) eventVoided(d *Voided) error {
 		return Errorf(CodeInvalid, "data.event", "a void cannot be voided; record the event again instead")
 	case EventHoldReleased:
 		return Errorf(CodeInvalid, "data.event", "a release cannot be voided; place a new hold instead")
+	case EventProductDefined:
+		return Errorf(CodeInvalid, "data.event", "a product definition cannot be voided; define the product again instead")
 	}
 	p, err := ev.Payload()
 	if err != nil {

@@ -124,6 +124,7 @@ func (g *gen) faStep(fa *faLine) bool {
 	if f.tac != "" && g.sum.Facts.Product == "" {
 		fact = true
 		g.sum.Facts.Product, g.sum.Facts.ProductMAC, g.sum.Facts.ProductPCBA = serial, macAddr, pcba.serial
+		g.sum.Facts.ProductGTIN = productGTIN(f)
 	}
 
 	g.consumeLot(p, fa.housing, &c.qtyOne, nil, tracegraph.PrecisionExact, fa.st.asm, op)

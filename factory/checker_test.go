@@ -309,6 +309,12 @@ func (c *checker) apply(ev *tracegraph.Event) error {
 			return fmt.Errorf("scrap: %w", err)
 		}
 		c.scrapped[d.Unit] = true
+	case *tracegraph.ProductDefined:
+		// A product may be defined again (a redefinition); its GTIN is its own.
+		if owner, ok := c.idents["GTIN:"+d.GTIN]; ok && owner != d.PartNumber {
+			return fmt.Errorf("GTIN %s of %s already belongs to %s", d.GTIN, d.PartNumber, owner)
+		}
+		c.idents["GTIN:"+d.GTIN] = d.PartNumber
 	default:
 		return fmt.Errorf("unexpected payload %T", p)
 	}

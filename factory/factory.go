@@ -106,6 +106,7 @@ type Facts struct {
 	// Product is the first finished product with an IMEI, with its numbers,
 	// the PCBA inside it and where it was packed and shipped.
 	Product         string `json:"product"`
+	ProductGTIN     string `json:"productGtin"`
 	ProductIMEI     string `json:"productImei"`
 	ProductMAC      string `json:"productMac"`
 	ProductPCBA     string `json:"productPcba"`
@@ -337,6 +338,7 @@ func (g *gen) emit(typ tracegraph.EventType, station, operator string, p any) {
 }
 
 func (g *gen) run() error {
+	g.defineProducts()
 	for g.err == nil {
 		if err := g.ctx.Err(); err != nil {
 			return fmt.Errorf("generate: %w", err)

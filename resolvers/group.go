@@ -37,6 +37,8 @@ type group struct {
 	mu    sync.Mutex
 	props map[any]*fieldProps // by GraphQL field
 	edges map[edgeKey]*batchLoader[*edgeSet]
+	// products loads the products of member units (products.go).
+	products productLoads
 }
 
 // fieldProps is what one GraphQL field needs of the members' properties.

@@ -121,6 +121,9 @@ func (r *Resolver) Pallet() graph.PalletResolver { return &palletResolver{r} }
 // ProcessStep returns the ProcessStep resolver.
 func (r *Resolver) ProcessStep() graph.ProcessStepResolver { return &processStepResolver{r} }
 
+// Product returns the Product resolver.
+func (r *Resolver) Product() graph.ProductResolver { return &productResolver{r} }
+
 // RecallReport returns the RecallReport resolver.
 func (r *Resolver) RecallReport() graph.RecallReportResolver { return &recallReportResolver{r} }
 

@@ -44,6 +44,7 @@ var eventData = map[tracegraph.EventType]string{
 	tracegraph.EventUnitPlaced:         `{"unit":"PCBA-0003","station":"SMT-%s"}`,
 	tracegraph.EventRouteDefined:       `{"partNumber":"PCBA-%s","requires":["FCT"]}`,
 	tracegraph.EventLotBaked:           `{"lot":"L-%s"}`,
+	tracegraph.EventProductDefined:     `{"partNumber":"PN-%s","name":"Product"}`,
 }
 
 // accessCall is one thing a client may try, the operations of the access
@@ -89,6 +90,8 @@ func TestAccessMatrix(t *testing.T) {
 	query("Query.__schema", everyone, `{ __schema { queryType { name } } }`)
 	query("Query.__type", everyone, `{ __type(name: "Unit") { name } }`)
 	query("Query.head", everyone, `{ head { seq hash } }`)
+	query("Query.product", everyone, `{ product(partNumber: "900-A") { id } }`)
+	query("Query.productByGtin", everyone, `{ productByGtin(gtin: "4006381333931") { id } }`)
 	query("Mutation.placeHold", "quality admin", `mutation { placeHold(target: "Unit:PROD-0003", reason: "TAG") { event { id } } }`)
 	query("Mutation.releaseHold", "quality admin", `mutation { releaseHold(target: "Unit:PROD-0003", reason: "TAG") { event { id } } }`)
 	query("Mutation.contain", "quality admin", `mutation { contain(suspects: ["MaterialLot:R-CAP-2"], reason: "TAG", containment: "c-TAG") { placed } }`)

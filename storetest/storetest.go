@@ -62,6 +62,7 @@ func Run(t *testing.T, open Opener) {
 		{"TestUnits", testTestUnits},
 		{"Void", testVoid},
 		{"Concurrency", testConcurrency},
+		{"Products", testProducts},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) { sc.run(t, open) })

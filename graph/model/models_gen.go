@@ -148,6 +148,13 @@ type ProcessFilter struct {
 	Max       *float64 `json:"max,omitempty"`
 }
 
+// One link of a product: a GS1 link type (gs1:pip, gs1:support, ...), an absolute http(s) URL and a title.
+type ProductLink struct {
+	Type  string  `json:"type"`
+	Href  string  `json:"href"`
+	Title *string `json:"title,omitempty"`
+}
+
 type Query struct {
 }
 

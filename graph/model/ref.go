@@ -181,6 +181,8 @@ func NewNode(id tracegraph.ID, n *tracegraph.Node, group any) Node {
 		return &Supplier{r}
 	case tracegraph.LabelStation:
 		return &Station{r}
+	case tracegraph.LabelProduct:
+		return &Product{r}
 	}
 	return nil
 }
@@ -479,3 +481,44 @@ func (s *Station) Station() string { return s.Key() }
 
 // LastReadings returns the last environmental reading of each kind.
 func (s *Station) LastReadings() any { return s.prop("lastReadings") }
+
+// Product is what a part number is (product.defined).
+type Product struct{ Ref }
+
+// PartNumber returns the part number.
+func (p *Product) PartNumber() string { return p.Key() }
+
+// Gtin returns the GTIN (14 digits), if any.
+func (p *Product) Gtin() *string { return p.OptStr("gtin") }
+
+// Name returns the product's name.
+func (p *Product) Name() string { return p.Str("name") }
+
+// Description returns the description, if any.
+func (p *Product) Description() *string { return p.OptStr("description") }
+
+// Revision returns the current revision, if any.
+func (p *Product) Revision() *string { return p.OptStr("revision") }
+
+// DefinedAt returns the time of the product.defined in force.
+func (p *Product) DefinedAt() *time.Time { return p.OptTime("definedAt") }
+
+// DefinedBy returns the id of the product.defined in force.
+func (p *Product) DefinedBy() *string { return p.OptStr("definedBy") }
+
+// Links returns the product's links, in the order defined.
+func (p *Product) Links() []*ProductLink {
+	raw, _ := p.prop("links").([]any)
+	out := make([]*ProductLink, 0, len(raw))
+	for _, r := range raw {
+		m, _ := r.(map[string]any)
+		l := &ProductLink{}
+		l.Type, _ = m["type"].(string)
+		l.Href, _ = m["href"].(string)
+		if t, ok := m["title"].(string); ok && t != "" {
+			l.Title = &t
+		}
+		out = append(out, l)
+	}
+	return out
+}
