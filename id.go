@@ -26,6 +26,9 @@ const (
 	LabelWorkOrder   Label = "WorkOrder"
 	LabelSupplier    Label = "Supplier"
 	LabelStation     Label = "Station"
+	// LabelRoute: the tests a part number's units must pass before they
+	// are packed or shipped (route.defined); keyed by the part number.
+	LabelRoute Label = "Route"
 )
 
 // Labels lists every label, in a fixed order. Stores may use the index of a
@@ -33,7 +36,7 @@ const (
 var Labels = []Label{
 	LabelUnit, LabelComponent, LabelMaterialLot, LabelWaferBatch, LabelBox, LabelPallet,
 	LabelShipment, LabelCustomer, LabelTestRun, LabelProcessStep, LabelWorkOrder,
-	LabelSupplier, LabelStation,
+	LabelSupplier, LabelStation, LabelRoute,
 }
 
 // Valid reports whether l is one of Labels.

@@ -52,3 +52,7 @@ UNION ALL
 MATCH (n:Station)
 WITH count(n) AS n
 RETURN 'Station' AS name, n
+UNION ALL
+MATCH (n:Route)
+WITH count(n) AS n
+RETURN 'Route' AS name, n
