@@ -28,6 +28,9 @@ const (
 	LabelStation     Label = "Station"
 	// LabelProduct: what a part number is (product.defined), keyed by the part number.
 	LabelProduct Label = "Product"
+	// LabelRoute: the tests a part number's units must pass before they
+	// are packed or shipped (route.defined); keyed by the part number.
+	LabelRoute Label = "Route"
 )
 
 // Labels lists every label, in a fixed order. Stores may use the index of a
@@ -35,7 +38,7 @@ const (
 var Labels = []Label{
 	LabelUnit, LabelComponent, LabelMaterialLot, LabelWaferBatch, LabelBox, LabelPallet,
 	LabelShipment, LabelCustomer, LabelTestRun, LabelProcessStep, LabelWorkOrder,
-	LabelSupplier, LabelStation, LabelProduct,
+	LabelSupplier, LabelStation, LabelProduct, LabelRoute,
 }
 
 // Valid reports whether l is one of Labels.

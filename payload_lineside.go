@@ -195,7 +195,8 @@ type RouteDefined struct {
 }
 
 func (p *RouteDefined) validate() *Error {
-	if err := text("partNumber", p.PartNumber, true); err != nil {
+	// The part number names the route (Route:partNumber): a key.
+	if err := key("partNumber", p.PartNumber); err != nil {
 		return err
 	}
 	if len(p.Requires) == 0 {

@@ -138,8 +138,23 @@ func project(tx *Tx, ev *Event) error {
 		return tx.eventVoided(d)
 	case *ProductDefined:
 		return tx.productDefined(d)
-	case *SetupDefined, *SetupActivated, *FeederLoaded, *FeederSlot, *UnitPlaced, *RouteDefined, *LotBaked:
-		return Errorf(CodeInvalid, "type", "%s is a line-side event (docs/events-lineside.md) whose rules this build does not have yet; nothing was recorded", ev.Type)
+	case *SetupDefined:
+		return tx.setupDefined(d)
+	case *SetupActivated:
+		return tx.setupActivated(d)
+	case *FeederLoaded:
+		return tx.feederLoaded(d, ev.Type == EventFeederSpliced)
+	case *FeederSlot:
+		if ev.Type == EventSplicePassed {
+			return tx.splicePassed(d)
+		}
+		return tx.feederUnloaded(d)
+	case *UnitPlaced:
+		return tx.unitPlaced(d)
+	case *RouteDefined:
+		return tx.routeDefined(d)
+	case *LotBaked:
+		return tx.lotBaked(d)
 	}
 	return Errorf(CodeInvalid, "type", "no rules for event type %q", ev.Type)
 }

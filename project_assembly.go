@@ -103,14 +103,11 @@ func buildable(field string, u *Node) error {
 	return nil
 }
 
-// installable refuses material or a child that is on hold, expired, scrapped,
-// shipped or already installed somewhere.
+// installable refuses material or a child that is on hold, expired or past
+// its floor life (usable), scrapped, shipped or already installed somewhere.
 func (tx *Tx) installable(field string, n *Node) error {
-	if n.OnHold() {
-		return Errorf(CodeOnHold, "data."+field, "%s; it cannot be used", holdText(n))
-	}
-	if exp := n.Time("expiresAt"); !exp.IsZero() && !tx.now().Before(exp) {
-		return Errorf(CodeConflict, "data."+field, "%s expired at %s; it cannot be used", n.ID, ts(exp))
+	if err := tx.usable(field, n); err != nil {
+		return err
 	}
 	switch n.Status() {
 	case StatusShipped, StatusScrapped:

@@ -65,6 +65,14 @@ func (tx *Tx) lotReceived(d *LotReceived) error {
 	if d.ExpiresAt != nil {
 		props["expiresAt"] = ts(*d.ExpiresAt)
 	}
+	if d.FloorLifeHours != nil {
+		props["floorLifeHours"] = *d.FloorLifeHours
+	}
+	if d.OpenedAt != nil {
+		// Opened before receipt: the floor life counts from then.
+		props["openedAt"] = ts(*d.OpenedAt)
+		props["floorSince"], props["floorSinceBy"] = ts(*d.OpenedAt), tx.ev.ID
+	}
 	tx.newNode(LabelMaterialLot, d.Lot, props)
 	return tx.materialLinks(id, d.DerivedFrom, d.Supplier)
 }

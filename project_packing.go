@@ -119,6 +119,13 @@ func (tx *Tx) packed(d *Packed) error {
 		if len(hs) > 0 {
 			return Errorf(CodeConflict, "data."+f, "%s is already in %s since %s; unpack or remove it first", it.ID, hs[0].Source, ts(hs[0].ValidFrom))
 		}
+		all, err := tx.contents(it.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.routeComplete("data."+f, it, all); err != nil {
+			return err
+		}
 		items[i] = it
 	}
 	for _, it := range items {
@@ -285,6 +292,9 @@ func (tx *Tx) shipped(d *Shipped) error {
 			case StatusShipped, StatusScrapped:
 				return Errorf(CodeConflict, "data."+f, "%s is %s; it cannot be shipped", n.ID, strings.ToLower(n.Status()))
 			}
+		}
+		if err := tx.routeComplete("data."+f, it, all); err != nil {
+			return err
 		}
 		items[i] = shipItem{it, all}
 	}

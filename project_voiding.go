@@ -155,6 +155,10 @@ func (tx *Tx) eventVoided(d *Voided) error {
 		if err := tx.liftPlacedBy(d.HoldID(ev.ID), ev.ID); err != nil {
 			return err
 		}
+	case *SetupDefined, *SetupActivated, *FeederLoaded, *FeederSlot, *UnitPlaced, *RouteDefined, *LotBaked:
+		if err := tx.voidLineSide(ev, d); err != nil {
+			return err
+		}
 	}
 	// Material holds that came only through a voided link no longer apply.
 	dropped := map[ID]bool{}
@@ -305,13 +309,17 @@ func (tx *Tx) reopenClosedBy(ev *Event) error {
 		tx.updateEdge(e)
 		back = append(back, e.Target)
 	}
+	return tx.carryHolds(pn, back)
+}
+
+// carryHolds gives pn, and what lies downstream of it, the material holds
+// of the children that went (back) into it, as if they were placed now.
+func (tx *Tx) carryHolds(pn *Node, children []ID) error {
 	if pn.Label.IsContainer() || (pn.Label == LabelUnit && !InHouse(pn.Status())) {
 		return nil
 	}
-	// What went back into the parent brings its material holds with it, as
-	// if they were placed now: the parent and what lies downstream of it.
 	var reach []ID
-	for _, id := range back {
+	for _, id := range children {
 		c, err := tx.GetNode(tx.ctx, id)
 		if err != nil {
 			return err

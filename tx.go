@@ -370,13 +370,19 @@ func (tx *Tx) putNode(n *Node) {
 func (tx *Tx) voidNode(id ID) { tx.record(Mutation{Op: OpVoidNode, Seq: tx.seq, ID: id}) }
 
 func (tx *Tx) addEdge(t EdgeType, src, dst ID, p Precision, props map[string]any) *Error {
+	return tx.addEdgeAt(t, src, dst, p, props, tx.ev.Time)
+}
+
+// addEdgeAt adds an edge valid from the time from rather than the event's:
+// a consumption derived from a placement holds from the placement's time.
+func (tx *Tx) addEdgeAt(t EdgeType, src, dst ID, p Precision, props map[string]any, from time.Time) *Error {
 	if tx.nEdges >= MaxEdgesPerEvent {
 		return Errorf(CodeLimit, "data", "one event may create at most %d edges", MaxEdgesPerEvent)
 	}
 	if p == PrecisionUnknown {
 		p = PrecisionExact
 	}
-	e := &Edge{ID: NewEdgeID(tx.seq, tx.nEdges), Type: t, Source: src, Target: dst, ValidFrom: tx.ev.Time,
+	e := &Edge{ID: NewEdgeID(tx.seq, tx.nEdges), Type: t, Source: src, Target: dst, ValidFrom: from,
 		Precision: p, Props: props, Event: tx.ev.ID}
 	tx.nEdges++
 	tx.record(Mutation{Op: OpAddEdge, Seq: tx.seq, Edge: e})

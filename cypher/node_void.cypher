@@ -5,5 +5,5 @@
 UNWIND $ids AS id
 MATCH (n:Node {id: id}) USING INDEX n:Node(id)
 SET n._voided = true
-REMOVE n:Unit:Component:MaterialLot:WaferBatch:Box:Pallet:Shipment:Customer:TestRun:ProcessStep:WorkOrder:Supplier:Station:Product
+REMOVE n:Unit:Component:MaterialLot:WaferBatch:Box:Pallet:Shipment:Customer:TestRun:ProcessStep:WorkOrder:Supplier:Station:Product:Route
 RETURN count(n) AS n

@@ -56,3 +56,7 @@ UNION ALL
 MATCH (n:Product)
 WITH count(n) AS n
 RETURN 'Product' AS name, n
+UNION ALL
+MATCH (n:Route)
+WITH count(n) AS n
+RETURN 'Route' AS name, n

@@ -223,7 +223,7 @@ func testRules(t *testing.T, open Opener) {
 		{name: "unpack what is not there", ev: `10 bad unpacked {"container":"B1","items":["U4"]}`, code: tracegraph.CodeConflict, field: "data.items[0]"},
 		{name: "hold a shipped unit", ev: `10 bad hold.placed {"target":"U3","reason":"r"}`, code: tracegraph.CodeConflict, field: "data.target"},
 		{name: "release what is not held", ev: `10 bad hold.released {"target":"U4","all":true,"reason":"r"}`, code: tracegraph.CodeConflict, field: "data.target"},
-		{name: "expired lot", ev: `90 bad material.consumed {"unit":"U4","lot":"L2"}`, code: tracegraph.CodeConflict, field: "data.lot"},
+		{name: "expired lot", ev: `90 bad material.consumed {"unit":"U4","lot":"L2"}`, code: tracegraph.CodeExpired, field: "data.lot"},
 		{name: "void twice", ev: `10 bad event.voided {"event":"tr-u5","reason":"r"}`, code: tracegraph.CodeConflict, field: "data.event"},
 		{name: "void what others use", ev: `10 bad event.voided {"event":"rcv-l1","reason":"r"}`, code: tracegraph.CodeConflict, field: "data.event"},
 		// Holds: the interlock.

@@ -61,6 +61,11 @@ func Run(t *testing.T, open Opener) {
 		{"ProcessUnits", testProcessUnits},
 		{"TestUnits", testTestUnits},
 		{"Void", testVoid},
+		{"LineSideSplice", testLineSideSplice},
+		{"LineSideWrongPart", testLineSideWrongPart},
+		{"LineSideExpired", testLineSideExpired},
+		{"LineSideRoute", testLineSideRoute},
+		{"LineSideVoid", testLineSideVoid},
 		{"Concurrency", testConcurrency},
 		{"Products", testProducts},
 	}

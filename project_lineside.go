@@ -1,0 +1,671 @@
+// The rules of the line side: setups, feeder slots, splices and placements
+// (docs/events-lineside.md). Routes and moisture-sensitive material are in
+// project_route.go.
+//
+// A station's line-side state lives in its Station node's props, as JSON
+// values both stores keep as they are:
+//
+//	setups:           {setup: id of its current setup.defined event}
+//	activations:      [{setup, def, from, event}], oldest first
+//	activationsSince: when the kept activations start, once older ones were dropped
+//	feeders:          {slot: {reels: [{lot, load, from, to?, closedBy?, spliced?}], since?}}
+//
+// A reel is a lot on a slot from the time of its feeder.loaded or
+// feeder.spliced (load) until the event that closed it. Only the last
+// maxLineHistory activations and reels of each slot are kept; a placement
+// older than what is kept is refused (CONFLICT) rather than derived from
+// a history that is no longer there.
+
+package tracegraph
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Station props of the line side.
+const (
+	propSetups           = "setups"
+	propActivations      = "activations"
+	propActivationsSince = "activationsSince"
+	propFeeders          = "feeders"
+)
+
+// maxLineHistory bounds the activations of a station and the reels of a slot
+// kept for placements recorded late.
+const maxLineHistory = 16
+
+// activation is a setup a station ran from a time on; Def is the id of the
+// setup.defined event it ran (a redefinition of the running setup starts a
+// new activation).
+type activation struct {
+	Setup string    `json:"setup"`
+	Def   string    `json:"def"`
+	From  time.Time `json:"from"`
+	Event string    `json:"event"`
+}
+
+// reel is a lot on a feeder slot from From until To (zero: still there).
+type reel struct {
+	Lot      ID        `json:"lot"`
+	Load     string    `json:"load"`
+	From     time.Time `json:"from"`
+	To       time.Time `json:"to,omitzero"`
+	ClosedBy string    `json:"closedBy,omitempty"`
+	Spliced  bool      `json:"spliced,omitempty"`
+}
+
+func (r *reel) open() bool { return r.To.IsZero() }
+
+// feeder is the history of one slot; Since is set once older reels were dropped.
+type feeder struct {
+	Reels []reel    `json:"reels"`
+	Since time.Time `json:"since,omitzero"`
+}
+
+// last returns the time of the slot's last change.
+func (f *feeder) last() time.Time {
+	var t time.Time
+	for _, r := range f.Reels {
+		t = maxTime(t, maxTime(r.From, r.To))
+	}
+	return t
+}
+
+func (f *feeder) openReels() []int {
+	var out []int
+	for i := range f.Reels {
+		if f.Reels[i].open() {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// close closes reel i at t by the event evID.
+func (f *feeder) close(i int, t time.Time, evID string) {
+	f.Reels[i].To, f.Reels[i].ClosedBy = t, evID
+}
+
+// trim drops the oldest closed reels beyond maxLineHistory.
+func (f *feeder) trim() {
+	for len(f.Reels) > maxLineHistory && !f.Reels[0].open() {
+		f.Since = maxTime(f.Since, f.Reels[0].To)
+		f.Reels = f.Reels[1:]
+	}
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// lineSide is a station's line-side state, read from and written back to its node.
+type lineSide struct {
+	node        *Node
+	setups      map[string]string
+	activations []activation
+	actSince    time.Time
+	feeders     map[string]*feeder
+}
+
+// lineSide reads the station's state; a station without a node gets a new
+// one (put by save).
+func (tx *Tx) lineSide(station string) (*lineSide, error) {
+	id := NewID(LabelStation, station)
+	n, err := tx.exists(id)
+	if err != nil {
+		return nil, err
+	}
+	if n == nil {
+		n = &Node{ID: id, Label: LabelStation, Props: map[string]any{"station": station}, CreatedBy: tx.ev.ID}
+	}
+	ls := &lineSide{node: n, setups: map[string]string{}, feeders: map[string]*feeder{}}
+	for k, v := range map[string]any{propSetups: &ls.setups, propActivations: &ls.activations, propFeeders: &ls.feeders} {
+		if err := fromProp(n, k, v); err != nil {
+			return nil, err
+		}
+	}
+	ls.actSince = n.Time(propActivationsSince)
+	return ls, nil
+}
+
+// fromProp decodes the JSON value of the node's property k into v.
+func fromProp(n *Node, k string, v any) error {
+	p, ok := n.Props[k]
+	if !ok {
+		return nil
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("%s property %s: %w", n.ID, k, err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s property %s: %w", n.ID, k, err)
+	}
+	return nil
+}
+
+func (ls *lineSide) save(tx *Tx) {
+	p := ls.node.Props
+	p[propSetups] = jsonValue(ls.setups)
+	p[propActivations] = jsonValue(ls.activations)
+	p[propFeeders] = jsonValue(ls.feeders)
+	if !ls.actSince.IsZero() {
+		p[propActivationsSince] = ts(ls.actSince)
+	}
+	tx.putNode(ls.node)
+}
+
+func (ls *lineSide) feeder(slot string) *feeder {
+	f := ls.feeders[slot]
+	if f == nil {
+		f = &feeder{}
+		ls.feeders[slot] = f
+	}
+	return f
+}
+
+// activeAt returns the activation in force at t, or nil.
+func (ls *lineSide) activeAt(t time.Time) *activation {
+	for i := len(ls.activations) - 1; i >= 0; i-- {
+		if !ls.activations[i].From.After(t) {
+			return &ls.activations[i]
+		}
+	}
+	return nil
+}
+
+func (ls *lineSide) activate(a activation) {
+	ls.activations = append(ls.activations, a)
+	if n := len(ls.activations) - maxLineHistory; n > 0 {
+		ls.actSince = ls.activations[n].From
+		ls.activations = slices.Clone(ls.activations[n:])
+	}
+}
+
+// setupDef reads the definition an activation runs.
+func (tx *Tx) setupDef(defID string) (*SetupDefined, error) {
+	ev, _, err := tx.EventByID(tx.ctx, defID)
+	if err != nil {
+		return nil, err
+	}
+	if ev == nil {
+		return nil, fmt.Errorf("setup definition %q is not in the log", defID)
+	}
+	p, err := ev.Payload()
+	if err != nil {
+		return nil, fmt.Errorf("decode setup definition %q: %w", defID, err)
+	}
+	d, ok := p.(*SetupDefined)
+	if !ok {
+		return nil, fmt.Errorf("event %q is a %s, not a setup.defined", defID, ev.Type)
+	}
+	return d, nil
+}
+
+// activeSetup returns the setup the station runs at t and its definition (nil, nil: none).
+func (tx *Tx) activeSetup(ls *lineSide, t time.Time) (*activation, *SetupDefined, error) {
+	a := ls.activeAt(t)
+	if a == nil {
+		return nil, nil, nil
+	}
+	d, err := tx.setupDef(a.Def)
+	return a, d, err
+}
+
+// slotOf returns the index of slot in the setup, or -1.
+func (d *SetupDefined) slotOf(slot string) int {
+	return slices.IndexFunc(d.Slots, func(s SetupSlot) bool { return s.Slot == slot })
+}
+
+// verifyLoaded refuses (WRONG_PART) a setup whose slots do not take the
+// parts loaded on them at t: a changeover must match what is on the feeders.
+func (tx *Tx) verifyLoaded(ls *lineSide, d *SetupDefined, field string) error {
+	for _, s := range d.Slots {
+		f := ls.feeders[s.Slot]
+		if f == nil {
+			continue
+		}
+		for _, i := range f.openReels() {
+			lot, err := tx.GetNode(tx.ctx, f.Reels[i].Lot)
+			if err != nil {
+				return err
+			}
+			if lot != nil && lot.Str("partNumber") != s.PartNumber {
+				return Errorf(CodeWrongPart, field, "slot %s of setup %s takes %s, but %s (part %s) is loaded on it; unload it first",
+					s.Slot, d.Setup, s.PartNumber, lot.ID, lot.Str("partNumber"))
+			}
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) setupDefined(d *SetupDefined) error {
+	ls, err := tx.lineSide(d.Station)
+	if err != nil {
+		return err
+	}
+	if a := ls.activeAt(tx.now()); a != nil && a.Setup == d.Setup {
+		// The running setup changes from now on.
+		if err := tx.verifyLoaded(ls, d, "data.slots"); err != nil {
+			return err
+		}
+		if err := ls.laterThanActivation(tx.now()); err != nil {
+			return err
+		}
+		ls.activate(activation{Setup: d.Setup, Def: tx.ev.ID, From: tx.now(), Event: tx.ev.ID})
+	}
+	ls.setups[d.Setup] = tx.ev.ID
+	ls.save(tx)
+	return nil
+}
+
+// laterThanActivation refuses a change of the running setup earlier than the
+// last activation: activations are kept in time order.
+func (ls *lineSide) laterThanActivation(t time.Time) error {
+	if n := len(ls.activations); n > 0 && t.Before(ls.activations[n-1].From) {
+		last := ls.activations[n-1]
+		return Errorf(CodeConflict, "time", "%s activated setup %s at %s (event %q); a setup change cannot come before it",
+			ls.node.ID, last.Setup, ts(last.From), last.Event)
+	}
+	return nil
+}
+
+func (tx *Tx) setupActivated(d *SetupActivated) error {
+	ls, err := tx.lineSide(d.Station)
+	if err != nil {
+		return err
+	}
+	def, ok := ls.setups[d.Setup]
+	if !ok {
+		return Errorf(CodeNotFound, "data.setup", "setup %s is not defined for station %s (setup.defined)", d.Setup, d.Station)
+	}
+	if err := ls.laterThanActivation(tx.now()); err != nil {
+		return err
+	}
+	sd, err := tx.setupDef(def)
+	if err != nil {
+		return err
+	}
+	if err := tx.verifyLoaded(ls, sd, "data.setup"); err != nil {
+		return err
+	}
+	ls.activate(activation{Setup: d.Setup, Def: def, From: tx.now(), Event: tx.ev.ID})
+	ls.save(tx)
+	return nil
+}
+
+// slotChange reads the station and the slot of a feeder event and refuses an
+// event earlier than the slot's last change: a slot's history is kept in
+// time order (placements may come late; feeder events may not).
+func (tx *Tx) slotChange(station, slot string) (*lineSide, *feeder, error) {
+	ls, err := tx.lineSide(station)
+	if err != nil {
+		return nil, nil, err
+	}
+	f := ls.feeder(slot)
+	if last := f.last(); tx.now().Before(last) {
+		return nil, nil, Errorf(CodeConflict, "time", "slot %s of %s changed at %s; a feeder event cannot be earlier", slot, ls.node.ID, ts(last))
+	}
+	return ls, f, nil
+}
+
+func (tx *Tx) feederLoaded(d *FeederLoaded, spliced bool) error {
+	ls, f, err := tx.slotChange(d.Station, d.Slot)
+	if err != nil {
+		return err
+	}
+	lot, err := tx.resolve("lot", d.Lot, LabelMaterialLot)
+	if err != nil {
+		return err
+	}
+	_, sd, err := tx.activeSetup(ls, tx.now())
+	if err != nil {
+		return err
+	}
+	if sd != nil {
+		if i := sd.slotOf(d.Slot); i >= 0 && lot.Str("partNumber") != sd.Slots[i].PartNumber {
+			return Errorf(CodeWrongPart, "data.lot", "%s is part %s; slot %s of setup %s on %s takes %s",
+				lot.ID, lot.Str("partNumber"), d.Slot, sd.Setup, d.Station, sd.Slots[i].PartNumber)
+		}
+	}
+	if err := tx.usable("lot", lot); err != nil {
+		return err
+	}
+	open := f.openReels()
+	var closed []ID
+	switch {
+	case spliced && len(open) == 0:
+		return Errorf(CodeConflict, "data.slot", "slot %s of %s has no reel to splice onto; load it (feeder.loaded)", d.Slot, d.Station)
+	case spliced && len(open) > 1:
+		// A third reel: the oldest is used up by now.
+		f.close(open[0], tx.now(), tx.ev.ID)
+		closed = append(closed, f.Reels[open[0]].Lot)
+	case !spliced:
+		for _, i := range open {
+			f.close(i, tx.now(), tx.ev.ID)
+			closed = append(closed, f.Reels[i].Lot)
+		}
+	}
+	f.Reels = append(f.Reels, reel{Lot: lot.ID, Load: tx.ev.ID, From: tx.now(), Spliced: spliced})
+	f.trim()
+	if err := tx.startFloorLife(lot); err != nil {
+		return err
+	}
+	ls.save(tx)
+	return tx.rederive(ls, d.Slot, tx.now(), closed, false)
+}
+
+func (tx *Tx) feederUnloaded(d *FeederSlot) error {
+	ls, f, err := tx.slotChange(d.Station, d.Slot)
+	if err != nil {
+		return err
+	}
+	open := f.openReels()
+	if len(open) == 0 {
+		return Errorf(CodeConflict, "data.slot", "slot %s of %s is empty", d.Slot, d.Station)
+	}
+	var closed []ID
+	for _, i := range open {
+		f.close(i, tx.now(), tx.ev.ID)
+		closed = append(closed, f.Reels[i].Lot)
+	}
+	ls.save(tx)
+	return tx.rederive(ls, d.Slot, tx.now(), closed, false)
+}
+
+func (tx *Tx) splicePassed(d *FeederSlot) error {
+	ls, f, err := tx.slotChange(d.Station, d.Slot)
+	if err != nil {
+		return err
+	}
+	open := f.openReels()
+	if len(open) < 2 {
+		return Errorf(CodeConflict, "data.slot", "slot %s of %s has no splice waiting to pass", d.Slot, d.Station)
+	}
+	newest := open[len(open)-1]
+	var lots []ID
+	for _, i := range open {
+		lots = append(lots, f.Reels[i].Lot)
+		if i != newest {
+			f.close(i, tx.now(), tx.ev.ID)
+		}
+	}
+	ls.save(tx)
+	// Placements since the splice may have been derived with the window.
+	return tx.rederive(ls, d.Slot, f.Reels[newest].From, lots, false)
+}
+
+// fed is one reel a slot fed a placement from, with the precision of the
+// link and, for a splice, the window in which both reels were candidates.
+type fed struct {
+	reel       reel
+	precision  Precision
+	windowFrom time.Time
+	windowTo   time.Time
+}
+
+// feeding returns the reels of f feeding at t: one is EXACT; more (a splice
+// not yet passed) are each CANDIDATE. Without a splice.passed, window (if
+// set) ends the old reel that long after the splice.
+func (f *feeder) feeding(t time.Time, window time.Duration) []fed {
+	var out []fed
+	for i, r := range f.Reels {
+		end := r.To
+		if end.IsZero() && window > 0 {
+			for _, next := range f.Reels[i+1:] {
+				if next.Spliced && !next.From.Before(r.From) {
+					end = next.From.Add(window)
+					break
+				}
+			}
+		}
+		if !r.From.After(t) && (end.IsZero() || end.After(t)) {
+			out = append(out, fed{reel: r, precision: PrecisionExact, windowTo: end})
+		}
+	}
+	if len(out) < 2 {
+		if len(out) == 1 {
+			out[0].windowTo = time.Time{}
+		}
+		return out
+	}
+	var from, to time.Time
+	for _, x := range out {
+		from = maxTime(from, x.reel.From)
+		if !x.windowTo.IsZero() && (to.IsZero() || x.windowTo.Before(to)) {
+			to = x.windowTo
+		}
+	}
+	for i := range out {
+		out[i].precision, out[i].windowFrom, out[i].windowTo = PrecisionCandidate, from, to
+	}
+	return out
+}
+
+func (tx *Tx) unitPlaced(d *UnitPlaced) error {
+	u, err := tx.resolve("unit", d.Unit, LabelUnit)
+	if err != nil {
+		return err
+	}
+	if err := buildable("unit", u); err != nil {
+		return err
+	}
+	ls, err := tx.lineSide(d.Station)
+	if err != nil {
+		return err
+	}
+	t := tx.now()
+	if t.Before(ls.actSince) {
+		return Errorf(CodeConflict, "time", "%s keeps its setups from %s on; a placement at %s is too old to derive", ls.node.ID, ts(ls.actSince), ts(t))
+	}
+	a, sd, err := tx.activeSetup(ls, t)
+	if err != nil {
+		return err
+	}
+	if a == nil {
+		return Errorf(CodeConflict, "data.station", "%s runs no setup at %s (setup.activated)", ls.node.ID, ts(t))
+	}
+	if pn := u.Str("partNumber"); pn != sd.PartNumber {
+		return Errorf(CodeWrongPart, "data.unit", "%s is part %s; %s runs setup %s for %s", u.ID, pn, ls.node.ID, sd.Setup, sd.PartNumber)
+	}
+	for i, s := range sd.Slots {
+		f := ls.feeders[s.Slot]
+		if f == nil {
+			continue
+		}
+		if t.Before(f.Since) {
+			return Errorf(CodeConflict, "time", "slot %s of %s keeps its reels from %s on; a placement at %s is too old to derive", s.Slot, ls.node.ID, ts(f.Since), ts(t))
+		}
+		for _, x := range f.feeding(t, sd.Window(i)) {
+			lot, err := tx.GetNode(tx.ctx, x.reel.Lot)
+			if err != nil {
+				return err
+			}
+			if lot == nil {
+				continue // its receipt was voided
+			}
+			if err := tx.usable("station", lot); err != nil {
+				return Errorf(ErrorCode(err), "data.station", "slot %s: %s", s.Slot, AsError(err).Message)
+			}
+			if err := tx.addDerived(u.ID, t, a.Setup, d.Station, s, x, tx.ev.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// addDerived adds the CONSUMED edge of a placement (the event placedBy, at
+// t) from the reel x of slot s. Its props say which event derived it, from
+// which load, and for a CANDIDATE the splice window.
+func (tx *Tx) addDerived(unit ID, t time.Time, setup, station string, s SetupSlot, x fed, placedBy string) error {
+	props := map[string]any{"refDes": toAny(s.RefDes), "station": station, "slot": s.Slot, "setup": setup,
+		"load": x.reel.Load, "derivedBy": placedBy}
+	if placedBy != tx.ev.ID {
+		props["rederivedBy"] = tx.ev.ID
+	}
+	if !x.windowFrom.IsZero() {
+		props["windowFrom"] = ts(x.windowFrom)
+	}
+	if !x.windowTo.IsZero() {
+		props["windowTo"] = ts(x.windowTo)
+	}
+	if err := tx.addEdgeAt(EdgeConsumed, unit, x.reel.Lot, x.precision, props, t); err != nil {
+		return err
+	}
+	return nil
+}
+
+// placed is a placement whose derived edges for one slot are looked at again.
+type placed struct {
+	event string
+	unit  ID
+	at    time.Time
+	edges []Edge
+	// settled: rework took the slot's material out of the unit since
+	// (component.removed closed an edge); what was removed stays so.
+	settled bool
+}
+
+// rederive derives again, from the slot's reels as they are now, the edges
+// of the placements at the station at or after since that consumed from the
+// slot: a late splice.passed, a placement recorded late or a void changed
+// what fed them. Placements are found through the edges into lots: lots
+// the slot no longer lists (closed or voided reels) and the slot's reels
+// feeding at or after since; wide looks at the reels of every slot of the
+// station too, to find placements that took nothing from this slot (a void
+// that puts a reel back on an empty slot). A placement that took nothing
+// from any of those reels is not found.
+func (tx *Tx) rederive(ls *lineSide, slot string, since time.Time, lots []ID, wide bool) error {
+	for k, f := range ls.feeders {
+		if k != slot && !wide {
+			continue
+		}
+		for _, r := range f.Reels {
+			if r.open() || r.To.After(since) {
+				lots = append(lots, r.Lot)
+			}
+		}
+	}
+	slices.Sort(lots)
+	lots = slices.Compact(lots)
+	station := ls.node.Key()
+	byEvent := map[string]*placed{}
+	for _, lot := range lots {
+		es, err := tx.NodeEdges(tx.ctx, lot, Downstream, true)
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			if e.Type != EdgeConsumed || e.ValidFrom.Before(since) || e.Props["station"] != station {
+				continue
+			}
+			ev, _ := e.Props["derivedBy"].(string)
+			p := byEvent[ev]
+			if p == nil {
+				p = &placed{event: ev, unit: e.Source, at: e.ValidFrom}
+				byEvent[ev] = p
+			}
+			if e.Props["slot"] != slot || slices.ContainsFunc(p.edges, func(x Edge) bool { return x.ID == e.ID }) {
+				continue
+			}
+			p.edges = append(p.edges, e)
+			p.settled = p.settled || !e.Open()
+		}
+	}
+	ps := make([]*placed, 0, len(byEvent))
+	for _, p := range byEvent {
+		ps = append(ps, p)
+	}
+	slices.SortFunc(ps, func(a, b *placed) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.event, b.event)) })
+	for _, p := range ps {
+		if p.settled {
+			continue
+		}
+		if err := tx.rederivePlacement(ls, slot, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rederivePlacement replaces the placement's edges for the slot when the
+// slot's reels now say otherwise.
+func (tx *Tx) rederivePlacement(ls *lineSide, slot string, p *placed) error {
+	var want []fed
+	var s SetupSlot
+	a, sd, err := tx.activeSetup(ls, p.at)
+	if err != nil {
+		return err
+	}
+	if a != nil {
+		if i := sd.slotOf(slot); i >= 0 {
+			s = sd.Slots[i]
+			if f := ls.feeders[slot]; f != nil {
+				want = f.feeding(p.at, sd.Window(i))
+			}
+		}
+	}
+	if sameDerivation(p.edges, want) {
+		return nil
+	}
+	for _, e := range p.edges {
+		e.Voided = true
+		tx.updateEdge(e)
+	}
+	if err := tx.dropUnreachableHolds(p.unit); err != nil {
+		return err
+	}
+	var added []ID
+	for _, x := range want {
+		lot, err := tx.GetNode(tx.ctx, x.reel.Lot)
+		if err != nil {
+			return err
+		}
+		if lot == nil {
+			continue
+		}
+		if err := tx.addDerived(p.unit, p.at, a.Setup, ls.node.Key(), s, x, p.event); err != nil {
+			return err
+		}
+		added = append(added, lot.ID)
+	}
+	u, err := tx.GetNode(tx.ctx, p.unit)
+	if err != nil || u == nil {
+		return err
+	}
+	return tx.carryHolds(u, added)
+}
+
+// sameDerivation reports whether the edges are what want derives. An edge
+// derived while its splice window was still open (no windowTo) stays as it
+// is when the window closes: only a different reel, precision or window end
+// derives again.
+func sameDerivation(have []Edge, want []fed) bool {
+	if len(have) != len(want) {
+		return false
+	}
+	for _, x := range want {
+		if !slices.ContainsFunc(have, func(e Edge) bool {
+			to := propTime(e.Props, "windowTo")
+			return e.Target == x.reel.Lot && e.Precision == x.precision && e.Props["load"] == x.reel.Load &&
+				propTime(e.Props, "windowFrom").Equal(x.windowFrom) && (to.IsZero() || to.Equal(x.windowTo))
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+func propTime(props map[string]any, k string) time.Time {
+	s, _ := props[k].(string)
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
