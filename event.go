@@ -77,6 +77,16 @@ var eventPayloads = map[EventType]func() Payload{
 	EventProductDefined: func() Payload { return new(ProductDefined) },
 }
 
+// NewPayload returns an empty payload of event type t, what its data
+// decodes into, or nil for an unknown type. The contract's JSON Schemas
+// (api.EventSchema) are derived from these types.
+func NewPayload(t EventType) Payload {
+	if mk, ok := eventPayloads[t]; ok {
+		return mk()
+	}
+	return nil
+}
+
 // AllEventTypes returns every event type, sorted.
 func AllEventTypes() []EventType {
 	out := make([]EventType, 0, len(eventPayloads))

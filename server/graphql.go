@@ -47,4 +47,3 @@ func (s *Server) graphqlHandler() http.Handler {
 	h.SetRecoverFunc(resolvers.RecoverFunc(s.log))
 	return h
 }
-
