@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dlclark/regexp2"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/api"
@@ -22,8 +23,31 @@ import (
 const schemaURL = "https://tracegraph.test" + api.SchemaID
 
 // compileSchema compiles api.EventSchema with a real validator, formats
-// asserted.
-func compileSchema(t testing.TB) *jsonschema.Schema {
+// asserted, its patterns run by Go's regexp.
+func compileSchema(t testing.TB) *jsonschema.Schema { return compileWith(t, nil) }
+
+// ecmaRegexp is a pattern run as ECMA-262 (JavaScript) runs it, as the
+// JSON Schema standard says patterns are: the schema's clients are not all
+// in Go.
+type ecmaRegexp regexp2.Regexp
+
+func (re *ecmaRegexp) MatchString(s string) bool {
+	ok, err := (*regexp2.Regexp)(re).MatchString(s)
+	return err == nil && ok
+}
+
+func (re *ecmaRegexp) String() string { return (*regexp2.Regexp)(re).String() }
+
+func compileECMA(s string) (jsonschema.Regexp, error) {
+	re, err := regexp2.Compile(s, regexp2.ECMAScript)
+	if err != nil {
+		return nil, err
+	}
+	return (*ecmaRegexp)(re), nil
+}
+
+// compileWith compiles api.EventSchema with the regexp engine (nil: Go's).
+func compileWith(t testing.TB, engine jsonschema.RegexpEngine) *jsonschema.Schema {
 	t.Helper()
 	b, err := api.EventSchema()
 	if err != nil {
@@ -35,6 +59,9 @@ func compileSchema(t testing.TB) *jsonschema.Schema {
 	}
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
+	if engine != nil {
+		c.UseRegexpEngine(engine)
+	}
 	if err := c.AddResource(schemaURL, doc); err != nil {
 		t.Fatal(err)
 	}
@@ -182,24 +209,32 @@ func corpus(t *testing.T) map[string][]byte {
 // TestSchemaAgreesWithDecoder: on the fuzz corpus, the examples of
 // docs/events.md and variants of each (every field left out, null, of
 // another type, too long, with bad text, ...), an event decodes exactly
-// when it is schema-valid, but for the refusals beyond the schema.
+// when it is schema-valid, but for the refusals beyond the schema; with
+// the patterns run by Go's regexp and as ECMA-262 runs them.
 func TestSchemaAgreesWithDecoder(t *testing.T) {
-	s := compileSchema(t)
-	for name, b := range corpus(t) {
-		agree(t, s, "corpus "+name, b)
+	for _, engine := range []struct {
+		name string
+		re   jsonschema.RegexpEngine
+	}{{"go", nil}, {"ecma", compileECMA}} {
+		t.Run(engine.name, func(t *testing.T) {
+			s := compileWith(t, engine.re)
+			for name, b := range corpus(t) {
+				agree(t, s, "corpus "+name, b)
+			}
+			n := 0
+			for _, ex := range docExamples(t) {
+				agree(t, s, ex.name, []byte(ex.text))
+				for _, m := range mutants(t, []byte(ex.text)) {
+					agree(t, s, ex.name+" "+m.name, m.b)
+					n++
+				}
+			}
+			if n < 1000 {
+				t.Errorf("only %d variants checked", n)
+			}
+			t.Logf("%d variants of the examples checked", n)
+		})
 	}
-	n := 0
-	for _, ex := range docExamples(t) {
-		agree(t, s, ex.name, []byte(ex.text))
-		for _, m := range mutants(t, []byte(ex.text)) {
-			agree(t, s, ex.name+" "+m.name, m.b)
-			n++
-		}
-	}
-	if n < 1000 {
-		t.Errorf("only %d variants checked", n)
-	}
-	t.Logf("%d variants of the examples checked", n)
 }
 
 // TestBeyondSchemaIsDocumented: docs/events.md names every field whose
