@@ -20,7 +20,7 @@ import (
 // EventType names what happened. Event types are part of the public contract.
 type EventType string
 
-// The event types of DOMAIN.md.
+// The event types (docs/events.md has their data and rules).
 const (
 	EventUnitCreated        EventType = "unit.created"
 	EventIdentifierAssigned EventType = "identifier.assigned"

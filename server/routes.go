@@ -33,6 +33,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
 	s.adminRoutes(e)
+	s.contractRoutes(e)
 	return e
 }
 
