@@ -98,7 +98,7 @@ var fieldRules = map[string]map[string]rule{
 	"FeederSlot":     {"station": r(key(true)), "slot": r(key(true))},
 	"UnitPlaced":     {"unit": r(ref(true)), "station": r(key(true))},
 	"RouteDefined": {
-		"partNumber": r(text(true)),
+		"partNumber": r(key(true)), // names the route (Route:partNumber)
 		"requires":   r(merge(texts(true), obj{"uniqueItems": true})),
 	},
 	"LotBaked": {"lot": r(ref(true))},
