@@ -162,7 +162,7 @@ func DecodeEvent(b []byte) (*Event, error) {
 	if err := strictUnmarshal(b, &env); err != nil {
 		return nil, err
 	}
-	if err := checkJSONText(b, ""); err != nil {
+	if err := checkJSONTextOf(b, "", reflect.TypeFor[envelope]()); err != nil {
 		return nil, err
 	}
 	if env.RecordedBy != nil {
@@ -272,7 +272,7 @@ func (e *Event) Payload() (Payload, error) {
 	if err := strictUnmarshal(e.Data, p); err != nil {
 		return nil, err.(*Error).withField("data")
 	}
-	if err := checkJSONText(e.Data, "data"); err != nil {
+	if err := checkJSONTextOf(e.Data, "data", reflect.TypeOf(p)); err != nil {
 		return nil, err
 	}
 	if err := p.validate(); err != nil {

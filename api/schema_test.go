@@ -268,8 +268,9 @@ var values = []any{
 }
 
 // mutants returns variants of the event b: each field (at any depth) left
-// out and replaced by each of values, each list emptied and given its first
-// entry twice, each object given an unknown field.
+// out, spelled with a capital, given twice (also with a capital) and
+// replaced by each of values, each list emptied and given its first entry
+// twice, each object given an unknown field.
 func mutants(t *testing.T, b []byte) []mutant {
 	t.Helper()
 	var root map[string]any
@@ -305,6 +306,14 @@ func mutants(t *testing.T, b []byte) []mutant {
 			delete(v, "zzUnknown")
 			for _, k := range slices.Sorted(mapsKeys(v)) {
 				old := v[k]
+				if K := strings.ToUpper(k[:1]) + k[1:]; K != k {
+					delete(v, k)
+					v[K] = old
+					emit(path + "." + K + " for " + k)
+					v[k] = old
+					emit(path + " with " + k + " and " + K)
+					delete(v, K)
+				}
 				walk(old, path+"."+k, func(x any) { v[k] = x }, func() { delete(v, k) })
 				v[k] = old
 			}
