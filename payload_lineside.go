@@ -1,5 +1,5 @@
 // The payloads of the line-side events: setups, feeder slots, splices,
-// placements, routes and moisture-sensitive material (docs/events-lineside.md).
+// placements, routes and moisture-sensitive material (docs/events.md, "Line side").
 
 package tracegraph
 
