@@ -8,8 +8,8 @@
 // projection in project.go (the dispatcher) and project_*.go (one file per
 // family of rules), so the rules exist once.
 //
-// The shape of the graph and the events is described in the design documents
-// (DOMAIN.md): edges point from the thing that is made or holds to what it is
+// The shape of the graph and the events is the published contract
+// (docs/events.md): edges point from the thing that is made or holds to what it is
 // made of or holds. Upstream means following edges forward, downstream means
 // following them backward.
 package tracegraph

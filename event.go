@@ -20,7 +20,7 @@ import (
 // EventType names what happened. Event types are part of the public contract.
 type EventType string
 
-// The event types of DOMAIN.md.
+// The event types (docs/events.md has their data and rules).
 const (
 	EventUnitCreated        EventType = "unit.created"
 	EventIdentifierAssigned EventType = "identifier.assigned"
@@ -75,6 +75,16 @@ var eventPayloads = map[EventType]func() Payload{
 	EventLotBaked:       func() Payload { return new(LotBaked) },
 
 	EventProductDefined: func() Payload { return new(ProductDefined) },
+}
+
+// NewPayload returns an empty payload of event type t, what its data
+// decodes into, or nil for an unknown type. The contract's JSON Schemas
+// (api.EventSchema) are derived from these types.
+func NewPayload(t EventType) Payload {
+	if mk, ok := eventPayloads[t]; ok {
+		return mk()
+	}
+	return nil
 }
 
 // AllEventTypes returns every event type, sorted.
@@ -152,7 +162,7 @@ func DecodeEvent(b []byte) (*Event, error) {
 	if err := strictUnmarshal(b, &env); err != nil {
 		return nil, err
 	}
-	if err := checkJSONText(b, ""); err != nil {
+	if err := checkJSONTextOf(b, "", reflect.TypeFor[envelope]()); err != nil {
 		return nil, err
 	}
 	if env.RecordedBy != nil {
@@ -262,7 +272,7 @@ func (e *Event) Payload() (Payload, error) {
 	if err := strictUnmarshal(e.Data, p); err != nil {
 		return nil, err.(*Error).withField("data")
 	}
-	if err := checkJSONText(e.Data, "data"); err != nil {
+	if err := checkJSONTextOf(e.Data, "data", reflect.TypeOf(p)); err != nil {
 		return nil, err
 	}
 	if err := p.validate(); err != nil {

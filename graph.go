@@ -102,7 +102,7 @@ type Node struct {
 	ID    ID    `json:"id"`
 	Label Label `json:"label"`
 	// Props holds the label's properties as JSON values (string, float64,
-	// bool, []any, map[string]any); times are RFC 3339 strings. See DOMAIN.md
+	// bool, []any, map[string]any); times are RFC 3339 strings. See docs/events.md
 	// for the names; the projection documents which event sets which.
 	Props map[string]any `json:"props,omitempty"`
 	// Holds are the holds in force on this node: placed on it directly, or

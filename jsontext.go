@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 )
@@ -15,9 +16,17 @@ import (
 // the last). The error names the JSON path of the value, under prefix.
 // Call it on input the decoder accepted: on malformed JSON it stops early
 // and reports nothing.
-func checkJSONText(b []byte, prefix string) *Error {
+func checkJSONText(b []byte, prefix string) *Error { return checkJSONTextOf(b, prefix, nil) }
+
+// checkJSONTextOf is checkJSONText for a value that decodes into t, which
+// also refuses a key that names a field of a struct in another case:
+// encoding/json matches names case-insensitively, so that "SERIAL" would
+// be read as serial and {"serial": "A", "Serial": "B"} as B, which the
+// contract (docs/events.md, the JSON Schema) does not allow. nil checks no
+// names.
+func checkJSONTextOf(b []byte, prefix string, t reflect.Type) *Error {
 	s := jsonScan{b: b, prefix: prefix, path: make([]pathSeg, 0, 8)}
-	return s.value()
+	return s.value(t)
 }
 
 // jsonScan walks a JSON text. Every step consumes input or ends the walk.
@@ -59,16 +68,20 @@ func (s *jsonScan) space() {
 	}
 }
 
-func (s *jsonScan) value() *Error {
+// value reads a value that decodes into t (nil: not checked).
+func (s *jsonScan) value(t reflect.Type) *Error {
 	s.space()
 	if s.i >= len(s.b) {
 		return nil
 	}
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
 	switch s.b[s.i] {
 	case '{':
-		return s.object()
+		return s.object(t)
 	case '[':
-		return s.array()
+		return s.array(t)
 	case '"':
 		_, err := s.str()
 		return err
@@ -84,9 +97,13 @@ func (s *jsonScan) value() *Error {
 	return nil
 }
 
-func (s *jsonScan) object() *Error {
+func (s *jsonScan) object(t reflect.Type) *Error {
 	s.i++ // {
 	var keys keySet
+	var fields map[string]reflect.Type
+	if t != nil && t.Kind() == reflect.Struct {
+		fields = structFields(t)
+	}
 	for {
 		s.space()
 		if s.i >= len(s.b) {
@@ -113,19 +130,36 @@ func (s *jsonScan) object() *Error {
 			f := s.field()
 			return Errorf(CodeInvalid, f, "%s is given twice: a JSON object may not repeat a key", f)
 		}
+		var vt reflect.Type
+		switch {
+		case fields != nil:
+			var ok bool
+			if vt, ok = fields[string(k)]; !ok {
+				if name := foldedName(fields, k); name != "" {
+					f := s.field()
+					return Errorf(CodeInvalid, f, "%s: field names are case-sensitive: write %q", f, name)
+				}
+			}
+		case t != nil && t.Kind() == reflect.Map:
+			vt = t.Elem()
+		}
 		s.space()
 		if s.i < len(s.b) && s.b[s.i] == ':' {
 			s.i++
 		}
-		if err := s.value(); err != nil {
+		if err := s.value(vt); err != nil {
 			return err
 		}
 		s.path = s.path[:len(s.path)-1]
 	}
 }
 
-func (s *jsonScan) array() *Error {
+func (s *jsonScan) array(t reflect.Type) *Error {
 	s.i++ // [
+	var et reflect.Type
+	if t != nil && t.Kind() == reflect.Slice {
+		et = t.Elem()
+	}
 	s.path = append(s.path, pathSeg{})
 	for n := 0; ; {
 		s.space()
@@ -144,7 +178,7 @@ func (s *jsonScan) array() *Error {
 		}
 		start := s.i
 		s.path[len(s.path)-1].idx = n
-		if err := s.value(); err != nil {
+		if err := s.value(et); err != nil {
 			return err
 		}
 		if s.i == start {

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Payload is the decoded data of an event. Each event type has one; see DOMAIN.md.
+// Payload is the decoded data of an event. Each event type has one; see docs/events.md.
 type Payload interface {
 	validate() *Error
 }

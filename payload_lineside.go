@@ -1,5 +1,5 @@
 // The payloads of the line-side events: setups, feeder slots, splices,
-// placements, routes and moisture-sensitive material (docs/events-lineside.md).
+// placements, routes and moisture-sensitive material (docs/events.md, "Line side").
 
 package tracegraph
 
@@ -131,7 +131,8 @@ func (p *SetupDefined) Window(i int) time.Duration {
 }
 
 func spliceWindow(field string, s int64) *Error {
-	if s < 0 || time.Duration(s)*time.Second > MaxSpliceWindow {
+	// Compared in seconds: a huge number of seconds overflows a Duration.
+	if s < 0 || s > int64(MaxSpliceWindow/time.Second) {
 		return Errorf(CodeInvalid, field, "%s must be a whole number of seconds from 1 to %d (omit it for none)", field, int64(MaxSpliceWindow/time.Second))
 	}
 	return nil
@@ -261,7 +262,8 @@ func (p *LotReceived) checkCurrent() *Error { return p.checkMoisture() }
 func (p *LotReceived) validateMoisture() *Error {
 	if p.FloorLifeHours != nil {
 		h := *p.FloorLifeHours
-		if h <= 0 || time.Duration(h*float64(time.Hour)) > MaxFloorLife {
+		// Compared in hours: a huge number of hours overflows a Duration.
+		if h <= 0 || h > float64(MaxFloorLife/time.Hour) {
 			return Errorf(CodeInvalid, "floorLifeHours", "floorLifeHours must be a number of hours above 0 and at most %d", int64(MaxFloorLife/time.Hour))
 		}
 	}

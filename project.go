@@ -23,7 +23,7 @@ type BatchResult struct {
 // it names another event. The error is non-nil only when reading base failed
 // or ctx ended.
 //
-// This is the one implementation of the rules of DOMAIN.md; every store calls
+// This is the one implementation of the rules of docs/events.md; every store calls
 // it and persists BatchResult.Accepted and BatchResult.Tx.Mutations().
 func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts ApplyOptions, firstSeq uint64) (*BatchResult, error) {
 	res := &BatchResult{Outcomes: make([]Outcome, len(events)), Tx: NewTx(ctx, base)}

@@ -1,5 +1,5 @@
 // The rules of the line side: setups, feeder slots, splices and placements
-// (docs/events-lineside.md). Routes and moisture-sensitive material are in
+// (docs/events.md, "Line side"). Routes and moisture-sensitive material are in
 // project_route.go.
 //
 // A station's line-side state lives in its Station node's props, as JSON

@@ -10,7 +10,7 @@ import (
 	"github.com/tracegraph/tracegraph"
 )
 
-// checker replays events with the rules the store enforces (DOMAIN.md) and
+// checker replays events with the rules the store enforces (docs/events.md) and
 // collects per-unit statistics. It keeps everything in memory: for tests only.
 type checker struct {
 	nodes      map[string]string // global ID → kind ("pcba", "lot", "box", ...)

@@ -1,7 +1,12 @@
 package resolvers_test
 
 import (
+	"go/parser"
+	"go/token"
 	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -11,7 +16,8 @@ const module = "github.com/tracegraph/tracegraph"
 // TestForbiddenImports keeps the layers honest: the GraphQL layer (graph/
 // and resolvers/) talks to a tracegraph.Store and never to a store
 // implementation, a database driver or the HTTP framework; ingest/ turns
-// bytes into events for any transport and knows none of them.
+// bytes into events and report/ writes reports for any transport, and
+// api/ is the REST API's wire types: they know no transport and no store.
 func TestForbiddenImports(t *testing.T) {
 	stores := []string{
 		"github.com/cockroachdb/pebble",
@@ -25,7 +31,7 @@ func TestForbiddenImports(t *testing.T) {
 	}{
 		{[]string{module + "/resolvers", module + "/graph/..."},
 			append([]string{"github.com/labstack/echo", module + "/server"}, stores...)},
-		{[]string{module + "/ingest"},
+		{[]string{module + "/ingest", module + "/report", module + "/api"},
 			append([]string{"github.com/labstack/echo", "github.com/99designs/gqlgen", module + "/server", module + "/resolvers", module + "/graph"}, stores...)},
 	}
 	for _, r := range rules {
@@ -39,6 +45,41 @@ func TestForbiddenImports(t *testing.T) {
 					if dep == f || strings.HasPrefix(dep, f+"/") {
 						t.Errorf("%s depends on %s", pkg, dep)
 					}
+				}
+			}
+		}
+	}
+}
+
+// TestImportsByFile: server/ needs resolvers/ only to mount the schema
+// (graphql.go, and server.go's handle to wait for the resolvers on
+// shutdown), and the tracegraph command needs server/ only to run it
+// (serve.go and its flags): reports, ingest and the wire types have
+// packages of their own.
+func TestImportsByFile(t *testing.T) {
+	for _, r := range []struct {
+		dir, pkg string
+		allowed  []string
+	}{
+		{"../server", module + "/resolvers", []string{"graphql.go", "server.go"}},
+		{"../cmd/tracegraph", module + "/server", []string{"serve.go", "serve_limits.go"}},
+	} {
+		files, err := filepath.Glob(filepath.Join(r.dir, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no Go files in %s: %v", r.dir, err)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			pf, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, imp := range pf.Imports {
+				path, _ := strconv.Unquote(imp.Path.Value)
+				if path == r.pkg && !slices.Contains(r.allowed, filepath.Base(f)) {
+					t.Errorf("%s imports %s; only %s may", f, path, strings.Join(r.allowed, ", "))
 				}
 			}
 		}

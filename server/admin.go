@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/api"
 	"github.com/tracegraph/tracegraph/backup"
 )
 
@@ -22,11 +23,6 @@ type Backuper interface {
 
 // The headers of the operators' endpoints.
 const (
-	// HeaderBackupHead names the head of a backup: "SEQ HASH".
-	HeaderBackupHead = "X-Backup-Head"
-	// logHeadTrailer closes a complete GET /api/v1/admin/log with the seq of
-	// its last event (0 for none).
-	logHeadTrailer = "X-Log-Head"
 	// logPage is how many events the log endpoint reads at a time.
 	logPage = 1000
 )
@@ -67,7 +63,7 @@ func (s *Server) backup(c echo.Context) error {
 	s.log.InfoContext(ctx, "backup taken", "head_seq", m.HeadSeq, "head_hash", m.HeadHash, "files", len(m.Files))
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, backup.ContentType)
-	h.Set(HeaderBackupHead, strconv.FormatUint(m.HeadSeq, 10)+" "+m.HeadHash)
+	h.Set(api.HeaderBackupHead, strconv.FormatUint(m.HeadSeq, 10)+" "+m.HeadHash)
 	c.Response().WriteHeader(http.StatusOK)
 	if err := backup.WriteTar(streamWriter{s, c}, dir, m); err != nil {
 		// The archive lacks its manifest: the receiver refuses it.
@@ -97,7 +93,7 @@ func (s *Server) eventLog(c echo.Context) error {
 	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "application/x-ndjson")
-	h.Set("Trailer", logHeadTrailer)
+	h.Set("Trailer", api.HeaderLogHead)
 	c.Response().WriteHeader(http.StatusOK)
 	w := bufio.NewWriterSize(streamWriter{s, c}, 64<<10)
 	last, err := tracegraph.WriteLog(ctx, s.cfg.Store, w, after, head, logPage)
@@ -108,7 +104,7 @@ func (s *Server) eventLog(c echo.Context) error {
 		s.log.WarnContext(ctx, "event log export cut short", "after", after, "err", err)
 		return nil // no trailer: the client knows it is incomplete
 	}
-	h.Set(logHeadTrailer, strconv.FormatUint(last, 10))
+	h.Set(api.HeaderLogHead, strconv.FormatUint(last, 10))
 	return nil
 }
 

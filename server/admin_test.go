@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/api"
 	"github.com/tracegraph/tracegraph/backup"
 	"github.com/tracegraph/tracegraph/embedded"
 	"github.com/tracegraph/tracegraph/server"
@@ -49,8 +50,8 @@ func TestAdminBackup(t *testing.T) {
 		t.Fatalf("ReadTar: %v", err)
 	}
 	seq, hash, _ := ts.Store.Head(context.Background())
-	if m.HeadSeq != seq || m.HeadHash != hash || hdr.Get(server.HeaderBackupHead) != fmt.Sprintf("%d %s", seq, hash) {
-		t.Fatalf("backup head %d %s (header %q), store %d %s", m.HeadSeq, m.HeadHash, hdr.Get(server.HeaderBackupHead), seq, hash)
+	if m.HeadSeq != seq || m.HeadHash != hash || hdr.Get(api.HeaderBackupHead) != fmt.Sprintf("%d %s", seq, hash) {
+		t.Fatalf("backup head %d %s (header %q), store %d %s", m.HeadSeq, m.HeadHash, hdr.Get(api.HeaderBackupHead), seq, hash)
 	}
 	data := filepath.Join(t.TempDir(), "restored")
 	if _, err := embedded.Restore(context.Background(), to, data); err != nil {

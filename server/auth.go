@@ -29,7 +29,8 @@ const (
 // AuthConfig configures authentication. With neither HS256Secret nor
 // OIDCIssuer, authentication is off: every request is allowed and the
 // events written record no RecordedBy. Otherwise every request but
-// /healthz, /readyz, /metrics and /graphiql needs "Authorization: Bearer
+// /healthz, /readyz, /metrics, the web app's files and the published
+// contract (/api/v1/schema/events.json, /api/v1/openapi.json) needs "Authorization: Bearer
 // <JWT>", and the token's roles decide what it may do (tracegraph.Grants).
 // See docs/auth.md.
 type AuthConfig struct {
@@ -95,7 +96,7 @@ func open(route string) bool {
 	case "/healthz", "/readyz", "/metrics":
 		return true
 	}
-	return slices.Contains(webRoutes, route)
+	return slices.Contains(webRoutes, route) || contractRoute(route)
 }
 
 // graphqlRoute reports whether route is the GraphQL endpoint, whose

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/api"
 )
 
 // Cross-site requests. A browser lets any page send a "simple" request (a
@@ -72,7 +73,7 @@ func isWrite(r *http.Request) bool {
 const (
 	corsMethods = "GET, POST"
 	corsHeaders = "Authorization, Content-Type, " + HeaderRequestID
-	corsExpose  = HeaderRequestID + ", X-Export-Rows"
+	corsExpose  = HeaderRequestID + ", " + api.HeaderExportRows
 	corsMaxAge  = "600"
 )
 

@@ -6,17 +6,10 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/coder/websocket"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/ingest"
-	"github.com/tracegraph/tracegraph/resolvers"
-	"github.com/vektah/gqlparser/v2/ast"
 )
 
 func (s *Server) routes() *echo.Echo {
@@ -40,38 +33,8 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
 	s.adminRoutes(e)
+	s.contractRoutes(e)
 	return e
-}
-
-func (s *Server) graphqlHandler() http.Handler {
-	s.gql = resolvers.New(resolvers.Config{
-		Store:      s.cfg.Store,
-		Now:        s.cfg.Now,
-		OnOutcomes: s.metrics.countOutcomes,
-		Logger:     s.log,
-	})
-	h := handler.New(s.gql.ExecutableSchema())
-	h.AddTransport(transport.Websocket{
-		KeepAlivePingInterval: 15 * time.Second,
-		InitFunc:              s.websocketInit,
-		// The library refuses other sites' pages too (crossOrigin did
-		// already), but for the allowed origins.
-		Implementation: transport.CoderWebsocketImplementation{
-			AcceptOptions: websocket.AcceptOptions{OriginPatterns: originHosts(s.origins)},
-		},
-	})
-	h.AddTransport(transport.Options{})
-	h.AddTransport(transport.GET{})
-	h.AddTransport(boundedPOST{})
-	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	h.SetParserTokenLimit(maxQueryTokens)
-	h.Use(extension.Introspection{})
-	h.Use(resolvers.Access{Required: s.auth != nil})
-	h.Use(&resolvers.Limits{MaxDepth: s.cfg.MaxDepth, MaxComplexity: s.cfg.MaxComplexity, MaxFields: s.cfg.MaxQueryFields,
-		Timeout: s.cfg.RequestTimeout})
-	h.SetErrorPresenter(resolvers.ErrorPresenter(s.log))
-	h.SetRecoverFunc(resolvers.RecoverFunc(s.log))
-	return h
 }
 
 // healthz answers liveness with the running build's version and revision.

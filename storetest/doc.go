@@ -15,7 +15,7 @@
 //
 // Every scenario opens a fresh, empty store, applies a small fixture of events
 // with fixed times and checks exact answers: the refusals of every rule of
-// DOMAIN.md (with the code and the field named, and nothing changed after),
+// docs/events.md (with the code and the field named, and nothing changed after),
 // idempotency and atomic batches, rework, unpacking and repacking, splice
 // windows and best-path precision, holds and their propagation, hold ids
 // (a release lifts the hold it names, other holds stay in force; a

@@ -164,7 +164,7 @@ var rulesNodes = []string{
 	"Shipment:SH9", "Customer:CUST-9", "WaferBatch:W9",
 }
 
-// testRules breaks every rule of DOMAIN.md once: each refusal has its code and
+// testRules breaks every rule of docs/events.md once: each refusal has its code and
 // names the field, and afterwards nothing has changed.
 func testRules(t *testing.T, open Opener) {
 	// raw builds an event that skips decoding, as a careless client library might send it.

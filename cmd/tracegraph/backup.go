@@ -12,9 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/api"
 	"github.com/tracegraph/tracegraph/backup"
 	"github.com/tracegraph/tracegraph/embedded"
-	"github.com/tracegraph/tracegraph/server"
 )
 
 func newBackupCmd() *cobra.Command {
@@ -93,7 +93,7 @@ func backupRemote(ctx context.Context, baseURL, token, to string) (*backup.Manif
 	if err != nil {
 		return nil, err
 	}
-	if want := resp.Header.Get(server.HeaderBackupHead); want != fmt.Sprintf("%d %s", m.HeadSeq, m.HeadHash) {
+	if want := resp.Header.Get(api.HeaderBackupHead); want != fmt.Sprintf("%d %s", m.HeadSeq, m.HeadHash) {
 		os.RemoveAll(to)
 		return nil, fmt.Errorf("backup: the service announced head %q but sent %d %s", want, m.HeadSeq, m.HeadHash)
 	}

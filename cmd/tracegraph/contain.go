@@ -14,15 +14,15 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/api"
 	"github.com/tracegraph/tracegraph/embedded"
-	"github.com/tracegraph/tracegraph/server"
 )
 
 func newContainCmd() *cobra.Command {
 	var (
 		dataDir, baseURL, token, reason, containment, release string
 		suspects                                              []string
-		m                                                     server.MaterialBody
+		m                                                     api.MaterialBody
 	)
 	cmd := &cobra.Command{
 		Use:   "contain (--suspect ID... | material flags) --reason TEXT | --release CONTAINMENT --reason TEXT",
@@ -50,16 +50,16 @@ service first), or on a running service with --url.`,
 			var path string
 			var body any
 			if release != "" {
-				if len(suspects) > 0 || m != (server.MaterialBody{}) || containment != "" {
+				if len(suspects) > 0 || m != (api.MaterialBody{}) || containment != "" {
 					return fmt.Errorf("--release takes only --reason")
 				}
-				path, body = "/api/v1/containments/"+url.PathEscape(release)+"/release", server.ReleaseBody{Reason: reason}
+				path, body = "/api/v1/containments/"+url.PathEscape(release)+"/release", api.ReleaseBody{Reason: reason}
 			} else {
-				cb := server.ContainBody{Reason: reason, Containment: containment, Suspects: []tracegraph.ID{}}
+				cb := api.ContainBody{Reason: reason, Containment: containment, Suspects: []tracegraph.ID{}}
 				for _, s := range suspects {
 					cb.Suspects = append(cb.Suspects, tracegraph.ID(s))
 				}
-				if m != (server.MaterialBody{}) {
+				if m != (api.MaterialBody{}) {
 					cb.Material = &m
 				}
 				path, body = "/api/v1/containments", cb
@@ -111,15 +111,9 @@ func containLocal(ctx context.Context, dir, release string, body any) (any, erro
 	now := time.Now().UTC()
 	var res any
 	if release != "" {
-		res, err = tracegraph.ReleaseContainment(ctx, s, release, body.(server.ReleaseBody).Reason, "", now)
+		res, err = tracegraph.ReleaseContainment(ctx, s, release, body.(api.ReleaseBody).Reason, "", now)
 	} else {
-		cb := body.(server.ContainBody)
-		req := tracegraph.ContainRequest{Suspects: cb.Suspects, Reason: cb.Reason, Containment: cb.Containment, Time: now}
-		if m := cb.Material; m != nil {
-			req.Material = &tracegraph.MaterialFilter{PartNumber: m.PartNumber, MPN: m.MPN, Manufacturer: m.Manufacturer,
-				Supplier: m.Supplier, CountryOfOrigin: m.CountryOfOrigin, DateCodeFrom: m.DateCodeFrom, DateCodeTo: m.DateCodeTo}
-		}
-		res, err = tracegraph.Contain(ctx, s, req)
+		res, err = tracegraph.Contain(ctx, s, body.(api.ContainBody).Request(now, ""))
 	}
 	if err != nil {
 		e := tracegraph.AsError(err)

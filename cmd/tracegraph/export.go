@@ -13,12 +13,14 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/api"
 	"github.com/tracegraph/tracegraph/embedded"
-	"github.com/tracegraph/tracegraph/server"
+	"github.com/tracegraph/tracegraph/report"
 )
 
-// exportFlags maps the export command's flags to the query parameters of
-// GET /api/v1/export/{kind} (server.ParseExport reads both).
+// exportFlags maps the export command's flags to the parameters of a
+// report.Query (the query parameters of GET /api/v1/export/{kind}):
+// report.Query.Set reads both.
 var exportFlags = []struct{ flag, param, usage string }{
 	{"part-number", "partNumber", "material: part number"},
 	{"mpn", "mpn", "material: manufacturer part number"},
@@ -84,26 +86,35 @@ or use --url to ask a running service: GET /api/v1/export/{kind}).`,
   tracegraph export test --test-type FCT --measurement VCC_3V3 --within-percent 5
   tracegraph export process --station REFLOW-2 --parameter peakC --min 235 --max 255`,
 		Args:      cobra.ExactArgs(1),
-		ValidArgs: server.ExportKinds(),
+		ValidArgs: report.Kinds(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			q := url.Values{}
-			for _, s := range suspects {
-				q.Add("suspect", s)
+			q, err := report.New(args[0])
+			if err != nil {
+				return flagError(err)
 			}
-			if format != "" {
-				q.Set("format", format)
+			if err := q.Set("format", format); err != nil {
+				return flagError(err)
+			}
+			for _, s := range suspects {
+				if err := q.Set("suspect", s); err != nil {
+					return flagError(err)
+				}
 			}
 			for _, f := range exportFlags {
 				if cmd.Flags().Changed(f.flag) {
-					q.Set(f.param, *values[f.flag])
+					if err := q.Set(f.param, *values[f.flag]); err != nil {
+						return flagError(err)
+					}
 				}
 			}
+			if err := q.Validate(); err != nil {
+				return flagError(err)
+			}
 			out := bufio.NewWriterSize(cmd.OutOrStdout(), 64<<10)
-			var err error
 			if baseURL != "" {
-				err = exportRemote(cmd.Context(), out, baseURL, token, args[0], q)
+				err = exportRemote(cmd.Context(), out, baseURL, token, q)
 			} else {
-				err = exportLocal(cmd.Context(), out, dataDir, args[0], q)
+				err = exportLocal(cmd.Context(), out, dataDir, q)
 			}
 			if ferr := out.Flush(); err == nil {
 				err = ferr
@@ -115,7 +126,7 @@ or use --url to ask a running service: GET /api/v1/export/{kind}).`,
 	f.StringVar(&dataDir, "data", "./data", "embedded store directory")
 	f.StringVar(&baseURL, "url", "", "base URL of a running service (instead of --data), e.g. http://127.0.0.1:8080")
 	f.StringVar(&token, "token", "", "bearer token for --url when the service requires one")
-	f.StringVar(&format, "format", server.FormatCSV, "csv or ndjson")
+	f.StringVar(&format, "format", report.CSV, "csv or ndjson")
 	f.StringArrayVar(&suspects, "suspect", nil, "recall: a suspect lot, wafer batch, component or unit (global ID; repeat for more)")
 	for _, e := range exportFlags {
 		values[e.flag] = f.String(e.flag, "", e.usage)
@@ -123,12 +134,8 @@ or use --url to ask a running service: GET /api/v1/export/{kind}).`,
 	return cmd
 }
 
-// exportLocal writes the export from the embedded store in dir.
-func exportLocal(ctx context.Context, w io.Writer, dir, kind string, q url.Values) error {
-	ex, err := server.ParseExport(kind, q)
-	if err != nil {
-		return flagError(err)
-	}
+// exportLocal writes the report from the embedded store in dir.
+func exportLocal(ctx context.Context, w io.Writer, dir string, q *report.Query) error {
 	if _, err := os.Stat(dir); err != nil {
 		return fmt.Errorf("no store in %s (--data): %w", dir, err)
 	}
@@ -137,15 +144,16 @@ func exportLocal(ctx context.Context, w io.Writer, dir, kind string, q url.Value
 		return fmt.Errorf("open store in %s (is a service using it? then export with --url): %w", dir, err)
 	}
 	defer s.Close()
-	if _, err := ex.Write(ctx, s, w); err != nil {
-		return fmt.Errorf("export %s: %w", kind, err)
+	if _, err := q.Write(ctx, s, w); err != nil {
+		return fmt.Errorf("export %s: %w", q.Kind, err)
 	}
 	return nil
 }
 
-// exportRemote copies the export of a running service to w.
-func exportRemote(ctx context.Context, w io.Writer, baseURL, token, kind string, q url.Values) error {
-	u := strings.TrimRight(baseURL, "/") + "/api/v1/export/" + url.PathEscape(kind) + "?" + q.Encode()
+// exportRemote copies the report of a running service to w.
+func exportRemote(ctx context.Context, w io.Writer, baseURL, token string, q *report.Query) error {
+	kind := q.Kind
+	u := strings.TrimRight(baseURL, "/") + "/api/v1/export/" + url.PathEscape(kind) + "?" + q.Values().Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return fmt.Errorf("export %s: %w", kind, err)
@@ -169,7 +177,7 @@ func exportRemote(ctx context.Context, w io.Writer, baseURL, token, kind string,
 	if _, err := io.Copy(w, resp.Body); err != nil {
 		return fmt.Errorf("export %s: the answer was cut short: %w", kind, err)
 	}
-	if resp.Trailer.Get("X-Export-Rows") == "" {
+	if resp.Trailer.Get(api.HeaderExportRows) == "" {
 		return fmt.Errorf("export %s: the answer was cut short (no X-Export-Rows trailer)", kind)
 	}
 	return nil

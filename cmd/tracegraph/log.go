@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/api"
 )
 
 func newExportLogCmd() *cobra.Command {
@@ -91,7 +92,7 @@ func exportLogRemote(ctx context.Context, w io.Writer, baseURL, token string, af
 	if _, err := io.Copy(w, resp.Body); err != nil {
 		return fmt.Errorf("export-log: the answer was cut short: %w", err)
 	}
-	if resp.Trailer.Get("X-Log-Head") == "" {
+	if resp.Trailer.Get(api.HeaderLogHead) == "" {
 		return errors.New("export-log: the answer was cut short (no X-Log-Head trailer)")
 	}
 	return nil

@@ -24,7 +24,7 @@ type ContainResult struct {
 	Refusals []*Outcome `json:"refusals"`
 }
 
-// One shop-floor event as a client sends it (see DOMAIN.md for the types and their data).
+// One shop-floor event as a client sends it (docs/events.md has the types and their data).
 type EventInput struct {
 	// The client's idempotency key: sending the same id again changes nothing.
 	ID string `json:"id"`
