@@ -117,13 +117,9 @@ type lineSide struct {
 // lineSide reads the station's state; a station without a node gets a new
 // one (put by save).
 func (tx *Tx) lineSide(station string) (*lineSide, error) {
-	id := NewID(LabelStation, station)
-	n, err := tx.exists(id)
+	n, err := tx.nodeOrNew(LabelStation, station, map[string]any{"station": station})
 	if err != nil {
 		return nil, err
-	}
-	if n == nil {
-		n = &Node{ID: id, Label: LabelStation, Props: map[string]any{"station": station}, CreatedBy: tx.ev.ID}
 	}
 	ls := &lineSide{node: n, setups: map[string]string{}, feeders: map[string]*feeder{}}
 	for k, v := range map[string]any{propSetups: &ls.setups, propActivations: &ls.activations, propFeeders: &ls.feeders} {
