@@ -2,8 +2,9 @@
 // (docs/events.md, "Line side"). Routes and moisture-sensitive material are in
 // project_route.go.
 //
-// A station's line-side state lives in its Station node's props, as JSON
-// values both stores keep as they are:
+// A station's line-side state lives in its Station node's props, each as
+// JSON text (a string: every placement reads the state, and a string is
+// copied and decoded far faster than nested JSON values):
 //
 //	setups:           {setup: id of its current setup.defined event}
 //	activations:      [{setup, def, from, event}], oldest first
@@ -131,15 +132,20 @@ func (tx *Tx) lineSide(station string) (*lineSide, error) {
 	return ls, nil
 }
 
-// fromProp decodes the JSON value of the node's property k into v.
+// fromProp decodes the node's property k into v: JSON text, or a JSON value.
 func fromProp(n *Node, k string, v any) error {
 	p, ok := n.Props[k]
 	if !ok {
 		return nil
 	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return fmt.Errorf("%s property %s: %w", n.ID, k, err)
+	var b []byte
+	if text, ok := p.(string); ok {
+		b = []byte(text)
+	} else {
+		var err error
+		if b, err = json.Marshal(p); err != nil {
+			return fmt.Errorf("%s property %s: %w", n.ID, k, err)
+		}
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("%s property %s: %w", n.ID, k, err)
@@ -147,11 +153,16 @@ func fromProp(n *Node, k string, v any) error {
 	return nil
 }
 
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
 func (ls *lineSide) save(tx *Tx) {
 	p := ls.node.Props
-	p[propSetups] = jsonValue(ls.setups)
-	p[propActivations] = jsonValue(ls.activations)
-	p[propFeeders] = jsonValue(ls.feeders)
+	p[propSetups] = jsonText(ls.setups)
+	p[propActivations] = jsonText(ls.activations)
+	p[propFeeders] = jsonText(ls.feeders)
 	if !ls.actSince.IsZero() {
 		p[propActivationsSince] = ts(ls.actSince)
 	}

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"sort"
 	"time"
 
@@ -543,9 +544,23 @@ func (p *Product) Links() []*ProductLink {
 	}
 	return out
 }
+
+// lineProp returns a line-side property, kept as JSON text, as its value.
+func (s *Station) lineProp(k string) any {
+	text, ok := s.prop(k).(string)
+	if !ok {
+		return s.prop(k)
+	}
+	var v any
+	if json.Unmarshal([]byte(text), &v) != nil {
+		return nil
+	}
+	return v
+}
+
 // ActiveSetup returns the setup the station runs now: its last activation.
 func (s *Station) ActiveSetup() *string {
-	acts, _ := s.prop("activations").([]any)
+	acts, _ := s.lineProp("activations").([]any)
 	if len(acts) == 0 {
 		return nil
 	}
@@ -558,13 +573,13 @@ func (s *Station) ActiveSetup() *string {
 }
 
 // Setups returns the station's setups and the events defining them.
-func (s *Station) Setups() any { return s.prop("setups") }
+func (s *Station) Setups() any { return s.lineProp("setups") }
 
 // Activations returns the setups the station ran.
-func (s *Station) Activations() any { return s.prop("activations") }
+func (s *Station) Activations() any { return s.lineProp("activations") }
 
 // Feeders returns the reels of the station's feeder slots.
-func (s *Station) Feeders() any { return s.prop("feeders") }
+func (s *Station) Feeders() any { return s.lineProp("feeders") }
 
 // Route is the tests a part number's units must pass before packing.
 type Route struct{ Ref }
