@@ -219,7 +219,7 @@ func (p *RouteDefined) validate() *Error {
 }
 
 // LotBaked is the data of lot.baked: a moisture-sensitive lot was baked dry
-// (J-STD-033), which restarts its floor life at its next load.
+// (J-STD-033), which restarts its floor life at the bake.
 type LotBaked struct {
 	Lot string `json:"lot"`
 }

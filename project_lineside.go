@@ -2,8 +2,9 @@
 // (docs/events.md, "Line side"). Routes and moisture-sensitive material are in
 // project_route.go.
 //
-// A station's line-side state lives in its Station node's props, as JSON
-// values both stores keep as they are:
+// A station's line-side state lives in its Station node's props, each as
+// JSON text (a string: every placement reads the state, and a string is
+// copied and decoded far faster than nested JSON values):
 //
 //	setups:           {setup: id of its current setup.defined event}
 //	activations:      [{setup, def, from, event}], oldest first
@@ -117,13 +118,9 @@ type lineSide struct {
 // lineSide reads the station's state; a station without a node gets a new
 // one (put by save).
 func (tx *Tx) lineSide(station string) (*lineSide, error) {
-	id := NewID(LabelStation, station)
-	n, err := tx.exists(id)
+	n, err := tx.nodeOrNew(LabelStation, station, map[string]any{"station": station})
 	if err != nil {
 		return nil, err
-	}
-	if n == nil {
-		n = &Node{ID: id, Label: LabelStation, Props: map[string]any{"station": station}, CreatedBy: tx.ev.ID}
 	}
 	ls := &lineSide{node: n, setups: map[string]string{}, feeders: map[string]*feeder{}}
 	for k, v := range map[string]any{propSetups: &ls.setups, propActivations: &ls.activations, propFeeders: &ls.feeders} {
@@ -135,15 +132,20 @@ func (tx *Tx) lineSide(station string) (*lineSide, error) {
 	return ls, nil
 }
 
-// fromProp decodes the JSON value of the node's property k into v.
+// fromProp decodes the node's property k into v: JSON text, or a JSON value.
 func fromProp(n *Node, k string, v any) error {
 	p, ok := n.Props[k]
 	if !ok {
 		return nil
 	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return fmt.Errorf("%s property %s: %w", n.ID, k, err)
+	var b []byte
+	if text, ok := p.(string); ok {
+		b = []byte(text)
+	} else {
+		var err error
+		if b, err = json.Marshal(p); err != nil {
+			return fmt.Errorf("%s property %s: %w", n.ID, k, err)
+		}
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("%s property %s: %w", n.ID, k, err)
@@ -151,11 +153,16 @@ func fromProp(n *Node, k string, v any) error {
 	return nil
 }
 
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
 func (ls *lineSide) save(tx *Tx) {
 	p := ls.node.Props
-	p[propSetups] = jsonValue(ls.setups)
-	p[propActivations] = jsonValue(ls.activations)
-	p[propFeeders] = jsonValue(ls.feeders)
+	p[propSetups] = jsonText(ls.setups)
+	p[propActivations] = jsonText(ls.activations)
+	p[propFeeders] = jsonText(ls.feeders)
 	if !ls.actSince.IsZero() {
 		p[propActivationsSince] = ts(ls.actSince)
 	}

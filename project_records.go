@@ -63,13 +63,9 @@ func (tx *Tx) processRecorded(d *ProcessRecorded) error {
 }
 
 func (tx *Tx) readingRecorded(d *ReadingRecorded) error {
-	id := NewID(LabelStation, d.Location)
-	n, err := tx.exists(id)
+	n, err := tx.nodeOrNew(LabelStation, d.Location, map[string]any{"station": d.Location})
 	if err != nil {
 		return err
-	}
-	if n == nil {
-		n = &Node{ID: id, Label: LabelStation, Props: map[string]any{"station": d.Location}, CreatedBy: tx.ev.ID}
 	}
 	last, _ := n.Props["lastReadings"].(map[string]any)
 	last = maps.Clone(last)

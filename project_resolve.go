@@ -127,6 +127,16 @@ func (tx *Tx) ensureNode(l Label, key string, props map[string]any) (ID, error) 
 	return id, nil
 }
 
+// nodeOrNew returns the node l:key, or a new one with props that the caller
+// puts (putNode) when it has set it up.
+func (tx *Tx) nodeOrNew(l Label, key string, props map[string]any) (*Node, error) {
+	n, err := tx.exists(NewID(l, key))
+	if err != nil || n != nil {
+		return n, err
+	}
+	return &Node{ID: NewID(l, key), Label: l, Props: props, CreatedBy: tx.ev.ID}, nil
+}
+
 func (tx *Tx) newNode(l Label, key string, props map[string]any) *Node {
 	n := &Node{ID: NewID(l, key), Label: l, Props: props, CreatedBy: tx.ev.ID}
 	tx.putNode(n)

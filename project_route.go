@@ -22,13 +22,9 @@ type routeVersion struct {
 // Route props: requires (the tests in force), definedBy, definedAt and
 // versions (every route.defined of the part number, oldest first).
 func (tx *Tx) routeDefined(d *RouteDefined) error {
-	id := NewID(LabelRoute, d.PartNumber)
-	n, err := tx.exists(id)
+	n, err := tx.nodeOrNew(LabelRoute, d.PartNumber, map[string]any{"partNumber": d.PartNumber})
 	if err != nil {
 		return err
-	}
-	if n == nil {
-		n = &Node{ID: id, Label: LabelRoute, Props: map[string]any{"partNumber": d.PartNumber}, CreatedBy: tx.ev.ID}
 	}
 	var vs []routeVersion
 	if err := fromProp(n, "versions", &vs); err != nil {

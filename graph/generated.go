@@ -89,14 +89,18 @@ type ComplexityRoot struct {
 	}
 
 	Consumption struct {
-		Edge      func(childComplexity int) int
-		Lot       func(childComplexity int) int
-		Precision func(childComplexity int) int
-		Quantity  func(childComplexity int) int
-		RefDes    func(childComplexity int) int
-		Station   func(childComplexity int) int
-		ValidFrom func(childComplexity int) int
-		ValidTo   func(childComplexity int) int
+		DerivedBy  func(childComplexity int) int
+		Edge       func(childComplexity int) int
+		Lot        func(childComplexity int) int
+		Precision  func(childComplexity int) int
+		Quantity   func(childComplexity int) int
+		RefDes     func(childComplexity int) int
+		Slot       func(childComplexity int) int
+		Station    func(childComplexity int) int
+		ValidFrom  func(childComplexity int) int
+		ValidTo    func(childComplexity int) int
+		WindowFrom func(childComplexity int) int
+		WindowTo   func(childComplexity int) int
 	}
 
 	ContainResult struct {
@@ -124,19 +128,23 @@ type ComplexityRoot struct {
 	}
 
 	Edge struct {
-		ClosedBy  func(childComplexity int) int
-		Event     func(childComplexity int) int
-		Position  func(childComplexity int) int
-		Precision func(childComplexity int) int
-		Props     func(childComplexity int) int
-		Quantity  func(childComplexity int) int
-		RefDes    func(childComplexity int) int
-		Source    func(childComplexity int) int
-		Station   func(childComplexity int) int
-		Target    func(childComplexity int) int
-		Type      func(childComplexity int) int
-		ValidFrom func(childComplexity int) int
-		ValidTo   func(childComplexity int) int
+		ClosedBy   func(childComplexity int) int
+		DerivedBy  func(childComplexity int) int
+		Event      func(childComplexity int) int
+		Position   func(childComplexity int) int
+		Precision  func(childComplexity int) int
+		Props      func(childComplexity int) int
+		Quantity   func(childComplexity int) int
+		RefDes     func(childComplexity int) int
+		Slot       func(childComplexity int) int
+		Source     func(childComplexity int) int
+		Station    func(childComplexity int) int
+		Target     func(childComplexity int) int
+		Type       func(childComplexity int) int
+		ValidFrom  func(childComplexity int) int
+		ValidTo    func(childComplexity int) int
+		WindowFrom func(childComplexity int) int
+		WindowTo   func(childComplexity int) int
 	}
 
 	Event struct {
@@ -207,12 +215,15 @@ type ComplexityRoot struct {
 	}
 
 	MaterialLot struct {
+		BakedAt         func(childComplexity int) int
 		CountryOfOrigin func(childComplexity int) int
 		DateCode        func(childComplexity int) int
 		Derivatives     func(childComplexity int) int
 		DerivedFrom     func(childComplexity int) int
 		Events          func(childComplexity int) int
 		ExpiresAt       func(childComplexity int) int
+		FloorLifeHours  func(childComplexity int) int
+		FloorSince      func(childComplexity int) int
 		Holds           func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Lot             func(childComplexity int) int
@@ -378,6 +389,14 @@ type ComplexityRoot struct {
 		Possible  func(childComplexity int) int
 	}
 
+	Route struct {
+		DefinedAt  func(childComplexity int) int
+		DefinedBy  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		PartNumber func(childComplexity int) int
+		Requires   func(childComplexity int) int
+	}
+
 	Shipment struct {
 		Contents    func(childComplexity int) int
 		Customer    func(childComplexity int) int
@@ -390,8 +409,12 @@ type ComplexityRoot struct {
 	}
 
 	Station struct {
+		Activations  func(childComplexity int) int
+		ActiveSetup  func(childComplexity int) int
+		Feeders      func(childComplexity int) int
 		ID           func(childComplexity int) int
 		LastReadings func(childComplexity int) int
+		Setups       func(childComplexity int) int
 		Station      func(childComplexity int) int
 	}
 
@@ -827,6 +850,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Component.Supplier(childComplexity), true
 
+	case "Consumption.derivedBy":
+		if e.ComplexityRoot.Consumption.DerivedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consumption.DerivedBy(childComplexity), true
 	case "Consumption.edge":
 		if e.ComplexityRoot.Consumption.Edge == nil {
 			break
@@ -857,6 +886,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consumption.RefDes(childComplexity), true
+	case "Consumption.slot":
+		if e.ComplexityRoot.Consumption.Slot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consumption.Slot(childComplexity), true
 	case "Consumption.station":
 		if e.ComplexityRoot.Consumption.Station == nil {
 			break
@@ -875,6 +910,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consumption.ValidTo(childComplexity), true
+	case "Consumption.windowFrom":
+		if e.ComplexityRoot.Consumption.WindowFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consumption.WindowFrom(childComplexity), true
+	case "Consumption.windowTo":
+		if e.ComplexityRoot.Consumption.WindowTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consumption.WindowTo(childComplexity), true
 
 	case "ContainResult.alreadyPlaced":
 		if e.ComplexityRoot.ContainResult.AlreadyPlaced == nil {
@@ -975,6 +1022,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Edge.ClosedBy(childComplexity), true
+	case "Edge.derivedBy":
+		if e.ComplexityRoot.Edge.DerivedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edge.DerivedBy(childComplexity), true
 	case "Edge.event":
 		if e.ComplexityRoot.Edge.Event == nil {
 			break
@@ -1011,6 +1064,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Edge.RefDes(childComplexity), true
+	case "Edge.slot":
+		if e.ComplexityRoot.Edge.Slot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edge.Slot(childComplexity), true
 	case "Edge.source":
 		if e.ComplexityRoot.Edge.Source == nil {
 			break
@@ -1047,6 +1106,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Edge.ValidTo(childComplexity), true
+	case "Edge.windowFrom":
+		if e.ComplexityRoot.Edge.WindowFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edge.WindowFrom(childComplexity), true
+	case "Edge.windowTo":
+		if e.ComplexityRoot.Edge.WindowTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edge.WindowTo(childComplexity), true
 
 	case "Event.data":
 		if e.ComplexityRoot.Event.Data == nil {
@@ -1280,6 +1351,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MaterialEdge.Node(childComplexity), true
 
+	case "MaterialLot.bakedAt":
+		if e.ComplexityRoot.MaterialLot.BakedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialLot.BakedAt(childComplexity), true
 	case "MaterialLot.countryOfOrigin":
 		if e.ComplexityRoot.MaterialLot.CountryOfOrigin == nil {
 			break
@@ -1316,6 +1393,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MaterialLot.ExpiresAt(childComplexity), true
+	case "MaterialLot.floorLifeHours":
+		if e.ComplexityRoot.MaterialLot.FloorLifeHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialLot.FloorLifeHours(childComplexity), true
+	case "MaterialLot.floorSince":
+		if e.ComplexityRoot.MaterialLot.FloorSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialLot.FloorSince(childComplexity), true
 	case "MaterialLot.holds":
 		if e.ComplexityRoot.MaterialLot.Holds == nil {
 			break
@@ -2129,6 +2218,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RollupEntry.Possible(childComplexity), true
 
+	case "Route.definedAt":
+		if e.ComplexityRoot.Route.DefinedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Route.DefinedAt(childComplexity), true
+	case "Route.definedBy":
+		if e.ComplexityRoot.Route.DefinedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Route.DefinedBy(childComplexity), true
+	case "Route.id":
+		if e.ComplexityRoot.Route.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Route.ID(childComplexity), true
+	case "Route.partNumber":
+		if e.ComplexityRoot.Route.PartNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Route.PartNumber(childComplexity), true
+	case "Route.requires":
+		if e.ComplexityRoot.Route.Requires == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Route.Requires(childComplexity), true
+
 	case "Shipment.contents":
 		if e.ComplexityRoot.Shipment.Contents == nil {
 			break
@@ -2183,6 +2303,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Shipment.ShippedAt(childComplexity), true
 
+	case "Station.activations":
+		if e.ComplexityRoot.Station.Activations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Station.Activations(childComplexity), true
+	case "Station.activeSetup":
+		if e.ComplexityRoot.Station.ActiveSetup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Station.ActiveSetup(childComplexity), true
+	case "Station.feeders":
+		if e.ComplexityRoot.Station.Feeders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Station.Feeders(childComplexity), true
 	case "Station.id":
 		if e.ComplexityRoot.Station.ID == nil {
 			break
@@ -2195,6 +2333,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Station.LastReadings(childComplexity), true
+	case "Station.setups":
+		if e.ComplexityRoot.Station.Setups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Station.Setups(childComplexity), true
 	case "Station.station":
 		if e.ComplexityRoot.Station.Station == nil {
 			break
@@ -2893,6 +3037,14 @@ func (ec *executionContext) childFields_Consumption(ctx context.Context, field g
 		return ec.fieldContext_Consumption_quantity(ctx, field)
 	case "station":
 		return ec.fieldContext_Consumption_station(ctx, field)
+	case "slot":
+		return ec.fieldContext_Consumption_slot(ctx, field)
+	case "derivedBy":
+		return ec.fieldContext_Consumption_derivedBy(ctx, field)
+	case "windowFrom":
+		return ec.fieldContext_Consumption_windowFrom(ctx, field)
+	case "windowTo":
+		return ec.fieldContext_Consumption_windowTo(ctx, field)
 	case "validFrom":
 		return ec.fieldContext_Consumption_validFrom(ctx, field)
 	case "validTo":
@@ -2973,6 +3125,14 @@ func (ec *executionContext) childFields_Edge(ctx context.Context, field graphql.
 		return ec.fieldContext_Edge_quantity(ctx, field)
 	case "station":
 		return ec.fieldContext_Edge_station(ctx, field)
+	case "slot":
+		return ec.fieldContext_Edge_slot(ctx, field)
+	case "derivedBy":
+		return ec.fieldContext_Edge_derivedBy(ctx, field)
+	case "windowFrom":
+		return ec.fieldContext_Edge_windowFrom(ctx, field)
+	case "windowTo":
+		return ec.fieldContext_Edge_windowTo(ctx, field)
 	case "event":
 		return ec.fieldContext_Edge_event(ctx, field)
 	case "closedBy":
@@ -3141,6 +3301,12 @@ func (ec *executionContext) childFields_MaterialLot(ctx context.Context, field g
 		return ec.fieldContext_MaterialLot_expiresAt(ctx, field)
 	case "msl":
 		return ec.fieldContext_MaterialLot_msl(ctx, field)
+	case "floorLifeHours":
+		return ec.fieldContext_MaterialLot_floorLifeHours(ctx, field)
+	case "floorSince":
+		return ec.fieldContext_MaterialLot_floorSince(ctx, field)
+	case "bakedAt":
+		return ec.fieldContext_MaterialLot_bakedAt(ctx, field)
 	case "receivedAt":
 		return ec.fieldContext_MaterialLot_receivedAt(ctx, field)
 	case "onHold":
@@ -5286,6 +5452,98 @@ func (ec *executionContext) fieldContext_Consumption_station(_ context.Context, 
 	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Consumption_slot(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consumption_slot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slot(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consumption_slot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Consumption_derivedBy(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consumption_derivedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DerivedBy(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consumption_derivedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Consumption_windowFrom(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consumption_windowFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WindowFrom(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consumption_windowFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Consumption_windowTo(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consumption_windowTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WindowTo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consumption_windowTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type DateTime does not have child fields"))
+}
+
 func (ec *executionContext) _Consumption_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5991,6 +6249,98 @@ func (ec *executionContext) _Edge_station(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Edge_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Edge_slot(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edge_slot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slot(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Edge_slot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Edge_derivedBy(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edge_derivedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DerivedBy(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Edge_derivedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Edge_windowFrom(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edge_windowFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WindowFrom(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Edge_windowFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Edge_windowTo(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edge_windowTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WindowTo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Edge_windowTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _Edge_event(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -7227,6 +7577,75 @@ func (ec *executionContext) _MaterialLot_msl(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_MaterialLot_msl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialLot_floorLifeHours(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialLot_floorLifeHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FloorLifeHours(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialLot_floorLifeHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialLot_floorSince(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialLot_floorSince(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FloorSince(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialLot_floorSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialLot_bakedAt(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialLot_bakedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BakedAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialLot_bakedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _MaterialLot_receivedAt(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -10528,6 +10947,121 @@ func (ec *executionContext) fieldContext_RollupEntry_possible(_ context.Context,
 	return graphql.NewScalarFieldContext("RollupEntry", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _Route_id(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Route_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Route_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Route_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Route_partNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartNumber(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Route_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Route_requires(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Route_requires(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Requires(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Route_requires(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Route_definedBy(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Route_definedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefinedBy(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Route_definedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Route_definedAt(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Route_definedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefinedAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Route_definedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type DateTime does not have child fields"))
+}
+
 func (ec *executionContext) _Shipment_id(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10826,6 +11360,98 @@ func (ec *executionContext) _Station_lastReadings(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Station_lastReadings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _Station_activeSetup(ctx context.Context, field graphql.CollectedField, obj *model.Station) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Station_activeSetup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveSetup(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Station_activeSetup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Station_setups(ctx context.Context, field graphql.CollectedField, obj *model.Station) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Station_setups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Setups(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Station_setups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _Station_activations(ctx context.Context, field graphql.CollectedField, obj *model.Station) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Station_activations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activations(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Station_activations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _Station_feeders(ctx context.Context, field graphql.CollectedField, obj *model.Station) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Station_feeders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Feeders(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Station_feeders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type JSON does not have child fields"))
 }
 
@@ -14603,6 +15229,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Shipment(ctx, sel, obj)
+	case *model.Route:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Route(ctx, sel, obj)
 	case *model.Product:
 		if obj == nil {
 			return graphql.Null
@@ -15204,6 +15835,26 @@ func (ec *executionContext) _Consumption(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "slot":
+			out.Values[i] = ec._Consumption_slot(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "derivedBy":
+			out.Values[i] = ec._Consumption_derivedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "windowFrom":
+			out.Values[i] = ec._Consumption_windowFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "windowTo":
+			out.Values[i] = ec._Consumption_windowTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "validFrom":
 			out.Values[i] = ec._Consumption_validFrom(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -15605,6 +16256,26 @@ func (ec *executionContext) _Edge(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "station":
 			out.Values[i] = ec._Edge_station(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slot":
+			out.Values[i] = ec._Edge_slot(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "derivedBy":
+			out.Values[i] = ec._Edge_derivedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "windowFrom":
+			out.Values[i] = ec._Edge_windowFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "windowTo":
+			out.Values[i] = ec._Edge_windowTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -16223,6 +16894,21 @@ func (ec *executionContext) _MaterialLot(ctx context.Context, sel ast.SelectionS
 			}
 		case "msl":
 			out.Values[i] = ec._MaterialLot_msl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "floorLifeHours":
+			out.Values[i] = ec._MaterialLot_floorLifeHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "floorSince":
+			out.Values[i] = ec._MaterialLot_floorSince(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bakedAt":
+			out.Values[i] = ec._MaterialLot_bakedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -18345,6 +19031,64 @@ func (ec *executionContext) _RollupEntry(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var routeImplementors = []string{"Route", "Node"}
+
+func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, obj *model.Route) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Route")
+		case "id":
+			out.Values[i] = ec._Route_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partNumber":
+			out.Values[i] = ec._Route_partNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requires":
+			out.Values[i] = ec._Route_requires(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "definedBy":
+			out.Values[i] = ec._Route_definedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "definedAt":
+			out.Values[i] = ec._Route_definedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var shipmentImplementors = []string{"Shipment", "Node"}
 
 func (ec *executionContext) _Shipment(ctx context.Context, sel ast.SelectionSet, obj *model.Shipment) graphql.Marshaler {
@@ -18574,6 +19318,26 @@ func (ec *executionContext) _Station(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "lastReadings":
 			out.Values[i] = ec._Station_lastReadings(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "activeSetup":
+			out.Values[i] = ec._Station_activeSetup(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "setups":
+			out.Values[i] = ec._Station_setups(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "activations":
+			out.Values[i] = ec._Station_activations(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "feeders":
+			out.Values[i] = ec._Station_feeders(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

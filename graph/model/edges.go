@@ -55,6 +55,18 @@ func (e *Edge) Quantity() *float64 { return optFloat(e.E.Props, "quantity") }
 // Station returns the station where the link was made.
 func (e *Edge) Station() *string { return optStr(e.E.Props, "station") }
 
+// Slot returns the feeder slot a derived consumption came from.
+func (e *Edge) Slot() *string { return optStr(e.E.Props, "slot") }
+
+// DerivedBy returns the unit.placed event a consumption was derived from.
+func (e *Edge) DerivedBy() *string { return optStr(e.E.Props, "derivedBy") }
+
+// WindowFrom returns when the splice of a CANDIDATE derived inside one was made.
+func (e *Edge) WindowFrom() *time.Time { return optTime(e.E.Props, "windowFrom") }
+
+// WindowTo returns when that splice passed, nil while it had not.
+func (e *Edge) WindowTo() *time.Time { return optTime(e.E.Props, "windowTo") }
+
 // Event returns the id of the event that created the edge.
 func (e *Edge) Event() *string {
 	if e.E.Event == "" {
@@ -116,6 +128,18 @@ func (c *Consumption) Quantity() *float64 { return c.Edge.Quantity() }
 
 // Station returns the station.
 func (c *Consumption) Station() *string { return c.Edge.Station() }
+
+// Slot returns the feeder slot a derived consumption came from.
+func (c *Consumption) Slot() *string { return c.Edge.Slot() }
+
+// DerivedBy returns the unit.placed event it was derived from.
+func (c *Consumption) DerivedBy() *string { return c.Edge.DerivedBy() }
+
+// WindowFrom returns when the splice it was a candidate in was made.
+func (c *Consumption) WindowFrom() *time.Time { return c.Edge.WindowFrom() }
+
+// WindowTo returns when that splice passed.
+func (c *Consumption) WindowTo() *time.Time { return c.Edge.WindowTo() }
 
 // ValidFrom returns when the material was consumed.
 func (c *Consumption) ValidFrom() time.Time { return c.Edge.ValidFrom() }

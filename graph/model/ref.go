@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"sort"
 	"time"
 
@@ -60,6 +61,16 @@ func (r *Ref) OptStr(k string) *string {
 // OptTime returns the time property k, or nil.
 func (r *Ref) OptTime(k string) *time.Time {
 	s, _ := r.prop(k).(string)
+	return parseOptTime(s)
+}
+
+// optTime returns the RFC 3339 time in m[k], or nil.
+func optTime(m map[string]any, k string) *time.Time {
+	s, _ := m[k].(string)
+	return parseOptTime(s)
+}
+
+func parseOptTime(s string) *time.Time {
 	if s == "" {
 		return nil
 	}
@@ -183,6 +194,8 @@ func NewNode(id tracegraph.ID, n *tracegraph.Node, group any) Node {
 		return &Station{r}
 	case tracegraph.LabelProduct:
 		return &Product{r}
+	case tracegraph.LabelRoute:
+		return &Route{r}
 	}
 	return nil
 }
@@ -311,6 +324,15 @@ func (m *MaterialLot) ExpiresAt() *time.Time { return m.OptTime("expiresAt") }
 
 // Msl returns the moisture sensitivity level.
 func (m *MaterialLot) Msl() *string { return m.OptStr("msl") }
+
+// FloorLifeHours returns the floor life given at receipt.
+func (m *MaterialLot) FloorLifeHours() *float64 { return m.OptFloat("floorLifeHours") }
+
+// FloorSince returns when the lot's floor life started counting.
+func (m *MaterialLot) FloorSince() *time.Time { return m.OptTime("floorSince") }
+
+// BakedAt returns when the lot was last baked.
+func (m *MaterialLot) BakedAt() *time.Time { return m.OptTime("bakedAt") }
 
 // ReceivedAt returns when the lot was received.
 func (m *MaterialLot) ReceivedAt() *time.Time { return m.OptTime("receivedAt") }
@@ -521,4 +543,69 @@ func (p *Product) Links() []*ProductLink {
 		out = append(out, l)
 	}
 	return out
+}
+
+// lineProp returns a line-side property, kept as JSON text, as its value.
+func (s *Station) lineProp(k string) any {
+	text, ok := s.prop(k).(string)
+	if !ok {
+		return s.prop(k)
+	}
+	var v any
+	if json.Unmarshal([]byte(text), &v) != nil {
+		return nil
+	}
+	return v
+}
+
+// ActiveSetup returns the setup the station runs now: its last activation.
+func (s *Station) ActiveSetup() *string {
+	acts, _ := s.lineProp("activations").([]any)
+	if len(acts) == 0 {
+		return nil
+	}
+	a, _ := acts[len(acts)-1].(map[string]any)
+	setup, ok := a["setup"].(string)
+	if !ok {
+		return nil
+	}
+	return &setup
+}
+
+// Setups returns the station's setups and the events defining them.
+func (s *Station) Setups() any { return s.lineProp("setups") }
+
+// Activations returns the setups the station ran.
+func (s *Station) Activations() any { return s.lineProp("activations") }
+
+// Feeders returns the reels of the station's feeder slots.
+func (s *Station) Feeders() any { return s.lineProp("feeders") }
+
+// Route is the tests a part number's units must pass before packing.
+type Route struct{ Ref }
+
+// PartNumber returns the part number.
+func (r *Route) PartNumber() string { return r.Key() }
+
+// Requires returns the required test types.
+func (r *Route) Requires() []string {
+	list, _ := r.prop("requires").([]any)
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// DefinedBy returns the route.defined event in force.
+func (r *Route) DefinedBy() string { return r.Str("definedBy") }
+
+// DefinedAt returns when it was defined.
+func (r *Route) DefinedAt() time.Time {
+	if t := r.OptTime("definedAt"); t != nil {
+		return *t
+	}
+	return time.Time{}
 }
