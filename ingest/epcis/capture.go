@@ -81,6 +81,9 @@ func (t thing) candidates() []tracegraph.ID {
 	if tracegraph.LooksLikeID(t.ref) {
 		return []tracegraph.ID{tracegraph.ID(t.ref)}
 	}
+	if t.lot {
+		return []tracegraph.ID{tracegraph.NewID(tracegraph.LabelMaterialLot, t.key)}
+	}
 	if t.container {
 		return []tracegraph.ID{tracegraph.NewID(tracegraph.LabelBox, t.key), tracegraph.NewID(tracegraph.LabelPallet, t.key)}
 	}
@@ -152,11 +155,12 @@ type event struct {
 
 // nativeEvent is the tracegraph content Render carries in tg:event.
 type nativeEvent struct {
-	ID       string          `json:"id"`
-	Type     string          `json:"type"`
-	Station  string          `json:"station,omitempty"`
-	Operator string          `json:"operator,omitempty"`
-	Data     json.RawMessage `json:"data"`
+	ID       string            `json:"id"`
+	Type     string            `json:"type"`
+	Station  string            `json:"station,omitempty"`
+	Operator string            `json:"operator,omitempty"`
+	Data     json.RawMessage   `json:"data"`
+	Props    map[string]string `json:"props,omitempty"`
 }
 
 // envelope is a native event as a client sends it.
@@ -315,7 +319,9 @@ func (m *mapper) native() error {
 	}
 	m.made++
 	m.emitted = append(m.emitted, m.id)
-	m.add(envelope{ID: m.id, Type: tracegraph.EventType(tg.Type), Time: m.time, Station: tg.Station, Operator: tg.Operator, Data: data, Props: m.props})
+	// The event is tracegraph's own: it comes back as it was, props and
+	// all, so that capturing an export again is a duplicate.
+	m.add(envelope{ID: m.id, Type: tracegraph.EventType(tg.Type), Time: m.time, Station: tg.Station, Operator: tg.Operator, Data: data, Props: tg.Props})
 	return nil
 }
 
@@ -390,6 +396,11 @@ func (t thing) as(l tracegraph.Label) thing {
 
 // parse reads an EPC or EPC class URI.
 func parse(field, uri string) (thing, error) {
+	if rest, ok := strings.CutPrefix(uri, nodeURIPrefix+"code:"); ok {
+		if code, err := url.PathUnescape(rest); err == nil && code != "" {
+			return thing{ref: code, key: code}, nil
+		}
+	}
 	if rest, ok := strings.CutPrefix(uri, nodeURIPrefix); ok {
 		if id, err := url.PathUnescape(rest); err == nil && tracegraph.LooksLikeID(id) {
 			l, key, _ := tracegraph.ParseID(id)

@@ -1,0 +1,118 @@
+package server
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/ingest/epcis"
+)
+
+// epcisEvents answers GET /epcis/events: an EPCISQueryDocument of the
+// events that match, in log order, perPage at a time, with a Link header
+// (rel="next") to the next page when there may be more. A query that names
+// EPCs reads the events of those nodes only (Graph.NodeEvents); one that
+// names none reads the log from the page's start (EventLog.Events) until it
+// has a page: docs/epcis.md has what that costs.
+func (s *Server) epcisEvents(c echo.Context) error {
+	ctx := c.Request().Context()
+	q, err := epcis.ParseQuery(c.QueryParams(), defaultEPCISPerPage, maxEPCISPerPage)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	var page []map[string]any
+	var last uint64
+	more := false
+	add := func(ev *tracegraph.Event) (bool, error) {
+		if ev.Seq <= q.After || !q.MatchTime(ev) {
+			return true, nil
+		}
+		out, err := s.renderEPCIS(ctx, ev)
+		if err != nil {
+			return false, err
+		}
+		if !q.Match(ev, out) {
+			return true, nil
+		}
+		if len(page) == q.PerPage {
+			more = true
+			return false, nil
+		}
+		page, last = append(page, out), ev.Seq
+		return true, nil
+	}
+	if ids := q.Nodes(); ids != nil {
+		err = s.nodeEventsEach(ctx, ids, add)
+	} else {
+		err = s.logEach(ctx, q.After, add)
+	}
+	if err != nil {
+		return s.fail(c, err)
+	}
+	if page == nil {
+		page = []map[string]any{}
+	}
+	if more {
+		next := c.QueryParams()
+		next.Set("nextPageToken", strconv.FormatUint(last, 10))
+		c.Response().Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, c.Request().URL.Path, next.Encode()))
+	}
+	return s.jsonLD(c, http.StatusOK, map[string]any{
+		"@context": epcis.Context, "type": "EPCISQueryDocument", "schemaVersion": "2.0",
+		"creationDate": s.now().UTC().Format("2006-01-02T15:04:05.000Z07:00"),
+		"epcisBody": map[string]any{"queryResults": map[string]any{
+			"queryName": "SimpleEventQuery", "resultsBody": map[string]any{"eventList": page}}},
+	})
+}
+
+// nodeEventsEach calls f on the events of the nodes, in log order, each
+// once, until f says stop.
+func (s *Server) nodeEventsEach(ctx context.Context, ids []tracegraph.ID, f func(*tracegraph.Event) (bool, error)) error {
+	var all []*tracegraph.Event
+	for _, id := range ids {
+		evs, err := s.cfg.Store.NodeEvents(ctx, id)
+		if tracegraph.AsError(err).Code == tracegraph.CodeNotFound {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		all = append(all, evs...)
+	}
+	slices.SortFunc(all, func(a, b *tracegraph.Event) int { return cmp.Compare(a.Seq, b.Seq) })
+	all = slices.CompactFunc(all, func(a, b *tracegraph.Event) bool { return a.Seq == b.Seq })
+	for _, ev := range all {
+		if ok, err := f(ev); err != nil || !ok {
+			return err
+		}
+	}
+	return nil
+}
+
+// logEach calls f on the log's events after seq after, in order, until f
+// says stop or the log ends.
+func (s *Server) logEach(ctx context.Context, after uint64, f func(*tracegraph.Event) (bool, error)) error {
+	for {
+		evs, err := s.cfg.Store.Events(ctx, after, epcisScanBatch)
+		if err != nil {
+			return err
+		}
+		for _, ev := range evs {
+			if ok, err := f(ev); err != nil || !ok {
+				return err
+			}
+			after = ev.Seq
+		}
+		if len(evs) < epcisScanBatch {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
