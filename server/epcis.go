@@ -153,6 +153,13 @@ func (s *Server) epcisCapture(c echo.Context) error {
 		}
 	} else {
 		for _, o := range outs {
+			if o.Status == tracegraph.OutcomeRejected && o.Error != nil && o.Error.Code == tracegraph.CodeForbidden {
+				// Who may record what is the access table's answer, not
+				// the job's: nothing was applied.
+				return s.fail(c, o.Error)
+			}
+		}
+		for _, o := range outs {
 			if o.Status == tracegraph.OutcomeRejected && o.Error != nil {
 				job.Errors = append(job.Errors, &tracegraph.Error{Code: o.Error.Code, Field: resolvers.Clip(o.Error.Field, maxEchoed),
 					Message: resolvers.Clip(fmt.Sprintf("event %q: %s", o.ID, o.Error.Message), maxEchoedMessage)})

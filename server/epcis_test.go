@@ -1,0 +1,78 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/tracegraph/tracegraph/server"
+)
+
+// TestEPCISCaptureAndQuery captures a GS1 example over HTTP, reads its job
+// and queries its events back as EPCIS.
+func TestEPCISCaptureAndQuery(t *testing.T) {
+	ts := start(t, nil)
+	doc, err := os.ReadFile("../ingest/epcis/testdata/gs1/Example_9.6.1-ObjectEvent.jsonld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, h, body := ts.do(t, http.MethodPost, "/epcis/capture", "application/ld+json", "", doc)
+	var job server.CaptureJob
+	if status != http.StatusAccepted || json.Unmarshal(body, &job) != nil || !job.Success || job.Accepted == 0 {
+		t.Fatalf("POST /epcis/capture = %d %s, want 202 and a successful job", status, body)
+	}
+	if loc := h.Get("Location"); loc != "/epcis/capture/"+job.CaptureID {
+		t.Errorf("Location = %q, want /epcis/capture/%s", loc, job.CaptureID)
+	}
+	if status, _, body := ts.do(t, http.MethodGet, "/epcis/capture/"+job.CaptureID, "", "", nil); status != http.StatusOK || !strings.Contains(string(body), `"success":true`) {
+		t.Errorf("GET the job = %d %s", status, body)
+	}
+	// A job that recorded events is answered from the log, as after a restart.
+	fresh := strings.Split(job.CaptureID, ".")
+	if status, _, body := ts.do(t, http.MethodGet, "/epcis/capture/other."+fresh[1]+"."+fresh[2], "", "", nil); status != http.StatusOK || !strings.Contains(string(body), `"accepted":`) {
+		t.Errorf("GET a job by its seqs = %d %s", status, body)
+	}
+
+	q := url.Values{"MATCH_epc": {"urn:epc:id:sgtin:0614141.107346.2017"}, "EQ_bizStep": {"shipping"}}
+	status, _, body = ts.do(t, http.MethodGet, "/epcis/events?"+q.Encode(), "", "", nil)
+	if status != http.StatusOK || strings.Count(string(body), `"eventID"`) != 1 || !strings.Contains(string(body), `"EPCISQueryDocument"`) {
+		t.Fatalf("GET /epcis/events?%s = %d %s, want the one shipping event", q.Encode(), status, body)
+	}
+	status, h, body = ts.do(t, http.MethodGet, "/epcis/events?perPage=1", "", "", nil)
+	if status != http.StatusOK || !strings.Contains(h.Get("Link"), `rel="next"`) || !strings.Contains(h.Get("Link"), "nextPageToken=") {
+		t.Errorf("GET /epcis/events?perPage=1 = %d, Link %q, want a next link", status, h.Get("Link"))
+	}
+	var one map[string]any
+	status, _, body = ts.do(t, http.MethodGet, "/epcis/events/"+url.PathEscape("ni:///sha-256;df7bb3c352fef055578554f09f5e2aa41782150ced7bd0b8af24dd3ccb30ba69?ver=CBV2.0"), "", "", nil)
+	if status != http.StatusOK || json.Unmarshal(body, &one) != nil || one["type"] != "ObjectEvent" || one["bizStep"] != "shipping" {
+		t.Errorf("GET /epcis/events/{eventID} = %d %s", status, body)
+	}
+}
+
+// TestEPCISCaptureRefused: a document the schema refuses is a 400 that
+// says where, and changes nothing; so is a body of the wrong type.
+func TestEPCISCaptureRefused(t *testing.T) {
+	ts := start(t, nil)
+	bad := []struct{ name, ct, body, want string }{
+		{"no eventTime", "application/ld+json", `{"@context":"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld","type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-03-04T08:00:00Z","epcisBody":{"eventList":[{"type":"ObjectEvent","action":"ADD","epcList":["urn:epc:id:sgtin:0614141.107346.1"]}]}}`, "eventTime"},
+		{"bad EPC", "application/json", `{"@context":"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld","type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-03-04T08:00:00Z","epcisBody":{"eventList":[{"type":"ObjectEvent","action":"ADD","eventTime":"2026-03-04T08:00:00Z","eventTimeZoneOffset":"+00:00","epcList":["urn:epc:id:sgtin:0614141.107346.1","urn:epc:id:sgtin:0614141.10734.1"]}]}}`, "epcisBody.eventList[0]"},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			status, _, body := ts.do(t, http.MethodPost, "/epcis/capture", tt.ct, "", []byte(tt.body))
+			if status != http.StatusBadRequest || errorCode(body) != "INVALID" || !strings.Contains(string(body), tt.want) {
+				t.Errorf("POST /epcis/capture = %d %s, want 400 INVALID mentioning %q", status, body, tt.want)
+			}
+			if seq, _, _ := ts.Store.Head(context.Background()); seq != 0 {
+				t.Errorf("the log has %d events after a refused capture", seq)
+			}
+		})
+	}
+	if status, _, _ := ts.do(t, http.MethodPost, "/epcis/capture", "text/plain", "", []byte("{}")); status != http.StatusUnsupportedMediaType {
+		t.Errorf("POST /epcis/capture as text/plain = %d, want 415", status)
+	}
+}
