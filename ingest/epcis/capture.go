@@ -379,9 +379,10 @@ type thing struct {
 	key       string // the node's key
 	gtin      string
 	sscc      string
-	lot       bool // a material lot (an EPC class)
-	container bool // an SSCC
-	product   bool // a whole product (EPC pattern, GTIN only): a lot with the GTIN as key
+	lot       bool             // a material lot (an EPC class)
+	container bool             // an SSCC
+	product   bool             // a whole product (EPC pattern, GTIN only): a lot with the GTIN as key
+	label     tracegraph.Label // when the URI says (urn:tracegraph:Label:key)
 }
 
 // as names a serialized thing as a node of label l when the URI left the
@@ -404,7 +405,7 @@ func parse(field, uri string) (thing, error) {
 	if rest, ok := strings.CutPrefix(uri, nodeURIPrefix); ok {
 		if id, err := url.PathUnescape(rest); err == nil && tracegraph.LooksLikeID(id) {
 			l, key, _ := tracegraph.ParseID(id)
-			return thing{ref: id, key: key, lot: l == tracegraph.LabelMaterialLot || l == tracegraph.LabelWaferBatch,
+			return thing{ref: id, key: key, label: l, lot: l == tracegraph.LabelMaterialLot || l == tracegraph.LabelWaferBatch,
 				container: l == tracegraph.LabelBox || l == tracegraph.LabelPallet}, nil
 		}
 	}
@@ -473,6 +474,8 @@ func (m *mapper) use(t thing, component bool) {
 		// A container comes into being when something is packed into it.
 		m.out.Needs = append(m.out.Needs, Need{Ref: t.ref, IDs: t.candidates()})
 		return
+	case t.label == tracegraph.LabelWaferBatch:
+		e.Type, e.Data = tracegraph.EventWaferRegistered, map[string]any{"waferBatch": t.key}
 	case t.lot:
 		e.Type, e.Data = tracegraph.EventLotReceived, map[string]any{"lot": t.key, "partNumber": pn}
 	case component:
@@ -548,7 +551,8 @@ func (m *mapper) object() error {
 			switch {
 			case t.container:
 				m.note("%s: a container comes into being when something is packed into it", clip(t.ref))
-			case step == "receiving" && t.gtin != "":
+			case t.label == tracegraph.LabelComponent || (step == "receiving" && t.gtin != "" && t.label == ""):
+				m.created[t.ref] = true
 				received = append(received, t.key)
 			default:
 				m.created[t.ref] = true
@@ -556,13 +560,14 @@ func (m *mapper) object() error {
 			}
 		}
 		if len(received) > 0 {
-			for _, s := range received {
-				m.created[s] = true
-			}
 			m.emit(tracegraph.EventComponentReceived, map[string]any{"serials": received, "partNumber": m.partNumber(ts[0])})
 		}
 		for i, q := range qs {
 			m.created[q.ref] = true
+			if q.label == tracegraph.LabelWaferBatch {
+				m.emit(tracegraph.EventWaferRegistered, map[string]any{"waferBatch": q.key})
+				continue
+			}
 			d := map[string]any{"lot": q.key, "partNumber": m.partNumber(q)}
 			if ns[i] != nil {
 				d["quantity"] = *ns[i]

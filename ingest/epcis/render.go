@@ -134,8 +134,29 @@ func render(ev *tracegraph.Event) (map[string]any, error) {
 		object("ADD", "receiving", refURIs(tracegraph.LabelComponent, d.Serials))
 		out["ilmd"] = map[string]any{"tg:partNumber": d.PartNumber}
 	case *tracegraph.LotReceived:
-		object("ADD", "receiving", []string{})
-		out["quantityList"] = lot(tracegraph.LabelMaterialLot, d.Lot, d.Quantity)
+		if len(d.DerivedFrom) > 0 {
+			// Material made or split from other material: a transformation.
+			out["type"], out["bizStep"] = "TransformationEvent", "commissioning"
+			var epcs []string
+			var classes []map[string]any
+			for _, r := range d.DerivedFrom {
+				if l, _, err := tracegraph.ParseID(r); err == nil && (l == tracegraph.LabelMaterialLot || l == tracegraph.LabelWaferBatch) {
+					classes = append(classes, map[string]any{"epcClass": refURI("", r)})
+				} else {
+					epcs = append(epcs, refURI("", r))
+				}
+			}
+			if len(classes) > 0 {
+				out["inputQuantityList"] = classes
+			}
+			if len(epcs) > 0 {
+				out["inputEPCList"] = epcs
+			}
+			out["outputQuantityList"] = lot(tracegraph.LabelMaterialLot, d.Lot, d.Quantity)
+		} else {
+			object("ADD", "receiving", []string{})
+			out["quantityList"] = lot(tracegraph.LabelMaterialLot, d.Lot, d.Quantity)
+		}
 		out["ilmd"] = map[string]any{"tg:partNumber": d.PartNumber}
 	case *tracegraph.WaferRegistered:
 		object("ADD", "commissioning", []string{})

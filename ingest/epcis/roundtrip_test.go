@@ -2,14 +2,47 @@ package epcis_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/factory"
 	"github.com/tracegraph/tracegraph/ingest/epcis"
 )
+
+// demoStore is a store with a demo factory of n units.
+func demoStore(t *testing.T, n int) tracegraph.Store {
+	t.Helper()
+	ctx := context.Background()
+	st := openStore(t)
+	var batch []*tracegraph.Event
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		outs, err := st.Apply(ctx, batch, tracegraph.ApplyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tl := tracegraph.CountOutcomes(outs); tl.Rejected > 0 {
+			t.Fatalf("the factory's events: %+v", tl)
+		}
+		batch = batch[:0]
+	}
+	if _, err := factory.Generate(ctx, factory.Config{Units: n, Seed: 1}, func(ev *tracegraph.Event) error {
+		if batch = append(batch, ev); len(batch) == 500 {
+			flush()
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	flush()
+	return st
+}
 
 // exportAll renders every event of st as one EPCIS document.
 func exportAll(t *testing.T, st tracegraph.Store) []byte {
@@ -84,30 +117,7 @@ func genealogy(t *testing.T, st tracegraph.Store) []string {
 // the store it came from changes nothing.
 func TestRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	src := openStore(t)
-	var batch []*tracegraph.Event
-	flush := func() {
-		if len(batch) == 0 {
-			return
-		}
-		outs, err := src.Apply(ctx, batch, tracegraph.ApplyOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if tl := tracegraph.CountOutcomes(outs); tl.Rejected > 0 {
-			t.Fatalf("the factory's events: %+v", tl)
-		}
-		batch = batch[:0]
-	}
-	if _, err := factory.Generate(ctx, factory.Config{Units: 40, Seed: 1}, func(ev *tracegraph.Event) error {
-		if batch = append(batch, ev); len(batch) == 500 {
-			flush()
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	flush()
+	src := demoStore(t, 40)
 	doc := exportAll(t, src)
 	v, err := epcis.NewValidator()
 	if err != nil {
@@ -150,4 +160,79 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("capturing the export into its own store: %+v, want %d duplicates", tl, len(again))
 	}
 	t.Logf("%d events, %d genealogy lines, %d bytes of EPCIS", head, len(want), len(doc))
+}
+
+// structure is the assembly, packing and consumption links of every
+// unit's history trace: what the standard EPCIS fields carry.
+func structure(t *testing.T, st tracegraph.Store) []string {
+	t.Helper()
+	var out []string
+	for _, l := range genealogy(t, st) {
+		f := strings.Fields(l)
+		if f[1] == "edge" && (f[3] == string(tracegraph.EdgeContains) || f[3] == string(tracegraph.EdgeConsumed) || f[3] == string(tracegraph.EdgeDerivedFrom)) {
+			out = append(out, strings.Join(f[2:5], " "))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// TestRoundTripStandardFields exports the demo factory as EPCIS without
+// the tg:event extension, so that capture reads only the standard fields
+// (and the ILMD's tg:partNumber), and compares the assembly, packing and
+// consumption links of every unit's history.
+func TestRoundTripStandardFields(t *testing.T) {
+	src := demoStore(t, 40)
+	doc := exportAll(t, src)
+	var d map[string]any
+	if err := json.Unmarshal(doc, &d); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range d["epcisBody"].(map[string]any)["eventList"].([]any) {
+		delete(e.(map[string]any), "tg:event")
+	}
+	doc, _ = json.Marshal(d)
+	v, err := epcis.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := openStore(t)
+	p, outs, err := capture(t, v, dst, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl := tracegraph.CountOutcomes(outs)
+	if tl.Rejected > 0 {
+		for _, o := range outs {
+			if o.Status == tracegraph.OutcomeRejected {
+				t.Fatalf("capture of the standard fields: %+v, first refusal %s: %v (%s)", tl, o.ID, o.Error, p.Events[o.Index])
+			}
+		}
+	}
+	want, got := structure(t, src), structure(t, dst)
+	if len(want) < 100 {
+		t.Fatalf("the demo's structure has %d links; want a real one", len(want))
+	}
+	if !slices.Equal(got, want) {
+		missing, extra := diff(want, got), diff(got, want)
+		t.Fatalf("structure differs: %d links missing (first %q), %d extra (first %q)", len(missing), first(missing), len(extra), first(extra))
+	}
+	t.Logf("%d events captured (%d implicit), %d notes, %d links alike", tl.Accepted, p.Implicit, len(p.Notes), len(want))
+}
+
+func diff(a, b []string) []string {
+	var out []string
+	for _, s := range a {
+		if _, ok := slices.BinarySearch(b, s); !ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
 }
