@@ -33,8 +33,9 @@ const (
 	defaultEPCISPerPage = 100
 	maxEPCISPerPage     = 1000
 	// epcisScanBatch is how many log events a query without an EPC reads
-	// at a time.
+	// at a time, and epcisMaxScan how many it reads for one page at most.
 	epcisScanBatch = 1000
+	epcisMaxScan   = 100_000
 )
 
 // epcisService holds the schema and the capture jobs of this process.
@@ -43,6 +44,9 @@ type epcisService struct {
 	mu        sync.Mutex
 	jobs      map[string]*CaptureJob
 	order     []string // job ids, oldest first
+	// maxScan bounds the log events one page of a query without EPCs
+	// reads (epcisMaxScan).
+	maxScan int
 }
 
 func newEPCIS() (*epcisService, error) {
@@ -50,7 +54,7 @@ func newEPCIS() (*epcisService, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &epcisService{validator: v, jobs: map[string]*CaptureJob{}}, nil
+	return &epcisService{validator: v, jobs: map[string]*CaptureJob{}, maxScan: epcisMaxScan}, nil
 }
 
 func (s *Server) epcisRoutes(e *echo.Echo) {

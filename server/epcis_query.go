@@ -18,7 +18,9 @@ import (
 // (rel="next") to the next page when there may be more. A query that names
 // EPCs reads the events of those nodes only (Graph.NodeEvents); one that
 // names none reads the log from the page's start (EventLog.Events) until it
-// has a page: docs/epcis.md has what that costs.
+// has a page, or at most epcisMaxScan events: then the page may be short,
+// and its next link goes on from where the reading stopped (docs/epcis.md
+// has what that costs).
 func (s *Server) epcisEvents(c echo.Context) error {
 	ctx := c.Request().Context()
 	q, err := epcis.ParseQuery(c.QueryParams(), defaultEPCISPerPage, maxEPCISPerPage)
@@ -29,7 +31,7 @@ func (s *Server) epcisEvents(c echo.Context) error {
 	var last uint64
 	more := false
 	add := func(ev *tracegraph.Event) (bool, error) {
-		if ev.Seq <= q.After || !q.MatchTime(ev) {
+		if ev.Seq <= q.After || !q.Maybe(ev) {
 			return true, nil
 		}
 		out, err := s.renderEPCIS(ctx, ev)
@@ -49,7 +51,10 @@ func (s *Server) epcisEvents(c echo.Context) error {
 	if ids := q.Nodes(); ids != nil {
 		err = s.nodeEventsEach(ctx, ids, add)
 	} else {
-		err = s.logEach(ctx, q.After, add)
+		var stopped uint64
+		if stopped, err = s.logEach(ctx, q.After, s.epcis.maxScan, add); stopped > 0 && !more {
+			more, last = true, stopped
+		}
 	}
 	if err != nil {
 		return s.fail(c, err)
@@ -95,24 +100,28 @@ func (s *Server) nodeEventsEach(ctx context.Context, ids []tracegraph.ID, f func
 }
 
 // logEach calls f on the log's events after seq after, in order, until f
-// says stop or the log ends.
-func (s *Server) logEach(ctx context.Context, after uint64, f func(*tracegraph.Event) (bool, error)) error {
-	for {
-		evs, err := s.cfg.Store.Events(ctx, after, epcisScanBatch)
+// says stop, the log ends, or it has read max events: then it returns the
+// seq of the last one read (0 otherwise).
+func (s *Server) logEach(ctx context.Context, after uint64, max int, f func(*tracegraph.Event) (bool, error)) (uint64, error) {
+	for read := 0; ; {
+		evs, err := s.cfg.Store.Events(ctx, after, min(epcisScanBatch, max-read))
 		if err != nil {
-			return err
+			return 0, err
 		}
 		for _, ev := range evs {
 			if ok, err := f(ev); err != nil || !ok {
-				return err
+				return 0, err
 			}
 			after = ev.Seq
 		}
-		if len(evs) < epcisScanBatch {
-			return nil
+		if read += len(evs); len(evs) == 0 || read < max && len(evs) < epcisScanBatch {
+			return 0, nil
+		}
+		if read >= max {
+			return after, nil
 		}
 		if err := ctx.Err(); err != nil {
-			return err
+			return 0, err
 		}
 	}
 }

@@ -115,6 +115,19 @@ func (q *Query) MatchTime(ev *tracegraph.Event) bool {
 	return (q.From.IsZero() || !ev.Time.Before(q.From)) && (q.To.IsZero() || ev.Time.Before(q.To))
 }
 
+// Maybe reports whether ev may match q, from what is cheap to tell
+// before rendering it: its time and bizStep.
+func (q *Query) Maybe(ev *tracegraph.Event) bool {
+	if !q.MatchTime(ev) {
+		return false
+	}
+	// An event.voided renders as the event it voids.
+	if len(q.BizStep) > 0 && ev.Type != tracegraph.EventVoided && !slices.Contains(q.BizStep, shortVocab(bizStep(ev, nil))) {
+		return false
+	}
+	return true
+}
+
 // Match reports whether the rendered event (Render) matches q.
 func (q *Query) Match(ev *tracegraph.Event, rendered map[string]any) bool {
 	if !q.MatchTime(ev) {

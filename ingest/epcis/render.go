@@ -113,11 +113,8 @@ func render(ev *tracegraph.Event) (map[string]any, error) {
 		"eventTimeZoneOffset": "+00:00",
 		"eventID":             EventURI(ev.ID),
 	}
-	object := func(action, bizStep string, epcs []string) {
+	object := func(action string, epcs []string) {
 		out["type"], out["action"], out["epcList"] = "ObjectEvent", action, epcs
-		if bizStep != "" {
-			out["bizStep"] = bizStep
-		}
 	}
 	lot := func(label tracegraph.Label, key string, q *float64) []map[string]any {
 		e := map[string]any{"epcClass": refURI(label, key)}
@@ -128,15 +125,15 @@ func render(ev *tracegraph.Event) (map[string]any, error) {
 	}
 	switch d := p.(type) {
 	case *tracegraph.UnitCreated:
-		object("ADD", "commissioning", []string{refURI(tracegraph.LabelUnit, d.Serial)})
+		object("ADD", []string{refURI(tracegraph.LabelUnit, d.Serial)})
 		out["ilmd"] = map[string]any{"tg:partNumber": d.PartNumber}
 	case *tracegraph.ComponentReceived:
-		object("ADD", "receiving", refURIs(tracegraph.LabelComponent, d.Serials))
+		object("ADD", refURIs(tracegraph.LabelComponent, d.Serials))
 		out["ilmd"] = map[string]any{"tg:partNumber": d.PartNumber}
 	case *tracegraph.LotReceived:
 		if len(d.DerivedFrom) > 0 {
 			// Material made or split from other material: a transformation.
-			out["type"], out["bizStep"] = "TransformationEvent", "commissioning"
+			out["type"] = "TransformationEvent"
 			var epcs []string
 			var classes []map[string]any
 			for _, r := range d.DerivedFrom {
@@ -154,12 +151,12 @@ func render(ev *tracegraph.Event) (map[string]any, error) {
 			}
 			out["outputQuantityList"] = lot(tracegraph.LabelMaterialLot, d.Lot, d.Quantity)
 		} else {
-			object("ADD", "receiving", []string{})
+			object("ADD", []string{})
 			out["quantityList"] = lot(tracegraph.LabelMaterialLot, d.Lot, d.Quantity)
 		}
 		out["ilmd"] = map[string]any{"tg:partNumber": d.PartNumber}
 	case *tracegraph.WaferRegistered:
-		object("ADD", "commissioning", []string{})
+		object("ADD", []string{})
 		out["quantityList"] = lot(tracegraph.LabelWaferBatch, d.WaferBatch, nil)
 	case *tracegraph.MaterialConsumed:
 		out["type"] = "TransformationEvent"
@@ -170,54 +167,54 @@ func render(ev *tracegraph.Event) (map[string]any, error) {
 			out["inputEPCList"] = []string{refURI(tracegraph.LabelComponent, d.Component)}
 		}
 	case *tracegraph.UnitAssembled:
-		out["type"], out["action"], out["bizStep"] = "AssociationEvent", "ADD", "assembling"
+		out["type"], out["action"] = "AssociationEvent", "ADD"
 		out["parentID"], out["childEPCs"] = refURI(tracegraph.LabelUnit, d.Parent), []string{refURI("", d.Child)}
 	case *tracegraph.ComponentRemoved:
-		out["type"], out["action"], out["bizStep"] = "AssociationEvent", "DELETE", "removing"
+		out["type"], out["action"] = "AssociationEvent", "DELETE"
 		out["parentID"], out["childEPCs"] = refURI(tracegraph.LabelUnit, d.Parent), []string{refURI("", d.Child)}
 	case *tracegraph.Packed:
 		out["type"], out["parentID"] = "AggregationEvent", refURI(d.ContainerLabel(), d.Container)
 		out["childEPCs"] = refURIs("", d.Items)
+		out["action"] = "ADD"
 		if ev.Type == tracegraph.EventUnpacked {
-			out["action"], out["bizStep"] = "DELETE", "unpacking"
-		} else {
-			out["action"], out["bizStep"] = "ADD", "packing"
+			out["action"] = "DELETE"
 		}
 	case *tracegraph.Shipped:
-		object("OBSERVE", "shipping", refURIs("", d.Items))
+		object("OBSERVE", refURIs("", d.Items))
 		out["disposition"] = "in_transit"
 	case *tracegraph.TestRecorded:
-		object("OBSERVE", "inspecting", []string{refURI(tracegraph.LabelUnit, d.Unit)})
+		object("OBSERVE", []string{refURI(tracegraph.LabelUnit, d.Unit)})
 		out["disposition"] = map[bool]string{true: "conformant", false: "non_conformant"}[d.Result == tracegraph.ResultPass]
 	case *tracegraph.ProcessRecorded:
-		object("OBSERVE", vocab("step", d.Step), refURIs(tracegraph.LabelUnit, d.Units))
+		object("OBSERVE", refURIs(tracegraph.LabelUnit, d.Units))
 	case *tracegraph.ReadingRecorded:
-		object("OBSERVE", "sensor_reporting", []string{})
+		object("OBSERVE", []string{})
 		out["readPoint"] = map[string]string{"id": refURI(tracegraph.LabelStation, d.Location)}
 		out["sensorElementList"] = []map[string]any{{"sensorReport": []map[string]any{{"type": measurementType(d.Kind), "value": d.Value, "uom": d.Unit}}}}
 	case *tracegraph.HoldChange:
-		object("OBSERVE", "holding", []string{refURI("", d.Target)})
+		object("OBSERVE", []string{refURI("", d.Target)})
 		if ev.Type == tracegraph.EventHoldPlaced {
 			out["disposition"] = "non_sellable_other"
 		}
 	case *tracegraph.UnitScrapped:
-		object("DELETE", "destroying", []string{refURI(tracegraph.LabelUnit, d.Unit)})
+		object("DELETE", []string{refURI(tracegraph.LabelUnit, d.Unit)})
 		out["disposition"] = "destroyed"
 	case *tracegraph.IdentifierAssigned:
-		object("OBSERVE", "", []string{refURI(tracegraph.LabelUnit, d.Unit)})
+		object("OBSERVE", []string{refURI(tracegraph.LabelUnit, d.Unit)})
 	case *tracegraph.Voided:
 		// Render replaces this with the voided event; alone (its
 		// content), it is an observation of nothing.
-		object("OBSERVE", "", []string{})
+		object("OBSERVE", []string{})
 	default:
 		// A type this mapping does not know yet: an observation, whole in
 		// tg:event.
-		object("OBSERVE", "", []string{})
+		object("OBSERVE", []string{})
 	}
-	for k, field := range map[string]string{PropBizStep: "bizStep", PropDisposition: "disposition"} {
-		if v := ev.Props[k]; v != "" {
-			out[field] = v
-		}
+	if b := bizStep(ev, p); b != "" {
+		out["bizStep"] = b
+	}
+	if v := ev.Props[PropDisposition]; v != "" {
+		out["disposition"] = v
 	}
 	if v := ev.Props[PropReadPoint]; v != "" {
 		out["readPoint"] = map[string]string{"id": v}
@@ -229,6 +226,34 @@ func render(ev *tracegraph.Event) (map[string]any, error) {
 		out["eventID"] = v
 	}
 	return out, nil
+}
+
+// bizSteps are the bizStep each event type is rendered with (CBV 2.0
+// words); process.recorded's is its step (urn:tracegraph:step:STEP).
+var bizSteps = map[tracegraph.EventType]string{
+	tracegraph.EventUnitCreated: "commissioning", tracegraph.EventWaferRegistered: "commissioning",
+	tracegraph.EventComponentReceived: "receiving", tracegraph.EventLotReceived: "receiving",
+	tracegraph.EventUnitAssembled: "assembling", tracegraph.EventComponentRemoved: "removing",
+	tracegraph.EventPacked: "packing", tracegraph.EventUnpacked: "unpacking", tracegraph.EventShipped: "shipping",
+	tracegraph.EventTestRecorded: "inspecting", tracegraph.EventReadingRecorded: "sensor_reporting",
+	tracegraph.EventHoldPlaced: "holding", tracegraph.EventHoldReleased: "holding", tracegraph.EventUnitScrapped: "destroying",
+}
+
+// bizStep is the bizStep ev renders with: the one it was captured with,
+// else its type's. p is ev's payload (nil: decoded when needed).
+func bizStep(ev *tracegraph.Event, p tracegraph.Payload) string {
+	if v := ev.Props[PropBizStep]; v != "" {
+		return v
+	}
+	if ev.Type == tracegraph.EventProcessRecorded {
+		if p == nil {
+			p, _ = ev.Payload()
+		}
+		if d, ok := p.(*tracegraph.ProcessRecorded); ok {
+			return vocab("step", d.Step)
+		}
+	}
+	return bizSteps[ev.Type]
 }
 
 // measurementType is a reading's kind as an EPCIS measurement type: GS1's
