@@ -76,9 +76,13 @@ func (s *Server) epcisEvents(c echo.Context) error {
 }
 
 // nodeEventsEach calls f on the events of the nodes, in log order, each
-// once, until f says stop.
+// once, until f says stop: each node's own events (Graph.NodeEvents), and
+// the events that linked something to it or unlinked it (the edges into
+// it, closed ones too), which NodeEvents may leave out for shared material:
+// a lot's consumptions.
 func (s *Server) nodeEventsEach(ctx context.Context, ids []tracegraph.ID, f func(*tracegraph.Event) (bool, error)) error {
 	var all []*tracegraph.Event
+	have := map[string]bool{}
 	for _, id := range ids {
 		evs, err := s.cfg.Store.NodeEvents(ctx, id)
 		if tracegraph.AsError(err).Code == tracegraph.CodeNotFound {
@@ -87,10 +91,33 @@ func (s *Server) nodeEventsEach(ctx context.Context, ids []tracegraph.ID, f func
 		if err != nil {
 			return err
 		}
-		all = append(all, evs...)
+		for _, ev := range evs {
+			if !have[ev.ID] {
+				have[ev.ID] = true
+				all = append(all, ev)
+			}
+		}
+	}
+	edges, err := s.cfg.Store.Edges(ctx, ids, tracegraph.EdgeQuery{Direction: tracegraph.Downstream, History: true})
+	if err != nil {
+		return err
+	}
+	for _, es := range edges {
+		for _, e := range es {
+			for _, id := range []string{e.Event, e.ClosedBy} {
+				if id == "" || have[id] {
+					continue
+				}
+				have[id] = true
+				ev, err := s.cfg.Store.Event(ctx, id)
+				if err != nil {
+					return err
+				}
+				all = append(all, ev)
+			}
+		}
 	}
 	slices.SortFunc(all, func(a, b *tracegraph.Event) int { return cmp.Compare(a.Seq, b.Seq) })
-	all = slices.CompactFunc(all, func(a, b *tracegraph.Event) bool { return a.Seq == b.Seq })
 	for _, ev := range all {
 		if ok, err := f(ev); err != nil || !ok {
 			return err

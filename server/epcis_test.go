@@ -20,6 +20,16 @@ func TestEPCISCaptureAndQuery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The lot of a consumption, and the consumption, in a second document.
+	lot := `{"@context":"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld","type":"EPCISDocument","schemaVersion":"2.0",
+		"creationDate":"2026-03-04T08:00:00Z","epcisBody":{"eventList":[
+		{"type":"ObjectEvent","action":"ADD","bizStep":"receiving","eventTime":"2026-03-04T08:00:00Z","eventTimeZoneOffset":"+00:00",
+		 "quantityList":[{"epcClass":"urn:epc:class:lgtin:4012345.012345.998877","quantity":100}]},
+		{"type":"TransformationEvent","eventTime":"2026-03-04T09:00:00Z","eventTimeZoneOffset":"+00:00",
+		 "inputQuantityList":[{"epcClass":"urn:epc:class:lgtin:4012345.012345.998877","quantity":1}],"outputEPCList":["urn:epc:id:sgtin:0614141.107346.2017"]}]}}`
+	if status, _, body := ts.do(t, http.MethodPost, "/epcis/capture", "application/ld+json", "", []byte(lot)); status != http.StatusAccepted || !strings.Contains(string(body), `"success":true`) {
+		t.Fatalf("POST /epcis/capture (a lot and its use) = %d %s", status, body)
+	}
 	status, h, body := ts.do(t, http.MethodPost, "/epcis/capture", "application/ld+json", "", doc)
 	var job server.CaptureJob
 	if status != http.StatusAccepted || json.Unmarshal(body, &job) != nil || !job.Success || job.Accepted == 0 {
@@ -41,6 +51,12 @@ func TestEPCISCaptureAndQuery(t *testing.T) {
 	status, _, body = ts.do(t, http.MethodGet, "/epcis/events?"+q.Encode(), "", "", nil)
 	if status != http.StatusOK || strings.Count(string(body), `"eventID"`) != 1 || !strings.Contains(string(body), `"EPCISQueryDocument"`) {
 		t.Fatalf("GET /epcis/events?%s = %d %s, want the one shipping event", q.Encode(), status, body)
+	}
+	// A lot's consumptions are its events too.
+	q = url.Values{"MATCH_anyEPC": {"urn:epc:class:lgtin:4012345.012345.998877"}}
+	status, _, body = ts.do(t, http.MethodGet, "/epcis/events?"+q.Encode(), "", "", nil)
+	if status != http.StatusOK || strings.Count(string(body), `"type":"TransformationEvent"`) != 1 || strings.Count(string(body), `"eventID"`) != 2 {
+		t.Errorf("GET /epcis/events?%s = %d %s, want the lot's receipt and its consumption", q.Encode(), status, body)
 	}
 	status, h, body = ts.do(t, http.MethodGet, "/epcis/events?perPage=1", "", "", nil)
 	if status != http.StatusOK || !strings.Contains(h.Get("Link"), `rel="next"`) || !strings.Contains(h.Get("Link"), "nextPageToken=") {
