@@ -18,7 +18,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/ingest/epcis"
-	"github.com/tracegraph/tracegraph/resolvers"
 )
 
 // The EPCIS 2.0 REST interface (docs/epcis.md): capture of EPCISDocuments
@@ -122,23 +121,12 @@ func (s *Server) epcisCapture(c echo.Context) error {
 		return s.fail(c, tracegraph.Errorf(tracegraph.CodeInvalid, "", "reading the body: %v", err))
 	}
 	job := &CaptureJob{CreatedAt: s.now(), CaptureErrorBehaviour: "rollback", Errors: []*tracegraph.Error{}}
-	plan, err := s.epcis.validator.Prepare(ctx, body, s.cfg.Store)
+	plan, res, err := s.epcis.validator.Apply(ctx, s.cfg.Store, body, s.cfg.MaxEventsPerRequest)
 	if err != nil {
 		return s.fail(c, err)
 	}
-	if len(plan.Events) > s.cfg.MaxEventsPerRequest {
-		return s.fail(c, tracegraph.Errorf(tracegraph.CodeLimit, "", "the document maps to %d events; at most %d per capture: split it", len(plan.Events), s.cfg.MaxEventsPerRequest))
-	}
-	batch := resolvers.NewBatch(len(plan.Events))
-	for _, raw := range plan.Events {
-		batch.Add(ctx, raw)
-	}
-	outs, err := batch.Apply(ctx, s.cfg.Store, tracegraph.ApplyOptions{Atomic: true})
-	if err != nil {
-		return s.fail(c, err)
-	}
-	s.metrics.countOutcomes(outs)
-	t := tracegraph.CountOutcomes(outs)
+	s.metrics.countOutcomes(res.Outcomes)
+	t, outs := res.Tally, res.Outcomes
 	job.Notes = plan.Notes
 	job.Success = t.Rejected == 0
 	if job.Success {
@@ -165,8 +153,8 @@ func (s *Server) epcisCapture(c echo.Context) error {
 		}
 		for _, o := range outs {
 			if o.Status == tracegraph.OutcomeRejected && o.Error != nil {
-				job.Errors = append(job.Errors, &tracegraph.Error{Code: o.Error.Code, Field: resolvers.Clip(o.Error.Field, maxEchoed),
-					Message: resolvers.Clip(fmt.Sprintf("event %q: %s", o.ID, o.Error.Message), maxEchoedMessage)})
+				job.Errors = append(job.Errors, &tracegraph.Error{Code: o.Error.Code, Field: tracegraph.Clip(o.Error.Field, maxEchoed),
+					Message: tracegraph.Clip(fmt.Sprintf("event %q: %s", o.ID, o.Error.Message), maxEchoedMessage)})
 			}
 		}
 	}
@@ -202,7 +190,7 @@ func (s *Server) epcisJob(c echo.Context) error {
 		return c.JSON(http.StatusOK, job)
 	}
 	parts := strings.Split(id, ".")
-	notFound := tracegraph.Errorf(tracegraph.CodeNotFound, "id", "no capture job %q: a job that recorded events is answered as long as the log has them; other jobs are kept in memory until a restart", resolvers.Clip(id, maxEchoed))
+	notFound := tracegraph.Errorf(tracegraph.CodeNotFound, "id", "no capture job %q: a job that recorded events is answered as long as the log has them; other jobs are kept in memory until a restart", tracegraph.Clip(id, maxEchoed))
 	if len(parts) != 3 || parts[1] == "t" {
 		return s.fail(c, notFound)
 	}

@@ -91,4 +91,15 @@ func TestEPCISCaptureRefused(t *testing.T) {
 	if status, _, _ := ts.do(t, http.MethodPost, "/epcis/capture", "text/plain", "", []byte("{}")); status != http.StatusUnsupportedMediaType {
 		t.Errorf("POST /epcis/capture as text/plain = %d, want 415", status)
 	}
+	small := start(t, func(c *server.Config) { c.MaxEventsPerRequest = 2 })
+	doc, err := os.ReadFile("../ingest/epcis/testdata/gs1/Example_9.6.1-ObjectEvent.jsonld") // 2 events and 2 units commissioned
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _, body := small.do(t, http.MethodPost, "/epcis/capture", "application/ld+json", "", doc); status != http.StatusRequestEntityTooLarge || errorCode(body) != "LIMIT" {
+		t.Errorf("POST /epcis/capture beyond MaxEventsPerRequest = %d %s, want 413 LIMIT", status, body)
+	}
+	if seq, _, _ := small.Store.Head(context.Background()); seq != 0 {
+		t.Errorf("the log has %d events after a capture beyond the limit", seq)
+	}
 }

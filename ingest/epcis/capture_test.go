@@ -26,24 +26,11 @@ func openStore(t *testing.T) tracegraph.Store {
 	return st
 }
 
-// capture prepares a document and applies it atomically, as the server does.
+// capture captures a document as the server does (Validator.Apply).
 func capture(t *testing.T, v *epcis.Validator, st tracegraph.Store, body []byte) (*epcis.Plan, []tracegraph.Outcome, error) {
 	t.Helper()
-	ctx := context.Background()
-	p, err := v.Prepare(ctx, body, st)
-	if err != nil {
-		return nil, nil, err
-	}
-	evs := make([]*tracegraph.Event, len(p.Events))
-	for i, raw := range p.Events {
-		ev, err := tracegraph.DecodeEvent(raw)
-		if err != nil {
-			t.Fatalf("event %d %s does not decode: %v", i, raw, err)
-		}
-		evs[i] = ev
-	}
-	outs, err := st.Apply(ctx, evs, tracegraph.ApplyOptions{Atomic: true})
-	return p, outs, err
+	p, res, err := v.Apply(context.Background(), st, body, 0)
+	return p, res.Outcomes, err
 }
 
 // notApplying are the GS1 examples that record nothing, and why.

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/ingest"
 )
 
 // Lookups is what Implicit asks the store: tracegraph.Store has both.
@@ -96,4 +97,28 @@ func (v *Validator) Prepare(ctx context.Context, body []byte, st Lookups) (*Plan
 		return nil, err
 	}
 	return &Plan{Events: evs, Implicit: n, Notes: c.Notes}, nil
+}
+
+// Store is what a capture needs of a store: its look-ups, and Apply.
+// tracegraph.Store is one.
+type Store interface {
+	Lookups
+	ingest.Applier
+}
+
+// Apply captures a document: Prepare, then the events applied all or none
+// (ingest.ApplyRaw, atomic), as the EPCIS standard wants a document
+// captured. A document that maps to more than maxEvents events is refused
+// LIMIT (0: no bound). The error is Prepare's, the limit's, or the store's
+// when it failed; rule refusals are in the Result.
+func (v *Validator) Apply(ctx context.Context, st Store, body []byte, maxEvents int) (*Plan, ingest.Result, error) {
+	p, err := v.Prepare(ctx, body, st)
+	if err != nil {
+		return nil, ingest.Result{}, err
+	}
+	if maxEvents > 0 && len(p.Events) > maxEvents {
+		return nil, ingest.Result{}, tracegraph.Errorf(tracegraph.CodeLimit, "", "the document maps to %d events; at most %d per capture: split it", len(p.Events), maxEvents)
+	}
+	res, err := ingest.ApplyRaw(ctx, st, p.Events, tracegraph.ApplyOptions{Atomic: true})
+	return p, res, err
 }
