@@ -64,7 +64,7 @@ func TestEPCISCaptureAndQuery(t *testing.T) {
 	}
 	var one map[string]any
 	status, _, body = ts.do(t, http.MethodGet, "/epcis/events/"+url.PathEscape("ni:///sha-256;df7bb3c352fef055578554f09f5e2aa41782150ced7bd0b8af24dd3ccb30ba69?ver=CBV2.0"), "", "", nil)
-	if status != http.StatusOK || json.Unmarshal(body, &one) != nil || one["type"] != "ObjectEvent" || one["bizStep"] != "shipping" {
+	if status != http.StatusOK || json.Unmarshal(body, &one) != nil || one["type"] != "ObjectEvent" || one["bizStep"] != "shipping" || one["eventTimeZoneOffset"] != "-06:00" {
 		t.Errorf("GET /epcis/events/{eventID} = %d %s", status, body)
 	}
 }

@@ -19,10 +19,11 @@ const (
 	PropDisposition = "epcis:disposition"
 	PropReadPoint   = "epcis:readPoint"
 	PropBizLocation = "epcis:bizLocation"
-	PropEventID     = "epcis:eventID"    // the EPCIS eventID, when the native id is not it
-	PropCorrective  = "epcis:corrective" // an errorDeclaration's correctiveEventIDs, space-separated
-	PropImplicit    = "epcis:implicit"   // "true" on an event commissioning what a document named unseen
-	PropEventType   = "epcis:eventType"  // the EPCIS event type and action it came as ("ObjectEvent OBSERVE")
+	PropEventID     = "epcis:eventID"             // the EPCIS eventID, when the native id is not it
+	PropCorrective  = "epcis:corrective"          // an errorDeclaration's correctiveEventIDs, space-separated
+	PropImplicit    = "epcis:implicit"            // "true" on an event commissioning what a document named unseen
+	PropEventType   = "epcis:eventType"           // the EPCIS event type and action it came as ("ObjectEvent OBSERVE")
+	PropTimeZone    = "epcis:eventTimeZoneOffset" // when not +00:00
 )
 
 // Prefixes of the URIs tracegraph mints.
@@ -114,6 +115,7 @@ type idOnly struct {
 type event struct {
 	Type               string     `json:"type"`
 	EventTime          string     `json:"eventTime"`
+	TimeZoneOffset     string     `json:"eventTimeZoneOffset"`
 	EventID            string     `json:"eventID"`
 	Action             string     `json:"action"`
 	EPCList            []string   `json:"epcList"`
@@ -244,6 +246,9 @@ func (m *mapper) event(i int, raw json.RawMessage) error {
 		put(PropEventID, ev.EventID)
 	}
 	put(PropEventType, strings.TrimSpace(ev.Type+" "+ev.Action))
+	if ev.TimeZoneOffset != "+00:00" {
+		put(PropTimeZone, ev.TimeZoneOffset)
+	}
 	if ev.ErrorDeclaration != nil {
 		return m.errorDeclaration()
 	}

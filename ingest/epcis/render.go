@@ -225,6 +225,9 @@ func render(ev *tracegraph.Event) (map[string]any, error) {
 	if v := ev.Props[PropEventID]; v != "" {
 		out["eventID"] = v
 	}
+	if v := ev.Props[PropTimeZone]; v != "" {
+		out["eventTimeZoneOffset"] = v
+	}
 	return out, nil
 }
 
