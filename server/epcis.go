@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -89,17 +88,19 @@ type CaptureJob struct {
 	Notes    []epcis.Note `json:"notes,omitempty"`
 }
 
-// jobID names a capture job. A job that recorded events is named by the
-// document's hash and the seqs of its events ("HASH.FIRST.LAST"), which the
-// log keeps: it is answered after a restart too. Other jobs are named by
-// the hash and the time ("HASH.t.NANOS") and live in memory only.
-func jobID(body []byte, job *CaptureJob) string {
+// Capture job ids. A job that recorded events is named by where they are
+// in the log, "FIRST-LAST-HASH": the seqs of its first and last event (one
+// atomic batch is contiguous in the log) and the first 16 hex digits of the
+// last one's hash, which the log keeps: it is answered after a restart too,
+// and an id made up is not. Any other job is named "m-NANOS-DOC" (its time
+// and the document's hash) and lives in memory only.
+func recordedJobID(first, last uint64, hash string) string {
+	return fmt.Sprintf("%d-%d-%s", first, last, hash[:min(16, len(hash))])
+}
+
+func memoryJobID(body []byte, at time.Time) string {
 	h := sha256.Sum256(body)
-	hash := hex.EncodeToString(h[:8])
-	if job.Success && job.Accepted > 0 {
-		return fmt.Sprintf("%s.%d.%d", hash, job.FirstSeq, job.LastSeq)
-	}
-	return fmt.Sprintf("%s.t.%d", hash, job.CreatedAt.UnixNano())
+	return fmt.Sprintf("m-%d-%s", at.UnixNano(), hex.EncodeToString(h[:8]))
 }
 
 // epcisCapture captures an EPCISDocument: 400 for a body the EPCIS 2.0
@@ -159,7 +160,17 @@ func (s *Server) epcisCapture(c echo.Context) error {
 		}
 	}
 	job.FinishedAt = s.now()
-	job.CaptureID = jobID(body, job)
+	job.CaptureID = memoryJobID(body, job.CreatedAt)
+	if job.Accepted > 0 {
+		evs, err := s.cfg.Store.Events(ctx, job.LastSeq-1, 1)
+		if err != nil {
+			return s.fail(c, err)
+		}
+		if len(evs) != 1 || evs[0].Seq != job.LastSeq {
+			return s.fail(c, fmt.Errorf("capture: event %d, just recorded, is not in the log", job.LastSeq))
+		}
+		job.CaptureID = recordedJobID(job.FirstSeq, job.LastSeq, evs[0].Hash)
+	}
 	s.epcis.keep(job)
 	c.Response().Header().Set(echo.HeaderLocation, "/epcis/capture/"+job.CaptureID)
 	return c.JSON(http.StatusAccepted, job)
@@ -189,21 +200,17 @@ func (s *Server) epcisJob(c echo.Context) error {
 	if ok {
 		return c.JSON(http.StatusOK, job)
 	}
-	parts := strings.Split(id, ".")
 	notFound := tracegraph.Errorf(tracegraph.CodeNotFound, "id", "no capture job %q: a job that recorded events is answered as long as the log has them; other jobs are kept in memory until a restart", tracegraph.Clip(id, maxEchoed))
-	if len(parts) != 3 || parts[1] == "t" {
-		return s.fail(c, notFound)
-	}
-	first, err1 := strconv.ParseUint(parts[1], 10, 64)
-	last, err2 := strconv.ParseUint(parts[2], 10, 64)
-	if err1 != nil || err2 != nil || first == 0 || last < first || last-first > uint64(s.cfg.MaxEventsPerRequest) {
+	var first, last uint64
+	var hash string
+	if n, err := fmt.Sscanf(id, "%d-%d-%s", &first, &last, &hash); err != nil || n != 3 || first == 0 || last < first || last-first >= uint64(s.cfg.MaxEventsPerRequest) || len(hash) != 16 {
 		return s.fail(c, notFound)
 	}
 	evs, err := s.cfg.Store.Events(c.Request().Context(), first-1, int(last-first+1))
 	if err != nil {
 		return s.fail(c, err)
 	}
-	if len(evs) == 0 || evs[len(evs)-1].Seq != last {
+	if len(evs) == 0 || evs[len(evs)-1].Seq != last || !strings.HasPrefix(evs[len(evs)-1].Hash, hash) {
 		return s.fail(c, notFound)
 	}
 	return c.JSON(http.StatusOK, &CaptureJob{CaptureID: id, CreatedAt: evs[0].RecordedAt, FinishedAt: evs[len(evs)-1].RecordedAt,
