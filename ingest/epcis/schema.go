@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -111,9 +112,25 @@ func (v *Validator) Validate(body []byte) error {
 	}
 	field := ""
 	if len(leaves) > 0 {
-		field = strings.Join(leaves[0].InstanceLocation, ".")
+		field = fieldPath(leaves[0].InstanceLocation)
 	}
 	return tracegraph.Errorf(tracegraph.CodeInvalid, field, "not a valid EPCIS 2.0 document (GS1 JSON Schema): %s", strings.Join(msgs, "; "))
+}
+
+// fieldPath writes a JSON location as a field: epcisBody.eventList[0].
+func fieldPath(loc []string) string {
+	var b strings.Builder
+	for _, p := range loc {
+		if _, err := strconv.Atoi(p); err == nil {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
 }
 
 // leafErrors collects the innermost findings of a validation error.
