@@ -528,6 +528,16 @@ func quantities(field string, qs []quantity) ([]thing, []*float64, error) {
 	return ts, ns, nil
 }
 
+// lists parses an EPC list and a quantity list of an event.
+func lists(epcField string, epcs []string, qField string, qs []quantity) ([]thing, []thing, []*float64, error) {
+	ts, err := things(epcField, epcs)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	lots, ns, err := quantities(qField, qs)
+	return ts, lots, ns, err
+}
+
 // shortVocab is a CBV value without its URI prefix ("commissioning" for
 // "urn:epcglobal:cbv:bizstep:commissioning" and
 // "https://ref.gs1.org/cbv/BizStep-commissioning").
@@ -540,11 +550,7 @@ func shortVocab(v string) string {
 
 func (m *mapper) object() error {
 	ev := m.ev
-	ts, err := things("epcList", ev.EPCList)
-	if err != nil {
-		return err
-	}
-	qs, ns, err := quantities("quantityList", ev.QuantityList)
+	ts, qs, ns, err := lists("epcList", ev.EPCList, "quantityList", ev.QuantityList)
 	if err != nil {
 		return err
 	}
@@ -737,19 +743,11 @@ func (m *mapper) aggregation() error {
 // output lots are derived from the input lots and components.
 func (m *mapper) transformation() error {
 	ev := m.ev
-	ins, err := things("inputEPCList", ev.InputEPCList)
+	ins, inLots, inQty, err := lists("inputEPCList", ev.InputEPCList, "inputQuantityList", ev.InputQuantityList)
 	if err != nil {
 		return err
 	}
-	inLots, inQty, err := quantities("inputQuantityList", ev.InputQuantityList)
-	if err != nil {
-		return err
-	}
-	outs, err := things("outputEPCList", ev.OutputEPCList)
-	if err != nil {
-		return err
-	}
-	outLots, outQty, err := quantities("outputQuantityList", ev.OutputQuantityList)
+	outs, outLots, outQty, err := lists("outputEPCList", ev.OutputEPCList, "outputQuantityList", ev.OutputQuantityList)
 	if err != nil {
 		return err
 	}
@@ -826,11 +824,7 @@ func (m *mapper) association() error {
 	if err != nil {
 		return err
 	}
-	kids, err := things("childEPCs", ev.ChildEPCs)
-	if err != nil {
-		return err
-	}
-	lots, qty, err := quantities("childQuantityList", ev.ChildQuantityList)
+	kids, lots, qty, err := lists("childEPCs", ev.ChildEPCs, "childQuantityList", ev.ChildQuantityList)
 	if err != nil {
 		return err
 	}
