@@ -16,6 +16,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/ingest"
 	"github.com/tracegraph/tracegraph/ingest/epcis"
 )
 
@@ -121,21 +122,42 @@ func (s *Server) epcisCapture(c echo.Context) error {
 		}
 		return s.fail(c, tracegraph.Errorf(tracegraph.CodeInvalid, "", "reading the body: %v", err))
 	}
-	job := &CaptureJob{CreatedAt: s.now(), CaptureErrorBehaviour: "rollback", Errors: []*tracegraph.Error{}}
+	created := s.now()
 	plan, res, err := s.epcis.validator.Apply(ctx, s.cfg.Store, body, s.cfg.MaxEventsPerRequest)
 	if err != nil {
 		return s.fail(c, err)
 	}
 	s.metrics.countOutcomes(res.Outcomes)
-	t, outs := res.Tally, res.Outcomes
-	job.Notes = plan.Notes
-	job.Success = t.Rejected == 0
-	if job.Success {
-		job.Accepted, job.Duplicates = t.Accepted, t.Duplicates
-		for i, o := range outs {
-			if o.Status != tracegraph.OutcomeAccepted {
-				continue
-			}
+	job, forbidden := newCaptureJob(plan, res)
+	if forbidden != nil {
+		// Who may record what is the access table's answer, not the
+		// job's: nothing was applied.
+		return s.fail(c, forbidden)
+	}
+	job.CreatedAt, job.FinishedAt = created, s.now()
+	job.CaptureID = memoryJobID(body, created)
+	if job.Accepted > 0 {
+		// The events are durable whatever happens now: a job id the log
+		// cannot give is only less durable, never an error.
+		evs, err := s.cfg.Store.Events(ctx, job.LastSeq-1, 1)
+		if err == nil && len(evs) == 1 && evs[0].Seq == job.LastSeq {
+			job.CaptureID = recordedJobID(job.FirstSeq, job.LastSeq, evs[0].Hash)
+		} else {
+			s.log.WarnContext(ctx, "epcis capture: the job is named in memory only", "lastSeq", job.LastSeq, "err", err)
+		}
+	}
+	s.epcis.keep(job)
+	c.Response().Header().Set(echo.HeaderLocation, "/epcis/capture/"+job.CaptureID)
+	return c.JSON(http.StatusAccepted, job)
+}
+
+// newCaptureJob is the job of an applied plan, and the first FORBIDDEN
+// refusal when the principal may not record one of its events.
+func newCaptureJob(plan *epcis.Plan, res ingest.Result) (*CaptureJob, *tracegraph.Error) {
+	job := &CaptureJob{CaptureErrorBehaviour: "rollback", Errors: []*tracegraph.Error{}, Notes: plan.Notes, Success: res.Rejected == 0}
+	for i, o := range res.Outcomes {
+		switch {
+		case o.Status == tracegraph.OutcomeAccepted:
 			if job.FirstSeq == 0 || o.Seq < job.FirstSeq {
 				job.FirstSeq = o.Seq
 			}
@@ -143,37 +165,17 @@ func (s *Server) epcisCapture(c echo.Context) error {
 			if i < plan.Implicit {
 				job.Implicit++
 			}
-		}
-	} else {
-		for _, o := range outs {
-			if o.Status == tracegraph.OutcomeRejected && o.Error != nil && o.Error.Code == tracegraph.CodeForbidden {
-				// Who may record what is the access table's answer, not
-				// the job's: nothing was applied.
-				return s.fail(c, o.Error)
-			}
-		}
-		for _, o := range outs {
-			if o.Status == tracegraph.OutcomeRejected && o.Error != nil {
-				job.Errors = append(job.Errors, &tracegraph.Error{Code: o.Error.Code, Field: tracegraph.Clip(o.Error.Field, maxEchoed),
-					Message: tracegraph.Clip(fmt.Sprintf("event %q: %s", o.ID, o.Error.Message), maxEchoedMessage)})
-			}
+		case o.Status == tracegraph.OutcomeRejected && o.Error != nil && o.Error.Code == tracegraph.CodeForbidden:
+			return nil, o.Error
+		case o.Status == tracegraph.OutcomeRejected && o.Error != nil:
+			job.Errors = append(job.Errors, &tracegraph.Error{Code: o.Error.Code, Field: tracegraph.Clip(o.Error.Field, maxEchoed),
+				Message: tracegraph.Clip(fmt.Sprintf("event %q: %s", o.ID, o.Error.Message), maxEchoedMessage)})
 		}
 	}
-	job.FinishedAt = s.now()
-	job.CaptureID = memoryJobID(body, job.CreatedAt)
-	if job.Accepted > 0 {
-		evs, err := s.cfg.Store.Events(ctx, job.LastSeq-1, 1)
-		if err != nil {
-			return s.fail(c, err)
-		}
-		if len(evs) != 1 || evs[0].Seq != job.LastSeq {
-			return s.fail(c, fmt.Errorf("capture: event %d, just recorded, is not in the log", job.LastSeq))
-		}
-		job.CaptureID = recordedJobID(job.FirstSeq, job.LastSeq, evs[0].Hash)
+	if job.Success {
+		job.Accepted, job.Duplicates = res.Accepted, res.Duplicates
 	}
-	s.epcis.keep(job)
-	c.Response().Header().Set(echo.HeaderLocation, "/epcis/capture/"+job.CaptureID)
-	return c.JSON(http.StatusAccepted, job)
+	return job, nil
 }
 
 // keep remembers a job, forgetting the oldest beyond maxCaptureJobs.
