@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tracegraph/tracegraph/ingest/epcis"
 	"github.com/tracegraph/tracegraph/server"
 )
 
@@ -58,6 +59,14 @@ func TestEPCISCaptureAndQuery(t *testing.T) {
 	status, _, body = ts.do(t, http.MethodGet, "/epcis/events?"+q.Encode(), "", "", nil)
 	if status != http.StatusOK || strings.Count(string(body), `"eventID"`) != 1 || !strings.Contains(string(body), `"EPCISQueryDocument"`) {
 		t.Fatalf("GET /epcis/events?%s = %d %s, want the one shipping event", q.Encode(), status, body)
+	}
+	v, err := epcis.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, _, body = ts.do(t, http.MethodGet, "/epcis/events", "", "", nil)
+	if err := v.ValidateQueryDocument(body); status != http.StatusOK || err != nil {
+		t.Errorf("GET /epcis/events = %d, not a valid EPCISQueryDocument: %v", status, err)
 	}
 	// A lot's consumptions are its events too.
 	q = url.Values{"MATCH_anyEPC": {"urn:epc:class:lgtin:4012345.012345.998877"}}

@@ -79,7 +79,15 @@ const maxSchemaErrors = 5
 
 // Validate returns nil when body is an EPCISDocument the schema accepts,
 // and an INVALID *tracegraph.Error naming where it is wrong otherwise.
-func (v *Validator) Validate(body []byte) error {
+func (v *Validator) Validate(body []byte) error { return v.validate(body, "EPCISDocument") }
+
+// ValidateQueryDocument is Validate for an EPCISQueryDocument (what
+// GET /epcis/events answers).
+func (v *Validator) ValidateQueryDocument(body []byte) error {
+	return v.validate(body, "EPCISQueryDocument")
+}
+
+func (v *Validator) validate(body []byte, docType string) error {
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
 	if err != nil {
 		return tracegraph.Errorf(tracegraph.CodeInvalid, "", "the body is not JSON: %v", err)
@@ -88,8 +96,8 @@ func (v *Validator) Validate(body []byte) error {
 		Type string `json:"type"`
 	}
 	_ = json.Unmarshal(body, &head)
-	if head.Type != "EPCISDocument" {
-		return tracegraph.Errorf(tracegraph.CodeInvalid, "type", "type %q: capture takes an EPCISDocument (type \"EPCISDocument\")", clip(head.Type))
+	if head.Type != docType {
+		return tracegraph.Errorf(tracegraph.CodeInvalid, "type", "type %q: want an %s", clip(head.Type), docType)
 	}
 	err = v.schema.Validate(inst)
 	var ve *jsonschema.ValidationError
