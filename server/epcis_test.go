@@ -107,6 +107,18 @@ func TestEPCISCaptureRefused(t *testing.T) {
 	if status, _, _ := ts.do(t, http.MethodPost, "/epcis/capture", "text/plain", "", []byte("{}")); status != http.StatusUnsupportedMediaType {
 		t.Errorf("POST /epcis/capture as text/plain = %d, want 415", status)
 	}
+	// What the events' own checks refuse refuses the document in its job.
+	old := `{"@context":"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld","type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-03-04T08:00:00Z","epcisBody":{"eventList":[
+		{"type":"ObjectEvent","action":"ADD","eventTime":"2026-03-04T08:00:00Z","eventTimeZoneOffset":"+00:00","epcList":["urn:epc:id:sgtin:0614141.107346.1"]},
+		{"type":"ObjectEvent","action":"ADD","eventTime":"1960-03-04T08:00:00Z","eventTimeZoneOffset":"+00:00","epcList":["urn:epc:id:sgtin:0614141.107346.2"]}]}}`
+	status, _, body := ts.do(t, http.MethodPost, "/epcis/capture", "application/ld+json", "", []byte(old))
+	var job server.CaptureJob
+	if status != http.StatusAccepted || json.Unmarshal(body, &job) != nil || job.Success || len(job.Errors) != 1 || job.Errors[0].Field != "time" {
+		t.Errorf("POST /epcis/capture with a time before 1970 = %d %s, want 202 and a job refused on time", status, body)
+	}
+	if seq, _, _ := ts.Store.Head(context.Background()); seq != 0 {
+		t.Errorf("the log has %d events after a refused capture", seq)
+	}
 	small := start(t, func(c *server.Config) { c.MaxEventsPerRequest = 2 })
 	doc, err := os.ReadFile("../ingest/epcis/testdata/gs1/Example_9.6.1-ObjectEvent.jsonld") // 2 events and 2 units commissioned
 	if err != nil {
