@@ -79,11 +79,10 @@ func exportAll(t *testing.T, st tracegraph.Store) []byte {
 	return doc
 }
 
-// genealogy is every unit's upstream trace over history, as text.
-func genealogy(t *testing.T, st tracegraph.Store) []string {
+// eachTrace calls f with every unit's upstream trace over history.
+func eachTrace(t *testing.T, st tracegraph.Store, f func(u tracegraph.ID, res *tracegraph.TraceResult)) {
 	t.Helper()
 	ctx := context.Background()
-	var out []string
 	page := tracegraph.Page{First: tracegraph.MaxPageSize}
 	for {
 		up, err := st.Units(ctx, tracegraph.UnitFilter{}, page)
@@ -95,18 +94,27 @@ func genealogy(t *testing.T, st tracegraph.Store) []string {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, n := range res.Nodes {
-				out = append(out, fmt.Sprintf("%s node %s d%d %s %s", u.ID, n.ID, n.Depth, n.Precision, n.Status))
-			}
-			for _, e := range res.Edges {
-				out = append(out, fmt.Sprintf("%s edge %s %s %s %s", u.ID, e.Source, e.Type, e.Target, e.Precision))
-			}
+			f(u.ID, res)
 		}
 		if !up.HasNextPage {
-			break
+			return
 		}
 		page.After = up.Cursors[len(up.Cursors)-1]
 	}
+}
+
+// genealogy is every unit's upstream trace over history, as text.
+func genealogy(t *testing.T, st tracegraph.Store) []string {
+	t.Helper()
+	var out []string
+	eachTrace(t, st, func(u tracegraph.ID, res *tracegraph.TraceResult) {
+		for _, n := range res.Nodes {
+			out = append(out, fmt.Sprintf("%s node %s d%d %s %s", u, n.ID, n.Depth, n.Precision, n.Status))
+		}
+		for _, e := range res.Edges {
+			out = append(out, fmt.Sprintf("%s edge %s %s %s %s", u, e.Source, e.Type, e.Target, e.Precision))
+		}
+	})
 	slices.Sort(out)
 	return out
 }
@@ -176,48 +184,33 @@ func structure(t *testing.T, st, src tracegraph.Store) []string {
 	ctx := context.Background()
 	types := map[string]tracegraph.EventType{}
 	var out []string
-	page := tracegraph.Page{First: tracegraph.MaxPageSize}
-	for {
-		up, err := st.Units(ctx, tracegraph.UnitFilter{}, page)
+	eachTrace(t, st, func(_ tracegraph.ID, res *tracegraph.TraceResult) {
+		ids := make([]tracegraph.ID, len(res.Nodes))
+		for i, n := range res.Nodes {
+			ids[i] = n.ID
+		}
+		// Edges, unlike a trace's, say which event made them.
+		edges, err := st.Edges(ctx, ids, tracegraph.EdgeQuery{Direction: tracegraph.Upstream, History: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, u := range up.Units {
-			res, err := st.Trace(ctx, tracegraph.TraceRequest{From: []tracegraph.ID{u.ID}, History: true, SkipEdges: true})
-			if err != nil {
-				t.Fatal(err)
+		for _, e := range slices.Concat(edges...) {
+			if e.Type != tracegraph.EdgeContains && e.Type != tracegraph.EdgeConsumed && e.Type != tracegraph.EdgeDerivedFrom {
+				continue
 			}
-			ids := make([]tracegraph.ID, len(res.Nodes))
-			for i, n := range res.Nodes {
-				ids[i] = n.ID
+			typ, ok := types[e.Event]
+			if !ok {
+				ev, err := src.Event(ctx, e.Event)
+				if err != nil {
+					t.Fatalf("the event %s of edge %v: %v", e.Event, e.ID, err)
+				}
+				typ, types[e.Event] = ev.Type, ev.Type
 			}
-			// Edges, unlike a trace's, say which event made them.
-			edges, err := st.Edges(ctx, ids, tracegraph.EdgeQuery{Direction: tracegraph.Upstream, History: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range slices.Concat(edges...) {
-				if e.Type != tracegraph.EdgeContains && e.Type != tracegraph.EdgeConsumed && e.Type != tracegraph.EdgeDerivedFrom {
-					continue
-				}
-				typ, ok := types[e.Event]
-				if !ok {
-					ev, err := src.Event(ctx, e.Event)
-					if err != nil {
-						t.Fatalf("the event %s of edge %v: %v", e.Event, e.ID, err)
-					}
-					typ, types[e.Event] = ev.Type, ev.Type
-				}
-				if slices.Contains(standardTypes, typ) {
-					out = append(out, fmt.Sprintf("%s %s %s", e.Source, e.Type, e.Target))
-				}
+			if slices.Contains(standardTypes, typ) {
+				out = append(out, fmt.Sprintf("%s %s %s", e.Source, e.Type, e.Target))
 			}
 		}
-		if !up.HasNextPage {
-			break
-		}
-		page.After = up.Cursors[len(up.Cursors)-1]
-	}
+	})
 	slices.Sort(out)
 	return slices.Compact(out)
 }
