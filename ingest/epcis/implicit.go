@@ -29,15 +29,25 @@ type Lookups interface {
 // commissioning events lead.
 func Implicit(ctx context.Context, c *Captured, st Lookups) ([]json.RawMessage, int, error) {
 	out := make([]json.RawMessage, 0, len(c.Needs)+len(c.Events))
+	// One look-up for every node the document may name.
+	var ids []tracegraph.ID
 	for _, n := range c.Needs {
-		if n.Create == nil {
-			continue
+		if n.Create != nil {
+			ids = append(ids, n.IDs...)
 		}
-		ns, err := st.Nodes(ctx, n.IDs)
+	}
+	found := map[tracegraph.ID]bool{}
+	if len(ids) > 0 {
+		ns, err := st.Nodes(ctx, ids)
 		if err != nil {
-			return nil, 0, fmt.Errorf("epcis: look up %s: %w", n.Ref, err)
+			return nil, 0, fmt.Errorf("epcis: look up %d nodes: %w", len(ids), err)
 		}
-		if !slices.ContainsFunc(ns, func(n *tracegraph.Node) bool { return n != nil }) {
+		for i, n := range ns {
+			found[ids[i]] = n != nil
+		}
+	}
+	for _, n := range c.Needs {
+		if n.Create != nil && !slices.ContainsFunc(n.IDs, func(id tracegraph.ID) bool { return found[id] }) {
 			out = append(out, n.Create)
 		}
 	}
