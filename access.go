@@ -49,13 +49,15 @@ func Grants() []Grant {
 		"Query.product", "Query.productByGtin",
 		"Query.__schema", "Query.__type",
 		"Subscription.events", "Query.head",
-		"GET /api/v1/export/:kind", "GET /api/v1/head")
+		"GET /api/v1/export/:kind", "GET /api/v1/head",
+		"GET /epcis/events", "GET /epcis/events/:eventID", "GET /epcis/capture/:id")
 	// Verifying the store replays the whole log: the admin's.
 	add(RoleAdmin, "GET /api/v1/verify")
 	// Recording what the clients send: decided per event.
 	gs = append(gs,
 		Grant{Operation: "Mutation.ingest", PerEvent: true},
-		Grant{Operation: "POST /api/v1/events", PerEvent: true})
+		Grant{Operation: "POST /api/v1/events", PerEvent: true},
+		Grant{Operation: "POST /epcis/capture", PerEvent: true})
 	// Holds and containments.
 	add(RoleQuality,
 		"Mutation.placeHold", "Mutation.releaseHold", "Mutation.contain", "Mutation.releaseContainment",

@@ -26,7 +26,9 @@ func TestMay(t *testing.T) {
 		}
 		return false
 	}
-	recording := func(op Operation) bool { return op == "Mutation.ingest" || op == "POST /api/v1/events" }
+	recording := func(op Operation) bool {
+		return op == "Mutation.ingest" || op == "POST /api/v1/events" || op == "POST /epcis/capture"
+	}
 	may := map[Role]func(Operation) bool{
 		"":           func(Operation) bool { return false },
 		RoleReader:   func(Operation) bool { return false },

@@ -109,7 +109,26 @@ const (
 	MaxEventIDLen = 200
 	MaxEventBytes = 1 << 20 // one event, encoded
 	MaxListLen    = 10000   // serials, items, units, refDes in one event
+	MaxProps      = 32      // props of one event
+	MaxPropKeyLen = 100
 )
+
+// checkProps refuses props with too many entries, empty or long keys, and
+// values that are not text.
+func checkProps(props map[string]string) *Error {
+	if len(props) > MaxProps {
+		return Errorf(CodeInvalid, "props", "props has %d entries; at most %d", len(props), MaxProps)
+	}
+	for _, k := range slices.Sorted(maps.Keys(props)) {
+		if err := checkText("props", k, MaxPropKeyLen, true); err != nil {
+			return Errorf(CodeInvalid, "props", "a props key: %s", err.Message)
+		}
+		if err := checkText("props."+k, props[k], 1000, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // Event is one shop-floor transaction: an immutable record appended to the log.
 // The client gives ID (its idempotency key), Type, Time, Station, Operator and
@@ -122,6 +141,11 @@ type Event struct {
 	Station  string          `json:"station,omitempty"`
 	Operator string          `json:"operator,omitempty"`
 	Data     json.RawMessage `json:"data"`
+	// Props are what a standard's message says about the event beyond its
+	// type's data, kept with the record as text: EPCIS's bizStep,
+	// disposition and readPoint (see docs/epcis.md). Optional; at most
+	// MaxProps, keys up to MaxPropKeyLen bytes.
+	Props map[string]string `json:"props,omitempty"`
 	// RecordedBy is who wrote the event: the subject of the token of the
 	// request that recorded it (Actor), set by the server, never taken from
 	// the client's body. Empty when authentication is off. It is part of the
@@ -141,12 +165,13 @@ type Event struct {
 
 // envelope is what a client may send.
 type envelope struct {
-	ID       *string          `json:"id"`
-	Type     *string          `json:"type"`
-	Time     *json.RawMessage `json:"time"`
-	Station  string           `json:"station"`
-	Operator string           `json:"operator"`
-	Data     json.RawMessage  `json:"data"`
+	ID       *string           `json:"id"`
+	Type     *string           `json:"type"`
+	Time     *json.RawMessage  `json:"time"`
+	Station  string            `json:"station"`
+	Operator string            `json:"operator"`
+	Data     json.RawMessage   `json:"data"`
+	Props    map[string]string `json:"props"`
 	// RecordedBy is the server's to set: a client that sends it is told so.
 	RecordedBy json.RawMessage `json:"recordedBy"`
 }
@@ -168,7 +193,7 @@ func DecodeEvent(b []byte) (*Event, error) {
 	if env.RecordedBy != nil {
 		return nil, Errorf(CodeInvalid, "recordedBy", "recordedBy is set by the server from the token's subject; leave it out")
 	}
-	e := &Event{Station: env.Station, Operator: env.Operator, Data: env.Data}
+	e := &Event{Station: env.Station, Operator: env.Operator, Data: env.Data, Props: env.Props}
 	if env.ID != nil {
 		e.ID = *env.ID
 	}
@@ -226,6 +251,9 @@ func (e *Event) Normalize() error {
 		return err
 	}
 	if err := checkText("recordedBy", e.RecordedBy, MaxKeyLen, false); err != nil {
+		return err
+	}
+	if err := checkProps(e.Props); err != nil {
 		return err
 	}
 	p, err := e.Payload()
@@ -378,23 +406,24 @@ func jsonKind(k string) string {
 
 // canonicalEvent fixes the field order of the encoding that is hashed and stored.
 type canonicalEvent struct {
-	Seq        uint64          `json:"seq"`
-	ID         string          `json:"id"`
-	Type       EventType       `json:"type"`
-	Time       string          `json:"time"`
-	Station    string          `json:"station,omitempty"`
-	Operator   string          `json:"operator,omitempty"`
-	Data       json.RawMessage `json:"data"`
-	RecordedBy string          `json:"recordedBy,omitempty"`
-	RecordedAt string          `json:"recordedAt"`
-	PrevHash   string          `json:"prevHash"`
-	Hash       string          `json:"hash,omitempty"`
+	Seq        uint64            `json:"seq"`
+	ID         string            `json:"id"`
+	Type       EventType         `json:"type"`
+	Time       string            `json:"time"`
+	Station    string            `json:"station,omitempty"`
+	Operator   string            `json:"operator,omitempty"`
+	Data       json.RawMessage   `json:"data"`
+	Props      map[string]string `json:"props,omitempty"`
+	RecordedBy string            `json:"recordedBy,omitempty"`
+	RecordedAt string            `json:"recordedAt"`
+	PrevHash   string            `json:"prevHash"`
+	Hash       string            `json:"hash,omitempty"`
 }
 
 func (e *Event) canonical(withHash bool) canonicalEvent {
 	c := canonicalEvent{
 		Seq: e.Seq, ID: e.ID, Type: e.Type, Time: e.Time.UTC().Format(time.RFC3339Nano),
-		Station: e.Station, Operator: e.Operator, Data: e.Data, RecordedBy: e.RecordedBy,
+		Station: e.Station, Operator: e.Operator, Data: e.Data, Props: e.Props, RecordedBy: e.RecordedBy,
 		RecordedAt: e.RecordedAt.UTC().Format(time.RFC3339Nano), PrevHash: e.PrevHash,
 	}
 	if withHash {
@@ -453,16 +482,16 @@ func UnmarshalRecord(b []byte) (*Event, error) {
 		return nil, fmt.Errorf("decode event record %d recordedAt: %w", c.Seq, err)
 	}
 	return &Event{ID: c.ID, Type: c.Type, Time: t, Station: c.Station, Operator: c.Operator,
-		Data: c.Data, RecordedBy: c.RecordedBy, Seq: c.Seq, RecordedAt: r, PrevHash: c.PrevHash, Hash: c.Hash}, nil
+		Data: c.Data, Props: c.Props, RecordedBy: c.RecordedBy, Seq: c.Seq, RecordedAt: r, PrevHash: c.PrevHash, Hash: c.Hash}, nil
 }
 
 // SameContent reports whether a and b carry the same client content (id, type,
-// time, station, operator, data), whatever the server and the store added:
+// time, station, operator, data, props), whatever the server and the store added:
 // the same event sent again by someone else is a duplicate, and the log
 // keeps the RecordedBy of the first.
 func SameContent(a, b *Event) bool {
 	return a.ID == b.ID && a.Type == b.Type && a.Time.Equal(b.Time) && a.Station == b.Station &&
-		a.Operator == b.Operator && bytes.Equal(a.Data, b.Data)
+		a.Operator == b.Operator && bytes.Equal(a.Data, b.Data) && maps.Equal(a.Props, b.Props)
 }
 
 // The times a record can carry, in unix seconds: edges keep times as int64

@@ -243,6 +243,16 @@ func GTIN14(s string) string { return strings.Repeat("0", 14-len(s)) + s }
 // digitalLink parses a GS1 Digital Link URI; ok is false when the path has
 // no GS1 primary key (then it is not a Digital Link, and a plain code).
 func digitalLink(raw string) (out []ScanCode, err error, ok bool) {
+	out, err, ok = digitalLinkCodes(raw)
+	if err != nil || !ok {
+		return nil, err, ok
+	}
+	return preferSpecific(out), nil, true
+}
+
+// digitalLinkCodes returns every value of a Digital Link's path, the GTIN
+// beside the serial or lot too; ok as digitalLink.
+func digitalLinkCodes(raw string) (out []ScanCode, err error, ok bool) {
 	u, perr := url.Parse(raw)
 	if perr != nil {
 		return nil, nil, false
@@ -283,22 +293,32 @@ func digitalLink(raw string) (out []ScanCode, err error, ok bool) {
 		}
 		out = append(out, c)
 	}
-	return preferSpecific(out), nil, true
+	return out, nil, true
 }
 
 // epcURI parses the EPC pure identity and tag URIs tracegraph can name
-// (GS1 EPC Tag Data Standard): SGTIN, SSCC, GIAI and LGTIN.
+// (GS1 EPC Tag Data Standard): SGTIN, SSCC, GIAI and LGTIN, and the SGTIN
+// class pattern (urn:epc:idpat:sgtin:CP.IIR.*), which names a product.
 func epcURI(raw string) ([]ScanCode, error) {
+	k, err := epcKey(raw)
+	if err != nil {
+		return nil, err
+	}
+	return []ScanCode{k.scanCode()}, nil
+}
+
+// epcKey reads an EPC URI into the GS1 key it names.
+func epcKey(raw string) (GS1Key, error) {
 	parts := strings.Split(raw, ":")
 	if len(parts) != 5 || !strings.EqualFold(parts[0], "urn") || !strings.EqualFold(parts[1], "epc") {
-		return nil, scanError("EPC URI %q is not urn:epc:id|class|tag:SCHEME:FIELDS", clip(raw))
+		return GS1Key{}, scanError("EPC URI %q is not urn:epc:id|class|tag:SCHEME:FIELDS", clip(raw))
 	}
 	kind, scheme := strings.ToLower(parts[2]), strings.ToLower(parts[3])
 	fields := strings.Split(parts[4], ".")
 	if kind == "tag" {
 		// Tag URIs carry the filter value first: drop it, and the bit length.
 		if len(fields) < 2 {
-			return nil, scanError("EPC tag URI %q has too few fields", clip(raw))
+			return GS1Key{}, scanError("EPC tag URI %q has too few fields", clip(raw))
 		}
 		fields = fields[1:]
 		if i := strings.IndexByte(scheme, '-'); i > 0 {
@@ -306,8 +326,8 @@ func epcURI(raw string) ([]ScanCode, error) {
 		}
 		kind = "id"
 	}
-	bad := func(want string) ([]ScanCode, error) {
-		return nil, scanError("EPC URI %q: %s wants %s", clip(raw), scheme, want)
+	bad := func(want string) (GS1Key, error) {
+		return GS1Key{}, scanError("EPC URI %q: %s wants %s", clip(raw), scheme, want)
 	}
 	unescape := func(s string) (string, error) {
 		v, err := url.PathUnescape(s)
@@ -317,38 +337,47 @@ func epcURI(raw string) ([]ScanCode, error) {
 		return v, nil
 	}
 	switch {
-	case kind == "id" && scheme == "sgtin", kind == "class" && scheme == "lgtin":
+	case kind == "id" && scheme == "sgtin", kind == "class" && scheme == "lgtin", kind == "idpat" && scheme == "sgtin":
 		if len(fields) != 3 || !allDigits(fields[0]) || !allDigits(fields[1]) || len(fields[0])+len(fields[1]) != 13 || len(fields[1]) < 1 {
 			return bad("CompanyPrefix.IndicatorAndItemReference.Serial, 13 digits before the serial")
 		}
 		// The GTIN (indicator, company prefix, item reference, check digit)
 		// names the product; the serial or lot names the thing.
+		body := fields[1][:1] + fields[0] + fields[1][1:]
+		k := GS1Key{Scheme: KeySGTIN, GTIN: body + string(gs1CheckDigit(body))}
+		if kind == "idpat" {
+			if fields[2] != "*" {
+				return bad("CompanyPrefix.IndicatorAndItemReference.* (a pattern of a whole product)")
+			}
+			k.Scheme = KeyGTIN
+			return k, nil
+		}
 		v, err := unescape(fields[2])
 		if err != nil {
-			return nil, err
+			return GS1Key{}, err
 		}
-		ai := "21"
 		if scheme == "lgtin" {
-			ai = "10"
+			k.Scheme = KeyLGTIN
 		}
-		return []ScanCode{{AI: ai, Value: v}}, nil
+		k.Value = v
+		return k, nil
 	case kind == "id" && scheme == "sscc":
 		if len(fields) != 2 || !allDigits(fields[0]) || !allDigits(fields[1]) || len(fields[0])+len(fields[1]) != 17 {
 			return bad("CompanyPrefix.SerialReference, 17 digits in all")
 		}
 		body := fields[1][:1] + fields[0] + fields[1][1:]
-		return []ScanCode{{AI: "00", Value: body + string(gs1CheckDigit(body))}}, nil
+		return GS1Key{Scheme: KeySSCC, Value: body + string(gs1CheckDigit(body))}, nil
 	case kind == "id" && scheme == "giai":
 		if len(fields) != 2 || !allDigits(fields[0]) {
 			return bad("CompanyPrefix.IndividualAssetReference")
 		}
 		ref, err := unescape(fields[1])
 		if err != nil {
-			return nil, err
+			return GS1Key{}, err
 		}
-		return []ScanCode{{AI: "8004", Value: fields[0] + ref}}, nil
+		return GS1Key{Scheme: KeyGIAI, Value: fields[0] + ref}, nil
 	}
-	return nil, scanError("EPC URI %q: tracegraph reads sgtin, sscc, giai and lgtin", clip(raw))
+	return GS1Key{}, scanError("EPC URI %q: tracegraph reads sgtin, sscc, giai and lgtin", clip(raw))
 }
 
 func allDigits(s string) bool {

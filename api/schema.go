@@ -85,6 +85,9 @@ func buildSchema() ([]byte, error) {
 			"station":  nullable(withLen(text(false), tracegraph.MaxKeyLen)),
 			"operator": nullable(withLen(text(false), tracegraph.MaxKeyLen)),
 			"data":     obj{"type": "object"},
+			// What a standard's message said beyond the data (docs/epcis.md).
+			"props": nullable(obj{"type": "object", "maxProperties": tracegraph.MaxProps,
+				"propertyNames": withLen(text(true), tracegraph.MaxPropKeyLen), "additionalProperties": text(true)}),
 		},
 		"additionalProperties": false,
 		"allOf":                dispatch,

@@ -16,8 +16,9 @@ const module = "github.com/tracegraph/tracegraph"
 // TestForbiddenImports keeps the layers honest: the GraphQL layer (graph/
 // and resolvers/) talks to a tracegraph.Store and never to a store
 // implementation, a database driver or the HTTP framework; ingest/ turns
-// bytes into events and report/ writes reports for any transport, and
-// api/ is the REST API's wire types: they know no transport and no store.
+// bytes into events (and ingest/epcis, beside it, speaks EPCIS) and report/
+// writes reports for any transport, and api/ is the REST API's wire types:
+// they know no transport and no store.
 func TestForbiddenImports(t *testing.T) {
 	stores := []string{
 		"github.com/cockroachdb/pebble",
@@ -31,7 +32,7 @@ func TestForbiddenImports(t *testing.T) {
 	}{
 		{[]string{module + "/resolvers", module + "/graph/..."},
 			append([]string{"github.com/labstack/echo", module + "/server"}, stores...)},
-		{[]string{module + "/ingest", module + "/report", module + "/api"},
+		{[]string{module + "/ingest/...", module + "/report", module + "/api"},
 			append([]string{"github.com/labstack/echo", "github.com/99designs/gqlgen", module + "/server", module + "/resolvers", module + "/graph"}, stores...)},
 	}
 	for _, r := range rules {

@@ -110,6 +110,13 @@ func TestAccessMatrix(t *testing.T) {
 	rest("POST /api/v1/containments/:id/release", "quality admin", http.MethodPost, "/api/v1/containments/r-TAG/release", `{"reason":"TAG"}`)
 	rest("POST /api/v1/admin/backup", "admin", http.MethodPost, "/api/v1/admin/backup", "")
 	rest("GET /api/v1/admin/log", "admin", http.MethodGet, "/api/v1/admin/log?after=30", "")
+	rest("GET /epcis/events", everyone, http.MethodGet, "/epcis/events?perPage=1", "")
+	rest("GET /epcis/events/:eventID", everyone, http.MethodGet, "/epcis/events/e34", "")
+	rest("GET /epcis/capture/:id", everyone, http.MethodGet, "/epcis/capture/0.1.1", "")
+	rest("POST /epcis/capture", "operator admin", http.MethodPost, "/epcis/capture", `{"@context":"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",
+		"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-03-04T08:00:00Z","epcisBody":{"eventList":[{"type":"ObjectEvent",
+		"action":"ADD","bizStep":"commissioning","eventTime":"2026-03-04T08:00:00Z","eventTimeZoneOffset":"+00:00","eventID":"urn:uuid:TAG",
+		"epcList":["urn:epc:id:sgtin:0614141.107346.EPCIS-TAG"]}]}}`)
 	for _, et := range tracegraph.AllEventTypes() {
 		roles := "operator admin"
 		switch et {

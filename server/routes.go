@@ -34,6 +34,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
 	s.adminRoutes(e)
 	s.contractRoutes(e)
+	s.epcisRoutes(e)
 	return e
 }
 

@@ -129,6 +129,8 @@ type Server struct {
 	websockets sync.WaitGroup
 	// backupMu lets one backup run at a time.
 	backupMu sync.Mutex
+	// epcis serves the EPCIS 2.0 capture and query interface (epcis.go).
+	epcis *epcisService
 
 	// base is the context of every request; it ends after shutdown, which
 	// ends the subscriptions (hijacked connections the http.Server does not
@@ -161,6 +163,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.web = w
+	if s.epcis, err = newEPCIS(); err != nil {
+		return nil, err
+	}
 	s.echo = s.routes()
 	return s, nil
 }

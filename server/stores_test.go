@@ -40,6 +40,8 @@ func TestNeo4j(t *testing.T) {
 		{"TestAccessMatrix", TestAccessMatrix},
 		{"TestRecordedBy", TestRecordedBy},
 		{"TestOps", TestOps},
+		{"TestEPCISCaptureAndQuery", TestEPCISCaptureAndQuery},
+		{"TestEPCISCaptureRefused", TestEPCISCaptureRefused},
 	} {
 		t.Run(tc.name, tc.test)
 	}

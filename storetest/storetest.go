@@ -27,6 +27,7 @@ func Run(t *testing.T, open Opener) {
 		{"Decode", testDecode},
 		{"Rules", testRules},
 		{"Idempotency", testIdempotency},
+		{"Props", testProps},
 		{"Batches", testBatches},
 		{"Log", testLog},
 		{"VerifyAnchor", testVerifyAnchor},

@@ -27,8 +27,8 @@ func (l *limitFlags) register(f *pflag.FlagSet) {
 	f.DurationVar(&l.writeTimeout, "write-timeout", server.DefaultWriteTimeout, "longest an answer may take to write (exports: each piece of it)")
 	f.DurationVar(&l.idle, "idle-timeout", server.DefaultIdleTimeout, "longest a kept-alive connection waits for its next request")
 	f.IntVar(&l.maxConnections, "max-connections", server.DefaultMaxConnections, "connections served at once; more wait")
-	f.IntVar(&l.maxEventsPerRequest, "max-events-per-request", server.DefaultMaxEventsPerRequest, "events in one POST /api/v1/events (413 LIMIT beyond)")
-	f.Int64Var(&l.maxEventsBody, "max-events-body", server.DefaultMaxEventsBody, "bytes of one POST /api/v1/events (413 LIMIT beyond)")
+	f.IntVar(&l.maxEventsPerRequest, "max-events-per-request", server.DefaultMaxEventsPerRequest, "events in one POST /api/v1/events, or that one EPCIS document maps to (413 LIMIT beyond)")
+	f.Int64Var(&l.maxEventsBody, "max-events-body", server.DefaultMaxEventsBody, "bytes of one POST /api/v1/events or /epcis/capture (413 LIMIT beyond)")
 	f.Int64Var(&l.maxGraphQLBody, "max-graphql-body", server.DefaultMaxGraphQLBody, "bytes of one POST /graphql (413 LIMIT beyond)")
 	f.IntVar(&l.maxQueryFields, "max-query-fields", resolvers.DefaultMaxFields, "fields in one GraphQL document, aliases and fragments' fields counted each time used")
 }

@@ -1,0 +1,79 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/embedded"
+)
+
+// TestEPCISScanBound: a query without EPCs reads at most maxScan log
+// events for a page; a short page links on from where the reading stopped,
+// and following the links finds every match.
+func TestEPCISScanBound(t *testing.T) {
+	st, err := embedded.Open(t.TempDir(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var evs []*tracegraph.Event
+	for i, typ := range []tracegraph.EventType{"unit.created", "unit.created", "unit.created", "unit.created", "unit.scrapped", "unit.created", "unit.created", "unit.scrapped"} {
+		data := `{"serial":"S` + string(rune('0'+i)) + `","partNumber":"P"}`
+		if typ == tracegraph.EventUnitScrapped {
+			data = `{"unit":"S` + string(rune('0'+i-1)) + `","reason":"burnt"}`
+		}
+		ev, err := tracegraph.DecodeEvent([]byte(`{"id":"e` + string(rune('0'+i)) + `","type":"` + string(typ) + `","time":"2026-03-01T08:00:0` + string(rune('0'+i)) + `Z","data":` + data + `}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, ev)
+	}
+	if outs, err := st.Apply(context.Background(), evs, tracegraph.ApplyOptions{Atomic: true}); err != nil || tracegraph.CountOutcomes(outs).Accepted != len(evs) {
+		t.Fatalf("Apply = %v, %v", outs, err)
+	}
+	s, err := New(Config{Store: st, Now: func() time.Time { return time.Unix(0, 0) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.epcis.maxScan = 3
+	var found []string
+	pages := 0
+	for next := "/epcis/events?EQ_bizStep=destroying"; next != ""; pages++ {
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, next, nil))
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s = %d %s", next, rec.Code, rec.Body)
+		}
+		var doc struct {
+			EPCISBody struct {
+				QueryResults struct {
+					ResultsBody struct {
+						EventList []map[string]any `json:"eventList"`
+					} `json:"resultsBody"`
+				} `json:"queryResults"`
+			} `json:"epcisBody"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range doc.EPCISBody.QueryResults.ResultsBody.EventList {
+			found = append(found, e["eventID"].(string))
+		}
+		next = ""
+		if l := rec.Header().Get("Link"); l != "" {
+			next = strings.TrimPrefix(strings.Split(l, ">")[0], "<")
+		}
+		if pages > 10 {
+			t.Fatal("the links do not end")
+		}
+	}
+	if strings.Join(found, " ") != "urn:tracegraph:event:e4 urn:tracegraph:event:e7" || pages != 3 {
+		t.Errorf("following the links found %v in %d pages, want e4 and e7 in 3 pages of at most 3 events read", found, pages)
+	}
+}

@@ -1,0 +1,154 @@
+package server
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/ingest/epcis"
+)
+
+// epcisEvents answers GET /epcis/events: an EPCISQueryDocument of the
+// events that match, in log order, perPage at a time, with a Link header
+// (rel="next") to the next page when there may be more. A query that names
+// EPCs reads the events of those nodes only (Graph.NodeEvents); one that
+// names none reads the log from the page's start (EventLog.Events) until it
+// has a page, or at most epcisMaxScan events: then the page may be short,
+// and its next link goes on from where the reading stopped (docs/epcis.md
+// has what that costs).
+func (s *Server) epcisEvents(c echo.Context) error {
+	ctx := c.Request().Context()
+	q, err := epcis.ParseQuery(c.QueryParams(), defaultEPCISPerPage, maxEPCISPerPage)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	var page []map[string]any
+	var last uint64
+	more := false
+	add := func(ev *tracegraph.Event) (bool, error) {
+		if ev.Seq <= q.After || !q.Maybe(ev) {
+			return true, nil
+		}
+		out, err := s.renderEPCIS(ctx, ev)
+		if err != nil {
+			return false, err
+		}
+		if !q.Match(ev, out) {
+			return true, nil
+		}
+		if len(page) == q.PerPage {
+			more = true
+			return false, nil
+		}
+		page, last = append(page, out), ev.Seq
+		return true, nil
+	}
+	if ids := q.Nodes(); ids != nil {
+		err = s.nodeEventsEach(ctx, ids, add)
+	} else {
+		var stopped uint64
+		if stopped, err = s.logEach(ctx, q.After, s.epcis.maxScan, add); stopped > 0 && !more {
+			more, last = true, stopped
+		}
+	}
+	if err != nil {
+		return s.fail(c, err)
+	}
+	if page == nil {
+		page = []map[string]any{}
+	}
+	if more {
+		next := c.QueryParams()
+		next.Set("nextPageToken", strconv.FormatUint(last, 10))
+		c.Response().Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, c.Request().URL.Path, next.Encode()))
+	}
+	return s.jsonLD(c, http.StatusOK, map[string]any{
+		"@context": epcis.Context, "type": "EPCISQueryDocument", "schemaVersion": "2.0",
+		"creationDate": s.now().UTC().Format("2006-01-02T15:04:05.000Z07:00"),
+		"epcisBody": map[string]any{"queryResults": map[string]any{
+			"queryName": "SimpleEventQuery", "resultsBody": map[string]any{"eventList": page}}},
+	})
+}
+
+// nodeEventsEach calls f on the events of the nodes, in log order, each
+// once, until f says stop: each node's own events (Graph.NodeEvents), and
+// the events that linked something to it or unlinked it (the edges into
+// it, closed ones too), which NodeEvents may leave out for shared material:
+// a lot's consumptions.
+func (s *Server) nodeEventsEach(ctx context.Context, ids []tracegraph.ID, f func(*tracegraph.Event) (bool, error)) error {
+	var all []*tracegraph.Event
+	have := map[string]bool{}
+	for _, id := range ids {
+		evs, err := s.cfg.Store.NodeEvents(ctx, id)
+		if tracegraph.AsError(err).Code == tracegraph.CodeNotFound {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for _, ev := range evs {
+			if !have[ev.ID] {
+				have[ev.ID] = true
+				all = append(all, ev)
+			}
+		}
+	}
+	edges, err := s.cfg.Store.Edges(ctx, ids, tracegraph.EdgeQuery{Direction: tracegraph.Downstream, History: true})
+	if err != nil {
+		return err
+	}
+	for _, es := range edges {
+		for _, e := range es {
+			for _, id := range []string{e.Event, e.ClosedBy} {
+				if id == "" || have[id] {
+					continue
+				}
+				have[id] = true
+				ev, err := s.cfg.Store.Event(ctx, id)
+				if err != nil {
+					return err
+				}
+				all = append(all, ev)
+			}
+		}
+	}
+	slices.SortFunc(all, func(a, b *tracegraph.Event) int { return cmp.Compare(a.Seq, b.Seq) })
+	for _, ev := range all {
+		if ok, err := f(ev); err != nil || !ok {
+			return err
+		}
+	}
+	return nil
+}
+
+// logEach calls f on the log's events after seq after, in order, until f
+// says stop, the log ends, or it has read max events: then it returns the
+// seq of the last one read (0 otherwise).
+func (s *Server) logEach(ctx context.Context, after uint64, max int, f func(*tracegraph.Event) (bool, error)) (uint64, error) {
+	for read := 0; ; {
+		evs, err := s.cfg.Store.Events(ctx, after, min(epcisScanBatch, max-read))
+		if err != nil {
+			return 0, err
+		}
+		for _, ev := range evs {
+			if ok, err := f(ev); err != nil || !ok {
+				return 0, err
+			}
+			after = ev.Seq
+		}
+		if read += len(evs); len(evs) == 0 || read < max && len(evs) < epcisScanBatch {
+			return 0, nil
+		}
+		if read >= max {
+			return after, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+	}
+}
