@@ -39,7 +39,7 @@ func startBusiness(t *testing.T) *testServer {
 func waitForMetric(t *testing.T, ts *testServer, want string) string {
 	t.Helper()
 	var body []byte
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		_, _, body = ts.do(t, http.MethodGet, "/metrics", "", "", nil)
 		if strings.Contains(string(body)+"\n", want+"\n") {
 			return string(body)
