@@ -1,10 +1,6 @@
 package tracegraph
 
-import (
-	"slices"
-	"strings"
-	"testing"
-)
+import "testing"
 
 // TestParseScanGS1Examples reads the examples of the GS1 General
 // Specifications (element strings, GS1-128, DataMatrix, DataBar, QR), the
@@ -67,17 +63,7 @@ func TestParseScanGS1Examples(t *testing.T) {
 		{"expiry only", "(17)261231", []ScanCode{}},
 		{"weight only", "]e03103000189", []ScanCode{}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseScan(tt.in)
-			if err != nil {
-				t.Fatalf("ParseScan(%q) = %v", tt.in, err)
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("ParseScan(%q) = %v, want %v", tt.in, got, tt.want)
-			}
-		})
-	}
+	checkScans(t, tests)
 }
 
 // TestParseScanGS1Refuses: the check digits, lengths, dates and character
@@ -99,15 +85,5 @@ func TestParseScanGS1Refuses(t *testing.T) {
 		{"https://example.com/gtin/09521234543213/ser", "an AI without a value"},
 		{"urn:epc:id:sgtin:0614141.812345", "wants CompanyPrefix.IndicatorAndItemReference.Serial"},
 	}
-	for _, tt := range tests {
-		got, err := ParseScan(tt.in)
-		if err == nil {
-			t.Errorf("ParseScan(%q) = %v, want INVALID %q", tt.in, got, tt.why)
-			continue
-		}
-		e, ok := err.(*Error)
-		if !ok || e.Code != CodeInvalid || e.Field != "code" || !strings.Contains(e.Message, tt.why) {
-			t.Errorf("ParseScan(%q) = %v, want INVALID on code saying %q", tt.in, err, tt.why)
-		}
-	}
+	checkRefusals(t, tests)
 }

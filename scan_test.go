@@ -44,6 +44,15 @@ func TestParseScan(t *testing.T) {
 		{"EPC escaped serial", "urn:epc:id:sgtin:0614141.812345.A%2FB", []ScanCode{{AI: "21", Value: "A/B", GTIN: "80614141123458"}}},
 		{"dates only name nothing", "(17)261231", []ScanCode{}},
 	}
+	checkScans(t, tests)
+}
+
+// checkScans runs ParseScan table tests.
+func checkScans(t *testing.T, tests []struct {
+	name, in string
+	want     []ScanCode
+}) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseScan(tt.in)
@@ -79,6 +88,12 @@ func TestParseScanRefuses(t *testing.T) {
 		{"urn:epc:id:grai:0614141.12345.400", "reads sgtin, sscc, giai and lgtin"},
 		{"urn:epc:id:sgtin", "is not urn:epc"},
 	}
+	checkRefusals(t, tests)
+}
+
+// checkRefusals checks that each input is INVALID on code, saying why.
+func checkRefusals(t *testing.T, tests []struct{ in, why string }) {
+	t.Helper()
 	for _, tt := range tests {
 		got, err := ParseScan(tt.in)
 		if err == nil {

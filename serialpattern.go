@@ -289,16 +289,16 @@ func checkChar(alg, s string) byte {
 	}
 	switch alg {
 	case CheckLuhn:
-		return luhnDigit(string(digits))
+		return LuhnDigit(string(digits))
 	case CheckMod10:
 		return gs1CheckDigit(string(digits))
 	}
 	return mod11_2(string(digits))
 }
 
-// luhnDigit returns the Luhn check digit of the decimal digits in s: the
-// digit next to the check digit is doubled.
-func luhnDigit(s string) byte {
+// LuhnDigit returns the Luhn check digit of the decimal digits in s (an
+// IMEI's, a {luhn} serial's): the digit next to the check digit is doubled.
+func LuhnDigit(s string) byte {
 	sum := 0
 	double := true
 	for i := len(s) - 1; i >= 0; i-- {

@@ -92,8 +92,8 @@ func TestSerialPatternMatchRefuses(t *testing.T) {
 		"MT2648000001",   // too short
 		"MT264800000122", // too long
 		"XT26480000012",  // other prefix
-		"MT2654000001" + string(luhnDigit("2654000001")), // week 54
-		"MT2600000001" + string(luhnDigit("2600000001")), // week 00
+		"MT2654000001" + string(LuhnDigit("2654000001")), // week 54
+		"MT2600000001" + string(LuhnDigit("2600000001")), // week 00
 		"MT26480A00012", // a letter in the sequence
 	} {
 		if _, _, ok := p.Match(s); ok {
