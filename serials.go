@@ -15,8 +15,14 @@ const (
 	SerialsOpen = "open"
 )
 
-// MaxAllocation bounds the serials one allocation issues.
-const MaxAllocation = MaxListLen
+// Limits on allocations.
+const (
+	// MaxAllocation bounds the serials one allocation issues.
+	MaxAllocation = MaxListLen
+	// MaxSerialSeq is the largest sequence number any pattern writes
+	// ({seq:15}).
+	MaxSerialSeq = 999_999_999_999_999
+)
 
 // SerialScheme is the data of serials.scheme: how the serial numbers of a
 // defined product are written and whether units must use allocated ones.
@@ -71,6 +77,9 @@ func (p *SerialsAllocated) validate() *Error {
 	}
 	if p.Count < 1 || p.Count > MaxAllocation {
 		return Errorf(CodeInvalid, "count", "count must be a whole number from 1 to %d", MaxAllocation)
+	}
+	if p.First > MaxSerialSeq {
+		return Errorf(CodeInvalid, "first", "first must be a sequence number from 1 to %d", uint64(MaxSerialSeq))
 	}
 	if (p.First == 0) != (len(p.Serials) == 0) {
 		return Errorf(CodeInvalid, "serials", "first and serials are recorded by the rules together; send neither (a request) or both (a recorded allocation)")
