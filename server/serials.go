@@ -5,27 +5,20 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/api"
 )
 
-// AllocateBody is the body of POST /api/v1/serials: what allocateSerials
-// takes in GraphQL.
-type AllocateBody struct {
-	PartNumber string `json:"partNumber"`
-	Count      int    `json:"count"`
-	Request    string `json:"request"`
-}
-
-// allocateSerials answers POST /api/v1/serials: tracegraph.AllocateSerials,
-// the same action as the GraphQL mutation allocateSerials. The answer is the
-// tracegraph.Allocation (200, a repeated request too).
+// allocateSerials answers POST /api/v1/serials (an api.AllocateBody):
+// tracegraph.AllocateSerials, the same action as the GraphQL mutation
+// allocateSerials. The answer is the tracegraph.Allocation (200, a repeated
+// request too).
 func (s *Server) allocateSerials(c echo.Context) error {
 	ctx := c.Request().Context()
-	var body AllocateBody
+	var body api.AllocateBody
 	if err := decodeBody(c, &body); err != nil {
 		return s.fail(c, err)
 	}
-	a, err := tracegraph.AllocateSerials(ctx, s.cfg.Store, tracegraph.AllocationRequest{PartNumber: body.PartNumber,
-		Count: body.Count, Request: body.Request, Time: s.now().UTC(), Operator: tracegraph.Actor(ctx)})
+	a, err := tracegraph.AllocateSerials(ctx, s.cfg.Store, body.Allocation(s.now().UTC(), tracegraph.Actor(ctx)))
 	if err != nil {
 		return s.fail(c, err)
 	}
