@@ -62,6 +62,8 @@ func Grants() []Grant {
 	add(RoleQuality,
 		"Mutation.placeHold", "Mutation.releaseHold", "Mutation.contain", "Mutation.releaseContainment",
 		"POST /api/v1/containments", "POST /api/v1/containments/:id/release")
+	// Issuing serial numbers: the shop floor's.
+	add(RoleOperator, "Mutation.allocateSerials", "POST /api/v1/serials")
 	// Operating the service: backups and the whole log (docs/archive.md).
 	add(RoleAdmin, "POST /api/v1/admin/backup", "GET /api/v1/admin/log")
 	// Events, by type.

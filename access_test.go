@@ -8,7 +8,8 @@ import (
 
 // TestMay tries every operation of the access table with every role (and
 // with none) and checks what each may do: reading is every role's, events
-// go by their type, holds and containments are quality's, voiding is the
+// go by their type, holds and containments are quality's, issuing serials
+// the operator's, voiding is the
 // admin's, who may do everything.
 func TestMay(t *testing.T) {
 	// want[role] lists the non-reading operations the role may do; reading
@@ -29,10 +30,11 @@ func TestMay(t *testing.T) {
 	recording := func(op Operation) bool {
 		return op == "Mutation.ingest" || op == "POST /api/v1/events" || op == "POST /epcis/capture"
 	}
+	serials := func(op Operation) bool { return op == "Mutation.allocateSerials" || op == "POST /api/v1/serials" }
 	may := map[Role]func(Operation) bool{
 		"":           func(Operation) bool { return false },
 		RoleReader:   func(Operation) bool { return false },
-		RoleOperator: func(op Operation) bool { return shopFloor(op) || recording(op) },
+		RoleOperator: func(op Operation) bool { return shopFloor(op) || recording(op) || serials(op) },
 		RoleQuality:  func(op Operation) bool { return holds(op) || recording(op) },
 		RoleAdmin:    func(Operation) bool { return true },
 	}

@@ -28,6 +28,9 @@ const (
 	// CodeRoute refuses packing or shipping a unit whose route is not
 	// complete: a required test is missing or its latest result failed.
 	CodeRoute Code = "ROUTE"
+	// CodeNotAllocated refuses a unit whose serial its part number's strict
+	// serial-number scheme did not allocate.
+	CodeNotAllocated Code = "NOT_ALLOCATED"
 	// CodeUnsupportedMediaType refuses a body of a type the endpoint does
 	// not take (a write must be JSON).
 	CodeUnsupportedMediaType Code = "UNSUPPORTED_MEDIA_TYPE"

@@ -41,6 +41,8 @@ const (
 	EventUnitScrapped       EventType = "unit.scrapped"
 	EventVoided             EventType = "event.voided"
 	EventProductDefined     EventType = "product.defined"
+	EventSerialScheme       EventType = "serials.scheme"
+	EventSerialsAllocated   EventType = "serials.allocated"
 )
 
 // EventTypes lists every event type with a constructor of its payload.
@@ -74,7 +76,9 @@ var eventPayloads = map[EventType]func() Payload{
 	EventRouteDefined:   func() Payload { return new(RouteDefined) },
 	EventLotBaked:       func() Payload { return new(LotBaked) },
 
-	EventProductDefined: func() Payload { return new(ProductDefined) },
+	EventProductDefined:   func() Payload { return new(ProductDefined) },
+	EventSerialScheme:     func() Payload { return new(SerialScheme) },
+	EventSerialsAllocated: func() Payload { return new(SerialsAllocated) },
 }
 
 // NewPayload returns an empty payload of event type t, what its data

@@ -40,6 +40,41 @@ type ScanCode struct {
 	// "00" SSCC, "01" GTIN, "10" lot, "21" serial.
 	AI    string
 	Value string
+	// GTIN is the GTIN (14 digits) a serial or lot came with, "" when none:
+	// the item named must be of that product (MatchesGTIN).
+	GTIN string
+}
+
+// MatchesGTIN reports whether n can be the item a code that came with gtin
+// names: its own GTIN (an additional number) or else the GTIN of its
+// product (product: the Product of its part number, nil when none) is gtin,
+// or neither is known. A serial scanned with another product's GTIN names
+// nothing.
+func MatchesGTIN(n, product *Node, gtin string) bool {
+	if gtin == "" {
+		return true
+	}
+	if ids, ok := n.Props["identifiers"].(map[string]any); ok {
+		if g, _ := ids[SchemeGTIN].(string); g != "" {
+			return g == gtin
+		}
+	}
+	if product != nil {
+		if g := product.Str("gtin"); g != "" {
+			return g == gtin
+		}
+	}
+	return true
+}
+
+// ProductOf returns the ID of the Product of n's part number, "" when n has
+// no part number that can name one.
+func ProductOf(n *Node) ID {
+	pn := n.Str("partNumber")
+	if pn == "" || CheckKey(pn) != nil {
+		return ""
+	}
+	return ProductID(pn)
 }
 
 // LabelsForAI returns the labels a value with this application identifier can

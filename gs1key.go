@@ -68,9 +68,9 @@ func ParseGS1Key(uri string) (k GS1Key, ok bool, err error) {
 func (k GS1Key) scanCode() ScanCode {
 	switch k.Scheme {
 	case KeySGTIN:
-		return ScanCode{AI: "21", Value: k.Value}
+		return ScanCode{AI: "21", Value: k.Value, GTIN: k.GTIN}
 	case KeyLGTIN:
-		return ScanCode{AI: "10", Value: k.Value}
+		return ScanCode{AI: "10", Value: k.Value, GTIN: k.GTIN}
 	case KeySSCC:
 		return ScanCode{AI: "00", Value: k.Value}
 	case KeyGIAI:

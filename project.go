@@ -2,6 +2,7 @@ package tracegraph
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 )
 
@@ -39,7 +40,7 @@ func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 		if err != nil {
 			return nil, fmt.Errorf("look up event %q: %w", ev.ID, err)
 		}
-		if prev != nil && SameContent(prev, ev) {
+		if prev != nil && (SameContent(prev, ev) || repeatsRequest(prev, ev)) {
 			out.Status, out.Seq = OutcomeDuplicate, prev.Seq
 			continue
 		}
@@ -64,6 +65,15 @@ func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 		}
 		e := *ev
 		e.Seq = seq
+		if child.completed != nil {
+			// The rules filled in what the event's request left to them
+			// (the serials an allocation issued): the log records them.
+			data, err := json.Marshal(child.completed)
+			if err != nil {
+				return nil, fmt.Errorf("encode the completed event %q: %w", ev.ID, err)
+			}
+			e.Data, e.payload = data, child.completed
+		}
 		// The tx keeps its own copy: the store seals the accepted one (hash,
 		// recordedAt) while later batches may already read this tx.
 		seen := e
@@ -88,6 +98,25 @@ func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 		res.Tx = NewTx(ctx, base)
 	}
 	return res, nil
+}
+
+// repeatsRequest reports whether ev is a request recorded already as prev:
+// the same type and a payload that asks the same (an allocation asked again
+// under its request id, at another time). It answers as a duplicate.
+func repeatsRequest(prev, ev *Event) bool {
+	if prev.Type != ev.Type {
+		return false
+	}
+	p, err := ev.Payload()
+	if err != nil {
+		return false
+	}
+	r, ok := p.(interface{ repeats(Payload) bool })
+	if !ok {
+		return false
+	}
+	recorded, err := prev.Payload()
+	return err == nil && r.repeats(recorded)
 }
 
 // project applies one event's rules in tx. It returns a domain *Error for a
@@ -155,6 +184,10 @@ func project(tx *Tx, ev *Event) error {
 		return tx.routeDefined(d)
 	case *LotBaked:
 		return tx.lotBaked(d)
+	case *SerialScheme:
+		return tx.serialScheme(d)
+	case *SerialsAllocated:
+		return tx.serialsAllocated(d)
 	}
 	return Errorf(CodeInvalid, "type", "no rules for event type %q", ev.Type)
 }

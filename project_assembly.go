@@ -14,6 +14,9 @@ func (tx *Tx) unitCreated(d *UnitCreated) error {
 	if err := tx.mustBeNew("serial", id); err != nil {
 		return err
 	}
+	if err := tx.checkAllocated(d); err != nil {
+		return err
+	}
 	idents := map[string]any{}
 	for _, scheme := range slices.Sorted(maps.Keys(d.Identifiers)) {
 		s := NormalizeScheme(scheme)

@@ -30,6 +30,10 @@ func (tx *Tx) eventVoided(d *Voided) error {
 		return Errorf(CodeInvalid, "data.event", "a release cannot be voided; place a new hold instead")
 	case EventProductDefined:
 		return Errorf(CodeInvalid, "data.event", "a product definition cannot be voided; define the product again instead")
+	case EventSerialScheme:
+		return Errorf(CodeInvalid, "data.event", "a serial-number scheme cannot be voided; record the scheme again instead")
+	case EventSerialsAllocated:
+		return Errorf(CodeInvalid, "data.event", "an allocation cannot be voided: serials once issued are never issued again")
 	}
 	p, err := ev.Payload()
 	if err != nil {

@@ -15,16 +15,23 @@ import (
 //     other identifier ("]d1", "]C0", "]Q1", …) is stripped and the rest read
 //     as below;
 //   - a raw element string without an identifier, recognised when it starts
-//     with or contains GS;
-//   - the bracketed form people type: "(01)09506000134352(21)SN1";
+//     with or contains GS, or when it starts with (01) or (00) and a value
+//     with a valid check digit and parses to the end without one;
+//   - the bracketed form people type: "(01)09506000134352(21)SN1", spaces
+//     between fields allowed;
 //   - a GS1 Digital Link URI on any domain, with or without a path before
-//     the primary key and a query string: https://example.com/01/…/21/…;
+//     the primary key and a query string: https://example.com/01/…/21/…,
+//     the short names of Digital Link 1.0 (/gtin/…/ser/…) too;
 //   - an EPC URI: urn:epc:id:sgtin:…, urn:epc:id:sscc:…, urn:epc:id:giai:…,
 //     urn:epc:class:lgtin:…, and the tag URIs urn:epc:tag:sgtin-96:… etc.;
 //   - anything else: a plain code (a serial, an id, an IMEI, a MAC, …).
 //
-// GTINs and SSCCs must carry a correct check digit; fixed-length fields
-// must have their length and digits. Input that is recognisably one of the
+// GTINs, SSCCs and GLNs must carry a correct check digit; fixed-length
+// fields must have their length and digits, dates (11) to (17) a month and
+// day, and every value the GS1 character set 82. An application identifier
+// the table below does not name is read by the rules of its first two
+// digits (its length, and whether its value has a predefined length) and
+// skipped. Input that is recognisably one of the
 // GS1 or EPC forms but does not parse is an error that says why.
 
 // aimGS1 are the AIM symbology identifiers of symbols that carry GS1 data.
@@ -91,7 +98,39 @@ func aiFormat(s string) (ai string, spec aiSpec, ok bool) {
 			return four, aiSpec{fixed: 10, numeric: true}, true
 		}
 	}
-	return "", aiSpec{}, false
+	return aiGeneric(s)
+}
+
+// aiGeneric reads an application identifier the table above does not name
+// by the rules every GS1 AI follows (GS1 General Specifications 3.2 and
+// figure 7.8.5-2): its first two digits fix how many digits it has, and
+// whether its value has a predefined length (which needs no separator).
+// Such a value is read and skipped: it names nothing tracegraph keeps
+// (a weight, a measure, a price, a date).
+func aiGeneric(s string) (ai string, spec aiSpec, ok bool) {
+	if len(s) < 2 || !allDigits(s[:2]) {
+		return "", aiSpec{}, false
+	}
+	n := 0
+	switch p := s[:2]; p {
+	case "00", "01", "02", "03", "04", "10", "11", "12", "13", "15", "16", "17", "20", "21", "22", "30", "37",
+		"90", "91", "92", "93", "94", "95", "96", "97", "98", "99":
+		n = 2
+	case "23", "24", "25", "40", "41", "42":
+		n = 3
+	case "31", "32", "33", "34", "35", "36", "39", "43", "70", "71", "72", "80", "81", "82":
+		n = 4
+	default:
+		return "", aiSpec{}, false
+	}
+	if len(s) < n || !allDigits(s[:n]) {
+		return "", aiSpec{}, false
+	}
+	switch s[:2] {
+	case "31", "32", "33", "34", "35", "36":
+		return s[:n], aiSpec{fixed: 6, numeric: true}, true // measures: 4-digit AI, 6 digits
+	}
+	return s[:n], aiSpec{max: 90}, true
 }
 
 // ParseScan splits what a person scans or types into the codes to look up.
@@ -109,6 +148,13 @@ func ParseScan(code string) ([]ScanCode, error) {
 	switch {
 	case strings.Contains(code, gs):
 		return rawElementString(code)
+	case unseparated(code):
+		// An element string whose scanner dropped the symbology
+		// identifier and needs no separator: a GTIN or SSCC with its
+		// check digit first, then fields that parse to the end.
+		if out, err := rawElementString(code); err == nil {
+			return out, nil
+		}
 	case strings.HasPrefix(code, "("):
 		return bracketed(code)
 	case hasPrefixFold(code, "http://") || hasPrefixFold(code, "https://"):
@@ -119,6 +165,20 @@ func ParseScan(code string) ([]ScanCode, error) {
 		return epcURI(code)
 	}
 	return []ScanCode{{Value: code}}, nil
+}
+
+// unseparated reports whether code may be a raw element string sent
+// without a symbology identifier or any GS: it starts with (00) or (01) and
+// a value with a valid check digit, and has more after it (a bare SSCC or
+// GTIN is an identifier as it is).
+func unseparated(code string) bool {
+	switch {
+	case len(code) > 20 && strings.HasPrefix(code, "00"):
+		return allDigits(code[2:20]) && ValidSSCC(code[2:20])
+	case len(code) > 16 && strings.HasPrefix(code, "01"):
+		return allDigits(code[2:16]) && ValidGTIN(code[2:16])
+	}
+	return false
 }
 
 func hasPrefixFold(s, prefix string) bool {
@@ -176,13 +236,14 @@ func bracketed(s string) ([]ScanCode, error) {
 		if end < 0 {
 			return nil, scanError("GS1 element string: \"(\" without \")\"")
 		}
-		ai := s[1:end]
+		// People type spaces between fields; no GS1 value holds one.
+		ai := strings.TrimSpace(s[1:end])
 		s = s[end+1:]
 		next := strings.IndexByte(s, '(')
 		if next < 0 {
 			next = len(s)
 		}
-		v := s[:next]
+		v := strings.TrimSpace(s[:next])
 		s = s[next:]
 		got, spec, ok := aiFormat(ai)
 		if !ok || got != ai {
@@ -208,6 +269,14 @@ func checkField(ai string, spec aiSpec, v string) (ScanCode, error) {
 		return ScanCode{}, scanError("GS1 (%s) %q is longer than %d characters", ai, clip(v), spec.max)
 	case spec.numeric && !allDigits(v):
 		return ScanCode{}, scanError("GS1 (%s) %q must be digits", ai, v)
+	}
+	if i := strings.IndexFunc(v, func(r rune) bool { return !inCSet82(r) }); i >= 0 {
+		return ScanCode{}, scanError("GS1 (%s) %q has %q, which is not in the GS1 character set (CSET 82)", ai, clip(v), v[i:i+1])
+	}
+	if len(ai) == 2 && ai[0] == '1' && spec.fixed == 6 {
+		if m, d := v[2:4], v[4:6]; m < "01" || m > "12" || d > "31" {
+			return ScanCode{}, scanError("GS1 (%s) %s is not a date YYMMDD", ai, v)
+		}
 	}
 	switch ai {
 	case "00":
@@ -262,7 +331,7 @@ func digitalLinkCodes(raw string) (out []ScanCode, err error, ok bool) {
 	// followed by a value.
 	start := -1
 	for i := 0; i+1 < len(segs); i++ {
-		if segs[i] == "01" || segs[i] == "00" || segs[i] == "8004" || segs[i] == "414" || segs[i] == "417" {
+		if k := dlAI(segs[i]); k == "01" || k == "00" || k == "8004" || k == "414" || k == "417" {
 			start = i
 			break
 		}
@@ -275,7 +344,7 @@ func digitalLinkCodes(raw string) (out []ScanCode, err error, ok bool) {
 		return nil, scanError("GS1 Digital Link: %q has an AI without a value", u.Path), true
 	}
 	for i := 0; i < len(segs); i += 2 {
-		ai := segs[i]
+		ai := dlAI(segs[i])
 		v, uerr := url.PathUnescape(segs[i+1])
 		if uerr != nil {
 			return nil, scanError("GS1 Digital Link: %q is not a valid path segment", segs[i+1]), true
@@ -294,6 +363,28 @@ func digitalLinkCodes(raw string) (out []ScanCode, err error, ok bool) {
 		out = append(out, c)
 	}
 	return out, nil, true
+}
+
+// dlAI returns the application identifier of a Digital Link path segment:
+// the digits, or the short name of Digital Link 1.0 (/gtin/…/ser/…).
+func dlAI(seg string) string {
+	switch seg {
+	case "gtin":
+		return "01"
+	case "sscc":
+		return "00"
+	case "lot":
+		return "10"
+	case "ser":
+		return "21"
+	case "cpv":
+		return "22"
+	case "giai":
+		return "8004"
+	case "gln":
+		return "414"
+	}
+	return seg
 }
 
 // epcURI parses the EPC pure identity and tag URIs tracegraph can name
@@ -380,6 +471,12 @@ func epcKey(raw string) (GS1Key, error) {
 	return GS1Key{}, scanError("EPC URI %q: tracegraph reads sgtin, sscc, giai and lgtin", clip(raw))
 }
 
+// inCSet82 reports whether r is in GS1 AI encodable character set 82: the
+// printable ASCII characters but space, #, $, @, [, \, ], ^, `, {, |, }, ~.
+func inCSet82(r rune) bool {
+	return r > ' ' && r < 0x7f && !strings.ContainsRune("#$@[\\]^`{|}~", r)
+}
+
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
@@ -410,17 +507,24 @@ func identifying(ai string) bool {
 
 // preferSpecific keeps the identifying values, and drops the GTIN when a
 // serial, lot, SSCC or GIAI names the item more precisely: the GTIN names
-// a product, not this one.
+// a product, not this one. A serial, lot or third-party serial that came
+// with a GTIN keeps it (ScanCode.GTIN): the item must be of that product.
 func preferSpecific(in []ScanCode) []ScanCode {
-	specific := false
+	specific, gtin := false, ""
 	for _, c := range in {
 		if c.AI == "21" || c.AI == "10" || c.AI == "00" || c.AI == "8004" || c.AI == "235" {
 			specific = true
+		}
+		if c.AI == "01" {
+			gtin = c.Value
 		}
 	}
 	out := in[:0:0]
 	for _, c := range in {
 		if identifying(c.AI) && !(specific && (c.AI == "01" || c.AI == "02")) {
+			if c.AI == "21" || c.AI == "10" || c.AI == "235" {
+				c.GTIN = gtin
+			}
 			out = append(out, c)
 		}
 	}

@@ -17,33 +17,42 @@ func TestParseScan(t *testing.T) {
 		{"IMEI stays plain", "359372080000011", []ScanCode{{Value: "359372080000011"}}},
 		{"MAC stays plain", "0a:1f:5c:00:00:26", []ScanCode{{Value: "0a:1f:5c:00:00:26"}}},
 		{"white space around", "  SN123\t\r\n", []ScanCode{{Value: "SN123"}}},
-		{"bracketed serial", "(01)09506000134352(21)SN1", []ScanCode{{AI: "21", Value: "SN1"}}},
-		{"bracketed lot and date", "(01)09506000134352(17)201231(10)ABC123", []ScanCode{{AI: "10", Value: "ABC123"}}},
+		{"bracketed serial", "(01)09506000134352(21)SN1", []ScanCode{{AI: "21", Value: "SN1", GTIN: "09506000134352"}}},
+		{"bracketed lot and date", "(01)09506000134352(17)201231(10)ABC123", []ScanCode{{AI: "10", Value: "ABC123", GTIN: "09506000134352"}}},
 		{"bracketed GTIN only", "(01)09506000134352", []ScanCode{{AI: "01", Value: "09506000134352"}}},
 		{"bracketed SSCC", "(00)106141412345678908", []ScanCode{{AI: "00", Value: "106141412345678908"}}},
 		{"GS1 DataMatrix raw with GS", "]d2010950600013435221ABC123\x1d10LOT7",
-			[]ScanCode{{AI: "21", Value: "ABC123"}, {AI: "10", Value: "LOT7"}}},
-		{"GS1 DataMatrix, fixed field then serial", "]d201095060001343522112345", []ScanCode{{AI: "21", Value: "12345"}}},
-		{"raw without AIM, FNC1 first", "\x1d0109506000134352" + "21SN9", []ScanCode{{AI: "21", Value: "SN9"}}},
+			[]ScanCode{{AI: "21", Value: "ABC123", GTIN: "09506000134352"}, {AI: "10", Value: "LOT7", GTIN: "09506000134352"}}},
+		{"GS1 DataMatrix, fixed field then serial", "]d201095060001343522112345", []ScanCode{{AI: "21", Value: "12345", GTIN: "09506000134352"}}},
+		{"raw without AIM, FNC1 first", "\x1d0109506000134352" + "21SN9", []ScanCode{{AI: "21", Value: "SN9", GTIN: "09506000134352"}}},
 		{"GS1-128 SSCC", "]C100106141412345678908", []ScanCode{{AI: "00", Value: "106141412345678908"}}},
-		{"GS1 QR", "]Q3010950600013435210L1", []ScanCode{{AI: "10", Value: "L1"}}},
+		{"GS1 QR", "]Q3010950600013435210L1", []ScanCode{{AI: "10", Value: "L1", GTIN: "09506000134352"}}},
 		{"GS1 DataBar", "]e00109506000134352", []ScanCode{{AI: "01", Value: "09506000134352"}}},
 		{"plain Data Matrix AIM", "]d1SN123", []ScanCode{{Value: "SN123"}}},
 		{"Digital Link", "https://id.gs1.org/01/09506000134352/10/ABC/21/123456",
-			[]ScanCode{{AI: "10", Value: "ABC"}, {AI: "21", Value: "123456"}}},
+			[]ScanCode{{AI: "10", Value: "ABC", GTIN: "09506000134352"}, {AI: "21", Value: "123456", GTIN: "09506000134352"}}},
 		{"Digital Link, path prefix, GTIN-13, query", "https://brand.example.com/p/01/9506000134352/21/SN%2F1?17=261231&linkType=gs1:pip",
-			[]ScanCode{{AI: "21", Value: "SN/1"}}},
+			[]ScanCode{{AI: "21", Value: "SN/1", GTIN: "09506000134352"}}},
 		{"Digital Link SSCC", "HTTPS://example.com/00/106141412345678908", []ScanCode{{AI: "00", Value: "106141412345678908"}}},
-		{"Digital Link in a QR with AIM", "]Q1https://example.com/01/09506000134352/21/X", []ScanCode{{AI: "21", Value: "X"}}},
+		{"Digital Link in a QR with AIM", "]Q1https://example.com/01/09506000134352/21/X", []ScanCode{{AI: "21", Value: "X", GTIN: "09506000134352"}}},
 		{"URL that is no Digital Link", "https://example.com/about", []ScanCode{{Value: "https://example.com/about"}}},
-		{"EPC SGTIN", "urn:epc:id:sgtin:0614141.812345.6789", []ScanCode{{AI: "21", Value: "6789"}}},
-		{"EPC SGTIN tag URI", "urn:epc:tag:sgtin-96:3.0614141.812345.6789", []ScanCode{{AI: "21", Value: "6789"}}},
+		{"EPC SGTIN", "urn:epc:id:sgtin:0614141.812345.6789", []ScanCode{{AI: "21", Value: "6789", GTIN: "80614141123458"}}},
+		{"EPC SGTIN tag URI", "urn:epc:tag:sgtin-96:3.0614141.812345.6789", []ScanCode{{AI: "21", Value: "6789", GTIN: "80614141123458"}}},
 		{"EPC SSCC", "urn:epc:id:sscc:0614141.1234567890", []ScanCode{{AI: "00", Value: "106141412345678908"}}},
-		{"EPC LGTIN", "urn:epc:class:lgtin:4012345.012345.998877", []ScanCode{{AI: "10", Value: "998877"}}},
+		{"EPC LGTIN", "urn:epc:class:lgtin:4012345.012345.998877", []ScanCode{{AI: "10", Value: "998877", GTIN: "04012345123456"}}},
 		{"EPC GIAI", "urn:epc:id:giai:0614141.12345400", []ScanCode{{AI: "8004", Value: "061414112345400"}}},
-		{"EPC escaped serial", "urn:epc:id:sgtin:0614141.812345.A%2FB", []ScanCode{{AI: "21", Value: "A/B"}}},
+		{"EPC escaped serial", "urn:epc:id:sgtin:0614141.812345.A%2FB", []ScanCode{{AI: "21", Value: "A/B", GTIN: "80614141123458"}}},
 		{"dates only name nothing", "(17)261231", []ScanCode{}},
 	}
+	checkScans(t, tests)
+}
+
+// checkScans runs ParseScan table tests.
+func checkScans(t *testing.T, tests []struct {
+	name, in string
+	want     []ScanCode
+}) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseScan(tt.in)
@@ -79,6 +88,12 @@ func TestParseScanRefuses(t *testing.T) {
 		{"urn:epc:id:grai:0614141.12345.400", "reads sgtin, sscc, giai and lgtin"},
 		{"urn:epc:id:sgtin", "is not urn:epc"},
 	}
+	checkRefusals(t, tests)
+}
+
+// checkRefusals checks that each input is INVALID on code, saying why.
+func checkRefusals(t *testing.T, tests []struct{ in, why string }) {
+	t.Helper()
 	for _, tt := range tests {
 		got, err := ParseScan(tt.in)
 		if err == nil {

@@ -105,20 +105,23 @@ type Tx struct {
 	ctx  context.Context
 	base GraphReader
 
-	nodes   map[ID]*Node // after-images; nil value: voided in this tx
-	holds   map[ID][]Hold
-	edges   map[EdgeID]*Edge
-	added   map[ID][]EdgeID         // edges added in this tx, by endpoint
-	idAdd   map[string][]Identifier // by value
-	idDel   map[Identifier]bool
-	heldBy  map[string]map[ID]bool
-	events  map[string]*Event
-	voided  map[string]string
-	muts    []Mutation
-	seq     uint64
-	ev      *Event
-	nEdges  int
-	visited int
+	nodes  map[ID]*Node // after-images; nil value: voided in this tx
+	holds  map[ID][]Hold
+	edges  map[EdgeID]*Edge
+	added  map[ID][]EdgeID         // edges added in this tx, by endpoint
+	idAdd  map[string][]Identifier // by value
+	idDel  map[Identifier]bool
+	heldBy map[string]map[ID]bool
+	events map[string]*Event
+	voided map[string]string
+	muts   []Mutation
+	seq    uint64
+	ev     *Event
+	// completed is the event's payload as the rules completed it (nil: as
+	// sent); see complete.
+	completed Payload
+	nEdges    int
+	visited   int
 }
 
 // NewTx returns an empty transaction over base. Its maps are made on first
@@ -424,6 +427,10 @@ func (tx *Tx) addIdentifier(i Identifier) {
 func (tx *Tx) removeIdentifier(i Identifier) {
 	tx.record(Mutation{Op: OpRemoveIdentifier, Seq: tx.seq, Ident: &i})
 }
+
+// complete records p as the payload of the event being projected: the rules
+// filled in what its request left to them.
+func (tx *Tx) complete(p Payload) { tx.completed = p }
 
 // now is the event's floor time.
 func (tx *Tx) now() time.Time { return tx.ev.Time }

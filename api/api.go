@@ -59,3 +59,18 @@ type MaterialBody struct {
 type ReleaseBody struct {
 	Reason string `json:"reason"`
 }
+
+// AllocateBody is the body of POST /api/v1/serials: what allocateSerials
+// takes in GraphQL. The answer is a tracegraph.Allocation.
+type AllocateBody struct {
+	PartNumber string `json:"partNumber"`
+	Count      int    `json:"count"`
+	// Request is the request's id, its idempotency key.
+	Request string `json:"request"`
+}
+
+// Allocation returns the allocation the body asks for, at at and recorded with
+// operator.
+func (b AllocateBody) Allocation(at time.Time, operator string) tracegraph.AllocationRequest {
+	return tracegraph.AllocationRequest{PartNumber: b.PartNumber, Count: b.Count, Request: b.Request, Time: at, Operator: operator}
+}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -115,6 +116,18 @@ var fieldRules = map[string]map[string]rule{
 		"href": r(obj{"type": "string", "maxLength": tracegraph.MaxHrefLen,
 			"pattern": `^[hH][tT][tT][pP][sS]?://[^` + controls + spaces + ` "<>\\^` + "`" + `{|}/?#@]+(?:[/?#][^` + controls + ` "<>\\^` + "`" + `{|}]*)?$`}),
 		"title": r(text(false)),
+	},
+	"SerialScheme": {
+		"partNumber": r(key(true)),
+		"pattern":    r(obj{"type": "string", "minLength": 1, "maxLength": tracegraph.MaxSerialPatternLen}),
+		"site":       r(obj{"type": "string", "pattern": fmt.Sprintf("^[A-Za-z0-9]{0,%d}$", tracegraph.MaxSiteLen)}),
+		"mode":       r(obj{"type": "string", "enum": []string{"", tracegraph.SerialsStrict, tracegraph.SerialsOpen}}),
+	},
+	"SerialsAllocated": {
+		"partNumber": r(key(true)),
+		"count":      r(obj{"type": "integer", "minimum": 1, "maximum": tracegraph.MaxAllocation}),
+		"first":      r(obj{"type": "integer", "minimum": 0, "maximum": tracegraph.MaxSerialSeq}),
+		"serials":    r(obj{"type": "array", "items": key(true), "maxItems": tracegraph.MaxAllocation}),
 	},
 }
 

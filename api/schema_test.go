@@ -119,6 +119,7 @@ var beyond = []struct{ typ, field string }{
 	{"setup.defined", "data.slots[*].slot"}, {"setup.defined", "data.slots[*].refDes[*]"},
 	{"route.defined", "data.requires[*]"},
 	{"product.defined", "data.links[*]"}, {"product.defined", "data.links[*].href"},
+	{"serials.scheme", "data.pattern"}, {"serials.scheme", "data.site"}, {"serials.allocated", "data.serials"},
 }
 
 // textRules are the decoder's messages about the JSON text, which no schema

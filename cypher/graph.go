@@ -140,6 +140,7 @@ func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, er
 	err := s.snapshotOp(ctx, "lookup", func(tx neo4j.ManagedTransaction) error {
 		out = nil
 		var cands []tracegraph.ID
+		gtinOf := map[tracegraph.ID]string{} // the GTIN a candidate's code came with
 		codes, err := tracegraph.ParseScan(code)
 		if err != nil {
 			return err
@@ -148,31 +149,21 @@ func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, er
 			if c.Value == "" {
 				continue
 			}
-			if tracegraph.LooksLikeID(c.Value) {
-				cands = append(cands, tracegraph.ID(c.Value))
-				continue
-			}
-			labels := tracegraph.LabelsForAI(c.AI)
-			if labels == nil {
-				labels = tracegraph.Labels
-			}
-			if tracegraph.CheckKey(c.Value) == nil {
-				for _, l := range labels {
-					cands = append(cands, tracegraph.NewID(l, c.Value))
-				}
-			}
-			owners, err := tracegraph.IdentifierOwnersOf(c.Value, func(v string) ([]tracegraph.Identifier, error) {
-				return s.identifierOwners(ctx, tx, v)
-			})
-			if err != nil {
+			from := len(cands)
+			if err := s.lookupCandidates(ctx, tx, c, &cands); err != nil {
 				return err
 			}
-			for _, o := range owners {
-				cands = append(cands, o.Node)
+			for _, id := range cands[from:] {
+				if _, ok := gtinOf[id]; !ok {
+					gtinOf[id] = c.GTIN
+				}
 			}
 		}
 		got, err := s.getNodes(ctx, tx, cands)
 		if err != nil {
+			return err
+		}
+		if err := s.dropOtherProducts(ctx, tx, got, gtinOf); err != nil {
 			return err
 		}
 		seen := map[tracegraph.ID]bool{}
@@ -185,6 +176,62 @@ func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, er
 		return nil
 	})
 	return out, err
+}
+
+// lookupCandidates appends the nodes one scanned code may name: a global
+// ID, its key under the labels its AI allows, the owners of the
+// identifiers with its value.
+func (s *Store) lookupCandidates(ctx context.Context, tx neo4j.ManagedTransaction, c tracegraph.ScanCode, cands *[]tracegraph.ID) error {
+	if tracegraph.LooksLikeID(c.Value) {
+		*cands = append(*cands, tracegraph.ID(c.Value))
+		return nil
+	}
+	labels := tracegraph.LabelsForAI(c.AI)
+	if labels == nil {
+		labels = tracegraph.Labels
+	}
+	if tracegraph.CheckKey(c.Value) == nil {
+		for _, l := range labels {
+			*cands = append(*cands, tracegraph.NewID(l, c.Value))
+		}
+	}
+	owners, err := tracegraph.IdentifierOwnersOf(c.Value, func(v string) ([]tracegraph.Identifier, error) {
+		return s.identifierOwners(ctx, tx, v)
+	})
+	if err != nil {
+		return err
+	}
+	for _, o := range owners {
+		*cands = append(*cands, o.Node)
+	}
+	return nil
+}
+
+// dropOtherProducts removes from got the nodes a code that came with a GTIN
+// found but that are of another product (tracegraph.MatchesGTIN), reading
+// their products in one query.
+func (s *Store) dropOtherProducts(ctx context.Context, tx neo4j.ManagedTransaction, got map[tracegraph.ID]*tracegraph.Node, gtinOf map[tracegraph.ID]string) error {
+	var pids []tracegraph.ID
+	for id, n := range got {
+		if n != nil && gtinOf[id] != "" {
+			if pid := tracegraph.ProductOf(n); pid != "" {
+				pids = append(pids, pid)
+			}
+		}
+	}
+	products := map[tracegraph.ID]*tracegraph.Node{}
+	if len(pids) > 0 {
+		var err error
+		if products, err = s.getNodes(ctx, tx, pids); err != nil {
+			return err
+		}
+	}
+	for id, n := range got {
+		if n != nil && !tracegraph.MatchesGTIN(n, products[tracegraph.ProductOf(n)], gtinOf[id]) {
+			delete(got, id)
+		}
+	}
+	return nil
 }
 
 // expander returns the expandFunc of a read transaction with these filters.

@@ -280,15 +280,27 @@ func (s *Store) Nodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.N
 func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, error) {
 	var out []*tracegraph.Node
 	seen := map[tracegraph.ID]bool{}
+	var gtin string // the GTIN the current code came with
 	add := func(id tracegraph.ID) error {
 		if seen[id] {
 			return nil
 		}
-		seen[id] = true
 		n, err := s.viewNode(id)
 		if err != nil || n == nil {
 			return err
 		}
+		if gtin != "" {
+			var p *tracegraph.Node
+			if pid := tracegraph.ProductOf(n); pid != "" {
+				if p, err = s.viewNode(pid); err != nil {
+					return err
+				}
+			}
+			if !tracegraph.MatchesGTIN(n, p, gtin) {
+				return nil // another product's item: not what the scan names
+			}
+		}
+		seen[id] = true
 		out = append(out, n)
 		return nil
 	}
@@ -301,6 +313,7 @@ func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, er
 		if c.Value == "" {
 			continue
 		}
+		gtin = c.GTIN
 		if tracegraph.LooksLikeID(c.Value) {
 			if err := add(tracegraph.ID(c.Value)); err != nil {
 				return nil, err

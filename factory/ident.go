@@ -3,6 +3,8 @@ package factory
 import (
 	"strconv"
 	"time"
+
+	"github.com/tracegraph/tracegraph"
 )
 
 // pad returns prefix followed by n in decimal, zero-padded to width digits.
@@ -19,22 +21,7 @@ func pad(prefix string, n, width int) string {
 }
 
 // luhn returns the Luhn check digit of the decimal digits in s.
-func luhn(s string) byte {
-	sum := 0
-	double := true // the digit left of the check digit is doubled
-	for i := len(s) - 1; i >= 0; i-- {
-		d := int(s[i] - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return byte('0' + (10-sum%10)%10)
-}
+func luhn(s string) byte { return tracegraph.LuhnDigit(s) }
 
 // imei returns the n-th IMEI of a type allocation code: TAC (8 digits), serial
 // (6 digits), Luhn check digit. Past a million serials it moves to the next TAC.

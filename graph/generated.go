@@ -247,6 +247,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AllocateSerials    func(childComplexity int, partNumber string, count int, request string) int
 		Contain            func(childComplexity int, suspects []string, reason string, material *model.MaterialFilter, containment *string) int
 		Ingest             func(childComplexity int, events []*model.EventInput, atomic *bool) int
 		PlaceHold          func(childComplexity int, target string, reason string, hold *string) int
@@ -307,16 +308,17 @@ type ComplexityRoot struct {
 	}
 
 	Product struct {
-		DefinedAt   func(childComplexity int) int
-		DefinedBy   func(childComplexity int) int
-		Description func(childComplexity int) int
-		Events      func(childComplexity int) int
-		Gtin        func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Links       func(childComplexity int) int
-		Name        func(childComplexity int) int
-		PartNumber  func(childComplexity int) int
-		Revision    func(childComplexity int) int
+		DefinedAt    func(childComplexity int) int
+		DefinedBy    func(childComplexity int) int
+		Description  func(childComplexity int) int
+		Events       func(childComplexity int) int
+		Gtin         func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Links        func(childComplexity int) int
+		Name         func(childComplexity int) int
+		PartNumber   func(childComplexity int) int
+		Revision     func(childComplexity int) int
+		SerialScheme func(childComplexity int) int
 	}
 
 	ProductLink struct {
@@ -395,6 +397,24 @@ type ComplexityRoot struct {
 		ID         func(childComplexity int) int
 		PartNumber func(childComplexity int) int
 		Requires   func(childComplexity int) int
+	}
+
+	SerialAllocation struct {
+		AllocatedAt func(childComplexity int) int
+		First       func(childComplexity int) int
+		PartNumber  func(childComplexity int) int
+		Repeated    func(childComplexity int) int
+		Request     func(childComplexity int) int
+		Seq         func(childComplexity int) int
+		Serials     func(childComplexity int) int
+	}
+
+	SerialScheme struct {
+		Issued  func(childComplexity int) int
+		Mode    func(childComplexity int) int
+		Next    func(childComplexity int) int
+		Pattern func(childComplexity int) int
+		Site    func(childComplexity int) int
 	}
 
 	Shipment struct {
@@ -588,6 +608,7 @@ type MutationResolver interface {
 	ReleaseHold(ctx context.Context, target string, reason string, hold *string, all *bool) (*model.HoldResult, error)
 	Contain(ctx context.Context, suspects []string, reason string, material *model.MaterialFilter, containment *string) (*model.ContainResult, error)
 	ReleaseContainment(ctx context.Context, containment string, reason string) (*model.ReleaseResult, error)
+	AllocateSerials(ctx context.Context, partNumber string, count int, request string) (*model.SerialAllocation, error)
 }
 type PalletResolver interface {
 	OnHold(ctx context.Context, obj *model.Pallet) (bool, error)
@@ -1509,6 +1530,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Measurement.Value(childComplexity), true
 
+	case "Mutation.allocateSerials":
+		if e.ComplexityRoot.Mutation.AllocateSerials == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_allocateSerials_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AllocateSerials(childComplexity, args["partNumber"].(string), args["count"].(int), args["request"].(string)), true
 	case "Mutation.contain":
 		if e.ComplexityRoot.Mutation.Contain == nil {
 			break
@@ -1845,6 +1877,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.Revision(childComplexity), true
+	case "Product.serialScheme":
+		if e.ComplexityRoot.Product.SerialScheme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.SerialScheme(childComplexity), true
 
 	case "ProductLink.href":
 		if e.ComplexityRoot.ProductLink.Href == nil {
@@ -2248,6 +2286,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Route.Requires(childComplexity), true
+
+	case "SerialAllocation.allocatedAt":
+		if e.ComplexityRoot.SerialAllocation.AllocatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialAllocation.AllocatedAt(childComplexity), true
+	case "SerialAllocation.first":
+		if e.ComplexityRoot.SerialAllocation.First == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialAllocation.First(childComplexity), true
+	case "SerialAllocation.partNumber":
+		if e.ComplexityRoot.SerialAllocation.PartNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialAllocation.PartNumber(childComplexity), true
+	case "SerialAllocation.repeated":
+		if e.ComplexityRoot.SerialAllocation.Repeated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialAllocation.Repeated(childComplexity), true
+	case "SerialAllocation.request":
+		if e.ComplexityRoot.SerialAllocation.Request == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialAllocation.Request(childComplexity), true
+	case "SerialAllocation.seq":
+		if e.ComplexityRoot.SerialAllocation.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialAllocation.Seq(childComplexity), true
+	case "SerialAllocation.serials":
+		if e.ComplexityRoot.SerialAllocation.Serials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialAllocation.Serials(childComplexity), true
+
+	case "SerialScheme.issued":
+		if e.ComplexityRoot.SerialScheme.Issued == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialScheme.Issued(childComplexity), true
+	case "SerialScheme.mode":
+		if e.ComplexityRoot.SerialScheme.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialScheme.Mode(childComplexity), true
+	case "SerialScheme.next":
+		if e.ComplexityRoot.SerialScheme.Next == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialScheme.Next(childComplexity), true
+	case "SerialScheme.pattern":
+		if e.ComplexityRoot.SerialScheme.Pattern == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialScheme.Pattern(childComplexity), true
+	case "SerialScheme.site":
+		if e.ComplexityRoot.SerialScheme.Site == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SerialScheme.Site(childComplexity), true
 
 	case "Shipment.contents":
 		if e.ComplexityRoot.Shipment.Contents == nil {
@@ -3443,6 +3555,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_definedBy(ctx, field)
 	case "events":
 		return ec.fieldContext_Product_events(ctx, field)
+	case "serialScheme":
+		return ec.fieldContext_Product_serialScheme(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Product", field.Name)
 }
@@ -3553,6 +3667,42 @@ func (ec *executionContext) childFields_RollupEntry(ctx context.Context, field g
 		return ec.fieldContext_RollupEntry_possible(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RollupEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_SerialAllocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "request":
+		return ec.fieldContext_SerialAllocation_request(ctx, field)
+	case "partNumber":
+		return ec.fieldContext_SerialAllocation_partNumber(ctx, field)
+	case "serials":
+		return ec.fieldContext_SerialAllocation_serials(ctx, field)
+	case "first":
+		return ec.fieldContext_SerialAllocation_first(ctx, field)
+	case "allocatedAt":
+		return ec.fieldContext_SerialAllocation_allocatedAt(ctx, field)
+	case "seq":
+		return ec.fieldContext_SerialAllocation_seq(ctx, field)
+	case "repeated":
+		return ec.fieldContext_SerialAllocation_repeated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SerialAllocation", field.Name)
+}
+
+func (ec *executionContext) childFields_SerialScheme(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "pattern":
+		return ec.fieldContext_SerialScheme_pattern(ctx, field)
+	case "site":
+		return ec.fieldContext_SerialScheme_site(ctx, field)
+	case "mode":
+		return ec.fieldContext_SerialScheme_mode(ctx, field)
+	case "issued":
+		return ec.fieldContext_SerialScheme_issued(ctx, field)
+	case "next":
+		return ec.fieldContext_SerialScheme_next(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SerialScheme", field.Name)
 }
 
 func (ec *executionContext) childFields_Shipment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3918,6 +4068,36 @@ func (ec *executionContext) field_Box_explode_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_allocateSerials_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "partNumber",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["partNumber"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "count",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["count"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "request",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["request"] = arg2
 	return args, nil
 }
 
@@ -8180,6 +8360,50 @@ func (ec *executionContext) fieldContext_Mutation_releaseContainment(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_allocateSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_allocateSerials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AllocateSerials(ctx, fc.Args["partNumber"].(string), fc.Args["count"].(int), fc.Args["request"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SerialAllocation) graphql.Marshaler {
+			return ec.marshalNSerialAllocation2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐSerialAllocation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_allocateSerials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SerialAllocation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_allocateSerials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Outcome_index(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9292,6 +9516,38 @@ func (ec *executionContext) fieldContext_Product_events(_ context.Context, field
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Product_serialScheme(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_serialScheme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SerialScheme(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SerialScheme) graphql.Marshaler {
+			return ec.marshalOSerialScheme2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐSerialScheme(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Product_serialScheme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SerialScheme(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11060,6 +11316,282 @@ func (ec *executionContext) _Route_definedAt(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Route_definedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _SerialAllocation_request(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialAllocation_request(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Request(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialAllocation_request(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SerialAllocation_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialAllocation_partNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartNumber(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialAllocation_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SerialAllocation_serials(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialAllocation_serials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Serials(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialAllocation_serials(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SerialAllocation_first(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialAllocation_first(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.First(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialAllocation_first(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SerialAllocation_allocatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialAllocation_allocatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AllocatedAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialAllocation_allocatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _SerialAllocation_seq(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialAllocation_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialAllocation_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SerialAllocation_repeated(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialAllocation_repeated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Repeated(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialAllocation_repeated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SerialScheme_pattern(ctx context.Context, field graphql.CollectedField, obj *model.SerialScheme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialScheme_pattern(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pattern, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialScheme_pattern(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SerialScheme_site(ctx context.Context, field graphql.CollectedField, obj *model.SerialScheme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialScheme_site(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Site, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SerialScheme_site(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SerialScheme_mode(ctx context.Context, field graphql.CollectedField, obj *model.SerialScheme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialScheme_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialScheme_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SerialScheme_issued(ctx context.Context, field graphql.CollectedField, obj *model.SerialScheme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialScheme_issued(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issued, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialScheme_issued(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SerialScheme_next(ctx context.Context, field graphql.CollectedField, obj *model.SerialScheme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SerialScheme_next(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Next, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SerialScheme_next(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Shipment_id(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
@@ -17180,6 +17712,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "allocateSerials":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_allocateSerials(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17895,6 +18434,11 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "serialScheme":
+			out.Values[i] = ec._Product_serialScheme(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19065,6 +19609,132 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "definedAt":
 			out.Values[i] = ec._Route_definedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var serialAllocationImplementors = []string{"SerialAllocation"}
+
+func (ec *executionContext) _SerialAllocation(ctx context.Context, sel ast.SelectionSet, obj *model.SerialAllocation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serialAllocationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SerialAllocation")
+		case "request":
+			out.Values[i] = ec._SerialAllocation_request(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partNumber":
+			out.Values[i] = ec._SerialAllocation_partNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "serials":
+			out.Values[i] = ec._SerialAllocation_serials(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "first":
+			out.Values[i] = ec._SerialAllocation_first(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "allocatedAt":
+			out.Values[i] = ec._SerialAllocation_allocatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seq":
+			out.Values[i] = ec._SerialAllocation_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "repeated":
+			out.Values[i] = ec._SerialAllocation_repeated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var serialSchemeImplementors = []string{"SerialScheme"}
+
+func (ec *executionContext) _SerialScheme(ctx context.Context, sel ast.SelectionSet, obj *model.SerialScheme) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serialSchemeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SerialScheme")
+		case "pattern":
+			out.Values[i] = ec._SerialScheme_pattern(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "site":
+			out.Values[i] = ec._SerialScheme_site(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._SerialScheme_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issued":
+			out.Values[i] = ec._SerialScheme_issued(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "next":
+			out.Values[i] = ec._SerialScheme_next(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21819,6 +22489,16 @@ func (ec *executionContext) marshalNRollupEntry2ᚖgithubᚗcomᚋtracegraphᚋt
 	return ec._RollupEntry(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSerialAllocation2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐSerialAllocation(ctx context.Context, sel ast.SelectionSet, v *model.SerialAllocation) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SerialAllocation(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNShipment2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐShipmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Shipment) graphql.Marshaler {
 	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -22428,6 +23108,13 @@ func (ec *executionContext) marshalOProduct2ᚖgithubᚗcomᚋtracegraphᚋtrace
 		return graphql.Null
 	}
 	return ec._Product(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSerialScheme2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐSerialScheme(ctx context.Context, sel ast.SelectionSet, v *model.SerialScheme) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SerialScheme(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -89,3 +89,12 @@ func (g *group) productLoader() *dataloadgen.Loader[tracegraph.ID, *tracegraph.N
 	})
 	return g.products.ld
 }
+
+func (r *mutationResolver) AllocateSerials(ctx context.Context, partNumber string, count int, request string) (*model.SerialAllocation, error) {
+	a, err := tracegraph.AllocateSerials(ctx, r.store(), tracegraph.AllocationRequest{PartNumber: partNumber, Count: count,
+		Request: request, Time: r.cfg.Now().UTC(), Operator: tracegraph.Actor(ctx)})
+	if err != nil {
+		return nil, err
+	}
+	return &model.SerialAllocation{A: a}, nil
+}

@@ -45,6 +45,8 @@ var eventData = map[tracegraph.EventType]string{
 	tracegraph.EventRouteDefined:       `{"partNumber":"PCBA-%s","requires":["FCT"]}`,
 	tracegraph.EventLotBaked:           `{"lot":"L-%s"}`,
 	tracegraph.EventProductDefined:     `{"partNumber":"PN-%s","name":"Product"}`,
+	tracegraph.EventSerialScheme:       `{"partNumber":"900-A","pattern":"A{seq:5}-%s"}`,
+	tracegraph.EventSerialsAllocated:   `{"partNumber":"900-A%s","count":1}`,
 }
 
 // accessCall is one thing a client may try, the operations of the access
@@ -117,6 +119,8 @@ func TestAccessMatrix(t *testing.T) {
 		"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-03-04T08:00:00Z","epcisBody":{"eventList":[{"type":"ObjectEvent",
 		"action":"ADD","bizStep":"commissioning","eventTime":"2026-03-04T08:00:00Z","eventTimeZoneOffset":"+00:00","eventID":"urn:uuid:TAG",
 		"epcList":["urn:epc:id:sgtin:0614141.107346.EPCIS-TAG"]}]}}`)
+	rest("POST /api/v1/serials", "operator admin", http.MethodPost, "/api/v1/serials", `{"partNumber":"900-A","count":1,"request":"rq-TAG"}`)
+	query("Mutation.allocateSerials", "operator admin", `mutation { allocateSerials(partNumber: "900-A", count: 1, request: "rm-TAG") { serials } }`)
 	for _, et := range tracegraph.AllEventTypes() {
 		roles := "operator admin"
 		switch et {

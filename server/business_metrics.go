@@ -140,7 +140,7 @@ func codeLabel(e *tracegraph.Error) string {
 	}
 	switch e.Code {
 	case tracegraph.CodeNotFound, tracegraph.CodeInvalid, tracegraph.CodeConflict, tracegraph.CodeOnHold,
-		tracegraph.CodeWrongPart, tracegraph.CodeExpired, tracegraph.CodeRoute, tracegraph.CodeForbidden, tracegraph.CodeUnauthenticated, tracegraph.CodeLimit, tracegraph.CodeInternal:
+		tracegraph.CodeWrongPart, tracegraph.CodeExpired, tracegraph.CodeRoute, tracegraph.CodeNotAllocated, tracegraph.CodeForbidden, tracegraph.CodeUnauthenticated, tracegraph.CodeLimit, tracegraph.CodeInternal:
 		return string(e.Code)
 	}
 	return "OTHER"

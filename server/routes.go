@@ -29,6 +29,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/api/v1/verify", s.verify)
 	e.POST("/api/v1/containments", s.contain, json, s.limitBody(1<<20))
 	e.POST("/api/v1/containments/:id/release", s.releaseContainment, json, s.limitBody(1<<20))
+	e.POST("/api/v1/serials", s.allocateSerials, json, s.limitBody(1<<16))
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
@@ -65,7 +66,7 @@ func statusOf(code tracegraph.Code) int {
 		return http.StatusNotFound
 	case tracegraph.CodeInvalid:
 		return http.StatusBadRequest
-	case tracegraph.CodeConflict, tracegraph.CodeOnHold, tracegraph.CodeWrongPart, tracegraph.CodeExpired, tracegraph.CodeRoute:
+	case tracegraph.CodeConflict, tracegraph.CodeOnHold, tracegraph.CodeWrongPart, tracegraph.CodeExpired, tracegraph.CodeRoute, tracegraph.CodeNotAllocated:
 		// The record refuses the event as things stand: an interlock.
 		return http.StatusConflict
 	case tracegraph.CodeForbidden:

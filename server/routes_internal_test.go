@@ -35,7 +35,7 @@ func TestEveryRouteHasAGrant(t *testing.T) {
 // TestStatusOfInterlocks: the line-side interlocks answer 409 like ON_HOLD,
 // so a line controller can tell "refused as things stand" from bad input.
 func TestStatusOfInterlocks(t *testing.T) {
-	for _, c := range []tracegraph.Code{tracegraph.CodeOnHold, tracegraph.CodeWrongPart, tracegraph.CodeExpired, tracegraph.CodeRoute} {
+	for _, c := range []tracegraph.Code{tracegraph.CodeOnHold, tracegraph.CodeWrongPart, tracegraph.CodeExpired, tracegraph.CodeRoute, tracegraph.CodeNotAllocated} {
 		if got := statusOf(c); got != http.StatusConflict {
 			t.Errorf("statusOf(%s) = %d, want %d", c, got, http.StatusConflict)
 		}

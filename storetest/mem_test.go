@@ -274,9 +274,13 @@ func (s *memStore) Lookup(_ context.Context, code string) ([]*tracegraph.Node, e
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []*tracegraph.Node
+	var gtin string
 	add := func(id tracegraph.ID, labels []tracegraph.Label) {
 		n := s.nodes[id]
 		if n == nil || (len(labels) > 0 && !slices.Contains(labels, n.Label)) {
+			return
+		}
+		if !tracegraph.MatchesGTIN(n, s.nodes[tracegraph.ProductOf(n)], gtin) {
 			return
 		}
 		if !slices.ContainsFunc(out, func(o *tracegraph.Node) bool { return o.ID == id }) {
@@ -288,6 +292,7 @@ func (s *memStore) Lookup(_ context.Context, code string) ([]*tracegraph.Node, e
 		return nil, err
 	}
 	for _, c := range codes {
+		gtin = c.GTIN
 		labels := tracegraph.LabelsForAI(c.AI)
 		if tracegraph.LooksLikeID(c.Value) {
 			add(tracegraph.ID(c.Value), labels)

@@ -15,7 +15,8 @@ const productsFixture = `
 `
 
 // testProducts: product.defined creates a Product keyed by part number, a
-// later one replaces the definition, and GTINs name one product each.
+// later one replaces the definition, GTINs name one product each, and a
+// serial scanned with a GTIN names a unit of that product only.
 func testProducts(t *testing.T, open Opener) {
 	s := open(t)
 	load(t, s, productsFixture)
@@ -38,6 +39,15 @@ func testProducts(t *testing.T, open Opener) {
 	}
 	// A part number is also a key: typed, it finds the product.
 	lookupIs(t, s, "GW-7", "Product:GW-7")
+	// A serial scanned with its product's GTIN names the unit, in any form;
+	// with another product's GTIN it names nothing.
+	for _, code := range []string{"(01)04006381333931(21)MT-0001", "]d20104006381333931" + "21MT-0001",
+		"0104006381333931" + "21MT-0001", "(01) 04006381333931 (21) MT-0001",
+		"https://id.example.com/gtin/04006381333931/ser/MT-0001?linkType=all", "MT-0001"} {
+		lookupIs(t, s, code, "Unit:MT-0001")
+	}
+	lookupIs(t, s, "(01)09506000134352(21)MT-0001")
+	lookupIs(t, s, "https://id.example.com/01/09501101530003/21/MT-0001")
 
 	// Redefinition replaces every fact; the GTIN moves with it.
 	mustApply(t, s, parse(t, `5 def-mt2 product.defined {"partNumber":"MT-100","gtin":"95012346000017","name":"Modem MT-100 v2","links":[{"type":"gs1:support","href":"http://support.example.com/"}]}`)...)
@@ -50,6 +60,8 @@ func testProducts(t *testing.T, open Opener) {
 	}
 	lookupIs(t, s, "(01)04006381333931")
 	lookupIs(t, s, "95012346000017", "Product:MT-100")
+	lookupIs(t, s, "(01)95012346000017(21)MT-0001", "Unit:MT-0001")
+	lookupIs(t, s, "(01)04006381333931(21)MT-0001")
 
 	// A GTIN names one product; the refusal changes nothing.
 	before := snapshot(t, s, ids("Product:MT-100", "Product:GW-7"))

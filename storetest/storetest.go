@@ -69,6 +69,8 @@ func Run(t *testing.T, open Opener) {
 		{"LineSideVoid", testLineSideVoid},
 		{"Concurrency", testConcurrency},
 		{"Products", testProducts},
+		{"Serials", testSerials},
+		{"SerialsConcurrent", testSerialsConcurrent},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) { sc.run(t, open) })

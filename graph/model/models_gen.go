@@ -126,7 +126,7 @@ type PartCount struct {
 
 // Why an event was refused.
 type Problem struct {
-	// NOT_FOUND, INVALID, CONFLICT, ON_HOLD, WRONG_PART, EXPIRED, ROUTE, FORBIDDEN, UNAUTHENTICATED, LIMIT or INTERNAL.
+	// NOT_FOUND, INVALID, CONFLICT, ON_HOLD, WRONG_PART, EXPIRED, ROUTE, NOT_ALLOCATED, FORBIDDEN, UNAUTHENTICATED, LIMIT or INTERNAL.
 	Code string `json:"code"`
 	// The field it concerns, as a JSON path (data.serial), if any.
 	Field   *string `json:"field,omitempty"`
