@@ -592,7 +592,7 @@ func (a *asmState) finish(needSource map[string]bool) (AssemblyLevel, []LevelGap
 		for s := range l.refDes {
 			l.RefDes = append(l.RefDes, s)
 		}
-		slices.Sort(l.RefDes)
+		slices.SortFunc(l.RefDes, compareRefDes)
 		l.RefDes = l.RefDes[:min(len(l.RefDes), MaxLevelRefDes)]
 	}
 	for i, l := range a.proc {
@@ -773,8 +773,11 @@ func materialGapMessage(g *LevelGap, l *MaterialLine) string {
 	case GapNoRefDes:
 		return fmt.Sprintf("%s on %s%s known per lot, without reference designators", in, units(g.Units), span(g))
 	case GapNoSource:
-		return fmt.Sprintf("%s: %d of its %d lots or components have no wafer batch; they reach %s%s", in, l.SourcelessMaterial, l.Material,
-			units(g.Units), span(g))
+		kind := "lots"
+		if l.Kind == LineComponent {
+			kind = "components"
+		}
+		return fmt.Sprintf("%s on %s%s: %d of its %d %s have no wafer batch", in, units(g.Units), span(g), l.SourcelessMaterial, l.Material, kind)
 	}
 	return in
 }
@@ -800,4 +803,25 @@ func processGapMessage(g *LevelGap) string {
 		return fmt.Sprintf("%s%s on %s%s recorded per unit without parameters", in, what, units(g.Units), span(g))
 	}
 	return in + what
+}
+
+// compareRefDes orders reference designators as people do: by their letters,
+// then by their number (C2 before C10).
+func compareRefDes(a, b string) int {
+	split := func(s string) (string, int, string) {
+		i := strings.IndexFunc(s, func(r rune) bool { return r >= '0' && r <= '9' })
+		if i < 0 {
+			return s, -1, ""
+		}
+		j := i
+		n := 0
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' && n < 1e8 {
+			n = n*10 + int(s[j]-'0')
+			j++
+		}
+		return s[:i], n, s[j:]
+	}
+	pa, na, ra := split(a)
+	pb, nb, rb := split(b)
+	return cmp.Or(cmp.Compare(pa, pb), cmp.Compare(na, nb), cmp.Compare(ra, rb), cmp.Compare(a, b))
 }

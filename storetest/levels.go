@@ -9,7 +9,7 @@ import (
 	"github.com/tracegraph/tracegraph"
 )
 
-// levelFixture is a factory built for the IPC-1782 level report: each part
+// LevelFixture is a factory built for the IPC-1782 level report: each part
 // number reaches one material and one process level exactly.
 //
 //	L1  A1 A2   coating per work order only (ORDER); no process record      M1 P1
@@ -23,7 +23,7 @@ import (
 //	L5  E1      holds C2 (sub-assembly); no process record                  M4 P1 (C2: M3 P3)
 //	L0  Z1-Z3   Z3 has neither the resistors nor the ICT Z1 and Z2 have,
 //	            and no work order; Z4 scrapped with nothing                 NONE NONE
-const levelFixture = `
+const LevelFixture = `
 0 wb  wafer.registered   {"waferBatch":"WB1"}
 0 ic1 lot.received       {"lot":"IC-1","partNumber":"IC","derivedFrom":["WaferBatch:WB1"]}
 0 ic2 lot.received       {"lot":"IC-2","partNumber":"IC"}
@@ -113,7 +113,7 @@ func fmtLevels(rep *tracegraph.LevelReport) []string {
 
 func testTraceabilityLevel(t *testing.T, open Opener) {
 	s := open(t)
-	mustApply(t, s, parse(t, levelFixture)...)
+	mustApply(t, s, parse(t, LevelFixture)...)
 	tests := []struct {
 		name string
 		req  tracegraph.LevelRequest
