@@ -38,6 +38,7 @@ type smtLine struct {
 	jarRem  float64
 	jarShft int64
 	panel   []*board
+	ls      *lineSide // nil: the MES computes the consumptions (lineside.go)
 	st      struct {
 		prn, spi, pnp, rfl, aoi, wsh, dpl, bak, ctg, cur, ict, prg, fct, lbl, rwk string
 	}
@@ -47,6 +48,9 @@ type smtLine struct {
 // front.
 func newSMTLine(i, nParts int, sp string) *smtLine {
 	l := &smtLine{idx: i, area: i, feeders: make([]feeder, nParts)}
+	if m := modeOf(i); m != lineMES {
+		l.ls = &lineSide{mode: m, setups: map[string]bool{}}
+	}
 	n := strconv.Itoa(i + 1)
 	s := sp + "SMT" + n + "-"
 	l.st.prn, l.st.spi, l.st.pnp, l.st.rfl, l.st.aoi = s+"PRN", s+"SPI", s+"PNP", s+"RFL", s+"AOI"
@@ -157,7 +161,7 @@ func (g *gen) smtStep(l *smtLine) bool {
 	}
 	if o.mod == nil && o.coating == nil {
 		o.coating = g.receiveSimple(g.cat.coating, "CT", &g.seq.coat, 5, 365)
-		if g.sum.Facts.OrderLot == "" {
+		if g.sum.Facts.OrderLot == "" && l.coatPrecision() == tracegraph.PrecisionOrder {
 			g.sum.Facts.OrderLot = o.coating.key
 		}
 	}
@@ -177,21 +181,29 @@ func (g *gen) smtStep(l *smtLine) bool {
 	l.panel = panel
 	units := g.refs(panel)
 
-	g.process(units, "print", "PRN-"+pn, map[string]any{
-		"squeegeePressureKg": g.jitter(6.5, 0.15, 2), "printSpeedMmS": 40.0, "separationSpeedMmS": 1.5,
-		"stencil": "STN-" + pn + "-A"}, l.st.prn, op)
+	g.panelProcess(l, panel, "print", "PRN-"+pn, func() map[string]any {
+		return map[string]any{"squeegeePressureKg": g.jitter(6.5, 0.15, 2), "printSpeedMmS": 40.0, "separationSpeedMmS": 1.5,
+			"stencil": "STN-" + pn + "-A"}
+	}, l.st.prn, op)
 	for _, b := range panel {
 		g.consumeLot(b, g.pasteFor(l, *grams), grams, nil, tracegraph.PrecisionExact, l.st.prn, op)
 	}
 	for _, b := range panel {
 		g.test(b, "SPI", "SPI-"+pn, "", tracegraph.ResultPass, nil, nil, l.st.spi, op)
 	}
-	g.process(units, "place", "PNP-"+pn+"-A", map[string]any{
-		"feeders": float64(len(bom)), "cycleTimeS": g.jitter(38, 1.5, 1), "nozzleChanges": float64(g.r.IntN(4))},
-		l.st.pnp, op)
+	g.panelProcess(l, panel, "place", "PNP-"+pn+"-A", func() map[string]any {
+		return map[string]any{"feeders": float64(len(bom)), "cycleTimeS": g.jitter(38, 1.5, 1), "nozzleChanges": float64(g.r.IntN(4))}
+	}, l.st.pnp, op)
+	if l.ls != nil {
+		g.changeOver(l, pn, bom, op)
+	}
 	for _, b := range panel {
-		for i := range bom {
-			g.consumeReel(l, b, &bom[i], l.st.pnp, op)
+		if l.ls != nil {
+			g.place(l, b, bom, op)
+		} else {
+			for i := range bom {
+				g.consumeReel(l, b, &bom[i], l.st.pnp, op)
+			}
 		}
 		if o.mod == nil {
 			b.comp = g.takeComponent(f.radio)
@@ -201,9 +213,10 @@ func (g *gen) smtStep(l *smtLine) bool {
 			g.facts.wbUnits++
 		}
 	}
-	g.process(units, "reflow", "RFL-SAC305-"+strconv.Itoa(l.idx+1), map[string]any{
-		"profile": "SAC305-STD", "peakTempC": g.jitter(243, 1.8, 1), "timeAboveLiquidusS": g.jitter(62, 4, 1),
-		"conveyorSpeedCmMin": 80.0, "nitrogen": true}, l.st.rfl, op)
+	g.panelProcess(l, panel, "reflow", "RFL-SAC305-"+strconv.Itoa(l.idx+1), func() map[string]any {
+		return map[string]any{"profile": "SAC305-STD", "peakTempC": g.jitter(243, 1.8, 1), "timeAboveLiquidusS": g.jitter(62, 4, 1),
+			"conveyorSpeedCmMin": 80.0, "nitrogen": true}
+	}, l.st.rfl, op)
 	for _, b := range panel {
 		g.test(b, "AOI", "AOI-"+pn, "", tracegraph.ResultPass, nil, nil, l.st.aoi, op)
 	}
@@ -222,6 +235,28 @@ func (g *gen) smtStep(l *smtLine) bool {
 		g.fas[f.idx].smtOpen--
 	}
 	return true
+}
+
+// panelProcess records a step of a panel: one record for the panel, or on a
+// line with splice-point detection (whose machines report per board) one
+// record per board, each with its own parameters.
+func (g *gen) panelProcess(l *smtLine, panel []*board, step, recipe string, params func() map[string]any, station, op string) {
+	if l.ls == nil || l.ls.mode != lineSplicePoint {
+		g.process(g.refs(panel), step, recipe, params(), station, op)
+		return
+	}
+	for _, b := range panel {
+		g.process([]string{b.ref}, step, recipe, params(), station, op)
+	}
+}
+
+// coatPrecision is how the line records coating: per board where the
+// machines report per board, else per work order.
+func (l *smtLine) coatPrecision() tracegraph.Precision {
+	if l.ls != nil && l.ls.mode == lineSplicePoint {
+		return tracegraph.PrecisionExact
+	}
+	return tracegraph.PrecisionOrder
 }
 
 // installComponent records a serialized component built into a unit.
@@ -252,7 +287,7 @@ func (g *gen) finishPCBAs(l *smtLine, o *smtOrder, panel []*board, op string) {
 		}
 		g.process([]string{b.ref}, "coat", "CTG-1B31-SEL", map[string]any{
 			"thicknessUm": g.jitter(50, 6, 1), "nozzle": "needle-0.3", "uvInspection": true}, l.st.ctg, op)
-		g.consumeLot(b, o.coating, &g.cat.coatPerBoard, nil, tracegraph.PrecisionOrder, l.st.ctg, op)
+		g.consumeLot(b, o.coating, &g.cat.coatPerBoard, nil, l.coatPrecision(), l.st.ctg, op)
 		if o.coating.key == g.sum.Facts.OrderLot {
 			g.sum.Facts.OrderLotUnits++
 		}
