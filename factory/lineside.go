@@ -66,6 +66,16 @@ type lineSide struct {
 	feeds  []slotFeed
 }
 
+// spliceDiv narrows the splice window of lines with splice-point
+// detection: the operator splices a new reel on shortly before the old one
+// runs out, as the machine tells when the splice point passes.
+func (ls *lineSide) spliceDiv() int {
+	if ls.mode == lineSplicePoint {
+		return 20
+	}
+	return 1
+}
+
 // slotReel is a reel the store counts on a slot: open from from (clock ms),
 // spliced behind another or loaded.
 type slotReel struct {
@@ -96,17 +106,10 @@ func (g *gen) changeOver(l *smtLine, pn string, bom []bomLine, op string) {
 	if ls.active == pn {
 		return
 	}
-	// Feeders the new setup does not use come off the machine.
-	used := make(map[int]bool, len(bom))
-	for i := range bom {
-		used[bom[i].part.idx] = true
-	}
-	for i := range l.feeders {
-		if f := &l.feeders[i]; len(f.slot) > 0 && !used[i] {
-			f.slot = f.slot[:0]
-			g.emit(tracegraph.EventFeederUnloaded, l.st.pnp, op, &tracegraph.FeederSlot{Station: l.st.pnp, Slot: slotName(g.cat.parts[i])})
-		}
-	}
+	// Feeders the new setup does not use stay on the machine (unloading
+	// and loading them again costs the store a re-derivation each; see
+	// docs/traceability-levels.md): a slot is named by its part, so no
+	// setup finds a wrong part on one of its slots.
 	if !ls.setups[pn] {
 		sd := &tracegraph.SetupDefined{Setup: g.setupID(l, pn), Station: l.st.pnp, PartNumber: pn}
 		for i := range bom {
@@ -133,7 +136,7 @@ func (g *gen) place(l *smtLine, b *board, bom []bomLine, op string) {
 		bl := &bom[i]
 		p := bl.part
 		f := &l.feeders[p.idx]
-		a, c, _ := g.advance(f, p, int(bl.qty))
+		a, c, _ := g.advance(f, p, int(bl.qty), ls.spliceDiv())
 		slot := slotName(p)
 		if len(f.slot) == 0 { // the first reel, or back after a changeover
 			g.bakeIfDue(l, p, a, op)

@@ -47,7 +47,8 @@ type supLot struct {
 
 // partSupply is the receiving state of one part number.
 type partSupply struct {
-	lots []supLot
+	lots     []supLot
+	receipts int // receipts of supplier lots so far
 }
 
 // compPool is the unused part of the last supplier serial list of a component.
@@ -148,9 +149,10 @@ func (g *gen) receiveSupplierLots(p *part) {
 	s := &g.supply[p.idx]
 	n, wafer := 1, 0
 	var derived []string
-	// One receipt of four of a wafer IC after the first comes through a
+	// Every third receipt of a wafer IC, from the second on, comes through a
 	// broker that passes on no wafer batch: lots without M4 data.
-	broker := p.kind == kindWafer && g.seq.wafer > 0 && g.r.IntN(4) == 0
+	s.receipts++
+	broker := p.kind == kindWafer && s.receipts%3 == 2
 	if p.kind == kindWafer && !broker {
 		g.seq.wafer++
 		wafer = g.seq.wafer
@@ -185,7 +187,7 @@ func (g *gen) receiveSupplierLots(p *part) {
 // splice window the line cannot tell the old reel from the new one, and the
 // consumption is two CANDIDATE links.
 func (g *gen) consumeReel(l *smtLine, b *board, bl *bomLine, station, op string) {
-	a, c, _ := g.advance(&l.feeders[bl.part.idx], bl.part, int(bl.qty))
+	a, c, _ := g.advance(&l.feeders[bl.part.idx], bl.part, int(bl.qty), 1)
 	if c != nil {
 		g.candidate(b, bl, a, c, station, op)
 		return
@@ -198,13 +200,14 @@ func (g *gen) consumeReel(l *smtLine, b *board, bl *bomLine, station, op string)
 // receiving reels as they are needed, and returns the reel that fed it (a),
 // or the two reels of a splice window (a and c, c the newer). first reports
 // that a is the feeder's first reel. Each reel keeps back enough parts to
-// cover the window after the splice.
-func (g *gen) advance(f *feeder, p *part, q int) (a, c *reel, first bool) {
+// cover the window after the splice. The window spans about 1 % of a full
+// reel on each side of the splice, divided by hDiv.
+func (g *gen) advance(f *feeder, p *part, q, hDiv int) (a, c *reel, first bool) {
 	if f.cur == nil {
 		f.cur = g.receiveReel(p, true)
 		first = true
 	}
-	h := max(1, f.cur.full/(q*100))
+	h := max(1, f.cur.full/(q*100*hDiv))
 	left := f.cur.rem/q - h
 	if left < 1 { // splice the next reel in
 		if f.next == nil {
@@ -212,7 +215,7 @@ func (g *gen) advance(f *feeder, p *part, q int) (a, c *reel, first bool) {
 		}
 		f.prev, f.cur, f.next = f.cur, f.next, nil
 		f.post = min(h, f.prev.rem/q)
-		h = max(1, f.cur.full/(q*100))
+		h = max(1, f.cur.full/(q*100*hDiv))
 		left = f.cur.rem/q - h
 	}
 	if f.next == nil && left <= 2*h+2 { // low-level warning: fetch the next reel

@@ -114,7 +114,9 @@ func TestScaleS(t *testing.T) {
 		{"consumptions per PCBA", mean(cons, "pcba"), 58, 64},
 		{"consumptions per module", mean(cons, "module"), 19, 22},
 		{"consumptions per product", mean(cons, "product"), 3, 5},
-		{"CANDIDATE share of consumptions", logical / allCons, 0.012, 0.03},
+		// SMT1 splices shortly before the splice point (lineside.go): its
+		// windows are narrow, the others' hold about 2 % of consumptions.
+		{"CANDIDATE share of consumptions", logical / allCons, 0.004, 0.03},
 		// Products take screws per work order; PCBAs take coating per work
 		// order but on SMT1, which records it per board.
 		{"ORDER consumptions", float64(c.byPrec[tracegraph.PrecisionOrder]), float64(kinds["product"] + kinds["pcba"]/3), float64(kinds["pcba"] + kinds["product"])},

@@ -179,7 +179,6 @@ func (g *gen) smtStep(l *smtLine) bool {
 		panel = append(panel, g.newUnit(serial, pn, rev, o.wo, kind, l.st.prn, op, nil))
 	}
 	l.panel = panel
-	units := g.refs(panel)
 
 	g.panelProcess(l, panel, "print", "PRN-"+pn, func() map[string]any {
 		return map[string]any{"squeegeePressureKg": g.jitter(6.5, 0.15, 2), "printSpeedMmS": 40.0, "separationSpeedMmS": 1.5,
@@ -220,10 +219,12 @@ func (g *gen) smtStep(l *smtLine) bool {
 	for _, b := range panel {
 		g.test(b, "AOI", "AOI-"+pn, "", tracegraph.ResultPass, nil, nil, l.st.aoi, op)
 	}
-	g.process(units, "wash", "WSH-AQ-60", map[string]any{
-		"waterTempC": g.jitter(60, 0.8, 1), "conductivityUScm": g.jitter(0.9, 0.1, 2)}, l.st.wsh, op)
-	g.process(units, "depanel", "DPL-ROUTER", map[string]any{
-		"method": "router", "spindleRpm": 40000.0, "bitLifeM": float64(g.r.IntN(300))}, l.st.dpl, op)
+	g.panelProcess(l, panel, "wash", "WSH-AQ-60", func() map[string]any {
+		return map[string]any{"waterTempC": g.jitter(60, 0.8, 1), "conductivityUScm": g.jitter(0.9, 0.1, 2)}
+	}, l.st.wsh, op)
+	g.panelProcess(l, panel, "depanel", "DPL-ROUTER", func() map[string]any {
+		return map[string]any{"method": "router", "spindleRpm": 40000.0, "bitLifeM": float64(g.r.IntN(300))}
+	}, l.st.dpl, op)
 
 	if o.mod == nil {
 		g.finishPCBAs(l, o, panel, op)
@@ -237,16 +238,21 @@ func (g *gen) smtStep(l *smtLine) bool {
 	return true
 }
 
-// panelProcess records a step of a panel: one record for the panel, or on a
-// line with splice-point detection (whose machines report per board) one
-// record per board, each with its own parameters.
+// panelProcess records a step of a panel's boards that are not scrapped:
+// one record for the panel, or on a line with splice-point detection (whose
+// machines report per board) one record per board, each with its own
+// parameters.
 func (g *gen) panelProcess(l *smtLine, panel []*board, step, recipe string, params func() map[string]any, station, op string) {
-	if l.ls == nil || l.ls.mode != lineSplicePoint {
-		g.process(g.refs(panel), step, recipe, params(), station, op)
+	units := g.refs(panel)
+	if len(units) == 0 {
 		return
 	}
-	for _, b := range panel {
-		g.process([]string{b.ref}, step, recipe, params(), station, op)
+	if l.ls == nil || l.ls.mode != lineSplicePoint {
+		g.process(units, step, recipe, params(), station, op)
+		return
+	}
+	for _, u := range units {
+		g.process([]string{u}, step, recipe, params(), station, op)
 	}
 }
 
@@ -292,9 +298,9 @@ func (g *gen) finishPCBAs(l *smtLine, o *smtOrder, panel []*board, op string) {
 			g.sum.Facts.OrderLotUnits++
 		}
 	}
-	if units := g.refs(panel); len(units) > 0 {
-		g.process(units, "cure", "CUR-UV-80C", map[string]any{"tempC": g.jitter(80, 1, 1), "minutes": 30.0}, l.st.cur, op)
-	}
+	g.panelProcess(l, panel, "cure", "CUR-UV-80C", func() map[string]any {
+		return map[string]any{"tempC": g.jitter(80, 1, 1), "minutes": 30.0}
+	}, l.st.cur, op)
 	fa := g.fas[f.idx]
 	for _, b := range panel {
 		if b.scrap {
@@ -335,7 +341,7 @@ func (g *gen) rework(b *board, child, reason, station string) {
 // finishModules programs, tests and labels a module panel.
 func (g *gen) finishModules(l *smtLine, o *smtOrder, panel []*board, op string) {
 	f, m := o.fam, o.mod
-	g.process(g.refs(panel), "bake", "BAK-125C-4H", map[string]any{"tempC": 125.0, "hours": 4.0}, l.st.bak, op)
+	g.panelProcess(l, panel, "bake", "BAK-125C-4H", func() map[string]any { return map[string]any{"tempC": 125.0, "hours": 4.0} }, l.st.bak, op)
 	fa := g.fas[f.idx]
 	for _, b := range panel {
 		g.process([]string{b.ref}, "program", "PRG-"+m.pn, map[string]any{
