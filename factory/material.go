@@ -47,8 +47,7 @@ type supLot struct {
 
 // partSupply is the receiving state of one part number.
 type partSupply struct {
-	lots     []supLot
-	receipts int // receipts of supplier lots so far
+	lots []supLot
 }
 
 // compPool is the unused part of the last supplier serial list of a component.
@@ -149,11 +148,7 @@ func (g *gen) receiveSupplierLots(p *part) {
 	s := &g.supply[p.idx]
 	n, wafer := 1, 0
 	var derived []string
-	// Every third receipt of a wafer IC, from the second on, comes through a
-	// broker that passes on no wafer batch: lots without M4 data.
-	s.receipts++
-	broker := p.kind == kindWafer && s.receipts%3 == 2
-	if p.kind == kindWafer && !broker {
+	if p.kind == kindWafer {
 		g.seq.wafer++
 		wafer = g.seq.wafer
 		key := g.key("W"+p.fabCode+"-", wafer, 6)
@@ -168,16 +163,22 @@ func (g *gen) receiveSupplierLots(p *part) {
 		n = 3 + g.r.IntN(3)
 	}
 	dc := g.recentDateCode(30)
-	for range n {
-		sl := supLot{reelQty: g.reelQty(p), splits: 2 + g.r.IntN(3), wafer: wafer}
+	for i := range n {
+		from, w := derived, wafer
+		if i == 0 && wafer > 0 && p != g.cat.mcu {
+			// The first lot of each receipt of the other wafer ICs comes
+			// from a broker that passes on no wafer batch (no M4 data).
+			from, w = nil, 0
+		}
+		sl := supLot{reelQty: g.reelQty(p), splits: 2 + g.r.IntN(3), wafer: w}
 		var key string
 		key, sl.ref = g.newLot("SL", &g.seq.supLot, 7)
-		if wafer == 1 {
+		if w == 1 {
 			g.sum.Facts.WaferBatchLots++
 		}
 		g.lotReceived(&tracegraph.LotReceived{
 			Lot: key, PartNumber: p.pn, MPN: p.mpn, Manufacturer: p.mfr, Supplier: p.supplier, DateCode: dc,
-			Quantity: fptr(float64(sl.reelQty * sl.splits)), CountryOfOrigin: p.coo, MSL: p.msl, DerivedFrom: derived,
+			Quantity: fptr(float64(sl.reelQty * sl.splits)), CountryOfOrigin: p.coo, MSL: p.msl, DerivedFrom: from,
 		})
 		s.lots = append(s.lots, sl)
 	}
