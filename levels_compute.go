@@ -777,7 +777,7 @@ func materialGapMessage(g *LevelGap, l *MaterialLine) string {
 		if l.Kind == LineComponent {
 			kind = "components"
 		}
-		return fmt.Sprintf("%s on %s%s: %d of its %d %s have no wafer batch", in, units(g.Units), span(g), l.SourcelessMaterial, l.Material, kind)
+		return fmt.Sprintf("%s on %s%s: no wafer batch for %d of the %d %s used", in, units(g.Units), span(g), l.SourcelessMaterial, l.Material, kind)
 	}
 	return in
 }
