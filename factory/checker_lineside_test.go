@@ -7,7 +7,7 @@ import (
 	"github.com/tracegraph/tracegraph"
 )
 
-// The checker's model of the line side (docs/events-lineside.md): setups,
+// The checker's model of the line side (docs/events.md): setups,
 // the reels on each slot, floor life, and what a placement consumes.
 
 type ckReel struct {

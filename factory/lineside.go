@@ -7,7 +7,7 @@ import (
 	"github.com/tracegraph/tracegraph"
 )
 
-// Line-side traceability (docs/events-lineside.md): the pick-and-place
+// Line-side traceability (docs/events.md): the pick-and-place
 // machines of some SMT lines report their setups, feeder loads and splices
 // and each board they place (unit.placed), and tracegraph derives what
 // each board consumed. The mix is what real factories have:
