@@ -45,11 +45,11 @@ func Grants() []Grant {
 	// Asking: every role.
 	add(RoleReader,
 		"Query.node", "Query.lookup", "Query.trace", "Query.recallImpact", "Query.units", "Query.stats",
-		"Query.whereUsed", "Query.material", "Query.processUnits", "Query.testUnits",
+		"Query.whereUsed", "Query.material", "Query.processUnits", "Query.testUnits", "Query.traceabilityLevel",
 		"Query.product", "Query.productByGtin",
 		"Query.__schema", "Query.__type",
 		"Subscription.events", "Query.head",
-		"GET /api/v1/export/:kind", "GET /api/v1/head",
+		"GET /api/v1/export/:kind", "GET /api/v1/head", "GET /api/v1/reports/traceability-level",
 		"GET /epcis/events", "GET /epcis/events/:eventID", "GET /epcis/capture/:id")
 	// Verifying the store replays the whole log: the admin's.
 	add(RoleAdmin, "GET /api/v1/verify")

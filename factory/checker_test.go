@@ -40,6 +40,12 @@ type checker struct {
 	fctRetest int               // units whose FCT passed after a failure
 	measured  int               // measurements with both limits
 	nearLimit int               // ... within 10 % of the range from a limit
+
+	// The line side (checker_lineside_test.go).
+	stations map[string]*ckStation
+	floor    map[string]time.Time // moisture-sensitive lot → floor life since
+	lotMSL   map[string]string
+	unitPN   map[string]string
 }
 
 func newChecker() *checker {
@@ -49,7 +55,7 @@ func newChecker() *checker {
 		held: map[string]bool{}, scrapped: map[string]bool{}, contents: map[string]int{}, ctype: map[string]string{},
 		tests: map[string]int{}, procs: map[string]int{}, consumed: map[string]int{},
 		byPrec: map[tracegraph.Precision]int{},
-		lotPN:  map[string]string{}, watched: map[string]bool{}, firmware: map[string]bool{}, fctFailed: map[string]bool{},
+		lotPN:  map[string]string{}, lotMSL: map[string]string{}, unitPN: map[string]string{}, watched: map[string]bool{}, firmware: map[string]bool{}, fctFailed: map[string]bool{},
 	}
 }
 
@@ -134,6 +140,7 @@ func (c *checker) apply(ev *tracegraph.Event) error {
 	switch d := p.(type) {
 	case *tracegraph.UnitCreated:
 		id := "Unit:" + d.Serial
+		c.unitPN[id] = d.PartNumber
 		if err := c.create(id, d.Kind); err != nil {
 			return err
 		}
@@ -157,6 +164,7 @@ func (c *checker) apply(ev *tracegraph.Event) error {
 		}
 		id := "MaterialLot:" + d.Lot
 		c.lotPN[id] = d.PartNumber
+		c.lotMSL[id] = d.MSL
 		if d.ExpiresAt != nil {
 			c.expires[id] = *d.ExpiresAt
 		}
@@ -316,6 +324,9 @@ func (c *checker) apply(ev *tracegraph.Event) error {
 		}
 		c.idents["GTIN:"+d.GTIN] = d.PartNumber
 	default:
+		if ok, err := c.applyLineSide(ev, p); ok {
+			return err
+		}
 		return fmt.Errorf("unexpected payload %T", p)
 	}
 	return nil

@@ -339,6 +339,7 @@ func (g *gen) emit(typ tracegraph.EventType, station, operator string, p any) {
 
 func (g *gen) run() error {
 	g.defineProducts()
+	g.defineRoutes()
 	for g.err == nil {
 		if err := g.ctx.Err(); err != nil {
 			return fmt.Errorf("generate: %w", err)

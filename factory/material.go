@@ -20,6 +20,10 @@ type reel struct {
 	rem   int
 	wafer int // sequence number of the wafer batch it derives from; 0: none
 	held  bool
+	// floorAt is when a moisture-sensitive reel's floor life started (its
+	// first load or splice on a line-side feeder, or its last bake; clock
+	// ms, 0: not yet).
+	floorAt int64
 }
 
 // feeder is one part number's slot on an SMT line: the reel running now, the
@@ -28,6 +32,9 @@ type reel struct {
 type feeder struct {
 	cur, next, prev *reel
 	post            int // boards left in the window after the splice
+	// slot holds the reels the store has open on a line-side slot
+	// (lineside.go); unused on the other lines.
+	slot []slotReel
 }
 
 // supLot is a received supplier lot that reels are still split from.
@@ -156,16 +163,22 @@ func (g *gen) receiveSupplierLots(p *part) {
 		n = 3 + g.r.IntN(3)
 	}
 	dc := g.recentDateCode(30)
-	for range n {
-		sl := supLot{reelQty: g.reelQty(p), splits: 2 + g.r.IntN(3), wafer: wafer}
+	for i := range n {
+		from, w := derived, wafer
+		if i == 0 && wafer > 0 && p != g.cat.mcu {
+			// The first lot of each receipt of the other wafer ICs comes
+			// from a broker that passes on no wafer batch (no M4 data).
+			from, w = nil, 0
+		}
+		sl := supLot{reelQty: g.reelQty(p), splits: 2 + g.r.IntN(3), wafer: w}
 		var key string
 		key, sl.ref = g.newLot("SL", &g.seq.supLot, 7)
-		if wafer == 1 {
+		if w == 1 {
 			g.sum.Facts.WaferBatchLots++
 		}
 		g.lotReceived(&tracegraph.LotReceived{
 			Lot: key, PartNumber: p.pn, MPN: p.mpn, Manufacturer: p.mfr, Supplier: p.supplier, DateCode: dc,
-			Quantity: fptr(float64(sl.reelQty * sl.splits)), CountryOfOrigin: p.coo, MSL: p.msl, DerivedFrom: derived,
+			Quantity: fptr(float64(sl.reelQty * sl.splits)), CountryOfOrigin: p.coo, MSL: p.msl, DerivedFrom: from,
 		})
 		s.lots = append(s.lots, sl)
 	}
@@ -173,16 +186,29 @@ func (g *gen) receiveSupplierLots(p *part) {
 
 // consumeReel records that board b took bl from its feeder on line l. Inside a
 // splice window the line cannot tell the old reel from the new one, and the
-// consumption is two CANDIDATE links. Each reel keeps back enough parts to
-// cover the window after the splice.
+// consumption is two CANDIDATE links.
 func (g *gen) consumeReel(l *smtLine, b *board, bl *bomLine, station, op string) {
-	p := bl.part
-	f := &l.feeders[p.idx]
-	q := int(bl.qty)
+	a, c, _ := g.advance(&l.feeders[bl.part.idx], bl.part, int(bl.qty), 1)
+	if c != nil {
+		g.candidate(b, bl, a, c, station, op)
+		return
+	}
+	g.use(a)
+	g.consumed(b, a, bl, tracegraph.PrecisionExact, station, op)
+}
+
+// advance moves part p's feeder past one board that takes q parts,
+// receiving reels as they are needed, and returns the reel that fed it (a),
+// or the two reels of a splice window (a and c, c the newer). first reports
+// that a is the feeder's first reel. Each reel keeps back enough parts to
+// cover the window after the splice. The window spans about 1 % of a full
+// reel on each side of the splice, divided by hDiv.
+func (g *gen) advance(f *feeder, p *part, q, hDiv int) (a, c *reel, first bool) {
 	if f.cur == nil {
 		f.cur = g.receiveReel(p, true)
+		first = true
 	}
-	h := max(1, f.cur.full/(q*100))
+	h := max(1, f.cur.full/(q*100*hDiv))
 	left := f.cur.rem/q - h
 	if left < 1 { // splice the next reel in
 		if f.next == nil {
@@ -190,7 +216,7 @@ func (g *gen) consumeReel(l *smtLine, b *board, bl *bomLine, station, op string)
 		}
 		f.prev, f.cur, f.next = f.cur, f.next, nil
 		f.post = min(h, f.prev.rem/q)
-		h = max(1, f.cur.full/(q*100))
+		h = max(1, f.cur.full/(q*100*hDiv))
 		left = f.cur.rem/q - h
 	}
 	if f.next == nil && left <= 2*h+2 { // low-level warning: fetch the next reel
@@ -199,18 +225,18 @@ func (g *gen) consumeReel(l *smtLine, b *board, bl *bomLine, station, op string)
 	switch {
 	case f.post > 0:
 		f.post--
-		g.candidate(b, bl, f.prev, f.cur, station, op)
+		a, c = f.prev, f.cur
 		f.prev.rem -= q
 		f.cur.rem -= q
 	case left <= h:
-		g.candidate(b, bl, f.cur, f.next, station, op)
+		a, c = f.cur, f.next
 		f.cur.rem -= q
 		f.next.rem -= q
 	default:
-		g.use(f.cur)
-		g.consumed(b, f.cur, bl, tracegraph.PrecisionExact, station, op)
+		a = f.cur
 		f.cur.rem -= q
 	}
+	return a, c, first
 }
 
 func (g *gen) candidate(b *board, bl *bomLine, a, c *reel, station, op string) {

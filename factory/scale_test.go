@@ -106,14 +106,20 @@ func TestScaleS(t *testing.T) {
 		{"modules per unit", float64(kinds["module"]) / n, 0.36, 0.46},
 		{"products per unit", float64(kinds["product"]) / n, 0.26, 0.31},
 		{"summary PCBAs", float64(sum.UnitsByKind["pcba"]), float64(kinds["pcba"]), float64(kinds["pcba"])},
-		{"events per unit", float64(sum.Events) / n, 30, 45},
+		// Two of the three SMT lines report one unit.placed per board
+		// instead of a material.consumed per part (lineside.go).
+		{"events per unit", float64(sum.Events) / n, 18, 26},
 		{"events by type add up", float64(typeSum), float64(sum.Events), float64(sum.Events)},
 		{"checked events", float64(c.n), float64(sum.Events), float64(sum.Events)},
 		{"consumptions per PCBA", mean(cons, "pcba"), 58, 64},
 		{"consumptions per module", mean(cons, "module"), 19, 22},
 		{"consumptions per product", mean(cons, "product"), 3, 5},
-		{"CANDIDATE share of consumptions", logical / allCons, 0.012, 0.03},
-		{"ORDER consumptions", float64(c.byPrec[tracegraph.PrecisionOrder]), float64(kinds["pcba"] + kinds["product"] - 60), float64(kinds["pcba"] + kinds["product"])},
+		// SMT1 splices shortly before the splice point (lineside.go): its
+		// windows are narrow, the others' hold about 2 % of consumptions.
+		{"CANDIDATE share of consumptions", logical / allCons, 0.004, 0.03},
+		// Products take screws per work order; PCBAs take coating per work
+		// order but on SMT1, which records it per board.
+		{"ORDER consumptions", float64(c.byPrec[tracegraph.PrecisionOrder]), float64(kinds["product"] + kinds["pcba"]/3), float64(kinds["pcba"] + kinds["product"])},
 		{"PCBAs and modules without the shared part", float64(unwatched), 0, 0},
 		{"fewest tests of a unit", float64(tests["all"].min), 3, 3},
 		{"most tests of a unit", float64(tests["all"].max), 5, 5},

@@ -38,6 +38,7 @@ type smtLine struct {
 	jarRem  float64
 	jarShft int64
 	panel   []*board
+	ls      *lineSide // nil: the MES computes the consumptions (lineside.go)
 	st      struct {
 		prn, spi, pnp, rfl, aoi, wsh, dpl, bak, ctg, cur, ict, prg, fct, lbl, rwk string
 	}
@@ -47,6 +48,9 @@ type smtLine struct {
 // front.
 func newSMTLine(i, nParts int, sp string) *smtLine {
 	l := &smtLine{idx: i, area: i, feeders: make([]feeder, nParts)}
+	if m := modeOf(i); m != lineMES {
+		l.ls = &lineSide{mode: m, setups: map[string]bool{}}
+	}
 	n := strconv.Itoa(i + 1)
 	s := sp + "SMT" + n + "-"
 	l.st.prn, l.st.spi, l.st.pnp, l.st.rfl, l.st.aoi = s+"PRN", s+"SPI", s+"PNP", s+"RFL", s+"AOI"
@@ -157,7 +161,7 @@ func (g *gen) smtStep(l *smtLine) bool {
 	}
 	if o.mod == nil && o.coating == nil {
 		o.coating = g.receiveSimple(g.cat.coating, "CT", &g.seq.coat, 5, 365)
-		if g.sum.Facts.OrderLot == "" {
+		if g.sum.Facts.OrderLot == "" && l.coatPrecision() == tracegraph.PrecisionOrder {
 			g.sum.Facts.OrderLot = o.coating.key
 		}
 	}
@@ -175,23 +179,30 @@ func (g *gen) smtStep(l *smtLine) bool {
 		panel = append(panel, g.newUnit(serial, pn, rev, o.wo, kind, l.st.prn, op, nil))
 	}
 	l.panel = panel
-	units := g.refs(panel)
 
-	g.process(units, "print", "PRN-"+pn, map[string]any{
-		"squeegeePressureKg": g.jitter(6.5, 0.15, 2), "printSpeedMmS": 40.0, "separationSpeedMmS": 1.5,
-		"stencil": "STN-" + pn + "-A"}, l.st.prn, op)
+	g.panelProcess(l, panel, "print", "PRN-"+pn, func() map[string]any {
+		return map[string]any{"squeegeePressureKg": g.jitter(6.5, 0.15, 2), "printSpeedMmS": 40.0, "separationSpeedMmS": 1.5,
+			"stencil": "STN-" + pn + "-A"}
+	}, l.st.prn, op)
 	for _, b := range panel {
 		g.consumeLot(b, g.pasteFor(l, *grams), grams, nil, tracegraph.PrecisionExact, l.st.prn, op)
 	}
 	for _, b := range panel {
 		g.test(b, "SPI", "SPI-"+pn, "", tracegraph.ResultPass, nil, nil, l.st.spi, op)
 	}
-	g.process(units, "place", "PNP-"+pn+"-A", map[string]any{
-		"feeders": float64(len(bom)), "cycleTimeS": g.jitter(38, 1.5, 1), "nozzleChanges": float64(g.r.IntN(4))},
-		l.st.pnp, op)
+	g.panelProcess(l, panel, "place", "PNP-"+pn+"-A", func() map[string]any {
+		return map[string]any{"feeders": float64(len(bom)), "cycleTimeS": g.jitter(38, 1.5, 1), "nozzleChanges": float64(g.r.IntN(4))}
+	}, l.st.pnp, op)
+	if l.ls != nil {
+		g.changeOver(l, pn, bom, op)
+	}
 	for _, b := range panel {
-		for i := range bom {
-			g.consumeReel(l, b, &bom[i], l.st.pnp, op)
+		if l.ls != nil {
+			g.place(l, b, bom, op)
+		} else {
+			for i := range bom {
+				g.consumeReel(l, b, &bom[i], l.st.pnp, op)
+			}
 		}
 		if o.mod == nil {
 			b.comp = g.takeComponent(f.radio)
@@ -201,16 +212,19 @@ func (g *gen) smtStep(l *smtLine) bool {
 			g.facts.wbUnits++
 		}
 	}
-	g.process(units, "reflow", "RFL-SAC305-"+strconv.Itoa(l.idx+1), map[string]any{
-		"profile": "SAC305-STD", "peakTempC": g.jitter(243, 1.8, 1), "timeAboveLiquidusS": g.jitter(62, 4, 1),
-		"conveyorSpeedCmMin": 80.0, "nitrogen": true}, l.st.rfl, op)
+	g.panelProcess(l, panel, "reflow", "RFL-SAC305-"+strconv.Itoa(l.idx+1), func() map[string]any {
+		return map[string]any{"profile": "SAC305-STD", "peakTempC": g.jitter(243, 1.8, 1), "timeAboveLiquidusS": g.jitter(62, 4, 1),
+			"conveyorSpeedCmMin": 80.0, "nitrogen": true}
+	}, l.st.rfl, op)
 	for _, b := range panel {
 		g.test(b, "AOI", "AOI-"+pn, "", tracegraph.ResultPass, nil, nil, l.st.aoi, op)
 	}
-	g.process(units, "wash", "WSH-AQ-60", map[string]any{
-		"waterTempC": g.jitter(60, 0.8, 1), "conductivityUScm": g.jitter(0.9, 0.1, 2)}, l.st.wsh, op)
-	g.process(units, "depanel", "DPL-ROUTER", map[string]any{
-		"method": "router", "spindleRpm": 40000.0, "bitLifeM": float64(g.r.IntN(300))}, l.st.dpl, op)
+	g.panelProcess(l, panel, "wash", "WSH-AQ-60", func() map[string]any {
+		return map[string]any{"waterTempC": g.jitter(60, 0.8, 1), "conductivityUScm": g.jitter(0.9, 0.1, 2)}
+	}, l.st.wsh, op)
+	g.panelProcess(l, panel, "depanel", "DPL-ROUTER", func() map[string]any {
+		return map[string]any{"method": "router", "spindleRpm": 40000.0, "bitLifeM": float64(g.r.IntN(300))}
+	}, l.st.dpl, op)
 
 	if o.mod == nil {
 		g.finishPCBAs(l, o, panel, op)
@@ -222,6 +236,33 @@ func (g *gen) smtStep(l *smtLine) bool {
 		g.fas[f.idx].smtOpen--
 	}
 	return true
+}
+
+// panelProcess records a step of a panel's boards that are not scrapped:
+// one record for the panel, or on a line with splice-point detection (whose
+// machines report per board) one record per board, each with its own
+// parameters.
+func (g *gen) panelProcess(l *smtLine, panel []*board, step, recipe string, params func() map[string]any, station, op string) {
+	units := g.refs(panel)
+	if len(units) == 0 {
+		return
+	}
+	if l.ls == nil || l.ls.mode != lineSplicePoint {
+		g.process(units, step, recipe, params(), station, op)
+		return
+	}
+	for _, u := range units {
+		g.process([]string{u}, step, recipe, params(), station, op)
+	}
+}
+
+// coatPrecision is how the line records coating: per board where the
+// machines report per board, else per work order.
+func (l *smtLine) coatPrecision() tracegraph.Precision {
+	if l.ls != nil && l.ls.mode == lineSplicePoint {
+		return tracegraph.PrecisionExact
+	}
+	return tracegraph.PrecisionOrder
 }
 
 // installComponent records a serialized component built into a unit.
@@ -252,14 +293,14 @@ func (g *gen) finishPCBAs(l *smtLine, o *smtOrder, panel []*board, op string) {
 		}
 		g.process([]string{b.ref}, "coat", "CTG-1B31-SEL", map[string]any{
 			"thicknessUm": g.jitter(50, 6, 1), "nozzle": "needle-0.3", "uvInspection": true}, l.st.ctg, op)
-		g.consumeLot(b, o.coating, &g.cat.coatPerBoard, nil, tracegraph.PrecisionOrder, l.st.ctg, op)
+		g.consumeLot(b, o.coating, &g.cat.coatPerBoard, nil, l.coatPrecision(), l.st.ctg, op)
 		if o.coating.key == g.sum.Facts.OrderLot {
 			g.sum.Facts.OrderLotUnits++
 		}
 	}
-	if units := g.refs(panel); len(units) > 0 {
-		g.process(units, "cure", "CUR-UV-80C", map[string]any{"tempC": g.jitter(80, 1, 1), "minutes": 30.0}, l.st.cur, op)
-	}
+	g.panelProcess(l, panel, "cure", "CUR-UV-80C", func() map[string]any {
+		return map[string]any{"tempC": g.jitter(80, 1, 1), "minutes": 30.0}
+	}, l.st.cur, op)
 	fa := g.fas[f.idx]
 	for _, b := range panel {
 		if b.scrap {
@@ -300,7 +341,7 @@ func (g *gen) rework(b *board, child, reason, station string) {
 // finishModules programs, tests and labels a module panel.
 func (g *gen) finishModules(l *smtLine, o *smtOrder, panel []*board, op string) {
 	f, m := o.fam, o.mod
-	g.process(g.refs(panel), "bake", "BAK-125C-4H", map[string]any{"tempC": 125.0, "hours": 4.0}, l.st.bak, op)
+	g.panelProcess(l, panel, "bake", "BAK-125C-4H", func() map[string]any { return map[string]any{"tempC": 125.0, "hours": 4.0} }, l.st.bak, op)
 	fa := g.fas[f.idx]
 	for _, b := range panel {
 		g.process([]string{b.ref}, "program", "PRG-"+m.pn, map[string]any{

@@ -58,6 +58,19 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AssemblyLevel struct {
+		Depth         func(childComplexity int) int
+		MaterialLevel func(childComplexity int) int
+		MaterialLines func(childComplexity int) int
+		MaterialUnits func(childComplexity int) int
+		PartNumber    func(childComplexity int) int
+		ProcessLevel  func(childComplexity int) int
+		ProcessLines  func(childComplexity int) int
+		ProcessUnits  func(childComplexity int) int
+		Scrapped      func(childComplexity int) int
+		Units         func(childComplexity int) int
+	}
+
 	Box struct {
 		Container func(childComplexity int) int
 		Contents  func(childComplexity int, history *bool) int
@@ -203,6 +216,20 @@ type ComplexityRoot struct {
 		Target func(childComplexity int) int
 	}
 
+	LevelGap struct {
+		Assembly func(childComplexity int) int
+		From     func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Level    func(childComplexity int) int
+		Line     func(childComplexity int) int
+		LineKind func(childComplexity int) int
+		Material func(childComplexity int) int
+		Message  func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		To       func(childComplexity int) int
+		Units    func(childComplexity int) int
+	}
+
 	MaterialConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -212,6 +239,25 @@ type ComplexityRoot struct {
 	MaterialEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	MaterialLevelCount struct {
+		Level func(childComplexity int) int
+		Units func(childComplexity int) int
+	}
+
+	MaterialLine struct {
+		Kind               func(childComplexity int) int
+		Level              func(childComplexity int) int
+		Material           func(childComplexity int) int
+		NeedsRefDes        func(childComplexity int) int
+		NeedsSource        func(childComplexity int) int
+		Optional           func(childComplexity int) int
+		PartNumber         func(childComplexity int) int
+		RefDes             func(childComplexity int) int
+		RefDesCount        func(childComplexity int) int
+		SourcelessMaterial func(childComplexity int) int
+		Units              func(childComplexity int) int
 	}
 
 	MaterialLot struct {
@@ -294,6 +340,19 @@ type ComplexityRoot struct {
 		Message func(childComplexity int) int
 	}
 
+	ProcessLevelCount struct {
+		Level func(childComplexity int) int
+		Units func(childComplexity int) int
+	}
+
+	ProcessLine struct {
+		Kind     func(childComplexity int) int
+		Level    func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Optional func(childComplexity int) int
+		Units    func(childComplexity int) int
+	}
+
 	ProcessStep struct {
 		At         func(childComplexity int) int
 		ID         func(childComplexity int) int
@@ -328,19 +387,20 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Head          func(childComplexity int) int
-		Lookup        func(childComplexity int, code string) int
-		Material      func(childComplexity int, filter model.MaterialFilter, first *int, after *string) int
-		Node          func(childComplexity int, id string) int
-		ProcessUnits  func(childComplexity int, filter model.ProcessFilter, first *int, after *string) int
-		Product       func(childComplexity int, partNumber string) int
-		ProductByGtin func(childComplexity int, gtin string) int
-		RecallImpact  func(childComplexity int, suspects []string, material *model.MaterialFilter, asOf *time.Time, history *bool) int
-		Stats         func(childComplexity int) int
-		TestUnits     func(childComplexity int, filter model.TestFilter, first *int, after *string) int
-		Trace         func(childComplexity int, from []string, direction model.TraceDirection, maxDepth *int, edgeTypes []model.EdgeType, asOf *time.Time, history *bool, minPrecision *model.Precision, first *int, after *string) int
-		Units         func(childComplexity int, filter *model.UnitFilter, first *int, after *string) int
-		WhereUsed     func(childComplexity int, material model.MaterialFilter, shippedFrom *time.Time, shippedTo *time.Time, asOf *time.Time, history *bool) int
+		Head              func(childComplexity int) int
+		Lookup            func(childComplexity int, code string) int
+		Material          func(childComplexity int, filter model.MaterialFilter, first *int, after *string) int
+		Node              func(childComplexity int, id string) int
+		ProcessUnits      func(childComplexity int, filter model.ProcessFilter, first *int, after *string) int
+		Product           func(childComplexity int, partNumber string) int
+		ProductByGtin     func(childComplexity int, gtin string) int
+		RecallImpact      func(childComplexity int, suspects []string, material *model.MaterialFilter, asOf *time.Time, history *bool) int
+		Stats             func(childComplexity int) int
+		TestUnits         func(childComplexity int, filter model.TestFilter, first *int, after *string) int
+		Trace             func(childComplexity int, from []string, direction model.TraceDirection, maxDepth *int, edgeTypes []model.EdgeType, asOf *time.Time, history *bool, minPrecision *model.Precision, first *int, after *string) int
+		TraceabilityLevel func(childComplexity int, unit *string, workOrder *string, partNumber *string) int
+		Units             func(childComplexity int, filter *model.UnitFilter, first *int, after *string) int
+		WhereUsed         func(childComplexity int, material model.MaterialFilter, shippedFrom *time.Time, shippedTo *time.Time, asOf *time.Time, history *bool) int
 	}
 
 	RecallReport struct {
@@ -496,6 +556,14 @@ type ComplexityRoot struct {
 		Precision func(childComplexity int) int
 	}
 
+	TraceabilityLevelReport struct {
+		Assemblies    func(childComplexity int) int
+		Gaps          func(childComplexity int) int
+		MaterialLevel func(childComplexity int) int
+		ProcessLevel  func(childComplexity int) int
+		Units         func(childComplexity int) int
+	}
+
 	Unit struct {
 		Children     func(childComplexity int, history *bool) int
 		CompletedAt  func(childComplexity int) int
@@ -636,6 +704,7 @@ type QueryResolver interface {
 	ProcessUnits(ctx context.Context, filter model.ProcessFilter, first *int, after *string) (*model.UnitConnection, error)
 	TestUnits(ctx context.Context, filter model.TestFilter, first *int, after *string) (*model.UnitConnection, error)
 	Head(ctx context.Context) (*model.Head, error)
+	TraceabilityLevel(ctx context.Context, unit *string, workOrder *string, partNumber *string) (*model.TraceabilityLevelReport, error)
 	Product(ctx context.Context, partNumber string) (*model.Product, error)
 	ProductByGtin(ctx context.Context, gtin string) (*model.Product, error)
 }
@@ -714,6 +783,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AssemblyLevel.depth":
+		if e.ComplexityRoot.AssemblyLevel.Depth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssemblyLevel.Depth(childComplexity), true
+	case "AssemblyLevel.materialLevel":
+		if e.ComplexityRoot.AssemblyLevel.MaterialLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssemblyLevel.MaterialLevel(childComplexity), true
+	case "AssemblyLevel.materialLines":
+		if e.ComplexityRoot.AssemblyLevel.MaterialLines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssemblyLevel.MaterialLines(childComplexity), true
+	case "AssemblyLevel.materialUnits":
+		if e.ComplexityRoot.AssemblyLevel.MaterialUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssemblyLevel.MaterialUnits(childComplexity), true
+	case "AssemblyLevel.partNumber":
+		if e.ComplexityRoot.AssemblyLevel.PartNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssemblyLevel.PartNumber(childComplexity), true
+	case "AssemblyLevel.processLevel":
+		if e.ComplexityRoot.AssemblyLevel.ProcessLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssemblyLevel.ProcessLevel(childComplexity), true
+	case "AssemblyLevel.processLines":
+		if e.ComplexityRoot.AssemblyLevel.ProcessLines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssemblyLevel.ProcessLines(childComplexity), true
+	case "AssemblyLevel.processUnits":
+		if e.ComplexityRoot.AssemblyLevel.ProcessUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssemblyLevel.ProcessUnits(childComplexity), true
+	case "AssemblyLevel.scrapped":
+		if e.ComplexityRoot.AssemblyLevel.Scrapped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssemblyLevel.Scrapped(childComplexity), true
+	case "AssemblyLevel.units":
+		if e.ComplexityRoot.AssemblyLevel.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssemblyLevel.Units(childComplexity), true
 
 	case "Box.container":
 		if e.ComplexityRoot.Box.Container == nil {
@@ -1340,6 +1470,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.KeptHold.Target(childComplexity), true
 
+	case "LevelGap.assembly":
+		if e.ComplexityRoot.LevelGap.Assembly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelGap.Assembly(childComplexity), true
+	case "LevelGap.from":
+		if e.ComplexityRoot.LevelGap.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelGap.From(childComplexity), true
+	case "LevelGap.kind":
+		if e.ComplexityRoot.LevelGap.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelGap.Kind(childComplexity), true
+	case "LevelGap.level":
+		if e.ComplexityRoot.LevelGap.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelGap.Level(childComplexity), true
+	case "LevelGap.line":
+		if e.ComplexityRoot.LevelGap.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelGap.Line(childComplexity), true
+	case "LevelGap.lineKind":
+		if e.ComplexityRoot.LevelGap.LineKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelGap.LineKind(childComplexity), true
+	case "LevelGap.material":
+		if e.ComplexityRoot.LevelGap.Material == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelGap.Material(childComplexity), true
+	case "LevelGap.message":
+		if e.ComplexityRoot.LevelGap.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelGap.Message(childComplexity), true
+	case "LevelGap.reason":
+		if e.ComplexityRoot.LevelGap.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelGap.Reason(childComplexity), true
+	case "LevelGap.to":
+		if e.ComplexityRoot.LevelGap.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelGap.To(childComplexity), true
+	case "LevelGap.units":
+		if e.ComplexityRoot.LevelGap.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelGap.Units(childComplexity), true
+
 	case "MaterialConnection.edges":
 		if e.ComplexityRoot.MaterialConnection.Edges == nil {
 			break
@@ -1371,6 +1568,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MaterialEdge.Node(childComplexity), true
+
+	case "MaterialLevelCount.level":
+		if e.ComplexityRoot.MaterialLevelCount.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialLevelCount.Level(childComplexity), true
+	case "MaterialLevelCount.units":
+		if e.ComplexityRoot.MaterialLevelCount.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialLevelCount.Units(childComplexity), true
+
+	case "MaterialLine.kind":
+		if e.ComplexityRoot.MaterialLine.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialLine.Kind(childComplexity), true
+	case "MaterialLine.level":
+		if e.ComplexityRoot.MaterialLine.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialLine.Level(childComplexity), true
+	case "MaterialLine.material":
+		if e.ComplexityRoot.MaterialLine.Material == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialLine.Material(childComplexity), true
+	case "MaterialLine.needsRefDes":
+		if e.ComplexityRoot.MaterialLine.NeedsRefDes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialLine.NeedsRefDes(childComplexity), true
+	case "MaterialLine.needsSource":
+		if e.ComplexityRoot.MaterialLine.NeedsSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialLine.NeedsSource(childComplexity), true
+	case "MaterialLine.optional":
+		if e.ComplexityRoot.MaterialLine.Optional == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialLine.Optional(childComplexity), true
+	case "MaterialLine.partNumber":
+		if e.ComplexityRoot.MaterialLine.PartNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialLine.PartNumber(childComplexity), true
+	case "MaterialLine.refDes":
+		if e.ComplexityRoot.MaterialLine.RefDes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialLine.RefDes(childComplexity), true
+	case "MaterialLine.refDesCount":
+		if e.ComplexityRoot.MaterialLine.RefDesCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialLine.RefDesCount(childComplexity), true
+	case "MaterialLine.sourcelessMaterial":
+		if e.ComplexityRoot.MaterialLine.SourcelessMaterial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialLine.SourcelessMaterial(childComplexity), true
+	case "MaterialLine.units":
+		if e.ComplexityRoot.MaterialLine.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MaterialLine.Units(childComplexity), true
 
 	case "MaterialLot.bakedAt":
 		if e.ComplexityRoot.MaterialLot.BakedAt == nil {
@@ -1756,6 +2033,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Problem.Message(childComplexity), true
 
+	case "ProcessLevelCount.level":
+		if e.ComplexityRoot.ProcessLevelCount.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProcessLevelCount.Level(childComplexity), true
+	case "ProcessLevelCount.units":
+		if e.ComplexityRoot.ProcessLevelCount.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProcessLevelCount.Units(childComplexity), true
+
+	case "ProcessLine.kind":
+		if e.ComplexityRoot.ProcessLine.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProcessLine.Kind(childComplexity), true
+	case "ProcessLine.level":
+		if e.ComplexityRoot.ProcessLine.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProcessLine.Level(childComplexity), true
+	case "ProcessLine.name":
+		if e.ComplexityRoot.ProcessLine.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProcessLine.Name(childComplexity), true
+	case "ProcessLine.optional":
+		if e.ComplexityRoot.ProcessLine.Optional == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProcessLine.Optional(childComplexity), true
+	case "ProcessLine.units":
+		if e.ComplexityRoot.ProcessLine.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProcessLine.Units(childComplexity), true
+
 	case "ProcessStep.at":
 		if e.ComplexityRoot.ProcessStep.At == nil {
 			break
@@ -2015,6 +2336,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Trace(childComplexity, args["from"].([]string), args["direction"].(model.TraceDirection), args["maxDepth"].(*int), args["edgeTypes"].([]model.EdgeType), args["asOf"].(*time.Time), args["history"].(*bool), args["minPrecision"].(*model.Precision), args["first"].(*int), args["after"].(*string)), true
+	case "Query.traceabilityLevel":
+		if e.ComplexityRoot.Query.TraceabilityLevel == nil {
+			break
+		}
+
+		args, err := ec.field_Query_traceabilityLevel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TraceabilityLevel(childComplexity, args["unit"].(*string), args["workOrder"].(*string), args["partNumber"].(*string)), true
 	case "Query.units":
 		if e.ComplexityRoot.Query.Units == nil {
 			break
@@ -2675,6 +3007,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TraceNodeEdge.Precision(childComplexity), true
 
+	case "TraceabilityLevelReport.assemblies":
+		if e.ComplexityRoot.TraceabilityLevelReport.Assemblies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TraceabilityLevelReport.Assemblies(childComplexity), true
+	case "TraceabilityLevelReport.gaps":
+		if e.ComplexityRoot.TraceabilityLevelReport.Gaps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TraceabilityLevelReport.Gaps(childComplexity), true
+	case "TraceabilityLevelReport.materialLevel":
+		if e.ComplexityRoot.TraceabilityLevelReport.MaterialLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TraceabilityLevelReport.MaterialLevel(childComplexity), true
+	case "TraceabilityLevelReport.processLevel":
+		if e.ComplexityRoot.TraceabilityLevelReport.ProcessLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TraceabilityLevelReport.ProcessLevel(childComplexity), true
+	case "TraceabilityLevelReport.units":
+		if e.ComplexityRoot.TraceabilityLevelReport.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TraceabilityLevelReport.Units(childComplexity), true
+
 	case "Unit.children":
 		if e.ComplexityRoot.Unit.Children == nil {
 			break
@@ -3112,7 +3475,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/analyst.graphqls" "schema/events.graphqls" "schema/integrity.graphqls" "schema/nodes.graphqls" "schema/products.graphqls" "schema/schema.graphqls"
+//go:embed "schema/analyst.graphqls" "schema/events.graphqls" "schema/integrity.graphqls" "schema/levels.graphqls" "schema/nodes.graphqls" "schema/products.graphqls" "schema/schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3127,6 +3490,7 @@ var sources = []*ast.Source{
 	{Name: "schema/analyst.graphqls", Input: sourceData("schema/analyst.graphqls"), BuiltIn: false},
 	{Name: "schema/events.graphqls", Input: sourceData("schema/events.graphqls"), BuiltIn: false},
 	{Name: "schema/integrity.graphqls", Input: sourceData("schema/integrity.graphqls"), BuiltIn: false},
+	{Name: "schema/levels.graphqls", Input: sourceData("schema/levels.graphqls"), BuiltIn: false},
 	{Name: "schema/nodes.graphqls", Input: sourceData("schema/nodes.graphqls"), BuiltIn: false},
 	{Name: "schema/products.graphqls", Input: sourceData("schema/products.graphqls"), BuiltIn: false},
 	{Name: "schema/schema.graphqls", Input: sourceData("schema/schema.graphqls"), BuiltIn: false},
@@ -3136,6 +3500,32 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AssemblyLevel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "partNumber":
+		return ec.fieldContext_AssemblyLevel_partNumber(ctx, field)
+	case "depth":
+		return ec.fieldContext_AssemblyLevel_depth(ctx, field)
+	case "units":
+		return ec.fieldContext_AssemblyLevel_units(ctx, field)
+	case "scrapped":
+		return ec.fieldContext_AssemblyLevel_scrapped(ctx, field)
+	case "materialLevel":
+		return ec.fieldContext_AssemblyLevel_materialLevel(ctx, field)
+	case "processLevel":
+		return ec.fieldContext_AssemblyLevel_processLevel(ctx, field)
+	case "materialUnits":
+		return ec.fieldContext_AssemblyLevel_materialUnits(ctx, field)
+	case "processUnits":
+		return ec.fieldContext_AssemblyLevel_processUnits(ctx, field)
+	case "materialLines":
+		return ec.fieldContext_AssemblyLevel_materialLines(ctx, field)
+	case "processLines":
+		return ec.fieldContext_AssemblyLevel_processLines(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssemblyLevel", field.Name)
+}
 
 func (ec *executionContext) childFields_Consumption(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -3367,6 +3757,34 @@ func (ec *executionContext) childFields_KeptHold(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type KeptHold", field.Name)
 }
 
+func (ec *executionContext) childFields_LevelGap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "assembly":
+		return ec.fieldContext_LevelGap_assembly(ctx, field)
+	case "kind":
+		return ec.fieldContext_LevelGap_kind(ctx, field)
+	case "lineKind":
+		return ec.fieldContext_LevelGap_lineKind(ctx, field)
+	case "line":
+		return ec.fieldContext_LevelGap_line(ctx, field)
+	case "reason":
+		return ec.fieldContext_LevelGap_reason(ctx, field)
+	case "level":
+		return ec.fieldContext_LevelGap_level(ctx, field)
+	case "units":
+		return ec.fieldContext_LevelGap_units(ctx, field)
+	case "material":
+		return ec.fieldContext_LevelGap_material(ctx, field)
+	case "from":
+		return ec.fieldContext_LevelGap_from(ctx, field)
+	case "to":
+		return ec.fieldContext_LevelGap_to(ctx, field)
+	case "message":
+		return ec.fieldContext_LevelGap_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LevelGap", field.Name)
+}
+
 func (ec *executionContext) childFields_MaterialConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -3387,6 +3805,44 @@ func (ec *executionContext) childFields_MaterialEdge(ctx context.Context, field 
 		return ec.fieldContext_MaterialEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MaterialEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MaterialLevelCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "level":
+		return ec.fieldContext_MaterialLevelCount_level(ctx, field)
+	case "units":
+		return ec.fieldContext_MaterialLevelCount_units(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MaterialLevelCount", field.Name)
+}
+
+func (ec *executionContext) childFields_MaterialLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_MaterialLine_kind(ctx, field)
+	case "partNumber":
+		return ec.fieldContext_MaterialLine_partNumber(ctx, field)
+	case "refDes":
+		return ec.fieldContext_MaterialLine_refDes(ctx, field)
+	case "refDesCount":
+		return ec.fieldContext_MaterialLine_refDesCount(ctx, field)
+	case "needsRefDes":
+		return ec.fieldContext_MaterialLine_needsRefDes(ctx, field)
+	case "needsSource":
+		return ec.fieldContext_MaterialLine_needsSource(ctx, field)
+	case "optional":
+		return ec.fieldContext_MaterialLine_optional(ctx, field)
+	case "level":
+		return ec.fieldContext_MaterialLine_level(ctx, field)
+	case "units":
+		return ec.fieldContext_MaterialLine_units(ctx, field)
+	case "material":
+		return ec.fieldContext_MaterialLine_material(ctx, field)
+	case "sourcelessMaterial":
+		return ec.fieldContext_MaterialLine_sourcelessMaterial(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MaterialLine", field.Name)
 }
 
 func (ec *executionContext) childFields_MaterialLot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3505,6 +3961,32 @@ func (ec *executionContext) childFields_Problem(ctx context.Context, field graph
 		return ec.fieldContext_Problem_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Problem", field.Name)
+}
+
+func (ec *executionContext) childFields_ProcessLevelCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "level":
+		return ec.fieldContext_ProcessLevelCount_level(ctx, field)
+	case "units":
+		return ec.fieldContext_ProcessLevelCount_units(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProcessLevelCount", field.Name)
+}
+
+func (ec *executionContext) childFields_ProcessLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ProcessLine_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_ProcessLine_name(ctx, field)
+	case "optional":
+		return ec.fieldContext_ProcessLine_optional(ctx, field)
+	case "level":
+		return ec.fieldContext_ProcessLine_level(ctx, field)
+	case "units":
+		return ec.fieldContext_ProcessLine_units(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProcessLine", field.Name)
 }
 
 func (ec *executionContext) childFields_ProcessStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3823,6 +4305,22 @@ func (ec *executionContext) childFields_TraceNodeEdge(ctx context.Context, field
 		return ec.fieldContext_TraceNodeEdge_direction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TraceNodeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TraceabilityLevelReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "units":
+		return ec.fieldContext_TraceabilityLevelReport_units(ctx, field)
+	case "materialLevel":
+		return ec.fieldContext_TraceabilityLevelReport_materialLevel(ctx, field)
+	case "processLevel":
+		return ec.fieldContext_TraceabilityLevelReport_processLevel(ctx, field)
+	case "assemblies":
+		return ec.fieldContext_TraceabilityLevelReport_assemblies(ctx, field)
+	case "gaps":
+		return ec.fieldContext_TraceabilityLevelReport_gaps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TraceabilityLevelReport", field.Name)
 }
 
 func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4555,6 +5053,36 @@ func (ec *executionContext) field_Query_trace_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_traceabilityLevel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "unit",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unit"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "workOrder",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workOrder"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "partNumber",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["partNumber"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_units_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4850,6 +5378,272 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AssemblyLevel_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.AssemblyLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssemblyLevel_partNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssemblyLevel_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AssemblyLevel_depth(ctx context.Context, field graphql.CollectedField, obj *model.AssemblyLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssemblyLevel_depth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Depth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssemblyLevel_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AssemblyLevel_units(ctx context.Context, field graphql.CollectedField, obj *model.AssemblyLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssemblyLevel_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssemblyLevel_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AssemblyLevel_scrapped(ctx context.Context, field graphql.CollectedField, obj *model.AssemblyLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssemblyLevel_scrapped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scrapped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssemblyLevel_scrapped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AssemblyLevel_materialLevel(ctx context.Context, field graphql.CollectedField, obj *model.AssemblyLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssemblyLevel_materialLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaterialLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MaterialLevel) graphql.Marshaler {
+			return ec.marshalNMaterialLevel2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssemblyLevel_materialLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, errors.New("field of type MaterialLevel does not have child fields"))
+}
+
+func (ec *executionContext) _AssemblyLevel_processLevel(ctx context.Context, field graphql.CollectedField, obj *model.AssemblyLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssemblyLevel_processLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProcessLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ProcessLevel) graphql.Marshaler {
+			return ec.marshalNProcessLevel2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssemblyLevel_processLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, errors.New("field of type ProcessLevel does not have child fields"))
+}
+
+func (ec *executionContext) _AssemblyLevel_materialUnits(ctx context.Context, field graphql.CollectedField, obj *model.AssemblyLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssemblyLevel_materialUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaterialUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MaterialLevelCount) graphql.Marshaler {
+			return ec.marshalNMaterialLevelCount2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLevelCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssemblyLevel_materialUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssemblyLevel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MaterialLevelCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssemblyLevel_processUnits(ctx context.Context, field graphql.CollectedField, obj *model.AssemblyLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssemblyLevel_processUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProcessUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProcessLevelCount) graphql.Marshaler {
+			return ec.marshalNProcessLevelCount2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessLevelCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssemblyLevel_processUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssemblyLevel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProcessLevelCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssemblyLevel_materialLines(ctx context.Context, field graphql.CollectedField, obj *model.AssemblyLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssemblyLevel_materialLines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaterialLines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MaterialLine) graphql.Marshaler {
+			return ec.marshalNMaterialLine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssemblyLevel_materialLines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssemblyLevel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MaterialLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssemblyLevel_processLines(ctx context.Context, field graphql.CollectedField, obj *model.AssemblyLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssemblyLevel_processLines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProcessLines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProcessLine) graphql.Marshaler {
+			return ec.marshalNProcessLine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssemblyLevel_processLines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssemblyLevel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProcessLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Box_id(ctx context.Context, field graphql.CollectedField, obj *model.Box) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7364,6 +8158,259 @@ func (ec *executionContext) fieldContext_KeptHold_holds(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _LevelGap_assembly(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelGap_assembly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assembly, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelGap_assembly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LevelGap_kind(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelGap_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelGap_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LevelGap_lineKind(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelGap_lineKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LineKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelGap_lineKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LevelGap_line(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelGap_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelGap_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LevelGap_reason(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelGap_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelGap_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LevelGap_level(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelGap_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelGap_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LevelGap_units(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelGap_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelGap_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LevelGap_material(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelGap_material(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Material, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelGap_material(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _LevelGap_from(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelGap_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelGap_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _LevelGap_to(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelGap_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelGap_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _LevelGap_message(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelGap_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelGap_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _MaterialConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MaterialConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7504,6 +8551,314 @@ func (ec *executionContext) fieldContext_MaterialEdge_node(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MaterialLevelCount_level(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLevelCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialLevelCount_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MaterialLevel) graphql.Marshaler {
+			return ec.marshalNMaterialLevel2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialLevelCount_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialLevelCount", field, false, false, errors.New("field of type MaterialLevel does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialLevelCount_units(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLevelCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialLevelCount_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialLevelCount_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialLevelCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialLine_kind(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialLine_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialLine_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialLine_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialLine_partNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialLine_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialLine_refDes(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialLine_refDes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefDes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialLine_refDes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialLine_refDesCount(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialLine_refDesCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefDesCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialLine_refDesCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialLine_needsRefDes(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialLine_needsRefDes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NeedsRefDes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialLine_needsRefDes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialLine_needsSource(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialLine_needsSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NeedsSource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialLine_needsSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialLine_optional(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialLine_optional(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Optional, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialLine_optional(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialLine_level(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialLine_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MaterialLevel) graphql.Marshaler {
+			return ec.marshalNMaterialLevel2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialLine_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type MaterialLevel does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialLine_units(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialLine_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MaterialLevelCount) graphql.Marshaler {
+			return ec.marshalNMaterialLevelCount2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLevelCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialLine_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MaterialLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MaterialLevelCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MaterialLine_material(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialLine_material(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Material, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialLine_material(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MaterialLine_sourcelessMaterial(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MaterialLine_sourcelessMaterial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourcelessMaterial, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MaterialLine_sourcelessMaterial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _MaterialLot_id(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -9034,6 +10389,176 @@ func (ec *executionContext) fieldContext_Problem_message(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Problem", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _ProcessLevelCount_level(ctx context.Context, field graphql.CollectedField, obj *model.ProcessLevelCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProcessLevelCount_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ProcessLevel) graphql.Marshaler {
+			return ec.marshalNProcessLevel2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProcessLevelCount_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProcessLevelCount", field, false, false, errors.New("field of type ProcessLevel does not have child fields"))
+}
+
+func (ec *executionContext) _ProcessLevelCount_units(ctx context.Context, field graphql.CollectedField, obj *model.ProcessLevelCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProcessLevelCount_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProcessLevelCount_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProcessLevelCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ProcessLine_kind(ctx context.Context, field graphql.CollectedField, obj *model.ProcessLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProcessLine_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProcessLine_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProcessLine", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ProcessLine_name(ctx context.Context, field graphql.CollectedField, obj *model.ProcessLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProcessLine_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProcessLine_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProcessLine", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ProcessLine_optional(ctx context.Context, field graphql.CollectedField, obj *model.ProcessLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProcessLine_optional(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Optional, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProcessLine_optional(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProcessLine", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ProcessLine_level(ctx context.Context, field graphql.CollectedField, obj *model.ProcessLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProcessLine_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ProcessLevel) graphql.Marshaler {
+			return ec.marshalNProcessLevel2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProcessLine_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProcessLine", field, false, false, errors.New("field of type ProcessLevel does not have child fields"))
+}
+
+func (ec *executionContext) _ProcessLine_units(ctx context.Context, field graphql.CollectedField, obj *model.ProcessLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProcessLine_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProcessLevelCount) graphql.Marshaler {
+			return ec.marshalNProcessLevelCount2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessLevelCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProcessLine_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProcessLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProcessLevelCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProcessStep_id(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10078,6 +11603,50 @@ func (ec *executionContext) fieldContext_Query_head(_ context.Context, field gra
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Head(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_traceabilityLevel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_traceabilityLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TraceabilityLevel(ctx, fc.Args["unit"].(*string), fc.Args["workOrder"].(*string), fc.Args["partNumber"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TraceabilityLevelReport) graphql.Marshaler {
+			return ec.marshalNTraceabilityLevelReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐTraceabilityLevelReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_traceabilityLevel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TraceabilityLevelReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_traceabilityLevel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12860,6 +14429,139 @@ func (ec *executionContext) _TraceNodeEdge_direction(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_TraceNodeEdge_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TraceNodeEdge", field, true, false, errors.New("field of type TraceDirection does not have child fields"))
+}
+
+func (ec *executionContext) _TraceabilityLevelReport_units(ctx context.Context, field graphql.CollectedField, obj *model.TraceabilityLevelReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TraceabilityLevelReport_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TraceabilityLevelReport_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TraceabilityLevelReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _TraceabilityLevelReport_materialLevel(ctx context.Context, field graphql.CollectedField, obj *model.TraceabilityLevelReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TraceabilityLevelReport_materialLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaterialLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MaterialLevel) graphql.Marshaler {
+			return ec.marshalNMaterialLevel2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TraceabilityLevelReport_materialLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TraceabilityLevelReport", field, false, false, errors.New("field of type MaterialLevel does not have child fields"))
+}
+
+func (ec *executionContext) _TraceabilityLevelReport_processLevel(ctx context.Context, field graphql.CollectedField, obj *model.TraceabilityLevelReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TraceabilityLevelReport_processLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProcessLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ProcessLevel) graphql.Marshaler {
+			return ec.marshalNProcessLevel2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TraceabilityLevelReport_processLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TraceabilityLevelReport", field, false, false, errors.New("field of type ProcessLevel does not have child fields"))
+}
+
+func (ec *executionContext) _TraceabilityLevelReport_assemblies(ctx context.Context, field graphql.CollectedField, obj *model.TraceabilityLevelReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TraceabilityLevelReport_assemblies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assemblies, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AssemblyLevel) graphql.Marshaler {
+			return ec.marshalNAssemblyLevel2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐAssemblyLevelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TraceabilityLevelReport_assemblies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TraceabilityLevelReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssemblyLevel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TraceabilityLevelReport_gaps(ctx context.Context, field graphql.CollectedField, obj *model.TraceabilityLevelReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TraceabilityLevelReport_gaps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gaps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LevelGap) graphql.Marshaler {
+			return ec.marshalNLevelGap2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐLevelGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TraceabilityLevelReport_gaps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TraceabilityLevelReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LevelGap(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Unit_id(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -15814,6 +17516,89 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var assemblyLevelImplementors = []string{"AssemblyLevel"}
+
+func (ec *executionContext) _AssemblyLevel(ctx context.Context, sel ast.SelectionSet, obj *model.AssemblyLevel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assemblyLevelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssemblyLevel")
+		case "partNumber":
+			out.Values[i] = ec._AssemblyLevel_partNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "depth":
+			out.Values[i] = ec._AssemblyLevel_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "units":
+			out.Values[i] = ec._AssemblyLevel_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scrapped":
+			out.Values[i] = ec._AssemblyLevel_scrapped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "materialLevel":
+			out.Values[i] = ec._AssemblyLevel_materialLevel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "processLevel":
+			out.Values[i] = ec._AssemblyLevel_processLevel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "materialUnits":
+			out.Values[i] = ec._AssemblyLevel_materialUnits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "processUnits":
+			out.Values[i] = ec._AssemblyLevel_processUnits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "materialLines":
+			out.Values[i] = ec._AssemblyLevel_materialLines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "processLines":
+			out.Values[i] = ec._AssemblyLevel_processLines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var boxImplementors = []string{"Box", "Node"}
 
 func (ec *executionContext) _Box(ctx context.Context, sel ast.SelectionSet, obj *model.Box) graphql.Marshaler {
@@ -17271,6 +19056,94 @@ func (ec *executionContext) _KeptHold(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var levelGapImplementors = []string{"LevelGap"}
+
+func (ec *executionContext) _LevelGap(ctx context.Context, sel ast.SelectionSet, obj *model.LevelGap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, levelGapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LevelGap")
+		case "assembly":
+			out.Values[i] = ec._LevelGap_assembly(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._LevelGap_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lineKind":
+			out.Values[i] = ec._LevelGap_lineKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "line":
+			out.Values[i] = ec._LevelGap_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._LevelGap_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._LevelGap_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "units":
+			out.Values[i] = ec._LevelGap_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "material":
+			out.Values[i] = ec._LevelGap_material(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._LevelGap_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._LevelGap_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._LevelGap_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var materialConnectionImplementors = []string{"MaterialConnection"}
 
 func (ec *executionContext) _MaterialConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MaterialConnection) graphql.Marshaler {
@@ -17338,6 +19211,137 @@ func (ec *executionContext) _MaterialEdge(ctx context.Context, sel ast.Selection
 			}
 		case "node":
 			out.Values[i] = ec._MaterialEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var materialLevelCountImplementors = []string{"MaterialLevelCount"}
+
+func (ec *executionContext) _MaterialLevelCount(ctx context.Context, sel ast.SelectionSet, obj *model.MaterialLevelCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, materialLevelCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MaterialLevelCount")
+		case "level":
+			out.Values[i] = ec._MaterialLevelCount_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "units":
+			out.Values[i] = ec._MaterialLevelCount_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var materialLineImplementors = []string{"MaterialLine"}
+
+func (ec *executionContext) _MaterialLine(ctx context.Context, sel ast.SelectionSet, obj *model.MaterialLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, materialLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MaterialLine")
+		case "kind":
+			out.Values[i] = ec._MaterialLine_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partNumber":
+			out.Values[i] = ec._MaterialLine_partNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refDes":
+			out.Values[i] = ec._MaterialLine_refDes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refDesCount":
+			out.Values[i] = ec._MaterialLine_refDesCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "needsRefDes":
+			out.Values[i] = ec._MaterialLine_needsRefDes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "needsSource":
+			out.Values[i] = ec._MaterialLine_needsSource(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "optional":
+			out.Values[i] = ec._MaterialLine_optional(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._MaterialLine_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "units":
+			out.Values[i] = ec._MaterialLine_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "material":
+			out.Values[i] = ec._MaterialLine_material(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourcelessMaterial":
+			out.Values[i] = ec._MaterialLine_sourcelessMaterial(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18223,6 +20227,107 @@ func (ec *executionContext) _Problem(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var processLevelCountImplementors = []string{"ProcessLevelCount"}
+
+func (ec *executionContext) _ProcessLevelCount(ctx context.Context, sel ast.SelectionSet, obj *model.ProcessLevelCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, processLevelCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProcessLevelCount")
+		case "level":
+			out.Values[i] = ec._ProcessLevelCount_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "units":
+			out.Values[i] = ec._ProcessLevelCount_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var processLineImplementors = []string{"ProcessLine"}
+
+func (ec *executionContext) _ProcessLine(ctx context.Context, sel ast.SelectionSet, obj *model.ProcessLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, processLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProcessLine")
+		case "kind":
+			out.Values[i] = ec._ProcessLine_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ProcessLine_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "optional":
+			out.Values[i] = ec._ProcessLine_optional(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._ProcessLine_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "units":
+			out.Values[i] = ec._ProcessLine_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var processStepImplementors = []string{"ProcessStep", "Node"}
 
 func (ec *executionContext) _ProcessStep(ctx context.Context, sel ast.SelectionSet, obj *model.ProcessStep) graphql.Marshaler {
@@ -18758,6 +20863,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_head(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "traceabilityLevel":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_traceabilityLevel(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -20514,6 +22641,64 @@ func (ec *executionContext) _TraceNodeEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var traceabilityLevelReportImplementors = []string{"TraceabilityLevelReport"}
+
+func (ec *executionContext) _TraceabilityLevelReport(ctx context.Context, sel ast.SelectionSet, obj *model.TraceabilityLevelReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, traceabilityLevelReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TraceabilityLevelReport")
+		case "units":
+			out.Values[i] = ec._TraceabilityLevelReport_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "materialLevel":
+			out.Values[i] = ec._TraceabilityLevelReport_materialLevel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "processLevel":
+			out.Values[i] = ec._TraceabilityLevelReport_processLevel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assemblies":
+			out.Values[i] = ec._TraceabilityLevelReport_assemblies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gaps":
+			out.Values[i] = ec._TraceabilityLevelReport_gaps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var unitImplementors = []string{"Unit", "Node"}
 
 func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj *model.Unit) graphql.Marshaler {
@@ -21793,6 +23978,32 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAssemblyLevel2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐAssemblyLevelᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AssemblyLevel) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssemblyLevel2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐAssemblyLevel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAssemblyLevel2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐAssemblyLevel(ctx context.Context, sel ast.SelectionSet, v *model.AssemblyLevel) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AssemblyLevel(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -22175,6 +24386,32 @@ func (ec *executionContext) marshalNKeptHold2ᚖgithubᚗcomᚋtracegraphᚋtrac
 	return ec._KeptHold(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLevelGap2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐLevelGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LevelGap) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLevelGap2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐLevelGap(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLevelGap2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐLevelGap(ctx context.Context, sel ast.SelectionSet, v *model.LevelGap) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._LevelGap(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMaterialConnection2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialConnection(ctx context.Context, sel ast.SelectionSet, v *model.MaterialConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -22214,6 +24451,68 @@ func (ec *executionContext) marshalNMaterialEdge2ᚖgithubᚗcomᚋtracegraphᚋ
 func (ec *executionContext) unmarshalNMaterialFilter2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialFilter(ctx context.Context, v any) (model.MaterialFilter, error) {
 	res, err := ec.unmarshalInputMaterialFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMaterialLevel2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLevel(ctx context.Context, v any) (model.MaterialLevel, error) {
+	var res model.MaterialLevel
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMaterialLevel2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLevel(ctx context.Context, sel ast.SelectionSet, v model.MaterialLevel) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNMaterialLevelCount2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLevelCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MaterialLevelCount) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMaterialLevelCount2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLevelCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMaterialLevelCount2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLevelCount(ctx context.Context, sel ast.SelectionSet, v *model.MaterialLevelCount) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MaterialLevelCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMaterialLine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MaterialLine) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMaterialLine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMaterialLine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLine(ctx context.Context, sel ast.SelectionSet, v *model.MaterialLine) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MaterialLine(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMaterialLot2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐMaterialLot(ctx context.Context, sel ast.SelectionSet, v *model.MaterialLot) graphql.Marshaler {
@@ -22353,6 +24652,68 @@ func (ec *executionContext) marshalNPrecision2githubᚗcomᚋtracegraphᚋtraceg
 func (ec *executionContext) unmarshalNProcessFilter2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessFilter(ctx context.Context, v any) (model.ProcessFilter, error) {
 	res, err := ec.unmarshalInputProcessFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNProcessLevel2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessLevel(ctx context.Context, v any) (model.ProcessLevel, error) {
+	var res model.ProcessLevel
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProcessLevel2githubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessLevel(ctx context.Context, sel ast.SelectionSet, v model.ProcessLevel) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNProcessLevelCount2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessLevelCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProcessLevelCount) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProcessLevelCount2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessLevelCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProcessLevelCount2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessLevelCount(ctx context.Context, sel ast.SelectionSet, v *model.ProcessLevelCount) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ProcessLevelCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProcessLine2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProcessLine) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProcessLine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProcessLine2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessLine(ctx context.Context, sel ast.SelectionSet, v *model.ProcessLine) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ProcessLine(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProcessStep2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐProcessStepᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProcessStep) graphql.Marshaler {
@@ -22675,6 +25036,16 @@ func (ec *executionContext) marshalNTraceNodeEdge2ᚖgithubᚗcomᚋtracegraph�
 		return graphql.Null
 	}
 	return ec._TraceNodeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTraceabilityLevelReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐTraceabilityLevelReport(ctx context.Context, sel ast.SelectionSet, v *model.TraceabilityLevelReport) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._TraceabilityLevelReport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUnit2ᚕᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐUnitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Unit) graphql.Marshaler {

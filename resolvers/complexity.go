@@ -89,6 +89,7 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Query.TestUnits = func(child int, _ model.TestFilter, first *int, _ *string) int {
 		return mul(firstOr(first, defaultFirst), child+1)
 	}
+	setLevelComplexity(c)
 	c.WhereUsedReport.Products = list(nRollup)
 	c.WhereUsedReport.WorkOrders = list(nRollup)
 	c.WhereUsedReport.Customers = list(nRollup)

@@ -94,6 +94,7 @@ func TestAccessMatrix(t *testing.T) {
 	query("Query.head", everyone, `{ head { seq hash } }`)
 	query("Query.product", everyone, `{ product(partNumber: "900-A") { id } }`)
 	query("Query.productByGtin", everyone, `{ productByGtin(gtin: "4006381333931") { id } }`)
+	query("Query.traceabilityLevel", everyone, `{ traceabilityLevel(unit: "Unit:PROD-0003") { materialLevel } }`)
 	query("Mutation.placeHold", "quality admin", `mutation { placeHold(target: "Unit:PROD-0003", reason: "TAG") { event { id } } }`)
 	query("Mutation.releaseHold", "quality admin", `mutation { releaseHold(target: "Unit:PROD-0003", reason: "TAG") { event { id } } }`)
 	query("Mutation.contain", "quality admin", `mutation { contain(suspects: ["MaterialLot:R-CAP-2"], reason: "TAG", containment: "c-TAG") { placed } }`)
@@ -107,6 +108,7 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	rest("GET /api/v1/export/:kind", everyone, http.MethodGet, "/api/v1/export/recall?suspect=MaterialLot:R-CAP-2", "")
 	rest("GET /api/v1/head", everyone, http.MethodGet, "/api/v1/head", "")
+	rest("GET /api/v1/reports/traceability-level", everyone, http.MethodGet, "/api/v1/reports/traceability-level?unit=Unit:PROD-0003", "")
 	rest("GET /api/v1/verify", "admin", http.MethodGet, "/api/v1/verify", "")
 	rest("POST /api/v1/containments", "quality admin", http.MethodPost, "/api/v1/containments", `{"suspects":["MaterialLot:R-CAP-1"],"reason":"TAG","containment":"r-TAG"}`)
 	rest("POST /api/v1/containments/:id/release", "quality admin", http.MethodPost, "/api/v1/containments/r-TAG/release", `{"reason":"TAG"}`)

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/ingest"
+	"github.com/tracegraph/tracegraph/report"
 )
 
 func (s *Server) routes() *echo.Echo {
@@ -25,6 +26,7 @@ func (s *Server) routes() *echo.Echo {
 	s.mountWeb(e)
 	e.POST("/api/v1/events", s.postEvents, s.requireType(ingest.MediaTypes()...))
 	e.GET("/api/v1/export/:kind", s.export)
+	e.GET(report.LevelPath, s.levelReport)
 	e.GET("/api/v1/head", s.head)
 	e.GET("/api/v1/verify", s.verify)
 	e.POST("/api/v1/containments", s.contain, json, s.limitBody(1<<20))

@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 		{"WhereUsed", testWhereUsed},
 		{"ProcessUnits", testProcessUnits},
 		{"TestUnits", testTestUnits},
+		{"TraceabilityLevel", testTraceabilityLevel},
 		{"Void", testVoid},
 		{"LineSideSplice", testLineSideSplice},
 		{"LineSideWrongPart", testLineSideWrongPart},

@@ -3,8 +3,29 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 )
+
+// The levels of the units of one part number in the report.
+type AssemblyLevel struct {
+	PartNumber string `json:"partNumber"`
+	// 0 for the selected units' part numbers, 1 for their sub-assemblies, and so on.
+	Depth         int           `json:"depth"`
+	Units         int           `json:"units"`
+	Scrapped      int           `json:"scrapped"`
+	MaterialLevel MaterialLevel `json:"materialLevel"`
+	ProcessLevel  ProcessLevel  `json:"processLevel"`
+	// Units by their lowest material line (levels with no unit left out).
+	MaterialUnits []*MaterialLevelCount `json:"materialUnits"`
+	// Units by their lowest process line.
+	ProcessUnits  []*ProcessLevelCount `json:"processUnits"`
+	MaterialLines []*MaterialLine      `json:"materialLines"`
+	ProcessLines  []*ProcessLine       `json:"processLines"`
+}
 
 // What contain did.
 type ContainResult struct {
@@ -68,6 +89,30 @@ type KeptHold struct {
 	Holds []*Hold `json:"holds"`
 }
 
+// One reason holding units of an assembly below level 4 on one line.
+type LevelGap struct {
+	// The assembly's part number.
+	Assembly string `json:"assembly"`
+	// MATERIAL or PROCESS.
+	Kind string `json:"kind"`
+	// The line's kind (LOT, COMPONENT, ASSEMBLY, PROCESS, TEST); empty for an assembly with no line at all.
+	LineKind string `json:"lineKind"`
+	// The material part number, step or test type; empty for an assembly with no line at all.
+	Line string `json:"line"`
+	// MISSING, ORDER_ONLY, CANDIDATE, NO_REFDES, NO_SOURCE, BATCH or NO_PARAMETERS.
+	Reason string `json:"reason"`
+	// The level it holds the units at: NONE or M1–M4 for a material gap, NONE or P1–P4 for a process gap.
+	Level string `json:"level"`
+	Units int    `json:"units"`
+	// The lots or components concerned (NO_SOURCE).
+	Material int `json:"material"`
+	// The earliest and latest creation of these units.
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// The gap in words.
+	Message string `json:"message"`
+}
+
 type MaterialConnection struct {
 	Edges      []*MaterialEdge `json:"edges"`
 	PageInfo   *PageInfo       `json:"pageInfo"`
@@ -93,6 +138,33 @@ type MaterialFilter struct {
 	CountryOfOrigin *string `json:"countryOfOrigin,omitempty"`
 	DateCodeFrom    *string `json:"dateCodeFrom,omitempty"`
 	DateCodeTo      *string `json:"dateCodeTo,omitempty"`
+}
+
+// How many units reach one material level.
+type MaterialLevelCount struct {
+	Level MaterialLevel `json:"level"`
+	Units int           `json:"units"`
+}
+
+// One BOM line: the records of one part number of one kind.
+type MaterialLine struct {
+	// LOT, COMPONENT (serialized purchased part) or ASSEMBLY (serialized sub-assembly).
+	Kind       string `json:"kind"`
+	PartNumber string `json:"partNumber"`
+	// The reference designators recorded (sorted, at most 50); refDesCount counts them all.
+	RefDes      []string `json:"refDes"`
+	RefDesCount int      `json:"refDesCount"`
+	// Some unit records reference designators for the line: an exact lot without them is M2.
+	NeedsRefDes bool `json:"needsRefDes"`
+	// Some material of the part number derives from a wafer batch: material that does not is M3.
+	NeedsSource bool `json:"needsSource"`
+	// Recorded on at most half of the units (an alternate part, a rework replacement): never missing.
+	Optional bool                  `json:"optional"`
+	Level    MaterialLevel         `json:"level"`
+	Units    []*MaterialLevelCount `json:"units"`
+	// Distinct lots, components or sub-assemblies recorded, and those of them without a wafer batch.
+	Material           int `json:"material"`
+	SourcelessMaterial int `json:"sourcelessMaterial"`
 }
 
 type Mutation struct {
@@ -146,6 +218,23 @@ type ProcessFilter struct {
 	Parameter *string  `json:"parameter,omitempty"`
 	Min       *float64 `json:"min,omitempty"`
 	Max       *float64 `json:"max,omitempty"`
+}
+
+// How many units reach one process level.
+type ProcessLevelCount struct {
+	Level ProcessLevel `json:"level"`
+	Units int          `json:"units"`
+}
+
+// One process step (process.recorded) or test type (test.recorded).
+type ProcessLine struct {
+	// PROCESS or TEST.
+	Kind string `json:"kind"`
+	// The step or the test type.
+	Name     string               `json:"name"`
+	Optional bool                 `json:"optional"`
+	Level    ProcessLevel         `json:"level"`
+	Units    []*ProcessLevelCount `json:"units"`
 }
 
 // One link of a product: a GS1 link type (gs1:pip, gs1:support, ...), an absolute http(s) URL and a title.
@@ -226,6 +315,20 @@ type TraceNodeConnection struct {
 	TotalCount int `json:"totalCount"`
 }
 
+// The answer to traceabilityLevel.
+type TraceabilityLevelReport struct {
+	// How many units were selected.
+	Units int `json:"units"`
+	// The lowest material level of the assemblies.
+	MaterialLevel MaterialLevel `json:"materialLevel"`
+	// The lowest process level of the assemblies.
+	ProcessLevel ProcessLevel `json:"processLevel"`
+	// The selected units' part numbers (depth 0), then their sub-assemblies', by depth, then part number.
+	Assemblies []*AssemblyLevel `json:"assemblies"`
+	// Every gap, the lowest level first, then the most units.
+	Gaps []*LevelGap `json:"gaps"`
+}
+
 type UnitConnection struct {
 	Edges      []*UnitEdge `json:"edges"`
 	PageInfo   *PageInfo   `json:"pageInfo"`
@@ -249,4 +352,136 @@ type UnitFilter struct {
 	CreatedFrom *time.Time `json:"createdFrom,omitempty"`
 	// createdAt before this.
 	CreatedTo *time.Time `json:"createdTo,omitempty"`
+}
+
+// An IPC-1782 material traceability level. NONE: nothing recorded.
+type MaterialLevel string
+
+const (
+	MaterialLevelNone MaterialLevel = "NONE"
+	// The material is known per work order only.
+	MaterialLevelM1 MaterialLevel = "M1"
+	// The lot is known per unit (a candidate lot of a splice window, or a lot without reference designators).
+	MaterialLevelM2 MaterialLevel = "M2"
+	// The exact lot or serial per unit and reference designator.
+	MaterialLevelM3 MaterialLevel = "M3"
+	// M3, and the material traced to its source: the wafer batch of ICs.
+	MaterialLevelM4 MaterialLevel = "M4"
+)
+
+var AllMaterialLevel = []MaterialLevel{
+	MaterialLevelNone,
+	MaterialLevelM1,
+	MaterialLevelM2,
+	MaterialLevelM3,
+	MaterialLevelM4,
+}
+
+func (e MaterialLevel) IsValid() bool {
+	switch e {
+	case MaterialLevelNone, MaterialLevelM1, MaterialLevelM2, MaterialLevelM3, MaterialLevelM4:
+		return true
+	}
+	return false
+}
+
+func (e MaterialLevel) String() string {
+	return string(e)
+}
+
+func (e *MaterialLevel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MaterialLevel(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MaterialLevel", str)
+	}
+	return nil
+}
+
+func (e MaterialLevel) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MaterialLevel) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MaterialLevel) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// An IPC-1782 process traceability level. NONE: nothing recorded and no work order.
+type ProcessLevel string
+
+const (
+	ProcessLevelNone ProcessLevel = "NONE"
+	// Known per work order only: no record of the step for the unit.
+	ProcessLevelP1 ProcessLevel = "P1"
+	// Recorded per batch: one record for several units.
+	ProcessLevelP2 ProcessLevel = "P2"
+	// Recorded per unit (pass/fail, no parameters or measurements).
+	ProcessLevelP3 ProcessLevel = "P3"
+	// Recorded per unit with its process parameters or test measurements.
+	ProcessLevelP4 ProcessLevel = "P4"
+)
+
+var AllProcessLevel = []ProcessLevel{
+	ProcessLevelNone,
+	ProcessLevelP1,
+	ProcessLevelP2,
+	ProcessLevelP3,
+	ProcessLevelP4,
+}
+
+func (e ProcessLevel) IsValid() bool {
+	switch e {
+	case ProcessLevelNone, ProcessLevelP1, ProcessLevelP2, ProcessLevelP3, ProcessLevelP4:
+		return true
+	}
+	return false
+}
+
+func (e ProcessLevel) String() string {
+	return string(e)
+}
+
+func (e *ProcessLevel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProcessLevel(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProcessLevel", str)
+	}
+	return nil
+}
+
+func (e ProcessLevel) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProcessLevel) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProcessLevel) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

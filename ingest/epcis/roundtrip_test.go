@@ -176,41 +176,55 @@ var standardTypes = []tracegraph.EventType{tracegraph.EventUnitCreated, tracegra
 	tracegraph.EventComponentReceived, tracegraph.EventWaferRegistered, tracegraph.EventMaterialConsumed,
 	tracegraph.EventUnitAssembled, tracegraph.EventComponentRemoved, tracegraph.EventPacked, tracegraph.EventUnpacked}
 
-// structure is the assembly, packing, consumption and derivation links of
-// every unit's history trace that events of standardTypes made (by their
-// type in src's log).
+// structure is the assembly, packing, consumption and derivation links
+// that events of standardTypes made (by their type in src's log), reachable
+// from the units through such links only: material that only line-side
+// links (derived by the rules, carried in tg:event alone) reach is left out
+// on both sides.
 func structure(t *testing.T, st, src tracegraph.Store) []string {
 	t.Helper()
 	ctx := context.Background()
 	types := map[string]tracegraph.EventType{}
-	var out []string
-	eachTrace(t, st, func(_ tracegraph.ID, res *tracegraph.TraceResult) {
-		ids := make([]tracegraph.ID, len(res.Nodes))
-		for i, n := range res.Nodes {
-			ids[i] = n.ID
+	standard := func(e *tracegraph.Edge) bool {
+		typ, ok := types[e.Event]
+		if !ok {
+			ev, err := src.Event(ctx, e.Event)
+			if err != nil {
+				t.Fatalf("the event %s of edge %v: %v", e.Event, e.ID, err)
+			}
+			typ, types[e.Event] = ev.Type, ev.Type
 		}
-		// Edges, unlike a trace's, say which event made them.
-		edges, err := st.Edges(ctx, ids, tracegraph.EdgeQuery{Direction: tracegraph.Upstream, History: true})
+		return slices.Contains(standardTypes, typ)
+	}
+	var out []string
+	seen := map[tracegraph.ID]bool{}
+	var frontier []tracegraph.ID
+	eachTrace(t, st, func(u tracegraph.ID, _ *tracegraph.TraceResult) {
+		if !seen[u] {
+			seen[u] = true
+			frontier = append(frontier, u)
+		}
+	})
+	for len(frontier) > 0 {
+		edges, err := st.Edges(ctx, frontier, tracegraph.EdgeQuery{Direction: tracegraph.Upstream, History: true})
 		if err != nil {
 			t.Fatal(err)
 		}
+		frontier = nil
 		for _, e := range slices.Concat(edges...) {
 			if e.Type != tracegraph.EdgeContains && e.Type != tracegraph.EdgeConsumed && e.Type != tracegraph.EdgeDerivedFrom {
 				continue
 			}
-			typ, ok := types[e.Event]
-			if !ok {
-				ev, err := src.Event(ctx, e.Event)
-				if err != nil {
-					t.Fatalf("the event %s of edge %v: %v", e.Event, e.ID, err)
-				}
-				typ, types[e.Event] = ev.Type, ev.Type
+			if !standard(&e) {
+				continue
 			}
-			if slices.Contains(standardTypes, typ) {
-				out = append(out, fmt.Sprintf("%s %s %s", e.Source, e.Type, e.Target))
+			out = append(out, fmt.Sprintf("%s %s %s", e.Source, e.Type, e.Target))
+			if !seen[e.Target] {
+				seen[e.Target] = true
+				frontier = append(frontier, e.Target)
 			}
 		}
-	})
+	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
