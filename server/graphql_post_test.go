@@ -2,12 +2,18 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/executor"
+	"github.com/tracegraph/tracegraph/resolvers"
 	"github.com/tracegraph/tracegraph/server"
 )
 
@@ -69,6 +75,7 @@ func TestGraphQLAnswersByteForByte(t *testing.T) {
 		{"recall", body(`query($s: [ID!]!) { recallImpact(suspects: $s) { suspects confirmedCounts { total shipped } confirmed(first: 3) { totalCount
 			pageInfo { hasNextPage endCursor } edges { precision depth status node { id kind } } } customers { node { id } confirmed } } }`,
 			map[string]any{"s": []string{"WaferBatch:W1"}}, ""), "", 0, `"confirmedCounts"`},
+		{"deferred fragment", body(`{ node(id: "Unit:PCBA-0001") { id ... on Unit @defer(label: "more") { serial tests { id } } } }`, nil, ""), "", 0, `"hasNext":true`},
 		{"not found", body(`{ node(id: "Unit:NO-SUCH") { id } }`, nil, ""), "", 0, `{"data":{"node":null}}`},
 		{"partial result", body(`{ ok: node(id: "Unit:PCBA-0001") { id } bad: node(id: "not an id") { id } }`, nil, ""), "", 0, `"errors":[`},
 		{"error in a list", body(`{ trace(from: ["Unit:PROD-0002", "nonsense"]) { truncated } }`, nil, ""), "", 0, `"errors":[`},
@@ -117,5 +124,73 @@ func TestGraphQLAnswersByteForByte(t *testing.T) {
 				t.Errorf("answer %.800s does not contain %s", got.Body, tt.want)
 			}
 		})
+	}
+}
+
+// BenchmarkGraphQLTransport compares, in one process, the served POST
+// transport with gqlgen's (the reference of TestGraphQLAnswersByteForByte) on
+// the README genealogy, without the network and the middleware: what the
+// transport costs per query. Allocations per query are exact and ns/op
+// ratios between the two are fair on a loaded machine (they alternate).
+//
+//	go test ./server/ -run '^$' -bench GraphQLTransport -benchmem -count 5 -http-bench-units 2000
+func BenchmarkGraphQLTransport(b *testing.B) {
+	st, products := loadFactory(b, b.TempDir(), *benchUnits)
+	defer st.Close()
+	served, reference, err := server.GraphQLHandlers(server.Config{Store: st, Logger: discard()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	bodies := make([]string, len(products))
+	for i, p := range products {
+		q, _ := json.Marshal(map[string]any{"query": benchGenealogy, "variables": map[string]any{"id": "Unit:" + p}})
+		bodies[i] = string(q)
+	}
+	for _, h := range []struct {
+		name string
+		h    http.Handler
+	}{{"served", served}, {"gqlgen", reference}} {
+		b.Run(h.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				r := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(bodies[i%len(bodies)]))
+				r.Header.Set("Content-Type", "application/json")
+				w := httptest.NewRecorder()
+				h.h.ServeHTTP(w, r)
+				if w.Code != http.StatusOK {
+					b.Fatalf("%d %s", w.Code, w.Body)
+				}
+			}
+		})
+	}
+}
+
+// TestDeferredResultPath: a deferred fragment's result carries the path of
+// the object it belongs to (graph.deferPath computes it only when something
+// is deferred), as the transports that stream incremental results send it.
+func TestDeferredResultPath(t *testing.T) {
+	ts := startScenario(t, nil)
+	exec := executor.New(resolvers.NewExecutableSchema(resolvers.Config{Store: ts.Store, Now: clock}))
+	ctx := graphql.StartOperationTrace(context.Background())
+	rc, errs := exec.CreateOperationContext(ctx, &graphql.RawParams{
+		Query: `{ a: node(id: "Unit:PCBA-0001") { id ... on Unit @defer(label: "more") { tests { testType } } }
+			b: node(id: "Unit:PROD-0002") { id ... on Unit @defer(label: "more") { tests { testType } } } }`})
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	responses, ctx := exec.DispatchOperation(ctx, rc)
+	var paths []string
+	for r := responses(ctx); r != nil; r = responses(ctx) {
+		if r.Label != "" {
+			paths = append(paths, fmt.Sprintf("%s %s %s", r.Label, r.Path, r.Data))
+		}
+	}
+	slices.Sort(paths)
+	want := []string{
+		`more a {"tests":[{"testType":"ICT"},{"testType":"FCT"}]}`,
+		`more b {"tests":[]}`,
+	}
+	if !slices.Equal(paths, want) {
+		t.Errorf("deferred results\n%s\nwant\n%s", strings.Join(paths, "\n"), strings.Join(want, "\n"))
 	}
 }
