@@ -4871,7 +4871,7 @@ func (ec *executionContext) _Box_id(ctx context.Context, field graphql.Collected
 	)
 }
 func (ec *executionContext) fieldContext_Box_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Box", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Box", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Box_sscc(ctx context.Context, field graphql.CollectedField, obj *model.Box) (ret graphql.Marshaler) {
@@ -4894,7 +4894,7 @@ func (ec *executionContext) _Box_sscc(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Box_sscc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Box", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Box", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Box_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Box) (ret graphql.Marshaler) {
@@ -4917,7 +4917,7 @@ func (ec *executionContext) _Box_createdAt(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Box_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Box", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Box", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Box_onHold(ctx context.Context, field graphql.CollectedField, obj *model.Box) (ret graphql.Marshaler) {
@@ -4940,7 +4940,7 @@ func (ec *executionContext) _Box_onHold(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Box_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Box", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Box", field, true, true, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _Box_holds(ctx context.Context, field graphql.CollectedField, obj *model.Box) (ret graphql.Marshaler) {
@@ -5147,7 +5147,7 @@ func (ec *executionContext) _Component_id(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Component_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Component_serial(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -5170,7 +5170,7 @@ func (ec *executionContext) _Component_serial(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Component_serial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Component_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -5193,7 +5193,7 @@ func (ec *executionContext) _Component_partNumber(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Component_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Component_mpn(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -5216,7 +5216,7 @@ func (ec *executionContext) _Component_mpn(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Component_mpn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Component_manufacturer(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -5239,7 +5239,7 @@ func (ec *executionContext) _Component_manufacturer(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Component_manufacturer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Component_supplier(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -5262,7 +5262,7 @@ func (ec *executionContext) _Component_supplier(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Component_supplier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Component_dateCode(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -5285,7 +5285,7 @@ func (ec *executionContext) _Component_dateCode(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Component_dateCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Component_lot(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -5308,7 +5308,7 @@ func (ec *executionContext) _Component_lot(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Component_lot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Component_receivedAt(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -5331,7 +5331,7 @@ func (ec *executionContext) _Component_receivedAt(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Component_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Component_status(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -5354,7 +5354,7 @@ func (ec *executionContext) _Component_status(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Component_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Component_onHold(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -5377,7 +5377,7 @@ func (ec *executionContext) _Component_onHold(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Component_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _Component_holds(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -5560,7 +5560,7 @@ func (ec *executionContext) _Consumption_precision(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_precision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type Precision does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("Precision"))
 }
 
 func (ec *executionContext) _Consumption_refDes(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -5583,7 +5583,7 @@ func (ec *executionContext) _Consumption_refDes(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_refDes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Consumption_quantity(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -5606,7 +5606,7 @@ func (ec *executionContext) _Consumption_quantity(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _Consumption_station(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -5629,7 +5629,7 @@ func (ec *executionContext) _Consumption_station(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Consumption_slot(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -5744,7 +5744,7 @@ func (ec *executionContext) _Consumption_validFrom(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Consumption_validTo(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -5767,7 +5767,7 @@ func (ec *executionContext) _Consumption_validTo(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Consumption_edge(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -5822,7 +5822,7 @@ func (ec *executionContext) _ContainResult_containment(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ContainResult_containment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _ContainResult_material(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
@@ -5845,7 +5845,7 @@ func (ec *executionContext) _ContainResult_material(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ContainResult_material(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ContainResult_units(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
@@ -5868,7 +5868,7 @@ func (ec *executionContext) _ContainResult_units(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ContainResult_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ContainResult_placed(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
@@ -5891,7 +5891,7 @@ func (ec *executionContext) _ContainResult_placed(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ContainResult_placed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ContainResult_alreadyPlaced(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
@@ -5914,7 +5914,7 @@ func (ec *executionContext) _ContainResult_alreadyPlaced(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ContainResult_alreadyPlaced(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ContainResult_refused(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
@@ -5937,7 +5937,7 @@ func (ec *executionContext) _ContainResult_refused(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ContainResult_refused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ContainResult_refusals(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
@@ -6024,7 +6024,7 @@ func (ec *executionContext) _ContainsLink_position(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ContainsLink_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainsLink", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainsLink", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ContainsLink_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.ContainsLink) (ret graphql.Marshaler) {
@@ -6047,7 +6047,7 @@ func (ec *executionContext) _ContainsLink_validFrom(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ContainsLink_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainsLink", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainsLink", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _ContainsLink_validTo(ctx context.Context, field graphql.CollectedField, obj *model.ContainsLink) (ret graphql.Marshaler) {
@@ -6070,7 +6070,7 @@ func (ec *executionContext) _ContainsLink_validTo(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ContainsLink_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainsLink", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainsLink", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _ContainsLink_edge(ctx context.Context, field graphql.CollectedField, obj *model.ContainsLink) (ret graphql.Marshaler) {
@@ -6125,7 +6125,7 @@ func (ec *executionContext) _Customer_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Customer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Customer", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Customer_customer(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
@@ -6148,7 +6148,7 @@ func (ec *executionContext) _Customer_customer(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Customer_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Customer", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Customer_shipments(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
@@ -6203,7 +6203,7 @@ func (ec *executionContext) _Edge_type(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Edge_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type EdgeType does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("EdgeType"))
 }
 
 func (ec *executionContext) _Edge_source(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -6290,7 +6290,7 @@ func (ec *executionContext) _Edge_validFrom(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Edge_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Edge_validTo(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -6313,7 +6313,7 @@ func (ec *executionContext) _Edge_validTo(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Edge_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Edge_precision(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -6336,7 +6336,7 @@ func (ec *executionContext) _Edge_precision(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Edge_precision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type Precision does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("Precision"))
 }
 
 func (ec *executionContext) _Edge_refDes(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -6359,7 +6359,7 @@ func (ec *executionContext) _Edge_refDes(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Edge_refDes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Edge_position(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -6382,7 +6382,7 @@ func (ec *executionContext) _Edge_position(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Edge_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Edge_quantity(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -6405,7 +6405,7 @@ func (ec *executionContext) _Edge_quantity(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Edge_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _Edge_station(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -6428,7 +6428,7 @@ func (ec *executionContext) _Edge_station(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Edge_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Edge_slot(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -6543,7 +6543,7 @@ func (ec *executionContext) _Edge_event(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Edge_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Edge_closedBy(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -6566,7 +6566,7 @@ func (ec *executionContext) _Edge_closedBy(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Edge_closedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Edge_props(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -6589,7 +6589,7 @@ func (ec *executionContext) _Edge_props(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Edge_props(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -6612,7 +6612,7 @@ func (ec *executionContext) _Event_id(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Event_seq(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -6635,7 +6635,7 @@ func (ec *executionContext) _Event_seq(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Event_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Event_type(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -6658,7 +6658,7 @@ func (ec *executionContext) _Event_type(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Event_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Event_time(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -6681,7 +6681,7 @@ func (ec *executionContext) _Event_time(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Event_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Event_station(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -6704,7 +6704,7 @@ func (ec *executionContext) _Event_station(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Event_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Event_operator(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -6727,7 +6727,7 @@ func (ec *executionContext) _Event_operator(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Event_operator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Event_data(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -6750,7 +6750,7 @@ func (ec *executionContext) _Event_data(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Event_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _Event_recordedBy(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -6773,7 +6773,7 @@ func (ec *executionContext) _Event_recordedBy(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Event_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Event_recordedAt(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -6796,7 +6796,7 @@ func (ec *executionContext) _Event_recordedAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Event_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Event_prevHash(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -6819,7 +6819,7 @@ func (ec *executionContext) _Event_prevHash(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Event_prevHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Event_hash(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -6842,7 +6842,7 @@ func (ec *executionContext) _Event_hash(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Event_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Firmware_version(ctx context.Context, field graphql.CollectedField, obj *model.Firmware) (ret graphql.Marshaler) {
@@ -6865,7 +6865,7 @@ func (ec *executionContext) _Firmware_version(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Firmware_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Firmware", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Firmware", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Firmware_checksum(ctx context.Context, field graphql.CollectedField, obj *model.Firmware) (ret graphql.Marshaler) {
@@ -6888,7 +6888,7 @@ func (ec *executionContext) _Firmware_checksum(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Firmware_checksum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Firmware", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Firmware", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Head_seq(ctx context.Context, field graphql.CollectedField, obj *model.Head) (ret graphql.Marshaler) {
@@ -6911,7 +6911,7 @@ func (ec *executionContext) _Head_seq(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Head_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Head", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Head", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Head_hash(ctx context.Context, field graphql.CollectedField, obj *model.Head) (ret graphql.Marshaler) {
@@ -6934,7 +6934,7 @@ func (ec *executionContext) _Head_hash(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Head_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Head", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Head", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Hold_id(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
@@ -6957,7 +6957,7 @@ func (ec *executionContext) _Hold_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_Hold_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Hold", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Hold_source(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
@@ -6980,7 +6980,7 @@ func (ec *executionContext) _Hold_source(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Hold_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Hold", field, false, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Hold_node(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
@@ -7003,7 +7003,7 @@ func (ec *executionContext) _Hold_node(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Hold_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Hold", field, false, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Hold_reason(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
@@ -7026,7 +7026,7 @@ func (ec *executionContext) _Hold_reason(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Hold_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Hold", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Hold_placedBy(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
@@ -7049,7 +7049,7 @@ func (ec *executionContext) _Hold_placedBy(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Hold_placedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Hold", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Hold_event(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
@@ -7072,7 +7072,7 @@ func (ec *executionContext) _Hold_event(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Hold_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Hold", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Hold_since(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
@@ -7095,7 +7095,7 @@ func (ec *executionContext) _Hold_since(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Hold_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Hold", field, false, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _HoldResult_event(ctx context.Context, field graphql.CollectedField, obj *model.HoldResult) (ret graphql.Marshaler) {
@@ -7182,7 +7182,7 @@ func (ec *executionContext) _Identifier_scheme(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Identifier_scheme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identifier", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Identifier", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Identifier_value(ctx context.Context, field graphql.CollectedField, obj *model.Identifier) (ret graphql.Marshaler) {
@@ -7205,7 +7205,7 @@ func (ec *executionContext) _Identifier_value(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Identifier_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identifier", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Identifier", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _IngestResult_accepted(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
@@ -7228,7 +7228,7 @@ func (ec *executionContext) _IngestResult_accepted(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_IngestResult_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IngestResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("IngestResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _IngestResult_duplicates(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
@@ -7251,7 +7251,7 @@ func (ec *executionContext) _IngestResult_duplicates(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_IngestResult_duplicates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IngestResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("IngestResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _IngestResult_rejected(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
@@ -7274,7 +7274,7 @@ func (ec *executionContext) _IngestResult_rejected(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_IngestResult_rejected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IngestResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("IngestResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _IngestResult_outcomes(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
@@ -7329,7 +7329,7 @@ func (ec *executionContext) _KeptHold_target(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_KeptHold_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KeptHold", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("KeptHold", field, false, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _KeptHold_holds(ctx context.Context, field graphql.CollectedField, obj *model.KeptHold) (ret graphql.Marshaler) {
@@ -7448,7 +7448,7 @@ func (ec *executionContext) _MaterialConnection_totalCount(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_MaterialConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialConnection", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _MaterialEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MaterialEdge) (ret graphql.Marshaler) {
@@ -7471,7 +7471,7 @@ func (ec *executionContext) _MaterialEdge_cursor(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_MaterialEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialEdge", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MaterialEdge) (ret graphql.Marshaler) {
@@ -7526,7 +7526,7 @@ func (ec *executionContext) _MaterialLot_id(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _MaterialLot_lot(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -7549,7 +7549,7 @@ func (ec *executionContext) _MaterialLot_lot(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_lot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLot_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -7572,7 +7572,7 @@ func (ec *executionContext) _MaterialLot_partNumber(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLot_mpn(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -7595,7 +7595,7 @@ func (ec *executionContext) _MaterialLot_mpn(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_mpn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLot_manufacturer(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -7618,7 +7618,7 @@ func (ec *executionContext) _MaterialLot_manufacturer(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_manufacturer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLot_supplier(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -7641,7 +7641,7 @@ func (ec *executionContext) _MaterialLot_supplier(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_supplier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLot_dateCode(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -7664,7 +7664,7 @@ func (ec *executionContext) _MaterialLot_dateCode(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_dateCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLot_quantity(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -7687,7 +7687,7 @@ func (ec *executionContext) _MaterialLot_quantity(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _MaterialLot_countryOfOrigin(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -7710,7 +7710,7 @@ func (ec *executionContext) _MaterialLot_countryOfOrigin(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_countryOfOrigin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLot_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -7733,7 +7733,7 @@ func (ec *executionContext) _MaterialLot_expiresAt(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _MaterialLot_msl(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -7756,7 +7756,7 @@ func (ec *executionContext) _MaterialLot_msl(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_msl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLot_floorLifeHours(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -7848,7 +7848,7 @@ func (ec *executionContext) _MaterialLot_receivedAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _MaterialLot_onHold(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -7871,7 +7871,7 @@ func (ec *executionContext) _MaterialLot_onHold(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _MaterialLot_holds(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -8022,7 +8022,7 @@ func (ec *executionContext) _Measurement_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Measurement_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Measurement_value(ctx context.Context, field graphql.CollectedField, obj *model.Measurement) (ret graphql.Marshaler) {
@@ -8045,7 +8045,7 @@ func (ec *executionContext) _Measurement_value(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Measurement_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _Measurement_unit(ctx context.Context, field graphql.CollectedField, obj *model.Measurement) (ret graphql.Marshaler) {
@@ -8068,7 +8068,7 @@ func (ec *executionContext) _Measurement_unit(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Measurement_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Measurement_low(ctx context.Context, field graphql.CollectedField, obj *model.Measurement) (ret graphql.Marshaler) {
@@ -8091,7 +8091,7 @@ func (ec *executionContext) _Measurement_low(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Measurement_low(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _Measurement_high(ctx context.Context, field graphql.CollectedField, obj *model.Measurement) (ret graphql.Marshaler) {
@@ -8114,7 +8114,7 @@ func (ec *executionContext) _Measurement_high(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Measurement_high(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _Measurement_result(ctx context.Context, field graphql.CollectedField, obj *model.Measurement) (ret graphql.Marshaler) {
@@ -8137,7 +8137,7 @@ func (ec *executionContext) _Measurement_result(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Measurement_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Mutation_ingest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -8424,7 +8424,7 @@ func (ec *executionContext) _Outcome_index(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Outcome_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Outcome", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Outcome_id(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
@@ -8447,7 +8447,7 @@ func (ec *executionContext) _Outcome_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Outcome_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Outcome", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Outcome_status(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
@@ -8470,7 +8470,7 @@ func (ec *executionContext) _Outcome_status(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Outcome_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Outcome", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Outcome_seq(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
@@ -8493,7 +8493,7 @@ func (ec *executionContext) _Outcome_seq(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Outcome_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Outcome", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Outcome_error(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
@@ -8548,7 +8548,7 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -8571,7 +8571,7 @@ func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -8594,7 +8594,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -8617,7 +8617,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Pallet_id(ctx context.Context, field graphql.CollectedField, obj *model.Pallet) (ret graphql.Marshaler) {
@@ -8640,7 +8640,7 @@ func (ec *executionContext) _Pallet_id(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Pallet_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Pallet", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Pallet", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Pallet_sscc(ctx context.Context, field graphql.CollectedField, obj *model.Pallet) (ret graphql.Marshaler) {
@@ -8663,7 +8663,7 @@ func (ec *executionContext) _Pallet_sscc(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Pallet_sscc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Pallet", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Pallet", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Pallet_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Pallet) (ret graphql.Marshaler) {
@@ -8686,7 +8686,7 @@ func (ec *executionContext) _Pallet_createdAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Pallet_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Pallet", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Pallet", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Pallet_onHold(ctx context.Context, field graphql.CollectedField, obj *model.Pallet) (ret graphql.Marshaler) {
@@ -8709,7 +8709,7 @@ func (ec *executionContext) _Pallet_onHold(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Pallet_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Pallet", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Pallet", field, true, true, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _Pallet_holds(ctx context.Context, field graphql.CollectedField, obj *model.Pallet) (ret graphql.Marshaler) {
@@ -8916,7 +8916,7 @@ func (ec *executionContext) _PartCount_partNumber(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PartCount_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PartCount", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PartCount", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _PartCount_confirmed(ctx context.Context, field graphql.CollectedField, obj *model.PartCount) (ret graphql.Marshaler) {
@@ -8939,7 +8939,7 @@ func (ec *executionContext) _PartCount_confirmed(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_PartCount_confirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PartCount", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("PartCount", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _PartCount_possible(ctx context.Context, field graphql.CollectedField, obj *model.PartCount) (ret graphql.Marshaler) {
@@ -8962,7 +8962,7 @@ func (ec *executionContext) _PartCount_possible(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PartCount_possible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PartCount", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("PartCount", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Problem_code(ctx context.Context, field graphql.CollectedField, obj *model.Problem) (ret graphql.Marshaler) {
@@ -8985,7 +8985,7 @@ func (ec *executionContext) _Problem_code(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Problem_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Problem", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Problem", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Problem_field(ctx context.Context, field graphql.CollectedField, obj *model.Problem) (ret graphql.Marshaler) {
@@ -9008,7 +9008,7 @@ func (ec *executionContext) _Problem_field(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Problem_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Problem", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Problem", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Problem_message(ctx context.Context, field graphql.CollectedField, obj *model.Problem) (ret graphql.Marshaler) {
@@ -9031,7 +9031,7 @@ func (ec *executionContext) _Problem_message(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Problem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Problem", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Problem", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProcessStep_id(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -9054,7 +9054,7 @@ func (ec *executionContext) _ProcessStep_id(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _ProcessStep_step(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -9077,7 +9077,7 @@ func (ec *executionContext) _ProcessStep_step(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_step(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProcessStep_recipe(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -9100,7 +9100,7 @@ func (ec *executionContext) _ProcessStep_recipe(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_recipe(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProcessStep_parameters(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -9123,7 +9123,7 @@ func (ec *executionContext) _ProcessStep_parameters(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_parameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _ProcessStep_result(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -9146,7 +9146,7 @@ func (ec *executionContext) _ProcessStep_result(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProcessStep_station(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -9169,7 +9169,7 @@ func (ec *executionContext) _ProcessStep_station(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProcessStep_operator(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -9192,7 +9192,7 @@ func (ec *executionContext) _ProcessStep_operator(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_operator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProcessStep_at(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -9215,7 +9215,7 @@ func (ec *executionContext) _ProcessStep_at(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _ProcessStep_unitCount(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -9238,7 +9238,7 @@ func (ec *executionContext) _ProcessStep_unitCount(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_unitCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ProcessStep_units(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -10266,7 +10266,7 @@ func (ec *executionContext) _RecallReport_suspects(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RecallReport_suspects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecallReport", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("RecallReport", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _RecallReport_matchedMaterial(ctx context.Context, field graphql.CollectedField, obj *model.RecallReport) (ret graphql.Marshaler) {
@@ -10333,7 +10333,7 @@ func (ec *executionContext) _RecallReport_asOf(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_RecallReport_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecallReport", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("RecallReport", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _RecallReport_confirmed(ctx context.Context, field graphql.CollectedField, obj *model.RecallReport) (ret graphql.Marshaler) {
@@ -10764,7 +10764,7 @@ func (ec *executionContext) _RecallUnitConnection_totalCount(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_RecallUnitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecallUnitConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("RecallUnitConnection", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _RecallUnitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RecallUnitEdge) (ret graphql.Marshaler) {
@@ -10787,7 +10787,7 @@ func (ec *executionContext) _RecallUnitEdge_cursor(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RecallUnitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecallUnitEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("RecallUnitEdge", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _RecallUnitEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RecallUnitEdge) (ret graphql.Marshaler) {
@@ -10842,7 +10842,7 @@ func (ec *executionContext) _RecallUnitEdge_precision(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_RecallUnitEdge_precision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, errors.New("field of type Precision does not have child fields"))
+	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, noChildFields("Precision"))
 }
 
 func (ec *executionContext) _RecallUnitEdge_depth(ctx context.Context, field graphql.CollectedField, obj *model.RecallUnitEdge) (ret graphql.Marshaler) {
@@ -10865,7 +10865,7 @@ func (ec *executionContext) _RecallUnitEdge_depth(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_RecallUnitEdge_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _RecallUnitEdge_status(ctx context.Context, field graphql.CollectedField, obj *model.RecallUnitEdge) (ret graphql.Marshaler) {
@@ -10888,7 +10888,7 @@ func (ec *executionContext) _RecallUnitEdge_status(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RecallUnitEdge_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _RecallUnitEdge_onHold(ctx context.Context, field graphql.CollectedField, obj *model.RecallUnitEdge) (ret graphql.Marshaler) {
@@ -10911,7 +10911,7 @@ func (ec *executionContext) _RecallUnitEdge_onHold(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RecallUnitEdge_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _RecallUnitEdge_evidence(ctx context.Context, field graphql.CollectedField, obj *model.RecallUnitEdge) (ret graphql.Marshaler) {
@@ -10966,7 +10966,7 @@ func (ec *executionContext) _ReleaseResult_containment(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ReleaseResult_containment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _ReleaseResult_released(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
@@ -10989,7 +10989,7 @@ func (ec *executionContext) _ReleaseResult_released(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ReleaseResult_released(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ReleaseResult_alreadyReleased(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
@@ -11012,7 +11012,7 @@ func (ec *executionContext) _ReleaseResult_alreadyReleased(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_ReleaseResult_alreadyReleased(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ReleaseResult_kept(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
@@ -11035,7 +11035,7 @@ func (ec *executionContext) _ReleaseResult_kept(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ReleaseResult_kept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ReleaseResult_keptTargets(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
@@ -11090,7 +11090,7 @@ func (ec *executionContext) _ReleaseResult_refused(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ReleaseResult_refused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ReleaseResult_refusals(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
@@ -11177,7 +11177,7 @@ func (ec *executionContext) _RollupEntry_confirmed(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RollupEntry_confirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RollupEntry", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("RollupEntry", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _RollupEntry_possible(ctx context.Context, field graphql.CollectedField, obj *model.RollupEntry) (ret graphql.Marshaler) {
@@ -11200,7 +11200,7 @@ func (ec *executionContext) _RollupEntry_possible(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_RollupEntry_possible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RollupEntry", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("RollupEntry", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Route_id(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
@@ -11614,7 +11614,7 @@ func (ec *executionContext) _Shipment_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Shipment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shipment", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Shipment", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Shipment_shipment(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
@@ -11637,7 +11637,7 @@ func (ec *executionContext) _Shipment_shipment(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Shipment_shipment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shipment", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Shipment", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Shipment_customer(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
@@ -11692,7 +11692,7 @@ func (ec *executionContext) _Shipment_destination(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Shipment_destination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shipment", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Shipment", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Shipment_shippedAt(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
@@ -11715,7 +11715,7 @@ func (ec *executionContext) _Shipment_shippedAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Shipment_shippedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shipment", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Shipment", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Shipment_contents(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
@@ -11846,7 +11846,7 @@ func (ec *executionContext) _Station_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Station_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Station", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Station_station(ctx context.Context, field graphql.CollectedField, obj *model.Station) (ret graphql.Marshaler) {
@@ -11869,7 +11869,7 @@ func (ec *executionContext) _Station_station(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Station_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Station", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Station_lastReadings(ctx context.Context, field graphql.CollectedField, obj *model.Station) (ret graphql.Marshaler) {
@@ -11892,7 +11892,7 @@ func (ec *executionContext) _Station_lastReadings(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Station_lastReadings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Station", field, true, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _Station_activeSetup(ctx context.Context, field graphql.CollectedField, obj *model.Station) (ret graphql.Marshaler) {
@@ -12007,7 +12007,7 @@ func (ec *executionContext) _Stats_events(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Stats_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stats", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Stats", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Stats_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
@@ -12030,7 +12030,7 @@ func (ec *executionContext) _Stats_nodes(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Stats_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stats", field, false, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Stats", field, false, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _Stats_edges(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
@@ -12053,7 +12053,7 @@ func (ec *executionContext) _Stats_edges(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Stats_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stats", field, false, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Stats", field, false, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _Stats_diskBytes(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
@@ -12076,7 +12076,7 @@ func (ec *executionContext) _Stats_diskBytes(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Stats_diskBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stats", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Stats", field, false, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _Stats_memBytes(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
@@ -12099,7 +12099,7 @@ func (ec *executionContext) _Stats_memBytes(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Stats_memBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stats", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Stats", field, false, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _StatusCounts_shipped(ctx context.Context, field graphql.CollectedField, obj *model.StatusCounts) (ret graphql.Marshaler) {
@@ -12122,7 +12122,7 @@ func (ec *executionContext) _StatusCounts_shipped(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_StatusCounts_shipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _StatusCounts_inHouse(ctx context.Context, field graphql.CollectedField, obj *model.StatusCounts) (ret graphql.Marshaler) {
@@ -12145,7 +12145,7 @@ func (ec *executionContext) _StatusCounts_inHouse(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_StatusCounts_inHouse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _StatusCounts_scrapped(ctx context.Context, field graphql.CollectedField, obj *model.StatusCounts) (ret graphql.Marshaler) {
@@ -12168,7 +12168,7 @@ func (ec *executionContext) _StatusCounts_scrapped(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_StatusCounts_scrapped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _StatusCounts_total(ctx context.Context, field graphql.CollectedField, obj *model.StatusCounts) (ret graphql.Marshaler) {
@@ -12191,7 +12191,7 @@ func (ec *executionContext) _StatusCounts_total(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_StatusCounts_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Subscription_events(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -12258,7 +12258,7 @@ func (ec *executionContext) _Supplier_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Supplier_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Supplier", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Supplier", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Supplier_supplier(ctx context.Context, field graphql.CollectedField, obj *model.Supplier) (ret graphql.Marshaler) {
@@ -12281,7 +12281,7 @@ func (ec *executionContext) _Supplier_supplier(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Supplier_supplier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Supplier", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Supplier", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _TestRun_id(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -12304,7 +12304,7 @@ func (ec *executionContext) _TestRun_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_TestRun_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TestRun", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("TestRun", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _TestRun_testType(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -12327,7 +12327,7 @@ func (ec *executionContext) _TestRun_testType(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_TestRun_testType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TestRun", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TestRun", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _TestRun_result(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -12350,7 +12350,7 @@ func (ec *executionContext) _TestRun_result(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_TestRun_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TestRun", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TestRun", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _TestRun_program(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -12373,7 +12373,7 @@ func (ec *executionContext) _TestRun_program(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_TestRun_program(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TestRun", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TestRun", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _TestRun_fixture(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -12396,7 +12396,7 @@ func (ec *executionContext) _TestRun_fixture(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_TestRun_fixture(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TestRun", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TestRun", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _TestRun_station(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -12419,7 +12419,7 @@ func (ec *executionContext) _TestRun_station(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_TestRun_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TestRun", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TestRun", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _TestRun_operator(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -12442,7 +12442,7 @@ func (ec *executionContext) _TestRun_operator(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_TestRun_operator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TestRun", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TestRun", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _TestRun_at(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -12465,7 +12465,7 @@ func (ec *executionContext) _TestRun_at(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_TestRun_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TestRun", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("TestRun", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _TestRun_measurements(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -12648,7 +12648,7 @@ func (ec *executionContext) _Trace_truncated(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Trace_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Trace", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Trace", field, false, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _TraceNodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TraceNodeConnection) (ret graphql.Marshaler) {
@@ -12735,7 +12735,7 @@ func (ec *executionContext) _TraceNodeConnection_totalCount(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_TraceNodeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TraceNodeConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("TraceNodeConnection", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _TraceNodeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TraceNodeEdge) (ret graphql.Marshaler) {
@@ -12758,7 +12758,7 @@ func (ec *executionContext) _TraceNodeEdge_cursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_TraceNodeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TraceNodeEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TraceNodeEdge", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _TraceNodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TraceNodeEdge) (ret graphql.Marshaler) {
@@ -12813,7 +12813,7 @@ func (ec *executionContext) _TraceNodeEdge_depth(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_TraceNodeEdge_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TraceNodeEdge", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("TraceNodeEdge", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _TraceNodeEdge_precision(ctx context.Context, field graphql.CollectedField, obj *model.TraceNodeEdge) (ret graphql.Marshaler) {
@@ -12836,7 +12836,7 @@ func (ec *executionContext) _TraceNodeEdge_precision(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_TraceNodeEdge_precision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TraceNodeEdge", field, true, false, errors.New("field of type Precision does not have child fields"))
+	return graphql.NewScalarFieldContext("TraceNodeEdge", field, true, false, noChildFields("Precision"))
 }
 
 func (ec *executionContext) _TraceNodeEdge_direction(ctx context.Context, field graphql.CollectedField, obj *model.TraceNodeEdge) (ret graphql.Marshaler) {
@@ -12859,7 +12859,7 @@ func (ec *executionContext) _TraceNodeEdge_direction(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_TraceNodeEdge_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TraceNodeEdge", field, true, false, errors.New("field of type TraceDirection does not have child fields"))
+	return graphql.NewScalarFieldContext("TraceNodeEdge", field, true, false, noChildFields("TraceDirection"))
 }
 
 func (ec *executionContext) _Unit_id(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -12882,7 +12882,7 @@ func (ec *executionContext) _Unit_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_Unit_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Unit_serial(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -12905,7 +12905,7 @@ func (ec *executionContext) _Unit_serial(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Unit_serial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -12928,7 +12928,7 @@ func (ec *executionContext) _Unit_partNumber(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Unit_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_revision(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -12951,7 +12951,7 @@ func (ec *executionContext) _Unit_revision(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Unit_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_workOrder(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -12974,7 +12974,7 @@ func (ec *executionContext) _Unit_workOrder(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Unit_workOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_kind(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -12997,7 +12997,7 @@ func (ec *executionContext) _Unit_kind(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Unit_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_origin(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -13020,7 +13020,7 @@ func (ec *executionContext) _Unit_origin(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Unit_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_status(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -13043,7 +13043,7 @@ func (ec *executionContext) _Unit_status(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Unit_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -13066,7 +13066,7 @@ func (ec *executionContext) _Unit_createdAt(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Unit_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Unit_completedAt(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -13089,7 +13089,7 @@ func (ec *executionContext) _Unit_completedAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Unit_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Unit_shippedAt(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -13112,7 +13112,7 @@ func (ec *executionContext) _Unit_shippedAt(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Unit_shippedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Unit_scrappedAt(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -13135,7 +13135,7 @@ func (ec *executionContext) _Unit_scrappedAt(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Unit_scrappedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Unit_shipment(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -13158,7 +13158,7 @@ func (ec *executionContext) _Unit_shipment(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Unit_shipment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_customer(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -13181,7 +13181,7 @@ func (ec *executionContext) _Unit_customer(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Unit_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_identifiers(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -13236,7 +13236,7 @@ func (ec *executionContext) _Unit_onHold(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Unit_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _Unit_holds(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -13635,7 +13635,7 @@ func (ec *executionContext) _UnitConnection_totalCount(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_UnitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UnitConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("UnitConnection", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _UnitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.UnitEdge) (ret graphql.Marshaler) {
@@ -13658,7 +13658,7 @@ func (ec *executionContext) _UnitEdge_cursor(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_UnitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UnitEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("UnitEdge", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _UnitEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.UnitEdge) (ret graphql.Marshaler) {
@@ -13713,7 +13713,7 @@ func (ec *executionContext) _WaferBatch_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_WaferBatch_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _WaferBatch_waferBatch(ctx context.Context, field graphql.CollectedField, obj *model.WaferBatch) (ret graphql.Marshaler) {
@@ -13736,7 +13736,7 @@ func (ec *executionContext) _WaferBatch_waferBatch(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_WaferBatch_waferBatch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _WaferBatch_manufacturer(ctx context.Context, field graphql.CollectedField, obj *model.WaferBatch) (ret graphql.Marshaler) {
@@ -13759,7 +13759,7 @@ func (ec *executionContext) _WaferBatch_manufacturer(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_WaferBatch_manufacturer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _WaferBatch_fab(ctx context.Context, field graphql.CollectedField, obj *model.WaferBatch) (ret graphql.Marshaler) {
@@ -13782,7 +13782,7 @@ func (ec *executionContext) _WaferBatch_fab(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_WaferBatch_fab(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _WaferBatch_waferCount(ctx context.Context, field graphql.CollectedField, obj *model.WaferBatch) (ret graphql.Marshaler) {
@@ -13805,7 +13805,7 @@ func (ec *executionContext) _WaferBatch_waferCount(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_WaferBatch_waferCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _WaferBatch_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.WaferBatch) (ret graphql.Marshaler) {
@@ -13828,7 +13828,7 @@ func (ec *executionContext) _WaferBatch_registeredAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_WaferBatch_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _WaferBatch_onHold(ctx context.Context, field graphql.CollectedField, obj *model.WaferBatch) (ret graphql.Marshaler) {
@@ -13851,7 +13851,7 @@ func (ec *executionContext) _WaferBatch_onHold(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_WaferBatch_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _WaferBatch_holds(ctx context.Context, field graphql.CollectedField, obj *model.WaferBatch) (ret graphql.Marshaler) {
@@ -13970,7 +13970,7 @@ func (ec *executionContext) _WhereUsedReport_asOf(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_WhereUsedReport_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhereUsedReport", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("WhereUsedReport", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _WhereUsedReport_materialCount(ctx context.Context, field graphql.CollectedField, obj *model.WhereUsedReport) (ret graphql.Marshaler) {
@@ -13993,7 +13993,7 @@ func (ec *executionContext) _WhereUsedReport_materialCount(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_WhereUsedReport_materialCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhereUsedReport", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("WhereUsedReport", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _WhereUsedReport_confirmedCounts(ctx context.Context, field graphql.CollectedField, obj *model.WhereUsedReport) (ret graphql.Marshaler) {
@@ -14156,7 +14156,7 @@ func (ec *executionContext) _WhereUsedReport_productUnits(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_WhereUsedReport_productUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhereUsedReport", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("WhereUsedReport", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _WhereUsedReport_workOrders(ctx context.Context, field graphql.CollectedField, obj *model.WhereUsedReport) (ret graphql.Marshaler) {
@@ -14243,7 +14243,7 @@ func (ec *executionContext) _WorkOrder_id(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_WorkOrder_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkOrder", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("WorkOrder", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _WorkOrder_workOrder(ctx context.Context, field graphql.CollectedField, obj *model.WorkOrder) (ret graphql.Marshaler) {
@@ -14266,7 +14266,7 @@ func (ec *executionContext) _WorkOrder_workOrder(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_WorkOrder_workOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkOrder", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WorkOrder", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _WorkOrder_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.WorkOrder) (ret graphql.Marshaler) {
@@ -14289,7 +14289,7 @@ func (ec *executionContext) _WorkOrder_partNumber(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_WorkOrder_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkOrder", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WorkOrder", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -14312,7 +14312,7 @@ func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -14335,7 +14335,7 @@ func (ec *executionContext) ___Directive_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Directive", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -14358,7 +14358,7 @@ func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -14381,7 +14381,7 @@ func (ec *executionContext) ___Directive_locations(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type __DirectiveLocation does not have child fields"))
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, noChildFields("__DirectiveLocation"))
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -14447,7 +14447,7 @@ func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -14470,7 +14470,7 @@ func (ec *executionContext) ___EnumValue_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -14493,7 +14493,7 @@ func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -14516,7 +14516,7 @@ func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -14539,7 +14539,7 @@ func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Field", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -14562,7 +14562,7 @@ func (ec *executionContext) ___Field_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Field", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -14660,7 +14660,7 @@ func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__Field", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -14683,7 +14683,7 @@ func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Field", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -14706,7 +14706,7 @@ func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -14729,7 +14729,7 @@ func (ec *executionContext) ___InputValue_description(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -14784,7 +14784,7 @@ func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -14807,7 +14807,7 @@ func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -14830,7 +14830,7 @@ func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -14853,7 +14853,7 @@ func (ec *executionContext) ___Schema_description(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Schema", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Schema", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -15036,7 +15036,7 @@ func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type __TypeKind does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, noChildFields("__TypeKind"))
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -15059,7 +15059,7 @@ func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -15082,7 +15082,7 @@ func (ec *executionContext) ___Type_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -15105,7 +15105,7 @@ func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -15344,7 +15344,7 @@ func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, noChildFields("Boolean"))
 }
 
 // endregion **************************** field.gotpl *****************************

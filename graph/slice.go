@@ -61,3 +61,15 @@ func deferPath(ctx context.Context, defers map[string]*graphql.FieldSetView) ast
 	}
 	return graphql.GetPath(ctx)
 }
+
+// noChildFields is the error of FieldContext.Child on a scalar field: the
+// generated code makes every scalar field's context with one, for a call
+// that does not happen while marshalling. gqlgen writes errors.New(...),
+// which allocates for every field of every answer; a constant of this type
+// does not allocate, and its message is the same (internal/inlinelists
+// rewrites the call).
+type noChildFields string
+
+func (t noChildFields) Error() string {
+	return "field of type " + string(t) + " does not have child fields"
+}
