@@ -9293,7 +9293,7 @@ func (ec *executionContext) _Product_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Product_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Product", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Product_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
@@ -9316,7 +9316,7 @@ func (ec *executionContext) _Product_partNumber(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Product_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Product", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Product_gtin(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
@@ -9339,7 +9339,7 @@ func (ec *executionContext) _Product_gtin(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Product_gtin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Product", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
@@ -9362,7 +9362,7 @@ func (ec *executionContext) _Product_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Product_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Product", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Product_description(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
@@ -9385,7 +9385,7 @@ func (ec *executionContext) _Product_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Product_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Product", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Product_revision(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
@@ -9408,7 +9408,7 @@ func (ec *executionContext) _Product_revision(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Product_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Product", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Product_links(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
@@ -9463,7 +9463,7 @@ func (ec *executionContext) _Product_definedAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Product_definedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Product", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Product_definedBy(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
@@ -9486,7 +9486,7 @@ func (ec *executionContext) _Product_definedBy(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Product_definedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Product", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Product_events(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
@@ -9573,7 +9573,7 @@ func (ec *executionContext) _ProductLink_type(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ProductLink_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductLink", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProductLink", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProductLink_href(ctx context.Context, field graphql.CollectedField, obj *model.ProductLink) (ret graphql.Marshaler) {
@@ -9596,7 +9596,7 @@ func (ec *executionContext) _ProductLink_href(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ProductLink_href(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductLink", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProductLink", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProductLink_title(ctx context.Context, field graphql.CollectedField, obj *model.ProductLink) (ret graphql.Marshaler) {
@@ -9619,7 +9619,7 @@ func (ec *executionContext) _ProductLink_title(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ProductLink_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductLink", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProductLink", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -18452,7 +18452,7 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -18500,7 +18500,7 @@ func (ec *executionContext) _ProductLink(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})

@@ -10,7 +10,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/tracegraph/tracegraph"
-	"github.com/tracegraph/tracegraph/resolvers"
 )
 
 // gqlgenPOST is the POST transport as it was before writeResponse: the
@@ -39,7 +38,7 @@ func (t gqlgenPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	if err := dec.Decode(&graphql.RawParams{}); err != nil {
 		writeGraphQLError(w, r, exec, http.StatusBadRequest, tracegraph.Errorf(tracegraph.CodeInvalid, "",
 			`the body is not a GraphQL request, {"query": "...", "variables": {...}}: %s; it begins %q`,
-			resolvers.Clip(err.Error(), maxEchoed), resolvers.Clip(string(body), maxEchoed)))
+			tracegraph.Clip(err.Error(), maxEchoed), tracegraph.Clip(string(body), maxEchoed)))
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
