@@ -14,46 +14,36 @@ import (
 var loadUnits = flag.Int("load-units", 1000, "units of the factory BenchmarkLoad generates and loads")
 
 // BenchmarkLoad is `serve --demo`'s load: a generated factory streamed into
-// an empty durable store in batches of 1,000, one batch at a time (Apply) or
-// with up to four in flight (Submit, as the demo does). It reports events/s
-// and the process's CPU time per event (which a loaded machine inflates less
-// than wall time).
+// an empty durable store in batches of 1,000, one batch at a time. It
+// reports events/s and the process's CPU time per event (which a loaded
+// machine inflates less than wall time).
 //
 //	go test ./embedded/ -run '^$' -bench Load -benchtime 3x -load-units 1000
 func BenchmarkLoad(b *testing.B) {
-	for _, inFlight := range []int{1, 4} {
-		name := "apply"
-		if inFlight > 1 {
-			name = "submit-4"
+	var events int
+	var cpu, wall time.Duration
+	for b.Loop() {
+		s, err := Open(b.TempDir(), Options{})
+		if err != nil {
+			b.Fatal(err)
 		}
-		b.Run(name, func(b *testing.B) {
-			var events int
-			var cpu, wall time.Duration
-			for b.Loop() {
-				s, err := Open(b.TempDir(), Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				n, c, w := loadFactory(b, s, inFlight)
-				if err := s.Close(); err != nil {
-					b.Fatal(err)
-				}
-				events, cpu, wall = events+n, cpu+c, wall+w
-			}
-			b.ReportMetric(float64(events)/wall.Seconds(), "events/s")
-			b.ReportMetric(float64(cpu.Microseconds())/float64(events), "cpu-µs/event")
-		})
+		n, c, w := loadFactory(b, s)
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+		events, cpu, wall = events+n, cpu+c, wall+w
 	}
+	b.ReportMetric(float64(events)/wall.Seconds(), "events/s")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(events), "cpu-µs/event")
 }
 
-// loadFactory generates the factory into s, keeping up to inFlight batches
-// in flight, and returns the events applied, the CPU time and the wall time.
-func loadFactory(b *testing.B, s *Store, inFlight int) (int, time.Duration, time.Duration) {
+// loadFactory generates the factory into s and returns the events applied,
+// the CPU time and the wall time.
+func loadFactory(b *testing.B, s *Store) (int, time.Duration, time.Duration) {
 	ctx := context.Background()
-	var waits []func() ([]tracegraph.Outcome, error)
-	wait := func() {
-		outs, err := waits[0]()
-		waits = waits[1:]
+	batch := make([]*tracegraph.Event, 0, 1000)
+	apply := func() {
+		outs, err := s.Apply(ctx, batch, tracegraph.ApplyOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -62,24 +52,12 @@ func loadFactory(b *testing.B, s *Store, inFlight int) (int, time.Duration, time
 				b.Fatalf("event %q: %s %v", o.ID, o.Status, o.Error)
 			}
 		}
-	}
-	batch := make([]*tracegraph.Event, 0, 1000)
-	submit := func() {
-		if len(waits) == inFlight {
-			wait()
-		}
-		w, err := s.Submit(ctx, batch, tracegraph.ApplyOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		waits = append(waits, w)
-		batch = make([]*tracegraph.Event, 0, 1000)
+		batch = batch[:0]
 	}
 	cpu0, start := cpuTime(), time.Now()
 	sum, err := factory.Generate(ctx, factory.Config{Units: *loadUnits, Seed: 1}, func(e *tracegraph.Event) error {
-		batch = append(batch, e)
-		if len(batch) == cap(batch) {
-			submit()
+		if batch = append(batch, e); len(batch) == cap(batch) {
+			apply()
 		}
 		return nil
 	})
@@ -87,10 +65,7 @@ func loadFactory(b *testing.B, s *Store, inFlight int) (int, time.Duration, time
 		b.Fatal(err)
 	}
 	if len(batch) > 0 {
-		submit()
-	}
-	for len(waits) > 0 {
-		wait()
+		apply()
 	}
 	return int(sum.Events), cpuTime() - cpu0, time.Since(start)
 }

@@ -29,22 +29,8 @@ type applyResult struct {
 
 // Apply implements tracegraph.EventLog: it returns once the batch is durable.
 func (s *Store) Apply(ctx context.Context, events []*tracegraph.Event, opts tracegraph.ApplyOptions) ([]tracegraph.Outcome, error) {
-	wait, err := s.Submit(ctx, events, opts)
-	if err != nil {
-		return nil, err
-	}
-	return wait()
-}
-
-// Submit queues a batch as Apply does but returns once it is queued; wait
-// returns its outcomes once it is durable (Apply is Submit then wait).
-// Batches submitted one after another are applied in that order, so a loader
-// that keeps a few of them in flight gets the outcomes Apply would give, one
-// batch after another, while the writer projects a batch as the one before
-// it is written and synced: the rules and the commit use a core each.
-func (s *Store) Submit(ctx context.Context, events []*tracegraph.Event, opts tracegraph.ApplyOptions) (wait func() ([]tracegraph.Outcome, error), err error) {
 	if len(events) == 0 {
-		return func() ([]tracegraph.Outcome, error) { return nil, nil }, nil
+		return nil, nil
 	}
 	r := &applyReq{ctx: ctx, events: events, opts: opts, done: make(chan applyResult, 1)}
 	s.applyMu.RLock()
@@ -60,11 +46,9 @@ func (s *Store) Submit(ctx context.Context, events []*tracegraph.Event, opts tra
 	}
 	s.applyMu.RUnlock()
 	// Once enqueued the batch is applied or refused as a whole, whatever
-	// happens to ctx: waiting is what makes an acknowledgement durable.
-	return func() ([]tracegraph.Outcome, error) {
-		res := <-r.done
-		return res.outcomes, res.err
-	}, nil
+	// happens to ctx: waiting here is what makes an acknowledgement durable.
+	res := <-r.done
+	return res.outcomes, res.err
 }
 
 // writer is the one goroutine that applies the rules. It gathers the

@@ -23,9 +23,6 @@ const (
 	demoUnits     = 10_000
 	demoSeed      = 1
 	demoBatchSize = 1000
-	// demoInFlight batches are in flight while the demo loads: the store
-	// projects one while it syncs another (see pipeline).
-	demoInFlight = 4
 )
 
 func newServeCmd() *cobra.Command {
@@ -246,7 +243,14 @@ func loadDemo(ctx context.Context, log *slog.Logger, store tracegraph.Store) (*f
 		errStop           = errors.New("stop")
 		firstRejection    string
 	)
-	pipe := &pipeline{store: store, depth: demoInFlight, done: func(batch []*tracegraph.Event, outs []tracegraph.Outcome) error {
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		outs, err := store.Apply(ctx, batch, tracegraph.ApplyOptions{})
+		if err != nil {
+			return fmt.Errorf("demo: apply: %w", err)
+		}
 		for _, o := range outs {
 			if o.Status == tracegraph.OutcomeRejected {
 				rejected++
@@ -256,20 +260,10 @@ func loadDemo(ctx context.Context, log *slog.Logger, store tracegraph.Store) (*f
 			}
 		}
 		applied += len(batch)
+		batch = batch[:0]
 		if time.Since(lastLog) >= 2*time.Second {
 			lastLog = time.Now()
 			log.Info("demo: loading", "events", applied, "events_per_s", int(float64(applied)/time.Since(began).Seconds()))
-		}
-		return nil
-	}}
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		err := pipe.apply(ctx, batch)
-		batch = make([]*tracegraph.Event, 0, demoBatchSize)
-		if err != nil {
-			return fmt.Errorf("demo: apply: %w", err)
 		}
 		return nil
 	}
@@ -287,9 +281,6 @@ func loadDemo(ctx context.Context, log *slog.Logger, store tracegraph.Store) (*f
 	})
 	if err == nil {
 		err = flush()
-	}
-	if ferr := pipe.flush(); err == nil && ferr != nil {
-		err = fmt.Errorf("demo: apply: %w", ferr)
 	}
 	if err != nil {
 		if ctx.Err() != nil {
