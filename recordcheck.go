@@ -35,32 +35,3 @@ func (e *Event) recordReadsBack() bool {
 	}
 	return marshalsUnchanged(e.Data) && json.Valid(e.Data)
 }
-
-// marshalsUnchanged reports whether json.Marshal would write the JSON text b
-// (a json.RawMessage) as it is: no whitespace between tokens, no <, >, &, and
-// no U+2028 or U+2029 (the bytes E2 80 A8 and E2 80 A9).
-func marshalsUnchanged(b []byte) bool {
-	inString, escaped := false, false
-	for i, c := range b {
-		switch {
-		case c == '<' || c == '>' || c == '&':
-			return false
-		case c == 0xE2 && i+2 < len(b) && b[i+1] == 0x80 && b[i+2]&^1 == 0xA8:
-			return false
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			return false
-		}
-	}
-	return true
-}

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/tracegraph/tracegraph"
 )
 
 // writeResponse writes a GraphQL response exactly as gqlgen's transports do
@@ -17,8 +18,8 @@ import (
 // runs every byte of it through encoding/json's validating scanner to compact
 // it and to escape <, >, & and U+2028/U+2029 (json.RawMessage), into a buffer
 // that is copied once more. For a genealogy of 20 KB that was about a tenth
-// of a query's CPU (docs/bench-http.md). appendData does the same rewriting
-// in one pass without the scanner; errors and extensions, small and rare,
+// of a query's CPU (docs/bench-http.md). AppendMarshaledJSON does the same rewriting
+// in one pass without the scanner (tracegraph.AppendMarshaledJSON); errors and extensions, small and rare,
 // still go through json.Marshal; anything else (incremental delivery's label,
 // path, hasNext) goes through json.Marshal whole.
 func writeResponse(w io.Writer, resp *graphql.Response) {
@@ -75,7 +76,7 @@ func appendResponse(dst []byte, resp *graphql.Response) ([]byte, bool) {
 	if resp.Data == nil {
 		dst = append(dst, "null"...)
 	} else {
-		dst = appendData(dst, resp.Data)
+		dst = tracegraph.AppendMarshaledJSON(dst, resp.Data)
 	}
 	if len(resp.Extensions) > 0 {
 		ext, err := json.Marshal(resp.Extensions)
@@ -86,46 +87,4 @@ func appendResponse(dst []byte, resp *graphql.Response) ([]byte, bool) {
 		dst = append(dst, ext...)
 	}
 	return append(dst, '}'), true
-}
-
-// appendData appends src, JSON written by gqlgen's execution, as
-// encoding/json's compaction of a json.RawMessage does under json.Marshal:
-// whitespace outside strings dropped (gqlgen's Map and Any scalars end theirs
-// with a newline), <, > and & escaped as \u003c, \u003e, \u0026, and the
-// line and paragraph separators U+2028 and U+2029 as \u2028 and \u2029. It
-// does not validate: gqlgen's marshalers write well-formed JSON (the golden
-// tests compare it with json.Marshal's output byte for byte).
-func appendData(dst, src []byte) []byte {
-	const hex = "0123456789abcdef"
-	inString, escaped := false, false
-	start := 0
-	for i := 0; i < len(src); i++ {
-		c := src[i]
-		switch {
-		case c == '<' || c == '>' || c == '&':
-			dst = append(dst, src[start:i]...)
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			start = i + 1
-		case c == 0xE2 && i+2 < len(src) && src[i+1] == 0x80 && src[i+2]&^1 == 0xA8:
-			dst = append(dst, src[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[src[i+2]&0xF])
-			i += 2
-			start = i + 1
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			dst = append(dst, src[start:i]...)
-			start = i + 1
-		}
-	}
-	return append(dst, src[start:]...)
 }
