@@ -43,15 +43,7 @@ func loadFactory(b *testing.B, s *Store) (int, time.Duration, time.Duration) {
 	ctx := context.Background()
 	batch := make([]*tracegraph.Event, 0, 1000)
 	apply := func() {
-		outs, err := s.Apply(ctx, batch, tracegraph.ApplyOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, o := range outs {
-			if o.Status != tracegraph.OutcomeAccepted {
-				b.Fatalf("event %q: %s %v", o.ID, o.Status, o.Error)
-			}
-		}
+		applyAccepted(b, s, batch)
 		batch = batch[:0]
 	}
 	cpu0, start := cpuTime(), time.Now()
@@ -68,6 +60,21 @@ func loadFactory(b *testing.B, s *Store) (int, time.Duration, time.Duration) {
 		apply()
 	}
 	return int(sum.Events), cpuTime() - cpu0, time.Since(start)
+}
+
+// applyAccepted applies batch to s and fails b unless every event is
+// accepted.
+func applyAccepted(b *testing.B, s *Store, batch []*tracegraph.Event) {
+	b.Helper()
+	outs, err := s.Apply(context.Background(), batch, tracegraph.ApplyOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, o := range outs {
+		if o.Status != tracegraph.OutcomeAccepted {
+			b.Fatalf("event %q: %s %v", o.ID, o.Status, o.Error)
+		}
+	}
 }
 
 // cpuTime is the CPU time the process has used, user and system.

@@ -18,10 +18,10 @@ import (
 // runs every byte of it through encoding/json's validating scanner to compact
 // it and to escape <, >, & and U+2028/U+2029 (json.RawMessage), into a buffer
 // that is copied once more. For a genealogy of 20 KB that was about a tenth
-// of a query's CPU (docs/bench-http.md). AppendMarshaledJSON does the same rewriting
-// in one pass without the scanner (tracegraph.AppendMarshaledJSON); errors and extensions, small and rare,
-// still go through json.Marshal; anything else (incremental delivery's label,
-// path, hasNext) goes through json.Marshal whole.
+// of a query's CPU (docs/bench-http.md). tracegraph.AppendMarshaledJSON does
+// the same rewriting in one pass without the scanner; errors and extensions,
+// small and rare, still go through json.Marshal; anything else (incremental
+// delivery's label, path, hasNext) goes through json.Marshal whole.
 func writeResponse(w io.Writer, resp *graphql.Response) {
 	bp := responseBuffers.Get().(*[]byte)
 	b, ok := appendResponse((*bp)[:0], resp)
