@@ -5652,7 +5652,7 @@ func (ec *executionContext) _Consumption_slot(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_slot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Consumption_derivedBy(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -5675,7 +5675,7 @@ func (ec *executionContext) _Consumption_derivedBy(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_derivedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Consumption_windowFrom(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -5698,7 +5698,7 @@ func (ec *executionContext) _Consumption_windowFrom(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_windowFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Consumption_windowTo(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -5721,7 +5721,7 @@ func (ec *executionContext) _Consumption_windowTo(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_windowTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Consumption_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -6451,7 +6451,7 @@ func (ec *executionContext) _Edge_slot(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Edge_slot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Edge_derivedBy(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -6474,7 +6474,7 @@ func (ec *executionContext) _Edge_derivedBy(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Edge_derivedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Edge_windowFrom(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -6497,7 +6497,7 @@ func (ec *executionContext) _Edge_windowFrom(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Edge_windowFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Edge_windowTo(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -6520,7 +6520,7 @@ func (ec *executionContext) _Edge_windowTo(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Edge_windowTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Edge_event(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -7779,7 +7779,7 @@ func (ec *executionContext) _MaterialLot_floorLifeHours(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_floorLifeHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _MaterialLot_floorSince(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -7802,7 +7802,7 @@ func (ec *executionContext) _MaterialLot_floorSince(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_floorSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _MaterialLot_bakedAt(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -7825,7 +7825,7 @@ func (ec *executionContext) _MaterialLot_bakedAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_bakedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _MaterialLot_receivedAt(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -11223,7 +11223,7 @@ func (ec *executionContext) _Route_id(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Route_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Route", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Route_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
@@ -11246,7 +11246,7 @@ func (ec *executionContext) _Route_partNumber(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Route_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Route", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Route_requires(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
@@ -11269,7 +11269,7 @@ func (ec *executionContext) _Route_requires(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Route_requires(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Route", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Route_definedBy(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
@@ -11292,7 +11292,7 @@ func (ec *executionContext) _Route_definedBy(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Route_definedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Route", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Route_definedAt(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
@@ -11315,7 +11315,7 @@ func (ec *executionContext) _Route_definedAt(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Route_definedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Route", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _SerialAllocation_request(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
@@ -11338,7 +11338,7 @@ func (ec *executionContext) _SerialAllocation_request(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_SerialAllocation_request(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _SerialAllocation_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
@@ -11361,7 +11361,7 @@ func (ec *executionContext) _SerialAllocation_partNumber(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_SerialAllocation_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _SerialAllocation_serials(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
@@ -11384,7 +11384,7 @@ func (ec *executionContext) _SerialAllocation_serials(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_SerialAllocation_serials(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _SerialAllocation_first(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
@@ -11407,7 +11407,7 @@ func (ec *executionContext) _SerialAllocation_first(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_SerialAllocation_first(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _SerialAllocation_allocatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
@@ -11430,7 +11430,7 @@ func (ec *executionContext) _SerialAllocation_allocatedAt(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_SerialAllocation_allocatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _SerialAllocation_seq(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
@@ -11453,7 +11453,7 @@ func (ec *executionContext) _SerialAllocation_seq(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_SerialAllocation_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _SerialAllocation_repeated(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
@@ -11476,7 +11476,7 @@ func (ec *executionContext) _SerialAllocation_repeated(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_SerialAllocation_repeated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _SerialScheme_pattern(ctx context.Context, field graphql.CollectedField, obj *model.SerialScheme) (ret graphql.Marshaler) {
@@ -11499,7 +11499,7 @@ func (ec *executionContext) _SerialScheme_pattern(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_SerialScheme_pattern(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _SerialScheme_site(ctx context.Context, field graphql.CollectedField, obj *model.SerialScheme) (ret graphql.Marshaler) {
@@ -11522,7 +11522,7 @@ func (ec *executionContext) _SerialScheme_site(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_SerialScheme_site(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _SerialScheme_mode(ctx context.Context, field graphql.CollectedField, obj *model.SerialScheme) (ret graphql.Marshaler) {
@@ -11545,7 +11545,7 @@ func (ec *executionContext) _SerialScheme_mode(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_SerialScheme_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _SerialScheme_issued(ctx context.Context, field graphql.CollectedField, obj *model.SerialScheme) (ret graphql.Marshaler) {
@@ -11568,7 +11568,7 @@ func (ec *executionContext) _SerialScheme_issued(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_SerialScheme_issued(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _SerialScheme_next(ctx context.Context, field graphql.CollectedField, obj *model.SerialScheme) (ret graphql.Marshaler) {
@@ -11591,7 +11591,7 @@ func (ec *executionContext) _SerialScheme_next(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_SerialScheme_next(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Shipment_id(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
@@ -11915,7 +11915,7 @@ func (ec *executionContext) _Station_activeSetup(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Station_activeSetup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Station", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Station_setups(ctx context.Context, field graphql.CollectedField, obj *model.Station) (ret graphql.Marshaler) {
@@ -11938,7 +11938,7 @@ func (ec *executionContext) _Station_setups(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Station_setups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Station", field, true, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _Station_activations(ctx context.Context, field graphql.CollectedField, obj *model.Station) (ret graphql.Marshaler) {
@@ -11961,7 +11961,7 @@ func (ec *executionContext) _Station_activations(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Station_activations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Station", field, true, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _Station_feeders(ctx context.Context, field graphql.CollectedField, obj *model.Station) (ret graphql.Marshaler) {
@@ -11984,7 +11984,7 @@ func (ec *executionContext) _Station_feeders(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Station_feeders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Station", field, true, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _Stats_events(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
@@ -19625,7 +19625,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -19693,7 +19693,7 @@ func (ec *executionContext) _SerialAllocation(ctx context.Context, sel ast.Selec
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -19751,7 +19751,7 @@ func (ec *executionContext) _SerialScheme(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
