@@ -15,11 +15,14 @@ func marshalCanonical(c canonicalEvent) ([]byte, error) {
 
 // appendCanonical writes json.Marshal(c), byte for byte, without reflection
 // when every string of c is plain ASCII that encoding/json writes as it is
-// (no quote, backslash, <, >, & or control character) and c.Data is JSON it
-// writes unchanged; otherwise it reports false. Sealing encodes every event
+// (no quote, backslash, <, >, & or control character), c.Data is JSON it
+// writes unchanged and there are no props; otherwise it reports false. Sealing encodes every event
 // this way (the hash chain is computed over these bytes) and encoding/json's
 // reflection was most of that.
 func appendCanonical(c canonicalEvent) ([]byte, bool) {
+	if len(c.Props) > 0 {
+		return nil, false // left to json.Marshal (a sorted map)
+	}
 	strs := [...]string{c.ID, string(c.Type), c.Time, c.Station, c.Operator, c.RecordedBy, c.RecordedAt, c.PrevHash, c.Hash}
 	n := len(c.Data) + 128
 	for _, s := range strs {

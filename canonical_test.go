@@ -3,6 +3,8 @@ package tracegraph
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -29,6 +31,7 @@ func TestAppendCanonical(t *testing.T) {
 		{"data with html", func(c *canonicalEvent) { c.Data = json.RawMessage(`{"a":"<"}`) }, false},
 		{"data with U+2028", func(c *canonicalEvent) { c.Data = json.RawMessage("{\"a\":\"\u2028\"}") }, false},
 		{"data with non-ASCII", func(c *canonicalEvent) { c.Data = json.RawMessage(`{"a":"µ 😀"}`) }, true},
+		{"props (json.Marshal)", func(c *canonicalEvent) { c.Props = map[string]string{"b": "2", "a": "<1>"} }, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,4 +73,18 @@ func FuzzAppendCanonical(f *testing.F) {
 			t.Fatalf("got  %s\nwant %s (%v)", got, want, err)
 		}
 	})
+}
+
+// TestAppendCanonicalKnowsEveryField: appendCanonical writes the fields of
+// canonicalEvent it knows; a field added to the record must be added there
+// (or left to json.Marshal) and here.
+func TestAppendCanonicalKnowsEveryField(t *testing.T) {
+	var got []string
+	for f := range reflect.TypeFor[canonicalEvent]().Fields() {
+		got = append(got, f.Name)
+	}
+	want := []string{"Seq", "ID", "Type", "Time", "Station", "Operator", "Data", "Props", "RecordedBy", "RecordedAt", "PrevHash", "Hash"}
+	if !slices.Equal(got, want) {
+		t.Errorf("canonicalEvent has the fields %v; appendCanonical and recordReadsBack know %v", got, want)
+	}
 }

@@ -23,6 +23,9 @@ import (
 // When it reports false, CheckRecord decodes the record as before: the
 // answer is CheckRecord's, only faster for the events of every day.
 func (e *Event) recordReadsBack() bool {
+	if len(e.Props) > 0 {
+		return false // decoded: the props' strings too must read back
+	}
 	for _, s := range [...]string{e.ID, string(e.Type), e.Station, e.Operator, e.RecordedBy, e.PrevHash, e.Hash} {
 		if !utf8.ValidString(s) {
 			return false

@@ -46,6 +46,8 @@ func TestRecordReadsBack(t *testing.T) {
 		{"year 10000", event(func(e *Event) { e.Time = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }), false, true, false},
 		{"year 0", event(func(e *Event) { e.Time = time.Date(0, 6, 1, 0, 0, 0, 0, time.UTC) }), false, false, false},
 		{"a zone that is not UTC", event(func(e *Event) { e.Time = at.In(time.FixedZone("x", 3600)) }), true, false, false},
+		{"props (decoded)", event(func(e *Event) { e.Props = map[string]string{"bizStep": "commissioning"} }), false, false, false},
+		{"props with invalid UTF-8", event(func(e *Event) { e.Props = map[string]string{"k": "\xff"} }), false, true, false},
 		{"not JSON", event(func(e *Event) { e.Data = json.RawMessage(`{"a":`) }), false, true, true},
 	}
 	for _, tt := range tests {
