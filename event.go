@@ -440,7 +440,7 @@ func (e *Event) canonical(withHash bool) canonicalEvent {
 // into the log's hash chain.
 func (e *Event) Seal(seq uint64, recordedAt time.Time, prevHash string) {
 	e.Seq, e.RecordedAt, e.PrevHash = seq, recordedAt.UTC(), prevHash
-	b, _ := json.Marshal(e.canonical(false))
+	b, _ := marshalCanonical(e.canonical(false))
 	e.Hash = hashOf(e.PrevHash, b)
 	// The hash is the record's last field: splice it in rather than encode
 	// the event a second time.
@@ -451,7 +451,7 @@ func (e *Event) Seal(seq uint64, recordedAt time.Time, prevHash string) {
 // event is intact when ComputeHash equals Hash and PrevHash equals the Hash of
 // the event before it.
 func (e *Event) ComputeHash() string {
-	b, _ := json.Marshal(e.canonical(false))
+	b, _ := marshalCanonical(e.canonical(false))
 	return hashOf(e.PrevHash, b)
 }
 
@@ -468,7 +468,7 @@ func (e *Event) MarshalRecord() ([]byte, error) {
 	if e.record != nil {
 		return e.record, nil
 	}
-	return json.Marshal(e.canonical(true))
+	return marshalCanonical(e.canonical(true))
 }
 
 // UnmarshalRecord decodes what MarshalRecord wrote.

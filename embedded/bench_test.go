@@ -22,15 +22,7 @@ func benchStore(b *testing.B, n int) (*Store, []tracegraph.ID, tracegraph.ID) {
 	var products []tracegraph.ID
 	var pallet tracegraph.ID
 	flush := func() {
-		outs, err := s.Apply(context.Background(), batch, tracegraph.ApplyOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, o := range outs {
-			if o.Status != tracegraph.OutcomeAccepted {
-				b.Fatalf("event %q: %s %v", o.ID, o.Status, o.Error)
-			}
-		}
+		applyAccepted(b, s, batch)
 		batch = batch[:0]
 	}
 	_, err = factory.Generate(context.Background(), factory.Config{Units: n, Seed: 1}, func(e *tracegraph.Event) error {

@@ -5665,7 +5665,7 @@ func (ec *executionContext) _Box_id(ctx context.Context, field graphql.Collected
 	)
 }
 func (ec *executionContext) fieldContext_Box_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Box", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Box", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Box_sscc(ctx context.Context, field graphql.CollectedField, obj *model.Box) (ret graphql.Marshaler) {
@@ -5688,7 +5688,7 @@ func (ec *executionContext) _Box_sscc(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Box_sscc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Box", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Box", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Box_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Box) (ret graphql.Marshaler) {
@@ -5711,7 +5711,7 @@ func (ec *executionContext) _Box_createdAt(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Box_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Box", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Box", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Box_onHold(ctx context.Context, field graphql.CollectedField, obj *model.Box) (ret graphql.Marshaler) {
@@ -5734,7 +5734,7 @@ func (ec *executionContext) _Box_onHold(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Box_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Box", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Box", field, true, true, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _Box_holds(ctx context.Context, field graphql.CollectedField, obj *model.Box) (ret graphql.Marshaler) {
@@ -5941,7 +5941,7 @@ func (ec *executionContext) _Component_id(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Component_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Component_serial(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -5964,7 +5964,7 @@ func (ec *executionContext) _Component_serial(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Component_serial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Component_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -5987,7 +5987,7 @@ func (ec *executionContext) _Component_partNumber(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Component_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Component_mpn(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -6010,7 +6010,7 @@ func (ec *executionContext) _Component_mpn(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Component_mpn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Component_manufacturer(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -6033,7 +6033,7 @@ func (ec *executionContext) _Component_manufacturer(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Component_manufacturer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Component_supplier(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -6056,7 +6056,7 @@ func (ec *executionContext) _Component_supplier(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Component_supplier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Component_dateCode(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -6079,7 +6079,7 @@ func (ec *executionContext) _Component_dateCode(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Component_dateCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Component_lot(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -6102,7 +6102,7 @@ func (ec *executionContext) _Component_lot(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Component_lot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Component_receivedAt(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -6125,7 +6125,7 @@ func (ec *executionContext) _Component_receivedAt(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Component_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Component_status(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -6148,7 +6148,7 @@ func (ec *executionContext) _Component_status(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Component_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Component_onHold(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -6171,7 +6171,7 @@ func (ec *executionContext) _Component_onHold(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Component_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Component", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Component", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _Component_holds(ctx context.Context, field graphql.CollectedField, obj *model.Component) (ret graphql.Marshaler) {
@@ -6354,7 +6354,7 @@ func (ec *executionContext) _Consumption_precision(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_precision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type Precision does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("Precision"))
 }
 
 func (ec *executionContext) _Consumption_refDes(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -6377,7 +6377,7 @@ func (ec *executionContext) _Consumption_refDes(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_refDes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Consumption_quantity(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -6400,7 +6400,7 @@ func (ec *executionContext) _Consumption_quantity(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _Consumption_station(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -6423,7 +6423,7 @@ func (ec *executionContext) _Consumption_station(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Consumption_slot(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -6446,7 +6446,7 @@ func (ec *executionContext) _Consumption_slot(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_slot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Consumption_derivedBy(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -6469,7 +6469,7 @@ func (ec *executionContext) _Consumption_derivedBy(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_derivedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Consumption_windowFrom(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -6492,7 +6492,7 @@ func (ec *executionContext) _Consumption_windowFrom(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_windowFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Consumption_windowTo(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -6515,7 +6515,7 @@ func (ec *executionContext) _Consumption_windowTo(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_windowTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Consumption_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -6538,7 +6538,7 @@ func (ec *executionContext) _Consumption_validFrom(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Consumption_validTo(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -6561,7 +6561,7 @@ func (ec *executionContext) _Consumption_validTo(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Consumption_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Consumption", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Consumption", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Consumption_edge(ctx context.Context, field graphql.CollectedField, obj *model.Consumption) (ret graphql.Marshaler) {
@@ -6616,7 +6616,7 @@ func (ec *executionContext) _ContainResult_containment(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ContainResult_containment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _ContainResult_material(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
@@ -6639,7 +6639,7 @@ func (ec *executionContext) _ContainResult_material(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ContainResult_material(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ContainResult_units(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
@@ -6662,7 +6662,7 @@ func (ec *executionContext) _ContainResult_units(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ContainResult_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ContainResult_placed(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
@@ -6685,7 +6685,7 @@ func (ec *executionContext) _ContainResult_placed(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ContainResult_placed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ContainResult_alreadyPlaced(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
@@ -6708,7 +6708,7 @@ func (ec *executionContext) _ContainResult_alreadyPlaced(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ContainResult_alreadyPlaced(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ContainResult_refused(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
@@ -6731,7 +6731,7 @@ func (ec *executionContext) _ContainResult_refused(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ContainResult_refused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ContainResult_refusals(ctx context.Context, field graphql.CollectedField, obj *model.ContainResult) (ret graphql.Marshaler) {
@@ -6818,7 +6818,7 @@ func (ec *executionContext) _ContainsLink_position(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ContainsLink_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainsLink", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainsLink", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ContainsLink_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.ContainsLink) (ret graphql.Marshaler) {
@@ -6841,7 +6841,7 @@ func (ec *executionContext) _ContainsLink_validFrom(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ContainsLink_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainsLink", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainsLink", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _ContainsLink_validTo(ctx context.Context, field graphql.CollectedField, obj *model.ContainsLink) (ret graphql.Marshaler) {
@@ -6864,7 +6864,7 @@ func (ec *executionContext) _ContainsLink_validTo(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ContainsLink_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContainsLink", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("ContainsLink", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _ContainsLink_edge(ctx context.Context, field graphql.CollectedField, obj *model.ContainsLink) (ret graphql.Marshaler) {
@@ -6919,7 +6919,7 @@ func (ec *executionContext) _Customer_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Customer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Customer", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Customer_customer(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
@@ -6942,7 +6942,7 @@ func (ec *executionContext) _Customer_customer(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Customer_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Customer", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Customer_shipments(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
@@ -6997,7 +6997,7 @@ func (ec *executionContext) _Edge_type(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Edge_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type EdgeType does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("EdgeType"))
 }
 
 func (ec *executionContext) _Edge_source(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -7084,7 +7084,7 @@ func (ec *executionContext) _Edge_validFrom(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Edge_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Edge_validTo(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -7107,7 +7107,7 @@ func (ec *executionContext) _Edge_validTo(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Edge_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Edge_precision(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -7130,7 +7130,7 @@ func (ec *executionContext) _Edge_precision(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Edge_precision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type Precision does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("Precision"))
 }
 
 func (ec *executionContext) _Edge_refDes(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -7153,7 +7153,7 @@ func (ec *executionContext) _Edge_refDes(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Edge_refDes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Edge_position(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -7176,7 +7176,7 @@ func (ec *executionContext) _Edge_position(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Edge_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Edge_quantity(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -7199,7 +7199,7 @@ func (ec *executionContext) _Edge_quantity(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Edge_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _Edge_station(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -7222,7 +7222,7 @@ func (ec *executionContext) _Edge_station(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Edge_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Edge_slot(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -7245,7 +7245,7 @@ func (ec *executionContext) _Edge_slot(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Edge_slot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Edge_derivedBy(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -7268,7 +7268,7 @@ func (ec *executionContext) _Edge_derivedBy(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Edge_derivedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Edge_windowFrom(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -7291,7 +7291,7 @@ func (ec *executionContext) _Edge_windowFrom(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Edge_windowFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Edge_windowTo(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -7314,7 +7314,7 @@ func (ec *executionContext) _Edge_windowTo(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Edge_windowTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Edge_event(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -7337,7 +7337,7 @@ func (ec *executionContext) _Edge_event(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Edge_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Edge_closedBy(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -7360,7 +7360,7 @@ func (ec *executionContext) _Edge_closedBy(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Edge_closedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Edge_props(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -7383,7 +7383,7 @@ func (ec *executionContext) _Edge_props(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Edge_props(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Edge", field, true, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Edge", field, true, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -7406,7 +7406,7 @@ func (ec *executionContext) _Event_id(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Event_seq(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -7429,7 +7429,7 @@ func (ec *executionContext) _Event_seq(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Event_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Event_type(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -7452,7 +7452,7 @@ func (ec *executionContext) _Event_type(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Event_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Event_time(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -7475,7 +7475,7 @@ func (ec *executionContext) _Event_time(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Event_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Event_station(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -7498,7 +7498,7 @@ func (ec *executionContext) _Event_station(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Event_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Event_operator(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -7521,7 +7521,7 @@ func (ec *executionContext) _Event_operator(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Event_operator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Event_data(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -7544,7 +7544,7 @@ func (ec *executionContext) _Event_data(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Event_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _Event_recordedBy(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -7567,7 +7567,7 @@ func (ec *executionContext) _Event_recordedBy(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Event_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Event_recordedAt(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -7590,7 +7590,7 @@ func (ec *executionContext) _Event_recordedAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Event_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Event_prevHash(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -7613,7 +7613,7 @@ func (ec *executionContext) _Event_prevHash(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Event_prevHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Event_hash(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -7636,7 +7636,7 @@ func (ec *executionContext) _Event_hash(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Event_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Event", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Firmware_version(ctx context.Context, field graphql.CollectedField, obj *model.Firmware) (ret graphql.Marshaler) {
@@ -7659,7 +7659,7 @@ func (ec *executionContext) _Firmware_version(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Firmware_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Firmware", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Firmware", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Firmware_checksum(ctx context.Context, field graphql.CollectedField, obj *model.Firmware) (ret graphql.Marshaler) {
@@ -7682,7 +7682,7 @@ func (ec *executionContext) _Firmware_checksum(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Firmware_checksum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Firmware", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Firmware", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Head_seq(ctx context.Context, field graphql.CollectedField, obj *model.Head) (ret graphql.Marshaler) {
@@ -7705,7 +7705,7 @@ func (ec *executionContext) _Head_seq(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Head_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Head", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Head", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Head_hash(ctx context.Context, field graphql.CollectedField, obj *model.Head) (ret graphql.Marshaler) {
@@ -7728,7 +7728,7 @@ func (ec *executionContext) _Head_hash(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Head_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Head", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Head", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Hold_id(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
@@ -7751,7 +7751,7 @@ func (ec *executionContext) _Hold_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_Hold_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Hold", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Hold_source(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
@@ -7774,7 +7774,7 @@ func (ec *executionContext) _Hold_source(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Hold_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Hold", field, false, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Hold_node(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
@@ -7797,7 +7797,7 @@ func (ec *executionContext) _Hold_node(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Hold_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Hold", field, false, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Hold_reason(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
@@ -7820,7 +7820,7 @@ func (ec *executionContext) _Hold_reason(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Hold_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Hold", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Hold_placedBy(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
@@ -7843,7 +7843,7 @@ func (ec *executionContext) _Hold_placedBy(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Hold_placedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Hold", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Hold_event(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
@@ -7866,7 +7866,7 @@ func (ec *executionContext) _Hold_event(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Hold_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Hold", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Hold_since(ctx context.Context, field graphql.CollectedField, obj *model.Hold) (ret graphql.Marshaler) {
@@ -7889,7 +7889,7 @@ func (ec *executionContext) _Hold_since(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Hold_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hold", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Hold", field, false, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _HoldResult_event(ctx context.Context, field graphql.CollectedField, obj *model.HoldResult) (ret graphql.Marshaler) {
@@ -7976,7 +7976,7 @@ func (ec *executionContext) _Identifier_scheme(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Identifier_scheme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identifier", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Identifier", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Identifier_value(ctx context.Context, field graphql.CollectedField, obj *model.Identifier) (ret graphql.Marshaler) {
@@ -7999,7 +7999,7 @@ func (ec *executionContext) _Identifier_value(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Identifier_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identifier", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Identifier", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _IngestResult_accepted(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
@@ -8022,7 +8022,7 @@ func (ec *executionContext) _IngestResult_accepted(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_IngestResult_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IngestResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("IngestResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _IngestResult_duplicates(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
@@ -8045,7 +8045,7 @@ func (ec *executionContext) _IngestResult_duplicates(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_IngestResult_duplicates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IngestResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("IngestResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _IngestResult_rejected(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
@@ -8068,7 +8068,7 @@ func (ec *executionContext) _IngestResult_rejected(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_IngestResult_rejected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IngestResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("IngestResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _IngestResult_outcomes(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
@@ -8123,7 +8123,7 @@ func (ec *executionContext) _KeptHold_target(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_KeptHold_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KeptHold", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("KeptHold", field, false, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _KeptHold_holds(ctx context.Context, field graphql.CollectedField, obj *model.KeptHold) (ret graphql.Marshaler) {
@@ -8495,7 +8495,7 @@ func (ec *executionContext) _MaterialConnection_totalCount(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_MaterialConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialConnection", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _MaterialEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MaterialEdge) (ret graphql.Marshaler) {
@@ -8518,7 +8518,7 @@ func (ec *executionContext) _MaterialEdge_cursor(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_MaterialEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialEdge", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MaterialEdge) (ret graphql.Marshaler) {
@@ -8881,7 +8881,7 @@ func (ec *executionContext) _MaterialLot_id(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _MaterialLot_lot(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -8904,7 +8904,7 @@ func (ec *executionContext) _MaterialLot_lot(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_lot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLot_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -8927,7 +8927,7 @@ func (ec *executionContext) _MaterialLot_partNumber(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLot_mpn(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -8950,7 +8950,7 @@ func (ec *executionContext) _MaterialLot_mpn(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_mpn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLot_manufacturer(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -8973,7 +8973,7 @@ func (ec *executionContext) _MaterialLot_manufacturer(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_manufacturer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLot_supplier(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -8996,7 +8996,7 @@ func (ec *executionContext) _MaterialLot_supplier(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_supplier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLot_dateCode(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -9019,7 +9019,7 @@ func (ec *executionContext) _MaterialLot_dateCode(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_dateCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLot_quantity(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -9042,7 +9042,7 @@ func (ec *executionContext) _MaterialLot_quantity(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _MaterialLot_countryOfOrigin(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -9065,7 +9065,7 @@ func (ec *executionContext) _MaterialLot_countryOfOrigin(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_countryOfOrigin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLot_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -9088,7 +9088,7 @@ func (ec *executionContext) _MaterialLot_expiresAt(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _MaterialLot_msl(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -9111,7 +9111,7 @@ func (ec *executionContext) _MaterialLot_msl(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_msl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLot_floorLifeHours(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -9134,7 +9134,7 @@ func (ec *executionContext) _MaterialLot_floorLifeHours(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_floorLifeHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _MaterialLot_floorSince(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -9157,7 +9157,7 @@ func (ec *executionContext) _MaterialLot_floorSince(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_floorSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _MaterialLot_bakedAt(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -9180,7 +9180,7 @@ func (ec *executionContext) _MaterialLot_bakedAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_bakedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _MaterialLot_receivedAt(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -9203,7 +9203,7 @@ func (ec *executionContext) _MaterialLot_receivedAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _MaterialLot_onHold(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -9226,7 +9226,7 @@ func (ec *executionContext) _MaterialLot_onHold(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLot_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLot", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _MaterialLot_holds(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -9377,7 +9377,7 @@ func (ec *executionContext) _Measurement_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Measurement_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Measurement_value(ctx context.Context, field graphql.CollectedField, obj *model.Measurement) (ret graphql.Marshaler) {
@@ -9400,7 +9400,7 @@ func (ec *executionContext) _Measurement_value(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Measurement_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _Measurement_unit(ctx context.Context, field graphql.CollectedField, obj *model.Measurement) (ret graphql.Marshaler) {
@@ -9423,7 +9423,7 @@ func (ec *executionContext) _Measurement_unit(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Measurement_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Measurement_low(ctx context.Context, field graphql.CollectedField, obj *model.Measurement) (ret graphql.Marshaler) {
@@ -9446,7 +9446,7 @@ func (ec *executionContext) _Measurement_low(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Measurement_low(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _Measurement_high(ctx context.Context, field graphql.CollectedField, obj *model.Measurement) (ret graphql.Marshaler) {
@@ -9469,7 +9469,7 @@ func (ec *executionContext) _Measurement_high(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Measurement_high(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _Measurement_result(ctx context.Context, field graphql.CollectedField, obj *model.Measurement) (ret graphql.Marshaler) {
@@ -9492,7 +9492,7 @@ func (ec *executionContext) _Measurement_result(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Measurement_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Measurement", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Mutation_ingest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -9779,7 +9779,7 @@ func (ec *executionContext) _Outcome_index(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Outcome_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Outcome", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Outcome_id(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
@@ -9802,7 +9802,7 @@ func (ec *executionContext) _Outcome_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Outcome_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Outcome", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Outcome_status(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
@@ -9825,7 +9825,7 @@ func (ec *executionContext) _Outcome_status(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Outcome_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Outcome", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Outcome_seq(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
@@ -9848,7 +9848,7 @@ func (ec *executionContext) _Outcome_seq(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Outcome_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Outcome", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Outcome_error(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
@@ -9903,7 +9903,7 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -9926,7 +9926,7 @@ func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -9949,7 +9949,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -9972,7 +9972,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Pallet_id(ctx context.Context, field graphql.CollectedField, obj *model.Pallet) (ret graphql.Marshaler) {
@@ -9995,7 +9995,7 @@ func (ec *executionContext) _Pallet_id(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Pallet_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Pallet", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Pallet", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Pallet_sscc(ctx context.Context, field graphql.CollectedField, obj *model.Pallet) (ret graphql.Marshaler) {
@@ -10018,7 +10018,7 @@ func (ec *executionContext) _Pallet_sscc(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Pallet_sscc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Pallet", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Pallet", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Pallet_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Pallet) (ret graphql.Marshaler) {
@@ -10041,7 +10041,7 @@ func (ec *executionContext) _Pallet_createdAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Pallet_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Pallet", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Pallet", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Pallet_onHold(ctx context.Context, field graphql.CollectedField, obj *model.Pallet) (ret graphql.Marshaler) {
@@ -10064,7 +10064,7 @@ func (ec *executionContext) _Pallet_onHold(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Pallet_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Pallet", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Pallet", field, true, true, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _Pallet_holds(ctx context.Context, field graphql.CollectedField, obj *model.Pallet) (ret graphql.Marshaler) {
@@ -10271,7 +10271,7 @@ func (ec *executionContext) _PartCount_partNumber(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PartCount_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PartCount", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PartCount", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _PartCount_confirmed(ctx context.Context, field graphql.CollectedField, obj *model.PartCount) (ret graphql.Marshaler) {
@@ -10294,7 +10294,7 @@ func (ec *executionContext) _PartCount_confirmed(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_PartCount_confirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PartCount", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("PartCount", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _PartCount_possible(ctx context.Context, field graphql.CollectedField, obj *model.PartCount) (ret graphql.Marshaler) {
@@ -10317,7 +10317,7 @@ func (ec *executionContext) _PartCount_possible(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PartCount_possible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PartCount", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("PartCount", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Problem_code(ctx context.Context, field graphql.CollectedField, obj *model.Problem) (ret graphql.Marshaler) {
@@ -10340,7 +10340,7 @@ func (ec *executionContext) _Problem_code(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Problem_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Problem", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Problem", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Problem_field(ctx context.Context, field graphql.CollectedField, obj *model.Problem) (ret graphql.Marshaler) {
@@ -10363,7 +10363,7 @@ func (ec *executionContext) _Problem_field(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Problem_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Problem", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Problem", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Problem_message(ctx context.Context, field graphql.CollectedField, obj *model.Problem) (ret graphql.Marshaler) {
@@ -10386,7 +10386,7 @@ func (ec *executionContext) _Problem_message(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Problem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Problem", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Problem", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProcessLevelCount_level(ctx context.Context, field graphql.CollectedField, obj *model.ProcessLevelCount) (ret graphql.Marshaler) {
@@ -10579,7 +10579,7 @@ func (ec *executionContext) _ProcessStep_id(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _ProcessStep_step(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -10602,7 +10602,7 @@ func (ec *executionContext) _ProcessStep_step(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_step(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProcessStep_recipe(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -10625,7 +10625,7 @@ func (ec *executionContext) _ProcessStep_recipe(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_recipe(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProcessStep_parameters(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -10648,7 +10648,7 @@ func (ec *executionContext) _ProcessStep_parameters(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_parameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _ProcessStep_result(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -10671,7 +10671,7 @@ func (ec *executionContext) _ProcessStep_result(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProcessStep_station(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -10694,7 +10694,7 @@ func (ec *executionContext) _ProcessStep_station(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProcessStep_operator(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -10717,7 +10717,7 @@ func (ec *executionContext) _ProcessStep_operator(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_operator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProcessStep_at(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -10740,7 +10740,7 @@ func (ec *executionContext) _ProcessStep_at(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _ProcessStep_unitCount(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -10763,7 +10763,7 @@ func (ec *executionContext) _ProcessStep_unitCount(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ProcessStep_unitCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessStep", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ProcessStep_units(ctx context.Context, field graphql.CollectedField, obj *model.ProcessStep) (ret graphql.Marshaler) {
@@ -10818,7 +10818,7 @@ func (ec *executionContext) _Product_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Product_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Product", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Product_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
@@ -10841,7 +10841,7 @@ func (ec *executionContext) _Product_partNumber(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Product_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Product", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Product_gtin(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
@@ -10864,7 +10864,7 @@ func (ec *executionContext) _Product_gtin(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Product_gtin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Product", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
@@ -10887,7 +10887,7 @@ func (ec *executionContext) _Product_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Product_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Product", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Product_description(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
@@ -10910,7 +10910,7 @@ func (ec *executionContext) _Product_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Product_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Product", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Product_revision(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
@@ -10933,7 +10933,7 @@ func (ec *executionContext) _Product_revision(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Product_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Product", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Product_links(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
@@ -10988,7 +10988,7 @@ func (ec *executionContext) _Product_definedAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Product_definedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Product", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Product_definedBy(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
@@ -11011,7 +11011,7 @@ func (ec *executionContext) _Product_definedBy(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Product_definedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Product", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Product_events(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
@@ -11098,7 +11098,7 @@ func (ec *executionContext) _ProductLink_type(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ProductLink_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductLink", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProductLink", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProductLink_href(ctx context.Context, field graphql.CollectedField, obj *model.ProductLink) (ret graphql.Marshaler) {
@@ -11121,7 +11121,7 @@ func (ec *executionContext) _ProductLink_href(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ProductLink_href(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductLink", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProductLink", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProductLink_title(ctx context.Context, field graphql.CollectedField, obj *model.ProductLink) (ret graphql.Marshaler) {
@@ -11144,7 +11144,7 @@ func (ec *executionContext) _ProductLink_title(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ProductLink_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductLink", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProductLink", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -11835,7 +11835,7 @@ func (ec *executionContext) _RecallReport_suspects(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RecallReport_suspects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecallReport", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("RecallReport", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _RecallReport_matchedMaterial(ctx context.Context, field graphql.CollectedField, obj *model.RecallReport) (ret graphql.Marshaler) {
@@ -11902,7 +11902,7 @@ func (ec *executionContext) _RecallReport_asOf(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_RecallReport_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecallReport", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("RecallReport", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _RecallReport_confirmed(ctx context.Context, field graphql.CollectedField, obj *model.RecallReport) (ret graphql.Marshaler) {
@@ -12333,7 +12333,7 @@ func (ec *executionContext) _RecallUnitConnection_totalCount(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_RecallUnitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecallUnitConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("RecallUnitConnection", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _RecallUnitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RecallUnitEdge) (ret graphql.Marshaler) {
@@ -12356,7 +12356,7 @@ func (ec *executionContext) _RecallUnitEdge_cursor(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RecallUnitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecallUnitEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("RecallUnitEdge", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _RecallUnitEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RecallUnitEdge) (ret graphql.Marshaler) {
@@ -12411,7 +12411,7 @@ func (ec *executionContext) _RecallUnitEdge_precision(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_RecallUnitEdge_precision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, errors.New("field of type Precision does not have child fields"))
+	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, noChildFields("Precision"))
 }
 
 func (ec *executionContext) _RecallUnitEdge_depth(ctx context.Context, field graphql.CollectedField, obj *model.RecallUnitEdge) (ret graphql.Marshaler) {
@@ -12434,7 +12434,7 @@ func (ec *executionContext) _RecallUnitEdge_depth(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_RecallUnitEdge_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _RecallUnitEdge_status(ctx context.Context, field graphql.CollectedField, obj *model.RecallUnitEdge) (ret graphql.Marshaler) {
@@ -12457,7 +12457,7 @@ func (ec *executionContext) _RecallUnitEdge_status(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RecallUnitEdge_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _RecallUnitEdge_onHold(ctx context.Context, field graphql.CollectedField, obj *model.RecallUnitEdge) (ret graphql.Marshaler) {
@@ -12480,7 +12480,7 @@ func (ec *executionContext) _RecallUnitEdge_onHold(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RecallUnitEdge_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("RecallUnitEdge", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _RecallUnitEdge_evidence(ctx context.Context, field graphql.CollectedField, obj *model.RecallUnitEdge) (ret graphql.Marshaler) {
@@ -12535,7 +12535,7 @@ func (ec *executionContext) _ReleaseResult_containment(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ReleaseResult_containment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _ReleaseResult_released(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
@@ -12558,7 +12558,7 @@ func (ec *executionContext) _ReleaseResult_released(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ReleaseResult_released(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ReleaseResult_alreadyReleased(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
@@ -12581,7 +12581,7 @@ func (ec *executionContext) _ReleaseResult_alreadyReleased(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_ReleaseResult_alreadyReleased(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ReleaseResult_kept(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
@@ -12604,7 +12604,7 @@ func (ec *executionContext) _ReleaseResult_kept(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ReleaseResult_kept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ReleaseResult_keptTargets(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
@@ -12659,7 +12659,7 @@ func (ec *executionContext) _ReleaseResult_refused(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ReleaseResult_refused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ReleaseResult", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ReleaseResult_refusals(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseResult) (ret graphql.Marshaler) {
@@ -12746,7 +12746,7 @@ func (ec *executionContext) _RollupEntry_confirmed(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RollupEntry_confirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RollupEntry", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("RollupEntry", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _RollupEntry_possible(ctx context.Context, field graphql.CollectedField, obj *model.RollupEntry) (ret graphql.Marshaler) {
@@ -12769,7 +12769,7 @@ func (ec *executionContext) _RollupEntry_possible(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_RollupEntry_possible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RollupEntry", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("RollupEntry", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Route_id(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
@@ -12792,7 +12792,7 @@ func (ec *executionContext) _Route_id(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Route_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Route", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Route_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
@@ -12815,7 +12815,7 @@ func (ec *executionContext) _Route_partNumber(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Route_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Route", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Route_requires(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
@@ -12838,7 +12838,7 @@ func (ec *executionContext) _Route_requires(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Route_requires(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Route", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Route_definedBy(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
@@ -12861,7 +12861,7 @@ func (ec *executionContext) _Route_definedBy(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Route_definedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Route", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Route_definedAt(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
@@ -12884,7 +12884,7 @@ func (ec *executionContext) _Route_definedAt(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Route_definedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Route", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _SerialAllocation_request(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
@@ -12907,7 +12907,7 @@ func (ec *executionContext) _SerialAllocation_request(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_SerialAllocation_request(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _SerialAllocation_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
@@ -12930,7 +12930,7 @@ func (ec *executionContext) _SerialAllocation_partNumber(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_SerialAllocation_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _SerialAllocation_serials(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
@@ -12953,7 +12953,7 @@ func (ec *executionContext) _SerialAllocation_serials(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_SerialAllocation_serials(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _SerialAllocation_first(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
@@ -12976,7 +12976,7 @@ func (ec *executionContext) _SerialAllocation_first(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_SerialAllocation_first(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _SerialAllocation_allocatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
@@ -12999,7 +12999,7 @@ func (ec *executionContext) _SerialAllocation_allocatedAt(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_SerialAllocation_allocatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _SerialAllocation_seq(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
@@ -13022,7 +13022,7 @@ func (ec *executionContext) _SerialAllocation_seq(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_SerialAllocation_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _SerialAllocation_repeated(ctx context.Context, field graphql.CollectedField, obj *model.SerialAllocation) (ret graphql.Marshaler) {
@@ -13045,7 +13045,7 @@ func (ec *executionContext) _SerialAllocation_repeated(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_SerialAllocation_repeated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialAllocation", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _SerialScheme_pattern(ctx context.Context, field graphql.CollectedField, obj *model.SerialScheme) (ret graphql.Marshaler) {
@@ -13068,7 +13068,7 @@ func (ec *executionContext) _SerialScheme_pattern(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_SerialScheme_pattern(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _SerialScheme_site(ctx context.Context, field graphql.CollectedField, obj *model.SerialScheme) (ret graphql.Marshaler) {
@@ -13091,7 +13091,7 @@ func (ec *executionContext) _SerialScheme_site(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_SerialScheme_site(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _SerialScheme_mode(ctx context.Context, field graphql.CollectedField, obj *model.SerialScheme) (ret graphql.Marshaler) {
@@ -13114,7 +13114,7 @@ func (ec *executionContext) _SerialScheme_mode(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_SerialScheme_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _SerialScheme_issued(ctx context.Context, field graphql.CollectedField, obj *model.SerialScheme) (ret graphql.Marshaler) {
@@ -13137,7 +13137,7 @@ func (ec *executionContext) _SerialScheme_issued(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_SerialScheme_issued(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _SerialScheme_next(ctx context.Context, field graphql.CollectedField, obj *model.SerialScheme) (ret graphql.Marshaler) {
@@ -13160,7 +13160,7 @@ func (ec *executionContext) _SerialScheme_next(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_SerialScheme_next(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("SerialScheme", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Shipment_id(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
@@ -13183,7 +13183,7 @@ func (ec *executionContext) _Shipment_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Shipment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shipment", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Shipment", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Shipment_shipment(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
@@ -13206,7 +13206,7 @@ func (ec *executionContext) _Shipment_shipment(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Shipment_shipment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shipment", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Shipment", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Shipment_customer(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
@@ -13261,7 +13261,7 @@ func (ec *executionContext) _Shipment_destination(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Shipment_destination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shipment", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Shipment", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Shipment_shippedAt(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
@@ -13284,7 +13284,7 @@ func (ec *executionContext) _Shipment_shippedAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Shipment_shippedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Shipment", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Shipment", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Shipment_contents(ctx context.Context, field graphql.CollectedField, obj *model.Shipment) (ret graphql.Marshaler) {
@@ -13415,7 +13415,7 @@ func (ec *executionContext) _Station_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Station_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Station", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Station_station(ctx context.Context, field graphql.CollectedField, obj *model.Station) (ret graphql.Marshaler) {
@@ -13438,7 +13438,7 @@ func (ec *executionContext) _Station_station(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Station_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Station", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Station_lastReadings(ctx context.Context, field graphql.CollectedField, obj *model.Station) (ret graphql.Marshaler) {
@@ -13461,7 +13461,7 @@ func (ec *executionContext) _Station_lastReadings(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Station_lastReadings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Station", field, true, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _Station_activeSetup(ctx context.Context, field graphql.CollectedField, obj *model.Station) (ret graphql.Marshaler) {
@@ -13484,7 +13484,7 @@ func (ec *executionContext) _Station_activeSetup(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Station_activeSetup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Station", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Station_setups(ctx context.Context, field graphql.CollectedField, obj *model.Station) (ret graphql.Marshaler) {
@@ -13507,7 +13507,7 @@ func (ec *executionContext) _Station_setups(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Station_setups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Station", field, true, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _Station_activations(ctx context.Context, field graphql.CollectedField, obj *model.Station) (ret graphql.Marshaler) {
@@ -13530,7 +13530,7 @@ func (ec *executionContext) _Station_activations(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Station_activations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Station", field, true, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _Station_feeders(ctx context.Context, field graphql.CollectedField, obj *model.Station) (ret graphql.Marshaler) {
@@ -13553,7 +13553,7 @@ func (ec *executionContext) _Station_feeders(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Station_feeders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Station", field, true, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Station", field, true, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _Stats_events(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
@@ -13576,7 +13576,7 @@ func (ec *executionContext) _Stats_events(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Stats_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stats", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Stats", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Stats_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
@@ -13599,7 +13599,7 @@ func (ec *executionContext) _Stats_nodes(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Stats_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stats", field, false, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Stats", field, false, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _Stats_edges(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
@@ -13622,7 +13622,7 @@ func (ec *executionContext) _Stats_edges(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Stats_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stats", field, false, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Stats", field, false, false, noChildFields("JSON"))
 }
 
 func (ec *executionContext) _Stats_diskBytes(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
@@ -13645,7 +13645,7 @@ func (ec *executionContext) _Stats_diskBytes(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Stats_diskBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stats", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Stats", field, false, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _Stats_memBytes(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
@@ -13668,7 +13668,7 @@ func (ec *executionContext) _Stats_memBytes(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Stats_memBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stats", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Stats", field, false, false, noChildFields("Float"))
 }
 
 func (ec *executionContext) _StatusCounts_shipped(ctx context.Context, field graphql.CollectedField, obj *model.StatusCounts) (ret graphql.Marshaler) {
@@ -13691,7 +13691,7 @@ func (ec *executionContext) _StatusCounts_shipped(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_StatusCounts_shipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _StatusCounts_inHouse(ctx context.Context, field graphql.CollectedField, obj *model.StatusCounts) (ret graphql.Marshaler) {
@@ -13714,7 +13714,7 @@ func (ec *executionContext) _StatusCounts_inHouse(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_StatusCounts_inHouse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _StatusCounts_scrapped(ctx context.Context, field graphql.CollectedField, obj *model.StatusCounts) (ret graphql.Marshaler) {
@@ -13737,7 +13737,7 @@ func (ec *executionContext) _StatusCounts_scrapped(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_StatusCounts_scrapped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _StatusCounts_total(ctx context.Context, field graphql.CollectedField, obj *model.StatusCounts) (ret graphql.Marshaler) {
@@ -13760,7 +13760,7 @@ func (ec *executionContext) _StatusCounts_total(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_StatusCounts_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("StatusCounts", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _Subscription_events(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -13827,7 +13827,7 @@ func (ec *executionContext) _Supplier_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Supplier_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Supplier", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Supplier", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Supplier_supplier(ctx context.Context, field graphql.CollectedField, obj *model.Supplier) (ret graphql.Marshaler) {
@@ -13850,7 +13850,7 @@ func (ec *executionContext) _Supplier_supplier(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Supplier_supplier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Supplier", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Supplier", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _TestRun_id(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -13873,7 +13873,7 @@ func (ec *executionContext) _TestRun_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_TestRun_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TestRun", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("TestRun", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _TestRun_testType(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -13896,7 +13896,7 @@ func (ec *executionContext) _TestRun_testType(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_TestRun_testType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TestRun", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TestRun", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _TestRun_result(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -13919,7 +13919,7 @@ func (ec *executionContext) _TestRun_result(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_TestRun_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TestRun", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TestRun", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _TestRun_program(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -13942,7 +13942,7 @@ func (ec *executionContext) _TestRun_program(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_TestRun_program(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TestRun", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TestRun", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _TestRun_fixture(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -13965,7 +13965,7 @@ func (ec *executionContext) _TestRun_fixture(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_TestRun_fixture(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TestRun", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TestRun", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _TestRun_station(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -13988,7 +13988,7 @@ func (ec *executionContext) _TestRun_station(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_TestRun_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TestRun", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TestRun", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _TestRun_operator(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -14011,7 +14011,7 @@ func (ec *executionContext) _TestRun_operator(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_TestRun_operator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TestRun", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TestRun", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _TestRun_at(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -14034,7 +14034,7 @@ func (ec *executionContext) _TestRun_at(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_TestRun_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TestRun", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("TestRun", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _TestRun_measurements(ctx context.Context, field graphql.CollectedField, obj *model.TestRun) (ret graphql.Marshaler) {
@@ -14217,7 +14217,7 @@ func (ec *executionContext) _Trace_truncated(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Trace_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Trace", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Trace", field, false, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _TraceNodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TraceNodeConnection) (ret graphql.Marshaler) {
@@ -14304,7 +14304,7 @@ func (ec *executionContext) _TraceNodeConnection_totalCount(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_TraceNodeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TraceNodeConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("TraceNodeConnection", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _TraceNodeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TraceNodeEdge) (ret graphql.Marshaler) {
@@ -14327,7 +14327,7 @@ func (ec *executionContext) _TraceNodeEdge_cursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_TraceNodeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TraceNodeEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TraceNodeEdge", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _TraceNodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TraceNodeEdge) (ret graphql.Marshaler) {
@@ -14382,7 +14382,7 @@ func (ec *executionContext) _TraceNodeEdge_depth(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_TraceNodeEdge_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TraceNodeEdge", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("TraceNodeEdge", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _TraceNodeEdge_precision(ctx context.Context, field graphql.CollectedField, obj *model.TraceNodeEdge) (ret graphql.Marshaler) {
@@ -14405,7 +14405,7 @@ func (ec *executionContext) _TraceNodeEdge_precision(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_TraceNodeEdge_precision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TraceNodeEdge", field, true, false, errors.New("field of type Precision does not have child fields"))
+	return graphql.NewScalarFieldContext("TraceNodeEdge", field, true, false, noChildFields("Precision"))
 }
 
 func (ec *executionContext) _TraceNodeEdge_direction(ctx context.Context, field graphql.CollectedField, obj *model.TraceNodeEdge) (ret graphql.Marshaler) {
@@ -14428,7 +14428,7 @@ func (ec *executionContext) _TraceNodeEdge_direction(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_TraceNodeEdge_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TraceNodeEdge", field, true, false, errors.New("field of type TraceDirection does not have child fields"))
+	return graphql.NewScalarFieldContext("TraceNodeEdge", field, true, false, noChildFields("TraceDirection"))
 }
 
 func (ec *executionContext) _TraceabilityLevelReport_units(ctx context.Context, field graphql.CollectedField, obj *model.TraceabilityLevelReport) (ret graphql.Marshaler) {
@@ -14584,7 +14584,7 @@ func (ec *executionContext) _Unit_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_Unit_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _Unit_serial(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -14607,7 +14607,7 @@ func (ec *executionContext) _Unit_serial(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Unit_serial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -14630,7 +14630,7 @@ func (ec *executionContext) _Unit_partNumber(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Unit_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_revision(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -14653,7 +14653,7 @@ func (ec *executionContext) _Unit_revision(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Unit_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_workOrder(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -14676,7 +14676,7 @@ func (ec *executionContext) _Unit_workOrder(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Unit_workOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_kind(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -14699,7 +14699,7 @@ func (ec *executionContext) _Unit_kind(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Unit_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_origin(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -14722,7 +14722,7 @@ func (ec *executionContext) _Unit_origin(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Unit_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_status(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -14745,7 +14745,7 @@ func (ec *executionContext) _Unit_status(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Unit_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -14768,7 +14768,7 @@ func (ec *executionContext) _Unit_createdAt(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Unit_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Unit_completedAt(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -14791,7 +14791,7 @@ func (ec *executionContext) _Unit_completedAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Unit_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Unit_shippedAt(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -14814,7 +14814,7 @@ func (ec *executionContext) _Unit_shippedAt(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Unit_shippedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Unit_scrappedAt(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -14837,7 +14837,7 @@ func (ec *executionContext) _Unit_scrappedAt(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Unit_scrappedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _Unit_shipment(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -14860,7 +14860,7 @@ func (ec *executionContext) _Unit_shipment(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Unit_shipment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_customer(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -14883,7 +14883,7 @@ func (ec *executionContext) _Unit_customer(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Unit_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _Unit_identifiers(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -14938,7 +14938,7 @@ func (ec *executionContext) _Unit_onHold(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Unit_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Unit", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _Unit_holds(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -15337,7 +15337,7 @@ func (ec *executionContext) _UnitConnection_totalCount(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_UnitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UnitConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("UnitConnection", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _UnitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.UnitEdge) (ret graphql.Marshaler) {
@@ -15360,7 +15360,7 @@ func (ec *executionContext) _UnitEdge_cursor(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_UnitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UnitEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("UnitEdge", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _UnitEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.UnitEdge) (ret graphql.Marshaler) {
@@ -15415,7 +15415,7 @@ func (ec *executionContext) _WaferBatch_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_WaferBatch_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _WaferBatch_waferBatch(ctx context.Context, field graphql.CollectedField, obj *model.WaferBatch) (ret graphql.Marshaler) {
@@ -15438,7 +15438,7 @@ func (ec *executionContext) _WaferBatch_waferBatch(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_WaferBatch_waferBatch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _WaferBatch_manufacturer(ctx context.Context, field graphql.CollectedField, obj *model.WaferBatch) (ret graphql.Marshaler) {
@@ -15461,7 +15461,7 @@ func (ec *executionContext) _WaferBatch_manufacturer(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_WaferBatch_manufacturer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _WaferBatch_fab(ctx context.Context, field graphql.CollectedField, obj *model.WaferBatch) (ret graphql.Marshaler) {
@@ -15484,7 +15484,7 @@ func (ec *executionContext) _WaferBatch_fab(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_WaferBatch_fab(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _WaferBatch_waferCount(ctx context.Context, field graphql.CollectedField, obj *model.WaferBatch) (ret graphql.Marshaler) {
@@ -15507,7 +15507,7 @@ func (ec *executionContext) _WaferBatch_waferCount(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_WaferBatch_waferCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _WaferBatch_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.WaferBatch) (ret graphql.Marshaler) {
@@ -15530,7 +15530,7 @@ func (ec *executionContext) _WaferBatch_registeredAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_WaferBatch_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _WaferBatch_onHold(ctx context.Context, field graphql.CollectedField, obj *model.WaferBatch) (ret graphql.Marshaler) {
@@ -15553,7 +15553,7 @@ func (ec *executionContext) _WaferBatch_onHold(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_WaferBatch_onHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("WaferBatch", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _WaferBatch_holds(ctx context.Context, field graphql.CollectedField, obj *model.WaferBatch) (ret graphql.Marshaler) {
@@ -15672,7 +15672,7 @@ func (ec *executionContext) _WhereUsedReport_asOf(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_WhereUsedReport_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhereUsedReport", field, true, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("WhereUsedReport", field, true, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _WhereUsedReport_materialCount(ctx context.Context, field graphql.CollectedField, obj *model.WhereUsedReport) (ret graphql.Marshaler) {
@@ -15695,7 +15695,7 @@ func (ec *executionContext) _WhereUsedReport_materialCount(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_WhereUsedReport_materialCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhereUsedReport", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("WhereUsedReport", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _WhereUsedReport_confirmedCounts(ctx context.Context, field graphql.CollectedField, obj *model.WhereUsedReport) (ret graphql.Marshaler) {
@@ -15858,7 +15858,7 @@ func (ec *executionContext) _WhereUsedReport_productUnits(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_WhereUsedReport_productUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WhereUsedReport", field, true, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("WhereUsedReport", field, true, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _WhereUsedReport_workOrders(ctx context.Context, field graphql.CollectedField, obj *model.WhereUsedReport) (ret graphql.Marshaler) {
@@ -15945,7 +15945,7 @@ func (ec *executionContext) _WorkOrder_id(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_WorkOrder_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkOrder", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("WorkOrder", field, true, false, noChildFields("ID"))
 }
 
 func (ec *executionContext) _WorkOrder_workOrder(ctx context.Context, field graphql.CollectedField, obj *model.WorkOrder) (ret graphql.Marshaler) {
@@ -15968,7 +15968,7 @@ func (ec *executionContext) _WorkOrder_workOrder(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_WorkOrder_workOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkOrder", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WorkOrder", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _WorkOrder_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.WorkOrder) (ret graphql.Marshaler) {
@@ -15991,7 +15991,7 @@ func (ec *executionContext) _WorkOrder_partNumber(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_WorkOrder_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WorkOrder", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("WorkOrder", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -16014,7 +16014,7 @@ func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -16037,7 +16037,7 @@ func (ec *executionContext) ___Directive_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Directive", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -16060,7 +16060,7 @@ func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -16083,7 +16083,7 @@ func (ec *executionContext) ___Directive_locations(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type __DirectiveLocation does not have child fields"))
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, noChildFields("__DirectiveLocation"))
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -16149,7 +16149,7 @@ func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -16172,7 +16172,7 @@ func (ec *executionContext) ___EnumValue_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -16195,7 +16195,7 @@ func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -16218,7 +16218,7 @@ func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -16241,7 +16241,7 @@ func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Field", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -16264,7 +16264,7 @@ func (ec *executionContext) ___Field_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Field", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -16362,7 +16362,7 @@ func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__Field", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -16385,7 +16385,7 @@ func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Field", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -16408,7 +16408,7 @@ func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -16431,7 +16431,7 @@ func (ec *executionContext) ___InputValue_description(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -16486,7 +16486,7 @@ func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -16509,7 +16509,7 @@ func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -16532,7 +16532,7 @@ func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -16555,7 +16555,7 @@ func (ec *executionContext) ___Schema_description(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Schema", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Schema", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -16738,7 +16738,7 @@ func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type __TypeKind does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, noChildFields("__TypeKind"))
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -16761,7 +16761,7 @@ func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -16784,7 +16784,7 @@ func (ec *executionContext) ___Type_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -16807,7 +16807,7 @@ func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, noChildFields("String"))
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -17046,7 +17046,7 @@ func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, noChildFields("Boolean"))
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -17867,7 +17867,7 @@ func (ec *executionContext) _Box(ctx context.Context, sel ast.SelectionSet, obj 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -18074,7 +18074,7 @@ func (ec *executionContext) _Component(ctx context.Context, sel ast.SelectionSet
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -18200,7 +18200,7 @@ func (ec *executionContext) _Consumption(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -18268,7 +18268,7 @@ func (ec *executionContext) _ContainResult(ctx context.Context, sel ast.Selectio
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -18359,7 +18359,7 @@ func (ec *executionContext) _ContainsLink(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -18440,7 +18440,7 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -18624,7 +18624,7 @@ func (ec *executionContext) _Edge(ctx context.Context, sel ast.SelectionSet, obj
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -18712,7 +18712,7 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -18755,7 +18755,7 @@ func (ec *executionContext) _Firmware(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -18798,7 +18798,7 @@ func (ec *executionContext) _Head(ctx context.Context, sel ast.SelectionSet, obj
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -18866,7 +18866,7 @@ func (ec *executionContext) _Hold(ctx context.Context, sel ast.SelectionSet, obj
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -18909,7 +18909,7 @@ func (ec *executionContext) _HoldResult(ctx context.Context, sel ast.SelectionSe
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -18952,7 +18952,7 @@ func (ec *executionContext) _Identifier(ctx context.Context, sel ast.SelectionSe
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -19005,7 +19005,7 @@ func (ec *executionContext) _IngestResult(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -19048,7 +19048,7 @@ func (ec *executionContext) _KeptHold(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -19184,7 +19184,7 @@ func (ec *executionContext) _MaterialConnection(ctx context.Context, sel ast.Sel
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -19227,7 +19227,7 @@ func (ec *executionContext) _MaterialEdge(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -19590,7 +19590,7 @@ func (ec *executionContext) _MaterialLot(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -19653,7 +19653,7 @@ func (ec *executionContext) _Measurement(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -19736,7 +19736,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -19794,7 +19794,7 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -19847,7 +19847,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -20123,7 +20123,7 @@ func (ec *executionContext) _Pallet(ctx context.Context, sel ast.SelectionSet, o
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -20171,7 +20171,7 @@ func (ec *executionContext) _PartCount(ctx context.Context, sel ast.SelectionSet
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -20219,7 +20219,7 @@ func (ec *executionContext) _Problem(ctx context.Context, sel ast.SelectionSet, 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -20436,7 +20436,7 @@ func (ec *executionContext) _ProcessStep(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -20557,7 +20557,7 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -20605,7 +20605,7 @@ func (ec *executionContext) _ProductLink(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -20968,7 +20968,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -21363,7 +21363,7 @@ func (ec *executionContext) _RecallReport(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -21411,7 +21411,7 @@ func (ec *executionContext) _RecallUnitConnection(ctx context.Context, sel ast.S
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -21545,7 +21545,7 @@ func (ec *executionContext) _RecallUnitEdge(ctx context.Context, sel ast.Selecti
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -21613,7 +21613,7 @@ func (ec *executionContext) _ReleaseResult(ctx context.Context, sel ast.Selectio
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -21694,7 +21694,7 @@ func (ec *executionContext) _RollupEntry(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -21752,7 +21752,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -21820,7 +21820,7 @@ func (ec *executionContext) _SerialAllocation(ctx context.Context, sel ast.Selec
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -21878,7 +21878,7 @@ func (ec *executionContext) _SerialScheme(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -22083,7 +22083,7 @@ func (ec *executionContext) _Shipment(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -22151,7 +22151,7 @@ func (ec *executionContext) _Station(ctx context.Context, sel ast.SelectionSet, 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -22209,7 +22209,7 @@ func (ec *executionContext) _Stats(ctx context.Context, sel ast.SelectionSet, ob
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -22262,7 +22262,7 @@ func (ec *executionContext) _StatusCounts(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -22325,7 +22325,7 @@ func (ec *executionContext) _Supplier(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -22446,7 +22446,7 @@ func (ec *executionContext) _TestRun(ctx context.Context, sel ast.SelectionSet, 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -22494,7 +22494,7 @@ func (ec *executionContext) _Trace(ctx context.Context, sel ast.SelectionSet, ob
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -22542,7 +22542,7 @@ func (ec *executionContext) _TraceNodeConnection(ctx context.Context, sel ast.Se
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -22633,7 +22633,7 @@ func (ec *executionContext) _TraceNodeEdge(ctx context.Context, sel ast.Selectio
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -23113,7 +23113,7 @@ func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -23161,7 +23161,7 @@ func (ec *executionContext) _UnitConnection(ctx context.Context, sel ast.Selecti
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -23204,7 +23204,7 @@ func (ec *executionContext) _UnitEdge(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -23353,7 +23353,7 @@ func (ec *executionContext) _WaferBatch(ctx context.Context, sel ast.SelectionSe
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -23530,7 +23530,7 @@ func (ec *executionContext) _WhereUsedReport(ctx context.Context, sel ast.Select
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -23578,7 +23578,7 @@ func (ec *executionContext) _WorkOrder(ctx context.Context, sel ast.SelectionSet
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -23636,7 +23636,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -23689,7 +23689,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -23752,7 +23752,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -23815,7 +23815,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -23878,7 +23878,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -23966,7 +23966,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})

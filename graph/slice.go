@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // marshalSlice marshals a list's elements one after another in the calling
@@ -45,4 +46,30 @@ func marshalSlice(ctx context.Context, length int, _ int64, omitPanicHandler boo
 		return nil
 	}
 	return ret
+}
+
+// deferPath is the path of the object being marshalled when some of its
+// fields are deferred (@defer), and nil otherwise. The generated code calls
+// it where gqlgen computes graphql.GetPath(ctx) for every object it
+// marshals, only to hand it to ProcessDeferredGroup, which ignores it when
+// nothing is deferred (internal/inlinelists rewrites the call). GetPath
+// walks the field contexts up to the root and allocates the path: about one
+// allocation in eight of a genealogy's execution.
+func deferPath(ctx context.Context, defers map[string]*graphql.FieldSetView) ast.Path {
+	if len(defers) == 0 {
+		return nil
+	}
+	return graphql.GetPath(ctx)
+}
+
+// noChildFields is the error of FieldContext.Child on a scalar field: the
+// generated code makes every scalar field's context with one, for a call
+// that does not happen while marshalling. gqlgen writes errors.New(...),
+// which allocates for every field of every answer; a constant of this type
+// does not allocate, and its message is the same (internal/inlinelists
+// rewrites the call).
+type noChildFields string
+
+func (t noChildFields) Error() string {
+	return "field of type " + string(t) + " does not have child fields"
 }

@@ -147,8 +147,17 @@ func BenchmarkHTTPGenealogy(b *testing.B) {
 	}
 	b.Logf("genealogy of a product: %d nodes, %d bytes", check.Data.Trace.Nodes.TotalCount, len(body))
 
-	for _, clients := range []int{1, 16} {
-		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+	// The floor of GraphQL over HTTP on this machine: the same clients and
+	// server, a query that does no work.
+	typename, _ := json.Marshal(map[string]any{"query": "{ __typename }"})
+	typenames := [][]byte{typename}
+	for _, run := range []struct {
+		name    string
+		clients int
+		bodies  [][]byte
+	}{{"clients=1", 1, bodies}, {"clients=16", 16, bodies}, {"typename/clients=16", 16, typenames}} {
+		clients, bodies := run.clients, run.bodies
+		b.Run(run.name, func(b *testing.B) {
 			var next atomic.Int64
 			lat := make([][]time.Duration, clients)
 			var wg sync.WaitGroup

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -14,10 +15,10 @@ import (
 )
 
 // graphqlHandler mounts the GraphQL schema (resolvers/) with the service's
-// transports, limits and access checks: with server.go's handle on the
+// transports (post: the POST transport), limits and access checks: with server.go's handle on the
 // resolvers (to wait for them on shutdown), the only use server/ has for
 // resolvers/.
-func (s *Server) graphqlHandler() http.Handler {
+func (s *Server) graphqlHandler(post graphql.Transport) http.Handler {
 	s.gql = resolvers.New(resolvers.Config{
 		Store:      s.cfg.Store,
 		Now:        s.cfg.Now,
@@ -36,7 +37,7 @@ func (s *Server) graphqlHandler() http.Handler {
 	})
 	h.AddTransport(transport.Options{})
 	h.AddTransport(transport.GET{})
-	h.AddTransport(boundedPOST{})
+	h.AddTransport(post)
 	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	h.SetParserTokenLimit(maxQueryTokens)
 	h.Use(extension.Introspection{})

@@ -19,7 +19,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HTTPErrorHandler = s.httpError
 	e.Use(s.requestID, s.recoverPanic, s.readDeadlines, s.observe, s.crossOrigin, s.authenticate)
 
-	gql := echo.WrapHandler(s.graphqlHandler())
+	gql := echo.WrapHandler(s.graphqlHandler(boundedPOST{}))
 	json := s.requireType(jsonTypes...)
 	e.POST("/graphql", gql, json, s.limitBody(s.cfg.MaxGraphQLBody))
 	e.GET("/graphql", gql, s.countWebsockets)

@@ -1,16 +1,33 @@
-// Command inlinelists runs after gqlgen in `go generate ./graph/`: it makes
-// the generated executable schema marshal list elements in the calling
-// goroutine (graph.marshalSlice) instead of one goroutine per element
-// (graphql.MarshalSliceConcurrently). See graph/slice.go for why the answers
-// stay the same. It fails when the generated code has no such call, so that
-// a gqlgen upgrade that changes it is noticed.
+// Command inlinelists runs after gqlgen in `go generate ./graph/`. It
+// rewrites two patterns of the generated executable schema, each for a
+// function of graph/slice.go that gives the same answers at less cost:
+//
+//   - graphql.MarshalSliceConcurrently (one goroutine per list element)
+//     becomes marshalSlice (the elements in the calling goroutine);
+//   - the path of every object marshalled, computed for @defer even when the
+//     object has nothing deferred (graphql.GetPath walks the field contexts
+//     and allocates), becomes deferPath, which computes it only then;
+//   - the error every scalar field's context is made with, for a Child call
+//     that never comes (errors.New, an allocation per field of every
+//     answer), becomes a noChildFields constant with the same message.
+//
+// It fails when the generated code has none of a pattern, so that a gqlgen
+// upgrade that changes it is noticed.
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
+	"regexp"
 )
+
+// rewrites are the replacements, in order: regular expressions and their
+// replacement (regexp.ReplaceAll's syntax).
+var rewrites = []struct{ from, to, review string }{
+	{`graphql\.MarshalSliceConcurrently\(`, "marshalSlice(", "marshalSlice"},
+	{`\t\tPath:     graphql\.GetPath\(ctx\),\n`, "\t\tPath:     deferPath(ctx, deferLabelToView),\n", "deferPath"},
+	{`errors\.New\("field of type ([^"]*) does not have child fields"\)`, `noChildFields("$1")`, "noChildFields"},
+}
 
 func main() {
 	const file = "generated.go"
@@ -18,12 +35,14 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	from, to := []byte("graphql.MarshalSliceConcurrently("), []byte("marshalSlice(")
-	n := bytes.Count(b, from)
-	if n == 0 {
-		fail(fmt.Errorf("%s calls no graphql.MarshalSliceConcurrently: gqlgen changed; review graph/slice.go", file))
+	for _, r := range rewrites {
+		from := regexp.MustCompile(r.from)
+		if !from.Match(b) {
+			fail(fmt.Errorf("%s has no %s: gqlgen changed; review %s in graph/slice.go", file, r.from, r.review))
+		}
+		b = from.ReplaceAll(b, []byte(r.to))
 	}
-	if err := os.WriteFile(file, bytes.ReplaceAll(b, from, to), 0o644); err != nil {
+	if err := os.WriteFile(file, b, 0o644); err != nil {
 		fail(err)
 	}
 }
