@@ -5399,7 +5399,7 @@ func (ec *executionContext) _AssemblyLevel_partNumber(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_AssemblyLevel_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _AssemblyLevel_depth(ctx context.Context, field graphql.CollectedField, obj *model.AssemblyLevel) (ret graphql.Marshaler) {
@@ -5422,7 +5422,7 @@ func (ec *executionContext) _AssemblyLevel_depth(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_AssemblyLevel_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _AssemblyLevel_units(ctx context.Context, field graphql.CollectedField, obj *model.AssemblyLevel) (ret graphql.Marshaler) {
@@ -5445,7 +5445,7 @@ func (ec *executionContext) _AssemblyLevel_units(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_AssemblyLevel_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _AssemblyLevel_scrapped(ctx context.Context, field graphql.CollectedField, obj *model.AssemblyLevel) (ret graphql.Marshaler) {
@@ -5468,7 +5468,7 @@ func (ec *executionContext) _AssemblyLevel_scrapped(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_AssemblyLevel_scrapped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _AssemblyLevel_materialLevel(ctx context.Context, field graphql.CollectedField, obj *model.AssemblyLevel) (ret graphql.Marshaler) {
@@ -5491,7 +5491,7 @@ func (ec *executionContext) _AssemblyLevel_materialLevel(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_AssemblyLevel_materialLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, errors.New("field of type MaterialLevel does not have child fields"))
+	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, noChildFields("MaterialLevel"))
 }
 
 func (ec *executionContext) _AssemblyLevel_processLevel(ctx context.Context, field graphql.CollectedField, obj *model.AssemblyLevel) (ret graphql.Marshaler) {
@@ -5514,7 +5514,7 @@ func (ec *executionContext) _AssemblyLevel_processLevel(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_AssemblyLevel_processLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, errors.New("field of type ProcessLevel does not have child fields"))
+	return graphql.NewScalarFieldContext("AssemblyLevel", field, false, false, noChildFields("ProcessLevel"))
 }
 
 func (ec *executionContext) _AssemblyLevel_materialUnits(ctx context.Context, field graphql.CollectedField, obj *model.AssemblyLevel) (ret graphql.Marshaler) {
@@ -8178,7 +8178,7 @@ func (ec *executionContext) _LevelGap_assembly(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_LevelGap_assembly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _LevelGap_kind(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
@@ -8201,7 +8201,7 @@ func (ec *executionContext) _LevelGap_kind(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_LevelGap_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _LevelGap_lineKind(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
@@ -8224,7 +8224,7 @@ func (ec *executionContext) _LevelGap_lineKind(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_LevelGap_lineKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _LevelGap_line(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
@@ -8247,7 +8247,7 @@ func (ec *executionContext) _LevelGap_line(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_LevelGap_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _LevelGap_reason(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
@@ -8270,7 +8270,7 @@ func (ec *executionContext) _LevelGap_reason(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_LevelGap_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _LevelGap_level(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
@@ -8293,7 +8293,7 @@ func (ec *executionContext) _LevelGap_level(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_LevelGap_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _LevelGap_units(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
@@ -8316,7 +8316,7 @@ func (ec *executionContext) _LevelGap_units(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_LevelGap_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _LevelGap_material(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
@@ -8339,7 +8339,7 @@ func (ec *executionContext) _LevelGap_material(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_LevelGap_material(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _LevelGap_from(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
@@ -8362,7 +8362,7 @@ func (ec *executionContext) _LevelGap_from(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_LevelGap_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _LevelGap_to(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
@@ -8385,7 +8385,7 @@ func (ec *executionContext) _LevelGap_to(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_LevelGap_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, noChildFields("DateTime"))
 }
 
 func (ec *executionContext) _LevelGap_message(ctx context.Context, field graphql.CollectedField, obj *model.LevelGap) (ret graphql.Marshaler) {
@@ -8408,7 +8408,7 @@ func (ec *executionContext) _LevelGap_message(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_LevelGap_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LevelGap", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("LevelGap", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MaterialConnection) (ret graphql.Marshaler) {
@@ -8573,7 +8573,7 @@ func (ec *executionContext) _MaterialLevelCount_level(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLevelCount_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLevelCount", field, false, false, errors.New("field of type MaterialLevel does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLevelCount", field, false, false, noChildFields("MaterialLevel"))
 }
 
 func (ec *executionContext) _MaterialLevelCount_units(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLevelCount) (ret graphql.Marshaler) {
@@ -8596,7 +8596,7 @@ func (ec *executionContext) _MaterialLevelCount_units(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLevelCount_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLevelCount", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLevelCount", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _MaterialLine_kind(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
@@ -8619,7 +8619,7 @@ func (ec *executionContext) _MaterialLine_kind(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLine_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLine_partNumber(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
@@ -8642,7 +8642,7 @@ func (ec *executionContext) _MaterialLine_partNumber(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLine_partNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLine_refDes(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
@@ -8665,7 +8665,7 @@ func (ec *executionContext) _MaterialLine_refDes(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLine_refDes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _MaterialLine_refDesCount(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
@@ -8688,7 +8688,7 @@ func (ec *executionContext) _MaterialLine_refDesCount(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLine_refDesCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _MaterialLine_needsRefDes(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
@@ -8711,7 +8711,7 @@ func (ec *executionContext) _MaterialLine_needsRefDes(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLine_needsRefDes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _MaterialLine_needsSource(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
@@ -8734,7 +8734,7 @@ func (ec *executionContext) _MaterialLine_needsSource(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLine_needsSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _MaterialLine_optional(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
@@ -8757,7 +8757,7 @@ func (ec *executionContext) _MaterialLine_optional(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLine_optional(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _MaterialLine_level(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
@@ -8780,7 +8780,7 @@ func (ec *executionContext) _MaterialLine_level(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLine_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type MaterialLevel does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, noChildFields("MaterialLevel"))
 }
 
 func (ec *executionContext) _MaterialLine_units(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
@@ -8835,7 +8835,7 @@ func (ec *executionContext) _MaterialLine_material(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLine_material(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _MaterialLine_sourcelessMaterial(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLine) (ret graphql.Marshaler) {
@@ -8858,7 +8858,7 @@ func (ec *executionContext) _MaterialLine_sourcelessMaterial(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_MaterialLine_sourcelessMaterial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("MaterialLine", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _MaterialLot_id(ctx context.Context, field graphql.CollectedField, obj *model.MaterialLot) (ret graphql.Marshaler) {
@@ -10409,7 +10409,7 @@ func (ec *executionContext) _ProcessLevelCount_level(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ProcessLevelCount_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessLevelCount", field, false, false, errors.New("field of type ProcessLevel does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessLevelCount", field, false, false, noChildFields("ProcessLevel"))
 }
 
 func (ec *executionContext) _ProcessLevelCount_units(ctx context.Context, field graphql.CollectedField, obj *model.ProcessLevelCount) (ret graphql.Marshaler) {
@@ -10432,7 +10432,7 @@ func (ec *executionContext) _ProcessLevelCount_units(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ProcessLevelCount_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessLevelCount", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessLevelCount", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _ProcessLine_kind(ctx context.Context, field graphql.CollectedField, obj *model.ProcessLine) (ret graphql.Marshaler) {
@@ -10455,7 +10455,7 @@ func (ec *executionContext) _ProcessLine_kind(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ProcessLine_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessLine", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessLine", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProcessLine_name(ctx context.Context, field graphql.CollectedField, obj *model.ProcessLine) (ret graphql.Marshaler) {
@@ -10478,7 +10478,7 @@ func (ec *executionContext) _ProcessLine_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ProcessLine_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessLine", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessLine", field, false, false, noChildFields("String"))
 }
 
 func (ec *executionContext) _ProcessLine_optional(ctx context.Context, field graphql.CollectedField, obj *model.ProcessLine) (ret graphql.Marshaler) {
@@ -10501,7 +10501,7 @@ func (ec *executionContext) _ProcessLine_optional(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ProcessLine_optional(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessLine", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessLine", field, false, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _ProcessLine_level(ctx context.Context, field graphql.CollectedField, obj *model.ProcessLine) (ret graphql.Marshaler) {
@@ -10524,7 +10524,7 @@ func (ec *executionContext) _ProcessLine_level(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ProcessLine_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProcessLine", field, false, false, errors.New("field of type ProcessLevel does not have child fields"))
+	return graphql.NewScalarFieldContext("ProcessLine", field, false, false, noChildFields("ProcessLevel"))
 }
 
 func (ec *executionContext) _ProcessLine_units(ctx context.Context, field graphql.CollectedField, obj *model.ProcessLine) (ret graphql.Marshaler) {
@@ -14451,7 +14451,7 @@ func (ec *executionContext) _TraceabilityLevelReport_units(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_TraceabilityLevelReport_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TraceabilityLevelReport", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("TraceabilityLevelReport", field, false, false, noChildFields("Int"))
 }
 
 func (ec *executionContext) _TraceabilityLevelReport_materialLevel(ctx context.Context, field graphql.CollectedField, obj *model.TraceabilityLevelReport) (ret graphql.Marshaler) {
@@ -14474,7 +14474,7 @@ func (ec *executionContext) _TraceabilityLevelReport_materialLevel(ctx context.C
 	)
 }
 func (ec *executionContext) fieldContext_TraceabilityLevelReport_materialLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TraceabilityLevelReport", field, false, false, errors.New("field of type MaterialLevel does not have child fields"))
+	return graphql.NewScalarFieldContext("TraceabilityLevelReport", field, false, false, noChildFields("MaterialLevel"))
 }
 
 func (ec *executionContext) _TraceabilityLevelReport_processLevel(ctx context.Context, field graphql.CollectedField, obj *model.TraceabilityLevelReport) (ret graphql.Marshaler) {
@@ -14497,7 +14497,7 @@ func (ec *executionContext) _TraceabilityLevelReport_processLevel(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_TraceabilityLevelReport_processLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TraceabilityLevelReport", field, false, false, errors.New("field of type ProcessLevel does not have child fields"))
+	return graphql.NewScalarFieldContext("TraceabilityLevelReport", field, false, false, noChildFields("ProcessLevel"))
 }
 
 func (ec *executionContext) _TraceabilityLevelReport_assemblies(ctx context.Context, field graphql.CollectedField, obj *model.TraceabilityLevelReport) (ret graphql.Marshaler) {
@@ -17591,7 +17591,7 @@ func (ec *executionContext) _AssemblyLevel(ctx context.Context, sel ast.Selectio
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -19136,7 +19136,7 @@ func (ec *executionContext) _LevelGap(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -19270,7 +19270,7 @@ func (ec *executionContext) _MaterialLevelCount(ctx context.Context, sel ast.Sel
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -19358,7 +19358,7 @@ func (ec *executionContext) _MaterialLine(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -20262,7 +20262,7 @@ func (ec *executionContext) _ProcessLevelCount(ctx context.Context, sel ast.Sele
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -20320,7 +20320,7 @@ func (ec *executionContext) _ProcessLine(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -22691,7 +22691,7 @@ func (ec *executionContext) _TraceabilityLevelReport(ctx context.Context, sel as
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
