@@ -49,7 +49,7 @@ func Grants() []Grant {
 		"Query.product", "Query.productByGtin",
 		"Query.__schema", "Query.__type",
 		"Subscription.events", "Query.head",
-		"GET /api/v1/export/:kind", "GET /api/v1/head", "GET /api/v1/reports/traceability-level",
+		"GET /api/v1/export/:kind", "GET /api/v1/head", "GET /api/v1/reports/traceability-level", "GET /api/v1/labels/:id",
 		"GET /epcis/events", "GET /epcis/events/:eventID", "GET /epcis/capture/:id")
 	// Verifying the store replays the whole log: the admin's.
 	add(RoleAdmin, "GET /api/v1/verify")

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -80,6 +81,11 @@ type Config struct {
 	// sending it (default: the OS temporary directory). On the data
 	// directory's file system the store's files are hard-linked, not copied.
 	BackupDir string
+	// PublicURL is the public base URL of the GS1 Digital Link resolver
+	// ("https://id.example.com"): what a unit label's Digital Link carries,
+	// and what the resolver's links are made on (empty: labels carry
+	// element strings only; the resolver answers on any host).
+	PublicURL string
 	// MetricsRefresh is how often, at most, the unit gauges are counted
 	// again after changes (default DefaultMetricsRefresh).
 	MetricsRefresh time.Duration
@@ -149,6 +155,11 @@ func New(cfg Config) (*Server, error) {
 	origins, err := parseOrigins(cfg.AllowedOrigins)
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
+	}
+	if u := cfg.PublicURL; u != "" {
+		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" || pu.RawQuery != "" || pu.Fragment != "" {
+			return nil, fmt.Errorf("server: the public URL %q is not an http(s) base URL like https://id.example.com", u)
+		}
 	}
 	s := &Server{cfg: cfg, log: slog.New(requestIDHandler{cfg.Logger.Handler()}), origins: origins, build: version.Get()}
 	auth, err := newAuthenticator(cfg.Auth, s.log)
