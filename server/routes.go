@@ -32,6 +32,7 @@ func (s *Server) routes() *echo.Echo {
 	e.POST("/api/v1/containments", s.contain, json, s.limitBody(1<<20))
 	e.POST("/api/v1/containments/:id/release", s.releaseContainment, json, s.limitBody(1<<20))
 	e.POST("/api/v1/serials", s.allocateSerials, json, s.limitBody(1<<16))
+	e.POST("/api/v1/containments/:id/publish", s.publishRecall, json, s.limitBody(1<<20))
 	e.GET("/api/v1/labels/:id", s.label)
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
