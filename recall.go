@@ -144,6 +144,9 @@ func PublishRecall(ctx context.Context, store Store, req PublishRequest) (*Publi
 	if req.Time.IsZero() {
 		return nil, Errorf(CodeInvalid, "time", "a publication needs its time")
 	}
+	if err := firstErr(checkText("title", req.Title, MaxRecallTitleLen, false), checkText("text", req.Text, MaxRecallTextLen, true)); err != nil {
+		return nil, err
+	}
 	marker, err := store.Event(ctx, req.Containment)
 	if IsNotFound(err) || (err == nil && marker.Type != EventHoldPlaced) {
 		return nil, Errorf(CodeNotFound, "containment", "no containment %q was placed", req.Containment)
