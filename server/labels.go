@@ -135,5 +135,9 @@ func queryBool(c echo.Context, name string) (bool, error) {
 // productGTIN returns the GTIN of a part number's product ("" when none is
 // defined).
 func (s *Server) productGTIN(ctx context.Context, partNumber string) (string, error) {
-	return "", nil
+	p, err := tracegraph.ProductOf(ctx, s.cfg.Store, partNumber)
+	if err != nil || p == nil {
+		return "", err
+	}
+	return p.GTIN, nil
 }

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/factory"
@@ -90,7 +89,10 @@ func TestLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gtin := unitGTINFor(t, st, f, unit)
+	gtin := f.ProductGTIN
+	if !tracegraph.ValidGTIN(gtin) {
+		t.Fatalf("the factory's product GTIN %q is not valid", gtin)
+	}
 	boxSSCC := box.Str("sscc")
 	if !tracegraph.ValidSSCC(boxSSCC) || !tracegraph.ValidSSCC(f.PalletSSCC) {
 		t.Fatalf("box SSCC %q, pallet SSCC %q: want valid SSCCs", boxSSCC, f.PalletSSCC)
@@ -160,13 +162,4 @@ func TestLabels(t *testing.T) {
 			t.Errorf("GET %s = %d %s, want %d %s field %q", e.path, status, body, e.status, e.code, e.field)
 		}
 	}
-}
-
-// unitGTINFor returns the GTIN a unit's label carries, giving the unit one
-// when its part number has none.
-func unitGTINFor(t *testing.T, st tracegraph.Store, f factory.Facts, unit *tracegraph.Node) string {
-	t.Helper()
-	const gtin = "09506000134352"
-	applyOne(t, st, `{"id":"gtin-1","type":"identifier.assigned","time":"`+time.Now().UTC().Format(time.RFC3339)+`","data":{"unit":"`+f.Product+`","scheme":"GTIN","value":"`+gtin+`"}}`)
-	return gtin
 }
