@@ -126,8 +126,16 @@ func TestLabels(t *testing.T) {
 			if err := os.WriteFile(file, body, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if got := labeltest.Decode(t, file, tt.twoD); got != tt.want {
+			got := labeltest.Decode(t, file, tt.twoD)
+			if got != tt.want {
 				t.Errorf("decoded label of %s = %q, want %q", tt.path, got, tt.want)
+			}
+			// A phone that scans the Digital Link opens the unit's public page.
+			if path, ok := strings.CutPrefix(got, public); ok {
+				status, _, page := ts.send(t, http.MethodGet, path, nil, nil)
+				if status != http.StatusOK || !strings.Contains(string(page), f.Product) {
+					t.Errorf("GET %s (the scanned link) = %d %s, want the public page of %s", path, status, page, f.Product)
+				}
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/tracegraph/tracegraph"
@@ -54,7 +55,11 @@ func (s *Server) publicPage(c echo.Context, anchor string, dl *digitalLink, page
 		for _, n := range publicLinkNames {
 			for _, l := range p.Links {
 				if l.Type == n.typ {
-					v.Links = append(v.Links, publicLink{Label: n.label, Title: l.Title, Href: l.Href})
+					title := l.Title
+					if strings.EqualFold(title, n.label) || strings.Contains(strings.ToLower(n.label), strings.ToLower(title)) {
+						title = "" // "Support" under "Support" says nothing
+					}
+					v.Links = append(v.Links, publicLink{Label: n.label, Title: title, Href: l.Href})
 					listed[l.Type] = true
 				}
 			}
