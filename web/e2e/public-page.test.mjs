@@ -8,12 +8,10 @@
 // public-page-recall.png); with UPDATE_DOCS=1 docs/img/ gets them too.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { serveFactory } from './serve.mjs';
 
 const bin = process.env.TRACEGRAPH_BIN;
 if (!bin) throw new Error('set TRACEGRAPH_BIN to a built tracegraph binary');
@@ -22,18 +20,7 @@ const out = join(web, 'test-results');
 const docs = join(web, '..', 'docs', 'img');
 mkdirSync(out, { recursive: true });
 
-let dir, server, base, browser, page, facts;
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-    s.on('error', fail);
-  });
-}
+let stop, base, browser, page, facts;
 
 async function shot(name) {
   const file = join(out, `${name}.png`);
@@ -52,23 +39,7 @@ async function post(path, body) {
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tracegraph-public-'));
-  const events = join(dir, 'factory.ndjson');
-  execFileSync('sh', ['-c', `"${bin}" generate --units 300 --summary > "${events}" 2> "${dir}/summary.json"`]);
-  facts = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).facts;
-  execFileSync(bin, ['import', '--bulk', '--data', join(dir, 'data'), events], { stdio: 'ignore' });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['serve', '--data', join(dir, 'data'), '--addr', `127.0.0.1:${port}`, '--public-url', base], { stdio: ['ignore', 'ignore', 'pipe'] });
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/readyz`)).ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (i > 200) throw new Error('tracegraph serve did not become ready');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  ({ base, facts, stop } = await serveFactory(bin, 300, ['--public-url', '{base}']));
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   // A phone: the page is made for the customer who scans the product.
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
@@ -78,8 +49,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  stop?.();
 });
 
 describe('the public product page', { concurrency: false }, () => {
