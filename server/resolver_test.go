@@ -116,9 +116,9 @@ func TestPublicPage(t *testing.T) {
 	}{
 		{"keys as names, upper case", "/GTIN/" + publicGTIN + "/SER/SN-V1-0001", "", 200, "", "Vega Home Router"},
 		{"keys as names, lower case, GTIN-13", "/gtin/9506000134352/ser/SN-V1-0001", "", 200, "", "SN-V1-0001"},
-		{"with a lot", "/01/" + publicGTIN + "/10/L1/21/SN-V1-0001", "", 200, "", "Batch"},
+		{"with a lot", "/01/" + publicGTIN + "/10/L1/21/SN-V1-0001", "", 200, "", "SN-V1-0001"},
 		{"product page", "/01/" + publicGTIN, "", 200, "", "Vega Home Router"},
-		{"lot page", "/01/" + publicGTIN + "/10/L1", "", 200, "", "L1"},
+		{"lot page", "/01/" + publicGTIN + "/10/L1", "", 200, "", "<dt>Batch</dt><dd>L1</dd>"},
 		{"SSCC", "/00/004012345000000425", "", 200, "", "1 box"},
 		{"pip", publicUnit + "?linkType=gs1:pip", "", 307, "https://products.example.com/vega", ""},
 		{"pip, short", publicUnit + "?linkType=pip", "", 307, "https://products.example.com/vega", ""},
