@@ -46,11 +46,18 @@ func (es ElementString) Validate() error {
 		if _, err := checkField(ai, spec, f.Value); err != nil {
 			return err
 		}
-		if strings.Contains(f.Value, gs) {
-			return scanError("GS1 (%s) %q contains a GS character", f.AI, clip(f.Value))
+		if i := strings.IndexFunc(f.Value, func(r rune) bool { return !inCharSet82(r) }); i >= 0 {
+			return scanError("GS1 (%s) %q holds %q, which is not in the GS1 character set 82 (letters, digits and !\"%%&'()*+,-./:;<=>?_)",
+				f.AI, clip(f.Value), f.Value[i:i+1])
 		}
 	}
 	return nil
+}
+
+// inCharSet82 reports whether r is in GS1 AI encodable character set 82
+// (GS1 General Specifications, figure 7.11-1): what an AI's value may hold.
+func inCharSet82(r rune) bool {
+	return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("!\"%&'()*+,-./:;<=>?_", r)
 }
 
 // Bracketed returns the human-readable interpretation printed under a

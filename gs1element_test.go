@@ -18,9 +18,9 @@ func TestElementString(t *testing.T) {
 		{name: "GTIN and serial", es: ElementString{{"01", gtin}, {"21", "SN1"}},
 			bracketed: "(01)09506000134352(21)SN1", raw: "|0109506000134352" + "21SN1",
 			link: "https://id.example.com/01/09506000134352/21/SN1", wantScanBack: []ScanCode{{"21", "SN1"}}},
-		{name: "date is predefined, serial then lot needs a separator", es: ElementString{{"01", gtin}, {"11", "260105"}, {"21", "SN1"}, {"10", "L 1"}},
-			bracketed: "(01)09506000134352(11)260105(21)SN1(10)L 1", raw: "|0109506000134352" + "11260105" + "21SN1|10L 1",
-			link: "https://id.example.com/01/09506000134352/10/L%201/21/SN1?11=260105", wantScanBack: []ScanCode{{"21", "SN1"}, {"10", "L 1"}}},
+		{name: "date is predefined, serial then lot needs a separator", es: ElementString{{"01", gtin}, {"11", "260105"}, {"21", "SN1"}, {"10", "L/1"}},
+			bracketed: "(01)09506000134352(11)260105(21)SN1(10)L/1", raw: "|0109506000134352" + "11260105" + "21SN1|10L/1",
+			link: "https://id.example.com/01/09506000134352/10/L%2F1/21/SN1?11=260105", wantScanBack: []ScanCode{{"21", "SN1"}, {"10", "L/1"}}},
 		{name: "7003 is fixed-length but not predefined: separator", es: ElementString{{"01", gtin}, {"7003", "2601051200"}, {"21", "A/B"}},
 			raw: "|0109506000134352" + "70032601051200|21A/B", bracketed: "(01)09506000134352(7003)2601051200(21)A/B",
 			link: "https://id.example.com/01/09506000134352/21/A%2FB?7003=2601051200", wantScanBack: []ScanCode{{"21", "A/B"}}},
@@ -29,6 +29,9 @@ func TestElementString(t *testing.T) {
 		{name: "bad GTIN check digit", es: ElementString{{"01", "09506000134353"}, {"21", "SN1"}}, invalid: true},
 		{name: "serial too long", es: ElementString{{"01", gtin}, {"21", "123456789012345678901"}}, invalid: true},
 		{name: "unknown AI", es: ElementString{{"99999", "x"}}, invalid: true},
+		{name: "a space is not in character set 82", es: ElementString{{"01", gtin}, {"21", "SN 1"}}, invalid: true},
+		{name: "nor is a GS", es: ElementString{{"01", gtin}, {"21", "SN\x1d1"}}, invalid: true},
+		{name: "nor a letter with an accent", es: ElementString{{"01", gtin}, {"21", "SNé"}}, invalid: true},
 		{name: "empty", invalid: true},
 	}
 	for _, tt := range tests {
