@@ -72,9 +72,9 @@ type PublicContainerInfo struct {
 	Contents string `json:"contents"` // "40 boxes"
 }
 
-// ProductOf returns the public definition of a part number's product, nil
+// PublicProductOf returns the public definition of a part number's product, nil
 // when none is defined.
-func ProductOf(ctx context.Context, g Graph, partNumber string) (*PublicProduct, error) {
+func PublicProductOf(ctx context.Context, g Graph, partNumber string) (*PublicProduct, error) {
 	if partNumber == "" {
 		return nil, nil
 	}
@@ -119,7 +119,7 @@ func PublicUnit(ctx context.Context, store Store, gtin, serial string) (*PublicP
 		}
 		return nil, err
 	}
-	prod, err := ProductOf(ctx, store, u.Str("partNumber"))
+	prod, err := PublicProductOf(ctx, store, u.Str("partNumber"))
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func PublicProductPage(ctx context.Context, store Store, gtin string) (*PublicPa
 	}
 	for _, n := range owners {
 		if n.Label == LabelProduct && n.Str("gtin") == gtin {
-			prod, err := ProductOf(ctx, store, n.Key())
+			prod, err := PublicProductOf(ctx, store, n.Key())
 			if err != nil {
 				return nil, err
 			}

@@ -135,7 +135,7 @@ func queryBool(c echo.Context, name string) (bool, error) {
 // productGTIN returns the GTIN of a part number's product ("" when none is
 // defined).
 func (s *Server) productGTIN(ctx context.Context, partNumber string) (string, error) {
-	p, err := tracegraph.ProductOf(ctx, s.cfg.Store, partNumber)
+	p, err := tracegraph.PublicProductOf(ctx, s.cfg.Store, partNumber)
 	if err != nil || p == nil {
 		return "", err
 	}
