@@ -49,7 +49,7 @@ func Grants() []Grant {
 		"Query.product", "Query.productByGtin",
 		"Query.__schema", "Query.__type",
 		"Subscription.events", "Query.head",
-		"GET /api/v1/export/:kind", "GET /api/v1/head", "GET /api/v1/reports/traceability-level",
+		"GET /api/v1/export/:kind", "GET /api/v1/head", "GET /api/v1/reports/traceability-level", "GET /api/v1/labels/:id",
 		"GET /epcis/events", "GET /epcis/events/:eventID", "GET /epcis/capture/:id")
 	// Verifying the store replays the whole log: the admin's.
 	add(RoleAdmin, "GET /api/v1/verify")
@@ -61,7 +61,7 @@ func Grants() []Grant {
 	// Holds and containments.
 	add(RoleQuality,
 		"Mutation.placeHold", "Mutation.releaseHold", "Mutation.contain", "Mutation.releaseContainment",
-		"POST /api/v1/containments", "POST /api/v1/containments/:id/release")
+		"POST /api/v1/containments", "POST /api/v1/containments/:id/release", "POST /api/v1/containments/:id/publish")
 	// Issuing serial numbers: the shop floor's.
 	add(RoleOperator, "Mutation.allocateSerials", "POST /api/v1/serials")
 	// Operating the service: backups and the whole log (docs/archive.md).
@@ -73,12 +73,12 @@ func Grants() []Grant {
 	return gs
 }
 
-// eventRole is the role that may record events of type t: holds are the
-// quality team's, voiding is the admin's, everything else happens on the
+// eventRole is the role that may record events of type t: holds and
+// published recalls are the quality team's, voiding is the admin's, everything else happens on the
 // shop floor.
 func eventRole(t EventType) Role {
 	switch t {
-	case EventHoldPlaced, EventHoldReleased:
+	case EventHoldPlaced, EventHoldReleased, EventRecallPublished:
 		return RoleQuality
 	case EventVoided:
 		return RoleAdmin

@@ -16,13 +16,14 @@ func TestMay(t *testing.T) {
 	// (Grant.Role == RoleReader) is allowed to every role.
 	shopFloor := func(op Operation) bool {
 		s, ok := strings.CutPrefix(string(op), "event ")
-		return ok && s != string(EventHoldPlaced) && s != string(EventHoldReleased) && s != string(EventVoided)
+		return ok && s != string(EventHoldPlaced) && s != string(EventHoldReleased) && s != string(EventVoided) &&
+			s != string(EventRecallPublished)
 	}
 	holds := func(op Operation) bool {
 		switch op {
-		case EventOperation(EventHoldPlaced), EventOperation(EventHoldReleased),
+		case EventOperation(EventHoldPlaced), EventOperation(EventHoldReleased), EventOperation(EventRecallPublished),
 			"Mutation.placeHold", "Mutation.releaseHold", "Mutation.contain", "Mutation.releaseContainment",
-			"POST /api/v1/containments", "POST /api/v1/containments/:id/release":
+			"POST /api/v1/containments", "POST /api/v1/containments/:id/release", "POST /api/v1/containments/:id/publish":
 			return true
 		}
 		return false

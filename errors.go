@@ -34,7 +34,10 @@ const (
 	// CodeUnsupportedMediaType refuses a body of a type the endpoint does
 	// not take (a write must be JSON).
 	CodeUnsupportedMediaType Code = "UNSUPPORTED_MEDIA_TYPE"
-	CodeInternal             Code = "INTERNAL"
+	// CodeRateLimited refuses a client that asks too often (the public
+	// routes); the answer says when to try again.
+	CodeRateLimited Code = "RATE_LIMITED"
+	CodeInternal    Code = "INTERNAL"
 )
 
 // Error is a domain error: a code, the field it concerns (a JSON path such as

@@ -65,6 +65,7 @@ var eventPayloads = map[EventType]func() Payload{
 	EventHoldReleased:       func() Payload { return &HoldChange{release: true} },
 	EventUnitScrapped:       func() Payload { return new(UnitScrapped) },
 	EventVoided:             func() Payload { return new(Voided) },
+	EventRecallPublished:    func() Payload { return new(RecallPublished) },
 
 	EventSetupDefined:   func() Payload { return new(SetupDefined) },
 	EventSetupActivated: func() Payload { return new(SetupActivated) },

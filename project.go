@@ -188,6 +188,8 @@ func project(tx *Tx, ev *Event) error {
 		return tx.serialScheme(d)
 	case *SerialsAllocated:
 		return tx.serialsAllocated(d)
+	case *RecallPublished:
+		return tx.recallPublished(d)
 	}
 	return Errorf(CodeInvalid, "type", "no rules for event type %q", ev.Type)
 }

@@ -163,6 +163,10 @@ func (tx *Tx) eventVoided(d *Voided) error {
 		if err := tx.voidLineSide(ev, d); err != nil {
 			return err
 		}
+	case *RecallPublished:
+		if err := tx.withdrawRecall(d, ev.ID); err != nil {
+			return err
+		}
 	}
 	// Material holds that came only through a voided link no longer apply.
 	dropped := map[ID]bool{}

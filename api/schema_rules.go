@@ -111,6 +111,12 @@ var fieldRules = map[string]map[string]rule{
 			"pattern": textPattern(strings.NewReplacer("\n", "", "\t", "").Replace(controls))}),
 		"links": r(obj{"maxItems": tracegraph.MaxProductLinks}),
 	},
+	"RecallPublished": {
+		"containment": r(obj{"type": "string", "pattern": fmt.Sprintf("^[A-Za-z0-9._:-]{1,%d}$", tracegraph.MaxContainmentIDLen)}),
+		"suspects":    r(refs(true)),
+		"title":       r(withLen(text(false), tracegraph.MaxRecallTitleLen)),
+		"text":        r(withLen(text(true), tracegraph.MaxRecallTextLen)),
+	},
 	"ProductLink": {
 		"type": r(obj{"type": "string", "enum": tracegraph.ProductLinkTypes()}),
 		"href": r(obj{"type": "string", "maxLength": tracegraph.MaxHrefLen,

@@ -14,6 +14,10 @@ const (
 // gs1Prefix is the GS1 company prefix in the factory's SSCCs (7 digits).
 const gs1Prefix = "4012345"
 
+// boxPrefix is the company prefix of the boxes' SSCCs (6 digits): another
+// number space than the pallets', so that neither runs out.
+const boxPrefix = "401235"
+
 // boxRec is a packed box waiting for its pallet.
 type boxRec struct {
 	ref      string
@@ -59,7 +63,7 @@ func (g *gen) boxProduct(fa *faLine, p *board, idx int, fact bool) {
 		g.sum.Facts.ProductBox = key
 	}
 	g.emit(tracegraph.EventPacked, fa.st.pack, g.op(areaPack), &tracegraph.Packed{
-		Container: "Box:" + key, ContainerType: "box", Items: fa.box})
+		Container: "Box:" + key, ContainerType: "box", Items: fa.box, SSCC: g.boxSSCC(g.seq.box)})
 	g.pack.boxes = append(g.pack.boxes, boxRec{ref: "Box:" + key, maxIdx: fa.boxMax, products: len(fa.box), fact: fa.boxFact})
 	fa.box, fa.boxMax, fa.boxFact = make([]string, 0, BoxSize), 0, false
 	if len(g.pack.boxes) == PalletSize {

@@ -40,11 +40,13 @@ const (
 
 // Per-site capacities of the number blocks.
 const (
-	siteTACBase      = 35_000_000    // first site TAC: sites use 35000000 to 35799999
-	siteIMEIs        = 999_999       // IMEIs per family: the serial numbers 000001 to 999999 of one TAC
-	siteMACs         = 1<<24 - 1     // MACs: 24 bits under the site's 24-bit prefix
-	sitePallets      = 45_000        // SSCCs: serial references per site
-	siteSSCCRefFirst = 1_000_000_000 // extension digit and serial reference of the first site SSCC
+	siteTACBase      = 35_000_000     // first site TAC: sites use 35000000 to 35799999
+	siteIMEIs        = 999_999        // IMEIs per family: the serial numbers 000001 to 999999 of one TAC
+	siteMACs         = 1<<24 - 1      // MACs: 24 bits under the site's 24-bit prefix
+	sitePallets      = 45_000         // SSCCs: serial references per site
+	siteSSCCRefFirst = 1_000_000_000  // extension digit and serial reference of the first site SSCC
+	siteBoxes        = 450_000        // box SSCCs: serial references per site
+	siteBoxRefFirst  = 10_000_000_000 // extension digit and serial reference of the first site box SSCC
 )
 
 // checkSite reports whether site is a valid site code: 1 to 8 characters of
@@ -124,6 +126,19 @@ func (g *gen) sscc(n int) string {
 	return tracegraph.SSCCFor(byte(v/1_000_000_000), gs1Prefix+pad("", v%1_000_000_000, 9))
 }
 
+// boxSSCC returns the SSCC of the n-th box: a second company prefix of the
+// factory (boxPrefix, 6 digits, so 10-digit serial references), extension
+// digit 0 and serial reference n without a site, and with a site a range
+// of siteBoxes numbers behind extension digits 1 to 9 (as sscc does for
+// pallets).
+func (g *gen) boxSSCC(n int) string {
+	if g.site == "" {
+		return tracegraph.SSCCFor(0, boxPrefix+pad("", n, 10))
+	}
+	v := siteBoxRefFirst + g.block*siteBoxes + n - 1
+	return tracegraph.SSCCFor(byte(v/siteBoxRefFirst), boxPrefix+pad("", v%siteBoxRefFirst, 10))
+}
+
 // key returns prefix and n zero-padded to width digits, with the site's
 // prefix in front: the key of the n-th item of a kind.
 func (g *gen) key(prefix string, n, width int) string {
@@ -145,7 +160,7 @@ func (g *gen) checkSiteCapacity(perFamily []int) error {
 				g.site, g.cfg.Units, n, f.code, siteIMEIs)
 		}
 	}
-	if total > siteMACs || total/(BoxSize*PalletSize) > sitePallets {
+	if total > siteMACs || total/(BoxSize*PalletSize) > sitePallets || total/BoxSize > siteBoxes {
 		return fmt.Errorf("generate: site %s: %d units plan %d products, more than the MACs or SSCCs of a site",
 			g.site, g.cfg.Units, total)
 	}

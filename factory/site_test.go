@@ -91,9 +91,21 @@ func TestSiteBlocks(t *testing.T) {
 				t.Errorf("block %d: SSCC %d = %s, want a valid SSCC with extension 1-9 and prefix %s", b, n, s, gs1Prefix)
 			}
 		}
+		for _, n := range []int{1, siteBoxes} {
+			s := g.boxSSCC(n)
+			if !tracegraph.ValidSSCC(s) || s[0] == '0' || s[1:7] != boxPrefix {
+				t.Errorf("block %d: box SSCC %d = %s, want a valid SSCC with extension 1-9 and prefix %s", b, n, s, boxPrefix)
+			}
+		}
 	}
 	if a, b := formatMAC(siteMACBase(0)+siteMACs), formatMAC(siteMACBase(1)+1); a >= b {
 		t.Errorf("last MAC of block 0 %s is not below first of block 1 %s", a, b)
+	}
+	if a, b := (&gen{site: "X", block: 0}).boxSSCC(siteBoxes), (&gen{site: "X", block: 1}).boxSSCC(1); a[:17] >= b[:17] {
+		t.Errorf("last box SSCC of block 0 %s is not below first of block 1 %s", a, b)
+	}
+	if last := (&gen{site: "X", block: siteBlocks - 1}).boxSSCC(siteBoxes); last[:17] != "9"+boxPrefix+"9999999999" {
+		t.Errorf("last site box SSCC = %s, want 9%s9999999999 and a check digit", last, boxPrefix)
 	}
 	last := (&gen{site: "X", block: siteBlocks - 1}).sscc(sitePallets)
 	if last[:17] != "9"+gs1Prefix+"999999999" {

@@ -47,6 +47,7 @@ var eventData = map[tracegraph.EventType]string{
 	tracegraph.EventProductDefined:     `{"partNumber":"PN-%s","name":"Product"}`,
 	tracegraph.EventSerialScheme:       `{"partNumber":"900-A","pattern":"A{seq:5}-%s"}`,
 	tracegraph.EventSerialsAllocated:   `{"partNumber":"900-A%s","count":1}`,
+	tracegraph.EventRecallPublished:    `{"containment":"C-%s","suspects":["MaterialLot:R-CAP-1"],"text":"Notice"}`,
 }
 
 // accessCall is one thing a client may try, the operations of the access
@@ -112,6 +113,8 @@ func TestAccessMatrix(t *testing.T) {
 	rest("GET /api/v1/verify", "admin", http.MethodGet, "/api/v1/verify", "")
 	rest("POST /api/v1/containments", "quality admin", http.MethodPost, "/api/v1/containments", `{"suspects":["MaterialLot:R-CAP-1"],"reason":"TAG","containment":"r-TAG"}`)
 	rest("POST /api/v1/containments/:id/release", "quality admin", http.MethodPost, "/api/v1/containments/r-TAG/release", `{"reason":"TAG"}`)
+	rest("POST /api/v1/containments/:id/publish", "quality admin", http.MethodPost, "/api/v1/containments/r-TAG/publish", `{"text":"Notice TAG"}`)
+	rest("GET /api/v1/labels/:id", everyone, http.MethodGet, "/api/v1/labels/Pallet:PAL-1?format=zpl", "")
 	rest("POST /api/v1/admin/backup", "admin", http.MethodPost, "/api/v1/admin/backup", "")
 	rest("GET /api/v1/admin/log", "admin", http.MethodGet, "/api/v1/admin/log?after=30", "")
 	rest("GET /epcis/events", everyone, http.MethodGet, "/epcis/events?perPage=1", "")
@@ -126,7 +129,7 @@ func TestAccessMatrix(t *testing.T) {
 	for _, et := range tracegraph.AllEventTypes() {
 		roles := "operator admin"
 		switch et {
-		case tracegraph.EventHoldPlaced, tracegraph.EventHoldReleased:
+		case tracegraph.EventHoldPlaced, tracegraph.EventHoldReleased, tracegraph.EventRecallPublished:
 			roles = "quality admin"
 		case tracegraph.EventVoided:
 			roles = "admin"

@@ -96,7 +96,7 @@ func open(route string) bool {
 	case "/healthz", "/readyz", "/metrics":
 		return true
 	}
-	return slices.Contains(webRoutes, route) || contractRoute(route)
+	return slices.Contains(webRoutes, route) || contractRoute(route) || slices.Contains(publicRoutes, route)
 }
 
 // graphqlRoute reports whether route is the GraphQL endpoint, whose

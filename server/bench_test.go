@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -18,7 +17,6 @@ import (
 
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/embedded"
-	"github.com/tracegraph/tracegraph/factory"
 	"github.com/tracegraph/tracegraph/server"
 )
 
@@ -53,49 +51,20 @@ const benchGenealogy = `query Genealogy($id: ID!) {
 // dir and returns the store and the serials of its finished products.
 func loadFactory(b *testing.B, dir string, n int) (*embedded.Store, []string) {
 	b.Helper()
-	ctx := context.Background()
 	st, err := embedded.Open(dir, embedded.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	var products []string
-	var batch []*tracegraph.Event
-	flush := func() error {
-		outs, err := st.Apply(ctx, batch, tracegraph.ApplyOptions{})
-		if err != nil {
-			return err
-		}
-		for _, o := range outs {
-			if o.Status != tracegraph.OutcomeAccepted {
-				return fmt.Errorf("event %s: %s %v", o.ID, o.Status, o.Error)
-			}
-		}
-		batch = batch[:0]
-		return nil
-	}
 	began := time.Now()
-	sum, err := factory.Generate(ctx, factory.Config{Units: n, Seed: 1}, func(ev *tracegraph.Event) error {
-		if ev.Type == tracegraph.EventUnitCreated {
-			p, err := ev.Payload()
-			if err != nil {
-				return err
-			}
-			if u := p.(*tracegraph.UnitCreated); u.Kind == "product" {
-				products = append(products, u.Serial)
-			}
+	sum := applyFactory(b, st, n, func(ev *tracegraph.Event) {
+		if ev.Type != tracegraph.EventUnitCreated {
+			return
 		}
-		batch = append(batch, ev)
-		if len(batch) == 5000 {
-			return flush()
+		if p, err := ev.Payload(); err == nil && p.(*tracegraph.UnitCreated).Kind == "product" {
+			products = append(products, p.(*tracegraph.UnitCreated).Serial)
 		}
-		return nil
 	})
-	if err == nil && len(batch) > 0 {
-		err = flush()
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
 	b.Logf("loaded %d units, %d events, %d products in %s", sum.Units, sum.Events, len(products), time.Since(began).Round(time.Millisecond))
 	return st, products
 }

@@ -17,6 +17,7 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.httpError
+	e.Pre(digitalLinkPaths)
 	e.Use(s.requestID, s.recoverPanic, s.readDeadlines, s.observe, s.crossOrigin, s.authenticate)
 
 	gql := echo.WrapHandler(s.graphqlHandler(boundedPOST{}))
@@ -32,6 +33,11 @@ func (s *Server) routes() *echo.Echo {
 	e.POST("/api/v1/containments", s.contain, json, s.limitBody(1<<20))
 	e.POST("/api/v1/containments/:id/release", s.releaseContainment, json, s.limitBody(1<<20))
 	e.POST("/api/v1/serials", s.allocateSerials, json, s.limitBody(1<<16))
+	e.POST("/api/v1/containments/:id/publish", s.publishRecall, json, s.limitBody(1<<20))
+	e.GET("/api/v1/labels/:id", s.label)
+	for _, r := range publicRoutes {
+		e.GET(r, s.resolve, s.limitPublic)
+	}
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
@@ -79,6 +85,8 @@ func statusOf(code tracegraph.Code) int {
 		return http.StatusRequestEntityTooLarge
 	case tracegraph.CodeUnsupportedMediaType:
 		return http.StatusUnsupportedMediaType
+	case tracegraph.CodeRateLimited:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

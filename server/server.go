@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -80,6 +81,16 @@ type Config struct {
 	// sending it (default: the OS temporary directory). On the data
 	// directory's file system the store's files are hard-linked, not copied.
 	BackupDir string
+	// PublicBurst and PublicRate limit each client of the public routes
+	// (the resolver): PublicBurst requests at once, PublicRate a second
+	// after that (defaults DefaultPublicBurst, DefaultPublicRate).
+	PublicBurst int
+	PublicRate  float64
+	// PublicURL is the public base URL of the GS1 Digital Link resolver
+	// ("https://id.example.com"): what a unit label's Digital Link carries,
+	// and what the resolver's links are made on (empty: labels carry
+	// element strings only; the resolver answers on any host).
+	PublicURL string
 	// MetricsRefresh is how often, at most, the unit gauges are counted
 	// again after changes (default DefaultMetricsRefresh).
 	MetricsRefresh time.Duration
@@ -100,6 +111,8 @@ func (cfg Config) withDefaults() Config {
 	cfg.IdleTimeout = positiveOr(cfg.IdleTimeout, DefaultIdleTimeout)
 	cfg.MaxConnections = positiveOr(cfg.MaxConnections, DefaultMaxConnections)
 	cfg.RequestTimeout = positiveOr(cfg.RequestTimeout, DefaultRequestTimeout)
+	cfg.PublicBurst = positiveOr(cfg.PublicBurst, DefaultPublicBurst)
+	cfg.PublicRate = positiveOr(cfg.PublicRate, DefaultPublicRate)
 	if cfg.Examples == nil {
 		cfg.Examples = DefaultExamples()
 	}
@@ -127,6 +140,8 @@ type Server struct {
 	// websockets counts the subscription connections being served: their
 	// handlers run until the connection ends, unseen by http.Server.Shutdown.
 	websockets sync.WaitGroup
+	// public limits the public routes (ratelimit.go).
+	public *rateLimiter
 	// backupMu lets one backup run at a time.
 	backupMu sync.Mutex
 	// epcis serves the EPCIS 2.0 capture and query interface (epcis.go).
@@ -150,6 +165,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
+	if u := cfg.PublicURL; u != "" {
+		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" || pu.RawQuery != "" || pu.Fragment != "" {
+			return nil, fmt.Errorf("server: the public URL %q is not an http(s) base URL like https://id.example.com", u)
+		}
+	}
 	s := &Server{cfg: cfg, log: slog.New(requestIDHandler{cfg.Logger.Handler()}), origins: origins, build: version.Get()}
 	auth, err := newAuthenticator(cfg.Auth, s.log)
 	if err != nil {
@@ -158,6 +178,7 @@ func New(cfg Config) (*Server, error) {
 	s.auth = auth
 	s.base, s.cancelBase = context.WithCancel(context.Background())
 	s.metrics = newMetrics(cfg.Store, cfg.MetricsRefresh)
+	s.public = newRateLimiter(time.Now, float64(cfg.PublicBurst), cfg.PublicRate)
 	w, err := loadWeb(web.Dist(), cfg.Examples)
 	if err != nil {
 		return nil, err

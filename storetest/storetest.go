@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		{"HoldOnBox", testHoldOnBox},
 		{"HoldIDs", testHoldIDs},
 		{"ContainmentRelease", testContainmentRelease},
+		{"PublishedRecall", testPublishedRecall},
 		{"ContainerHolds", testContainerHolds},
 		{"Lookup", testLookup},
 		{"Keys", testKeys},

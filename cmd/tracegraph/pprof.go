@@ -16,6 +16,9 @@ import (
 type opsOptions struct {
 	// pprofAddr serves net/http/pprof when set: a loopback HOST:PORT.
 	pprofAddr string
+	// publicURL is the public base URL of the Digital Link resolver
+	// (server.Config.PublicURL).
+	publicURL string
 }
 
 // startPprof serves the Go profiler (net/http/pprof) on addr, a loopback

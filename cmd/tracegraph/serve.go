@@ -117,6 +117,7 @@ TRACEGRAPH_ADDR, --auth-jwt-secret is TRACEGRAPH_AUTH_JWT_SECRET, and so on.`,
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	limits.register(f)
+	f.StringVar(&ops.publicURL, "public-url", "", "the public base URL of the GS1 Digital Link resolver, e.g. https://id.example.com: what unit labels with ?link=true carry")
 	f.StringVar(&ops.pprofAddr, "pprof", "", "serve the Go profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060 (off by default)")
 	return cmd
 }
@@ -196,7 +197,8 @@ func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, d
 		}
 		examples = demoExamples(facts)
 	}
-	cfg := server.Config{Store: store, Logger: log, Auth: auth, Examples: examples, BackupDir: backupDir(sc)}
+	cfg := server.Config{Store: store, Logger: log, Auth: auth, Examples: examples, BackupDir: backupDir(sc),
+		PublicURL: ops.publicURL}
 	limits.apply(&cfg)
 	srv, err := server.New(cfg)
 	if err != nil {

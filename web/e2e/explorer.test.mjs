@@ -6,13 +6,11 @@
 // images in docs/img/ are written too.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import readXlsxFile from 'read-excel-file/node';
+import { serveFactory } from './serve.mjs';
 
 const bin = process.env.TRACEGRAPH_BIN;
 if (!bin) throw new Error('set TRACEGRAPH_BIN to a built tracegraph binary');
@@ -21,19 +19,8 @@ const out = join(web, 'test-results');
 const docs = join(web, '..', 'docs', 'img');
 mkdirSync(out, { recursive: true });
 
-let dir, server, base, browser, page, facts;
+let stop, base, browser, page, facts;
 const units = Number(process.env.E2E_UNITS ?? 300);
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-    s.on('error', fail);
-  });
-}
 
 async function gql(query, variables = {}) {
   const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
@@ -52,23 +39,7 @@ async function shot(name, doc, locator) {
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tracegraph-e2e-'));
-  const events = join(dir, 'factory.ndjson');
-  execFileSync('sh', ['-c', `"${bin}" generate --units ${units} --summary > "${events}" 2> "${dir}/summary.json"`]);
-  facts = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).facts;
-  execFileSync(bin, ['import', '--bulk', '--data', join(dir, 'data'), events], { stdio: 'ignore' });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['serve', '--data', join(dir, 'data'), '--addr', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/readyz`)).ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (i > 200) throw new Error('tracegraph serve did not become ready');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  ({ base, facts, stop } = await serveFactory(bin, units));
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
   page = await ctx.newPage();
@@ -77,8 +48,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  stop?.();
 });
 
 const nodesShown = () => page.locator('.react-flow__node').count();
