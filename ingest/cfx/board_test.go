@@ -24,9 +24,16 @@ const boardTx = "2c24590d-39c5-4039-96a5-91900cecedfa"
 const board = "Unit:PANEL23423432.1"
 
 // boardSetup are the native events the MES records before the line runs:
-// the panel's two boards.
+// the panel's two boards, and the placement station's setup for their
+// part number (which reel feeds which reference designators), active from
+// the morning on. The setup's slots are two the SDK's MaterialsLoaded
+// example loads with reels of the slots' parts.
 func boardSetup() []string {
-	return []string{unitCreated("PANEL23423432.1"), unitCreated("PANEL23423432.2")}
+	return []string{unitCreated("PANEL23423432.1"), unitCreated("PANEL23423432.2"),
+		fmt.Sprintf(`{"id":"mes-setup","type":"setup.defined","time":"2018-10-03T08:00:00Z","data":{"setup":"S-PCBA-100","station":%q,"partNumber":"PCBA-100",`+
+			`"slots":[{"slot":"SLOT44","partNumber":"IPN48899","refDes":["C1","C2"]},{"slot":"SLOT46","partNumber":"IPN45577","refDes":["U5"]}]}}`, testStation),
+		fmt.Sprintf(`{"id":"mes-activate","type":"setup.activated","time":"2018-10-03T08:00:00Z","data":{"station":%q,"setup":"S-PCBA-100"}}`, testStation),
+	}
 }
 
 // boardMessages returns the scenario's CFX envelopes, in the order the
@@ -39,7 +46,11 @@ func boardMessages(t testing.TB) (envs [][]byte, ignored int) {
 	}{
 		{"UnitsPersonalized.json", nil},
 		{"MaterialsLoaded.json", nil},
-		{"SplicePointDetected.json", nil},
+		// The SDK's splice example names packages and slots the other
+		// examples do not load: here the reel loaded at SLOT44 runs out
+		// and a new reel of its part takes over.
+		{"SplicePointDetected.json", []string{"SLOT22", "SLOT44", "SLOT28", "SLOT44",
+			"MAT238908348903", "MAT4566554543", "IPN-1222-55555", "IPN48899"}},
 		{"WorkStarted-2.json", []string{"CARRIER5566", "PANEL23423432"}},
 		{"MaterialsInstalled-repaired.json", nil},
 		{"UnitsProcessed-1.json", []string{"a881ac27-9649-41c8-a13e-df118471eb1e", boardTx}},
@@ -86,7 +97,7 @@ func boardGenealogy(t testing.TB, st tracegraph.Store) genealogy {
 	}
 	g := genealogy{Identifiers: n.Props["identifiers"]}
 	for _, e := range edges[0] {
-		es := edgeShown{Type: string(e.Type), Target: string(e.Target), Precision: string(e.Precision), Props: e.Props}
+		es := edgeShown{Type: string(e.Type), Target: string(e.Target), Precision: e.Precision.String(), Props: e.Props}
 		if l := e.Target.Label(); l == tracegraph.LabelTestRun || l == tracegraph.LabelProcessStep {
 			tn, err := st.Node(ctx, e.Target)
 			if err != nil {

@@ -43,21 +43,12 @@ type materialPackage struct {
 	InternalPartNumber string
 }
 
-type carrier struct {
-	Type                 string `json:"$type"`
-	UniqueIdentifier     string
-	BaseUniqueIdentifier string
-	BaseName             string
-	LaneNumber           int
-}
-
 // materialLocation is CFX's MaterialLocation: where on an endpoint a
 // package is loaded.
 type materialLocation struct {
 	LocationIdentifier string
 	LocationName       string
 	MaterialPackage    *materialPackage
-	CarrierInformation *carrier
 }
 
 type installedComponent struct {
@@ -147,6 +138,17 @@ type measurement struct {
 	}
 	// Value is BooleanMeasurement's.
 	Value json.RawMessage
+	// fields are every field, for the measurements of other kinds
+	// (solder paste volumes, placement offsets, ...).
+	fields map[string]any
+}
+
+func (m *measurement) UnmarshalJSON(b []byte) error {
+	type plain measurement
+	if err := json.Unmarshal(b, (*plain)(m)); err != nil {
+		return err
+	}
+	return json.Unmarshal(b, &m.fields)
 }
 
 type symptom struct {

@@ -18,11 +18,13 @@ import (
 type ConsumerConfig struct {
 	// URL is the AMQP 1.0 broker's (amqp://user:password@host:port).
 	URL string
-	// Source is the address the messages are taken from (for RabbitMQ's
-	// AMQP 1.0 plugin a queue is /queue/NAME).
+	// Source is the address the messages are taken from. On RabbitMQ 3
+	// (its AMQP 1.0 plugin) it is /amq/queue/NAME: the durable queue NAME,
+	// which the consumer declares when it is missing (see rabbitQueue).
 	Source string
 	// DeadLetter is the address a message that cannot be mapped goes to,
-	// with the reason (default Source + ".dead").
+	// with the reason (default: Source + ".dead"; on RabbitMQ 3, the durable
+	// queue NAME.dead, /queue/NAME.dead).
 	DeadLetter string
 	// Credit is how many messages the broker may send ahead (default 32).
 	// Messages are applied one at a time, in order.
@@ -39,6 +41,9 @@ type ConsumerConfig struct {
 func (c ConsumerConfig) withDefaults() ConsumerConfig {
 	if c.DeadLetter == "" {
 		c.DeadLetter = c.Source + ".dead"
+		if q, ok := rabbitQueue(c.Source); ok {
+			c.DeadLetter = "/queue/" + q + ".dead"
+		}
 	}
 	if c.Credit <= 0 {
 		c.Credit = 32
@@ -127,11 +132,16 @@ func (c *Consumer) session(ctx context.Context) (worked bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("session: %w", err)
 	}
+	if q, ok := rabbitQueue(c.cfg.Source); ok {
+		if err := declare(dctx, sess, q); err != nil {
+			return false, err
+		}
+	}
 	rcv, err := sess.NewReceiver(dctx, c.cfg.Source, &amqp.ReceiverOptions{Credit: c.cfg.Credit})
 	if err != nil {
 		return false, fmt.Errorf("receive from %s: %w", c.cfg.Source, err)
 	}
-	dead, err := sess.NewSender(dctx, c.cfg.DeadLetter, nil)
+	dead, err := sess.NewSender(dctx, c.cfg.DeadLetter, &amqp.SenderOptions{TargetDurability: amqp.DurabilityUnsettledState})
 	if err != nil {
 		return false, fmt.Errorf("send to %s: %w", c.cfg.DeadLetter, err)
 	}
@@ -154,6 +164,29 @@ func (c *Consumer) session(ctx context.Context) (worked bool, err error) {
 			return true, err
 		}
 	}
+}
+
+// rabbitQueue returns the queue of a RabbitMQ 3 address /amq/queue/NAME.
+//
+// RabbitMQ 3's AMQP 1.0 plugin declares the queue of a /queue/NAME address
+// on attach: durable for a sender whose target is durable, but never for a
+// receiver (which then fails on a durable queue, and on a queue it
+// declared loses every message when the broker restarts). A durable queue
+// is consumed as /amq/queue/NAME, which declares nothing.
+func rabbitQueue(address string) (string, bool) {
+	q, ok := strings.CutPrefix(address, "/amq/queue/")
+	return q, ok && q != ""
+}
+
+// declare makes sure the durable queue exists on RabbitMQ 3: attaching a
+// sender with a durable target to /queue/NAME declares it (and does
+// nothing to a durable queue that is there). The sender stays attached
+// until the connection closes: RabbitMQ 3 does not answer its detach.
+func declare(ctx context.Context, sess *amqp.Session, queue string) error {
+	if _, err := sess.NewSender(ctx, "/queue/"+queue, &amqp.SenderOptions{TargetDurability: amqp.DurabilityUnsettledState}); err != nil {
+		return fmt.Errorf("declare the durable queue %s: %w", queue, err)
+	}
+	return nil
 }
 
 // handle ingests the envelopes of one AMQP message and settles it: accepted

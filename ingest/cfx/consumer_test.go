@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -63,10 +65,10 @@ func statusCount(rs []Result) map[string]int {
 	return m
 }
 
-// publish sends each body to address as a durable message, the way the CFX
-// SDK does (gzip, as its endpoints do by default, when zip is set), and
-// returns once the broker has them all.
-func publish(t *testing.T, url, address string, zip bool, bodies ...[]byte) {
+// publish sends each body to the durable queue as a durable message, the
+// way the CFX SDK does (gzip, as its endpoints do by default, when zip is
+// set), and returns once the broker has them all.
+func publish(t *testing.T, url, queue string, zip bool, bodies ...[]byte) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -79,7 +81,7 @@ func publish(t *testing.T, url, address string, zip bool, bodies ...[]byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snd, err := sess.NewSender(ctx, address, nil)
+	snd, err := sess.NewSender(ctx, "/queue/"+queue, &amqp.SenderOptions{TargetDurability: amqp.DurabilityUnsettledState})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,9 +106,9 @@ func publish(t *testing.T, url, address string, zip bool, bodies ...[]byte) {
 	}
 }
 
-// receiveAll takes the messages at address: waiting for want of them, then
-// half a second for any more.
-func receiveAll(t *testing.T, url, address string, want int) []*amqp.Message {
+// receiveAll takes the messages of the queue: waiting for want of them,
+// then half a second for any more.
+func receiveAll(t *testing.T, url, queue string, want int) []*amqp.Message {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -119,7 +121,7 @@ func receiveAll(t *testing.T, url, address string, want int) []*amqp.Message {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rcv, err := sess.NewReceiver(ctx, address, &amqp.ReceiverOptions{Credit: 10})
+	rcv, err := sess.NewReceiver(ctx, "/amq/queue/"+queue, &amqp.ReceiverOptions{Credit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,10 +144,19 @@ func receiveAll(t *testing.T, url, address string, want int) []*amqp.Message {
 	}
 }
 
-// runConsumer runs a consumer of in's on source until the test ends.
-func runConsumer(t *testing.T, url, source string, in *Ingester) {
+// testLog writes a consumer's log to the test's.
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(b []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
+
+// runConsumer runs a consumer of in's on the queue until the test ends.
+func runConsumer(t *testing.T, url, queue string, in *Ingester) {
 	t.Helper()
-	c, err := NewConsumer(ConsumerConfig{URL: url, Source: source, MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second}, in)
+	c, err := NewConsumer(ConsumerConfig{URL: url, Source: "/amq/queue/" + queue, MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second,
+		Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))}, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,8 +249,8 @@ func TestConsumerDeadLetter(t *testing.T) {
 		if code != wantCodes[i] || msg == "" {
 			t.Errorf("dead letter %d: code %q, message %q; want code %s and a reason", i, code, msg, wantCodes[i])
 		}
-		if src, _ := m.ApplicationProperties[PropSource].(string); src != queue {
-			t.Errorf("dead letter %d: source %q, want %q", i, src, queue)
+		if src, _ := m.ApplicationProperties[PropSource].(string); src != "/amq/queue/"+queue {
+			t.Errorf("dead letter %d: source %q, want /amq/queue/%s", i, src, queue)
 		}
 	}
 	if !bytes.Equal(dead[1].GetData(), refused) {

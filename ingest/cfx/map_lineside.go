@@ -2,7 +2,9 @@ package cfx
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -13,9 +15,9 @@ import (
 // station's feeder slots, splices, and units placed at the station. The
 // station is the sender (the envelope's Source, its CFX handle).
 
-// slot names a material location: its LocationName, or else its
-// LocationIdentifier; a lane of a multi-lane feeder (a carrier on a base)
-// is a slot of its own, "<location>:<lane>".
+// slot names a material location: its LocationName (SLOT45), or else its
+// LocationIdentifier (the location's barcode), as the station's setup
+// (setup.defined) names its slots.
 func slot(field string, l *materialLocation) (string, error) {
 	if l == nil {
 		return "", tracegraph.Errorf(tracegraph.CodeInvalid, field, "%s is required", field)
@@ -27,9 +29,6 @@ func slot(field string, l *materialLocation) (string, error) {
 	if name == "" {
 		return "", tracegraph.Errorf(tracegraph.CodeInvalid, field+".LocationName",
 			"the location has no LocationName or LocationIdentifier: tracegraph needs the slot (a package loaded only onto a carrier is not at a station yet)")
-	}
-	if c := l.CarrierInformation; c != nil && c.LaneNumber >= 1 && (c.BaseUniqueIdentifier != "" || c.BaseName != "") {
-		name += ":" + strconv.Itoa(c.LaneNumber)
 	}
 	return name, nil
 }
@@ -111,10 +110,96 @@ func (m *Mapper) splicePointDetected(ctx context.Context, b *builder) error {
 	return b.add("1", tracegraph.EventSplicePassed, &tracegraph.FeederSlot{Station: station, Slot: s})
 }
 
+// materialsUnloaded: each slot of the station that holds one of the
+// packages is unloaded (feeder.unloaded). CFX names only the packages: the
+// slots are those the station's line-side record (its Station node) has
+// them on. A package on no slot of the station changes nothing.
+func (m *Mapper) materialsUnloaded(ctx context.Context, b *builder) error {
+	var body materialsUnloaded
+	if err := b.body(&body); err != nil {
+		return err
+	}
+	station, err := b.station()
+	if err != nil {
+		return err
+	}
+	held, err := m.slotsHolding(ctx, station)
+	if err != nil {
+		return err
+	}
+	done := map[string]bool{}
+	for i, pkg := range body.MaterialPackageIdentifiers {
+		lot := string(tracegraph.NewID(tracegraph.LabelMaterialLot, strings.TrimSpace(pkg)))
+		for _, s := range held[lot] {
+			if done[s] {
+				continue
+			}
+			done[s] = true
+			if err := b.add(fmt.Sprintf("%d.%s", i, s), tracegraph.EventFeederUnloaded, &tracegraph.FeederSlot{Station: station, Slot: s}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// slotsHolding returns, by lot, the slots of the station that hold a reel
+// of it now: the open reels of the Station node's feeders property
+// (docs/events-lineside.md).
+func (m *Mapper) slotsHolding(ctx context.Context, station string) (map[string][]string, error) {
+	n, err := m.Store.Node(ctx, tracegraph.NewID(tracegraph.LabelStation, station))
+	if tracegraph.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up station %s: %w", station, err)
+	}
+	raw, err := json.Marshal(n.Props["feeders"])
+	if err != nil {
+		return nil, fmt.Errorf("station %s: %w", station, err)
+	}
+	var feeders map[string]struct {
+		Reels []struct {
+			Lot string `json:"lot"`
+			To  string `json:"to"`
+		} `json:"reels"`
+	}
+	if err := json.Unmarshal(raw, &feeders); err != nil {
+		return nil, fmt.Errorf("station %s's feeders: %w", station, err)
+	}
+	out := map[string][]string{}
+	slots := make([]string, 0, len(feeders))
+	for s := range feeders {
+		slots = append(slots, s)
+	}
+	sort.Strings(slots)
+	for _, s := range slots {
+		for _, r := range feeders[s].Reels {
+			if r.To == "" {
+				out[r.Lot] = append(out[r.Lot], s)
+			}
+		}
+	}
+	return out, nil
+}
+
 // placed adds a placement of each unit at the sending station, when the
-// message says which station (Source).
-func (m *Mapper) placed(b *builder, units []string) error {
+// station places parts: it has setups (setup.activated). Every process
+// endpoint sends WorkStarted, a printer, an oven or a tester as well as a
+// placement machine; only at the last does a unit take material from the
+// station's feeder slots.
+func (m *Mapper) placed(ctx context.Context, b *builder, units []string) error {
 	if b.env.Source == "" {
+		return nil
+	}
+	n, err := m.Store.Node(ctx, tracegraph.NewID(tracegraph.LabelStation, b.env.Source))
+	if tracegraph.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("look up station %s: %w", b.env.Source, err)
+	}
+	if acts, _ := n.Props["activations"].([]any); len(acts) == 0 {
 		return nil
 	}
 	for i, u := range units {

@@ -68,9 +68,9 @@ func (m *Mapper) materialsInstalled(ctx context.Context, b *builder) error {
 // materialsUninstalled: a serialized component or sub-assembly taken off a
 // unit is component.removed, with CFX's reason. Lot material has no edge
 // that ends (tracegraph keeps that the unit was built with it): its
-// removal is a process record (step "rework") naming the lot, reference
-// designators, quantity and reason; the replacement's MaterialsInstalled
-// adds the new consumption.
+// removal is a process record (step "rework") naming the package (known
+// or not), reference designators, quantity and reason; the replacement's
+// MaterialsInstalled adds the new consumption.
 func (m *Mapper) materialsUninstalled(ctx context.Context, b *builder) error {
 	var body materialsUninstalled
 	if err := b.body(&body); err != nil {
@@ -82,7 +82,7 @@ func (m *Mapper) materialsUninstalled(ctx context.Context, b *builder) error {
 		if err != nil {
 			return err
 		}
-		mat, err := m.material(ctx, b, field+".Material", um.Material)
+		mat, _, err := m.known(ctx, b, field+".Material", um.Material)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -142,19 +144,19 @@ func (m *Mapper) addTest(b *builder, i int, field string, u unitRef, overall, te
 		Unit: unit, TestType: testType, Result: res, Program: prog, Measurements: ms})
 }
 
-// appendMeasurements appends the measurements of one test that have a value
-// (numeric, or boolean as 1 and 0), those of its symptoms included, named
-// after the measurement (or the test).
+// appendMeasurements appends the measurements of one test, those of its
+// symptoms included, named after the measurement (or else its component
+// designators, or the test): a numeric one with its unit and limits, a
+// boolean one as 1 or 0, and of any other kind (solder paste, placement
+// offsets) each number as <name>.<field> (X, Vol, DX; the expected values
+// EX, EVol left out). At most tracegraph.MaxListLen in all.
 func appendMeasurements(ms []tracegraph.Measurement, testName string, own []measurement, symptoms []symptom) []tracegraph.Measurement {
 	all := own
 	for _, s := range symptoms {
 		all = append(all, s.RelatedMeasurements...)
 	}
 	for _, c := range all {
-		name := strings.TrimSpace(c.MeasurementName)
-		if name == "" {
-			name = strings.TrimSpace(testName)
-		}
+		name := firstText(c.MeasurementName, c.CRDs, testName)
 		if name == "" {
 			continue
 		}
@@ -166,6 +168,7 @@ func appendMeasurements(ms []tracegraph.Measurement, testName string, own []meas
 		case c.MeasuredValue != nil && c.MeasuredValue.Value != nil:
 			mv := c.MeasuredValue
 			mt.Value, mt.Unit, mt.Low, mt.High = *mv.Value, mv.ValueUnits, mv.MinimumAcceptableValue, mv.MaximumAcceptableValue
+			ms = append(ms, mt)
 		case len(c.Value) > 0:
 			var v bool
 			if json.Unmarshal(c.Value, &v) != nil {
@@ -174,12 +177,43 @@ func appendMeasurements(ms []tracegraph.Measurement, testName string, own []meas
 			if v {
 				mt.Value = 1
 			}
+			ms = append(ms, mt)
 		default:
-			continue
+			for _, k := range slices.Sorted(maps.Keys(c.fields)) {
+				v, ok := c.fields[k].(float64)
+				if !ok || k == "Sequence" || isExpected(k, c.fields) {
+					continue
+				}
+				f := mt
+				f.Name, f.Value = name+"."+k, v
+				ms = append(ms, f)
+			}
 		}
-		ms = append(ms, mt)
+		if len(ms) >= tracegraph.MaxListLen {
+			return ms[:tracegraph.MaxListLen]
+		}
 	}
 	return ms
+}
+
+// isExpected reports whether field k is the expected value of another field
+// (EX of X, EVol of Vol).
+func isExpected(k string, fields map[string]any) bool {
+	rest, ok := strings.CutPrefix(k, "E")
+	if !ok || rest == "" {
+		return false
+	}
+	_, other := fields[rest]
+	return other
+}
+
+func firstText(ss ...string) string {
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return ""
 }
 
 // unitsRepaired: one process record (step "repair") per repaired unit, with
@@ -236,10 +270,13 @@ func (m *Mapper) unitsDisqualified(_ context.Context, b *builder) error {
 	if len(units) == 0 {
 		return tracegraph.Errorf(tracegraph.CodeInvalid, "Units", "UnitsDisqualified names no units")
 	}
-	reason := strings.TrimSpace(body.Reason)
-	if c := strings.TrimSpace(body.Comments); c != "" {
-		reason = strings.TrimSpace(reason + ": " + c)
+	var parts []string
+	for _, p := range []string{body.Reason, body.Comments} {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
 	}
+	reason := strings.Join(parts, ": ")
 	if reason == "" {
 		reason = "disqualified (CFX UnitsDisqualified)"
 	}

@@ -20,10 +20,10 @@ const MaxParameters = 500
 
 // workStarted: a process record of the transaction (step WorkStarted, with
 // the recipe, lane and work order; its id named after the transaction, so
-// that later messages find its units), then a placement of each unit at
-// the station (unit.placed), from which tracegraph derives what the
-// station's feeders put on it.
-func (m *Mapper) workStarted(_ context.Context, b *builder) error {
+// that later messages find its units), then, at a station that runs setups,
+// a placement of each unit (unit.placed), from which tracegraph derives
+// what the station's feeder slots put on it.
+func (m *Mapper) workStarted(ctx context.Context, b *builder) error {
 	var body workStarted
 	if err := b.body(&body); err != nil {
 		return err
@@ -56,7 +56,7 @@ func (m *Mapper) workStarted(_ context.Context, b *builder) error {
 		Units: units, Step: "WorkStarted", Recipe: program(body.RecipeName, body.Revision), Parameters: params}); err != nil {
 		return err
 	}
-	return m.placed(b, units)
+	return m.placed(ctx, b, units)
 }
 
 // workCompleted: a process record (step WorkCompleted) with the result, for

@@ -181,24 +181,11 @@ func (m *Mapper) units(field string, us []unitRef) ([]string, error) {
 // lot, serialized component or unit (a sub-assembly), or else a lot this
 // message registers (lot.received, with p's InternalPartNumber).
 func (m *Mapper) material(ctx context.Context, b *builder, field string, p *materialPackage) (tracegraph.ID, error) {
-	if p == nil || strings.TrimSpace(p.UniqueIdentifier) == "" {
-		return "", tracegraph.Errorf(tracegraph.CodeInvalid, field+".UniqueIdentifier", "the material package's UniqueIdentifier is required")
+	id, known, err := m.known(ctx, b, field, p)
+	if err != nil || known {
+		return id, err
 	}
-	key := strings.TrimSpace(p.UniqueIdentifier)
-	lot := tracegraph.NewID(tracegraph.LabelMaterialLot, key)
-	if b.lots[key] {
-		return lot, nil
-	}
-	for _, l := range []tracegraph.Label{tracegraph.LabelMaterialLot, tracegraph.LabelComponent, tracegraph.LabelUnit} {
-		id := tracegraph.NewID(l, key)
-		_, err := m.Store.Node(ctx, id)
-		if err == nil {
-			return id, nil
-		}
-		if !tracegraph.IsNotFound(err) {
-			return "", fmt.Errorf("look up %s: %w", id, err)
-		}
-	}
+	key := id.Key()
 	if strings.TrimSpace(p.InternalPartNumber) == "" {
 		return "", tracegraph.Errorf(tracegraph.CodeNotFound, field+".UniqueIdentifier",
 			"material package %q is not known to tracegraph and names no InternalPartNumber to register it with", clip(key))
@@ -207,7 +194,31 @@ func (m *Mapper) material(ctx context.Context, b *builder, field string, p *mate
 		return "", err
 	}
 	b.lots[key] = true
-	return lot, nil
+	return id, nil
+}
+
+// known returns the node p names, and whether tracegraph (or this message)
+// knows it; for an unknown package, its ID as a lot.
+func (m *Mapper) known(ctx context.Context, b *builder, field string, p *materialPackage) (tracegraph.ID, bool, error) {
+	if p == nil || strings.TrimSpace(p.UniqueIdentifier) == "" {
+		return "", false, tracegraph.Errorf(tracegraph.CodeInvalid, field+".UniqueIdentifier", "the material package's UniqueIdentifier is required")
+	}
+	key := strings.TrimSpace(p.UniqueIdentifier)
+	lot := tracegraph.NewID(tracegraph.LabelMaterialLot, key)
+	if b.lots[key] {
+		return lot, true, nil
+	}
+	for _, l := range []tracegraph.Label{tracegraph.LabelMaterialLot, tracegraph.LabelComponent, tracegraph.LabelUnit} {
+		id := tracegraph.NewID(l, key)
+		_, err := m.Store.Node(ctx, id)
+		if err == nil {
+			return id, true, nil
+		}
+		if !tracegraph.IsNotFound(err) {
+			return "", false, fmt.Errorf("look up %s: %w", id, err)
+		}
+	}
+	return lot, false, nil
 }
 
 // transactionEventID is the id of the process record of a WorkStarted,

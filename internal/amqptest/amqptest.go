@@ -36,15 +36,16 @@ func URL(t testing.TB) string {
 	return url
 }
 
-// Queue returns the address of a new queue of the test's own
-// (/queue/NAME-<random>).
+// Queue returns the name of a new queue of the test's own
+// (NAME-<random>): publish to /queue/QUEUE with a durable target, consume
+// from /amq/queue/QUEUE (see cfx.ConsumerConfig.Source).
 func Queue(t testing.TB, name string) string {
 	t.Helper()
 	b := make([]byte, 6)
 	if _, err := rand.Read(b); err != nil {
 		t.Fatal(err)
 	}
-	return "/queue/" + name + "-" + hex.EncodeToString(b)
+	return name + "-" + hex.EncodeToString(b)
 }
 
 // Broker is a broker a test started (Start).
