@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/tracegraph/tracegraph"
@@ -58,6 +59,10 @@ func boardMessages(t testing.TB) (envs [][]byte, ignored int) {
 		{"UnitsInspected-1.json", []string{"PANEL34543535", "PANEL23423432"}},
 		{"UnitsRepaired.json", []string{"FFSHkkskamJDHS", "PANEL23423432"}},
 		{"WorkCompleted-1.json", nil},
+		// Of the four packages the SDK's example unloads, one is on a slot
+		// of the station by now: MAT4566555547, the last reel loaded at
+		// SLOT45 (MAT4566554543 at SLOT44 was used up at the splice).
+		{"MaterialsUnloaded.json", nil},
 	}
 	for i, s := range steps {
 		envs = append(envs, envelope(messageOf(t, s.file), fmt.Sprintf("board-%02d", i), sdkBody(t, s.file, s.replace...), i))
@@ -178,6 +183,15 @@ func TestIngestBoard(t *testing.T) {
 			}
 			if r.Status != want && r.Status != StatusIgnored {
 				t.Errorf("round %d: %s %s = %s %v, want %s", round, r.MessageName, r.UniqueID, r.Status, r.Error, want)
+			}
+			if strings.HasSuffix(r.MessageName, ".MaterialsUnloaded") {
+				var ids []string
+				for _, o := range r.Events {
+					ids = append(ids, o.ID)
+				}
+				if want := []string{"cfx:MaterialsUnloaded:board-10:3.SLOT45"}; !slices.Equal(ids, want) {
+					t.Errorf("round %d: MaterialsUnloaded's events %v, want %v (SLOT45's feeder.unloaded)", round, ids, want)
+				}
 			}
 			statuses = append(statuses, r.Status)
 		}

@@ -297,3 +297,27 @@ func TestConsumerBrokerRestart(t *testing.T) {
 	}
 	checkBoard(t, st)
 }
+
+// TestConsumerConfig: the dead-letter address defaults to the source's,
+// on RabbitMQ 3 the durable queue NAME.dead; a URL that is not AMQP is
+// refused.
+func TestConsumerConfig(t *testing.T) {
+	tests := []struct{ source, dead, want string }{
+		{"/amq/queue/cfx", "", "/queue/cfx.dead"},
+		{"cfx.line1", "", "cfx.line1.dead"},
+		{"/amq/queue/cfx", "/queue/parked", "/queue/parked"},
+	}
+	for _, tt := range tests {
+		c, err := NewConsumer(ConsumerConfig{URL: "amqp://127.0.0.1:5672", Source: tt.source, DeadLetter: tt.dead}, nil)
+		if err != nil {
+			t.Errorf("NewConsumer(source %q) = %v", tt.source, err)
+		} else if c.cfg.DeadLetter != tt.want {
+			t.Errorf("NewConsumer(source %q, dead letter %q): dead letter %q, want %q", tt.source, tt.dead, c.cfg.DeadLetter, tt.want)
+		}
+	}
+	for _, url := range []string{"", "http://127.0.0.1:5672"} {
+		if _, err := NewConsumer(ConsumerConfig{URL: url, Source: "/amq/queue/cfx"}, nil); tracegraph.ErrorCode(err) != tracegraph.CodeInvalid {
+			t.Errorf("NewConsumer(URL %q) = %v, want INVALID", url, err)
+		}
+	}
+}

@@ -123,7 +123,7 @@ func (m *Mapper) materialsUnloaded(ctx context.Context, b *builder) error {
 	if err != nil {
 		return err
 	}
-	held, err := m.slotsHolding(ctx, station)
+	held, err := m.slotsHolding(ctx, station, b.env.EventID(""))
 	if err != nil {
 		return err
 	}
@@ -145,8 +145,10 @@ func (m *Mapper) materialsUnloaded(ctx context.Context, b *builder) error {
 
 // slotsHolding returns, by lot, the slots of the station that hold a reel
 // of it now: the open reels of the Station node's feeders property
-// (docs/events-lineside.md).
-func (m *Mapper) slotsHolding(ctx context.Context, station string) (map[string][]string, error) {
+// (docs/events-lineside.md), and those that events whose ids start with
+// closedBy (this message's, delivered before) took off, so that a
+// redelivery maps onto the same events.
+func (m *Mapper) slotsHolding(ctx context.Context, station, closedBy string) (map[string][]string, error) {
 	n, err := m.Store.Node(ctx, tracegraph.NewID(tracegraph.LabelStation, station))
 	if tracegraph.IsNotFound(err) {
 		return nil, nil
@@ -160,8 +162,9 @@ func (m *Mapper) slotsHolding(ctx context.Context, station string) (map[string][
 	}
 	var feeders map[string]struct {
 		Reels []struct {
-			Lot string `json:"lot"`
-			To  string `json:"to"`
+			Lot      string `json:"lot"`
+			To       string `json:"to"`
+			ClosedBy string `json:"closedBy"`
 		} `json:"reels"`
 	}
 	if err := json.Unmarshal(raw, &feeders); err != nil {
@@ -175,7 +178,7 @@ func (m *Mapper) slotsHolding(ctx context.Context, station string) (map[string][
 	sort.Strings(slots)
 	for _, s := range slots {
 		for _, r := range feeders[s].Reels {
-			if r.To == "" {
+			if r.To == "" || strings.HasPrefix(r.ClosedBy, closedBy) {
 				out[r.Lot] = append(out[r.Lot], s)
 			}
 		}
