@@ -195,9 +195,12 @@ func declare(ctx context.Context, sess *amqp.Session, queue string) error {
 func (c *Consumer) handle(ctx context.Context, rcv *amqp.Receiver, dead *amqp.Sender, msg *amqp.Message) error {
 	raws, err := c.envelopes(msg)
 	if err != nil {
-		if err := c.deadLetter(ctx, dead, msg, body(msg), tracegraph.AsError(err)); err != nil {
+		r := Result{Status: StatusRejected, Error: tracegraph.AsError(err)}
+		c.cfg.Logger.Warn("cfx: message dead-lettered", "reason", r.Error.Error())
+		if err := c.deadLetter(ctx, dead, msg, body(msg), r.Error); err != nil {
 			return err
 		}
+		c.in.observe(r)
 		return rcv.AcceptMessage(ctx, msg)
 	}
 	for _, raw := range raws {

@@ -235,9 +235,7 @@ func TestConsumerDeadLetter(t *testing.T) {
 	good := envelope("CFX.Production.UnitsDisqualified", "dead-3", `{"Reason":"DefectiveRepairNotPossible","Units":[{"UnitIdentifier":"SN-KNOWN"}]}`, 1)
 	publish(t, url, queue, false, broken, refused, good)
 
-	// The broken message does not decode into envelopes at all: the
-	// consumer dead-letters it without an Ingester result.
-	obs.wait(t, 2)
+	obs.wait(t, 3)
 	dead := receiveAll(t, url, queue+".dead", 2)
 	if len(dead) != 2 {
 		t.Fatalf("%d messages dead-lettered, want 2", len(dead))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/ingest"
 )
 
 // The statuses of one CFX message.
@@ -48,17 +49,24 @@ func NewIngester(store tracegraph.Store, opts Options) *Ingester {
 	return &Ingester{Store: store, Mapper: &Mapper{Store: store, Options: opts}}
 }
 
-// Ingest maps env and applies its events atomically. When ctx carries a
-// principal, its subject records the events and each event's type must be
-// one it may record (else the message is rejected FORBIDDEN). The error
+// Ingest maps env and applies its events atomically (ingest.Apply). When
+// ctx carries a principal, its subject records the events and each event's
+// type must be one it may record (else the message is rejected FORBIDDEN). The error
 // is non-nil only when the store failed (the message is neither applied
 // nor refused: try it again later).
 func (in *Ingester) Ingest(ctx context.Context, env Envelope) (Result, error) {
 	r, err := in.ingest(ctx, env)
-	if err == nil && in.Observe != nil {
-		in.Observe(r)
+	if err == nil {
+		in.observe(r)
 	}
 	return r, err
+}
+
+// observe tells Observe, when set, of r.
+func (in *Ingester) observe(r Result) {
+	if in.Observe != nil {
+		in.Observe(r)
+	}
 }
 
 // IngestRaw decodes one envelope (DecodeEnvelope) and ingests it; an
@@ -67,9 +75,7 @@ func (in *Ingester) IngestRaw(ctx context.Context, raw []byte) (Result, error) {
 	env, err := DecodeEnvelope(raw)
 	if err != nil {
 		r := Result{MessageName: env.MessageName, UniqueID: env.UniqueID, Status: StatusRejected, Error: tracegraph.AsError(err)}
-		if in.Observe != nil {
-			in.Observe(r)
-		}
+		in.observe(r)
 		return r, nil
 	}
 	return in.Ingest(ctx, env)
@@ -89,32 +95,19 @@ func (in *Ingester) ingest(ctx context.Context, env Envelope) (Result, error) {
 		r.Status = StatusIgnored
 		return r, nil
 	}
-	if p, ok := tracegraph.FromContext(ctx); ok {
-		for _, e := range mp.Events {
-			if err := p.May(tracegraph.EventOperation(e.Type)); err != nil {
-				r.Status, r.Error = StatusRejected, tracegraph.AsError(err)
-				return r, nil
-			}
-			e.RecordedBy = p.Subject
-		}
-	}
 	if len(mp.Events) == 0 {
 		r.Status = StatusAccepted
 		return r, nil
 	}
-	outs, err := in.Store.Apply(ctx, mp.Events, tracegraph.ApplyOptions{Atomic: true})
+	res, err := ingest.Apply(ctx, in.Store, mp.Events, tracegraph.ApplyOptions{Atomic: true})
 	if err != nil {
 		return r, fmt.Errorf("apply %s %s: %w", env.MessageName, env.UniqueID, err)
 	}
-	for i := range outs {
-		outs[i].Type = mp.Events[i].Type
-	}
-	r.Events = outs
-	t := tracegraph.CountOutcomes(outs)
+	r.Events = res.Outcomes
 	switch {
-	case t.Rejected > 0:
-		r.Status, r.Error = StatusRejected, refusal(outs)
-	case t.Accepted == 0:
+	case res.Rejected > 0:
+		r.Status, r.Error = StatusRejected, refusal(res.Outcomes)
+	case res.Accepted == 0:
 		r.Status = StatusDuplicate
 	default:
 		r.Status = StatusAccepted
