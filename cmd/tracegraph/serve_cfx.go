@@ -21,8 +21,8 @@ type cfxFlags struct {
 
 func (c *cfxFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&c.url, "cfx-amqp", "", "take IPC-CFX messages from this AMQP 1.0 broker (amqp://user:password@host:port); better: TRACEGRAPH_CFX_AMQP")
-	f.StringVar(&c.source, "cfx-source", "", "the broker address the CFX messages are taken from (RabbitMQ: /queue/NAME)")
-	f.StringVar(&c.deadLetter, "cfx-dead-letter", "", "the broker address for CFX messages that cannot be applied, with the reason (default: --cfx-source with .dead)")
+	f.StringVar(&c.source, "cfx-source", "", "the broker address the CFX messages are taken from (RabbitMQ 3: /amq/queue/NAME, the durable queue NAME, declared if missing)")
+	f.StringVar(&c.deadLetter, "cfx-dead-letter", "", "the broker address for CFX messages that cannot be applied, with the reason (default: --cfx-source + .dead; RabbitMQ 3: /queue/NAME.dead)")
 	f.BoolVar(&c.panelPositions, "cfx-panel-positions", false, "a CFX UnitIdentifier with a position number names a panel: the unit is <UnitIdentifier>.<position>")
 	f.StringSliceVar(&c.testTypes, "cfx-test-type", nil, "HANDLE=TYPE: the test type of the UnitsTested and UnitsInspected of the endpoint with this CFX handle (e.g. Line1.ICT=ICT); repeatable")
 }

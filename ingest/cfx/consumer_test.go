@@ -2,7 +2,6 @@ package cfx
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"log/slog"
 	"strings"
@@ -65,44 +64,14 @@ func statusCount(rs []Result) map[string]int {
 	return m
 }
 
-// publish sends each body to the durable queue as a durable message, the
-// way the CFX SDK does (gzip, as its endpoints do by default, when zip is
-// set), and returns once the broker has them all.
+// publish sends each body to the durable queue (Publish) and returns once
+// the broker has them all.
 func publish(t *testing.T, url, queue string, zip bool, bodies ...[]byte) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, err := amqp.Dial(ctx, url, nil)
-	if err != nil {
+	if err := Publish(ctx, url, "/queue/"+queue, zip, bodies...); err != nil {
 		t.Fatal(err)
-	}
-	defer conn.Close()
-	sess, err := conn.NewSession(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	snd, err := sess.NewSender(ctx, "/queue/"+queue, &amqp.SenderOptions{TargetDurability: amqp.DurabilityUnsettledState})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range bodies {
-		ct := `application/json; charset="utf-8"`
-		props := &amqp.MessageProperties{ContentType: &ct}
-		if zip {
-			var buf bytes.Buffer
-			zw := gzip.NewWriter(&buf)
-			zw.Write(b)
-			zw.Close()
-			b = buf.Bytes()
-			enc := "gzip"
-			props.ContentEncoding = &enc
-		}
-		m := amqp.NewMessage(b)
-		m.Header = &amqp.MessageHeader{Durable: true}
-		m.Properties = props
-		if err := snd.Send(ctx, m, nil); err != nil {
-			t.Fatal(err)
-		}
 	}
 }
 
