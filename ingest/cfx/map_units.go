@@ -259,11 +259,7 @@ func (m *Mapper) unitsDisqualified(_ context.Context, b *builder) error {
 	if err := b.body(&body); err != nil {
 		return err
 	}
-	refs := body.Units
-	if len(refs) == 0 && body.PrimaryIdentifier != "" {
-		refs = []unitRef{{UnitIdentifier: body.PrimaryIdentifier}}
-	}
-	units, err := m.units("Units", refs)
+	units, err := m.listed(body.Units, body.PrimaryIdentifier)
 	if err != nil {
 		return err
 	}

@@ -177,6 +177,15 @@ func (m *Mapper) units(field string, us []unitRef) ([]string, error) {
 	return out, nil
 }
 
+// listed returns the units a message lists (Units), or else the one its
+// PrimaryIdentifier names (the barcode read: a unit, or a panel).
+func (m *Mapper) listed(units []unitRef, primary string) ([]string, error) {
+	if len(units) == 0 && strings.TrimSpace(primary) != "" {
+		units = []unitRef{{UnitIdentifier: primary}}
+	}
+	return m.units("Units", units)
+}
+
 // material returns the reference of the material package p names: a known
 // lot, serialized component or unit (a sub-assembly), or else a lot this
 // message registers (lot.received, with p's InternalPartNumber).

@@ -11,14 +11,14 @@ package amqptest
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/tracegraph/tracegraph/internal/scripts"
 )
 
 // URL returns the shared test broker's URL, or skips t (fails it in CI)
@@ -70,7 +70,7 @@ func Start(t testing.TB) *Broker {
 		}
 		t.Skip("SKIP: " + why)
 	}
-	script, err := findScript()
+	script, err := scripts.Path("amqp.sh")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,21 +132,3 @@ func freePorts(t testing.TB, n int) []string {
 	return out
 }
 
-// findScript finds scripts/amqp.sh above the working directory.
-func findScript() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		p := filepath.Join(dir, "scripts", "amqp.sh")
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			return "", fmt.Errorf("scripts/amqp.sh not found above the working directory")
-		}
-		dir = up
-	}
-}
