@@ -131,4 +131,3 @@ func freePorts(t testing.TB, n int) []string {
 	}
 	return out
 }
-

@@ -150,7 +150,6 @@ func Start(t testing.TB, auth string, env ...string) Server {
 	return srv
 }
 
-
 //go:embed erase.cypher
 var eraseQuery string
 
