@@ -259,12 +259,9 @@ func (m *Mapper) unitsDisqualified(_ context.Context, b *builder) error {
 	if err := b.body(&body); err != nil {
 		return err
 	}
-	units, err := m.listed(body.Units, body.PrimaryIdentifier)
+	units, err := m.listed(b, body.Units, body.PrimaryIdentifier, true)
 	if err != nil {
 		return err
-	}
-	if len(units) == 0 {
-		return tracegraph.Errorf(tracegraph.CodeInvalid, "Units", "UnitsDisqualified names no units")
 	}
 	var parts []string
 	for _, p := range []string{body.Reason, body.Comments} {

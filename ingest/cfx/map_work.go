@@ -28,12 +28,9 @@ func (m *Mapper) workStarted(ctx context.Context, b *builder) error {
 	if err := b.body(&body); err != nil {
 		return err
 	}
-	units, err := m.listed(body.Units, body.PrimaryIdentifier)
+	units, err := m.listed(b, body.Units, body.PrimaryIdentifier, true)
 	if err != nil {
 		return err
-	}
-	if len(units) == 0 {
-		return tracegraph.Errorf(tracegraph.CodeInvalid, "Units", "WorkStarted names no units (Units or PrimaryIdentifier)")
 	}
 	tx := strings.TrimSpace(body.TransactionID)
 	if tx == "" {
@@ -62,7 +59,7 @@ func (m *Mapper) workCompleted(ctx context.Context, b *builder) error {
 	if err := b.body(&body); err != nil {
 		return err
 	}
-	units, err := m.listed(body.Units, body.PrimaryIdentifier)
+	units, err := m.listed(b, body.Units, body.PrimaryIdentifier, false)
 	if err != nil {
 		return err
 	}

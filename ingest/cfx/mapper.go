@@ -178,12 +178,17 @@ func (m *Mapper) units(field string, us []unitRef) ([]string, error) {
 }
 
 // listed returns the units a message lists (Units), or else the one its
-// PrimaryIdentifier names (the barcode read: a unit, or a panel).
-func (m *Mapper) listed(units []unitRef, primary string) ([]string, error) {
+// PrimaryIdentifier names (the barcode read: a unit, or a panel). None is
+// an INVALID error when required.
+func (m *Mapper) listed(b *builder, units []unitRef, primary string, required bool) ([]string, error) {
 	if len(units) == 0 && strings.TrimSpace(primary) != "" {
 		units = []unitRef{{UnitIdentifier: primary}}
 	}
-	return m.units("Units", units)
+	out, err := m.units("Units", units)
+	if err == nil && len(out) == 0 && required {
+		err = tracegraph.Errorf(tracegraph.CodeInvalid, "Units", "%s names no units (Units or PrimaryIdentifier)", b.env.ShortName())
+	}
+	return out, err
 }
 
 // material returns the reference of the material package p names: a known
