@@ -147,13 +147,16 @@ func (c *Consumer) session(ctx context.Context) (worked bool, err error) {
 	}
 	c.cfg.Logger.Info("cfx: consuming", "source", c.cfg.Source, "deadLetter", c.cfg.DeadLetter)
 	for {
+		// On shutdown the connection closes (deferred) without detaching
+		// first: the broker puts what it sent ahead, unsettled, back in
+		// the queue either way, and RabbitMQ 3 does not answer a detach.
 		msg, err := rcv.Receive(ctx, nil)
+		if err == nil && ctx.Err() != nil {
+			// Receive hands out what the broker sent ahead even after ctx
+			// ended: leave it unsettled, to go back to the queue.
+			err = ctx.Err()
+		}
 		if err != nil {
-			if ctx.Err() != nil {
-				closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-				_ = rcv.Close(closeCtx) // unsettled messages go back to the queue
-				cancel()
-			}
 			return true, err
 		}
 		// A message in hand is finished even when shutdown begins.

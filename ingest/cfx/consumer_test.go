@@ -3,6 +3,7 @@ package cfx
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -286,5 +287,49 @@ func TestConsumerConfig(t *testing.T) {
 		if _, err := NewConsumer(ConsumerConfig{URL: url, Source: "/amq/queue/cfx"}, nil); tracegraph.ErrorCode(err) != tracegraph.CodeInvalid {
 			t.Errorf("NewConsumer(URL %q) = %v, want INVALID", url, err)
 		}
+	}
+}
+
+// TestConsumerShutdown: shutdown begins while a message is being applied;
+// that message is finished and settled, the ones the broker sent ahead go
+// back to the queue, and the next consumer applies each of them once.
+func TestConsumerShutdown(t *testing.T) {
+	url := amqptest.URL(t)
+	queue := amqptest.Queue(t, "cfx-shutdown")
+	st := openStore(t)
+	mustApply(t, st, unitCreated("SN-1"))
+	var bodies [][]byte
+	for i := range 5 {
+		bodies = append(bodies, envelope("CFX.Production.TestAndInspection.UnitsTested", fmt.Sprintf("stop-%d", i),
+			`{"TestedUnits":[{"UnitIdentifier":"SN-1","OverallResult":"Passed"}]}`, i))
+	}
+	publish(t, url, queue, false, bodies...)
+
+	in := NewIngester(st, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	var first []Result
+	in.Observe = func(r Result) {
+		first = append(first, r)
+		cancel() // shutdown begins while the first message is in hand
+	}
+	c, err := NewConsumer(ConsumerConfig{URL: url, Source: "/amq/queue/" + queue, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))}, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Run(ctx); err != nil {
+		t.Fatalf("Run = %v, want nil after shutdown", err)
+	}
+	if len(first) != 1 || first[0].Status != StatusAccepted {
+		t.Fatalf("before shutdown: %+v, want the one message in hand accepted", first)
+	}
+
+	in2 := NewIngester(st, Options{})
+	obs := observe(in2)
+	runConsumer(t, url, queue, in2)
+	rs := obs.wait(t, 4)
+	time.Sleep(500 * time.Millisecond) // any redelivery of the first would come now
+	rs = obs.wait(t, 4)
+	if got := statusCount(rs); len(rs) != 4 || got[StatusAccepted] != 4 {
+		t.Errorf("after shutdown: %v (%d messages), want the other 4 accepted, and the settled one not again", got, len(rs))
 	}
 }
