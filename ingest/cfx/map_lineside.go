@@ -156,10 +156,6 @@ func (m *Mapper) slotsHolding(ctx context.Context, station, closedBy string) (ma
 	if err != nil {
 		return nil, fmt.Errorf("look up station %s: %w", station, err)
 	}
-	raw, err := json.Marshal(n.Props["feeders"])
-	if err != nil {
-		return nil, fmt.Errorf("station %s: %w", station, err)
-	}
 	var feeders map[string]struct {
 		Reels []struct {
 			Lot      string `json:"lot"`
@@ -167,8 +163,8 @@ func (m *Mapper) slotsHolding(ctx context.Context, station, closedBy string) (ma
 			ClosedBy string `json:"closedBy"`
 		} `json:"reels"`
 	}
-	if err := json.Unmarshal(raw, &feeders); err != nil {
-		return nil, fmt.Errorf("station %s's feeders: %w", station, err)
+	if err := stationProp(n, "feeders", &feeders); err != nil {
+		return nil, err
 	}
 	out := map[string][]string{}
 	slots := make([]string, 0, len(feeders))
@@ -184,6 +180,28 @@ func (m *Mapper) slotsHolding(ctx context.Context, station, closedBy string) (ma
 		}
 	}
 	return out, nil
+}
+
+// stationProp decodes the Station node's line-side property k (JSON text,
+// or a JSON value as recorded before it was text) into v; a property that
+// is not there leaves v alone.
+func stationProp(n *tracegraph.Node, k string, v any) error {
+	p, ok := n.Props[k]
+	if !ok || p == nil {
+		return nil
+	}
+	b, isText := p.(string)
+	raw := []byte(b)
+	if !isText {
+		var err error
+		if raw, err = json.Marshal(p); err != nil {
+			return fmt.Errorf("%s's %s: %w", n.ID, k, err)
+		}
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("%s's %s: %w", n.ID, k, err)
+	}
+	return nil
 }
 
 // placed adds a placement of each unit at the sending station, when the
@@ -202,8 +220,9 @@ func (m *Mapper) placed(ctx context.Context, b *builder, units []string) error {
 	if err != nil {
 		return fmt.Errorf("look up station %s: %w", b.env.Source, err)
 	}
-	if acts, _ := n.Props["activations"].([]any); len(acts) == 0 {
-		return nil
+	var acts []json.RawMessage
+	if err := stationProp(n, "activations", &acts); err != nil || len(acts) == 0 {
+		return err
 	}
 	for i, u := range units {
 		if err := b.add("placed."+strconv.Itoa(i), tracegraph.EventUnitPlaced, &tracegraph.UnitPlaced{Unit: u, Station: b.env.Source}); err != nil {
