@@ -33,11 +33,13 @@ func TestMay(t *testing.T) {
 	}
 	serials := func(op Operation) bool { return op == "Mutation.allocateSerials" || op == "POST /api/v1/serials" }
 	may := map[Role]func(Operation) bool{
-		"":           func(Operation) bool { return false },
-		RoleReader:   func(Operation) bool { return false },
-		RoleOperator: func(op Operation) bool { return shopFloor(op) || recording(op) || serials(op) || op == "POST /api/v1/cfx" },
-		RoleQuality:  func(op Operation) bool { return holds(op) || recording(op) },
-		RoleAdmin:    func(Operation) bool { return true },
+		"":         func(Operation) bool { return false },
+		RoleReader: func(Operation) bool { return false },
+		RoleOperator: func(op Operation) bool {
+			return shopFloor(op) || recording(op) || serials(op) || op == "POST /api/v1/cfx"
+		},
+		RoleQuality: func(op Operation) bool { return holds(op) || recording(op) },
+		RoleAdmin:   func(Operation) bool { return true },
 	}
 	for _, g := range Grants() {
 		for _, r := range []Role{"", RoleReader, RoleOperator, RoleQuality, RoleAdmin} {
