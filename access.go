@@ -58,6 +58,8 @@ func Grants() []Grant {
 		Grant{Operation: "Mutation.ingest", PerEvent: true},
 		Grant{Operation: "POST /api/v1/events", PerEvent: true},
 		Grant{Operation: "POST /epcis/capture", PerEvent: true})
+	// IPC-CFX messages map onto shop-floor events only.
+	add(RoleOperator, "POST /api/v1/cfx")
 	// Holds and containments.
 	add(RoleQuality,
 		"Mutation.placeHold", "Mutation.releaseHold", "Mutation.contain", "Mutation.releaseContainment",

@@ -9,8 +9,8 @@ import (
 // TestMay tries every operation of the access table with every role (and
 // with none) and checks what each may do: reading is every role's, events
 // go by their type, holds and containments are quality's, issuing serials
-// the operator's, voiding is the
-// admin's, who may do everything.
+// and IPC-CFX messages (shop-floor events only) the operator's, voiding is
+// the admin's, who may do everything.
 func TestMay(t *testing.T) {
 	// want[role] lists the non-reading operations the role may do; reading
 	// (Grant.Role == RoleReader) is allowed to every role.
@@ -33,11 +33,13 @@ func TestMay(t *testing.T) {
 	}
 	serials := func(op Operation) bool { return op == "Mutation.allocateSerials" || op == "POST /api/v1/serials" }
 	may := map[Role]func(Operation) bool{
-		"":           func(Operation) bool { return false },
-		RoleReader:   func(Operation) bool { return false },
-		RoleOperator: func(op Operation) bool { return shopFloor(op) || recording(op) || serials(op) },
-		RoleQuality:  func(op Operation) bool { return holds(op) || recording(op) },
-		RoleAdmin:    func(Operation) bool { return true },
+		"":         func(Operation) bool { return false },
+		RoleReader: func(Operation) bool { return false },
+		RoleOperator: func(op Operation) bool {
+			return shopFloor(op) || recording(op) || serials(op) || op == "POST /api/v1/cfx"
+		},
+		RoleQuality: func(op Operation) bool { return holds(op) || recording(op) },
+		RoleAdmin:   func(Operation) bool { return true },
 	}
 	for _, g := range Grants() {
 		for _, r := range []Role{"", RoleReader, RoleOperator, RoleQuality, RoleAdmin} {

@@ -126,6 +126,7 @@ func TestAccessMatrix(t *testing.T) {
 		"epcList":["urn:epc:id:sgtin:0614141.107346.EPCIS-TAG"]}]}}`)
 	rest("POST /api/v1/serials", "operator admin", http.MethodPost, "/api/v1/serials", `{"partNumber":"900-A","count":1,"request":"rq-TAG"}`)
 	query("Mutation.allocateSerials", "operator admin", `mutation { allocateSerials(partNumber: "900-A", count: 1, request: "rm-TAG") { serials } }`)
+	rest("POST /api/v1/cfx", "operator admin", http.MethodPost, "/api/v1/cfx", `{"MessageName":"CFX.EndpointConnected","UniqueID":"TAG","TimeStamp":"2026-03-04T08:00:00Z","MessageBody":{}}`)
 	for _, et := range tracegraph.AllEventTypes() {
 		roles := "operator admin"
 		switch et {

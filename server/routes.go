@@ -26,6 +26,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/graphql", gql, s.countWebsockets)
 	s.mountWeb(e)
 	e.POST("/api/v1/events", s.postEvents, s.requireType(ingest.MediaTypes()...))
+	e.POST("/api/v1/cfx", s.postCFX, json)
 	e.GET("/api/v1/export/:kind", s.export)
 	e.GET(report.LevelPath, s.levelReport)
 	e.GET("/api/v1/head", s.head)

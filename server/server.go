@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/ingest/cfx"
 	"github.com/tracegraph/tracegraph/resolvers"
 	"github.com/tracegraph/tracegraph/version"
 	"github.com/tracegraph/tracegraph/web"
@@ -94,6 +95,9 @@ type Config struct {
 	// MetricsRefresh is how often, at most, the unit gauges are counted
 	// again after changes (default DefaultMetricsRefresh).
 	MetricsRefresh time.Duration
+	// CFX says how the factory's IPC-CFX messages name units and tests
+	// (POST /api/v1/cfx, and the broker consumer through Server.CFX).
+	CFX cfx.Options
 }
 
 // withDefaults returns cfg with the defaults of its unset fields.
@@ -136,6 +140,7 @@ type Server struct {
 	origins []string  // Config.AllowedOrigins, checked
 	build   version.Info
 	gql     *resolvers.Resolver
+	cfx     *cfx.Ingester
 	auth    *authenticator // nil when authentication is off
 	// websockets counts the subscription connections being served: their
 	// handlers run until the connection ends, unseen by http.Server.Shutdown.
@@ -179,6 +184,7 @@ func New(cfg Config) (*Server, error) {
 	s.base, s.cancelBase = context.WithCancel(context.Background())
 	s.metrics = newMetrics(cfg.Store, cfg.MetricsRefresh)
 	s.public = newRateLimiter(time.Now, float64(cfg.PublicBurst), cfg.PublicRate)
+	s.cfx = s.newCFX()
 	w, err := loadWeb(web.Dist(), cfg.Examples)
 	if err != nil {
 		return nil, err

@@ -66,6 +66,7 @@ TRACEGRAPH_NEO4J_URI, and so on. A flag given on the command line wins.`,
 		newExportLogCmd(),
 		newVersionCmd(),
 		newHealthcheckCmd(),
+		newCFXSendCmd(),
 	)
 	return root
 }

@@ -36,6 +36,7 @@ func newServeCmd() *cobra.Command {
 		logFormat string
 		limits    limitFlags
 		ops       opsOptions
+		cfxf      cfxFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve [--data DIR] [--addr HOST:PORT] [--demo] [--store embedded|neo4j] [--neo4j-uri URI]",
@@ -48,6 +49,7 @@ What it serves, on --addr:
   /                 the explorer: find a unit, see its genealogy, run a recall report
   /graphiql         GraphiQL, the GraphQL IDE, with example queries
   /api/v1/events    shop-floor events: POST a JSON array or NDJSON, one outcome per event
+  /api/v1/cfx       IPC-CFX messages: POST one envelope or a JSON array (docs/cfx.md)
   /healthz /readyz  liveness and readiness (the store answers)
   /metrics          Prometheus metrics
 
@@ -73,6 +75,10 @@ holds) through its visitor's browser: writes need a JSON or NDJSON body
 (415 otherwise) and are refused (403) when their Origin is another site's,
 unless --allowed-origins lists it; those listed also get CORS answers, so
 that a dashboard served elsewhere can use the API.
+
+IPC-CFX (docs/cfx.md): with --cfx-amqp and --cfx-source, serve takes CFX
+messages from an AMQP 1.0 broker as well, accepting each once its events
+are durable; one it cannot apply goes to --cfx-dead-letter with the reason.
 
 Limits (docs/reliability.md): a POST /api/v1/events holds at most
 --max-events-per-request events and --max-events-body bytes; a GraphQL
@@ -101,7 +107,7 @@ TRACEGRAPH_ADDR, --auth-jwt-secret is TRACEGRAPH_AUTH_JWT_SECRET, and so on.`,
 			if err := auth.Check(); err != nil {
 				return err
 			}
-			return serve(cmd.Context(), log, sc, addr, demo, auth, &limits, ops)
+			return serve(cmd.Context(), log, sc, addr, demo, auth, &limits, ops, &cfxf)
 		},
 	}
 	f := cmd.Flags()
@@ -118,6 +124,7 @@ TRACEGRAPH_ADDR, --auth-jwt-secret is TRACEGRAPH_AUTH_JWT_SECRET, and so on.`,
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	limits.register(f)
 	f.StringVar(&ops.publicURL, "public-url", "", "the public base URL of the GS1 Digital Link resolver, e.g. https://id.example.com: what unit labels with ?link=true carry")
+	cfxf.register(f)
 	f.StringVar(&ops.pprofAddr, "pprof", "", "serve the Go profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060 (off by default)")
 	return cmd
 }
@@ -172,7 +179,11 @@ func newLogger(w interface{ Write([]byte) (int, error) }, level, format string) 
 	return nil, fmt.Errorf("--log-format %q is not text or json", format)
 }
 
-func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, demo bool, auth server.AuthConfig, limits *limitFlags, ops opsOptions) (err error) {
+func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, demo bool, auth server.AuthConfig, limits *limitFlags, ops opsOptions, cfxf *cfxFlags) (err error) {
+	cfxOpts, err := cfxf.options()
+	if err != nil {
+		return err
+	}
 	if ops.pprofAddr != "" {
 		stop, err := startPprof(log, ops.pprofAddr)
 		if err != nil {
@@ -198,12 +209,17 @@ func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, d
 		examples = demoExamples(facts)
 	}
 	cfg := server.Config{Store: store, Logger: log, Auth: auth, Examples: examples, BackupDir: backupDir(sc),
-		PublicURL: ops.publicURL}
+		PublicURL: ops.publicURL, CFX: cfxOpts}
 	limits.apply(&cfg)
 	srv, err := server.New(cfg)
 	if err != nil {
 		return err
 	}
+	stopCFX, err := cfxf.start(ctx, log, srv)
+	if err != nil {
+		return err
+	}
+	defer stopCFX() // before the store closes
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)

@@ -29,6 +29,7 @@ import (
 	"testing"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/tracegraph/tracegraph/internal/scripts"
 )
 
 // Server says how to reach the test server.
@@ -115,7 +116,7 @@ func Start(t testing.TB, auth string, env ...string) Server {
 			t.Skip("SKIP: " + why)
 		}
 	}
-	script, err := findScript()
+	script, err := scripts.Path("neo4j.sh")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,25 +148,6 @@ func Start(t testing.TB, auth string, env ...string) Server {
 		srv.User, srv.Password = user, pass
 	}
 	return srv
-}
-
-// findScript finds scripts/neo4j.sh above the working directory.
-func findScript() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		p := filepath.Join(dir, "scripts", "neo4j.sh")
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			return "", fmt.Errorf("scripts/neo4j.sh not found above the working directory")
-		}
-		dir = up
-	}
 }
 
 //go:embed erase.cypher
