@@ -1,13 +1,10 @@
 package server
 
 import (
-	"errors"
-	"io"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/ingest/cfx"
 )
 
@@ -51,17 +48,9 @@ func (s *Server) CFX() *cfx.Ingester { return s.cfx }
 // none was rejected, 422 when one was (the body says which and why), 400
 // for a body that is not JSON, 413 for one above --max-events-body.
 func (s *Server) postCFX(c echo.Context) error {
-	r := c.Request()
-	if r.ContentLength > s.cfg.MaxEventsBody {
-		return s.fail(c, s.bodyTooLarge())
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxEventsBody))
+	body, err := s.readWholeBody(c)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return s.fail(c, s.bodyTooLarge())
-		}
-		return s.fail(c, tracegraph.Errorf(tracegraph.CodeInvalid, "", "the body could not be read"))
+		return s.fail(c, err)
 	}
 	raws, err := cfx.Split(body)
 	if err != nil {
@@ -69,7 +58,7 @@ func (s *Server) postCFX(c echo.Context) error {
 	}
 	resp := CFXResponse{Messages: make([]cfx.Result, 0, len(raws))}
 	for i, raw := range raws {
-		res, err := s.cfx.IngestRaw(r.Context(), raw)
+		res, err := s.cfx.IngestRaw(c.Request().Context(), raw)
 		if err != nil {
 			return s.fail(c, err)
 		}

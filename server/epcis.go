@@ -5,9 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -110,17 +108,9 @@ func memoryJobID(body []byte, at time.Time) string {
 // document was applied; when it was, every event is durable.
 func (s *Server) epcisCapture(c echo.Context) error {
 	ctx := c.Request().Context()
-	r := c.Request()
-	if r.ContentLength > s.cfg.MaxEventsBody {
-		return s.fail(c, s.bodyTooLarge())
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxEventsBody))
+	body, err := s.readWholeBody(c)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return s.fail(c, s.bodyTooLarge())
-		}
-		return s.fail(c, tracegraph.Errorf(tracegraph.CodeInvalid, "", "reading the body: %v", err))
+		return s.fail(c, err)
 	}
 	created := s.now()
 	plan, res, err := s.epcis.validator.Apply(ctx, s.cfg.Store, body, s.cfg.MaxEventsPerRequest)

@@ -90,6 +90,26 @@ func (s *Server) bodyTooLarge() error {
 	return tracegraph.Errorf(tracegraph.CodeLimit, "", "the body is larger than %d bytes (the limit per request); split it", s.cfg.MaxEventsBody)
 }
 
+// readWholeBody reads a write's body into memory, at most
+// Config.MaxEventsBody bytes: a larger one is a LIMIT error, one that cannot
+// be read an INVALID one. For the endpoints that need the document whole
+// (CFX, EPCIS); POST /api/v1/events streams instead.
+func (s *Server) readWholeBody(c echo.Context) ([]byte, error) {
+	r := c.Request()
+	if r.ContentLength > s.cfg.MaxEventsBody {
+		return nil, s.bodyTooLarge()
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxEventsBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, s.bodyTooLarge()
+		}
+		return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "", "reading the body: %v", err)
+	}
+	return body, nil
+}
+
 // readEvents reads the events of a body (ingest.Read) into a batch, one
 // at a time, recorded by the principal of ctx. More events than
 // Config.MaxEventsPerRequest is a LIMIT error, and none an INVALID one.
