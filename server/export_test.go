@@ -349,8 +349,12 @@ func TestExportLargeStreams(t *testing.T) {
 			if grew > bound {
 				t.Errorf("the heap grew by %.1f MB during the export, above the bound of %.1f MB", float64(grew)/(1<<20), float64(bound)/(1<<20))
 			}
-			if format == "ndjson" && int64(bytesRead) < 2*grew {
-				t.Errorf("the answer (%d bytes) is not even twice what the heap grew by: it may have been held", bytesRead)
+			// Held whole, the answer alone would grow the heap by its size.
+			// (Twice its size was the first bound, but on a loaded machine the
+			// collector falls behind and the sampled peak has reached 0.98 of
+			// the answer with nothing held.)
+			if format == "ndjson" && int64(bytesRead) <= grew {
+				t.Errorf("the heap grew by %d bytes, more than the whole answer (%d bytes): it may have been held", grew, bytesRead)
 			}
 		})
 	}
