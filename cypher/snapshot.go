@@ -13,37 +13,40 @@ const snapshotTries = 3
 // snapshotOp runs fn, a read of several statements (a trace, a recall, a
 // page and its count), so that the whole answer comes from one committed
 // state of the store. Neo4j runs a transaction's statements under READ
-// COMMITTED: a commit landing between two of them would tear the answer. So
-// the head seq, which every write transaction moves in the same commit as
-// its changes, is read before fn and again after it; when they differ fn
-// runs again (fn must set its results afresh, as for any retried
-// transaction). After snapshotTries tries, with writers committing all the
-// time, fn runs in a write transaction that first takes the head lock,
-// which every writer takes before changing anything: writers wait for that
-// one read, and it cannot be torn.
+// COMMITTED, and a reader can even see a commit while it is being applied
+// to the store, part of it before the rest: a commit landing during fn
+// would tear the answer. Every writer takes the head lock with its first
+// statement and holds it until its commit is applied, moving the head seq
+// in that commit. So the head seq is read under that lock (settledHead)
+// before fn and again after it: any commit applied, even in part, while fn
+// ran took the lock after the first read and released it before the second
+// could, so the two differ and fn runs again (fn must set its results
+// afresh, as for any retried transaction). Each locked read holds the lock
+// for one statement only, so readers do not wait on each other for long.
+// After snapshotTries tries, with writers committing all the time, fn runs
+// in a write transaction that holds the head lock throughout: writers wait
+// for that one read, and it cannot be torn.
 func (s *Store) snapshotOp(ctx context.Context, what string, fn func(tx neo4j.ManagedTransaction) error) error {
-	for range snapshotTries {
-		stable := false
-		err := s.readOp(ctx, what, func(tx neo4j.ManagedTransaction) error {
-			before, err := s.headSeq(ctx, tx)
-			if err != nil {
-				return err
-			}
-			if err := fn(tx); err != nil {
-				return err
-			}
-			after, err := s.headSeq(ctx, tx)
-			stable = before == after
-			return err
-		})
-		if err != nil || stable {
-			return err
-		}
-	}
 	if err := s.enter(); err != nil {
 		return err
 	}
 	defer s.leave()
+	for range snapshotTries {
+		before, err := s.settledHead(ctx)
+		if err != nil {
+			return opError(what, err)
+		}
+		if err := opError(what, s.read(ctx, fn)); err != nil {
+			return err
+		}
+		after, err := s.settledHead(ctx)
+		if err != nil {
+			return opError(what, err)
+		}
+		if before == after {
+			return nil
+		}
+	}
 	return opError(what, s.write(ctx, func(tx neo4j.ManagedTransaction) error {
 		if _, _, err := s.lockHead(ctx, tx); err != nil {
 			return err
@@ -52,12 +55,15 @@ func (s *Store) snapshotOp(ctx context.Context, what string, fn func(tx neo4j.Ma
 	}))
 }
 
-// headSeq reads the head seq in tx.
-func (s *Store) headSeq(ctx context.Context, tx neo4j.ManagedTransaction) (uint64, error) {
-	recs, err := s.exec(ctx, tx, qHeadGet, nil)
-	if err != nil {
-		return 0, err
-	}
-	n, err := single[int64](recs, "seq")
-	return uint64(n), err
+// settledHead reads the head seq under the head lock, in a transaction of
+// its own that changes nothing: never the seq of a commit still being
+// applied.
+func (s *Store) settledHead(ctx context.Context) (uint64, error) {
+	var seq uint64
+	err := s.write(ctx, func(tx neo4j.ManagedTransaction) error {
+		var err error
+		seq, _, err = s.lockHead(ctx, tx)
+		return err
+	})
+	return seq, err
 }
