@@ -52,6 +52,10 @@ type PublicPage struct {
 	Product *PublicProduct `json:"product"`
 	// Serial is the unit's serial; zero for a product page without one.
 	Serial string `json:"serial,omitempty"`
+	// Lot is set on the page of a lot (a unit label's (10): its work
+	// order) asked for without a serial; its Recalls are those that reach
+	// some or all of the lot's units.
+	Lot string `json:"lot,omitempty"`
 	// Revision is the unit's revision (R-state), else the product's.
 	Revision string `json:"revision,omitempty"`
 	// Manufactured is the day the unit was made (UTC; zero when unknown).
@@ -167,6 +171,46 @@ func PublicProductPage(ctx context.Context, store Store, gtin string) (*PublicPa
 		}
 	}
 	return nil, Errorf(CodeNotFound, "gtin", "no product has GTIN %s", gtin)
+}
+
+// PublicLot returns the page of a product's lot asked for without a
+// serial, as a Digital Link /01/{gtin}/10/{lot} is: the product's
+// definition, the lot, and the published recall notices that reach any unit
+// of the lot. The lot of a unit is its work order, as its label's (10) says.
+// NOT_FOUND when no product has the GTIN or the lot is not one of that
+// product's: a lot page vouches for the lot it names.
+func PublicLot(ctx context.Context, store Store, gtin, lot string) (*PublicPage, error) {
+	page, err := PublicProductPage(ctx, store, gtin)
+	if err != nil {
+		return nil, err
+	}
+	notFound := Errorf(CodeNotFound, "lot", "no lot %q of GTIN %s", clip(lot), page.Product.GTIN)
+	if CheckKey(lot) != nil {
+		return nil, notFound
+	}
+	wo, err := store.Node(ctx, NewID(LabelWorkOrder, lot))
+	if IsNotFound(err) {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if wo.Str("partNumber") != page.Product.PartNumber {
+		return nil, notFound
+	}
+	edges, err := store.Edges(ctx, []ID{wo.ID}, EdgeQuery{Direction: Downstream, Types: []EdgeType{EdgeForOrder}})
+	if err != nil {
+		return nil, fmt.Errorf("units of %s: %w", wo.ID, err)
+	}
+	units := make([]ID, 0, len(edges[0]))
+	for _, e := range edges[0] {
+		units = append(units, e.Source)
+	}
+	page.Lot = wo.Key()
+	if page.Recalls, err = publicNotices(ctx, store, units); err != nil {
+		return nil, err
+	}
+	return page, nil
 }
 
 // lastFirmware returns the firmware version of the unit's latest test that

@@ -214,29 +214,50 @@ const maxPublicTrace = 20_000
 // is a suspect of a recall.published event. One notice per containment,
 // the latest; oldest first.
 func PublicRecalls(ctx context.Context, store Store, unit ID) ([]RecallNotice, error) {
-	tr, err := store.Trace(ctx, TraceRequest{From: []ID{unit}, Direction: Upstream, Limit: maxPublicTrace, SkipEdges: true,
-		EdgeTypes: []EdgeType{EdgeContains, EdgeConsumed, EdgeDerivedFrom}})
-	if err != nil {
-		return nil, err
-	}
-	var ids []ID
-	for _, n := range tr.Nodes {
-		if n.Label == LabelUnit || n.Label.IsMaterial() {
-			ids = append(ids, n.ID)
-		}
-	}
-	nodes, err := store.Nodes(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
+	return publicNotices(ctx, store, []ID{unit})
+}
+
+// publicUnitsPerTrace is how many units publicNotices traces at once: each
+// trace stays within maxPublicTrace for units of a few hundred nodes.
+const publicUnitsPerTrace = 50
+
+// publicNotices returns the published recall notices that reach any of the
+// units (PublicRecalls of each, merged), tracing them a few at a time.
+func publicNotices(ctx context.Context, store Store, units []ID) ([]RecallNotice, error) {
 	var events []string
-	for _, n := range nodes {
-		if n == nil {
+	seen := map[ID]bool{}
+	per := publicUnitsPerTrace
+	for len(units) > 0 {
+		from := units[:min(len(units), per)]
+		tr, err := store.Trace(ctx, TraceRequest{From: from, Direction: Upstream, Limit: maxPublicTrace, SkipEdges: true,
+			EdgeTypes: []EdgeType{EdgeContains, EdgeConsumed, EdgeDerivedFrom}})
+		if err != nil {
+			return nil, err
+		}
+		if tr.Truncated && len(from) > 1 {
+			per = max(1, len(from)/2) // fewer at once, so that nothing is missed
 			continue
 		}
-		for _, v := range publicRecalls(n) {
-			if s, ok := v.(string); ok && !slices.Contains(events, s) {
-				events = append(events, s)
+		units = units[len(from):]
+		var ids []ID
+		for _, n := range tr.Nodes {
+			if (n.Label == LabelUnit || n.Label.IsMaterial()) && !seen[n.ID] {
+				seen[n.ID] = true
+				ids = append(ids, n.ID)
+			}
+		}
+		nodes, err := store.Nodes(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range nodes {
+			if n == nil {
+				continue
+			}
+			for _, v := range publicRecalls(n) {
+				if s, ok := v.(string); ok && !slices.Contains(events, s) {
+					events = append(events, s)
+				}
 			}
 		}
 	}

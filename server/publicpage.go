@@ -41,19 +41,13 @@ type publicLink struct {
 type publicView struct {
 	Title  string
 	Anchor string
-	Lot    string
 	Page   *tracegraph.PublicPage
 	Links  []publicLink
 }
 
 // publicPage renders the public product page.
-func (s *Server) publicPage(c echo.Context, anchor string, dl *digitalLink, page *tracegraph.PublicPage) error {
+func (s *Server) publicPage(c echo.Context, anchor string, page *tracegraph.PublicPage) error {
 	v := publicView{Anchor: anchor, Page: page, Title: "Product"}
-	if page.Serial == "" {
-		// A lot page says which lot was asked for; a unit's page shows only
-		// what was looked up, not a lot the link claims.
-		v.Lot = dl.elements.Get("10")
-	}
 	if p := page.Product; p != nil {
 		v.Title = p.Name
 		listed := map[string]bool{}

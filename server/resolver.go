@@ -125,6 +125,8 @@ func (s *Server) resolve(c echo.Context) error {
 		page, err = tracegraph.PublicContainer(ctx, s.cfg.Store, dl.key.Value)
 	case serial != "":
 		page, err = tracegraph.PublicUnit(ctx, s.cfg.Store, dl.key.Value, serial)
+	case dl.elements.Get("10") != "":
+		page, err = tracegraph.PublicLot(ctx, s.cfg.Store, dl.key.Value, dl.elements.Get("10"))
 	default:
 		page, err = tracegraph.PublicProductPage(ctx, s.cfg.Store, dl.key.Value)
 	}
@@ -149,7 +151,7 @@ func (s *Server) resolve(c echo.Context) error {
 		return c.Redirect(http.StatusTemporaryRedirect, l.Href)
 	}
 	c.Response().Header().Set("Link", "<"+anchor+"?linkType=all>; rel=\"linkset\"; type=\""+linksetType+"\"")
-	return s.publicPage(c, anchor, dl, page)
+	return s.publicPage(c, anchor, page)
 }
 
 // isDefaultLink reports whether a linkType asks for the default link: the

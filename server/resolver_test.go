@@ -109,6 +109,23 @@ func TestPublicPage(t *testing.T) {
 		}
 	}
 
+	// A lot page (the work order a unit label's (10) names, asked for
+	// without a serial) shows the notices that reach any of its units; it
+	// echoes the lot asked for and nothing else internal. A lot of another
+	// product is no lot of this GTIN.
+	lot := "/01/" + publicGTIN + "/10/WO-zqx-2"
+	status, _, body = ts.send(t, http.MethodGet, lot, nil, nil)
+	page = string(body)
+	noLeak(t, "GET "+lot, []byte(strings.ReplaceAll(page, "WO-zqx-2", "")))
+	for _, want := range []string{"<dt>Batch</dt><dd>WO-zqx-2</dd>", "Recall notice: Power supply recall", "some or all units of batch WO-zqx-2"} {
+		if status != http.StatusOK || !strings.Contains(page, want) {
+			t.Errorf("GET %s = %d, lacks %q:\n%s", lot, status, want, page)
+		}
+	}
+	if status, _, body = ts.send(t, http.MethodGet, "/01/"+publicGTIN+"/10/WO-zqx-1", nil, nil); status != http.StatusNotFound {
+		t.Errorf("the lot of another product = %d %s, want 404", status, body)
+	}
+
 	tests := []struct {
 		name, path, accept string
 		status             int
@@ -118,7 +135,7 @@ func TestPublicPage(t *testing.T) {
 		{"keys as names, lower case, GTIN-13", "/gtin/9506000134352/ser/SN-V1-0001", "", 200, "", "SN-V1-0001"},
 		{"with a lot", "/01/" + publicGTIN + "/10/L1/21/SN-V1-0001", "", 200, "", "SN-V1-0001"},
 		{"product page", "/01/" + publicGTIN, "", 200, "", "Vega Home Router"},
-		{"lot page", "/01/" + publicGTIN + "/10/L1", "", 200, "", "<dt>Batch</dt><dd>L1</dd>"},
+		{"no such lot", "/01/" + publicGTIN + "/10/L1", "", 404, "", "NOT_FOUND"},
 		{"SSCC", "/00/004012345000000425", "", 200, "", "1 box"},
 		{"pip", publicUnit + "?linkType=gs1:pip", "", 307, "https://products.example.com/vega", ""},
 		{"pip, short", publicUnit + "?linkType=pip", "", 307, "https://products.example.com/vega", ""},

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tracegraph/tracegraph"
@@ -103,4 +105,54 @@ func testPublishedRecall(t *testing.T, open Opener) {
 		}
 	}
 	refuse(t, s, parse(t, `17 pub-x recall.published {"containment":"mk-u1","suspects":["L1"],"text":"x"}`)[0], tracegraph.CodeNotFound, "data.containment")
+}
+
+// testPublicLot: a lot page (the work order a unit label's (10) names)
+// shows the published notices that reach any unit of the lot, however many
+// units it has: the one unit built with the suspect lot is the last of 120,
+// past the first few traced at once. A lot of another product, or no lot,
+// is NOT_FOUND.
+func testPublicLot(t *testing.T, open Opener) {
+	s := open(t)
+	var b strings.Builder
+	b.WriteString(`0 def   product.defined {"partNumber":"PRD-1","gtin":"09506000134352","name":"Router"}
+0 rcv-a lot.received    {"lot":"LA","partNumber":"IC-1"}
+0 rcv-b lot.received    {"lot":"LB","partNumber":"IC-1"}
+0 mk-x  unit.created    {"serial":"X1","partNumber":"PRD-2","workOrder":"WO-X"}
+`)
+	for i := 1; i <= 120; i++ {
+		lot := "LA"
+		if i == 120 {
+			lot = "LB"
+		}
+		fmt.Fprintf(&b, "1 mk-%d unit.created {\"serial\":\"U%03d\",\"partNumber\":\"PRD-1\",\"workOrder\":\"WO-1\"}\n", i, i)
+		fmt.Fprintf(&b, "2 use-%d material.consumed {\"unit\":\"U%03d\",\"lot\":\"%s\"}\n", i, i, lot)
+	}
+	load(t, s, b.String())
+	const gtin = "09506000134352"
+	page, err := tracegraph.PublicLot(bg, s, gtin, "WO-1")
+	if err != nil || page.Lot != "WO-1" || page.Product == nil || page.Product.Name != "Router" || len(page.Recalls) != 0 {
+		t.Fatalf("PublicLot(WO-1) before any recall = %+v, %v; want the lot, the product and no notice", page, err)
+	}
+	if _, err := tracegraph.Contain(bg, s, tracegraph.ContainRequest{Suspects: ids("MaterialLot:LB"), Reason: "supplier notice", Containment: "C1", Time: At(10)}); err != nil {
+		t.Fatalf("Contain: %v", err)
+	}
+	if _, err := tracegraph.PublishRecall(bg, s, tracegraph.PublishRequest{Containment: "C1", Title: "Recall", Text: "Return it.", Time: At(11)}); err != nil {
+		t.Fatalf("PublishRecall: %v", err)
+	}
+	page, err = tracegraph.PublicLot(bg, s, gtin, "WO-1")
+	if err != nil || len(page.Recalls) != 1 || page.Recalls[0].Containment != "C1" || page.Recalls[0].Text != "Return it." {
+		t.Fatalf("PublicLot(WO-1) = %+v, %v; want the notice of C1, which reaches U120 only", page, err)
+	}
+	for _, tc := range []struct{ gtin, lot, field string }{
+		{gtin, "WO-X", "lot"},              // a lot of PRD-2
+		{gtin, "WO-9", "lot"},              // no such lot
+		{gtin, "MaterialLot:LB", "lot"},    // not a work order
+		{"04006381333931", "WO-1", "gtin"}, // no product has this GTIN
+	} {
+		_, err := tracegraph.PublicLot(bg, s, tc.gtin, tc.lot)
+		if e := tracegraph.AsError(err); err == nil || e.Code != tracegraph.CodeNotFound || e.Field != tc.field {
+			t.Errorf("PublicLot(%s, %s) = %v, want NOT_FOUND on %q", tc.gtin, tc.lot, err, tc.field)
+		}
+	}
 }

@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"HoldIDs", testHoldIDs},
 		{"ContainmentRelease", testContainmentRelease},
 		{"PublishedRecall", testPublishedRecall},
+		{"PublicLot", testPublicLot},
 		{"ContainerHolds", testContainerHolds},
 		{"Lookup", testLookup},
 		{"Keys", testKeys},
