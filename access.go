@@ -62,7 +62,7 @@ func Grants() []Grant {
 	add(RoleOperator, "POST /api/v1/cfx")
 	// Holds and containments.
 	add(RoleQuality,
-		"Mutation.placeHold", "Mutation.releaseHold", "Mutation.contain", "Mutation.releaseContainment",
+		"Mutation.placeHold", "Mutation.releaseHold", "Mutation.contain", "Mutation.releaseContainment", "Mutation.publishRecall",
 		"POST /api/v1/containments", "POST /api/v1/containments/:id/release", "POST /api/v1/containments/:id/publish")
 	// Issuing serial numbers: the shop floor's.
 	add(RoleOperator, "Mutation.allocateSerials", "POST /api/v1/serials")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/graph/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -297,6 +298,7 @@ type ComplexityRoot struct {
 		Contain            func(childComplexity int, suspects []string, reason string, material *model.MaterialFilter, containment *string) int
 		Ingest             func(childComplexity int, events []*model.EventInput, atomic *bool) int
 		PlaceHold          func(childComplexity int, target string, reason string, hold *string) int
+		PublishRecall      func(childComplexity int, containment string, text string, title *string, suspects []string) int
 		ReleaseContainment func(childComplexity int, containment string, reason string) int
 		ReleaseHold        func(childComplexity int, target string, reason string, hold *string, all *bool) int
 	}
@@ -384,6 +386,13 @@ type ComplexityRoot struct {
 		Href  func(childComplexity int) int
 		Title func(childComplexity int) int
 		Type  func(childComplexity int) int
+	}
+
+	PublishResult struct {
+		Containment func(childComplexity int) int
+		Duplicate   func(childComplexity int) int
+		Event       func(childComplexity int) int
+		Suspects    func(childComplexity int) int
 	}
 
 	Query struct {
@@ -676,6 +685,7 @@ type MutationResolver interface {
 	ReleaseHold(ctx context.Context, target string, reason string, hold *string, all *bool) (*model.HoldResult, error)
 	Contain(ctx context.Context, suspects []string, reason string, material *model.MaterialFilter, containment *string) (*model.ContainResult, error)
 	ReleaseContainment(ctx context.Context, containment string, reason string) (*model.ReleaseResult, error)
+	PublishRecall(ctx context.Context, containment string, text string, title *string, suspects []string) (*tracegraph.PublishResult, error)
 	AllocateSerials(ctx context.Context, partNumber string, count int, request string) (*model.SerialAllocation, error)
 }
 type PalletResolver interface {
@@ -1851,6 +1861,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PlaceHold(childComplexity, args["target"].(string), args["reason"].(string), args["hold"].(*string)), true
+	case "Mutation.publishRecall":
+		if e.ComplexityRoot.Mutation.PublishRecall == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishRecall_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishRecall(childComplexity, args["containment"].(string), args["text"].(string), args["title"].(*string), args["suspects"].([]string)), true
 	case "Mutation.releaseContainment":
 		if e.ComplexityRoot.Mutation.ReleaseContainment == nil {
 			break
@@ -2223,6 +2244,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductLink.Type(childComplexity), true
+
+	case "PublishResult.containment":
+		if e.ComplexityRoot.PublishResult.Containment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishResult.Containment(childComplexity), true
+	case "PublishResult.duplicate":
+		if e.ComplexityRoot.PublishResult.Duplicate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishResult.Duplicate(childComplexity), true
+	case "PublishResult.event":
+		if e.ComplexityRoot.PublishResult.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishResult.Event(childComplexity), true
+	case "PublishResult.suspects":
+		if e.ComplexityRoot.PublishResult.Suspects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishResult.Suspects(childComplexity), true
 
 	case "Query.head":
 		if e.ComplexityRoot.Query.Head == nil {
@@ -4055,6 +4101,20 @@ func (ec *executionContext) childFields_ProductLink(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ProductLink", field.Name)
 }
 
+func (ec *executionContext) childFields_PublishResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "containment":
+		return ec.fieldContext_PublishResult_containment(ctx, field)
+	case "event":
+		return ec.fieldContext_PublishResult_event(ctx, field)
+	case "suspects":
+		return ec.fieldContext_PublishResult_suspects(ctx, field)
+	case "duplicate":
+		return ec.fieldContext_PublishResult_duplicate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublishResult", field.Name)
+}
+
 func (ec *executionContext) childFields_RecallReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "suspects":
@@ -4686,6 +4746,44 @@ func (ec *executionContext) field_Mutation_placeHold_args(ctx context.Context, r
 		return nil, err
 	}
 	args["hold"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_publishRecall_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "containment",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["containment"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "title",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["title"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "suspects",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["suspects"] = arg3
 	return args, nil
 }
 
@@ -9715,6 +9813,50 @@ func (ec *executionContext) fieldContext_Mutation_releaseContainment(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_publishRecall(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishRecall(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishRecall(ctx, fc.Args["containment"].(string), fc.Args["text"].(string), fc.Args["title"].(*string), fc.Args["suspects"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tracegraph.PublishResult) graphql.Marshaler {
+			return ec.marshalNPublishResult2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚐPublishResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishRecall(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublishResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishRecall_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_allocateSerials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11145,6 +11287,98 @@ func (ec *executionContext) _ProductLink_title(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_ProductLink_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProductLink", field, false, false, noChildFields("String"))
+}
+
+func (ec *executionContext) _PublishResult_containment(ctx context.Context, field graphql.CollectedField, obj *tracegraph.PublishResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishResult_containment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Containment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishResult_containment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishResult", field, false, false, noChildFields("ID"))
+}
+
+func (ec *executionContext) _PublishResult_event(ctx context.Context, field graphql.CollectedField, obj *tracegraph.PublishResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishResult_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishResult_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishResult", field, false, false, noChildFields("ID"))
+}
+
+func (ec *executionContext) _PublishResult_suspects(ctx context.Context, field graphql.CollectedField, obj *tracegraph.PublishResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishResult_suspects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suspects, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishResult_suspects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishResult", field, false, false, noChildFields("Int"))
+}
+
+func (ec *executionContext) _PublishResult_duplicate(ctx context.Context, field graphql.CollectedField, obj *tracegraph.PublishResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishResult_duplicate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Duplicate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishResult_duplicate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishResult", field, false, false, noChildFields("Boolean"))
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -19716,6 +19950,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "publishRecall":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishRecall(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "allocateSerials":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_allocateSerials(ctx, field)
@@ -20590,6 +20831,59 @@ func (ec *executionContext) _ProductLink(ctx context.Context, sel ast.SelectionS
 		case "title":
 			out.Values[i] = ec._ProductLink_title(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     deferPath(ctx, deferLabelToView),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var publishResultImplementors = []string{"PublishResult"}
+
+func (ec *executionContext) _PublishResult(ctx context.Context, sel ast.SelectionSet, obj *tracegraph.PublishResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publishResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublishResult")
+		case "containment":
+			out.Values[i] = ec._PublishResult_containment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "event":
+			out.Values[i] = ec._PublishResult_event(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suspects":
+			out.Values[i] = ec._PublishResult_suspects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duplicate":
+			out.Values[i] = ec._PublishResult_duplicate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -24768,6 +25062,16 @@ func (ec *executionContext) marshalNProductLink2ᚖgithubᚗcomᚋtracegraphᚋt
 	return ec._ProductLink(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPublishResult2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚐPublishResult(ctx context.Context, sel ast.SelectionSet, v *tracegraph.PublishResult) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PublishResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRecallReport2ᚖgithubᚗcomᚋtracegraphᚋtracegraphᚋgraphᚋmodelᚐRecallReport(ctx context.Context, sel ast.SelectionSet, v *model.RecallReport) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -25380,6 +25684,41 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -217,6 +217,14 @@ func (r *mutationResolver) ReleaseContainment(ctx context.Context, containment s
 	return out, nil
 }
 
+func (r *mutationResolver) PublishRecall(ctx context.Context, containment string, text string, title *string, suspects []string) (*tracegraph.PublishResult, error) {
+	req := tracegraph.PublishRequest{Containment: containment, Title: deref(title), Text: text, Time: r.cfg.Now().UTC(), Operator: tracegraph.Actor(ctx)}
+	for _, s := range suspects {
+		req.Suspects = append(req.Suspects, tracegraph.ID(s))
+	}
+	return tracegraph.PublishRecall(ctx, r.store(), req)
+}
+
 func outcomes(os []tracegraph.Outcome) []*model.Outcome {
 	out := make([]*model.Outcome, len(os))
 	for i, o := range os {

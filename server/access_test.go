@@ -100,6 +100,7 @@ func TestAccessMatrix(t *testing.T) {
 	query("Mutation.releaseHold", "quality admin", `mutation { releaseHold(target: "Unit:PROD-0003", reason: "TAG") { event { id } } }`)
 	query("Mutation.contain", "quality admin", `mutation { contain(suspects: ["MaterialLot:R-CAP-2"], reason: "TAG", containment: "c-TAG") { placed } }`)
 	query("Mutation.releaseContainment", "quality admin", `mutation { releaseContainment(containment: "c-TAG", reason: "TAG") { released } }`)
+	query("Mutation.publishRecall", "quality admin", `mutation { publishRecall(containment: "c-TAG", text: "TAG") { event } }`)
 	rest := func(op tracegraph.Operation, roles, method, path, body string) {
 		calls = append(calls, accessCall{name: string(op), ops: []tracegraph.Operation{op}, roles: roles,
 			do: func(t *testing.T, token, tag string) (int, string) {

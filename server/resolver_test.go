@@ -109,6 +109,21 @@ func TestPublicPage(t *testing.T) {
 		}
 	}
 
+	// The same notice through GraphQL is the same event, recorded once.
+	var pub struct {
+		PublishRecall struct {
+			Containment, Event string
+			Suspects           int
+			Duplicate          bool
+		}
+	}
+	ts.data(t, `mutation { publishRecall(containment: "C-zqx-1", title: "Power supply recall",
+		text: "Stop using the router and contact support for a free replacement.") { containment event suspects duplicate } }`, nil, &pub)
+	var rest tracegraph.PublishResult
+	if err := json.Unmarshal(body, &rest); err != nil || pub.PublishRecall.Event != rest.Event || !pub.PublishRecall.Duplicate || pub.PublishRecall.Suspects != 1 {
+		t.Errorf("publishRecall = %+v, want a duplicate of the REST publication %s", pub.PublishRecall, body)
+	}
+
 	// A lot page (the work order a unit label's (10) names, asked for
 	// without a serial) shows the notices that reach any of its units; it
 	// echoes the lot asked for and nothing else internal. A lot of another
