@@ -186,6 +186,22 @@ type EdgeQuery struct {
 	History   bool       // every edge that ever existed, closed ones too
 }
 
+// Validate checks the query and fills in its default direction (Both).
+func (q *EdgeQuery) Validate() error {
+	if q.Direction == "" {
+		q.Direction = Both
+	}
+	if !q.Direction.Valid() {
+		return Errorf(CodeInvalid, "direction", "direction %q is not UPSTREAM, DOWNSTREAM or BOTH", q.Direction)
+	}
+	for _, t := range q.Types {
+		if !t.Valid() {
+			return Errorf(CodeInvalid, "types", "edge type %q is unknown", t)
+		}
+	}
+	return nil
+}
+
 // Trace limits.
 const (
 	DefaultTraceLimit = 100_000

@@ -301,16 +301,8 @@ func (s *Store) expander(tx neo4j.ManagedTransaction, types []tracegraph.EdgeTyp
 
 // Edges implements tracegraph.Graph.
 func (s *Store) Edges(ctx context.Context, ids []tracegraph.ID, q tracegraph.EdgeQuery) ([][]tracegraph.Edge, error) {
-	if q.Direction == "" {
-		q.Direction = tracegraph.Both
-	}
-	if !q.Direction.Valid() {
-		return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "direction", "direction %q is not UPSTREAM, DOWNSTREAM or BOTH", q.Direction)
-	}
-	for _, t := range q.Types {
-		if !t.Valid() {
-			return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "types", "edge type %q is unknown", t)
-		}
+	if err := q.Validate(); err != nil {
+		return nil, err
 	}
 	out := make([][]tracegraph.Edge, len(ids))
 	err := s.readOp(ctx, "read edges", func(tx neo4j.ManagedTransaction) error {

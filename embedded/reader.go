@@ -349,16 +349,8 @@ func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, er
 
 // Edges implements tracegraph.Graph.
 func (s *Store) Edges(ctx context.Context, ids []tracegraph.ID, q tracegraph.EdgeQuery) ([][]tracegraph.Edge, error) {
-	if q.Direction == "" {
-		q.Direction = tracegraph.Both
-	}
-	if !q.Direction.Valid() {
-		return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "direction", "direction %q is not UPSTREAM, DOWNSTREAM or BOTH", q.Direction)
-	}
-	for _, t := range q.Types {
-		if !t.Valid() {
-			return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "types", "edge type %q is unknown", t)
-		}
+	if err := q.Validate(); err != nil {
+		return nil, err
 	}
 	ef := tracegraph.NewEdgeFilter(q.Types, q.AsOf, q.History, 0)
 	out := make([][]tracegraph.Edge, len(ids))
