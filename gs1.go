@@ -67,6 +67,54 @@ func MatchesGTIN(n, product *Node, gtin string) bool {
 	return true
 }
 
+// LookupCandidate is a node a scanned code may name, with the GTIN the
+// code came with ("" when none): the node is the code's only when it
+// MatchesGTIN.
+type LookupCandidate struct {
+	ID   ID
+	GTIN string
+}
+
+// LookupCandidates returns, in order, the nodes a scan may name, what every
+// store's Graph.Lookup reads: for each code ParseScan finds, a global ID as
+// it is; else its key under each label its AI allows (any label without
+// one); then the owners of the identifiers with its value in any of its
+// forms (IdentifierOwnersOf, with owners the store's identifier index). A
+// node may come more than once, from several codes.
+func LookupCandidates(code string, owners func(value string) ([]Identifier, error)) ([]LookupCandidate, error) {
+	codes, err := ParseScan(code)
+	if err != nil {
+		return nil, err
+	}
+	var out []LookupCandidate
+	for _, c := range codes {
+		if c.Value == "" {
+			continue
+		}
+		if LooksLikeID(c.Value) {
+			out = append(out, LookupCandidate{ID(c.Value), c.GTIN})
+			continue
+		}
+		if CheckKey(c.Value) == nil {
+			labels := LabelsForAI(c.AI)
+			if labels == nil {
+				labels = Labels
+			}
+			for _, l := range labels {
+				out = append(out, LookupCandidate{NewID(l, c.Value), c.GTIN})
+			}
+		}
+		idents, err := IdentifierOwnersOf(c.Value, owners)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range idents {
+			out = append(out, LookupCandidate{o.Node, c.GTIN})
+		}
+	}
+	return out, nil
+}
+
 // ProductOf returns the ID of the Product of n's part number, "" when n has
 // no part number that can name one.
 func ProductOf(n *Node) ID {

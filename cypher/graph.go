@@ -131,107 +131,54 @@ func (s *Store) Nodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.N
 	return out, nil
 }
 
-// Lookup implements tracegraph.Graph: a global ID, a key under every label
-// the code can name (GS1 application identifiers narrow them), and the
-// additional numbers with that value in any of its forms
-// (tracegraph.IdentifierForms), in that order, each node once.
+// Lookup implements tracegraph.Graph: the nodes of
+// tracegraph.LookupCandidates that exist and match the GTIN their code came
+// with, each once, in that order; the candidates and their products are
+// read in one query each.
 func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, error) {
 	var out []*tracegraph.Node
 	err := s.snapshotOp(ctx, "lookup", func(tx neo4j.ManagedTransaction) error {
 		out = nil
-		var cands []tracegraph.ID
-		gtinOf := map[tracegraph.ID]string{} // the GTIN a candidate's code came with
-		codes, err := tracegraph.ParseScan(code)
+		cands, err := tracegraph.LookupCandidates(code, func(v string) ([]tracegraph.Identifier, error) {
+			return s.identifierOwners(ctx, tx, v)
+		})
 		if err != nil {
 			return err
 		}
-		for _, c := range codes {
-			if c.Value == "" {
-				continue
-			}
-			from := len(cands)
-			if err := s.lookupCandidates(ctx, tx, c, &cands); err != nil {
-				return err
-			}
-			for _, id := range cands[from:] {
-				if _, ok := gtinOf[id]; !ok {
-					gtinOf[id] = c.GTIN
+		ids := make([]tracegraph.ID, len(cands))
+		for i, c := range cands {
+			ids[i] = c.ID
+		}
+		got, err := s.getNodes(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		var pids []tracegraph.ID
+		for _, c := range cands {
+			if n := got[c.ID]; n != nil && c.GTIN != "" {
+				if pid := tracegraph.ProductOf(n); pid != "" {
+					pids = append(pids, pid)
 				}
 			}
 		}
-		got, err := s.getNodes(ctx, tx, cands)
-		if err != nil {
-			return err
-		}
-		if err := s.dropOtherProducts(ctx, tx, got, gtinOf); err != nil {
-			return err
+		products := map[tracegraph.ID]*tracegraph.Node{}
+		if len(pids) > 0 {
+			if products, err = s.getNodes(ctx, tx, pids); err != nil {
+				return err
+			}
 		}
 		seen := map[tracegraph.ID]bool{}
-		for _, id := range cands {
-			if n := got[id]; n != nil && !seen[id] {
-				seen[id] = true
-				out = append(out, n)
+		for _, c := range cands {
+			n := got[c.ID]
+			if n == nil || seen[c.ID] || !tracegraph.MatchesGTIN(n, products[tracegraph.ProductOf(n)], c.GTIN) {
+				continue
 			}
+			seen[c.ID] = true
+			out = append(out, n)
 		}
 		return nil
 	})
 	return out, err
-}
-
-// lookupCandidates appends the nodes one scanned code may name: a global
-// ID, its key under the labels its AI allows, the owners of the
-// identifiers with its value.
-func (s *Store) lookupCandidates(ctx context.Context, tx neo4j.ManagedTransaction, c tracegraph.ScanCode, cands *[]tracegraph.ID) error {
-	if tracegraph.LooksLikeID(c.Value) {
-		*cands = append(*cands, tracegraph.ID(c.Value))
-		return nil
-	}
-	labels := tracegraph.LabelsForAI(c.AI)
-	if labels == nil {
-		labels = tracegraph.Labels
-	}
-	if tracegraph.CheckKey(c.Value) == nil {
-		for _, l := range labels {
-			*cands = append(*cands, tracegraph.NewID(l, c.Value))
-		}
-	}
-	owners, err := tracegraph.IdentifierOwnersOf(c.Value, func(v string) ([]tracegraph.Identifier, error) {
-		return s.identifierOwners(ctx, tx, v)
-	})
-	if err != nil {
-		return err
-	}
-	for _, o := range owners {
-		*cands = append(*cands, o.Node)
-	}
-	return nil
-}
-
-// dropOtherProducts removes from got the nodes a code that came with a GTIN
-// found but that are of another product (tracegraph.MatchesGTIN), reading
-// their products in one query.
-func (s *Store) dropOtherProducts(ctx context.Context, tx neo4j.ManagedTransaction, got map[tracegraph.ID]*tracegraph.Node, gtinOf map[tracegraph.ID]string) error {
-	var pids []tracegraph.ID
-	for id, n := range got {
-		if n != nil && gtinOf[id] != "" {
-			if pid := tracegraph.ProductOf(n); pid != "" {
-				pids = append(pids, pid)
-			}
-		}
-	}
-	products := map[tracegraph.ID]*tracegraph.Node{}
-	if len(pids) > 0 {
-		var err error
-		if products, err = s.getNodes(ctx, tx, pids); err != nil {
-			return err
-		}
-	}
-	for id, n := range got {
-		if n != nil && !tracegraph.MatchesGTIN(n, products[tracegraph.ProductOf(n)], gtinOf[id]) {
-			delete(got, id)
-		}
-	}
-	return nil
 }
 
 // expander returns the expandFunc of a read transaction with these filters.

@@ -276,73 +276,43 @@ func (s *Store) Nodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.N
 	return out, nil
 }
 
-// Lookup implements tracegraph.Graph.
+// Lookup implements tracegraph.Graph: the nodes of
+// tracegraph.LookupCandidates that exist and match the GTIN their code came
+// with, each once, in that order.
 func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, error) {
-	var out []*tracegraph.Node
-	seen := map[tracegraph.ID]bool{}
-	var gtin string // the GTIN the current code came with
-	add := func(id tracegraph.ID) error {
-		if seen[id] {
-			return nil
-		}
-		n, err := s.viewNode(id)
-		if err != nil || n == nil {
-			return err
-		}
-		if gtin != "" {
-			var p *tracegraph.Node
-			if pid := tracegraph.ProductOf(n); pid != "" {
-				if p, err = s.viewNode(pid); err != nil {
-					return err
-				}
-			}
-			if !tracegraph.MatchesGTIN(n, p, gtin) {
-				return nil // another product's item: not what the scan names
-			}
-		}
-		seen[id] = true
-		out = append(out, n)
-		return nil
-	}
 	r := &reader{s: s}
-	codes, err := tracegraph.ParseScan(code)
+	cands, err := tracegraph.LookupCandidates(code, func(v string) ([]tracegraph.Identifier, error) {
+		return r.IdentifierOwners(ctx, v)
+	})
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range codes {
-		if c.Value == "" {
+	var out []*tracegraph.Node
+	seen := map[tracegraph.ID]bool{}
+	for _, c := range cands {
+		if seen[c.ID] {
 			continue
 		}
-		gtin = c.GTIN
-		if tracegraph.LooksLikeID(c.Value) {
-			if err := add(tracegraph.ID(c.Value)); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		labels := tracegraph.LabelsForAI(c.AI)
-		if labels == nil {
-			labels = tracegraph.Labels
-		}
-		for _, l := range labels {
-			if tracegraph.CheckKey(c.Value) != nil {
-				break
-			}
-			if err := add(tracegraph.NewID(l, c.Value)); err != nil {
-				return nil, err
-			}
-		}
-		owners, err := tracegraph.IdentifierOwnersOf(c.Value, func(v string) ([]tracegraph.Identifier, error) {
-			return r.IdentifierOwners(ctx, v)
-		})
+		n, err := s.viewNode(c.ID)
 		if err != nil {
 			return nil, err
 		}
-		for _, o := range owners {
-			if err := add(o.Node); err != nil {
-				return nil, err
+		if n == nil {
+			continue
+		}
+		if c.GTIN != "" {
+			var p *tracegraph.Node
+			if pid := tracegraph.ProductOf(n); pid != "" {
+				if p, err = s.viewNode(pid); err != nil {
+					return nil, err
+				}
+			}
+			if !tracegraph.MatchesGTIN(n, p, c.GTIN) {
+				continue // another product's item: not what this code names
 			}
 		}
+		seen[c.ID] = true
+		out = append(out, n)
 	}
 	return out, nil
 }
