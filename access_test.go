@@ -22,7 +22,7 @@ func TestMay(t *testing.T) {
 	holds := func(op Operation) bool {
 		switch op {
 		case EventOperation(EventHoldPlaced), EventOperation(EventHoldReleased), EventOperation(EventRecallPublished),
-			"Mutation.placeHold", "Mutation.releaseHold", "Mutation.contain", "Mutation.releaseContainment",
+			"Mutation.placeHold", "Mutation.releaseHold", "Mutation.contain", "Mutation.releaseContainment", "Mutation.publishRecall",
 			"POST /api/v1/containments", "POST /api/v1/containments/:id/release", "POST /api/v1/containments/:id/publish":
 			return true
 		}
