@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -105,8 +106,35 @@ type Load struct {
 // fails, and measures them.
 func RunClients(clients, n int, do func(i int) error) (*Load, error) {
 	var next atomic.Int64
+	return run(clients, func(int) func() error {
+		i := next.Add(1) - 1
+		if i >= int64(n) {
+			return nil
+		}
+		return func() error { return do(int(i)) }
+	})
+}
+
+// runStreams runs one client per stream, each calling do with the items of
+// its stream in order, and measures them.
+func runStreams[T any](streams [][]T, do func(T) error) (*Load, error) {
+	pos := make([]int, len(streams))
+	return run(len(streams), func(c int) func() error {
+		if pos[c] == len(streams[c]) {
+			return nil
+		}
+		x := streams[c][pos[c]]
+		pos[c]++
+		return func() error { return do(x) }
+	})
+}
+
+// run runs clients concurrent clients; client c times each call of what
+// job(c) returns until it returns nil, or some call fails.
+func run(clients int, job func(c int) func() error) (*Load, error) {
 	lat := make([][]time.Duration, clients)
 	errs := make([]error, clients)
+	var failed atomic.Bool
 	var wg sync.WaitGroup
 	cpu0 := CPUTime()
 	start := time.Now()
@@ -114,17 +142,17 @@ func RunClients(clients, n int, do func(i int) error) (*Load, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(n) {
+			for !failed.Load() {
+				f := job(c)
+				if f == nil {
 					return
 				}
 				t0 := time.Now()
-				err := do(int(i))
+				err := f()
 				lat[c] = append(lat[c], time.Since(t0))
 				if err != nil {
 					errs[c] = err
-					next.Store(int64(n)) // the others stop too
+					failed.Store(true)
 					return
 				}
 			}
@@ -133,10 +161,8 @@ func RunClients(clients, n int, do func(i int) error) (*Load, error) {
 	wg.Wait()
 	l := &Load{Elapsed: time.Since(start), CPU: CPUTime() - cpu0, Lat: slices.Concat(lat...)}
 	slices.Sort(l.Lat)
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return l, nil
 }

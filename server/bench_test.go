@@ -106,17 +106,7 @@ func BenchmarkHTTPGenealogy(b *testing.B) {
 	b.Run("store-trace-reference", func(b *testing.B) {
 		ctx := context.Background()
 		l, err := bench.RunClients(1, b.N, func(i int) error {
-			res, err := st.Trace(ctx, tracegraph.TraceRequest{From: []tracegraph.ID{tracegraph.NewID(tracegraph.LabelUnit, products[i%len(products)])},
-				Direction: tracegraph.Upstream, MaxDepth: 8, SkipEdges: true})
-			if err != nil {
-				return err
-			}
-			ids := make([]tracegraph.ID, len(res.Nodes))
-			for j, n := range res.Nodes {
-				ids[j] = n.ID
-			}
-			_, err = st.Nodes(ctx, ids)
-			return err
+			return bench.StoreGenealogy(ctx, st, tracegraph.NewID(tracegraph.LabelUnit, products[i%len(products)]))
 		})
 		if err != nil {
 			b.Fatal(err)
