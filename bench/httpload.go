@@ -192,15 +192,12 @@ func CPUTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// roundDur rounds d to three significant digits or so, for reading.
+// roundDur rounds d to three significant digits (at least 1 ns), for
+// reading.
 func roundDur(d time.Duration) time.Duration {
-	switch {
-	case d >= 10*time.Second:
-		return d.Round(100 * time.Millisecond)
-	case d >= 10*time.Millisecond:
-		return d.Round(100 * time.Microsecond)
-	case d >= 10*time.Microsecond:
-		return d.Round(100 * time.Nanosecond)
+	unit := time.Duration(1)
+	for lim := 1000 * time.Nanosecond; d >= lim && lim < time.Hour; lim *= 10 {
+		unit *= 10
 	}
-	return d
+	return d.Round(unit)
 }
