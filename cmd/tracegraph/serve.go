@@ -240,10 +240,11 @@ func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, d
 	return nil
 }
 
-// loadDemo loads the demo factory of units units into an empty store, in batches, and
-// returns the factory's known facts. When the store already holds events it
-// loads nothing; the facts are those of the demo factory all the same (the
-// generator is deterministic), and hold if the store was filled by --demo.
+// loadDemo loads a demo factory of units units (demoUnits for --demo) into
+// an empty store, in batches, and returns the factory's known facts. When
+// the store already holds events it loads nothing; the facts are those of
+// the demo factory all the same (the generator is deterministic), and hold
+// if the store was filled by --demo.
 func loadDemo(ctx context.Context, log *slog.Logger, store tracegraph.Store, units int) (*factory.Facts, error) {
 	head, _, err := store.Head(ctx)
 	if err != nil {
