@@ -111,6 +111,11 @@ type Report struct {
 	When    time.Time `json:"when"`
 }
 
+// Rows are the names Config.Only takes, in the order of the report.
+func Rows() []string {
+	return []string{"import", "memory", "genealogy", "recall", "explode", "http", "postgres", "ingest", "demo"}
+}
+
 func (c *Config) wants(name string) bool {
 	return len(c.Only) == 0 || slices.Contains(c.Only, name)
 }
@@ -133,6 +138,11 @@ func (c *Config) logf(format string, args ...any) {
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Samples == 0 {
 		cfg.Samples = 2000
+	}
+	for _, name := range cfg.Only {
+		if !slices.Contains(Rows(), name) {
+			return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "only", "%q is not a row: %s", name, strings.Join(Rows(), ", "))
+		}
 	}
 	rep := &Report{Units: cfg.Units, When: time.Now().UTC(),
 		Machine: fmt.Sprintf("%s/%s, %d CPUs, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())}

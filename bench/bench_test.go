@@ -143,3 +143,18 @@ func TestRunEveryRow(t *testing.T) {
 		}
 	}
 }
+
+// TestOnlyUnknownRow: a row name that does not exist is refused before
+// anything is loaded or measured.
+func TestOnlyUnknownRow(t *testing.T) {
+	dir := t.TempDir()
+	cfg := smallConfig(dir)
+	cfg.Only = []string{"http", "ingset"}
+	_, err := bench.Run(context.Background(), cfg)
+	if tracegraph.ErrorCode(err) != tracegraph.CodeInvalid || !strings.Contains(err.Error(), `"ingset" is not a row`) {
+		t.Fatalf("Run(--only ingset) = %v, want INVALID naming the row", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data")); !os.IsNotExist(err) {
+		t.Errorf("the store was created (%v): nothing may be loaded for a refused --only", err)
+	}
+}
