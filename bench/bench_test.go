@@ -90,6 +90,12 @@ func TestRunEveryRow(t *testing.T) {
 			}
 		}
 	}
+	// Every client sends all its events.
+	for _, prefix := range []string{"durable ingest over HTTP", "durable ingest through Store.Apply"} {
+		if f := find(prefix); !strings.Contains(f.Value, "2 clients, batches of 50, 600 events in") {
+			t.Errorf("%s: %q, want 2 clients × 300 events", f.Name, f.Value)
+		}
+	}
 	// The floors the brief names, each with its unit.
 	for prefix, want := range map[string][]string{
 		"bulk import":                        {"edges/s", "events/s", "Pebble taking", "keys/s", "decoding the same NDJSON alone"},

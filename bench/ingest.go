@@ -24,7 +24,8 @@ func clientStreams(ctx context.Context, cfg *Config) ([][]*tracegraph.Event, err
 	clients, perClient := cfg.ingestClients(), cfg.ingestEvents()
 	streams := make([][]*tracegraph.Event, clients)
 	for c := range clients {
-		fc := factory.Config{Units: perClient/35 + 10, Seed: cfg.Seed + uint64(c)}
+		// about 18 events per unit: enough units, and generation stops at perClient
+		fc := factory.Config{Units: perClient/10 + 10, Seed: cfg.Seed + uint64(c)}
 		if clients > 1 || cfg.IngestSite != "" {
 			if err := setSite(&fc, cfg.IngestSite, c); err != nil {
 				return nil, err
