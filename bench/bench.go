@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -65,6 +66,9 @@ type Config struct {
 	// their streams never collide with the factory or an earlier run's
 	// streams in a store that is not fresh (Neo4j's one database).
 	IngestSite string
+	// ProfileDir, when set, receives a CPU profile of each row as
+	// ROW.cpu.pprof (the import's covers the whole load).
+	ProfileDir string
 	// Log receives progress.
 	Log io.Writer
 }
@@ -160,7 +164,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	loaded := facts == nil || facts.Units != cfg.Units || facts.Seed != cfg.Seed
 	if loaded {
-		if facts, err = load(ctx, &cfg); err != nil {
+		if _, err := cfg.profiled("import", func() ([]*Figure, error) {
+			var err error
+			facts, err = load(ctx, &cfg)
+			return nil, err
+		}); err != nil {
 			return nil, err
 		}
 	} else {
@@ -180,63 +188,52 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	defer s.Close()
 	openTime := time.Since(start)
 	cfg.logf("store opened in %s", openTime.Round(time.Millisecond))
-	if cfg.wants("memory") {
-		f, err := memory(ctx, s, openTime)
+	one := func(f *Figure, err error) ([]*Figure, error) { return []*Figure{f}, err }
+	for _, r := range []struct {
+		name    string
+		measure func() ([]*Figure, error)
+	}{
+		{"memory", func() ([]*Figure, error) { return memory(ctx, s, openTime) }},
+		{"genealogy", func() ([]*Figure, error) { return genealogy(ctx, s, facts, cfg.Samples) }},
+		{"recall", func() ([]*Figure, error) { return recall(ctx, s, facts, &cfg) }},
+		{"explode", func() ([]*Figure, error) { return one(explode(ctx, s, facts, cfg.Samples)) }},
+		{"http", func() ([]*Figure, error) { return one(httpQueries(ctx, s, facts, &cfg)) }},
+		{"postgres", func() ([]*Figure, error) { return one(versusPostgres(ctx, s, facts, &cfg)) }},
+		{"ingest", func() ([]*Figure, error) { return ingestFigures(ctx, &cfg) }},
+		{"demo", func() ([]*Figure, error) { return one(demoStart(ctx, &cfg)) }},
+	} {
+		if !cfg.wants(r.name) || r.name == "ingest" && cfg.OpenFresh == nil {
+			continue
+		}
+		f, err := cfg.profiled(r.name, r.measure)
 		if err != nil {
 			return nil, err
 		}
 		rep.Figures = append(rep.Figures, f...)
-	}
-	if cfg.wants("genealogy") {
-		f, err := genealogy(ctx, s, facts, cfg.Samples)
-		if err != nil {
-			return nil, err
-		}
-		rep.Figures = append(rep.Figures, f...)
-	}
-	if cfg.wants("recall") {
-		f, err := recall(ctx, s, facts, &cfg)
-		if err != nil {
-			return nil, err
-		}
-		rep.Figures = append(rep.Figures, f...)
-	}
-	if cfg.wants("explode") {
-		f, err := explode(ctx, s, facts, cfg.Samples)
-		if err != nil {
-			return nil, err
-		}
-		rep.Figures = append(rep.Figures, f)
-	}
-	if cfg.wants("http") {
-		f, err := httpQueries(ctx, s, facts, &cfg)
-		if err != nil {
-			return nil, err
-		}
-		rep.Figures = append(rep.Figures, f)
-	}
-	if cfg.wants("postgres") {
-		f, err := versusPostgres(ctx, s, facts, &cfg)
-		if err != nil {
-			return nil, err
-		}
-		rep.Figures = append(rep.Figures, f)
-	}
-	if cfg.wants("ingest") && cfg.OpenFresh != nil {
-		f, err := ingestFigures(ctx, &cfg)
-		if err != nil {
-			return nil, err
-		}
-		rep.Figures = append(rep.Figures, f...)
-	}
-	if cfg.wants("demo") {
-		f, err := demoStart(ctx, &cfg)
-		if err != nil {
-			return nil, err
-		}
-		rep.Figures = append(rep.Figures, f)
 	}
 	return rep, nil
+}
+
+// profiled runs measure, with a CPU profile of it written to
+// ProfileDir/name.cpu.pprof when ProfileDir is set.
+func (c *Config) profiled(name string, measure func() ([]*Figure, error)) ([]*Figure, error) {
+	if c.ProfileDir == "" {
+		return measure()
+	}
+	if err := os.MkdirAll(c.ProfileDir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(filepath.Join(c.ProfileDir, name+".cpu.pprof"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return nil, fmt.Errorf("profile of %s: %w", name, err)
+	}
+	figs, err := measure()
+	pprof.StopCPUProfile()
+	return figs, err
 }
 
 func readFacts(name string) (*Facts, error) {

@@ -61,10 +61,17 @@ func TestRunEveryRow(t *testing.T) {
 	dir := t.TempDir()
 	cfg := smallConfig(dir)
 	cfg.PostgresDSN = "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=2" // nothing listens there
+	cfg.ProfileDir = filepath.Join(dir, "profiles")
 	rep, err := bench.Run(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, row := range bench.Rows() { // a CPU profile of each row
+		if st, err := os.Stat(filepath.Join(cfg.ProfileDir, row+".cpu.pprof")); err != nil || st.Size() == 0 {
+			t.Errorf("profile of %s: %v", row, err)
+		}
+	}
+	cfg.ProfileDir = ""
 	md := rep.Markdown()
 	t.Log("\n" + md)
 	rows := map[string]*bench.Figure{}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,7 +28,7 @@ func newBenchCmd() *cobra.Command {
 		only               string
 		clients, perClient int
 		cpuProfile         string
-		pgDSN              string
+		pgDSN, profileDir  string
 		httpQueries, demoN int
 	)
 	cmd := &cobra.Command{
@@ -68,10 +69,13 @@ under a fresh site code, so runs never collide.`,
 			log := cmd.ErrOrStderr()
 			b := bench.Config{Units: units, Seed: seed, Samples: samples, Log: log,
 				FactsFile: filepath.Join(cfg.DataDir, "bench-facts.json"), IngestClients: clients, IngestEvents: perClient,
-				HTTPQueries: httpQueries, PostgresDSN: pgDSN,
+				HTTPQueries: httpQueries, PostgresDSN: pgDSN, ProfileDir: profileDir,
 				DemoStart: demoStart(demoN), DemoUnits: demoN, DemoSeed: demoSeed}
 			if only != "" {
 				b.Only = strings.Split(only, ",")
+			}
+			if cpuProfile != "" && profileDir != "" {
+				return errors.New("--cpuprofile profiles the whole run, --profile-dir each row: one or the other")
 			}
 			if cpuProfile != "" {
 				f, err := os.Create(cpuProfile)
@@ -131,6 +135,7 @@ under a fresh site code, so runs never collide.`,
 	f.IntVar(&demoN, "demo-units", demoUnits, "units of the demo factory serve --demo loads")
 	f.StringVar(&pgDSN, "pg-dsn", os.Getenv("TRACEGRAPH_PG_DSN"), "PostgreSQL database for the recursive-CTE baseline (default $TRACEGRAPH_PG_DSN; scripts/pg-baseline-up.sh starts one)")
 	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	f.StringVar(&profileDir, "profile-dir", "", "write a CPU profile of each row to this directory (ROW.cpu.pprof)")
 	return cmd
 }
 
