@@ -55,16 +55,17 @@ func TestForbiddenImports(t *testing.T) {
 // TestImportsByFile: server/ needs resolvers/ only to mount the schema
 // (graphql.go, and server.go's handle to wait for the resolvers on
 // shutdown), and the tracegraph command needs server/ only to run it
-// (serve.go, its flags, and serve_cfx.go, which starts the CFX consumer
-// beside the running server with its ingester): reports, ingest and the
-// wire types have packages of their own.
+// (serve.go, its flags, serve_cfx.go, which starts the CFX consumer
+// beside the running server with its ingester, and serve_bench.go, which
+// runs serve --demo for bench's demo row): reports, ingest and the wire
+// types have packages of their own.
 func TestImportsByFile(t *testing.T) {
 	for _, r := range []struct {
 		dir, pkg string
 		allowed  []string
 	}{
 		{"../server", module + "/resolvers", []string{"graphql.go", "server.go"}},
-		{"../cmd/tracegraph", module + "/server", []string{"serve.go", "serve_limits.go", "serve_cfx.go"}},
+		{"../cmd/tracegraph", module + "/server", []string{"serve.go", "serve_limits.go", "serve_cfx.go", "serve_bench.go"}},
 	} {
 		files, err := filepath.Glob(filepath.Join(r.dir, "*.go"))
 		if err != nil || len(files) == 0 {

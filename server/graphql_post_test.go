@@ -13,6 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/executor"
+	"github.com/tracegraph/tracegraph/bench"
 	"github.com/tracegraph/tracegraph/resolvers"
 	"github.com/tracegraph/tracegraph/server"
 )
@@ -57,7 +58,7 @@ func TestGraphQLAnswersByteForByte(t *testing.T) {
 		want   string
 	}{
 		{"typename", body(`{ __typename }`, nil, ""), "", 0, `{"data":{"__typename":"Query"}}`},
-		{"README genealogy", body(benchGenealogy, map[string]any{"id": "Unit:PROD-0002"}, ""), "", 0, `"partNumber":"700-A"`},
+		{"README genealogy", body(bench.GenealogyQuery, map[string]any{"id": "Unit:PROD-0002"}, ""), "", 0, `"partNumber":"700-A"`},
 		{"aliases", body(`{ a: trace(from: ["Unit:PROD-0002"], direction: UPSTREAM) { t: truncated n: nodes { c: totalCount e: edges { d: depth n: node { i: id } } } }
 			b: stats { e: events } c: __typename }`, nil, ""), "", 0, `"a":{"t":false`},
 		{"named and inline fragments", body(`query { node(id: "Unit:PCBA-0001") { ...U ... on Node { id } } }
@@ -143,7 +144,7 @@ func BenchmarkGraphQLTransport(b *testing.B) {
 	}
 	bodies := make([]string, len(products))
 	for i, p := range products {
-		q, _ := json.Marshal(map[string]any{"query": benchGenealogy, "variables": map[string]any{"id": "Unit:" + p}})
+		q, _ := json.Marshal(map[string]any{"query": bench.GenealogyQuery, "variables": map[string]any{"id": "Unit:" + p}})
 		bodies[i] = string(q)
 	}
 	for _, h := range []struct {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,16 +28,32 @@ func newBenchCmd() *cobra.Command {
 		only               string
 		clients, perClient int
 		cpuProfile         string
+		pgDSN, profileDir  string
+		httpQueries, demoN int
 	)
 	cmd := &cobra.Command{
 		Use:   "bench [flags]",
 		Short: "Measure tracegraph against its performance targets on a generated factory",
 		Long: `bench generates the reference factory (--units, --seed) into the store in
 --data (once: a later run with the same size reuses it), then measures every
-target of PERFORMANCE.md and prints each figure beside its target as a
-Markdown table: bulk import, durable ingest (in a fresh temporary store),
-upstream genealogy, recall with the full rollup, pallet explode and the memory
-of the topology. Run it on a quiet machine; figures vary with load.
+target of PERFORMANCE.md and of issue 14 and prints each figure beside its
+floor or peer, measured in the same run, their ratio and the target, as a
+Markdown table (docs/bench-rig.md says what each row measures):
+
+  import     bulk import of the factory's NDJSON (import --bulk), beside
+             decoding the same NDJSON alone and Pebble taking as many keys
+             raw; measured when the factory is loaded (a fresh --data)
+  ingest     durable ingest over HTTP and through Store.Apply, each into a
+             fresh store, beside one writer's write+fsync loop on that disk
+  http       the README genealogy over HTTP GraphQL, 16 clients, beside
+             { __typename } and the store's own Trace+Nodes
+  demo       serve --demo from an empty data directory to ready, beside
+             generating the same events
+  postgres   genealogy vs PostgreSQL recursive CTEs (pgbaseline), strictly
+             alternating; only with --pg-dsn (scripts/pg-baseline-up.sh)
+  recall, genealogy, explode, memory   the store's own queries at this size
+
+--only selects rows. Run it on a quiet machine; figures vary with load.
 
 With --store neo4j it measures the embedded store first, then migrates its log
 into the Neo4j database (which must be empty, or hold this same factory from
@@ -44,15 +61,21 @@ an earlier run) measuring events/s, then measures Neo4j on the same factory,
 and prints both tables. Durable ingest into Neo4j goes into that database
 under a fresh site code, so runs never collide.`,
 		Example: `  tracegraph bench --units 1000000 --data /var/tmp/tracegraph-bench-M
-  tracegraph bench --units 100000 --only genealogy,recall`,
+  tracegraph bench --units 100000 --only genealogy,recall
+  tracegraph bench --units 20000 --data /var/tmp/tb-20k --pg-dsn "$(scripts/pg-baseline-up.sh /tmp/tg-pg)"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			log := cmd.ErrOrStderr()
 			b := bench.Config{Units: units, Seed: seed, Samples: samples, Log: log,
-				FactsFile: filepath.Join(cfg.DataDir, "bench-facts.json"), IngestClients: clients, IngestEvents: perClient}
+				FactsFile: filepath.Join(cfg.DataDir, "bench-facts.json"), IngestClients: clients, IngestEvents: perClient,
+				HTTPQueries: httpQueries, PostgresDSN: pgDSN, ProfileDir: profileDir,
+				DemoStart: demoStart(demoN), DemoUnits: demoN, DemoSeed: demoSeed}
 			if only != "" {
 				b.Only = strings.Split(only, ",")
+			}
+			if cpuProfile != "" && profileDir != "" {
+				return errors.New("--cpuprofile profiles the whole run, --profile-dir each row: one or the other")
 			}
 			if cpuProfile != "" {
 				f, err := os.Create(cpuProfile)
@@ -87,7 +110,7 @@ under a fresh site code, so runs never collide.`,
 			// figures (the factory came through it); Neo4j's load is the
 			// migration.
 			nrep.Figures = slices.DeleteFunc(nrep.Figures, func(f *bench.Figure) bool {
-				return strings.HasPrefix(f.Name, "bulk import") || strings.HasPrefix(f.Name, "topology memory")
+				return f.Skipped || strings.HasPrefix(f.Name, "bulk import") || strings.HasPrefix(f.Name, "topology memory")
 			})
 			if moved != nil {
 				nrep.Figures = append([]*bench.Figure{moved}, nrep.Figures...)
@@ -105,15 +128,20 @@ under a fresh site code, so runs never collide.`,
 	f.IntVar(&units, "units", 1_000_000, "factory size in units (M = 1,000,000)")
 	f.Uint64Var(&seed, "seed", 1, "factory seed")
 	f.IntVar(&samples, "samples", 2000, "units and pallets sampled for latency figures")
-	f.StringVar(&only, "only", "", "comma-separated subset: memory,genealogy,recall,explode,ingest")
-	f.IntVar(&clients, "ingest-clients", 1, "concurrent clients for the durable ingest figure")
-	f.IntVar(&perClient, "ingest-events", 200_000, "events each ingest client sends")
+	f.StringVar(&only, "only", "", "comma-separated subset: import,ingest,http,demo,postgres,recall,genealogy,explode,memory")
+	f.IntVar(&clients, "ingest-clients", 16, "concurrent clients for the durable ingest figures")
+	f.IntVar(&perClient, "ingest-events", 20_000, "events each ingest client sends")
+	f.IntVar(&httpQueries, "http-queries", 3000, "genealogies the HTTP figure sends (three times as many { __typename })")
+	f.IntVar(&demoN, "demo-units", demoUnits, "units of the demo factory serve --demo loads")
+	f.StringVar(&pgDSN, "pg-dsn", os.Getenv("TRACEGRAPH_PG_DSN"), "PostgreSQL database for the recursive-CTE baseline (default $TRACEGRAPH_PG_DSN; scripts/pg-baseline-up.sh starts one)")
 	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	f.StringVar(&profileDir, "profile-dir", "", "write a CPU profile of each row to this directory (ROW.cpu.pprof)")
 	return cmd
 }
 
 // embeddedBench is b measuring the embedded store in dir.
 func embeddedBench(b bench.Config, dir string) bench.Config {
+	b.StoreDir, b.ScratchDir = dir, filepath.Dir(filepath.Clean(dir))
 	b.Open = func(ctx context.Context, bulk bool) (tracegraph.Store, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
@@ -121,7 +149,7 @@ func embeddedBench(b bench.Config, dir string) bench.Config {
 		return embedded.Open(dir, embedded.Options{Bulk: bulk})
 	}
 	b.OpenFresh = func(ctx context.Context) (tracegraph.Store, func(), error) {
-		tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(dir)), "tracegraph-ingest-")
+		tmp, err := os.MkdirTemp(b.ScratchDir, "tracegraph-ingest-")
 		if err != nil {
 			return nil, nil, err
 		}
@@ -139,6 +167,9 @@ func embeddedBench(b bench.Config, dir string) bench.Config {
 // already (benchMigrate).
 func neo4jBench(b bench.Config, cfg storeConfig) bench.Config {
 	b.Open = func(ctx context.Context, _ bool) (tracegraph.Store, error) { return openStore(ctx, cfg) }
+	// The embedded store's rows only: its import, its demo, its topology
+	// exported to PostgreSQL.
+	b.StoreDir, b.DemoStart, b.PostgresDSN = "", nil, ""
 	b.OpenFresh = func(ctx context.Context) (tracegraph.Store, func(), error) {
 		s, err := openStore(ctx, cfg)
 		if err != nil {

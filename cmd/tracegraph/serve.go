@@ -107,7 +107,11 @@ TRACEGRAPH_ADDR, --auth-jwt-secret is TRACEGRAPH_AUTH_JWT_SECRET, and so on.`,
 			if err := auth.Check(); err != nil {
 				return err
 			}
-			return serve(cmd.Context(), log, sc, addr, demo, auth, &limits, ops, &cfxf)
+			demoSize := 0
+			if demo {
+				demoSize = demoUnits
+			}
+			return serve(cmd.Context(), log, sc, addr, demoSize, auth, &limits, ops, &cfxf)
 		},
 	}
 	f := cmd.Flags()
@@ -179,7 +183,9 @@ func newLogger(w interface{ Write([]byte) (int, error) }, level, format string) 
 	return nil, fmt.Errorf("--log-format %q is not text or json", format)
 }
 
-func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, demo bool, auth server.AuthConfig, limits *limitFlags, ops opsOptions, cfxf *cfxFlags) (err error) {
+// serve runs the service; with demo > 0 it first loads a demo factory of
+// that many units into an empty store (loadDemo).
+func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, demo int, auth server.AuthConfig, limits *limitFlags, ops opsOptions, cfxf *cfxFlags) (err error) {
 	cfxOpts, err := cfxf.options()
 	if err != nil {
 		return err
@@ -201,8 +207,8 @@ func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, d
 		}
 	}()
 	var examples []server.Example
-	if demo {
-		facts, err := loadDemo(ctx, log, store)
+	if demo > 0 {
+		facts, err := loadDemo(ctx, log, store, demo)
 		if err != nil {
 			return err
 		}
@@ -225,7 +231,7 @@ func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, d
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	base := "http://" + ln.Addr().String()
-	log.Info("tracegraph is ready", "explorer", base+"/", "graphql", base+"/graphql", "ide", base+"/graphiql", "events", base+"/api/v1/events",
+	log.Info(readyMessage, "explorer", base+"/", "graphql", base+"/graphql", "ide", base+"/graphiql", "events", base+"/api/v1/events",
 		"store", sc.Kind, "auth", auth.On())
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
@@ -234,16 +240,17 @@ func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, d
 	return nil
 }
 
-// loadDemo loads the demo factory into an empty store, in batches, and
-// returns the factory's known facts. When the store already holds events it
-// loads nothing; the facts are those of the demo factory all the same (the
-// generator is deterministic), and hold if the store was filled by --demo.
-func loadDemo(ctx context.Context, log *slog.Logger, store tracegraph.Store) (*factory.Facts, error) {
+// loadDemo loads a demo factory of units units (demoUnits for --demo) into
+// an empty store, in batches, and returns the factory's known facts. When
+// the store already holds events it loads nothing; the facts are those of
+// the demo factory all the same (the generator is deterministic), and hold
+// if the store was filled by --demo.
+func loadDemo(ctx context.Context, log *slog.Logger, store tracegraph.Store, units int) (*factory.Facts, error) {
 	head, _, err := store.Head(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read the store's head: %w", err)
 	}
-	cfg := factory.Config{Units: demoUnits, Seed: demoSeed}
+	cfg := factory.Config{Units: units, Seed: demoSeed}
 	if head > 0 {
 		log.Info("demo: the store is not empty; not loading the demo factory", "events", head)
 		sum, err := factory.Generate(ctx, cfg, func(*tracegraph.Event) error { return nil })
@@ -252,7 +259,7 @@ func loadDemo(ctx context.Context, log *slog.Logger, store tracegraph.Store) (*f
 		}
 		return &sum.Facts, nil
 	}
-	log.Info("demo: loading a generated factory into the empty store", "units", demoUnits, "seed", demoSeed)
+	log.Info("demo: loading a generated factory into the empty store", "units", units, "seed", demoSeed)
 	began := time.Now()
 	var (
 		batch             []*tracegraph.Event

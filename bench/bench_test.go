@@ -1,0 +1,173 @@
+package bench_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/bench"
+	"github.com/tracegraph/tracegraph/embedded"
+)
+
+// smallConfig is a run of every row on a 200-unit factory, with its stores
+// and scratch files under dir.
+func smallConfig(dir string) bench.Config {
+	data := filepath.Join(dir, "data")
+	return bench.Config{Units: 200, Seed: 1, Samples: 40, IngestClients: 2, IngestEvents: 300, HTTPQueries: 40,
+		FactsFile: filepath.Join(data, "bench-facts.json"), StoreDir: data, ScratchDir: dir,
+		Open: func(ctx context.Context, bulk bool) (tracegraph.Store, error) {
+			return embedded.Open(data, embedded.Options{Bulk: bulk})
+		},
+		OpenFresh: func(ctx context.Context) (tracegraph.Store, func(), error) {
+			tmp, err := os.MkdirTemp(dir, "fresh-")
+			if err != nil {
+				return nil, nil, err
+			}
+			s, err := embedded.Open(tmp, embedded.Options{})
+			if err != nil {
+				return nil, nil, err
+			}
+			return s, func() { s.Close(); os.RemoveAll(tmp) }, nil
+		}}
+}
+
+var number = regexp.MustCompile(`[0-9]+(\.[0-9]+)?`)
+
+// firstNumber is the first number written in s (-1 if none).
+func firstNumber(s string) float64 {
+	m := number.FindString(s)
+	if m == "" {
+		return -1
+	}
+	f, _ := strconv.ParseFloat(m, 64)
+	return f
+}
+
+// TestRunEveryRow runs every row on a small factory: each of issue 14's rows
+// is in the report with a figure, a floor or peer and their ratio, all
+// non-zero; without PostgreSQL (or with one that does not answer) and
+// without serve, those rows say they were not measured, and never carry a
+// number. With TRACEGRAPH_PG_DSN set the PostgreSQL row is measured too.
+func TestRunEveryRow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a factory and runs servers")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := smallConfig(dir)
+	cfg.PostgresDSN = "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=2" // nothing listens there
+	cfg.ProfileDir = filepath.Join(dir, "profiles")
+	rep, err := bench.Run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range bench.Rows() { // a CPU profile of each row
+		if st, err := os.Stat(filepath.Join(cfg.ProfileDir, row+".cpu.pprof")); err != nil || st.Size() == 0 {
+			t.Errorf("profile of %s: %v", row, err)
+		}
+	}
+	cfg.ProfileDir = ""
+	md := rep.Markdown()
+	t.Log("\n" + md)
+	rows := map[string]*bench.Figure{}
+	for _, f := range rep.Figures {
+		rows[f.Name] = f
+	}
+	find := func(prefix string) *bench.Figure {
+		t.Helper()
+		for name, f := range rows {
+			if strings.HasPrefix(name, prefix) {
+				return f
+			}
+		}
+		t.Fatalf("no row %q in\n%s", prefix, md)
+		return nil
+	}
+	for _, prefix := range []string{"bulk import", "durable ingest over HTTP", "durable ingest through Store.Apply",
+		"README genealogy over HTTP GraphQL"} {
+		f := find(prefix)
+		for what, s := range map[string]string{"figure": f.Value, "floor": f.Floor, "ratio": f.Ratio} {
+			if f.Skipped || firstNumber(s) <= 0 {
+				t.Errorf("%s: %s %q, want a non-zero number", f.Name, what, s)
+			}
+		}
+	}
+	// Every client sends all its events.
+	for _, prefix := range []string{"durable ingest over HTTP", "durable ingest through Store.Apply"} {
+		if f := find(prefix); !strings.Contains(f.Value, "2 clients, batches of 50, 600 events in") {
+			t.Errorf("%s: %q, want 2 clients × 300 events", f.Name, f.Value)
+		}
+	}
+	// The floors the brief names, each with its unit.
+	for prefix, want := range map[string][]string{
+		"bulk import":                        {"edges/s", "events/s", "Pebble taking", "keys/s", "decoding the same NDJSON alone"},
+		"durable ingest over HTTP":           {"fsyncs/s", "at 50 per fsync"},
+		"README genealogy over HTTP GraphQL": {"q/s", "p99", "CPU per query", "__typename", "Trace+Nodes"},
+	} {
+		f := find(prefix)
+		for _, w := range want {
+			if !strings.Contains(f.Value+f.Floor, w) {
+				t.Errorf("%s: %q and %q lack %q", f.Name, f.Value, f.Floor, w)
+			}
+		}
+	}
+	for _, prefix := range []string{"topology memory", "upstream genealogy", "recall with the full rollup"} {
+		if f := find(prefix); f.Skipped || firstNumber(f.Value) <= 0 {
+			t.Errorf("%s: %q, want a figure", f.Name, f.Value)
+		}
+	}
+	for prefix, why := range map[string]string{
+		"genealogy vs PostgreSQL": "not measured: no PostgreSQL",
+		"demo start":              "not measured: no `serve --demo`",
+	} {
+		f := find(prefix)
+		if !f.Skipped || !strings.HasPrefix(f.Value, why) || f.Floor != "" || f.Ratio != "" || f.Met {
+			t.Errorf("%s: %+v, want %q and nothing measured", f.Name, f, why)
+		}
+		if !strings.Contains(md, "| "+f.Value+" | — | — | "+f.Target+" | not measured |") {
+			t.Errorf("the report's row of %s does not say it was not measured:\n%s", f.Name, md)
+		}
+	}
+
+	// No PostgreSQL named at all; and, when one is, measured.
+	cfg.PostgresDSN, cfg.Only = "", []string{"postgres"}
+	rep, err = bench.Run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Figures) != 1 || !strings.HasPrefix(rep.Figures[0].Value, "not measured: no PostgreSQL") {
+		t.Errorf("--only postgres without a DSN: %+v", rep.Figures)
+	}
+	if dsn := os.Getenv("TRACEGRAPH_PG_DSN"); dsn != "" {
+		cfg.PostgresDSN = dsn
+		rep, err := bench.Run(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := rep.Figures[0]
+		t.Logf("%s | %s | %s", f.Value, f.Floor, f.Ratio)
+		if f.Skipped || f.Note != "" || firstNumber(f.Value) <= 0 || firstNumber(f.Floor) <= 0 || !strings.Contains(f.Ratio, "p99") {
+			t.Errorf("postgres row with %s: %+v", dsn, f)
+		}
+	}
+}
+
+// TestOnlyUnknownRow: a row name that does not exist is refused before
+// anything is loaded or measured.
+func TestOnlyUnknownRow(t *testing.T) {
+	dir := t.TempDir()
+	cfg := smallConfig(dir)
+	cfg.Only = []string{"http", "ingset"}
+	_, err := bench.Run(context.Background(), cfg)
+	if tracegraph.ErrorCode(err) != tracegraph.CodeInvalid || !strings.Contains(err.Error(), `"ingset" is not a row`) {
+		t.Fatalf("Run(--only ingset) = %v, want INVALID naming the row", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data")); !os.IsNotExist(err) {
+		t.Errorf("the store was created (%v): nothing may be loaded for a refused --only", err)
+	}
+}
