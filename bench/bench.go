@@ -29,6 +29,9 @@ type Config struct {
 	// Open opens the store under test; bulk is true while it is being
 	// loaded. The returned close function makes a bulk load durable.
 	Open func(ctx context.Context, bulk bool) (tracegraph.Store, error)
+	// Adopt takes a store that already holds this factory, loaded without
+	// bench (generate | import --bulk), instead of loading it (adopt).
+	Adopt bool
 	// FactsFile keeps what the load learnt (suspect lots, sample units,
 	// pallets) so a later run can reuse a loaded store.
 	FactsFile string
@@ -163,7 +166,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	loaded := facts == nil || facts.Units != cfg.Units || facts.Seed != cfg.Seed
-	if loaded {
+	if loaded && cfg.Adopt {
+		if facts, err = adopt(ctx, &cfg); err != nil {
+			return nil, err
+		}
+		loaded = false
+	} else if loaded {
 		if _, err := cfg.profiled("import", func() ([]*Figure, error) {
 			var err error
 			facts, err = load(ctx, &cfg)
@@ -175,7 +183,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		cfg.logf("reusing the loaded factory (%d units, %d events)", facts.Units, facts.Events)
 	}
 	if facts.Import != nil && cfg.wants("import") {
-		if !loaded {
+		if !loaded && !facts.Import.Skipped {
 			facts.Import.Note = fmt.Sprintf("measured when this factory was loaded, %s (a fresh --data measures it again)", facts.Loaded.Format(time.RFC3339))
 		}
 		rep.Figures = append(rep.Figures, facts.Import)
@@ -333,16 +341,19 @@ func load(ctx context.Context, cfg *Config) (*Facts, error) {
 	}
 	facts.Import = fig
 	cfg.logf("loaded: %s", fig.Value)
-	if cfg.FactsFile != "" {
-		b, _ := json.MarshalIndent(facts, "", " ")
-		if err := os.MkdirAll(filepath.Dir(cfg.FactsFile), 0o755); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(cfg.FactsFile, b, 0o644); err != nil {
-			return nil, err
-		}
+	return facts, writeFacts(cfg, facts)
+}
+
+// writeFacts records facts in cfg.FactsFile, for later runs on this store.
+func writeFacts(cfg *Config, facts *Facts) error {
+	if cfg.FactsFile == "" {
+		return nil
 	}
-	return facts, nil
+	b, _ := json.MarshalIndent(facts, "", " ")
+	if err := os.MkdirAll(filepath.Dir(cfg.FactsFile), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(cfg.FactsFile, b, 0o644)
 }
 
 func memory(ctx context.Context, s tracegraph.Store, openTime time.Duration) ([]*Figure, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/bench"
 	"github.com/tracegraph/tracegraph/embedded"
+	"github.com/tracegraph/tracegraph/factory"
 )
 
 // smallConfig is a run of every row on a 200-unit factory, with its stores
@@ -169,5 +170,58 @@ func TestOnlyUnknownRow(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "data")); !os.IsNotExist(err) {
 		t.Errorf("the store was created (%v): nothing may be loaded for a refused --only", err)
+	}
+}
+
+// TestAdopt: a store loaded without bench (the factory's events applied as
+// generate | import --bulk would) is measured with --adopt, its facts from a
+// dry run of the generator; a store that holds another factory is refused.
+func TestAdopt(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := smallConfig(dir)
+	cfg.Units, cfg.Only = 60, []string{"import", "genealogy", "recall"}
+	s, err := cfg.Open(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batch []*tracegraph.Event
+	if _, err := factory.Generate(ctx, factory.Config{Units: cfg.Units, Seed: cfg.Seed}, func(e *tracegraph.Event) error {
+		batch = append(batch, e)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(ctx, batch, tracegraph.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	other := cfg
+	other.Units, other.Adopt = 61, true
+	if _, err := bench.Run(ctx, other); tracegraph.ErrorCode(err) != tracegraph.CodeInvalid || !strings.Contains(err.Error(), "not this factory") {
+		t.Fatalf("adopting a store of another factory: %v, want INVALID, not this factory", err)
+	}
+	if _, err := bench.Run(ctx, cfg); err == nil || !strings.Contains(err.Error(), "no facts file") {
+		t.Fatalf("without --adopt: %v, want the store refused (it holds events bench did not load)", err)
+	}
+	cfg.Adopt = true
+	rep, err := bench.Run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]*bench.Figure{}
+	for _, f := range rep.Figures {
+		rows[strings.SplitN(f.Name, " ", 2)[0]] = f
+	}
+	if f := rows["bulk"]; f == nil || !f.Skipped || !strings.Contains(f.Value, "adopted") {
+		t.Errorf("import row = %+v, want not measured (adopted)", f)
+	}
+	for _, name := range []string{"upstream", "recall"} {
+		if f := rows[name]; f == nil || f.Skipped || firstNumber(f.Value) <= 0 {
+			t.Errorf("%s row = %+v, want measured on the adopted store", name, f)
+		}
 	}
 }

@@ -36,11 +36,22 @@ func generateFile(ctx context.Context, cfg *Config, dir string) (string, *Facts,
 		return "", nil, err
 	}
 	defer f.Close()
+	facts, err := generateFacts(ctx, cfg, f)
+	if err != nil {
+		os.Remove(f.Name())
+		return "", nil, err
+	}
+	return f.Name(), facts, nil
+}
+
+// generateFacts generates the factory of cfg as NDJSON into out and
+// returns the facts the measurements need.
+func generateFacts(ctx context.Context, cfg *Config, out io.Writer) (*Facts, error) {
 	facts := &Facts{Units: cfg.Units, Seed: cfg.Seed}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 99))
 	var sampled, products int
 	lots := map[string]string{} // lot → part number
-	w := factory.NewWriter(f)
+	w := factory.NewWriter(out)
 	sample := func(to *[]tracegraph.ID, seen int, id tracegraph.ID) { // reservoir
 		if len(*to) < cfg.Samples {
 			*to = append(*to, id)
@@ -86,8 +97,7 @@ func generateFile(ctx context.Context, cfg *Config, dir string) (string, *Facts,
 		err = w.Flush()
 	}
 	if err != nil {
-		os.Remove(f.Name())
-		return "", nil, fmt.Errorf("generate: %w", err)
+		return nil, fmt.Errorf("generate: %w", err)
 	}
 	facts.Events, facts.Summary = sum.Events, sum
 	facts.SharedPart = sum.Facts.SharedPartNumber
@@ -97,7 +107,40 @@ func generateFile(ctx context.Context, cfg *Config, dir string) (string, *Facts,
 		}
 	}
 	slices.Sort(facts.SuspectLots)
-	return f.Name(), facts, nil
+	return facts, nil
+}
+
+// adopt takes a store that already holds the factory of cfg (loaded with
+// `tracegraph generate | tracegraph import --bulk`, say) as bench's own: it
+// generates the factory again without storing it (the generator is
+// deterministic) for the facts the measurements need, checks that the store
+// holds as many events, and records the facts. The import row is then not
+// measured: the store was loaded without bench.
+func adopt(ctx context.Context, cfg *Config) (*Facts, error) {
+	s, err := cfg.Open(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	head, _, err := s.Head(ctx)
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	cfg.logf("adopting the store (%d events): generating the %d-unit factory's facts…", head, cfg.Units)
+	facts, err := generateFacts(ctx, cfg, io.Discard)
+	if err != nil {
+		return nil, err
+	}
+	if uint64(facts.Events) != head {
+		return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "adopt", "the store holds %d events, the %d-unit factory of seed %d has %d: not this factory",
+			head, cfg.Units, cfg.Seed, facts.Events)
+	}
+	facts.Loaded = time.Now().UTC()
+	facts.Import = &Figure{Name: "bulk import", Skipped: true, Target: "≥ 1,000,000 edges/s",
+		Value: "not measured: bench adopted a store loaded without it (--adopt)"}
+	return facts, writeFacts(cfg, facts)
 }
 
 // rate is a count over a wall time and the CPU time it took.

@@ -30,6 +30,7 @@ func newBenchCmd() *cobra.Command {
 		cpuProfile         string
 		pgDSN, profileDir  string
 		httpQueries, demoN int
+		adoptStore         bool
 	)
 	cmd := &cobra.Command{
 		Use:   "bench [flags]",
@@ -54,6 +55,8 @@ Markdown table (docs/bench-rig.md says what each row measures):
   recall, genealogy, explode, memory   the store's own queries at this size
 
 --only selects rows. Run it on a quiet machine; figures vary with load.
+--adopt measures a store loaded by generate | import --bulk (the factory of
+--units and --seed) without loading it again.
 
 With --store neo4j it measures the embedded store first, then migrates its log
 into the Neo4j database (which must be empty, or hold this same factory from
@@ -70,7 +73,7 @@ under a fresh site code, so runs never collide.`,
 			b := bench.Config{Units: units, Seed: seed, Samples: samples, Log: log,
 				FactsFile: filepath.Join(cfg.DataDir, "bench-facts.json"), IngestClients: clients, IngestEvents: perClient,
 				HTTPQueries: httpQueries, PostgresDSN: pgDSN, ProfileDir: profileDir,
-				DemoStart: demoStart(demoN), DemoUnits: demoN, DemoSeed: demoSeed}
+				DemoStart: demoStart(demoN), DemoUnits: demoN, DemoSeed: demoSeed, Adopt: adoptStore}
 			if only != "" {
 				b.Only = strings.Split(only, ",")
 			}
@@ -129,6 +132,7 @@ under a fresh site code, so runs never collide.`,
 	f.Uint64Var(&seed, "seed", 1, "factory seed")
 	f.IntVar(&samples, "samples", 2000, "units and pallets sampled for latency figures")
 	f.StringVar(&only, "only", "", "comma-separated subset: import,ingest,http,demo,postgres,recall,genealogy,explode,memory")
+	f.BoolVar(&adoptStore, "adopt", false, "the store in --data already holds this factory (tracegraph generate | tracegraph import --bulk): take it as loaded, with the facts of a dry run of the generator, instead of loading it (the import row is then not measured)")
 	f.IntVar(&clients, "ingest-clients", 16, "concurrent clients for the durable ingest figures")
 	f.IntVar(&perClient, "ingest-events", 20_000, "events each ingest client sends")
 	f.IntVar(&httpQueries, "http-queries", 3000, "genealogies the HTTP figure sends (three times as many { __typename })")
