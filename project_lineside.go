@@ -566,12 +566,12 @@ func (tx *Tx) rederive(ls *lineSide, slot string, since time.Time, lots []ID, wi
 	station := ls.node.Key()
 	byEvent := map[string]*placed{}
 	for _, lot := range lots {
-		es, err := tx.NodeEdges(tx.ctx, lot, Downstream, true)
+		es, err := tx.SelectEdges(tx.ctx, lot, EdgeSelect{Dir: Downstream, History: true, Type: EdgeConsumed, Since: since})
 		if err != nil {
 			return err
 		}
 		for _, e := range es {
-			if e.Type != EdgeConsumed || e.ValidFrom.Before(since) || e.Props["station"] != station {
+			if e.Props["station"] != station {
 				continue
 			}
 			ev, _ := e.Props["derivedBy"].(string)

@@ -105,11 +105,7 @@ func (tx *Tx) mustBeNew(field string, id ID) error {
 
 // holders returns the open CONTAINS edges into id: its parent unit or container.
 func (tx *Tx) holders(id ID) ([]Edge, error) {
-	in, err := tx.NodeEdges(tx.ctx, id, Downstream, false)
-	if err != nil {
-		return nil, err
-	}
-	return slices.DeleteFunc(in, func(e Edge) bool { return e.Type != EdgeContains }), nil
+	return tx.SelectEdges(tx.ctx, id, EdgeSelect{Dir: Downstream, Type: EdgeContains})
 }
 
 func (tx *Tx) ensureNode(l Label, key string, props map[string]any) (ID, error) {

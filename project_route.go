@@ -95,15 +95,12 @@ func (tx *Tx) routeGap(u *Node) (string, error) {
 	if err != nil || r == nil {
 		return "", err
 	}
-	es, err := tx.NodeEdges(tx.ctx, u.ID, Upstream, false)
+	es, err := tx.SelectEdges(tx.ctx, u.ID, EdgeSelect{Dir: Upstream, Type: EdgeTestedBy})
 	if err != nil {
 		return "", err
 	}
 	latest := map[string]*Node{}
 	for _, e := range es {
-		if e.Type != EdgeTestedBy {
-			continue
-		}
 		t, err := tx.GetNode(tx.ctx, e.Target)
 		if err != nil {
 			return "", err

@@ -83,6 +83,16 @@ func (r *txReader) NodeEdges(ctx context.Context, id tracegraph.ID, dir tracegra
 	return cloneEdges(es), nil
 }
 
+// SelectEdges implements tracegraph.GraphReader: the node's edges, narrowed
+// here (the attempt's reads are cached per node and direction).
+func (r *txReader) SelectEdges(ctx context.Context, id tracegraph.ID, sel tracegraph.EdgeSelect) ([]tracegraph.Edge, error) {
+	es, err := r.NodeEdges(ctx, id, sel.Dir, sel.History)
+	if err != nil {
+		return nil, err
+	}
+	return tracegraph.SelectFrom(es, sel), nil
+}
+
 // HeldBy implements tracegraph.GraphReader.
 func (r *txReader) HeldBy(ctx context.Context, holdID string) ([]tracegraph.ID, error) {
 	return r.s.heldBy(ctx, r.tx, holdID)

@@ -309,6 +309,9 @@ func (emptyGraph) IdentifierOwners(context.Context, string) ([]tracegraph.Identi
 func (emptyGraph) NodeEdges(context.Context, tracegraph.ID, tracegraph.Direction, bool) ([]tracegraph.Edge, error) {
 	return nil, nil
 }
+func (emptyGraph) SelectEdges(context.Context, tracegraph.ID, tracegraph.EdgeSelect) ([]tracegraph.Edge, error) {
+	return nil, nil
+}
 func (emptyGraph) HeldBy(context.Context, string) ([]tracegraph.ID, error) { return nil, nil }
 func (emptyGraph) EventByID(context.Context, string) (*tracegraph.Event, string, error) {
 	return nil, "", nil

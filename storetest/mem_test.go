@@ -67,6 +67,11 @@ func (s *memStore) NodeEdges(_ context.Context, id tracegraph.ID, dir tracegraph
 	return s.edgesOf(id, dir, func(e *tracegraph.Edge) bool { return history || e.Open() }), nil
 }
 
+func (s *memStore) SelectEdges(ctx context.Context, id tracegraph.ID, sel tracegraph.EdgeSelect) ([]tracegraph.Edge, error) {
+	es, err := s.NodeEdges(ctx, id, sel.Dir, sel.History)
+	return tracegraph.SelectFrom(es, sel), err
+}
+
 func (s *memStore) edgesOf(id tracegraph.ID, dir tracegraph.Direction, keep func(*tracegraph.Edge) bool) []tracegraph.Edge {
 	var ids []tracegraph.EdgeID
 	if dir != tracegraph.Downstream {
