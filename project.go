@@ -28,6 +28,7 @@ type BatchResult struct {
 // it and persists BatchResult.Accepted and BatchResult.Tx.Mutations().
 func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts ApplyOptions, firstSeq uint64) (*BatchResult, error) {
 	res := &BatchResult{Outcomes: make([]Outcome, len(events)), Tx: NewTx(ctx, base)}
+	m := &memo{}
 	seq := firstSeq
 	rejected := -1
 	for i, ev := range events {
@@ -46,6 +47,7 @@ func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 		}
 		var perr error
 		child := NewTx(ctx, res.Tx)
+		child.memo = m
 		if prev != nil {
 			perr = Errorf(CodeConflict, "id", "event %q was recorded (seq %d) with other content; use another id for another event", ev.ID, prev.Seq)
 		} else {

@@ -122,6 +122,11 @@ func (tx *Tx) lineSide(station string) (*lineSide, error) {
 	if err != nil {
 		return nil, err
 	}
+	return decodeLineSide(n)
+}
+
+// decodeLineSide reads the line-side state from the station's node n.
+func decodeLineSide(n *Node) (*lineSide, error) {
 	ls := &lineSide{node: n, setups: map[string]string{}, feeders: map[string]*feeder{}}
 	for k, v := range map[string]any{propSetups: &ls.setups, propActivations: &ls.activations, propFeeders: &ls.feeders} {
 		if err := fromProp(n, k, v); err != nil {
@@ -130,6 +135,16 @@ func (tx *Tx) lineSide(station string) (*lineSide, error) {
 	}
 	ls.actSince = n.Time(propActivationsSince)
 	return ls, nil
+}
+
+// lineSideView returns the station's line side for reading only (the
+// placement's rules change neither it nor its node): decoded once for as
+// long as the station's state stays the same within the batch.
+func (tx *Tx) lineSideView(station string) (*lineSide, error) {
+	if tx.memo != nil {
+		return tx.memo.lineSideView(tx, station)
+	}
+	return tx.lineSide(station)
 }
 
 // fromProp decodes the node's property k into v: JSON text, or a JSON value.
@@ -196,8 +211,16 @@ func (ls *lineSide) activate(a activation) {
 	}
 }
 
-// setupDef reads the definition an activation runs.
+// setupDef reads the definition an activation runs (decoded once a batch).
 func (tx *Tx) setupDef(defID string) (*SetupDefined, error) {
+	if tx.memo != nil {
+		return tx.memo.setupDef(tx, defID)
+	}
+	return tx.readSetupDef(defID)
+}
+
+// readSetupDef reads and decodes the event defID, a setup.defined.
+func (tx *Tx) readSetupDef(defID string) (*SetupDefined, error) {
 	ev, _, err := tx.EventByID(tx.ctx, defID)
 	if err != nil {
 		return nil, err
@@ -464,7 +487,7 @@ func (tx *Tx) unitPlaced(d *UnitPlaced) error {
 	if err := buildable("unit", u); err != nil {
 		return err
 	}
-	ls, err := tx.lineSide(d.Station)
+	ls, err := tx.lineSideView(d.Station)
 	if err != nil {
 		return err
 	}

@@ -125,6 +125,8 @@ type Tx struct {
 	completed Payload
 	nEdges    int
 	visited   int
+	// memo is what the rules decoded in this batch (nil: nothing kept).
+	memo *memo
 }
 
 // NewTx returns an empty transaction over base. Its maps are made on first
