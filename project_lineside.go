@@ -480,7 +480,7 @@ func (f *feeder) feeding(t time.Time, window time.Duration) []fed {
 }
 
 func (tx *Tx) unitPlaced(d *UnitPlaced) error {
-	u, err := tx.resolve("unit", d.Unit, LabelUnit)
+	u, err := tx.resolveView("unit", d.Unit, LabelUnit)
 	if err != nil {
 		return err
 	}
@@ -514,7 +514,7 @@ func (tx *Tx) unitPlaced(d *UnitPlaced) error {
 			return Errorf(CodeConflict, "time", "slot %s of %s keeps its reels from %s on; a placement at %s is too old to derive", s.Slot, ls.node.ID, ts(f.Since), ts(t))
 		}
 		for _, x := range f.feeding(t, sd.Window(i)) {
-			lot, err := tx.GetNode(tx.ctx, x.reel.Lot)
+			lot, err := tx.ViewNode(tx.ctx, x.reel.Lot)
 			if err != nil {
 				return err
 			}

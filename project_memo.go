@@ -42,7 +42,7 @@ func (m *memo) setupDef(tx *Tx, defID string) (*SetupDefined, error) {
 // value while the station's line-side properties stay the same text. The
 // caller must not change it, nor its node.
 func (m *memo) lineSideView(tx *Tx, station string) (*lineSide, error) {
-	n, err := tx.exists(NewID(LabelStation, station))
+	n, err := tx.ViewNode(tx.ctx, NewID(LabelStation, station))
 	if err != nil {
 		return nil, err
 	}

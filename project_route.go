@@ -91,7 +91,7 @@ func (tx *Tx) routeComplete(field string, item *Node, contents []*Node) error {
 // its part number has no route): each required test type missing or whose
 // latest result failed.
 func (tx *Tx) routeGap(u *Node) (string, error) {
-	r, err := tx.exists(NewID(LabelRoute, u.Str("partNumber")))
+	r, err := tx.ViewNode(tx.ctx, NewID(LabelRoute, u.Str("partNumber")))
 	if err != nil || r == nil {
 		return "", err
 	}
@@ -101,7 +101,7 @@ func (tx *Tx) routeGap(u *Node) (string, error) {
 	}
 	latest := map[string]*Node{}
 	for _, e := range es {
-		t, err := tx.GetNode(tx.ctx, e.Target)
+		t, err := tx.ViewNode(tx.ctx, e.Target)
 		if err != nil {
 			return "", err
 		}

@@ -25,6 +25,10 @@ type GraphReader interface {
 	// GetNode returns the node with its holds, or nil when it does not exist
 	// or was voided. The caller owns the returned node and may change it.
 	GetNode(ctx context.Context, id ID) (*Node, error)
+	// ViewNode is GetNode for reading only: the node may be shared with the
+	// reader and other callers, and the caller must not change it (nor its
+	// Props or Holds). It saves a copy where the rules only look.
+	ViewNode(ctx context.Context, id ID) (*Node, error)
 	// IdentifierOwners returns every identifier with this value, any scheme.
 	IdentifierOwners(ctx context.Context, value string) ([]Identifier, error)
 	// NodeEdges returns the edges out of (Upstream) or into (Downstream) the
@@ -249,6 +253,35 @@ func (tx *Tx) GetNode(ctx context.Context, id ID) (*Node, error) {
 	if hs, ok := tx.holds[id]; ok {
 		n = n.Clone()
 		n.Holds = slices.Clone(hs)
+	}
+	return n, nil
+}
+
+// ViewNode implements GraphReader. A node of the overlay is shared with
+// it (the projection never changes a node it has put); its holds are the
+// overlay's.
+func (tx *Tx) ViewNode(ctx context.Context, id ID) (*Node, error) {
+	n, ok := tx.nodes[id]
+	if ok && n == nil {
+		return nil, nil
+	}
+	if ok {
+		hs, err := tx.currentHolds(id)
+		if err != nil {
+			return nil, err
+		}
+		c := *n
+		c.Holds = hs
+		return &c, nil
+	}
+	n, err := tx.base.ViewNode(ctx, id)
+	if err != nil || n == nil {
+		return n, err
+	}
+	if hs, ok := tx.holds[id]; ok {
+		c := *n
+		c.Holds = hs
+		return &c, nil
 	}
 	return n, nil
 }

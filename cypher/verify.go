@@ -302,7 +302,8 @@ func sameEdges(got, want []tracegraph.Edge) bool {
 // emptyGraph is the empty graph a replay starts from.
 type emptyGraph struct{}
 
-func (emptyGraph) GetNode(context.Context, tracegraph.ID) (*tracegraph.Node, error) { return nil, nil }
+func (emptyGraph) GetNode(context.Context, tracegraph.ID) (*tracegraph.Node, error)  { return nil, nil }
+func (emptyGraph) ViewNode(context.Context, tracegraph.ID) (*tracegraph.Node, error) { return nil, nil }
 func (emptyGraph) IdentifierOwners(context.Context, string) ([]tracegraph.Identifier, error) {
 	return nil, nil
 }

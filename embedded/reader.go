@@ -34,6 +34,11 @@ func (r *reader) GetNode(ctx context.Context, id tracegraph.ID) (*tracegraph.Nod
 	return r.s.getNode(id)
 }
 
+// ViewNode implements tracegraph.GraphReader: the node may be the cache's.
+func (r *reader) ViewNode(ctx context.Context, id tracegraph.ID) (*tracegraph.Node, error) {
+	return r.s.viewNode(id)
+}
+
 func (s *Store) getNode(id tracegraph.ID) (*tracegraph.Node, error) {
 	return s.loadNode(id, false)
 }
