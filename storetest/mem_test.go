@@ -3,8 +3,8 @@ package storetest
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
