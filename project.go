@@ -48,6 +48,10 @@ func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 		var perr error
 		child := NewTx(ctx, res.Tx)
 		child.memo = m
+		// The event's mutations go where the batch's next ones will: merging
+		// them then copies each onto itself, and a rejected event's are
+		// overwritten.
+		child.muts = res.Tx.muts[len(res.Tx.muts):len(res.Tx.muts)]
 		if prev != nil {
 			perr = Errorf(CodeConflict, "id", "event %q was recorded (seq %d) with other content; use another id for another event", ev.ID, prev.Seq)
 		} else {
