@@ -29,6 +29,8 @@ type BatchResult struct {
 func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts ApplyOptions, firstSeq uint64) (*BatchResult, error) {
 	res := &BatchResult{Outcomes: make([]Outcome, len(events)), Tx: NewTx(ctx, base)}
 	m := &memo{}
+	// About three mutations an event: room for four saves growing the list.
+	res.Tx.muts = make([]Mutation, 0, 4*len(events))
 	seq := firstSeq
 	rejected := -1
 	for i, ev := range events {
