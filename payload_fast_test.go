@@ -3,12 +3,11 @@ package tracegraph
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/tracegraph/tracegraph/internal/fuzzcorpus"
 )
 
 // fastTypes are the event types fastPayload decodes.
@@ -97,28 +96,16 @@ func checkFastAgrees(t testing.TB, typ EventType, data []byte) {
 // fuzzCorpusData returns the data of every event of FuzzDecodeEvent's seed
 // corpus (the data as sent, whatever its type).
 func fuzzCorpusData(t testing.TB) [][]byte {
-	files, err := filepath.Glob("testdata/fuzz/FuzzDecodeEvent/*")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fuzz corpus: %v", err)
+	events, err := fuzzcorpus.Read("testdata/fuzz/FuzzDecodeEvent")
+	if err != nil {
+		t.Fatal(err)
 	}
 	var out [][]byte
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, lit, ok := strings.Cut(string(raw), "[]byte(")
-		if !ok {
-			t.Fatalf("%s: not a corpus file", f)
-		}
-		s, err := strconv.Unquote(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(lit), ")")))
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+	for _, b := range events {
 		var env struct {
 			Data json.RawMessage `json:"data"`
 		}
-		if json.Unmarshal([]byte(s), &env) == nil && env.Data != nil {
+		if json.Unmarshal(b, &env) == nil && env.Data != nil {
 			out = append(out, env.Data)
 		}
 	}
