@@ -301,12 +301,15 @@ func (e *Event) Payload() (Payload, error) {
 	if len(e.Data) == 0 || string(e.Data) == "null" {
 		return nil, Errorf(CodeInvalid, "data", "data is required for %s", e.Type)
 	}
-	p := mk()
-	if err := strictUnmarshal(e.Data, p); err != nil {
-		return nil, err.(*Error).withField("data")
-	}
-	if err := checkJSONTextOf(e.Data, "data", reflect.TypeOf(p)); err != nil {
-		return nil, err
+	p := fastPayload(e.Type, e.Data)
+	if p == nil {
+		p = mk()
+		if err := strictUnmarshal(e.Data, p); err != nil {
+			return nil, err.(*Error).withField("data")
+		}
+		if err := checkJSONTextOf(e.Data, "data", reflect.TypeOf(p)); err != nil {
+			return nil, err
+		}
 	}
 	if err := p.validate(); err != nil {
 		return nil, err.withField("data")

@@ -28,6 +28,9 @@ type BatchResult struct {
 // it and persists BatchResult.Accepted and BatchResult.Tx.Mutations().
 func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts ApplyOptions, firstSeq uint64) (*BatchResult, error) {
 	res := &BatchResult{Outcomes: make([]Outcome, len(events)), Tx: NewTx(ctx, base)}
+	m := &memo{}
+	// About three mutations an event: room for four saves growing the list.
+	res.Tx.muts = make([]Mutation, 0, 4*len(events))
 	seq := firstSeq
 	rejected := -1
 	for i, ev := range events {
@@ -46,6 +49,11 @@ func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 		}
 		var perr error
 		child := NewTx(ctx, res.Tx)
+		child.memo = m
+		// The event's mutations go where the batch's next ones will: merging
+		// them then copies each onto itself, and a rejected event's are
+		// overwritten.
+		child.muts = res.Tx.muts[len(res.Tx.muts):len(res.Tx.muts)]
 		if prev != nil {
 			perr = Errorf(CodeConflict, "id", "event %q was recorded (seq %d) with other content; use another id for another event", ev.ID, prev.Seq)
 		} else {

@@ -130,7 +130,7 @@ func (tx *Tx) installable(field string, n *Node) error {
 }
 
 func (tx *Tx) materialConsumed(d *MaterialConsumed) error {
-	u, err := tx.resolve("unit", d.Unit, LabelUnit)
+	u, err := tx.resolveView("unit", d.Unit, LabelUnit)
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (tx *Tx) materialConsumed(d *MaterialConsumed) error {
 		}
 		return tx.addEdgeErr(EdgeContains, u.ID, c.ID, PrecisionExact, props)
 	}
-	lot, err := tx.resolve("lot", d.Lot, LabelMaterialLot)
+	lot, err := tx.resolveView("lot", d.Lot, LabelMaterialLot)
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func toAny(ss []string) []any {
 }
 
 func (tx *Tx) unitAssembled(d *UnitAssembled) error {
-	parent, err := tx.resolve("parent", d.Parent, LabelUnit)
+	parent, err := tx.resolveView("parent", d.Parent, LabelUnit)
 	if err != nil {
 		return err
 	}

@@ -122,6 +122,11 @@ func (tx *Tx) lineSide(station string) (*lineSide, error) {
 	if err != nil {
 		return nil, err
 	}
+	return decodeLineSide(n)
+}
+
+// decodeLineSide reads the line-side state from the station's node n.
+func decodeLineSide(n *Node) (*lineSide, error) {
 	ls := &lineSide{node: n, setups: map[string]string{}, feeders: map[string]*feeder{}}
 	for k, v := range map[string]any{propSetups: &ls.setups, propActivations: &ls.activations, propFeeders: &ls.feeders} {
 		if err := fromProp(n, k, v); err != nil {
@@ -130,6 +135,16 @@ func (tx *Tx) lineSide(station string) (*lineSide, error) {
 	}
 	ls.actSince = n.Time(propActivationsSince)
 	return ls, nil
+}
+
+// lineSideView returns the station's line side for reading only (the
+// placement's rules change neither it nor its node): decoded once for as
+// long as the station's state stays the same within the batch.
+func (tx *Tx) lineSideView(station string) (*lineSide, error) {
+	if tx.memo != nil {
+		return tx.memo.lineSideView(tx, station)
+	}
+	return tx.lineSide(station)
 }
 
 // fromProp decodes the node's property k into v: JSON text, or a JSON value.
@@ -196,8 +211,16 @@ func (ls *lineSide) activate(a activation) {
 	}
 }
 
-// setupDef reads the definition an activation runs.
+// setupDef reads the definition an activation runs (decoded once a batch).
 func (tx *Tx) setupDef(defID string) (*SetupDefined, error) {
+	if tx.memo != nil {
+		return tx.memo.setupDef(tx, defID)
+	}
+	return tx.readSetupDef(defID)
+}
+
+// readSetupDef reads and decodes the event defID, a setup.defined.
+func (tx *Tx) readSetupDef(defID string) (*SetupDefined, error) {
 	ev, _, err := tx.EventByID(tx.ctx, defID)
 	if err != nil {
 		return nil, err
@@ -457,14 +480,14 @@ func (f *feeder) feeding(t time.Time, window time.Duration) []fed {
 }
 
 func (tx *Tx) unitPlaced(d *UnitPlaced) error {
-	u, err := tx.resolve("unit", d.Unit, LabelUnit)
+	u, err := tx.resolveView("unit", d.Unit, LabelUnit)
 	if err != nil {
 		return err
 	}
 	if err := buildable("unit", u); err != nil {
 		return err
 	}
-	ls, err := tx.lineSide(d.Station)
+	ls, err := tx.lineSideView(d.Station)
 	if err != nil {
 		return err
 	}
@@ -491,7 +514,7 @@ func (tx *Tx) unitPlaced(d *UnitPlaced) error {
 			return Errorf(CodeConflict, "time", "slot %s of %s keeps its reels from %s on; a placement at %s is too old to derive", s.Slot, ls.node.ID, ts(f.Since), ts(t))
 		}
 		for _, x := range f.feeding(t, sd.Window(i)) {
-			lot, err := tx.GetNode(tx.ctx, x.reel.Lot)
+			lot, err := tx.ViewNode(tx.ctx, x.reel.Lot)
 			if err != nil {
 				return err
 			}
@@ -566,12 +589,12 @@ func (tx *Tx) rederive(ls *lineSide, slot string, since time.Time, lots []ID, wi
 	station := ls.node.Key()
 	byEvent := map[string]*placed{}
 	for _, lot := range lots {
-		es, err := tx.NodeEdges(tx.ctx, lot, Downstream, true)
+		es, err := tx.SelectEdges(tx.ctx, lot, EdgeSelect{Dir: Downstream, History: true, Type: EdgeConsumed, Since: since})
 		if err != nil {
 			return err
 		}
 		for _, e := range es {
-			if e.Type != EdgeConsumed || e.ValidFrom.Before(since) || e.Props["station"] != station {
+			if e.Props["station"] != station {
 				continue
 			}
 			ev, _ := e.Props["derivedBy"].(string)

@@ -153,12 +153,12 @@ func (tx *Tx) voidPlacement(ev *Event, d *UnitPlaced) error {
 	if err != nil {
 		return err
 	}
-	es, err := tx.NodeEdges(tx.ctx, u.ID, Upstream, true)
+	es, err := tx.SelectEdges(tx.ctx, u.ID, EdgeSelect{Dir: Upstream, History: true, Type: EdgeConsumed})
 	if err != nil {
 		return err
 	}
 	for _, e := range es {
-		if e.Type == EdgeConsumed && e.Props["derivedBy"] == ev.ID {
+		if e.Props["derivedBy"] == ev.ID {
 			e.Voided = true
 			tx.updateEdge(e)
 		}

@@ -180,11 +180,10 @@ func (tx *Tx) unpacked(d *Packed) error {
 	} else if s != nil {
 		return Errorf(CodeConflict, "data.container", "%s was shipped in %s; it cannot be unpacked here", c.ID, s.Source)
 	}
-	out, err := tx.NodeEdges(tx.ctx, c.ID, Upstream, false)
+	out, err := tx.SelectEdges(tx.ctx, c.ID, EdgeSelect{Dir: Upstream, Type: EdgeContains})
 	if err != nil {
 		return err
 	}
-	out = slices.DeleteFunc(out, func(e Edge) bool { return e.Type != EdgeContains })
 	if len(d.Items) == 0 {
 		if len(out) == 0 {
 			return Errorf(CodeConflict, "data.container", "%s is empty", c.ID)
@@ -229,12 +228,12 @@ func (tx *Tx) contents(id ID) ([]*Node, error) {
 				continue
 			}
 			out = append(out, n)
-			es, err := tx.NodeEdges(tx.ctx, cur, Upstream, false)
+			es, err := tx.SelectEdges(tx.ctx, cur, EdgeSelect{Dir: Upstream, Type: EdgeContains})
 			if err != nil {
 				return nil, err
 			}
 			for _, e := range es {
-				if e.Type == EdgeContains && !seen[e.Target] {
+				if !seen[e.Target] {
 					seen[e.Target] = true
 					next = append(next, e.Target)
 				}

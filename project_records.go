@@ -9,7 +9,7 @@ import (
 )
 
 func (tx *Tx) testRecorded(d *TestRecorded) error {
-	u, err := tx.resolve("unit", d.Unit, LabelUnit)
+	u, err := tx.resolveView("unit", d.Unit, LabelUnit)
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func jsonValue(v any) any {
 func (tx *Tx) processRecorded(d *ProcessRecorded) error {
 	units := make([]*Node, len(d.Units))
 	for i, ref := range d.Units {
-		u, err := tx.resolve(fmt.Sprintf("units[%d]", i), ref, LabelUnit)
+		u, err := tx.resolveView(fmt.Sprintf("units[%d]", i), ref, LabelUnit)
 		if err != nil {
 			return err
 		}

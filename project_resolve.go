@@ -3,6 +3,7 @@
 package tracegraph
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,6 +13,17 @@ import (
 // resolve finds the node a reference names: a global ID, or a bare code that
 // names exactly one node among labels (a key or an additional number).
 func (tx *Tx) resolve(field, ref string, labels ...Label) (*Node, error) {
+	return tx.resolveBy(tx.GetNode, field, ref, labels)
+}
+
+// resolveView is resolve for a node the caller only reads (ViewNode): it
+// must not change it.
+func (tx *Tx) resolveView(field, ref string, labels ...Label) (*Node, error) {
+	return tx.resolveBy(tx.ViewNode, field, ref, labels)
+}
+
+// resolveBy is resolve reading nodes with get.
+func (tx *Tx) resolveBy(get func(context.Context, ID) (*Node, error), field, ref string, labels []Label) (*Node, error) {
 	if LooksLikeID(ref) {
 		l, _, err := ParseID(ref)
 		if err != nil {
@@ -20,7 +32,7 @@ func (tx *Tx) resolve(field, ref string, labels ...Label) (*Node, error) {
 		if len(labels) > 0 && !slices.Contains(labels, l) {
 			return nil, Errorf(CodeInvalid, "data."+field, "data.%s %s is a %s; want %s", field, ref, l, joinLabels(labels))
 		}
-		n, err := tx.GetNode(tx.ctx, ID(ref))
+		n, err := get(tx.ctx, ID(ref))
 		if err != nil {
 			return nil, err
 		}
@@ -31,7 +43,7 @@ func (tx *Tx) resolve(field, ref string, labels ...Label) (*Node, error) {
 	}
 	var found []*Node
 	for _, l := range labelsOr(labels) {
-		n, err := tx.GetNode(tx.ctx, NewID(l, ref))
+		n, err := get(tx.ctx, NewID(l, ref))
 		if err != nil {
 			return nil, err
 		}
@@ -50,7 +62,7 @@ func (tx *Tx) resolve(field, ref string, labels ...Label) (*Node, error) {
 		if slices.ContainsFunc(found, func(n *Node) bool { return n.ID == o.Node }) {
 			continue
 		}
-		n, err := tx.GetNode(tx.ctx, o.Node)
+		n, err := get(tx.ctx, o.Node)
 		if err != nil {
 			return nil, err
 		}
@@ -105,11 +117,7 @@ func (tx *Tx) mustBeNew(field string, id ID) error {
 
 // holders returns the open CONTAINS edges into id: its parent unit or container.
 func (tx *Tx) holders(id ID) ([]Edge, error) {
-	in, err := tx.NodeEdges(tx.ctx, id, Downstream, false)
-	if err != nil {
-		return nil, err
-	}
-	return slices.DeleteFunc(in, func(e Edge) bool { return e.Type != EdgeContains }), nil
+	return tx.SelectEdges(tx.ctx, id, EdgeSelect{Dir: Downstream, Type: EdgeContains})
 }
 
 func (tx *Tx) ensureNode(l Label, key string, props map[string]any) (ID, error) {

@@ -91,20 +91,17 @@ func (tx *Tx) routeComplete(field string, item *Node, contents []*Node) error {
 // its part number has no route): each required test type missing or whose
 // latest result failed.
 func (tx *Tx) routeGap(u *Node) (string, error) {
-	r, err := tx.exists(NewID(LabelRoute, u.Str("partNumber")))
+	r, err := tx.ViewNode(tx.ctx, NewID(LabelRoute, u.Str("partNumber")))
 	if err != nil || r == nil {
 		return "", err
 	}
-	es, err := tx.NodeEdges(tx.ctx, u.ID, Upstream, false)
+	es, err := tx.SelectEdges(tx.ctx, u.ID, EdgeSelect{Dir: Upstream, Type: EdgeTestedBy})
 	if err != nil {
 		return "", err
 	}
 	latest := map[string]*Node{}
 	for _, e := range es {
-		if e.Type != EdgeTestedBy {
-			continue
-		}
-		t, err := tx.GetNode(tx.ctx, e.Target)
+		t, err := tx.ViewNode(tx.ctx, e.Target)
 		if err != nil {
 			return "", err
 		}

@@ -25,12 +25,19 @@ type GraphReader interface {
 	// GetNode returns the node with its holds, or nil when it does not exist
 	// or was voided. The caller owns the returned node and may change it.
 	GetNode(ctx context.Context, id ID) (*Node, error)
+	// ViewNode is GetNode for reading only: the node may be shared with the
+	// reader and other callers, and the caller must not change it (nor its
+	// Props or Holds). It saves a copy where the rules only look.
+	ViewNode(ctx context.Context, id ID) (*Node, error)
 	// IdentifierOwners returns every identifier with this value, any scheme.
 	IdentifierOwners(ctx context.Context, value string) ([]Identifier, error)
 	// NodeEdges returns the edges out of (Upstream) or into (Downstream) the
 	// node, never voided ones; open ones only unless history is set. Props may
 	// be left nil.
 	NodeEdges(ctx context.Context, id ID, dir Direction, history bool) ([]Edge, error)
+	// SelectEdges returns the edges of NodeEdges(ctx, id, sel.Dir,
+	// sel.History) that sel selects (EdgeSelect.Selects), in the same order.
+	SelectEdges(ctx context.Context, id ID, sel EdgeSelect) ([]Edge, error)
 	// HeldBy returns the nodes that carry the hold with this id.
 	HeldBy(ctx context.Context, holdID string) ([]ID, error)
 	// EventByID returns a recorded event and the id of the event that voided
@@ -122,6 +129,8 @@ type Tx struct {
 	completed Payload
 	nEdges    int
 	visited   int
+	// memo is what the rules decoded in this batch (nil: nothing kept).
+	memo *memo
 }
 
 // NewTx returns an empty transaction over base. Its maps are made on first
@@ -248,6 +257,35 @@ func (tx *Tx) GetNode(ctx context.Context, id ID) (*Node, error) {
 	return n, nil
 }
 
+// ViewNode implements GraphReader. A node of the overlay is shared with
+// it (the projection never changes a node it has put); its holds are the
+// overlay's.
+func (tx *Tx) ViewNode(ctx context.Context, id ID) (*Node, error) {
+	n, ok := tx.nodes[id]
+	if ok && n == nil {
+		return nil, nil
+	}
+	if ok {
+		hs, err := tx.currentHolds(id)
+		if err != nil {
+			return nil, err
+		}
+		c := *n
+		c.Holds = hs
+		return &c, nil
+	}
+	n, err := tx.base.ViewNode(ctx, id)
+	if err != nil || n == nil {
+		return n, err
+	}
+	if hs, ok := tx.holds[id]; ok {
+		c := *n
+		c.Holds = hs
+		return &c, nil
+	}
+	return n, nil
+}
+
 // IdentifierOwners implements GraphReader.
 func (tx *Tx) IdentifierOwners(ctx context.Context, value string) ([]Identifier, error) {
 	base, err := tx.base.IdentifierOwners(ctx, value)
@@ -265,12 +303,18 @@ func (tx *Tx) IdentifierOwners(ctx context.Context, value string) ([]Identifier,
 
 // NodeEdges implements GraphReader.
 func (tx *Tx) NodeEdges(ctx context.Context, id ID, dir Direction, history bool) ([]Edge, error) {
-	var out []Edge
+	return tx.SelectEdges(ctx, id, EdgeSelect{Dir: dir, History: history})
+}
+
+// SelectEdges implements GraphReader. The base's answer is filtered in its
+// own memory: a reel's node can have thousands of edges, and every layer of
+// overlay would otherwise copy them all.
+func (tx *Tx) SelectEdges(ctx context.Context, id ID, sel EdgeSelect) ([]Edge, error) {
 	keep := func(e *Edge) bool {
-		if e.Voided || (!history && !e.Open()) {
+		if e.Voided || (!sel.History && !e.Open()) || !sel.Selects(e) {
 			return false
 		}
-		switch dir {
+		switch sel.Dir {
 		case Upstream:
 			return e.Source == id
 		case Downstream:
@@ -278,15 +322,18 @@ func (tx *Tx) NodeEdges(ctx context.Context, id ID, dir Direction, history bool)
 		}
 		return e.Source == id || e.Target == id
 	}
+	var out []Edge
 	var fromBase map[EdgeID]bool
-	if n, ok := tx.nodes[id]; !ok || n != nil || history {
-		base, err := tx.base.NodeEdges(ctx, id, dir, history)
+	added := tx.added[id]
+	if n, ok := tx.nodes[id]; !ok || n != nil || sel.History {
+		base, err := tx.base.SelectEdges(ctx, id, sel)
 		if err != nil {
 			return nil, err
 		}
-		if len(tx.added[id]) > 0 {
+		if len(added) > 0 {
 			fromBase = make(map[EdgeID]bool, len(base))
 		}
+		out = base[:0]
 		for i := range base {
 			e := &base[i]
 			if fromBase != nil {
@@ -300,10 +347,13 @@ func (tx *Tx) NodeEdges(ctx context.Context, id ID, dir Direction, history bool)
 			}
 		}
 	}
-	for _, eid := range tx.added[id] {
+	for _, eid := range added {
 		if e := tx.edges[eid]; keep(e) && !fromBase[eid] {
 			out = append(out, *e)
 		}
+	}
+	if len(out) == 0 {
+		return nil, nil
 	}
 	return out, nil
 }

@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -16,6 +13,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/api"
+	"github.com/tracegraph/tracegraph/internal/fuzzcorpus"
 )
 
 // schemaURL is where the tests place the schema; its $id is relative to
@@ -184,25 +182,9 @@ func agree(t *testing.T, s *jsonschema.Schema, name string, b []byte) {
 // corpus returns the seed corpus of FuzzDecodeEvent.
 func corpus(t *testing.T) map[string][]byte {
 	t.Helper()
-	files, err := filepath.Glob("../testdata/fuzz/FuzzDecodeEvent/*")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fuzz corpus: %v", err)
-	}
-	out := map[string][]byte{}
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, lit, ok := strings.Cut(string(raw), "[]byte(")
-		if !ok {
-			t.Fatalf("%s: not a corpus file", f)
-		}
-		s, err := strconv.Unquote(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(lit), ")")))
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		out[filepath.Base(f)] = []byte(s)
+	out, err := fuzzcorpus.Read("../testdata/fuzz/FuzzDecodeEvent")
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }

@@ -43,6 +43,12 @@ func newTxReader(s *Store, tx neo4j.ManagedTransaction) *txReader {
 
 // GetNode implements tracegraph.GraphReader.
 func (r *txReader) GetNode(ctx context.Context, id tracegraph.ID) (*tracegraph.Node, error) {
+	n, err := r.ViewNode(ctx, id)
+	return n.Clone(), err
+}
+
+// ViewNode implements tracegraph.GraphReader: the node the attempt cached.
+func (r *txReader) ViewNode(ctx context.Context, id tracegraph.ID) (*tracegraph.Node, error) {
 	n, ok := r.nodes[id]
 	if !ok {
 		got, err := r.s.getNodes(ctx, r.tx, []tracegraph.ID{id})
@@ -52,7 +58,7 @@ func (r *txReader) GetNode(ctx context.Context, id tracegraph.ID) (*tracegraph.N
 		n = got[id]
 		r.nodes[id] = n
 	}
-	return n.Clone(), nil
+	return n, nil
 }
 
 // IdentifierOwners implements tracegraph.GraphReader.
@@ -81,6 +87,16 @@ func (r *txReader) NodeEdges(ctx context.Context, id tracegraph.ID, dir tracegra
 		r.edges[k] = es
 	}
 	return cloneEdges(es), nil
+}
+
+// SelectEdges implements tracegraph.GraphReader: the node's edges, narrowed
+// here (the attempt's reads are cached per node and direction).
+func (r *txReader) SelectEdges(ctx context.Context, id tracegraph.ID, sel tracegraph.EdgeSelect) ([]tracegraph.Edge, error) {
+	es, err := r.NodeEdges(ctx, id, sel.Dir, sel.History)
+	if err != nil {
+		return nil, err
+	}
+	return tracegraph.SelectFrom(es, sel), nil
 }
 
 // HeldBy implements tracegraph.GraphReader.

@@ -302,11 +302,15 @@ func sameEdges(got, want []tracegraph.Edge) bool {
 // emptyGraph is the empty graph a replay starts from.
 type emptyGraph struct{}
 
-func (emptyGraph) GetNode(context.Context, tracegraph.ID) (*tracegraph.Node, error) { return nil, nil }
+func (emptyGraph) GetNode(context.Context, tracegraph.ID) (*tracegraph.Node, error)  { return nil, nil }
+func (emptyGraph) ViewNode(context.Context, tracegraph.ID) (*tracegraph.Node, error) { return nil, nil }
 func (emptyGraph) IdentifierOwners(context.Context, string) ([]tracegraph.Identifier, error) {
 	return nil, nil
 }
 func (emptyGraph) NodeEdges(context.Context, tracegraph.ID, tracegraph.Direction, bool) ([]tracegraph.Edge, error) {
+	return nil, nil
+}
+func (emptyGraph) SelectEdges(context.Context, tracegraph.ID, tracegraph.EdgeSelect) ([]tracegraph.Edge, error) {
 	return nil, nil
 }
 func (emptyGraph) HeldBy(context.Context, string) ([]tracegraph.ID, error) { return nil, nil }

@@ -34,6 +34,11 @@ func (r *reader) GetNode(ctx context.Context, id tracegraph.ID) (*tracegraph.Nod
 	return r.s.getNode(id)
 }
 
+// ViewNode implements tracegraph.GraphReader: the node may be the cache's.
+func (r *reader) ViewNode(ctx context.Context, id tracegraph.ID) (*tracegraph.Node, error) {
+	return r.s.viewNode(id)
+}
+
 func (s *Store) getNode(id tracegraph.ID) (*tracegraph.Node, error) {
 	return s.loadNode(id, false)
 }
@@ -122,7 +127,18 @@ func (r *reader) IdentifierOwners(ctx context.Context, value string) ([]tracegra
 // NodeEdges implements tracegraph.GraphReader. Props and Event are filled
 // only with history (the projection needs them only then).
 func (r *reader) NodeEdges(ctx context.Context, id tracegraph.ID, dir tracegraph.Direction, history bool) ([]tracegraph.Edge, error) {
+	return r.SelectEdges(ctx, id, tracegraph.EdgeSelect{Dir: dir, History: history})
+}
+
+// SelectEdges implements tracegraph.GraphReader. The type and the time are
+// in the topology: edges of other types or older ones are passed over
+// without building them, and their records are never read.
+func (r *reader) SelectEdges(ctx context.Context, id tracegraph.ID, sel tracegraph.EdgeSelect) ([]tracegraph.Edge, error) {
 	s := r.s
+	var since int64
+	if !sel.Since.IsZero() {
+		since = sel.Since.UnixNano()
+	}
 	s.mu.RLock()
 	i, ok := s.t.lookup(id)
 	if !ok {
@@ -133,16 +149,17 @@ func (r *reader) NodeEdges(ctx context.Context, id tracegraph.ID, dir tracegraph
 	collect := func(a *adjacency) {
 		a.each(i, func(e uint32) bool {
 			m := s.t.emeta[e]
-			if m&emVoided == 0 && (history || m&emClosed == 0) {
+			if m&emVoided == 0 && (sel.History || m&emClosed == 0) &&
+				(sel.Type == "" || s.t.edgeType(e) == sel.Type) && (since == 0 || s.t.efrom[e] >= since) {
 				ks = append(ks, e)
 			}
 			return true
 		})
 	}
-	if dir != tracegraph.Downstream {
+	if sel.Dir != tracegraph.Downstream {
 		collect(&s.t.out)
 	}
-	if dir != tracegraph.Upstream {
+	if sel.Dir != tracegraph.Upstream {
 		collect(&s.t.in)
 	}
 	out := make([]tracegraph.Edge, len(ks))
@@ -150,7 +167,7 @@ func (r *reader) NodeEdges(ctx context.Context, id tracegraph.ID, dir tracegraph
 		out[j] = s.edgeLocked(e)
 	}
 	s.mu.RUnlock()
-	if history {
+	if sel.History {
 		if err := s.fillEdges(out); err != nil {
 			return nil, err
 		}

@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -33,6 +35,10 @@ type memStore struct {
 	heldBy   map[string]map[tracegraph.ID]bool
 	touched  map[tracegraph.ID][]uint64
 	subs     map[chan uint64]bool
+	// views holds, while a batch is projected, every node ViewNode handed
+	// out and a copy of it as it was: Apply fails when the rules changed
+	// one, which ViewNode's callers promise not to do.
+	views map[*tracegraph.Node]*tracegraph.Node
 }
 
 var (
@@ -59,12 +65,27 @@ func (s *memStore) GetNode(_ context.Context, id tracegraph.ID) (*tracegraph.Nod
 	return s.nodes[id].Clone(), nil
 }
 
+func (s *memStore) ViewNode(_ context.Context, id tracegraph.ID) (*tracegraph.Node, error) {
+	n := s.nodes[id]
+	if _, ok := s.views[n]; n != nil && s.views != nil && !ok {
+		was := n.Clone()
+		was.Holds = slices.Clone(n.Holds) // Clone makes no holds nil
+		s.views[n] = was
+	}
+	return n, nil
+}
+
 func (s *memStore) IdentifierOwners(_ context.Context, v string) ([]tracegraph.Identifier, error) {
 	return slices.Clone(s.idents[v]), nil
 }
 
 func (s *memStore) NodeEdges(_ context.Context, id tracegraph.ID, dir tracegraph.Direction, history bool) ([]tracegraph.Edge, error) {
 	return s.edgesOf(id, dir, func(e *tracegraph.Edge) bool { return history || e.Open() }), nil
+}
+
+func (s *memStore) SelectEdges(ctx context.Context, id tracegraph.ID, sel tracegraph.EdgeSelect) ([]tracegraph.Edge, error) {
+	es, err := s.NodeEdges(ctx, id, sel.Dir, sel.History)
+	return tracegraph.SelectFrom(es, sel), err
 }
 
 func (s *memStore) edgesOf(id tracegraph.ID, dir tracegraph.Direction, keep func(*tracegraph.Edge) bool) []tracegraph.Edge {
@@ -117,9 +138,17 @@ func (s *memStore) EdgesByEvent(_ context.Context, seq uint64) ([]tracegraph.Edg
 func (s *memStore) Apply(ctx context.Context, events []*tracegraph.Event, opts tracegraph.ApplyOptions) ([]tracegraph.Outcome, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.views = map[*tracegraph.Node]*tracegraph.Node{}
 	res, err := tracegraph.ProjectBatch(ctx, s, events, opts, uint64(len(s.log))+1)
+	views := s.views
+	s.views = nil
 	if err != nil {
 		return nil, err
+	}
+	for n, was := range views {
+		if !reflect.DeepEqual(n, was) {
+			return nil, fmt.Errorf("the rules changed %s, which they read through ViewNode", n.ID)
+		}
 	}
 	for _, e := range res.Accepted {
 		prev := ""
