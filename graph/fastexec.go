@@ -42,8 +42,7 @@ import (
 // middleware (the timeout of resolvers.Limits) does run.
 type FastQueries struct {
 	es        *executableSchema
-	resolvers ResolverRoot
-	query     QueryResolver
+	resolvers fastResolvers
 	types     map[string]map[string]fastSpec
 	// nodeTypes are the types that implement Node.
 	nodeTypes map[string]bool
@@ -65,7 +64,9 @@ func NewFastQueries(es graphql.ExecutableSchema) *FastQueries {
 	if !ok {
 		return nil
 	}
-	q := &FastQueries{es: s, resolvers: s.Resolvers, query: s.Resolvers.Query(), types: fastFields(), nodeTypes: map[string]bool{}}
+	r := s.Resolvers
+	q := &FastQueries{es: s, types: fastFields(), nodeTypes: map[string]bool{},
+		resolvers: fastResolvers{query: r.Query(), traceNodeEdge: r.TraceNodeEdge(), edge: r.Edge()}}
 	for typ := range q.types {
 		if _, obj := nodeObject(model.NewNode(tracegraph.ID(typ+":x"), nil, nil)); obj != nil {
 			q.nodeTypes[typ] = true
@@ -430,7 +431,7 @@ func (x *fastExec) resolveRoot(ctx context.Context, f *fastField) error {
 	a := fc.Args
 	switch f.cf.Name {
 	case "trace":
-		res, err := x.q.query.Trace(ctx, a["from"].([]string), a["direction"].(model.TraceDirection), a["maxDepth"].(*int),
+		res, err := x.q.resolvers.query.Trace(ctx, a["from"].([]string), a["direction"].(model.TraceDirection), a["maxDepth"].(*int),
 			a["edgeTypes"].([]model.EdgeType), a["asOf"].(*time.Time), a["history"].(*bool), a["minPrecision"].(*model.Precision),
 			a["first"].(*int), a["after"].(*string))
 		if err != nil {
@@ -441,13 +442,13 @@ func (x *fastExec) resolveRoot(ctx context.Context, f *fastField) error {
 		}
 		return x.object(f, "Trace", res)
 	case "node":
-		n, err := x.q.query.Node(ctx, a["id"].(string))
+		n, err := x.q.resolvers.query.Node(ctx, a["id"].(string))
 		if err != nil {
 			return err
 		}
 		return x.node(f, n, true)
 	default: // lookup
-		ns, err := x.q.query.Lookup(ctx, a["code"].(string))
+		ns, err := x.q.resolvers.query.Lookup(ctx, a["code"].(string))
 		if err != nil {
 			return err
 		}

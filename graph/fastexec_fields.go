@@ -35,226 +35,405 @@ type fieldWriter func(x *fastExec, f *fastField, obj any) error
 func fastFields() map[string]map[string]fastSpec {
 	t := map[string]map[string]fastSpec{
 		"Unit": {
-			"id":          {write: strN((*model.Unit).ID)},
-			"serial":      {write: strN((*model.Unit).Serial)},
-			"partNumber":  {write: strN((*model.Unit).PartNumber)},
-			"revision":    {write: strO((*model.Unit).Revision)},
-			"workOrder":   {write: strO((*model.Unit).WorkOrder)},
-			"kind":        {write: strO((*model.Unit).Kind)},
-			"origin":      {write: strN((*model.Unit).Origin)},
-			"status":      {write: strN((*model.Unit).Status)},
-			"createdAt":   {write: timeO((*model.Unit).CreatedAt)},
-			"completedAt": {write: timeO((*model.Unit).CompletedAt)},
-			"shippedAt":   {write: timeO((*model.Unit).ShippedAt)},
-			"scrappedAt":  {write: timeO((*model.Unit).ScrappedAt)},
-			"shipment":    {write: strO((*model.Unit).Shipment)},
-			"customer":    {write: strO((*model.Unit).Customer)},
+			"id":         {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strN(o.ID()) }},
+			"serial":     {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strN(o.Serial()) }},
+			"partNumber": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strN(o.PartNumber()) }},
+			"revision":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strO(o.Revision()) }},
+			"workOrder":  {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strO(o.WorkOrder()) }},
+			"kind":       {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strO(o.Kind()) }},
+			"origin":     {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strN(o.Origin()) }},
+			"status":     {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strN(o.Status()) }},
+			"createdAt":  {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.timeO(o.CreatedAt()) }},
+			"completedAt": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Unit)
+				return x.timeO(o.CompletedAt())
+			}},
+			"shippedAt":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.timeO(o.ShippedAt()) }},
+			"scrappedAt":  {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.timeO(o.ScrappedAt()) }},
+			"shipment":    {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strO(o.Shipment()) }},
+			"customer":    {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strO(o.Customer()) }},
 			"identifiers": {write: objListN("Identifier", (*model.Unit).Identifiers)},
-			"onHold":      {write: boolN((*model.Unit).OnHold)},
+			"onHold":      {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.boolN(o.OnHold()) }},
 			"holds":       {write: objListN("Hold", (*model.Unit).Holds)},
 		},
 		"Component": {
-			"id":           {write: strN((*model.Component).ID)},
-			"serial":       {write: strN((*model.Component).Serial)},
-			"partNumber":   {write: strN((*model.Component).PartNumber)},
-			"mpn":          {write: strO((*model.Component).Mpn)},
-			"manufacturer": {write: strO((*model.Component).Manufacturer)},
-			"supplier":     {write: strO((*model.Component).Supplier)},
-			"dateCode":     {write: strO((*model.Component).DateCode)},
-			"lot":          {write: strO((*model.Component).Lot)},
-			"receivedAt":   {write: timeO((*model.Component).ReceivedAt)},
-			"status":       {write: strO((*model.Component).Status)},
-			"onHold":       {write: boolN((*model.Component).OnHold)},
-			"holds":        {write: objListN("Hold", (*model.Component).Holds)},
+			"id":     {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Component); return x.strN(o.ID()) }},
+			"serial": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Component); return x.strN(o.Serial()) }},
+			"partNumber": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Component)
+				return x.strN(o.PartNumber())
+			}},
+			"mpn": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Component); return x.strO(o.Mpn()) }},
+			"manufacturer": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Component)
+				return x.strO(o.Manufacturer())
+			}},
+			"supplier": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Component)
+				return x.strO(o.Supplier())
+			}},
+			"dateCode": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Component)
+				return x.strO(o.DateCode())
+			}},
+			"lot": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Component); return x.strO(o.Lot()) }},
+			"receivedAt": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Component)
+				return x.timeO(o.ReceivedAt())
+			}},
+			"status": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Component); return x.strO(o.Status()) }},
+			"onHold": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Component)
+				return x.boolN(o.OnHold())
+			}},
+			"holds": {write: objListN("Hold", (*model.Component).Holds)},
 		},
 		"MaterialLot": {
-			"id":              {write: strN((*model.MaterialLot).ID)},
-			"lot":             {write: strN((*model.MaterialLot).Lot)},
-			"partNumber":      {write: strN((*model.MaterialLot).PartNumber)},
-			"mpn":             {write: strO((*model.MaterialLot).Mpn)},
-			"manufacturer":    {write: strO((*model.MaterialLot).Manufacturer)},
-			"supplier":        {write: strO((*model.MaterialLot).Supplier)},
-			"dateCode":        {write: strO((*model.MaterialLot).DateCode)},
-			"quantity":        {write: floatO((*model.MaterialLot).Quantity)},
-			"countryOfOrigin": {write: strO((*model.MaterialLot).CountryOfOrigin)},
-			"expiresAt":       {write: timeO((*model.MaterialLot).ExpiresAt)},
-			"msl":             {write: strO((*model.MaterialLot).Msl)},
-			"floorLifeHours":  {write: floatO((*model.MaterialLot).FloorLifeHours)},
-			"floorSince":      {write: timeO((*model.MaterialLot).FloorSince)},
-			"bakedAt":         {write: timeO((*model.MaterialLot).BakedAt)},
-			"receivedAt":      {write: timeO((*model.MaterialLot).ReceivedAt)},
-			"onHold":          {write: boolN((*model.MaterialLot).OnHold)},
-			"holds":           {write: objListN("Hold", (*model.MaterialLot).Holds)},
+			"id":  {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.MaterialLot); return x.strN(o.ID()) }},
+			"lot": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.MaterialLot); return x.strN(o.Lot()) }},
+			"partNumber": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.MaterialLot)
+				return x.strN(o.PartNumber())
+			}},
+			"mpn": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.MaterialLot); return x.strO(o.Mpn()) }},
+			"manufacturer": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.MaterialLot)
+				return x.strO(o.Manufacturer())
+			}},
+			"supplier": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.MaterialLot)
+				return x.strO(o.Supplier())
+			}},
+			"dateCode": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.MaterialLot)
+				return x.strO(o.DateCode())
+			}},
+			"quantity": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.MaterialLot)
+				return x.floatO(o.Quantity())
+			}},
+			"countryOfOrigin": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.MaterialLot)
+				return x.strO(o.CountryOfOrigin())
+			}},
+			"expiresAt": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.MaterialLot)
+				return x.timeO(o.ExpiresAt())
+			}},
+			"msl": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.MaterialLot); return x.strO(o.Msl()) }},
+			"floorLifeHours": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.MaterialLot)
+				return x.floatO(o.FloorLifeHours())
+			}},
+			"floorSince": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.MaterialLot)
+				return x.timeO(o.FloorSince())
+			}},
+			"bakedAt": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.MaterialLot)
+				return x.timeO(o.BakedAt())
+			}},
+			"receivedAt": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.MaterialLot)
+				return x.timeO(o.ReceivedAt())
+			}},
+			"onHold": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.MaterialLot)
+				return x.boolN(o.OnHold())
+			}},
+			"holds": {write: objListN("Hold", (*model.MaterialLot).Holds)},
 		},
 		"WaferBatch": {
-			"id":           {write: strN((*model.WaferBatch).ID)},
-			"waferBatch":   {write: strN((*model.WaferBatch).WaferBatch)},
-			"manufacturer": {write: strO((*model.WaferBatch).Manufacturer)},
-			"fab":          {write: strO((*model.WaferBatch).Fab)},
-			"waferCount":   {write: intO((*model.WaferBatch).WaferCount)},
-			"registeredAt": {write: timeO((*model.WaferBatch).RegisteredAt)},
-			"onHold":       {write: boolN((*model.WaferBatch).OnHold)},
-			"holds":        {write: objListN("Hold", (*model.WaferBatch).Holds)},
+			"id": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.WaferBatch); return x.strN(o.ID()) }},
+			"waferBatch": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.WaferBatch)
+				return x.strN(o.WaferBatch())
+			}},
+			"manufacturer": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.WaferBatch)
+				return x.strO(o.Manufacturer())
+			}},
+			"fab": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.WaferBatch); return x.strO(o.Fab()) }},
+			"waferCount": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.WaferBatch)
+				return x.intO(o.WaferCount())
+			}},
+			"registeredAt": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.WaferBatch)
+				return x.timeO(o.RegisteredAt())
+			}},
+			"onHold": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.WaferBatch)
+				return x.boolN(o.OnHold())
+			}},
+			"holds": {write: objListN("Hold", (*model.WaferBatch).Holds)},
 		},
 		"Box": {
-			"id":        {write: strN((*model.Box).ID)},
-			"sscc":      {write: strO((*model.Box).Sscc)},
-			"createdAt": {write: timeO((*model.Box).CreatedAt)},
+			"id":        {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Box); return x.strN(o.ID()) }},
+			"sscc":      {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Box); return x.strO(o.Sscc()) }},
+			"createdAt": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Box); return x.timeO(o.CreatedAt()) }},
 		},
 		"Pallet": {
-			"id":        {write: strN((*model.Pallet).ID)},
-			"sscc":      {write: strO((*model.Pallet).Sscc)},
-			"createdAt": {write: timeO((*model.Pallet).CreatedAt)},
+			"id":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Pallet); return x.strN(o.ID()) }},
+			"sscc": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Pallet); return x.strO(o.Sscc()) }},
+			"createdAt": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Pallet)
+				return x.timeO(o.CreatedAt())
+			}},
 		},
 		"Shipment": {
-			"id":          {write: strN((*model.Shipment).ID)},
-			"shipment":    {write: strN((*model.Shipment).Shipment)},
-			"destination": {write: strO((*model.Shipment).Destination)},
-			"shippedAt":   {write: timeO((*model.Shipment).ShippedAt)},
+			"id": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Shipment); return x.strN(o.ID()) }},
+			"shipment": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Shipment)
+				return x.strN(o.Shipment())
+			}},
+			"destination": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Shipment)
+				return x.strO(o.Destination())
+			}},
+			"shippedAt": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Shipment)
+				return x.timeO(o.ShippedAt())
+			}},
 		},
 		"Customer": {
-			"id":       {write: strN((*model.Customer).ID)},
-			"customer": {write: strN((*model.Customer).Customer)},
+			"id": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Customer); return x.strN(o.ID()) }},
+			"customer": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Customer)
+				return x.strN(o.Customer())
+			}},
 		},
 		"TestRun": {
-			"id":           {write: strN((*model.TestRun).ID)},
-			"testType":     {write: strN((*model.TestRun).TestType)},
-			"result":       {write: strN((*model.TestRun).Result)},
-			"program":      {write: strO((*model.TestRun).Program)},
-			"fixture":      {write: strO((*model.TestRun).Fixture)},
-			"station":      {write: strO((*model.TestRun).Station)},
-			"operator":     {write: strO((*model.TestRun).Operator)},
-			"at":           {write: timeO((*model.TestRun).At)},
+			"id":           {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.TestRun); return x.strN(o.ID()) }},
+			"testType":     {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.TestRun); return x.strN(o.TestType()) }},
+			"result":       {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.TestRun); return x.strN(o.Result()) }},
+			"program":      {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.TestRun); return x.strO(o.Program()) }},
+			"fixture":      {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.TestRun); return x.strO(o.Fixture()) }},
+			"station":      {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.TestRun); return x.strO(o.Station()) }},
+			"operator":     {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.TestRun); return x.strO(o.Operator()) }},
+			"at":           {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.TestRun); return x.timeO(o.At()) }},
 			"measurements": {write: objListN("Measurement", (*model.TestRun).Measurements)},
 			"firmware":     {write: objO("Firmware", (*model.TestRun).Firmware)},
 		},
 		"ProcessStep": {
-			"id":         {write: strN((*model.ProcessStep).ID)},
-			"step":       {write: strN((*model.ProcessStep).Step)},
-			"recipe":     {write: strO((*model.ProcessStep).Recipe)},
-			"parameters": {write: jsonO((*model.ProcessStep).Parameters)},
-			"result":     {write: strO((*model.ProcessStep).Result)},
-			"station":    {write: strO((*model.ProcessStep).Station)},
-			"operator":   {write: strO((*model.ProcessStep).Operator)},
-			"at":         {write: timeO((*model.ProcessStep).At)},
-			"unitCount":  {write: intO((*model.ProcessStep).UnitCount)},
+			"id":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.ProcessStep); return x.strN(o.ID()) }},
+			"step": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.ProcessStep); return x.strN(o.Step()) }},
+			"recipe": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.ProcessStep)
+				return x.strO(o.Recipe())
+			}},
+			"parameters": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.ProcessStep)
+				return x.jsonO(o.Parameters())
+			}},
+			"result": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.ProcessStep)
+				return x.strO(o.Result())
+			}},
+			"station": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.ProcessStep)
+				return x.strO(o.Station())
+			}},
+			"operator": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.ProcessStep)
+				return x.strO(o.Operator())
+			}},
+			"at": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.ProcessStep); return x.timeO(o.At()) }},
+			"unitCount": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.ProcessStep)
+				return x.intO(o.UnitCount())
+			}},
 		},
 		"WorkOrder": {
-			"id":         {write: strN((*model.WorkOrder).ID)},
-			"workOrder":  {write: strN((*model.WorkOrder).WorkOrder)},
-			"partNumber": {write: strO((*model.WorkOrder).PartNumber)},
+			"id": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.WorkOrder); return x.strN(o.ID()) }},
+			"workOrder": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.WorkOrder)
+				return x.strN(o.WorkOrder())
+			}},
+			"partNumber": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.WorkOrder)
+				return x.strO(o.PartNumber())
+			}},
 		},
 		"Supplier": {
-			"id":       {write: strN((*model.Supplier).ID)},
-			"supplier": {write: strN((*model.Supplier).Supplier)},
+			"id": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Supplier); return x.strN(o.ID()) }},
+			"supplier": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Supplier)
+				return x.strN(o.Supplier())
+			}},
 		},
 		"Station": {
-			"id":           {write: strN((*model.Station).ID)},
-			"station":      {write: strN((*model.Station).Station)},
-			"lastReadings": {write: jsonO((*model.Station).LastReadings)},
-			"activeSetup":  {write: strO((*model.Station).ActiveSetup)},
-			"setups":       {write: jsonO((*model.Station).Setups)},
-			"activations":  {write: jsonO((*model.Station).Activations)},
-			"feeders":      {write: jsonO((*model.Station).Feeders)},
+			"id":      {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Station); return x.strN(o.ID()) }},
+			"station": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Station); return x.strN(o.Station()) }},
+			"lastReadings": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Station)
+				return x.jsonO(o.LastReadings())
+			}},
+			"activeSetup": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Station)
+				return x.strO(o.ActiveSetup())
+			}},
+			"setups": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Station); return x.jsonO(o.Setups()) }},
+			"activations": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Station)
+				return x.jsonO(o.Activations())
+			}},
+			"feeders": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Station); return x.jsonO(o.Feeders()) }},
 		},
 		"Route": {
-			"id":         {write: strN((*model.Route).ID)},
-			"partNumber": {write: strN((*model.Route).PartNumber)},
-			"requires":   {write: strListN((*model.Route).Requires)},
-			"definedBy":  {write: strN((*model.Route).DefinedBy)},
-			"definedAt":  {write: timeN((*model.Route).DefinedAt)},
+			"id":         {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Route); return x.strN(o.ID()) }},
+			"partNumber": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Route); return x.strN(o.PartNumber()) }},
+			"requires": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Route)
+				return x.strListN(o.Requires())
+			}},
+			"definedBy": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Route); return x.strN(o.DefinedBy()) }},
+			"definedAt": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Route); return x.timeN(o.DefinedAt()) }},
 		},
 		"Product": {
-			"id":          {write: strN((*model.Product).ID)},
-			"partNumber":  {write: strN((*model.Product).PartNumber)},
-			"gtin":        {write: strO((*model.Product).Gtin)},
-			"name":        {write: strN((*model.Product).Name)},
-			"description": {write: strO((*model.Product).Description)},
-			"revision":    {write: strO((*model.Product).Revision)},
-			"definedAt":   {write: timeO((*model.Product).DefinedAt)},
-			"definedBy":   {write: strO((*model.Product).DefinedBy)},
+			"id": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Product); return x.strN(o.ID()) }},
+			"partNumber": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Product)
+				return x.strN(o.PartNumber())
+			}},
+			"gtin": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Product); return x.strO(o.Gtin()) }},
+			"name": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Product); return x.strN(o.Name()) }},
+			"description": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Product)
+				return x.strO(o.Description())
+			}},
+			"revision": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Product); return x.strO(o.Revision()) }},
+			"definedAt": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Product)
+				return x.timeO(o.DefinedAt())
+			}},
+			"definedBy": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Product)
+				return x.strO(o.DefinedBy())
+			}},
 		},
 		"Trace": {
 			"nodes":     {write: objN("TraceNodeConnection", func(o *model.Trace) *model.TraceNodeConnection { return o.Nodes })},
 			"edges":     {write: objListN("Edge", func(o *model.Trace) []*model.Edge { return o.Edges })},
-			"truncated": {write: boolN(func(o *model.Trace) bool { return o.Truncated })},
+			"truncated": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Trace); return x.boolN(o.Truncated) }},
 		},
 		"TraceNodeConnection": {
-			"edges":      {write: objListN("TraceNodeEdge", func(o *model.TraceNodeConnection) []*model.TraceNodeEdge { return o.Edges })},
-			"pageInfo":   {write: objN("PageInfo", func(o *model.TraceNodeConnection) *model.PageInfo { return o.PageInfo })},
-			"totalCount": {write: intN(func(o *model.TraceNodeConnection) int { return o.TotalCount })},
+			"edges":    {write: objListN("TraceNodeEdge", func(o *model.TraceNodeConnection) []*model.TraceNodeEdge { return o.Edges })},
+			"pageInfo": {write: objN("PageInfo", func(o *model.TraceNodeConnection) *model.PageInfo { return o.PageInfo })},
+			"totalCount": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.TraceNodeConnection)
+				return x.intN(o.TotalCount)
+			}},
 		},
 		"TraceNodeEdge": {
-			"cursor":    {write: strN(func(o *model.TraceNodeEdge) string { return o.Cursor })},
-			"depth":     {write: intN((*model.TraceNodeEdge).Depth)},
-			"precision": {write: enumN((*model.TraceNodeEdge).Precision)},
-			"direction": {write: enumN((*model.TraceNodeEdge).Direction)},
+			"cursor": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.TraceNodeEdge)
+				return x.strN(o.Cursor)
+			}},
+			"depth": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.TraceNodeEdge)
+				return x.intN(o.Depth())
+			}},
+			"precision": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.TraceNodeEdge)
+				return x.enum(string(o.Precision()))
+			}},
+			"direction": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.TraceNodeEdge)
+				return x.enum(string(o.Direction()))
+			}},
 		},
 		"PageInfo": {
-			"hasNextPage":     {write: boolN(func(o *model.PageInfo) bool { return o.HasNextPage })},
-			"hasPreviousPage": {write: boolN(func(o *model.PageInfo) bool { return o.HasPreviousPage })},
-			"startCursor":     {write: strO(func(o *model.PageInfo) *string { return o.StartCursor })},
-			"endCursor":       {write: strO(func(o *model.PageInfo) *string { return o.EndCursor })},
+			"hasNextPage": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.PageInfo)
+				return x.boolN(o.HasNextPage)
+			}},
+			"hasPreviousPage": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.PageInfo)
+				return x.boolN(o.HasPreviousPage)
+			}},
+			"startCursor": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.PageInfo)
+				return x.strO(o.StartCursor)
+			}},
+			"endCursor": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.PageInfo); return x.strO(o.EndCursor) }},
 		},
 		"Edge": {
-			"type":       {write: enumN((*model.Edge).Type)},
-			"validFrom":  {write: timeN((*model.Edge).ValidFrom)},
-			"validTo":    {write: timeO((*model.Edge).ValidTo)},
-			"precision":  {write: enumN((*model.Edge).Precision)},
-			"refDes":     {write: strListN((*model.Edge).RefDes)},
-			"position":   {write: strO((*model.Edge).Position)},
-			"quantity":   {write: floatO((*model.Edge).Quantity)},
-			"station":    {write: strO((*model.Edge).Station)},
-			"slot":       {write: strO((*model.Edge).Slot)},
-			"derivedBy":  {write: strO((*model.Edge).DerivedBy)},
-			"windowFrom": {write: timeO((*model.Edge).WindowFrom)},
-			"windowTo":   {write: timeO((*model.Edge).WindowTo)},
-			"event":      {write: strO((*model.Edge).Event)},
-			"closedBy":   {write: strO((*model.Edge).ClosedBy)},
-			"props":      {write: jsonO((*model.Edge).Props)},
+			"type": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Edge)
+				return x.enum(string(o.Type()))
+			}},
+			"validFrom": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.timeN(o.ValidFrom()) }},
+			"validTo":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.timeO(o.ValidTo()) }},
+			"precision": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Edge)
+				return x.enum(string(o.Precision()))
+			}},
+			"refDes":     {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.strListN(o.RefDes()) }},
+			"position":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.strO(o.Position()) }},
+			"quantity":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.floatO(o.Quantity()) }},
+			"station":    {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.strO(o.Station()) }},
+			"slot":       {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.strO(o.Slot()) }},
+			"derivedBy":  {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.strO(o.DerivedBy()) }},
+			"windowFrom": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.timeO(o.WindowFrom()) }},
+			"windowTo":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.timeO(o.WindowTo()) }},
+			"event":      {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.strO(o.Event()) }},
+			"closedBy":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.strO(o.ClosedBy()) }},
+			"props":      {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.jsonO(o.Props()) }},
 		},
 		"Identifier": {
-			"scheme": {write: strN(func(o *model.Identifier) string { return o.Scheme })},
-			"value":  {write: strN(func(o *model.Identifier) string { return o.Value })},
+			"scheme": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Identifier); return x.strN(o.Scheme) }},
+			"value":  {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Identifier); return x.strN(o.Value) }},
 		},
 		"Hold": {
-			"id":       {write: strN(func(o *model.Hold) string { return o.ID })},
-			"source":   {write: strN(func(o *model.Hold) string { return o.Source })},
-			"node":     {write: strN(func(o *model.Hold) string { return o.Node })},
-			"reason":   {write: strN(func(o *model.Hold) string { return o.Reason })},
-			"placedBy": {write: strO(func(o *model.Hold) *string { return o.PlacedBy })},
-			"event":    {write: strN(func(o *model.Hold) string { return o.Event })},
-			"since":    {write: timeN(func(o *model.Hold) time.Time { return o.Since })},
+			"id":       {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Hold); return x.strN(o.ID) }},
+			"source":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Hold); return x.strN(o.Source) }},
+			"node":     {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Hold); return x.strN(o.Node) }},
+			"reason":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Hold); return x.strN(o.Reason) }},
+			"placedBy": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Hold); return x.strO(o.PlacedBy) }},
+			"event":    {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Hold); return x.strN(o.Event) }},
+			"since":    {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Hold); return x.timeN(o.Since) }},
 		},
 		"Measurement": {
-			"name":   {write: strN(func(o *model.Measurement) string { return o.Name })},
-			"value":  {write: floatN(func(o *model.Measurement) float64 { return o.Value })},
-			"unit":   {write: strO(func(o *model.Measurement) *string { return o.Unit })},
-			"low":    {write: floatO(func(o *model.Measurement) *float64 { return o.Low })},
-			"high":   {write: floatO(func(o *model.Measurement) *float64 { return o.High })},
-			"result": {write: strO(func(o *model.Measurement) *string { return o.Result })},
+			"name": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Measurement); return x.strN(o.Name) }},
+			"value": {write: func(x *fastExec, _ *fastField, obj any) error {
+				o := obj.(*model.Measurement)
+				return x.floatN(o.Value)
+			}},
+			"unit":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Measurement); return x.strO(o.Unit) }},
+			"low":    {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Measurement); return x.floatO(o.Low) }},
+			"high":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Measurement); return x.floatO(o.High) }},
+			"result": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Measurement); return x.strO(o.Result) }},
 		},
 		"Firmware": {
-			"version":  {write: strN(func(o *model.Firmware) string { return o.Version })},
-			"checksum": {write: strO(func(o *model.Firmware) *string { return o.Checksum })},
+			"version":  {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Firmware); return x.strN(o.Version) }},
+			"checksum": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Firmware); return x.strO(o.Checksum) }},
 		},
 	}
-	t["TraceNodeEdge"]["node"] = fastSpec{write: nodeResolver(func(r ResolverRoot, ctx context.Context, o *model.TraceNodeEdge) (model.Node, error) {
-		return r.TraceNodeEdge().Node(ctx, o)
+	t["TraceNodeEdge"]["node"] = fastSpec{write: nodeResolver(func(r *fastResolvers, ctx context.Context, o *model.TraceNodeEdge) (model.Node, error) {
+		return r.traceNodeEdge.Node(ctx, o)
 	}), fieldContext: (*executionContext).fieldContext_TraceNodeEdge_node}
-	t["Edge"]["source"] = fastSpec{write: nodeResolver(func(r ResolverRoot, ctx context.Context, o *model.Edge) (model.Node, error) {
-		return r.Edge().Source(ctx, o)
+	t["Edge"]["source"] = fastSpec{write: nodeResolver(func(r *fastResolvers, ctx context.Context, o *model.Edge) (model.Node, error) {
+		return r.edge.Source(ctx, o)
 	}), fieldContext: (*executionContext).fieldContext_Edge_source}
-	t["Edge"]["target"] = fastSpec{write: nodeResolver(func(r ResolverRoot, ctx context.Context, o *model.Edge) (model.Node, error) {
-		return r.Edge().Target(ctx, o)
+	t["Edge"]["target"] = fastSpec{write: nodeResolver(func(r *fastResolvers, ctx context.Context, o *model.Edge) (model.Node, error) {
+		return r.edge.Target(ctx, o)
 	}), fieldContext: (*executionContext).fieldContext_Edge_target}
 	return t
 }
 
+// fastResolvers are the type resolvers the fast executor calls, made once
+// (ResolverRoot's methods make a new one at every call).
+type fastResolvers struct {
+	query         QueryResolver
+	traceNodeEdge TraceNodeEdgeResolver
+	edge          EdgeResolver
+}
+
 // nodeResolver answers a non-null Node field with a resolver.
-func nodeResolver[T any](resolve func(ResolverRoot, context.Context, *T) (model.Node, error)) fieldWriter {
+func nodeResolver[T any](resolve func(*fastResolvers, context.Context, *T) (model.Node, error)) fieldWriter {
 	return func(x *fastExec, f *fastField, obj any) error {
-		n, err := resolve(x.q.resolvers, f.ctx, obj.(*T))
+		n, err := resolve(&x.q.resolvers, f.ctx, obj.(*T))
 		if err != nil {
 			return err
 		}
@@ -262,125 +441,101 @@ func nodeResolver[T any](resolve func(ResolverRoot, context.Context, *T) (model.
 	}
 }
 
-func strN[T any](get func(*T) string) fieldWriter {
-	return func(x *fastExec, _ *fastField, obj any) error {
-		x.b = appendQuoted(x.b, get(obj.(*T)))
-		return nil
-	}
+// The scalar writers: each appends one value as gqlgen's marshaller of its
+// type writes it (fastexec_json.go). They take the value, not a getter, so
+// that the model methods inline into the table's functions and the
+// pointers the nullable ones return stay on the stack.
+
+func (x *fastExec) strN(s string) error {
+	x.b = appendQuoted(x.b, s)
+	return nil
 }
 
-func strO[T any](get func(*T) *string) fieldWriter {
-	return func(x *fastExec, _ *fastField, obj any) error {
-		if s := get(obj.(*T)); s != nil {
-			x.b = appendQuoted(x.b, *s)
-		} else {
-			x.b = append(x.b, "null"...)
+func (x *fastExec) strO(s *string) error {
+	if s == nil {
+		x.b = append(x.b, "null"...)
+		return nil
+	}
+	x.b = appendQuoted(x.b, *s)
+	return nil
+}
+
+func (x *fastExec) strListN(list []string) error {
+	x.b = append(x.b, '[')
+	for i, s := range list {
+		if i > 0 {
+			x.b = append(x.b, ',')
 		}
-		return nil
+		x.b = appendQuoted(x.b, s)
 	}
+	x.b = append(x.b, ']')
+	return nil
 }
 
-func strListN[T any](get func(*T) []string) fieldWriter {
-	return func(x *fastExec, _ *fastField, obj any) error {
-		x.b = append(x.b, '[')
-		for i, s := range get(obj.(*T)) {
-			if i > 0 {
-				x.b = append(x.b, ',')
-			}
-			x.b = appendQuoted(x.b, s)
-		}
-		x.b = append(x.b, ']')
-		return nil
-	}
+func (x *fastExec) timeN(t time.Time) error {
+	x.b = appendDateTime(x.b, t)
+	return nil
 }
 
-func timeN[T any](get func(*T) time.Time) fieldWriter {
-	return func(x *fastExec, _ *fastField, obj any) error {
-		x.b = appendDateTime(x.b, get(obj.(*T)))
+func (x *fastExec) timeO(t *time.Time) error {
+	if t == nil {
+		x.b = append(x.b, "null"...)
 		return nil
 	}
+	x.b = appendDateTime(x.b, *t)
+	return nil
 }
 
-func timeO[T any](get func(*T) *time.Time) fieldWriter {
-	return func(x *fastExec, _ *fastField, obj any) error {
-		if t := get(obj.(*T)); t != nil {
-			x.b = appendDateTime(x.b, *t)
-		} else {
-			x.b = append(x.b, "null"...)
-		}
-		return nil
-	}
+func (x *fastExec) boolN(v bool) error {
+	x.b = strconv.AppendBool(x.b, v)
+	return nil
 }
 
-func boolN[T any](get func(*T) bool) fieldWriter {
-	return func(x *fastExec, _ *fastField, obj any) error {
-		x.b = strconv.AppendBool(x.b, get(obj.(*T)))
-		return nil
-	}
+func (x *fastExec) intN(v int) error {
+	x.b = strconv.AppendInt(x.b, int64(v), 10)
+	return nil
 }
 
-func intN[T any](get func(*T) int) fieldWriter {
-	return func(x *fastExec, _ *fastField, obj any) error {
-		x.b = strconv.AppendInt(x.b, int64(get(obj.(*T))), 10)
+func (x *fastExec) intO(v *int) error {
+	if v == nil {
+		x.b = append(x.b, "null"...)
 		return nil
 	}
+	x.b = strconv.AppendInt(x.b, int64(*v), 10)
+	return nil
 }
 
-func intO[T any](get func(*T) *int) fieldWriter {
-	return func(x *fastExec, _ *fastField, obj any) error {
-		if v := get(obj.(*T)); v != nil {
-			x.b = strconv.AppendInt(x.b, int64(*v), 10)
-		} else {
-			x.b = append(x.b, "null"...)
-		}
-		return nil
+func (x *fastExec) floatN(v float64) error {
+	var ok bool
+	if x.b, ok = appendFloat(x.b, v); !ok {
+		return errFastFloat
 	}
+	return nil
 }
 
-func floatN[T any](get func(*T) float64) fieldWriter {
-	return func(x *fastExec, _ *fastField, obj any) error {
-		var ok bool
-		if x.b, ok = appendFloat(x.b, get(obj.(*T))); !ok {
-			return errFastFloat
-		}
+func (x *fastExec) floatO(v *float64) error {
+	if v == nil {
+		x.b = append(x.b, "null"...)
 		return nil
 	}
-}
-
-func floatO[T any](get func(*T) *float64) fieldWriter {
-	return func(x *fastExec, _ *fastField, obj any) error {
-		v := get(obj.(*T))
-		if v == nil {
-			x.b = append(x.b, "null"...)
-			return nil
-		}
-		var ok bool
-		if x.b, ok = appendFloat(x.b, *v); !ok {
-			return errFastFloat
-		}
-		return nil
-	}
+	return x.floatN(*v)
 }
 
 // jsonO writes a JSON scalar with model.MarshalJSON itself: rare, and its
 // encoding is encoding/json's.
-func jsonO[T any](get func(*T) any) fieldWriter {
-	return func(x *fastExec, _ *fastField, obj any) error {
-		v := get(obj.(*T))
-		if v == nil {
-			x.b = append(x.b, "null"...)
-			return nil
-		}
-		model.MarshalJSON(v).MarshalGQL(x)
+func (x *fastExec) jsonO(v any) error {
+	if v == nil {
+		x.b = append(x.b, "null"...)
 		return nil
 	}
+	model.MarshalJSON(v).MarshalGQL(x)
+	return nil
 }
 
-func enumN[T any, E ~string](get func(*T) E) fieldWriter {
-	return func(x *fastExec, _ *fastField, obj any) error {
-		x.b = appendEnum(x.b, get(obj.(*T)))
-		return nil
-	}
+// enum writes an enum value as the model enums' MarshalGQL do.
+func (x *fastExec) enum(v string) error {
+	x.b = appendEnum(x.b, v)
+	return nil
 }
 
 func objN[T, U any](typ string, get func(*T) *U) fieldWriter {
