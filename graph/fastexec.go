@@ -83,9 +83,10 @@ var (
 )
 
 // Execute appends the data of oc's operation (parsed, validated and
-// accepted by the handler's extensions) to dst, as gqlgen's execution
-// writes it; or returns why not, with dst, when the operation must be
-// answered by gqlgen. ctx is the request's context.
+// accepted by the handler's extensions) to dst, as the POST transport writes
+// the data gqlgen's execution returns (json.Marshal of a json.RawMessage,
+// tracegraph.AppendMarshaledJSON); or returns why not, with dst, when the
+// operation must be answered by gqlgen. ctx is the request's context.
 func (q *FastQueries) Execute(ctx context.Context, oc *graphql.OperationContext, dst []byte) (data []byte, err error) {
 	defer func() {
 		if err != nil {
@@ -188,13 +189,8 @@ type fastExec struct {
 	oc *graphql.OperationContext
 	ec *executionContext
 	b  []byte
-}
-
-// Write appends p: the few marshallers the fast executor calls itself
-// (model.MarshalJSON) write through it.
-func (x *fastExec) Write(p []byte) (int, error) {
-	x.b = append(x.b, p...)
-	return len(p), nil
+	// scratch is a buffer the encoders that write in two steps reuse.
+	scratch []byte
 }
 
 // fastField is one field of the query as collected for one concrete type

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/graph/model"
 )
 
@@ -521,20 +522,31 @@ func (x *fastExec) floatO(v *float64) error {
 	return x.floatN(*v)
 }
 
-// jsonO writes a JSON scalar with model.MarshalJSON itself: rare, and its
-// encoding is encoding/json's.
+// jsonO writes a JSON scalar with model.MarshalJSON itself (rare, and its
+// encoding is encoding/json's), rewritten as json.Marshal rewrites it.
 func (x *fastExec) jsonO(v any) error {
 	if v == nil {
 		x.b = append(x.b, "null"...)
 		return nil
 	}
-	model.MarshalJSON(v).MarshalGQL(x)
+	w := scratchWriter{x.scratch[:0]}
+	model.MarshalJSON(v).MarshalGQL(&w)
+	x.scratch = w.b
+	x.b = tracegraph.AppendMarshaledJSON(x.b, w.b)
 	return nil
+}
+
+// scratchWriter is an io.Writer appending to b.
+type scratchWriter struct{ b []byte }
+
+func (w *scratchWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
 }
 
 // enum writes an enum value as the model enums' MarshalGQL do.
 func (x *fastExec) enum(v string) error {
-	x.b = appendEnum(x.b, v)
+	x.b, x.scratch = appendEnum(x.b, x.scratch, v)
 	return nil
 }
 

@@ -3,25 +3,44 @@ package graph
 import (
 	"strconv"
 	"time"
+
+	"github.com/tracegraph/tracegraph"
 )
 
 // The fast executor's encoders (fastexec.go). Each appends exactly the bytes
-// gqlgen's marshaller of the same scalar writes (fastexec_json_test.go
-// compares them over generated values), without the closure and the
-// interface value gqlgen allocates for every scalar it marshals.
+// gqlgen's marshaller of the same scalar writes, as the response then holds
+// them: the POST transport writes gqlgen's data as json.Marshal writes a
+// json.RawMessage (tracegraph.AppendMarshaledJSON: <, >, &, U+2028 and
+// U+2029 escaped), and the fast executor writes that form directly, so that
+// its answer needs no second pass. fastexec_json_test.go compares each with
+// gqlgen's marshaller followed by AppendMarshaledJSON over generated values.
+// None allocates (gqlgen allocates a closure and an interface value for
+// every scalar it marshals).
 
 // appendQuoted appends s as gqlgen's graphql.MarshalString writes it
-// (writeQuotedString): quotes, backslash escapes for ", \, \t, \r and \n,
-// \u00XX for the other control characters, every other byte as it is
-// (invalid UTF-8 included: gqlgen copies the bytes between the characters it
-// escapes, and no byte of a multi-byte sequence is below 0x80).
+// (writeQuotedString: quotes, backslash escapes for ", \, \t, \r and \n,
+// \u00XX for the other control characters, every other byte as it is,
+// invalid UTF-8 included) and json.Marshal then rewrites it: <, > and & as
+// \u003c, \u003e and \u0026, U+2028 and U+2029 as \u2028 and \u2029. No
+// byte of a multi-byte sequence is below 0x80, so a byte loop escapes what
+// gqlgen's rune loop escapes.
 func appendQuoted(b []byte, s string) []byte {
 	const hex = "0123456789ABCDEF"
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= 0x20 && c != '\\' && c != '"' {
+		if c >= 0x20 && c != '\\' && c != '"' && c != '<' && c != '>' && c != '&' && c != 0xE2 {
+			continue
+		}
+		if c == 0xE2 {
+			if i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&^1 == 0xA8 {
+				b = append(b, s[start:i]...)
+				b = append(b, `\u202`...)
+				b = append(b, "89"[s[i+2]&1])
+				start = i + 3
+				i += 2
+			}
 			continue
 		}
 		b = append(b, s[start:i]...)
@@ -36,6 +55,12 @@ func appendQuoted(b []byte, s string) []byte {
 			b = append(b, `\\`...)
 		case '"':
 			b = append(b, `\"`...)
+		case '<':
+			b = append(b, `\u003c`...)
+		case '>':
+			b = append(b, `\u003e`...)
+		case '&':
+			b = append(b, `\u0026`...)
 		default:
 			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 		}
@@ -66,5 +91,9 @@ func appendFloat(b []byte, f float64) ([]byte, bool) {
 const maxFloat = 1.7976931348623157e308
 
 // appendEnum appends an enum value as the model's MarshalGQL writes it
-// (strconv.Quote of its name).
-func appendEnum[E ~string](b []byte, v E) []byte { return strconv.AppendQuote(b, string(v)) }
+// (strconv.Quote of its name), rewritten as json.Marshal rewrites it;
+// scratch is a buffer to reuse, returned.
+func appendEnum[E ~string](b, scratch []byte, v E) ([]byte, []byte) {
+	scratch = strconv.AppendQuote(scratch[:0], string(v))
+	return tracegraph.AppendMarshaledJSON(b, scratch), scratch
+}

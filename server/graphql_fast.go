@@ -10,17 +10,19 @@ import (
 
 // answerFast answers the operation rc with the fast executor and reports
 // true, or reports false, having written nothing, when the fast executor
-// declines it (graph.FastQueries.Execute): gqlgen answers it then. The data
-// is written as gqlgen's executor would have returned it, a response with
-// data and no errors or extensions, by writeResponse.
+// declines it (graph.FastQueries.Execute): gqlgen answers it then. The
+// answer is what writeResponse writes for the response gqlgen's executor
+// would have returned, data and no errors or extensions: the fast executor
+// writes the data already as json.Marshal writes it.
 func answerFast(ctx context.Context, w http.ResponseWriter, fast *graph.FastQueries, rc *graphql.OperationContext) bool {
 	bp := responseBuffers.Get().(*[]byte)
-	data, err := fast.Execute(ctx, rc, (*bp)[:0])
+	b, err := fast.Execute(ctx, rc, append((*bp)[:0], `{"data":`...))
 	if err == nil {
-		writeResponse(w, &graphql.Response{Data: data})
+		b = append(b, '}')
+		_, _ = w.Write(b)
 	}
-	if cap(data) <= maxPooledResponse {
-		*bp = data[:0]
+	if cap(b) <= maxPooledResponse {
+		*bp = b[:0]
 		responseBuffers.Put(bp)
 	}
 	return err == nil
