@@ -190,7 +190,7 @@ type fastExec struct {
 	ec *executionContext
 	b  []byte
 	// scratch is a buffer the encoders that write in two steps reuse.
-	scratch []byte
+	scratch scratchWriter
 }
 
 // fastField is one field of the query as collected for one concrete type

@@ -36,379 +36,208 @@ type fieldWriter func(x *fastExec, f *fastField, obj any) error
 func fastFields() map[string]map[string]fastSpec {
 	t := map[string]map[string]fastSpec{
 		"Unit": {
-			"id":         {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strN(o.ID()) }},
-			"serial":     {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strN(o.Serial()) }},
-			"partNumber": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strN(o.PartNumber()) }},
-			"revision":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strO(o.Revision()) }},
-			"workOrder":  {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strO(o.WorkOrder()) }},
-			"kind":       {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strO(o.Kind()) }},
-			"origin":     {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strN(o.Origin()) }},
-			"status":     {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strN(o.Status()) }},
-			"createdAt":  {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.timeO(o.CreatedAt()) }},
-			"completedAt": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Unit)
-				return x.timeO(o.CompletedAt())
-			}},
-			"shippedAt":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.timeO(o.ShippedAt()) }},
-			"scrappedAt":  {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.timeO(o.ScrappedAt()) }},
-			"shipment":    {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strO(o.Shipment()) }},
-			"customer":    {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.strO(o.Customer()) }},
+			"id":          on(func(x *fastExec, o *model.Unit) error { return x.strN(o.ID()) }),
+			"serial":      on(func(x *fastExec, o *model.Unit) error { return x.strN(o.Serial()) }),
+			"partNumber":  on(func(x *fastExec, o *model.Unit) error { return x.strN(o.PartNumber()) }),
+			"revision":    on(func(x *fastExec, o *model.Unit) error { return x.strO(o.Revision()) }),
+			"workOrder":   on(func(x *fastExec, o *model.Unit) error { return x.strO(o.WorkOrder()) }),
+			"kind":        on(func(x *fastExec, o *model.Unit) error { return x.strO(o.Kind()) }),
+			"origin":      on(func(x *fastExec, o *model.Unit) error { return x.strN(o.Origin()) }),
+			"status":      on(func(x *fastExec, o *model.Unit) error { return x.strN(o.Status()) }),
+			"createdAt":   on(func(x *fastExec, o *model.Unit) error { return x.timeO(o.CreatedAt()) }),
+			"completedAt": on(func(x *fastExec, o *model.Unit) error { return x.timeO(o.CompletedAt()) }),
+			"shippedAt":   on(func(x *fastExec, o *model.Unit) error { return x.timeO(o.ShippedAt()) }),
+			"scrappedAt":  on(func(x *fastExec, o *model.Unit) error { return x.timeO(o.ScrappedAt()) }),
+			"shipment":    on(func(x *fastExec, o *model.Unit) error { return x.strO(o.Shipment()) }),
+			"customer":    on(func(x *fastExec, o *model.Unit) error { return x.strO(o.Customer()) }),
 			"identifiers": {write: objListN("Identifier", (*model.Unit).Identifiers)},
-			"onHold":      {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Unit); return x.boolN(o.OnHold()) }},
+			"onHold":      on(func(x *fastExec, o *model.Unit) error { return x.boolN(o.OnHold()) }),
 			"holds":       {write: objListN("Hold", (*model.Unit).Holds)},
 		},
 		"Component": {
-			"id":     {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Component); return x.strN(o.ID()) }},
-			"serial": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Component); return x.strN(o.Serial()) }},
-			"partNumber": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Component)
-				return x.strN(o.PartNumber())
-			}},
-			"mpn": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Component); return x.strO(o.Mpn()) }},
-			"manufacturer": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Component)
-				return x.strO(o.Manufacturer())
-			}},
-			"supplier": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Component)
-				return x.strO(o.Supplier())
-			}},
-			"dateCode": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Component)
-				return x.strO(o.DateCode())
-			}},
-			"lot": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Component); return x.strO(o.Lot()) }},
-			"receivedAt": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Component)
-				return x.timeO(o.ReceivedAt())
-			}},
-			"status": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Component); return x.strO(o.Status()) }},
-			"onHold": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Component)
-				return x.boolN(o.OnHold())
-			}},
-			"holds": {write: objListN("Hold", (*model.Component).Holds)},
+			"id":           on(func(x *fastExec, o *model.Component) error { return x.strN(o.ID()) }),
+			"serial":       on(func(x *fastExec, o *model.Component) error { return x.strN(o.Serial()) }),
+			"partNumber":   on(func(x *fastExec, o *model.Component) error { return x.strN(o.PartNumber()) }),
+			"mpn":          on(func(x *fastExec, o *model.Component) error { return x.strO(o.Mpn()) }),
+			"manufacturer": on(func(x *fastExec, o *model.Component) error { return x.strO(o.Manufacturer()) }),
+			"supplier":     on(func(x *fastExec, o *model.Component) error { return x.strO(o.Supplier()) }),
+			"dateCode":     on(func(x *fastExec, o *model.Component) error { return x.strO(o.DateCode()) }),
+			"lot":          on(func(x *fastExec, o *model.Component) error { return x.strO(o.Lot()) }),
+			"receivedAt":   on(func(x *fastExec, o *model.Component) error { return x.timeO(o.ReceivedAt()) }),
+			"status":       on(func(x *fastExec, o *model.Component) error { return x.strO(o.Status()) }),
+			"onHold":       on(func(x *fastExec, o *model.Component) error { return x.boolN(o.OnHold()) }),
+			"holds":        {write: objListN("Hold", (*model.Component).Holds)},
 		},
 		"MaterialLot": {
-			"id":  {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.MaterialLot); return x.strN(o.ID()) }},
-			"lot": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.MaterialLot); return x.strN(o.Lot()) }},
-			"partNumber": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.MaterialLot)
-				return x.strN(o.PartNumber())
-			}},
-			"mpn": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.MaterialLot); return x.strO(o.Mpn()) }},
-			"manufacturer": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.MaterialLot)
-				return x.strO(o.Manufacturer())
-			}},
-			"supplier": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.MaterialLot)
-				return x.strO(o.Supplier())
-			}},
-			"dateCode": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.MaterialLot)
-				return x.strO(o.DateCode())
-			}},
-			"quantity": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.MaterialLot)
-				return x.floatO(o.Quantity())
-			}},
-			"countryOfOrigin": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.MaterialLot)
-				return x.strO(o.CountryOfOrigin())
-			}},
-			"expiresAt": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.MaterialLot)
-				return x.timeO(o.ExpiresAt())
-			}},
-			"msl": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.MaterialLot); return x.strO(o.Msl()) }},
-			"floorLifeHours": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.MaterialLot)
-				return x.floatO(o.FloorLifeHours())
-			}},
-			"floorSince": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.MaterialLot)
-				return x.timeO(o.FloorSince())
-			}},
-			"bakedAt": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.MaterialLot)
-				return x.timeO(o.BakedAt())
-			}},
-			"receivedAt": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.MaterialLot)
-				return x.timeO(o.ReceivedAt())
-			}},
-			"onHold": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.MaterialLot)
-				return x.boolN(o.OnHold())
-			}},
-			"holds": {write: objListN("Hold", (*model.MaterialLot).Holds)},
+			"id":              on(func(x *fastExec, o *model.MaterialLot) error { return x.strN(o.ID()) }),
+			"lot":             on(func(x *fastExec, o *model.MaterialLot) error { return x.strN(o.Lot()) }),
+			"partNumber":      on(func(x *fastExec, o *model.MaterialLot) error { return x.strN(o.PartNumber()) }),
+			"mpn":             on(func(x *fastExec, o *model.MaterialLot) error { return x.strO(o.Mpn()) }),
+			"manufacturer":    on(func(x *fastExec, o *model.MaterialLot) error { return x.strO(o.Manufacturer()) }),
+			"supplier":        on(func(x *fastExec, o *model.MaterialLot) error { return x.strO(o.Supplier()) }),
+			"dateCode":        on(func(x *fastExec, o *model.MaterialLot) error { return x.strO(o.DateCode()) }),
+			"quantity":        on(func(x *fastExec, o *model.MaterialLot) error { return x.floatO(o.Quantity()) }),
+			"countryOfOrigin": on(func(x *fastExec, o *model.MaterialLot) error { return x.strO(o.CountryOfOrigin()) }),
+			"expiresAt":       on(func(x *fastExec, o *model.MaterialLot) error { return x.timeO(o.ExpiresAt()) }),
+			"msl":             on(func(x *fastExec, o *model.MaterialLot) error { return x.strO(o.Msl()) }),
+			"floorLifeHours":  on(func(x *fastExec, o *model.MaterialLot) error { return x.floatO(o.FloorLifeHours()) }),
+			"floorSince":      on(func(x *fastExec, o *model.MaterialLot) error { return x.timeO(o.FloorSince()) }),
+			"bakedAt":         on(func(x *fastExec, o *model.MaterialLot) error { return x.timeO(o.BakedAt()) }),
+			"receivedAt":      on(func(x *fastExec, o *model.MaterialLot) error { return x.timeO(o.ReceivedAt()) }),
+			"onHold":          on(func(x *fastExec, o *model.MaterialLot) error { return x.boolN(o.OnHold()) }),
+			"holds":           {write: objListN("Hold", (*model.MaterialLot).Holds)},
 		},
 		"WaferBatch": {
-			"id": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.WaferBatch); return x.strN(o.ID()) }},
-			"waferBatch": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.WaferBatch)
-				return x.strN(o.WaferBatch())
-			}},
-			"manufacturer": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.WaferBatch)
-				return x.strO(o.Manufacturer())
-			}},
-			"fab": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.WaferBatch); return x.strO(o.Fab()) }},
-			"waferCount": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.WaferBatch)
-				return x.intO(o.WaferCount())
-			}},
-			"registeredAt": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.WaferBatch)
-				return x.timeO(o.RegisteredAt())
-			}},
-			"onHold": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.WaferBatch)
-				return x.boolN(o.OnHold())
-			}},
-			"holds": {write: objListN("Hold", (*model.WaferBatch).Holds)},
+			"id":           on(func(x *fastExec, o *model.WaferBatch) error { return x.strN(o.ID()) }),
+			"waferBatch":   on(func(x *fastExec, o *model.WaferBatch) error { return x.strN(o.WaferBatch()) }),
+			"manufacturer": on(func(x *fastExec, o *model.WaferBatch) error { return x.strO(o.Manufacturer()) }),
+			"fab":          on(func(x *fastExec, o *model.WaferBatch) error { return x.strO(o.Fab()) }),
+			"waferCount":   on(func(x *fastExec, o *model.WaferBatch) error { return x.intO(o.WaferCount()) }),
+			"registeredAt": on(func(x *fastExec, o *model.WaferBatch) error { return x.timeO(o.RegisteredAt()) }),
+			"onHold":       on(func(x *fastExec, o *model.WaferBatch) error { return x.boolN(o.OnHold()) }),
+			"holds":        {write: objListN("Hold", (*model.WaferBatch).Holds)},
 		},
 		"Box": {
-			"id":        {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Box); return x.strN(o.ID()) }},
-			"sscc":      {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Box); return x.strO(o.Sscc()) }},
-			"createdAt": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Box); return x.timeO(o.CreatedAt()) }},
+			"id":        on(func(x *fastExec, o *model.Box) error { return x.strN(o.ID()) }),
+			"sscc":      on(func(x *fastExec, o *model.Box) error { return x.strO(o.Sscc()) }),
+			"createdAt": on(func(x *fastExec, o *model.Box) error { return x.timeO(o.CreatedAt()) }),
 		},
 		"Pallet": {
-			"id":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Pallet); return x.strN(o.ID()) }},
-			"sscc": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Pallet); return x.strO(o.Sscc()) }},
-			"createdAt": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Pallet)
-				return x.timeO(o.CreatedAt())
-			}},
+			"id":        on(func(x *fastExec, o *model.Pallet) error { return x.strN(o.ID()) }),
+			"sscc":      on(func(x *fastExec, o *model.Pallet) error { return x.strO(o.Sscc()) }),
+			"createdAt": on(func(x *fastExec, o *model.Pallet) error { return x.timeO(o.CreatedAt()) }),
 		},
 		"Shipment": {
-			"id": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Shipment); return x.strN(o.ID()) }},
-			"shipment": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Shipment)
-				return x.strN(o.Shipment())
-			}},
-			"destination": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Shipment)
-				return x.strO(o.Destination())
-			}},
-			"shippedAt": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Shipment)
-				return x.timeO(o.ShippedAt())
-			}},
+			"id":          on(func(x *fastExec, o *model.Shipment) error { return x.strN(o.ID()) }),
+			"shipment":    on(func(x *fastExec, o *model.Shipment) error { return x.strN(o.Shipment()) }),
+			"destination": on(func(x *fastExec, o *model.Shipment) error { return x.strO(o.Destination()) }),
+			"shippedAt":   on(func(x *fastExec, o *model.Shipment) error { return x.timeO(o.ShippedAt()) }),
 		},
 		"Customer": {
-			"id": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Customer); return x.strN(o.ID()) }},
-			"customer": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Customer)
-				return x.strN(o.Customer())
-			}},
+			"id":       on(func(x *fastExec, o *model.Customer) error { return x.strN(o.ID()) }),
+			"customer": on(func(x *fastExec, o *model.Customer) error { return x.strN(o.Customer()) }),
 		},
 		"TestRun": {
-			"id":           {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.TestRun); return x.strN(o.ID()) }},
-			"testType":     {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.TestRun); return x.strN(o.TestType()) }},
-			"result":       {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.TestRun); return x.strN(o.Result()) }},
-			"program":      {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.TestRun); return x.strO(o.Program()) }},
-			"fixture":      {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.TestRun); return x.strO(o.Fixture()) }},
-			"station":      {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.TestRun); return x.strO(o.Station()) }},
-			"operator":     {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.TestRun); return x.strO(o.Operator()) }},
-			"at":           {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.TestRun); return x.timeO(o.At()) }},
+			"id":           on(func(x *fastExec, o *model.TestRun) error { return x.strN(o.ID()) }),
+			"testType":     on(func(x *fastExec, o *model.TestRun) error { return x.strN(o.TestType()) }),
+			"result":       on(func(x *fastExec, o *model.TestRun) error { return x.strN(o.Result()) }),
+			"program":      on(func(x *fastExec, o *model.TestRun) error { return x.strO(o.Program()) }),
+			"fixture":      on(func(x *fastExec, o *model.TestRun) error { return x.strO(o.Fixture()) }),
+			"station":      on(func(x *fastExec, o *model.TestRun) error { return x.strO(o.Station()) }),
+			"operator":     on(func(x *fastExec, o *model.TestRun) error { return x.strO(o.Operator()) }),
+			"at":           on(func(x *fastExec, o *model.TestRun) error { return x.timeO(o.At()) }),
 			"measurements": {write: objListN("Measurement", (*model.TestRun).Measurements)},
 			"firmware":     {write: objO("Firmware", (*model.TestRun).Firmware)},
 		},
 		"ProcessStep": {
-			"id":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.ProcessStep); return x.strN(o.ID()) }},
-			"step": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.ProcessStep); return x.strN(o.Step()) }},
-			"recipe": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.ProcessStep)
-				return x.strO(o.Recipe())
-			}},
-			"parameters": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.ProcessStep)
-				return x.jsonO(o.Parameters())
-			}},
-			"result": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.ProcessStep)
-				return x.strO(o.Result())
-			}},
-			"station": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.ProcessStep)
-				return x.strO(o.Station())
-			}},
-			"operator": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.ProcessStep)
-				return x.strO(o.Operator())
-			}},
-			"at": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.ProcessStep); return x.timeO(o.At()) }},
-			"unitCount": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.ProcessStep)
-				return x.intO(o.UnitCount())
-			}},
+			"id":         on(func(x *fastExec, o *model.ProcessStep) error { return x.strN(o.ID()) }),
+			"step":       on(func(x *fastExec, o *model.ProcessStep) error { return x.strN(o.Step()) }),
+			"recipe":     on(func(x *fastExec, o *model.ProcessStep) error { return x.strO(o.Recipe()) }),
+			"parameters": on(func(x *fastExec, o *model.ProcessStep) error { return x.jsonO(o.Parameters()) }),
+			"result":     on(func(x *fastExec, o *model.ProcessStep) error { return x.strO(o.Result()) }),
+			"station":    on(func(x *fastExec, o *model.ProcessStep) error { return x.strO(o.Station()) }),
+			"operator":   on(func(x *fastExec, o *model.ProcessStep) error { return x.strO(o.Operator()) }),
+			"at":         on(func(x *fastExec, o *model.ProcessStep) error { return x.timeO(o.At()) }),
+			"unitCount":  on(func(x *fastExec, o *model.ProcessStep) error { return x.intO(o.UnitCount()) }),
 		},
 		"WorkOrder": {
-			"id": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.WorkOrder); return x.strN(o.ID()) }},
-			"workOrder": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.WorkOrder)
-				return x.strN(o.WorkOrder())
-			}},
-			"partNumber": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.WorkOrder)
-				return x.strO(o.PartNumber())
-			}},
+			"id":         on(func(x *fastExec, o *model.WorkOrder) error { return x.strN(o.ID()) }),
+			"workOrder":  on(func(x *fastExec, o *model.WorkOrder) error { return x.strN(o.WorkOrder()) }),
+			"partNumber": on(func(x *fastExec, o *model.WorkOrder) error { return x.strO(o.PartNumber()) }),
 		},
 		"Supplier": {
-			"id": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Supplier); return x.strN(o.ID()) }},
-			"supplier": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Supplier)
-				return x.strN(o.Supplier())
-			}},
+			"id":       on(func(x *fastExec, o *model.Supplier) error { return x.strN(o.ID()) }),
+			"supplier": on(func(x *fastExec, o *model.Supplier) error { return x.strN(o.Supplier()) }),
 		},
 		"Station": {
-			"id":      {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Station); return x.strN(o.ID()) }},
-			"station": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Station); return x.strN(o.Station()) }},
-			"lastReadings": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Station)
-				return x.jsonO(o.LastReadings())
-			}},
-			"activeSetup": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Station)
-				return x.strO(o.ActiveSetup())
-			}},
-			"setups": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Station); return x.jsonO(o.Setups()) }},
-			"activations": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Station)
-				return x.jsonO(o.Activations())
-			}},
-			"feeders": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Station); return x.jsonO(o.Feeders()) }},
+			"id":           on(func(x *fastExec, o *model.Station) error { return x.strN(o.ID()) }),
+			"station":      on(func(x *fastExec, o *model.Station) error { return x.strN(o.Station()) }),
+			"lastReadings": on(func(x *fastExec, o *model.Station) error { return x.jsonO(o.LastReadings()) }),
+			"activeSetup":  on(func(x *fastExec, o *model.Station) error { return x.strO(o.ActiveSetup()) }),
+			"setups":       on(func(x *fastExec, o *model.Station) error { return x.jsonO(o.Setups()) }),
+			"activations":  on(func(x *fastExec, o *model.Station) error { return x.jsonO(o.Activations()) }),
+			"feeders":      on(func(x *fastExec, o *model.Station) error { return x.jsonO(o.Feeders()) }),
 		},
 		"Route": {
-			"id":         {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Route); return x.strN(o.ID()) }},
-			"partNumber": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Route); return x.strN(o.PartNumber()) }},
-			"requires": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Route)
-				return x.strListN(o.Requires())
-			}},
-			"definedBy": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Route); return x.strN(o.DefinedBy()) }},
-			"definedAt": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Route); return x.timeN(o.DefinedAt()) }},
+			"id":         on(func(x *fastExec, o *model.Route) error { return x.strN(o.ID()) }),
+			"partNumber": on(func(x *fastExec, o *model.Route) error { return x.strN(o.PartNumber()) }),
+			"requires":   on(func(x *fastExec, o *model.Route) error { return x.strListN(o.Requires()) }),
+			"definedBy":  on(func(x *fastExec, o *model.Route) error { return x.strN(o.DefinedBy()) }),
+			"definedAt":  on(func(x *fastExec, o *model.Route) error { return x.timeN(o.DefinedAt()) }),
 		},
 		"Product": {
-			"id": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Product); return x.strN(o.ID()) }},
-			"partNumber": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Product)
-				return x.strN(o.PartNumber())
-			}},
-			"gtin": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Product); return x.strO(o.Gtin()) }},
-			"name": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Product); return x.strN(o.Name()) }},
-			"description": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Product)
-				return x.strO(o.Description())
-			}},
-			"revision": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Product); return x.strO(o.Revision()) }},
-			"definedAt": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Product)
-				return x.timeO(o.DefinedAt())
-			}},
-			"definedBy": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Product)
-				return x.strO(o.DefinedBy())
-			}},
+			"id":          on(func(x *fastExec, o *model.Product) error { return x.strN(o.ID()) }),
+			"partNumber":  on(func(x *fastExec, o *model.Product) error { return x.strN(o.PartNumber()) }),
+			"gtin":        on(func(x *fastExec, o *model.Product) error { return x.strO(o.Gtin()) }),
+			"name":        on(func(x *fastExec, o *model.Product) error { return x.strN(o.Name()) }),
+			"description": on(func(x *fastExec, o *model.Product) error { return x.strO(o.Description()) }),
+			"revision":    on(func(x *fastExec, o *model.Product) error { return x.strO(o.Revision()) }),
+			"definedAt":   on(func(x *fastExec, o *model.Product) error { return x.timeO(o.DefinedAt()) }),
+			"definedBy":   on(func(x *fastExec, o *model.Product) error { return x.strO(o.DefinedBy()) }),
 		},
 		"Trace": {
 			"nodes":     {write: objN("TraceNodeConnection", func(o *model.Trace) *model.TraceNodeConnection { return o.Nodes })},
 			"edges":     {write: objListN("Edge", func(o *model.Trace) []*model.Edge { return o.Edges })},
-			"truncated": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Trace); return x.boolN(o.Truncated) }},
+			"truncated": on(func(x *fastExec, o *model.Trace) error { return x.boolN(o.Truncated) }),
 		},
 		"TraceNodeConnection": {
-			"edges":    {write: objListN("TraceNodeEdge", func(o *model.TraceNodeConnection) []*model.TraceNodeEdge { return o.Edges })},
-			"pageInfo": {write: objN("PageInfo", func(o *model.TraceNodeConnection) *model.PageInfo { return o.PageInfo })},
-			"totalCount": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.TraceNodeConnection)
-				return x.intN(o.TotalCount)
-			}},
+			"edges":      {write: objListN("TraceNodeEdge", func(o *model.TraceNodeConnection) []*model.TraceNodeEdge { return o.Edges })},
+			"pageInfo":   {write: objN("PageInfo", func(o *model.TraceNodeConnection) *model.PageInfo { return o.PageInfo })},
+			"totalCount": on(func(x *fastExec, o *model.TraceNodeConnection) error { return x.intN(o.TotalCount) }),
 		},
 		"TraceNodeEdge": {
-			"cursor": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.TraceNodeEdge)
-				return x.strN(o.Cursor)
-			}},
-			"depth": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.TraceNodeEdge)
-				return x.intN(o.Depth())
-			}},
-			"precision": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.TraceNodeEdge)
-				return x.enum(string(o.Precision()))
-			}},
-			"direction": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.TraceNodeEdge)
-				return x.enum(string(o.Direction()))
-			}},
+			"cursor":    on(func(x *fastExec, o *model.TraceNodeEdge) error { return x.strN(o.Cursor) }),
+			"depth":     on(func(x *fastExec, o *model.TraceNodeEdge) error { return x.intN(o.Depth()) }),
+			"precision": on(func(x *fastExec, o *model.TraceNodeEdge) error { return x.enum(string(o.Precision())) }),
+			"direction": on(func(x *fastExec, o *model.TraceNodeEdge) error { return x.enum(string(o.Direction())) }),
 		},
 		"PageInfo": {
-			"hasNextPage": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.PageInfo)
-				return x.boolN(o.HasNextPage)
-			}},
-			"hasPreviousPage": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.PageInfo)
-				return x.boolN(o.HasPreviousPage)
-			}},
-			"startCursor": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.PageInfo)
-				return x.strO(o.StartCursor)
-			}},
-			"endCursor": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.PageInfo); return x.strO(o.EndCursor) }},
+			"hasNextPage":     on(func(x *fastExec, o *model.PageInfo) error { return x.boolN(o.HasNextPage) }),
+			"hasPreviousPage": on(func(x *fastExec, o *model.PageInfo) error { return x.boolN(o.HasPreviousPage) }),
+			"startCursor":     on(func(x *fastExec, o *model.PageInfo) error { return x.strO(o.StartCursor) }),
+			"endCursor":       on(func(x *fastExec, o *model.PageInfo) error { return x.strO(o.EndCursor) }),
 		},
 		"Edge": {
-			"type": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Edge)
-				return x.enum(string(o.Type()))
-			}},
-			"validFrom": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.timeN(o.ValidFrom()) }},
-			"validTo":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.timeO(o.ValidTo()) }},
-			"precision": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Edge)
-				return x.enum(string(o.Precision()))
-			}},
-			"refDes":     {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.strListN(o.RefDes()) }},
-			"position":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.strO(o.Position()) }},
-			"quantity":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.floatO(o.Quantity()) }},
-			"station":    {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.strO(o.Station()) }},
-			"slot":       {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.strO(o.Slot()) }},
-			"derivedBy":  {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.strO(o.DerivedBy()) }},
-			"windowFrom": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.timeO(o.WindowFrom()) }},
-			"windowTo":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.timeO(o.WindowTo()) }},
-			"event":      {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.strO(o.Event()) }},
-			"closedBy":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.strO(o.ClosedBy()) }},
-			"props":      {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Edge); return x.jsonO(o.Props()) }},
+			"type":       on(func(x *fastExec, o *model.Edge) error { return x.enum(string(o.Type())) }),
+			"validFrom":  on(func(x *fastExec, o *model.Edge) error { return x.timeN(o.ValidFrom()) }),
+			"validTo":    on(func(x *fastExec, o *model.Edge) error { return x.timeO(o.ValidTo()) }),
+			"precision":  on(func(x *fastExec, o *model.Edge) error { return x.enum(string(o.Precision())) }),
+			"refDes":     on(func(x *fastExec, o *model.Edge) error { return x.strListN(o.RefDes()) }),
+			"position":   on(func(x *fastExec, o *model.Edge) error { return x.strO(o.Position()) }),
+			"quantity":   on(func(x *fastExec, o *model.Edge) error { return x.floatO(o.Quantity()) }),
+			"station":    on(func(x *fastExec, o *model.Edge) error { return x.strO(o.Station()) }),
+			"slot":       on(func(x *fastExec, o *model.Edge) error { return x.strO(o.Slot()) }),
+			"derivedBy":  on(func(x *fastExec, o *model.Edge) error { return x.strO(o.DerivedBy()) }),
+			"windowFrom": on(func(x *fastExec, o *model.Edge) error { return x.timeO(o.WindowFrom()) }),
+			"windowTo":   on(func(x *fastExec, o *model.Edge) error { return x.timeO(o.WindowTo()) }),
+			"event":      on(func(x *fastExec, o *model.Edge) error { return x.strO(o.Event()) }),
+			"closedBy":   on(func(x *fastExec, o *model.Edge) error { return x.strO(o.ClosedBy()) }),
+			"props":      on(func(x *fastExec, o *model.Edge) error { return x.jsonO(o.Props()) }),
 		},
 		"Identifier": {
-			"scheme": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Identifier); return x.strN(o.Scheme) }},
-			"value":  {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Identifier); return x.strN(o.Value) }},
+			"scheme": on(func(x *fastExec, o *model.Identifier) error { return x.strN(o.Scheme) }),
+			"value":  on(func(x *fastExec, o *model.Identifier) error { return x.strN(o.Value) }),
 		},
 		"Hold": {
-			"id":       {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Hold); return x.strN(o.ID) }},
-			"source":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Hold); return x.strN(o.Source) }},
-			"node":     {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Hold); return x.strN(o.Node) }},
-			"reason":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Hold); return x.strN(o.Reason) }},
-			"placedBy": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Hold); return x.strO(o.PlacedBy) }},
-			"event":    {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Hold); return x.strN(o.Event) }},
-			"since":    {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Hold); return x.timeN(o.Since) }},
+			"id":       on(func(x *fastExec, o *model.Hold) error { return x.strN(o.ID) }),
+			"source":   on(func(x *fastExec, o *model.Hold) error { return x.strN(o.Source) }),
+			"node":     on(func(x *fastExec, o *model.Hold) error { return x.strN(o.Node) }),
+			"reason":   on(func(x *fastExec, o *model.Hold) error { return x.strN(o.Reason) }),
+			"placedBy": on(func(x *fastExec, o *model.Hold) error { return x.strO(o.PlacedBy) }),
+			"event":    on(func(x *fastExec, o *model.Hold) error { return x.strN(o.Event) }),
+			"since":    on(func(x *fastExec, o *model.Hold) error { return x.timeN(o.Since) }),
 		},
 		"Measurement": {
-			"name": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Measurement); return x.strN(o.Name) }},
-			"value": {write: func(x *fastExec, _ *fastField, obj any) error {
-				o := obj.(*model.Measurement)
-				return x.floatN(o.Value)
-			}},
-			"unit":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Measurement); return x.strO(o.Unit) }},
-			"low":    {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Measurement); return x.floatO(o.Low) }},
-			"high":   {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Measurement); return x.floatO(o.High) }},
-			"result": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Measurement); return x.strO(o.Result) }},
+			"name":   on(func(x *fastExec, o *model.Measurement) error { return x.strN(o.Name) }),
+			"value":  on(func(x *fastExec, o *model.Measurement) error { return x.floatN(o.Value) }),
+			"unit":   on(func(x *fastExec, o *model.Measurement) error { return x.strO(o.Unit) }),
+			"low":    on(func(x *fastExec, o *model.Measurement) error { return x.floatO(o.Low) }),
+			"high":   on(func(x *fastExec, o *model.Measurement) error { return x.floatO(o.High) }),
+			"result": on(func(x *fastExec, o *model.Measurement) error { return x.strO(o.Result) }),
 		},
 		"Firmware": {
-			"version":  {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Firmware); return x.strN(o.Version) }},
-			"checksum": {write: func(x *fastExec, _ *fastField, obj any) error { o := obj.(*model.Firmware); return x.strO(o.Checksum) }},
+			"version":  on(func(x *fastExec, o *model.Firmware) error { return x.strN(o.Version) }),
+			"checksum": on(func(x *fastExec, o *model.Firmware) error { return x.strO(o.Checksum) }),
 		},
 	}
 	t["TraceNodeEdge"]["node"] = fastSpec{write: nodeResolver(func(r *fastResolvers, ctx context.Context, o *model.TraceNodeEdge) (model.Node, error) {
@@ -429,6 +258,11 @@ type fastResolvers struct {
 	query         QueryResolver
 	traceNodeEdge TraceNodeEdgeResolver
 	edge          EdgeResolver
+}
+
+// on adapts a writer of a field of type T's model objects.
+func on[T any](write func(x *fastExec, o *T) error) fastSpec {
+	return fastSpec{write: func(x *fastExec, _ *fastField, obj any) error { return write(x, obj.(*T)) }}
 }
 
 // nodeResolver answers a non-null Node field with a resolver.
@@ -529,10 +363,9 @@ func (x *fastExec) jsonO(v any) error {
 		x.b = append(x.b, "null"...)
 		return nil
 	}
-	w := scratchWriter{x.scratch[:0]}
-	model.MarshalJSON(v).MarshalGQL(&w)
-	x.scratch = w.b
-	x.b = tracegraph.AppendMarshaledJSON(x.b, w.b)
+	x.scratch.b = x.scratch.b[:0]
+	model.MarshalJSON(v).MarshalGQL(&x.scratch)
+	x.b = tracegraph.AppendMarshaledJSON(x.b, x.scratch.b)
 	return nil
 }
 
@@ -546,7 +379,7 @@ func (w *scratchWriter) Write(p []byte) (int, error) {
 
 // enum writes an enum value as the model enums' MarshalGQL do.
 func (x *fastExec) enum(v string) error {
-	x.b, x.scratch = appendEnum(x.b, x.scratch, v)
+	x.b, x.scratch.b = appendEnum(x.b, x.scratch.b, v)
 	return nil
 }
 
