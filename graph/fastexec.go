@@ -32,7 +32,7 @@ import (
 // It answers only when it can answer exactly as gqlgen would: a query
 // operation whose every field is in the table, with no directive but @skip
 // and @include, no deferred fragment, and no error or null where the schema
-// allows none anywhere in the answer. Otherwise Execute reports false and
+// allows none anywhere in the answer. Otherwise Execute returns why not and
 // the caller runs the operation through gqlgen, from the start (queries read
 // only, so running the resolvers again changes nothing), and gqlgen writes
 // the answer with its errors, partial results and paths.
