@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/bench"
 	"github.com/tracegraph/tracegraph/embedded"
 	"github.com/tracegraph/tracegraph/resolvers"
 	"github.com/tracegraph/tracegraph/server"
@@ -106,7 +107,7 @@ func TestFastGraphQLAnswers(t *testing.T) {
 		fast  bool
 	}{
 		{"typename", `{ __typename }`, nil, true},
-		{"README genealogy", benchGenealogy, map[string]any{"id": "Unit:PROD-0001"}, true},
+		{"README genealogy", bench.GenealogyQuery, map[string]any{"id": "Unit:PROD-0001"}, true},
 		{"every type and field, both ways", `{ trace(from: ["Unit:PCBA-0002"], direction: BOTH) { truncated
 			nodes { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
 				edges { cursor depth precision direction node { ` + everyType + ` } } }
