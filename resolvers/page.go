@@ -20,6 +20,24 @@ func offsetCursor(i int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(i)))
 }
 
+// offsetCursors returns offsetCursor(i) for i in [lo, hi), cut from one
+// string: one allocation for a page of cursors instead of one or more each.
+func offsetCursors(lo, hi int) []string {
+	out := make([]string, hi-lo)
+	var text, raw []byte
+	ends := make([]int, hi-lo)
+	for i := lo; i < hi; i++ {
+		raw = strconv.AppendInt(append(raw[:0], "o:"...), int64(i), 10)
+		text = base64.RawURLEncoding.AppendEncode(text, raw)
+		ends[i-lo] = len(text)
+	}
+	all, start := string(text), 0
+	for i, end := range ends {
+		out[i], start = all[start:end], end
+	}
+	return out
+}
+
 // window returns the half-open range [lo, hi) of a list of n items that first
 // and after select, with first defaulting to def and bounded by MaxPageSize.
 func window(n int, first *int, after *string, def int) (lo, hi int, err error) {

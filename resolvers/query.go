@@ -90,8 +90,12 @@ func (q *queryResolver) Trace(ctx context.Context, from []string, direction mode
 		PageInfo:   pageInfo(lo, hi, len(res.Nodes), offsetCursor),
 		TotalCount: len(res.Nodes),
 	}
+	// One allocation for the page's edges and one for its cursors: a
+	// genealogy has hundreds of nodes.
+	edges, cursors := make([]model.TraceNodeEdge, len(page)), offsetCursors(lo, hi)
 	for i, n := range page {
-		conn.Edges[i] = &model.TraceNodeEdge{N: n, Cursor: offsetCursor(lo + i), Group: g}
+		edges[i] = model.TraceNodeEdge{N: n, Cursor: cursors[i], Group: g}
+		conn.Edges[i] = &edges[i]
 	}
 	out := &model.Trace{Nodes: conn, Truncated: res.Truncated, Edges: []*model.Edge{}}
 	if !req.SkipEdges {

@@ -10,6 +10,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
+	"github.com/tracegraph/tracegraph/graph"
 	"github.com/tracegraph/tracegraph/resolvers"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -25,7 +26,8 @@ func (s *Server) graphqlHandler(post graphql.Transport) http.Handler {
 		OnOutcomes: s.metrics.countOutcomes,
 		Logger:     s.log,
 	})
-	h := handler.New(s.gql.ExecutableSchema())
+	es := s.gql.ExecutableSchema()
+	h := handler.New(es)
 	h.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
 		InitFunc:              s.websocketInit,
@@ -37,6 +39,12 @@ func (s *Server) graphqlHandler(post graphql.Transport) http.Handler {
 	})
 	h.AddTransport(transport.Options{})
 	h.AddTransport(transport.GET{})
+	if p, ok := post.(boundedPOST); ok {
+		// The fast executor calls the resolvers without field middleware:
+		// the handler has none (no AroundFields below).
+		p.fast = graph.NewFastQueries(es)
+		s.fast, post = p.fast, p
+	}
 	h.AddTransport(post)
 	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	h.SetParserTokenLimit(maxQueryTokens)

@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/graph"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -30,8 +31,15 @@ import (
 // Everything else is transport.POST.Do's, step for step, for the
 // configuration the server uses (no extra response headers, JSON unless the
 // client asks for application/graphql-response+json).
+//
+// When fast is set, the queries it answers (graph.FastQueries: the
+// genealogy, node and lookup queries over the nodes' properties) are
+// executed by it instead of gqlgen's executor, after gqlgen has parsed and
+// validated them and its extensions have accepted them; every other
+// operation, and any it declines, goes to gqlgen (graphql_fast.go).
 type boundedPOST struct {
 	transport.POST
+	fast *graph.FastQueries
 }
 
 // Do implements graphql.Transport.
@@ -79,6 +87,9 @@ func (t boundedPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		}
 		w.WriteHeader(status)
 		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
+		return
+	}
+	if t.fast != nil && answerFast(ctx, w, t.fast, rc) {
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)

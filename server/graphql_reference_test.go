@@ -55,3 +55,14 @@ func GraphQLHandlers(cfg Config) (served, reference http.Handler, err error) {
 	}
 	return s.graphqlHandler(boundedPOST{}), s.graphqlHandler(gqlgenPOST{}), nil
 }
+
+// GraphQLFastHandlers is GraphQLHandlers with, for the served handler, the
+// counts of the operations its fast executor answered and declined.
+func GraphQLFastHandlers(cfg Config) (served, reference http.Handler, counts func() (answered, declined uint64), err error) {
+	s, err := New(cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	served = s.graphqlHandler(boundedPOST{})
+	return served, s.graphqlHandler(gqlgenPOST{}), s.fast.Counts, nil
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/graph"
 	"github.com/tracegraph/tracegraph/ingest/cfx"
 	"github.com/tracegraph/tracegraph/resolvers"
 	"github.com/tracegraph/tracegraph/version"
@@ -140,6 +141,7 @@ type Server struct {
 	origins []string  // Config.AllowedOrigins, checked
 	build   version.Info
 	gql     *resolvers.Resolver
+	fast    *graph.FastQueries // the POST transport's fast executor (graphql_fast.go)
 	cfx     *cfx.Ingester
 	auth    *authenticator // nil when authentication is off
 	// websockets counts the subscription connections being served: their

@@ -42,6 +42,9 @@ func TestNeo4j(t *testing.T) {
 		{"TestOps", TestOps},
 		{"TestEPCISCaptureAndQuery", TestEPCISCaptureAndQuery},
 		{"TestEPCISCaptureRefused", TestEPCISCaptureRefused},
+		{"TestFastGraphQLAnswers", TestFastGraphQLAnswers},
+		{"TestFastGraphQLRandom", TestFastGraphQLRandom},
+		{"TestGraphQLAnswersByteForByte", TestGraphQLAnswersByteForByte},
 	} {
 		t.Run(tc.name, tc.test)
 	}
