@@ -43,11 +43,13 @@ type Store struct {
 	db   *pebble.DB
 	opts Options
 
-	mu       sync.RWMutex // guards t, headSeq, headHash
-	t        *topo
-	cache    *nodeCache
-	headSeq  uint64
-	headHash string
+	mu      sync.RWMutex // guards t, headSeq, headHash
+	t       *topo
+	cache   *nodeCache
+	headSeq uint64
+	// persister writes the commits, one at a time (commit).
+	persister *persister
+	headHash  string
 
 	applyMu sync.RWMutex // Apply holds it shared while enqueueing; Close exclusively
 	closed  bool
@@ -116,6 +118,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, openError(dir, err)
 	}
+	s.persister = newPersister(s)
 	go s.writer()
 	return s, nil
 }
@@ -323,6 +326,7 @@ func (s *Store) Close() error {
 	close(s.reqs)
 	s.applyMu.Unlock()
 	<-s.done
+	s.persister.b.Close()
 	s.subsMu.Lock()
 	for ch := range s.subs {
 		close(ch)
