@@ -20,7 +20,8 @@ type Options struct {
 	Clock func() time.Time
 	// CacheBytes is Pebble's block cache size (default 256 MiB).
 	CacheBytes int64
-	// MemTableBytes is Pebble's memtable size (default 64 MiB).
+	// MemTableBytes is Pebble's memtable size (default 64 MiB; 256 MiB
+	// with Bulk).
 	MemTableBytes uint64
 	// MaxGroupEvents bounds the events one group commit gathers (default 20,000).
 	MaxGroupEvents int
@@ -95,6 +96,9 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	if opts.MemTableBytes == 0 {
 		opts.MemTableBytes = 64 << 20
+		if opts.Bulk {
+			opts.MemTableBytes = bulkMemTableBytes
+		}
 	}
 	if opts.MaxGroupEvents == 0 {
 		opts.MaxGroupEvents = 20_000
@@ -147,6 +151,13 @@ func (e *badRecordError) Error() string {
 }
 func (e *badRecordError) Unwrap() error { return e.err }
 
+// Pebble options of a bulk load (Options.Bulk), measured in
+// docs/bench-write.md.
+const (
+	bulkMemTableBytes         = 256 << 20
+	bulkL0CompactionThreshold = 64
+)
+
 // pebbleOptions returns the Pebble options of a store; the caller unrefs
 // their cache once the database is open. Damaged files are reported as
 // errors of the reads that find them (Pebble's default is to end the
@@ -162,6 +173,13 @@ func pebbleOptions(opts Options) *pebble.Options {
 		EventListener: &pebble.EventListener{
 			DataCorruption: func(info pebble.DataCorruptionInfo) { logger.Errorf("%s", info) },
 		},
+	}
+	if opts.Bulk {
+		// A load flushes few, large memtables and leaves the compaction of
+		// the level-0 files they make to the store's next Open: none stalls
+		// the load meanwhile.
+		po.L0CompactionThreshold = bulkL0CompactionThreshold
+		po.L0StopWritesThreshold = 1 << 20
 	}
 	for i := range po.Levels {
 		// Bloom filters make the misses of the id and key checks cheap.

@@ -29,26 +29,37 @@ type applyResult struct {
 
 // Apply implements tracegraph.EventLog: it returns once the batch is durable.
 func (s *Store) Apply(ctx context.Context, events []*tracegraph.Event, opts tracegraph.ApplyOptions) ([]tracegraph.Outcome, error) {
+	return s.Submit(ctx, events, opts)()
+}
+
+// Submit queues events to be applied as Apply applies them and returns
+// without waiting for them; wait returns what Apply would have. Batches
+// are applied in the order of the Submit calls that queued them, so a
+// loader keeps several in flight (the writer projects the next group while
+// the one before is written) and still applies its events in order.
+func (s *Store) Submit(ctx context.Context, events []*tracegraph.Event, opts tracegraph.ApplyOptions) (wait func() ([]tracegraph.Outcome, error)) {
 	if len(events) == 0 {
-		return nil, nil
+		return func() ([]tracegraph.Outcome, error) { return nil, nil }
 	}
 	r := &applyReq{ctx: ctx, events: events, opts: opts, done: make(chan applyResult, 1)}
 	s.applyMu.RLock()
 	if s.closed {
 		s.applyMu.RUnlock()
-		return nil, errClosed
+		return func() ([]tracegraph.Outcome, error) { return nil, errClosed }
 	}
 	select {
 	case s.reqs <- r:
 	case <-ctx.Done():
 		s.applyMu.RUnlock()
-		return nil, ctx.Err()
+		return func() ([]tracegraph.Outcome, error) { return nil, ctx.Err() }
 	}
 	s.applyMu.RUnlock()
 	// Once enqueued the batch is applied or refused as a whole, whatever
 	// happens to ctx: waiting here is what makes an acknowledgement durable.
-	res := <-r.done
-	return res.outcomes, res.err
+	return func() ([]tracegraph.Outcome, error) {
+		res := <-r.done
+		return res.outcomes, res.err
+	}
 }
 
 // writer is the one goroutine that applies the rules. It gathers the
