@@ -37,7 +37,7 @@ func BenchmarkLoad(b *testing.B) {
 	b.ReportMetric(float64(cpu.Microseconds())/float64(events), "cpu-µs/event")
 }
 
-var loadWindow = flag.Int("load-window", 8, "batches BenchmarkLoadBulk keeps in flight")
+var loadWindow = flag.Int("load-window", 2, "batches BenchmarkLoadBulk keeps in flight")
 
 // BenchmarkLoadBulk is BenchmarkLoad as `serve --demo` and `import --bulk`
 // load: into a store in bulk mode (no write-ahead log, one flush at Close),

@@ -20,8 +20,10 @@ import (
 // the demo again (the events already loaded are duplicates).
 const demoMarker = "DEMO-LOADING"
 
-// demoWindow is how many batches the demo load keeps in flight.
-const demoWindow = 8
+// demoWindow is how many batches the demo load keeps in flight: the store
+// projects one while it writes the one before, and the generator makes the
+// next meanwhile. More cost more CPU for no speed (docs/bench-write.md).
+const demoWindow = 2
 
 // bulkLoadDemo loads the demo factory cfg into the embedded store in
 // sc.DataDir in bulk mode (no write-ahead log, one flush at the end) when
