@@ -33,7 +33,8 @@ func (s *Store) Apply(ctx context.Context, events []*tracegraph.Event, opts trac
 }
 
 // Submit queues events to be applied as Apply applies them and returns
-// without waiting for them; wait returns what Apply would have. Batches
+// without waiting for them; wait (call it once) returns what Apply would
+// have, once the batch is durable (or, with Bulk, committed). Batches
 // are applied in the order of the Submit calls that queued them, so a
 // loader keeps several in flight (the writer projects the next group while
 // the one before is written) and still applies its events in order.

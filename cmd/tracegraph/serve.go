@@ -52,7 +52,9 @@ What it serves, on --addr:
 
 The default store is embedded: it keeps everything in --data, no database
 server needed. --demo fills an empty store with a generated factory of 10,000
-units first (about a minute), so that you can look at once: open / or /graphiql.
+units first (seconds to a minute), so that you can look at once: open / or
+/graphiql. The embedded store loads it without a write-ahead log; a start cut
+short leaves DEMO-LOADING in --data, and the next --demo start loads the rest.
 
 Without --auth-jwt-secret or --auth-oidc-issuer the service is open to anyone
 who can reach --addr (the default address is only reachable from this
