@@ -61,9 +61,11 @@ func bulkLoadDemo(ctx context.Context, log *slog.Logger, sc storeConfig, cfg fac
 		return nil, err
 	}
 	facts, err := loadDemo(ctx, log, store, cfg, true)
+	began := time.Now()
 	if cerr := store.Close(); err == nil && cerr != nil { // the flush that makes the load durable
 		err = fmt.Errorf("demo: close store: %w", cerr)
 	}
+	log.Info("demo: written to disk", "took", time.Since(began).Round(time.Millisecond))
 	if err != nil {
 		return nil, err
 	}
