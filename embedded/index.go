@@ -323,6 +323,9 @@ type ixRec struct {
 
 // decodeIndexed decodes the indexed properties of a node record.
 func decodeIndexed(id tracegraph.ID, b []byte) (*tracegraph.Node, bool, error) {
+	if len(b) == 0 || b[0] != '{' {
+		return decodeNode(id, b) // binary records decode fast whole
+	}
 	var r ixRec
 	if err := json.Unmarshal(b, &r); err != nil {
 		return nil, false, fmt.Errorf("decode node %s: %w", id, err)

@@ -2,7 +2,6 @@ package embedded
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -14,7 +13,7 @@ import (
 //
 //	e <seq:8>                  event record (canonical JSON, hash-chained)
 //	i <event id>               <seq:8><voided by>
-//	n <node id>                node record (JSON)
+//	n <node id>                node record (binary, records.go; JSON before)
 //	r <index:4>                node index record: label, status, flags, part number, node id
 //	d <edge id:8>              edge record
 //	h <node id> 0 <hold id>    hold on a node (JSON)
@@ -59,11 +58,10 @@ const (
 	separator = 0
 )
 
-func seqKey(p byte, seq uint64) []byte {
-	k := make([]byte, 9)
-	k[0] = p
-	binary.BigEndian.PutUint64(k[1:], seq)
-	return k
+func seqKey(p byte, seq uint64) []byte { return appendSeqKey(make([]byte, 0, 9), p, seq) }
+
+func appendSeqKey(k []byte, p byte, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(k, p), seq)
 }
 
 func strKey(p byte, parts ...string) []byte {
@@ -71,7 +69,10 @@ func strKey(p byte, parts ...string) []byte {
 	for _, s := range parts {
 		n += len(s) + 1
 	}
-	k := make([]byte, 0, n)
+	return appendStrKey(make([]byte, 0, n), p, parts...)
+}
+
+func appendStrKey(k []byte, p byte, parts ...string) []byte {
 	k = append(k, p)
 	for i, s := range parts {
 		if i > 0 {
@@ -82,15 +83,16 @@ func strKey(p byte, parts ...string) []byte {
 	return k
 }
 
-func nodeIxKey(i uint32) []byte {
-	k := make([]byte, 5)
-	k[0] = pNodeIx
-	binary.BigEndian.PutUint32(k[1:], i)
-	return k
+func nodeIxKey(i uint32) []byte { return appendNodeIxKey(make([]byte, 0, 5), i) }
+
+func appendNodeIxKey(k []byte, i uint32) []byte {
+	return binary.BigEndian.AppendUint32(append(k, pNodeIx), i)
 }
 
-func nodeEvKey(id tracegraph.ID, seq uint64) []byte {
-	k := strKey(pNodeEv, string(id), "")
+func nodeEvKey(id tracegraph.ID, seq uint64) []byte { return appendNodeEvKey(nil, id, seq) }
+
+func appendNodeEvKey(k []byte, id tracegraph.ID, seq uint64) []byte {
+	k = appendStrKey(k, pNodeEv, string(id), "")
 	return binary.BigEndian.AppendUint64(k, seq)
 }
 
@@ -106,34 +108,12 @@ func prefixEnd(p []byte) []byte {
 	return nil
 }
 
-// nodeRec is a node as stored.
-type nodeRec struct {
-	Label     tracegraph.Label `json:"l"`
-	Props     map[string]any   `json:"p,omitempty"`
-	CreatedBy string           `json:"c,omitempty"`
-	Version   uint64           `json:"v,omitempty"`
-	Voided    bool             `json:"x,omitempty"`
-}
-
-func encodeNode(n *tracegraph.Node, voided bool) []byte {
-	b, _ := json.Marshal(nodeRec{Label: n.Label, Props: n.Props, CreatedBy: n.CreatedBy, Version: n.Version, Voided: voided})
-	return b
-}
-
-func decodeNode(id tracegraph.ID, b []byte) (*tracegraph.Node, bool, error) {
-	var r nodeRec
-	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, false, fmt.Errorf("decode node %s: %w", id, err)
-	}
-	if r.Props == nil {
-		r.Props = map[string]any{}
-	}
-	return &tracegraph.Node{ID: id, Label: r.Label, Props: r.Props, CreatedBy: r.CreatedBy, Version: r.Version}, r.Voided, nil
-}
-
 // encodeNodeIx encodes what topology rebuild needs of a node.
 func encodeNodeIx(l tracegraph.Label, status, flags uint8, part string, id tracegraph.ID) []byte {
-	b := make([]byte, 0, 5+len(part)+len(id))
+	return appendNodeIx(make([]byte, 0, 5+len(part)+len(id)), l, status, flags, part, id)
+}
+
+func appendNodeIx(b []byte, l tracegraph.Label, status, flags uint8, part string, id tracegraph.ID) []byte {
 	b = append(b, uint8(l.Code()), status, flags&flVoided)
 	b = binary.BigEndian.AppendUint16(b, uint16(len(part)))
 	b = append(b, part...)
@@ -159,11 +139,14 @@ type edgeRec struct {
 	event    string
 	closedBy string
 	reason   string // why it was closed
-	props    []byte // JSON, may be empty
+	props    []byte // binary (appendProps) or, written before, JSON; may be empty
 }
 
 func encodeEdge(r *edgeRec) []byte {
-	b := make([]byte, 0, 29+len(r.event)+len(r.closedBy)+len(r.props)+4)
+	return appendEdge(make([]byte, 0, 31+len(r.event)+len(r.closedBy)+len(r.reason)+len(r.props)), r)
+}
+
+func appendEdge(b []byte, r *edgeRec) []byte {
 	b = append(b, r.meta)
 	b = binary.BigEndian.AppendUint32(b, r.src)
 	b = binary.BigEndian.AppendUint32(b, r.dst)

@@ -27,7 +27,7 @@ func BenchmarkLoad(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		n, c, w := loadFactory(b, s)
+		n, c, w := loadFactory(b, s, 1)
 		if err := s.Close(); err != nil {
 			b.Fatal(err)
 		}
@@ -37,14 +37,56 @@ func BenchmarkLoad(b *testing.B) {
 	b.ReportMetric(float64(cpu.Microseconds())/float64(events), "cpu-µs/event")
 }
 
-// loadFactory generates the factory into s and returns the events applied,
-// the CPU time and the wall time.
-func loadFactory(b *testing.B, s *Store) (int, time.Duration, time.Duration) {
+var loadWindow = flag.Int("load-window", 2, "batches BenchmarkLoadBulk keeps in flight")
+
+// BenchmarkLoadBulk is BenchmarkLoad as `serve --demo` and `import --bulk`
+// load: into a store in bulk mode (no write-ahead log, one flush at Close),
+// with -load-window batches in flight (Submit), generated beside.
+//
+//	go test ./embedded/ -run '^$' -bench LoadBulk -benchtime 3x -load-units 1000
+func BenchmarkLoadBulk(b *testing.B) {
+	var events int
+	var cpu, wall time.Duration
+	for b.Loop() {
+		s, err := Open(b.TempDir(), Options{Bulk: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, c, w := loadFactory(b, s, *loadWindow)
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+		events, cpu, wall = events+n, cpu+c, wall+w
+	}
+	b.ReportMetric(float64(events)/wall.Seconds(), "events/s")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(events), "cpu-µs/event")
+}
+
+// loadFactory generates the factory into s, with up to window batches in
+// flight, and returns the events applied, the CPU time and the wall time
+// (in bulk mode, to the flush that makes the load durable).
+func loadFactory(b *testing.B, s *Store, window int) (int, time.Duration, time.Duration) {
 	ctx := context.Background()
 	batch := make([]*tracegraph.Event, 0, 1000)
+	var waits []func() ([]tracegraph.Outcome, error)
+	wait := func() {
+		outs, err := waits[0]()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, o := range outs {
+			if o.Status != tracegraph.OutcomeAccepted {
+				b.Fatalf("event %q: %s %v", o.ID, o.Status, o.Error)
+			}
+		}
+		waits = waits[1:]
+	}
 	apply := func() {
-		applyAccepted(b, s, batch)
-		batch = batch[:0]
+		if len(waits) == window {
+			wait()
+		}
+		waits = append(waits, s.Submit(ctx, batch, tracegraph.ApplyOptions{}))
+		batch = make([]*tracegraph.Event, 0, 1000)
 	}
 	cpu0, start := cpuTime(), time.Now()
 	sum, err := factory.Generate(ctx, factory.Config{Units: *loadUnits, Seed: 1}, func(e *tracegraph.Event) error {
@@ -59,7 +101,24 @@ func loadFactory(b *testing.B, s *Store) (int, time.Duration, time.Duration) {
 	if len(batch) > 0 {
 		apply()
 	}
+	for len(waits) > 0 {
+		wait()
+	}
+	if s.opts.Bulk { // what makes a bulk load durable
+		if err := s.Flush(); err != nil {
+			b.Fatal(err)
+		}
+	}
 	return int(sum.Events), cpuTime() - cpu0, time.Since(start)
+}
+
+// cpuTime is the CPU time the process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // applyAccepted applies batch to s and fails b unless every event is
@@ -75,13 +134,4 @@ func applyAccepted(b *testing.B, s *Store, batch []*tracegraph.Event) {
 			b.Fatalf("event %q: %s %v", o.ID, o.Status, o.Error)
 		}
 	}
-}
-
-// cpuTime is the CPU time the process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -198,10 +198,8 @@ func (s *Store) fillEdges(es []tracegraph.Edge) error {
 			return err
 		}
 		es[j].Event, es[j].CloseReason = r.event, r.reason
-		if len(r.props) > 0 {
-			if err := json.Unmarshal(r.props, &es[j].Props); err != nil {
-				return fmt.Errorf("decode edge %d props: %w", es[j].ID, err)
-			}
+		if es[j].Props, err = decodeProps(r.props); err != nil {
+			return fmt.Errorf("decode edge %d props: %w", es[j].ID, err)
 		}
 	}
 	return nil

@@ -20,7 +20,8 @@ type Options struct {
 	Clock func() time.Time
 	// CacheBytes is Pebble's block cache size (default 256 MiB).
 	CacheBytes int64
-	// MemTableBytes is Pebble's memtable size (default 64 MiB).
+	// MemTableBytes is Pebble's memtable size (default 64 MiB; 256 MiB
+	// with Bulk).
 	MemTableBytes uint64
 	// MaxGroupEvents bounds the events one group commit gathers (default 20,000).
 	MaxGroupEvents int
@@ -43,11 +44,13 @@ type Store struct {
 	db   *pebble.DB
 	opts Options
 
-	mu       sync.RWMutex // guards t, headSeq, headHash
-	t        *topo
-	cache    *nodeCache
-	headSeq  uint64
-	headHash string
+	mu      sync.RWMutex // guards t, headSeq, headHash
+	t       *topo
+	cache   *nodeCache
+	headSeq uint64
+	// persister writes the commits, one at a time (commit).
+	persister *persister
+	headHash  string
 
 	applyMu sync.RWMutex // Apply holds it shared while enqueueing; Close exclusively
 	closed  bool
@@ -93,6 +96,9 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	if opts.MemTableBytes == 0 {
 		opts.MemTableBytes = 64 << 20
+		if opts.Bulk {
+			opts.MemTableBytes = bulkMemTableBytes
+		}
 	}
 	if opts.MaxGroupEvents == 0 {
 		opts.MaxGroupEvents = 20_000
@@ -116,6 +122,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, openError(dir, err)
 	}
+	s.persister = newPersister(s)
 	go s.writer()
 	return s, nil
 }
@@ -144,6 +151,13 @@ func (e *badRecordError) Error() string {
 }
 func (e *badRecordError) Unwrap() error { return e.err }
 
+// Pebble options of a bulk load (Options.Bulk), measured in
+// docs/bench-write.md.
+const (
+	bulkMemTableBytes         = 256 << 20
+	bulkL0CompactionThreshold = 64
+)
+
 // pebbleOptions returns the Pebble options of a store; the caller unrefs
 // their cache once the database is open. Damaged files are reported as
 // errors of the reads that find them (Pebble's default is to end the
@@ -159,6 +173,13 @@ func pebbleOptions(opts Options) *pebble.Options {
 		EventListener: &pebble.EventListener{
 			DataCorruption: func(info pebble.DataCorruptionInfo) { logger.Errorf("%s", info) },
 		},
+	}
+	if opts.Bulk {
+		// A load flushes few, large memtables and leaves the compaction of
+		// the level-0 files they make to the store's next Open: none stalls
+		// the load meanwhile.
+		po.L0CompactionThreshold = bulkL0CompactionThreshold
+		po.L0StopWritesThreshold = 1 << 20
 	}
 	for i := range po.Levels {
 		// Bloom filters make the misses of the id and key checks cheap.
@@ -323,6 +344,7 @@ func (s *Store) Close() error {
 	close(s.reqs)
 	s.applyMu.Unlock()
 	<-s.done
+	s.persister.b.Close()
 	s.subsMu.Lock()
 	for ch := range s.subs {
 		close(ch)

@@ -29,26 +29,38 @@ type applyResult struct {
 
 // Apply implements tracegraph.EventLog: it returns once the batch is durable.
 func (s *Store) Apply(ctx context.Context, events []*tracegraph.Event, opts tracegraph.ApplyOptions) ([]tracegraph.Outcome, error) {
+	return s.Submit(ctx, events, opts)()
+}
+
+// Submit queues events to be applied as Apply applies them and returns
+// without waiting for them; wait (call it once) returns what Apply would
+// have, once the batch is durable (or, with Bulk, committed). Batches
+// are applied in the order of the Submit calls that queued them, so a
+// loader keeps several in flight (the writer projects the next group while
+// the one before is written) and still applies its events in order.
+func (s *Store) Submit(ctx context.Context, events []*tracegraph.Event, opts tracegraph.ApplyOptions) (wait func() ([]tracegraph.Outcome, error)) {
 	if len(events) == 0 {
-		return nil, nil
+		return func() ([]tracegraph.Outcome, error) { return nil, nil }
 	}
 	r := &applyReq{ctx: ctx, events: events, opts: opts, done: make(chan applyResult, 1)}
 	s.applyMu.RLock()
 	if s.closed {
 		s.applyMu.RUnlock()
-		return nil, errClosed
+		return func() ([]tracegraph.Outcome, error) { return nil, errClosed }
 	}
 	select {
 	case s.reqs <- r:
 	case <-ctx.Done():
 		s.applyMu.RUnlock()
-		return nil, ctx.Err()
+		return func() ([]tracegraph.Outcome, error) { return nil, ctx.Err() }
 	}
 	s.applyMu.RUnlock()
 	// Once enqueued the batch is applied or refused as a whole, whatever
 	// happens to ctx: waiting here is what makes an acknowledgement durable.
-	res := <-r.done
-	return res.outcomes, res.err
+	return func() ([]tracegraph.Outcome, error) {
+		res := <-r.done
+		return res.outcomes, res.err
+	}
 }
 
 // writer is the one goroutine that applies the rules. It gathers the
@@ -203,7 +215,9 @@ func (s *Store) commitFlight(f *flight) {
 
 // commit seals the events into the hash chain (unless they are sealed
 // already: an Import), writes them and their mutations in one synced batch,
-// then applies the mutations to the topology.
+// then applies the mutations to the topology. One commit runs at a time
+// (the writer waits for the group in flight before the next commit), so
+// they share s.persister and its batch.
 func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, sealed bool) error {
 	now := s.opts.Clock()
 	s.mu.RLock()
@@ -221,36 +235,37 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, s
 		}
 		prev = ev.Hash
 	}
-	b := s.db.NewIndexedBatch()
-	defer b.Close()
+	p := s.persister
+	p.reset(uint32(s.t.nodeCount()), events)
+	defer p.b.Reset()
 	for _, ev := range events {
 		rec, err := ev.MarshalRecord()
 		if err != nil {
 			return err
 		}
-		if err := b.Set(seqKey(pEvent, ev.Seq), rec, nil); err != nil {
+		if err := p.set(appendSeqKey(p.key[:0], pEvent, ev.Seq), rec); err != nil {
 			return err
 		}
-		if err := b.Set(strKey(pEventID, ev.ID), binary.BigEndian.AppendUint64(nil, ev.Seq), nil); err != nil {
+		p.key = appendStrKey(p.key[:0], pEventID, ev.ID)
+		if err := p.set(p.key, binary.BigEndian.AppendUint64(p.val[:0], ev.Seq)); err != nil {
 			return err
 		}
 	}
-	p := &persister{s: s, b: b, next: uint32(s.t.nodeCount()), pending: map[tracegraph.ID]uint32{}}
 	for i := range muts {
 		if err := p.persist(&muts[i]); err != nil {
 			return fmt.Errorf("persist mutation %d of event %d: %w", i, muts[i].Seq, err)
 		}
 	}
 	last := events[len(events)-1]
-	headRec := append(binary.BigEndian.AppendUint64(nil, last.Seq), last.Hash...)
-	if err := b.Set([]byte(headKey), headRec, nil); err != nil {
+	headRec := append(binary.BigEndian.AppendUint64(p.val[:0], last.Seq), last.Hash...)
+	if err := p.set([]byte(headKey), headRec); err != nil {
 		return err
 	}
 	sync := pebble.Sync
 	if s.opts.Bulk {
 		sync = pebble.NoSync
 	}
-	if err := b.Commit(sync); err != nil {
+	if err := p.b.Commit(sync); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -267,8 +282,15 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, s
 	return nil
 }
 
+// maxRetainedBatch is the largest batch buffer a store keeps between
+// commits (a group of 20,000 events takes about 10 MB).
+const maxRetainedBatch = 64 << 20
+
 // persister writes mutations into a Pebble batch. Nodes new in this batch get
-// indexes in the order they appear, which publish reproduces.
+// indexes in the order they appear, which publish reproduces. The batch is
+// not indexed: the records a later mutation of the same batch reads back
+// (node, edge and event id records) are kept in maps of their own, as
+// slices of the batch's buffer.
 type persister struct {
 	s       *Store
 	b       *pebble.Batch
@@ -277,6 +299,30 @@ type persister struct {
 	// voidedNow holds the indexed nodes voided in this batch, so that a put
 	// reviving one writes its index entries again.
 	voidedNow map[tracegraph.ID]bool
+	nodes     map[tracegraph.ID][]byte     // node records written in this batch
+	edges     map[tracegraph.EdgeID][]byte // edge records written in this batch
+	eventIDs  map[string][]byte            // event id records rewritten in this batch
+	events    map[string]uint64            // this batch's events by id, made when first needed
+	batchEvs  []*tracegraph.Event
+	// scratch buffers: the batch copies keys and values
+	key, val, props []byte
+}
+
+func newPersister(s *Store) *persister {
+	return &persister{s: s, b: s.db.NewBatch(pebble.WithMaxRetainedSizeBytes(maxRetainedBatch)),
+		pending: map[tracegraph.ID]uint32{}, nodes: map[tracegraph.ID][]byte{}, edges: map[tracegraph.EdgeID][]byte{},
+		eventIDs: map[string][]byte{}}
+}
+
+// reset readies p for a batch of events whose new nodes get indexes from
+// next on.
+func (p *persister) reset(next uint32, events []*tracegraph.Event) {
+	p.next, p.batchEvs = next, events
+	clear(p.pending)
+	clear(p.nodes)
+	clear(p.edges)
+	clear(p.eventIDs)
+	p.voidedNow, p.events = nil, nil
 }
 
 func (p *persister) index(id tracegraph.ID) (uint32, bool) {
@@ -288,14 +334,55 @@ func (p *persister) index(id tracegraph.ID) (uint32, bool) {
 
 func (p *persister) set(k, v []byte) error { return p.b.Set(k, v, nil) }
 
-func (p *persister) get(k []byte) ([]byte, error) {
-	v, closer, err := p.b.Get(k)
-	if err != nil {
-		return nil, err
+// setKept sets k to v and returns the batch's copy of v.
+func (p *persister) setKept(k, v []byte) []byte {
+	op := p.b.SetDeferred(len(k), len(v))
+	copy(op.Key, k)
+	copy(op.Value, v)
+	op.Finish()
+	return op.Value
+}
+
+// nodeRecord reads the record of node id as of this batch.
+func (p *persister) nodeRecord(id tracegraph.ID) ([]byte, error) {
+	if v, ok := p.nodes[id]; ok {
+		return v, nil
 	}
-	out := slices.Clone(v)
-	closer.Close()
-	return out, nil
+	return p.stored(appendStrKey(p.key[:0], pNode, string(id)))
+}
+
+// edgeRecord reads the record of edge id as of this batch.
+func (p *persister) edgeRecord(id tracegraph.EdgeID) ([]byte, error) {
+	if v, ok := p.edges[id]; ok {
+		return v, nil
+	}
+	return p.stored(appendSeqKey(p.key[:0], pEdge, uint64(id)))
+}
+
+// eventIDRecord reads the id index record of event id as of this batch.
+func (p *persister) eventIDRecord(id string) ([]byte, error) {
+	if v, ok := p.eventIDs[id]; ok {
+		return v, nil
+	}
+	if p.events == nil {
+		p.events = make(map[string]uint64, len(p.batchEvs))
+		for _, ev := range p.batchEvs {
+			p.events[ev.ID] = ev.Seq
+		}
+	}
+	if seq, ok := p.events[id]; ok {
+		return binary.BigEndian.AppendUint64(nil, seq), nil
+	}
+	return p.stored(appendStrKey(p.key[:0], pEventID, id))
+}
+
+// stored reads k from the store (committed records only).
+func (p *persister) stored(k []byte) ([]byte, error) {
+	v, err := p.s.get(k)
+	if err == errNotFound {
+		return nil, pebble.ErrNotFound
+	}
+	return v, err
 }
 
 // noEventIndex reports whether changes to edges into nodes with label l are
@@ -311,7 +398,8 @@ func noEventIndex(l tracegraph.Label) bool {
 }
 
 func (p *persister) touch(id tracegraph.ID, seq uint64) error {
-	return p.set(nodeEvKey(id, seq), nil)
+	p.key = appendNodeEvKey(p.key[:0], id, seq)
+	return p.set(p.key, nil)
 }
 
 func (p *persister) touchEdge(e *tracegraph.Edge, seq uint64) error {
@@ -324,6 +412,28 @@ func (p *persister) touchEdge(e *tracegraph.Edge, seq uint64) error {
 	return p.touch(e.Target, seq)
 }
 
+// putNode writes the record of n and its node index record.
+func (p *persister) putNode(n *tracegraph.Node, i uint32, voided bool) error {
+	var err error
+	if p.val, err = appendNode(p.val[:0], n, voided); err != nil {
+		return fmt.Errorf("encode node %s: %w", n.ID, err)
+	}
+	p.nodes[n.ID] = p.setKept(appendStrKey(p.key[:0], pNode, string(n.ID)), p.val)
+	var fl uint8
+	if voided {
+		fl = flVoided
+	}
+	p.val = appendNodeIx(p.val[:0], n.Label, statusCodes[n.Status()], fl, n.Str("partNumber"), n.ID)
+	p.key = appendNodeIxKey(p.key[:0], i)
+	return p.set(p.key, p.val)
+}
+
+// putEdge writes edge record r of edge id.
+func (p *persister) putEdge(id tracegraph.EdgeID, r *edgeRec) {
+	p.val = appendEdge(p.val[:0], r)
+	p.edges[id] = p.setKept(appendSeqKey(p.key[:0], pEdge, uint64(id)), p.val)
+}
+
 func (p *persister) persist(m *tracegraph.Mutation) error {
 	switch m.Op {
 	case tracegraph.OpPutNode:
@@ -334,10 +444,7 @@ func (p *persister) persist(m *tracegraph.Mutation) error {
 			p.next++
 			p.pending[n.ID] = i
 		}
-		if err := p.set(strKey(pNode, string(n.ID)), encodeNode(n, false)); err != nil {
-			return err
-		}
-		if err := p.set(nodeIxKey(i), encodeNodeIx(n.Label, statusCodes[n.Status()], 0, n.Str("partNumber"), n.ID)); err != nil {
+		if err := p.putNode(n, i, false); err != nil {
 			return err
 		}
 		if err := p.persistIndex(n, ok, i); err != nil {
@@ -349,7 +456,7 @@ func (p *persister) persist(m *tracegraph.Mutation) error {
 		if !ok {
 			return fmt.Errorf("void of unknown node %s", m.ID)
 		}
-		raw, err := p.get(strKey(pNode, string(m.ID)))
+		raw, err := p.nodeRecord(m.ID)
 		if err != nil {
 			return fmt.Errorf("read node %s: %w", m.ID, err)
 		}
@@ -357,10 +464,7 @@ func (p *persister) persist(m *tracegraph.Mutation) error {
 		if err != nil {
 			return err
 		}
-		if err := p.set(strKey(pNode, string(m.ID)), encodeNode(n, true)); err != nil {
-			return err
-		}
-		if err := p.set(nodeIxKey(i), encodeNodeIx(n.Label, statusCodes[n.Status()], flVoided, n.Str("partNumber"), n.ID)); err != nil {
+		if err := p.putNode(n, i, true); err != nil {
 			return err
 		}
 		if err := p.unindex(n); err != nil {
@@ -374,13 +478,18 @@ func (p *persister) persist(m *tracegraph.Mutation) error {
 		if !ok1 || !ok2 {
 			return fmt.Errorf("edge %s→%s names an unknown node", e.Source, e.Target)
 		}
-		if err := p.set(seqKey(pEdge, uint64(e.ID)), encodeEdge(edgeRecord(e, src, dst))); err != nil {
-			return err
+		r := edgeRec{meta: edgeMeta(e.Type, e.Precision, e.Voided, !e.ValidTo.IsZero()), src: src, dst: dst,
+			from: nanos(e.ValidFrom), to: nanos(e.ValidTo), event: e.Event, closedBy: e.ClosedBy, reason: e.CloseReason}
+		var err error
+		if p.props, err = appendProps(p.props[:0], e.Props); err != nil {
+			return fmt.Errorf("encode edge %d: %w", e.ID, err)
 		}
+		r.props = p.props
+		p.putEdge(e.ID, &r)
 		return p.touchEdge(e, m.Seq)
 	case tracegraph.OpUpdateEdge:
 		e := m.Edge
-		raw, err := p.get(seqKey(pEdge, uint64(e.ID)))
+		raw, err := p.edgeRecord(e.ID)
 		if err != nil {
 			return fmt.Errorf("read edge %d: %w", e.ID, err)
 		}
@@ -391,9 +500,7 @@ func (p *persister) persist(m *tracegraph.Mutation) error {
 		// Only the state changes; type, precision and props stay as stored.
 		r.meta = r.meta&(emTypeMask|emPrecMask) | edgeMeta(e.Type, 0, e.Voided, !e.ValidTo.IsZero())&(emVoided|emClosed)
 		r.to, r.closedBy, r.reason = nanos(e.ValidTo), e.ClosedBy, e.CloseReason
-		if err := p.set(seqKey(pEdge, uint64(e.ID)), encodeEdge(r)); err != nil {
-			return err
-		}
+		p.putEdge(e.ID, r)
 		return p.touchEdge(e, m.Seq)
 	case tracegraph.OpAddHold:
 		h, _ := json.Marshal(m.Hold)
@@ -417,23 +524,15 @@ func (p *persister) persist(m *tracegraph.Mutation) error {
 	case tracegraph.OpRemoveIdentifier:
 		return p.b.Delete(strKey(pIdent, m.Ident.Value, m.Ident.Scheme), nil)
 	case tracegraph.OpVoidEvent:
-		k := strKey(pEventID, m.EventID)
-		v, err := p.get(k)
+		v, err := p.eventIDRecord(m.EventID)
 		if err != nil {
 			return fmt.Errorf("read event %q: %w", m.EventID, err)
 		}
-		return p.set(k, append(v[:8:8], m.VoidedBy...))
+		v = append(slices.Clip(v[:8]), m.VoidedBy...)
+		p.eventIDs[m.EventID] = p.setKept(strKey(pEventID, m.EventID), v)
+		return nil
 	}
 	return fmt.Errorf("unknown mutation op %d", m.Op)
-}
-
-func edgeRecord(e *tracegraph.Edge, src, dst uint32) *edgeRec {
-	r := &edgeRec{meta: edgeMeta(e.Type, e.Precision, e.Voided, !e.ValidTo.IsZero()), src: src, dst: dst,
-		from: nanos(e.ValidFrom), to: nanos(e.ValidTo), event: e.Event, closedBy: e.ClosedBy, reason: e.CloseReason}
-	if len(e.Props) > 0 {
-		r.props, _ = json.Marshal(e.Props)
-	}
-	return r
 }
 
 // publish applies a committed mutation to the topology. s.mu is held.

@@ -196,33 +196,58 @@ func (im *fileImporter) file(ctx context.Context, name string) error {
 		r = io.TeeReader(r, bar)
 		defer bar.Finish()
 	}
+	// The file is read and decoded here while the store applies the
+	// batches before (a pipeline), which answers them in order.
+	p := newPipeline(im.sink, importWindow)
 	b := ingest.NewBatch(im.batch)
 	err := ingest.Read(r, "", func(raw []byte, line int) error {
 		b.Add(ctx, raw, line)
 		if b.Len() == im.batch {
-			return im.flush(ctx, name, b)
+			err := im.flush(ctx, p, name, b)
+			b = ingest.NewBatch(im.batch)
+			return err
 		}
 		return nil
 	})
+	if err == nil {
+		err = im.flush(ctx, p, name, b)
+	}
+	if werr := p.wait(); werr != nil {
+		return werr
+	}
 	if err != nil {
 		if tracegraph.ErrorCode(err) == tracegraph.CodeInvalid {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		return fmt.Errorf("read %s: %w", name, err)
 	}
-	return im.flush(ctx, name, b)
+	return nil
 }
 
-// flush applies the batch and prints each event not accepted nor a
-// duplicate with its line and why.
-func (im *fileImporter) flush(ctx context.Context, name string, b *ingest.Batch) error {
+// importWindow is how many batches import keeps in flight (as demoWindow).
+const importWindow = 2
+
+// flush adds the batch to the pipeline: once applied, each event not
+// accepted nor a duplicate is printed with its line and why.
+func (im *fileImporter) flush(ctx context.Context, p *pipeline, name string, b *ingest.Batch) error {
 	if b.Len() == 0 {
 		return nil
 	}
-	res, err := b.Apply(ctx, im.sink, im.opts)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
+	var res ingest.Result
+	return p.add(ctx, func(a ingest.Applier) (err error) {
+		if res, err = b.Apply(ctx, a, im.opts); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		return nil
+	}, func() error {
+		im.report(name, res)
+		return nil
+	})
+}
+
+// report tallies a batch's outcomes and prints each event not accepted nor
+// a duplicate with its line and why.
+func (im *fileImporter) report(name string, res ingest.Result) {
 	im.tally.Add(res.Outcomes)
 	for i, o := range res.Outcomes {
 		if o.Status == tracegraph.OutcomeAccepted || o.Status == tracegraph.OutcomeDuplicate {
@@ -238,5 +263,4 @@ func (im *fileImporter) flush(ctx context.Context, name string, b *ingest.Batch)
 			fmt.Fprintf(im.out, "%s:%d: %s\n", name, res.Lines[i], msg)
 		}
 	}
-	return nil
 }

@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
 	"runtime/debug"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/factory"
 	"github.com/tracegraph/tracegraph/server"
 )
@@ -55,7 +52,9 @@ What it serves, on --addr:
 
 The default store is embedded: it keeps everything in --data, no database
 server needed. --demo fills an empty store with a generated factory of 10,000
-units first (about a minute), so that you can look at once: open / or /graphiql.
+units first (seconds to a minute), so that you can look at once: open / or
+/graphiql. The embedded store loads it without a write-ahead log; a start cut
+short leaves DEMO-LOADING in --data, and the next --demo start loads the rest.
 
 Without --auth-jwt-secret or --auth-oidc-issuer the service is open to anyone
 who can reach --addr (the default address is only reachable from this
@@ -184,7 +183,7 @@ func newLogger(w interface{ Write([]byte) (int, error) }, level, format string) 
 }
 
 // serve runs the service; with demo > 0 it first loads a demo factory of
-// that many units into an empty store (loadDemo).
+// that many units into an empty store (bulkLoadDemo, loadDemo).
 func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, demo int, auth server.AuthConfig, limits *limitFlags, ops opsOptions, cfxf *cfxFlags) (err error) {
 	cfxOpts, err := cfxf.options()
 	if err != nil {
@@ -197,6 +196,13 @@ func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, d
 		}
 		defer stop()
 	}
+	var facts *factory.Facts
+	demoConfig := factory.Config{Units: demo, Seed: demoSeed}
+	if demo > 0 {
+		if facts, err = bulkLoadDemo(ctx, log, sc, demoConfig); err != nil {
+			return err
+		}
+	}
 	store, err := openStore(ctx, sc)
 	if err != nil {
 		return err
@@ -208,9 +214,10 @@ func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, d
 	}()
 	var examples []server.Example
 	if demo > 0 {
-		facts, err := loadDemo(ctx, log, store, demo)
-		if err != nil {
-			return err
+		if facts == nil {
+			if facts, err = loadDemo(ctx, log, store, demoConfig, false); err != nil {
+				return err
+			}
 		}
 		examples = demoExamples(facts)
 	}
@@ -238,87 +245,6 @@ func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, d
 	}
 	log.Info("stopped")
 	return nil
-}
-
-// loadDemo loads a demo factory of units units (demoUnits for --demo) into
-// an empty store, in batches, and returns the factory's known facts. When
-// the store already holds events it loads nothing; the facts are those of
-// the demo factory all the same (the generator is deterministic), and hold
-// if the store was filled by --demo.
-func loadDemo(ctx context.Context, log *slog.Logger, store tracegraph.Store, units int) (*factory.Facts, error) {
-	head, _, err := store.Head(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read the store's head: %w", err)
-	}
-	cfg := factory.Config{Units: units, Seed: demoSeed}
-	if head > 0 {
-		log.Info("demo: the store is not empty; not loading the demo factory", "events", head)
-		sum, err := factory.Generate(ctx, cfg, func(*tracegraph.Event) error { return nil })
-		if err != nil {
-			return nil, fmt.Errorf("demo facts: %w", err)
-		}
-		return &sum.Facts, nil
-	}
-	log.Info("demo: loading a generated factory into the empty store", "units", units, "seed", demoSeed)
-	began := time.Now()
-	var (
-		batch             []*tracegraph.Event
-		applied, rejected int
-		lastLog           = time.Now()
-		errStop           = errors.New("stop")
-		firstRejection    string
-	)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		outs, err := store.Apply(ctx, batch, tracegraph.ApplyOptions{})
-		if err != nil {
-			return fmt.Errorf("demo: apply: %w", err)
-		}
-		for _, o := range outs {
-			if o.Status == tracegraph.OutcomeRejected {
-				rejected++
-				if firstRejection == "" {
-					firstRejection = fmt.Sprintf("event %q: %v", o.ID, o.Error)
-				}
-			}
-		}
-		applied += len(batch)
-		batch = batch[:0]
-		if time.Since(lastLog) >= 2*time.Second {
-			lastLog = time.Now()
-			log.Info("demo: loading", "events", applied, "events_per_s", int(float64(applied)/time.Since(began).Seconds()))
-		}
-		return nil
-	}
-	sum, err := factory.Generate(ctx, cfg, func(ev *tracegraph.Event) error {
-		batch = append(batch, ev)
-		if len(batch) >= demoBatchSize {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-		if ctx.Err() != nil {
-			return errStop
-		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
-	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("demo: interrupted after %d events: %w", applied, ctx.Err())
-		}
-		return nil, err
-	}
-	if rejected > 0 {
-		log.Warn("demo: some generated events were rejected", "rejected", rejected, "first", firstRejection)
-	}
-	log.Info("demo: loaded", "events", applied, "units", sum.Units, "took", time.Since(began).Round(time.Millisecond),
-		"product", sum.Facts.Product, "imei", sum.Facts.ProductIMEI, "wafer_batch", sum.Facts.WaferBatch)
-	return &sum.Facts, nil
 }
 
 // demoExamples are the IDE's example queries on the demo factory's facts:

@@ -28,6 +28,8 @@ type storeConfig struct {
 	Logger                                            *slog.Logger
 	// Bulk opens the embedded store for a bulk load (embedded.Options.Bulk).
 	Bulk bool
+	// MemTableBytes is the embedded store's memtable size (0: its default).
+	MemTableBytes uint64
 }
 
 // addStoreFlags adds the flags that select and configure a store: --data
@@ -47,7 +49,7 @@ func openStore(ctx context.Context, cfg storeConfig) (tracegraph.Store, error) {
 		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
-		s, err := embedded.Open(cfg.DataDir, embedded.Options{Bulk: cfg.Bulk})
+		s, err := embedded.Open(cfg.DataDir, embedded.Options{Bulk: cfg.Bulk, MemTableBytes: cfg.MemTableBytes})
 		if err != nil {
 			return nil, fmt.Errorf("open embedded store in %s: %w", cfg.DataDir, err)
 		}
