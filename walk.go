@@ -346,6 +346,12 @@ func RunTrace(ctx context.Context, g TraceGraph, m *Marks, starts []uint32, req 
 			return nil, err
 		}
 		out.Truncated = out.Truncated || r.Truncated
+		if pos == nil {
+			// One direction: the walk lists its nodes level by level, so
+			// ordering each level by ID orders them as SortTraceNodes
+			// would, on handles rather than on whole TraceNodes.
+			sortLevels(g, m, r.Order)
+		}
 		out.Nodes = slices.Grow(out.Nodes, len(r.Order))
 		for _, i := range r.Order {
 			d, p := m.Depth(i), m.Precision(i)
@@ -371,7 +377,9 @@ func RunTrace(ctx context.Context, g TraceGraph, m *Marks, starts []uint32, req 
 			edges = append(edges, r.Edges...)
 		}
 	}
-	SortTraceNodes(out.Nodes)
+	if pos != nil {
+		SortTraceNodes(out.Nodes)
+	}
 	var kept map[ID]bool
 	if len(out.Nodes) > req.Limit {
 		out.Nodes, out.Truncated = out.Nodes[:req.Limit], true
@@ -391,6 +399,21 @@ func RunTrace(ctx context.Context, g TraceGraph, m *Marks, starts []uint32, req 
 	}
 	SortEdges(out.Edges)
 	return out, nil
+}
+
+// sortLevels orders each run of nodes of one depth in order (a walk's
+// Order: depths never decrease along it) by ID.
+func sortLevels(g Expander, m *Marks, order []uint32) {
+	for lo := 0; lo < len(order); {
+		d, hi := m.Depth(order[lo]), lo+1
+		for hi < len(order) && m.Depth(order[hi]) == d {
+			hi++
+		}
+		if level := order[lo:hi]; !slices.IsSortedFunc(level, g.CompareNodes) {
+			slices.SortFunc(level, g.CompareNodes)
+		}
+		lo = hi
+	}
 }
 
 // SortTraceNodes orders nodes by depth, then ID.

@@ -266,7 +266,7 @@ func (s *Store) load() error {
 	if err != nil {
 		return fmt.Errorf("load edges: %w", err)
 	}
-	t.compact()
+	t.renumber()
 	return nil
 }
 

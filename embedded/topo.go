@@ -87,6 +87,9 @@ type topo struct {
 	cout, cin adjacency
 	// order is the work order of each unit (node index + 1; 0: none).
 	order []uint32
+	// disk[i] is the persisted index of the node at position i (nil:
+	// positions are persisted indexes); see renumber.go.
+	disk []uint32
 }
 
 type closing struct {
@@ -156,6 +159,7 @@ func (t *topo) intern(id tracegraph.ID, l tracegraph.Label) uint32 {
 	t.flags = append(t.flags, 0)
 	t.part = append(t.part, 0)
 	t.order = append(t.order, 0)
+	t.appendIdentity(i)
 	if (len(t.label))*10 > len(t.slots)*7 {
 		t.rehash()
 	} else {
@@ -356,7 +360,7 @@ func (t *topo) edgeCounts(f *tracegraph.EdgeFilter, e uint32) bool {
 func (t *topo) memBytes() (nodes, edges int64) {
 	nodes = int64(cap(t.names) + 4*cap(t.nameAt) + 4*cap(t.slots) + cap(t.label) + cap(t.status) +
 		cap(t.flags) + 4*cap(t.part) + 4*cap(t.order) + 4*cap(t.out.off) + 4*cap(t.in.off) +
-		4*cap(t.cout.off) + 4*cap(t.cin.off))
+		4*cap(t.cout.off) + 4*cap(t.cin.off) + 4*cap(t.disk))
 	edges = int64(8*cap(t.eid) + 4*cap(t.esrc) + 4*cap(t.edst) + 8*cap(t.efrom) + cap(t.emeta) +
 		4*cap(t.out.list) + 4*cap(t.in.list) + 4*cap(t.cout.list) + 4*cap(t.cin.list))
 	for _, a := range []*adjacency{&t.out, &t.in, &t.cout, &t.cin} {

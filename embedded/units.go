@@ -3,7 +3,6 @@ package embedded
 import (
 	"bytes"
 	"context"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -61,7 +60,6 @@ func (s *Store) Units(ctx context.Context, f tracegraph.UnitFilter, page tracegr
 			})
 		}
 	}
-	slices.Sort(cands)
 	match := func(i uint32) bool {
 		if t.label[i] != unit || t.flags[i]&flVoided != 0 {
 			return false
@@ -91,9 +89,12 @@ func (s *Store) Units(ctx context.Context, f tracegraph.UnitFilter, page tracegr
 			hits = append(hits, i)
 		}
 	}
+	// In the order they were recorded; the cursor is the persisted index.
+	t.sortByDisk(hits)
 	ids := make([]tracegraph.ID, len(hits))
 	for k, i := range hits {
 		ids[k] = t.name(i)
+		hits[k] = t.diskIndex(i)
 	}
 	s.mu.RUnlock()
 

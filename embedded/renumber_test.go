@@ -1,0 +1,188 @@
+package embedded
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/factory"
+	"github.com/tracegraph/tracegraph/storetest"
+)
+
+// renumbering is a store whose nodes are placed in traversal order again
+// after every write, as an open places them, so that the conformance suite
+// runs over renumbered positions with writes on top of them.
+type renumbering struct {
+	*Store
+	writes sync.RWMutex // held shared by each write; exclusively to renumber
+}
+
+func (r *renumbering) renumber() {
+	r.writes.Lock() // no write in flight: the writer is idle
+	defer r.writes.Unlock()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.t.renumber()
+}
+
+func (r *renumbering) Apply(ctx context.Context, events []*tracegraph.Event, opts tracegraph.ApplyOptions) ([]tracegraph.Outcome, error) {
+	r.writes.RLock()
+	out, err := r.Store.Apply(ctx, events, opts)
+	r.writes.RUnlock()
+	r.renumber()
+	return out, err
+}
+
+func (r *renumbering) Import(ctx context.Context, events []*tracegraph.Event) (int, error) {
+	r.writes.RLock()
+	n, err := r.Store.Import(ctx, events)
+	r.writes.RUnlock()
+	r.renumber()
+	return n, err
+}
+
+// TestConformanceRenumbered runs the conformance suite with the topology
+// renumbered after every write.
+func TestConformanceRenumbered(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the conformance suite again")
+	}
+	storetest.Run(t, func(t *testing.T) tracegraph.Store {
+		s, err := Open(t.TempDir(), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return &renumbering{Store: s}
+	})
+}
+
+// TestRenumberAnswersAlike checks that a store reopened (its nodes placed in
+// traversal order) and written to afterwards answers byte for byte as a
+// store that was never reopened (positions in creation order): traces both
+// ways, explodes, recalls with their rollups, unit pages and their cursors,
+// and the exported topology with its indexes.
+func TestRenumberAnswersAlike(t *testing.T) {
+	ctx := context.Background()
+	var events []*tracegraph.Event
+	sum, err := factory.Generate(ctx, factory.Config{Units: 150, Seed: 5}, func(e *tracegraph.Event) error {
+		events = append(events, e)
+		return e.Normalize()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply := func(s *Store, evs []*tracegraph.Event) {
+		for len(evs) > 0 {
+			n := min(len(evs), 500)
+			applyAccepted(t, s, evs[:n])
+			evs = evs[n:]
+		}
+	}
+	fresh, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	apply(fresh, events)
+
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := len(events) * 2 / 3
+	apply(s, events[:cut])
+	s.Close()
+	if s, err = Open(dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	moved := 0
+	for i, d := range s.t.disk {
+		if uint32(i) != d {
+			moved++
+		}
+	}
+	if moved == 0 {
+		t.Fatalf("reopening left all %d nodes in creation order", len(s.t.disk))
+	}
+	apply(s, events[cut:]) // new nodes and edges onto renumbered ones
+	at := sum.End.Add(time.Minute) // a fixed moment: answers carry it
+	want := numberingAnswers(t, fresh, at)
+	for round := range 2 {
+		got := numberingAnswers(t, s, at)
+		if len(got) != len(want) {
+			t.Fatalf("round %d: %d answers, want %d", round, len(got), len(want))
+		}
+		for k := range want {
+			if got[k] != want[k] {
+				t.Fatalf("round %d: answer %d differs\n got %.600s\nwant %.600s", round, k, got[k], want[k])
+			}
+		}
+		s.Close() // and once more, renumbered over nodes added after the last open
+		if s, err = Open(dir, Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+}
+
+// numberingAnswers asks s every question whose answer depends on how nodes are
+// numbered, each answer as JSON.
+func numberingAnswers(t *testing.T, s *Store, at time.Time) []string {
+	t.Helper()
+	ctx := context.Background()
+	var out []string
+	add := func(v any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, string(b))
+	}
+	var ids []tracegraph.ID
+	var exported []string
+	err := s.ExportTopology(ctx, func(i uint32, id tracegraph.ID, l tracegraph.Label, st string) error {
+		ids = append(ids, id)
+		exported = append(exported, fmt.Sprint(i, id, l, st))
+		return nil
+	}, func(src, dst uint32, et tracegraph.EdgeType, p tracegraph.Precision, from, to time.Time, voided bool) error {
+		exported = append(exported, fmt.Sprint(src, dst, et, p, from, to, voided))
+		return nil
+	})
+	add(exported, err)
+	for _, id := range ids {
+		switch id.Label() {
+		case tracegraph.LabelUnit:
+			add(s.Trace(ctx, tracegraph.TraceRequest{From: []tracegraph.ID{id}, Direction: tracegraph.Both, AsOf: at}))
+		case tracegraph.LabelPallet, tracegraph.LabelBox:
+			add(s.Explode(ctx, id, at))
+		case tracegraph.LabelMaterialLot, tracegraph.LabelWaferBatch:
+			add(s.RecallImpact(ctx, tracegraph.RecallRequest{Suspects: []tracegraph.ID{id}, AsOf: at}))
+			rep, err := s.RecallImpact(ctx, tracegraph.RecallRequest{Suspects: []tracegraph.ID{id}, History: true})
+			if rep != nil {
+				rep.AsOf = time.Time{} // the moment asked: now
+			}
+			add(rep, err)
+		case tracegraph.LabelWorkOrder:
+			add(s.Units(ctx, tracegraph.UnitFilter{WorkOrder: string(id.Key())}, tracegraph.Page{First: 7}))
+		}
+	}
+	for page := (tracegraph.Page{First: 40}); ; {
+		p, err := s.Units(ctx, tracegraph.UnitFilter{}, page)
+		add(p, err)
+		if !p.HasNextPage {
+			break
+		}
+		page.After = p.Cursors[len(p.Cursors)-1]
+	}
+	return out
+}
