@@ -110,7 +110,7 @@ func TestRenumberAnswersAlike(t *testing.T) {
 	if moved == 0 {
 		t.Fatalf("reopening left all %d nodes in creation order", len(s.t.disk))
 	}
-	apply(s, events[cut:]) // new nodes and edges onto renumbered ones
+	apply(s, events[cut:])         // new nodes and edges onto renumbered ones
 	at := sum.End.Add(time.Minute) // a fixed moment: answers carry it
 	want := numberingAnswers(t, fresh, at)
 	for round := range 2 {
