@@ -126,6 +126,7 @@ type Marks struct {
 	frontier, next, level []uint32
 	fprec, nprec          []Precision
 	hops, ledges          []Hop
+	keys                  []levelKey
 }
 
 // NewMarks returns marks sized for n node handles.
@@ -346,12 +347,6 @@ func RunTrace(ctx context.Context, g TraceGraph, m *Marks, starts []uint32, req 
 			return nil, err
 		}
 		out.Truncated = out.Truncated || r.Truncated
-		if pos == nil {
-			// One direction: the walk lists its nodes level by level, so
-			// ordering each level by ID orders them as SortTraceNodes
-			// would, on handles rather than on whole TraceNodes.
-			sortLevels(g, m, r.Order)
-		}
 		out.Nodes = slices.Grow(out.Nodes, len(r.Order))
 		for _, i := range r.Order {
 			d, p := m.Depth(i), m.Precision(i)
@@ -379,6 +374,10 @@ func RunTrace(ctx context.Context, g TraceGraph, m *Marks, starts []uint32, req 
 	}
 	if pos != nil {
 		SortTraceNodes(out.Nodes)
+	} else {
+		// One direction: the walk listed its nodes level by level, so
+		// ordering each level by ID orders them as SortTraceNodes would.
+		m.keys = sortLevels(out.Nodes, m.keys[:0])
 	}
 	var kept map[ID]bool
 	if len(out.Nodes) > req.Limit {
@@ -401,19 +400,52 @@ func RunTrace(ctx context.Context, g TraceGraph, m *Marks, starts []uint32, req 
 	return out, nil
 }
 
-// sortLevels orders each run of nodes of one depth in order (a walk's
-// Order: depths never decrease along it) by ID.
-func sortLevels(g Expander, m *Marks, order []uint32) {
-	for lo := 0; lo < len(order); {
-		d, hi := m.Depth(order[lo]), lo+1
-		for hi < len(order) && m.Depth(order[hi]) == d {
+// levelKey is a node's ID and its place in the walk's order.
+type levelKey struct {
+	id ID
+	at int
+}
+
+// sortLevels orders each run of nodes of one depth in ns (a walk's order:
+// depths never decrease along it) by ID, sorting keys rather than whole
+// TraceNodes and then moving each node once. It returns keys, its scratch.
+func sortLevels(ns []TraceNode, keys []levelKey) []levelKey {
+	sorted := true
+	for k := 1; k < len(ns) && sorted; k++ {
+		sorted = ns[k-1].Depth < ns[k].Depth || ns[k-1].Depth == ns[k].Depth && ns[k-1].ID < ns[k].ID
+	}
+	if sorted {
+		return keys
+	}
+	for k := range ns {
+		keys = append(keys, levelKey{ns[k].ID, k})
+	}
+	for lo := 0; lo < len(ns); {
+		hi := lo + 1
+		for hi < len(ns) && ns[hi].Depth == ns[lo].Depth {
 			hi++
 		}
-		if level := order[lo:hi]; !slices.IsSortedFunc(level, g.CompareNodes) {
-			slices.SortFunc(level, g.CompareNodes)
-		}
+		slices.SortFunc(keys[lo:hi], func(a, b levelKey) int { return strings.Compare(string(a.id), string(b.id)) })
 		lo = hi
 	}
+	// Place node keys[k].at at k, following each cycle of the permutation.
+	for k := range keys {
+		if keys[k].at == k || keys[k].at < 0 {
+			continue
+		}
+		tmp, p := ns[k], k
+		for {
+			src := keys[p].at
+			keys[p].at = -1
+			if src == k {
+				ns[p] = tmp
+				break
+			}
+			ns[p] = ns[src]
+			p = src
+		}
+	}
+	return keys[:0]
 }
 
 // SortTraceNodes orders nodes by depth, then ID.
@@ -428,5 +460,13 @@ func SortTraceNodes(ns []TraceNode) {
 
 // SortEdges orders edges by ID.
 func SortEdges(es []Edge) {
+	for k := 1; k < len(es); k++ {
+		if es[k-1].ID > es[k].ID {
+			break
+		}
+		if k == len(es)-1 {
+			return // in order already (a store listing edges by ID)
+		}
+	}
 	slices.SortFunc(es, func(a, b Edge) int { return cmp.Compare(a.ID, b.ID) })
 }
