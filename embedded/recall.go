@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"hash/maphash"
+	"runtime"
 	"sort"
 	"time"
 
@@ -140,9 +141,15 @@ func (s *Store) walkImpact(ctx context.Context, req tracegraph.RecallRequest, ma
 	return im, nil
 }
 
+// rollupWorkers is how many goroutines a recall's rollups and unit lists
+// are built on (the expander is only read, so it is safe for them).
+func rollupWorkers() int { return min(runtime.GOMAXPROCS(0), 4) }
+
 // rollup starts the rollups of im's units (Release it when done).
 func (im *impact) rollup(n int) *tracegraph.Rollup {
-	return tracegraph.NewRollup(im.x, &im.x.f, getMarks(n))
+	ru := tracegraph.NewRollup(im.x, &im.x.f, getMarks(n))
+	ru.Workers = rollupWorkers()
+	return ru
 }
 
 // releaseRollup returns a rollup's slots to the pool.
@@ -195,16 +202,42 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 		Confirmed: []tracegraph.RecallUnit{}, Possible: []tracegraph.RecallUnit{}}
 	ru := im.rollup(t.nodeCount())
 	defer releaseRollup(ru)
+	var units []uint32
 	for k, i := range im.order {
 		if k&4095 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		if t.label[i] != unitCode {
-			continue
+		if t.label[i] == unitCode {
+			units = append(units, i)
 		}
-		ru.Add(i, rep.Add(im.recallUnit(i)))
+	}
+	// Each unit as reported (its ID, status and marks: reads scattered
+	// over the topology) on several goroutines, then listed in order.
+	us := make([]tracegraph.RecallUnit, len(units))
+	tracegraph.InParallel(len(units), tracegraph.Parts(len(units), ru.Workers), func(_, lo, hi int) {
+		for k := lo; k < hi; k++ {
+			us[k] = im.recallUnit(units[k])
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	exact := 0
+	for k := range us {
+		if us[k].Precision == tracegraph.PrecisionExact {
+			exact++
+		}
+	}
+	rep.Confirmed, rep.Possible = make([]tracegraph.RecallUnit, 0, exact), make([]tracegraph.RecallUnit, 0, len(us)-exact)
+	confirmed := make([]bool, len(us))
+	for k := range us {
+		confirmed[k] = rep.Add(us[k])
+	}
+	ru.AddUnits(units, confirmed)
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	ru.Finish()
 	ru.Fill(rep, t.name, sortLimit)
