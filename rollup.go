@@ -80,6 +80,9 @@ type Rollup struct {
 	// may read the Containment on at once (it must then be safe for
 	// concurrent use). The counting itself stays in order on one.
 	Workers int
+	// MinPart is the fewest units or products a goroutine is given (0:
+	// 1,024; goroutines for fewer cost more than they save).
+	MinPart int
 }
 
 type topAt struct {
@@ -179,8 +182,14 @@ func (r *Rollup) AddUnits(units []uint32, confirmed []bool) {
 		hasWO bool
 		tops  []topAt
 	}
+	if Parts(len(units), r.Workers, r.MinPart) == 1 {
+		for k, i := range units {
+			r.Add(i, confirmed[k])
+		}
+		return
+	}
 	plans := make([]plan, len(units))
-	InParallel(len(units), Parts(len(units), r.Workers), func(_, lo, hi int) {
+	InParallel(len(units), Parts(len(units), r.Workers, r.MinPart), func(_, lo, hi int) {
 		p := r.p.fork()
 		var buf []topAt
 		for k := lo; k < hi; k++ {
@@ -203,14 +212,29 @@ func (r *Rollup) Finish() {
 	if r.history {
 		return
 	}
-	var products []int // entries
-	for k := range r.Nodes {
-		if r.Labels[k] == LabelUnit {
+	n := 0
+	for _, l := range r.Labels {
+		if l == LabelUnit {
+			n++
+		}
+	}
+	w := Parts(n, r.Workers, r.MinPart)
+	if w == 1 {
+		for k := 0; k < len(r.Nodes); k++ { // entries are added as it goes
+			if r.Labels[k] == LabelUnit {
+				r.count++
+				r.bumps = r.p.containers(r.Nodes[k], r.p.span, r.bumps[:0])
+				r.bumpAll(r.bumps, r.Tallies[k])
+			}
+		}
+		return
+	}
+	products := make([]int, 0, n) // entries
+	for k, l := range r.Labels {
+		if l == LabelUnit {
 			products = append(products, k)
 		}
 	}
-	n := len(products)
-	w := Parts(n, r.Workers)
 	reached := make([][]bumpAt, w) // per part, what its products reach
 	ends := make([]int, n)         // per product, where its bumps end in its part's
 	InParallel(n, w, func(part, lo, hi int) {
@@ -233,9 +257,13 @@ func (r *Rollup) Finish() {
 }
 
 // Parts is how many contiguous parts of n items InParallel should run on:
-// at most workers, each of at least 1,024 items (goroutines for less cost
-// more than they save), at least one.
-func Parts(n, workers int) int { return max(1, min(workers, n/1024)) }
+// at most workers, each of at least minPart items (0: 1,024), at least one.
+func Parts(n, workers, minPart int) int {
+	if minPart <= 0 {
+		minPart = 1024
+	}
+	return max(1, min(workers, n/minPart))
+}
 
 // InParallel calls f(part, lo, hi) for each of w contiguous parts of [0, n),
 // each on its own goroutine (on this one when w is 1), and waits for them.

@@ -100,6 +100,7 @@ func TestRollupWorkersCountAlike(t *testing.T) {
 		for _, workers := range []int{1, 2, 3} {
 			got := NewRollup(g, &f, nil)
 			got.Workers = workers
+			got.MinPart = 100 * workers // parts of several sizes
 			got.AddUnits(units, confirmed)
 			got.Finish()
 			if !slices.Equal(got.Nodes, want.Nodes) || !slices.Equal(got.Labels, want.Labels) || !slices.Equal(got.Tallies, want.Tallies) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -185,4 +186,78 @@ func numberingAnswers(t *testing.T, s *Store, at time.Time) []string {
 		page.After = p.Cursors[len(p.Cursors)-1]
 	}
 	return out
+}
+
+// TestRecallInPartsAnswersAlike checks that a recall whose unit list and
+// rollups are built on several goroutines answers byte for byte as one
+// built on one, for every lot and wafer batch, at a moment and over history.
+func TestRecallInPartsAnswersAlike(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var events []*tracegraph.Event
+	sum, err := factory.Generate(ctx, factory.Config{Units: 150, Seed: 6}, func(e *tracegraph.Event) error {
+		events = append(events, e)
+		return e.Normalize()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for len(events) > 0 {
+		n := min(len(events), 500)
+		applyAccepted(t, s, events[:n])
+		events = events[n:]
+	}
+	at := sum.End.Add(time.Minute)
+	var suspects []tracegraph.ID
+	err = s.ExportTopology(ctx, func(_ uint32, id tracegraph.ID, l tracegraph.Label, _ string) error {
+		if l == tracegraph.LabelMaterialLot || l == tracegraph.LabelWaferBatch {
+			suspects = append(suspects, id)
+		}
+		return nil
+	}, func(uint32, uint32, tracegraph.EdgeType, tracegraph.Precision, time.Time, time.Time, bool) error {
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recall := func(id tracegraph.ID, history bool, par parallelism) string {
+		s.par = par
+		req := tracegraph.RecallRequest{Suspects: []tracegraph.ID{id}, AsOf: at}
+		if history {
+			req.AsOf, req.History = time.Time{}, true
+		}
+		rep, err := s.RecallImpact(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if history {
+			rep.AsOf = time.Time{}
+		}
+		b, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	parted := 0
+	for _, id := range suspects {
+		for _, history := range []bool{false, true} {
+			want := recall(id, history, parallelism{workers: 1})
+			for _, par := range []parallelism{{workers: 2, minPart: 1}, {workers: 3, minPart: 7}} {
+				if got := recall(id, history, par); got != want {
+					t.Fatalf("recall of %s (history %v) in parts %+v:\n got %.600s\nwant %.600s", id, history, par, got, want)
+				}
+			}
+			if strings.Count(want, `"precision"`) >= 14 {
+				parted++
+			}
+		}
+	}
+	if parted == 0 {
+		t.Fatal("no recall reached units enough to be split")
+	}
 }

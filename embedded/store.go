@@ -46,6 +46,7 @@ type Store struct {
 
 	mu      sync.RWMutex // guards t, headSeq, headHash
 	t       *topo
+	par     parallelism // how recalls use several goroutines (zero: defaults)
 	cache   *nodeCache
 	headSeq uint64
 	// persister writes the commits, one at a time (commit).
