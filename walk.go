@@ -127,6 +127,7 @@ type Marks struct {
 	fprec, nprec          []Precision
 	hops, ledges          []Hop
 	keys                  []levelKey
+	order, edges          []uint32 // a walk's lists with WalkSpec.Scratch
 }
 
 // NewMarks returns marks sized for n node handles.
@@ -186,6 +187,9 @@ type WalkSpec struct {
 	Limit int
 	// WantEdges lists the edges followed.
 	WantEdges bool
+	// Scratch builds the result's lists in the Marks' scratch: they stay
+	// valid only until the Marks run another walk.
+	Scratch bool
 }
 
 // WalkResult is what a walk reached. Each node's depth and precision are
@@ -208,12 +212,18 @@ func Walk(ctx context.Context, x Expander, m *Marks, starts []uint32, spec WalkS
 		return nil, err
 	}
 	res := &WalkResult{}
+	if spec.Scratch {
+		res.Order, res.Edges = m.order[:0], m.edges[:0]
+	}
 	frontier, fprec := m.frontier[:0], m.fprec[:0]
 	next, nprec, level := m.next[:0], m.nprec[:0], m.level[:0]
 	hops, ledges := m.hops[:0], m.ledges[:0]
 	defer func() {
 		m.frontier, m.fprec, m.next, m.nprec, m.level = frontier[:0], fprec[:0], next[:0], nprec[:0], level[:0]
 		m.hops, m.ledges = hops[:0], ledges[:0]
+		if spec.Scratch {
+			m.order, m.edges = res.Order[:0], res.Edges[:0]
+		}
 	}()
 	// Start nodes in ID order, whatever order the store found them in (an
 	// index scan of matching material, a suspect list), so that every store
@@ -342,7 +352,9 @@ func RunTrace(ctx context.Context, g TraceGraph, m *Marks, starts []uint32, req 
 	defer m.Reset()
 	for _, dir := range dirs {
 		m.Reset()
-		r, err := Walk(ctx, g, m, starts, WalkSpec{Up: dir == Upstream, MaxDepth: req.MaxDepth, Limit: req.Limit, WantEdges: !req.SkipEdges})
+		// One direction uses the walk's lists before m walks again.
+		r, err := Walk(ctx, g, m, starts, WalkSpec{Up: dir == Upstream, MaxDepth: req.MaxDepth, Limit: req.Limit,
+			WantEdges: !req.SkipEdges, Scratch: len(dirs) == 1})
 		if err != nil {
 			return nil, err
 		}

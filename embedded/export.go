@@ -59,7 +59,7 @@ func (s *Store) ExportTopology(ctx context.Context,
 				return fmt.Errorf("export edges: %w", err)
 			}
 		}
-		src, dst := t.esrc[e], t.edst[e]
+		src, dst := t.er[e].src, t.er[e].dst
 		if !t.live(src) || !t.live(dst) {
 			continue
 		}
@@ -68,7 +68,7 @@ func (s *Store) ExportTopology(ctx context.Context,
 		if meta&emClosed != 0 {
 			to = time.Unix(0, t.eclose[e].to).UTC()
 		}
-		if err := edges(t.diskIndex(src), t.diskIndex(dst), t.edgeType(e), t.edgePrec(e), time.Unix(0, t.efrom[e]).UTC(), to,
+		if err := edges(t.diskIndex(src), t.diskIndex(dst), t.edgeType(e), t.edgePrec(e), time.Unix(0, t.er[e].from).UTC(), to,
 			meta&emVoided != 0); err != nil {
 			return fmt.Errorf("export edge %d (%s -> %s): %w", t.eid[e], t.name(src), t.name(dst), err)
 		}

@@ -81,10 +81,10 @@ func (t *topo) appendIdentity(i uint32) {
 // boxes, a unit before its boards, their components and their test runs.
 func (t *topo) renumber() {
 	n := t.nodeCount()
-	out := buildCSR(n, t.esrc, func(uint32) bool { return true })
+	out := buildCSR(n, t.er, false, func(uint32) bool { return true })
 	pointed := make([]bool, n)
-	for _, d := range t.edst {
-		pointed[d] = true
+	for _, r := range t.er {
+		pointed[r.dst] = true
 	}
 	seen := make([]bool, n)
 	order := make([]uint32, 0, n)
@@ -98,7 +98,7 @@ func (t *topo) renumber() {
 			order = append(order, v)
 			es := out.list[out.off[v]:out.off[v+1]]
 			for k := len(es) - 1; k >= 0; k-- { // pushed last first: popped in edge ID order
-				if w := t.edst[es[k]]; !seen[w] {
+				if w := t.er[es[k]].dst; !seen[w] {
 					seen[w] = true
 					stack = append(stack, w)
 				}
@@ -144,8 +144,8 @@ func (t *topo) permute(order []uint32) {
 		holds[at[i]] = c
 	}
 	t.holds = holds
-	for e := range t.esrc {
-		t.esrc[e], t.edst[e] = at[t.esrc[e]], at[t.edst[e]]
+	for e := range t.er {
+		t.er[e].src, t.er[e].dst = at[t.er[e].src], at[t.er[e].dst]
 	}
 	t.disk = disk
 	t.slots = make([]uint32, len(t.slots))

@@ -54,7 +54,7 @@ func (s *Store) Units(ctx context.Context, f tracegraph.UnitFilter, page tracegr
 			forOrder := uint8(tracegraph.EdgeForOrder.Code())
 			t.in.each(wo, func(e uint32) bool {
 				if t.emeta[e]&emTypeMask == forOrder && t.emeta[e]&emVoided == 0 {
-					cands = append(cands, t.esrc[e])
+					cands = append(cands, t.er[e].src)
 				}
 				return true
 			})

@@ -561,8 +561,8 @@ func (s *Store) publish(m *tracegraph.Mutation) {
 			return
 		}
 		t.emeta[k] = t.emeta[k]&(emTypeMask|emPrecMask) | edgeMeta(e.Type, 0, e.Voided, !e.ValidTo.IsZero())&(emVoided|emClosed)
-		if e.Type == tracegraph.EdgeForOrder && e.Voided && t.order[t.esrc[k]] == t.edst[k]+1 {
-			t.order[t.esrc[k]] = 0
+		if e.Type == tracegraph.EdgeForOrder && e.Voided && t.order[t.er[k].src] == t.er[k].dst+1 {
+			t.order[t.er[k].src] = 0
 		}
 		if e.ValidTo.IsZero() {
 			delete(t.eclose, k)
