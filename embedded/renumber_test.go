@@ -68,22 +68,8 @@ func TestConformanceRenumbered(t *testing.T) {
 // ways, explodes, recalls with their rollups, unit pages and their cursors,
 // and the exported topology with its indexes.
 func TestRenumberAnswersAlike(t *testing.T) {
-	ctx := context.Background()
-	var events []*tracegraph.Event
-	sum, err := factory.Generate(ctx, factory.Config{Units: 150, Seed: 5}, func(e *tracegraph.Event) error {
-		events = append(events, e)
-		return e.Normalize()
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	apply := func(s *Store, evs []*tracegraph.Event) {
-		for len(evs) > 0 {
-			n := min(len(evs), 500)
-			applyAccepted(t, s, evs[:n])
-			evs = evs[n:]
-		}
-	}
+	events, sum := factoryEvents(t, 150, 5)
+	apply := func(s *Store, evs []*tracegraph.Event) { applyAll(t, s, evs) }
 	fresh, err := Open(t.TempDir(), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -198,19 +184,8 @@ func TestRecallInPartsAnswersAlike(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	var events []*tracegraph.Event
-	sum, err := factory.Generate(ctx, factory.Config{Units: 150, Seed: 6}, func(e *tracegraph.Event) error {
-		events = append(events, e)
-		return e.Normalize()
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for len(events) > 0 {
-		n := min(len(events), 500)
-		applyAccepted(t, s, events[:n])
-		events = events[n:]
-	}
+	events, sum := factoryEvents(t, 150, 6)
+	applyAll(t, s, events)
 	at := sum.End.Add(time.Minute)
 	var suspects []tracegraph.ID
 	err = s.ExportTopology(ctx, func(_ uint32, id tracegraph.ID, l tracegraph.Label, _ string) error {
@@ -259,5 +234,29 @@ func TestRecallInPartsAnswersAlike(t *testing.T) {
 	}
 	if parted == 0 {
 		t.Fatal("no recall reached units enough to be split")
+	}
+}
+
+// factoryEvents generates a factory of units units.
+func factoryEvents(t *testing.T, units int, seed uint64) ([]*tracegraph.Event, *factory.Summary) {
+	t.Helper()
+	var events []*tracegraph.Event
+	sum, err := factory.Generate(context.Background(), factory.Config{Units: units, Seed: seed}, func(e *tracegraph.Event) error {
+		events = append(events, e)
+		return e.Normalize()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return events, sum
+}
+
+// applyAll applies events to s in batches of 500, every one accepted.
+func applyAll(t *testing.T, s *Store, events []*tracegraph.Event) {
+	t.Helper()
+	for len(events) > 0 {
+		n := min(len(events), 500)
+		applyAccepted(t, s, events[:n])
+		events = events[n:]
 	}
 }
