@@ -3,6 +3,7 @@ package tracegraph
 import (
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -65,8 +66,7 @@ func weight(confirmed bool) RollupCount {
 // Tallies, in the order first counted) are keyed by node handle: a unit
 // label marks a finished product.
 type Rollup struct {
-	g       Containment
-	span    Span
+	p       planner
 	history bool
 	slot    *Marks // node → 1 + its entry
 	Nodes   []uint32
@@ -74,14 +74,36 @@ type Rollup struct {
 	Tallies []RollupCount
 	stamp   []uint32 // per entry: the last count that reached it
 	count   uint32
-	hs      []Holding
 	tops    []topAt
-	custs   []uint32
+	bumps   []bumpAt
+	// Workers, when above 1, is how many goroutines AddUnits and Finish
+	// may read the Containment on at once (it must then be safe for
+	// concurrent use). The counting itself stays in order on one.
+	Workers int
+	// MinPart is the fewest units or products a goroutine is given (0:
+	// 1,024; goroutines for fewer cost more than they save).
+	MinPart int
 }
 
 type topAt struct {
 	node uint32
 	span Span
+}
+
+// bumpAt is one entry a count reaches.
+type bumpAt struct {
+	node  uint32
+	label Label
+}
+
+// planner finds, without changing the rollup, what counting a unit
+// reaches: its finished products, the containers and customers that held
+// them. Each goroutine has its own.
+type planner struct {
+	g     Containment
+	span  Span
+	hs    []Holding
+	custs []uint32
 }
 
 // NewRollup returns a rollup over g for the question filter f asks
@@ -91,7 +113,7 @@ func NewRollup(g Containment, f *EdgeFilter, slot *Marks) *Rollup {
 	if slot == nil {
 		slot = NewMarks(0)
 	}
-	return &Rollup{g: g, span: f.QuerySpan(), history: f.History, slot: slot}
+	return &Rollup{p: planner{g: g, span: f.QuerySpan()}, history: f.History, slot: slot}
 }
 
 // Slots returns the marks the rollup keeps its slots in.
@@ -122,52 +144,164 @@ func (r *Rollup) bump(i uint32, l Label, w RollupCount) {
 // finished products and (with history; otherwise in Finish, product by
 // product) the containers and customers that held it.
 func (r *Rollup) Add(i uint32, confirmed bool) {
-	w := weight(confirmed)
+	r.tops = r.p.topsOf(i, r.p.span, r.tops[:0])
+	wo, ok := r.p.g.WorkOrder(i)
+	r.addPlanned(wo, ok, r.tops, weight(confirmed))
+}
+
+// addPlanned counts a unit of work order wo (if hasWO) and finished
+// products tops with weight w.
+func (r *Rollup) addPlanned(wo uint32, hasWO bool, tops []topAt, w RollupCount) {
 	r.count++
-	if wo, ok := r.g.WorkOrder(i); ok {
+	if hasWO {
 		r.bump(wo, LabelWorkOrder, w)
 	}
-	r.tops = r.topsOf(i, r.span, r.tops[:0])
-	for _, t := range r.tops {
+	for _, t := range tops {
 		r.bump(t.node, LabelUnit, w)
 	}
 	if r.history {
-		for _, t := range r.tops {
-			r.containers(t.node, t.span, w)
+		for _, t := range tops {
+			r.bumps = r.p.containers(t.node, t.span, r.bumps[:0])
+			r.bumpAll(r.bumps, w)
 		}
+	}
+}
+
+func (r *Rollup) bumpAll(bs []bumpAt, w RollupCount) {
+	for _, b := range bs {
+		r.bump(b.node, b.label, w)
+	}
+}
+
+// AddUnits counts units[k], confirmed[k], for each k in order, as Add
+// does. With Workers above 1, their work orders and finished products are
+// found on that many goroutines first.
+func (r *Rollup) AddUnits(units []uint32, confirmed []bool) {
+	type plan struct {
+		wo    uint32
+		hasWO bool
+		tops  []topAt
+	}
+	if Parts(len(units), r.Workers, r.MinPart) == 1 {
+		for k, i := range units {
+			r.Add(i, confirmed[k])
+		}
+		return
+	}
+	plans := make([]plan, len(units))
+	InParallel(len(units), Parts(len(units), r.Workers, r.MinPart), func(_, lo, hi int) {
+		p := r.p.fork()
+		var buf []topAt
+		for k := lo; k < hi; k++ {
+			start := len(buf)
+			buf = p.topsOf(units[k], p.span, buf)
+			plans[k].wo, plans[k].hasWO = p.g.WorkOrder(units[k])
+			plans[k].tops = buf[start:len(buf):len(buf)]
+		}
+	})
+	for k := range units {
+		r.addPlanned(plans[k].wo, plans[k].hasWO, plans[k].tops, weight(confirmed[k]))
 	}
 }
 
 // Finish counts the containers and customers that held the products
 // counted (without history: each product once, with its units' tally).
+// With Workers above 1, what each product reaches is found on that many
+// goroutines first.
 func (r *Rollup) Finish() {
 	if r.history {
 		return
 	}
-	for k := 0; k < len(r.Nodes); k++ {
-		if r.Labels[k] == LabelUnit {
-			r.count++
-			r.containers(r.Nodes[k], r.span, r.Tallies[k])
+	n := 0
+	for _, l := range r.Labels {
+		if l == LabelUnit {
+			n++
 		}
 	}
+	w := Parts(n, r.Workers, r.MinPart)
+	if w == 1 {
+		for k := 0; k < len(r.Nodes); k++ { // entries are added as it goes
+			if r.Labels[k] == LabelUnit {
+				r.count++
+				r.bumps = r.p.containers(r.Nodes[k], r.p.span, r.bumps[:0])
+				r.bumpAll(r.bumps, r.Tallies[k])
+			}
+		}
+		return
+	}
+	products := make([]int, 0, n) // entries
+	for k, l := range r.Labels {
+		if l == LabelUnit {
+			products = append(products, k)
+		}
+	}
+	reached := make([][]bumpAt, w) // per part, what its products reach
+	ends := make([]int, n)         // per product, where its bumps end in its part's
+	InParallel(n, w, func(part, lo, hi int) {
+		p := r.p.fork()
+		var buf []bumpAt
+		for j := lo; j < hi; j++ {
+			buf = p.containers(r.Nodes[products[j]], p.span, buf)
+			ends[j] = len(buf)
+		}
+		reached[part] = buf
+	})
+	for part := range w {
+		start := 0
+		for j := n * part / w; j < n*(part+1)/w; j++ {
+			r.count++
+			r.bumpAll(reached[part][start:ends[j]], r.Tallies[products[j]])
+			start = ends[j]
+		}
+	}
+}
+
+// Parts is how many contiguous parts of n items InParallel should run on:
+// at most workers, each of at least minPart items (0: 1,024), at least one.
+func Parts(n, workers, minPart int) int {
+	if minPart <= 0 {
+		minPart = 1024
+	}
+	return max(1, min(workers, n/minPart))
+}
+
+// InParallel calls f(part, lo, hi) for each of w contiguous parts of [0, n),
+// each on its own goroutine (on this one when w is 1), and waits for them.
+func InParallel(n, w int, f func(part, lo, hi int)) {
+	if w <= 1 {
+		f(0, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for part := range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(part, n*part/w, n*(part+1)/w)
+		}()
+	}
+	wg.Wait()
 }
 
 // Release forgets the rollup's slots.
 func (r *Rollup) Release() { r.slot.Reset() }
 
-// holders appends the holdings of x to r.hs and returns them; the caller
-// truncates r.hs back when done (the returned slice stays valid).
-func (r *Rollup) holders(x uint32) (hs []Holding, mark int) {
-	mark = len(r.hs)
-	r.hs = r.g.Holders(x, r.hs)
-	return r.hs[mark:], mark
+// fork returns a planner of its own for another goroutine.
+func (p *planner) fork() *planner { return &planner{g: p.g, span: p.span} }
+
+// holders appends the holdings of x to p.hs and returns them; the caller
+// truncates p.hs back when done (the returned slice stays valid).
+func (p *planner) holders(x uint32) (hs []Holding, mark int) {
+	mark = len(p.hs)
+	p.hs = p.g.Holders(x, p.hs)
+	return p.hs[mark:], mark
 }
 
 // topsOf appends the finished products holding unit x during span: x
 // itself when no unit parent held it during span, else the products of each
 // unit parent during the part of span it held x.
-func (r *Rollup) topsOf(x uint32, span Span, out []topAt) []topAt {
-	hs, mark := r.holders(x)
+func (p *planner) topsOf(x uint32, span Span, out []topAt) []topAt {
+	hs, mark := p.holders(x)
 	top := true
 	for _, h := range hs {
 		if h.Label != LabelUnit {
@@ -175,20 +309,21 @@ func (r *Rollup) topsOf(x uint32, span Span, out []topAt) []topAt {
 		}
 		if j := span.Intersect(h.Span); !j.Empty() {
 			top = false
-			out = r.topsOf(h.Holder, j, out)
+			out = p.topsOf(h.Holder, j, out)
 		}
 	}
-	r.hs = r.hs[:mark]
+	p.hs = p.hs[:mark]
 	if top {
 		out = append(out, topAt{x, span})
 	}
 	return out
 }
 
-// containers counts w under the containers that held x during span, at
-// any height, and the customers of the shipments among them.
-func (r *Rollup) containers(x uint32, span Span, w RollupCount) {
-	hs, mark := r.holders(x)
+// containers appends the entries a count of x reaches during span: the
+// containers that held x then, at any height, and the customers of the
+// shipments among them, in the order they are reached.
+func (p *planner) containers(x uint32, span Span, out []bumpAt) []bumpAt {
+	hs, mark := p.holders(x)
 	for _, h := range hs {
 		if !h.Label.IsContainer() {
 			continue
@@ -197,18 +332,19 @@ func (r *Rollup) containers(x uint32, span Span, w RollupCount) {
 		if j.Empty() {
 			continue
 		}
-		r.bump(h.Holder, h.Label, w)
+		out = append(out, bumpAt{h.Holder, h.Label})
 		if h.Label == LabelShipment {
-			start := len(r.custs)
-			r.custs = r.g.Customers(h.Holder, r.custs)
-			for _, c := range r.custs[start:] {
-				r.bump(c, LabelCustomer, w)
+			start := len(p.custs)
+			p.custs = p.g.Customers(h.Holder, p.custs)
+			for _, c := range p.custs[start:] {
+				out = append(out, bumpAt{c, LabelCustomer})
 			}
-			r.custs = r.custs[:start]
+			p.custs = p.custs[:start]
 		}
-		r.containers(h.Holder, j, w)
+		out = p.containers(h.Holder, j, out)
 	}
-	r.hs = r.hs[:mark]
+	p.hs = p.hs[:mark]
+	return out
 }
 
 // Entries lists the entries of label l as rollup entries, sorted by ID
@@ -239,12 +375,12 @@ func (r *Rollup) Fill(rep *RecallReport, name func(uint32) ID, sortLimit int) {
 // x, or into a unit or container that held x, while it held x (the spans
 // along the way intersect, as in the rollups).
 func (r *Rollup) ShippedIn(x uint32, window func(time.Time) bool) bool {
-	return r.shippedIn(x, r.span, window)
+	return r.p.shippedIn(x, r.p.span, window)
 }
 
-func (r *Rollup) shippedIn(x uint32, span Span, window func(time.Time) bool) bool {
-	hs, mark := r.holders(x)
-	defer func() { r.hs = r.hs[:mark] }()
+func (p *planner) shippedIn(x uint32, span Span, window func(time.Time) bool) bool {
+	hs, mark := p.holders(x)
+	defer func() { p.hs = p.hs[:mark] }()
 	for _, h := range hs {
 		j := span.Intersect(h.Span)
 		if j.Empty() {
@@ -254,7 +390,7 @@ func (r *Rollup) shippedIn(x uint32, span Span, window func(time.Time) bool) boo
 			if window(time.Unix(0, h.Span.From).UTC()) {
 				return true
 			}
-		} else if r.shippedIn(h.Holder, j, window) {
+		} else if p.shippedIn(h.Holder, j, window) {
 			return true
 		}
 	}

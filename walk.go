@@ -126,6 +126,8 @@ type Marks struct {
 	frontier, next, level []uint32
 	fprec, nprec          []Precision
 	hops, ledges          []Hop
+	keys                  []levelKey
+	order, edges          []uint32 // a walk's lists with WalkSpec.Scratch
 }
 
 // NewMarks returns marks sized for n node handles.
@@ -185,6 +187,9 @@ type WalkSpec struct {
 	Limit int
 	// WantEdges lists the edges followed.
 	WantEdges bool
+	// Scratch builds the result's lists in the Marks' scratch: they stay
+	// valid only until the Marks run another walk.
+	Scratch bool
 }
 
 // WalkResult is what a walk reached. Each node's depth and precision are
@@ -207,12 +212,18 @@ func Walk(ctx context.Context, x Expander, m *Marks, starts []uint32, spec WalkS
 		return nil, err
 	}
 	res := &WalkResult{}
+	if spec.Scratch {
+		res.Order, res.Edges = m.order[:0], m.edges[:0]
+	}
 	frontier, fprec := m.frontier[:0], m.fprec[:0]
 	next, nprec, level := m.next[:0], m.nprec[:0], m.level[:0]
 	hops, ledges := m.hops[:0], m.ledges[:0]
 	defer func() {
 		m.frontier, m.fprec, m.next, m.nprec, m.level = frontier[:0], fprec[:0], next[:0], nprec[:0], level[:0]
 		m.hops, m.ledges = hops[:0], ledges[:0]
+		if spec.Scratch {
+			m.order, m.edges = res.Order[:0], res.Edges[:0]
+		}
 	}()
 	// Start nodes in ID order, whatever order the store found them in (an
 	// index scan of matching material, a suspect list), so that every store
@@ -341,7 +352,9 @@ func RunTrace(ctx context.Context, g TraceGraph, m *Marks, starts []uint32, req 
 	defer m.Reset()
 	for _, dir := range dirs {
 		m.Reset()
-		r, err := Walk(ctx, g, m, starts, WalkSpec{Up: dir == Upstream, MaxDepth: req.MaxDepth, Limit: req.Limit, WantEdges: !req.SkipEdges})
+		// One direction uses the walk's lists before m walks again.
+		r, err := Walk(ctx, g, m, starts, WalkSpec{Up: dir == Upstream, MaxDepth: req.MaxDepth, Limit: req.Limit,
+			WantEdges: !req.SkipEdges, Scratch: len(dirs) == 1})
 		if err != nil {
 			return nil, err
 		}
@@ -371,7 +384,13 @@ func RunTrace(ctx context.Context, g TraceGraph, m *Marks, starts []uint32, req 
 			edges = append(edges, r.Edges...)
 		}
 	}
-	SortTraceNodes(out.Nodes)
+	if pos != nil {
+		SortTraceNodes(out.Nodes)
+	} else {
+		// One direction: the walk listed its nodes level by level, so
+		// ordering each level by ID orders them as SortTraceNodes would.
+		m.keys = sortLevels(out.Nodes, m.keys[:0])
+	}
 	var kept map[ID]bool
 	if len(out.Nodes) > req.Limit {
 		out.Nodes, out.Truncated = out.Nodes[:req.Limit], true
@@ -393,6 +412,54 @@ func RunTrace(ctx context.Context, g TraceGraph, m *Marks, starts []uint32, req 
 	return out, nil
 }
 
+// levelKey is a node's ID and its place in the walk's order.
+type levelKey struct {
+	id ID
+	at int
+}
+
+// sortLevels orders each run of nodes of one depth in ns (a walk's order:
+// depths never decrease along it) by ID, sorting keys rather than whole
+// TraceNodes and then moving each node once. It returns keys, its scratch.
+func sortLevels(ns []TraceNode, keys []levelKey) []levelKey {
+	sorted := true
+	for k := 1; k < len(ns) && sorted; k++ {
+		sorted = ns[k-1].Depth < ns[k].Depth || ns[k-1].Depth == ns[k].Depth && ns[k-1].ID < ns[k].ID
+	}
+	if sorted {
+		return keys
+	}
+	for k := range ns {
+		keys = append(keys, levelKey{ns[k].ID, k})
+	}
+	for lo := 0; lo < len(ns); {
+		hi := lo + 1
+		for hi < len(ns) && ns[hi].Depth == ns[lo].Depth {
+			hi++
+		}
+		slices.SortFunc(keys[lo:hi], func(a, b levelKey) int { return strings.Compare(string(a.id), string(b.id)) })
+		lo = hi
+	}
+	// Place node keys[k].at at k, following each cycle of the permutation.
+	for k := range keys {
+		if keys[k].at == k || keys[k].at < 0 {
+			continue
+		}
+		tmp, p := ns[k], k
+		for {
+			src := keys[p].at
+			keys[p].at = -1
+			if src == k {
+				ns[p] = tmp
+				break
+			}
+			ns[p] = ns[src]
+			p = src
+		}
+	}
+	return keys[:0]
+}
+
 // SortTraceNodes orders nodes by depth, then ID.
 func SortTraceNodes(ns []TraceNode) {
 	slices.SortFunc(ns, func(a, b TraceNode) int {
@@ -405,5 +472,13 @@ func SortTraceNodes(ns []TraceNode) {
 
 // SortEdges orders edges by ID.
 func SortEdges(es []Edge) {
+	for k := 1; k < len(es); k++ {
+		if es[k-1].ID > es[k].ID {
+			break
+		}
+		if k == len(es)-1 {
+			return // in order already (a store listing edges by ID)
+		}
+	}
 	slices.SortFunc(es, func(a, b Edge) int { return cmp.Compare(a.ID, b.ID) })
 }

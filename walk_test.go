@@ -3,6 +3,7 @@ package tracegraph
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -359,6 +360,30 @@ func TestStatusAt(t *testing.T) {
 	for _, tt := range tests {
 		if got := StatusAt(tt.n, minute(tt.at)); got != tt.want {
 			t.Errorf("StatusAt(%v, minute %d) = %s, want %s", tt.n.Props, tt.at, got, tt.want)
+		}
+	}
+}
+
+// TestSortLevelsMatchesSortTraceNodes checks the one-direction ordering of
+// RunTrace (each level of a walk's order sorted by ID in place) against
+// SortTraceNodes, on random levels.
+func TestSortLevelsMatchesSortTraceNodes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var keys []levelKey
+	for round := range 2000 {
+		var ns []TraceNode
+		depth := 0
+		for _, k := range rng.Perm(rng.IntN(60)) { // each ID once, in random order
+			if rng.IntN(4) == 0 {
+				depth++
+			}
+			ns = append(ns, TraceNode{ID: NewID(LabelUnit, fmt.Sprintf("S%03d", k)), Depth: depth, Status: fmt.Sprint(round)})
+		}
+		want := slices.Clone(ns)
+		SortTraceNodes(want)
+		keys = sortLevels(ns, keys)
+		if !slices.Equal(ns, want) {
+			t.Fatalf("round %d:\n got %v\nwant %v", round, ns, want)
 		}
 	}
 }

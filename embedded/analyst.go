@@ -175,7 +175,7 @@ func (t *topo) bestPath(ctx context.Context, u uint32, suspect *tracegraph.Marks
 					if !t.edgeCounts(&ef, e) {
 						return true
 					}
-					v := t.edst[e]
+					v := t.er[e].dst
 					if parent.Seen(v) || t.flags[v]&flVoided != 0 || t.isContainer(v) {
 						return true
 					}
@@ -198,7 +198,7 @@ func (t *topo) bestPath(ctx context.Context, u uint32, suspect *tracegraph.Marks
 			for v := hit; v != u; {
 				e := parent.Get(v) - 1
 				path = append(path, e)
-				v = t.esrc[e]
+				v = t.er[e].src
 			}
 			putMarks(parent)
 			return path, true, nil
@@ -393,7 +393,7 @@ func (s *Store) recordUnits(ctx context.Context, typ tracegraph.EdgeType, page t
 			if t.emeta[e]&emTypeMask != code || t.emeta[e]&emVoided != 0 {
 				return true
 			}
-			if u := t.esrc[e]; int(u) < n && !seen.Seen(u) && t.live(u) {
+			if u := t.er[e].src; int(u) < n && !seen.Seen(u) && t.live(u) {
 				seen.Set(u, 1)
 				total++
 				first.offer(u)

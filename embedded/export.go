@@ -34,16 +34,21 @@ func (s *Store) ExportTopology(ctx context.Context,
 	defer s.mu.RUnlock()
 	t := s.t
 	n := t.nodeCount()
-	for i := range uint32(n) {
-		if i&4095 == 0 {
+	at := t.inDiskOrder()
+	for d := range uint32(n) { // in persisted order, by persisted index
+		if d&4095 == 0 {
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("export nodes: %w", err)
 			}
 		}
+		i := d
+		if at != nil {
+			i = at[d]
+		}
 		if !t.live(i) {
 			continue
 		}
-		if err := nodes(i, t.name(i), t.labelOf(i), statusNames[t.status[i]]); err != nil {
+		if err := nodes(d, t.name(i), t.labelOf(i), statusNames[t.status[i]]); err != nil {
 			return fmt.Errorf("export node %s: %w", t.name(i), err)
 		}
 	}
@@ -54,7 +59,7 @@ func (s *Store) ExportTopology(ctx context.Context,
 				return fmt.Errorf("export edges: %w", err)
 			}
 		}
-		src, dst := t.esrc[e], t.edst[e]
+		src, dst := t.er[e].src, t.er[e].dst
 		if !t.live(src) || !t.live(dst) {
 			continue
 		}
@@ -63,7 +68,7 @@ func (s *Store) ExportTopology(ctx context.Context,
 		if meta&emClosed != 0 {
 			to = time.Unix(0, t.eclose[e].to).UTC()
 		}
-		if err := edges(src, dst, t.edgeType(e), t.edgePrec(e), time.Unix(0, t.efrom[e]).UTC(), to,
+		if err := edges(t.diskIndex(src), t.diskIndex(dst), t.edgeType(e), t.edgePrec(e), time.Unix(0, t.er[e].from).UTC(), to,
 			meta&emVoided != 0); err != nil {
 			return fmt.Errorf("export edge %d (%s -> %s): %w", t.eid[e], t.name(src), t.name(dst), err)
 		}

@@ -195,13 +195,17 @@ func indexEntries(n *tracegraph.Node) []ixEntry {
 // of are set once, when the node is created (the projection changes a
 // component's status when it ships, never what it is), so rewriting them on
 // every put would only slow ingest. existed says the node was known before
-// this batch and i is its index then.
-func (p *persister) persistIndex(n *tracegraph.Node, existed bool, i uint32) error {
+// this batch.
+func (p *persister) persistIndex(n *tracegraph.Node, existed bool) error {
 	if !indexed(n.Label) {
 		return nil
 	}
 	_, pending := p.pending[n.ID]
-	revived := p.voidedNow[n.ID] || (existed && !pending && p.s.t.flags[i]&flVoided != 0)
+	revived := p.voidedNow[n.ID]
+	if existed && !pending && !revived {
+		at, _ := p.s.t.lookup(n.ID) // its position (persisted indexes are not)
+		revived = p.s.t.flags[at]&flVoided != 0
+	}
 	if existed && !revived {
 		return nil
 	}

@@ -123,7 +123,7 @@ func cpuTime() time.Duration {
 
 // applyAccepted applies batch to s and fails b unless every event is
 // accepted.
-func applyAccepted(b *testing.B, s *Store, batch []*tracegraph.Event) {
+func applyAccepted(b testing.TB, s *Store, batch []*tracegraph.Event) {
 	b.Helper()
 	outs, err := s.Apply(context.Background(), batch, tracegraph.ApplyOptions{})
 	if err != nil {

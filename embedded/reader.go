@@ -150,7 +150,7 @@ func (r *reader) SelectEdges(ctx context.Context, id tracegraph.ID, sel tracegra
 		a.each(i, func(e uint32) bool {
 			m := s.t.emeta[e]
 			if m&emVoided == 0 && (sel.History || m&emClosed == 0) &&
-				(sel.Type == "" || s.t.edgeType(e) == sel.Type) && (since == 0 || s.t.efrom[e] >= since) {
+				(sel.Type == "" || s.t.edgeType(e) == sel.Type) && (since == 0 || s.t.er[e].from >= since) {
 				ks = append(ks, e)
 			}
 			return true
@@ -178,8 +178,8 @@ func (r *reader) SelectEdges(ctx context.Context, id tracegraph.ID, sel tracegra
 // edgeLocked builds an edge from the topology (no Props, no Event). s.mu is held.
 func (s *Store) edgeLocked(e uint32) tracegraph.Edge {
 	t := s.t
-	ed := tracegraph.Edge{ID: t.eid[e], Type: t.edgeType(e), Source: t.name(t.esrc[e]), Target: t.name(t.edst[e]),
-		ValidFrom: fromNanos(t.efrom[e]), Precision: t.edgePrec(e), Voided: t.emeta[e]&emVoided != 0}
+	ed := tracegraph.Edge{ID: t.eid[e], Type: t.edgeType(e), Source: t.name(t.er[e].src), Target: t.name(t.er[e].dst),
+		ValidFrom: fromNanos(t.er[e].from), Precision: t.edgePrec(e), Voided: t.emeta[e]&emVoided != 0}
 	if c, ok := t.eclose[e]; ok && t.emeta[e]&emClosed != 0 {
 		ed.ValidTo, ed.ClosedBy = fromNanos(c.to), c.by
 	}

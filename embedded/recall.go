@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"hash/maphash"
-	"sort"
+	"runtime"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/tracegraph/tracegraph"
@@ -140,9 +142,24 @@ func (s *Store) walkImpact(ctx context.Context, req tracegraph.RecallRequest, ma
 	return im, nil
 }
 
+// parallelism says how many goroutines a recall's rollups and unit lists
+// are built on (the expander is only read, so it is safe for them), and
+// the fewest units each is given; zero values: up to 4, as many as
+// GOMAXPROCS, and tracegraph.Parts's default.
+type parallelism struct{ workers, minPart int }
+
+func (p parallelism) workerCount() int {
+	if p.workers > 0 {
+		return p.workers
+	}
+	return min(runtime.GOMAXPROCS(0), 4)
+}
+
 // rollup starts the rollups of im's units (Release it when done).
 func (im *impact) rollup(n int) *tracegraph.Rollup {
-	return tracegraph.NewRollup(im.x, &im.x.f, getMarks(n))
+	ru := tracegraph.NewRollup(im.x, &im.x.f, getMarks(n))
+	ru.Workers, ru.MinPart = im.x.s.par.workerCount(), im.x.s.par.minPart
+	return ru
 }
 
 // releaseRollup returns a rollup's slots to the pool.
@@ -195,25 +212,85 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 		Confirmed: []tracegraph.RecallUnit{}, Possible: []tracegraph.RecallUnit{}}
 	ru := im.rollup(t.nodeCount())
 	defer releaseRollup(ru)
+	units := make([]uint32, 0, len(im.order))
 	for k, i := range im.order {
 		if k&4095 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		if t.label[i] != unitCode {
-			continue
+		if t.label[i] == unitCode {
+			units = append(units, i)
 		}
-		ru.Add(i, rep.Add(im.recallUnit(i)))
+	}
+	if tracegraph.Parts(len(units), ru.Workers, ru.MinPart) == 1 {
+		for _, i := range units {
+			ru.Add(i, rep.Add(im.recallUnit(i)))
+		}
+		ru.Finish()
+		return im.fill(rep, ru, true), nil
+	}
+	// Each unit as reported (its ID, status and marks: reads scattered
+	// over the topology) on several goroutines, then listed in order.
+	us := make([]tracegraph.RecallUnit, len(units))
+	tracegraph.InParallel(len(units), tracegraph.Parts(len(units), ru.Workers, ru.MinPart), func(_, lo, hi int) {
+		for k := lo; k < hi; k++ {
+			us[k] = im.recallUnit(units[k])
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	confirmed := make([]bool, len(us))
+	exact := 0
+	for k := range us {
+		if confirmed[k] = us[k].Precision == tracegraph.PrecisionExact; confirmed[k] {
+			exact++
+		}
+	}
+	rep.Confirmed, rep.Possible = make([]tracegraph.RecallUnit, 0, exact), make([]tracegraph.RecallUnit, 0, len(us)-exact)
+	byID := len(us) <= sortLimit
+	for _, k := range listOrder(us, byID) {
+		rep.Add(us[k])
+	}
+	ru.AddUnits(units, confirmed)
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	ru.Finish()
-	ru.Fill(rep, t.name, sortLimit)
-	if len(rep.Confirmed)+len(rep.Possible) <= sortLimit {
+	return im.fill(rep, ru, false), nil
+}
+
+// listOrder is the order in which us are listed: by ID (sorting keys, not
+// whole RecallUnits), or as they are.
+func listOrder(us []tracegraph.RecallUnit, byID bool) []int32 {
+	type key struct {
+		id tracegraph.ID
+		k  int32
+	}
+	keys := make([]key, len(us))
+	for k := range us {
+		keys[k] = key{us[k].ID, int32(k)}
+	}
+	if byID {
+		slices.SortFunc(keys, func(a, b key) int { return strings.Compare(string(a.id), string(b.id)) })
+	}
+	out := make([]int32, len(us))
+	for j := range keys {
+		out[j] = keys[j].k
+	}
+	return out
+}
+
+// fill sets the report's rollups and orders its lists.
+func (im *impact) fill(rep *tracegraph.RecallReport, ru *tracegraph.Rollup, sortLists bool) *tracegraph.RecallReport {
+	ru.Fill(rep, im.x.t.name, sortLimit)
+	if sortLists && len(rep.Confirmed)+len(rep.Possible) <= sortLimit {
 		byID := func(us []tracegraph.RecallUnit) {
-			sort.Slice(us, func(a, b int) bool { return us[a].ID < us[b].ID })
+			slices.SortFunc(us, func(a, b tracegraph.RecallUnit) int { return strings.Compare(string(a.ID), string(b.ID)) })
 		}
 		byID(rep.Confirmed)
 		byID(rep.Possible)
 	}
-	return rep, nil
+	return rep
 }

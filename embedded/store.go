@@ -46,6 +46,7 @@ type Store struct {
 
 	mu      sync.RWMutex // guards t, headSeq, headHash
 	t       *topo
+	par     parallelism // how recalls use several goroutines (zero: defaults)
 	cache   *nodeCache
 	headSeq uint64
 	// persister writes the commits, one at a time (commit).
@@ -251,9 +252,7 @@ func (s *Store) load() error {
 		}
 		e := uint32(len(t.eid))
 		t.eid = append(t.eid, tracegraph.EdgeID(binary.BigEndian.Uint64(k[1:])))
-		t.esrc = append(t.esrc, r.src)
-		t.edst = append(t.edst, r.dst)
-		t.efrom = append(t.efrom, r.from)
+		t.er = append(t.er, edgeHot{src: r.src, dst: r.dst, from: r.from})
 		t.emeta = append(t.emeta, r.meta)
 		if r.meta&emClosed != 0 {
 			t.eclose[e] = closing{to: r.to, by: r.closedBy}
@@ -266,7 +265,7 @@ func (s *Store) load() error {
 	if err != nil {
 		return fmt.Errorf("load edges: %w", err)
 	}
-	t.compact()
+	t.renumber()
 	return nil
 }
 

@@ -74,9 +74,7 @@ type topo struct {
 
 	// edges, by index in creation order (EdgeIDs ascend with the index)
 	eid    []tracegraph.EdgeID
-	esrc   []uint32
-	edst   []uint32
-	efrom  []int64 // validFrom, unix nanoseconds
+	er     []edgeHot
 	emeta  []uint8
 	eclose map[uint32]closing // closed edges
 
@@ -87,6 +85,16 @@ type topo struct {
 	cout, cin adjacency
 	// order is the work order of each unit (node index + 1; 0: none).
 	order []uint32
+	// disk[i] is the persisted index of the node at position i (nil:
+	// positions are persisted indexes); see renumber.go.
+	disk []uint32
+}
+
+// edgeHot is what a traversal reads of an edge besides its meta byte, in
+// one record (one cache line) rather than three arrays.
+type edgeHot struct {
+	src, dst uint32
+	from     int64 // validFrom, Unix nanoseconds
 }
 
 type closing struct {
@@ -156,6 +164,7 @@ func (t *topo) intern(id tracegraph.ID, l tracegraph.Label) uint32 {
 	t.flags = append(t.flags, 0)
 	t.part = append(t.part, 0)
 	t.order = append(t.order, 0)
+	t.appendIdentity(i)
 	if (len(t.label))*10 > len(t.slots)*7 {
 		t.rehash()
 	} else {
@@ -216,9 +225,7 @@ func (t *topo) setHoldDelta(i uint32, d int32) {
 func (t *topo) addEdge(id tracegraph.EdgeID, src, dst uint32, from int64, meta uint8) uint32 {
 	k := uint32(len(t.eid))
 	t.eid = append(t.eid, id)
-	t.esrc = append(t.esrc, src)
-	t.edst = append(t.edst, dst)
-	t.efrom = append(t.efrom, from)
+	t.er = append(t.er, edgeHot{src: src, dst: dst, from: from})
 	t.emeta = append(t.emeta, meta)
 	t.out.add(src, k)
 	t.in.add(dst, k)
@@ -235,11 +242,11 @@ var (
 func (t *topo) indexEdge(k uint32) {
 	switch t.emeta[k] & emTypeMask {
 	case containsCode:
-		t.cout.add(t.esrc[k], k)
-		t.cin.add(t.edst[k], k)
+		t.cout.add(t.er[k].src, k)
+		t.cin.add(t.er[k].dst, k)
 	case forOrderCode:
 		if t.emeta[k]&emVoided == 0 {
-			t.order[t.esrc[k]] = t.edst[k] + 1
+			t.order[t.er[k].src] = t.er[k].dst + 1
 		}
 	}
 }
@@ -290,20 +297,26 @@ func (t *topo) compact() {
 	n := len(t.label)
 	all := func(uint32) bool { return true }
 	contains := func(e uint32) bool { return t.emeta[e]&emTypeMask == containsCode }
-	t.out = buildCSR(n, t.esrc, all)
-	t.in = buildCSR(n, t.edst, all)
-	t.cout = buildCSR(n, t.esrc, contains)
-	t.cin = buildCSR(n, t.edst, contains)
+	t.out = buildCSR(n, t.er, false, all)
+	t.in = buildCSR(n, t.er, true, all)
+	t.cout = buildCSR(n, t.er, false, contains)
+	t.cin = buildCSR(n, t.er, true, contains)
 }
 
 // buildCSR lists, per node, the edges e (in creation order) that keep
-// accepts, by the node ends[e].
-func buildCSR(n int, ends []uint32, keep func(e uint32) bool) adjacency {
+// accepts, by their source (by their target with byDst).
+func buildCSR(n int, er []edgeHot, byDst bool, keep func(e uint32) bool) adjacency {
+	end := func(e int) uint32 {
+		if byDst {
+			return er[e].dst
+		}
+		return er[e].src
+	}
 	off := make([]uint32, n+1)
 	m := 0
-	for e, v := range ends {
+	for e := range er {
 		if keep(uint32(e)) {
-			off[v+1]++
+			off[end(e)+1]++
 			m++
 		}
 	}
@@ -312,8 +325,9 @@ func buildCSR(n int, ends []uint32, keep func(e uint32) bool) adjacency {
 	}
 	list := make([]uint32, m)
 	pos := slices.Clone(off[:n])
-	for e, v := range ends {
+	for e := range er {
 		if keep(uint32(e)) {
+			v := end(e)
 			list[pos[v]] = uint32(e)
 			pos[v]++
 		}
@@ -349,15 +363,15 @@ func (t *topo) edgePrec(e uint32) tracegraph.Precision {
 func (t *topo) edgeCounts(f *tracegraph.EdgeFilter, e uint32) bool {
 	m := t.emeta[e]
 	return m&emVoided == 0 && f.Admits(int(m&emTypeMask), tracegraph.Precision((m&emPrecMask)>>emPrecShift)) &&
-		f.During(t.efrom[e], t.closedAt(e))
+		f.During(t.er[e].from, t.closedAt(e))
 }
 
 // memBytes estimates the memory the topology holds.
 func (t *topo) memBytes() (nodes, edges int64) {
 	nodes = int64(cap(t.names) + 4*cap(t.nameAt) + 4*cap(t.slots) + cap(t.label) + cap(t.status) +
 		cap(t.flags) + 4*cap(t.part) + 4*cap(t.order) + 4*cap(t.out.off) + 4*cap(t.in.off) +
-		4*cap(t.cout.off) + 4*cap(t.cin.off))
-	edges = int64(8*cap(t.eid) + 4*cap(t.esrc) + 4*cap(t.edst) + 8*cap(t.efrom) + cap(t.emeta) +
+		4*cap(t.cout.off) + 4*cap(t.cin.off) + 4*cap(t.disk))
+	edges = int64(8*cap(t.eid) + 16*cap(t.er) + cap(t.emeta) +
 		4*cap(t.out.list) + 4*cap(t.in.list) + 4*cap(t.cout.list) + 4*cap(t.cin.list))
 	for _, a := range []*adjacency{&t.out, &t.in, &t.cout, &t.cin} {
 		for _, l := range a.extra {

@@ -85,9 +85,9 @@ func (x *expander) Expand(ctx context.Context, frontier []uint32, up bool, hops 
 			if !t.edgeCounts(f, e) {
 				return true
 			}
-			v := t.edst[e]
+			v := t.er[e].dst
 			if !up {
-				v = t.esrc[e]
+				v = t.er[e].src
 			}
 			if t.flags[v]&flVoided != 0 || (f.NoContainers && t.isContainer(v)) {
 				return true
@@ -120,8 +120,8 @@ func (x *expander) Holders(i uint32, out []tracegraph.Holding) []tracegraph.Hold
 		if t.emeta[e]&emVoided != 0 {
 			return true
 		}
-		from, to := t.efrom[e], t.closedAt(e)
-		if src := t.esrc[e]; x.f.During(from, to) && t.live(src) {
+		from, to := t.er[e].from, t.closedAt(e)
+		if src := t.er[e].src; x.f.During(from, to) && t.live(src) {
 			out = append(out, tracegraph.Holding{Holder: src, Label: t.labelOf(src), Span: tracegraph.SpanOf(from, to)})
 		}
 		return true
@@ -134,7 +134,7 @@ func (x *expander) Customers(i uint32, out []uint32) []uint32 {
 	t := x.t
 	t.out.each(i, func(e uint32) bool {
 		if t.emeta[e]&emTypeMask == shippedTo && t.emeta[e]&emVoided == 0 {
-			out = append(out, t.edst[e])
+			out = append(out, t.er[e].dst)
 		}
 		return true
 	})

@@ -3,7 +3,6 @@ package embedded
 import (
 	"bytes"
 	"context"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -55,13 +54,12 @@ func (s *Store) Units(ctx context.Context, f tracegraph.UnitFilter, page tracegr
 			forOrder := uint8(tracegraph.EdgeForOrder.Code())
 			t.in.each(wo, func(e uint32) bool {
 				if t.emeta[e]&emTypeMask == forOrder && t.emeta[e]&emVoided == 0 {
-					cands = append(cands, t.esrc[e])
+					cands = append(cands, t.er[e].src)
 				}
 				return true
 			})
 		}
 	}
-	slices.Sort(cands)
 	match := func(i uint32) bool {
 		if t.label[i] != unit || t.flags[i]&flVoided != 0 {
 			return false
@@ -91,9 +89,12 @@ func (s *Store) Units(ctx context.Context, f tracegraph.UnitFilter, page tracegr
 			hits = append(hits, i)
 		}
 	}
+	// In the order they were recorded; the cursor is the persisted index.
+	t.sortByDisk(hits)
 	ids := make([]tracegraph.ID, len(hits))
 	for k, i := range hits {
 		ids[k] = t.name(i)
+		hits[k] = t.diskIndex(i)
 	}
 	s.mu.RUnlock()
 

@@ -325,11 +325,12 @@ func (p *persister) reset(next uint32, events []*tracegraph.Event) {
 	p.voidedNow, p.events = nil, nil
 }
 
+// index is the persisted index of id (see renumber.go), pending or known.
 func (p *persister) index(id tracegraph.ID) (uint32, bool) {
 	if i, ok := p.pending[id]; ok {
 		return i, true
 	}
-	return p.s.t.lookup(id) // the writer is the only goroutine that changes t
+	return p.s.t.lookupDisk(id) // the writer is the only goroutine that changes t
 }
 
 func (p *persister) set(k, v []byte) error { return p.b.Set(k, v, nil) }
@@ -447,7 +448,7 @@ func (p *persister) persist(m *tracegraph.Mutation) error {
 		if err := p.putNode(n, i, false); err != nil {
 			return err
 		}
-		if err := p.persistIndex(n, ok, i); err != nil {
+		if err := p.persistIndex(n, ok); err != nil {
 			return err
 		}
 		return p.touch(n.ID, m.Seq)
@@ -560,8 +561,8 @@ func (s *Store) publish(m *tracegraph.Mutation) {
 			return
 		}
 		t.emeta[k] = t.emeta[k]&(emTypeMask|emPrecMask) | edgeMeta(e.Type, 0, e.Voided, !e.ValidTo.IsZero())&(emVoided|emClosed)
-		if e.Type == tracegraph.EdgeForOrder && e.Voided && t.order[t.esrc[k]] == t.edst[k]+1 {
-			t.order[t.esrc[k]] = 0
+		if e.Type == tracegraph.EdgeForOrder && e.Voided && t.order[t.er[k].src] == t.er[k].dst+1 {
+			t.order[t.er[k].src] = 0
 		}
 		if e.ValidTo.IsZero() {
 			delete(t.eclose, k)

@@ -16,6 +16,11 @@ import (
 // benchUnitsEnv overrides the size of the benchmark factory.
 const benchUnitsEnv = "TRACEGRAPH_PG_BENCH_UNITS"
 
+// benchDataEnv, when set, names a directory that keeps the benchmark's
+// embedded store across runs (built on the first, reused after), so that
+// two builds can be compared on the same data without importing twice.
+const benchDataEnv = "TRACEGRAPH_PG_BENCH_DATA"
+
 // defaultBenchUnits is the size of the benchmark factory by default.
 const defaultBenchUnits = 20_000
 
@@ -56,7 +61,7 @@ func benchFixture(b *testing.B) (*fixture, *pgbaseline.DB) {
 			}
 		}
 		ctx := context.Background()
-		if shared.f, shared.err = newFixture(ctx, units, 1); shared.err != nil {
+		if shared.f, shared.err = newFixtureIn(ctx, os.Getenv(benchDataEnv), units, 1); shared.err != nil {
 			return
 		}
 		var took time.Duration

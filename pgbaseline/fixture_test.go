@@ -40,6 +40,8 @@ type fixture struct {
 	asOf time.Time
 	// load is how long the embedded import took.
 	load time.Duration
+	// keep leaves dir in place when closed (a store reused across runs).
+	keep bool
 }
 
 // applyBatch is the number of events per Apply, as `tracegraph import` sends.
@@ -49,21 +51,38 @@ const applyBatch = 1000
 // new embedded store opened in bulk mode (it is thrown away), in batches of
 // applyBatch. The caller closes it.
 func newFixture(ctx context.Context, units int, seed uint64) (_ *fixture, err error) {
-	dir, err := os.MkdirTemp("", "pgbaseline-embedded-")
-	if err != nil {
-		return nil, err
+	return newFixtureIn(ctx, "", units, seed)
+}
+
+// newFixtureIn is newFixture with the store kept in dir (empty: a temporary
+// directory, removed by close). A dir that already holds the events (a
+// previous run's, the same units and seed) is reused: the factory is only
+// generated again, for its facts, and nothing is applied.
+func newFixtureIn(ctx context.Context, dir string, units int, seed uint64) (_ *fixture, err error) {
+	keep := dir != ""
+	if !keep {
+		if dir, err = os.MkdirTemp("", "pgbaseline-embedded-"); err != nil {
+			return nil, err
+		}
 	}
 	s, err := embedded.Open(dir, embedded.Options{Bulk: true})
 	if err != nil {
-		os.RemoveAll(dir)
+		if !keep {
+			os.RemoveAll(dir)
+		}
 		return nil, err
 	}
-	f := &fixture{dir: dir, store: s}
+	f := &fixture{dir: dir, store: s, keep: keep}
 	defer func() {
 		if err != nil {
 			f.close()
 		}
 	}()
+	st, err := s.Stats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	loaded := st.Events
 	var batch []*tracegraph.Event
 	flush := func() error {
 		if len(batch) == 0 {
@@ -99,6 +118,9 @@ func newFixture(ctx context.Context, units int, seed uint64) (_ *fixture, err er
 				}
 			}
 		}
+		if loaded > 0 {
+			return nil
+		}
 		batch = append(batch, ev)
 		if len(batch) == applyBatch {
 			return flush()
@@ -112,6 +134,9 @@ func newFixture(ctx context.Context, units int, seed uint64) (_ *fixture, err er
 		return nil, fmt.Errorf("load the factory: %w", err)
 	}
 	f.load = time.Since(began)
+	if loaded > 0 && loaded != uint64(f.sum.Events) {
+		return nil, fmt.Errorf("%s holds %d events, the factory of %d units (seed %d) %d", dir, loaded, units, seed, f.sum.Events)
+	}
 	if len(f.products) == 0 {
 		return nil, fmt.Errorf("the factory of %d units made no products", units)
 	}
@@ -121,7 +146,9 @@ func newFixture(ctx context.Context, units int, seed uint64) (_ *fixture, err er
 
 func (f *fixture) close() {
 	f.store.Close()
-	os.RemoveAll(f.dir)
+	if !f.keep {
+		os.RemoveAll(f.dir)
+	}
 }
 
 // trace is the store's answer that Genealogy matches.

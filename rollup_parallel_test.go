@@ -1,0 +1,114 @@
+package tracegraph
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// holdings is a Containment held as lists: the CONTAINS edges into each
+// node, the customers of each shipment, the work order of each unit.
+type holdings struct {
+	into  map[uint32][]Holding
+	custs map[uint32][]uint32
+	wo    map[uint32]uint32
+}
+
+func (h *holdings) Holders(i uint32, out []Holding) []Holding { return append(out, h.into[i]...) }
+func (h *holdings) Customers(i uint32, out []uint32) []uint32 {
+	return append(out, h.custs[i]...)
+}
+func (h *holdings) WorkOrder(i uint32) (uint32, bool) { wo, ok := h.wo[i]; return wo, ok }
+
+// randomFactory builds a containment of units: boards built into products
+// (some moved to another product), products packed into boxes (some
+// repacked), boxes on pallets, pallets in shipments to customers. It returns
+// the boards and products, the units a recall reaches.
+func randomFactory(rng *rand.Rand, products int) (*holdings, []uint32) {
+	h := &holdings{into: map[uint32][]Holding{}, custs: map[uint32][]uint32{}, wo: map[uint32]uint32{}}
+	next := uint32(0)
+	node := func() uint32 { next++; return next }
+	span := func() Span {
+		from := int64(rng.IntN(100))
+		if rng.IntN(5) == 0 {
+			return Span{from, from + 1 + int64(rng.IntN(100))} // closed: moved or repacked
+		}
+		return SpanOf(from, 0)
+	}
+	hold := func(x, holder uint32, l Label) {
+		h.into[x] = append(h.into[x], Holding{Holder: holder, Label: l, Span: span()})
+	}
+	var customers, shipments, pallets, boxes, orders []uint32
+	for range 3 {
+		customers = append(customers, node())
+	}
+	for range 4 {
+		s := node()
+		shipments = append(shipments, s)
+		h.custs[s] = []uint32{customers[rng.IntN(3)], customers[rng.IntN(3)]}
+	}
+	for range 12 {
+		p := node()
+		pallets = append(pallets, p)
+		hold(p, shipments[rng.IntN(len(shipments))], LabelShipment)
+	}
+	for range 60 {
+		b := node()
+		boxes = append(boxes, b)
+		hold(b, pallets[rng.IntN(len(pallets))], LabelPallet)
+	}
+	for range 7 {
+		orders = append(orders, node())
+	}
+	var units, made []uint32
+	for range products {
+		p := node()
+		made = append(made, p)
+		units = append(units, p)
+		h.wo[p] = orders[rng.IntN(len(orders))]
+		for range 1 + rng.IntN(2) {
+			hold(p, boxes[rng.IntN(len(boxes))], LabelBox)
+		}
+		board := node()
+		units = append(units, board)
+		hold(board, p, LabelUnit)
+		if rng.IntN(10) == 0 && len(made) > 1 {
+			hold(board, made[rng.IntN(len(made)-1)], LabelUnit)
+		}
+	}
+	rng.Shuffle(len(units), func(a, b int) { units[a], units[b] = units[b], units[a] })
+	return h, units
+}
+
+// TestRollupWorkersCountAlike checks that rollups whose units and products
+// are resolved on several goroutines (AddUnits, Finish with Workers) count
+// exactly as one goroutine adding unit by unit: the same entries in the same
+// order with the same tallies, at a moment and over history.
+func TestRollupWorkersCountAlike(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	g, units := randomFactory(rng, 3000)
+	confirmed := make([]bool, len(units))
+	for k := range confirmed {
+		confirmed[k] = rng.IntN(7) != 0
+	}
+	for _, f := range []EdgeFilter{{At: 50}, {At: 150}, {History: true}} {
+		want := NewRollup(g, &f, nil)
+		for k, i := range units {
+			want.Add(i, confirmed[k])
+		}
+		want.Finish()
+		for _, workers := range []int{1, 2, 3} {
+			got := NewRollup(g, &f, nil)
+			got.Workers = workers
+			got.MinPart = 100 * workers // parts of several sizes
+			got.AddUnits(units, confirmed)
+			got.Finish()
+			if !slices.Equal(got.Nodes, want.Nodes) || !slices.Equal(got.Labels, want.Labels) || !slices.Equal(got.Tallies, want.Tallies) {
+				t.Fatalf("filter %+v, %d workers: %d entries, want %d (or their order or tallies differ)", f, workers, len(got.Nodes), len(want.Nodes))
+			}
+		}
+		if len(want.Nodes) < 100 {
+			t.Fatalf("filter %+v: only %d entries counted", f, len(want.Nodes))
+		}
+	}
+}
