@@ -30,6 +30,7 @@ const (
 	qNodeVoid       = "node_void"
 	qNodeEdgesOut   = "node_edges_out"
 	qNodeEdgesIn    = "node_edges_in"
+	qNodesEdgesIn   = "nodes_edges_in"
 	qEdgesByEvent   = "edges_by_event"
 	qExpandOut      = "expand_out"
 	qExpandIn       = "expand_in"

@@ -254,6 +254,28 @@ func (s *Store) nodeEdges(ctx context.Context, tx neo4j.ManagedTransaction, id t
 	return out, nil
 }
 
+// edgesIn returns the edges into each of these nodes (NodeEdges
+// downstream for each), in one query per maxRows nodes.
+func (s *Store) edgesIn(ctx context.Context, tx neo4j.ManagedTransaction, ids []tracegraph.ID, history bool) (map[tracegraph.ID][]tracegraph.Edge, error) {
+	out := map[tracegraph.ID][]tracegraph.Edge{}
+	for list := idStrings(ids); len(list) > 0; {
+		n := min(len(list), maxRows)
+		err := s.each(ctx, tx, qNodesEdgesIn, map[string]any{"ids": list[:n], "history": history}, func(rec *neo4j.Record) error {
+			e, err := edgeFromRecord(rec)
+			if err != nil {
+				return err
+			}
+			out[e.Target] = append(out[e.Target], e)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		list = list[n:]
+	}
+	return out, nil
+}
+
 // edgeFromRecord reads a row of the shape {type, rel, source, target}.
 func edgeFromRecord(rec *neo4j.Record) (tracegraph.Edge, error) {
 	typ, err1 := value[string](rec, "type")
