@@ -115,10 +115,13 @@ func (r *txReader) prefetchFollowing(ctx context.Context, events []*tracegraph.E
 	if err := r.fillNodes(ctx, nodeIDs); err != nil {
 		return err
 	}
-	if err := r.fillEdgesIn(ctx, held, false); err != nil {
+	if err := r.fillEdges(ctx, held, false, false); err != nil {
 		return err
 	}
-	return r.fillEdgesIn(ctx, reels, true)
+	if err := r.fillEdges(ctx, reels, false, true); err != nil {
+		return err
+	}
+	return r.prefetchContents(ctx, events)
 }
 
 // followLine adds what the rules read through a station's state for events
@@ -212,17 +215,21 @@ func (r *txReader) fillNodes(ctx context.Context, ids []tracegraph.ID) error {
 	return nil
 }
 
-// fillEdgesIn reads the edges into each of these nodes (NodeEdges
-// downstream) into the cache, in one query.
-func (r *txReader) fillEdgesIn(ctx context.Context, ids []tracegraph.ID, history bool) error {
+// fillEdges reads the edges out of (up) or into each of these nodes
+// (NodeEdges) into the cache, in one query.
+func (r *txReader) fillEdges(ctx context.Context, ids []tracegraph.ID, up, history bool) error {
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	got, err := r.s.edgesIn(ctx, r.tx, ids, history)
+	got, err := r.s.edgesOf(ctx, r.tx, ids, up, history)
 	if err != nil {
 		return fmt.Errorf("prefetch edges: %w", err)
 	}
+	dir := tracegraph.Downstream
+	if up {
+		dir = tracegraph.Upstream
+	}
 	for _, id := range ids {
-		r.edges[edgeKey{id, tracegraph.Downstream, history}] = got[id]
+		r.edges[edgeKey{id, dir, history}] = got[id]
 	}
 	return nil
 }

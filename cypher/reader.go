@@ -254,18 +254,27 @@ func (s *Store) nodeEdges(ctx context.Context, tx neo4j.ManagedTransaction, id t
 	return out, nil
 }
 
-// edgesIn returns the edges into each of these nodes (NodeEdges
-// downstream for each), in one query per maxRows nodes.
-func (s *Store) edgesIn(ctx context.Context, tx neo4j.ManagedTransaction, ids []tracegraph.ID, history bool) (map[tracegraph.ID][]tracegraph.Edge, error) {
+// edgesOf returns the edges out of (up) or into each of these nodes
+// (NodeEdges upstream or downstream for each), in one query per maxRows
+// nodes.
+func (s *Store) edgesOf(ctx context.Context, tx neo4j.ManagedTransaction, ids []tracegraph.ID, up, history bool) (map[tracegraph.ID][]tracegraph.Edge, error) {
+	name := qNodesEdgesIn
+	if up {
+		name = qNodesEdgesOut
+	}
 	out := map[tracegraph.ID][]tracegraph.Edge{}
 	for list := idStrings(ids); len(list) > 0; {
 		n := min(len(list), maxRows)
-		err := s.each(ctx, tx, qNodesEdgesIn, map[string]any{"ids": list[:n], "history": history}, func(rec *neo4j.Record) error {
+		err := s.each(ctx, tx, name, map[string]any{"ids": list[:n], "history": history}, func(rec *neo4j.Record) error {
 			e, err := edgeFromRecord(rec)
 			if err != nil {
 				return err
 			}
-			out[e.Target] = append(out[e.Target], e)
+			end := e.Target
+			if up {
+				end = e.Source
+			}
+			out[end] = append(out[end], e)
 			return nil
 		})
 		if err != nil {

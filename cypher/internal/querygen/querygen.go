@@ -280,6 +280,15 @@ WHERE r.voided = false AND ($history OR r.validTo IS NULL)
 ` + edgeReturn + `
 ORDER BY r.eid
 `,
+	"nodes_edges_out.cypher": `// GraphReader.NodeEdges upstream for several nodes at once (the prefetch
+// of a write): the edges out of each of $ids, never voided ones, open ones
+// only unless $history, by node and then edge id.
+UNWIND $ids AS id
+MATCH (a:Node {id: id})-[r:{{.AnyType}}]->(b:Node) USING INDEX a:Node(id)
+WHERE r.voided = false AND ($history OR r.validTo IS NULL)
+` + edgeReturn + `
+ORDER BY source, r.eid
+`,
 	"nodes_edges_in.cypher": `// GraphReader.NodeEdges downstream for several nodes at once (the
 // prefetch of a write): the edges into each of $ids, never voided ones,
 // open ones only unless $history, by node and then edge id.
