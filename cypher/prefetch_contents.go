@@ -14,7 +14,8 @@ import (
 const maxContentsDepth = 6
 
 // prefetchContents reads what the rules look up for the items a batch packs
-// or ships: each item's contents, level by level (the open edges out of it
+// or ships (and the container it packs them in): each item's contents,
+// level by level (the open edges out of it
 // and into it, and the nodes it contains), and the test runs of every unit
 // among them (whether it completed its route), in three queries per level
 // instead of three per node.
@@ -85,10 +86,12 @@ func (r *txReader) candidates(ref string) []tracegraph.ID {
 	return out
 }
 
-// packedItems returns the items a packed or shipped event names.
+// packedItems returns the items a packed or shipped event names, and the
+// container it packs them in.
 func packedItems(ev *tracegraph.Event) ([]string, error) {
 	var d struct {
-		Items []string `json:"items"`
+		Container string   `json:"container"`
+		Items     []string `json:"items"`
 	}
 	switch ev.Type {
 	case tracegraph.EventPacked, tracegraph.EventShipped:
@@ -97,6 +100,9 @@ func packedItems(ev *tracegraph.Event) ([]string, error) {
 	}
 	if err := json.Unmarshal(ev.Data, &d); err != nil {
 		return nil, fmt.Errorf("event %q: read data: %w", ev.ID, err)
+	}
+	if d.Container != "" {
+		return append(d.Items, d.Container), nil
 	}
 	return d.Items, nil
 }
