@@ -54,14 +54,15 @@ func readLineState(n *tracegraph.Node) (ls lineState, ok bool) {
 var holderLabels = []tracegraph.Label{tracegraph.LabelUnit, tracegraph.LabelComponent, tracegraph.LabelBox, tracegraph.LabelPallet}
 
 // prefetchFollowing is prefetch's second round: what the rules look up
-// through the nodes the first round read, in up to four queries. For each
+// through the nodes the first round read, in up to four queries, then the
+// contents of what the batch packs or ships (prefetchContents). For each
 // station: the setup.defined events its setups and the activations that can
 // still be in force run, and the lots on its slots that can feed at the
 // batch's times; for each feeder event, the edges into the lots of its slot
-// that the rules may derive again (rederive); for each unit, its part
-// number's route (and each work order's); for each unit, component, box and pallet, the open edges
-// into it (what holds it). As in the first round, what it reads is what the
-// one-by-one lookups would read, so outcomes do not change.
+// that the rules may derive again (rederive); for each unit and work order,
+// its part number's route; for each unit, component, box and pallet, the
+// open edges into it (what holds it). As in the first round, what it reads
+// is what the one-by-one lookups would read, so outcomes do not change.
 func (r *txReader) prefetchFollowing(ctx context.Context, events []*tracegraph.Event) error {
 	if len(events) == 0 {
 		return nil
