@@ -209,13 +209,15 @@ func TestGroupCommitGathers(t *testing.T) {
 		outs, err := s.Apply(c, []*tracegraph.Event{ev}, tracegraph.ApplyOptions{})
 		answers <- answer{i, outs, err}
 	}
+	// waiting waits until n batches wait behind the group the committer
+	// took.
 	waiting := func(n int) {
 		t.Helper()
 		for deadline := time.Now().Add(30 * time.Second); ; {
 			s.gmu.Lock()
-			got := len(s.group.waiting)
+			got, committing := len(s.group.waiting), s.group.committing
 			s.gmu.Unlock()
-			if got == n {
+			if got == n && committing {
 				return
 			}
 			if time.Now().After(deadline) {
