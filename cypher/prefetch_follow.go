@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/tracegraph/tracegraph"
 )
 
@@ -188,30 +189,30 @@ func slotLots(ev *tracegraph.Event, lines map[tracegraph.ID]lineState) ([]traceg
 	return out, nil
 }
 
-// fillEvents reads the events with these ids into the cache, in one query.
+// fillEvents reads the events with these ids into the cache, in one query
+// (absent ones: the zero value, no such event).
 func (r *txReader) fillEvents(ctx context.Context, ids []string) error {
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	got, err := r.s.eventsByID(ctx, r.tx, ids)
-	if err != nil {
-		return fmt.Errorf("prefetch events: %w", err)
-	}
-	for _, id := range ids {
-		r.events[id] = got[id] // absent: the zero value, no such event
-	}
-	return nil
+	return fill(ctx, r, ids, r.events, r.s.eventsByID, "events")
 }
 
-// fillNodes reads the nodes with these ids into the cache, in one query.
+// fillNodes reads the nodes with these ids into the cache, in one query
+// (absent or voided ones: nil).
 func (r *txReader) fillNodes(ctx context.Context, ids []tracegraph.ID) error {
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	nodes, err := r.s.getNodes(ctx, r.tx, ids)
+	return fill(ctx, r, ids, r.nodes, r.s.getNodes, "nodes")
+}
+
+// fill caches what read returns for each of the distinct keys, and the zero
+// value for those it does not return.
+func fill[K ~string, V any](ctx context.Context, r *txReader, keys []K, cache map[K]V,
+	read func(context.Context, neo4j.ManagedTransaction, []K) (map[K]V, error), what string) error {
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	got, err := read(ctx, r.tx, keys)
 	if err != nil {
-		return fmt.Errorf("prefetch nodes: %w", err)
+		return fmt.Errorf("prefetch %s: %w", what, err)
 	}
-	for _, id := range ids {
-		r.nodes[id] = nodes[id] // absent or voided: nil
+	for _, k := range keys {
+		cache[k] = got[k]
 	}
 	return nil
 }
