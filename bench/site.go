@@ -2,13 +2,18 @@ package bench
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/tracegraph/tracegraph/factory"
 )
 
 // setSite gives ingest client c its own site code (after prefix), so that
-// concurrent clients send independent streams that never collide.
+// concurrent clients send independent streams that never collide. The
+// client's number is in base 36, so that a six-character prefix (tracegraph
+// bench --store neo4j) leaves room for 36 clients within a site code's
+// eight characters.
 func setSite(fc *factory.Config, prefix string, c int) error {
-	fc.Site = fmt.Sprintf("%sC%d", prefix, c)
+	fc.Site = fmt.Sprintf("%sC%s", prefix, strings.ToUpper(strconv.FormatInt(int64(c), 36)))
 	return nil
 }

@@ -27,14 +27,20 @@ type statement struct {
 // query names one). A mutation joins the latest batch of its query unless
 // it must come after something in that batch or later: a mutation that
 // touches what an earlier one wrote (a node, an edge, a node's hold, an
-// identifier, an event), or writes what an earlier one read (an edge's
-// ends, a hold's node), runs in a later statement. Mutations of one query
-// keep their order (a mutation never joins a statement before the latest of
-// its query), so the last of several hold_add rows sets a hold's record. So a batch's components
-// are put in one statement and their SUPPLIED_BY edges added in the next,
-// rather than a statement for each, and the order that matters is kept.
+// identifier, an event) runs in a later statement. What a mutation reads is
+// only that a node exists (an edge's ends, a hold's node), which no later
+// mutation undoes (a put replaces a node's properties, a void marks it;
+// neither deletes it): so a later put of a node an edge was added to
+// replaces the props of the node's earlier put, before that edge, instead of
+// a statement of its own after it. Mutations of one query keep their order
+// (a mutation never joins a statement before the latest of its query), so
+// the last of several hold_add rows sets a hold's record. So a batch's
+// components are put in one statement and their SUPPLIED_BY edges added in
+// the next, and a batch of units built, tested and moved on is one statement
+// of puts and one of edges of each type, rather than a statement for each
+// step, and the order that matters is kept.
 func planMutations(muts []tracegraph.Mutation) ([]statement, error) {
-	p := planner{latest: map[string]int{}, wrote: map[string]int{}, read: map[string]int{},
+	p := planner{latest: map[string]int{}, wrote: map[string]int{},
 		puts: map[tracegraph.ID]*plannedRow{}, updates: map[tracegraph.EdgeID]*plannedRow{}}
 	for i := range muts {
 		if err := p.add(&muts[i], i); err != nil {
@@ -54,9 +60,9 @@ type planner struct {
 	groups []*group
 	// latest is the index of the last group of each query.
 	latest map[string]int
-	// wrote and read are the index of the last group that wrote or read
-	// each entity (see entities).
-	wrote, read map[string]int
+	// wrote is the index of the last group that wrote each entity (see
+	// entities).
+	wrote map[string]int
 	// puts and updates are the rows of node puts and edge updates, for a
 	// later put or update that may replace them.
 	puts    map[tracegraph.ID]*plannedRow
@@ -85,9 +91,6 @@ func (p *planner) add(m *tracegraph.Mutation, i int) error {
 	for _, k := range append(reads, writes...) {
 		after = max(after, p.at(p.wrote, k))
 	}
-	for _, k := range writes {
-		after = max(after, p.at(p.read, k))
-	}
 	// A later put of a node, or update of an edge, that nothing touched in
 	// between replaces the earlier row: the last props or state win, the
 	// node keeps the place (seq, ord) of its first put.
@@ -110,9 +113,6 @@ func (p *planner) add(m *tracegraph.Mutation, i int) error {
 		p.latest[query] = g
 	}
 	p.groups[g].rows = append(p.groups[g].rows, row)
-	for _, k := range reads {
-		p.read[k] = max(p.at(p.read, k), g)
-	}
 	for _, k := range writes {
 		p.wrote[k] = g
 	}

@@ -62,7 +62,6 @@ func TestPlanMutations(t *testing.T) {
 	want := []shape{
 		{"node_put_Unit", 2, 2}, {"node_put_WorkOrder", 1, 1},
 		{"edge_add_FOR_ORDER", 2, 2}, {"edge_add_CONSUMED", 1, 1},
-		{"node_put_Unit", 1, 1},
 		{qHoldAdd, 2, 2},
 		{qHoldRemove, 1, -1},
 		{qIdentAdd, 1, 1},
@@ -72,12 +71,17 @@ func TestPlanMutations(t *testing.T) {
 	if got := shapes(sts); !reflect.DeepEqual(got, want) {
 		t.Errorf("planMutations shapes =\n%v\nwant\n%v", got, want)
 	}
+	// U1's second put, after the edges that needed U1 to exist, replaced
+	// the props of its first.
+	if props := sts[0].params["rows"].([]any)[0].(map[string]any)["props"].(map[string]any); props["status"] != "COMPLETED" {
+		t.Errorf("U1 put with %v, want its last props", props)
+	}
 	// Hold rows keep the mutation's place, for the order of holds.
-	rows := sts[5].params["rows"].([]any)
+	rows := sts[4].params["rows"].([]any)
 	if o := rows[1].(map[string]any)["ord"]; o != int64(8) {
 		t.Errorf("second hold row ord = %v, want 8 (its index in the batch)", o)
 	}
-	if ids := sts[8].params["ids"].([]any); !reflect.DeepEqual(ids, []any{"Unit:U2"}) {
+	if ids := sts[7].params["ids"].([]any); !reflect.DeepEqual(ids, []any{"Unit:U2"}) {
 		t.Errorf("void rows = %v, want [Unit:U2]", ids)
 	}
 }
@@ -96,18 +100,22 @@ func TestPlanMutationsBatchesInterleaved(t *testing.T) {
 	}
 	hold := &tracegraph.Hold{ID: "h1", Source: "Component:C7", Reason: "bad", Since: time.Unix(0, 0)}
 	muts = append(muts,
+		// A put after the edge that needed the node: it only replaces the
+		// props of the first put.
+		tracegraph.Mutation{Op: tracegraph.OpPutNode, Seq: 51, Node: node("Component:C3", map[string]any{"status": "SCRAPPED"})},
 		tracegraph.Mutation{Op: tracegraph.OpAddHold, Seq: 51, ID: "Component:C7", Hold: hold},
-		// A put after the hold that read the node: after it, not with the
-		// first puts.
-		tracegraph.Mutation{Op: tracegraph.OpPutNode, Seq: 52, Node: node("Component:C7", map[string]any{"status": "SCRAPPED"})},
+		// A put after the void of the node (it revives it): after it, not
+		// with the first puts.
+		tracegraph.Mutation{Op: tracegraph.OpVoidNode, Seq: 52, ID: "Component:C7"},
+		tracegraph.Mutation{Op: tracegraph.OpPutNode, Seq: 53, Node: node("Component:C7", map[string]any{"status": "SCRAPPED"})},
 		// Unrelated: joins the latest statement of puts.
-		tracegraph.Mutation{Op: tracegraph.OpPutNode, Seq: 52, Node: node("Component:C99", nil)},
+		tracegraph.Mutation{Op: tracegraph.OpPutNode, Seq: 53, Node: node("Component:C99", nil)},
 	)
 	sts, err := planMutations(muts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []shape{{"node_put_Component", 50, 50}, {"edge_add_SUPPLIED_BY", 50, 50}, {qHoldAdd, 1, 1}, {"node_put_Component", 2, 2}}
+	want := []shape{{"node_put_Component", 50, 50}, {"edge_add_SUPPLIED_BY", 50, 50}, {qHoldAdd, 1, 1}, {qNodeVoid, 1, 1}, {"node_put_Component", 2, 2}}
 	if got := shapes(sts); !reflect.DeepEqual(got, want) {
 		t.Errorf("planMutations shapes =\n%v\nwant\n%v", got, want)
 	}

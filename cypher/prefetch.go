@@ -9,8 +9,9 @@ import (
 	"github.com/tracegraph/tracegraph"
 )
 
-// prefetch reads, in three queries, what projecting this batch will ask
-// the reader one lookup at a time while the head lock is held: the events
+// prefetch reads, in three queries and then up to four more
+// (prefetchFollowing), what projecting this batch will ask the reader one
+// lookup at a time while the head lock is held: the events
 // with the batch's ids (is each a duplicate?), the identifiers with any
 // value the events carry, and every node the events can name. An event
 // names a node by a global ID or by a bare code, which the rules try as a
@@ -66,14 +67,8 @@ func (r *txReader) prefetch(ctx context.Context, events []*tracegraph.Event) err
 			}
 		}
 	}
-	slices.Sort(eventIDs)
-	eventIDs = slices.Compact(eventIDs)
-	got, err := r.s.eventsByID(ctx, r.tx, eventIDs)
-	if err != nil {
-		return fmt.Errorf("prefetch events: %w", err)
-	}
-	for _, id := range eventIDs {
-		r.events[id] = got[id] // absent: the zero value, no such event
+	if err := r.fillEvents(ctx, eventIDs); err != nil {
+		return err
 	}
 	owners, err := r.s.identifiersByValue(ctx, r.tx, values)
 	if err != nil {
@@ -85,14 +80,10 @@ func (r *txReader) prefetch(ctx context.Context, events []*tracegraph.Event) err
 			addNode(o.Node)
 		}
 	}
-	nodes, err := r.s.getNodes(ctx, r.tx, nodeIDs)
-	if err != nil {
-		return fmt.Errorf("prefetch nodes: %w", err)
+	if err := r.fillNodes(ctx, nodeIDs); err != nil {
+		return err
 	}
-	for _, id := range nodeIDs {
-		r.nodes[id] = nodes[id] // absent or voided: nil
-	}
-	return nil
+	return r.prefetchFollowing(ctx, events)
 }
 
 // eventStrings returns every string in an event's data, and its station,

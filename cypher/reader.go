@@ -254,6 +254,37 @@ func (s *Store) nodeEdges(ctx context.Context, tx neo4j.ManagedTransaction, id t
 	return out, nil
 }
 
+// edgesOf returns the edges out of (up) or into each of these nodes
+// (NodeEdges upstream or downstream for each), in one query per maxRows
+// nodes.
+func (s *Store) edgesOf(ctx context.Context, tx neo4j.ManagedTransaction, ids []tracegraph.ID, up, history bool) (map[tracegraph.ID][]tracegraph.Edge, error) {
+	name := qNodesEdgesIn
+	if up {
+		name = qNodesEdgesOut
+	}
+	out := map[tracegraph.ID][]tracegraph.Edge{}
+	for list := idStrings(ids); len(list) > 0; {
+		n := min(len(list), maxRows)
+		err := s.each(ctx, tx, name, map[string]any{"ids": list[:n], "history": history}, func(rec *neo4j.Record) error {
+			e, err := edgeFromRecord(rec)
+			if err != nil {
+				return err
+			}
+			end := e.Target
+			if up {
+				end = e.Source
+			}
+			out[end] = append(out[end], e)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		list = list[n:]
+	}
+	return out, nil
+}
+
 // edgeFromRecord reads a row of the shape {type, rel, source, target}.
 func edgeFromRecord(rec *neo4j.Record) (tracegraph.Edge, error) {
 	typ, err1 := value[string](rec, "type")

@@ -27,6 +27,10 @@ type Config struct {
 	// PollInterval is how often Changes looks for commits made by other
 	// processes (0: one second).
 	PollInterval time.Duration
+	// GroupEvents bounds the events of one group commit: concurrent Apply
+	// batches are committed together up to this many events (0:
+	// DefaultGroupEvents). A batch larger than it is committed alone.
+	GroupEvents int
 }
 
 // DefaultUser is the user a password without a user is for.
@@ -40,10 +44,15 @@ type Store struct {
 	// the sessions that follow, so that on a cluster (neo4j:// routing to
 	// followers) a read after an acknowledged write sees it (causal
 	// consistency). One per store: every session of the store shares it.
-	bookmarks neo4j.BookmarkManager
-	q         queries
-	now       func() time.Time
-	poll      time.Duration
+	bookmarks   neo4j.BookmarkManager
+	q           queries
+	now         func() time.Time
+	poll        time.Duration
+	groupEvents int
+
+	// gmu guards group, the batches waiting for group commit (group.go).
+	gmu   sync.Mutex
+	group groupQueue
 
 	mu       sync.Mutex
 	closed   bool
@@ -81,13 +90,16 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{driver: driver, db: cfg.Database, bookmarks: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{}),
-		q: q, now: cfg.Now, poll: cfg.PollInterval,
+		q: q, now: cfg.Now, poll: cfg.PollInterval, groupEvents: cfg.GroupEvents,
 		subs: map[chan uint64]struct{}{}, done: make(chan struct{})}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if s.poll <= 0 {
 		s.poll = time.Second
+	}
+	if s.groupEvents <= 0 {
+		s.groupEvents = DefaultGroupEvents
 	}
 	if err := driver.VerifyConnectivity(ctx); err != nil {
 		driver.Close(ctx)

@@ -280,6 +280,24 @@ WHERE r.voided = false AND ($history OR r.validTo IS NULL)
 ` + edgeReturn + `
 ORDER BY r.eid
 `,
+	"nodes_edges_out.cypher": `// GraphReader.NodeEdges upstream for several nodes at once (the prefetch
+// of a write): the edges out of each of $ids, never voided ones, open ones
+// only unless $history, by node and then edge id.
+UNWIND $ids AS id
+MATCH (a:Node {id: id})-[r:{{.AnyType}}]->(b:Node) USING INDEX a:Node(id)
+WHERE r.voided = false AND ($history OR r.validTo IS NULL)
+` + edgeReturn + `
+ORDER BY source, r.eid
+`,
+	"nodes_edges_in.cypher": `// GraphReader.NodeEdges downstream for several nodes at once (the
+// prefetch of a write): the edges into each of $ids, never voided ones,
+// open ones only unless $history, by node and then edge id.
+UNWIND $ids AS id
+MATCH (b:Node {id: id})<-[r:{{.AnyType}}]-(a:Node) USING INDEX b:Node(id)
+WHERE r.voided = false AND ($history OR r.validTo IS NULL)
+` + edgeReturn + `
+ORDER BY target, r.eid
+`,
 	"edges_by_event.cypher": `// GraphReader.EdgesByEvent: the edges an event created, voided ones too:
 // edge ids in [$lo, $hi), one indexed range scan per relationship type.
 {{range $i, $t := .Types}}{{if $i}}UNION ALL
