@@ -91,4 +91,18 @@ describe('the public product page', { concurrency: false }, () => {
     assert.match(await notice.textContent(), /repair it free of charge/);
     await shot('public-page-recall', 'public-page');
   });
+
+  it('shows the notice on the page of the unit\'s lot, which concerns some or all of its units', async () => {
+    const res = await fetch(base + '/graphql', { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ node(id: "Unit:${facts.product}") { ... on Unit { workOrder } } }` }) });
+    const lot = (await res.json()).data.node.workOrder;
+    assert.ok(lot, 'the product has a work order');
+    assert.equal((await page.goto(`${base}/01/${facts.productGtin}/10/${lot}`)).status(), 200);
+    const text = await page.locator('main').textContent();
+    assert.match(text, new RegExp(`Batch\\s*${lot}`));
+    assert.match(await page.locator('.recall').textContent(), /some or all units of batch/);
+    assert.equal((await page.goto(`${base}/01/${facts.productGtin}/10/NO-SUCH-LOT`)).status(), 404);
+    await page.goto(`${base}/01/${facts.productGtin}/10/${lot}`);
+    await shot('public-lot-page');
+  });
 });
