@@ -74,8 +74,10 @@ type EventLog interface {
 	// outcomes. Safe for concurrent use; concurrent batches share durability
 	// work (group commit).
 	Apply(ctx context.Context, events []*Event, opts ApplyOptions) ([]Outcome, error)
-	// Events returns up to limit events with seq > after, in seq order.
-	// Safe for concurrent use.
+	// Events returns up to limit events with seq > after, in seq order,
+	// never beyond the head: an event it gives out has its effects in the
+	// graph already, so a follower may read the graph next. Safe for
+	// concurrent use.
 	Events(ctx context.Context, after uint64, limit int) ([]*Event, error)
 	// Event returns the event with the client id (NOT_FOUND).
 	Event(ctx context.Context, id string) (*Event, error)

@@ -403,8 +403,17 @@ func (s *Store) Events(ctx context.Context, after uint64, limit int) ([]*tracegr
 	if limit <= 0 {
 		limit = 1000
 	}
+	// Only up to the head: a commit is in Pebble a moment before it is
+	// published to the topology, and an event given out must have its
+	// effects in the graph already (a follower reads the graph next).
+	s.mu.RLock()
+	head := s.headSeq
+	s.mu.RUnlock()
+	if after >= head {
+		return nil, nil
+	}
 	var out []*tracegraph.Event
-	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: seqKey(pEvent, after+1), UpperBound: []byte{pEvent + 1}})
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: seqKey(pEvent, after+1), UpperBound: seqKey(pEvent, head+1)})
 	if err != nil {
 		return nil, err
 	}
