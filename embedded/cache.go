@@ -84,3 +84,17 @@ func (c *nodeCache) publish(muts []tracegraph.Mutation, held func(tracegraph.ID)
 		}
 	}
 }
+
+// viewAll sets out[i] to the cached node of ids[i], shared (not to be
+// changed), for every i that skip does not name, under one lock; it returns
+// the generation to pass to put for the nodes read from disk instead.
+func (c *nodeCache) viewAll(ids []tracegraph.ID, skip func(i int) bool, out []*tracegraph.Node) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, id := range ids {
+		if !skip(i) {
+			out[i] = c.nodes[id]
+		}
+	}
+	return c.gen
+}

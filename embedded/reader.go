@@ -275,20 +275,10 @@ func (s *Store) Node(ctx context.Context, id tracegraph.ID) (*tracegraph.Node, e
 	return n, nil
 }
 
-// Nodes implements tracegraph.Graph.
+// Nodes implements tracegraph.Graph: the nodes the cache does not hold are
+// read through one Pebble iterator (nodes.go).
 func (s *Store) Nodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.Node, error) {
-	out := make([]*tracegraph.Node, len(ids))
-	for i, id := range ids {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		n, err := s.viewNode(id)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = n
-	}
-	return out, nil
+	return s.viewNodes(ctx, ids)
 }
 
 // Lookup implements tracegraph.Graph: the nodes of

@@ -10,12 +10,11 @@
 // Batching. Every list the resolvers return is a group: the nodes of a page of
 // units, of a trace page, the targets of the edges loaded for a group, and so
 // on. A relation of the members of a group (their properties for one GraphQL
-// field, their edges for one edge query) is loaded through a dataloadgen
-// loader over the group's keys: the first member that asks puts every
-// member's key in the batch, whose capacity is their number, so the batch is
-// fetched at once in one store call, whoever asks first, without waiting for a
-// timer and whatever the scheduling of the others. The loader's cache then
-// answers the other members. A page of 100 units with their tests and lots
+// field, their edges for one edge query) is loaded through a batch loader
+// over the group's keys (batch.go): the first member that asks fetches every
+// member's key in one store call, whoever asks first, without waiting for a
+// timer and whatever the scheduling of the others, and the loader then
+// answers the other members from that one answer. A page of 100 units with their tests and lots
 // costs five store calls: the units, the test edges, the test runs, the lot
 // edges and the lots (TestBatchedStoreCalls counts them).
 //

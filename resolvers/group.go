@@ -10,7 +10,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/tracegraph/tracegraph"
-	"github.com/vikstrous/dataloadgen"
 )
 
 // DefaultBatchWait is the loaders' wait: how long a batch waits for more keys
@@ -69,30 +68,6 @@ type edgeSet struct {
 	sources, targets *group
 }
 
-// batchLoader is a dataloadgen loader over a known set of keys: the first
-// Load puts every key in the batch, whose capacity is their number, so the
-// batch is fetched at once, in one call, whoever asks first and whatever the
-// scheduling of the others.
-type batchLoader[V any] struct {
-	ld   *dataloadgen.Loader[tracegraph.ID, V]
-	keys []tracegraph.ID
-	once sync.Once
-}
-
-func newBatchLoader[V any](keys []tracegraph.ID, wait time.Duration, fetch func(context.Context, []tracegraph.ID) ([]V, []error)) *batchLoader[V] {
-	return &batchLoader[V]{keys: keys,
-		ld: dataloadgen.NewLoader(fetch, dataloadgen.WithBatchCapacity(max(len(keys), 1)), dataloadgen.WithWait(wait))}
-}
-
-func (b *batchLoader[V]) thunk(ctx context.Context, id tracegraph.ID) func() (V, error) {
-	b.once.Do(func() { b.ld.LoadAllThunk(ctx, b.keys) })
-	return b.ld.LoadThunk(ctx, id)
-}
-
-func (b *batchLoader[V]) load(ctx context.Context, id tracegraph.ID) (V, error) {
-	return b.thunk(ctx, id)()
-}
-
 func newGroup(ld *loading, ids []tracegraph.ID) *group {
 	g := &group{ld: ld, members: make(map[tracegraph.ID]bool, len(ids)), ids: make([]tracegraph.ID, 0, len(ids))}
 	for _, id := range ids {
@@ -146,7 +121,7 @@ func (g *group) fieldProps(ctx context.Context) *fieldProps {
 			keys = append(keys, id)
 		}
 	}
-	fp.loader = newBatchLoader(keys, g.ld.wait, g.fetchNodes)
+	fp.loader = newBatchLoader(keys, g.fetchNodes)
 	g.props[key] = fp
 	return fp
 }
@@ -184,25 +159,20 @@ func (g *group) node(ctx context.Context, id tracegraph.ID) (*tracegraph.Node, e
 // loadNodes is node for several members, in order.
 func (g *group) loadNodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.Node, error) {
 	fp := g.fieldProps(ctx)
-	thunks := make([]func() (*tracegraph.Node, error), len(ids))
+	out := make([]*tracegraph.Node, len(ids))
 	for i, id := range ids {
 		n, ok := g.primed[id]
 		switch {
 		case !fp.need[id.Label()]:
-			thunks[i] = func() (*tracegraph.Node, error) { return nil, nil }
 		case ok:
-			thunks[i] = func() (*tracegraph.Node, error) { return n, nil }
+			out[i] = n
 		default:
-			thunks[i] = fp.loader.thunk(ctx, id)
+			n, err := fp.loader.load(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = n
 		}
-	}
-	out := make([]*tracegraph.Node, len(ids))
-	for i, th := range thunks {
-		n, err := th()
-		if err != nil {
-			return nil, err
-		}
-		out[i] = n
 	}
 	return out, nil
 }
@@ -268,7 +238,7 @@ func (g *group) edgeLoader(l tracegraph.Label, q tracegraph.EdgeQuery, f edgeFil
 		}
 		return out, nil
 	}
-	ld := newBatchLoader(keys, g.ld.wait, fetch)
+	ld := newBatchLoader(keys, fetch)
 	g.edges[k] = ld
 	return ld
 }

@@ -141,13 +141,13 @@ func tuneGC(log *slog.Logger) {
 	if _, set := os.LookupEnv("GOGC"); set {
 		return
 	}
-	debug.SetGCPercent(400)
+	debug.SetGCPercent(server.ServiceGCPercent)
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		if total := totalMemory(); total > 0 {
 			debug.SetMemoryLimit(total / 2)
 		}
 	}
-	log.Debug("garbage collector", "gogc", 400)
+	log.Debug("garbage collector", "gogc", server.ServiceGCPercent)
 }
 
 // totalMemory reads the machine's memory from /proc/meminfo (0 if unknown).
