@@ -477,9 +477,11 @@ func (e *Event) MarshalRecord() ([]byte, error) {
 
 // UnmarshalRecord decodes what MarshalRecord wrote.
 func UnmarshalRecord(b []byte) (*Event, error) {
-	var c canonicalEvent
-	if err := json.Unmarshal(b, &c); err != nil {
-		return nil, fmt.Errorf("decode event record: %w", err)
+	c, ok := parseCanonical(b)
+	if !ok {
+		if err := json.Unmarshal(b, &c); err != nil {
+			return nil, fmt.Errorf("decode event record: %w", err)
+		}
 	}
 	t, err := time.Parse(time.RFC3339Nano, c.Time)
 	if err != nil {
