@@ -189,8 +189,10 @@ func DecodeEvent(b []byte) (*Event, error) {
 		return nil, Errorf(CodeInvalid, "", "event is larger than %d bytes", MaxEventBytes)
 	}
 	var env envelope
-	if err := strictUnmarshal(b, &env); err != nil {
-		return nil, err
+	if !parseEnvelope(b, &env) {
+		if err := strictUnmarshal(b, &env); err != nil {
+			return nil, err
+		}
 	}
 	if err := checkJSONTextOf(b, "", reflect.TypeFor[envelope]()); err != nil {
 		return nil, err
