@@ -124,40 +124,18 @@ func (p *canonicalParser) optional(key string, s *string) {
 }
 
 // object reads a JSON object and returns a copy of its text, as
-// json.RawMessage keeps it. Its end is found by counting braces and
-// brackets outside strings; then the text must be valid JSON.
+// json.RawMessage keeps it; it must be valid JSON (envScan.value checks it
+// as json.Valid does, and leaves data nested deeper than maxEnvelopeDepth
+// to json.Unmarshal).
 func (p *canonicalParser) object() (json.RawMessage, bool) {
 	if p.i >= len(p.b) || p.b[p.i] != '{' {
 		return nil, false
 	}
-	depth, inString, escaped := 0, false, false
-	for j := p.i; j < len(p.b); j++ {
-		c := p.b[j]
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-		case c == '}' || c == ']':
-			depth--
-			if depth == 0 {
-				raw := p.b[p.i : j+1]
-				if !json.Valid(raw) {
-					return nil, false
-				}
-				p.i = j + 1
-				return bytes.Clone(raw), true
-			}
-		}
+	v := envScan{b: p.b, i: p.i}
+	if !v.value(0) {
+		return nil, false
 	}
-	return nil, false
+	raw := p.b[p.i:v.i]
+	p.i = v.i
+	return bytes.Clone(raw), true
 }
