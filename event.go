@@ -189,8 +189,10 @@ func DecodeEvent(b []byte) (*Event, error) {
 		return nil, Errorf(CodeInvalid, "", "event is larger than %d bytes", MaxEventBytes)
 	}
 	var env envelope
-	if err := strictUnmarshal(b, &env); err != nil {
-		return nil, err
+	if !parseEnvelope(b, &env) {
+		if err := strictUnmarshal(b, &env); err != nil {
+			return nil, err
+		}
 	}
 	if err := checkJSONTextOf(b, "", reflect.TypeFor[envelope]()); err != nil {
 		return nil, err
@@ -477,9 +479,11 @@ func (e *Event) MarshalRecord() ([]byte, error) {
 
 // UnmarshalRecord decodes what MarshalRecord wrote.
 func UnmarshalRecord(b []byte) (*Event, error) {
-	var c canonicalEvent
-	if err := json.Unmarshal(b, &c); err != nil {
-		return nil, fmt.Errorf("decode event record: %w", err)
+	c, ok := parseCanonical(b)
+	if !ok {
+		if err := json.Unmarshal(b, &c); err != nil {
+			return nil, fmt.Errorf("decode event record: %w", err)
+		}
 	}
 	t, err := time.Parse(time.RFC3339Nano, c.Time)
 	if err != nil {

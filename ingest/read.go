@@ -106,10 +106,13 @@ func readLines(r *bufio.Reader, skipped int, fn func([]byte, int) error) error {
 	}
 }
 
-// readArray reads a JSON array of events, the first skipped lines of the
-// body already read.
-func readArray(r io.Reader, skipped int, fn func([]byte, int) error) error {
-	lc := &lineCounter{r: r, passed: skipped}
+// decodeArray reads a JSON array of events with encoding/json (readArray
+// reads the common form faster, and falls back on this for everything
+// else): the first passed lines of the body ended before what src gives
+// beyond its first skip elements, which fn does not see. Those stand in for
+// what readArray read before it fell back (arrayPrefix).
+func decodeArray(src io.Reader, passed, skip int, fn func([]byte, int) error) error {
+	lc := &lineCounter{r: src, passed: passed}
 	dec := json.NewDecoder(lc)
 	if _, err := dec.Token(); err != nil {
 		return arrayError(lc, dec, err)
@@ -118,6 +121,10 @@ func readArray(r io.Reader, skipped int, fn func([]byte, int) error) error {
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return arrayError(lc, dec, err)
+		}
+		if skip > 0 {
+			skip--
+			continue
 		}
 		// raw is the element's text; it ends where the decoder is.
 		line := lc.line(dec.InputOffset()) - bytes.Count(raw, []byte{'\n'})

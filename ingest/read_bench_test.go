@@ -1,0 +1,71 @@
+package ingest_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/factory"
+	"github.com/tracegraph/tracegraph/ingest"
+)
+
+// benchBodies encodes a generated factory's events as bodies of 50 events,
+// as a line's controller posts them: NDJSON and JSON arrays.
+func benchBodies(b *testing.B) (ndjson, array [][]byte, events int) {
+	b.Helper()
+	var nd, arr []byte
+	n := 0
+	_, err := factory.Generate(context.Background(), factory.Config{Units: 200, Seed: 1}, func(ev *tracegraph.Event) error {
+		var err error
+		if n%50 == 0 {
+			if n > 0 {
+				ndjson, array = append(ndjson, nd), append(array, append(arr, ']'))
+			}
+			nd, arr = nil, []byte{'['}
+		} else {
+			arr = append(arr, ',')
+		}
+		if nd, err = factory.AppendEvent(nd, ev); err != nil {
+			return err
+		}
+		nd = append(nd, '\n')
+		arr, err = factory.AppendEvent(arr, ev)
+		n++
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ndjson, array, 50 * len(ndjson)
+}
+
+// BenchmarkReadEvents reads and decodes bodies of 50 events as POST
+// /api/v1/events does (Read, then Batch.Add each): the part of durable ingest
+// over HTTP before the store. ns/op and allocs/op are per body.
+//
+//	go test ./ingest/ -run '^$' -bench ReadEvents -benchmem
+func BenchmarkReadEvents(b *testing.B) {
+	ndjson, array, _ := benchBodies(b)
+	for _, c := range []struct {
+		name, contentType string
+		bodies            [][]byte
+	}{{"ndjson", "application/x-ndjson", ndjson}, {"array", "application/json", array}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			ctx := context.Background()
+			i := 0
+			for b.Loop() {
+				batch := ingest.NewBatch(0)
+				err := ingest.Read(bytes.NewReader(c.bodies[i%len(c.bodies)]), c.contentType, func(raw []byte, line int) error {
+					batch.Add(ctx, raw, line)
+					return nil
+				})
+				if err != nil || batch.Len() != 50 {
+					b.Fatalf("%d events, %v", batch.Len(), err)
+				}
+				i++
+			}
+		})
+	}
+}
