@@ -19,10 +19,10 @@ func (tx *Tx) testRecorded(d *TestRecorded) error {
 	setStr(props, "station", tx.ev.Station)
 	setStr(props, "operator", tx.ev.Operator)
 	if len(d.Measurements) > 0 {
-		props["measurements"] = jsonValue(d.Measurements)
+		props["measurements"] = measurementsValue(d.Measurements)
 	}
 	if d.Firmware != nil {
-		props["firmware"] = jsonValue(d.Firmware)
+		props["firmware"] = firmwareValue(d.Firmware)
 	}
 	t := tx.newNode(LabelTestRun, tx.ev.ID, props)
 	return tx.addEdgeErr(EdgeTestedBy, u.ID, t.ID, PrecisionExact, nil)
