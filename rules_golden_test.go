@@ -194,7 +194,7 @@ func disturbed(name string, evs []*tracegraph.Event, seed uint64) rulesScenario 
 // mutation.
 func projectDigest(t *testing.T, sc rulesScenario) string {
 	ctx := context.Background()
-	graph := tracegraph.NewTx(ctx, emptyGraph{})
+	graph := tracegraph.NewTx(ctx, tracegraph.EmptyGraph{})
 	group := tracegraph.NewTx(ctx, graph)
 	h := sha256.New()
 	counts := map[string]int{}
@@ -234,23 +234,3 @@ func writeJSON(t *testing.T, h hash.Hash, v any) {
 	h.Write(b)
 	h.Write([]byte{'\n'})
 }
-
-// emptyGraph is a store with nothing in it.
-type emptyGraph struct{}
-
-func (emptyGraph) GetNode(context.Context, tracegraph.ID) (*tracegraph.Node, error)  { return nil, nil }
-func (emptyGraph) ViewNode(context.Context, tracegraph.ID) (*tracegraph.Node, error) { return nil, nil }
-func (emptyGraph) IdentifierOwners(context.Context, string) ([]tracegraph.Identifier, error) {
-	return nil, nil
-}
-func (emptyGraph) NodeEdges(context.Context, tracegraph.ID, tracegraph.Direction, bool) ([]tracegraph.Edge, error) {
-	return nil, nil
-}
-func (emptyGraph) SelectEdges(context.Context, tracegraph.ID, tracegraph.EdgeSelect) ([]tracegraph.Edge, error) {
-	return nil, nil
-}
-func (emptyGraph) HeldBy(context.Context, string) ([]tracegraph.ID, error) { return nil, nil }
-func (emptyGraph) EventByID(context.Context, string) (*tracegraph.Event, string, error) {
-	return nil, "", nil
-}
-func (emptyGraph) EdgesByEvent(context.Context, uint64) ([]tracegraph.Edge, error) { return nil, nil }
