@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"hash"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -38,7 +39,7 @@ func TestRulesGolden(t *testing.T) {
 	}
 	if *updateRulesGolden {
 		var b strings.Builder
-		for _, name := range slices.Sorted(mapsKeys(got)) {
+		for _, name := range slices.Sorted(maps.Keys(got)) {
 			fmt.Fprintf(&b, "%s %s\n", name, got[name])
 		}
 		if err := os.WriteFile(rulesGolden, []byte(b.String()), 0o644); err != nil {
@@ -63,16 +64,6 @@ func TestRulesGolden(t *testing.T) {
 	for name, d := range got {
 		if want[name] != d {
 			t.Errorf("%s:\n got %s\nwant %s", name, d, want[name])
-		}
-	}
-}
-
-func mapsKeys(m map[string]string) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
 		}
 	}
 }
@@ -129,13 +120,7 @@ func rulesScenarios(t *testing.T) []rulesScenario {
 		t.Fatal(err)
 	}
 	var fuzzed []*tracegraph.Event
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range corpus {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, name := range slices.Sorted(maps.Keys(corpus)) {
 		if e, err := tracegraph.DecodeEvent(corpus[name]); err == nil {
 			fuzzed = append(fuzzed, e)
 		}
