@@ -125,7 +125,11 @@ func (n *Node) Str(name string) string {
 
 // Time returns the RFC 3339 time property name, or the zero time.
 func (n *Node) Time(name string) time.Time {
-	t, _ := time.Parse(time.RFC3339Nano, n.Str(name))
+	s := n.Str(name)
+	if s == "" {
+		return time.Time{} // as Parse fails on it, without making its error
+	}
+	t, _ := time.Parse(time.RFC3339Nano, s)
 	return t
 }
 

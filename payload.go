@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -340,22 +341,29 @@ func (p *TestRecorded) validate() *Error {
 		return Errorf(CodeInvalid, "measurements", "more than %d measurements", MaxListLen)
 	}
 	for i := range p.Measurements {
-		m := &p.Measurements[i]
-		f := fmt.Sprintf("measurements[%d]", i)
-		if err := firstErr(text(f+".name", m.Name, true), text(f+".unit", m.Unit, false), normResult(f+".result", &m.Result, false)); err != nil {
-			return err
-		}
-		if math.IsNaN(m.Value) || math.IsInf(m.Value, 0) {
-			return Errorf(CodeInvalid, f+".value", "%s.value must be a finite number", f)
-		}
-		if m.Low != nil && m.High != nil && *m.Low > *m.High {
-			return Errorf(CodeInvalid, f+".low", "%s.low %g is above high %g", f, *m.Low, *m.High)
+		if p.Measurements[i].check("") != nil {
+			// Checked again (the checks only normalize) to name the entry.
+			return p.Measurements[i].check(indexed("measurements", i))
 		}
 	}
 	if p.Firmware != nil {
 		if err := firstErr(text("firmware.version", p.Firmware.Version, true), text("firmware.checksum", p.Firmware.Checksum, false)); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// check validates and normalizes m, the measurement named f.
+func (m *Measurement) check(f string) *Error {
+	if err := firstErr(text(f+".name", m.Name, true), text(f+".unit", m.Unit, false), normResult(f+".result", &m.Result, false)); err != nil {
+		return err
+	}
+	if math.IsNaN(m.Value) || math.IsInf(m.Value, 0) {
+		return Errorf(CodeInvalid, f+".value", "%s.value must be a finite number", f)
+	}
+	if m.Low != nil && m.High != nil && *m.Low > *m.High {
+		return Errorf(CodeInvalid, f+".low", "%s.low %g is above high %g", f, *m.Low, *m.High)
 	}
 	return nil
 }
@@ -546,12 +554,15 @@ func texts(field string, ss []string) *Error {
 		return Errorf(CodeInvalid, field, "%s has more than %d entries", field, MaxListLen)
 	}
 	for i, s := range ss {
-		if err := text(fmt.Sprintf("%s[%d]", field, i), s, true); err != nil {
-			return err
+		if text("", s, true) != nil { // the entry is named only when refused
+			return text(indexed(field, i), s, true)
 		}
 	}
 	return nil
 }
+
+// indexed names entry i of the list field: field[i].
+func indexed(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }
 
 func key(field, s string) *Error {
 	if s == "" {
@@ -593,16 +604,20 @@ func refs(field string, ss []string, required bool) *Error {
 	if len(ss) > MaxListLen {
 		return Errorf(CodeInvalid, field, "%s has more than %d entries; split the event", field, MaxListLen)
 	}
-	seen := make(map[string]bool, len(ss))
+	var seen map[string]bool // for long lists; short ones are searched
+	if len(ss) > 16 {
+		seen = make(map[string]bool, len(ss))
+	}
 	for i, s := range ss {
-		f := fmt.Sprintf("%s[%d]", field, i)
-		if err := ref(f, s); err != nil {
-			return err
+		if ref("", s) != nil { // the entry is named only when refused
+			return ref(indexed(field, i), s)
 		}
-		if seen[s] {
-			return Errorf(CodeInvalid, f, "%q is listed twice", s)
+		if seen[s] || (seen == nil && slices.Contains(ss[:i], s)) {
+			return Errorf(CodeInvalid, indexed(field, i), "%q is listed twice", s)
 		}
-		seen[s] = true
+		if seen != nil {
+			seen[s] = true
+		}
 	}
 	return nil
 }

@@ -34,8 +34,8 @@ func fastPayload(t EventType, data []byte) Payload {
 		p, ok = v, s.unitCreated(v)
 	case EventUnitAssembled:
 		v := new(UnitAssembled)
-		p, ok = v, s.object(func(k string) bool {
-			switch k {
+		p, ok = v, s.object(func(k []byte) bool {
+			switch string(k) {
 			case "parent":
 				return s.str(&v.Parent)
 			case "child":
@@ -47,8 +47,8 @@ func fastPayload(t EventType, data []byte) Payload {
 		})
 	case EventUnitPlaced:
 		v := new(UnitPlaced)
-		p, ok = v, s.object(func(k string) bool {
-			switch k {
+		p, ok = v, s.object(func(k []byte) bool {
+			switch string(k) {
 			case "unit":
 				return s.str(&v.Unit)
 			case "station":
@@ -66,8 +66,8 @@ func fastPayload(t EventType, data []byte) Payload {
 }
 
 func (s *fastScan) materialConsumed(v *MaterialConsumed) bool {
-	return s.object(func(k string) bool {
-		switch k {
+	return s.object(func(k []byte) bool {
+		switch string(k) {
 		case "unit":
 			return s.str(&v.Unit)
 		case "lot":
@@ -91,8 +91,8 @@ func (s *fastScan) materialConsumed(v *MaterialConsumed) bool {
 }
 
 func (s *fastScan) processRecorded(v *ProcessRecorded) bool {
-	return s.object(func(k string) bool {
-		switch k {
+	return s.object(func(k []byte) bool {
+		switch string(k) {
 		case "units":
 			return s.strs(&v.Units)
 		case "step":
@@ -105,12 +105,12 @@ func (s *fastScan) processRecorded(v *ProcessRecorded) bool {
 			if v.Parameters == nil {
 				v.Parameters = map[string]any{}
 			}
-			return s.object(func(name string) bool {
+			return s.object(func(name []byte) bool {
 				var x any
 				if !s.scalar(&x) {
 					return false
 				}
-				v.Parameters[name] = x
+				v.Parameters[string(name)] = x
 				return true
 			})
 		}
@@ -119,8 +119,8 @@ func (s *fastScan) processRecorded(v *ProcessRecorded) bool {
 }
 
 func (s *fastScan) testRecorded(v *TestRecorded) bool {
-	return s.object(func(k string) bool {
-		switch k {
+	return s.object(func(k []byte) bool {
+		switch string(k) {
 		case "unit":
 			return s.str(&v.Unit)
 		case "testType":
@@ -133,8 +133,8 @@ func (s *fastScan) testRecorded(v *TestRecorded) bool {
 			return s.str(&v.Fixture)
 		case "firmware":
 			v.Firmware = new(Firmware)
-			return s.object(func(k string) bool {
-				switch k {
+			return s.object(func(k []byte) bool {
+				switch string(k) {
 				case "version":
 					return s.str(&v.Firmware.Version)
 				case "checksum":
@@ -146,8 +146,8 @@ func (s *fastScan) testRecorded(v *TestRecorded) bool {
 			v.Measurements = []Measurement{}
 			return s.array(func() bool {
 				var m Measurement
-				ok := s.object(func(k string) bool {
-					switch k {
+				ok := s.object(func(k []byte) bool {
+					switch string(k) {
 					case "name":
 						return s.str(&m.Name)
 					case "value":
@@ -174,8 +174,8 @@ func (s *fastScan) testRecorded(v *TestRecorded) bool {
 }
 
 func (s *fastScan) unitCreated(v *UnitCreated) bool {
-	return s.object(func(k string) bool {
-		switch k {
+	return s.object(func(k []byte) bool {
+		switch string(k) {
 		case "serial":
 			return s.str(&v.Serial)
 		case "partNumber":
@@ -192,12 +192,12 @@ func (s *fastScan) unitCreated(v *UnitCreated) bool {
 			if v.Identifiers == nil {
 				v.Identifiers = map[string]string{}
 			}
-			return s.object(func(scheme string) bool {
+			return s.object(func(scheme []byte) bool {
 				var value string
 				if !s.str(&value) {
 					return false
 				}
-				v.Identifiers[scheme] = value
+				v.Identifiers[string(scheme)] = value
 				return true
 			})
 		}
@@ -241,8 +241,17 @@ func (s *fastScan) end() bool {
 
 // text reads a string without escapes or control characters, in valid UTF-8.
 func (s *fastScan) text() (string, bool) {
-	if !s.next('"') {
+	raw, ok := s.rawText()
+	if !ok {
 		return "", false
+	}
+	return string(raw), true
+}
+
+// rawText is text without making the string: the bytes between the quotes.
+func (s *fastScan) rawText() ([]byte, bool) {
+	if !s.next('"') {
+		return nil, false
 	}
 	start := s.i
 	for s.i < len(s.b) {
@@ -252,15 +261,15 @@ func (s *fastScan) text() (string, bool) {
 			raw := s.b[start:s.i]
 			s.i++
 			if !utf8.Valid(raw) {
-				return "", false
+				return nil, false
 			}
-			return string(raw), true
+			return raw, true
 		case c == '\\' || c < 0x20:
-			return "", false
+			return nil, false
 		}
 		s.i++
 	}
-	return "", false
+	return nil, false
 }
 
 func (s *fastScan) str(dst *string) bool {
@@ -370,23 +379,25 @@ func (s *fastScan) delimited() bool {
 	return false
 }
 
-// object reads an object, calling field for each key with the scanner at its
-// value; a key given twice is refused (the strict decoder words it).
-func (s *fastScan) object(field func(key string) bool) bool {
+// object reads an object, calling field for each key (its bytes in the
+// input) with the scanner at its value; a key given twice is refused (the
+// strict decoder words it).
+func (s *fastScan) object(field func(key []byte) bool) bool {
 	if !s.next('{') {
 		return false
 	}
 	if s.next('}') {
 		return true
 	}
-	var seen []string
+	var buf [16][]byte
+	seen := buf[:0]
 	for {
-		k, ok := s.text()
+		k, ok := s.rawText()
 		if !ok || !s.next(':') {
 			return false
 		}
 		for _, x := range seen {
-			if x == k {
+			if string(x) == string(k) {
 				return false
 			}
 		}

@@ -505,6 +505,7 @@ func (tx *Tx) unitPlaced(d *UnitPlaced) error {
 	if pn := u.Str("partNumber"); pn != sd.PartNumber {
 		return Errorf(CodeWrongPart, "data.unit", "%s is part %s; %s runs setup %s for %s", u.ID, pn, ls.node.ID, sd.Setup, sd.PartNumber)
 	}
+	c := newDerivation(d.Station, a.Setup, tx.ev.ID)
 	for i, s := range sd.Slots {
 		f := ls.feeders[s.Slot]
 		if f == nil {
@@ -524,7 +525,7 @@ func (tx *Tx) unitPlaced(d *UnitPlaced) error {
 			if err := tx.usable("station", lot); err != nil {
 				return Errorf(ErrorCode(err), "data.station", "slot %s: %s", s.Slot, AsError(err).Message)
 			}
-			if err := tx.addDerived(u.ID, t, a.Setup, d.Station, s, x, tx.ev.ID); err != nil {
+			if err := tx.addDerived(u.ID, t, c, tx.slotValues(sd, i), x); err != nil {
 				return err
 			}
 		}
@@ -532,13 +533,49 @@ func (tx *Tx) unitPlaced(d *UnitPlaced) error {
 	return nil
 }
 
-// addDerived adds the CONSUMED edge of a placement (the event placedBy, at
-// t) from the reel x of slot s. Its props say which event derived it, from
-// which load, and for a CANDIDATE the splice window.
-func (tx *Tx) addDerived(unit ID, t time.Time, setup, station string, s SetupSlot, x fed, placedBy string) error {
-	props := map[string]any{"refDes": toAny(s.RefDes), "station": station, "slot": s.Slot, "setup": setup,
-		"load": x.reel.Load, "derivedBy": placedBy}
-	if placedBy != tx.ev.ID {
+// derivation is what the CONSUMED edges derived for one placement have in
+// common: the station, the setup and the placement's event, each boxed once
+// for all of them.
+type derivation struct {
+	station, setup, placedBy any
+	placedByID               string
+}
+
+func newDerivation(station, setup, placedBy string) derivation {
+	return derivation{station: station, setup: setup, placedBy: placedBy, placedByID: placedBy}
+}
+
+// slotValues is a setup slot's props on the edges derived through it: its
+// name and its refDes as JSON values. They are shared by every such edge
+// (props are never changed in place).
+type slotValues struct {
+	slot, refDes any
+}
+
+// slotValues returns the edge props of slot i of the setup sd: made once a
+// batch for a setup the batch's memo holds.
+func (tx *Tx) slotValues(sd *SetupDefined, i int) slotValues {
+	if tx.memo == nil {
+		return slotValues{sd.Slots[i].Slot, toAny(sd.Slots[i].RefDes)}
+	}
+	vs, ok := tx.memo.slots[sd]
+	if !ok {
+		vs = make([]slotValues, len(sd.Slots))
+		for k, s := range sd.Slots {
+			vs[k] = slotValues{s.Slot, toAny(s.RefDes)}
+		}
+		mk(&tx.memo.slots)[sd] = vs
+	}
+	return vs[i]
+}
+
+// addDerived adds the CONSUMED edge of a placement (c, at t) from the reel
+// x of the slot s. Its props say which event derived it, from which load,
+// and for a CANDIDATE the splice window.
+func (tx *Tx) addDerived(unit ID, t time.Time, c derivation, s slotValues, x fed) error {
+	props := map[string]any{"refDes": s.refDes, "station": c.station, "slot": s.slot, "setup": c.setup,
+		"load": x.reel.Load, "derivedBy": c.placedBy}
+	if c.placedByID != tx.ev.ID {
 		props["rederivedBy"] = tx.ev.ID
 	}
 	if !x.windowFrom.IsZero() {
@@ -630,14 +667,14 @@ func (tx *Tx) rederive(ls *lineSide, slot string, since time.Time, lots []ID, wi
 // slot's reels now say otherwise.
 func (tx *Tx) rederivePlacement(ls *lineSide, slot string, p *placed) error {
 	var want []fed
-	var s SetupSlot
+	var s slotValues
 	a, sd, err := tx.activeSetup(ls, p.at)
 	if err != nil {
 		return err
 	}
 	if a != nil {
 		if i := sd.slotOf(slot); i >= 0 {
-			s = sd.Slots[i]
+			s = tx.slotValues(sd, i)
 			if f := ls.feeders[slot]; f != nil {
 				want = f.feeding(p.at, sd.Window(i))
 			}
@@ -662,7 +699,7 @@ func (tx *Tx) rederivePlacement(ls *lineSide, slot string, p *placed) error {
 		if lot == nil {
 			continue
 		}
-		if err := tx.addDerived(p.unit, p.at, a.Setup, ls.node.Key(), s, x, p.event); err != nil {
+		if err := tx.addDerived(p.unit, p.at, newDerivation(ls.node.Key(), a.Setup, p.event), s, x); err != nil {
 			return err
 		}
 		added = append(added, lot.ID)

@@ -14,6 +14,8 @@ type memo struct {
 	// stations holds a station's decoded line side with the property texts
 	// it was decoded from: it stands for the node while they are the same.
 	stations map[ID]*lineSideMemo
+	// slots holds the edge props of the slots of the setups in setupDefs.
+	slots map[*SetupDefined][]slotValues
 }
 
 // lineSideMemo is a station's line side as decoded from the texts of its

@@ -3,6 +3,7 @@
 package tracegraph
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -119,7 +120,7 @@ func (tx *Tx) packed(d *Packed) error {
 		if len(hs) > 0 {
 			return Errorf(CodeConflict, "data."+f, "%s is already in %s since %s; unpack or remove it first", it.ID, hs[0].Source, ts(hs[0].ValidFrom))
 		}
-		all, err := tx.contents(it.ID)
+		all, err := tx.contentsView(it.ID)
 		if err != nil {
 			return err
 		}
@@ -136,12 +137,13 @@ func (tx *Tx) packed(d *Packed) error {
 			continue
 		}
 		// A packed unit is finished goods, and so is everything built into it.
-		all, err := tx.contents(it.ID)
+		all, err := tx.contentsView(it.ID)
 		if err != nil {
 			return err
 		}
 		for _, n := range all {
 			if n.Label == LabelUnit && n.Status() == StatusWIP {
+				n = n.Clone() // a view: the copy is what changes
 				n.Props["status"] = StatusCompleted
 				n.Props["completedAt"] = ts(tx.now())
 				n.Props["completedBy"] = tx.ev.ID
@@ -153,7 +155,7 @@ func (tx *Tx) packed(d *Packed) error {
 	// there when it was placed.
 	for _, h := range c.Holds {
 		for _, it := range items {
-			all, err := tx.contents(it.ID)
+			all, err := tx.contentsView(it.ID)
 			if err != nil {
 				return err
 			}
@@ -213,14 +215,23 @@ func (tx *Tx) unpacked(d *Packed) error {
 }
 
 // contents returns id and everything inside it along open CONTAINS edges.
-func (tx *Tx) contents(id ID) ([]*Node, error) {
+func (tx *Tx) contents(id ID) ([]*Node, error) { return tx.contentsBy(tx.GetNode, id) }
+
+// contentsView is contents for reading only (ViewNode): a caller that
+// changes one changes a Clone of it. Nodes are replaced, never changed, in
+// the overlay and the stores, so a view is the node as it was when it was
+// read, as a copy would have been.
+func (tx *Tx) contentsView(id ID) ([]*Node, error) { return tx.contentsBy(tx.ViewNode, id) }
+
+// contentsBy is contents reading nodes with get.
+func (tx *Tx) contentsBy(get func(context.Context, ID) (*Node, error), id ID) ([]*Node, error) {
 	var out []*Node
 	seen := map[ID]bool{id: true}
 	frontier := []ID{id}
 	for len(frontier) > 0 {
 		var next []ID
 		for _, cur := range frontier {
-			n, err := tx.GetNode(tx.ctx, cur)
+			n, err := get(tx.ctx, cur)
 			if err != nil {
 				return nil, err
 			}
@@ -275,7 +286,7 @@ func (tx *Tx) shipped(d *Shipped) error {
 			}
 			return Errorf(CodeConflict, "data."+f, "%s is in %s; ship %s or take %s out first", it.ID, h.Source, h.Source, it.ID)
 		}
-		all, err := tx.contents(it.ID)
+		all, err := tx.contentsView(it.ID)
 		if err != nil {
 			return err
 		}
@@ -317,6 +328,7 @@ func (tx *Tx) shipped(d *Shipped) error {
 			if n.Label != LabelUnit && n.Label != LabelComponent {
 				continue
 			}
+			n = n.Clone() // a view, read before anything was shipped
 			n.Props["prevStatus"] = n.Status()
 			n.Props["status"] = StatusShipped
 			n.Props["shippedAt"] = ts(tx.now())

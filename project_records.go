@@ -4,7 +4,6 @@ package tracegraph
 
 import (
 	"encoding/json"
-	"fmt"
 	"maps"
 )
 
@@ -19,10 +18,10 @@ func (tx *Tx) testRecorded(d *TestRecorded) error {
 	setStr(props, "station", tx.ev.Station)
 	setStr(props, "operator", tx.ev.Operator)
 	if len(d.Measurements) > 0 {
-		props["measurements"] = jsonValue(d.Measurements)
+		props["measurements"] = measurementsValue(d.Measurements)
 	}
 	if d.Firmware != nil {
-		props["firmware"] = jsonValue(d.Firmware)
+		props["firmware"] = firmwareValue(d.Firmware)
 	}
 	t := tx.newNode(LabelTestRun, tx.ev.ID, props)
 	return tx.addEdgeErr(EdgeTestedBy, u.ID, t.ID, PrecisionExact, nil)
@@ -39,8 +38,12 @@ func jsonValue(v any) any {
 func (tx *Tx) processRecorded(d *ProcessRecorded) error {
 	units := make([]*Node, len(d.Units))
 	for i, ref := range d.Units {
-		u, err := tx.resolveView(fmt.Sprintf("units[%d]", i), ref, LabelUnit)
+		u, err := tx.resolveView("units", ref, LabelUnit)
 		if err != nil {
+			// Resolved again (a read) only to name the entry.
+			if _, named := tx.resolveView(indexed("units", i), ref, LabelUnit); named != nil {
+				return named
+			}
 			return err
 		}
 		units[i] = u

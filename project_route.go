@@ -99,7 +99,11 @@ func (tx *Tx) routeGap(u *Node) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	latest := map[string]*Node{}
+	type run struct {
+		n  *Node
+		at time.Time
+	}
+	latest := map[string]run{}
 	for _, e := range es {
 		t, err := tx.ViewNode(tx.ctx, e.Target)
 		if err != nil {
@@ -108,16 +112,16 @@ func (tx *Tx) routeGap(u *Node) (string, error) {
 		if t == nil {
 			continue
 		}
-		typ := t.Str("testType")
-		if l := latest[typ]; l == nil || cmp.Or(t.Time("at").Compare(l.Time("at")), cmp.Compare(t.Version, l.Version)) > 0 {
-			latest[typ] = t
+		typ, at := t.Str("testType"), t.Time("at")
+		if l, ok := latest[typ]; !ok || cmp.Or(at.Compare(l.at), cmp.Compare(t.Version, l.n.Version)) > 0 {
+			latest[typ] = run{t, at}
 		}
 	}
 	var gaps []string
 	reqs, _ := r.Props["requires"].([]any)
 	for _, q := range reqs {
 		typ, _ := q.(string)
-		switch t := latest[typ]; {
+		switch t := latest[typ].n; {
 		case t == nil:
 			gaps = append(gaps, typ+" missing")
 		case t.Str("result") != ResultPass:

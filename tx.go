@@ -139,6 +139,30 @@ func NewTx(ctx context.Context, base GraphReader) *Tx {
 	return &Tx{ctx: ctx, base: base}
 }
 
+// reset empties tx for the next event of a batch: ProjectBatch projects
+// each event in one Tx over the batch's and merges it. The maps are kept,
+// emptied, unless an event made them large (clearing costs their size).
+func (tx *Tx) reset() {
+	clearSmall(&tx.nodes)
+	clearSmall(&tx.holds)
+	clearSmall(&tx.edges)
+	clearSmall(&tx.added)
+	clearSmall(&tx.idAdd)
+	clearSmall(&tx.idDel)
+	clearSmall(&tx.heldBy)
+	clearSmall(&tx.events)
+	clearSmall(&tx.voided)
+	tx.muts, tx.seq, tx.ev, tx.completed, tx.nEdges, tx.visited = nil, 0, nil, nil, 0, 0
+}
+
+func clearSmall[K comparable, V any](m *map[K]V) {
+	if len(*m) > 64 {
+		*m = nil
+	} else {
+		clear(*m)
+	}
+}
+
 func mk[K comparable, V any](m *map[K]V) map[K]V {
 	if *m == nil {
 		*m = make(map[K]V)

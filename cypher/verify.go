@@ -32,7 +32,7 @@ func (s *Store) Verify(ctx context.Context, opts tracegraph.VerifyOptions) (*tra
 	}
 	rep := &tracegraph.VerifyReport{HeadSeq: headSeq, HeadHash: headHash, Problems: []string{}}
 	problem := rep.Problemf
-	v := &replayer{s: s, replay: tracegraph.NewTx(ctx, emptyGraph{}), touched: map[tracegraph.ID]bool{}, progress: opts.Progress}
+	v := &replayer{s: s, replay: tracegraph.NewTx(ctx, tracegraph.EmptyGraph{}), touched: map[tracegraph.ID]bool{}, progress: opts.Progress}
 	v.chain.Expect(opts.ExpectHead)
 	if err := v.catchUp(ctx, headSeq, problem); err != nil {
 		return nil, err
@@ -298,23 +298,3 @@ func sameEdges(got, want []tracegraph.Edge) bool {
 	}
 	return true
 }
-
-// emptyGraph is the empty graph a replay starts from.
-type emptyGraph struct{}
-
-func (emptyGraph) GetNode(context.Context, tracegraph.ID) (*tracegraph.Node, error)  { return nil, nil }
-func (emptyGraph) ViewNode(context.Context, tracegraph.ID) (*tracegraph.Node, error) { return nil, nil }
-func (emptyGraph) IdentifierOwners(context.Context, string) ([]tracegraph.Identifier, error) {
-	return nil, nil
-}
-func (emptyGraph) NodeEdges(context.Context, tracegraph.ID, tracegraph.Direction, bool) ([]tracegraph.Edge, error) {
-	return nil, nil
-}
-func (emptyGraph) SelectEdges(context.Context, tracegraph.ID, tracegraph.EdgeSelect) ([]tracegraph.Edge, error) {
-	return nil, nil
-}
-func (emptyGraph) HeldBy(context.Context, string) ([]tracegraph.ID, error) { return nil, nil }
-func (emptyGraph) EventByID(context.Context, string) (*tracegraph.Event, string, error) {
-	return nil, "", nil
-}
-func (emptyGraph) EdgesByEvent(context.Context, uint64) ([]tracegraph.Edge, error) { return nil, nil }

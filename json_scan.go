@@ -1,0 +1,180 @@
+package tracegraph
+
+import (
+	"bytes"
+)
+
+// maxEnvelopeDepth bounds the nesting of data envScan reads; deeper
+// data is left to encoding/json.
+const maxEnvelopeDepth = 64
+
+// envScan reads a JSON text from b[i:].
+type envScan struct {
+	b []byte
+	i int
+}
+
+func (p *envScan) space() {
+	for p.i < len(p.b) && isJSONSpace(p.b[p.i]) {
+		p.i++
+	}
+}
+
+func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// next skips white space and consumes c when it comes next.
+func (p *envScan) next(c byte) bool {
+	p.space()
+	if p.i < len(p.b) && p.b[p.i] == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+// value checks one JSON value (RFC 8259) at p.i and consumes it, depth the
+// nesting it is at.
+func (p *envScan) value(depth int) bool {
+	if p.i >= len(p.b) || depth > maxEnvelopeDepth {
+		return false
+	}
+	switch c := p.b[p.i]; {
+	case c == '{':
+		p.i++
+		if p.next('}') {
+			return true
+		}
+		for {
+			p.space()
+			if !p.jsonString() || !p.next(':') {
+				return false
+			}
+			p.space()
+			if !p.value(depth + 1) {
+				return false
+			}
+			if p.next('}') {
+				return true
+			}
+			if !p.next(',') {
+				return false
+			}
+		}
+	case c == '[':
+		p.i++
+		if p.next(']') {
+			return true
+		}
+		for {
+			p.space()
+			if !p.value(depth + 1) {
+				return false
+			}
+			if p.next(']') {
+				return true
+			}
+			if !p.next(',') {
+				return false
+			}
+		}
+	case c == '"':
+		return p.jsonString()
+	case c == 't':
+		return p.word("true")
+	case c == 'f':
+		return p.word("false")
+	case c == 'n':
+		return p.word("null")
+	default:
+		return p.number()
+	}
+}
+
+func (p *envScan) word(w string) bool {
+	if !bytes.HasPrefix(p.b[p.i:], []byte(w)) {
+		return false
+	}
+	p.i += len(w)
+	return true
+}
+
+// jsonString checks a string, escapes included, and consumes it.
+func (p *envScan) jsonString() bool {
+	if p.i >= len(p.b) || p.b[p.i] != '"' {
+		return false
+	}
+	for j := p.i + 1; j < len(p.b); j++ {
+		switch c := p.b[j]; {
+		case c == '"':
+			p.i = j + 1
+			return true
+		case c < 0x20:
+			return false
+		case c == '\\':
+			j++
+			if j >= len(p.b) {
+				return false
+			}
+			switch p.b[j] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if j+4 >= len(p.b) {
+					return false
+				}
+				for _, h := range p.b[j+1 : j+5] {
+					if !isHex(h) {
+						return false
+					}
+				}
+				j += 4
+			default:
+				return false
+			}
+		}
+	}
+	return false
+}
+
+// number checks a number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func (p *envScan) number() bool {
+	j := p.i
+	if j < len(p.b) && p.b[j] == '-' {
+		j++
+	}
+	switch {
+	case j < len(p.b) && p.b[j] == '0':
+		j++
+	case j < len(p.b) && isDigit(p.b[j]):
+		j = digits(p.b, j)
+	default:
+		return false
+	}
+	if j < len(p.b) && p.b[j] == '.' {
+		if k := digits(p.b, j+1); k > j+1 {
+			j = k
+		} else {
+			return false
+		}
+	}
+	if j < len(p.b) && (p.b[j] == 'e' || p.b[j] == 'E') {
+		j++
+		if j < len(p.b) && (p.b[j] == '+' || p.b[j] == '-') {
+			j++
+		}
+		if k := digits(p.b, j); k > j {
+			j = k
+		} else {
+			return false
+		}
+	}
+	p.i = j
+	return true
+}
+
+// digits returns the end of the run of digits at j.
+func digits(b []byte, j int) int {
+	for j < len(b) && isDigit(b[j]) {
+		j++
+	}
+	return j
+}
