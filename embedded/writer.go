@@ -265,7 +265,7 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, s
 		return err
 	}
 	sync := pebble.Sync
-	if s.opts.Bulk {
+	if s.opts.Bulk || s.loading.Load() {
 		sync = pebble.NoSync
 	}
 	if err := p.b.Commit(sync); err != nil {
