@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -52,6 +53,8 @@ type Store struct {
 	// persister writes the commits, one at a time (commit).
 	persister *persister
 	headHash  string
+
+	loading atomic.Bool // between BeginLoad and EndLoad: commits are not synced
 
 	applyMu sync.RWMutex // Apply holds it shared while enqueueing; Close exclusively
 	closed  bool

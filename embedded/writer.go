@@ -120,6 +120,9 @@ func (s *Store) writer() {
 				if prev.parent.err == nil {
 					prev.tx.Rebase(rd)
 				}
+				// Dropped once done: otherwise each flight keeps the one
+				// before it, and a long load keeps every group it applied.
+				prev.parent = nil
 			}
 			select {
 			case <-prev.done:
@@ -128,7 +131,7 @@ func (s *Store) writer() {
 			}
 		}
 		f := s.project(group, base, parent)
-		go s.commitFlight(f)
+		go s.commitFlight(f, parent)
 		prev = f
 	}
 	if prev != nil {
@@ -138,7 +141,7 @@ func (s *Store) writer() {
 
 // flight is a projected group on its way to disk.
 type flight struct {
-	parent   *flight // the group this one was projected on, if it was in flight
+	parent   *flight // the group this one was projected on, if it was in flight (the writer's: commitFlight has its own copy)
 	tx       *tracegraph.Tx
 	reqs     []*applyReq
 	results  []*tracegraph.BatchResult
@@ -186,12 +189,12 @@ func (s *Store) headSeqNow() uint64 {
 // commitFlight waits for the group's parent, persists the group in one
 // synced Pebble batch, publishes it to the topology and answers every caller.
 // A group whose parent failed fails too: its answers depended on it.
-func (s *Store) commitFlight(f *flight) {
+func (s *Store) commitFlight(f, parent *flight) {
 	defer close(f.done)
-	if f.parent != nil {
-		<-f.parent.done
-		if f.parent.err != nil {
-			f.err = fmt.Errorf("an earlier commit this batch depended on failed: %w", f.parent.err)
+	if parent != nil {
+		<-parent.done
+		if parent.err != nil {
+			f.err = fmt.Errorf("an earlier commit this batch depended on failed: %w", parent.err)
 		}
 	}
 	if f.err == nil && len(f.accepted) > 0 {
@@ -262,7 +265,7 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, s
 		return err
 	}
 	sync := pebble.Sync
-	if s.opts.Bulk {
+	if s.opts.Bulk || s.loading.Load() {
 		sync = pebble.NoSync
 	}
 	if err := p.b.Commit(sync); err != nil {

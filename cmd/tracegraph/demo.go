@@ -15,7 +15,7 @@ import (
 )
 
 // demoMarker is the file in the data directory that says a demo load is
-// under way: the load runs without a write-ahead log, so a crash leaves a
+// under way: the load does not sync its commits, so a crash may leave a
 // prefix of it (or nothing), and the next start that finds the file loads
 // the demo again (the events already loaded are duplicates).
 const demoMarker = "DEMO-LOADING"
@@ -25,14 +25,26 @@ const demoMarker = "DEMO-LOADING"
 // next meanwhile. More cost more CPU for no speed (docs/bench-write.md).
 const demoWindow = 2
 
-// bulkLoadDemo loads the demo factory cfg into the embedded store in
-// sc.DataDir in bulk mode (no write-ahead log, one flush at the end) when
-// the directory is empty or holds an interrupted demo load, closes it and
-// returns the factory's facts; nil when it loads nothing (another store
-// kind, or a store holding data: loadDemo decides).
-func bulkLoadDemo(ctx context.Context, log *slog.Logger, sc storeConfig, cfg factory.Config) (*factory.Facts, error) {
+// demoLoader is a store that commits without syncing while it loads
+// (embedded.Store.BeginLoad and EndLoad).
+type demoLoader interface {
+	tracegraph.Store
+	BeginLoad()
+	EndLoad() error
+}
+
+// startDemo loads the demo factory cfg into the embedded store in
+// sc.DataDir when the directory is empty or holds an interrupted demo load,
+// and returns the factory's facts and the store, open, to serve; nil, nil
+// when it loads nothing (another store kind, or a store holding data:
+// loadDemo decides). The load commits without syncing (BeginLoad) into
+// memtables that hold the whole demo (demoMemTableBytes), syncs the log
+// once when it ends (EndLoad) and leaves the flush to table files to the
+// background: the store that loaded serves, nothing is closed, flushed and
+// opened again before the service is ready.
+func startDemo(ctx context.Context, log *slog.Logger, sc storeConfig, cfg factory.Config) (*factory.Facts, tracegraph.Store, error) {
 	if sc.Kind != "" && sc.Kind != storeEmbedded || sc.DataDir == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	marker := filepath.Join(sc.DataDir, demoMarker)
 	_, err := os.Stat(marker)
@@ -40,39 +52,52 @@ func bulkLoadDemo(ctx context.Context, log *slog.Logger, sc storeConfig, cfg fac
 	if !resume {
 		entries, err := os.ReadDir(sc.DataDir)
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("demo: %w", err)
+			return nil, nil, fmt.Errorf("demo: %w", err)
 		}
 		if len(entries) > 0 {
-			return nil, nil
+			return nil, nil, nil
 		}
 	} else {
 		log.Warn("demo: an earlier demo load was interrupted; loading the demo again (what it loaded is kept)")
 	}
 	if err := os.MkdirAll(sc.DataDir, 0o755); err != nil {
-		return nil, fmt.Errorf("create data directory: %w", err)
+		return nil, nil, fmt.Errorf("create data directory: %w", err)
 	}
 	if err := writeSynced(marker); err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
+		return nil, nil, fmt.Errorf("demo: %w", err)
 	}
-	bulk := sc
-	bulk.Bulk = true
-	store, err := openStore(ctx, bulk)
+	if sc.MemTableBytes == 0 {
+		sc.MemTableBytes = demoMemTableBytes
+	}
+	opened, err := openStore(ctx, sc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	store, ok := opened.(demoLoader)
+	if !ok {
+		opened.Close()
+		return nil, nil, fmt.Errorf("demo: the %s store cannot load without syncing", sc.Kind)
+	}
+	store.BeginLoad()
+	restoreGC := demoGC(cfg.Units)
 	facts, err := loadDemo(ctx, log, store, cfg, true)
-	began := time.Now()
-	if cerr := store.Close(); err == nil && cerr != nil { // the flush that makes the load durable
-		err = fmt.Errorf("demo: close store: %w", cerr)
+	restoreGC()
+	if err == nil {
+		began := time.Now()
+		err = store.EndLoad()
+		log.Info("demo: durable", "took", time.Since(began).Round(time.Millisecond))
 	}
-	log.Info("demo: written to disk", "took", time.Since(began).Round(time.Millisecond))
+	if err == nil {
+		err = os.Remove(marker)
+	}
+	if err == nil {
+		err = syncDir(sc.DataDir)
+	}
 	if err != nil {
-		return nil, err
+		store.Close()
+		return nil, nil, fmt.Errorf("demo: %w", err)
 	}
-	if err := os.Remove(marker); err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
-	}
-	return facts, syncDir(sc.DataDir)
+	return facts, store, nil
 }
 
 // writeSynced creates the empty file name and syncs it and its directory.

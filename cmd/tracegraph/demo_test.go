@@ -21,13 +21,13 @@ import (
 const demoCrashEnv = "TRACEGRAPH_DEMO_CRASH_DIR"
 
 // crashDemo is the factory TestDemoLoadCrash loads, and the small memtable
-// that makes the bulk load flush (and so leave a prefix) as it goes.
+// that makes the load flush (and so leave table files) as it goes.
 var crashDemo = factory.Config{Units: 400, Seed: demoSeed}
 
 const crashMemTable = 1 << 20
 
-// TestDemoLoadCrash kills a process loading the demo in bulk mode (no
-// write-ahead log): once early, once after the load flushed some of it to
+// TestDemoLoadCrash kills a process loading the demo (commits not synced):
+// once early, once after the load flushed some of it to
 // table files. After each kill the store holds nothing or a consistent
 // prefix (verify finds it intact) and the marker says the load was
 // interrupted; the next demo start loads the rest, and the store then holds
@@ -35,7 +35,7 @@ const crashMemTable = 1 << 20
 func TestDemoLoadCrash(t *testing.T) {
 	if dir := os.Getenv(demoCrashEnv); dir != "" {
 		sc := storeConfig{Kind: storeEmbedded, DataDir: dir, MemTableBytes: crashMemTable}
-		if _, err := bulkLoadDemo(context.Background(), slog.New(slog.NewTextHandler(io.Discard, nil)), sc, crashDemo); err != nil {
+		if _, err := loadDemoDir(context.Background(), slog.New(slog.NewTextHandler(io.Discard, nil)), sc, crashDemo); err != nil {
 			t.Fatal(err)
 		}
 		return
@@ -86,14 +86,14 @@ func TestDemoLoadCrash(t *testing.T) {
 
 	// The next start finishes the load.
 	sc := storeConfig{Kind: storeEmbedded, DataDir: dir}
-	if _, err := bulkLoadDemo(ctx, log, sc, crashDemo); err != nil {
+	if _, err := loadDemoDir(ctx, log, sc, crashDemo); err != nil {
 		t.Fatal(err)
 	}
 	if hasMarker() {
 		t.Errorf("%s is left after the load finished", demoMarker)
 	}
 	want := filepath.Join(t.TempDir(), "data")
-	if _, err := bulkLoadDemo(ctx, log, storeConfig{Kind: storeEmbedded, DataDir: want}, crashDemo); err != nil {
+	if _, err := loadDemoDir(ctx, log, storeConfig{Kind: storeEmbedded, DataDir: want}, crashDemo); err != nil {
 		t.Fatal(err)
 	}
 	got, wantStats := demoStats(t, dir), demoStats(t, want)
@@ -101,10 +101,22 @@ func TestDemoLoadCrash(t *testing.T) {
 		t.Errorf("after the interrupted loads the store holds %s, an uninterrupted load %s", got, wantStats)
 	}
 	// A store that holds data is left alone.
-	facts, err := bulkLoadDemo(ctx, log, sc, crashDemo)
+	facts, err := loadDemoDir(ctx, log, sc, crashDemo)
 	if err != nil || facts != nil {
-		t.Errorf("bulkLoadDemo on a loaded store = %v, %v; want nothing loaded", facts, err)
+		t.Errorf("startDemo on a loaded store = %v, %v; want nothing loaded", facts, err)
 	}
+}
+
+// loadDemoDir loads the demo cfg into the store in sc.DataDir as serve
+// --demo does (startDemo), then closes the store.
+func loadDemoDir(ctx context.Context, log *slog.Logger, sc storeConfig, cfg factory.Config) (*factory.Facts, error) {
+	facts, store, err := startDemo(ctx, log, sc, cfg)
+	if store != nil {
+		if cerr := store.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return facts, err
 }
 
 // demoStats is what the store in dir holds (events, nodes and edges by

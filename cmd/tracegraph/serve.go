@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/factory"
 	"github.com/tracegraph/tracegraph/server"
 )
@@ -53,8 +54,9 @@ What it serves, on --addr:
 The default store is embedded: it keeps everything in --data, no database
 server needed. --demo fills an empty store with a generated factory of 10,000
 units first (seconds to a minute), so that you can look at once: open / or
-/graphiql. The embedded store loads it without a write-ahead log; a start cut
-short leaves DEMO-LOADING in --data, and the next --demo start loads the rest.
+/graphiql. The embedded store loads it without syncing each commit and syncs
+once at the end; a start cut short leaves DEMO-LOADING in --data, and the
+next --demo start loads the rest.
 
 Without --auth-jwt-secret or --auth-oidc-issuer the service is open to anyone
 who can reach --addr (the default address is only reachable from this
@@ -183,7 +185,7 @@ func newLogger(w interface{ Write([]byte) (int, error) }, level, format string) 
 }
 
 // serve runs the service; with demo > 0 it first loads a demo factory of
-// that many units into an empty store (bulkLoadDemo, loadDemo).
+// that many units into an empty store (startDemo, loadDemo).
 func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, demo int, auth server.AuthConfig, limits *limitFlags, ops opsOptions, cfxf *cfxFlags) (err error) {
 	cfxOpts, err := cfxf.options()
 	if err != nil {
@@ -196,16 +198,20 @@ func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, d
 		}
 		defer stop()
 	}
-	var facts *factory.Facts
+	var (
+		facts *factory.Facts
+		store tracegraph.Store
+	)
 	demoConfig := factory.Config{Units: demo, Seed: demoSeed}
 	if demo > 0 {
-		if facts, err = bulkLoadDemo(ctx, log, sc, demoConfig); err != nil {
+		if facts, store, err = startDemo(ctx, log, sc, demoConfig); err != nil {
 			return err
 		}
 	}
-	store, err := openStore(ctx, sc)
-	if err != nil {
-		return err
+	if store == nil {
+		if store, err = openStore(ctx, sc); err != nil {
+			return err
+		}
 	}
 	defer func() {
 		if cerr := store.Close(); cerr != nil && err == nil {
