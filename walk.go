@@ -131,7 +131,12 @@ type Marks struct {
 }
 
 // NewMarks returns marks sized for n node handles.
-func NewMarks(n int) *Marks { return &Marks{v: make([]uint32, n)} }
+func NewMarks(n int) *Marks { return MarksOver(make([]uint32, n)) }
+
+// MarksOver returns marks whose per-handle words are v, all zero (as many
+// handles as it holds without growing): for a store that places that memory
+// itself (in huge pages, say).
+func MarksOver(v []uint32) *Marks { return &Marks{v: v} }
 
 // Cap is how many node handles the marks hold without growing.
 func (m *Marks) Cap() int { return len(m.v) }
