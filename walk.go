@@ -131,7 +131,12 @@ type Marks struct {
 }
 
 // NewMarks returns marks sized for n node handles.
-func NewMarks(n int) *Marks { return &Marks{v: make([]uint32, n)} }
+func NewMarks(n int) *Marks { return MarksOver(make([]uint32, n)) }
+
+// MarksOver returns marks whose per-handle words are v, all zero (as many
+// handles as it holds without growing): for a store that places that memory
+// itself (in huge pages, say).
+func MarksOver(v []uint32) *Marks { return &Marks{v: v} }
 
 // Cap is how many node handles the marks hold without growing.
 func (m *Marks) Cap() int { return len(m.v) }
@@ -187,9 +192,19 @@ type WalkSpec struct {
 	Limit int
 	// WantEdges lists the edges followed.
 	WantEdges bool
-	// Scratch builds the result's lists in the Marks' scratch: they stay
-	// valid only until the Marks run another walk.
+	// Scratch builds the result's lists in the Marks' own memory: they stay
+	// valid only until the Marks run another walk or are Reset. (Without a
+	// Limit, on Marks that hold no mark, Order is then the Marks' list of
+	// the nodes they set: the same nodes in the same order, held once.)
 	Scratch bool
+	// HopBudget expands a level's frontier a part at a time (0: all at
+	// once), so that the hops held are about HopBudget rather than a whole
+	// level's (16 bytes each: a recall's widest level has millions at M). A
+	// part halves while its hops exceed the budget, down to one node (whose
+	// hops are its own edges), and doubles while they are under half of
+	// it. For stores whose Expand costs little per call; the answer is the
+	// same.
+	HopBudget int
 }
 
 // WalkResult is what a walk reached. Each node's depth and precision are
@@ -215,6 +230,9 @@ func Walk(ctx context.Context, x Expander, m *Marks, starts []uint32, spec WalkS
 	if spec.Scratch {
 		res.Order, res.Edges = m.order[:0], m.edges[:0]
 	}
+	// The nodes reached, listed once: in m.touched when it lists nothing
+	// else (each node is touched when first visited, as it joins Order).
+	touchedOrder := spec.Scratch && spec.Limit == 0 && len(m.touched) == 0
 	frontier, fprec := m.frontier[:0], m.fprec[:0]
 	next, nprec, level := m.next[:0], m.nprec[:0], m.level[:0]
 	hops, ledges := m.hops[:0], m.ledges[:0]
@@ -222,7 +240,10 @@ func Walk(ctx context.Context, x Expander, m *Marks, starts []uint32, spec WalkS
 		m.frontier, m.fprec, m.next, m.nprec, m.level = frontier[:0], fprec[:0], next[:0], nprec[:0], level[:0]
 		m.hops, m.ledges = hops[:0], ledges[:0]
 		if spec.Scratch {
-			m.order, m.edges = res.Order[:0], res.Edges[:0]
+			if !touchedOrder {
+				m.order = res.Order[:0]
+			}
+			m.edges = res.Edges[:0]
 		}
 	}()
 	// Start nodes in ID order, whatever order the store found them in (an
@@ -234,33 +255,56 @@ func Walk(ctx context.Context, x Expander, m *Marks, starts []uint32, spec WalkS
 	for _, s := range starts {
 		if !m.Seen(s) {
 			m.visit(s, 0, PrecisionExact)
-			res.Order = append(res.Order, s)
+			if !touchedOrder {
+				res.Order = append(res.Order, s)
+			}
 			frontier, fprec = append(frontier, s), append(fprec, PrecisionExact)
 		}
 	}
 	var err error
+	part := 1 // frontier nodes expanded at once, within spec.HopBudget
+	hops = slices.Grow(hops, 2*spec.HopBudget)
 	for d := 1; d <= spec.MaxDepth && len(frontier) > 0; d++ {
 		if err = ctx.Err(); err != nil {
 			return nil, err
 		}
-		if hops, err = x.Expand(ctx, frontier, spec.Up, hops[:0]); err != nil {
-			return nil, err
-		}
 		next, nprec, level, ledges = next[:0], nprec[:0], level[:0], ledges[:0]
-		for _, h := range hops {
-			p := min(h.Prec, fprec[h.From])
-			if mk := m.Get(h.To); mk != 0 {
-				if p > Precision(mk&3) {
-					m.Set(h.To, mk&^3|uint32(p))
+		if spec.HopBudget == 0 {
+			part = len(frontier)
+		}
+		for lo, hi := 0, 0; lo < len(frontier); lo = hi {
+			hi = min(lo+part, len(frontier))
+			if hops, err = x.Expand(ctx, frontier[lo:hi], spec.Up, hops[:0]); err != nil {
+				return nil, err
+			}
+			switch {
+			case spec.HopBudget == 0:
+			case len(hops) > spec.HopBudget && part > 1:
+				part /= 2
+			case len(hops) < spec.HopBudget/2:
+				part *= 2
+			}
+			for _, h := range hops {
+				p := min(h.Prec, fprec[lo+int(h.From)])
+				if mk := m.Get(h.To); mk != 0 {
+					if p > Precision(mk&3) {
+						m.Set(h.To, mk&^3|uint32(p))
+						next, nprec = append(next, h.To), append(nprec, p)
+					}
+				} else {
+					m.visit(h.To, d, p)
+					// Without a limit a level is never cut: its nodes go
+					// straight into the answer.
+					if spec.Limit > 0 {
+						level = append(level, h.To)
+					} else if !touchedOrder {
+						res.Order = append(res.Order, h.To)
+					}
 					next, nprec = append(next, h.To), append(nprec, p)
 				}
-			} else {
-				m.visit(h.To, d, p)
-				level = append(level, h.To)
-				next, nprec = append(next, h.To), append(nprec, p)
-			}
-			if spec.WantEdges {
-				ledges = append(ledges, h)
+				if spec.WantEdges {
+					ledges = append(ledges, h)
+				}
 			}
 		}
 		if spec.Limit > 0 && len(res.Order)+len(level) > spec.Limit {
@@ -287,6 +331,9 @@ func Walk(ctx context.Context, x Expander, m *Marks, starts []uint32, spec WalkS
 		}
 		frontier, next = next, frontier
 		fprec, nprec = nprec, fprec
+	}
+	if touchedOrder {
+		res.Order = m.touched
 	}
 	return res, nil
 }

@@ -189,6 +189,21 @@ func TestWalk(t *testing.T) {
 			if len(r.Edges) != tt.nEdges {
 				t.Errorf("Walk(%v) followed %d edges, want %d", tt.from, len(r.Edges), tt.nEdges)
 			}
+			// Expanded a few hops at a time, with the lists in the marks:
+			// the same nodes in the same order, the same edges.
+			for _, budget := range []int{1, 2, 3} {
+				spec := tt.spec
+				spec.HopBudget, spec.Scratch = budget, true
+				m2 := NewMarks(0)
+				r2, err := Walk(context.Background(), g, m2, g.handles(tt.from...), spec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(r2.Order, r.Order) || !slices.Equal(r2.Edges, r.Edges) || r2.Truncated != r.Truncated ||
+					!slices.Equal(g.visits(m2, r2.Order), g.visits(m, r.Order)) {
+					t.Errorf("Walk(%v) with a hop budget of %d = %v %v, want %v %v", tt.from, budget, r2.Order, r2.Edges, r.Order, r.Edges)
+				}
+			}
 		})
 	}
 }

@@ -133,7 +133,11 @@ func (s *Store) walkImpact(ctx context.Context, req tracegraph.RecallRequest, ma
 	if !req.AsOf.IsZero() && !req.History {
 		im.x.asOf = im.asOf
 	}
-	r, err := tracegraph.Walk(ctx, im.x, im.m, starts, tracegraph.WalkSpec{MaxDepth: tracegraph.MaxTraceDepth})
+	// The order in the marks' own list (valid until release), the hops
+	// walkHops at a time: a recall's state stays a few bytes per node
+	// reached (bench's stated bound for the streamed serial list).
+	r, err := tracegraph.Walk(ctx, im.x, im.m, starts, tracegraph.WalkSpec{MaxDepth: tracegraph.MaxTraceDepth,
+		Scratch: true, HopBudget: walkHops})
 	if err != nil {
 		im.release()
 		return nil, err
@@ -141,6 +145,10 @@ func (s *Store) walkImpact(ctx context.Context, req tracegraph.RecallRequest, ma
 	im.order = r.Order
 	return im, nil
 }
+
+// walkHops is about how many hops a recall walk holds at a time (16 bytes
+// each): a level's are millions at M, a suspect reel's a thousand boards.
+const walkHops = 1024
 
 // parallelism says how many goroutines a recall's rollups and unit lists
 // are built on (the expander is only read, so it is safe for them), and

@@ -132,3 +132,18 @@ func BenchmarkScaleRecall(b *testing.B) {
 	})
 	b.ReportMetric(float64(units), "units")
 }
+
+// BenchmarkScaleRecallUnits: the recall's serial list streamed (RecallUnits),
+// as an export streams it; -memprofile shows what the stream allocates.
+func BenchmarkScaleRecallUnits(b *testing.B) {
+	s, ctx := scaleStore(b), context.Background()
+	units := 0
+	timed(b, func(int) error {
+		units = 0
+		return s.RecallUnits(ctx, tracegraph.RecallRequest{Suspects: scale.facts.SuspectLots}, func(tracegraph.RecallUnit) error {
+			units++
+			return nil
+		})
+	})
+	b.ReportMetric(float64(units), "units")
+}

@@ -292,7 +292,8 @@ func (t *topo) maybeCompact() {
 	t.compact()
 }
 
-// compact rebuilds the CSRs from the edge arrays.
+// compact rebuilds the CSRs from the edge arrays (and asks for huge pages
+// under the large arrays again: appends may have moved them).
 func (t *topo) compact() {
 	n := len(t.label)
 	all := func(uint32) bool { return true }
@@ -301,6 +302,7 @@ func (t *topo) compact() {
 	t.in = buildCSR(n, t.er, true, all)
 	t.cout = buildCSR(n, t.er, false, contains)
 	t.cin = buildCSR(n, t.er, true, contains)
+	t.adviseHugePages()
 }
 
 // buildCSR lists, per node, the edges e (in creation order) that keep

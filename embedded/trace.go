@@ -18,7 +18,7 @@ func getMarks(n int) *tracegraph.Marks {
 	if m, ok := marksPool.Get().(*tracegraph.Marks); ok && m.Cap() >= n {
 		return m
 	}
-	return tracegraph.NewMarks(n + n/4 + 1024)
+	return newMarks(n + n/4 + 1024)
 }
 
 func putMarks(m *tracegraph.Marks) {
