@@ -52,7 +52,11 @@ type Store struct {
 	headSeq uint64
 	// persister writes the commits, one at a time (commit).
 	persister *persister
-	headHash  string
+	// ids holds every event id of a bulk load into a store that was empty
+	// when it opened (nil otherwise): the duplicate check reads Pebble only
+	// when it says "maybe". Guarded by mu.
+	ids      *idFilter
+	headHash string
 
 	loading atomic.Bool // between BeginLoad and EndLoad: commits are not synced
 
@@ -125,6 +129,9 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := s.ensureIndexes(); err != nil {
 		db.Close()
 		return nil, openError(dir, err)
+	}
+	if opts.Bulk && s.headSeq == 0 {
+		s.ids = newIDFilter()
 	}
 	s.persister = newPersister(s)
 	go s.writer()
