@@ -218,6 +218,9 @@ func (r *reader) HeldBy(ctx context.Context, holdID string) ([]tracegraph.ID, er
 
 // EventByID implements tracegraph.GraphReader.
 func (r *reader) EventByID(ctx context.Context, id string) (*tracegraph.Event, string, error) {
+	if !r.s.mayHaveEvent(id) {
+		return nil, "", nil
+	}
 	v, err := r.s.get(strKey(pEventID, id))
 	if err == errNotFound {
 		return nil, "", nil

@@ -36,7 +36,11 @@ type Options struct {
 	// so Apply returns before its events are durable. Close (or Flush) makes
 	// everything durable; a crash before that loses what was applied since the
 	// last flush, and re-running the import restores it (events are
-	// idempotent by id). Never serve with it.
+	// idempotent by id). Never serve with it. Its memory grows with the
+	// load as the topology does (about 60 bytes a node and 40 an edge, and
+	// the Go heap's room to collect) and a filter of the event ids (about
+	// 1.2 bytes each); the rest is bounded: the node cache, the groups in
+	// flight, the memtables (at most 768 MiB) and the block cache.
 	Bulk bool
 }
 
@@ -52,7 +56,11 @@ type Store struct {
 	headSeq uint64
 	// persister writes the commits, one at a time (commit).
 	persister *persister
-	headHash  string
+	// ids holds every event id of a bulk load into a store that was empty
+	// when it opened (nil otherwise): the duplicate check reads Pebble only
+	// when it says "maybe". Guarded by mu.
+	ids      *idFilter
+	headHash string
 
 	loading atomic.Bool // between BeginLoad and EndLoad: commits are not synced
 
@@ -126,6 +134,9 @@ func Open(dir string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, openError(dir, err)
 	}
+	if opts.Bulk && s.headSeq == 0 {
+		s.ids = newIDFilter()
+	}
 	s.persister = newPersister(s)
 	go s.writer()
 	return s, nil
@@ -181,7 +192,11 @@ func pebbleOptions(opts Options) *pebble.Options {
 	if opts.Bulk {
 		// A load flushes few, large memtables and leaves the compaction of
 		// the level-0 files they make to the store's next Open: none stalls
-		// the load meanwhile.
+		// the load meanwhile. Level 0 grows on disk, not in memory: Pebble
+		// keeps at most MemTableStopWritesThreshold (2) memtables queued
+		// and one for reuse (768 MiB at 256 MiB each) and the block cache
+		// (CacheBytes) whatever the size of the load (docs/bench-write.md,
+		// "Third pass").
 		po.L0CompactionThreshold = bulkL0CompactionThreshold
 		po.L0StopWritesThreshold = 1 << 20
 	}
