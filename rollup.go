@@ -83,6 +83,17 @@ type Rollup struct {
 	// MinPart is the fewest units or products a goroutine is given (0:
 	// 1,024; goroutines for fewer cost more than they save).
 	MinPart int
+	// Round is how many units AddUnits plans, or products Finish follows
+	// to their containers, before counting them (0: planRound).
+	Round int
+}
+
+// round is r.Round or its default.
+func (r *Rollup) round() int {
+	if r.Round > 0 {
+		return r.Round
+	}
+	return planRound
 }
 
 type topAt struct {
@@ -189,23 +200,33 @@ func (r *Rollup) AddUnits(units []uint32, confirmed []bool) {
 		}
 		return
 	}
-	plans := make([]plan, len(units))
+	// In rounds of r.round() units, as Finish.
+	size := r.round()
+	plans := make([]plan, min(len(units), size))
 	tops := make([][]topAt, w) // per part, its units' products
-	InParallel(len(units), w, func(part, lo, hi int) {
-		p := r.p.fork()
-		buf := make([]topAt, 0, hi-lo) // most units are their one product's
-		for k := lo; k < hi; k++ {
-			buf = p.topsOf(units[k], p.span, buf)
-			plans[k].wo, plans[k].hasWO = p.g.WorkOrder(units[k])
-			plans[k].end = int32(len(buf))
-		}
-		tops[part] = buf
-	})
-	for part := range w {
-		start := int32(0)
-		for k := len(units) * part / w; k < len(units)*(part+1)/w; k++ {
-			r.addPlanned(plans[k].wo, plans[k].hasWO, tops[part][start:plans[k].end], weight(confirmed[k]))
-			start = plans[k].end
+	for r0 := 0; r0 < len(units); r0 += size {
+		round := units[r0:min(len(units), r0+size)]
+		m := len(round)
+		rw := Parts(m, r.Workers, r.MinPart)
+		InParallel(m, rw, func(part, lo, hi int) {
+			p := r.p.fork()
+			buf := tops[part][:0]
+			if buf == nil {
+				buf = make([]topAt, 0, hi-lo) // most units are their one product's
+			}
+			for k := lo; k < hi; k++ {
+				buf = p.topsOf(round[k], p.span, buf)
+				plans[k].wo, plans[k].hasWO = p.g.WorkOrder(round[k])
+				plans[k].end = int32(len(buf))
+			}
+			tops[part] = buf
+		})
+		for part := range rw {
+			start := int32(0)
+			for k := m * part / rw; k < m*(part+1)/rw; k++ {
+				r.addPlanned(plans[k].wo, plans[k].hasWO, tops[part][start:plans[k].end], weight(confirmed[r0+k]))
+				start = plans[k].end
+			}
 		}
 	}
 }
@@ -241,12 +262,12 @@ func (r *Rollup) Finish() {
 			products = append(products, k)
 		}
 	}
-	// In rounds of finishRound products, so that what they reach is held
-	// for a round at a time, in buffers reused from round to round.
-	reached := make([][]bumpAt, w)             // per part, what its products reach
-	ends := make([]int32, min(n, finishRound)) // per product, where its bumps end in its part's
-	for r0 := 0; r0 < n; r0 += finishRound {
-		round := products[r0:min(n, r0+finishRound)]
+	// In rounds of r.round() products.
+	reached := make([][]bumpAt, w) // per part, what its products reach
+	size := r.round()
+	ends := make([]int32, min(n, size)) // per product, where its bumps end in its part's
+	for r0 := 0; r0 < n; r0 += size {
+		round := products[r0:min(n, r0+size)]
 		m := len(round)
 		rw := Parts(m, r.Workers, r.MinPart)
 		InParallel(m, rw, func(part, lo, hi int) {
@@ -269,9 +290,10 @@ func (r *Rollup) Finish() {
 	}
 }
 
-// finishRound is how many products Finish follows to their containers
-// before counting them: a few MB of reached entries at a time.
-const finishRound = 1 << 15
+// planRound is how many units AddUnits plans, or products Finish follows
+// to their containers, before counting them: what they reach is held a
+// round at a time (a few MB), in buffers reused from round to round.
+const planRound = 1 << 15
 
 // Parts is how many contiguous parts of n items InParallel should run on:
 // at most workers, each of at least minPart items (0: 1,024), at least one.
