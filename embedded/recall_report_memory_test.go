@@ -2,7 +2,6 @@ package embedded
 
 import (
 	"context"
-	"runtime"
 	"slices"
 	"testing"
 
@@ -22,14 +21,7 @@ func TestRecallImpactHeapBound(t *testing.T) {
 	}
 	ctx := context.Background()
 	events, _ := factoryEvents(t, 2000, 1)
-	var lots []tracegraph.ID
-	for _, e := range events {
-		if p, _ := e.Payload(); p != nil {
-			if d, ok := p.(*tracegraph.LotReceived); ok {
-				lots = append(lots, tracegraph.NewID(tracegraph.LabelMaterialLot, d.Lot))
-			}
-		}
-	}
+	_, lots := factoryLots(events, "")
 	s, err := Open(t.TempDir(), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -39,23 +31,14 @@ func TestRecallImpactHeapBound(t *testing.T) {
 	s.par = parallelism{workers: 2, minPart: 64}
 	nodes := s.t.nodeCount()
 	req := tracegraph.RecallRequest{Suspects: slices.Sorted(slices.Values(lots))}
-	var grew uint64
 	units := 0
-	for run := range 3 { // the least of three: another goroutine may allocate meanwhile
-		runtime.GC()
-		runtime.GC()
-		var m0, m1 runtime.MemStats
-		runtime.ReadMemStats(&m0)
+	grew := leastAlloc(t, func() error {
 		rep, err := s.RecallImpact(ctx, req)
-		if err != nil {
-			t.Fatal(err)
+		if err == nil {
+			units = len(rep.Confirmed) + len(rep.Possible)
 		}
-		runtime.ReadMemStats(&m1)
-		units = len(rep.Confirmed) + len(rep.Possible)
-		if g := m1.TotalAlloc - m0.TotalAlloc; run == 0 || g < grew {
-			grew = g
-		}
-	}
+		return err
+	})
 	bound := uint64(250*units + 15*nodes)
 	t.Logf("%d lots reach %d units of %d nodes: RecallImpact allocated %d bytes (%.0f per unit), bound %d",
 		len(req.Suspects), units, nodes, grew, float64(grew)/float64(max(units, 1)), bound)
