@@ -83,6 +83,17 @@ type Rollup struct {
 	// MinPart is the fewest units or products a goroutine is given (0:
 	// 1,024; goroutines for fewer cost more than they save).
 	MinPart int
+	// Round is how many units AddUnits plans, or products Finish follows
+	// to their containers, before counting them (0: planRound).
+	Round int
+}
+
+// round is r.Round or its default.
+func (r *Rollup) round() int {
+	if r.Round > 0 {
+		return r.Round
+	}
+	return planRound
 }
 
 type topAt struct {
@@ -180,27 +191,43 @@ func (r *Rollup) AddUnits(units []uint32, confirmed []bool) {
 	type plan struct {
 		wo    uint32
 		hasWO bool
-		tops  []topAt
+		end   int32 // where its products end in its part's
 	}
-	if Parts(len(units), r.Workers, r.MinPart) == 1 {
+	w := Parts(len(units), r.Workers, r.MinPart)
+	if w == 1 {
 		for k, i := range units {
 			r.Add(i, confirmed[k])
 		}
 		return
 	}
-	plans := make([]plan, len(units))
-	InParallel(len(units), Parts(len(units), r.Workers, r.MinPart), func(_, lo, hi int) {
-		p := r.p.fork()
-		var buf []topAt
-		for k := lo; k < hi; k++ {
-			start := len(buf)
-			buf = p.topsOf(units[k], p.span, buf)
-			plans[k].wo, plans[k].hasWO = p.g.WorkOrder(units[k])
-			plans[k].tops = buf[start:len(buf):len(buf)]
+	// In rounds of r.round() units, as Finish.
+	size := r.round()
+	plans := make([]plan, min(len(units), size))
+	tops := make([][]topAt, w) // per part, its units' products
+	for r0 := 0; r0 < len(units); r0 += size {
+		round := units[r0:min(len(units), r0+size)]
+		m := len(round)
+		rw := Parts(m, r.Workers, r.MinPart)
+		InParallel(m, rw, func(part, lo, hi int) {
+			p := r.p.fork()
+			buf := tops[part][:0]
+			if buf == nil {
+				buf = make([]topAt, 0, hi-lo) // most units are their one product's
+			}
+			for k := lo; k < hi; k++ {
+				buf = p.topsOf(round[k], p.span, buf)
+				plans[k].wo, plans[k].hasWO = p.g.WorkOrder(round[k])
+				plans[k].end = int32(len(buf))
+			}
+			tops[part] = buf
+		})
+		for part := range rw {
+			start := int32(0)
+			for k := m * part / rw; k < m*(part+1)/rw; k++ {
+				r.addPlanned(plans[k].wo, plans[k].hasWO, tops[part][start:plans[k].end], weight(confirmed[r0+k]))
+				start = plans[k].end
+			}
 		}
-	})
-	for k := range units {
-		r.addPlanned(plans[k].wo, plans[k].hasWO, plans[k].tops, weight(confirmed[k]))
 	}
 }
 
@@ -235,26 +262,38 @@ func (r *Rollup) Finish() {
 			products = append(products, k)
 		}
 	}
+	// In rounds of r.round() products.
 	reached := make([][]bumpAt, w) // per part, what its products reach
-	ends := make([]int, n)         // per product, where its bumps end in its part's
-	InParallel(n, w, func(part, lo, hi int) {
-		p := r.p.fork()
-		var buf []bumpAt
-		for j := lo; j < hi; j++ {
-			buf = p.containers(r.Nodes[products[j]], p.span, buf)
-			ends[j] = len(buf)
-		}
-		reached[part] = buf
-	})
-	for part := range w {
-		start := 0
-		for j := n * part / w; j < n*(part+1)/w; j++ {
-			r.count++
-			r.bumpAll(reached[part][start:ends[j]], r.Tallies[products[j]])
-			start = ends[j]
+	size := r.round()
+	ends := make([]int32, min(n, size)) // per product, where its bumps end in its part's
+	for r0 := 0; r0 < n; r0 += size {
+		round := products[r0:min(n, r0+size)]
+		m := len(round)
+		rw := Parts(m, r.Workers, r.MinPart)
+		InParallel(m, rw, func(part, lo, hi int) {
+			p := r.p.fork()
+			buf := reached[part][:0]
+			for j := lo; j < hi; j++ {
+				buf = p.containers(r.Nodes[round[j]], p.span, buf)
+				ends[j] = int32(len(buf))
+			}
+			reached[part] = buf
+		})
+		for part := range rw {
+			start := int32(0)
+			for j := m * part / rw; j < m*(part+1)/rw; j++ {
+				r.count++
+				r.bumpAll(reached[part][start:ends[j]], r.Tallies[round[j]])
+				start = ends[j]
+			}
 		}
 	}
 }
+
+// planRound is how many units AddUnits plans, or products Finish follows
+// to their containers, before counting them: what they reach is held a
+// round at a time (a few MB), in buffers reused from round to round.
+const planRound = 1 << 15
 
 // Parts is how many contiguous parts of n items InParallel should run on:
 // at most workers, each of at least minPart items (0: 1,024), at least one.
@@ -350,7 +389,13 @@ func (p *planner) containers(x uint32, span Span, out []bumpAt) []bumpAt {
 // Entries lists the entries of label l as rollup entries, sorted by ID
 // unless there are more than sortLimit.
 func (r *Rollup) Entries(l Label, name func(uint32) ID, sortLimit int) []RollupEntry {
-	out := []RollupEntry{}
+	n := 0
+	for _, el := range r.Labels {
+		if el == l {
+			n++
+		}
+	}
+	out := make([]RollupEntry, 0, n)
 	for k, i := range r.Nodes {
 		if r.Labels[k] == l {
 			t := r.Tallies[k]

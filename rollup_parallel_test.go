@@ -98,13 +98,15 @@ func TestRollupWorkersCountAlike(t *testing.T) {
 		}
 		want.Finish()
 		for _, workers := range []int{1, 2, 3} {
-			got := NewRollup(g, &f, nil)
-			got.Workers = workers
-			got.MinPart = 100 * workers // parts of several sizes
-			got.AddUnits(units, confirmed)
-			got.Finish()
-			if !slices.Equal(got.Nodes, want.Nodes) || !slices.Equal(got.Labels, want.Labels) || !slices.Equal(got.Tallies, want.Tallies) {
-				t.Fatalf("filter %+v, %d workers: %d entries, want %d (or their order or tallies differ)", f, workers, len(got.Nodes), len(want.Nodes))
+			for _, round := range []int{0, 333} { // one round, or several
+				got := NewRollup(g, &f, nil)
+				got.Workers, got.Round = workers, round
+				got.MinPart = 100 * workers // parts of several sizes
+				got.AddUnits(units, confirmed)
+				got.Finish()
+				if !slices.Equal(got.Nodes, want.Nodes) || !slices.Equal(got.Labels, want.Labels) || !slices.Equal(got.Tallies, want.Tallies) {
+					t.Fatalf("filter %+v, %d workers, rounds of %d: %d entries, want %d (or their order or tallies differ)", f, workers, round, len(got.Nodes), len(want.Nodes))
+				}
 			}
 		}
 		if len(want.Nodes) < 100 {

@@ -238,28 +238,13 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 		ru.Finish()
 		return im.fill(rep, ru, true), nil
 	}
-	// Each unit as reported (its ID, status and marks: reads scattered
-	// over the topology) on several goroutines, then listed in order.
-	us := make([]tracegraph.RecallUnit, len(units))
-	tracegraph.InParallel(len(units), tracegraph.Parts(len(units), ru.Workers, ru.MinPart), func(_, lo, hi int) {
-		for k := lo; k < hi; k++ {
-			us[k] = im.recallUnit(units[k])
-		}
-	})
+	confirmed := make([]bool, len(units))
+	for k, i := range units {
+		confirmed[k] = im.m.Precision(i) == tracegraph.PrecisionExact
+	}
+	im.listUnits(rep, units, len(units) <= sortLimit, ru.Workers, ru.MinPart)
 	if err := ctx.Err(); err != nil {
 		return nil, err
-	}
-	confirmed := make([]bool, len(us))
-	exact := 0
-	for k := range us {
-		if confirmed[k] = us[k].Precision == tracegraph.PrecisionExact; confirmed[k] {
-			exact++
-		}
-	}
-	rep.Confirmed, rep.Possible = make([]tracegraph.RecallUnit, 0, exact), make([]tracegraph.RecallUnit, 0, len(us)-exact)
-	byID := len(us) <= sortLimit
-	for _, k := range listOrder(us, byID) {
-		rep.Add(us[k])
 	}
 	ru.AddUnits(units, confirmed)
 	if err := ctx.Err(); err != nil {
@@ -269,25 +254,46 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 	return im.fill(rep, ru, false), nil
 }
 
-// listOrder is the order in which us are listed: by ID (sorting keys, not
-// whole RecallUnits), or as they are.
-func listOrder(us []tracegraph.RecallUnit, byID bool) []int32 {
-	type key struct {
-		id tracegraph.ID
-		k  int32
-	}
-	keys := make([]key, len(us))
-	for k := range us {
-		keys[k] = key{us[k].ID, int32(k)}
-	}
+// listUnits sets rep's Confirmed and Possible to units as reported, by ID
+// (byID) or in the order given, each list allocated once at its size and
+// filled in place on up to workers goroutines (each unit's ID, status and
+// marks are reads scattered over the topology), then counts their statuses.
+func (im *impact) listUnits(rep *tracegraph.RecallReport, units []uint32, byID bool, workers, minPart int) {
+	t := im.x.t
+	order := units
 	if byID {
-		slices.SortFunc(keys, func(a, b key) int { return strings.Compare(string(a.id), string(b.id)) })
+		order = slices.Clone(units)
+		slices.SortFunc(order, func(a, b uint32) int { return bytes.Compare(t.nameBytes(a), t.nameBytes(b)) })
 	}
-	out := make([]int32, len(us))
-	for j := range keys {
-		out[j] = keys[j].k
+	w := tracegraph.Parts(len(order), workers, minPart)
+	base := make([]int, w+1) // confirmed units before each part
+	for part := range w {
+		n := 0
+		for _, i := range order[len(order)*part/w : len(order)*(part+1)/w] {
+			if im.m.Precision(i) == tracegraph.PrecisionExact {
+				n++
+			}
+		}
+		base[part+1] = base[part] + n
 	}
-	return out
+	rep.Confirmed = make([]tracegraph.RecallUnit, base[w])
+	rep.Possible = make([]tracegraph.RecallUnit, len(order)-base[w])
+	tracegraph.InParallel(len(order), w, func(part, lo, hi int) {
+		c, p := base[part], lo-base[part]
+		for _, i := range order[lo:hi] {
+			if u := im.recallUnit(i); u.Precision == tracegraph.PrecisionExact {
+				rep.Confirmed[c], c = u, c+1
+			} else {
+				rep.Possible[p], p = u, p+1
+			}
+		}
+	})
+	for k := range rep.Confirmed {
+		tracegraph.CountStatus(&rep.ConfirmedCount, rep.Confirmed[k].Status)
+	}
+	for k := range rep.Possible {
+		tracegraph.CountStatus(&rep.PossibleCount, rep.Possible[k].Status)
+	}
 }
 
 // fill sets the report's rollups and orders its lists.

@@ -25,18 +25,7 @@ func TestRecallUnitsHeapBound(t *testing.T) {
 	}
 	ctx := context.Background()
 	events, sum := factoryEvents(t, 2000, 1)
-	var shared, every []tracegraph.ID
-	for _, e := range events {
-		if p, _ := e.Payload(); p != nil {
-			if d, ok := p.(*tracegraph.LotReceived); ok {
-				id := tracegraph.NewID(tracegraph.LabelMaterialLot, d.Lot)
-				every = append(every, id)
-				if d.PartNumber == sum.Facts.SharedPartNumber {
-					shared = append(shared, id)
-				}
-			}
-		}
-	}
+	shared, every := factoryLots(events, sum.Facts.SharedPartNumber)
 	dir := t.TempDir()
 	s, err := Open(dir, Options{})
 	if err != nil {
@@ -65,23 +54,11 @@ func TestRecallUnitsHeapBound(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			req := tracegraph.RecallRequest{Suspects: slices.Sorted(slices.Values(tt.suspects))}
-			var grew uint64
 			units := 0
-			for run := range 3 { // the least of three: another goroutine may allocate meanwhile
-				// Two collections empty the pools: the marks are allocated.
-				runtime.GC()
-				runtime.GC()
-				var m0, m1 runtime.MemStats
-				runtime.ReadMemStats(&m0)
+			grew := leastAlloc(t, func() error {
 				units = 0
-				if err := s.RecallUnits(ctx, req, func(tracegraph.RecallUnit) error { units++; return nil }); err != nil {
-					t.Fatal(err)
-				}
-				runtime.ReadMemStats(&m1)
-				if g := m1.TotalAlloc - m0.TotalAlloc; run == 0 || g < grew {
-					grew = g
-				}
-			}
+				return s.RecallUnits(ctx, req, func(tracegraph.RecallUnit) error { units++; return nil })
+			})
 			bound := uint64(96*units + 5*nodes + chunkSize*int(unsafe.Sizeof(tracegraph.RecallUnit{})))
 			t.Logf("%d suspect lots reach %d units of %d nodes: RecallUnits allocated %d bytes (%.0f per unit), bound %d",
 				len(req.Suspects), units, nodes, grew, float64(grew)/float64(max(units, 1)), bound)
@@ -93,4 +70,44 @@ func TestRecallUnitsHeapBound(t *testing.T) {
 			}
 		})
 	}
+}
+
+// factoryLots returns the IDs of the lots events receive: those of part
+// number shared, and every one.
+func factoryLots(events []*tracegraph.Event, shared string) (ofShared, every []tracegraph.ID) {
+	for _, e := range events {
+		if p, _ := e.Payload(); p != nil {
+			if d, ok := p.(*tracegraph.LotReceived); ok {
+				id := tracegraph.NewID(tracegraph.LabelMaterialLot, d.Lot)
+				every = append(every, id)
+				if d.PartNumber == shared {
+					ofShared = append(ofShared, id)
+				}
+			}
+		}
+	}
+	return ofShared, every
+}
+
+// leastAlloc runs op three times and returns the fewest bytes it allocated
+// (another goroutine may allocate meanwhile), counted as if the collector
+// never ran, each run after two collections have emptied the pools (so the
+// marks are allocated).
+func leastAlloc(t *testing.T, op func() error) uint64 {
+	t.Helper()
+	var least uint64
+	for run := range 3 {
+		runtime.GC()
+		runtime.GC()
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		if err := op(); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&m1)
+		if g := m1.TotalAlloc - m0.TotalAlloc; run == 0 || g < least {
+			least = g
+		}
+	}
+	return least
 }
