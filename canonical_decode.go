@@ -124,14 +124,14 @@ func (p *canonicalParser) optional(key string, s *string) {
 }
 
 // object reads a JSON object and returns a copy of its text, as
-// json.RawMessage keeps it; it must be valid JSON (envScan.value checks it
+// json.RawMessage keeps it; it must be valid JSON (fastScan.value checks it
 // as json.Valid does, and leaves data nested deeper than maxEnvelopeDepth
 // to json.Unmarshal).
 func (p *canonicalParser) object() (json.RawMessage, bool) {
 	if p.i >= len(p.b) || p.b[p.i] != '{' {
 		return nil, false
 	}
-	v := envScan{b: p.b, i: p.i}
+	v := fastScan{b: p.b, i: p.i}
 	if !v.value(0) {
 		return nil, false
 	}

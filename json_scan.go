@@ -4,37 +4,13 @@ import (
 	"bytes"
 )
 
-// maxEnvelopeDepth bounds the nesting of data envScan reads; deeper
+// maxEnvelopeDepth bounds the nesting of data fastScan.value reads; deeper
 // data is left to encoding/json.
 const maxEnvelopeDepth = 64
 
-// envScan reads a JSON text from b[i:].
-type envScan struct {
-	b []byte
-	i int
-}
-
-func (p *envScan) space() {
-	for p.i < len(p.b) && isJSONSpace(p.b[p.i]) {
-		p.i++
-	}
-}
-
-func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-// next skips white space and consumes c when it comes next.
-func (p *envScan) next(c byte) bool {
-	p.space()
-	if p.i < len(p.b) && p.b[p.i] == c {
-		p.i++
-		return true
-	}
-	return false
-}
-
 // value checks one JSON value (RFC 8259) at p.i and consumes it, depth the
 // nesting it is at.
-func (p *envScan) value(depth int) bool {
+func (p *fastScan) value(depth int) bool {
 	if p.i >= len(p.b) || depth > maxEnvelopeDepth {
 		return false
 	}
@@ -90,7 +66,7 @@ func (p *envScan) value(depth int) bool {
 	}
 }
 
-func (p *envScan) word(w string) bool {
+func (p *fastScan) word(w string) bool {
 	if !bytes.HasPrefix(p.b[p.i:], []byte(w)) {
 		return false
 	}
@@ -99,7 +75,7 @@ func (p *envScan) word(w string) bool {
 }
 
 // jsonString checks a string, escapes included, and consumes it.
-func (p *envScan) jsonString() bool {
+func (p *fastScan) jsonString() bool {
 	if p.i >= len(p.b) || p.b[p.i] != '"' {
 		return false
 	}
@@ -136,7 +112,7 @@ func (p *envScan) jsonString() bool {
 }
 
 // number checks a number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-func (p *envScan) number() bool {
+func (p *fastScan) number() bool {
 	j := p.i
 	if j < len(p.b) && p.b[j] == '-' {
 		j++
@@ -145,12 +121,12 @@ func (p *envScan) number() bool {
 	case j < len(p.b) && p.b[j] == '0':
 		j++
 	case j < len(p.b) && isDigit(p.b[j]):
-		j = digits(p.b, j)
+		j = digitsEnd(p.b, j)
 	default:
 		return false
 	}
 	if j < len(p.b) && p.b[j] == '.' {
-		if k := digits(p.b, j+1); k > j+1 {
+		if k := digitsEnd(p.b, j+1); k > j+1 {
 			j = k
 		} else {
 			return false
@@ -161,7 +137,7 @@ func (p *envScan) number() bool {
 		if j < len(p.b) && (p.b[j] == '+' || p.b[j] == '-') {
 			j++
 		}
-		if k := digits(p.b, j); k > j {
+		if k := digitsEnd(p.b, j); k > j {
 			j = k
 		} else {
 			return false
@@ -171,8 +147,8 @@ func (p *envScan) number() bool {
 	return true
 }
 
-// digits returns the end of the run of digits at j.
-func digits(b []byte, j int) int {
+// digitsEnd returns the end of the run of digits at j.
+func digitsEnd(b []byte, j int) int {
 	for j < len(b) && isDigit(b[j]) {
 		j++
 	}

@@ -5,10 +5,10 @@ import (
 	"testing"
 )
 
-// scanWhole reports whether envScan reads b as one JSON value with only
+// scanWhole reports whether fastScan.value reads b as one JSON value with only
 // white space around it.
 func scanWhole(b []byte) bool {
-	p := envScan{b: b}
+	p := fastScan{b: b}
 	p.space()
 	if !p.value(0) {
 		return false
