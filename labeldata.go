@@ -90,11 +90,11 @@ func LabelData(ctx context.Context, g Graph, id ID, opts LabelOptions) (*LabelCo
 	return nil, Errorf(CodeInvalid, "id", "%s is a %s: labels are printed for units, boxes and pallets", id, n.Label)
 }
 
-// unitGTIN returns the GTIN of a unit: its product's, else its own GTIN
-// identifier, as 14 digits; "" when it has none.
-func unitGTIN(ctx context.Context, n *Node, opts LabelOptions) (string, error) {
-	if opts.GTIN != nil {
-		g, err := opts.GTIN(ctx, n.Str("partNumber"))
+// unitGTIN returns the GTIN of a unit: its product's (gtinOf, when not
+// nil), else its own GTIN identifier, as 14 digits; "" when it has none.
+func unitGTIN(ctx context.Context, n *Node, gtinOf func(ctx context.Context, partNumber string) (string, error)) (string, error) {
+	if gtinOf != nil {
+		g, err := gtinOf(ctx, n.Str("partNumber"))
 		if err != nil {
 			return "", err
 		}
@@ -111,7 +111,7 @@ func unitGTIN(ctx context.Context, n *Node, opts LabelOptions) (string, error) {
 }
 
 func unitLabel(ctx context.Context, n *Node, opts LabelOptions) (*LabelContent, error) {
-	gtin, err := unitGTIN(ctx, n, opts)
+	gtin, err := unitGTIN(ctx, n, opts.GTIN)
 	if err != nil {
 		return nil, fmt.Errorf("label %s: %w", n.ID, err)
 	}

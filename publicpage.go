@@ -127,7 +127,7 @@ func PublicUnit(ctx context.Context, store Store, gtin, serial string) (*PublicP
 	if err != nil {
 		return nil, err
 	}
-	own, _ := unitGTIN(ctx, u, LabelOptions{})
+	own, _ := unitGTIN(ctx, u, nil)
 	if (prod == nil || prod.GTIN != gtin) && own != gtin {
 		return nil, Errorf(CodeNotFound, "serial", "no unit %q of GTIN %s", clip(serial), gtin)
 	}

@@ -220,7 +220,7 @@ func (s *Server) epcisEvent(c echo.Context) error {
 	if err != nil {
 		return s.fail(c, err)
 	}
-	out, err := s.renderEPCIS(ctx, ev)
+	out, err := s.renderEPCIS(ctx, ev, s.newEPCISNames(ctx))
 	if err != nil {
 		return s.fail(c, err)
 	}
@@ -228,8 +228,9 @@ func (s *Server) epcisEvent(c echo.Context) error {
 	return s.jsonLD(c, http.StatusOK, out)
 }
 
-// renderEPCIS renders ev, fetching the event an event.voided voids.
-func (s *Server) renderEPCIS(ctx context.Context, ev *tracegraph.Event) (map[string]any, error) {
+// renderEPCIS renders ev with names, fetching the event an event.voided
+// voids.
+func (s *Server) renderEPCIS(ctx context.Context, ev *tracegraph.Event, names *epcisNames) (map[string]any, error) {
 	var voided *tracegraph.Event
 	if ev.Type == tracegraph.EventVoided {
 		p, err := ev.Payload()
@@ -240,7 +241,11 @@ func (s *Server) renderEPCIS(ctx context.Context, ev *tracegraph.Event) (map[str
 			return nil, err
 		}
 	}
-	return epcis.Render(ev, voided)
+	out, err := epcis.Render(ev, voided, names)
+	if err == nil {
+		err = names.err
+	}
+	return out, err
 }
 
 func (s *Server) jsonLD(c echo.Context, status int, v any) error {

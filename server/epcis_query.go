@@ -23,10 +23,11 @@ import (
 // has what that costs).
 func (s *Server) epcisEvents(c echo.Context) error {
 	ctx := c.Request().Context()
-	q, err := epcis.ParseQuery(c.QueryParams(), defaultEPCISPerPage, maxEPCISPerPage)
+	q, err := epcis.ParseQuery(c.QueryParams(), defaultEPCISPerPage, maxEPCISPerPage, s.epcisLookup(ctx))
 	if err != nil {
 		return s.fail(c, err)
 	}
+	names := s.newEPCISNames(ctx)
 	var page []map[string]any
 	var last uint64
 	more := false
@@ -34,11 +35,11 @@ func (s *Server) epcisEvents(c echo.Context) error {
 		if ev.Seq <= q.After || !q.Maybe(ev) {
 			return true, nil
 		}
-		out, err := s.renderEPCIS(ctx, ev)
+		out, err := s.renderEPCIS(ctx, ev, names)
 		if err != nil {
 			return false, err
 		}
-		if !q.Match(ev, out) {
+		if !q.Match(ev, out, names) {
 			return true, nil
 		}
 		if len(page) == q.PerPage {

@@ -29,8 +29,11 @@ var queryParams = []string{"MATCH_epc", "MATCH_parentID", "MATCH_anyEPC", "EQ_bi
 
 // ParseQuery reads query parameters (values of a parameter may repeat or be
 // comma-separated). Unknown parameters and malformed values are INVALID,
-// naming the parameter.
-func ParseQuery(v url.Values, defaultPerPage, maxPerPage int) (*Query, error) {
+// naming the parameter. lookup, when not nil, gives the nodes a GS1 key
+// (SGTIN, LGTIN, SSCC, in any form) names in the store (Store.Lookup): an
+// EPC parameter then also names those, so that an SSCC finds the box or
+// pallet packed with it whatever its key.
+func ParseQuery(v url.Values, defaultPerPage, maxPerPage int, lookup func(uri string) ([]tracegraph.ID, error)) (*Query, error) {
 	q := &Query{PerPage: defaultPerPage}
 	for k := range v {
 		if !slices.Contains(queryParams, k) {
@@ -56,6 +59,17 @@ func ParseQuery(v url.Values, defaultPerPage, maxPerPage int) (*Query, error) {
 				return nil, err
 			}
 			out = append(out, t.candidates()...)
+			if _, gs1, err := tracegraph.ParseGS1Key(u); gs1 && err == nil && lookup != nil {
+				ids, err := lookup(u)
+				if err != nil {
+					return nil, err
+				}
+				for _, id := range ids {
+					if !slices.Contains(out, id) {
+						out = append(out, id)
+					}
+				}
+			}
 		}
 		return out, nil
 	}
@@ -128,8 +142,8 @@ func (q *Query) Maybe(ev *tracegraph.Event) bool {
 	return true
 }
 
-// Match reports whether the rendered event (Render) matches q.
-func (q *Query) Match(ev *tracegraph.Event, rendered map[string]any) bool {
+// Match reports whether the rendered event (Render, with names) matches q.
+func (q *Query) Match(ev *tracegraph.Event, rendered map[string]any, nm Names) bool {
 	if !q.MatchTime(ev) {
 		return false
 	}
@@ -142,21 +156,30 @@ func (q *Query) Match(ev *tracegraph.Event, rendered map[string]any) bool {
 	epcs := uris(rendered, "epcList", "childEPCs", "inputEPCList", "outputEPCList")
 	parent := uris(rendered, "parentID")
 	classes := classURIs(rendered, "quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")
-	if len(q.EPC) > 0 && !names(epcs, q.EPC) {
+	if len(q.EPC) > 0 && !names(epcs, q.EPC, nm) {
 		return false
 	}
-	if len(q.ParentID) > 0 && !names(parent, q.ParentID) {
+	if len(q.ParentID) > 0 && !names(parent, q.ParentID, nm) {
 		return false
 	}
-	if len(q.AnyEPC) > 0 && !names(slices.Concat(epcs, parent, classes), q.AnyEPC) {
+	if len(q.AnyEPC) > 0 && !names(slices.Concat(epcs, parent, classes), q.AnyEPC, nm) {
 		return false
 	}
 	return true
 }
 
-// names reports whether any of the URIs names one of ids.
-func names(list []string, ids []tracegraph.ID) bool {
+// names reports whether any of the URIs names one of ids: the node nm
+// named with it, else what the URI says.
+func names(list []string, ids []tracegraph.ID, nm Names) bool {
 	for _, u := range list {
+		if nm != nil {
+			if id, ok := nm.Node(u); ok {
+				if slices.Contains(ids, id) {
+					return true
+				}
+				continue
+			}
+		}
 		t, err := parse("", u)
 		if err != nil {
 			continue

@@ -39,25 +39,56 @@ func NativeID(eventID string) string {
 	return eventID
 }
 
-// refURI is the EPC URI of a reference: urn:tracegraph:Label:key for a
-// global ID, urn:tracegraph:code:CODE for a bare code.
-func refURI(label tracegraph.Label, ref string) string {
-	if tracegraph.LooksLikeID(ref) {
-		return nodeURIPrefix + escapeURI(ref)
+// Names gives nodes the GS1 names Render writes for them
+// (tracegraph.GS1Name), and reads those names back for Query.Match. A
+// node without one, or a nil Names, is named as tracegraph names it:
+// urn:tracegraph:Label:key.
+type Names interface {
+	// EPC returns the URI that names id, "" for tracegraph's own.
+	EPC(id tracegraph.ID) string
+	// Code returns the URI that names the node a bare code (an event's
+	// item, child or target) names, "" for tracegraph's own.
+	Code(code string) string
+	// Node returns the node a URI that EPC returned names.
+	Node(uri string) (tracegraph.ID, bool)
+}
+
+// renderer writes events with its names.
+type renderer struct{ names Names }
+
+// uri is the EPC URI of a reference: its GS1 name when it has one, else
+// urn:tracegraph:Label:key for a global ID, urn:tracegraph:code:CODE for a
+// bare code.
+func (r renderer) uri(label tracegraph.Label, ref string) string {
+	var id tracegraph.ID
+	switch {
+	case tracegraph.LooksLikeID(ref):
+		id = tracegraph.ID(ref)
+	case label != "":
+		id = tracegraph.NewID(label, ref)
+	default:
+		if r.names != nil {
+			if u := r.names.Code(ref); u != "" {
+				return u
+			}
+		}
+		return nodeURIPrefix + "code:" + escapeURI(ref)
 	}
-	if label != "" {
-		return nodeURIPrefix + escapeURI(string(tracegraph.NewID(label, ref)))
+	if r.names != nil {
+		if u := r.names.EPC(id); u != "" {
+			return u
+		}
 	}
-	return nodeURIPrefix + "code:" + escapeURI(ref)
+	return nodeURIPrefix + escapeURI(string(id))
 }
 
 // escapeURI escapes what a URN may not hold (the ':' of a global ID stays).
 func escapeURI(s string) string { return strings.ReplaceAll(url.PathEscape(s), "%3A", ":") }
 
-func refURIs(label tracegraph.Label, refs []string) []string {
+func (r renderer) uris(label tracegraph.Label, refs []string) []string {
 	out := make([]string, len(refs))
-	for i, r := range refs {
-		out[i] = refURI(label, r)
+	for i, ref := range refs {
+		out[i] = r.uri(label, ref)
 	}
 	return out
 }
@@ -71,9 +102,12 @@ func vocab(kind, word string) string { return "urn:tracegraph:" + kind + ":" + u
 // with, and the whole native event in the tg:event extension, so that
 // capturing it again into tracegraph loses nothing. For event.voided,
 // voided is the event it voids: EPCIS declares an error by repeating the
-// erroneous event with an errorDeclaration.
-func Render(ev *tracegraph.Event, voided *tracegraph.Event) (map[string]any, error) {
-	out, err := render(ev)
+// erroneous event with an errorDeclaration. names gives GS1-identified
+// nodes their GS1 Digital Link names (nil: every node is named
+// urn:tracegraph:Label:key).
+func Render(ev *tracegraph.Event, voided *tracegraph.Event, names Names) (map[string]any, error) {
+	r := renderer{names}
+	out, err := r.render(ev)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +120,7 @@ func Render(ev *tracegraph.Event, voided *tracegraph.Event) (map[string]any, err
 			return nil, err
 		}
 		v := p.(*tracegraph.Voided)
-		if out, err = render(voided); err != nil {
+		if out, err = r.render(voided); err != nil {
 			return nil, err
 		}
 		ed := map[string]any{"declarationTime": ev.Time.UTC().Format(time.RFC3339Nano), "reason": "incorrect_data", "tg:reason": v.Reason}
@@ -103,7 +137,7 @@ func Render(ev *tracegraph.Event, voided *tracegraph.Event) (map[string]any, err
 }
 
 // render writes the EPCIS rendering of ev's own content.
-func render(ev *tracegraph.Event) (map[string]any, error) {
+func (r renderer) render(ev *tracegraph.Event) (map[string]any, error) {
 	p, err := ev.Payload()
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", ev.ID, err)
@@ -117,7 +151,7 @@ func render(ev *tracegraph.Event) (map[string]any, error) {
 		out["type"], out["action"], out["epcList"] = "ObjectEvent", action, epcs
 	}
 	lot := func(label tracegraph.Label, key string, q *float64) []map[string]any {
-		e := map[string]any{"epcClass": refURI(label, key)}
+		e := map[string]any{"epcClass": r.uri(label, key)}
 		if q != nil {
 			e["quantity"] = *q
 		}
@@ -125,10 +159,10 @@ func render(ev *tracegraph.Event) (map[string]any, error) {
 	}
 	switch d := p.(type) {
 	case *tracegraph.UnitCreated:
-		object("ADD", []string{refURI(tracegraph.LabelUnit, d.Serial)})
+		object("ADD", []string{r.uri(tracegraph.LabelUnit, d.Serial)})
 		out["ilmd"] = map[string]any{"tg:partNumber": d.PartNumber}
 	case *tracegraph.ComponentReceived:
-		object("ADD", refURIs(tracegraph.LabelComponent, d.Serials))
+		object("ADD", r.uris(tracegraph.LabelComponent, d.Serials))
 		out["ilmd"] = map[string]any{"tg:partNumber": d.PartNumber}
 	case *tracegraph.LotReceived:
 		if len(d.DerivedFrom) > 0 {
@@ -136,11 +170,11 @@ func render(ev *tracegraph.Event) (map[string]any, error) {
 			out["type"] = "TransformationEvent"
 			var epcs []string
 			var classes []map[string]any
-			for _, r := range d.DerivedFrom {
-				if l, _, err := tracegraph.ParseID(r); err == nil && (l == tracegraph.LabelMaterialLot || l == tracegraph.LabelWaferBatch) {
-					classes = append(classes, map[string]any{"epcClass": refURI("", r)})
+			for _, from := range d.DerivedFrom {
+				if l, _, err := tracegraph.ParseID(from); err == nil && (l == tracegraph.LabelMaterialLot || l == tracegraph.LabelWaferBatch) {
+					classes = append(classes, map[string]any{"epcClass": r.uri("", from)})
 				} else {
-					epcs = append(epcs, refURI("", r))
+					epcs = append(epcs, r.uri("", from))
 				}
 			}
 			if len(classes) > 0 {
@@ -160,47 +194,47 @@ func render(ev *tracegraph.Event) (map[string]any, error) {
 		out["quantityList"] = lot(tracegraph.LabelWaferBatch, d.WaferBatch, nil)
 	case *tracegraph.MaterialConsumed:
 		out["type"] = "TransformationEvent"
-		out["outputEPCList"] = []string{refURI(tracegraph.LabelUnit, d.Unit)}
+		out["outputEPCList"] = []string{r.uri(tracegraph.LabelUnit, d.Unit)}
 		if d.Lot != "" {
 			out["inputQuantityList"] = lot(tracegraph.LabelMaterialLot, d.Lot, d.Quantity)
 		} else {
-			out["inputEPCList"] = []string{refURI(tracegraph.LabelComponent, d.Component)}
+			out["inputEPCList"] = []string{r.uri(tracegraph.LabelComponent, d.Component)}
 		}
 	case *tracegraph.UnitAssembled:
 		out["type"], out["action"] = "AssociationEvent", "ADD"
-		out["parentID"], out["childEPCs"] = refURI(tracegraph.LabelUnit, d.Parent), []string{refURI("", d.Child)}
+		out["parentID"], out["childEPCs"] = r.uri(tracegraph.LabelUnit, d.Parent), []string{r.uri("", d.Child)}
 	case *tracegraph.ComponentRemoved:
 		out["type"], out["action"] = "AssociationEvent", "DELETE"
-		out["parentID"], out["childEPCs"] = refURI(tracegraph.LabelUnit, d.Parent), []string{refURI("", d.Child)}
+		out["parentID"], out["childEPCs"] = r.uri(tracegraph.LabelUnit, d.Parent), []string{r.uri("", d.Child)}
 	case *tracegraph.Packed:
-		out["type"], out["parentID"] = "AggregationEvent", refURI(d.ContainerLabel(), d.Container)
-		out["childEPCs"] = refURIs("", d.Items)
+		out["type"], out["parentID"] = "AggregationEvent", r.uri(d.ContainerLabel(), d.Container)
+		out["childEPCs"] = r.uris("", d.Items)
 		out["action"] = "ADD"
 		if ev.Type == tracegraph.EventUnpacked {
 			out["action"] = "DELETE"
 		}
 	case *tracegraph.Shipped:
-		object("OBSERVE", refURIs("", d.Items))
+		object("OBSERVE", r.uris("", d.Items))
 		out["disposition"] = "in_transit"
 	case *tracegraph.TestRecorded:
-		object("OBSERVE", []string{refURI(tracegraph.LabelUnit, d.Unit)})
+		object("OBSERVE", []string{r.uri(tracegraph.LabelUnit, d.Unit)})
 		out["disposition"] = map[bool]string{true: "conformant", false: "non_conformant"}[d.Result == tracegraph.ResultPass]
 	case *tracegraph.ProcessRecorded:
-		object("OBSERVE", refURIs(tracegraph.LabelUnit, d.Units))
+		object("OBSERVE", r.uris(tracegraph.LabelUnit, d.Units))
 	case *tracegraph.ReadingRecorded:
 		object("OBSERVE", []string{})
-		out["readPoint"] = map[string]string{"id": refURI(tracegraph.LabelStation, d.Location)}
+		out["readPoint"] = map[string]string{"id": r.uri(tracegraph.LabelStation, d.Location)}
 		out["sensorElementList"] = []map[string]any{{"sensorReport": []map[string]any{{"type": measurementType(d.Kind), "value": d.Value, "uom": d.Unit}}}}
 	case *tracegraph.HoldChange:
-		object("OBSERVE", []string{refURI("", d.Target)})
+		object("OBSERVE", []string{r.uri("", d.Target)})
 		if ev.Type == tracegraph.EventHoldPlaced {
 			out["disposition"] = "non_sellable_other"
 		}
 	case *tracegraph.UnitScrapped:
-		object("DELETE", []string{refURI(tracegraph.LabelUnit, d.Unit)})
+		object("DELETE", []string{r.uri(tracegraph.LabelUnit, d.Unit)})
 		out["disposition"] = "destroyed"
 	case *tracegraph.IdentifierAssigned:
-		object("OBSERVE", []string{refURI(tracegraph.LabelUnit, d.Unit)})
+		object("OBSERVE", []string{r.uri(tracegraph.LabelUnit, d.Unit)})
 	case *tracegraph.Voided:
 		// Render replaces this with the voided event; alone (its
 		// content), it is an observation of nothing.

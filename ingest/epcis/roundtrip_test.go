@@ -61,7 +61,7 @@ func exportAll(t *testing.T, st tracegraph.Store) []byte {
 					t.Fatal(err)
 				}
 			}
-			r, err := epcis.Render(ev, voided)
+			r, err := epcis.Render(ev, voided, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,0 +1,156 @@
+package server_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tracegraph/tracegraph/ingest/epcis"
+)
+
+// gs1Factory: a product with a GTIN, a part number of material with one, a
+// unit of each kind (with and without a GTIN), a consumption and a box
+// packed with an SSCC.
+const gs1Factory = `{"id":"g1","type":"product.defined","time":"2026-03-01T05:00:00Z","data":{"partNumber":"900-V1","gtin":"09506000134352","name":"Vega"}}
+{"id":"g2","type":"product.defined","time":"2026-03-01T05:00:00Z","data":{"partNumber":"CAP-100","gtin":"4012345000108","name":"Capacitor reel"}}
+{"id":"g3","type":"lot.received","time":"2026-03-01T06:00:00Z","data":{"lot":"CAP-L1","partNumber":"CAP-100","quantity":100}}
+{"id":"g4","type":"unit.created","time":"2026-03-01T07:00:00Z","data":{"serial":"SN-1","partNumber":"900-V1"}}
+{"id":"g5","type":"unit.created","time":"2026-03-01T07:01:00Z","data":{"serial":"SN-2","partNumber":"700-X"}}
+{"id":"g6","type":"material.consumed","time":"2026-03-01T07:30:00Z","data":{"unit":"SN-1","lot":"CAP-L1","quantity":2}}
+{"id":"g7","type":"packed","time":"2026-03-01T08:00:00Z","data":{"container":"BOX-1","containerType":"box","items":["SN-1","SN-2"],"sscc":"004012345000000012"}}
+`
+
+// The GS1 names of gs1Factory's nodes.
+const (
+	gs1Unit = "https://id.gs1.org/01/09506000134352/21/SN-1"
+	gs1Lot  = "https://id.gs1.org/01/04012345000108/10/CAP-L1"
+	gs1Box  = "https://id.gs1.org/00/004012345000000012"
+)
+
+// epcisPage GETs /epcis/events with q and returns its events, checking the
+// answer is a valid EPCISQueryDocument.
+func epcisPage(t *testing.T, ts *testServer, v *epcis.Validator, q url.Values) []map[string]any {
+	t.Helper()
+	status, _, body := ts.do(t, http.MethodGet, "/epcis/events?"+q.Encode(), "", "", nil)
+	if status != http.StatusOK {
+		t.Fatalf("GET /epcis/events?%s = %d %s", q.Encode(), status, body)
+	}
+	if err := v.ValidateQueryDocument(body); err != nil {
+		t.Fatalf("GET /epcis/events?%s: not a valid EPCISQueryDocument: %v", q.Encode(), err)
+	}
+	var doc struct {
+		EPCISBody struct {
+			QueryResults struct {
+				ResultsBody struct {
+					EventList []map[string]any `json:"eventList"`
+				} `json:"resultsBody"`
+			} `json:"queryResults"`
+		} `json:"epcisBody"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc.EPCISBody.QueryResults.ResultsBody.EventList
+}
+
+func eventIDs(evs []map[string]any) []string {
+	var out []string
+	for _, e := range evs {
+		out = append(out, e["eventID"].(string))
+	}
+	return out
+}
+
+// TestEPCISNamesGS1Keys: what has a GS1 key is named by its canonical GS1
+// Digital Link in EPCIS answers (units and lots by their product's GTIN,
+// containers by their SSCC), the rest as tracegraph names it; a query finds
+// the same events by either name, and the answer captured into another
+// tracegraph renders the same.
+func TestEPCISNamesGS1Keys(t *testing.T) {
+	ts := start(t, nil)
+	if status, resp := ts.postEvents(t, []byte(gs1Factory), "application/x-ndjson", "", ""); status != http.StatusOK || resp.Accepted != 7 {
+		t.Fatalf("POST the factory = %d %+v", status, resp)
+	}
+	v, err := epcis.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := epcisPage(t, ts, v, url.Values{})
+	byID := map[string]map[string]any{}
+	for _, e := range all {
+		byID[e["eventID"].(string)] = e
+	}
+	list := func(e map[string]any, k string) []string {
+		var out []string
+		for _, x := range e[k].([]any) {
+			out = append(out, x.(string))
+		}
+		return out
+	}
+	class := func(e map[string]any, k string) string {
+		return e[k].([]any)[0].(map[string]any)["epcClass"].(string)
+	}
+	for _, tt := range []struct {
+		id, what, got, want string
+	}{
+		{"g3", "the lot received", class(byID["urn:tracegraph:event:g3"], "quantityList"), gs1Lot},
+		{"g4", "the unit with a GTIN", list(byID["urn:tracegraph:event:g4"], "epcList")[0], gs1Unit},
+		{"g5", "the unit without one", list(byID["urn:tracegraph:event:g5"], "epcList")[0], "urn:tracegraph:Unit:SN-2"},
+		{"g6", "the unit made", list(byID["urn:tracegraph:event:g6"], "outputEPCList")[0], gs1Unit},
+		{"g6", "the lot consumed", class(byID["urn:tracegraph:event:g6"], "inputQuantityList"), gs1Lot},
+		{"g7", "the box", byID["urn:tracegraph:event:g7"]["parentID"].(string), gs1Box},
+		{"g7", "what it holds", strings.Join(list(byID["urn:tracegraph:event:g7"], "childEPCs"), " "), gs1Unit + " urn:tracegraph:code:SN-2"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("event %s names %s %q, want %q", tt.id, tt.what, tt.got, tt.want)
+		}
+	}
+
+	// Either name finds the same events; an SSCC finds its box whatever
+	// the box's key.
+	for _, tt := range []struct {
+		param string
+		names []string
+		want  []string
+	}{
+		{"MATCH_epc", []string{"urn:tracegraph:Unit:SN-1", gs1Unit, "urn:epc:id:sgtin:9506000.013435.SN-1"}, []string{"g4", "g6", "g7"}},
+		{"MATCH_anyEPC", []string{"urn:tracegraph:Unit:SN-1", gs1Unit}, []string{"g4", "g6", "g7"}},
+		{"MATCH_parentID", []string{"urn:tracegraph:Box:BOX-1", gs1Box, "urn:epc:id:sscc:0401234.0500000001"}, []string{"g7"}},
+		{"MATCH_anyEPC", []string{"urn:tracegraph:MaterialLot:CAP-L1", gs1Lot}, []string{"g3", "g6"}},
+	} {
+		var want []string
+		for _, id := range tt.want {
+			want = append(want, "urn:tracegraph:event:"+id)
+		}
+		for _, name := range tt.names {
+			if got := eventIDs(epcisPage(t, ts, v, url.Values{tt.param: {name}})); !slices.Equal(got, want) {
+				t.Errorf("%s=%s finds %v, want %v", tt.param, name, got, want)
+			}
+		}
+	}
+
+	// The answer captured into another tracegraph renders the same there.
+	doc, err := epcis.Document(all, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := start(t, nil)
+	if status, _, body := other.do(t, http.MethodPost, "/epcis/capture", "application/ld+json", "", doc); status != http.StatusAccepted || !strings.Contains(string(body), `"accepted":7`) {
+		t.Fatalf("capture into another tracegraph = %d %s", status, body)
+	}
+	again := epcisPage(t, other, v, url.Values{})
+	strip := func(evs []map[string]any) string {
+		for _, e := range evs {
+			delete(e, "recordTime")
+		}
+		b, _ := json.Marshal(evs)
+		return string(b)
+	}
+	if a, b := strip(all), strip(again); a != b {
+		t.Errorf("captured elsewhere, the events render\n%s\nwant\n%s", b, a)
+	}
+}
