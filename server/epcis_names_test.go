@@ -154,3 +154,85 @@ func TestEPCISNamesGS1Keys(t *testing.T) {
 		t.Errorf("captured elsewhere, the events render\n%s\nwant\n%s", b, a)
 	}
 }
+
+// TestEPCISQueryParameters: each parameter of the EPCIS query language
+// tracegraph answers selects what it says, alone and with the others; a
+// malformed one is INVALID naming it.
+func TestEPCISQueryParameters(t *testing.T) {
+	ts := start(t, nil)
+	more := `{"id":"g8","type":"shipped","time":"2026-03-02T10:00:00Z","data":{"shipment":"SHP-1","customer":"C-1","items":["Box:BOX-1"]}}`
+	if status, resp := ts.postEvents(t, []byte(gs1Factory+more+"\n"), "application/x-ndjson", "", ""); status != http.StatusOK || resp.Accepted != 8 {
+		t.Fatalf("POST the factory = %d %+v", status, resp)
+	}
+	// A partner's observation with its read point and business location.
+	doc := `{"@context":"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld","type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-03-04T08:00:00Z","epcisBody":{"eventList":[
+		{"type":"ObjectEvent","action":"OBSERVE","bizStep":"receiving","disposition":"in_progress","eventID":"urn:uuid:6f1e2d3c-0000-4000-8000-000000000001",
+		 "eventTime":"2026-03-04T08:00:00Z","eventTimeZoneOffset":"+00:00","epcList":["` + gs1Unit + `"],
+		 "readPoint":{"id":"urn:epc:id:sgln:4012345.00005.0"},"bizLocation":{"id":"urn:epc:id:sgln:4012345.00001.0"}}]}}`
+	if status, _, body := ts.do(t, http.MethodPost, "/epcis/capture", "application/ld+json", "", []byte(doc)); status != http.StatusAccepted || !strings.Contains(string(body), `"accepted":1`) {
+		t.Fatalf("capture = %d %s", status, body)
+	}
+	v, err := epcis.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const partner = "urn:uuid:6f1e2d3c-0000-4000-8000-000000000001"
+	future := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	tests := []struct {
+		query string
+		want  []string // native ids, or the partner's event
+	}{
+		{"eventType=TransformationEvent", []string{"g6"}},
+		{"eventType=AggregationEvent,TransformationEvent", []string{"g6", "g7"}},
+		{"EQ_action=ADD", []string{"g3", "g4", "g5", "g7"}},
+		{"EQ_action=OBSERVE&EQ_bizStep=shipping", []string{"g8"}},
+		{"EQ_disposition=in_transit", []string{"g8"}},
+		{"EQ_disposition=urn:epcglobal:cbv:disp:in_progress", []string{partner}},
+		{"EQ_readPoint=urn:epc:id:sgln:4012345.00005.0", []string{partner}},
+		{"EQ_bizLocation=urn:epc:id:sgln:4012345.00001.0", []string{partner}},
+		{"EQ_bizLocation=urn:epc:id:sgln:4012345.00005.0", nil},
+		{"EQ_eventID=urn:tracegraph:event:g6,urn:tracegraph:event:g4", []string{"g4", "g6"}},
+		{"EQ_eventID=" + partner, []string{partner}},
+		{"EQ_eventID=urn:tracegraph:event:nope", nil},
+		{"EQ_eventID=urn:tracegraph:event:g6&eventType=ObjectEvent", nil},
+		{"MATCH_inputEPCClass=" + gs1Lot, []string{"g6"}},
+		{"MATCH_outputEPC=" + gs1Unit, []string{"g6"}},
+		{"MATCH_inputEPC=" + gs1Unit, nil},
+		{"MATCH_epcClass=" + gs1Lot, []string{"g3"}},
+		{"MATCH_epcClass=urn:tracegraph:MaterialLot:CAP-L1", []string{"g3"}},
+		{"MATCH_anyEPCClass=" + gs1Lot, []string{"g3", "g6"}},
+		{"MATCH_anyEPC=" + gs1Unit + "&EQ_action=OBSERVE", []string{partner}},
+		{"MATCH_anyEPC=" + gs1Box + "&EQ_action=OBSERVE", []string{"g8"}},
+		{"MATCH_anyEPC=" + gs1Unit + "&EQ_action=OBSERVE&EQ_bizStep=shipping", nil},
+		{"GE_recordTime=" + future, nil},
+		{"LT_recordTime=" + future + "&MATCH_epc=" + gs1Unit, []string{"g4", "g6", "g7", partner}},
+	}
+	for _, tt := range tests {
+		var want []string
+		for _, id := range tt.want {
+			if !strings.HasPrefix(id, "urn:") {
+				id = "urn:tracegraph:event:" + id
+			}
+			want = append(want, id)
+		}
+		q, err := url.ParseQuery(tt.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := eventIDs(epcisPage(t, ts, v, q)); !slices.Equal(got, want) {
+			t.Errorf("%s finds %v, want %v", tt.query, got, want)
+		}
+	}
+	for _, bad := range []struct{ query, field string }{
+		{"eventType=Foo", "eventType"},
+		{"EQ_action=MOVE", "EQ_action"},
+		{"GE_recordTime=yesterday", "GE_recordTime"},
+		{"MATCH_inputEPCClass=urn:epc:class:lgtin:4012345.01234.1", "MATCH_inputEPCClass"},
+		{"EQ_foo=1", "EQ_foo"},
+	} {
+		status, _, body := ts.do(t, http.MethodGet, "/epcis/events?"+bad.query, "", "", nil)
+		if status != http.StatusBadRequest || errorCode(body) != "INVALID" || !strings.Contains(string(body), `"field":"`+bad.field+`"`) {
+			t.Errorf("GET /epcis/events?%s = %d %s, want 400 INVALID on %s", bad.query, status, body, bad.field)
+		}
+	}
+}

@@ -17,7 +17,8 @@ import (
 // events that match, in log order, perPage at a time, with a Link header
 // (rel="next") to the next page when there may be more. A query that names
 // EPCs reads the events of those nodes only (Graph.NodeEvents); one that
-// names none reads the log from the page's start (EventLog.Events) until it
+// names event IDs (EQ_eventID) reads those events; one that names neither
+// reads the log from the page's start (EventLog.Events) until it
 // has a page, or at most epcisMaxScan events: then the page may be short,
 // and its next link goes on from where the reading stopped (docs/epcis.md
 // has what that costs).
@@ -51,6 +52,8 @@ func (s *Server) epcisEvents(c echo.Context) error {
 	}
 	if ids := q.Nodes(); ids != nil {
 		err = s.nodeEventsEach(ctx, ids, add)
+	} else if len(q.EventID) > 0 {
+		err = s.eventsEach(ctx, q.EventID, add)
 	} else {
 		var stopped uint64
 		if stopped, err = s.logEach(ctx, q.After, s.epcis.maxScan, add); stopped > 0 && !more {
@@ -118,6 +121,30 @@ func (s *Server) nodeEventsEach(ctx context.Context, ids []tracegraph.ID, f func
 			}
 		}
 	}
+	return inLogOrder(all, f)
+}
+
+// eventsEach calls f on the events of EPCIS eventIDs (those recorded), in
+// log order, until f says stop.
+func (s *Server) eventsEach(ctx context.Context, eventIDs []string, f func(*tracegraph.Event) (bool, error)) error {
+	var all []*tracegraph.Event
+	for _, id := range eventIDs {
+		ev, err := s.cfg.Store.Event(ctx, epcis.NativeID(id))
+		if tracegraph.AsError(err).Code == tracegraph.CodeNotFound {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(all, func(e *tracegraph.Event) bool { return e.Seq == ev.Seq }) {
+			all = append(all, ev)
+		}
+	}
+	return inLogOrder(all, f)
+}
+
+// inLogOrder calls f on events in log order until f says stop.
+func inLogOrder(all []*tracegraph.Event, f func(*tracegraph.Event) (bool, error)) error {
 	slices.SortFunc(all, func(a, b *tracegraph.Event) int { return cmp.Compare(a.Seq, b.Seq) })
 	for _, ev := range all {
 		if ok, err := f(ev); err != nil || !ok {

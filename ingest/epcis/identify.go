@@ -159,6 +159,15 @@ func things(field string, uris []string) ([]thing, error) {
 	return out, nil
 }
 
+// asClass is t named as an EPC class: a material lot (or wafer batch).
+func asClass(t thing) thing {
+	t.lot = true
+	if !strings.HasPrefix(t.ref, string(tracegraph.LabelMaterialLot)+":") && !strings.HasPrefix(t.ref, string(tracegraph.LabelWaferBatch)+":") {
+		t.ref = string(tracegraph.NewID(tracegraph.LabelMaterialLot, t.key))
+	}
+	return t
+}
+
 // quantities parses a quantity list.
 func quantities(field string, qs []quantity) ([]thing, []*float64, error) {
 	ts := make([]thing, 0, len(qs))
@@ -168,11 +177,7 @@ func quantities(field string, qs []quantity) ([]thing, []*float64, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		t.lot = true
-		if !strings.HasPrefix(t.ref, string(tracegraph.LabelMaterialLot)+":") && !strings.HasPrefix(t.ref, string(tracegraph.LabelWaferBatch)+":") {
-			t.ref = string(tracegraph.NewID(tracegraph.LabelMaterialLot, t.key))
-		}
-		ts = append(ts, t)
+		ts = append(ts, asClass(t))
 		ns = append(ns, q.Quantity)
 	}
 	return ts, ns, nil
