@@ -32,22 +32,31 @@ func (s *Server) epcisEvents(c echo.Context) error {
 	var page []map[string]any
 	var last uint64
 	more := false
-	add := func(ev *tracegraph.Event) (bool, error) {
-		if ev.Seq <= q.After || !q.Maybe(ev) {
-			return true, nil
+	// Events are rendered a part at a time, the nodes a part names read
+	// first in one go (names.prefetch): a part is about a page, so a small
+	// page reads little more than it shows.
+	part := min(max(q.PerPage, 50), epcisScanBatch)
+	add := func(evs []*tracegraph.Event) (bool, error) {
+		evs = slices.DeleteFunc(slices.Clone(evs), func(ev *tracegraph.Event) bool { return ev.Seq <= q.After || !q.Maybe(ev) })
+		for chunk := range slices.Chunk(evs, part) {
+			if err := names.prefetch(chunk); err != nil {
+				return false, err
+			}
+			for _, ev := range chunk {
+				out, err := s.renderEPCIS(ctx, ev, names)
+				if err != nil {
+					return false, err
+				}
+				if !q.Match(ev, out, names) {
+					continue
+				}
+				if len(page) == q.PerPage {
+					more = true
+					return false, nil
+				}
+				page, last = append(page, out), ev.Seq
+			}
 		}
-		out, err := s.renderEPCIS(ctx, ev, names)
-		if err != nil {
-			return false, err
-		}
-		if !q.Match(ev, out, names) {
-			return true, nil
-		}
-		if len(page) == q.PerPage {
-			more = true
-			return false, nil
-		}
-		page, last = append(page, out), ev.Seq
 		return true, nil
 	}
 	if ids := q.Nodes(); ids != nil {
@@ -84,7 +93,7 @@ func (s *Server) epcisEvents(c echo.Context) error {
 // the events that linked something to it or unlinked it (the edges into
 // it, closed ones too), which NodeEvents may leave out for shared material:
 // a lot's consumptions.
-func (s *Server) nodeEventsEach(ctx context.Context, ids []tracegraph.ID, f func(*tracegraph.Event) (bool, error)) error {
+func (s *Server) nodeEventsEach(ctx context.Context, ids []tracegraph.ID, f func([]*tracegraph.Event) (bool, error)) error {
 	var all []*tracegraph.Event
 	have := map[string]bool{}
 	for _, id := range ids {
@@ -126,7 +135,7 @@ func (s *Server) nodeEventsEach(ctx context.Context, ids []tracegraph.ID, f func
 
 // eventsEach calls f on the events of EPCIS eventIDs (those recorded), in
 // log order, until f says stop.
-func (s *Server) eventsEach(ctx context.Context, eventIDs []string, f func(*tracegraph.Event) (bool, error)) error {
+func (s *Server) eventsEach(ctx context.Context, eventIDs []string, f func([]*tracegraph.Event) (bool, error)) error {
 	var all []*tracegraph.Event
 	for _, id := range eventIDs {
 		ev, err := s.cfg.Store.Event(ctx, epcis.NativeID(id))
@@ -143,31 +152,32 @@ func (s *Server) eventsEach(ctx context.Context, eventIDs []string, f func(*trac
 	return inLogOrder(all, f)
 }
 
-// inLogOrder calls f on events in log order until f says stop.
-func inLogOrder(all []*tracegraph.Event, f func(*tracegraph.Event) (bool, error)) error {
+// inLogOrder calls f on events in log order, epcisScanBatch at a time,
+// until f says stop.
+func inLogOrder(all []*tracegraph.Event, f func([]*tracegraph.Event) (bool, error)) error {
 	slices.SortFunc(all, func(a, b *tracegraph.Event) int { return cmp.Compare(a.Seq, b.Seq) })
-	for _, ev := range all {
-		if ok, err := f(ev); err != nil || !ok {
+	for chunk := range slices.Chunk(all, epcisScanBatch) {
+		if ok, err := f(chunk); err != nil || !ok {
 			return err
 		}
 	}
 	return nil
 }
 
-// logEach calls f on the log's events after seq after, in order, until f
-// says stop, the log ends, or it has read max events: then it returns the
-// seq of the last one read (0 otherwise).
-func (s *Server) logEach(ctx context.Context, after uint64, max int, f func(*tracegraph.Event) (bool, error)) (uint64, error) {
+// logEach calls f on the log's events after seq after, in order and
+// epcisScanBatch at a time, until f says stop, the log ends, or it has read
+// max events: then it returns the seq of the last one read (0 otherwise).
+func (s *Server) logEach(ctx context.Context, after uint64, max int, f func([]*tracegraph.Event) (bool, error)) (uint64, error) {
 	for read := 0; ; {
 		evs, err := s.cfg.Store.Events(ctx, after, min(epcisScanBatch, max-read))
 		if err != nil {
 			return 0, err
 		}
-		for _, ev := range evs {
-			if ok, err := f(ev); err != nil || !ok {
-				return 0, err
-			}
-			after = ev.Seq
+		if ok, err := f(evs); err != nil || !ok {
+			return 0, err
+		}
+		if len(evs) > 0 {
+			after = evs[len(evs)-1].Seq
 		}
 		if read += len(evs); len(evs) == 0 || read < max && len(evs) < epcisScanBatch {
 			return 0, nil
