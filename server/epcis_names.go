@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/tracegraph/tracegraph"
@@ -38,11 +39,11 @@ func (r *refs) EPC(id tracegraph.ID) string       { r.ids = append(r.ids, id); r
 func (r *refs) Code(code string) string           { r.codes = append(r.codes, code); return "" }
 func (r *refs) Node(string) (tracegraph.ID, bool) { return "", false }
 
-// prefetch names, in two reads of the store, every node the events name
-// that is not named yet (the nodes, with the candidates of bare codes, then
-// the products of their part numbers), so that rendering them asks the
-// store nothing more: on Neo4j a node read is a round trip. An event.voided
-// is named when it is rendered, with the event it voids.
+// prefetch names, in a few bulk reads of the store, every node the events
+// name that is not named yet (the nodes, the nodes of bare codes, then the
+// products of their part numbers), so that rendering them asks the store
+// nothing more: on Neo4j a node read is a round trip. An event.voided is
+// named when it is rendered, with the event it voids.
 func (n *epcisNames) prefetch(evs []*tracegraph.Event) error {
 	var r refs
 	for _, ev := range evs {
@@ -50,83 +51,101 @@ func (n *epcisNames) prefetch(evs []*tracegraph.Event) error {
 			_, _ = epcis.Render(ev, nil, &r)
 		}
 	}
-	var ids []tracegraph.ID
-	for _, id := range r.ids {
-		if _, ok := n.uri[id]; !ok && gs1Label(id.Label()) {
-			ids = append(ids, id)
-		}
-	}
+	ids := slices.DeleteFunc(r.ids, func(id tracegraph.ID) bool { _, ok := n.uri[id]; return ok || !gs1Label(id.Label()) })
 	codes := slices.DeleteFunc(r.codes, func(c string) bool { _, ok := n.code[c]; return ok })
 	for _, c := range codes {
-		for _, l := range codeLabels {
-			ids = append(ids, tracegraph.NewID(l, c))
-		}
+		ids = append(ids, tracegraph.NewID(codeLabels[0], c))
 	}
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	if len(ids) == 0 {
-		return nil
-	}
-	nodes, err := n.s.cfg.Store.Nodes(n.ctx, ids)
+	byID, err := n.read(ids)
 	if err != nil {
 		return err
 	}
-	byID := make(map[tracegraph.ID]*tracegraph.Node, len(nodes))
+	if err := n.resolve(codes, byID); err != nil {
+		return err
+	}
 	var products []tracegraph.ID
-	for i, nd := range nodes {
-		byID[ids[i]] = nd
-		if nd == nil {
-			continue
-		}
+	for _, nd := range byID {
 		if pn := nd.Str("partNumber"); pn != "" && tracegraph.CheckKey(pn) == nil {
 			if _, ok := n.gtin[pn]; !ok {
 				products = append(products, tracegraph.ProductID(pn))
 			}
 		}
 	}
-	slices.Sort(products)
-	products = slices.Compact(products)
-	if len(products) > 0 {
-		ps, err := n.s.cfg.Store.Nodes(n.ctx, products)
-		if err != nil {
-			return err
+	ps, err := n.read(products)
+	if err != nil {
+		return err
+	}
+	for _, id := range products {
+		n.gtin[id.Key()] = ""
+		if p := ps[id]; p != nil {
+			n.gtin[id.Key()] = p.Str("gtin")
 		}
-		for i, p := range ps {
-			g := ""
-			if p != nil {
-				g = p.Str("gtin")
+	}
+	for id, nd := range byID {
+		if _, ok := n.uri[id]; !ok {
+			if err := n.named(id, nd); err != nil {
+				return err
 			}
-			n.gtin[products[i].Key()] = g
-		}
-	}
-	for _, c := range codes {
-		n.code[c] = oneOf(c, byID)
-	}
-	for _, id := range ids {
-		if _, ok := n.uri[id]; ok || byID[id] == nil {
-			continue
-		}
-		if err := n.named(id, byID[id]); err != nil {
-			return err
 		}
 	}
 	return nil
 }
 
-// oneOf is the node a bare code is the key of among nodes read, "" when
-// none or several.
-func oneOf(code string, byID map[tracegraph.ID]*tracegraph.Node) tracegraph.ID {
-	var one tracegraph.ID
-	for _, l := range codeLabels {
-		if byID[tracegraph.NewID(l, code)] == nil {
-			continue
-		}
-		if one != "" {
-			return ""
-		}
-		one = tracegraph.NewID(l, code)
+// read reads the nodes of ids in one call: those that exist, by ID.
+func (n *epcisNames) read(ids []tracegraph.ID) (map[tracegraph.ID]*tracegraph.Node, error) {
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	out := make(map[tracegraph.ID]*tracegraph.Node, len(ids))
+	if len(ids) == 0 {
+		return out, nil
 	}
-	return one
+	nodes, err := n.s.cfg.Store.Nodes(n.ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, nd := range nodes {
+		if nd != nil {
+			out[ids[i]] = nd
+		}
+	}
+	return out, nil
+}
+
+// resolve finds the nodes bare codes of events name (n.code): the unit of
+// that serial, else the one node of another label the code is the key of
+// (none when several are). found holds the codes' units that exist, read
+// by the caller; resolve adds the other nodes it reads.
+func (n *epcisNames) resolve(codes []string, found map[tracegraph.ID]*tracegraph.Node) error {
+	var ids []tracegraph.ID
+	for _, c := range codes {
+		if found[tracegraph.NewID(codeLabels[0], c)] == nil {
+			for _, l := range codeLabels[1:] {
+				ids = append(ids, tracegraph.NewID(l, c))
+			}
+		}
+	}
+	others, err := n.read(ids)
+	if err != nil {
+		return err
+	}
+	maps.Copy(found, others)
+	for _, c := range codes {
+		var one tracegraph.ID
+		for _, l := range codeLabels {
+			if id := tracegraph.NewID(l, c); found[id] != nil {
+				if one != "" {
+					one = ""
+					break
+				}
+				one = id
+				if l == codeLabels[0] {
+					break
+				}
+			}
+		}
+		n.code[c] = one
+	}
+	return nil
 }
 
 // EPC returns id's GS1 Digital Link URI, "" when it has none.
@@ -165,7 +184,7 @@ func (n *epcisNames) named(id tracegraph.ID, node *tracegraph.Node) error {
 
 // fail keeps the first error of the graph.
 func (n *epcisNames) fail(err error) {
-	if n.err == nil {
+	if err != nil && n.err == nil {
 		n.err = err
 	}
 }
@@ -179,34 +198,27 @@ func gs1Label(l tracegraph.Label) bool {
 	return false
 }
 
-// codeLabels are the labels a bare code of an event may name a node of.
+// codeLabels are the labels a bare code of an event may name a node of,
+// the unit first.
 var codeLabels = []tracegraph.Label{tracegraph.LabelUnit, tracegraph.LabelComponent, tracegraph.LabelBox, tracegraph.LabelPallet, tracegraph.LabelMaterialLot}
 
-// Code returns the GS1 name of the one node a bare code is the key of, ""
-// when it has none or the code is the key of several.
+// Code returns the GS1 name of the node a bare code names (resolve), ""
+// when it has none.
 func (n *epcisNames) Code(code string) string {
-	id, ok := n.code[code]
-	if !ok {
-		ids := make([]tracegraph.ID, len(codeLabels))
-		for i, l := range codeLabels {
-			ids[i] = tracegraph.NewID(l, code)
+	if _, ok := n.code[code]; !ok {
+		units, err := n.read([]tracegraph.ID{tracegraph.NewID(codeLabels[0], code)})
+		if err == nil {
+			err = n.resolve([]string{code}, units)
 		}
-		nodes, err := n.s.cfg.Store.Nodes(n.ctx, ids)
 		if err != nil {
 			n.fail(err)
 			return ""
 		}
-		byID := map[tracegraph.ID]*tracegraph.Node{}
-		for i, nd := range nodes {
-			byID[ids[i]] = nd
-		}
-		id = oneOf(code, byID)
-		n.code[code] = id
 	}
-	if id == "" {
-		return ""
+	if id := n.code[code]; id != "" {
+		return n.EPC(id)
 	}
-	return n.EPC(id)
+	return ""
 }
 
 // Node returns the node EPC named with uri.
