@@ -5,32 +5,45 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/tracegraph/tracegraph"
 )
 
+// head is the log's head: its last event's seq, hash and record time (zero
+// in a database written before the head kept it).
+type head struct {
+	seq        uint64
+	hash       string
+	recordedAt time.Time
+}
+
 // lockHead takes the head's write lock and reads it.
-func (s *Store) lockHead(ctx context.Context, tx neo4j.ManagedTransaction) (uint64, string, error) {
+func (s *Store) lockHead(ctx context.Context, tx neo4j.ManagedTransaction) (head, error) {
 	recs, err := s.exec(ctx, tx, qHeadLock, nil)
 	if err != nil {
-		return 0, "", err
+		return head{}, err
 	}
 	seq, err := single[int64](recs, "seq")
 	if err != nil {
-		return 0, "", fmt.Errorf("read head: %w", err)
+		return head{}, fmt.Errorf("read head: %w", err)
 	}
 	hash, err := value[string](recs[0], "hash")
 	if err != nil {
-		return 0, "", fmt.Errorf("read head: %w", err)
+		return head{}, fmt.Errorf("read head: %w", err)
 	}
-	return uint64(seq), hash, nil
+	at, err := value[time.Time](recs[0], "recordedAt")
+	if err != nil {
+		return head{}, fmt.Errorf("read head: %w", err)
+	}
+	return head{uint64(seq), hash, at}, nil
 }
 
 // persist writes sealed events, the mutations, the node → event index and
 // the new head (or the old one, releasing the lock, when nothing was
 // accepted).
-func (s *Store) persist(ctx context.Context, tx neo4j.ManagedTransaction, accepted []*tracegraph.Event, muts []tracegraph.Mutation, seq uint64, hash string) error {
+func (s *Store) persist(ctx context.Context, tx neo4j.ManagedTransaction, accepted []*tracegraph.Event, muts []tracegraph.Mutation, h head) error {
 	if len(accepted) > 0 {
 		rows, err := eventRows(accepted)
 		if err != nil {
@@ -52,9 +65,13 @@ func (s *Store) persist(ctx context.Context, tx neo4j.ManagedTransaction, accept
 			}
 		}
 		last := accepted[len(accepted)-1]
-		seq, hash = last.Seq, last.Hash
+		h = head{last.Seq, last.Hash, last.RecordedAt}
 	}
-	_, err := s.exec(ctx, tx, qHeadSet, map[string]any{"seq": int64(seq), "hash": hash})
+	var at any // null until a head has a record time
+	if !h.recordedAt.IsZero() {
+		at = h.recordedAt.UTC()
+	}
+	_, err := s.exec(ctx, tx, qHeadSet, map[string]any{"seq": int64(h.seq), "hash": h.hash, "recordedAt": at})
 	return err
 }
 
@@ -90,10 +107,11 @@ func (s *Store) Import(ctx context.Context, events []*tracegraph.Event) (int, er
 // importTx is the transaction function of Import: how many events it
 // appended and the new head (0 when none).
 func (s *Store) importTx(ctx context.Context, tx neo4j.ManagedTransaction, events []*tracegraph.Event) (int, uint64, error) {
-	seq, hash, err := s.lockHead(ctx, tx)
+	h, err := s.lockHead(ctx, tx)
 	if err != nil {
 		return 0, 0, err
 	}
+	seq, hash := h.seq, h.hash
 	var fresh []*tracegraph.Event
 	var seen []string
 	for _, ev := range events {
@@ -138,7 +156,7 @@ func (s *Store) importTx(ctx context.Context, tx neo4j.ManagedTransaction, event
 			return 0, 0, tracegraph.Errorf(tracegraph.CodeConflict, "", "event %d (%q) was accepted by the source store but is %s here", fresh[i].Seq, fresh[i].ID, msg)
 		}
 	}
-	if err := s.persist(ctx, tx, fresh, res.Tx.Mutations(), seq, hash); err != nil {
+	if err := s.persist(ctx, tx, fresh, res.Tx.Mutations(), h); err != nil {
 		return 0, 0, err
 	}
 	return len(fresh), fresh[len(fresh)-1].Seq, nil

@@ -163,10 +163,11 @@ func (s *Store) applyGroup(group []*applyReq) ([][]tracegraph.Outcome, error) {
 // applyTx is the transaction function of a group: each batch's outcomes and
 // the new head (0 when nothing was accepted).
 func (s *Store) applyTx(ctx context.Context, tx neo4j.ManagedTransaction, group []*applyReq) ([][]tracegraph.Outcome, uint64, error) {
-	seq, hash, err := s.lockHead(ctx, tx)
+	h, err := s.lockHead(ctx, tx)
 	if err != nil {
 		return nil, 0, err
 	}
+	seq := h.seq
 	rd := newTxReader(s, tx)
 	var all []*tracegraph.Event
 	for _, r := range group {
@@ -189,10 +190,10 @@ func (s *Store) applyTx(ctx context.Context, tx neo4j.ManagedTransaction, group 
 		accepted = append(accepted, res.Accepted...)
 		outcomes[i] = res.Outcomes
 	}
-	if err := s.seal(accepted, seq, hash); err != nil {
+	if err := s.seal(accepted, h); err != nil {
 		return nil, 0, err
 	}
-	if err := s.persist(ctx, tx, accepted, projected.Mutations(), seq, hash); err != nil {
+	if err := s.persist(ctx, tx, accepted, projected.Mutations(), h); err != nil {
 		return nil, 0, err
 	}
 	var head uint64
@@ -203,10 +204,12 @@ func (s *Store) applyTx(ctx context.Context, tx neo4j.ManagedTransaction, group 
 }
 
 // seal numbers the accepted events on from the head seq and chains them
-// from its hash, all recorded now.
-func (s *Store) seal(accepted []*tracegraph.Event, seq uint64, hash string) error {
-	recordedAt := s.now()
-	prev := hash
+// from its hash, all recorded now (never before the head:
+// tracegraph.RecordTime).
+func (s *Store) seal(accepted []*tracegraph.Event, h head) error {
+	seq := h.seq
+	recordedAt := tracegraph.RecordTime(s.now(), h.recordedAt)
+	prev := h.hash
 	for i, ev := range accepted {
 		if want := seq + 1 + uint64(i); ev.Seq != want {
 			return fmt.Errorf("projection numbered event %q %d, want %d", ev.ID, ev.Seq, want)

@@ -4,4 +4,4 @@ MERGE (m:Meta {id: 'head'})
   ON CREATE SET m.seq = 0, m.hash = ''
 SET m.lock = true
 WITH m
-RETURN m.seq AS seq, m.hash AS hash
+RETURN m.seq AS seq, m.hash AS hash, m.recordedAt AS recordedAt

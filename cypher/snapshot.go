@@ -48,7 +48,7 @@ func (s *Store) snapshotOp(ctx context.Context, what string, fn func(tx neo4j.Ma
 		}
 	}
 	return opError(what, s.write(ctx, func(tx neo4j.ManagedTransaction) error {
-		if _, _, err := s.lockHead(ctx, tx); err != nil {
+		if _, err := s.lockHead(ctx, tx); err != nil {
 			return err
 		}
 		return fn(tx)
@@ -61,8 +61,8 @@ func (s *Store) snapshotOp(ctx context.Context, what string, fn func(tx neo4j.Ma
 func (s *Store) settledHead(ctx context.Context) (uint64, error) {
 	var seq uint64
 	err := s.write(ctx, func(tx neo4j.ManagedTransaction) error {
-		var err error
-		seq, _, err = s.lockHead(ctx, tx)
+		h, err := s.lockHead(ctx, tx)
+		seq = h.seq
 		return err
 	})
 	return seq, err

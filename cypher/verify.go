@@ -71,11 +71,11 @@ func (s *Store) Verify(ctx context.Context, opts tracegraph.VerifyOptions) (*tra
 	}
 	differed := keys(found.nodes)
 	err = s.write(ctx, func(tx neo4j.ManagedTransaction) error {
-		head, _, err := s.lockHead(ctx, tx)
+		h, err := s.lockHead(ctx, tx)
 		if err != nil {
 			return err
 		}
-		if err := v.catchUp(ctx, head, problem); err != nil {
+		if err := v.catchUp(ctx, h.seq, problem); err != nil {
 			return err
 		}
 		ids := append(keys(v.recent), differed...)

@@ -49,7 +49,7 @@ type Store struct {
 	db   *pebble.DB
 	opts Options
 
-	mu      sync.RWMutex // guards t, headSeq, headHash
+	mu      sync.RWMutex // guards t, headSeq, headHash, headRecordedAt
 	t       *topo
 	par     parallelism // how recalls use several goroutines (zero: defaults)
 	cache   *nodeCache
@@ -61,6 +61,9 @@ type Store struct {
 	// when it says "maybe". Guarded by mu.
 	ids      *idFilter
 	headHash string
+	// headRecordedAt is the head event's record time: no commit records
+	// its events earlier (tracegraph.RecordTime).
+	headRecordedAt time.Time
 
 	loading atomic.Bool // between BeginLoad and EndLoad: commits are not synced
 
@@ -214,10 +217,11 @@ func (s *Store) load() error {
 	if err != nil {
 		return err
 	}
-	if err := s.checkHeadEvent(seq, hash); err != nil {
+	at, err := s.checkHeadEvent(seq, hash)
+	if err != nil {
 		return err
 	}
-	s.headSeq, s.headHash = seq, hash
+	s.headSeq, s.headHash, s.headRecordedAt = seq, hash, at
 	t := s.t
 	err = s.scan([]byte{pNodeIx}, func(k, v []byte) error {
 		l, st, fl, part, id, err := decodeNodeIx(v)
@@ -289,22 +293,22 @@ func (s *Store) load() error {
 
 // checkHeadEvent checks that the last event's record decodes and is the
 // one the head names: the next event is chained to it.
-func (s *Store) checkHeadEvent(seq uint64, hash string) error {
+func (s *Store) checkHeadEvent(seq uint64, hash string) (time.Time, error) {
 	if seq == 0 {
-		return nil
+		return time.Time{}, nil
 	}
 	raw, err := s.get(seqKey(pEvent, seq))
 	if err != nil {
-		return fmt.Errorf("read the head event %d: %w", seq, err)
+		return time.Time{}, fmt.Errorf("read the head event %d: %w", seq, err)
 	}
 	ev, err := tracegraph.UnmarshalRecord(raw)
 	if err != nil {
-		return &badRecordError{fmt.Sprintf("the head event record %d", seq), err}
+		return time.Time{}, &badRecordError{fmt.Sprintf("the head event record %d", seq), err}
 	}
 	if ev.Hash != hash || ev.ComputeHash() != hash {
-		return &badRecordError{fmt.Sprintf("the head event record %d", seq), errors.New("its hash is not the head's")}
+		return time.Time{}, &badRecordError{fmt.Sprintf("the head event record %d", seq), errors.New("its hash is not the head's")}
 	}
-	return nil
+	return ev.RecordedAt, nil
 }
 
 // scan calls f for every key with prefix p, in order.

@@ -222,10 +222,10 @@ func (s *Store) commitFlight(f, parent *flight) {
 // (the writer waits for the group in flight before the next commit), so
 // they share s.persister and its batch.
 func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, sealed bool) error {
-	now := s.opts.Clock()
 	s.mu.RLock()
-	prev, head := s.headHash, s.headSeq
+	prev, head, floor := s.headHash, s.headSeq, s.headRecordedAt
 	s.mu.RUnlock()
+	now := tracegraph.RecordTime(s.opts.Clock(), floor)
 	if events[0].Seq != head+1 {
 		return fmt.Errorf("events start at seq %d after head %d", events[0].Seq, head)
 	}
@@ -286,7 +286,7 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, s
 		return ok && s.t.flags[i]&flHeld != 0
 	})
 	s.t.maybeCompact()
-	s.headSeq, s.headHash = last.Seq, last.Hash
+	s.headSeq, s.headHash, s.headRecordedAt = last.Seq, last.Hash, last.RecordedAt
 	return nil
 }
 

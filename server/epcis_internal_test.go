@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -75,5 +76,41 @@ func TestEPCISScanBound(t *testing.T) {
 	}
 	if strings.Join(found, " ") != "urn:tracegraph:event:e4 urn:tracegraph:event:e7" || pages != 3 {
 		t.Errorf("following the links found %v in %d pages, want e4 and e7 in 3 pages of at most 3 events read", found, pages)
+	}
+}
+
+// TestEPCISRecordTimeFindsItsStart: a query by record time starts reading
+// the log where the window begins, not at its first event: with a scan
+// bound of 3 events, the one event recorded after 10 others is on the
+// first page.
+func TestEPCISRecordTimeFindsItsStart(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	now := t0
+	st, err := embedded.Open(t.TempDir(), embedded.Options{Clock: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for i := range 11 {
+		if i == 10 {
+			now = t0.Add(time.Hour)
+		}
+		ev, err := tracegraph.DecodeEvent([]byte(`{"id":"r` + strconv.Itoa(i) + `","type":"unit.created","time":"2026-03-01T08:00:00Z","data":{"serial":"R` + strconv.Itoa(i) + `","partNumber":"P"}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if outs, err := st.Apply(context.Background(), []*tracegraph.Event{ev}, tracegraph.ApplyOptions{}); err != nil || outs[0].Status != tracegraph.OutcomeAccepted {
+			t.Fatalf("Apply = %v, %v", outs, err)
+		}
+	}
+	s, err := New(Config{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.epcis.maxScan = 3
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/epcis/events?GE_recordTime=2026-03-01T12:30:00Z", nil))
+	if rec.Code != http.StatusOK || strings.Count(rec.Body.String(), `"eventID"`) != 1 || !strings.Contains(rec.Body.String(), "urn:tracegraph:event:r10") || rec.Header().Get("Link") != "" {
+		t.Errorf("GET /epcis/events?GE_recordTime=… = %d, Link %q, %s; want the one event recorded in the window, on one page", rec.Code, rec.Header().Get("Link"), rec.Body)
 	}
 }

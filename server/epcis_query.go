@@ -18,7 +18,8 @@ import (
 // (rel="next") to the next page when there may be more. A query that names
 // EPCs reads the events of those nodes only (Graph.NodeEvents); one that
 // names event IDs (EQ_eventID) reads those events; one that names neither
-// reads the log from the page's start (EventLog.Events) until it
+// reads the log (from the first event recorded at GE_recordTime, found by
+// halves) from the page's start (EventLog.Events) until it
 // has a page, or at most epcisMaxScan events: then the page may be short,
 // and its next link goes on from where the reading stopped (docs/epcis.md
 // has what that costs).
@@ -64,8 +65,18 @@ func (s *Server) epcisEvents(c echo.Context) error {
 	} else if len(q.EventID) > 0 {
 		err = s.eventsEach(ctx, q.EventID, add)
 	} else {
+		from := q.After
+		if !q.RecordFrom.IsZero() {
+			// Record times never decrease along the log: the window's
+			// first event is found by halves, not read up to.
+			var since uint64
+			if since, err = tracegraph.RecordedSince(ctx, s.cfg.Store, q.RecordFrom); err != nil {
+				return s.fail(c, err)
+			}
+			from = max(from, since)
+		}
 		var stopped uint64
-		if stopped, err = s.logEach(ctx, q.After, s.epcis.maxScan, add); stopped > 0 && !more {
+		if stopped, err = s.logEach(ctx, from, s.epcis.maxScan, add); stopped > 0 && !more {
 			more, last = true, stopped
 		}
 	}

@@ -30,6 +30,7 @@ func Run(t *testing.T, open Opener) {
 		{"Props", testProps},
 		{"Batches", testBatches},
 		{"Log", testLog},
+		{"RecordTimes", testRecordTimes},
 		{"VerifyAnchor", testVerifyAnchor},
 		{"VerifyWhileWriting", testVerifyWhileWriting},
 		{"Changes", testChanges},
