@@ -66,6 +66,9 @@ func (s *Server) export(c echo.Context) error {
 			_, _ = w.Write(nil) // an empty NDJSON answer: the headers alone
 		}
 		c.Response().Header().Set(api.HeaderExportRows, strconv.Itoa(rows))
+		// The last chunk and the trailer are written after the handler
+		// returns: they get a WriteTimeout of their own too.
+		s.extendWrite(c)
 		return nil
 	}
 	if !w.committed {
