@@ -105,6 +105,7 @@ func (s *Server) eventLog(c echo.Context) error {
 		return nil // no trailer: the client knows it is incomplete
 	}
 	h.Set(api.HeaderLogHead, strconv.FormatUint(last, 10))
+	s.extendWrite(c) // the last chunk and the trailer are written after we return
 	return nil
 }
 
