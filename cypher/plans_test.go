@@ -244,7 +244,7 @@ func planParams(name string) map[string]any {
 		"events": []any{map[string]any{"id": "plan-ev", "seq": int64(1) << 40, "type": "unit.created", "time": at,
 			"recordedAt": at, "hash": "h1", "prevHash": "", "record": "{}"}},
 		"history": false, "asOf": at, "types": []string{"CONTAINS", "CONSUMED"}, "precisions": []string{"EXACT", "CANDIDATE"},
-		"lo": int64(tracegraph.NewEdgeID(7, 0)), "hi": int64(tracegraph.NewEdgeID(8, 0)), "seq": int64(7), "hash": "h7",
+		"lo": int64(tracegraph.NewEdgeID(7, 0)), "hi": int64(tracegraph.NewEdgeID(8, 0)), "seq": int64(7), "hash": "h7", "recordedAt": at,
 		"after": int64(0), "limit": int64(51), "value": "PN-1", "values": []string{"356938035643809", "SN1"}, "dateFrom": "2301", "dateTo": "2352",
 		"from": instant(at), "to": instant(at.Add(24 * time.Hour)), "afterSeq": int64(0), "afterOrd": int64(-1),
 		"prefix": "", "partNumber": nil, "workOrder": nil, "status": nil, "onHold": nil,
