@@ -78,7 +78,7 @@ func TestViewNodesIsViewNode(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer ref.Close()
-			dir, opts := t.TempDir(), Options{NodeCacheEntries: tc.cache, RecordCacheBytes: tc.rec}
+			dir, opts := t.TempDir(), Options{NodeCacheEntries: tc.cache, RecordCacheBytes: tc.rec, WarmRecords: true}
 			s, err := Open(dir, opts)
 			if err != nil {
 				t.Fatal(err)

@@ -122,11 +122,11 @@ func (r *recCache) drop(p uint32) {
 	}
 }
 
-// warmRecords fills the record cache with the records of the nodes not
-// voided, in key order, until it is full. Open calls it before the writer
-// starts, so nothing is published meanwhile.
-func (s *Store) warmRecords() error {
-	if s.cache.recs == nil {
+// warmRecords, when warm, fills the record cache with the records of the
+// nodes not voided, in key order, until it is full. Open calls it before
+// the writer starts, so nothing is published meanwhile.
+func (s *Store) warmRecords(warm bool) error {
+	if !warm || s.cache.recs == nil {
 		return nil
 	}
 	gen := s.cache.generation()

@@ -30,9 +30,14 @@ type Options struct {
 	// 100,000; negative: none).
 	NodeCacheEntries int
 	// RecordCacheBytes bounds the node records kept in memory behind the
-	// decoded nodes, filled at open (default 128 MiB; negative: none, as
-	// with Bulk or a negative NodeCacheEntries). See recCache.
+	// decoded nodes (default 128 MiB; negative: none, as with Bulk or a
+	// negative NodeCacheEntries). See recCache.
 	RecordCacheBytes int64
+	// WarmRecords fills the record cache at open with the records of the
+	// nodes, in key order, until it is full: a server's first queries then
+	// read no node from Pebble. It reads up to RecordCacheBytes more at
+	// open (about 0.5 s for the 58 MB of the 20,000-unit factory).
+	WarmRecords bool
 	// Logger receives Pebble's messages (default: discarded).
 	Logger *slog.Logger
 	// Bulk trades durability for speed while loading data that can be loaded
@@ -151,7 +156,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		s.ids = newIDFilter()
 	}
 	s.cache.keepRecords(opts.RecordCacheBytes, s.t.lookup)
-	if err := s.warmRecords(); err != nil {
+	if err := s.warmRecords(opts.WarmRecords); err != nil {
 		db.Close()
 		return nil, openError(dir, err)
 	}
