@@ -103,7 +103,7 @@ func (q *queryResolver) Trace(ctx context.Context, from []string, direction mode
 	for i, n := range page {
 		ids[i] = n.ID
 	}
-	g := newGroup(q.ld, ids)
+	g := newDistinctGroup(q.ld, ids) // a trace lists each node once
 	conn := &model.TraceNodeConnection{
 		Edges:      make([]*model.TraceNodeEdge, len(page)),
 		PageInfo:   pageInfo(lo, hi, len(res.Nodes), offsetCursor),
