@@ -16,10 +16,22 @@ type nodeCache struct {
 	max   int
 	gen   uint64
 	nodes map[tracegraph.ID]*tracegraph.Node
+	// recs, when not nil, keeps the records of many more nodes than nodes,
+	// by position (pos gives a node's, under the store's lock): see
+	// recCache.
+	recs *recCache
+	pos  func(tracegraph.ID) (uint32, bool)
 }
 
 func newNodeCache(max int) *nodeCache {
 	return &nodeCache{max: max, nodes: make(map[tracegraph.ID]*tracegraph.Node)}
+}
+
+// keepRecords gives c a record cache of about budget bytes (none when
+// budget is below a chunk); pos gives a node's position and is called only
+// where the store's lock is held (publish).
+func (c *nodeCache) keepRecords(budget int64, pos func(tracegraph.ID) (uint32, bool)) {
+	c.recs, c.pos = newRecCache(budget), pos
 }
 
 // get returns the cached node (a copy unless shared: shared nodes must not
@@ -72,6 +84,7 @@ func (c *nodeCache) publish(muts []tracegraph.Mutation, held func(tracegraph.ID)
 		m := &muts[i]
 		switch m.Op {
 		case tracegraph.OpPutNode:
+			c.dropRecord(m.Node.ID)
 			if c.max > 0 && !held(m.Node.ID) {
 				n := m.Node.Clone()
 				n.Holds = nil
@@ -79,9 +92,22 @@ func (c *nodeCache) publish(muts []tracegraph.Mutation, held func(tracegraph.ID)
 			} else {
 				delete(c.nodes, m.Node.ID)
 			}
-		case tracegraph.OpVoidNode, tracegraph.OpAddHold, tracegraph.OpRemoveHold:
+		case tracegraph.OpVoidNode:
+			c.dropRecord(m.ID)
+			delete(c.nodes, m.ID)
+		case tracegraph.OpAddHold, tracegraph.OpRemoveHold:
 			delete(c.nodes, m.ID)
 		}
+	}
+}
+
+// dropRecord forgets the record of node id (holds are not in records).
+func (c *nodeCache) dropRecord(id tracegraph.ID) {
+	if c.recs == nil {
+		return
+	}
+	if p, ok := c.pos(id); ok {
+		c.recs.drop(p)
 	}
 }
 
@@ -96,5 +122,49 @@ func (c *nodeCache) viewAll(ids []tracegraph.ID, skip func(i int) bool, out []*t
 			out[i] = c.nodes[id]
 		}
 	}
+	return c.gen
+}
+
+// viewRecords sets recs[k] to the cached record of the node at position
+// pos[miss[k]], or nil, under one lock. The records are shared and never
+// change.
+func (c *nodeCache) viewRecords(pos []uint32, miss []int, recs [][]byte) {
+	if c.recs == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, i := range miss {
+		recs[k] = c.recs.get(pos[i])
+	}
+}
+
+// putRecords caches the records recs[k] of the nodes at positions pos[k]
+// (copying them) unless a commit was published since generation g; unless
+// evict, it stops when the cache is full rather than drop older records.
+// It reports whether it cached them all.
+func (c *nodeCache) putRecords(pos []uint32, recs [][]byte, g uint64, evict bool) bool {
+	if c.recs == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != g {
+		return false
+	}
+	for k, rec := range recs {
+		if !evict && c.recs.full() && c.recs.wouldGrow(len(rec)) {
+			return false
+		}
+		c.recs.put(pos[k], rec)
+	}
+	return true
+}
+
+// generation returns the generation to pass to put and putRecords for
+// nodes read from disk from now on.
+func (c *nodeCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	return c.gen
 }

@@ -20,22 +20,24 @@ const minIterReads = 4
 // viewNodes is viewNode for several ids, in order (nil for those that do
 // not exist or are voided); the nodes may be shared with the cache.
 //
-// It reads the in-memory flags of all ids under one lock, takes the nodes
-// the cache holds, and reads the others in key order through one Pebble
+// It reads the in-memory flags and positions of all ids under one lock,
+// takes the nodes the decoded cache holds, decodes those whose records the
+// record cache holds, and reads the others in key order through one Pebble
 // iterator with prefix seeks (which use the bloom filters as Get does). The
-// cache is looked up under one lock, and its generation taken then, before
-// the iterator is made, so that a node read from a state older than a
-// commit published since is not cached (nodeCache.put).
+// caches are looked up under one lock each, and the generation taken
+// before, so that a node read from a state older than a commit published
+// since is not cached (nodeCache.put).
 func (s *Store) viewNodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.Node, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	out := make([]*tracegraph.Node, len(ids))
 	fls := make([]uint8, len(ids))
+	pos := make([]uint32, len(ids))
 	s.mu.RLock()
 	for i, id := range ids {
 		if j, ok := s.t.lookup(id); ok {
-			fls[i] = s.t.flags[j]
+			fls[i], pos[i] = s.t.flags[j], j
 		} else {
 			fls[i] = flVoided // unknown: nil, as voided
 		}
@@ -48,6 +50,13 @@ func (s *Store) viewNodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegra
 		if out[i] == nil && !gone(i) {
 			miss = append(miss, i)
 		}
+	}
+	if len(miss) == 0 {
+		return out, nil
+	}
+	miss, err := s.decodeCached(ids, fls, pos, miss, out, gen)
+	if err != nil {
+		return nil, err
 	}
 	if len(miss) < minIterReads {
 		for _, i := range miss {
@@ -69,6 +78,9 @@ func (s *Store) viewNodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegra
 	}
 	defer it.Close()
 	var k []byte
+	var rp []uint32 // positions of the records read, for the record cache
+	var ends []int  // where each ends in buf
+	var buf []byte
 	for c, i := range miss {
 		if c&63 == 63 {
 			if err := ctx.Err(); err != nil {
@@ -87,20 +99,68 @@ func (s *Store) viewNodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegra
 		if err != nil {
 			return nil, fmt.Errorf("read node %s: %w", id, err)
 		}
-		n, voided, err := decodeNode(id, v) // copies v
+		n, err := s.nodeOf(id, fls[i], v) // copies v
 		if err != nil {
 			return nil, err
 		}
-		if voided {
+		if n == nil {
 			continue
 		}
-		if fls[i]&flHeld != 0 {
-			if n.Holds, err = s.holdsOf(id); err != nil {
-				return nil, err
-			}
+		if s.cache.recs != nil {
+			buf = append(buf, v...) // v is the iterator's until it moves
+			rp, ends = append(rp, pos[i]), append(ends, len(buf))
 		}
 		s.cache.put(n, gen)
 		out[i] = n
 	}
+	if len(rp) > 0 {
+		recs, start := make([][]byte, len(rp)), 0
+		for k, e := range ends {
+			recs[k], start = buf[start:e], e
+		}
+		s.cache.putRecords(rp, recs, gen, true)
+	}
 	return out, nil
+}
+
+// decodeCached sets out[i] for the ids[i] of miss whose records the record
+// cache holds, caching the nodes decoded (from generation gen); it returns
+// the others.
+func (s *Store) decodeCached(ids []tracegraph.ID, fls []uint8, pos []uint32, miss []int, out []*tracegraph.Node, gen uint64) ([]int, error) {
+	if s.cache.recs == nil {
+		return miss, nil
+	}
+	recs := make([][]byte, len(miss))
+	s.cache.viewRecords(pos, miss, recs)
+	left := miss[:0]
+	for k, i := range miss {
+		if recs[k] == nil {
+			left = append(left, i)
+			continue
+		}
+		n, err := s.nodeOf(ids[i], fls[i], recs[k])
+		if err != nil {
+			return nil, err
+		}
+		if n != nil {
+			s.cache.put(n, gen)
+		}
+		out[i] = n
+	}
+	return left, nil
+}
+
+// nodeOf decodes the record rec of node id, whose in-memory flags are fl,
+// and reads its holds when it is held (nil when the record says voided).
+func (s *Store) nodeOf(id tracegraph.ID, fl uint8, rec []byte) (*tracegraph.Node, error) {
+	n, voided, err := decodeNode(id, rec)
+	if err != nil || voided {
+		return nil, err
+	}
+	if fl&flHeld != 0 {
+		if n.Holds, err = s.holdsOf(id); err != nil {
+			return nil, err
+		}
+	}
+	return n, nil
 }

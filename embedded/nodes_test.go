@@ -40,28 +40,37 @@ func applyFixture(t *testing.T, s *Store, text string) {
 }
 
 // TestViewNodesIsViewNode: Nodes (viewNodes: the cache under one lock, the
-// others through one iterator) answers what viewNode answers for each id,
-// with any cache, for ids in any order, repeated, unknown, voided and held,
-// and after writes that change nodes already read.
+// record cache, the others through one iterator) answers what viewNode
+// answers for each id, with any cache, for ids in any order, repeated,
+// unknown, voided and held, after writes that change nodes already read,
+// and in a store opened again (its record cache filled at open, whole or
+// in part).
 func TestViewNodesIsViewNode(t *testing.T) {
 	ctx := context.Background()
 	ids := []tracegraph.ID{"Unit:U7", "MaterialLot:L1", "Unit:U3", "Unit:U1", "Unit:NOPE", "Unit:U1",
 		"MaterialLot:L2", "Unit:U4", "Unit:U0", "Unit:U10", "Unit:U2", "Unit:U9", "Unit:U8", "Unit:U5", "Unit:U6", "Unit:U11"}
 	for _, tc := range []struct {
-		name  string
-		cache int
-		warm  []tracegraph.ID // read before Nodes, through the cache
-		ids   []tracegraph.ID
+		name   string
+		cache  int
+		rec    int64           // Options.RecordCacheBytes
+		reopen bool            // the store is closed and opened again after loading
+		warm   []tracegraph.ID // read before Nodes, through the cache
+		ids    []tracegraph.ID
 	}{
-		{"no cache", -1, nil, ids},
-		{"cold cache", 1000, nil, ids},
-		{"warm cache", 1000, ids[:5], ids},
-		{"all cached", 1000, ids, ids},
-		{"cache smaller than the ids", 3, ids, ids},
-		{"fewer misses than an iterator is worth", 1000, ids[3:], ids},
-		{"one id", 1000, nil, ids[1:2]},
-		{"none", 1000, nil, nil},
-		{"only unknown and voided", 1000, nil, []tracegraph.ID{"Unit:NOPE", "Unit:U3", "Box:B1"}},
+		{"no cache", -1, 0, false, nil, ids},
+		{"cold cache", 1000, 0, false, nil, ids},
+		{"warm cache", 1000, 0, false, ids[:5], ids},
+		{"all cached", 1000, 0, false, ids, ids},
+		{"cache smaller than the ids", 3, 0, false, ids, ids},
+		{"fewer misses than an iterator is worth", 1000, 0, false, ids[3:], ids},
+		{"one id", 1000, 0, false, nil, ids[1:2]},
+		{"none", 1000, 0, false, nil, nil},
+		{"only unknown and voided", 1000, 0, false, nil, []tracegraph.ID{"Unit:NOPE", "Unit:U3", "Box:B1"}},
+		{"records, no decoded nodes", 1, 0, false, nil, ids},
+		{"records read before", 1, 0, false, ids, ids},
+		{"records filled at open", 1, 0, true, nil, ids},
+		{"no record cache, reopened", 1000, -1, true, ids[4:], ids},
+		{"record cache of one chunk, reopened", 1, recChunkSize, true, nil, ids},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ref, err := Open(t.TempDir(), Options{NodeCacheEntries: -1})
@@ -69,11 +78,12 @@ func TestViewNodesIsViewNode(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer ref.Close()
-			s, err := Open(t.TempDir(), Options{NodeCacheEntries: tc.cache})
+			dir, opts := t.TempDir(), Options{NodeCacheEntries: tc.cache, RecordCacheBytes: tc.rec, WarmRecords: true}
+			s, err := Open(dir, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer s.Close()
+			defer func() { s.Close() }()
 			check := func(when string) {
 				t.Helper()
 				for _, id := range tc.warm {
@@ -97,6 +107,14 @@ func TestViewNodesIsViewNode(t *testing.T) {
 			}
 			for _, st := range []*Store{ref, s} {
 				applyFixture(t, st, nodesFixture(12))
+			}
+			if tc.reopen {
+				if err := s.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if s, err = Open(dir, opts); err != nil {
+					t.Fatal(err)
+				}
 			}
 			check("loaded")
 			for _, st := range []*Store{ref, s} {

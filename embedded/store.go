@@ -29,6 +29,15 @@ type Options struct {
 	// NodeCacheEntries bounds the decoded nodes kept in memory (default
 	// 100,000; negative: none).
 	NodeCacheEntries int
+	// RecordCacheBytes bounds the node records kept in memory behind the
+	// decoded nodes (default 128 MiB; negative: none, as with Bulk or a
+	// negative NodeCacheEntries). See recCache.
+	RecordCacheBytes int64
+	// WarmRecords fills the record cache at open with the records of the
+	// nodes, in key order, until it is full: a server's first queries then
+	// read no node from Pebble. It reads up to RecordCacheBytes more at
+	// open (about 0.5 s for the 58 MB of the 20,000-unit factory).
+	WarmRecords bool
 	// Logger receives Pebble's messages (default: discarded).
 	Logger *slog.Logger
 	// Bulk trades durability for speed while loading data that can be loaded
@@ -121,6 +130,12 @@ func Open(dir string, opts Options) (*Store, error) {
 	if opts.NodeCacheEntries == 0 {
 		opts.NodeCacheEntries = 100_000
 	}
+	if opts.RecordCacheBytes == 0 {
+		opts.RecordCacheBytes = 128 << 20
+	}
+	if opts.Bulk || opts.NodeCacheEntries < 0 {
+		opts.RecordCacheBytes = -1
+	}
 	po := pebbleOptions(opts)
 	defer po.Cache.Unref()
 	db, err := pebble.Open(dir, po)
@@ -139,6 +154,11 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	if opts.Bulk && s.headSeq == 0 {
 		s.ids = newIDFilter()
+	}
+	s.cache.keepRecords(opts.RecordCacheBytes, s.t.lookup)
+	if err := s.warmRecords(opts.WarmRecords); err != nil {
+		db.Close()
+		return nil, openError(dir, err)
 	}
 	s.persister = newPersister(s)
 	go s.writer()

@@ -28,10 +28,9 @@ type loading struct {
 // query) is loaded for all of them the first time any of them asks, in one
 // store call.
 type group struct {
-	ld      *loading
-	ids     []tracegraph.ID // distinct, in order
-	members map[tracegraph.ID]bool
-	primed  map[tracegraph.ID]*tracegraph.Node // loaded with the group
+	ld     *loading
+	ids    []tracegraph.ID                    // distinct, in order
+	primed map[tracegraph.ID]*tracegraph.Node // loaded with the group
 
 	mu    sync.Mutex
 	props map[any]*fieldProps // by GraphQL field
@@ -69,14 +68,21 @@ type edgeSet struct {
 }
 
 func newGroup(ld *loading, ids []tracegraph.ID) *group {
-	g := &group{ld: ld, members: make(map[tracegraph.ID]bool, len(ids)), ids: make([]tracegraph.ID, 0, len(ids))}
+	members := make(map[tracegraph.ID]bool, len(ids))
+	distinct := make([]tracegraph.ID, 0, len(ids))
 	for _, id := range ids {
-		if !g.members[id] {
-			g.members[id] = true
-			g.ids = append(g.ids, id)
+		if !members[id] {
+			members[id] = true
+			distinct = append(distinct, id)
 		}
 	}
-	return g
+	return newDistinctGroup(ld, distinct)
+}
+
+// newDistinctGroup is newGroup for ids already distinct (a trace's nodes),
+// which it keeps.
+func newDistinctGroup(ld *loading, ids []tracegraph.ID) *group {
+	return &group{ld: ld, ids: ids}
 }
 
 // newLoadedGroup is newGroup for nodes already loaded with their properties.
@@ -109,7 +115,7 @@ func (g *group) fieldProps(ctx context.Context) *fieldProps {
 		g.props = map[any]*fieldProps{}
 	}
 	fp := &fieldProps{need: map[tracegraph.Label]bool{}}
-	var keys []tracegraph.ID
+	keys := make([]tracegraph.ID, 0, len(g.ids))
 	for _, id := range g.ids {
 		l := id.Label()
 		need, ok := fp.need[l]

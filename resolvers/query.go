@@ -48,6 +48,25 @@ func selected(ctx context.Context, name string) bool {
 	return false
 }
 
+// selectedPath reports whether the current field's selection includes the
+// field path (names of fields, each in the selection of the one before),
+// through fragments, aliases, @skip and @include as gqlgen collects them.
+func selectedPath(ctx context.Context, path ...string) bool {
+	return anySelected(graphql.GetOperationContext(ctx), graphql.CollectFieldsCtx(ctx, nil), path)
+}
+
+func anySelected(oc *graphql.OperationContext, fields []graphql.CollectedField, path []string) bool {
+	for _, f := range fields {
+		if f.Name != path[0] {
+			continue
+		}
+		if len(path) == 1 || anySelected(oc, graphql.CollectFields(oc, f.Selections, nil), path[1:]) {
+			return true
+		}
+	}
+	return false
+}
+
 func (q *queryResolver) Trace(ctx context.Context, from []string, direction model.TraceDirection, maxDepth *int,
 	edgeTypes []model.EdgeType, asOf *time.Time, history *bool, minPrecision *model.Precision, first *int, after *string) (*model.Trace, error) {
 	req := tracegraph.TraceRequest{
@@ -84,17 +103,25 @@ func (q *queryResolver) Trace(ctx context.Context, from []string, direction mode
 	for i, n := range page {
 		ids[i] = n.ID
 	}
-	g := newGroup(q.ld, ids)
+	g := newDistinctGroup(q.ld, ids) // a trace lists each node once
 	conn := &model.TraceNodeConnection{
 		Edges:      make([]*model.TraceNodeEdge, len(page)),
 		PageInfo:   pageInfo(lo, hi, len(res.Nodes), offsetCursor),
 		TotalCount: len(res.Nodes),
 	}
 	// One allocation for the page's edges and one for its cursors: a
-	// genealogy has hundreds of nodes.
-	edges, cursors := make([]model.TraceNodeEdge, len(page)), offsetCursors(lo, hi)
+	// genealogy has hundreds of nodes. The cursors are made only when the
+	// query asks for them (nothing else reads an edge's cursor).
+	edges := make([]model.TraceNodeEdge, len(page))
+	var cursors []string
+	if selectedPath(ctx, "nodes", "edges", "cursor") {
+		cursors = offsetCursors(lo, hi)
+	}
 	for i, n := range page {
-		edges[i] = model.TraceNodeEdge{N: n, Cursor: cursors[i], Group: g}
+		edges[i] = model.TraceNodeEdge{N: n, Group: g}
+		if cursors != nil {
+			edges[i].Cursor = cursors[i]
+		}
 		conn.Edges[i] = &edges[i]
 	}
 	out := &model.Trace{Nodes: conn, Truncated: res.Truncated, Edges: []*model.Edge{}}

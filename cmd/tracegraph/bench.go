@@ -150,7 +150,7 @@ func embeddedBench(b bench.Config, dir string) bench.Config {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
-		return embedded.Open(dir, embedded.Options{Bulk: bulk})
+		return embedded.Open(dir, embedded.Options{Bulk: bulk, WarmRecords: true}) // as served
 	}
 	b.OpenFresh = func(ctx context.Context) (tracegraph.Store, func(), error) {
 		tmp, err := os.MkdirTemp(b.ScratchDir, "tracegraph-ingest-")

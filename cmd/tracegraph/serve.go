@@ -203,6 +203,7 @@ func serve(ctx context.Context, log *slog.Logger, sc storeConfig, addr string, d
 		store tracegraph.Store
 	)
 	demoConfig := factory.Config{Units: demo, Seed: demoSeed}
+	sc.Serving = true
 	if demo > 0 {
 		if facts, store, err = startDemo(ctx, log, sc, demoConfig); err != nil {
 			return err

@@ -30,6 +30,10 @@ type storeConfig struct {
 	Bulk bool
 	// MemTableBytes is the embedded store's memtable size (0: its default).
 	MemTableBytes uint64
+	// Serving fills the embedded store's record cache at open
+	// (embedded.Options.WarmRecords): what a server wants, not a command
+	// that opens the store once.
+	Serving bool
 }
 
 // addStoreFlags adds the flags that select and configure a store: --data
@@ -49,7 +53,7 @@ func openStore(ctx context.Context, cfg storeConfig) (tracegraph.Store, error) {
 		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
-		s, err := embedded.Open(cfg.DataDir, embedded.Options{Bulk: cfg.Bulk, MemTableBytes: cfg.MemTableBytes})
+		s, err := embedded.Open(cfg.DataDir, embedded.Options{Bulk: cfg.Bulk, MemTableBytes: cfg.MemTableBytes, WarmRecords: cfg.Serving})
 		if err != nil {
 			return nil, fmt.Errorf("open embedded store in %s: %w", cfg.DataDir, err)
 		}
