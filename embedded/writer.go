@@ -277,10 +277,8 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, s
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ids != nil {
-		for _, ev := range events {
-			s.ids.add(ev.ID)
-		}
+	for _, ev := range events {
+		s.ids.add(ev.ID)
 	}
 	for i := range muts {
 		s.publish(&muts[i])
