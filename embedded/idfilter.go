@@ -94,28 +94,33 @@ func (s *Store) mayHaveEvent(id string) bool {
 	return !s.idsFull || s.ids.mayHave(id)
 }
 
-// startIDFilter gives the store its filter of event ids; Open calls it
-// before the writer starts. An empty store's filter is full from the start.
-// Otherwise an iterator over the id index, opened now (it sees exactly the
-// events committed before the writer starts), fills the filter in the
-// background while commits add their own ids to it; the filter is trusted
-// once the iterator has added every id it holds. Close stops the fill.
-func (s *Store) startIDFilter() error {
+// newIDFilterFor gives the store its filter of event ids; Open calls it.
+// An empty store's filter is full from the start; one holding events is
+// filled by startIDFill once the store is first written to.
+func (s *Store) newIDFilterFor() {
 	s.ids = newIDFilter()
-	s.idFill = make(chan struct{})
-	if s.headSeq == 0 {
-		s.idsFull = true
-		close(s.idFill)
-		return nil
+	s.idsFull = s.headSeq == 0
+}
+
+// startIDFill starts the fill of a filter that is not full: an iterator
+// over the id index, opened now, fills it in the background while commits
+// add their own ids; the filter is trusted once the iterator has added
+// every id it holds. The writer calls it when its first request arrives,
+// before anything is committed, so the iterator sees exactly the ids
+// committed before: a store only read (a query, verify, export) never pays
+// for the fill. If the iterator cannot be opened the filter is never
+// trusted. Close stops the fill.
+func (s *Store) startIDFill() {
+	if s.idsFull {
+		return
 	}
 	p := []byte{pEventID}
 	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
 	if err != nil {
-		return err
+		return
 	}
-	s.idStop = make(chan struct{})
+	s.idStop, s.idFill = make(chan struct{}), make(chan struct{})
 	go s.fillIDFilter(it, s.idStop)
-	return nil
 }
 
 // idFillChunk is the ids the fill adds per hold of s.mu.
@@ -156,10 +161,11 @@ func (s *Store) fillIDFilter(it *pebble.Iterator, stop <-chan struct{}) {
 	s.mu.Unlock()
 }
 
-// stopIDFilter stops the filter's fill, if one runs, and waits for it.
+// stopIDFilter stops the filter's fill, if one was started, and waits for
+// it. Close calls it once the writer has ended.
 func (s *Store) stopIDFilter() {
 	if s.idStop != nil {
 		close(s.idStop)
+		<-s.idFill
 	}
-	<-s.idFill
 }

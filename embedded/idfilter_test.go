@@ -38,11 +38,12 @@ func TestIDFilter(t *testing.T) {
 }
 
 // TestIDFilterFilledAtOpen: a store opened with events fills its filter of
-// event ids from the id index; once full, every id the store holds is in
-// it (those committed before the Open and those committed during the
-// fill), and each of them sent again is a duplicate. A store closed during
-// its fill closes cleanly, and one whose filter is not full yet still finds
-// its duplicates (through Pebble).
+// event ids from the id index once it is first written to (a store only
+// read does not); once full, every id the store holds is in it (those
+// committed before the Open and those committed during the fill), and each
+// of them sent again is a duplicate. A store closed during its fill closes
+// cleanly, and one whose filter is not full yet still finds its duplicates
+// (through Pebble).
 func TestIDFilterFilledAtOpen(t *testing.T) {
 	ctx := context.Background()
 	var evs []*tracegraph.Event
@@ -68,13 +69,34 @@ func TestIDFilterFilledAtOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Closed during its fill.
+	// Only read: no fill.
 	s, err = Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.Stats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s.idStop != nil {
+		t.Fatal("a store only read filled its filter")
+	}
+
+	// Closed during its fill (started by the first write).
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outs, err := s.Apply(ctx, []*tracegraph.Event{before[0]}, tracegraph.ApplyOptions{}); err != nil || outs[0].Status != tracegraph.OutcomeDuplicate {
+		t.Fatalf("event %q sent again: %+v, %v; want a duplicate", before[0].ID, outs, err)
+	}
 	if err := s.Close(); err != nil {
 		t.Fatalf("close during the fill: %v", err)
+	}
+	if s.idStop == nil {
+		t.Fatal("the first write did not start the fill")
 	}
 
 	s, err = Open(dir, Options{})

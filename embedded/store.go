@@ -69,7 +69,7 @@ type Store struct {
 	// duplicate check reads Pebble only when it says "maybe". Guarded by mu.
 	ids      *idFilter
 	idsFull  bool
-	idStop   chan struct{} // closed to stop the fill of ids (nil: none runs)
+	idStop   chan struct{} // closed to stop the fill of ids (nil: none started; the writer's)
 	idFill   chan struct{} // closed when the fill of ids has ended
 	headHash string
 	// headRecordedAt is the head event's record time: no commit records
@@ -154,10 +154,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, openError(dir, err)
 	}
-	if err := s.startIDFilter(); err != nil {
-		db.Close()
-		return nil, openError(dir, err)
-	}
+	s.newIDFilterFor()
 	s.cache.keepRecords(opts.RecordCacheBytes, s.t.lookup)
 	if err := s.warmRecords(opts.WarmRecords); err != nil {
 		db.Close()

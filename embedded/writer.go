@@ -73,6 +73,7 @@ func (s *Store) writer() {
 	rd := &reader{s: s}
 	var prev *flight
 	var next *applyReq // taken from the queue while gathering: it starts the next group
+	fillStarted := false
 	for {
 		first := next
 		next = nil
@@ -82,6 +83,10 @@ func (s *Store) writer() {
 				break
 			}
 			first = r
+		}
+		if !fillStarted {
+			s.startIDFill() // before the first commit: see startIDFill
+			fillStarted = true
 		}
 		if first.sealed {
 			if prev != nil {
