@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/embedded"
 	"github.com/tracegraph/tracegraph/factory"
 )
 
@@ -295,6 +296,11 @@ func load(ctx context.Context, cfg *Config) (*Facts, error) {
 	}
 	cfg.logf("decoding alone: %.0f events/s (%d events)", dec.perSecond(), dec.n)
 	cfg.logf("importing %d events in bulk mode…", facts.Events)
+	restoreGC := func() {}
+	if _, ok := s.(*embedded.Store); ok {
+		restoreGC = embedded.BulkGC() // as import --bulk runs
+	}
+	defer func() { restoreGC() }()
 	cpu0, start := CPUTime(), time.Now()
 	n, err := importFile(ctx, s, name, cfg.logf)
 	if err != nil {
@@ -306,10 +312,13 @@ func load(ctx context.Context, cfg *Config) (*Facts, error) {
 		s.Close()
 		return nil, err
 	}
-	if err := s.Close(); err != nil { // makes the bulk load durable
+	err = s.Close() // makes the bulk load durable
+	imp := rate{n: n, wall: time.Since(start), cp: CPUTime() - cpu0}
+	restoreGC()
+	restoreGC = func() {}
+	if err != nil {
 		return nil, err
 	}
-	imp := rate{n: n, wall: time.Since(start), cp: CPUTime() - cpu0}
 	edges := 0
 	for _, c := range st.Edges {
 		edges += c

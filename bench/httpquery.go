@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/tracegraph/tracegraph"
@@ -35,11 +33,8 @@ func httpQueries(ctx context.Context, s tracegraph.Store, facts *Facts, cfg *Con
 		n = 3000
 	}
 	// The server runs with the collector setting of `tracegraph serve`.
-	gc := "GOGC=" + os.Getenv("GOGC")
-	if _, set := os.LookupEnv("GOGC"); !set {
-		defer debug.SetGCPercent(debug.SetGCPercent(server.ServiceGCPercent))
-		gc = fmt.Sprintf("GOGC=%d as served", server.ServiceGCPercent)
-	}
+	gc, restoreGC := servedGC()
+	defer restoreGC()
 	srv, err := Serve(server.Config{Store: s})
 	if err != nil {
 		return nil, err

@@ -228,7 +228,7 @@ func (p *persister) unindex(n *tracegraph.Node) error {
 	}
 	p.voidedNow[n.ID] = true
 	for _, e := range indexEntries(n) {
-		if err := p.b.Delete(e.k, nil); err != nil {
+		if err := p.delete(e.k); err != nil {
 			return err
 		}
 	}

@@ -65,10 +65,12 @@ type Store struct {
 	headSeq uint64
 	// persister writes the commits, one at a time (commit).
 	persister *persister
-	// ids holds every event id of a bulk load into a store that was empty
-	// when it opened (nil otherwise): the duplicate check reads Pebble only
-	// when it says "maybe". Guarded by mu.
+	// ids holds the store's event ids (idfilter.go); once idsFull, the
+	// duplicate check reads Pebble only when it says "maybe". Guarded by mu.
 	ids      *idFilter
+	idsFull  bool
+	idStop   chan struct{} // closed to stop the fill of ids (nil: none started; the writer's)
+	idFill   chan struct{} // closed when the fill of ids has ended
 	headHash string
 	// headRecordedAt is the head event's record time: no commit records
 	// its events earlier (tracegraph.RecordTime).
@@ -152,9 +154,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, openError(dir, err)
 	}
-	if opts.Bulk && s.headSeq == 0 {
-		s.ids = newIDFilter()
-	}
+	s.newIDFilterFor()
 	s.cache.keepRecords(opts.RecordCacheBytes, s.t.lookup)
 	if err := s.warmRecords(opts.WarmRecords); err != nil {
 		db.Close()
@@ -385,6 +385,7 @@ func (s *Store) Close() error {
 	close(s.reqs)
 	s.applyMu.Unlock()
 	<-s.done
+	s.stopIDFilter()
 	s.persister.b.Close()
 	s.subsMu.Lock()
 	for ch := range s.subs {

@@ -73,6 +73,7 @@ func (s *Store) writer() {
 	rd := &reader{s: s}
 	var prev *flight
 	var next *applyReq // taken from the queue while gathering: it starts the next group
+	fillStarted := false
 	for {
 		first := next
 		next = nil
@@ -82,6 +83,10 @@ func (s *Store) writer() {
 				break
 			}
 			first = r
+		}
+		if !fillStarted {
+			s.startIDFill() // before the first commit: see startIDFill
+			fillStarted = true
 		}
 		if first.sealed {
 			if prev != nil {
@@ -240,6 +245,7 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, s
 	}
 	p := s.persister
 	p.reset(uint32(s.t.nodeCount()), events)
+	defer p.st.reset()
 	defer p.b.Reset()
 	for _, ev := range events {
 		rec, err := ev.MarshalRecord()
@@ -268,15 +274,16 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, s
 	if s.opts.Bulk || s.loading.Load() {
 		sync = pebble.NoSync
 	}
+	if err := p.st.writeTo(p.b); err != nil {
+		return err
+	}
 	if err := p.b.Commit(sync); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ids != nil {
-		for _, ev := range events {
-			s.ids.add(ev.ID)
-		}
+	for _, ev := range events {
+		s.ids.add(ev.ID)
 	}
 	for i := range muts {
 		s.publish(&muts[i])
@@ -294,14 +301,16 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, s
 // commits (a group of 20,000 events takes about 10 MB).
 const maxRetainedBatch = 64 << 20
 
-// persister writes mutations into a Pebble batch. Nodes new in this batch get
+// persister writes mutations into a Pebble batch, through a sortedBatch
+// that hands them over in key order. Nodes new in this batch get
 // indexes in the order they appear, which publish reproduces. The batch is
 // not indexed: the records a later mutation of the same batch reads back
 // (node, edge and event id records) are kept in maps of their own, as
-// slices of the batch's buffer.
+// slices of the staged bytes.
 type persister struct {
 	s       *Store
 	b       *pebble.Batch
+	st      sortedBatch
 	next    uint32
 	pending map[tracegraph.ID]uint32
 	// voidedNow holds the indexed nodes voided in this batch, so that a put
@@ -341,15 +350,19 @@ func (p *persister) index(id tracegraph.ID) (uint32, bool) {
 	return p.s.t.lookupDisk(id) // the writer is the only goroutine that changes t
 }
 
-func (p *persister) set(k, v []byte) error { return p.b.Set(k, v, nil) }
+func (p *persister) set(k, v []byte) error {
+	p.st.set(k, v)
+	return nil
+}
 
-// setKept sets k to v and returns the batch's copy of v.
-func (p *persister) setKept(k, v []byte) []byte {
-	op := p.b.SetDeferred(len(k), len(v))
-	copy(op.Key, k)
-	copy(op.Value, v)
-	op.Finish()
-	return op.Value
+// setKept sets k to v and returns the staged copy of v (valid until the
+// commit ends).
+func (p *persister) setKept(k, v []byte) []byte { return p.st.set(k, v) }
+
+// delete deletes k.
+func (p *persister) delete(k []byte) error {
+	p.st.delete(k)
+	return nil
 }
 
 // nodeRecord reads the record of node id as of this batch.
@@ -521,17 +534,17 @@ func (p *persister) persist(m *tracegraph.Mutation) error {
 		}
 		return p.touch(m.ID, m.Seq)
 	case tracegraph.OpRemoveHold:
-		if err := p.b.Delete(strKey(pHold, string(m.ID), m.Hold.ID), nil); err != nil {
+		if err := p.delete(strKey(pHold, string(m.ID), m.Hold.ID)); err != nil {
 			return err
 		}
-		if err := p.b.Delete(strKey(pHeldBy, m.Hold.ID, string(m.ID)), nil); err != nil {
+		if err := p.delete(strKey(pHeldBy, m.Hold.ID, string(m.ID))); err != nil {
 			return err
 		}
 		return p.touch(m.ID, m.Seq)
 	case tracegraph.OpAddIdentifier:
 		return p.set(strKey(pIdent, m.Ident.Value, m.Ident.Scheme), []byte(m.Ident.Node))
 	case tracegraph.OpRemoveIdentifier:
-		return p.b.Delete(strKey(pIdent, m.Ident.Value, m.Ident.Scheme), nil)
+		return p.delete(strKey(pIdent, m.Ident.Value, m.Ident.Scheme))
 	case tracegraph.OpVoidEvent:
 		v, err := p.eventIDRecord(m.EventID)
 		if err != nil {

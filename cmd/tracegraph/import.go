@@ -15,6 +15,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/embedded"
 	"github.com/tracegraph/tracegraph/ingest"
 )
 
@@ -68,6 +69,9 @@ The exit status is 0 when no event was rejected, 1 otherwise.`,
 					return fmt.Errorf("%w (is a service using it? then import with --url)", err)
 				}
 				defer s.Close()
+				if _, ok := s.(*embedded.Store); ok && sc.Bulk {
+					defer embedded.BulkGC()() // restored after the Close above: that flush is the load's
+				}
 				if keepSeq {
 					im, ok := s.(importer)
 					if !ok {
