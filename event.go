@@ -497,10 +497,15 @@ func (e *Event) MarshalRecord() ([]byte, error) {
 }
 
 // UnmarshalRecord decodes what MarshalRecord wrote.
+// A record in appendCanonical's plain form (every record the factory's
+// events make) is read without reflection (parseCanonical), anything else
+// with json.Unmarshal: the same answer either way.
 func UnmarshalRecord(b []byte) (*Event, error) {
-	var c canonicalEvent
-	if err := json.Unmarshal(b, &c); err != nil {
-		return nil, fmt.Errorf("decode event record: %w", err)
+	c, ok := parseCanonical(b)
+	if !ok {
+		if err := json.Unmarshal(b, &c); err != nil {
+			return nil, fmt.Errorf("decode event record: %w", err)
+		}
 	}
 	t, err := time.Parse(time.RFC3339Nano, c.Time)
 	if err != nil {
