@@ -7,7 +7,8 @@ import (
 
 // fastPayload decodes the data of the event types a factory records most
 // (material.consumed, process.recorded, test.recorded, unit.created,
-// unit.assembled, unit.placed) when it is plainly what the strict decoder
+// unit.assembled, unit.placed) and the setup definitions every placement
+// reads back (setup.defined) when it is plainly what the strict decoder
 // accepts: one JSON object of the type's own field names, each at most once,
 // with strings free of escapes and control characters and valid UTF-8,
 // numbers that parse, no nulls and nothing after the object. It returns
@@ -45,6 +46,9 @@ func fastPayload(t EventType, data []byte) Payload {
 			}
 			return false
 		})
+	case EventSetupDefined:
+		v := new(SetupDefined)
+		p, ok = v, s.setupDefined(v)
 	case EventUnitPlaced:
 		v := new(UnitPlaced)
 		p, ok = v, s.object(func(k []byte) bool {

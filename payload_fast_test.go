@@ -12,7 +12,7 @@ import (
 
 // fastTypes are the event types fastPayload decodes.
 var fastTypes = []EventType{EventMaterialConsumed, EventProcessRecorded, EventTestRecorded,
-	EventUnitCreated, EventUnitAssembled, EventUnitPlaced}
+	EventUnitCreated, EventUnitAssembled, EventUnitPlaced, EventSetupDefined}
 
 // fastSamples are data of the fast types as the reference factory and
 // clients write them, with every field of each type.
@@ -45,6 +45,13 @@ var fastSamples = map[EventType][]string{
 	EventUnitPlaced: {
 		`{"unit":"Unit:BGW0000001","station":"SMT1-PNP"}`,
 		`{"unit":"U1","station":" S "}`,
+	},
+	EventSetupDefined: {
+		`{"setup":"SMT1-700-GW100","station":"SMT1-PNP","partNumber":"700-GW100","slots":[{"slot":"F01","partNumber":"RES-10K-0402","refDes":["R1","R2","R3"]},{"slot":"F02","partNumber":"CAP-100N-0402","refDes":["C1"],"spliceWindowSeconds":600}],"spliceWindowSeconds":1800}`,
+		`{"setup":"S1","station":"ST","partNumber":"P","slots":[{"slot":"1","partNumber":"X","refDes":[],"spliceWindowSeconds":-0}],"spliceWindowSeconds":0}`,
+		`{"setup":"S1","station":"ST","partNumber":"P","slots":[],"spliceWindowSeconds":-5}`,
+		`{"setup":"S1","station":"ST","partNumber":"P","spliceWindowSeconds":9223372036854775807}`,
+		`{"setup":"S1","station":"ST","partNumber":"P","slots":[{"slot":"1","partNumber":"X","refDes":["R1"]},{"slot":"1","partNumber":"Y","refDes":["R1"]}]}`,
 	},
 }
 

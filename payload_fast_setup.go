@@ -1,0 +1,69 @@
+package tracegraph
+
+import "strconv"
+
+// setupDefined decodes setup.defined's data as SetupDefined.UnmarshalJSON
+// does, for fastPayload: slots is an empty list, not nil, when absent (the
+// strict decoder makes the list from its elements), and each slot must be
+// an object (null is left to the strict decoder).
+func (s *fastScan) setupDefined(v *SetupDefined) bool {
+	ok := s.object(func(k []byte) bool {
+		switch string(k) {
+		case "setup":
+			return s.str(&v.Setup)
+		case "station":
+			return s.str(&v.Station)
+		case "partNumber":
+			return s.str(&v.PartNumber)
+		case "spliceWindowSeconds":
+			return s.int64(&v.SpliceWindowSeconds)
+		case "slots":
+			v.Slots = []SetupSlot{}
+			return s.array(func() bool {
+				var slot SetupSlot
+				ok := s.object(func(k []byte) bool {
+					switch string(k) {
+					case "slot":
+						return s.str(&slot.Slot)
+					case "partNumber":
+						return s.str(&slot.PartNumber)
+					case "refDes":
+						return s.strs(&slot.RefDes)
+					case "spliceWindowSeconds":
+						return s.int64(&slot.SpliceWindowSeconds)
+					}
+					return false
+				})
+				v.Slots = append(v.Slots, slot)
+				return ok
+			})
+		}
+		return false
+	})
+	if v.Slots == nil {
+		v.Slots = []SetupSlot{}
+	}
+	return ok
+}
+
+// int64 reads an integer as encoding/json decodes one into an int64: a
+// number without fraction or exponent that fits (anything else is left to
+// the strict decoder, which words the refusal).
+func (s *fastScan) int64(dst *int64) bool {
+	s.space()
+	start := s.i
+	if s.i < len(s.b) && s.b[s.i] == '-' {
+		s.i++
+	}
+	switch {
+	case s.i < len(s.b) && s.b[s.i] == '0':
+		s.i++
+	case s.i < len(s.b) && s.b[s.i] >= '1' && s.b[s.i] <= '9':
+		s.digits()
+	default:
+		return false
+	}
+	n, err := strconv.ParseInt(string(s.b[start:s.i]), 10, 64)
+	*dst = n
+	return err == nil
+}
