@@ -291,7 +291,7 @@ func (e *Event) normalize(p Payload) error {
 			return err.withField("data")
 		}
 	}
-	canon, err := json.Marshal(p)
+	canon, err := marshalPayload(p)
 	if err != nil {
 		return fmt.Errorf("encode %s payload: %w", e.Type, err)
 	}
