@@ -181,9 +181,9 @@ func jsonText(v any) string {
 
 func (ls *lineSide) save(tx *Tx) {
 	p := ls.node.Props
-	p[propSetups] = jsonText(ls.setups)
-	p[propActivations] = jsonText(ls.activations)
-	p[propFeeders] = jsonText(ls.feeders)
+	p[propSetups] = setupsText(ls.setups)
+	p[propActivations] = activationsText(ls.activations)
+	p[propFeeders] = feedersText(ls.feeders)
 	if !ls.actSince.IsZero() {
 		p[propActivationsSince] = ts(ls.actSince)
 	}

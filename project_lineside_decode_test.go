@@ -125,3 +125,61 @@ func FuzzLineSideTexts(f *testing.F) {
 		checkLineSideAgrees(t, keys[int(k)%len(keys)], text)
 	})
 }
+
+// checkLineSideEncodes fails t unless the direct writers of the line
+// side's texts write jsonText's bytes for ls's state.
+func checkLineSideEncodes(t testing.TB, setups map[string]string, acts []activation, feeders map[string]*feeder) {
+	t.Helper()
+	for _, c := range []struct{ got, want string }{
+		{setupsText(setups), jsonText(setups)},
+		{activationsText(acts), jsonText(acts)},
+		{feedersText(feeders), jsonText(feeders)},
+	} {
+		if c.got != c.want {
+			t.Fatalf("written directly %s, jsonText %s", c.got, c.want)
+		}
+	}
+}
+
+// TestLineSideTextsEncodeAsJSON: the direct writers of the line side's
+// texts write jsonText's bytes, on every state the samples and their
+// variants decode to and on states with what encoding/json writes in its
+// own way (HTML characters, text that is not UTF-8, times in other zones
+// or out of its range, nil and empty lists, a nil feeder).
+func TestLineSideTextsEncodeAsJSON(t *testing.T) {
+	n := 0
+	for k, texts := range lineSideSamples() {
+		for _, text := range texts {
+			for _, v := range append(fastVariants([]byte(text)), []byte(text)) {
+				var setups map[string]string
+				var acts []activation
+				var feeders map[string]*feeder
+				var err error
+				switch k {
+				case propSetups:
+					err = json.Unmarshal(v, &setups)
+				case propActivations:
+					err = json.Unmarshal(v, &acts)
+				case propFeeders:
+					err = json.Unmarshal(v, &feeders)
+				}
+				if err == nil {
+					checkLineSideEncodes(t, setups, acts, feeders)
+					n++
+				}
+			}
+		}
+	}
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 5, time.FixedZone("X", -7*3600-30*60))
+	for _, s := range []string{"", "a<b", "a&b", `a"b`, "a\x00b", "é", "\xff", "\u2028"} {
+		for _, tm := range []time.Time{{}, t0, t0.UTC(), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)} {
+			checkLineSideEncodes(t, map[string]string{s: s, "b": "c"},
+				[]activation{{Setup: s, Def: s, From: tm, Event: s}},
+				map[string]*feeder{s: {Reels: []reel{{Lot: ID(s), Load: s, From: tm, To: tm, ClosedBy: s, Spliced: true}}, Since: tm}, "n": nil, "e": {Reels: []reel{}}, "z": {}})
+			n++
+		}
+	}
+	checkLineSideEncodes(t, nil, nil, nil)
+	checkLineSideEncodes(t, map[string]string{}, []activation{}, map[string]*feeder{})
+	t.Logf("%d states", n)
+}
