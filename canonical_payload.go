@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // marshalPayload is json.Marshal(p): the canonical encoding Normalize gives
@@ -33,10 +34,7 @@ func appendPayload(p Payload) ([]byte, bool) {
 			w.key("refDes")
 			w.strs(v.RefDes)
 		}
-		if v.Quantity != nil {
-			w.key("quantity")
-			w.float(*v.Quantity)
-		}
+		w.optFloat("quantity", v.Quantity)
 		if v.Precision != PrecisionUnknown {
 			w.field("precision", v.Precision.String())
 		}
@@ -84,14 +82,8 @@ func appendPayload(p Payload) ([]byte, bool) {
 				w.key("value")
 				w.float(m.Value)
 				w.optField("unit", m.Unit)
-				if m.Low != nil {
-					w.key("low")
-					w.float(*m.Low)
-				}
-				if m.High != nil {
-					w.key("high")
-					w.float(*m.High)
-				}
+				w.optFloat("low", m.Low)
+				w.optFloat("high", m.High)
 				w.optField("result", m.Result)
 				w.close('}')
 			}
@@ -132,6 +124,42 @@ func appendPayload(p Payload) ([]byte, bool) {
 		w.open('{')
 		w.field("unit", v.Unit)
 		w.field("station", v.Station)
+		w.close('}')
+	case *LotReceived:
+		w.open('{')
+		w.field("lot", v.Lot)
+		w.field("partNumber", v.PartNumber)
+		w.optField("mpn", v.MPN)
+		w.optField("manufacturer", v.Manufacturer)
+		w.optField("supplier", v.Supplier)
+		w.optField("dateCode", v.DateCode)
+		w.optFloat("quantity", v.Quantity)
+		w.optField("countryOfOrigin", v.CountryOfOrigin)
+		w.optTime("expiresAt", v.ExpiresAt)
+		w.optField("msl", v.MSL)
+		w.optFloat("floorLifeHours", v.FloorLifeHours)
+		w.optTime("openedAt", v.OpenedAt)
+		if len(v.DerivedFrom) > 0 {
+			w.key("derivedFrom")
+			w.strs(v.DerivedFrom)
+		}
+		w.close('}')
+	case *FeederLoaded:
+		w.open('{')
+		w.field("station", v.Station)
+		w.field("slot", v.Slot)
+		w.field("lot", v.Lot)
+		w.close('}')
+	case *FeederSlot:
+		w.open('{')
+		w.field("station", v.Station)
+		w.field("slot", v.Slot)
+		w.close('}')
+	case *IdentifierAssigned:
+		w.open('{')
+		w.field("unit", v.Unit)
+		w.field("scheme", v.Scheme)
+		w.field("value", v.Value)
 		w.close('}')
 	case *SetupDefined:
 		w.open('{')
@@ -214,6 +242,22 @@ func (w *plainWriter) optInt(k string, n int64) {
 	if n != 0 {
 		w.key(k)
 		w.b = strconv.AppendInt(w.b, n, 10)
+	}
+}
+
+// optFloat writes a *float64 with omitempty (nil is left out).
+func (w *plainWriter) optFloat(k string, f *float64) {
+	if f != nil {
+		w.key(k)
+		w.float(*f)
+	}
+}
+
+// optTime writes a *time.Time with omitempty (nil is left out).
+func (w *plainWriter) optTime(k string, t *time.Time) {
+	if t != nil {
+		w.key(k)
+		w.time(*t)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"testing"
+	"time"
 )
 
 // checkPayloadEncodes fails t unless what appendPayload writes for p, when
@@ -58,6 +59,7 @@ func TestPayloadEncodesAsJSON(t *testing.T) {
 		check(&MaterialConsumed{Unit: "U", Lot: "L", Quantity: q(f), Precision: PrecisionExact})
 		check(&TestRecorded{Unit: "U", TestType: "T", Result: "pass", Measurements: []Measurement{{Name: "v", Value: f, Low: q(f), High: q(-f)}}})
 		check(&ProcessRecorded{Units: []string{"U"}, Step: "s", Parameters: map[string]any{"f": f, "b": true, "s": "x"}})
+		check(&LotReceived{Lot: "L", PartNumber: "P", Quantity: q(f), FloorLifeHours: q(-f)})
 	}
 	for _, s := range []string{"", "a<b", "a>b", "a&b", `a"b`, `a\b`, "a\x00b", "a\tb", "é", "\xff", "\u2028", "~", " "} {
 		check(&UnitCreated{Serial: s, PartNumber: "P", Identifiers: map[string]string{s: s, "b": "c"}})
@@ -67,6 +69,14 @@ func TestPayloadEncodesAsJSON(t *testing.T) {
 		check(&ProcessRecorded{Units: []string{s}, Step: s, Parameters: map[string]any{s: s}})
 		check(&TestRecorded{Unit: s, TestType: s, Result: s, Program: s, Fixture: s, Firmware: &Firmware{Version: s, Checksum: s}})
 		check(&SetupDefined{Setup: s, Station: s, PartNumber: s, Slots: []SetupSlot{{Slot: s, PartNumber: s, RefDes: []string{s}}}})
+		check(&FeederLoaded{Station: s, Slot: s, Lot: s})
+		check(&FeederSlot{Station: s, Slot: s})
+		check(&IdentifierAssigned{Unit: s, Scheme: s, Value: s})
+		for _, tm := range []time.Time{{}, time.Date(2026, 1, 5, 6, 0, 0, 5, time.FixedZone("", 5*3600+1800)), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+			time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)} {
+			check(&LotReceived{Lot: s, PartNumber: s, MPN: s, Manufacturer: s, Supplier: s, DateCode: s, CountryOfOrigin: s, MSL: s,
+				ExpiresAt: &tm, OpenedAt: &tm, DerivedFrom: []string{s}})
+		}
 	}
 	for _, p := range []Payload{
 		&MaterialConsumed{}, &MaterialConsumed{RefDes: []string{}, Precision: Precision(9)},
@@ -77,6 +87,7 @@ func TestPayloadEncodesAsJSON(t *testing.T) {
 		&UnitAssembled{}, &UnitPlaced{},
 		&SetupDefined{}, &SetupDefined{Slots: []SetupSlot{}, SpliceWindowSeconds: -1},
 		&SetupDefined{Slots: []SetupSlot{{}, {RefDes: []string{}, SpliceWindowSeconds: math.MaxInt64}}, SpliceWindowSeconds: math.MinInt64},
+		&LotReceived{}, &LotReceived{DerivedFrom: []string{}}, &FeederLoaded{}, &FeederSlot{}, &IdentifierAssigned{},
 		&Shipped{Shipment: "S"},
 	} {
 		check(p)

@@ -7,8 +7,9 @@ import (
 
 // fastPayload decodes the data of the event types a factory records most
 // (material.consumed, process.recorded, test.recorded, unit.created,
-// unit.assembled, unit.placed) and the setup definitions every placement
-// reads back (setup.defined) when it is plainly what the strict decoder
+// unit.assembled, unit.placed, lot.received, the feeder events,
+// identifier.assigned) and the setup definitions every placement reads back
+// (setup.defined) when it is plainly what the strict decoder
 // accepts: one JSON object of the type's own field names, each at most once,
 // with strings free of escapes and control characters and valid UTF-8,
 // numbers that parse, no nulls and nothing after the object. It returns
@@ -46,6 +47,18 @@ func fastPayload(t EventType, data []byte) Payload {
 			}
 			return false
 		})
+	case EventLotReceived:
+		v := new(LotReceived)
+		p, ok = v, s.lotReceived(v)
+	case EventFeederLoaded, EventFeederSpliced:
+		v := new(FeederLoaded)
+		p, ok = v, s.strFields([]string{"station", "slot", "lot"}, &v.Station, &v.Slot, &v.Lot)
+	case EventFeederUnloaded, EventSplicePassed:
+		v := new(FeederSlot)
+		p, ok = v, s.strFields([]string{"station", "slot"}, &v.Station, &v.Slot)
+	case EventIdentifierAssigned:
+		v := new(IdentifierAssigned)
+		p, ok = v, s.strFields([]string{"unit", "scheme", "value"}, &v.Unit, &v.Scheme, &v.Value)
 	case EventSetupDefined:
 		v := new(SetupDefined)
 		p, ok = v, s.setupDefined(v)
