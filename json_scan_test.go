@@ -102,7 +102,7 @@ func depthOf(b []byte) int {
 	return most
 }
 
-// TestValidJSONIsJSONValid: validJSON answers as json.Valid on the
+// TestValidJSONIsJSONValid: ValidJSON answers as json.Valid on the
 // scanner's table, on data nested deeper than it reads, and on every
 // variant of the fast samples.
 func TestValidJSONIsJSONValid(t *testing.T) {
@@ -113,19 +113,19 @@ func TestValidJSONIsJSONValid(t *testing.T) {
 		}
 	}
 	for _, b := range inputs {
-		if got, want := validJSON(b), json.Valid(b); got != want {
-			t.Fatalf("%q: validJSON = %v, json.Valid = %v", b, got, want)
+		if got, want := ValidJSON(b), json.Valid(b); got != want {
+			t.Fatalf("%q: ValidJSON = %v, json.Valid = %v", b, got, want)
 		}
 	}
 }
 
-// BenchmarkValidJSON checks a typical event's data: validJSON and
+// BenchmarkValidJSON checks a typical event's data: ValidJSON and
 // json.Valid.
 func BenchmarkValidJSON(b *testing.B) {
 	data := []byte(fastSamples[EventProcessRecorded][0])
-	b.Run("validJSON", func(b *testing.B) {
+	b.Run("ValidJSON", func(b *testing.B) {
 		for b.Loop() {
-			validJSON(data)
+			ValidJSON(data)
 		}
 	})
 	b.Run("json.Valid", func(b *testing.B) {

@@ -35,5 +35,5 @@ func (e *Event) recordReadsBack() bool {
 			return false
 		}
 	}
-	return marshalsUnchanged(e.Data) && validJSON(e.Data)
+	return marshalsUnchanged(e.Data) && ValidJSON(e.Data)
 }
