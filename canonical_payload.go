@@ -49,7 +49,7 @@ func appendPayload(p Payload) ([]byte, bool) {
 			w.key("parameters")
 			w.open('{')
 			for _, k := range slices.Sorted(maps.Keys(v.Parameters)) {
-				w.key(k)
+				w.mapKey(k)
 				switch x := v.Parameters[k].(type) {
 				case string:
 					w.str(x)
@@ -109,7 +109,8 @@ func appendPayload(p Payload) ([]byte, bool) {
 			w.key("identifiers")
 			w.open('{')
 			for _, k := range slices.Sorted(maps.Keys(v.Identifiers)) {
-				w.field(k, v.Identifiers[k])
+				w.mapKey(k)
+				w.str(v.Identifiers[k])
 			}
 			w.close('}')
 		}
@@ -210,21 +211,25 @@ func (w *plainWriter) sep() {
 	}
 }
 
+// key writes the name of a struct's field, which is plain.
 func (w *plainWriter) key(k string) {
+	w.sep()
+	w.b = append(append(append(w.b, '"'), k...), `":`...)
+}
+
+// mapKey writes a map's key, which is checked as any string is.
+func (w *plainWriter) mapKey(k string) {
 	w.sep()
 	w.str(k)
 	w.b = append(w.b, ':')
 }
 
 func (w *plainWriter) str(s string) {
-	if !plainJSONString(s) {
-		w.ok = false
-	}
-	w.b = append(w.b, '"')
-	w.b = append(w.b, s...)
-	w.b = append(w.b, '"')
+	w.ok = w.ok && plainJSONString(s)
+	w.b = append(append(append(w.b, '"'), s...), '"')
 }
 
+// field writes a struct's field (key) of string s.
 func (w *plainWriter) field(k, s string) {
 	w.key(k)
 	w.str(s)

@@ -62,6 +62,8 @@ func TestPayloadEncodesAsJSON(t *testing.T) {
 		check(&LotReceived{Lot: "L", PartNumber: "P", Quantity: q(f), FloorLifeHours: q(-f)})
 	}
 	for _, s := range []string{"", "a<b", "a>b", "a&b", `a"b`, `a\b`, "a\x00b", "a\tb", "é", "\xff", "\u2028", "~", " "} {
+		check(&UnitCreated{Serial: "S", PartNumber: "P", Identifiers: map[string]string{s: "x"}})
+		check(&ProcessRecorded{Units: []string{"U"}, Step: "s", Parameters: map[string]any{s: 1.0}})
 		check(&UnitCreated{Serial: s, PartNumber: "P", Identifiers: map[string]string{s: s, "b": "c"}})
 		check(&UnitPlaced{Unit: s, Station: s})
 		check(&UnitAssembled{Parent: "P", Child: s, Position: s})

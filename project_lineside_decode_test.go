@@ -173,6 +173,8 @@ func TestLineSideTextsEncodeAsJSON(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 5, time.FixedZone("X", -7*3600-30*60))
 	for _, s := range []string{"", "a<b", "a&b", `a"b`, "a\x00b", "é", "\xff", "\u2028"} {
 		for _, tm := range []time.Time{{}, t0, t0.UTC(), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)} {
+			// Only the key not plain, then every string.
+			checkLineSideEncodes(t, map[string]string{s: "x"}, nil, map[string]*feeder{s: {Reels: []reel{{Lot: "L", Load: "e", From: t0}}}})
 			checkLineSideEncodes(t, map[string]string{s: s, "b": "c"},
 				[]activation{{Setup: s, Def: s, From: tm, Event: s}},
 				map[string]*feeder{s: {Reels: []reel{{Lot: ID(s), Load: s, From: tm, To: tm, ClosedBy: s, Spliced: true}}, Since: tm}, "n": nil, "e": {Reels: []reel{}}, "z": {}})

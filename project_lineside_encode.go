@@ -20,7 +20,8 @@ func setupsText(setups map[string]string) string {
 	w := plainWriter{b: make([]byte, 0, 64*len(setups)+2), ok: true}
 	w.open('{')
 	for _, k := range slices.Sorted(maps.Keys(setups)) {
-		w.field(k, setups[k])
+		w.mapKey(k)
+		w.str(setups[k])
 	}
 	w.close('}')
 	return w.text(setups)
@@ -55,7 +56,7 @@ func feedersText(feeders map[string]*feeder) string {
 	w := plainWriter{b: make([]byte, 0, 256*len(feeders)+2), ok: true}
 	w.open('{')
 	for _, slot := range slices.Sorted(maps.Keys(feeders)) {
-		w.key(slot)
+		w.mapKey(slot)
 		f := feeders[slot]
 		if f == nil {
 			w.b = append(w.b, "null"...)
