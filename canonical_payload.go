@@ -122,10 +122,7 @@ func appendPayload(p Payload) ([]byte, bool) {
 		w.optField("position", v.Position)
 		w.close('}')
 	case *UnitPlaced:
-		w.open('{')
-		w.field("unit", v.Unit)
-		w.field("station", v.Station)
-		w.close('}')
+		w.strObject("unit", v.Unit, "station", v.Station)
 	case *LotReceived:
 		w.open('{')
 		w.field("lot", v.Lot)
@@ -146,22 +143,11 @@ func appendPayload(p Payload) ([]byte, bool) {
 		}
 		w.close('}')
 	case *FeederLoaded:
-		w.open('{')
-		w.field("station", v.Station)
-		w.field("slot", v.Slot)
-		w.field("lot", v.Lot)
-		w.close('}')
+		w.strObject("station", v.Station, "slot", v.Slot, "lot", v.Lot)
 	case *FeederSlot:
-		w.open('{')
-		w.field("station", v.Station)
-		w.field("slot", v.Slot)
-		w.close('}')
+		w.strObject("station", v.Station, "slot", v.Slot)
 	case *IdentifierAssigned:
-		w.open('{')
-		w.field("unit", v.Unit)
-		w.field("scheme", v.Scheme)
-		w.field("value", v.Value)
-		w.close('}')
+		w.strObject("unit", v.Unit, "scheme", v.Scheme, "value", v.Value)
 	case *SetupDefined:
 		w.open('{')
 		w.field("setup", v.Setup)
@@ -233,6 +219,16 @@ func (w *plainWriter) str(s string) {
 func (w *plainWriter) field(k, s string) {
 	w.key(k)
 	w.str(s)
+}
+
+// strObject writes an object of string fields, none omitted: kv holds
+// each field's name, then its string.
+func (w *plainWriter) strObject(kv ...string) {
+	w.open('{')
+	for i := 0; i+1 < len(kv); i += 2 {
+		w.field(kv[i], kv[i+1])
+	}
+	w.close('}')
 }
 
 // optField is field for a string with omitempty.

@@ -313,15 +313,7 @@ func (s *fastScan) strs(dst *[]string) bool {
 func (s *fastScan) num(dst *float64) bool {
 	s.space()
 	start := s.i
-	if s.i < len(s.b) && s.b[s.i] == '-' {
-		s.i++
-	}
-	switch {
-	case s.i < len(s.b) && s.b[s.i] == '0':
-		s.i++
-	case s.i < len(s.b) && s.b[s.i] >= '1' && s.b[s.i] <= '9':
-		s.digits()
-	default:
+	if !s.intPart() {
 		return false
 	}
 	if s.i < len(s.b) && s.b[s.i] == '.' {
@@ -342,6 +334,22 @@ func (s *fastScan) num(dst *float64) bool {
 	f, err := strconv.ParseFloat(string(s.b[start:s.i]), 64)
 	*dst = f
 	return err == nil
+}
+
+// intPart consumes a number's integer part, -?(0|[1-9][0-9]*).
+func (s *fastScan) intPart() bool {
+	if s.i < len(s.b) && s.b[s.i] == '-' {
+		s.i++
+	}
+	switch {
+	case s.i < len(s.b) && s.b[s.i] == '0':
+		s.i++
+	case s.i < len(s.b) && s.b[s.i] >= '1' && s.b[s.i] <= '9':
+		s.digits()
+	default:
+		return false
+	}
+	return true
 }
 
 func (s *fastScan) digits() int {

@@ -55,15 +55,7 @@ func (s *fastScan) setupDefined(v *SetupDefined) bool {
 func (s *fastScan) int64(dst *int64) bool {
 	s.space()
 	start := s.i
-	if s.i < len(s.b) && s.b[s.i] == '-' {
-		s.i++
-	}
-	switch {
-	case s.i < len(s.b) && s.b[s.i] == '0':
-		s.i++
-	case s.i < len(s.b) && s.b[s.i] >= '1' && s.b[s.i] <= '9':
-		s.digits()
-	default:
+	if !s.intPart() {
 		return false
 	}
 	n, err := strconv.ParseInt(string(s.b[start:s.i]), 10, 64)
