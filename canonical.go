@@ -31,7 +31,7 @@ func appendCanonical(c canonicalEvent) ([]byte, bool) {
 		}
 		n += len(s)
 	}
-	if !marshalsUnchanged(c.Data) || !json.Valid(c.Data) {
+	if !marshalsUnchanged(c.Data) || !ValidJSON(c.Data) {
 		return nil, false
 	}
 	b := make([]byte, 0, n)

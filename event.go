@@ -211,6 +211,15 @@ func decodeEvent(b []byte, fastOK bool) (*Event, error) {
 		return nil, Errorf(CodeInvalid, "recordedBy", "recordedBy is set by the server from the token's subject; leave it out")
 	}
 	e := &Event{Station: env.Station, Operator: env.Operator, Data: env.Data, Props: env.Props}
+	// An event refused with its envelope keeps the data as sent, a copy of
+	// it (fastEnvelope's is a slice of b, which the caller may reuse); an
+	// accepted one has its canonical data instead.
+	refuse := func(err error) (*Event, error) {
+		if fast {
+			e.Data = bytes.Clone(e.Data)
+		}
+		return e, err
+	}
 	if env.ID != nil {
 		e.ID = *env.ID
 	}
@@ -224,20 +233,20 @@ func decodeEvent(b []byte, fastOK bool) (*Event, error) {
 		return nil, Errorf(CodeInvalid, "type", "type is required")
 	}
 	if env.Time == nil || string(*env.Time) == "null" {
-		return e, Errorf(CodeInvalid, "time", "time is required (RFC 3339, e.g. 2026-03-01T08:00:00Z)")
+		return refuse(Errorf(CodeInvalid, "time", "time is required (RFC 3339, e.g. 2026-03-01T08:00:00Z)"))
 	}
 	if !fast {
 		if err := json.Unmarshal(*env.Time, &ts); err != nil {
-			return e, Errorf(CodeInvalid, "time", "time must be an RFC 3339 string")
+			return refuse(Errorf(CodeInvalid, "time", "time must be an RFC 3339 string"))
 		}
 	}
 	t, err := parseTime("time", ts)
 	if err != nil {
-		return e, err
+		return refuse(err)
 	}
 	e.Time = t
 	if err := e.normalize(p); err != nil {
-		return e, err
+		return refuse(err)
 	}
 	return e, nil
 }
@@ -291,7 +300,7 @@ func (e *Event) normalize(p Payload) error {
 			return err.withField("data")
 		}
 	}
-	canon, err := json.Marshal(p)
+	canon, err := marshalPayload(p)
 	if err != nil {
 		return fmt.Errorf("encode %s payload: %w", e.Type, err)
 	}
@@ -497,10 +506,15 @@ func (e *Event) MarshalRecord() ([]byte, error) {
 }
 
 // UnmarshalRecord decodes what MarshalRecord wrote.
+// A record in appendCanonical's plain form (every record the factory's
+// events make) is read without reflection (parseCanonical), anything else
+// with json.Unmarshal: the same answer either way.
 func UnmarshalRecord(b []byte) (*Event, error) {
-	var c canonicalEvent
-	if err := json.Unmarshal(b, &c); err != nil {
-		return nil, fmt.Errorf("decode event record: %w", err)
+	c, ok := parseCanonical(b)
+	if !ok {
+		if err := json.Unmarshal(b, &c); err != nil {
+			return nil, fmt.Errorf("decode event record: %w", err)
+		}
 	}
 	t, err := time.Parse(time.RFC3339Nano, c.Time)
 	if err != nil {

@@ -5,18 +5,6 @@ import (
 	"testing"
 )
 
-// scanWhole reports whether fastScan.value reads b as one JSON value with only
-// white space around it.
-func scanWhole(b []byte) bool {
-	p := fastScan{b: b}
-	p.space()
-	if !p.value(0) {
-		return false
-	}
-	p.space()
-	return p.i == len(p.b)
-}
-
 // TestScanValueIsJSONValid: the scanner behind the records' direct decoding
 // (parseCanonical) accepts a JSON text exactly when json.Valid does, but for
 // nesting deeper than maxEnvelopeDepth, which it leaves to encoding/json.
@@ -112,4 +100,37 @@ func depthOf(b []byte) int {
 		}
 	}
 	return most
+}
+
+// TestValidJSONIsJSONValid: ValidJSON answers as json.Valid on the
+// scanner's table, on data nested deeper than it reads, and on every
+// variant of the fast samples.
+func TestValidJSONIsJSONValid(t *testing.T) {
+	inputs := [][]byte{[]byte(deep(maxEnvelopeDepth + 5)), []byte(deep(maxEnvelopeDepth+5) + "x"), nil, []byte(" "), []byte(" {} ")}
+	for _, typ := range fastTypes {
+		for _, s := range fastSamples[typ] {
+			inputs = append(inputs, fastVariants([]byte(s))...)
+		}
+	}
+	for _, b := range inputs {
+		if got, want := ValidJSON(b), json.Valid(b); got != want {
+			t.Fatalf("%q: ValidJSON = %v, json.Valid = %v", b, got, want)
+		}
+	}
+}
+
+// BenchmarkValidJSON checks a typical event's data: ValidJSON and
+// json.Valid.
+func BenchmarkValidJSON(b *testing.B) {
+	data := []byte(fastSamples[EventProcessRecorded][0])
+	b.Run("ValidJSON", func(b *testing.B) {
+		for b.Loop() {
+			ValidJSON(data)
+		}
+	})
+	b.Run("json.Valid", func(b *testing.B) {
+		for b.Loop() {
+			json.Valid(data)
+		}
+	})
 }

@@ -7,7 +7,9 @@ import (
 
 // fastPayload decodes the data of the event types a factory records most
 // (material.consumed, process.recorded, test.recorded, unit.created,
-// unit.assembled, unit.placed) when it is plainly what the strict decoder
+// unit.assembled, unit.placed, lot.received, the feeder events,
+// identifier.assigned) and the setup definitions every placement reads back
+// (setup.defined) when it is plainly what the strict decoder
 // accepts: one JSON object of the type's own field names, each at most once,
 // with strings free of escapes and control characters and valid UTF-8,
 // numbers that parse, no nulls and nothing after the object. It returns
@@ -45,6 +47,21 @@ func fastPayload(t EventType, data []byte) Payload {
 			}
 			return false
 		})
+	case EventLotReceived:
+		v := new(LotReceived)
+		p, ok = v, s.lotReceived(v)
+	case EventFeederLoaded, EventFeederSpliced:
+		v := new(FeederLoaded)
+		p, ok = v, s.strFields([]string{"station", "slot", "lot"}, &v.Station, &v.Slot, &v.Lot)
+	case EventFeederUnloaded, EventSplicePassed:
+		v := new(FeederSlot)
+		p, ok = v, s.strFields([]string{"station", "slot"}, &v.Station, &v.Slot)
+	case EventIdentifierAssigned:
+		v := new(IdentifierAssigned)
+		p, ok = v, s.strFields([]string{"unit", "scheme", "value"}, &v.Unit, &v.Scheme, &v.Value)
+	case EventSetupDefined:
+		v := new(SetupDefined)
+		p, ok = v, s.setupDefined(v)
 	case EventUnitPlaced:
 		v := new(UnitPlaced)
 		p, ok = v, s.object(func(k []byte) bool {
@@ -296,15 +313,7 @@ func (s *fastScan) strs(dst *[]string) bool {
 func (s *fastScan) num(dst *float64) bool {
 	s.space()
 	start := s.i
-	if s.i < len(s.b) && s.b[s.i] == '-' {
-		s.i++
-	}
-	switch {
-	case s.i < len(s.b) && s.b[s.i] == '0':
-		s.i++
-	case s.i < len(s.b) && s.b[s.i] >= '1' && s.b[s.i] <= '9':
-		s.digits()
-	default:
+	if !s.intPart() {
 		return false
 	}
 	if s.i < len(s.b) && s.b[s.i] == '.' {
@@ -325,6 +334,22 @@ func (s *fastScan) num(dst *float64) bool {
 	f, err := strconv.ParseFloat(string(s.b[start:s.i]), 64)
 	*dst = f
 	return err == nil
+}
+
+// intPart consumes a number's integer part, -?(0|[1-9][0-9]*).
+func (s *fastScan) intPart() bool {
+	if s.i < len(s.b) && s.b[s.i] == '-' {
+		s.i++
+	}
+	switch {
+	case s.i < len(s.b) && s.b[s.i] == '0':
+		s.i++
+	case s.i < len(s.b) && s.b[s.i] >= '1' && s.b[s.i] <= '9':
+		s.digits()
+	default:
+		return false
+	}
+	return true
 }
 
 func (s *fastScan) digits() int {

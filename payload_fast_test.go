@@ -12,7 +12,8 @@ import (
 
 // fastTypes are the event types fastPayload decodes.
 var fastTypes = []EventType{EventMaterialConsumed, EventProcessRecorded, EventTestRecorded,
-	EventUnitCreated, EventUnitAssembled, EventUnitPlaced}
+	EventUnitCreated, EventUnitAssembled, EventUnitPlaced, EventSetupDefined, EventLotReceived,
+	EventFeederLoaded, EventFeederSpliced, EventFeederUnloaded, EventSplicePassed, EventIdentifierAssigned}
 
 // fastSamples are data of the fast types as the reference factory and
 // clients write them, with every field of each type.
@@ -45,6 +46,31 @@ var fastSamples = map[EventType][]string{
 	EventUnitPlaced: {
 		`{"unit":"Unit:BGW0000001","station":"SMT1-PNP"}`,
 		`{"unit":"U1","station":" S "}`,
+	},
+	EventLotReceived: {
+		`{"lot":"CT000001","partNumber":"510-00001","mpn":"1B31","manufacturer":"HumiSeal","supplier":"CHASE","dateCode":"2549","quantity":5,"countryOfOrigin":"US","expiresAt":"2027-01-05T06:00:00Z"}`,
+		`{"lot":"L1","partNumber":"P","msl":"5a","floorLifeHours":1.5,"openedAt":"2026-01-05T06:00:00.5+02:00","derivedFrom":["MaterialLot:L0","L2"],"quantity":-0}`,
+		`{"lot":"L1","partNumber":"P","expiresAt":"2026-13-05T06:00:00Z","derivedFrom":[]}`,
+		`{"lot":"L1","partNumber":"P","openedAt":"0000-01-01T00:00:00Z","msl":"9"}`,
+	},
+	EventFeederLoaded: {
+		`{"station":"SMT1-PNP","slot":"F000","lot":"MaterialLot:R00000001"}`,
+		`{"station":"S","slot":"","lot":"Unit:X"}`,
+	},
+	EventFeederSpliced:  {`{"station":"SMT1-PNP","slot":"F000","lot":"MaterialLot:R00000002"}`},
+	EventFeederUnloaded: {`{"station":"SMT1-PNP","slot":"F000"}`, `{"slot":"F000"}`},
+	EventSplicePassed:   {`{"station":"SMT1-PNP","slot":"F000"}`},
+	EventIdentifierAssigned: {
+		`{"unit":"Unit:SGW0000001","scheme":"IMEI","value":"359204190000013"}`,
+		`{"unit":"U1","scheme":"MAC","value":"00:1A:2B:3C:4D:5E"}`,
+		`{"unit":"U1","scheme":"imei","value":"12"}`,
+	},
+	EventSetupDefined: {
+		`{"setup":"SMT1-700-GW100","station":"SMT1-PNP","partNumber":"700-GW100","slots":[{"slot":"F01","partNumber":"RES-10K-0402","refDes":["R1","R2","R3"]},{"slot":"F02","partNumber":"CAP-100N-0402","refDes":["C1"],"spliceWindowSeconds":600}],"spliceWindowSeconds":1800}`,
+		`{"setup":"S1","station":"ST","partNumber":"P","slots":[{"slot":"1","partNumber":"X","refDes":[],"spliceWindowSeconds":-0}],"spliceWindowSeconds":0}`,
+		`{"setup":"S1","station":"ST","partNumber":"P","slots":[],"spliceWindowSeconds":-5}`,
+		`{"setup":"S1","station":"ST","partNumber":"P","spliceWindowSeconds":9223372036854775807}`,
+		`{"setup":"S1","station":"ST","partNumber":"P","slots":[{"slot":"1","partNumber":"X","refDes":["R1"]},{"slot":"1","partNumber":"Y","refDes":["R1"]}]}`,
 	},
 }
 

@@ -96,29 +96,35 @@ func (p *SetupDefined) validate() *Error {
 	slots := make(map[string]bool, len(p.Slots))
 	refDes := map[string]string{}
 	for i, s := range p.Slots {
-		f := fmt.Sprintf("slots[%d]", i)
-		if err := firstErr(key(f+".slot", s.Slot), text(f+".partNumber", s.PartNumber, true),
-			spliceWindow(f+".spliceWindowSeconds", s.SpliceWindowSeconds)); err != nil {
-			return err
+		// The slot is named (slots[i]) only when it is refused.
+		name := func() string { return fmt.Sprintf("slots[%d]", i) }
+		if s.checkFields("") != nil {
+			return s.checkFields(name())
 		}
 		if slots[s.Slot] {
-			return Errorf(CodeInvalid, f+".slot", "slot %q is listed twice", s.Slot)
+			return Errorf(CodeInvalid, name()+".slot", "slot %q is listed twice", s.Slot)
 		}
 		slots[s.Slot] = true
 		if len(s.RefDes) == 0 {
-			return Errorf(CodeInvalid, f+".refDes", "%s.refDes is required: the reference designators the slot feeds", f)
+			return Errorf(CodeInvalid, name()+".refDes", "%s.refDes is required: the reference designators the slot feeds", name())
 		}
-		if err := texts(f+".refDes", s.RefDes); err != nil {
-			return err
+		if texts("", s.RefDes) != nil {
+			return texts(name()+".refDes", s.RefDes)
 		}
 		for j, r := range s.RefDes {
 			if other, ok := refDes[r]; ok {
-				return Errorf(CodeInvalid, fmt.Sprintf("%s.refDes[%d]", f, j), "refDes %q is fed from slots %q and %q; one refDes takes one slot", r, other, s.Slot)
+				return Errorf(CodeInvalid, fmt.Sprintf("%s.refDes[%d]", name(), j), "refDes %q is fed from slots %q and %q; one refDes takes one slot", r, other, s.Slot)
 			}
 			refDes[r] = s.Slot
 		}
 	}
 	return nil
+}
+
+// checkFields checks the slot's own fields, the slot named f (slots[i]).
+func (s *SetupSlot) checkFields(f string) *Error {
+	return firstErr(key(f+".slot", s.Slot), text(f+".partNumber", s.PartNumber, true),
+		spliceWindow(f+".spliceWindowSeconds", s.SpliceWindowSeconds))
 }
 
 // Window returns the splice window of slot i: its own, the setup's, or 0

@@ -128,10 +128,16 @@ func (tx *Tx) lineSide(station string) (*lineSide, error) {
 // decodeLineSide reads the line-side state from the station's node n.
 func decodeLineSide(n *Node) (*lineSide, error) {
 	ls := &lineSide{node: n, setups: map[string]string{}, feeders: map[string]*feeder{}}
-	for k, v := range map[string]any{propSetups: &ls.setups, propActivations: &ls.activations, propFeeders: &ls.feeders} {
-		if err := fromProp(n, k, v); err != nil {
-			return nil, err
-		}
+	// Plain texts are decoded directly (project_lineside_decode.go), the
+	// rest by fromProp.
+	if err := decodeProp(n, propSetups, &ls.setups, fastSetups); err != nil {
+		return nil, err
+	}
+	if err := decodeProp(n, propActivations, &ls.activations, fastActivations); err != nil {
+		return nil, err
+	}
+	if err := decodeProp(n, propFeeders, &ls.feeders, fastFeeders); err != nil {
+		return nil, err
 	}
 	ls.actSince = n.Time(propActivationsSince)
 	return ls, nil
@@ -175,9 +181,9 @@ func jsonText(v any) string {
 
 func (ls *lineSide) save(tx *Tx) {
 	p := ls.node.Props
-	p[propSetups] = jsonText(ls.setups)
-	p[propActivations] = jsonText(ls.activations)
-	p[propFeeders] = jsonText(ls.feeders)
+	p[propSetups] = setupsText(ls.setups)
+	p[propActivations] = activationsText(ls.activations)
+	p[propFeeders] = feedersText(ls.feeders)
 	if !ls.actSince.IsZero() {
 		p[propActivationsSince] = ts(ls.actSince)
 	}

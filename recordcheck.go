@@ -1,7 +1,6 @@
 package tracegraph
 
 import (
-	"encoding/json"
 	"unicode/utf8"
 )
 
@@ -36,5 +35,5 @@ func (e *Event) recordReadsBack() bool {
 			return false
 		}
 	}
-	return marshalsUnchanged(e.Data) && json.Valid(e.Data)
+	return marshalsUnchanged(e.Data) && ValidJSON(e.Data)
 }

@@ -3,22 +3,23 @@ package ingest
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"io"
 	"strings"
+
+	"github.com/tracegraph/tracegraph"
 )
 
 // readArray reads a JSON array of events, the first skipped lines of the
 // body already read, its '[' next in r. It frames the form clients send
-// itself: elements that are objects, valid JSON each (json.Valid),
-// separated by commas and white space, then nothing but white space. At
-// anything else (another value, a syntax error, the body ending early or
-// failing to be read) it hands the rest of the body, from just after the
-// last element it called fn with, to decodeArray (encoding/json), so that
-// fn sees the same events on the same lines and the error is the same,
-// byte for byte, as if encoding/json had read the whole array.
-// encoding/json scanned each element twice (json.Decoder, then
-// json.RawMessage); this scans it once with json.Valid.
+// itself: elements that are objects, valid JSON each (json.Valid, as
+// tracegraph.ValidJSON answers it), separated by commas and white space,
+// then nothing but white space. At anything else (another value, a syntax
+// error, the body ending early or failing to be read) it hands the rest of
+// the body, from just after the last element it called fn with, to
+// decodeArray (encoding/json), so that fn sees the same events on the same
+// lines and the error is the same, byte for byte, as if encoding/json had
+// read the whole array. encoding/json scanned each element twice
+// (json.Decoder, then json.RawMessage); this scans it once.
 func readArray(r *bufio.Reader, skipped int, fn func([]byte, int) error) error {
 	s := arrayScan{r: r, lines: skipped, passed: skipped, clean: 1}
 	return s.run(fn)
@@ -142,7 +143,7 @@ func (s *arrayScan) element(fn func([]byte, int) error) (done bool, err error) {
 		s.r.Discard(i) // buffered: it cannot fail
 	}
 	raw := s.pending[start:]
-	if !json.Valid(raw) {
+	if !tracegraph.ValidJSON(raw) {
 		return true, s.fallback(nil, fn)
 	}
 	if err := fn(raw, line); err != nil {
