@@ -121,7 +121,6 @@ const (
 	kindCustomer
 )
 
-
 // kindOf returns label l's kind; false for a label no entry has.
 func kindOf(l Label) (kind, bool) {
 	switch l {
