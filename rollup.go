@@ -76,6 +76,7 @@ type Rollup struct {
 	count   uint32
 	tops    []topAt
 	bumps   []bumpAt
+	forks   []*planner // one per goroutine, kept from round to round (their memos)
 	// Workers, when above 1, is how many goroutines AddUnits and Finish
 	// may read the Containment on at once (it must then be safe for
 	// concurrent use). The counting itself stays in order on one.
@@ -148,7 +149,21 @@ type planner struct {
 	span  Span
 	hs    []Holding
 	custs []uint32
+	// memo, at a moment (not with history), remembers the one finished
+	// product of nodes whose products were found lately: at a moment,
+	// every span along the way is that moment, so a node's products do
+	// not depend on the path to it, and a product's units, met one after
+	// the other, read its holders once instead of once each.
+	// Direct mapped by node handle (nil: none).
+	memo []memoEntry
 }
+
+// maxMemo is the most nodes a planner's memo holds (128 KB); a recall of
+// fewer units has one of about a unit in four. At 200,000 units the
+// largest spares 17 % of the holders read (1 << 12: 9 %, 1 << 16: 24 %).
+const maxMemo = 1 << 14
+
+type memoEntry struct{ node, top uint32 } // node + 1 (0: empty)
 
 // NewRollup returns a rollup over g for the question filter f asks
 // (its moment, or history), keeping its slots in slot (nil: new marks;
@@ -254,8 +269,9 @@ func (r *Rollup) AddUnits(units []uint32, confirmed []bool) {
 		round := units[r0:min(len(units), r0+size)]
 		m := len(round)
 		rw := Parts(m, r.Workers, r.MinPart)
+		r.fork(rw, len(units))
 		InParallel(m, rw, func(part, lo, hi int) {
-			p := r.p.fork()
+			p := r.forks[part]
 			buf := tops[part][:0]
 			if buf == nil {
 				buf = make([]topAt, 0, hi-lo) // most units are their one product's
@@ -316,8 +332,9 @@ func (r *Rollup) Finish() {
 		round := products[r0:min(n, r0+size)]
 		m := len(round)
 		rw := Parts(m, r.Workers, r.MinPart)
+		r.fork(rw, 0)
 		InParallel(m, rw, func(part, lo, hi int) {
-			p := r.p.fork()
+			p := r.forks[part]
 			buf := reached[part][:0]
 			if buf == nil {
 				buf = make([]bumpAt, 0, 4*(hi-lo)) // a box, a pallet, a shipment, a customer
@@ -374,8 +391,22 @@ func InParallel(n, w int, f func(part, lo, hi int)) {
 // Release forgets the rollup's slots.
 func (r *Rollup) Release() { r.slot.Reset() }
 
-// fork returns a planner of its own for another goroutine.
-func (p *planner) fork() *planner { return &planner{g: p.g, span: p.span} }
+// fork makes sure there is a planner of its own for each of w goroutines,
+// each with a memo sized for units units at a moment (none for 0, nor
+// with history).
+func (r *Rollup) fork(w, units int) {
+	for len(r.forks) < w {
+		p := &planner{g: r.p.g, span: r.p.span}
+		if !r.history && units > 0 {
+			n := 64
+			for n < maxMemo && n < units/4 {
+				n *= 2
+			}
+			p.memo = make([]memoEntry, n)
+		}
+		r.forks = append(r.forks, p)
+	}
+}
 
 // holders appends the holdings of x to p.hs and returns them; the caller
 // truncates p.hs back when done (the returned slice stays valid).
@@ -389,6 +420,12 @@ func (p *planner) holders(x uint32) (hs []Holding, mark int) {
 // itself when no unit parent held it during span, else the products of each
 // unit parent during the part of span it held x.
 func (p *planner) topsOf(x uint32, span Span, out []topAt) []topAt {
+	if p.memo != nil { // span is the moment
+		if e := p.memo[x&uint32(len(p.memo)-1)]; e.node == x+1 {
+			return append(out, topAt{e.top, span})
+		}
+	}
+	start := len(out)
 	hs, mark := p.holders(x)
 	top := true
 	for _, h := range hs {
@@ -403,6 +440,9 @@ func (p *planner) topsOf(x uint32, span Span, out []topAt) []topAt {
 	p.hs = p.hs[:mark]
 	if top {
 		out = append(out, topAt{x, span})
+	}
+	if p.memo != nil && len(out) == start+1 {
+		p.memo[x&uint32(len(p.memo)-1)] = memoEntry{x + 1, out[start].node}
 	}
 	return out
 }

@@ -117,6 +117,13 @@ func (s *Store) materialStarts(ctx context.Context, f *tracegraph.MaterialFilter
 // (from materialStarts). NOT_FOUND for a missing suspect. s.mu is held for
 // reading.
 func (s *Store) walkImpact(ctx context.Context, req tracegraph.RecallRequest, material []uint32) (*impact, error) {
+	return s.walkImpactOn(ctx, req, material, 1)
+}
+
+// walkImpactOn is walkImpact reading the frontier on up to workers
+// goroutines (wideExpander), for a recall that holds its whole answer
+// anyway: its hops a larger piece at a time (wideHops).
+func (s *Store) walkImpactOn(ctx context.Context, req tracegraph.RecallRequest, material []uint32, workers int) (*impact, error) {
 	t := s.t
 	starts, err := t.startIndexes("suspects", req.Suspects)
 	if err != nil {
@@ -136,8 +143,13 @@ func (s *Store) walkImpact(ctx context.Context, req tracegraph.RecallRequest, ma
 	// The order in the marks' own list (valid until release), the hops
 	// walkHops at a time: a recall's state stays a few bytes per node
 	// reached (bench's stated bound for the streamed serial list).
-	r, err := tracegraph.Walk(ctx, im.x, im.m, starts, tracegraph.WalkSpec{MaxDepth: tracegraph.MaxTraceDepth,
-		Scratch: true, HopBudget: walkHops})
+	var x tracegraph.Expander = im.x
+	budget := walkHops
+	if workers > 1 {
+		x, budget = &wideExpander{expander: im.x, workers: workers, least: s.par.minPart}, wideHops(t.nodeCount())
+	}
+	r, err := tracegraph.Walk(ctx, x, im.m, starts, tracegraph.WalkSpec{MaxDepth: tracegraph.MaxTraceDepth,
+		Scratch: true, HopBudget: budget})
 	if err != nil {
 		im.release()
 		return nil, err
@@ -211,7 +223,7 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	t := s.t
-	im, err := s.walkImpact(ctx, req, material)
+	im, err := s.walkImpactOn(ctx, req, material, s.par.workerCount())
 	if err != nil {
 		return nil, err
 	}
