@@ -15,7 +15,7 @@ import (
 type wideExpander struct {
 	*expander
 	workers int
-	least   int // the fewest frontier nodes a goroutine is given (0: minPiece)
+	least   int                // the fewest frontier nodes a goroutine is given (0: minPiece)
 	more    [][]tracegraph.Hop // hops of the pieces after the first, reused
 	errs    []error
 }
