@@ -122,6 +122,11 @@ const (
 	kindCustomer
 )
 
+var kindLabels = [...]Label{LabelUnit, LabelWorkOrder, LabelBox, LabelPallet, LabelShipment, LabelCustomer}
+
+// Label is the label of entry k (of Nodes and Tallies).
+func (r *Rollup) Label(k int) Label { return kindLabels[r.kinds[k]] }
+
 // kindOf returns label l's kind; false for a label no entry has.
 func kindOf(l Label) (kind, bool) {
 	switch l {

@@ -121,3 +121,41 @@ func TestRollupWorkersCountAlike(t *testing.T) {
 		}
 	}
 }
+
+// TestRollupEntryLabels checks that each entry's label (Label) is its
+// node's: the label its holdings, work orders and shipments give it.
+func TestRollupEntryLabels(t *testing.T) {
+	g, units := randomFactory(rand.New(rand.NewPCG(5, 6)), 200)
+	label := map[uint32]Label{}
+	for _, u := range units {
+		label[u] = LabelUnit
+	}
+	for _, hs := range g.into {
+		for _, h := range hs {
+			label[h.Holder] = h.Label
+		}
+	}
+	for _, wo := range g.wo {
+		label[wo] = LabelWorkOrder
+	}
+	for _, cs := range g.custs {
+		for _, c := range cs {
+			label[c] = LabelCustomer
+		}
+	}
+	r := NewRollup(g, &EdgeFilter{At: 150}, nil)
+	for _, i := range units {
+		r.Add(i, true)
+	}
+	r.Finish()
+	seen := map[Label]bool{}
+	for k, i := range r.Nodes {
+		if r.Label(k) != label[i] {
+			t.Fatalf("entry %d (node %d) labelled %q, want %q", k, i, r.Label(k), label[i])
+		}
+		seen[label[i]] = true
+	}
+	if len(seen) != 6 {
+		t.Fatalf("entries of %d labels, want 6: %v", len(seen), seen)
+	}
+}
