@@ -250,11 +250,7 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 		ru.Finish()
 		return im.fill(rep, ru, true), nil
 	}
-	confirmed := make([]bool, len(units))
-	for k, i := range units {
-		confirmed[k] = im.m.Precision(i) == tracegraph.PrecisionExact
-	}
-	im.listUnits(rep, units, len(units) <= sortLimit, ru.Workers, ru.MinPart)
+	confirmed := im.listUnits(rep, units, len(units) <= sortLimit, ru.Workers, ru.MinPart)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -269,43 +265,65 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 // listUnits sets rep's Confirmed and Possible to units as reported, by ID
 // (byID) or in the order given, each list allocated once at its size and
 // filled in place on up to workers goroutines (each unit's ID, status and
-// marks are reads scattered over the topology), then counts their statuses.
-func (im *impact) listUnits(rep *tracegraph.RecallReport, units []uint32, byID bool, workers, minPart int) {
-	t := im.x.t
-	order := units
-	if byID {
-		order = slices.Clone(units)
-		slices.SortFunc(order, func(a, b uint32) int { return bytes.Compare(t.nameBytes(a), t.nameBytes(b)) })
-	}
-	w := tracegraph.Parts(len(order), workers, minPart)
-	base := make([]int, w+1) // confirmed units before each part
-	for part := range w {
+// marks are reads scattered over the topology), counts their statuses, and
+// returns whether each of units is confirmed.
+func (im *impact) listUnits(rep *tracegraph.RecallReport, units []uint32, byID bool, workers, minPart int) []bool {
+	confirmed := make([]bool, len(units))
+	w := tracegraph.Parts(len(units), workers, minPart)
+	base := make([]int, w+1) // confirmed units before each part of units
+	tracegraph.InParallel(len(units), w, func(part, lo, hi int) {
 		n := 0
-		for _, i := range order[len(order)*part/w : len(order)*(part+1)/w] {
-			if im.m.Precision(i) == tracegraph.PrecisionExact {
+		for k := lo; k < hi; k++ {
+			if im.m.Precision(units[k]) == tracegraph.PrecisionExact {
+				confirmed[k] = true
 				n++
 			}
 		}
-		base[part+1] = base[part] + n
+		base[part+1] = n
+	})
+	for part := range w {
+		base[part+1] += base[part]
+	}
+	order := units
+	if byID {
+		t := im.x.t
+		order = slices.Clone(units)
+		slices.SortFunc(order, func(a, b uint32) int { return bytes.Compare(t.nameBytes(a), t.nameBytes(b)) })
+		for part := range w { // confirmed units before each part of order
+			n := 0
+			for _, i := range order[len(order)*part/w : len(order)*(part+1)/w] {
+				if im.m.Precision(i) == tracegraph.PrecisionExact {
+					n++
+				}
+			}
+			base[part+1] = base[part] + n
+		}
 	}
 	rep.Confirmed = make([]tracegraph.RecallUnit, base[w])
 	rep.Possible = make([]tracegraph.RecallUnit, len(order)-base[w])
+	counts := make([][2]tracegraph.StatusCounts, w) // per part, of its confirmed and possible units
 	tracegraph.InParallel(len(order), w, func(part, lo, hi int) {
 		c, p := base[part], lo-base[part]
+		cc, pc := &counts[part][0], &counts[part][1]
 		for _, i := range order[lo:hi] {
 			if u := im.recallUnit(i); u.Precision == tracegraph.PrecisionExact {
 				rep.Confirmed[c], c = u, c+1
+				tracegraph.CountStatus(cc, u.Status)
 			} else {
 				rep.Possible[p], p = u, p+1
+				tracegraph.CountStatus(pc, u.Status)
 			}
 		}
 	})
-	for k := range rep.Confirmed {
-		tracegraph.CountStatus(&rep.ConfirmedCount, rep.Confirmed[k].Status)
+	for _, pc := range counts {
+		addCounts(&rep.ConfirmedCount, pc[0])
+		addCounts(&rep.PossibleCount, pc[1])
 	}
-	for k := range rep.Possible {
-		tracegraph.CountStatus(&rep.PossibleCount, rep.Possible[k].Status)
-	}
+	return confirmed
+}
+
+func addCounts(c *tracegraph.StatusCounts, o tracegraph.StatusCounts) {
+	c.Shipped, c.InHouse, c.Scrapped = c.Shipped+o.Shipped, c.InHouse+o.InHouse, c.Scrapped+o.Scrapped
 }
 
 // fill sets the report's rollups and orders its lists.
