@@ -75,6 +75,11 @@ func randomFactory(rng *rand.Rand, products int) (*holdings, []uint32) {
 		if rng.IntN(10) == 0 && len(made) > 1 {
 			hold(board, made[rng.IntN(len(made)-1)], LabelUnit)
 		}
+		for range rng.IntN(3) { // modules on the board: products two holders up
+			module := node()
+			units = append(units, module)
+			hold(module, board, LabelUnit)
+		}
 	}
 	rng.Shuffle(len(units), func(a, b int) { units[a], units[b] = units[b], units[a] })
 	return h, units
@@ -82,8 +87,9 @@ func randomFactory(rng *rand.Rand, products int) (*holdings, []uint32) {
 
 // TestRollupWorkersCountAlike checks that rollups whose units and products
 // are resolved on several goroutines (AddUnits, Finish with Workers) count
-// exactly as one goroutine adding unit by unit: the same entries in the same
-// order with the same tallies, at a moment and over history.
+// exactly as one goroutine adding unit by unit without the planners' memo
+// of products: the same entries in the same order with the same tallies,
+// at a moment and over history.
 func TestRollupWorkersCountAlike(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	g, units := randomFactory(rng, 3000)
@@ -93,6 +99,7 @@ func TestRollupWorkersCountAlike(t *testing.T) {
 	}
 	for _, f := range []EdgeFilter{{At: 50}, {At: 150}, {History: true}} {
 		want := NewRollup(g, &f, nil)
+		want.p.memo = nil
 		for k, i := range units {
 			want.Add(i, confirmed[k])
 		}
@@ -104,7 +111,7 @@ func TestRollupWorkersCountAlike(t *testing.T) {
 				got.MinPart = 100 * workers // parts of several sizes
 				got.AddUnits(units, confirmed)
 				got.Finish()
-				if !slices.Equal(got.Nodes, want.Nodes) || !slices.Equal(got.Labels, want.Labels) || !slices.Equal(got.Tallies, want.Tallies) {
+				if !slices.Equal(got.Nodes, want.Nodes) || !slices.Equal(got.kinds, want.kinds) || !slices.Equal(got.Tallies, want.Tallies) {
 					t.Fatalf("filter %+v, %d workers, rounds of %d: %d entries, want %d (or their order or tallies differ)", f, workers, round, len(got.Nodes), len(want.Nodes))
 				}
 			}
@@ -112,5 +119,43 @@ func TestRollupWorkersCountAlike(t *testing.T) {
 		if len(want.Nodes) < 100 {
 			t.Fatalf("filter %+v: only %d entries counted", f, len(want.Nodes))
 		}
+	}
+}
+
+// TestRollupEntryLabels checks that each entry's label (Label) is its
+// node's: the label its holdings, work orders and shipments give it.
+func TestRollupEntryLabels(t *testing.T) {
+	g, units := randomFactory(rand.New(rand.NewPCG(5, 6)), 200)
+	label := map[uint32]Label{}
+	for _, u := range units {
+		label[u] = LabelUnit
+	}
+	for _, hs := range g.into {
+		for _, h := range hs {
+			label[h.Holder] = h.Label
+		}
+	}
+	for _, wo := range g.wo {
+		label[wo] = LabelWorkOrder
+	}
+	for _, cs := range g.custs {
+		for _, c := range cs {
+			label[c] = LabelCustomer
+		}
+	}
+	r := NewRollup(g, &EdgeFilter{At: 150}, nil)
+	for _, i := range units {
+		r.Add(i, true)
+	}
+	r.Finish()
+	seen := map[Label]bool{}
+	for k, i := range r.Nodes {
+		if r.Label(k) != label[i] {
+			t.Fatalf("entry %d (node %d) labelled %q, want %q", k, i, r.Label(k), label[i])
+		}
+		seen[label[i]] = true
+	}
+	if len(seen) != 6 {
+		t.Fatalf("entries of %d labels, want 6: %v", len(seen), seen)
 	}
 }

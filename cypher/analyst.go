@@ -278,7 +278,7 @@ func (s *Store) WhereUsed(ctx context.Context, req tracegraph.WhereUsedRequest) 
 		rep.HasNextPage = more
 		var products []tracegraph.ID
 		for k, i := range ru.Nodes {
-			if ru.Labels[k] == tracegraph.LabelUnit {
+			if ru.Label(k) == tracegraph.LabelUnit {
 				products = append(products, rc.w.tab.ids[i])
 			}
 		}

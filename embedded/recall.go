@@ -117,6 +117,13 @@ func (s *Store) materialStarts(ctx context.Context, f *tracegraph.MaterialFilter
 // (from materialStarts). NOT_FOUND for a missing suspect. s.mu is held for
 // reading.
 func (s *Store) walkImpact(ctx context.Context, req tracegraph.RecallRequest, material []uint32) (*impact, error) {
+	return s.walkImpactOn(ctx, req, material, 1)
+}
+
+// walkImpactOn is walkImpact reading the frontier on up to workers
+// goroutines (wideExpander), for a recall that holds its whole answer
+// anyway: its hops a larger piece at a time (wideHops).
+func (s *Store) walkImpactOn(ctx context.Context, req tracegraph.RecallRequest, material []uint32, workers int) (*impact, error) {
 	t := s.t
 	starts, err := t.startIndexes("suspects", req.Suspects)
 	if err != nil {
@@ -136,8 +143,13 @@ func (s *Store) walkImpact(ctx context.Context, req tracegraph.RecallRequest, ma
 	// The order in the marks' own list (valid until release), the hops
 	// walkHops at a time: a recall's state stays a few bytes per node
 	// reached (bench's stated bound for the streamed serial list).
-	r, err := tracegraph.Walk(ctx, im.x, im.m, starts, tracegraph.WalkSpec{MaxDepth: tracegraph.MaxTraceDepth,
-		Scratch: true, HopBudget: walkHops})
+	var x tracegraph.Expander = im.x
+	budget := walkHops
+	if workers > 1 {
+		x, budget = &wideExpander{expander: im.x, workers: workers, least: s.par.minPart}, wideHops(t.nodeCount())
+	}
+	r, err := tracegraph.Walk(ctx, x, im.m, starts, tracegraph.WalkSpec{MaxDepth: tracegraph.MaxTraceDepth,
+		Scratch: true, HopBudget: budget})
 	if err != nil {
 		im.release()
 		return nil, err
@@ -211,7 +223,7 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	t := s.t
-	im, err := s.walkImpact(ctx, req, material)
+	im, err := s.walkImpactOn(ctx, req, material, s.par.workerCount())
 	if err != nil {
 		return nil, err
 	}
@@ -238,11 +250,7 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 		ru.Finish()
 		return im.fill(rep, ru, true), nil
 	}
-	confirmed := make([]bool, len(units))
-	for k, i := range units {
-		confirmed[k] = im.m.Precision(i) == tracegraph.PrecisionExact
-	}
-	im.listUnits(rep, units, len(units) <= sortLimit, ru.Workers, ru.MinPart)
+	confirmed := im.listUnits(rep, units, len(units) <= sortLimit, ru.Workers, ru.MinPart)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -257,43 +265,65 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 // listUnits sets rep's Confirmed and Possible to units as reported, by ID
 // (byID) or in the order given, each list allocated once at its size and
 // filled in place on up to workers goroutines (each unit's ID, status and
-// marks are reads scattered over the topology), then counts their statuses.
-func (im *impact) listUnits(rep *tracegraph.RecallReport, units []uint32, byID bool, workers, minPart int) {
-	t := im.x.t
-	order := units
-	if byID {
-		order = slices.Clone(units)
-		slices.SortFunc(order, func(a, b uint32) int { return bytes.Compare(t.nameBytes(a), t.nameBytes(b)) })
-	}
-	w := tracegraph.Parts(len(order), workers, minPart)
-	base := make([]int, w+1) // confirmed units before each part
-	for part := range w {
+// marks are reads scattered over the topology), counts their statuses, and
+// returns whether each of units is confirmed.
+func (im *impact) listUnits(rep *tracegraph.RecallReport, units []uint32, byID bool, workers, minPart int) []bool {
+	confirmed := make([]bool, len(units))
+	w := tracegraph.Parts(len(units), workers, minPart)
+	base := make([]int, w+1) // confirmed units before each part of units
+	tracegraph.InParallel(len(units), w, func(part, lo, hi int) {
 		n := 0
-		for _, i := range order[len(order)*part/w : len(order)*(part+1)/w] {
-			if im.m.Precision(i) == tracegraph.PrecisionExact {
+		for k := lo; k < hi; k++ {
+			if im.m.Precision(units[k]) == tracegraph.PrecisionExact {
+				confirmed[k] = true
 				n++
 			}
 		}
-		base[part+1] = base[part] + n
+		base[part+1] = n
+	})
+	for part := range w {
+		base[part+1] += base[part]
+	}
+	order := units
+	if byID {
+		t := im.x.t
+		order = slices.Clone(units)
+		slices.SortFunc(order, func(a, b uint32) int { return bytes.Compare(t.nameBytes(a), t.nameBytes(b)) })
+		for part := range w { // confirmed units before each part of order
+			n := 0
+			for _, i := range order[len(order)*part/w : len(order)*(part+1)/w] {
+				if im.m.Precision(i) == tracegraph.PrecisionExact {
+					n++
+				}
+			}
+			base[part+1] = base[part] + n
+		}
 	}
 	rep.Confirmed = make([]tracegraph.RecallUnit, base[w])
 	rep.Possible = make([]tracegraph.RecallUnit, len(order)-base[w])
+	counts := make([][2]tracegraph.StatusCounts, w) // per part, of its confirmed and possible units
 	tracegraph.InParallel(len(order), w, func(part, lo, hi int) {
 		c, p := base[part], lo-base[part]
+		cc, pc := &counts[part][0], &counts[part][1]
 		for _, i := range order[lo:hi] {
 			if u := im.recallUnit(i); u.Precision == tracegraph.PrecisionExact {
 				rep.Confirmed[c], c = u, c+1
+				tracegraph.CountStatus(cc, u.Status)
 			} else {
 				rep.Possible[p], p = u, p+1
+				tracegraph.CountStatus(pc, u.Status)
 			}
 		}
 	})
-	for k := range rep.Confirmed {
-		tracegraph.CountStatus(&rep.ConfirmedCount, rep.Confirmed[k].Status)
+	for _, pc := range counts {
+		addCounts(&rep.ConfirmedCount, pc[0])
+		addCounts(&rep.PossibleCount, pc[1])
 	}
-	for k := range rep.Possible {
-		tracegraph.CountStatus(&rep.PossibleCount, rep.Possible[k].Status)
-	}
+	return confirmed
+}
+
+func addCounts(c *tracegraph.StatusCounts, o tracegraph.StatusCounts) {
+	c.Shipped, c.InHouse, c.Scrapped = c.Shipped+o.Shipped, c.InHouse+o.InHouse, c.Scrapped+o.Scrapped
 }
 
 // fill sets the report's rollups and orders its lists.
