@@ -104,7 +104,7 @@ var parameters = map[string]any{
 	"afterSeq": 0, "afterOrd": 0,
 	"prefix": "", "partNumber": nil, "workOrder": nil, "status": nil, "onHold": nil,
 	"createdFrom": nil, "createdTo": nil, "seconds": 300,
-	"dateFrom": "0000", "dateTo": "9999", "from": nil, "to": nil,
+	"dateFrom": "0000", "dateTo": "9999", "from": nil, "to": nil, "recordedAt": nil,
 }
 
 // LintSchema returns the lint schema as JSON.
