@@ -107,12 +107,7 @@ func appendPayload(p Payload) ([]byte, bool) {
 		w.optField("origin", v.Origin)
 		if len(v.Identifiers) > 0 {
 			w.key("identifiers")
-			w.open('{')
-			for _, k := range slices.Sorted(maps.Keys(v.Identifiers)) {
-				w.mapKey(k)
-				w.str(v.Identifiers[k])
-			}
-			w.close('}')
+			w.strMap(v.Identifiers)
 		}
 		w.close('}')
 	case *UnitAssembled:
@@ -227,6 +222,17 @@ func (w *plainWriter) strObject(kv ...string) {
 	w.open('{')
 	for i := 0; i+1 < len(kv); i += 2 {
 		w.field(kv[i], kv[i+1])
+	}
+	w.close('}')
+}
+
+// strMap writes a map of strings, its keys in order as encoding/json
+// sorts them.
+func (w *plainWriter) strMap(m map[string]string) {
+	w.open('{')
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		w.mapKey(k)
+		w.str(m[k])
 	}
 	w.close('}')
 }

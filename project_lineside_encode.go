@@ -18,12 +18,7 @@ func setupsText(setups map[string]string) string {
 		return jsonText(setups)
 	}
 	w := plainWriter{b: make([]byte, 0, 64*len(setups)+2), ok: true}
-	w.open('{')
-	for _, k := range slices.Sorted(maps.Keys(setups)) {
-		w.mapKey(k)
-		w.str(setups[k])
-	}
-	w.close('}')
+	w.strMap(setups)
 	return w.text(setups)
 }
 
