@@ -81,6 +81,11 @@ func (n *epcisNames) prefetch(evs []*tracegraph.Event) error {
 			n.gtin[id.Key()] = p.Str("gtin")
 		}
 	}
+	for _, id := range ids {
+		if _, ok := n.uri[id]; !ok && byID[id] == nil {
+			n.uri[id] = "" // named by an event, never created
+		}
+	}
 	for id, nd := range byID {
 		if _, ok := n.uri[id]; !ok {
 			if err := n.named(id, nd); err != nil {
@@ -93,8 +98,7 @@ func (n *epcisNames) prefetch(evs []*tracegraph.Event) error {
 
 // read reads the nodes of ids in one call: those that exist, by ID.
 func (n *epcisNames) read(ids []tracegraph.ID) (map[tracegraph.ID]*tracegraph.Node, error) {
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	out := make(map[tracegraph.ID]*tracegraph.Node, len(ids))
 	if len(ids) == 0 {
 		return out, nil
