@@ -34,6 +34,7 @@ type Query struct {
 type EPCMatch struct {
 	Param string
 	Nodes []tracegraph.ID
+	where epcParam
 }
 
 // epcParam says where an EPC parameter looks: EPC fields (lists or
@@ -115,7 +116,7 @@ func ParseQuery(v url.Values, defaultPerPage, maxPerPage int, lookup func(uri st
 		if err != nil {
 			return nil, err
 		}
-		q.EPCs = append(q.EPCs, EPCMatch{Param: p.name, Nodes: ids})
+		q.EPCs = append(q.EPCs, EPCMatch{Param: p.name, Nodes: ids, where: p})
 	}
 	words := func(k string, allowed []string, short bool) ([]string, error) {
 		var out []string
@@ -261,8 +262,7 @@ func (q *Query) Match(ev *tracegraph.Event, rendered map[string]any, nm Names) b
 		}
 	}
 	for _, m := range q.EPCs {
-		p := epcParams[slices.IndexFunc(epcParams, func(p epcParam) bool { return p.name == m.Param })]
-		if !names(slices.Concat(uris(rendered, p.fields...), classURIs(rendered, p.classes...)), m.Nodes, nm) {
+		if !names(slices.Concat(uris(rendered, m.where.fields...), classURIs(rendered, m.where.classes...)), m.Nodes, nm) {
 			return false
 		}
 	}
