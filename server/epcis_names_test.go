@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/ingest/epcis"
 )
 
@@ -233,6 +235,47 @@ func TestEPCISQueryParameters(t *testing.T) {
 		status, _, body := ts.do(t, http.MethodGet, "/epcis/events?"+bad.query, "", "", nil)
 		if status != http.StatusBadRequest || errorCode(body) != "INVALID" || !strings.Contains(string(body), `"field":"`+bad.field+`"`) {
 			t.Errorf("GET /epcis/events?%s = %d %s, want 400 INVALID on %s", bad.query, status, body, bad.field)
+		}
+	}
+}
+
+// TestEPCISCaptureTakesProductPartNumbers: a thing an EPCIS document
+// commissions by a GTIN that a defined product has takes that product's
+// part number (explicitly in an ObjectEvent ADD, implicitly when only
+// observed); a GTIN no product has stands as its own part number; the
+// ILMD's tg:partNumber wins over both.
+func TestEPCISCaptureTakesProductPartNumbers(t *testing.T) {
+	ts := start(t, nil)
+	if status, resp := ts.postEvents(t, []byte(gs1Factory), "application/x-ndjson", "", ""); status != http.StatusOK || resp.Accepted != 7 {
+		t.Fatalf("POST the factory = %d %+v", status, resp)
+	}
+	const at = `"eventTime":"2026-03-02T08:00:00Z","eventTimeZoneOffset":"+00:00"`
+	doc := `{"@context":"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld","type":"EPCISDocument","schemaVersion":"2.0",
+		"creationDate":"2026-03-02T08:00:00Z","epcisBody":{"eventList":[
+		{"type":"ObjectEvent","action":"ADD","bizStep":"commissioning",` + at + `,"epcList":["https://id.gs1.org/01/09506000134352/21/SN-10"]},
+		{"type":"ObjectEvent","action":"ADD","bizStep":"commissioning",` + at + `,"epcList":["urn:epc:id:sgtin:9506000.013435.SN-11"],"ilmd":{"tg:partNumber":"900-V1-SPECIAL"}},
+		{"type":"ObjectEvent","action":"OBSERVE","bizStep":"inspecting",` + at + `,"epcList":["urn:epc:id:sgtin:9506000.013435.SN-12","https://id.gs1.org/01/04012345000115/21/SN-13"]},
+		{"type":"ObjectEvent","action":"ADD","bizStep":"receiving",` + at + `,"quantityList":[{"epcClass":"https://id.gs1.org/01/04012345000108/10/CAP-L2","quantity":5}]}]}}`
+	status, _, body := ts.do(t, http.MethodPost, "/epcis/capture", "application/ld+json", "", []byte(doc))
+	if status != http.StatusAccepted || !strings.Contains(string(body), `"success":true`) {
+		t.Fatalf("POST /epcis/capture = %d %s", status, body)
+	}
+	for _, tt := range []struct {
+		id   tracegraph.ID
+		want string
+	}{
+		{"Unit:SN-10", "900-V1"},         // commissioned, the product's GTIN
+		{"Unit:SN-11", "900-V1-SPECIAL"}, // the ILMD says
+		{"Unit:SN-12", "900-V1"},         // implicitly, the product's GTIN
+		{"Unit:SN-13", "04012345000115"}, // a GTIN no product has
+		{"MaterialLot:CAP-L2", "CAP-100"},
+	} {
+		n, err := ts.Store.Node(context.Background(), tt.id)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.id, err)
+		}
+		if got := n.Str("partNumber"); got != tt.want {
+			t.Errorf("%s has part number %q, want %q", tt.id, got, tt.want)
 		}
 	}
 }

@@ -42,6 +42,8 @@ func TestNeo4j(t *testing.T) {
 		{"TestOps", TestOps},
 		{"TestEPCISCaptureAndQuery", TestEPCISCaptureAndQuery},
 		{"TestEPCISCaptureRefused", TestEPCISCaptureRefused},
+		{"TestEPCISNamesGS1Keys", TestEPCISNamesGS1Keys},
+		{"TestEPCISCaptureTakesProductPartNumbers", TestEPCISCaptureTakesProductPartNumbers},
 		{"TestFastGraphQLAnswers", TestFastGraphQLAnswers},
 		{"TestFastGraphQLRandom", TestFastGraphQLRandom},
 		{"TestGraphQLAnswersByteForByte", TestGraphQLAnswersByteForByte},

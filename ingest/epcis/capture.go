@@ -56,6 +56,10 @@ type Captured struct {
 	Needs []Need
 	// Notes are the EPCIS events (or parts) that map to nothing.
 	Notes []Note
+	// GTINs are the GTINs that stand as a part number (a thing commissioned
+	// with its GTIN and no tg:partNumber) because the products Capture was
+	// given do not name them, each once, in order of first use.
+	GTINs []string
 }
 
 // Item is one native event envelope. Unless, when set, is the id of an
@@ -166,13 +170,18 @@ type envelope struct {
 // (epcisBody.eventList[i]) for what the schema lets through and tracegraph
 // cannot read: an identifier that does not parse, a time out of range.
 // docs/epcis.md has the mapping.
-func Capture(body []byte) (*Captured, error) {
+//
+// products maps GTINs (14 digits) to the part numbers of the products that
+// have them: a thing commissioned with such a GTIN and no tg:partNumber
+// takes the product's part number. Every other GTIN stands as its own part
+// number and is listed in Captured.GTINs (nil products: all of them).
+func Capture(body []byte, products map[string]string) (*Captured, error) {
 	var doc document
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, tracegraph.Errorf(tracegraph.CodeInvalid, "", "the body is not an EPCIS document: %v", err)
 	}
 	c := &Captured{}
-	m := mapper{out: c, needed: map[string]bool{}, created: map[string]bool{}}
+	m := mapper{out: c, products: products, needed: map[string]bool{}, created: map[string]bool{}}
 	for i, raw := range doc.EPCISBody.EventList {
 		if err := m.event(i, raw); err != nil {
 			e := tracegraph.AsError(err)
@@ -185,9 +194,11 @@ func Capture(body []byte) (*Captured, error) {
 
 // mapper maps the events of one document.
 type mapper struct {
-	out     *Captured
-	needed  map[string]bool // refs already in Needs
-	created map[string]bool // refs an event of the document creates
+	out      *Captured
+	products map[string]string // GTIN → part number (Capture)
+	unnamed  map[string]bool   // GTINs already in out.GTINs
+	needed   map[string]bool   // refs already in Needs
+	created  map[string]bool   // refs an event of the document creates
 	// unless is set while the content of a declared error is mapped.
 	unless string
 	// per event:

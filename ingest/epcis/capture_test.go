@@ -144,7 +144,7 @@ func TestCaptureMapping(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := epcis.Capture(doc(tt.ev))
+			c, err := epcis.Capture(doc(tt.ev), nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -101,16 +101,33 @@ func otherEPC(uri string) bool {
 }
 
 // partNumber is what a commissioned thing's part number is: the ILMD's
-// tg:partNumber, else its GTIN, else "EPCIS".
+// tg:partNumber, else its GTIN's (gtinPart), else "EPCIS".
 func (m *mapper) partNumber(t thing) string {
 	var pn string
 	if raw, ok := m.ev.ILMD["tg:partNumber"]; ok && json.Unmarshal(raw, &pn) == nil && pn != "" {
 		return pn
 	}
-	if t.gtin != "" {
-		return t.gtin
+	return m.gtinPart(t)
+}
+
+// gtinPart is the part number t's GTIN gives it: the part number of the
+// product with that GTIN, else the GTIN itself (noted in out.GTINs), else
+// "EPCIS" when t has no GTIN.
+func (m *mapper) gtinPart(t thing) string {
+	if t.gtin == "" {
+		return "EPCIS"
 	}
-	return "EPCIS"
+	if pn, ok := m.products[t.gtin]; ok {
+		return pn
+	}
+	if !m.unnamed[t.gtin] {
+		if m.unnamed == nil {
+			m.unnamed = map[string]bool{}
+		}
+		m.unnamed[t.gtin] = true
+		m.out.GTINs = append(m.out.GTINs, t.gtin)
+	}
+	return t.gtin
 }
 
 // use records that the current event names t, with how to commission it.
@@ -120,15 +137,13 @@ func (m *mapper) use(t thing, component bool) {
 	}
 	m.needed[t.ref] = true
 	e := envelope{ID: implicitIDPrefix + t.ref, Time: m.time, Props: map[string]string{PropImplicit: "true"}}
-	pn := t.gtin
-	if pn == "" {
-		pn = "EPCIS"
-	}
-	switch {
-	case t.container:
+	if t.container {
 		// A container comes into being when something is packed into it.
 		m.out.Needs = append(m.out.Needs, Need{Ref: t.ref, IDs: t.candidates()})
 		return
+	}
+	pn := m.gtinPart(t)
+	switch {
 	case t.label == tracegraph.LabelWaferBatch:
 		e.Type, e.Data = tracegraph.EventWaferRegistered, map[string]any{"waferBatch": t.key}
 	case t.lot:

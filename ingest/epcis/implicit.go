@@ -17,6 +17,35 @@ type Lookups interface {
 	Nodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.Node, error)
 	// Event returns the recorded event with this id (NOT_FOUND).
 	Event(ctx context.Context, id string) (*tracegraph.Event, error)
+	// Lookup returns the nodes a scanned code names
+	// (tracegraph.Graph.Lookup): for a bare GTIN, the product that has it.
+	Lookup(ctx context.Context, code string) ([]*tracegraph.Node, error)
+}
+
+// Products returns the part numbers of the products that have the GTINs
+// of gtins, keyed by GTIN; a GTIN no product has is left out. It reads one
+// Lookup per GTIN.
+func Products(ctx context.Context, st Lookups, gtins []string) (map[string]string, error) {
+	var out map[string]string
+	for _, g := range gtins {
+		ns, err := st.Lookup(ctx, g)
+		if err != nil {
+			return nil, fmt.Errorf("epcis: look up GTIN %s: %w", g, err)
+		}
+		for _, n := range ns {
+			if n == nil || n.Label != tracegraph.LabelProduct || n.Str("gtin") != g {
+				continue
+			}
+			if _, pn, err := tracegraph.ParseID(string(n.ID)); err == nil {
+				if out == nil {
+					out = map[string]string{}
+				}
+				out[g] = pn
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 // Implicit returns the events to apply for c: first an event commissioning
@@ -91,16 +120,29 @@ type Plan struct {
 	Notes    []Note
 }
 
-// Prepare validates body against the schema, maps it (Capture) and adds
+// Prepare validates body against the schema, maps it (Capture), gives a
+// thing commissioned by GTIN the part number of the product that has that
+// GTIN (Products; the document is mapped again when one does), and adds
 // the implicit commissioning (Implicit). Errors are INVALID for a document
 // the schema or the mapping refuses; others are the store's.
 func (v *Validator) Prepare(ctx context.Context, body []byte, st Lookups) (*Plan, error) {
 	if err := v.Validate(body); err != nil {
 		return nil, err
 	}
-	c, err := Capture(body)
+	c, err := Capture(body, nil)
 	if err != nil {
 		return nil, err
+	}
+	if len(c.GTINs) > 0 {
+		products, err := Products(ctx, st, c.GTINs)
+		if err != nil {
+			return nil, err
+		}
+		if len(products) > 0 {
+			if c, err = Capture(body, products); err != nil {
+				return nil, err
+			}
+		}
 	}
 	evs, n, err := Implicit(ctx, c, st)
 	if err != nil {
