@@ -14,27 +14,46 @@ func marshalCanonical(c canonicalEvent) ([]byte, error) {
 }
 
 // appendCanonical writes json.Marshal(c), byte for byte, without reflection
-// when every string of c is plain ASCII that encoding/json writes as it is
-// (no quote, backslash, <, >, & or control character), c.Data is JSON it
-// writes unchanged and there are no props; otherwise it reports false. Sealing encodes every event
-// this way (the hash chain is computed over these bytes) and encoding/json's
-// reflection was most of that.
+// when c is plain (plainCanonicalLen); otherwise it reports false.
 func appendCanonical(c canonicalEvent) ([]byte, bool) {
-	if len(c.Props) > 0 {
-		return nil, false // left to json.Marshal (a sorted map)
+	n, ok := plainCanonicalLen(&c)
+	if !ok {
+		return nil, false
 	}
-	strs := [...]string{c.ID, string(c.Type), c.Time, c.Station, c.Operator, c.RecordedBy, c.RecordedAt, c.PrevHash, c.Hash}
-	n := len(c.Data) + 128
-	for _, s := range strs {
+	return appendPlainCanonical(make([]byte, 0, n), &c), true
+}
+
+// canonicalOverhead bounds the bytes of appendCanonical's output besides
+// the strings and the data: the keys, quotes and punctuation (147) and
+// the seq's digits (up to 20).
+const canonicalOverhead = 168
+
+// plainCanonicalLen reports whether appendCanonical writes json.Marshal(c):
+// every string of c is plain ASCII that encoding/json writes as it is (no
+// quote, backslash, <, >, & or control character), c.Data is JSON it writes
+// unchanged and there are no props. If so it returns a bound of the length
+// of the encoding. Sealing encodes every event (the hash chain is computed
+// over these bytes) and encoding/json's reflection was most of that.
+func plainCanonicalLen(c *canonicalEvent) (int, bool) {
+	if len(c.Props) > 0 {
+		return 0, false // left to json.Marshal (a sorted map)
+	}
+	n := len(c.Data) + canonicalOverhead
+	for _, s := range [...]string{c.ID, string(c.Type), c.Time, c.Station, c.Operator, c.RecordedBy, c.RecordedAt, c.PrevHash, c.Hash} {
 		if !plainJSONString(s) {
-			return nil, false
+			return 0, false
 		}
 		n += len(s)
 	}
 	if !marshalsUnchanged(c.Data) || !ValidJSON(c.Data) {
-		return nil, false
+		return 0, false
 	}
-	b := make([]byte, 0, n)
+	return n, true
+}
+
+// appendPlainCanonical appends json.Marshal(c), byte for byte, to b; c
+// must be plain (plainCanonicalLen).
+func appendPlainCanonical(b []byte, c *canonicalEvent) []byte {
 	b = append(b, `{"seq":`...)
 	b = strconv.AppendUint(b, c.Seq, 10)
 	b = appendField(b, `,"id":`, c.ID)
@@ -56,7 +75,7 @@ func appendCanonical(c canonicalEvent) ([]byte, bool) {
 	if c.Hash != "" {
 		b = appendField(b, `,"hash":`, c.Hash)
 	}
-	return append(b, '}'), true
+	return append(b, '}')
 }
 
 func appendField(b []byte, key, s string) []byte {

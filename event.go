@@ -166,6 +166,10 @@ type Event struct {
 	payload Payload
 	// record caches the stored encoding; Seal sets it.
 	record []byte
+	// plainRecord is set by Seal when it wrote record without encoding/json
+	// (plainCanonicalLen): every string plain ASCII, the data written
+	// unchanged, no props. CheckRecord then needs not scan them again.
+	plainRecord bool
 }
 
 // envelope is what a client may send.
@@ -474,12 +478,30 @@ func (e *Event) canonical(withHash bool) canonicalEvent {
 // into the log's hash chain.
 func (e *Event) Seal(seq uint64, recordedAt time.Time, prevHash string) {
 	e.Seq, e.RecordedAt, e.PrevHash = seq, recordedAt.UTC(), prevHash
-	b, _ := marshalCanonical(e.canonical(false))
-	e.Hash = hashOf(e.PrevHash, b)
-	// The hash is the record's last field: splice it in rather than encode
-	// the event a second time.
-	e.record = append(append(append(b[:len(b)-1:len(b)-1], `,"hash":"`...), e.Hash...), `"}`...)
+	c := e.canonical(false)
+	// One buffer for what is hashed (prevHash, a newline, the canonical
+	// encoding) and the record after it, with room for the hash: the hash
+	// is the record's last field, spliced in rather than encoded again.
+	head := len(prevHash) + 1
+	n, plain := plainCanonicalLen(&c)
+	buf := make([]byte, head, head+n+hashHexLen)
+	copy(buf, prevHash)
+	buf[head-1] = '\n'
+	if plain {
+		buf = appendPlainCanonical(buf, &c)
+	} else {
+		b, _ := json.Marshal(c)
+		buf = append(buf, b...)
+	}
+	sum := sha256.Sum256(buf)
+	rec := append(buf[head:len(buf)-1], `,"hash":"`...)
+	rec = hex.AppendEncode(rec, sum[:])
+	e.Hash = string(rec[len(rec)-hashHexLen:])
+	e.record, e.plainRecord = append(rec, `"}`...), plain
 }
+
+// hashHexLen is the length of an event's hash: a SHA-256 sum in hex.
+const hashHexLen = 2 * sha256.Size
 
 // ComputeHash returns H(prevHash, canonical event) as hex SHA-256. A stored
 // event is intact when ComputeHash equals Hash and PrevHash equals the Hash of

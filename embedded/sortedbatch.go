@@ -2,7 +2,6 @@ package embedded
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
 	"slices"
 
@@ -25,10 +24,12 @@ import (
 // Staged bytes live in chunks that are never moved, so a slice returned by
 // set stays valid (and unchanged) until reset.
 type sortedBatch struct {
-	ops    []stagedOp // in staging order
-	order  []opKey    // the ops to write, sorted by writeTo
-	chunks [][]byte   // chunks[len(chunks)-1] is being filled
-	spare  [][]byte   // chunks of earlier commits, for reuse
+	ops   []stagedOp // in staging order
+	order []opKey    // the ops to write, sorted by writeTo
+	// spareOrder is the radix sort's other buffer.
+	spareOrder []opKey
+	chunks     [][]byte // chunks[len(chunks)-1] is being filled
+	spare      [][]byte // chunks of earlier commits, for reuse
 }
 
 // stagedOp is one set or delete; key and value are slices of a chunk.
@@ -96,24 +97,70 @@ func (b *sortedBatch) delete(k []byte) {
 }
 
 // sortOps sorts the staged ops by key, then by staging order (so that of
-// two writes to one key the later stays later), into b.order.
+// two writes to one key the later stays later), into b.order: a radix sort
+// of the keys' first 16 bytes, least significant byte first (stable, so
+// ops whose keys share those bytes stay in staging order), then each run of
+// ops whose keys share them sorted by the whole key, stably. A comparison
+// sort of the same keys (sortOpsByComparison, kept in the tests as the
+// reference) was a tenth of the commit's time.
 func (b *sortedBatch) sortOps() {
+	n := len(b.ops)
 	b.order = b.order[:0]
 	for i := range b.ops {
 		b.order = append(b.order, newOpKey(b.ops[i].key, i))
 	}
-	slices.SortFunc(b.order, func(x, y opKey) int {
-		if x.hi != y.hi {
-			return cmp.Compare(x.hi, y.hi)
+	if n < 2 {
+		return
+	}
+	// counts[d][v]: the ops whose digit d (byte d of lo, then of hi, from
+	// the least significant) is v.
+	var counts [16][256]uint32
+	for _, o := range b.order {
+		for d := range 8 {
+			counts[d][byte(o.lo>>(8*d))]++
+			counts[8+d][byte(o.hi>>(8*d))]++
 		}
-		if x.lo != y.lo {
-			return cmp.Compare(x.lo, y.lo)
+	}
+	b.spareOrder = slices.Grow(b.spareOrder[:0], n)[:n]
+	src, dst := b.order, b.spareOrder
+	for d := range counts {
+		c := &counts[d]
+		if c[src[0].digit(d)] == uint32(n) {
+			continue // a byte every key has alike
 		}
-		if c := bytes.Compare(b.ops[x.i].key, b.ops[y.i].key); c != 0 {
-			return c
+		var sum uint32
+		for v, k := range c {
+			c[v], sum = sum, sum+k
 		}
-		return cmp.Compare(x.i, y.i)
-	})
+		for _, o := range src {
+			v := o.digit(d)
+			dst[c[v]] = o
+			c[v]++
+		}
+		src, dst = dst, src
+	}
+	b.order, b.spareOrder = src, dst
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && b.order[j].hi == b.order[i].hi && b.order[j].lo == b.order[i].lo {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortStableFunc(b.order[i:j], func(x, y opKey) int {
+				return bytes.Compare(b.ops[x.i].key, b.ops[y.i].key)
+			})
+		}
+		i = j
+	}
+}
+
+// digit returns byte d of the key's first 16 bytes, counting from the
+// last.
+func (o opKey) digit(d int) byte {
+	if d < 8 {
+		return byte(o.lo >> (8 * d))
+	}
+	return byte(o.hi >> (8 * (d - 8)))
 }
 
 // writeTo sorts the staged ops and writes them into pb in key order.

@@ -41,7 +41,7 @@ func benchBodies(b *testing.B) (ndjson, array [][]byte, events int) {
 }
 
 // BenchmarkReadEvents reads and decodes bodies of 50 events as POST
-// /api/v1/events does (Read, then Batch.Add each): the part of durable ingest
+// /api/v1/events does (ReadSized, then Batch.Add each): the part of durable ingest
 // over HTTP before the store. ns/op and allocs/op are per body.
 //
 //	go test ./ingest/ -run '^$' -bench ReadEvents -benchmem
@@ -57,7 +57,8 @@ func BenchmarkReadEvents(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				batch := ingest.NewBatch(0)
-				err := ingest.Read(bytes.NewReader(c.bodies[i%len(c.bodies)]), c.contentType, func(raw []byte, line int) error {
+				body := c.bodies[i%len(c.bodies)]
+				err := ingest.ReadSized(bytes.NewReader(body), int64(len(body)), c.contentType, func(raw []byte, line int) error {
 					batch.Add(ctx, raw, line)
 					return nil
 				})
