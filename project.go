@@ -27,8 +27,12 @@ type BatchResult struct {
 // This is the one implementation of the rules of docs/events.md; every store calls
 // it and persists BatchResult.Accepted and BatchResult.Tx.Mutations().
 func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts ApplyOptions, firstSeq uint64) (*BatchResult, error) {
+	return projectBatch(ctx, base, events, opts, firstSeq, &memo{})
+}
+
+// projectBatch is ProjectBatch with the memo m for the batch.
+func projectBatch(ctx context.Context, base GraphReader, events []*Event, opts ApplyOptions, firstSeq uint64, m *memo) (*BatchResult, error) {
 	res := &BatchResult{Outcomes: make([]Outcome, len(events)), Tx: NewTx(ctx, base)}
-	m := &memo{}
 	// About three mutations an event: room for four saves growing the list.
 	res.Tx.muts = make([]Mutation, 0, 4*len(events))
 	seq := firstSeq

@@ -45,52 +45,103 @@ func activationsText(acts []activation) string {
 
 // feedersText is jsonText(feeders).
 func feedersText(feeders map[string]*feeder) string {
-	if feeders == nil {
-		return jsonText(feeders)
+	text, _, _ := writeFeeders(feeders, nil, nil)
+	return text
+}
+
+// feedersText is feedersText(ls.feeders), with the slots in order and where
+// each slot's entry is in the text (nil when jsonText wrote it). The entry of
+// a feeder ls still shares with from (the memo's state it was copied from,
+// whose texts save wrote) is copied from from's text: the same feeder
+// writes the same bytes.
+func (ls *lineSide) feedersText(from *lineSideMemo) (string, []string, []textSpan) {
+	if from == nil || from.spans == nil || ls.slotAdded {
+		return writeFeeders(ls.feeders, nil, nil)
 	}
+	return writeFeeders(ls.feeders, from.slots, func(i int, f *feeder) string {
+		if from.ls.feeders[from.slots[i]] != f {
+			return ""
+		}
+		return from.feeders[from.spans[i].from:from.spans[i].to]
+	})
+}
+
+// writeFeeders writes feedersText(feeders) and where each slot's entry is.
+// slots, if set, are feeders' keys in order; written, if set, returns the
+// entry written already for the slot i and its feeder f ("": none).
+func writeFeeders(feeders map[string]*feeder, slots []string, written func(i int, f *feeder) string) (string, []string, []textSpan) {
+	if feeders == nil {
+		return jsonText(feeders), nil, nil
+	}
+	if slots == nil {
+		slots = slices.Sorted(maps.Keys(feeders))
+	}
+	spans := make([]textSpan, len(slots))
 	w := plainWriter{b: make([]byte, 0, 256*len(feeders)+2), ok: true}
 	w.open('{')
-	for _, slot := range slices.Sorted(maps.Keys(feeders)) {
-		w.mapKey(slot)
+	for i, slot := range slots {
 		f := feeders[slot]
-		if f == nil {
+		start := len(w.b)
+		var entry string
+		if written != nil {
+			entry = written(i, f)
+		}
+		switch {
+		case entry != "":
+			w.sep()
+			w.b = append(w.b, entry...)
+		case f == nil:
+			w.mapKey(slot)
 			w.b = append(w.b, "null"...)
-			continue
+		default:
+			w.mapKey(slot)
+			w.feeder(f)
 		}
-		w.open('{')
-		w.key("reels")
-		if f.Reels == nil {
-			w.b = append(w.b, "null"...)
-		} else {
-			w.open('[')
-			for _, r := range f.Reels {
-				w.sep()
-				w.open('{')
-				w.field("lot", string(r.Lot))
-				w.field("load", r.Load)
-				w.key("from")
-				w.time(r.From)
-				if !r.To.IsZero() {
-					w.key("to")
-					w.time(r.To)
-				}
-				w.optField("closedBy", r.ClosedBy)
-				if r.Spliced {
-					w.key("spliced")
-					w.b = append(w.b, "true"...)
-				}
-				w.close('}')
-			}
-			w.close(']')
+		if w.b[start] == ',' {
+			start++
 		}
-		if !f.Since.IsZero() {
-			w.key("since")
-			w.time(f.Since)
-		}
-		w.close('}')
+		spans[i] = textSpan{start, len(w.b)}
 	}
 	w.close('}')
-	return w.text(feeders)
+	if !w.ok {
+		return jsonText(feeders), nil, nil
+	}
+	return string(w.b), slots, spans
+}
+
+// feeder writes f as encoding/json does.
+func (w *plainWriter) feeder(f *feeder) {
+	w.open('{')
+	w.key("reels")
+	if f.Reels == nil {
+		w.b = append(w.b, "null"...)
+	} else {
+		w.open('[')
+		for _, r := range f.Reels {
+			w.sep()
+			w.open('{')
+			w.field("lot", string(r.Lot))
+			w.field("load", r.Load)
+			w.key("from")
+			w.time(r.From)
+			if !r.To.IsZero() {
+				w.key("to")
+				w.time(r.To)
+			}
+			w.optField("closedBy", r.ClosedBy)
+			if r.Spliced {
+				w.key("spliced")
+				w.b = append(w.b, "true"...)
+			}
+			w.close('}')
+		}
+		w.close(']')
+	}
+	if !f.Since.IsZero() {
+		w.key("since")
+		w.time(f.Since)
+	}
+	w.close('}')
 }
 
 // time writes t as its MarshalJSON does (encoding/json calls it): its
