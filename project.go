@@ -58,10 +58,9 @@ func projectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 		}
 		var perr error
 		child.reset()
-		// The event's mutations go where the batch's next ones will: merging
-		// them then copies each onto itself, and a rejected event's are
-		// overwritten.
-		child.muts = res.Tx.muts[len(res.Tx.muts):len(res.Tx.muts)]
+		// The event's mutations continue the batch's list: merging them
+		// takes the list as it is, and a rejected event's are overwritten.
+		child.muts, child.mutsFrom = res.Tx.muts, len(res.Tx.muts)
 		if prev != nil {
 			perr = Errorf(CodeConflict, "id", "event %q was recorded (seq %d) with other content; use another id for another event", ev.ID, prev.Seq)
 		} else {
@@ -69,6 +68,10 @@ func projectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 			perr = project(child, ev)
 		}
 		if perr != nil {
+			if cap(child.muts) > cap(res.Tx.muts) {
+				// Grown: the batch's mutations are copied there; keep the room.
+				res.Tx.muts = child.muts[:len(res.Tx.muts)]
+			}
 			if ErrorCode(perr) == CodeInternal {
 				return nil, fmt.Errorf("project event %q: %w", ev.ID, perr)
 			}
@@ -96,7 +99,7 @@ func projectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 		seen := &copies[2*i+1]
 		*seen = *e
 		mk(&child.events)[e.ID] = seen
-		child.MergeInto(res.Tx)
+		res.Tx.mergeEvent(child)
 		res.Accepted = append(res.Accepted, e)
 		out.Status, out.Seq = OutcomeAccepted, seq
 		seq++

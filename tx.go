@@ -122,8 +122,11 @@ type Tx struct {
 	events map[string]*Event
 	voided map[string]string
 	muts   []Mutation
-	seq    uint64
-	ev     *Event
+	// mutsFrom is where tx's own mutations start in muts: an event's Tx
+	// appends to its batch's list (see mergeEvent).
+	mutsFrom int
+	seq      uint64
+	ev       *Event
 	// completed is the event's payload as the rules completed it (nil: as
 	// sent); see complete.
 	completed Payload
@@ -152,7 +155,7 @@ func (tx *Tx) reset() {
 	clearSmall(&tx.heldBy)
 	clearSmall(&tx.events)
 	clearSmall(&tx.voided)
-	tx.muts, tx.seq, tx.ev, tx.completed, tx.nEdges, tx.visited = nil, 0, nil, nil, 0, 0
+	tx.muts, tx.mutsFrom, tx.seq, tx.ev, tx.completed, tx.nEdges, tx.visited = nil, 0, 0, nil, nil, 0, 0
 }
 
 func clearSmall[K comparable, V any](m *map[K]V) {
@@ -176,20 +179,57 @@ func mk[K comparable, V any](m *map[K]V) map[K]V {
 func (tx *Tx) Rebase(base GraphReader) { tx.base = base }
 
 // Mutations returns the changes recorded, in order.
-func (tx *Tx) Mutations() []Mutation { return tx.muts }
+func (tx *Tx) Mutations() []Mutation { return tx.muts[tx.mutsFrom:] }
 
 // MergeInto records tx's mutations and events in parent.
 func (tx *Tx) MergeInto(parent *Tx) {
-	for _, m := range tx.muts {
-		parent.record(m)
+	own := tx.muts[tx.mutsFrom:]
+	parent.muts = append(growMuts(parent.muts, len(own)), own...)
+	parent.applyAll(own)
+	parent.mergeEvents(tx)
+}
+
+// mergeEvent is MergeInto for the Tx of one event of tx's batch, whose list
+// of mutations is tx's own list continued (ProjectBatch).
+func (tx *Tx) mergeEvent(ev *Tx) {
+	tx.muts = ev.muts
+	tx.applyAll(ev.muts[ev.mutsFrom:])
+	tx.mergeEvents(ev)
+}
+
+// applyAll applies ms to the overlay.
+func (tx *Tx) applyAll(ms []Mutation) {
+	for i := range ms {
+		tx.apply(&ms[i])
 	}
-	for id, e := range tx.events {
-		mk(&parent.events)[id] = e
+}
+
+func (tx *Tx) mergeEvents(from *Tx) {
+	for id, e := range from.events {
+		mk(&tx.events)[id] = e
 	}
+}
+
+// growMuts returns muts with room for n more, doubling its room when it
+// must grow: append grows a long list by a quarter at a time, copying it
+// about five times over as it grows to its length.
+func growMuts(muts []Mutation, n int) []Mutation {
+	if cap(muts)-len(muts) >= n {
+		return muts
+	}
+	g := make([]Mutation, len(muts), max(2*cap(muts), len(muts)+n, 16))
+	copy(g, muts)
+	return g
 }
 
 // record applies m to the overlay and appends it.
 func (tx *Tx) record(m Mutation) {
+	tx.apply(&m)
+	tx.muts = append(growMuts(tx.muts, 1), m)
+}
+
+// apply applies m to the overlay.
+func (tx *Tx) apply(m *Mutation) {
 	switch m.Op {
 	case OpPutNode:
 		// The projection hands over the node and does not change it again,
@@ -238,7 +278,6 @@ func (tx *Tx) record(m Mutation) {
 	case OpVoidEvent:
 		mk(&tx.voided)[m.EventID] = m.VoidedBy
 	}
-	tx.muts = append(tx.muts, m)
 }
 
 func (tx *Tx) currentHolds(id ID) ([]Hold, error) {
