@@ -115,7 +115,7 @@ type Tx struct {
 	nodes  map[ID]*Node // after-images; nil value: voided in this tx
 	holds  map[ID][]Hold
 	edges  map[EdgeID]*Edge
-	added  map[ID][]EdgeID         // edges added in this tx, by endpoint
+	added  addedIndex              // edges added in this tx, by endpoint
 	idAdd  map[string][]Identifier // by value
 	idDel  map[Identifier]bool
 	heldBy map[string]map[ID]bool
@@ -149,7 +149,7 @@ func (tx *Tx) reset() {
 	clearSmall(&tx.nodes)
 	clearSmall(&tx.holds)
 	clearSmall(&tx.edges)
-	clearSmall(&tx.added)
+	tx.added.reset()
 	clearSmall(&tx.idAdd)
 	clearSmall(&tx.idDel)
 	clearSmall(&tx.heldBy)
@@ -184,7 +184,7 @@ func (tx *Tx) Mutations() []Mutation { return tx.muts[tx.mutsFrom:] }
 // MergeInto records tx's mutations and events in parent.
 func (tx *Tx) MergeInto(parent *Tx) {
 	own := tx.muts[tx.mutsFrom:]
-	parent.muts = append(growMuts(parent.muts, len(own)), own...)
+	parent.muts = append(grow(parent.muts, len(own)), own...)
 	parent.applyAll(own)
 	parent.mergeEvents(tx)
 }
@@ -210,22 +210,23 @@ func (tx *Tx) mergeEvents(from *Tx) {
 	}
 }
 
-// growMuts returns muts with room for n more, doubling its room when it
-// must grow: append grows a long list by a quarter at a time, copying it
-// about five times over as it grows to its length.
-func growMuts(muts []Mutation, n int) []Mutation {
-	if cap(muts)-len(muts) >= n {
-		return muts
+// grow returns s with room for n more, doubling its room when it must
+// grow: append grows a long slice by a quarter at a time, copying it about
+// five times over as it grows to its length (a group's or a replayed
+// graph's list of mutations, the edges it added).
+func grow[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
 	}
-	g := make([]Mutation, len(muts), max(2*cap(muts), len(muts)+n, 16))
-	copy(g, muts)
+	g := make([]T, len(s), max(2*cap(s), len(s)+n, 16))
+	copy(g, s)
 	return g
 }
 
 // record applies m to the overlay and appends it.
 func (tx *Tx) record(m Mutation) {
 	tx.apply(&m)
-	tx.muts = append(growMuts(tx.muts, 1), m)
+	tx.muts = append(grow(tx.muts, 1), m)
 }
 
 // apply applies m to the overlay.
@@ -241,18 +242,16 @@ func (tx *Tx) apply(m *Mutation) {
 	case OpAddEdge:
 		e := m.Edge
 		mk(&tx.edges)[e.ID] = e
-		added := mk(&tx.added)
-		added[e.Source] = append(added[e.Source], e.ID)
-		added[e.Target] = append(added[e.Target], e.ID)
+		tx.added.add(e.Source, e.ID)
+		tx.added.add(e.Target, e.ID)
 	case OpUpdateEdge:
 		e := m.Edge
 		_, known := tx.edges[e.ID]
 		mk(&tx.edges)[e.ID] = e
 		if !known && e.Open() && !e.Voided {
 			// Reopened: base reads of open edges no longer return it.
-			added := mk(&tx.added)
-			added[e.Source] = append(added[e.Source], e.ID)
-			added[e.Target] = append(added[e.Target], e.ID)
+			tx.added.add(e.Source, e.ID)
+			tx.added.add(e.Target, e.ID)
 		}
 	case OpAddHold, OpRemoveHold:
 		hs, _ := tx.currentHolds(m.ID)
@@ -387,13 +386,13 @@ func (tx *Tx) SelectEdges(ctx context.Context, id ID, sel EdgeSelect) ([]Edge, e
 	}
 	var out []Edge
 	var fromBase map[EdgeID]bool
-	added := tx.added[id]
+	added := tx.added.head(id)
 	if n, ok := tx.nodes[id]; !ok || n != nil || sel.History {
 		base, err := tx.base.SelectEdges(ctx, id, sel)
 		if err != nil {
 			return nil, err
 		}
-		if len(added) > 0 {
+		if added >= 0 {
 			fromBase = make(map[EdgeID]bool, len(base))
 		}
 		out = base[:0]
@@ -410,7 +409,8 @@ func (tx *Tx) SelectEdges(ctx context.Context, id ID, sel EdgeSelect) ([]Edge, e
 			}
 		}
 	}
-	for _, eid := range added {
+	for k := added; k >= 0; k = tx.added.links[k].next {
+		eid := tx.added.links[k].eid
 		if e := tx.edges[eid]; keep(e) && !fromBase[eid] {
 			out = append(out, *e)
 		}
