@@ -118,9 +118,10 @@ type lineSide struct {
 	// decoded): until changed, its feeders, setups and activations are
 	// from's, and save writes from's texts of them again (borrow).
 	from *lineSideMemo
-	// Which of from's this one changed: its setups, its activations, or
-	// its slots (one added).
-	setupsChanged, actsChanged, slotAdded bool
+	// Which of from's this one changed: its setups, its activations.
+	setupsChanged, actsChanged bool
+	// newSlots are the slots added to from's.
+	newSlots []string
 }
 
 // lineSide reads the station's state to change it; a station without a
@@ -230,9 +231,11 @@ func (ls *lineSide) feeder(slot string) *feeder {
 	if f := ls.ownFeeder(slot); f != nil {
 		return f
 	}
+	if _, ok := ls.feeders[slot]; !ok {
+		ls.newSlots = append(ls.newSlots, slot)
+	}
 	f := &feeder{}
 	ls.feeders[slot] = f
-	ls.slotAdded = true
 	return f
 }
 

@@ -55,21 +55,40 @@ func feedersText(feeders map[string]*feeder) string {
 // whose texts save wrote) is copied from from's text: the same feeder
 // writes the same bytes.
 func (ls *lineSide) feedersText(from *lineSideMemo) (string, []string, []textSpan) {
-	if from == nil || from.spans == nil || ls.slotAdded {
+	if from == nil || from.spans == nil {
 		return writeFeeders(ls.feeders, nil, nil)
 	}
-	return writeFeeders(ls.feeders, from.slots, func(i int, f *feeder) string {
-		if from.ls.feeders[from.slots[i]] != f {
+	slots := from.slots
+	if len(ls.newSlots) > 0 {
+		slots = mergeSorted(slots, ls.newSlots)
+	}
+	return writeFeeders(ls.feeders, slots, func(slot string, f *feeder) string {
+		i, ok := slices.BinarySearch(from.slots, slot)
+		if !ok || from.ls.feeders[slot] != f {
 			return ""
 		}
 		return from.feeders[from.spans[i].from:from.spans[i].to]
 	})
 }
 
+// mergeSorted returns the sorted slots with the slots added, in order.
+func mergeSorted(sorted, added []string) []string {
+	added = slices.Sorted(slices.Values(added))
+	out := make([]string, 0, len(sorted)+len(added))
+	for len(sorted) > 0 && len(added) > 0 {
+		if sorted[0] < added[0] {
+			out, sorted = append(out, sorted[0]), sorted[1:]
+		} else {
+			out, added = append(out, added[0]), added[1:]
+		}
+	}
+	return append(append(out, sorted...), added...)
+}
+
 // writeFeeders writes feedersText(feeders) and where each slot's entry is.
 // slots, if set, are feeders' keys in order; written, if set, returns the
-// entry written already for the slot i and its feeder f ("": none).
-func writeFeeders(feeders map[string]*feeder, slots []string, written func(i int, f *feeder) string) (string, []string, []textSpan) {
+// entry written already for the slot and its feeder f ("": none).
+func writeFeeders(feeders map[string]*feeder, slots []string, written func(slot string, f *feeder) string) (string, []string, []textSpan) {
 	if feeders == nil {
 		return jsonText(feeders), nil, nil
 	}
@@ -84,7 +103,7 @@ func writeFeeders(feeders map[string]*feeder, slots []string, written func(i int
 		start := len(w.b)
 		var entry string
 		if written != nil {
-			entry = written(i, f)
+			entry = written(slot, f)
 		}
 		switch {
 		case entry != "":

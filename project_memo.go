@@ -17,7 +17,8 @@ type memo struct {
 	setupDefs map[string]*SetupDefined
 	// stations holds a station's line side with the property texts it was
 	// decoded from or saved as: it stands for the node while they are the
-	// same.
+	// same. It may be the base Tx's (Tx.lineSides), shared by the batches
+	// projected over it.
 	stations map[ID]*lineSideMemo
 	// slots holds the edge props of the slots of the setups in setupDefs.
 	slots map[*SetupDefined][]slotValues

@@ -134,6 +134,11 @@ type Tx struct {
 	visited   int
 	// memo is what the rules decoded in this batch (nil: nothing kept).
 	memo *memo
+	// lineSides is what the batches projected over this Tx keep of the
+	// stations' line sides (memo.stations): valid for as long as the
+	// station's texts are the ones kept, whatever became of the batch that
+	// kept them.
+	lineSides map[ID]*lineSideMemo
 }
 
 // NewTx returns an empty transaction over base. Its maps are made on first
