@@ -122,6 +122,8 @@ type Tx struct {
 	events map[string]*Event
 	voided map[string]string
 	muts   []Mutation
+	// chunks are the full lists before muts (see appendChunk).
+	chunks [][]Mutation
 	// mutsFrom is where tx's own mutations start in muts: an event's Tx
 	// appends to its batch's list (see mergeEvent).
 	mutsFrom int
@@ -160,7 +162,7 @@ func (tx *Tx) reset() {
 	clearSmall(&tx.heldBy)
 	clearSmall(&tx.events)
 	clearSmall(&tx.voided)
-	tx.muts, tx.mutsFrom, tx.seq, tx.ev, tx.completed, tx.nEdges, tx.visited = nil, 0, 0, nil, nil, 0, 0
+	tx.muts, tx.chunks, tx.mutsFrom, tx.seq, tx.ev, tx.completed, tx.nEdges, tx.visited = nil, nil, 0, 0, nil, nil, 0, 0
 }
 
 func clearSmall[K comparable, V any](m *map[K]V) {
@@ -184,14 +186,50 @@ func mk[K comparable, V any](m *map[K]V) map[K]V {
 func (tx *Tx) Rebase(base GraphReader) { tx.base = base }
 
 // Mutations returns the changes recorded, in order.
-func (tx *Tx) Mutations() []Mutation { return tx.muts[tx.mutsFrom:] }
+func (tx *Tx) Mutations() []Mutation {
+	if len(tx.chunks) == 0 {
+		return tx.muts[tx.mutsFrom:]
+	}
+	n := len(tx.muts)
+	for _, c := range tx.chunks {
+		n += len(c)
+	}
+	all := make([]Mutation, 0, n)
+	for _, c := range tx.chunks {
+		all = append(all, c...)
+	}
+	return append(all, tx.muts...)
+}
 
 // MergeInto records tx's mutations and events in parent.
 func (tx *Tx) MergeInto(parent *Tx) {
-	own := tx.muts[tx.mutsFrom:]
-	parent.muts = append(grow(parent.muts, len(own)), own...)
-	parent.applyAll(own)
+	for _, c := range tx.chunks {
+		parent.appendChunk(c)
+	}
+	parent.appendChunk(tx.muts[tx.mutsFrom:])
 	parent.mergeEvents(tx)
+}
+
+// appendChunk appends ms to the mutations and applies them. A list that
+// is full is kept as it is and a new one started, as long as all before
+// it: the mutations merged into a group, or a graph replayed, are never
+// copied to grow their list (Mutations copies them once, if asked).
+func (tx *Tx) appendChunk(ms []Mutation) {
+	if len(ms) == 0 {
+		return
+	}
+	if cap(tx.muts)-len(tx.muts) < len(ms) {
+		n := len(tx.muts)
+		if n > 0 {
+			tx.chunks = append(tx.chunks, tx.muts)
+		}
+		for _, c := range tx.chunks {
+			n += len(c)
+		}
+		tx.muts = make([]Mutation, 0, max(len(ms), n, 64))
+	}
+	tx.muts = append(tx.muts, ms...)
+	tx.applyAll(ms)
 }
 
 // mergeEvent is MergeInto for the Tx of one event of tx's batch, whose list
