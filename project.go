@@ -40,8 +40,12 @@ func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 // projectBatch is ProjectBatch with the memo m for the batch.
 func projectBatch(ctx context.Context, base GraphReader, events []*Event, opts ApplyOptions, firstSeq uint64, m *memo) (*BatchResult, error) {
 	res := &BatchResult{Outcomes: make([]Outcome, len(events)), Tx: NewTx(ctx, base)}
-	// About three mutations an event: room for four saves growing the list.
-	res.Tx.muts = make([]Mutation, 0, 4*len(events))
+	// About three mutations an event, half of them new nodes and edges:
+	// room made for them saves growing the list and the maps.
+	n := len(events)
+	res.Tx.muts = make([]Mutation, 0, 4*n)
+	res.Tx.events, res.Tx.nodes, res.Tx.edges = make(map[string]*Event, n), make(map[ID]*Node, n), make(map[EdgeID]*Edge, 2*n)
+	res.Tx.added = addedIndex{ends: make(map[ID]addedEnds, 2*n), links: make([]addedLink, 0, 4*n)}
 	seq := firstSeq
 	rejected := -1
 	// One Tx serves each event in turn (reset between them), and the

@@ -201,13 +201,33 @@ func (tx *Tx) Mutations() []Mutation {
 	return append(all, tx.muts...)
 }
 
-// MergeInto records tx's mutations and events in parent.
+// MergeInto records tx's mutations and events in parent. tx may share its
+// state with parent afterwards: it must be neither changed nor read after.
 func (tx *Tx) MergeInto(parent *Tx) {
+	if tx.base == GraphReader(parent) && parent.empty() {
+		// Applying tx's mutations to an empty parent, over which tx read,
+		// makes tx's overlay again: take it as it is.
+		parent.nodes, parent.holds, parent.edges, parent.added = tx.nodes, tx.holds, tx.edges, tx.added
+		parent.idAdd, parent.idDel, parent.heldBy = tx.idAdd, tx.idDel, tx.heldBy
+		parent.events, parent.voided = tx.events, tx.voided
+		parent.muts, parent.chunks = tx.muts[tx.mutsFrom:], tx.chunks
+		if tx.mutsFrom > 0 {
+			parent.muts = slices.Clip(parent.muts)
+		}
+		return
+	}
 	for _, c := range tx.chunks {
 		parent.appendChunk(c)
 	}
 	parent.appendChunk(tx.muts[tx.mutsFrom:])
 	parent.mergeEvents(tx)
+}
+
+// empty reports whether tx recorded nothing.
+func (tx *Tx) empty() bool {
+	return len(tx.nodes) == 0 && len(tx.holds) == 0 && len(tx.edges) == 0 && len(tx.added.links) == 0 &&
+		len(tx.idAdd) == 0 && len(tx.idDel) == 0 && len(tx.heldBy) == 0 && len(tx.events) == 0 &&
+		len(tx.voided) == 0 && len(tx.muts) == 0 && len(tx.chunks) == 0
 }
 
 // appendChunk appends ms to the mutations and applies them. A list that
