@@ -27,14 +27,18 @@ type BatchResult struct {
 // This is the one implementation of the rules of docs/events.md; every store calls
 // it and persists BatchResult.Accepted and BatchResult.Tx.Mutations().
 func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts ApplyOptions, firstSeq uint64) (*BatchResult, error) {
+	return projectBatch(ctx, base, events, opts, firstSeq, newMemo(base))
+}
+
+// newMemo returns the memo of a batch projected over base. The batches of
+// a group (the embedded writer's, Neo4j's) are projected over the group's
+// Tx: they share what they decode of the stations' line sides.
+func newMemo(base GraphReader) *memo {
 	m := &memo{}
 	if b, ok := base.(*Tx); ok {
-		// The batches of a group (the embedded writer's, Neo4j's) are
-		// projected over the group's Tx: they share what they decode of the
-		// stations' line sides.
 		m.stations = mk(&b.lineSides)
 	}
-	return projectBatch(ctx, base, events, opts, firstSeq, m)
+	return m
 }
 
 // projectBatch is ProjectBatch with the memo m for the batch.

@@ -9,21 +9,27 @@ import (
 
 // ProjectBatchCheckingMemo is ProjectBatch whose memo checks every line
 // side it keeps, when kept and again once the batch is projected (nothing
-// changes a kept one): decoding its texts gives it, and texts it says save
-// wrote are what save writes for it, each slot's entry where it says. It
-// returns the number of line sides checked and what failed.
+// changes a kept one, nor one an earlier batch over the same Tx kept):
+// decoding its texts gives it, and texts it says save wrote are what save
+// writes for it, each slot's entry where it says. It returns the number of
+// line sides kept and what failed.
 func ProjectBatchCheckingMemo(ctx context.Context, base GraphReader, events []*Event, opts ApplyOptions, firstSeq uint64) (*BatchResult, int, []error) {
 	var kept []*lineSideMemo
 	var errs []error
-	m := &memo{verify: func(c *lineSideMemo) {
+	m := newMemo(base)
+	m.verify = func(c *lineSideMemo) {
 		kept = append(kept, c)
 		if err := checkKept(c); err != nil {
 			errs = append(errs, err)
 		}
-	}}
+	}
 	res, err := projectBatch(ctx, base, events, opts, firstSeq, m)
 	if err != nil {
 		errs = append(errs, err)
+	}
+	// What the batches before kept, too.
+	for _, c := range m.stations {
+		kept = append(kept, c)
 	}
 	for _, c := range kept {
 		if err := checkKept(c); err != nil {

@@ -12,18 +12,22 @@ import (
 // TestLineSideMemoKeepsItsTexts projects the golden test's scenarios with a
 // memo that checks every station's line side it keeps (decoded for a
 // placement, or saved by a feeder or setup event and copied by the next
-// one) against decoding the texts it keeps it for: a line side copied from
-// the memo is the one decoding the node would give. TestRulesGolden checks
-// the answers; this checks the state they come from.
+// one, in this batch or an earlier one of the group) against decoding the
+// texts it keeps it for: a line side copied from the memo is the one
+// decoding the node would give. TestRulesGolden checks the answers; this
+// checks the state they come from.
 func TestLineSideMemoKeepsItsTexts(t *testing.T) {
 	ctx := context.Background()
 	checked := 0
 	for _, sc := range rulesScenarios(t) {
+		// Layered as the embedded writer does: the batches of a group share
+		// the line sides kept.
 		graph := tracegraph.NewTx(ctx, tracegraph.EmptyGraph{})
+		group := tracegraph.NewTx(ctx, graph)
 		seq := uint64(1)
 		for i, batch := range sc.batches {
 			opts := tracegraph.ApplyOptions{Atomic: i < len(sc.atomic) && sc.atomic[i]}
-			res, n, errs := tracegraph.ProjectBatchCheckingMemo(ctx, graph, batch, opts, seq)
+			res, n, errs := tracegraph.ProjectBatchCheckingMemo(ctx, group, batch, opts, seq)
 			for _, err := range errs {
 				t.Errorf("%s: batch %d: %v", sc.name, i, err)
 			}
@@ -31,8 +35,12 @@ func TestLineSideMemoKeepsItsTexts(t *testing.T) {
 				return
 			}
 			checked += n
-			res.Tx.MergeInto(graph)
+			res.Tx.MergeInto(group)
 			seq += uint64(len(res.Accepted))
+			if i%3 == 2 {
+				group.MergeInto(graph)
+				group = tracegraph.NewTx(ctx, graph)
+			}
 		}
 	}
 	if checked < 100 {
