@@ -3,6 +3,7 @@ package tracegraph
 import (
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -45,7 +46,7 @@ func activationsText(acts []activation) string {
 
 // feedersText is jsonText(feeders).
 func feedersText(feeders map[string]*feeder) string {
-	text, _, _ := writeFeeders(feeders, nil, nil)
+	text, _, _ := writeFeeders(feeders, nil, 0, nil)
 	return text
 }
 
@@ -56,13 +57,13 @@ func feedersText(feeders map[string]*feeder) string {
 // writes the same bytes.
 func (ls *lineSide) feedersText(from *lineSideMemo) (string, []string, []textSpan) {
 	if from == nil || from.spans == nil {
-		return writeFeeders(ls.feeders, nil, nil)
+		return writeFeeders(ls.feeders, nil, 0, nil)
 	}
 	slots := from.slots
 	if len(ls.newSlots) > 0 {
 		slots = mergeSorted(slots, ls.newSlots)
 	}
-	return writeFeeders(ls.feeders, slots, func(slot string, f *feeder) string {
+	return writeFeeders(ls.feeders, slots, len(from.feeders)+512, func(slot string, f *feeder) string {
 		i, ok := slices.BinarySearch(from.slots, slot)
 		if !ok || from.ls.feeders[slot] != f {
 			return ""
@@ -86,46 +87,54 @@ func mergeSorted(sorted, added []string) []string {
 }
 
 // writeFeeders writes feedersText(feeders) and where each slot's entry is.
-// slots, if set, are feeders' keys in order; written, if set, returns the
-// entry written already for the slot and its feeder f ("": none).
-func writeFeeders(feeders map[string]*feeder, slots []string, written func(slot string, f *feeder) string) (string, []string, []textSpan) {
+// slots, if set, are feeders' keys in order; size, if set, is about the
+// text's length; written, if set, returns the entry written already for
+// the slot and its feeder f ("": none). The entries are written one by one
+// and the text built from them (strings.Builder: not copied again).
+func writeFeeders(feeders map[string]*feeder, slots []string, size int, written func(slot string, f *feeder) string) (string, []string, []textSpan) {
 	if feeders == nil {
 		return jsonText(feeders), nil, nil
 	}
 	if slots == nil {
 		slots = slices.Sorted(maps.Keys(feeders))
 	}
+	if size == 0 {
+		size = 256*len(feeders) + 2
+	}
 	spans := make([]textSpan, len(slots))
-	w := plainWriter{b: make([]byte, 0, 256*len(feeders)+2), ok: true}
-	w.open('{')
+	var text strings.Builder
+	text.Grow(size)
+	text.WriteByte('{')
+	w := plainWriter{ok: true}
 	for i, slot := range slots {
+		if i > 0 {
+			text.WriteByte(',')
+		}
+		start := text.Len()
 		f := feeders[slot]
-		start := len(w.b)
 		var entry string
 		if written != nil {
 			entry = written(slot, f)
 		}
-		switch {
-		case entry != "":
-			w.sep()
-			w.b = append(w.b, entry...)
-		case f == nil:
+		if entry != "" {
+			text.WriteString(entry)
+		} else {
+			w.b = w.b[:0]
 			w.mapKey(slot)
-			w.b = append(w.b, "null"...)
-		default:
-			w.mapKey(slot)
-			w.feeder(f)
+			if f == nil {
+				w.b = append(w.b, "null"...)
+			} else {
+				w.feeder(f)
+			}
+			text.Write(w.b)
 		}
-		if w.b[start] == ',' {
-			start++
-		}
-		spans[i] = textSpan{start, len(w.b)}
+		spans[i] = textSpan{start, text.Len()}
 	}
-	w.close('}')
+	text.WriteByte('}')
 	if !w.ok {
 		return jsonText(feeders), nil, nil
 	}
-	return string(w.b), slots, spans
+	return text.String(), slots, spans
 }
 
 // feeder writes f as encoding/json does.
