@@ -32,10 +32,15 @@ func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 
 // newMemo returns the memo of a batch projected over base. The batches of
 // a group (the embedded writer's, Neo4j's) are projected over the group's
-// Tx: they share what they decode of the stations' line sides.
+// Tx: they share what they decode of the stations' line sides, and with
+// the group under it when that is a Tx too (the writer projects a group
+// over the one still committing).
 func newMemo(base GraphReader) *memo {
 	m := &memo{}
 	if b, ok := base.(*Tx); ok {
+		if under, ok := b.base.(*Tx); ok && b.lineSides == nil {
+			b.lineSides = mk(&under.lineSides)
+		}
 		m.stations = mk(&b.lineSides)
 	}
 	return m
