@@ -185,7 +185,8 @@ func mk[K comparable, V any](m *map[K]V) map[K]V {
 // has since become visible in its own reader.
 func (tx *Tx) Rebase(base GraphReader) { tx.base = base }
 
-// Mutations returns the changes recorded, in order.
+// Mutations returns the changes recorded, in order. For a Tx merged into
+// more than once it is a new list each time (see appendChunk).
 func (tx *Tx) Mutations() []Mutation {
 	if len(tx.chunks) == 0 {
 		return tx.muts[tx.mutsFrom:]
@@ -239,10 +240,10 @@ func (tx *Tx) appendChunk(ms []Mutation) {
 		return
 	}
 	if cap(tx.muts)-len(tx.muts) < len(ms) {
-		n := len(tx.muts)
-		if n > 0 {
+		if len(tx.muts) > 0 {
 			tx.chunks = append(tx.chunks, tx.muts)
 		}
+		n := 0
 		for _, c := range tx.chunks {
 			n += len(c)
 		}
