@@ -114,9 +114,9 @@ type lineSide struct {
 	activations []activation
 	actSince    time.Time
 	feeders     map[string]*feeder
-	// from is the batch memo's state this one was copied from (nil:
-	// decoded): until changed, its feeders, setups and activations are
-	// from's, and save writes from's texts of them again (borrow).
+	// from is the memo's state this one was copied from (nil: decoded):
+	// until changed, its feeders, setups and activations are from's, and
+	// save writes from's texts of them again (borrow).
 	from *lineSideMemo
 	// Which of from's this one changed: its setups, its activations.
 	setupsChanged, actsChanged bool
@@ -125,9 +125,9 @@ type lineSide struct {
 }
 
 // lineSide reads the station's state to change it; a station without a
-// node gets a new one (put by save). Within a batch, a station whose texts
-// are the ones the last event decoded or saved is copied from the memo
-// instead of decoded again.
+// node gets a new one (put by save). A station whose texts are the ones an
+// event of the batch (or of the group: newMemo) last decoded or saved is
+// copied from the memo instead of decoded again.
 func (tx *Tx) lineSide(station string) (*lineSide, error) {
 	n, err := tx.nodeOrNew(LabelStation, station, map[string]any{"station": station})
 	if err != nil {
