@@ -27,10 +27,34 @@ type BatchResult struct {
 // This is the one implementation of the rules of docs/events.md; every store calls
 // it and persists BatchResult.Accepted and BatchResult.Tx.Mutations().
 func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts ApplyOptions, firstSeq uint64) (*BatchResult, error) {
-	res := &BatchResult{Outcomes: make([]Outcome, len(events)), Tx: NewTx(ctx, base)}
+	return projectBatch(ctx, base, events, opts, firstSeq, newMemo(base))
+}
+
+// newMemo returns the memo of a batch projected over base. The batches of
+// a group (the embedded writer's, Neo4j's) are projected over the group's
+// Tx: they share what they decode of the stations' line sides, and with
+// the group under it when that is a Tx too (the writer projects a group
+// over the one still committing).
+func newMemo(base GraphReader) *memo {
 	m := &memo{}
-	// About three mutations an event: room for four saves growing the list.
-	res.Tx.muts = make([]Mutation, 0, 4*len(events))
+	if b, ok := base.(*Tx); ok {
+		if under, ok := b.base.(*Tx); ok && b.lineSides == nil {
+			b.lineSides = mk(&under.lineSides)
+		}
+		m.stations = mk(&b.lineSides)
+	}
+	return m
+}
+
+// projectBatch is ProjectBatch with the memo m for the batch.
+func projectBatch(ctx context.Context, base GraphReader, events []*Event, opts ApplyOptions, firstSeq uint64, m *memo) (*BatchResult, error) {
+	res := &BatchResult{Outcomes: make([]Outcome, len(events)), Tx: NewTx(ctx, base)}
+	// About three mutations an event, half of them new nodes and edges:
+	// room made for them saves growing the list and the maps.
+	n := len(events)
+	res.Tx.muts = make([]Mutation, 0, 4*n)
+	res.Tx.events, res.Tx.nodes, res.Tx.edges = make(map[string]*Event, n), make(map[ID]*Node, n), make(map[EdgeID]*Edge, 2*n)
+	res.Tx.added = addedIndex{ends: make(map[ID]addedEnds, 2*n), links: make([]addedLink, 0, 4*n)}
 	seq := firstSeq
 	rejected := -1
 	// One Tx serves each event in turn (reset between them), and the
@@ -54,10 +78,9 @@ func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 		}
 		var perr error
 		child.reset()
-		// The event's mutations go where the batch's next ones will: merging
-		// them then copies each onto itself, and a rejected event's are
-		// overwritten.
-		child.muts = res.Tx.muts[len(res.Tx.muts):len(res.Tx.muts)]
+		// The event's mutations continue the batch's list: merging them
+		// takes the list as it is, and a rejected event's are overwritten.
+		child.muts, child.mutsFrom = res.Tx.muts, len(res.Tx.muts)
 		if prev != nil {
 			perr = Errorf(CodeConflict, "id", "event %q was recorded (seq %d) with other content; use another id for another event", ev.ID, prev.Seq)
 		} else {
@@ -65,6 +88,10 @@ func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 			perr = project(child, ev)
 		}
 		if perr != nil {
+			if cap(child.muts) > cap(res.Tx.muts) {
+				// Grown: the batch's mutations are copied there; keep the room.
+				res.Tx.muts = child.muts[:len(res.Tx.muts)]
+			}
 			if ErrorCode(perr) == CodeInternal {
 				return nil, fmt.Errorf("project event %q: %w", ev.ID, perr)
 			}
@@ -92,7 +119,7 @@ func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 		seen := &copies[2*i+1]
 		*seen = *e
 		mk(&child.events)[e.ID] = seen
-		child.MergeInto(res.Tx)
+		res.Tx.mergeEvent(child)
 		res.Accepted = append(res.Accepted, e)
 		out.Status, out.Seq = OutcomeAccepted, seq
 		seq++

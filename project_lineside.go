@@ -23,6 +23,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 )
@@ -113,14 +114,29 @@ type lineSide struct {
 	activations []activation
 	actSince    time.Time
 	feeders     map[string]*feeder
+	// from is the memo's state this one was copied from (nil: decoded):
+	// until changed, its feeders, setups and activations are from's, and
+	// save writes from's texts of them again (borrow).
+	from *lineSideMemo
+	// Which of from's this one changed: its setups, its activations.
+	setupsChanged, actsChanged bool
+	// newSlots are the slots added to from's.
+	newSlots []string
 }
 
-// lineSide reads the station's state; a station without a node gets a new
-// one (put by save).
+// lineSide reads the station's state to change it; a station without a
+// node gets a new one (put by save). A station whose texts are the ones an
+// event of the batch (or of the group: newMemo) last decoded or saved is
+// copied from the memo instead of decoded again.
 func (tx *Tx) lineSide(station string) (*lineSide, error) {
 	n, err := tx.nodeOrNew(LabelStation, station, map[string]any{"station": station})
 	if err != nil {
 		return nil, err
+	}
+	if tx.memo != nil {
+		if c := tx.memo.station(n); c != nil {
+			return c.borrow(n), nil
+		}
 	}
 	return decodeLineSide(n)
 }
@@ -179,24 +195,79 @@ func jsonText(v any) string {
 	return string(b)
 }
 
+// save writes the line side into its node's props and puts the node. The
+// line side is handed to the batch's memo: it must not change after.
 func (ls *lineSide) save(tx *Tx) {
+	c := &lineSideMemo{ls: ls, actSince: ls.actSince, written: true}
+	from := ls.from
+	if from != nil && !from.written {
+		from = nil // decoded texts: written again as save writes them
+	}
+	if from != nil && !ls.setupsChanged {
+		c.setups = from.setups
+	} else {
+		c.setups = setupsText(ls.setups)
+	}
+	if from != nil && !ls.actsChanged {
+		c.activations = from.activations
+	} else {
+		c.activations = activationsText(ls.activations)
+	}
+	c.feeders, c.slots, c.spans = ls.feedersText(from)
 	p := ls.node.Props
-	p[propSetups] = setupsText(ls.setups)
-	p[propActivations] = activationsText(ls.activations)
-	p[propFeeders] = feedersText(ls.feeders)
+	p[propSetups], p[propActivations], p[propFeeders] = c.setups, c.activations, c.feeders
 	if !ls.actSince.IsZero() {
 		p[propActivationsSince] = ts(ls.actSince)
 	}
 	tx.putNode(ls.node)
+	ls.from = nil // what it shared is c's now
+	if tx.memo != nil {
+		tx.memo.keep(c)
+	}
 }
 
+// feeder returns the slot's feeder to change, adding an empty one.
 func (ls *lineSide) feeder(slot string) *feeder {
+	if f := ls.ownFeeder(slot); f != nil {
+		return f
+	}
+	if _, ok := ls.feeders[slot]; !ok {
+		ls.newSlots = append(ls.newSlots, slot)
+	}
+	f := &feeder{}
+	ls.feeders[slot] = f
+	return f
+}
+
+// ownFeeder returns the slot's feeder to change (nil: none): a feeder
+// shared with the memo's state is copied first.
+func (ls *lineSide) ownFeeder(slot string) *feeder {
 	f := ls.feeders[slot]
-	if f == nil {
-		f = &feeder{}
+	if f != nil && ls.from != nil && ls.from.ls.feeders[slot] == f {
+		f = &feeder{Reels: slices.Clone(f.Reels), Since: f.Since}
 		ls.feeders[slot] = f
 	}
 	return f
+}
+
+// setSetup makes def the current definition of setup.
+func (ls *lineSide) setSetup(setup, def string) {
+	ls.ownSetups()
+	ls.setups[setup] = def
+}
+
+// dropSetup forgets setup.
+func (ls *lineSide) dropSetup(setup string) {
+	ls.ownSetups()
+	delete(ls.setups, setup)
+}
+
+// ownSetups copies the setups shared with the memo's state before they change.
+func (ls *lineSide) ownSetups() {
+	if ls.from != nil && !ls.setupsChanged {
+		ls.setups = maps.Clone(ls.setups)
+	}
+	ls.setupsChanged = true
 }
 
 // activeAt returns the activation in force at t, or nil.
@@ -210,6 +281,8 @@ func (ls *lineSide) activeAt(t time.Time) *activation {
 }
 
 func (ls *lineSide) activate(a activation) {
+	// A shared list is clipped (borrow): append copies it.
+	ls.actsChanged = true
 	ls.activations = append(ls.activations, a)
 	if n := len(ls.activations) - maxLineHistory; n > 0 {
 		ls.actSince = ls.activations[n].From
@@ -297,7 +370,7 @@ func (tx *Tx) setupDefined(d *SetupDefined) error {
 		}
 		ls.activate(activation{Setup: d.Setup, Def: tx.ev.ID, From: tx.now(), Event: tx.ev.ID})
 	}
-	ls.setups[d.Setup] = tx.ev.ID
+	ls.setSetup(d.Setup, tx.ev.ID)
 	ls.save(tx)
 	return nil
 }

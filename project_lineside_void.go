@@ -40,7 +40,7 @@ func (tx *Tx) voidSetup(ev *Event, d *SetupDefined) error {
 		}
 	}
 	if ls.setups[d.Setup] == ev.ID {
-		delete(ls.setups, d.Setup)
+		ls.dropSetup(d.Setup)
 		ls.save(tx)
 	}
 	return nil
@@ -55,7 +55,7 @@ func (tx *Tx) voidLoad(ev *Event, d *FeederLoaded) error {
 	if err != nil {
 		return err
 	}
-	f := ls.feeders[d.Slot]
+	f := ls.ownFeeder(d.Slot)
 	k := -1
 	if f != nil {
 		for i, r := range f.Reels {
@@ -90,7 +90,7 @@ func (tx *Tx) voidSlotClose(ev *Event, d *FeederSlot) error {
 	if err != nil {
 		return err
 	}
-	f := ls.feeders[d.Slot]
+	f := ls.ownFeeder(d.Slot)
 	if f == nil {
 		return nil
 	}

@@ -1,30 +1,50 @@
 package tracegraph
 
-import "time"
+import (
+	"maps"
+	"slices"
+	"time"
+)
 
 // memo keeps, for one ProjectBatch, what the rules decoded and would
 // otherwise decode again for every event: the setup definitions and the
-// stations' line-side state every placement reads. The Tx of the batch and
-// the Tx of each of its events share it. What it keeps is never changed by
-// its readers.
+// stations' line-side state every placement and feeder event reads. The Tx
+// of the batch and the Tx of each of its events share it. What it keeps is
+// never changed by its readers.
 type memo struct {
 	// setupDefs holds the payloads of recorded setup.defined events by id:
 	// a recorded event never changes.
 	setupDefs map[string]*SetupDefined
-	// stations holds a station's decoded line side with the property texts
-	// it was decoded from: it stands for the node while they are the same.
+	// stations holds a station's line side with the property texts it was
+	// decoded from or saved as: it stands for the node while they are the
+	// same. It may be the base Tx's (Tx.lineSides), shared by the batches
+	// projected over it.
 	stations map[ID]*lineSideMemo
 	// slots holds the edge props of the slots of the setups in setupDefs.
 	slots map[*SetupDefined][]slotValues
+	// verify makes every line side kept check that decoding its texts
+	// gives it (tests only; see checkKept).
+	verify func(*lineSideMemo)
 }
 
 // lineSideMemo is a station's line side as decoded from the texts of its
-// properties.
+// properties, or as saved into them.
 type lineSideMemo struct {
 	setups, activations, feeders string
 	actSince                     time.Time
-	ls                           *lineSide
+	// ls is read only: a line side to change is copied from it (borrow).
+	ls *lineSide
+	// written: the texts are save's own (not a text from elsewhere that
+	// decodes to the same), so they are what save would write for ls.
+	written bool
+	// slots are ls.feeders' keys in order and spans where each slot's entry
+	// is in the feeders text (nil: not known).
+	slots []string
+	spans []textSpan
 }
+
+// textSpan is the part [from, to) of a text.
+type textSpan struct{ from, to int }
 
 // setupDef returns the decoded definition of the setup.defined event defID,
 // decoding it on first use.
@@ -40,6 +60,31 @@ func (m *memo) setupDef(tx *Tx, defID string) (*SetupDefined, error) {
 	return d, nil
 }
 
+// station returns what the memo keeps for the station node n while n's
+// line-side properties are the texts it was kept for (nil: nothing).
+func (m *memo) station(n *Node) *lineSideMemo {
+	c := m.stations[n.ID]
+	if c == nil {
+		return nil
+	}
+	setups, ok1 := n.Props[propSetups].(string)
+	acts, ok2 := n.Props[propActivations].(string)
+	feeders, ok3 := n.Props[propFeeders].(string)
+	if !ok1 || !ok2 || !ok3 || c.setups != setups || c.activations != acts || c.feeders != feeders ||
+		!c.actSince.Equal(n.Time(propActivationsSince)) {
+		return nil
+	}
+	return c
+}
+
+// keep remembers c for its station, in place of what was kept for it.
+func (m *memo) keep(c *lineSideMemo) {
+	if m.verify != nil {
+		m.verify(c)
+	}
+	mk(&m.stations)[c.ls.node.ID] = c
+}
+
 // lineSideView returns the station's line side for reading only: the same
 // value while the station's line-side properties stay the same text. The
 // caller must not change it, nor its node.
@@ -51,6 +96,9 @@ func (m *memo) lineSideView(tx *Tx, station string) (*lineSide, error) {
 	if n == nil {
 		return tx.lineSide(station)
 	}
+	if c := m.station(n); c != nil {
+		return c.ls, nil
+	}
 	setups, ok1 := n.Props[propSetups].(string)
 	acts, ok2 := n.Props[propActivations].(string)
 	feeders, ok3 := n.Props[propFeeders].(string)
@@ -58,15 +106,18 @@ func (m *memo) lineSideView(tx *Tx, station string) (*lineSide, error) {
 		// Not (all) kept as text: decoded each time, as lineSide does.
 		return decodeLineSide(n)
 	}
-	since := n.Time(propActivationsSince)
-	if c := m.stations[n.ID]; c != nil && c.setups == setups && c.activations == acts && c.feeders == feeders &&
-		c.actSince.Equal(since) {
-		return c.ls, nil
-	}
 	ls, err := decodeLineSide(n)
 	if err != nil {
 		return nil, err
 	}
-	mk(&m.stations)[n.ID] = &lineSideMemo{setups: setups, activations: acts, feeders: feeders, actSince: since, ls: ls}
+	m.keep(&lineSideMemo{setups: setups, activations: acts, feeders: feeders, actSince: n.Time(propActivationsSince), ls: ls})
 	return ls, nil
+}
+
+// borrow returns a line side of the station node n to change, equal to
+// c's: it shares c's feeders until it changes one (lineSide.feeder), and
+// its setups and activations until it changes them.
+func (c *lineSideMemo) borrow(n *Node) *lineSide {
+	return &lineSide{node: n, setups: c.ls.setups, activations: slices.Clip(c.ls.activations), actSince: c.ls.actSince,
+		feeders: maps.Clone(c.ls.feeders), from: c}
 }

@@ -103,9 +103,13 @@ func joinLabels(labels []Label) string {
 
 func (tx *Tx) exists(id ID) (*Node, error) { return tx.GetNode(tx.ctx, id) }
 
+// existsView is exists for reading only (ViewNode): the node must not be
+// changed.
+func (tx *Tx) existsView(id ID) (*Node, error) { return tx.ViewNode(tx.ctx, id) }
+
 // mustBeNew refuses a key that names an existing node.
 func (tx *Tx) mustBeNew(field string, id ID) error {
-	n, err := tx.exists(id)
+	n, err := tx.existsView(id)
 	if err != nil {
 		return err
 	}
@@ -122,7 +126,7 @@ func (tx *Tx) holders(id ID) ([]Edge, error) {
 
 func (tx *Tx) ensureNode(l Label, key string, props map[string]any) (ID, error) {
 	id := NewID(l, key)
-	n, err := tx.exists(id)
+	n, err := tx.existsView(id)
 	if err != nil {
 		return "", err
 	}

@@ -146,7 +146,7 @@ func (tx *Tx) checkAllocated(d *UnitCreated) error {
 	if CheckKey(d.PartNumber) != nil {
 		return nil
 	}
-	n, err := tx.exists(ProductID(d.PartNumber))
+	n, err := tx.existsView(ProductID(d.PartNumber))
 	if err != nil || n == nil {
 		return err
 	}

@@ -115,15 +115,20 @@ type Tx struct {
 	nodes  map[ID]*Node // after-images; nil value: voided in this tx
 	holds  map[ID][]Hold
 	edges  map[EdgeID]*Edge
-	added  map[ID][]EdgeID         // edges added in this tx, by endpoint
+	added  addedIndex              // edges added in this tx, by endpoint
 	idAdd  map[string][]Identifier // by value
 	idDel  map[Identifier]bool
 	heldBy map[string]map[ID]bool
 	events map[string]*Event
 	voided map[string]string
 	muts   []Mutation
-	seq    uint64
-	ev     *Event
+	// chunks are the full lists before muts (see appendChunk).
+	chunks [][]Mutation
+	// mutsFrom is where tx's own mutations start in muts: an event's Tx
+	// appends to its batch's list (see mergeEvent).
+	mutsFrom int
+	seq      uint64
+	ev       *Event
 	// completed is the event's payload as the rules completed it (nil: as
 	// sent); see complete.
 	completed Payload
@@ -131,6 +136,11 @@ type Tx struct {
 	visited   int
 	// memo is what the rules decoded in this batch (nil: nothing kept).
 	memo *memo
+	// lineSides is what the batches projected over this Tx keep of the
+	// stations' line sides (memo.stations): valid for as long as the
+	// station's texts are the ones kept, whatever became of the batch that
+	// kept them.
+	lineSides map[ID]*lineSideMemo
 }
 
 // NewTx returns an empty transaction over base. Its maps are made on first
@@ -146,13 +156,13 @@ func (tx *Tx) reset() {
 	clearSmall(&tx.nodes)
 	clearSmall(&tx.holds)
 	clearSmall(&tx.edges)
-	clearSmall(&tx.added)
+	tx.added.reset()
 	clearSmall(&tx.idAdd)
 	clearSmall(&tx.idDel)
 	clearSmall(&tx.heldBy)
 	clearSmall(&tx.events)
 	clearSmall(&tx.voided)
-	tx.muts, tx.seq, tx.ev, tx.completed, tx.nEdges, tx.visited = nil, 0, nil, nil, 0, 0
+	tx.muts, tx.chunks, tx.mutsFrom, tx.seq, tx.ev, tx.completed, tx.nEdges, tx.visited = nil, nil, 0, 0, nil, nil, 0, 0
 }
 
 func clearSmall[K comparable, V any](m *map[K]V) {
@@ -175,21 +185,116 @@ func mk[K comparable, V any](m *map[K]V) map[K]V {
 // has since become visible in its own reader.
 func (tx *Tx) Rebase(base GraphReader) { tx.base = base }
 
-// Mutations returns the changes recorded, in order.
-func (tx *Tx) Mutations() []Mutation { return tx.muts }
+// Mutations returns the changes recorded, in order. For a Tx merged into
+// more than once it is a new list each time (see appendChunk).
+func (tx *Tx) Mutations() []Mutation {
+	if len(tx.chunks) == 0 {
+		return tx.muts[tx.mutsFrom:]
+	}
+	n := len(tx.muts)
+	for _, c := range tx.chunks {
+		n += len(c)
+	}
+	all := make([]Mutation, 0, n)
+	for _, c := range tx.chunks {
+		all = append(all, c...)
+	}
+	return append(all, tx.muts...)
+}
 
-// MergeInto records tx's mutations and events in parent.
+// MergeInto records tx's mutations and events in parent. tx may share its
+// state with parent afterwards: it must be neither changed nor read after.
 func (tx *Tx) MergeInto(parent *Tx) {
-	for _, m := range tx.muts {
-		parent.record(m)
+	if tx.base == GraphReader(parent) && parent.empty() {
+		// Applying tx's mutations to an empty parent, over which tx read,
+		// makes tx's overlay again: take it as it is.
+		parent.nodes, parent.holds, parent.edges, parent.added = tx.nodes, tx.holds, tx.edges, tx.added
+		parent.idAdd, parent.idDel, parent.heldBy = tx.idAdd, tx.idDel, tx.heldBy
+		parent.events, parent.voided = tx.events, tx.voided
+		parent.muts, parent.chunks = tx.muts[tx.mutsFrom:], tx.chunks
+		if tx.mutsFrom > 0 {
+			parent.muts = slices.Clip(parent.muts)
+		}
+		return
 	}
-	for id, e := range tx.events {
-		mk(&parent.events)[id] = e
+	for _, c := range tx.chunks {
+		parent.appendChunk(c)
 	}
+	parent.appendChunk(tx.muts[tx.mutsFrom:])
+	parent.mergeEvents(tx)
+}
+
+// empty reports whether tx recorded nothing.
+func (tx *Tx) empty() bool {
+	return len(tx.nodes) == 0 && len(tx.holds) == 0 && len(tx.edges) == 0 && len(tx.added.links) == 0 &&
+		len(tx.idAdd) == 0 && len(tx.idDel) == 0 && len(tx.heldBy) == 0 && len(tx.events) == 0 &&
+		len(tx.voided) == 0 && len(tx.muts) == 0 && len(tx.chunks) == 0
+}
+
+// appendChunk appends ms to the mutations and applies them. A list that
+// is full is kept as it is and a new one started, as long as all before
+// it: the mutations merged into a group, or a graph replayed, are never
+// copied to grow their list (Mutations copies them once, if asked).
+func (tx *Tx) appendChunk(ms []Mutation) {
+	if len(ms) == 0 {
+		return
+	}
+	if cap(tx.muts)-len(tx.muts) < len(ms) {
+		if len(tx.muts) > 0 {
+			tx.chunks = append(tx.chunks, tx.muts)
+		}
+		n := 0
+		for _, c := range tx.chunks {
+			n += len(c)
+		}
+		tx.muts = make([]Mutation, 0, max(len(ms), n, 64))
+	}
+	tx.muts = append(tx.muts, ms...)
+	tx.applyAll(ms)
+}
+
+// mergeEvent is MergeInto for the Tx of one event of tx's batch, whose list
+// of mutations is tx's own list continued (ProjectBatch).
+func (tx *Tx) mergeEvent(ev *Tx) {
+	tx.muts = ev.muts
+	tx.applyAll(ev.muts[ev.mutsFrom:])
+	tx.mergeEvents(ev)
+}
+
+// applyAll applies ms to the overlay.
+func (tx *Tx) applyAll(ms []Mutation) {
+	for i := range ms {
+		tx.apply(&ms[i])
+	}
+}
+
+func (tx *Tx) mergeEvents(from *Tx) {
+	for id, e := range from.events {
+		mk(&tx.events)[id] = e
+	}
+}
+
+// grow returns s with room for n more, doubling its room when it must
+// grow: append grows a long slice by a quarter at a time, copying it about
+// five times over as it grows to its length (a group's or a replayed
+// graph's list of mutations, the edges it added).
+func grow[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	g := make([]T, len(s), max(2*cap(s), len(s)+n, 16))
+	copy(g, s)
+	return g
 }
 
 // record applies m to the overlay and appends it.
 func (tx *Tx) record(m Mutation) {
+	tx.apply(&m)
+	tx.muts = append(grow(tx.muts, 1), m)
+}
+
+// apply applies m to the overlay.
+func (tx *Tx) apply(m *Mutation) {
 	switch m.Op {
 	case OpPutNode:
 		// The projection hands over the node and does not change it again,
@@ -201,18 +306,16 @@ func (tx *Tx) record(m Mutation) {
 	case OpAddEdge:
 		e := m.Edge
 		mk(&tx.edges)[e.ID] = e
-		added := mk(&tx.added)
-		added[e.Source] = append(added[e.Source], e.ID)
-		added[e.Target] = append(added[e.Target], e.ID)
+		tx.added.add(e.Source, e.ID)
+		tx.added.add(e.Target, e.ID)
 	case OpUpdateEdge:
 		e := m.Edge
 		_, known := tx.edges[e.ID]
 		mk(&tx.edges)[e.ID] = e
 		if !known && e.Open() && !e.Voided {
 			// Reopened: base reads of open edges no longer return it.
-			added := mk(&tx.added)
-			added[e.Source] = append(added[e.Source], e.ID)
-			added[e.Target] = append(added[e.Target], e.ID)
+			tx.added.add(e.Source, e.ID)
+			tx.added.add(e.Target, e.ID)
 		}
 	case OpAddHold, OpRemoveHold:
 		hs, _ := tx.currentHolds(m.ID)
@@ -238,7 +341,6 @@ func (tx *Tx) record(m Mutation) {
 	case OpVoidEvent:
 		mk(&tx.voided)[m.EventID] = m.VoidedBy
 	}
-	tx.muts = append(tx.muts, m)
 }
 
 func (tx *Tx) currentHolds(id ID) ([]Hold, error) {
@@ -348,13 +450,13 @@ func (tx *Tx) SelectEdges(ctx context.Context, id ID, sel EdgeSelect) ([]Edge, e
 	}
 	var out []Edge
 	var fromBase map[EdgeID]bool
-	added := tx.added[id]
+	added := tx.added.head(id)
 	if n, ok := tx.nodes[id]; !ok || n != nil || sel.History {
 		base, err := tx.base.SelectEdges(ctx, id, sel)
 		if err != nil {
 			return nil, err
 		}
-		if len(added) > 0 {
+		if added >= 0 {
 			fromBase = make(map[EdgeID]bool, len(base))
 		}
 		out = base[:0]
@@ -371,7 +473,8 @@ func (tx *Tx) SelectEdges(ctx context.Context, id ID, sel EdgeSelect) ([]Edge, e
 			}
 		}
 	}
-	for _, eid := range added {
+	for k := added; k >= 0; k = tx.added.links[k].next {
+		eid := tx.added.links[k].eid
 		if e := tx.edges[eid]; keep(e) && !fromBase[eid] {
 			out = append(out, *e)
 		}
