@@ -14,6 +14,7 @@ import (
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/bench"
 	"github.com/tracegraph/tracegraph/embedded"
+	"github.com/tracegraph/tracegraph/graph"
 	"github.com/tracegraph/tracegraph/resolvers"
 	"github.com/tracegraph/tracegraph/server"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -23,16 +24,16 @@ import (
 // reference (gqlgen's executor and transport, as before) over one store.
 type fastPair struct {
 	served, reference http.Handler
-	counts            func() (answered, declined uint64)
+	fast              *graph.FastQueries
 }
 
 func newFastPair(t testing.TB, st tracegraph.Store) *fastPair {
 	t.Helper()
-	served, reference, counts, err := server.GraphQLFastHandlers(server.Config{Store: st, Now: clock, Logger: discard()})
+	served, reference, fast, err := server.GraphQLFastHandlers(server.Config{Store: st, Now: clock, Logger: discard()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fastPair{served, reference, counts}
+	return &fastPair{served, reference, fast}
 }
 
 // compare sends the request to both handlers, fails t unless the status,
@@ -52,9 +53,9 @@ func (p *fastPair) compare(t testing.TB, query string, vars map[string]any) (fas
 		h.ServeHTTP(w, r)
 		return w
 	}
-	before, _ := p.counts()
+	before, _ := p.fast.Counts()
 	got := do(p.served)
-	after, _ := p.counts()
+	after, _ := p.fast.Counts()
 	want := do(p.reference)
 	if got.Code != want.Code || got.Header().Get("Content-Type") != want.Header().Get("Content-Type") {
 		t.Errorf("status %d %q, want %d %q", got.Code, got.Header().Get("Content-Type"), want.Code, want.Header().Get("Content-Type"))
@@ -207,9 +208,13 @@ func TestFastGraphQLRandom(t *testing.T) {
 					t.Fatalf("query %d", i)
 				}
 			}
-			t.Logf("%d random queries, %d answered by the fast executor", n, fast)
+			records := p.fast.RecordPages()
+			t.Logf("%d random queries, %d answered by the fast executor, %d trace pages written by its record path", n, fast, records)
 			if fast < n/3 {
 				t.Errorf("only %d of %d random queries were answered by the fast executor", fast, n)
+			}
+			if (records > 0) == onNeo4j(t) {
+				t.Errorf("%d trace pages written by the record path (on Neo4j: %v)", records, onNeo4j(t))
 			}
 		})
 	}

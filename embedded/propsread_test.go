@@ -1,0 +1,101 @@
+package embedded
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tracegraph/tracegraph"
+)
+
+// randomProp returns a random property value of the kinds records hold,
+// nested up to depth.
+func randomProp(r *rand.Rand, depth int) any {
+	switch r.IntN(8) {
+	case 0:
+		return nil
+	case 1:
+		return r.IntN(2) == 0
+	case 2:
+		return r.NormFloat64() * 1e6
+	case 3:
+		return float64(r.IntN(100))
+	case 4:
+		if depth > 0 {
+			a := make([]any, r.IntN(4))
+			for i := range a {
+				a[i] = randomProp(r, depth-1)
+			}
+			return a
+		}
+	case 5:
+		if depth > 0 {
+			m := map[string]any{}
+			for range r.IntN(4) {
+				m[fmt.Sprintf("k%d", r.IntN(6))] = randomProp(r, depth-1)
+			}
+			return m
+		}
+	case 6:
+		return ""
+	}
+	return strings.Repeat("x<\u2028é", r.IntN(4)) + fmt.Sprint(r.IntN(1000))
+}
+
+// TestScanPropsIsDecode: scanProps reads from a binary record what
+// decodeNode's props give through PropValueOf, for random props (nested
+// lists and objects, empty strings, every kind), for keys present, absent,
+// and sharing first bytes; and it reads nothing from a voided record, a
+// JSON record, or any truncation of a record.
+func TestScanPropsIsDecode(t *testing.T) {
+	r := rand.New(rand.NewPCG(14, 5))
+	names := []string{"a", "ab", "abc", "b", "partNumber", "part", "status", "step", "zz", "é", "k1"}
+	for trial := range 500 {
+		props := map[string]any{}
+		for range r.IntN(8) {
+			props[names[r.IntN(len(names))]] = randomProp(r, 3)
+		}
+		n := &tracegraph.Node{ID: "Unit:U1", Label: tracegraph.LabelUnit, Props: props, CreatedBy: "ev-1", Version: uint64(r.IntN(300))}
+		voided := trial%17 == 0
+		rec, err := appendNode(nil, n, voided)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, k := range names {
+			if r.IntN(2) == 0 {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		vals := make([]tracegraph.PropValue, len(keys))
+		ok := scanProps(rec, newKeyIndex(keys), vals)
+		if ok == voided {
+			t.Fatalf("scanProps(%v, voided %v) = %v", props, voided, ok)
+		}
+		if ok {
+			dec, _, err := decodeNode(n.ID, rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, key := range keys {
+				v, in := dec.Props[key]
+				if want := tracegraph.PropValueOf(v, in); vals[k] != want {
+					t.Errorf("scanProps(%v)[%q] = %+v, want %+v", props, key, vals[k], want)
+				}
+			}
+		}
+		for cut := range len(rec) {
+			clear(vals)
+			if scanProps(rec[:cut], newKeyIndex(keys), vals) {
+				t.Errorf("scanProps(record cut at %d of %d) = true, want false", cut, len(rec))
+			}
+		}
+	}
+	json := []byte(`{"l":"Unit","p":{"partNumber":"X"}}`)
+	if scanProps(json, newKeyIndex([]string{"partNumber"}), make([]tracegraph.PropValue, 1)) {
+		t.Error("scanProps(JSON record) = true, want false")
+	}
+}
