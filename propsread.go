@@ -45,11 +45,12 @@ func PropValueOf(v any, ok bool) PropValue {
 // them from its records). Nothing requires it: callers use Graph.Nodes
 // when a store does not implement it.
 type PropsReader interface {
-	// ReadProps reads the properties named by keys (sorted in ascending
-	// byte order, no repeats) of each node of ids: for ids[i] it sets
-	// found[i], false when Nodes would return nil for it, and
-	// out[i*len(keys)+k] to PropValueOf(p[keys[k]]) where p is the Props
-	// of the node Nodes returns. found and out are the caller's, of
-	// len(ids) and len(ids)*len(keys). Safe for concurrent use.
+	// ReadProps reads the properties named by keys (no repeats) of each
+	// node of ids: for ids[i] it sets found[i], false when Nodes would
+	// return nil for it, and for a node found out[i*len(keys)+k] to
+	// PropValueOf(p[keys[k]]) where p is the Props of the node Nodes
+	// returns (the rows of the nodes not found are left as they are).
+	// found and out are the caller's, of len(ids) and len(ids)*len(keys).
+	// Safe for concurrent use.
 	ReadProps(ctx context.Context, ids []ID, keys []string, found []bool, out []PropValue) error
 }

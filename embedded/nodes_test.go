@@ -146,7 +146,7 @@ func checkReadProps(t *testing.T, s *Store, ids []tracegraph.ID, want []*tracegr
 	found := make([]bool, len(ids))
 	out := make([]tracegraph.PropValue, len(ids)*len(keys))
 	for i := range out {
-		out[i] = tracegraph.PropValue{Kind: tracegraph.PropOther, Str: "stale"} // ReadProps sets every one
+		out[i] = tracegraph.PropValue{Kind: tracegraph.PropOther, Str: "stale"} // ReadProps sets every one of the nodes found
 	}
 	if err := s.ReadProps(context.Background(), ids, keys, found, out); err != nil {
 		t.Fatal(err)
@@ -156,11 +156,11 @@ func checkReadProps(t *testing.T, s *Store, ids []tracegraph.ID, want []*tracegr
 			t.Errorf("ReadProps: found[%d] (%s) = %v, want %v", i, ids[i], found[i], n != nil)
 		}
 		for k, key := range keys {
-			var w tracegraph.PropValue
-			if n != nil {
-				v, ok := n.Props[key]
-				w = tracegraph.PropValueOf(v, ok)
+			if n == nil {
+				break
 			}
+			v, ok := n.Props[key]
+			w := tracegraph.PropValueOf(v, ok)
 			if got := out[i*len(keys)+k]; got != w {
 				t.Errorf("ReadProps: %s %q = %+v, want %+v", ids[i], key, got, w)
 			}

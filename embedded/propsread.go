@@ -29,8 +29,6 @@ func (s *Store) ReadProps(ctx context.Context, ids []tracegraph.ID, keys []strin
 		if j, ok := s.t.lookup(id); ok && s.t.flags[j]&flVoided == 0 {
 			pos[i] = j
 			live = append(live, i)
-		} else {
-			clear(out[i*len(keys) : (i+1)*len(keys)])
 		}
 	}
 	s.mu.RUnlock()
@@ -40,13 +38,10 @@ func (s *Store) ReadProps(ctx context.Context, ids []tracegraph.ID, keys []strin
 	var at []int
 	index := newKeyIndex(keys)
 	for k, i := range live {
-		row := out[i*len(keys) : (i+1)*len(keys)]
-		clear(row)
-		if recs[k] != nil && scanProps(recs[k], index, row) {
+		if recs[k] != nil && scanProps(recs[k], index, out[i*len(keys):(i+1)*len(keys)]) {
 			found[i] = true
 			continue
 		}
-		clear(row)
 		miss, at = append(miss, ids[i]), append(at, i)
 	}
 	if len(miss) == 0 {
@@ -107,7 +102,7 @@ func (x *keyIndex) find(key string) int {
 
 // scanProps sets vals[k] to the value of property keys[k] in rec, a binary
 // node record from the record cache, as decodeNode and
-// tracegraph.PropValueOf make it (vals zero on entry), and reports true;
+// tracegraph.PropValueOf make it, and reports true;
 // it reports false for a record it does not read this way (JSON, voided,
 // a key twice, malformed), leaving vals to be set by the caller.
 //
@@ -127,6 +122,7 @@ func scanProps(rec []byte, keys *keyIndex, vals []tracegraph.PropValue) bool {
 	if d.bad || n > uint64(len(rec)-d.p)/2 {
 		return false
 	}
+	var seen uint64
 	for range int(n) {
 		key := d.str()
 		if d.bad {
@@ -134,13 +130,22 @@ func scanProps(rec []byte, keys *keyIndex, vals []tracegraph.PropValue) bool {
 		}
 		if k := keys.find(key); k < 0 {
 			d.skip(0)
-		} else if vals[k].Kind != tracegraph.PropAbsent {
+		} else if seen&(1<<k) != 0 {
 			return false // a key twice: the decoder keeps the last
 		} else {
 			vals[k] = d.value()
+			seen |= 1 << k
 		}
 	}
-	return !d.bad && d.p == len(rec)
+	if d.bad || d.p != len(rec) {
+		return false
+	}
+	for k := range vals {
+		if seen&(1<<k) == 0 && vals[k] != (tracegraph.PropValue{}) {
+			vals[k] = tracegraph.PropValue{}
+		}
+	}
+	return true
 }
 
 // recScan reads a binary record in place (recDecoder copies it).

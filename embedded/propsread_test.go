@@ -71,6 +71,9 @@ func TestScanPropsIsDecode(t *testing.T) {
 		}
 		slices.Sort(keys)
 		vals := make([]tracegraph.PropValue, len(keys))
+		for k := range vals {
+			vals[k] = tracegraph.PropValue{Kind: tracegraph.PropOther, Str: "stale"} // scanProps sets every one
+		}
 		ok := scanProps(rec, newKeyIndex(keys), vals)
 		if ok == voided {
 			t.Fatalf("scanProps(%v, voided %v) = %v", props, voided, ok)
