@@ -141,7 +141,7 @@ func scanProps(rec []byte, keys *keyIndex, vals []tracegraph.PropValue) bool {
 		return false
 	}
 	for k := range vals {
-		if seen&(1<<k) == 0 && vals[k] != (tracegraph.PropValue{}) {
+		if seen&(1<<k) == 0 {
 			vals[k] = tracegraph.PropValue{}
 		}
 	}
