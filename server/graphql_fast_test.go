@@ -36,6 +36,25 @@ func newFastPair(t testing.TB, st tracegraph.Store) *fastPair {
 	return &fastPair{served, reference, fast}
 }
 
+// newOddFastPair is newFastPair over the scenario with a lot whose text
+// json.Marshal rewrites, with a float gqlgen writes with an exponent, and a
+// hold placed on held (through the mutation).
+func newOddFastPair(t *testing.T, held string) *fastPair {
+	t.Helper()
+	ts := startScenario(t, nil)
+	postOddLot(t, ts, `"quantity": 1.5e-7, "derivedFrom": ["MaterialLot:R-CAP-1"]`)
+	p := newFastPair(t, ts.Store)
+	body, _ := json.Marshal(map[string]any{"query": `mutation($t: ID!) { placeHold(target: $t, reason: "FCT <fail>", hold: "H-1") { __typename } }`,
+		"variables": map[string]any{"t": held}})
+	hold := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	hold.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	if p.served.ServeHTTP(w, hold); strings.Contains(w.Body.String(), "errors") {
+		t.Fatalf("placing a hold: %s", w.Body)
+	}
+	return p
+}
+
 // compare sends the request to both handlers, fails t unless the status,
 // Content-Type and body are the same bytes, and reports whether the fast
 // executor answered it.
@@ -72,17 +91,7 @@ func (p *fastPair) compare(t testing.TB, query string, vars map[string]any) (fas
 // test checks both that the answers are the same bytes and which path
 // answered (so that a fast path that declines everything fails it).
 func TestFastGraphQLAnswers(t *testing.T) {
-	ts := startScenario(t, nil)
-	// A lot whose text json.Marshal rewrites, with a float gqlgen writes
-	// with an exponent.
-	postOddLot(t, ts, `"quantity": 1.5e-7, "derivedFrom": ["MaterialLot:R-CAP-1"]`)
-	p := newFastPair(t, ts.Store)
-	hold := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query": "mutation { placeHold(target: \"MaterialLot:R-CAP-2\", reason: \"FCT <fail>\", hold: \"H-1\") { __typename } }"}`))
-	hold.Header.Set("Content-Type", "application/json")
-	w := httptest.NewRecorder()
-	if p.served.ServeHTTP(w, hold); strings.Contains(w.Body.String(), "errors") {
-		t.Fatalf("placing a hold: %s", w.Body)
-	}
+	p := newOddFastPair(t, "MaterialLot:R-CAP-2")
 	const unitFields = `id serial partNumber revision workOrder kind origin status createdAt completedAt shippedAt scrappedAt shipment customer
 		identifiers { scheme value } onHold holds { id source node reason placedBy event since }`
 	const lotFields = `id lot partNumber mpn manufacturer supplier dateCode quantity countryOfOrigin expiresAt msl floorLifeHours floorSince bakedAt receivedAt onHold holds { id }`

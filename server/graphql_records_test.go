@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -19,15 +17,7 @@ import (
 // record path must serve the cases marked so; on Neo4j (no PropsReader)
 // none.
 func TestFastGraphQLRecordPath(t *testing.T) {
-	ts := startScenario(t, nil)
-	postOddLot(t, ts, `"quantity": 1.5e-7, "derivedFrom": ["MaterialLot:R-CAP-1"]`)
-	p := newFastPair(t, ts.Store)
-	hold := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query": "mutation { placeHold(target: \"MaterialLot:R-CAP-1\", reason: \"FCT <fail>\", hold: \"H-2\") { __typename } }"}`))
-	hold.Header.Set("Content-Type", "application/json")
-	w := httptest.NewRecorder()
-	if p.served.ServeHTTP(w, hold); strings.Contains(w.Body.String(), "errors") {
-		t.Fatalf("placing a hold: %s", w.Body)
-	}
+	p := newOddFastPair(t, "MaterialLot:R-CAP-1")
 	const recordFields = `__typename id
 		... on Unit { serial partNumber revision workOrder kind origin status createdAt completedAt shippedAt scrappedAt shipment customer }
 		... on Component { serial partNumber mpn manufacturer supplier dateCode clot: lot receivedAt cstatus: status }
