@@ -49,7 +49,7 @@ type PropsReader interface {
 	// node of ids: for ids[i] it sets found[i], false when Nodes would
 	// return nil for it, and for a node found out[i*len(keys)+k] to
 	// PropValueOf(p[keys[k]]) where p is the Props of the node Nodes
-	// returns (the rows of the nodes not found are left as they are).
+	// returns (the rows of the nodes not found are left unspecified).
 	// found and out are the caller's, of len(ids) and len(ids)*len(keys).
 	// Safe for concurrent use.
 	ReadProps(ctx context.Context, ids []ID, keys []string, found []bool, out []PropValue) error

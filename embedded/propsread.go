@@ -1,22 +1,28 @@
 package embedded
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"math/bits"
+	"slices"
+	"strings"
 	"unsafe"
 
+	"github.com/cockroachdb/pebble/v2"
 	"github.com/tracegraph/tracegraph"
 )
 
 var _ tracegraph.PropsReader = (*Store)(nil)
 
 // ReadProps implements tracegraph.PropsReader. It reads the properties from
-// the node records the record cache holds, in one pass over each, without
-// decoding them into maps or copying their strings. The nodes whose records it does not hold (or holds in a
-// form it does not scan: JSON, voided, malformed) it reads with viewNodes,
-// whose answer (nil, or an error) it gives.
+// the nodes' records, in one pass over each, without decoding them into
+// maps or copying their strings: from the record cache, and through Pebble
+// those it misses (readMissedProps). The nodes whose records it does not
+// scan (JSON, voided, malformed) it reads with viewNodes, whose answer (nil,
+// or an error) it gives.
 func (s *Store) ReadProps(ctx context.Context, ids []tracegraph.ID, keys []string, found []bool, out []tracegraph.PropValue) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -34,20 +40,27 @@ func (s *Store) ReadProps(ctx context.Context, ids []tracegraph.ID, keys []strin
 	s.mu.RUnlock()
 	recs := make([][]byte, len(live))
 	s.cache.viewRecords(pos, live, recs)
-	var miss []tracegraph.ID
-	var at []int
+	var miss []int
 	index := newKeyIndex(keys)
 	for k, i := range live {
 		if recs[k] != nil && scanProps(recs[k], index, out[i*len(keys):(i+1)*len(keys)]) {
 			found[i] = true
 			continue
 		}
-		miss, at = append(miss, ids[i]), append(at, i)
+		miss = append(miss, i)
 	}
 	if len(miss) == 0 {
 		return nil
 	}
-	nodes, err := s.viewNodes(ctx, miss)
+	miss, err := s.readMissedProps(ctx, ids, pos, miss, index, found, out)
+	if err != nil || len(miss) == 0 {
+		return err
+	}
+	missed := make([]tracegraph.ID, len(miss))
+	for k, i := range miss {
+		missed[k] = ids[i]
+	}
+	nodes, err := s.viewNodes(ctx, missed)
 	if err != nil {
 		return err
 	}
@@ -55,7 +68,7 @@ func (s *Store) ReadProps(ctx context.Context, ids []tracegraph.ID, keys []strin
 		if n == nil {
 			continue
 		}
-		i := at[k]
+		i := miss[k]
 		found[i] = true
 		for c, key := range keys {
 			v, ok := n.Props[key]
@@ -63,6 +76,66 @@ func (s *Store) ReadProps(ctx context.Context, ids []tracegraph.ID, keys []strin
 		}
 	}
 	return nil
+}
+
+// readMissedProps is ReadProps for the ids[i], i in miss, whose records
+// the record cache does not hold (or holds in a form scanProps does not
+// read): it reads their records in key order through one Pebble iterator
+// with prefix seeks (as viewNodes), keeps them in the record cache (unless
+// a commit was published since it began: nodeCache.putRecords), and scans
+// them. It returns those it could not scan (no record, JSON, voided,
+// malformed), which ReadProps reads with viewNodes.
+func (s *Store) readMissedProps(ctx context.Context, ids []tracegraph.ID, pos []uint32, miss []int, index *keyIndex,
+	found []bool, out []tracegraph.PropValue) ([]int, error) {
+	if index == nil {
+		return miss, nil
+	}
+	nk := len(index.keys)
+	slices.SortFunc(miss, func(a, b int) int { return strings.Compare(string(ids[a]), string(ids[b])) })
+	gen := s.cache.generation() // before the iterator: see viewNodes
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: []byte{pNode}, UpperBound: []byte{pNode + 1}})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var key, buf []byte
+	var rp []uint32
+	var recs [][]byte
+	left := miss[:0]
+	for c, i := range miss {
+		if c&63 == 63 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		key = appendStrKey(key[:0], pNode, string(ids[i]))
+		if !it.SeekPrefixGE(key) || !bytes.Equal(it.Key(), key) {
+			if err := it.Error(); err != nil {
+				return nil, fmt.Errorf("read node %s: %w", ids[i], err)
+			}
+			left = append(left, i)
+			continue
+		}
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return nil, fmt.Errorf("read node %s: %w", ids[i], err)
+		}
+		// A copy the scanned strings share: buf's bytes are never written
+		// again (append moves on to a new array when it grows).
+		start := len(buf)
+		buf = append(buf, v...)
+		rec := buf[start:len(buf):len(buf)]
+		if !scanProps(rec, index, out[i*nk:(i+1)*nk]) {
+			left = append(left, i)
+			continue
+		}
+		found[i] = true
+		rp, recs = append(rp, pos[i]), append(recs, rec)
+	}
+	if len(rp) > 0 {
+		s.cache.putRecords(rp, recs, gen, true)
+	}
+	return left, nil
 }
 
 // keyIndex finds a property among the keys ReadProps is asked for: the
@@ -106,10 +179,10 @@ func (x *keyIndex) find(key string) int {
 // it reports false for a record it does not read this way (JSON, voided,
 // a key twice, malformed), leaving vals to be set by the caller.
 //
-// The strings it returns share rec's bytes without copying them: the
-// record cache never writes a chunk's bytes again once a record is in it
-// (recCache), so they never change, and they keep the chunk alive as long
-// as they are referenced.
+// The strings it returns share rec's bytes without copying them: rec must
+// never change. The record cache never writes a chunk's bytes again once a
+// record is in it (recCache), and readMissedProps scans copies of its own;
+// the strings keep the bytes alive as long as they are referenced.
 func scanProps(rec []byte, keys *keyIndex, vals []tracegraph.PropValue) bool {
 	if keys == nil || len(rec) < 2 || rec[0] != nodeRecBinary || rec[1]&1 != 0 {
 		return false
