@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -47,6 +48,8 @@ type FastQueries struct {
 	// records are the node fields the record path writes
 	// (fastexec_records.go).
 	records map[string]map[string]recSpec
+	// props are the record path's buffers of property values, reused.
+	props sync.Pool
 	// nodeTypes are the types that implement Node.
 	nodeTypes map[string]bool
 	// answered and declined count the operations Execute answered and

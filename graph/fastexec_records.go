@@ -96,6 +96,18 @@ func recordFields() map[string]map[string]recSpec {
 	}
 }
 
+// propValues returns a buffer of n property values, reused: ReadProps sets
+// every value of the rows of the nodes it finds, and the record path reads
+// no other, so it needs no clearing. (The strings a reused buffer still
+// holds keep their records' bytes alive until overwritten, or until the
+// pool drops the buffer at a collection.)
+func (q *FastQueries) propValues(n int) []tracegraph.PropValue {
+	if b, ok := q.props.Get().(*[]tracegraph.PropValue); ok && cap(*b) >= n {
+		return (*b)[:n]
+	}
+	return make([]tracegraph.PropValue, n)
+}
+
 // errFastMissing: a node of a trace page that the store no longer has;
 // gqlgen answers it (with the resolver's error).
 var errFastMissing = errors.New("fast executor: a node the store does not have")
@@ -176,7 +188,7 @@ func (x *fastExec) recordPage(nf *fastField, edges []*model.TraceNodeEdge) (*rec
 	}
 	p.keys = len(keys)
 	p.found = make([]bool, len(edges))
-	p.vals = make([]tracegraph.PropValue, len(edges)*len(keys))
+	p.vals = x.q.propValues(len(edges) * len(keys))
 	if ok, err := reader.ReadTraceNodeProps(nf.ctx, edges, keys, p.found, p.vals); err != nil || !ok {
 		return nil, err
 	}
@@ -206,7 +218,12 @@ func writeTraceNodeEdges(x *fastExec, f *fastField, obj any) error {
 			return err
 		}
 		nf.page = p
-		defer func() { nf.page = nil }()
+		defer func() {
+			if nf.page != nil {
+				x.q.props.Put(&nf.page.vals)
+			}
+			nf.page = nil
+		}()
 	}
 	x.b = append(x.b, '[')
 	for i, e := range edges {
