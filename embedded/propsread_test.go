@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/storetest"
 )
 
 // randomProp returns a random property value of the kinds records hold,
@@ -100,5 +102,94 @@ func TestScanPropsIsDecode(t *testing.T) {
 	json := []byte(`{"l":"Unit","p":{"partNumber":"X"}}`)
 	if scanProps(json, newKeyIndex([]string{"partNumber"}), make([]tracegraph.PropValue, 1)) {
 		t.Error("scanProps(JSON record) = true, want false")
+	}
+}
+
+// TestReadPropsWhileWriting: ReadProps running beside commits that rewrite,
+// void and hold the nodes it reads (run with -race) answers, for every id,
+// either the node as Nodes gives it before the writes or as after, never
+// an error or a mix of the two within one node.
+func TestReadPropsWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(t.TempDir(), Options{NodeCacheEntries: 4, WarmRecords: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	applyFixture(t, s, nodesFixture(12))
+	ids := []tracegraph.ID{"Unit:U7", "MaterialLot:L1", "Unit:U2", "MaterialLot:L2", "Unit:U5", "Unit:U11"}
+	keys := []string{"partNumber", "status", "supplier", "workOrder"}
+	rows := func() [][]tracegraph.PropValue {
+		ns, err := s.Nodes(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make([][]tracegraph.PropValue, len(ns))
+		for i, n := range ns {
+			if n != nil {
+				for _, k := range keys {
+					v, ok := n.Props[k]
+					out[i] = append(out[i], tracegraph.PropValueOf(v, ok))
+				}
+			}
+		}
+		return out
+	}
+	before := rows()
+	writes, err := storetest.ParseEvents(`6 sc-u7 unit.scrapped {"unit":"U7","reason":"cracked"}
+7 hold-l2 hold.placed {"target":"L2","reason":"supplier alert"}
+8 void-u2-l1 event.voided {"event":"u2-l1","reason":"wrong reel"}
+8 void-u2 event.voided {"event":"mk-u2","reason":"duplicate"}
+9 sc-u5 unit.scrapped {"unit":"U5","reason":"dropped"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() {
+		var err error
+		for _, ev := range writes { // one commit each
+			var outs []tracegraph.Outcome
+			if outs, err = s.Apply(ctx, []*tracegraph.Event{ev}, tracegraph.ApplyOptions{}); err == nil && outs[0].Status != tracegraph.OutcomeAccepted {
+				err = fmt.Errorf("event %q: %s %v", outs[0].ID, outs[0].Status, outs[0].Error)
+			}
+			if err != nil {
+				break
+			}
+		}
+		done <- err
+	}()
+	var seen [][][]tracegraph.PropValue
+	for running := true; running; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			running = false
+		default:
+		}
+		found := make([]bool, len(ids))
+		out := make([]tracegraph.PropValue, len(ids)*len(keys))
+		if err := s.ReadProps(ctx, ids, keys, found, out); err != nil {
+			t.Fatal(err)
+		}
+		got := make([][]tracegraph.PropValue, len(ids))
+		for i := range ids {
+			if found[i] {
+				got[i] = out[i*len(keys) : (i+1)*len(keys)]
+			}
+		}
+		seen = append(seen, got)
+	}
+	after := rows()
+	for _, got := range seen {
+		for i := range ids {
+			if !slices.Equal(got[i], before[i]) && !slices.Equal(got[i], after[i]) {
+				t.Errorf("ReadProps of %s during writes = %+v, want %+v (before) or %+v (after)", ids[i], got[i], before[i], after[i])
+			}
+		}
+	}
+	if slices.EqualFunc(before, after, slices.Equal) {
+		t.Error("the writes changed nothing ReadProps reads: the test proves nothing")
 	}
 }
