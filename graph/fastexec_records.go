@@ -118,7 +118,8 @@ var errFastMissing = errors.New("fast executor: a node the store does not have")
 type recordPage struct {
 	edges []*model.TraceNodeEdge
 	types map[string]*recordPlan
-	keys  int // properties read per node
+	plans []*recordPlan // by edge
+	keys  int           // properties read per node
 	found []bool
 	vals  []tracegraph.PropValue
 	next  int // the edge whose node is written next
@@ -127,6 +128,7 @@ type recordPage struct {
 // recordPlan is a node type's fields (its plan) with their specs and the
 // column of their property in recordPage.vals.
 type recordPlan struct {
+	typ    string
 	fields []*fastField
 	specs  []recSpec
 	cols   []int
@@ -140,14 +142,15 @@ func (x *fastExec) recordPage(nf *fastField, edges []*model.TraceNodeEdge) (*rec
 	if !ok || len(edges) == 0 {
 		return nil, nil
 	}
-	p := &recordPage{edges: edges, types: map[string]*recordPlan{}}
+	p := &recordPage{edges: edges, types: map[string]*recordPlan{}, plans: make([]*recordPlan, len(edges))}
 	var keys []string
-	for _, e := range edges {
+	for j, e := range edges {
 		if e == nil {
 			return nil, nil
 		}
 		typ := string(e.N.ID.Label())
-		if _, ok := p.types[typ]; ok {
+		if rp, ok := p.types[typ]; ok {
+			p.plans[j] = rp
 			continue
 		}
 		if !x.q.nodeTypes[typ] {
@@ -157,7 +160,7 @@ func (x *fastExec) recordPage(nf *fastField, edges []*model.TraceNodeEdge) (*rec
 		if err != nil {
 			return nil, err
 		}
-		rp := &recordPlan{fields: fields, specs: make([]recSpec, len(fields))}
+		rp := &recordPlan{typ: typ, fields: fields, specs: make([]recSpec, len(fields))}
 		for i, g := range fields {
 			switch spec, ok := x.q.records[typ][g.cf.Name]; {
 			case g.cf.Name == "__typename":
@@ -174,7 +177,7 @@ func (x *fastExec) recordPage(nf *fastField, edges []*model.TraceNodeEdge) (*rec
 				return nil, nil
 			}
 		}
-		p.types[typ] = rp
+		p.types[typ], p.plans[j] = rp, rp
 	}
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
@@ -192,8 +195,8 @@ func (x *fastExec) recordPage(nf *fastField, edges []*model.TraceNodeEdge) (*rec
 	if ok, err := reader.ReadTraceNodeProps(nf.ctx, edges, keys, p.found, p.vals); err != nil || !ok {
 		return nil, err
 	}
-	for i, e := range edges {
-		if !p.found[i] && p.types[string(e.N.ID.Label())].props {
+	for i, rp := range p.plans {
+		if !p.found[i] && rp.props {
 			return nil, errFastMissing
 		}
 	}
@@ -250,8 +253,8 @@ func (x *fastExec) recordNode(p *recordPage, e *model.TraceNodeEdge) (bool, erro
 	}
 	p.next++
 	id := e.N.ID
-	typ := string(id.Label())
-	rp := p.types[typ]
+	rp := p.plans[i]
+	typ := rp.typ
 	row := p.vals[i*p.keys : (i+1)*p.keys]
 	x.b = append(x.b, '{')
 	first := true
