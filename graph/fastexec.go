@@ -50,6 +50,8 @@ type FastQueries struct {
 	records map[string]map[string]recSpec
 	// props are the record path's buffers of property values, reused.
 	props sync.Pool
+	// shapes are the record path's node shapes, by document.
+	shapes shapeCache
 	// nodeTypes are the types that implement Node.
 	nodeTypes map[string]bool
 	// answered and declined count the operations Execute answered and

@@ -125,14 +125,65 @@ type recordPage struct {
 	next  int // the edge whose node is written next
 }
 
-// recordPlan is a node type's fields (its plan) with their specs and the
-// column of their property in recordPage.vals.
+// recordPlan is a node type's shape on one page, with the column of each
+// field's property in recordPage.vals.
 type recordPlan struct {
-	typ    string
-	fields []*fastField
-	specs  []recSpec
-	cols   []int
-	props  bool // whether the general path reads the node (any field but id and __typename)
+	*recordShape
+	cols []int
+}
+
+// recordShape is what the record path writes of a node of type typ for one
+// node field of the query: its fields (their quoted alias and colon, and
+// whether an earlier field had the alias: fastField's key and discard) and
+// how each is written. It depends only on the document and the field, so
+// it is kept across requests (shapeCache).
+type recordShape struct {
+	typ     string
+	keys    []string
+	discard []bool
+	specs   []recSpec
+	props   bool // whether the general path reads the node (any field but id and __typename)
+}
+
+// newRecordShape returns the shape of fields, nf's plan for type typ, or
+// nil when one of them is not one the record path writes.
+func (q *FastQueries) newRecordShape(typ string, fields []*fastField) *recordShape {
+	rs := &recordShape{typ: typ, keys: make([]string, len(fields)), discard: make([]bool, len(fields)), specs: make([]recSpec, len(fields))}
+	for i, g := range fields {
+		rs.keys[i], rs.discard[i] = g.key, g.discard
+		switch spec, ok := q.records[typ][g.cf.Name]; {
+		case g.cf.Name == "__typename":
+			rs.specs[i] = recSpec{kind: recTypename}
+		case g.cf.Name == "id":
+			rs.specs[i] = recSpec{kind: recID}
+		case ok:
+			rs.specs[i] = spec
+			rs.props = true
+		default:
+			return nil
+		}
+	}
+	return rs
+}
+
+// recordShape returns the record path's shape of node field nf for type
+// typ (nil: not one it writes), from the cache when the document has one.
+func (x *fastExec) recordShape(nf *fastField, typ string) (*recordShape, error) {
+	key, cacheable := x.q.shapes.key(x.oc.Doc, nf, typ)
+	if cacheable {
+		if rs, ok := x.q.shapes.get(key); ok {
+			return rs, nil
+		}
+	}
+	fields, err := x.plan(nf, typ)
+	if err != nil {
+		return nil, err
+	}
+	rs := x.q.newRecordShape(typ, fields)
+	if cacheable {
+		x.q.shapes.put(key, rs)
+	}
+	return rs, nil
 }
 
 // recordPage returns the record path's reading of node field nf over
@@ -149,35 +200,24 @@ func (x *fastExec) recordPage(nf *fastField, edges []*model.TraceNodeEdge) (*rec
 			return nil, nil
 		}
 		typ := string(e.N.ID.Label())
-		if rp, ok := p.types[typ]; ok {
-			p.plans[j] = rp
-			continue
-		}
-		if !x.q.nodeTypes[typ] {
-			return nil, nil
-		}
-		fields, err := x.plan(nf, typ)
-		if err != nil {
-			return nil, err
-		}
-		rp := &recordPlan{typ: typ, fields: fields, specs: make([]recSpec, len(fields))}
-		for i, g := range fields {
-			switch spec, ok := x.q.records[typ][g.cf.Name]; {
-			case g.cf.Name == "__typename":
-				rp.specs[i] = recSpec{kind: recTypename}
-			case g.cf.Name == "id":
-				rp.specs[i] = recSpec{kind: recID}
-			case ok:
-				rp.specs[i] = spec
-				rp.props = true
+		rp, ok := p.types[typ]
+		if !ok {
+			if !x.q.nodeTypes[typ] {
+				return nil, nil
+			}
+			rs, err := x.recordShape(nf, typ)
+			if err != nil || rs == nil {
+				return nil, err
+			}
+			rp = &recordPlan{recordShape: rs}
+			p.types[typ] = rp
+			for _, spec := range rs.specs {
 				if spec.key != "" {
 					keys = append(keys, spec.key)
 				}
-			default:
-				return nil, nil
 			}
 		}
-		p.types[typ], p.plans[j] = rp, rp
+		p.plans[j] = rp
 	}
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
@@ -258,14 +298,14 @@ func (x *fastExec) recordNode(p *recordPage, e *model.TraceNodeEdge) (bool, erro
 	row := p.vals[i*p.keys : (i+1)*p.keys]
 	x.b = append(x.b, '{')
 	first := true
-	for j, g := range rp.fields {
+	for j, key := range rp.keys {
 		mark := len(x.b)
-		if !g.discard {
+		if !rp.discard[j] {
 			if !first {
 				x.b = append(x.b, ',')
 			}
 			first = false
-			x.b = append(x.b, g.key...)
+			x.b = append(x.b, key...)
 		}
 		var v tracegraph.PropValue
 		if rp.specs[j].key != "" {
@@ -274,7 +314,7 @@ func (x *fastExec) recordNode(p *recordPage, e *model.TraceNodeEdge) (bool, erro
 		if err := x.recordValue(rp.specs[j], typ, id, v); err != nil {
 			return true, err
 		}
-		if g.discard {
+		if rp.discard[j] {
 			x.b = x.b[:mark]
 		}
 	}
