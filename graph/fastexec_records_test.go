@@ -7,6 +7,7 @@ import (
 
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/graph/model"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // TestRecordFieldsAreTheModelMethods: every field of the record path's
@@ -51,6 +52,25 @@ func TestRecordFieldsAreTheModelMethods(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestShapeCacheBounded: the shape cache holds at most maxShapes documents
+// and shapes, whatever documents come (with directives or not).
+func TestShapeCacheBounded(t *testing.T) {
+	var c shapeCache
+	nf := &fastField{}
+	for i := range 3 * maxShapes {
+		doc := &ast.QueryDocument{}
+		if i%2 == 0 {
+			doc.Operations = ast.OperationList{{Directives: ast.DirectiveList{{Name: "x"}}}}
+		}
+		if k, ok := c.key(doc, nf, "Unit"); ok {
+			c.put(k, nil)
+		}
+		if len(c.plain) > maxShapes || len(c.shapes) > maxShapes {
+			t.Fatalf("after %d documents: %d documents, %d shapes kept", i+1, len(c.plain), len(c.shapes))
 		}
 	}
 }

@@ -8,7 +8,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// maxShapes bounds shapeCache: when full it starts again empty.
+// maxShapes bounds shapeCache's documents and shapes: when either is full
+// it starts again empty.
 const maxShapes = 4096
 
 // shapeCache keeps the record path's node shapes across requests, by
@@ -41,8 +42,8 @@ func (c *shapeCache) key(doc *ast.QueryDocument, nf *fastField, typ string) (sha
 	if !ok {
 		plain = noDirectives(doc)
 		c.mu.Lock()
-		if c.plain == nil {
-			c.plain = map[*ast.QueryDocument]bool{}
+		if c.plain == nil || len(c.plain) >= maxShapes {
+			c.plain, c.shapes = map[*ast.QueryDocument]bool{}, nil
 		}
 		c.plain[doc] = plain
 		c.mu.Unlock()
