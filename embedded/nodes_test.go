@@ -3,7 +3,9 @@ package embedded
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -104,6 +106,7 @@ func TestViewNodesIsViewNode(t *testing.T) {
 				if !reflect.DeepEqual(got, want) {
 					t.Errorf("%s: Nodes(%v) =\n%v\nwant (viewNode of each)\n%v", when, tc.ids, dump(got), dump(want))
 				}
+				checkReadProps(t, s, tc.ids, want)
 			}
 			for _, st := range []*Store{ref, s} {
 				applyFixture(t, st, nodesFixture(12))
@@ -125,6 +128,43 @@ func TestViewNodesIsViewNode(t *testing.T) {
 			}
 			check("after writes to nodes already read")
 		})
+	}
+}
+
+// checkReadProps checks that ReadProps of ids in s reads the props of
+// want, the nodes of ids, for every key they have and one none has.
+func checkReadProps(t *testing.T, s *Store, ids []tracegraph.ID, want []*tracegraph.Node) {
+	t.Helper()
+	keys := []string{"zz-none"}
+	for _, n := range want {
+		if n != nil {
+			keys = append(keys, slices.Collect(maps.Keys(n.Props))...)
+		}
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	found := make([]bool, len(ids))
+	out := make([]tracegraph.PropValue, len(ids)*len(keys))
+	for i := range out {
+		out[i] = tracegraph.PropValue{Kind: tracegraph.PropOther, Str: "stale"} // ReadProps sets every one of the nodes found
+	}
+	if err := s.ReadProps(context.Background(), ids, keys, found, out); err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range want {
+		if found[i] != (n != nil) {
+			t.Errorf("ReadProps: found[%d] (%s) = %v, want %v", i, ids[i], found[i], n != nil)
+		}
+		for k, key := range keys {
+			if n == nil {
+				break
+			}
+			v, ok := n.Props[key]
+			w := tracegraph.PropValueOf(v, ok)
+			if got := out[i*len(keys)+k]; got != w {
+				t.Errorf("ReadProps: %s %q = %+v, want %+v", ids[i], key, got, w)
+			}
+		}
 	}
 }
 

@@ -321,6 +321,15 @@ func TestJSONRecordsStillRead(t *testing.T) {
 	if got := answers(t, s); got != wantAnswers {
 		t.Errorf("answers from JSON records = %s, want %s", got, wantAnswers)
 	}
+	var ids []tracegraph.ID // ReadProps reads JSON records as Nodes does
+	for i := range uint32(s.t.nodeCount()) {
+		ids = append(ids, s.t.name(i))
+	}
+	want, err := s.Nodes(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReadProps(t, s, ids, want)
 	if rep, err := s.Verify(ctx, tracegraph.VerifyOptions{}); err != nil || !rep.OK() {
 		t.Errorf("Verify of JSON records = %+v, %v; want intact", rep, err)
 	}

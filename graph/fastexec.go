@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,11 +45,19 @@ type FastQueries struct {
 	es        *executableSchema
 	resolvers fastResolvers
 	types     map[string]map[string]fastSpec
+	// records are the node fields the record path writes
+	// (fastexec_records.go).
+	records map[string]map[string]recSpec
+	// props are the record path's buffers of property values, reused.
+	props sync.Pool
+	// shapes are the record path's node shapes, by document.
+	shapes shapeCache
 	// nodeTypes are the types that implement Node.
 	nodeTypes map[string]bool
 	// answered and declined count the operations Execute answered and
-	// left to gqlgen.
-	answered, declined atomic.Uint64
+	// left to gqlgen; recordPages the trace pages' node fields it wrote
+	// by the record path.
+	answered, declined, recordPages atomic.Uint64
 }
 
 // Counts returns how many operations Execute answered and how many it left
@@ -56,6 +65,10 @@ type FastQueries struct {
 func (q *FastQueries) Counts() (answered, declined uint64) {
 	return q.answered.Load(), q.declined.Load()
 }
+
+// RecordPages returns how many trace pages' node fields Execute wrote from
+// the store's properties without the resolver (fastexec_records.go).
+func (q *FastQueries) RecordPages() uint64 { return q.recordPages.Load() }
 
 // NewFastQueries returns the fast executor of es, an executable schema made
 // by NewExecutableSchema, or nil for any other.
@@ -65,7 +78,7 @@ func NewFastQueries(es graphql.ExecutableSchema) *FastQueries {
 		return nil
 	}
 	r := s.Resolvers
-	q := &FastQueries{es: s, types: fastFields(), nodeTypes: map[string]bool{},
+	q := &FastQueries{es: s, types: fastFields(), records: recordFields(), nodeTypes: map[string]bool{},
 		resolvers: fastResolvers{query: r.Query(), traceNodeEdge: r.TraceNodeEdge(), edge: r.Edge()}}
 	for typ := range q.types {
 		if _, obj := nodeObject(model.NewNode(tracegraph.ID(typ+":x"), nil, nil)); obj != nil {
@@ -209,6 +222,9 @@ type fastField struct {
 	// it and writes only the first.
 	discard bool
 	plans   []typePlan
+	// page, while a trace page's node field is written by the record
+	// path, is its reading (fastexec_records.go).
+	page *recordPage
 }
 
 type typePlan struct {

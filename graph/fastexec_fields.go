@@ -181,7 +181,7 @@ func fastFields() map[string]map[string]fastSpec {
 			"truncated": on(func(x *fastExec, o *model.Trace) error { return x.boolN(o.Truncated) }),
 		},
 		"TraceNodeConnection": {
-			"edges":      {write: objListN("TraceNodeEdge", func(o *model.TraceNodeConnection) []*model.TraceNodeEdge { return o.Edges })},
+			"edges":      {write: writeTraceNodeEdges}, // objListN, with the record path (fastexec_records.go)
 			"pageInfo":   {write: objN("PageInfo", func(o *model.TraceNodeConnection) *model.PageInfo { return o.PageInfo })},
 			"totalCount": on(func(x *fastExec, o *model.TraceNodeConnection) error { return x.intN(o.TotalCount) }),
 		},
@@ -240,9 +240,17 @@ func fastFields() map[string]map[string]fastSpec {
 			"checksum": on(func(x *fastExec, o *model.Firmware) error { return x.strO(o.Checksum) }),
 		},
 	}
-	t["TraceNodeEdge"]["node"] = fastSpec{write: nodeResolver(func(r *fastResolvers, ctx context.Context, o *model.TraceNodeEdge) (model.Node, error) {
+	resolveNode := nodeResolver(func(r *fastResolvers, ctx context.Context, o *model.TraceNodeEdge) (model.Node, error) {
 		return r.traceNodeEdge.Node(ctx, o)
-	}), fieldContext: (*executionContext).fieldContext_TraceNodeEdge_node}
+	})
+	t["TraceNodeEdge"]["node"] = fastSpec{write: func(x *fastExec, f *fastField, obj any) error {
+		if f.page != nil {
+			if done, err := x.recordNode(f.page, obj.(*model.TraceNodeEdge)); done || err != nil {
+				return err
+			}
+		}
+		return resolveNode(x, f, obj)
+	}, fieldContext: (*executionContext).fieldContext_TraceNodeEdge_node}
 	t["Edge"]["source"] = fastSpec{write: nodeResolver(func(r *fastResolvers, ctx context.Context, o *model.Edge) (model.Node, error) {
 		return r.edge.Source(ctx, o)
 	}), fieldContext: (*executionContext).fieldContext_Edge_source}

@@ -94,6 +94,22 @@ const maxFloat = 1.7976931348623157e308
 // (strconv.Quote of its name), rewritten as json.Marshal rewrites it;
 // scratch is a buffer to reuse, returned.
 func appendEnum[E ~string](b, scratch []byte, v E) ([]byte, []byte) {
+	if plainName(string(v)) { // strconv.Quote and json.Marshal leave it as it is
+		b = append(b, '"')
+		b = append(b, v...)
+		return append(b, '"'), scratch
+	}
 	scratch = strconv.AppendQuote(scratch[:0], string(v))
 	return tracegraph.AppendMarshaledJSON(b, scratch), scratch
+}
+
+// plainName reports whether s is made only of ASCII letters, digits and
+// underscores (as every enum value of the schema is).
+func plainName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

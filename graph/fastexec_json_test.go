@@ -28,7 +28,7 @@ func gqlgenBytes(m graphql.Marshaler) []byte {
 // FastEncoders ./graph/` explores further.
 func FuzzFastEncoders(f *testing.F) {
 	for _, s := range []string{"", "plain", `quote " and \ backslash`, "tab\tcr\rnl\n", "\x00\x01\x1f\x7f", "<&>\u2028\u2029",
-		"é ü 漢字 🙂", "\xff\xfe invalid \xc3", "\xe2\x80", "a\u2028b\u2029", "\u2028", "x\xe2\x80\xa8", "\xe2\x80\xe2\x80\xa9"} {
+		"é ü 漢字 🙂", "CONFIRMED", "A_1z", "\xff\xfe invalid \xc3", "\xe2\x80", "a\u2028b\u2029", "\u2028", "x\xe2\x80\xa8", "\xe2\x80\xe2\x80\xa9"} {
 		f.Add(s, 0.0, int64(0))
 	}
 	for _, v := range []float64{1, -1, 0.1, 1.5e-7, 1e20, 1e21, 123456789, 3.31, 0.042, math.MaxFloat64, math.SmallestNonzeroFloat64, -0.0, 2e-5, 1e6, 999999} {

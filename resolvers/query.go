@@ -117,8 +117,8 @@ func (q *queryResolver) Trace(ctx context.Context, from []string, direction mode
 	if selectedPath(ctx, "nodes", "edges", "cursor") {
 		cursors = offsetCursors(lo, hi)
 	}
-	for i, n := range page {
-		edges[i] = model.TraceNodeEdge{N: n, Group: g}
+	for i := range page {
+		edges[i] = model.TraceNodeEdge{N: &page[i], Group: g}
 		if cursors != nil {
 			edges[i].Cursor = cursors[i]
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/bench"
 	"github.com/tracegraph/tracegraph/embedded"
+	"github.com/tracegraph/tracegraph/graph"
 	"github.com/tracegraph/tracegraph/resolvers"
 	"github.com/tracegraph/tracegraph/server"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -23,16 +24,35 @@ import (
 // reference (gqlgen's executor and transport, as before) over one store.
 type fastPair struct {
 	served, reference http.Handler
-	counts            func() (answered, declined uint64)
+	fast              *graph.FastQueries
 }
 
 func newFastPair(t testing.TB, st tracegraph.Store) *fastPair {
 	t.Helper()
-	served, reference, counts, err := server.GraphQLFastHandlers(server.Config{Store: st, Now: clock, Logger: discard()})
+	served, reference, fast, err := server.GraphQLFastHandlers(server.Config{Store: st, Now: clock, Logger: discard()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fastPair{served, reference, counts}
+	return &fastPair{served, reference, fast}
+}
+
+// newOddFastPair is newFastPair over the scenario with a lot whose text
+// json.Marshal rewrites, with a float gqlgen writes with an exponent, and a
+// hold placed on held (through the mutation).
+func newOddFastPair(t *testing.T, held string) *fastPair {
+	t.Helper()
+	ts := startScenario(t, nil)
+	postOddLot(t, ts, `"quantity": 1.5e-7, "derivedFrom": ["MaterialLot:R-CAP-1"]`)
+	p := newFastPair(t, ts.Store)
+	body, _ := json.Marshal(map[string]any{"query": `mutation($t: ID!) { placeHold(target: $t, reason: "FCT <fail>", hold: "H-1") { __typename } }`,
+		"variables": map[string]any{"t": held}})
+	hold := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	hold.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	if p.served.ServeHTTP(w, hold); strings.Contains(w.Body.String(), "errors") {
+		t.Fatalf("placing a hold: %s", w.Body)
+	}
+	return p
 }
 
 // compare sends the request to both handlers, fails t unless the status,
@@ -52,9 +72,9 @@ func (p *fastPair) compare(t testing.TB, query string, vars map[string]any) (fas
 		h.ServeHTTP(w, r)
 		return w
 	}
-	before, _ := p.counts()
+	before, _ := p.fast.Counts()
 	got := do(p.served)
-	after, _ := p.counts()
+	after, _ := p.fast.Counts()
 	want := do(p.reference)
 	if got.Code != want.Code || got.Header().Get("Content-Type") != want.Header().Get("Content-Type") {
 		t.Errorf("status %d %q, want %d %q", got.Code, got.Header().Get("Content-Type"), want.Code, want.Header().Get("Content-Type"))
@@ -71,17 +91,7 @@ func (p *fastPair) compare(t testing.TB, query string, vars map[string]any) (fas
 // test checks both that the answers are the same bytes and which path
 // answered (so that a fast path that declines everything fails it).
 func TestFastGraphQLAnswers(t *testing.T) {
-	ts := startScenario(t, nil)
-	// A lot whose text json.Marshal rewrites, with a float gqlgen writes
-	// with an exponent.
-	postOddLot(t, ts, `"quantity": 1.5e-7, "derivedFrom": ["MaterialLot:R-CAP-1"]`)
-	p := newFastPair(t, ts.Store)
-	hold := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query": "mutation { placeHold(target: \"MaterialLot:R-CAP-2\", reason: \"FCT <fail>\", hold: \"H-1\") { __typename } }"}`))
-	hold.Header.Set("Content-Type", "application/json")
-	w := httptest.NewRecorder()
-	if p.served.ServeHTTP(w, hold); strings.Contains(w.Body.String(), "errors") {
-		t.Fatalf("placing a hold: %s", w.Body)
-	}
+	p := newOddFastPair(t, "MaterialLot:R-CAP-2")
 	const unitFields = `id serial partNumber revision workOrder kind origin status createdAt completedAt shippedAt scrappedAt shipment customer
 		identifiers { scheme value } onHold holds { id source node reason placedBy event since }`
 	const lotFields = `id lot partNumber mpn manufacturer supplier dateCode quantity countryOfOrigin expiresAt msl floorLifeHours floorSince bakedAt receivedAt onHold holds { id }`
@@ -207,9 +217,13 @@ func TestFastGraphQLRandom(t *testing.T) {
 					t.Fatalf("query %d", i)
 				}
 			}
-			t.Logf("%d random queries, %d answered by the fast executor", n, fast)
+			records := p.fast.RecordPages()
+			t.Logf("%d random queries, %d answered by the fast executor, %d trace pages written by its record path", n, fast, records)
 			if fast < n/3 {
 				t.Errorf("only %d of %d random queries were answered by the fast executor", fast, n)
+			}
+			if (records > 0) == onNeo4j(t) {
+				t.Errorf("%d trace pages written by the record path (on Neo4j: %v)", records, onNeo4j(t))
 			}
 		})
 	}

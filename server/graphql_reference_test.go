@@ -10,6 +10,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/graph"
 )
 
 // gqlgenPOST is the POST transport as it was before writeResponse: the
@@ -58,11 +59,11 @@ func GraphQLHandlers(cfg Config) (served, reference http.Handler, err error) {
 
 // GraphQLFastHandlers is GraphQLHandlers with, for the served handler, the
 // counts of the operations its fast executor answered and declined.
-func GraphQLFastHandlers(cfg Config) (served, reference http.Handler, counts func() (answered, declined uint64), err error) {
+func GraphQLFastHandlers(cfg Config) (served, reference http.Handler, fast *graph.FastQueries, err error) {
 	s, err := New(cfg)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	served = s.graphqlHandler(boundedPOST{})
-	return served, s.graphqlHandler(gqlgenPOST{}), s.fast.Counts, nil
+	return served, s.graphqlHandler(gqlgenPOST{}), s.fast, nil
 }

@@ -46,6 +46,7 @@ func TestNeo4j(t *testing.T) {
 		{"TestEPCISCaptureTakesProductPartNumbers", TestEPCISCaptureTakesProductPartNumbers},
 		{"TestFastGraphQLAnswers", TestFastGraphQLAnswers},
 		{"TestFastGraphQLRandom", TestFastGraphQLRandom},
+		{"TestFastGraphQLRecordPath", TestFastGraphQLRecordPath},
 		{"TestGraphQLAnswersByteForByte", TestGraphQLAnswersByteForByte},
 	} {
 		t.Run(tc.name, tc.test)

@@ -149,7 +149,9 @@ func (c *Consumption) ValidTo() *time.Time { return c.Edge.ValidTo() }
 
 // TraceNodeEdge is one node reached by a trace, with its cursor.
 type TraceNodeEdge struct {
-	N      tracegraph.TraceNode
+	// N points into the trace's answer (a genealogy has hundreds of nodes:
+	// a copy each cost ~10 us).
+	N      *tracegraph.TraceNode
 	Cursor string
 	Group  any
 }

@@ -71,14 +71,24 @@ func optTime(m map[string]any, k string) *time.Time {
 }
 
 func parseOptTime(s string) *time.Time {
+	if t, ok := ParseTime(s); ok {
+		return &t
+	}
+	return nil
+}
+
+// ParseTime parses a time property as the node types' time fields read
+// it: RFC 3339, with or without fractional seconds; false for "" and for
+// anything else.
+func ParseTime(s string) (time.Time, bool) {
 	if s == "" {
-		return nil
+		return time.Time{}, false
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return nil
+		return time.Time{}, false
 	}
-	return &t
+	return t, true
 }
 
 // OptFloat returns the number property k, or nil.
