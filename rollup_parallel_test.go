@@ -3,6 +3,7 @@ package tracegraph
 import (
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -158,4 +159,95 @@ func TestRollupEntryLabels(t *testing.T) {
 	if len(seen) != 6 {
 		t.Fatalf("entries of %d labels, want 6: %v", len(seen), seen)
 	}
+}
+
+// noteHolders notes in slots what holds each of units at filter f's
+// moment, as a store's walk would (HeldNote), from g's holdings, and
+// returns the units noted with one holder or none.
+func noteHolders(g *holdings, f *EdgeFilter, units []uint32, slots *Marks) map[uint32]bool {
+	single := map[uint32]bool{}
+	span := f.QuerySpan()
+	for _, x := range units {
+		var units, containers int
+		var unit, cont uint32
+		var contLabel Label
+		for _, h := range g.into[x] {
+			if span.Intersect(h.Span).Empty() {
+				continue
+			}
+			switch {
+			case h.Label == LabelUnit:
+				units, unit = units+1, h.Holder
+			case h.Label.IsContainer():
+				containers, cont, contLabel = containers+1, h.Holder, h.Label
+			}
+		}
+		if w, ok := HeldNote(true, units, unit, containers, cont, contLabel); ok {
+			slots.Set(x, w)
+			single[x] = w&heldMask != heldMany
+		}
+	}
+	return single
+}
+
+// TestRollupNotesCountAlike checks that rollups following the holders a
+// store noted in their slots (Noted) count exactly as rollups reading
+// every holder: the same entries in the same order with the same tallies,
+// unit by unit and on several goroutines, in one round or several; and
+// that they read the holders of no unit noted with one holder or none.
+func TestRollupNotesCountAlike(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	g, units := randomFactory(rng, 3000)
+	confirmed := make([]bool, len(units))
+	for k := range confirmed {
+		confirmed[k] = rng.IntN(7) != 0
+	}
+	for _, f := range []EdgeFilter{{At: 50}, {At: 150}} {
+		want := NewRollup(g, &f, nil)
+		want.p.memo = nil
+		for k, i := range units {
+			want.Add(i, confirmed[k])
+		}
+		want.Finish()
+		for _, workers := range []int{1, 2, 3} {
+			for _, round := range []int{0, 333} {
+				counted := &countingHolders{holdings: g}
+				got := NewRollup(counted, &f, NewMarks(0))
+				counted.single = noteHolders(g, &f, units, got.Slots())
+				got.Workers, got.Round, got.MinPart, got.Noted = workers, round, 100*workers, true
+				if workers == 1 {
+					for k, i := range units {
+						got.Add(i, confirmed[k])
+					}
+				} else {
+					got.AddUnits(units, confirmed)
+				}
+				got.Finish()
+				if !slices.Equal(got.Nodes, want.Nodes) || !slices.Equal(got.kinds, want.kinds) || !slices.Equal(got.Tallies, want.Tallies) {
+					t.Fatalf("filter %+v, %d workers, rounds of %d: %d entries, want %d (or their order or tallies differ)", f, workers, round, len(got.Nodes), len(want.Nodes))
+				}
+				if counted.read > 0 {
+					t.Fatalf("filter %+v, %d workers: the holders of %d units noted with one holder were read", f, workers, counted.read)
+				}
+			}
+		}
+	}
+}
+
+// countingHolders counts the reads of the holders of units noted with
+// one holder or none (single).
+type countingHolders struct {
+	*holdings
+	single map[uint32]bool
+	mu     sync.Mutex
+	read   int
+}
+
+func (c *countingHolders) Holders(i uint32, out []Holding) []Holding {
+	if c.single[i] {
+		c.mu.Lock()
+		c.read++
+		c.mu.Unlock()
+	}
+	return c.holdings.Holders(i, out)
 }

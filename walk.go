@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -166,6 +167,28 @@ func (m *Marks) Set(i, x uint32) {
 		m.touched = append(m.touched, i)
 	}
 	m.v[i] = x
+}
+
+// Note sets node i's word to x (not 0) unless it holds x already, and
+// reports whether it set it, for writers on several goroutines at once
+// (atomic, so two setting the same word alike do not race): i must be
+// below Cap, and the nodes set must be passed to Touched before Reset.
+func (m *Marks) Note(i, x uint32) bool {
+	if atomic.LoadUint32(&m.v[i]) == x {
+		return false
+	}
+	atomic.StoreUint32(&m.v[i], x)
+	return true
+}
+
+// Touched lists nodes whose words Note set, so that Reset forgets them.
+func (m *Marks) Touched(is []uint32) { m.touched = append(m.touched, is...) }
+
+// Reached reports whether a walk reached node i by a path at least as
+// precise as p.
+func (m *Marks) Reached(i uint32, p Precision) bool {
+	mk := m.Get(i)
+	return mk != 0 && Precision(mk&3) >= p
 }
 
 // Seen reports whether a walk reached node i.

@@ -35,6 +35,7 @@ type impact struct {
 	m     *tracegraph.Marks
 	order []uint32 // reached nodes in breadth-first order, suspects first
 	asOf  time.Time
+	noted bool // the walk noted holders in the slots it was given
 }
 
 func (im *impact) release() { putMarks(im.m) }
@@ -117,13 +118,16 @@ func (s *Store) materialStarts(ctx context.Context, f *tracegraph.MaterialFilter
 // (from materialStarts). NOT_FOUND for a missing suspect. s.mu is held for
 // reading.
 func (s *Store) walkImpact(ctx context.Context, req tracegraph.RecallRequest, material []uint32) (*impact, error) {
-	return s.walkImpactOn(ctx, req, material, 1)
+	return s.walkImpactOn(ctx, req, material, 0, nil)
 }
 
-// walkImpactOn is walkImpact reading the frontier on up to workers
+// walkImpactOn is walkImpact reading the frontier on up to workers (>= 1)
 // goroutines (wideExpander), for a recall that holds its whole answer
-// anyway: its hops a larger piece at a time (wideHops).
-func (s *Store) walkImpactOn(ctx context.Context, req tracegraph.RecallRequest, material []uint32, workers int) (*impact, error) {
+// anyway: its hops a larger piece at a time (wideHops). At a moment, it
+// notes in slots, a rollup's, what holds each node it expands (see
+// expandNotes): slots is then the rollup's to take (Rollup.Noted) or to
+// release.
+func (s *Store) walkImpactOn(ctx context.Context, req tracegraph.RecallRequest, material []uint32, workers int, slots *tracegraph.Marks) (*impact, error) {
 	t := s.t
 	starts, err := t.startIndexes("suspects", req.Suspects)
 	if err != nil {
@@ -145,16 +149,26 @@ func (s *Store) walkImpactOn(ctx context.Context, req tracegraph.RecallRequest, 
 	// reached (bench's stated bound for the streamed serial list).
 	var x tracegraph.Expander = im.x
 	budget := walkHops
-	if workers > 1 {
-		x, budget = &wideExpander{expander: im.x, workers: workers, least: s.par.minPart}, wideHops(t.nodeCount())
+	var wide *wideExpander
+	if workers > 0 {
+		wide = &wideExpander{expander: im.x, workers: workers, least: s.par.minPart}
+		x, budget = wide, wideHops(t.nodeCount())
+		if slots != nil && !f.History && !s.par.noNotes {
+			// The walk lists no edges and keeps every node: hops that
+			// change no mark may be left out.
+			wide.noteIn(slots, im.m)
+		}
 	}
 	r, err := tracegraph.Walk(ctx, x, im.m, starts, tracegraph.WalkSpec{MaxDepth: tracegraph.MaxTraceDepth,
 		Scratch: true, HopBudget: budget})
+	if wide != nil {
+		wide.noted()
+	}
 	if err != nil {
 		im.release()
 		return nil, err
 	}
-	im.order = r.Order
+	im.order, im.noted = r.Order, wide != nil && wide.notes != nil
 	return im, nil
 }
 
@@ -165,8 +179,12 @@ const walkHops = 1024
 // parallelism says how many goroutines a recall's rollups and unit lists
 // are built on (the expander is only read, so it is safe for them), and
 // the fewest units each is given; zero values: up to 4, as many as
-// GOMAXPROCS, and tracegraph.Parts's default.
-type parallelism struct{ workers, minPart int }
+// GOMAXPROCS, and tracegraph.Parts's default. noNotes turns the walk's
+// notes of holders off (tests compare with and without).
+type parallelism struct {
+	workers, minPart int
+	noNotes          bool
+}
 
 func (p parallelism) workerCount() int {
 	if p.workers > 0 {
@@ -176,9 +194,13 @@ func (p parallelism) workerCount() int {
 }
 
 // rollup starts the rollups of im's units (Release it when done).
-func (im *impact) rollup(n int) *tracegraph.Rollup {
-	ru := tracegraph.NewRollup(im.x, &im.x.f, getMarks(n))
-	ru.Workers, ru.MinPart = im.x.s.par.workerCount(), im.x.s.par.minPart
+func (im *impact) rollup(n int) *tracegraph.Rollup { return im.rollupIn(getMarks(n)) }
+
+// rollupIn starts the rollups of im's units in slots (those the walk
+// noted holders in, if it did).
+func (im *impact) rollupIn(slots *tracegraph.Marks) *tracegraph.Rollup {
+	ru := tracegraph.NewRollup(im.x, &im.x.f, slots)
+	ru.Workers, ru.MinPart, ru.Noted = im.x.s.par.workerCount(), im.x.s.par.minPart, im.noted
 	return ru
 }
 
@@ -223,14 +245,16 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	t := s.t
-	im, err := s.walkImpactOn(ctx, req, material, s.par.workerCount())
+	slots := getMarks(t.nodeCount())
+	im, err := s.walkImpactOn(ctx, req, material, s.par.workerCount(), slots)
 	if err != nil {
+		putMarks(slots)
 		return nil, err
 	}
 	defer im.release()
 	rep := &tracegraph.RecallReport{Suspects: req.Suspects, AsOf: im.asOf,
 		Confirmed: []tracegraph.RecallUnit{}, Possible: []tracegraph.RecallUnit{}}
-	ru := im.rollup(t.nodeCount())
+	ru := im.rollupIn(slots)
 	defer releaseRollup(ru)
 	units := make([]uint32, 0, len(im.order))
 	for k, i := range im.order {

@@ -18,6 +18,9 @@ type wideExpander struct {
 	least   int                // the fewest frontier nodes a goroutine is given (0: minPiece)
 	more    [][]tracegraph.Hop // hops of the pieces after the first, reused
 	errs    []error
+	// notes, when set, note holders in a rollup's slots and prune hops
+	// that change no mark (see expandNotes), one per piece.
+	notes []expandNotes
 }
 
 // minPiece is the fewest frontier nodes a goroutine of wideExpander is
@@ -32,17 +35,17 @@ func (w *wideExpander) Expand(ctx context.Context, frontier []uint32, up bool, h
 	}
 	n := tracegraph.Parts(len(frontier), w.workers, least)
 	if n == 1 {
-		return w.expander.Expand(ctx, frontier, up, hops)
+		return w.expander.expand(ctx, frontier, up, hops, w.piece(0))
 	}
 	for len(w.more) < n {
 		w.more, w.errs = append(w.more, nil), append(w.errs, nil)
 	}
 	tracegraph.InParallel(len(frontier), n, func(piece, lo, hi int) {
 		if piece == 0 {
-			hops, w.errs[0] = w.expander.Expand(ctx, frontier[lo:hi], up, hops)
+			hops, w.errs[0] = w.expander.expand(ctx, frontier[lo:hi], up, hops, w.piece(0))
 			return
 		}
-		w.more[piece], w.errs[piece] = w.expander.Expand(ctx, frontier[lo:hi], up, w.more[piece][:0])
+		w.more[piece], w.errs[piece] = w.expander.expand(ctx, frontier[lo:hi], up, w.more[piece][:0], w.piece(piece))
 	})
 	for piece := range n {
 		if err := w.errs[piece]; err != nil {
@@ -58,6 +61,93 @@ func (w *wideExpander) Expand(ctx context.Context, frontier []uint32, up bool, h
 		}
 	}
 	return hops, nil
+}
+
+// piece returns the notes of piece k of the frontier (nil without notes).
+func (w *wideExpander) piece(k int) *expandNotes {
+	if w.notes == nil {
+		return nil
+	}
+	return &w.notes[k]
+}
+
+// noteIn makes w note holders in slots and prune against the walk's marks
+// m (see expandNotes), unless the store is too large for notes.
+func (w *wideExpander) noteIn(slots, m *tracegraph.Marks) {
+	if w.t.nodeCount() > tracegraph.MaxNotedNode || slots.Cap() < w.t.nodeCount() {
+		return
+	}
+	w.notes = make([]expandNotes, max(w.workers, 1))
+	for k := range w.notes {
+		w.notes[k] = expandNotes{slots: slots, marks: m}
+	}
+}
+
+// noted lists the nodes w noted in its slots, so that their Reset
+// forgets them, and forgets the lists.
+func (w *wideExpander) noted() {
+	for k := range w.notes {
+		o := &w.notes[k]
+		o.slots.Touched(o.set)
+		o.set = nil
+	}
+}
+
+// expandNotes is what one goroutine of a recall walk does besides finding
+// hops (expander.expand):
+//
+//   - It notes in the rollup's slots (tracegraph.HeldNote), for each
+//     frontier node, what holds it at the question's moment, read from
+//     the in-edges the walk reads anyway (the walk's filter counts the
+//     CONTAINS edges into a node exactly as Holders does), so that the
+//     rollup does not read every unit's holders again.
+//   - It leaves out the hops that cannot change the walk's marks: to a node
+//     already reached by a path at least as precise as the hop's edge (its
+//     path's precision is at most the edge's). The walk's marks change only
+//     between calls to Expand (the walk waits for its goroutines), so
+//     reading them here is safe, and the walk reaches, marks and orders
+//     the same nodes; it lists no edges.
+type expandNotes struct {
+	slots, marks *tracegraph.Marks
+	set          []uint32 // the nodes noted
+}
+
+// heldBy counts the units and containers holding a frontier node along
+// the edges the walk reads into it.
+type heldBy struct {
+	units, containers int
+	unit, container   uint32
+}
+
+// see counts edge e into a frontier node from v, if it is a CONTAINS edge.
+func (h *heldBy) see(t *topo, e, v uint32, container bool) {
+	if t.emeta[e]&emTypeMask != containsCode {
+		return
+	}
+	switch {
+	case t.label[v] == unitCode:
+		h.units, h.unit = h.units+1, v
+	case container:
+		h.containers, h.container = h.containers+1, v
+	}
+}
+
+// note notes what holds frontier node n.
+func (o *expandNotes) note(t *topo, n uint32, h *heldBy) {
+	isUnit := h.units == 0 && h.containers == 0 && t.label[n] == unitCode // read only when it matters
+	var contLabel tracegraph.Label
+	if h.containers == 1 {
+		contLabel = t.labelOf(h.container)
+	}
+	if w, ok := tracegraph.HeldNote(isUnit, h.units, h.unit, h.containers, h.container, contLabel); ok && o.slots.Note(n, w) {
+		o.set = append(o.set, n)
+	}
+}
+
+// prune reports whether a hop to v along an edge of precision p cannot
+// change the walk's marks.
+func (o *expandNotes) prune(v uint32, p tracegraph.Precision) bool {
+	return o.marks.Reached(v, p)
 }
 
 // wideHops is the hop budget of a wide recall walk in a store of n nodes:

@@ -70,6 +70,12 @@ func (s *Store) expander(f tracegraph.EdgeFilter) *expander {
 
 // Expand implements tracegraph.Expander from the flat adjacency arrays.
 func (x *expander) Expand(ctx context.Context, frontier []uint32, up bool, hops []tracegraph.Hop) ([]tracegraph.Hop, error) {
+	return x.expand(ctx, frontier, up, hops, nil)
+}
+
+// expand is Expand, noting and pruning for a recall walk when o is set
+// (see expandNotes).
+func (x *expander) expand(ctx context.Context, frontier []uint32, up bool, hops []tracegraph.Hop, o *expandNotes) ([]tracegraph.Hop, error) {
 	t, f := x.t, &x.f
 	adj := x.in
 	if up {
@@ -81,6 +87,7 @@ func (x *expander) Expand(ctx context.Context, frontier []uint32, up bool, hops 
 				return nil, err
 			}
 		}
+		var h heldBy
 		adj.each(n, func(e uint32) bool {
 			if !t.edgeCounts(f, e) {
 				return true
@@ -89,12 +96,22 @@ func (x *expander) Expand(ctx context.Context, frontier []uint32, up bool, hops 
 			if !up {
 				v = t.er[e].src
 			}
-			if t.flags[v]&flVoided != 0 || (f.NoContainers && t.isContainer(v)) {
+			if t.flags[v]&flVoided != 0 {
+				return true
+			}
+			container := t.isContainer(v)
+			if o != nil {
+				h.see(t, e, v, container)
+			}
+			if f.NoContainers && container || o != nil && o.prune(v, t.edgePrec(e)) {
 				return true
 			}
 			hops = append(hops, tracegraph.Hop{From: uint32(k), To: v, Edge: e, Prec: t.edgePrec(e)})
 			return true
 		})
+		if o != nil {
+			o.note(t, n, &h)
+		}
 	}
 	return hops, nil
 }
