@@ -151,7 +151,7 @@ func (s *Store) walkImpactOn(ctx context.Context, req tracegraph.RecallRequest, 
 	budget := walkHops
 	var wide *wideExpander
 	if workers > 0 {
-		wide = &wideExpander{expander: im.x, workers: workers, least: s.par.minPart}
+		wide = &wideExpander{expander: im.x, workers: workers, least: s.par.minPart, edges: s.par.minEdges}
 		x, budget = wide, wideHops(t.nodeCount())
 		if slots != nil && !f.History && !s.par.noNotes {
 			// The walk lists no edges and keeps every node: hops that
@@ -179,11 +179,13 @@ const walkHops = 1024
 // parallelism says how many goroutines a recall's rollups and unit lists
 // are built on (the expander is only read, so it is safe for them), and
 // the fewest units each is given; zero values: up to 4, as many as
-// GOMAXPROCS, and tracegraph.Parts's default. noNotes turns the walk's
-// notes of holders off (tests compare with and without).
+// GOMAXPROCS, and tracegraph.Parts's default; minEdges, the fewest edges
+// a goroutine of the walk is given when it splits few nodes' edges (0:
+// the wideExpander's default). noNotes turns the walk's notes of holders
+// off (tests compare with and without).
 type parallelism struct {
-	workers, minPart int
-	noNotes          bool
+	workers, minPart, minEdges int
+	noNotes                    bool
 }
 
 func (p parallelism) workerCount() int {

@@ -16,16 +16,19 @@ type wideExpander struct {
 	*expander
 	workers int
 	least   int                // the fewest frontier nodes a goroutine is given (0: minPiece)
+	edges   int                // the fewest edges, when few nodes' are split (0: minEdges)
 	more    [][]tracegraph.Hop // hops of the pieces after the first, reused
 	errs    []error
+	cum     []int // scratch of degrees
 	// notes, when set, note holders in a rollup's slots and prune hops
 	// that change no mark (see expandNotes), one per piece.
 	notes []expandNotes
 }
 
 // minPiece is the fewest frontier nodes a goroutine of wideExpander is
-// given: fewer cost more to hand over than to read.
-const minPiece = 256
+// given: fewer cost more to hand over than to read (a node's edges are a
+// few cache misses, a goroutine handed a piece about a microsecond).
+const minPiece = 64
 
 // Expand implements tracegraph.Expander.
 func (w *wideExpander) Expand(ctx context.Context, frontier []uint32, up bool, hops []tracegraph.Hop) ([]tracegraph.Hop, error) {
@@ -35,6 +38,11 @@ func (w *wideExpander) Expand(ctx context.Context, frontier []uint32, up bool, h
 	}
 	n := tracegraph.Parts(len(frontier), w.workers, least)
 	if n == 1 {
+		if w.workers > 1 {
+			if cum := w.degrees(frontier, up); cum[len(frontier)] >= 2*w.minEdges() {
+				return w.expandEdges(ctx, frontier, up, hops, cum)
+			}
+		}
 		return w.expander.expand(ctx, frontier, up, hops, w.piece(0))
 	}
 	for len(w.more) < n {
@@ -59,6 +67,69 @@ func (w *wideExpander) Expand(ctx context.Context, frontier []uint32, up bool, h
 			h.From += lo
 			hops = append(hops, h)
 		}
+	}
+	return hops, nil
+}
+
+// minEdges is the fewest edges a goroutine of wideExpander is given when
+// it splits a few nodes' edges among them.
+const minEdges = 1024
+
+func (w *wideExpander) minEdges() int {
+	if w.edges > 0 {
+		return w.edges
+	}
+	return minEdges
+}
+
+// degrees returns where each frontier node's edges start among all of
+// theirs, and their total (at len(frontier)), in w's scratch.
+func (w *wideExpander) degrees(frontier []uint32, up bool) []int {
+	adj := w.in
+	if up {
+		adj = w.out
+	}
+	w.cum = append(w.cum[:0], 0)
+	for _, n := range frontier {
+		w.cum = append(w.cum, w.cum[len(w.cum)-1]+adj.degree(n))
+	}
+	return w.cum
+}
+
+// expandEdges is Expand for a frontier of few nodes with many edges (the
+// suspect lots, each consumed by a thousand boards): their edges, in
+// order, split among the goroutines, a node's among several if need be.
+// A node split is not noted (the rollup reads its holders).
+func (w *wideExpander) expandEdges(ctx context.Context, frontier []uint32, up bool, hops []tracegraph.Hop, cum []int) ([]tracegraph.Hop, error) {
+	total := cum[len(frontier)]
+	n := tracegraph.Parts(total, w.workers, w.minEdges())
+	for len(w.more) < n {
+		w.more, w.errs = append(w.more, nil), append(w.errs, nil)
+	}
+	tracegraph.InParallel(total, n, func(piece, lo, hi int) {
+		out := hops
+		if piece > 0 {
+			out = w.more[piece][:0]
+		}
+		for k, v := range frontier {
+			a, b := max(lo, cum[k]), min(hi, cum[k+1])
+			if a >= b {
+				continue
+			}
+			whole := a == cum[k] && b == cum[k+1]
+			out = w.expander.expandNode(v, uint32(k), up, a-cum[k], b-cum[k], whole, out, w.piece(piece))
+		}
+		if piece == 0 {
+			hops = out
+		} else {
+			w.more[piece] = out
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for piece := 1; piece < n; piece++ {
+		hops = append(hops, w.more[piece]...) // Hop.From is already a position in frontier
 	}
 	return hops, nil
 }
@@ -151,7 +222,8 @@ func (o *expandNotes) prune(v uint32, p tracegraph.Precision) bool {
 }
 
 // wideHops is the hop budget of a wide recall walk in a store of n nodes:
-// pieces large enough to be worth a goroutine each (a level's hops at M are
-// millions), about 1/8 byte per store node with their growth, never fewer than a
-// streamed walk's walkHops.
-func wideHops(n int) int { return min(max(n/256, walkHops), 16*walkHops) }
+// parts of the frontier large enough to be split among the goroutines
+// (a level's hops at M are millions; a part under 2*minPiece nodes is read
+// on one), about 1/2 byte per store node with their growth, never fewer
+// than a streamed walk's walkHops.
+func wideHops(n int) int { return min(max(n/64, walkHops), 64*walkHops) }

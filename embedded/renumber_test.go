@@ -223,8 +223,8 @@ func TestRecallInPartsAnswersAlike(t *testing.T) {
 	for _, id := range suspects {
 		for _, history := range []bool{false, true} {
 			want := recall(id, history, parallelism{workers: 1, noNotes: true})
-			for _, par := range []parallelism{{workers: 1}, {workers: 2, minPart: 1}, {workers: 3, minPart: 7},
-				{workers: 2, minPart: 1, noNotes: true}} {
+			for _, par := range []parallelism{{workers: 1}, {workers: 2, minPart: 1}, {workers: 3, minPart: 7, minEdges: 3},
+				{workers: 2, minPart: 50, minEdges: 1}, {workers: 2, minPart: 1, noNotes: true}} {
 				if got := recall(id, history, par); got != want {
 					t.Fatalf("recall of %s (history %v) in parts %+v:\n got %.600s\nwant %.600s", id, history, par, got, want)
 				}
