@@ -615,26 +615,92 @@ func HeldNote(isUnit bool, units int, unit uint32, containers int, cont uint32, 
 }
 
 // Entries lists the entries of label l as rollup entries, sorted by ID
-// unless there are more than sortLimit.
+// unless there are more than sortLimit. With Workers above 1, a long list
+// is filled (each entry's ID: a read scattered over the store) and sorted
+// in parts on that many goroutines.
 func (r *Rollup) Entries(label Label, name func(uint32) ID, sortLimit int) []RollupEntry {
 	l, ok := kindOf(label)
-	n := 0
-	for _, el := range r.kinds {
-		if ok && el == l {
-			n++
-		}
+	if !ok {
+		return []RollupEntry{}
 	}
-	out := make([]RollupEntry, 0, n)
-	for k, i := range r.Nodes {
-		if ok && r.kinds[k] == l {
-			t := r.Tallies[k]
-			out = append(out, RollupEntry{ID: name(i), Confirmed: t.Confirmed, Possible: t.Possible})
+	w := Parts(len(r.Nodes), r.Workers, entriesPart)
+	start := make([]int, w+1) // entries of l before each part of r.Nodes
+	InParallel(len(r.Nodes), w, func(part, lo, hi int) {
+		n := 0
+		for _, el := range r.kinds[lo:hi] {
+			if el == l {
+				n++
+			}
 		}
+		start[part+1] = n
+	})
+	for part := range w {
+		start[part+1] += start[part]
 	}
+	out := make([]RollupEntry, start[w])
+	InParallel(len(r.Nodes), w, func(part, lo, hi int) {
+		at := start[part]
+		for k := lo; k < hi; k++ {
+			if r.kinds[k] == l {
+				t := r.Tallies[k]
+				out[at] = RollupEntry{ID: name(r.Nodes[k]), Confirmed: t.Confirmed, Possible: t.Possible}
+				at++
+			}
+		}
+	})
 	if len(out) <= sortLimit {
-		slices.SortFunc(out, func(a, b RollupEntry) int { return strings.Compare(string(a.ID), string(b.ID)) })
+		out = sortEntries(out, Parts(len(out), r.Workers, entriesPart))
 	}
 	return out
+}
+
+// entriesPart is the fewest entries Entries gives a goroutine.
+const entriesPart = 1 << 14
+
+// sortEntries sorts es by ID (each once: their IDs differ), in w parts on
+// as many goroutines, then merged pairwise, and returns them.
+func sortEntries(es []RollupEntry, w int) []RollupEntry {
+	byID := func(a, b RollupEntry) int { return strings.Compare(string(a.ID), string(b.ID)) }
+	if w <= 1 {
+		slices.SortFunc(es, byID)
+		return es
+	}
+	runs := make([]int, w+1) // run k is es[runs[k]:runs[k+1]]
+	for k := range runs {
+		runs[k] = len(es) * k / w
+	}
+	InParallel(len(es), w, func(_, lo, hi int) { slices.SortFunc(es[lo:hi], byID) })
+	for len(runs) > 2 {
+		merged, n := make([]RollupEntry, len(es)), len(runs)-1
+		InParallel(n/2, n/2, func(pair, _, _ int) {
+			lo, mid, hi := runs[2*pair], runs[2*pair+1], runs[2*pair+2]
+			mergeEntries(merged[lo:hi], es[lo:mid], es[mid:hi], byID)
+		})
+		next := runs[:0:0]
+		for k := 0; k < n; k += 2 {
+			next = append(next, runs[k])
+		}
+		if n%2 == 1 { // the last run has no neighbour
+			copy(merged[runs[n-1]:], es[runs[n-1]:])
+		}
+		es, runs = merged, append(next, len(es))
+	}
+	return es
+}
+
+// mergeEntries merges sorted a and b into out.
+func mergeEntries(out, a, b []RollupEntry, cmp func(a, b RollupEntry) int) {
+	k := 0
+	for len(a) > 0 && len(b) > 0 {
+		if cmp(b[0], a[0]) < 0 {
+			out[k], b = b[0], b[1:]
+		} else {
+			out[k], a = a[0], a[1:]
+		}
+		k++
+	}
+	k += copy(out[k:], a)
+	copy(out[k:], b)
 }
 
 // Fill sets the report's rollups.

@@ -1,8 +1,10 @@
 package tracegraph
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -250,4 +252,23 @@ func (c *countingHolders) Holders(i uint32, out []Holding) []Holding {
 		c.mu.Unlock()
 	}
 	return c.holdings.Holders(i, out)
+}
+
+// TestSortEntriesInParts checks that entries sorted in parts, merged, are
+// sorted as one sort sorts them, for parts of every count up to 5.
+func TestSortEntriesInParts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{0, 1, 7, 100, 1001} {
+		es := make([]RollupEntry, n)
+		for k := range es {
+			es[k] = RollupEntry{ID: ID(fmt.Sprintf("Unit:%08d", rng.IntN(1<<30))), Confirmed: k}
+		}
+		want := slices.Clone(es)
+		slices.SortStableFunc(want, func(a, b RollupEntry) int { return strings.Compare(string(a.ID), string(b.ID)) })
+		for w := 1; w <= 5; w++ {
+			if got := sortEntries(slices.Clone(es), w); !slices.Equal(got, want) {
+				t.Fatalf("%d entries in %d parts: not sorted as one sort sorts them", n, w)
+			}
+		}
+	}
 }

@@ -150,6 +150,17 @@ func (m *Marks) Reset() {
 	m.touched = m.touched[:0]
 }
 
+// ResetOn is Reset on up to w goroutines, for marks set on millions of
+// nodes (each listed once: by Set, or by Touched after Note).
+func (m *Marks) ResetOn(w int) {
+	InParallel(len(m.touched), Parts(len(m.touched), w, 1<<16), func(_, lo, hi int) {
+		for _, i := range m.touched[lo:hi] {
+			m.v[i] = 0
+		}
+	})
+	m.touched = m.touched[:0]
+}
+
 // Get returns node i's mark (0: none).
 func (m *Marks) Get(i uint32) uint32 {
 	if int(i) < len(m.v) {
@@ -169,16 +180,15 @@ func (m *Marks) Set(i, x uint32) {
 	m.v[i] = x
 }
 
-// Note sets node i's word to x (not 0) unless it holds x already, and
-// reports whether it set it, for writers on several goroutines at once
-// (atomic, so two setting the same word alike do not race): i must be
-// below Cap, and the nodes set must be passed to Touched before Reset.
+// Note sets node i's word to x (not 0) if it holds none, and reports
+// whether it set it, for writers on several goroutines at once (atomic:
+// of two setting the same word, one does): i must be below Cap, and the
+// nodes set must be passed to Touched before Reset.
 func (m *Marks) Note(i, x uint32) bool {
-	if atomic.LoadUint32(&m.v[i]) == x {
+	if atomic.LoadUint32(&m.v[i]) != 0 {
 		return false
 	}
-	atomic.StoreUint32(&m.v[i], x)
-	return true
+	return atomic.CompareAndSwapUint32(&m.v[i], 0, x)
 }
 
 // Touched lists nodes whose words Note set, so that Reset forgets them.

@@ -38,7 +38,14 @@ type impact struct {
 	noted bool // the walk noted holders in the slots it was given
 }
 
-func (im *impact) release() { putMarks(im.m) }
+func (im *impact) release() { putMarksOn(im.m, im.x.s.par.workerCount()) }
+
+// putMarksOn is putMarks resetting the marks on up to w goroutines: a
+// recall at M marks millions of nodes.
+func putMarksOn(m *tracegraph.Marks, w int) {
+	m.ResetOn(w)
+	marksPool.Put(m)
+}
 
 // lookupBytes is lookup for an ID held as bytes.
 func (t *topo) lookupBytes(id []byte) (uint32, bool) {
@@ -207,7 +214,7 @@ func (im *impact) rollupIn(slots *tracegraph.Marks) *tracegraph.Rollup {
 }
 
 // releaseRollup returns a rollup's slots to the pool.
-func releaseRollup(ru *tracegraph.Rollup) { putMarks(ru.Slots()) }
+func releaseRollup(ru *tracegraph.Rollup) { putMarksOn(ru.Slots(), ru.Workers) }
 
 // recallUnit is unit i as a recall reports it, its status that of the
 // question's moment (tracegraph.StatusAt). s.mu is held for reading.

@@ -106,8 +106,9 @@ func (w *wideExpander) expandEdges(ctx context.Context, frontier []uint32, up bo
 	for len(w.more) < n {
 		w.more, w.errs = append(w.more, nil), append(w.errs, nil)
 	}
+	first := hops
 	tracegraph.InParallel(total, n, func(piece, lo, hi int) {
-		out := hops
+		out := first
 		if piece > 0 {
 			out = w.more[piece][:0]
 		}
