@@ -104,7 +104,7 @@ func (r *Rollup) round() int {
 
 type topAt struct {
 	node uint32
-	held uint32 // the product's note (see Noted), 0 when not known
+	held uint32 // the product's note (see Noted), or 1 + its entry, 0 when not known
 	span Span
 }
 
@@ -223,8 +223,10 @@ func (r *Rollup) grow() {
 }
 
 // bump adds w to node i's entry unless the current count reached it already.
-func (r *Rollup) bump(i uint32, l kind, w RollupCount) {
-	k := r.entry(i, l)
+func (r *Rollup) bump(i uint32, l kind, w RollupCount) { r.bumpEntry(r.entry(i, l), w) }
+
+// bumpEntry adds w to entry k unless the current count reached it already.
+func (r *Rollup) bumpEntry(k int, w RollupCount) {
 	if r.stamp[k] == r.count {
 		return
 	}
@@ -251,9 +253,14 @@ func (r *Rollup) addPlanned(wo uint32, hasWO bool, tops []topAt, w RollupCount) 
 		r.bump(wo, kindWorkOrder, w)
 	}
 	for _, t := range tops {
-		r.bump(t.node, kindUnit, w)
+		if t.held != 0 && t.held&heldNote == 0 { // its entry, found while planning
+			r.bumpEntry(int(t.held-1), w)
+			continue
+		}
+		k := r.entry(t.node, kindUnit)
+		r.bumpEntry(k, w)
 		if t.held != 0 {
-			r.held[r.slot.Get(t.node)-1] = t.held // the note it was planned with
+			r.held[k] = t.held // the note it was planned with
 		}
 	}
 	if r.history {
@@ -398,20 +405,22 @@ func Parts(n, workers, minPart int) int {
 }
 
 // InParallel calls f(part, lo, hi) for each of w contiguous parts of [0, n),
-// each on its own goroutine (on this one when w is 1), and waits for them.
+// the first on this goroutine and each other on its own, and waits for
+// them.
 func InParallel(n, w int, f func(part, lo, hi int)) {
 	if w <= 1 {
 		f(0, 0, n)
 		return
 	}
 	var wg sync.WaitGroup
-	for part := range w {
+	for part := 1; part < w; part++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			f(part, n*part/w, n*(part+1)/w)
 		}()
 	}
+	f(0, 0, n/w)
 	wg.Wait()
 }
 
@@ -470,8 +479,8 @@ func (p *planner) topsOf(x uint32, span Span, out []topAt) []topAt {
 		if top {
 			out = append(out, topAt{x, 0, span})
 		}
-	case w&heldNote == 0: // counted already, so a product
-		out = append(out, topAt{x, 0, span})
+	case w&heldNote == 0: // counted already, so a product: w is 1 + its entry
+		out = append(out, topAt{x, w, span})
 	case w&heldMask == heldUnit:
 		out = p.topsOf(w&heldNode, span, out)
 	default: // no unit holds it: a product, with its note

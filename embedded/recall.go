@@ -283,32 +283,57 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 		ru.Finish()
 		return im.fill(rep, ru, true), nil
 	}
-	confirmed := im.listUnits(rep, units, len(units) <= sortLimit, ru.Workers, ru.MinPart)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+	w := tracegraph.Parts(len(units), ru.Workers, ru.MinPart)
+	confirmed, nc := im.confirmedUnits(units, w)
+	// The report's lists (56 bytes a unit, zeroed) are allocated meanwhile.
+	lists := make(chan []tracegraph.RecallUnit, 1)
+	go func() { lists <- make([]tracegraph.RecallUnit, len(units)) }()
 	ru.AddUnits(units, confirmed)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	ru.Finish()
+	im.listUnits(rep, units, confirmed, len(units) <= sortLimit, <-lists, nc, w)
 	return im.fill(rep, ru, false), nil
 }
 
-// listUnits sets rep's Confirmed and Possible to units as reported, by ID
-// (byID) or in the order given, each list allocated once at its size and
-// filled in place on up to workers goroutines (each unit's ID, status and
-// marks are reads scattered over the topology), counts their statuses, and
-// returns whether each of units is confirmed.
-func (im *impact) listUnits(rep *tracegraph.RecallReport, units []uint32, byID bool, workers, minPart int) []bool {
+// confirmedUnits returns whether each of units is confirmed (its best path
+// EXACT) and how many are, found in w parts on as many goroutines.
+func (im *impact) confirmedUnits(units []uint32, w int) ([]bool, int) {
 	confirmed := make([]bool, len(units))
-	w := tracegraph.Parts(len(units), workers, minPart)
-	base := make([]int, w+1) // confirmed units before each part of units
+	counts := make([]int, w)
 	tracegraph.InParallel(len(units), w, func(part, lo, hi int) {
-		n := 0
 		for k := lo; k < hi; k++ {
 			if im.m.Precision(units[k]) == tracegraph.PrecisionExact {
 				confirmed[k] = true
+				counts[part]++
+			}
+		}
+	})
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return confirmed, n
+}
+
+// listUnits sets rep's Confirmed and Possible to units as reported (each
+// confirmed or not: confirmedUnits), by ID (byID) or in the order given, in all (as long as units: nc confirmed
+// first, the possible after), filled in place in w parts on as many
+// goroutines (each unit's ID, status and marks are reads scattered over
+// the topology), and counts their statuses.
+func (im *impact) listUnits(rep *tracegraph.RecallReport, units []uint32, confirmed []bool, byID bool, all []tracegraph.RecallUnit, nc, w int) {
+	order := units
+	if byID {
+		t := im.x.t
+		order = slices.Clone(units)
+		slices.SortFunc(order, func(a, b uint32) int { return bytes.Compare(t.nameBytes(a), t.nameBytes(b)) })
+	}
+	base := make([]int, w+1) // confirmed units before each part of order
+	tracegraph.InParallel(len(order), w, func(part, lo, hi int) {
+		n := 0
+		for k, i := range order[lo:hi] {
+			if byID && im.m.Precision(i) == tracegraph.PrecisionExact || !byID && confirmed[lo+k] {
 				n++
 			}
 		}
@@ -317,23 +342,7 @@ func (im *impact) listUnits(rep *tracegraph.RecallReport, units []uint32, byID b
 	for part := range w {
 		base[part+1] += base[part]
 	}
-	order := units
-	if byID {
-		t := im.x.t
-		order = slices.Clone(units)
-		slices.SortFunc(order, func(a, b uint32) int { return bytes.Compare(t.nameBytes(a), t.nameBytes(b)) })
-		for part := range w { // confirmed units before each part of order
-			n := 0
-			for _, i := range order[len(order)*part/w : len(order)*(part+1)/w] {
-				if im.m.Precision(i) == tracegraph.PrecisionExact {
-					n++
-				}
-			}
-			base[part+1] = base[part] + n
-		}
-	}
-	rep.Confirmed = make([]tracegraph.RecallUnit, base[w])
-	rep.Possible = make([]tracegraph.RecallUnit, len(order)-base[w])
+	rep.Confirmed, rep.Possible = all[:nc:nc], all[nc:]
 	counts := make([][2]tracegraph.StatusCounts, w) // per part, of its confirmed and possible units
 	tracegraph.InParallel(len(order), w, func(part, lo, hi int) {
 		c, p := base[part], lo-base[part]
@@ -352,7 +361,6 @@ func (im *impact) listUnits(rep *tracegraph.RecallReport, units []uint32, byID b
 		addCounts(&rep.ConfirmedCount, pc[0])
 		addCounts(&rep.PossibleCount, pc[1])
 	}
-	return confirmed
 }
 
 func addCounts(c *tracegraph.StatusCounts, o tracegraph.StatusCounts) {
