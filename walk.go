@@ -151,7 +151,7 @@ func (m *Marks) Reset() {
 }
 
 // ResetOn is Reset on up to w goroutines, for marks set on millions of
-// nodes (each listed once: by Set, or by Touched after Note).
+// nodes.
 func (m *Marks) ResetOn(w int) {
 	InParallel(len(m.touched), Parts(len(m.touched), w, 1<<16), func(_, lo, hi int) {
 		for _, i := range m.touched[lo:hi] {
@@ -159,6 +159,19 @@ func (m *Marks) ResetOn(w int) {
 		}
 	})
 	m.touched = m.touched[:0]
+}
+
+// ClearOn zeroes the words of nodes is (each listed once), on up to w
+// goroutines: for words set by Note, on nodes the caller knows. It does
+// not change what Reset forgets.
+func (m *Marks) ClearOn(is []uint32, w int) {
+	InParallel(len(is), Parts(len(is), w, 1<<16), func(_, lo, hi int) {
+		for _, i := range is[lo:hi] {
+			if m.v[i] != 0 {
+				m.v[i] = 0
+			}
+		}
+	})
 }
 
 // Get returns node i's mark (0: none).
@@ -180,19 +193,15 @@ func (m *Marks) Set(i, x uint32) {
 	m.v[i] = x
 }
 
-// Note sets node i's word to x (not 0) if it holds none, and reports
-// whether it set it, for writers on several goroutines at once (atomic:
-// of two setting the same word, one does): i must be below Cap, and the
-// nodes set must be passed to Touched before Reset.
-func (m *Marks) Note(i, x uint32) bool {
-	if atomic.LoadUint32(&m.v[i]) != 0 {
-		return false
+// Note sets node i's word to x (not 0) if it holds none, for writers on
+// several goroutines at once (atomic: of two setting the same word, one
+// does). i must be below Cap; Reset does not forget the words Note sets:
+// clear them first (ClearOn).
+func (m *Marks) Note(i, x uint32) {
+	if atomic.LoadUint32(&m.v[i]) == 0 {
+		atomic.CompareAndSwapUint32(&m.v[i], 0, x)
 	}
-	return atomic.CompareAndSwapUint32(&m.v[i], 0, x)
 }
-
-// Touched lists nodes whose words Note set, so that Reset forgets them.
-func (m *Marks) Touched(is []uint32) { m.touched = append(m.touched, is...) }
 
 // Reached reports whether a walk reached node i by a path at least as
 // precise as p.

@@ -168,9 +168,6 @@ func (s *Store) walkImpactOn(ctx context.Context, req tracegraph.RecallRequest, 
 	}
 	r, err := tracegraph.Walk(ctx, x, im.m, starts, tracegraph.WalkSpec{MaxDepth: tracegraph.MaxTraceDepth,
 		Scratch: true, HopBudget: budget})
-	if wide != nil {
-		wide.noted()
-	}
 	if err != nil {
 		im.release()
 		return nil, err
@@ -216,6 +213,17 @@ func (im *impact) rollupIn(slots *tracegraph.Marks) *tracegraph.Rollup {
 // releaseRollup returns a rollup's slots to the pool.
 func releaseRollup(ru *tracegraph.Rollup) { putMarksOn(ru.Slots(), ru.Workers) }
 
+// releaseRollup returns the rollup's slots to the pool, first clearing
+// the notes the walk left in them (over the nodes it reached, before
+// im.release), and then im's marks.
+func (im *impact) releaseRollup(ru *tracegraph.Rollup) {
+	if im.noted {
+		ru.Slots().ClearOn(im.order, ru.Workers)
+	}
+	releaseRollup(ru)
+	im.release()
+}
+
 // recallUnit is unit i as a recall reports it, its status that of the
 // question's moment (tracegraph.StatusAt). s.mu is held for reading.
 func (im *impact) recallUnit(i uint32) tracegraph.RecallUnit {
@@ -257,14 +265,12 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 	slots := getMarks(t.nodeCount())
 	im, err := s.walkImpactOn(ctx, req, material, s.par.workerCount(), slots)
 	if err != nil {
-		putMarks(slots)
-		return nil, err
+		return nil, err // slots with the notes of a walk cut short: left to the collector
 	}
-	defer im.release()
 	rep := &tracegraph.RecallReport{Suspects: req.Suspects, AsOf: im.asOf,
 		Confirmed: []tracegraph.RecallUnit{}, Possible: []tracegraph.RecallUnit{}}
 	ru := im.rollupIn(slots)
-	defer releaseRollup(ru)
+	defer im.releaseRollup(ru)
 	units := make([]uint32, 0, len(im.order))
 	for k, i := range im.order {
 		if k&4095 == 0 {

@@ -155,16 +155,6 @@ func (w *wideExpander) noteIn(slots, m *tracegraph.Marks) {
 	}
 }
 
-// noted lists the nodes w noted in its slots, so that their Reset
-// forgets them, and forgets the lists.
-func (w *wideExpander) noted() {
-	for k := range w.notes {
-		o := &w.notes[k]
-		o.slots.Touched(o.set)
-		o.set = nil
-	}
-}
-
 // expandNotes is what one goroutine of a recall walk does besides finding
 // hops (expander.expand):
 //
@@ -172,17 +162,16 @@ func (w *wideExpander) noted() {
 //     frontier node, what holds it at the question's moment, read from
 //     the in-edges the walk reads anyway (the walk's filter counts the
 //     CONTAINS edges into a node exactly as Holders does), so that the
-//     rollup does not read every unit's holders again.
+//     rollup does not read every unit's holders again. The nodes noted are
+//     among those the walk reached: the slots are cleared over its order
+//     (impact.releaseSlots).
 //   - It leaves out the hops that cannot change the walk's marks: to a node
 //     already reached by a path at least as precise as the hop's edge (its
 //     path's precision is at most the edge's). The walk's marks change only
 //     between calls to Expand (the walk waits for its goroutines), so
 //     reading them here is safe, and the walk reaches, marks and orders
 //     the same nodes; it lists no edges.
-type expandNotes struct {
-	slots, marks *tracegraph.Marks
-	set          []uint32 // the nodes noted
-}
+type expandNotes struct{ slots, marks *tracegraph.Marks }
 
 // heldBy counts the units and containers holding a frontier node along
 // the edges the walk reads into it.
@@ -211,8 +200,8 @@ func (o *expandNotes) note(t *topo, n uint32, h *heldBy) {
 	if h.containers == 1 {
 		contLabel = t.labelOf(h.container)
 	}
-	if w, ok := tracegraph.HeldNote(isUnit, h.units, h.unit, h.containers, h.container, contLabel); ok && o.slots.Note(n, w) {
-		o.set = append(o.set, n)
+	if w, ok := tracegraph.HeldNote(isUnit, h.units, h.unit, h.containers, h.container, contLabel); ok {
+		o.slots.Note(n, w)
 	}
 }
 

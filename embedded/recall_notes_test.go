@@ -65,6 +65,7 @@ func TestRecallWalkNotesHolders(t *testing.T) {
 				kinds[want>>27]++
 				noted++
 			}
+			slots.ClearOn(im.order, 1)
 			im.release()
 			putMarks(slots)
 			s.mu.RUnlock()
