@@ -88,25 +88,39 @@ func randomFactory(rng *rand.Rand, products int) (*holdings, []uint32) {
 	return h, units
 }
 
+// rollupFactory is randomFactory's containment of 3,000 products from
+// seed (a, b), its units and whether each is confirmed (six in seven).
+func rollupFactory(a, b uint64) (*holdings, []uint32, []bool) {
+	rng := rand.New(rand.NewPCG(a, b))
+	g, units := randomFactory(rng, 3000)
+	confirmed := make([]bool, len(units))
+	for k := range confirmed {
+		confirmed[k] = rng.IntN(7) != 0
+	}
+	return g, units, confirmed
+}
+
+// unitByUnit is the rollup of units over g as Add counts them one by one,
+// without the planners' memo of products: what the others must match.
+func unitByUnit(g Containment, f *EdgeFilter, units []uint32, confirmed []bool) *Rollup {
+	r := NewRollup(g, f, nil)
+	r.p.memo = nil
+	for k, i := range units {
+		r.Add(i, confirmed[k])
+	}
+	r.Finish()
+	return r
+}
+
 // TestRollupWorkersCountAlike checks that rollups whose units and products
 // are resolved on several goroutines (AddUnits, Finish with Workers) count
 // exactly as one goroutine adding unit by unit without the planners' memo
 // of products: the same entries in the same order with the same tallies,
 // at a moment and over history.
 func TestRollupWorkersCountAlike(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	g, units := randomFactory(rng, 3000)
-	confirmed := make([]bool, len(units))
-	for k := range confirmed {
-		confirmed[k] = rng.IntN(7) != 0
-	}
+	g, units, confirmed := rollupFactory(3, 4)
 	for _, f := range []EdgeFilter{{At: 50}, {At: 150}, {History: true}} {
-		want := NewRollup(g, &f, nil)
-		want.p.memo = nil
-		for k, i := range units {
-			want.Add(i, confirmed[k])
-		}
-		want.Finish()
+		want := unitByUnit(g, &f, units, confirmed)
 		for _, workers := range []int{1, 2, 3} {
 			for _, round := range []int{0, 333} { // one round, or several
 				got := NewRollup(g, &f, nil)
@@ -198,19 +212,9 @@ func noteHolders(g *holdings, f *EdgeFilter, units []uint32, slots *Marks) map[u
 // unit by unit and on several goroutines, in one round or several; and
 // that they read the holders of no unit noted with one holder or none.
 func TestRollupNotesCountAlike(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	g, units := randomFactory(rng, 3000)
-	confirmed := make([]bool, len(units))
-	for k := range confirmed {
-		confirmed[k] = rng.IntN(7) != 0
-	}
+	g, units, confirmed := rollupFactory(7, 8)
 	for _, f := range []EdgeFilter{{At: 50}, {At: 150}} {
-		want := NewRollup(g, &f, nil)
-		want.p.memo = nil
-		for k, i := range units {
-			want.Add(i, confirmed[k])
-		}
-		want.Finish()
+		want := unitByUnit(g, &f, units, confirmed)
 		for _, workers := range []int{1, 2, 3} {
 			for _, round := range []int{0, 333} {
 				counted := &countingHolders{holdings: g}
