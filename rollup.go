@@ -73,6 +73,7 @@ type Rollup struct {
 	kinds   []kind
 	Tallies []RollupCount
 	stamp   []uint32 // per entry: the last count that reached it
+	held    []uint32 // per entry: a product's note when counted (0: none known)
 	count   uint32
 	tops    []topAt
 	bumps   []bumpAt
@@ -87,6 +88,10 @@ type Rollup struct {
 	// Round is how many units AddUnits plans, or products Finish follows
 	// to their containers, before counting them (0: planRound).
 	Round int
+	// Noted says the store noted in the slots, before counting, what
+	// holds the units its walk expanded (HeldNote): the planners follow
+	// those notes instead of reading Holders. Only at a moment.
+	Noted bool
 }
 
 // round is r.Round or its default.
@@ -99,6 +104,7 @@ func (r *Rollup) round() int {
 
 type topAt struct {
 	node uint32
+	held uint32 // the product's note (see Noted), or 1 + its entry, 0 when not known
 	span Span
 }
 
@@ -154,6 +160,14 @@ type planner struct {
 	span  Span
 	hs    []Holding
 	custs []uint32
+	// notes, when set, are the rollup's slots holding the store's notes
+	// (Noted): read only while planning, when nothing counts.
+	notes *Marks
+	// moment: the question looks at one moment, so what a container
+	// reaches does not depend on the path to it (chains remembers it).
+	moment bool
+	chains map[uint32][2]int32 // container → its bumps in arena
+	arena  []bumpAt
 	// memo, at a moment (not with history), remembers the one finished
 	// product of nodes whose products were found lately: at a moment,
 	// every span along the way is that moment, so a node's products do
@@ -168,7 +182,7 @@ type planner struct {
 // largest spares 17 % of the holders read (1 << 12: 9 %, 1 << 16: 24 %).
 const maxMemo = 1 << 14
 
-type memoEntry struct{ node, top uint32 } // node + 1 (0: empty)
+type memoEntry struct{ node, top, held uint32 } // node + 1 (0: empty)
 
 // NewRollup returns a rollup over g for the question filter f asks
 // (its moment, or history), keeping its slots in slot (nil: new marks;
@@ -177,7 +191,7 @@ func NewRollup(g Containment, f *EdgeFilter, slot *Marks) *Rollup {
 	if slot == nil {
 		slot = NewMarks(0)
 	}
-	return &Rollup{p: planner{g: g, span: f.QuerySpan()}, history: f.History, slot: slot}
+	return &Rollup{p: planner{g: g, span: f.QuerySpan(), moment: !f.History}, history: f.History, slot: slot}
 }
 
 // Slots returns the marks the rollup keeps its slots in.
@@ -185,14 +199,14 @@ func (r *Rollup) Slots() *Marks { return r.slot }
 
 // entry returns the index of node i's entry, adding it.
 func (r *Rollup) entry(i uint32, l kind) int {
-	if k := r.slot.Get(i); k != 0 {
+	if k := r.slot.Get(i); k != 0 && k&heldNote == 0 {
 		return int(k - 1)
 	}
 	if len(r.Nodes) == cap(r.Nodes) {
 		r.grow()
 	}
 	r.Nodes, r.kinds = append(r.Nodes, i), append(r.kinds, l)
-	r.Tallies, r.stamp = append(r.Tallies, RollupCount{}), append(r.stamp, 0)
+	r.Tallies, r.stamp, r.held = append(r.Tallies, RollupCount{}), append(r.stamp, 0), append(r.held, 0)
 	r.slot.Set(i, uint32(len(r.Nodes)))
 	return len(r.Nodes) - 1
 }
@@ -205,11 +219,14 @@ func (r *Rollup) grow() {
 	n := max(2*len(r.Nodes), 64)
 	r.Nodes, r.kinds = slices.Grow(r.Nodes, n-len(r.Nodes)), slices.Grow(r.kinds, n-len(r.kinds))
 	r.Tallies, r.stamp = slices.Grow(r.Tallies, n-len(r.Tallies)), slices.Grow(r.stamp, n-len(r.stamp))
+	r.held = slices.Grow(r.held, n-len(r.held))
 }
 
 // bump adds w to node i's entry unless the current count reached it already.
-func (r *Rollup) bump(i uint32, l kind, w RollupCount) {
-	k := r.entry(i, l)
+func (r *Rollup) bump(i uint32, l kind, w RollupCount) { r.bumpEntry(r.entry(i, l), w) }
+
+// bumpEntry adds w to entry k unless the current count reached it already.
+func (r *Rollup) bumpEntry(k int, w RollupCount) {
 	if r.stamp[k] == r.count {
 		return
 	}
@@ -221,7 +238,9 @@ func (r *Rollup) bump(i uint32, l kind, w RollupCount) {
 // finished products and (with history; otherwise in Finish, product by
 // product) the containers and customers that held it.
 func (r *Rollup) Add(i uint32, confirmed bool) {
+	r.p.notes = r.notes()
 	r.tops = r.p.topsOf(i, r.p.span, r.tops[:0])
+	r.p.notes = nil // counting sets slots
 	wo, ok := r.p.g.WorkOrder(i)
 	r.addPlanned(wo, ok, r.tops, weight(confirmed))
 }
@@ -234,7 +253,15 @@ func (r *Rollup) addPlanned(wo uint32, hasWO bool, tops []topAt, w RollupCount) 
 		r.bump(wo, kindWorkOrder, w)
 	}
 	for _, t := range tops {
-		r.bump(t.node, kindUnit, w)
+		if t.held != 0 && t.held&heldNote == 0 { // its entry, found while planning
+			r.bumpEntry(int(t.held-1), w)
+			continue
+		}
+		k := r.entry(t.node, kindUnit)
+		r.bumpEntry(k, w)
+		if t.held != 0 {
+			r.held[k] = t.held // the note it was planned with
+		}
 	}
 	if r.history {
 		for _, t := range tops {
@@ -277,6 +304,8 @@ func (r *Rollup) AddUnits(units []uint32, confirmed []bool) {
 		r.fork(rw, len(units))
 		InParallel(m, rw, func(part, lo, hi int) {
 			p := r.forks[part]
+			p.notes = r.notes()
+			defer func() { p.notes = nil }()
 			buf := tops[part][:0]
 			if buf == nil {
 				buf = make([]topAt, 0, hi-lo) // most units are their one product's
@@ -317,7 +346,7 @@ func (r *Rollup) Finish() {
 		for k := 0; k < len(r.Nodes); k++ { // entries are added as it goes
 			if r.kinds[k] == kindUnit {
 				r.count++
-				r.bumps = r.p.containers(r.Nodes[k], r.p.span, r.bumps[:0])
+				r.bumps = r.p.productContainers(r.Nodes[k], r.held[k], r.bumps[:0])
 				r.bumpAll(r.bumps, r.Tallies[k])
 			}
 		}
@@ -345,7 +374,7 @@ func (r *Rollup) Finish() {
 				buf = make([]bumpAt, 0, 4*(hi-lo)) // a box, a pallet, a shipment, a customer
 			}
 			for j := lo; j < hi; j++ {
-				buf = p.containers(r.Nodes[round[j]], p.span, buf)
+				buf = p.productContainers(r.Nodes[round[j]], r.held[round[j]], buf)
 				ends[j] = int32(len(buf))
 			}
 			reached[part] = buf
@@ -376,20 +405,22 @@ func Parts(n, workers, minPart int) int {
 }
 
 // InParallel calls f(part, lo, hi) for each of w contiguous parts of [0, n),
-// each on its own goroutine (on this one when w is 1), and waits for them.
+// the first on this goroutine and each other on its own, and waits for
+// them.
 func InParallel(n, w int, f func(part, lo, hi int)) {
 	if w <= 1 {
 		f(0, 0, n)
 		return
 	}
 	var wg sync.WaitGroup
-	for part := range w {
+	for part := 1; part < w; part++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			f(part, n*part/w, n*(part+1)/w)
 		}()
 	}
+	f(0, 0, n/w)
 	wg.Wait()
 }
 
@@ -401,7 +432,7 @@ func (r *Rollup) Release() { r.slot.Reset() }
 // with history).
 func (r *Rollup) fork(w, units int) {
 	for len(r.forks) < w {
-		p := &planner{g: r.p.g, span: r.p.span}
+		p := &planner{g: r.p.g, span: r.p.span, moment: r.p.moment}
 		if !r.history && units > 0 {
 			n := 64
 			for n < maxMemo && n < units/4 {
@@ -427,29 +458,69 @@ func (p *planner) holders(x uint32) (hs []Holding, mark int) {
 func (p *planner) topsOf(x uint32, span Span, out []topAt) []topAt {
 	if p.memo != nil { // span is the moment
 		if e := p.memo[x&uint32(len(p.memo)-1)]; e.node == x+1 {
-			return append(out, topAt{e.top, span})
+			return append(out, topAt{e.top, e.held, span})
 		}
 	}
 	start := len(out)
-	hs, mark := p.holders(x)
-	top := true
-	for _, h := range hs {
-		if h.Label != LabelUnit {
-			continue
+	switch w := p.note(x); {
+	case w == 0 || w&heldMask == heldMany: // not noted: read its holders
+		hs, mark := p.holders(x)
+		top := true
+		for _, h := range hs {
+			if h.Label != LabelUnit {
+				continue
+			}
+			if j := span.Intersect(h.Span); !j.Empty() {
+				top = false
+				out = p.topsOf(h.Holder, j, out)
+			}
 		}
-		if j := span.Intersect(h.Span); !j.Empty() {
-			top = false
-			out = p.topsOf(h.Holder, j, out)
+		p.hs = p.hs[:mark]
+		if top {
+			out = append(out, topAt{x, 0, span})
 		}
-	}
-	p.hs = p.hs[:mark]
-	if top {
-		out = append(out, topAt{x, span})
+	case w&heldNote == 0: // counted already, so a product: w is 1 + its entry
+		out = append(out, topAt{x, w, span})
+	case w&heldMask == heldUnit:
+		out = p.topsOf(w&heldNode, span, out)
+	default: // no unit holds it: a product, with its note
+		out = append(out, topAt{x, w, span})
 	}
 	if p.memo != nil && len(out) == start+1 {
-		p.memo[x&uint32(len(p.memo)-1)] = memoEntry{x + 1, out[start].node}
+		p.memo[x&uint32(len(p.memo)-1)] = memoEntry{x + 1, out[start].node, out[start].held}
 	}
 	return out
+}
+
+// note is the slot word of node x while planning with notes (0 without).
+func (p *planner) note(x uint32) uint32 {
+	if p.notes == nil {
+		return 0
+	}
+	return p.notes.Get(x)
+}
+
+// notes returns the slots to plan from when the store noted holders in
+// them (Noted, at a moment), else nil.
+func (r *Rollup) notes() *Marks {
+	if r.Noted && !r.history {
+		return r.slot
+	}
+	return nil
+}
+
+// productContainers appends the entries a count of product x reaches at
+// the question's moment, following its note (0: read from its holders).
+func (p *planner) productContainers(x, note uint32, out []bumpAt) []bumpAt {
+	switch note & heldMask {
+	case heldNothing:
+		if note != 0 {
+			return out
+		}
+	case heldBox, heldPallet, heldShipment:
+		return p.chain(note&heldNode, heldKinds[note&heldMask>>heldShift], p.span, out)
+	}
+	return p.containers(x, p.span, out)
 }
 
 // containers appends the entries a count of x reaches during span: the
@@ -462,46 +533,183 @@ func (p *planner) containers(x uint32, span Span, out []bumpAt) []bumpAt {
 		if !ok || k < kindBox || k > kindShipment { // not a container
 			continue
 		}
-		j := span.Intersect(h.Span)
-		if j.Empty() {
-			continue
+		if j := span.Intersect(h.Span); !j.Empty() {
+			out = p.chain(h.Holder, k, j, out)
 		}
-		out = append(out, bumpAt{h.Holder, k})
-		if k == kindShipment {
-			start := len(p.custs)
-			p.custs = p.g.Customers(h.Holder, p.custs)
-			for _, c := range p.custs[start:] {
-				out = append(out, bumpAt{c, kindCustomer})
-			}
-			p.custs = p.custs[:start]
-		}
-		out = p.containers(h.Holder, j, out)
 	}
 	p.hs = p.hs[:mark]
 	return out
 }
 
-// Entries lists the entries of label l as rollup entries, sorted by ID
-// unless there are more than sortLimit.
-func (r *Rollup) Entries(label Label, name func(uint32) ID, sortLimit int) []RollupEntry {
-	l, ok := kindOf(label)
-	n := 0
-	for _, el := range r.kinds {
-		if ok && el == l {
-			n++
+// chain appends container c (of kind k), the customers it was shipped to
+// when a shipment, and what holds it during span, as containers does. At
+// a moment what a container reaches does not depend on the path to it:
+// each is read once and remembered.
+func (p *planner) chain(c uint32, k kind, span Span, out []bumpAt) []bumpAt {
+	if p.moment {
+		if at, ok := p.chains[c]; ok {
+			return append(out, p.arena[at[0]:at[1]]...)
 		}
 	}
-	out := make([]RollupEntry, 0, n)
-	for k, i := range r.Nodes {
-		if ok && r.kinds[k] == l {
-			t := r.Tallies[k]
-			out = append(out, RollupEntry{ID: name(i), Confirmed: t.Confirmed, Possible: t.Possible})
+	start := len(out)
+	out = append(out, bumpAt{c, k})
+	if k == kindShipment {
+		cs := len(p.custs)
+		p.custs = p.g.Customers(c, p.custs)
+		for _, cu := range p.custs[cs:] {
+			out = append(out, bumpAt{cu, kindCustomer})
 		}
+		p.custs = p.custs[:cs]
 	}
-	if len(out) <= sortLimit {
-		slices.SortFunc(out, func(a, b RollupEntry) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	out = p.containers(c, span, out)
+	if p.moment {
+		if p.chains == nil {
+			p.chains = map[uint32][2]int32{}
+		}
+		p.chains[c] = [2]int32{int32(len(p.arena)), int32(len(p.arena) + len(out) - start)}
+		p.arena = append(p.arena, out[start:]...)
 	}
 	return out
+}
+
+// Notes of holders. A store whose recall walk reads each unit's CONTAINS
+// in-edges on the way (at the question's moment, with the question's
+// filter, as Holders would) may note in the rollup's slots, before
+// counting, what the rules would read again: a unit's one unit holder, or,
+// when no unit holds it, its one container or none (HeldNote). A slot word
+// with heldNote set is such a note; the planners follow it instead of
+// calling Holders, and read Holders for a node not noted (0) or held by
+// several. Counting overwrites a product's note with its entry.
+const (
+	heldNote  = 1 << 31
+	heldShift = 27
+	heldMask  = 7 << heldShift
+	heldNode  = 1<<heldShift - 1
+	// what holds a noted node
+	heldNothing  = 0 << heldShift
+	heldUnit     = 1 << heldShift
+	heldBox      = 2 << heldShift
+	heldPallet   = 3 << heldShift
+	heldShipment = 4 << heldShift
+	heldMany     = 5 << heldShift
+)
+
+var heldKinds = [...]kind{heldBox >> heldShift: kindBox, heldPallet >> heldShift: kindPallet, heldShipment >> heldShift: kindShipment}
+
+// MaxNotedNode is the largest node handle a note can hold: a store with
+// more nodes does not note.
+const MaxNotedNode = heldNode
+
+// HeldNote is the note of a node whose CONTAINS edges the question counts
+// come from units units (the last being unit) and containers containers
+// (the last being cont, of label contLabel), other holders left out; false
+// when there is nothing to note: neither unit nor container holds a node
+// that is not a unit (isUnit), whose holders the rules never read.
+func HeldNote(isUnit bool, units int, unit uint32, containers int, cont uint32, contLabel Label) (uint32, bool) {
+	switch {
+	case units == 1:
+		return heldNote | heldUnit | unit, true
+	case units > 1 || containers > 1:
+		return heldNote | heldMany, true
+	case containers == 1:
+		switch contLabel {
+		case LabelBox:
+			return heldNote | heldBox | cont, true
+		case LabelPallet:
+			return heldNote | heldPallet | cont, true
+		}
+		return heldNote | heldShipment | cont, true
+	}
+	return heldNote | heldNothing, isUnit
+}
+
+// Entries lists the entries of label l as rollup entries, sorted by ID
+// unless there are more than sortLimit. With Workers above 1, a long list
+// is filled (each entry's ID: a read scattered over the store) and sorted
+// in parts on that many goroutines.
+func (r *Rollup) Entries(label Label, name func(uint32) ID, sortLimit int) []RollupEntry {
+	l, ok := kindOf(label)
+	if !ok {
+		return []RollupEntry{}
+	}
+	w := Parts(len(r.Nodes), r.Workers, entriesPart)
+	start := make([]int, w+1) // entries of l before each part of r.Nodes
+	InParallel(len(r.Nodes), w, func(part, lo, hi int) {
+		n := 0
+		for _, el := range r.kinds[lo:hi] {
+			if el == l {
+				n++
+			}
+		}
+		start[part+1] = n
+	})
+	for part := range w {
+		start[part+1] += start[part]
+	}
+	out := make([]RollupEntry, start[w])
+	InParallel(len(r.Nodes), w, func(part, lo, hi int) {
+		at := start[part]
+		for k := lo; k < hi; k++ {
+			if r.kinds[k] == l {
+				t := r.Tallies[k]
+				out[at] = RollupEntry{ID: name(r.Nodes[k]), Confirmed: t.Confirmed, Possible: t.Possible}
+				at++
+			}
+		}
+	})
+	if len(out) <= sortLimit {
+		out = sortEntries(out, Parts(len(out), r.Workers, entriesPart))
+	}
+	return out
+}
+
+// entriesPart is the fewest entries Entries gives a goroutine.
+const entriesPart = 1 << 14
+
+// sortEntries sorts es by ID (each once: their IDs differ), in w parts on
+// as many goroutines, then merged pairwise, and returns them.
+func sortEntries(es []RollupEntry, w int) []RollupEntry {
+	byID := func(a, b RollupEntry) int { return strings.Compare(string(a.ID), string(b.ID)) }
+	if w <= 1 {
+		slices.SortFunc(es, byID)
+		return es
+	}
+	runs := make([]int, w+1) // run k is es[runs[k]:runs[k+1]]
+	for k := range runs {
+		runs[k] = len(es) * k / w
+	}
+	InParallel(len(es), w, func(_, lo, hi int) { slices.SortFunc(es[lo:hi], byID) })
+	for len(runs) > 2 {
+		merged, n := make([]RollupEntry, len(es)), len(runs)-1
+		InParallel(n/2, n/2, func(pair, _, _ int) {
+			lo, mid, hi := runs[2*pair], runs[2*pair+1], runs[2*pair+2]
+			mergeEntries(merged[lo:hi], es[lo:mid], es[mid:hi], byID)
+		})
+		next := runs[:0:0]
+		for k := 0; k < n; k += 2 {
+			next = append(next, runs[k])
+		}
+		if n%2 == 1 { // the last run has no neighbour
+			copy(merged[runs[n-1]:], es[runs[n-1]:])
+		}
+		es, runs = merged, append(next, len(es))
+	}
+	return es
+}
+
+// mergeEntries merges sorted a and b into out.
+func mergeEntries(out, a, b []RollupEntry, cmp func(a, b RollupEntry) int) {
+	k := 0
+	for len(a) > 0 && len(b) > 0 {
+		if cmp(b[0], a[0]) < 0 {
+			out[k], b = b[0], b[1:]
+		} else {
+			out[k], a = a[0], a[1:]
+		}
+		k++
+	}
+	k += copy(out[k:], a)
+	copy(out[k:], b)
 }
 
 // Fill sets the report's rollups.

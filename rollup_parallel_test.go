@@ -1,8 +1,11 @@
 package tracegraph
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -85,25 +88,39 @@ func randomFactory(rng *rand.Rand, products int) (*holdings, []uint32) {
 	return h, units
 }
 
+// rollupFactory is randomFactory's containment of 3,000 products from
+// seed (a, b), its units and whether each is confirmed (six in seven).
+func rollupFactory(a, b uint64) (*holdings, []uint32, []bool) {
+	rng := rand.New(rand.NewPCG(a, b))
+	g, units := randomFactory(rng, 3000)
+	confirmed := make([]bool, len(units))
+	for k := range confirmed {
+		confirmed[k] = rng.IntN(7) != 0
+	}
+	return g, units, confirmed
+}
+
+// unitByUnit is the rollup of units over g as Add counts them one by one,
+// without the planners' memo of products: what the others must match.
+func unitByUnit(g Containment, f *EdgeFilter, units []uint32, confirmed []bool) *Rollup {
+	r := NewRollup(g, f, nil)
+	r.p.memo = nil
+	for k, i := range units {
+		r.Add(i, confirmed[k])
+	}
+	r.Finish()
+	return r
+}
+
 // TestRollupWorkersCountAlike checks that rollups whose units and products
 // are resolved on several goroutines (AddUnits, Finish with Workers) count
 // exactly as one goroutine adding unit by unit without the planners' memo
 // of products: the same entries in the same order with the same tallies,
 // at a moment and over history.
 func TestRollupWorkersCountAlike(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	g, units := randomFactory(rng, 3000)
-	confirmed := make([]bool, len(units))
-	for k := range confirmed {
-		confirmed[k] = rng.IntN(7) != 0
-	}
+	g, units, confirmed := rollupFactory(3, 4)
 	for _, f := range []EdgeFilter{{At: 50}, {At: 150}, {History: true}} {
-		want := NewRollup(g, &f, nil)
-		want.p.memo = nil
-		for k, i := range units {
-			want.Add(i, confirmed[k])
-		}
-		want.Finish()
+		want := unitByUnit(g, &f, units, confirmed)
 		for _, workers := range []int{1, 2, 3} {
 			for _, round := range []int{0, 333} { // one round, or several
 				got := NewRollup(g, &f, nil)
@@ -157,5 +174,105 @@ func TestRollupEntryLabels(t *testing.T) {
 	}
 	if len(seen) != 6 {
 		t.Fatalf("entries of %d labels, want 6: %v", len(seen), seen)
+	}
+}
+
+// noteHolders notes in slots what holds each of units at filter f's
+// moment, as a store's walk would (HeldNote), from g's holdings, and
+// returns the units noted with one holder or none.
+func noteHolders(g *holdings, f *EdgeFilter, units []uint32, slots *Marks) map[uint32]bool {
+	single := map[uint32]bool{}
+	span := f.QuerySpan()
+	for _, x := range units {
+		var units, containers int
+		var unit, cont uint32
+		var contLabel Label
+		for _, h := range g.into[x] {
+			if span.Intersect(h.Span).Empty() {
+				continue
+			}
+			switch {
+			case h.Label == LabelUnit:
+				units, unit = units+1, h.Holder
+			case h.Label.IsContainer():
+				containers, cont, contLabel = containers+1, h.Holder, h.Label
+			}
+		}
+		if w, ok := HeldNote(true, units, unit, containers, cont, contLabel); ok {
+			slots.Set(x, w)
+			single[x] = w&heldMask != heldMany
+		}
+	}
+	return single
+}
+
+// TestRollupNotesCountAlike checks that rollups following the holders a
+// store noted in their slots (Noted) count exactly as rollups reading
+// every holder: the same entries in the same order with the same tallies,
+// unit by unit and on several goroutines, in one round or several; and
+// that they read the holders of no unit noted with one holder or none.
+func TestRollupNotesCountAlike(t *testing.T) {
+	g, units, confirmed := rollupFactory(7, 8)
+	for _, f := range []EdgeFilter{{At: 50}, {At: 150}} {
+		want := unitByUnit(g, &f, units, confirmed)
+		for _, workers := range []int{1, 2, 3} {
+			for _, round := range []int{0, 333} {
+				counted := &countingHolders{holdings: g}
+				got := NewRollup(counted, &f, NewMarks(0))
+				counted.single = noteHolders(g, &f, units, got.Slots())
+				got.Workers, got.Round, got.MinPart, got.Noted = workers, round, 100*workers, true
+				if workers == 1 {
+					for k, i := range units {
+						got.Add(i, confirmed[k])
+					}
+				} else {
+					got.AddUnits(units, confirmed)
+				}
+				got.Finish()
+				if !slices.Equal(got.Nodes, want.Nodes) || !slices.Equal(got.kinds, want.kinds) || !slices.Equal(got.Tallies, want.Tallies) {
+					t.Fatalf("filter %+v, %d workers, rounds of %d: %d entries, want %d (or their order or tallies differ)", f, workers, round, len(got.Nodes), len(want.Nodes))
+				}
+				if counted.read > 0 {
+					t.Fatalf("filter %+v, %d workers: the holders of %d units noted with one holder were read", f, workers, counted.read)
+				}
+			}
+		}
+	}
+}
+
+// countingHolders counts the reads of the holders of units noted with
+// one holder or none (single).
+type countingHolders struct {
+	*holdings
+	single map[uint32]bool
+	mu     sync.Mutex
+	read   int
+}
+
+func (c *countingHolders) Holders(i uint32, out []Holding) []Holding {
+	if c.single[i] {
+		c.mu.Lock()
+		c.read++
+		c.mu.Unlock()
+	}
+	return c.holdings.Holders(i, out)
+}
+
+// TestSortEntriesInParts checks that entries sorted in parts, merged, are
+// sorted as one sort sorts them, for parts of every count up to 5.
+func TestSortEntriesInParts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{0, 1, 7, 100, 1001} {
+		es := make([]RollupEntry, n)
+		for k := range es {
+			es[k] = RollupEntry{ID: ID(fmt.Sprintf("Unit:%08d", rng.IntN(1<<30))), Confirmed: k}
+		}
+		want := slices.Clone(es)
+		slices.SortStableFunc(want, func(a, b RollupEntry) int { return strings.Compare(string(a.ID), string(b.ID)) })
+		for w := 1; w <= 5; w++ {
+			if got := sortEntries(slices.Clone(es), w); !slices.Equal(got, want) {
+				t.Fatalf("%d entries in %d parts: not sorted as one sort sorts them", n, w)
+			}
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -149,6 +150,30 @@ func (m *Marks) Reset() {
 	m.touched = m.touched[:0]
 }
 
+// ResetOn is Reset on up to w goroutines, for marks set on millions of
+// nodes.
+func (m *Marks) ResetOn(w int) {
+	InParallel(len(m.touched), Parts(len(m.touched), w, 1<<16), func(_, lo, hi int) {
+		for _, i := range m.touched[lo:hi] {
+			m.v[i] = 0
+		}
+	})
+	m.touched = m.touched[:0]
+}
+
+// ClearOn zeroes the words of nodes is (each listed once), on up to w
+// goroutines: for words set by Note, on nodes the caller knows. It does
+// not change what Reset forgets.
+func (m *Marks) ClearOn(is []uint32, w int) {
+	InParallel(len(is), Parts(len(is), w, 1<<16), func(_, lo, hi int) {
+		for _, i := range is[lo:hi] {
+			if m.v[i] != 0 {
+				m.v[i] = 0
+			}
+		}
+	})
+}
+
 // Get returns node i's mark (0: none).
 func (m *Marks) Get(i uint32) uint32 {
 	if int(i) < len(m.v) {
@@ -166,6 +191,23 @@ func (m *Marks) Set(i, x uint32) {
 		m.touched = append(m.touched, i)
 	}
 	m.v[i] = x
+}
+
+// Note sets node i's word to x (not 0) if it holds none, for writers on
+// several goroutines at once (atomic: of two setting the same word, one
+// does). i must be below Cap; Reset does not forget the words Note sets:
+// clear them first (ClearOn).
+func (m *Marks) Note(i, x uint32) {
+	if atomic.LoadUint32(&m.v[i]) == 0 {
+		atomic.CompareAndSwapUint32(&m.v[i], 0, x)
+	}
+}
+
+// Reached reports whether a walk reached node i by a path at least as
+// precise as p.
+func (m *Marks) Reached(i uint32, p Precision) bool {
+	mk := m.Get(i)
+	return mk != 0 && Precision(mk&3) >= p
 }
 
 // Seen reports whether a walk reached node i.

@@ -35,9 +35,17 @@ type impact struct {
 	m     *tracegraph.Marks
 	order []uint32 // reached nodes in breadth-first order, suspects first
 	asOf  time.Time
+	noted bool // the walk noted holders in the slots it was given
 }
 
-func (im *impact) release() { putMarks(im.m) }
+func (im *impact) release() { putMarksOn(im.m, im.x.s.par.workerCount()) }
+
+// putMarksOn is putMarks resetting the marks on up to w goroutines: a
+// recall at M marks millions of nodes.
+func putMarksOn(m *tracegraph.Marks, w int) {
+	m.ResetOn(w)
+	marksPool.Put(m)
+}
 
 // lookupBytes is lookup for an ID held as bytes.
 func (t *topo) lookupBytes(id []byte) (uint32, bool) {
@@ -117,13 +125,16 @@ func (s *Store) materialStarts(ctx context.Context, f *tracegraph.MaterialFilter
 // (from materialStarts). NOT_FOUND for a missing suspect. s.mu is held for
 // reading.
 func (s *Store) walkImpact(ctx context.Context, req tracegraph.RecallRequest, material []uint32) (*impact, error) {
-	return s.walkImpactOn(ctx, req, material, 1)
+	return s.walkImpactOn(ctx, req, material, 0, nil)
 }
 
-// walkImpactOn is walkImpact reading the frontier on up to workers
+// walkImpactOn is walkImpact reading the frontier on up to workers (>= 1)
 // goroutines (wideExpander), for a recall that holds its whole answer
-// anyway: its hops a larger piece at a time (wideHops).
-func (s *Store) walkImpactOn(ctx context.Context, req tracegraph.RecallRequest, material []uint32, workers int) (*impact, error) {
+// anyway: its hops a larger piece at a time (wideHops). At a moment, it
+// notes in slots, a rollup's, what holds each node it expands (see
+// expandNotes): slots is then the rollup's to take (Rollup.Noted) or to
+// release.
+func (s *Store) walkImpactOn(ctx context.Context, req tracegraph.RecallRequest, material []uint32, workers int, slots *tracegraph.Marks) (*impact, error) {
 	t := s.t
 	starts, err := t.startIndexes("suspects", req.Suspects)
 	if err != nil {
@@ -145,8 +156,15 @@ func (s *Store) walkImpactOn(ctx context.Context, req tracegraph.RecallRequest, 
 	// reached (bench's stated bound for the streamed serial list).
 	var x tracegraph.Expander = im.x
 	budget := walkHops
-	if workers > 1 {
-		x, budget = &wideExpander{expander: im.x, workers: workers, least: s.par.minPart}, wideHops(t.nodeCount())
+	var wide *wideExpander
+	if workers > 0 {
+		wide = &wideExpander{expander: im.x, workers: workers, least: s.par.minPart, edges: s.par.minEdges}
+		x, budget = wide, wideHops(t.nodeCount())
+		if slots != nil && !f.History && !s.par.noNotes {
+			// The walk lists no edges and keeps every node: hops that
+			// change no mark may be left out.
+			wide.noteIn(slots, im.m)
+		}
 	}
 	r, err := tracegraph.Walk(ctx, x, im.m, starts, tracegraph.WalkSpec{MaxDepth: tracegraph.MaxTraceDepth,
 		Scratch: true, HopBudget: budget})
@@ -154,7 +172,7 @@ func (s *Store) walkImpactOn(ctx context.Context, req tracegraph.RecallRequest, 
 		im.release()
 		return nil, err
 	}
-	im.order = r.Order
+	im.order, im.noted = r.Order, wide != nil && wide.notes != nil
 	return im, nil
 }
 
@@ -165,8 +183,14 @@ const walkHops = 1024
 // parallelism says how many goroutines a recall's rollups and unit lists
 // are built on (the expander is only read, so it is safe for them), and
 // the fewest units each is given; zero values: up to 4, as many as
-// GOMAXPROCS, and tracegraph.Parts's default.
-type parallelism struct{ workers, minPart int }
+// GOMAXPROCS, and tracegraph.Parts's default; minEdges, the fewest edges
+// a goroutine of the walk is given when it splits few nodes' edges (0:
+// the wideExpander's default). noNotes turns the walk's notes of holders
+// off (tests compare with and without).
+type parallelism struct {
+	workers, minPart, minEdges int
+	noNotes                    bool
+}
 
 func (p parallelism) workerCount() int {
 	if p.workers > 0 {
@@ -176,14 +200,29 @@ func (p parallelism) workerCount() int {
 }
 
 // rollup starts the rollups of im's units (Release it when done).
-func (im *impact) rollup(n int) *tracegraph.Rollup {
-	ru := tracegraph.NewRollup(im.x, &im.x.f, getMarks(n))
-	ru.Workers, ru.MinPart = im.x.s.par.workerCount(), im.x.s.par.minPart
+func (im *impact) rollup(n int) *tracegraph.Rollup { return im.rollupIn(getMarks(n)) }
+
+// rollupIn starts the rollups of im's units in slots (those the walk
+// noted holders in, if it did).
+func (im *impact) rollupIn(slots *tracegraph.Marks) *tracegraph.Rollup {
+	ru := tracegraph.NewRollup(im.x, &im.x.f, slots)
+	ru.Workers, ru.MinPart, ru.Noted = im.x.s.par.workerCount(), im.x.s.par.minPart, im.noted
 	return ru
 }
 
 // releaseRollup returns a rollup's slots to the pool.
-func releaseRollup(ru *tracegraph.Rollup) { putMarks(ru.Slots()) }
+func releaseRollup(ru *tracegraph.Rollup) { putMarksOn(ru.Slots(), ru.Workers) }
+
+// releaseRollup returns the rollup's slots to the pool, first clearing
+// the notes the walk left in them (over the nodes it reached, before
+// im.release), and then im's marks.
+func (im *impact) releaseRollup(ru *tracegraph.Rollup) {
+	if im.noted {
+		ru.Slots().ClearOn(im.order, ru.Workers)
+	}
+	releaseRollup(ru)
+	im.release()
+}
 
 // recallUnit is unit i as a recall reports it, its status that of the
 // question's moment (tracegraph.StatusAt). s.mu is held for reading.
@@ -223,15 +262,15 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	t := s.t
-	im, err := s.walkImpactOn(ctx, req, material, s.par.workerCount())
+	slots := getMarks(t.nodeCount())
+	im, err := s.walkImpactOn(ctx, req, material, s.par.workerCount(), slots)
 	if err != nil {
-		return nil, err
+		return nil, err // slots with the notes of a walk cut short: left to the collector
 	}
-	defer im.release()
 	rep := &tracegraph.RecallReport{Suspects: req.Suspects, AsOf: im.asOf,
 		Confirmed: []tracegraph.RecallUnit{}, Possible: []tracegraph.RecallUnit{}}
-	ru := im.rollup(t.nodeCount())
-	defer releaseRollup(ru)
+	ru := im.rollupIn(slots)
+	defer im.releaseRollup(ru)
 	units := make([]uint32, 0, len(im.order))
 	for k, i := range im.order {
 		if k&4095 == 0 {
@@ -250,32 +289,57 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 		ru.Finish()
 		return im.fill(rep, ru, true), nil
 	}
-	confirmed := im.listUnits(rep, units, len(units) <= sortLimit, ru.Workers, ru.MinPart)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+	w := tracegraph.Parts(len(units), ru.Workers, ru.MinPart)
+	confirmed, nc := im.confirmedUnits(units, w)
+	// The report's lists (56 bytes a unit, zeroed) are allocated meanwhile.
+	lists := make(chan []tracegraph.RecallUnit, 1)
+	go func() { lists <- make([]tracegraph.RecallUnit, len(units)) }()
 	ru.AddUnits(units, confirmed)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	ru.Finish()
+	im.listUnits(rep, units, confirmed, len(units) <= sortLimit, <-lists, nc, w)
 	return im.fill(rep, ru, false), nil
 }
 
-// listUnits sets rep's Confirmed and Possible to units as reported, by ID
-// (byID) or in the order given, each list allocated once at its size and
-// filled in place on up to workers goroutines (each unit's ID, status and
-// marks are reads scattered over the topology), counts their statuses, and
-// returns whether each of units is confirmed.
-func (im *impact) listUnits(rep *tracegraph.RecallReport, units []uint32, byID bool, workers, minPart int) []bool {
+// confirmedUnits returns whether each of units is confirmed (its best path
+// EXACT) and how many are, found in w parts on as many goroutines.
+func (im *impact) confirmedUnits(units []uint32, w int) ([]bool, int) {
 	confirmed := make([]bool, len(units))
-	w := tracegraph.Parts(len(units), workers, minPart)
-	base := make([]int, w+1) // confirmed units before each part of units
+	counts := make([]int, w)
 	tracegraph.InParallel(len(units), w, func(part, lo, hi int) {
-		n := 0
 		for k := lo; k < hi; k++ {
 			if im.m.Precision(units[k]) == tracegraph.PrecisionExact {
 				confirmed[k] = true
+				counts[part]++
+			}
+		}
+	})
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return confirmed, n
+}
+
+// listUnits sets rep's Confirmed and Possible to units as reported (each
+// confirmed or not: confirmedUnits), by ID (byID) or in the order given, in all (as long as units: nc confirmed
+// first, the possible after), filled in place in w parts on as many
+// goroutines (each unit's ID, status and marks are reads scattered over
+// the topology), and counts their statuses.
+func (im *impact) listUnits(rep *tracegraph.RecallReport, units []uint32, confirmed []bool, byID bool, all []tracegraph.RecallUnit, nc, w int) {
+	order := units
+	if byID {
+		t := im.x.t
+		order = slices.Clone(units)
+		slices.SortFunc(order, func(a, b uint32) int { return bytes.Compare(t.nameBytes(a), t.nameBytes(b)) })
+	}
+	base := make([]int, w+1) // confirmed units before each part of order
+	tracegraph.InParallel(len(order), w, func(part, lo, hi int) {
+		n := 0
+		for k, i := range order[lo:hi] {
+			if byID && im.m.Precision(i) == tracegraph.PrecisionExact || !byID && confirmed[lo+k] {
 				n++
 			}
 		}
@@ -284,23 +348,7 @@ func (im *impact) listUnits(rep *tracegraph.RecallReport, units []uint32, byID b
 	for part := range w {
 		base[part+1] += base[part]
 	}
-	order := units
-	if byID {
-		t := im.x.t
-		order = slices.Clone(units)
-		slices.SortFunc(order, func(a, b uint32) int { return bytes.Compare(t.nameBytes(a), t.nameBytes(b)) })
-		for part := range w { // confirmed units before each part of order
-			n := 0
-			for _, i := range order[len(order)*part/w : len(order)*(part+1)/w] {
-				if im.m.Precision(i) == tracegraph.PrecisionExact {
-					n++
-				}
-			}
-			base[part+1] = base[part] + n
-		}
-	}
-	rep.Confirmed = make([]tracegraph.RecallUnit, base[w])
-	rep.Possible = make([]tracegraph.RecallUnit, len(order)-base[w])
+	rep.Confirmed, rep.Possible = all[:nc:nc], all[nc:]
 	counts := make([][2]tracegraph.StatusCounts, w) // per part, of its confirmed and possible units
 	tracegraph.InParallel(len(order), w, func(part, lo, hi int) {
 		c, p := base[part], lo-base[part]
@@ -319,7 +367,6 @@ func (im *impact) listUnits(rep *tracegraph.RecallReport, units []uint32, byID b
 		addCounts(&rep.ConfirmedCount, pc[0])
 		addCounts(&rep.PossibleCount, pc[1])
 	}
-	return confirmed
 }
 
 func addCounts(c *tracegraph.StatusCounts, o tracegraph.StatusCounts) {

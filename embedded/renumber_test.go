@@ -175,8 +175,9 @@ func numberingAnswers(t *testing.T, s *Store, at time.Time) []string {
 }
 
 // TestRecallInPartsAnswersAlike checks that a recall whose unit list and
-// rollups are built on several goroutines answers byte for byte as one
-// built on one, for every lot and wafer batch, at a moment and over history.
+// rollups are built on several goroutines, with or without the walk's notes
+// of holders, answers byte for byte as one built on one without notes, for
+// every lot and wafer batch, at a moment and over history.
 func TestRecallInPartsAnswersAlike(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(t.TempDir(), Options{})
@@ -221,8 +222,9 @@ func TestRecallInPartsAnswersAlike(t *testing.T) {
 	parted := 0
 	for _, id := range suspects {
 		for _, history := range []bool{false, true} {
-			want := recall(id, history, parallelism{workers: 1})
-			for _, par := range []parallelism{{workers: 2, minPart: 1}, {workers: 3, minPart: 7}} {
+			want := recall(id, history, parallelism{workers: 1, noNotes: true})
+			for _, par := range []parallelism{{workers: 1}, {workers: 2, minPart: 1}, {workers: 3, minPart: 7, minEdges: 3},
+				{workers: 2, minPart: 50, minEdges: 1}, {workers: 2, minPart: 1, noNotes: true}} {
 				if got := recall(id, history, par); got != want {
 					t.Fatalf("recall of %s (history %v) in parts %+v:\n got %.600s\nwant %.600s", id, history, par, got, want)
 				}

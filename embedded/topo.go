@@ -274,9 +274,35 @@ func (a *adjacency) each(node uint32, f func(e uint32) bool) {
 	}
 }
 
+// eachIn is each over the edges of node from its lo-th to before its
+// hi-th (in each's order).
+func (a *adjacency) eachIn(node uint32, lo, hi int, f func(e uint32) bool) {
+	c := 0
+	if int(node)+1 < len(a.off) {
+		l := a.list[a.off[node]:a.off[node+1]]
+		c = len(l)
+		for _, e := range l[min(lo, c):min(hi, c)] {
+			if !f(e) {
+				return
+			}
+		}
+	}
+	if a.nExt > 0 && hi > c {
+		l := a.extra[node]
+		for _, e := range l[min(max(lo-c, 0), len(l)):min(hi-c, len(l))] {
+			if !f(e) {
+				return
+			}
+		}
+	}
+}
+
 // degree returns how many edges node has in a.
 func (a *adjacency) degree(node uint32) int {
-	d := len(a.extra[node])
+	d := 0
+	if a.nExt > 0 {
+		d = len(a.extra[node])
+	}
 	if int(node)+1 < len(a.off) {
 		d += int(a.off[node+1] - a.off[node])
 	}

@@ -3,6 +3,7 @@ package embedded
 import (
 	"bytes"
 	"context"
+	"math"
 	"sync"
 	"time"
 
@@ -70,33 +71,58 @@ func (s *Store) expander(f tracegraph.EdgeFilter) *expander {
 
 // Expand implements tracegraph.Expander from the flat adjacency arrays.
 func (x *expander) Expand(ctx context.Context, frontier []uint32, up bool, hops []tracegraph.Hop) ([]tracegraph.Hop, error) {
-	t, f := x.t, &x.f
-	adj := x.in
-	if up {
-		adj = x.out
-	}
+	return x.expand(ctx, frontier, up, hops, nil)
+}
+
+// expand is Expand, noting and pruning for a recall walk when o is set
+// (see expandNotes).
+func (x *expander) expand(ctx context.Context, frontier []uint32, up bool, hops []tracegraph.Hop, o *expandNotes) ([]tracegraph.Hop, error) {
 	for k, n := range frontier {
 		if k&4095 == 4095 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		adj.each(n, func(e uint32) bool {
-			if !t.edgeCounts(f, e) {
-				return true
-			}
-			v := t.er[e].dst
-			if !up {
-				v = t.er[e].src
-			}
-			if t.flags[v]&flVoided != 0 || (f.NoContainers && t.isContainer(v)) {
-				return true
-			}
-			hops = append(hops, tracegraph.Hop{From: uint32(k), To: v, Edge: e, Prec: t.edgePrec(e)})
-			return true
-		})
+		hops = x.expandNode(n, uint32(k), up, 0, math.MaxInt, true, hops, o)
 	}
 	return hops, nil
+}
+
+// expandNode appends the hops along edges lo to hi (excluded) of frontier
+// node n (at position k), in their order in its adjacency; o, when set,
+// prunes, and notes what holds n when they are all its edges (whole).
+func (x *expander) expandNode(n, k uint32, up bool, lo, hi int, whole bool, hops []tracegraph.Hop, o *expandNotes) []tracegraph.Hop {
+	t, f := x.t, &x.f
+	adj := x.in
+	if up {
+		adj = x.out
+	}
+	var h heldBy
+	adj.eachIn(n, lo, hi, func(e uint32) bool {
+		if !t.edgeCounts(f, e) {
+			return true
+		}
+		v := t.er[e].dst
+		if !up {
+			v = t.er[e].src
+		}
+		if t.flags[v]&flVoided != 0 {
+			return true
+		}
+		container := t.isContainer(v)
+		if o != nil {
+			h.see(t, e, v, container)
+		}
+		if f.NoContainers && container || o != nil && o.prune(v, t.edgePrec(e)) {
+			return true
+		}
+		hops = append(hops, tracegraph.Hop{From: k, To: v, Edge: e, Prec: t.edgePrec(e)})
+		return true
+	})
+	if o != nil && whole {
+		o.note(t, n, &h)
+	}
+	return hops
 }
 
 // CompareNodes implements tracegraph.Expander.
