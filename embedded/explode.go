@@ -21,25 +21,29 @@ import (
 // a bitset of the topology's nodes, cleared through the list of nodes
 // reached. TestExplodeMatchesWalk keeps the two alike.
 func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) ([]tracegraph.TraceNode, error) {
+	return s.explodeFrom(id, func(t *topo, start uint32) ([]tracegraph.TraceNode, error) {
+		w := getContainmentWalk(t.nodeCount())
+		defer putContainmentWalk(w)
+		if err := w.walk(ctx, t, start, tracegraph.AsOfOrNow(asOf).UnixNano()); err != nil {
+			return nil, err
+		}
+		return w.answer(t), nil
+	})
+}
+
+// explodeFrom resolves id (its errors those of every read by id) and runs
+// explode from its node, s.mu held for reading.
+func (s *Store) explodeFrom(id tracegraph.ID, explode func(t *topo, start uint32) ([]tracegraph.TraceNode, error)) ([]tracegraph.TraceNode, error) {
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	t := s.t
-	starts, err := t.startIndexes("id", []tracegraph.ID{id})
+	starts, err := s.t.startIndexes("id", []tracegraph.ID{id})
 	if err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	w := getContainmentWalk(t.nodeCount())
-	defer putContainmentWalk(w)
-	if err := w.walk(ctx, t, starts[0], tracegraph.AsOfOrNow(asOf).UnixNano()); err != nil {
-		return nil, err
-	}
-	return w.answer(t), nil
+	return explode(s.t, starts[0])
 }
 
 // answer lists the units and components reached. It sets each field of

@@ -12,35 +12,28 @@ import (
 )
 
 // explodeByWalk is Explode as the walk rules run it over the expander (the
-// code Explode replaced), kept to judge it.
+// code Explode replaced; the two share how the id is resolved and refused),
+// kept to judge it.
 func (s *Store) explodeByWalk(ctx context.Context, id tracegraph.ID, asOf time.Time) ([]tracegraph.TraceNode, error) {
-	if err := checkID(id); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	t := s.t
-	starts, err := t.startIndexes("id", []tracegraph.ID{id})
-	if err != nil {
-		return nil, err
-	}
-	m := getMarks(t.nodeCount())
-	defer putMarks(m)
-	x := s.expander(tracegraph.NewEdgeFilter([]tracegraph.EdgeType{tracegraph.EdgeContains}, asOf, false, 0))
-	r, err := tracegraph.Walk(ctx, x, m, starts, tracegraph.WalkSpec{Up: true, MaxDepth: tracegraph.MaxTraceDepth})
-	if err != nil {
-		return nil, err
-	}
-	unit, comp := uint8(tracegraph.LabelUnit.Code()), uint8(tracegraph.LabelComponent.Code())
-	out := make([]tracegraph.TraceNode, 0, len(r.Order))
-	for _, i := range r.Order[1:] {
-		if l := t.label[i]; l == unit || l == comp {
-			tn := x.TraceNode(i)
-			tn.Depth, tn.Precision, tn.Direction = m.Depth(i), tracegraph.PrecisionExact, tracegraph.Upstream
-			out = append(out, tn)
+	return s.explodeFrom(id, func(t *topo, start uint32) ([]tracegraph.TraceNode, error) {
+		m := getMarks(t.nodeCount())
+		defer putMarks(m)
+		x := s.expander(tracegraph.NewEdgeFilter([]tracegraph.EdgeType{tracegraph.EdgeContains}, asOf, false, 0))
+		r, err := tracegraph.Walk(ctx, x, m, []uint32{start}, tracegraph.WalkSpec{Up: true, MaxDepth: tracegraph.MaxTraceDepth})
+		if err != nil {
+			return nil, err
 		}
-	}
-	return out, nil
+		unit, comp := uint8(tracegraph.LabelUnit.Code()), uint8(tracegraph.LabelComponent.Code())
+		out := make([]tracegraph.TraceNode, 0, len(r.Order))
+		for _, i := range r.Order[1:] {
+			if l := t.label[i]; l == unit || l == comp {
+				tn := x.TraceNode(i)
+				tn.Depth, tn.Precision, tn.Direction = m.Depth(i), tracegraph.PrecisionExact, tracegraph.Upstream
+				out = append(out, tn)
+			}
+		}
+		return out, nil
+	})
 }
 
 // TestExplodeMatchesWalk checks that Explode answers byte for byte as the
@@ -49,7 +42,7 @@ func (s *Store) explodeByWalk(ctx context.Context, id tracegraph.ID, asOf time.T
 // repacked into new boxes and onto pallets, boxes moved between pallets,
 // packings and unpackings voided), at moments before, between and
 // exactly at those changes and now; and with the same errors for unknown,
-// malformed and voided ids.
+// malformed and voided ids and for a cancelled context.
 func TestExplodeMatchesWalk(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(t.TempDir(), Options{})
