@@ -198,7 +198,7 @@ func TestExplodeMatchesWalk(t *testing.T) {
 	if nonEmpty < compared/10 || deep == 0 {
 		t.Fatalf("%d answers compared, %d not empty, %d reaching depth 3: too few to judge", compared, nonEmpty, deep)
 	}
-	t.Logf("%d answers compared (%d not empty, %d reaching depth 3); accepted %v", compared, nonEmpty, deep, accepted)
+	t.Logf("%d answers compared at %d moments (%d not empty, %d reaching depth 3); accepted %v", compared, len(moments), nonEmpty, deep, accepted)
 
 	// A cancelled context: the same error.
 	cctx, cancel := context.WithCancel(ctx)
