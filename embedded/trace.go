@@ -203,36 +203,3 @@ func (s *Store) Trace(ctx context.Context, req tracegraph.TraceRequest) (*traceg
 	x := s.expander(tracegraph.NewEdgeFilter(req.EdgeTypes, req.AsOf, req.History, req.MinPrecision))
 	return tracegraph.RunTrace(ctx, x, m, starts, &req)
 }
-
-// Explode implements tracegraph.Graph.
-func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) ([]tracegraph.TraceNode, error) {
-	if err := checkID(id); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	t := s.t
-	starts, err := t.startIndexes("id", []tracegraph.ID{id})
-	if err != nil {
-		return nil, err
-	}
-	m := getMarks(t.nodeCount())
-	defer putMarks(m)
-	x := s.expander(tracegraph.NewEdgeFilter([]tracegraph.EdgeType{tracegraph.EdgeContains}, asOf, false, 0))
-	r, err := tracegraph.Walk(ctx, x, m, starts, tracegraph.WalkSpec{Up: true, MaxDepth: tracegraph.MaxTraceDepth})
-	if err != nil {
-		return nil, err
-	}
-	unit, comp := uint8(tracegraph.LabelUnit.Code()), uint8(tracegraph.LabelComponent.Code())
-	out := make([]tracegraph.TraceNode, 0, len(r.Order))
-	// Breadth-first order: level by level, each level in packing and
-	// installation order.
-	for _, i := range r.Order[1:] {
-		if l := t.label[i]; l == unit || l == comp {
-			tn := x.TraceNode(i)
-			tn.Depth, tn.Precision, tn.Direction = m.Depth(i), tracegraph.PrecisionExact, tracegraph.Upstream
-			out = append(out, tn)
-		}
-	}
-	return out, nil
-}
