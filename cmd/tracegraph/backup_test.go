@@ -179,7 +179,8 @@ func testBackupRestoreWhileServing(t *testing.T, bin, url string, stop func()) {
 // against the running service (--url) and a stopped store (--data): each
 // time either the backup is complete and checks against its manifest, or
 // nothing is at its name, and no directory claims to be complete without
-// being so.
+// being so (a staging directory may hold a manifest, killed between the
+// manifest and the rename, but then it checks).
 func testBackupKilled(t *testing.T, bin, url string) {
 	parent := t.TempDir()
 
@@ -216,8 +217,11 @@ func testBackupKilled(t *testing.T, bin, url string) {
 		if _, err := os.Stat(filepath.Join(p, backup.ManifestName)); err != nil {
 			continue // no manifest: claims nothing
 		}
+		// A staging directory holds a manifest when the kill fell between the
+		// manifest's sync and the rename that publishes it: complete, then,
+		// as checked below.
 		if strings.HasPrefix(e.Name(), ".") {
-			t.Errorf("staging directory %s has a manifest", p)
+			t.Logf("staging directory %s has a manifest (killed just before its rename)", p)
 		}
 		if _, err := backup.Check(p); err != nil {
 			t.Errorf("%s has a manifest but does not check: %v", p, err)
