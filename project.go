@@ -34,14 +34,22 @@ func ProjectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 // a group (the embedded writer's, Neo4j's) are projected over the group's
 // Tx: they share what they decode of the stations' line sides, and with
 // the group under it when that is a Tx too (the writer projects a group
-// over the one still committing).
+// over the one still committing), or the one a store gives every group
+// (Tx.KeepLineSides).
 func newMemo(base GraphReader) *memo {
 	m := &memo{}
 	if b, ok := base.(*Tx); ok {
-		if under, ok := b.base.(*Tx); ok && b.lineSides == nil {
-			b.lineSides = mk(&under.lineSides)
+		if b.lineSides == nil {
+			if under, ok := b.base.(*Tx); ok {
+				if under.lineSides == nil {
+					under.lineSides = NewLineSideMemo(0)
+				}
+				b.lineSides = under.lineSides
+			} else {
+				b.lineSides = NewLineSideMemo(0)
+			}
 		}
-		m.stations = mk(&b.lineSides)
+		m.stations = b.lineSides
 	}
 	return m
 }

@@ -18,8 +18,9 @@ type memo struct {
 	// stations holds a station's line side with the property texts it was
 	// decoded from or saved as: it stands for the node while they are the
 	// same. It may be the base Tx's (Tx.lineSides), shared by the batches
-	// projected over it.
-	stations map[ID]*lineSideMemo
+	// projected over it and, given by a store's writer, by its groups (nil:
+	// none yet; made by keep).
+	stations *LineSideMemo
 	// slots holds the edge props of the slots of the setups in setupDefs.
 	slots map[*SetupDefined][]slotValues
 	// verify makes every line side kept check that decoding its texts
@@ -63,7 +64,7 @@ func (m *memo) setupDef(tx *Tx, defID string) (*SetupDefined, error) {
 // station returns what the memo keeps for the station node n while n's
 // line-side properties are the texts it was kept for (nil: nothing).
 func (m *memo) station(n *Node) *lineSideMemo {
-	c := m.stations[n.ID]
+	c := m.stations.get(n.ID)
 	if c == nil {
 		return nil
 	}
@@ -82,7 +83,10 @@ func (m *memo) keep(c *lineSideMemo) {
 	if m.verify != nil {
 		m.verify(c)
 	}
-	mk(&m.stations)[c.ls.node.ID] = c
+	if m.stations == nil {
+		m.stations = NewLineSideMemo(0)
+	}
+	m.stations.put(c)
 }
 
 // lineSideView returns the station's line side for reading only: the same

@@ -28,7 +28,7 @@ func ProjectBatchCheckingMemo(ctx context.Context, base GraphReader, events []*E
 		errs = append(errs, err)
 	}
 	// What the batches before kept, too.
-	for _, c := range m.stations {
+	for _, c := range m.stations.entries() {
 		kept = append(kept, c)
 	}
 	for _, c := range kept {
@@ -79,4 +79,12 @@ func checkKept(c *lineSideMemo) error {
 		}
 	}
 	return nil
+}
+
+// entries returns the line sides m keeps (none when m is nil).
+func (m *LineSideMemo) entries() []*lineSideMemo {
+	if m == nil {
+		return nil
+	}
+	return slices.Collect(maps.Values(m.stations))
 }

@@ -139,8 +139,9 @@ type Tx struct {
 	// lineSides is what the batches projected over this Tx keep of the
 	// stations' line sides (memo.stations): valid for as long as the
 	// station's texts are the ones kept, whatever became of the batch that
-	// kept them.
-	lineSides map[ID]*lineSideMemo
+	// kept them. A store's writer gives every group's Tx the same one
+	// (KeepLineSides).
+	lineSides *LineSideMemo
 }
 
 // NewTx returns an empty transaction over base. Its maps are made on first

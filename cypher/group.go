@@ -177,6 +177,10 @@ func (s *Store) applyTx(ctx context.Context, tx neo4j.ManagedTransaction, group 
 		return nil, 0, err
 	}
 	projected := tracegraph.NewTx(ctx, rd)
+	// The line sides earlier groups decoded or saved: each stands for the
+	// exact texts it was kept for, so it holds whether its group committed,
+	// failed or was retried, and whatever another process wrote since.
+	projected.KeepLineSides(s.lineSides)
 	outcomes := make([][]tracegraph.Outcome, len(group))
 	var accepted []*tracegraph.Event
 	next := seq + 1

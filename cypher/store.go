@@ -53,6 +53,10 @@ type Store struct {
 	// gmu guards group, the batches waiting for group commit (group.go).
 	gmu   sync.Mutex
 	group groupQueue
+	// lineSides keeps the stations' decoded line sides from group to group
+	// (tracegraph.LineSideMemo, bounded): only the one committer running
+	// (group.committing) uses it.
+	lineSides *tracegraph.LineSideMemo
 
 	mu       sync.Mutex
 	closed   bool
@@ -90,7 +94,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{driver: driver, db: cfg.Database, bookmarks: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{}),
-		q: q, now: cfg.Now, poll: cfg.PollInterval, groupEvents: cfg.GroupEvents,
+		q: q, now: cfg.Now, poll: cfg.PollInterval, groupEvents: cfg.GroupEvents, lineSides: tracegraph.NewLineSideMemo(0),
 		subs: map[chan uint64]struct{}{}, done: make(chan struct{})}
 	if s.now == nil {
 		s.now = time.Now

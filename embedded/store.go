@@ -38,6 +38,11 @@ type Options struct {
 	// read no node from Pebble. It reads up to RecordCacheBytes more at
 	// open (about 0.5 s for the 58 MB of the 20,000-unit factory).
 	WarmRecords bool
+	// LineSideMemoBytes bounds the stations' decoded line sides the writer
+	// keeps from group to group (tracegraph.LineSideMemo; default
+	// tracegraph.DefaultLineSideMemoBytes, 16 MiB; negative: none kept
+	// beyond a group and the one it is projected on).
+	LineSideMemoBytes int
 	// Logger receives Pebble's messages (default: discarded).
 	Logger *slog.Logger
 	// Bulk trades durability for speed while loading data that can be loaded
@@ -49,7 +54,8 @@ type Options struct {
 	// load as the topology does (about 60 bytes a node and 40 an edge, and
 	// the Go heap's room to collect) and a filter of the event ids (about
 	// 1.2 bytes each); the rest is bounded: the node cache, the groups in
-	// flight, the memtables (at most 768 MiB) and the block cache.
+	// flight, the line-side memo, the memtables (at most 768 MiB) and the
+	// block cache.
 	Bulk bool
 }
 

@@ -71,6 +71,12 @@ func (s *Store) Submit(ctx context.Context, events []*tracegraph.Event, opts tra
 func (s *Store) writer() {
 	defer close(s.done)
 	rd := &reader{s: s}
+	// The stations' line sides decoded or saved, kept from group to group:
+	// the writer's alone (see project).
+	var lineSides *tracegraph.LineSideMemo
+	if s.opts.LineSideMemoBytes >= 0 {
+		lineSides = tracegraph.NewLineSideMemo(s.opts.LineSideMemoBytes)
+	}
 	var prev *flight
 	var next *applyReq // taken from the queue while gathering: it starts the next group
 	fillStarted := false
@@ -135,7 +141,7 @@ func (s *Store) writer() {
 				base, parent = prev.tx, prev
 			}
 		}
-		f := s.project(group, base, parent)
+		f := s.project(group, base, parent, lineSides)
 		go s.commitFlight(f, parent)
 		prev = f
 	}
@@ -157,11 +163,17 @@ type flight struct {
 }
 
 // project applies the rules to each batch of the group in turn (each sees
-// the ones before it) on top of base.
-func (s *Store) project(group []*applyReq, base tracegraph.GraphReader, parent *flight) *flight {
+// the ones before it) on top of base. The group keeps the line sides it
+// decodes or saves in lineSides (nil: its own, shared with parent's), where
+// the next groups find them: an entry stands for the exact texts it was
+// kept for, so it holds whether this group commits or fails.
+func (s *Store) project(group []*applyReq, base tracegraph.GraphReader, parent *flight, lineSides *tracegraph.LineSideMemo) *flight {
 	ctx := context.Background()
 	f := &flight{parent: parent, tx: tracegraph.NewTx(ctx, base), reqs: group,
 		results: make([]*tracegraph.BatchResult, len(group)), done: make(chan struct{})}
+	if lineSides != nil {
+		f.tx.KeepLineSides(lineSides)
+	}
 	seq := s.headSeqNow() + 1
 	if parent != nil {
 		seq = parent.nextSeq

@@ -1,0 +1,83 @@
+package tracegraph
+
+// DefaultLineSideMemoBytes bounds a LineSideMemo made with no bound of its
+// own: a few thousand stations of the generated factory's size.
+const DefaultLineSideMemoBytes = 16 << 20
+
+// lineSideEntryCost is what an entry costs besides its texts: the map
+// slot, the lineSideMemo, the lineSide and its maps' headers.
+const lineSideEntryCost = 512
+
+// LineSideMemo keeps the stations' line sides the rules decoded or saved,
+// each with the exact property texts it stands for. The batches projected
+// over one Tx share one (newMemo); a store's writer gives the same one to
+// every group's Tx (Tx.KeepLineSides), so that a feeder, setup or placement
+// event decodes its station's line side once per change of it, not once
+// per group. An entry is used only while the station's texts are the ones
+// it was kept for (memo.station), and what it keeps is never changed: it
+// stays valid whatever became of the batch or group that kept it
+// (committed, refused, failed, projected again), and a void or any other
+// change of the station's texts just makes it unused until replaced.
+//
+// Its memory is bounded: the entries it holds cost at most its bound,
+// counting each entry's texts three times (the texts, and the decoded line
+// side about twice their size) and lineSideEntryCost more; a new entry
+// beyond the bound drops others (any) until it fits. It is not safe for
+// concurrent use: one goroutine at a time projects with it (a store's
+// writer); readers never see it.
+type LineSideMemo struct {
+	stations   map[ID]*lineSideMemo
+	bytes, max int
+}
+
+// NewLineSideMemo returns an empty memo of at most maxBytes
+// (DefaultLineSideMemoBytes when maxBytes is not positive).
+func NewLineSideMemo(maxBytes int) *LineSideMemo {
+	if maxBytes <= 0 {
+		maxBytes = DefaultLineSideMemoBytes
+	}
+	return &LineSideMemo{max: maxBytes}
+}
+
+// KeepLineSides makes the batches projected over tx keep the stations'
+// line sides in m, and find there those kept by earlier ones over any
+// other Tx given m. Only the goroutine projecting over tx may use m while
+// it does.
+func (tx *Tx) KeepLineSides(m *LineSideMemo) { tx.lineSides = m }
+
+// cost is what c counts for in a memo's bound.
+func (c *lineSideMemo) cost() int {
+	return 3*(len(c.setups)+len(c.activations)+len(c.feeders)) + lineSideEntryCost
+}
+
+// get returns the entry kept for the station id (nil: none). m may be nil.
+func (m *LineSideMemo) get(id ID) *lineSideMemo {
+	if m == nil {
+		return nil
+	}
+	return m.stations[id]
+}
+
+// put keeps c for its station in place of what was kept for it, dropping
+// other entries while they would exceed the bound; c itself is dropped
+// when it alone would.
+func (m *LineSideMemo) put(c *lineSideMemo) {
+	id := c.ls.node.ID
+	if old, ok := m.stations[id]; ok {
+		m.bytes -= old.cost()
+		delete(m.stations, id)
+	}
+	cost := c.cost()
+	if cost > m.max {
+		return
+	}
+	for k, e := range m.stations {
+		if m.bytes+cost <= m.max {
+			break
+		}
+		m.bytes -= e.cost()
+		delete(m.stations, k)
+	}
+	mk(&m.stations)[id] = c
+	m.bytes += cost
+}
