@@ -109,7 +109,9 @@ func (x *expander) expandNode(n, k uint32, up bool, lo, hi int, whole bool, hops
 		if t.flags[v]&flVoided != 0 {
 			return true
 		}
-		container := t.isContainer(v)
+		// A container's label is another memory read per hop: only the
+		// recall's notes and NoContainers need it.
+		container := (o != nil || f.NoContainers) && t.isContainer(v)
 		if o != nil {
 			h.see(t, e, v, container)
 		}
