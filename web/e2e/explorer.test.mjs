@@ -176,6 +176,13 @@ describe('the explorer', { concurrency: false }, () => {
     await page.getByTestId('part-counts').waitFor();
     assert.match(await page.getByTestId('part-counts').textContent(), /\d/);
     await page.locator('.react-flow__node').first().waitFor();
+    // Each hold once, with the items inside that carry it: the recall's hold
+    // on the wafer batch reaches every product in the box.
+    const holdRows = await page.getByTestId('holds').locator('tbody tr').allTextContents();
+    assert.equal(new Set(holdRows).size, holdRows.length, `a hold listed twice: ${holdRows.join(' | ')}`);
+    const onWafer = holdRows.filter((r) => r.includes('WaferBatch:'));
+    assert.equal(onWafer.length, 1, holdRows.join(' | '));
+    assert.match(onWafer[0], /Unit:.*Unit:/);
     await shot('pallet');
     // Release: contain again (idempotent: the same containment) to get its id back on the page.
     await page.goto(recall);

@@ -2,6 +2,7 @@ import { gql, splitId } from '../api';
 import { Genealogy } from '../genealogy/Genealogy';
 import { ErrorBox, Kind, Link, NodeLink, When, useLoad } from '../ui';
 import { countByPartNumber } from '../recall/tally';
+import { groupHolds, type HoldIn } from './holds';
 
 // The page of one node: its identity, holds, genealogy picture and records.
 
@@ -22,8 +23,8 @@ export const NODE = `query NodePage($id: ID!) {
     ... on Component { serial partNumber mpn manufacturer supplier dateCode supplierLot: lot receivedAt componentStatus: status onHold holds { id source reason since } derivedFrom { id } parent { node { id } } }
     ... on MaterialLot { lot partNumber mpn manufacturer supplier dateCode quantity countryOfOrigin msl receivedAt onHold holds { id source reason since } derivedFrom { id } derivatives { id } }
     ... on WaferBatch { waferBatch manufacturer fab waferCount registeredAt onHold holds { id source reason since } derivatives { id } }
-    ... on Box { sscc createdAt onHold holds { id source reason since } container { node { id } } contents { node { id } position } explode { __typename id ... on Unit { partNumber } ... on Component { partNumber } } }
-    ... on Pallet { sscc createdAt onHold holds { id source reason since } container { node { id } } contents { node { id } position } explode { __typename id ... on Unit { partNumber } ... on Component { partNumber } } }
+    ... on Box { sscc createdAt onHold holds { id source node reason since } container { node { id } } contents { node { id } position } explode { __typename id ... on Unit { partNumber } ... on Component { partNumber } } }
+    ... on Pallet { sscc createdAt onHold holds { id source node reason since } container { node { id } } contents { node { id } position } explode { __typename id ... on Unit { partNumber } ... on Component { partNumber } } }
     ... on Shipment { shipmentKey: shipment destination shippedAt shipCustomer: customer { id customer } contents { node { id } } explode { __typename id ... on Unit { partNumber } ... on Component { partNumber } } }
     ... on Customer { customerName: customer shipments { id destination shippedAt } }
   }
@@ -46,19 +47,24 @@ function Props({ rows }: { rows: [string, React.ReactNode][] }) {
   );
 }
 
-function Holds({ holds }: { holds?: { id: string; source: string; reason: string; since: string }[] }) {
+// Holds lists the holds in force on node self, each once; on a box or
+// pallet, with the items inside it that carry each (groupHolds).
+function Holds({ holds, self }: { holds?: HoldIn[]; self: string }) {
   if (!holds?.length) return null;
+  const rows = groupHolds(holds, self);
+  const inside = rows.some((r) => r.carriers.length > 0);
   return (
-    <div className="card" style={{ borderColor: '#c62828' }}>
+    <div className="card" style={{ borderColor: '#c62828' }} data-testid="holds">
       <h2 className="fail">On hold</h2>
       <table>
-        <thead><tr><th>Reason</th><th>Since</th><th>Placed on</th><th>Hold</th></tr></thead>
+        <thead><tr><th>Reason</th><th>Since</th><th>Placed on</th>{inside && <th>Carried by</th>}<th>Hold</th></tr></thead>
         <tbody>
-          {holds.map((h) => (
-            <tr key={h.id + h.source}>
+          {rows.map((h) => (
+            <tr key={`${h.id}\u0000${h.source}`}>
               <td>{h.reason}</td>
               <td><When at={h.since} /></td>
               <td><NodeLink id={h.source} /></td>
+              {inside && <td>{h.carriers.length ? <IdList ids={h.carriers.map((id) => ({ id }))} /> : <span className="muted">itself</span>}</td>}
               <td className="muted">{h.id}</td>
             </tr>
           ))}
@@ -237,7 +243,7 @@ export function NodePage({ id }: { id: string }) {
             <Props rows={[['Customer', n.customerName], ['Shipments', <IdList ids={n.shipments} />]]} />
           )}
         </div>
-        <Holds holds={n.holds} />
+        <Holds holds={n.holds} self={n.id} />
       </div>
       {['Box', 'Pallet', 'Shipment'].includes(t) && <Contents n={n} />}
       {t !== 'Customer' && <Genealogy id={n.id} />}
