@@ -12,6 +12,7 @@ export type HoldRow = HoldIn & { carriers: string[] };
 export function groupHolds(holds: HoldIn[], self: string): HoldRow[] {
   const rows: HoldRow[] = [];
   const byKey = new Map<string, HoldRow>();
+  const seen = new Set<string>(); // hold and carrier: a pallet may hold thousands
   for (const h of holds) {
     const k = `${h.id}\u0000${h.source}`;
     let r = byKey.get(k);
@@ -20,7 +21,10 @@ export function groupHolds(holds: HoldIn[], self: string): HoldRow[] {
       byKey.set(k, r);
       rows.push(r);
     }
-    if (h.node && h.node !== self && !r.carriers.includes(h.node)) r.carriers.push(h.node);
+    if (h.node && h.node !== self && !seen.has(`${k}\u0000${h.node}`)) {
+      seen.add(`${k}\u0000${h.node}`);
+      r.carriers.push(h.node);
+    }
   }
   return rows;
 }
