@@ -20,48 +20,47 @@ import (
 // that reaches no node not reached already); the nodes reached are marked in
 // a bitset of the topology's nodes, cleared through the list of nodes
 // reached. TestExplodeMatchesWalk keeps the two alike.
-func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) ([]tracegraph.TraceNode, error) {
-	return s.explodeFrom(id, func(t *topo, start uint32) ([]tracegraph.TraceNode, error) {
+func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) (tracegraph.ExplodeResult, error) {
+	var out tracegraph.ExplodeResult
+	err := s.explodeFrom(id, func(t *topo, start uint32) error {
 		w := getContainmentWalk(t.nodeCount())
 		defer putContainmentWalk(w)
 		if err := w.walk(ctx, t, start, tracegraph.AsOfOrNow(asOf).UnixNano()); err != nil {
-			return nil, err
+			return err
 		}
-		return w.answer(t), nil
+		out = w.answer(t)
+		return nil
 	})
+	return out, err
 }
 
 // explodeFrom resolves id (its errors those of every read by id) and runs
 // explode from its node, s.mu held for reading.
-func (s *Store) explodeFrom(id tracegraph.ID, explode func(t *topo, start uint32) ([]tracegraph.TraceNode, error)) ([]tracegraph.TraceNode, error) {
+func (s *Store) explodeFrom(id tracegraph.ID, explode func(t *topo, start uint32) error) error {
 	if err := checkID(id); err != nil {
-		return nil, err
+		return err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	starts, err := s.t.startIndexes("id", []tracegraph.ID{id})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	return explode(s.t, starts[0])
 }
 
-// answer lists the units and components reached. It sets each field of
-// the freshly zeroed nodes by itself, as copying whole nodes in would cost
-// a bulk write barrier per node while the collector runs.
-func (w *containmentWalk) answer(t *topo) []tracegraph.TraceNode {
-	out := make([]tracegraph.TraceNode, len(w.hits))
-	status, flags := t.status, t.flags
+// answer lists the units and components reached: 8 bytes each, their IDs
+// named by index in the topology's own interned IDs (which only ever grow
+// by appending, so the answer stays right after the lock is let go), their
+// labels and statuses by the topology's codes.
+func (w *containmentWalk) answer(t *topo) tracegraph.ExplodeResult {
+	out := tracegraph.NewExplodeResult(t.names, t.nameAt, tracegraph.Labels, statusNames[:], len(w.hits))
+	label, status, flags := t.label, t.status, t.flags
 	d, k := 1, 0
 	for _, end := range w.hitEnds {
 		for ; k < end; k++ {
-			i, n := w.hits[k], &out[k]
-			n.ID, n.Label, n.Depth = t.name(i), t.labelOf(i), d
-			n.Precision, n.Direction = tracegraph.PrecisionExact, tracegraph.Upstream
-			if st := status[i]; st != stNone {
-				n.Status = statusNames[st]
-			}
-			n.OnHold = flags[i]&flHeld != 0
+			i := w.hits[k]
+			out.AddRow(i, label[i], status[i], d, flags[i]&flHeld != 0)
 		}
 		d++
 	}
