@@ -103,24 +103,16 @@ var explodedLabels = [2]uint8{uint8(tracegraph.LabelUnit.Code()), uint8(tracegra
 
 // walk reaches, level by level up to tracegraph.MaxTraceDepth hops, the live
 // nodes that CONTAINS edges holding at at (Unix nanoseconds) lead to from
-// start, each node's edges in creation order (the CSR's, then the overflow's).
+// start, each node's edges in creation order (the CSR's, then the
+// overflow's). The CSR's edges are read through t.chot, side by side, their
+// validFroms only when at is before the latest of them.
 func (w *containmentWalk) walk(ctx context.Context, t *topo, start uint32, at int64) error {
 	seen, queue, hits := w.seen, append(w.queue, start), w.hits
 	seen[start>>6] |= 1 << (start & 63)
 	off, list, overflow := t.cout.off, t.cout.list, t.cout.nExt > 0
+	dst, meta, fromAll := t.chot.dst, t.chot.meta, at >= t.chot.maxFrom
 	emeta, er, flags, label := t.emeta, t.er, t.flags, t.label
-	reach := func(e uint32) {
-		m := emeta[e]
-		h := &er[e]
-		if m&emVoided != 0 || h.from > at {
-			return
-		}
-		if m&emClosed != 0 {
-			if to := t.closedAt(e); to != 0 && to <= at {
-				return
-			}
-		}
-		v := h.dst
+	visit := func(v uint32) {
 		if flags[v]&flVoided != 0 || seen[v>>6]&(1<<(v&63)) != 0 {
 			return
 		}
@@ -129,6 +121,19 @@ func (w *containmentWalk) walk(ctx context.Context, t *topo, start uint32, at in
 		if l := label[v]; l == explodedLabels[0] || l == explodedLabels[1] {
 			hits = append(hits, v)
 		}
+	}
+	// holds reports whether edge e, of meta m, holds at at (its validFrom
+	// read only when from is not known to hold).
+	holds := func(e uint32, m uint8, from bool) bool {
+		if m&emVoided != 0 || !from && er[e].from > at {
+			return false
+		}
+		if m&emClosed != 0 {
+			if to := t.eclose[e].to; to != 0 && to <= at {
+				return false
+			}
+		}
+		return true
 	}
 	var err error
 	for d, lo := 1, 0; d <= tracegraph.MaxTraceDepth && lo < len(queue) && err == nil; d++ {
@@ -144,13 +149,17 @@ func (w *containmentWalk) walk(ctx context.Context, t *topo, start uint32, at in
 			}
 			v := queue[k]
 			if int(v)+1 < len(off) {
-				for _, e := range list[off[v]:off[v+1]] {
-					reach(e)
+				for j := off[v]; j < off[v+1]; j++ {
+					if m := meta[j]; m&(emVoided|emClosed) == 0 && fromAll || holds(list[j], m, fromAll) {
+						visit(dst[j])
+					}
 				}
 			}
 			if overflow {
 				for _, e := range t.cout.extra[v] {
-					reach(e)
+					if holds(e, emeta[e], false) {
+						visit(er[e].dst)
+					}
 				}
 			}
 		}

@@ -48,16 +48,42 @@ func (s *Store) explodeByWalk(ctx context.Context, id tracegraph.ID, asOf time.T
 // repacked into new boxes and onto pallets, boxes moved between pallets,
 // packings and unpackings voided), at moments before, between and
 // exactly at those changes and now; and with the same errors for unknown,
-// malformed and voided ids and for a cancelled context.
+// malformed and voided ids and for a cancelled context. Reopened, the
+// store is reopened after the factory (its edges then in the CSR, read
+// through t.chot, which the changes then update) and again after the
+// changes, and the answers compared at both times, with t.chot checked
+// against the edge arrays.
 func TestExplodeMatchesWalk(t *testing.T) {
+	for _, reopen := range []bool{false, true} {
+		t.Run(fmt.Sprint("reopened=", reopen), func(t *testing.T) { testExplodeMatchesWalk(t, reopen) })
+	}
+}
+
+func testExplodeMatchesWalk(t *testing.T, reopen bool) {
 	ctx := context.Background()
-	s, err := Open(t.TempDir(), Options{})
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer func() { s.Close() }()
+	again := func() {
+		t.Helper()
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if s, err = Open(dir, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if n := checkContainsHot(t, s); n == 0 {
+			t.Fatal("no CONTAINS edge in the CSR after a reopen")
+		}
+	}
 	events, sum := factoryEvents(t, 1500, 9)
 	applyAll(t, s, events)
+	if reopen {
+		again()
+	}
 
 	// The factory's boxes and their items, in packing order.
 	type packing struct {
@@ -181,35 +207,43 @@ func TestExplodeMatchesWalk(t *testing.T) {
 		}
 		return fmt.Sprintf("%s %#v", b, err)
 	}
+	checkContainsHot(t, s)
 	compared, nonEmpty, deep := 0, 0, 0
-	for k, id := range ids {
-		for m, at := range moments {
-			if (k+m)%3 != 0 && id.Label() == tracegraph.LabelUnit {
-				continue // units hold little: a third of the moments
-			}
-			res, gerr := s.Explode(ctx, id, at)
-			got := res.Nodes()
-			if gerr != nil {
-				got = nil // the old answer on an error
-			}
-			want, werr := s.explodeByWalk(ctx, id, at)
-			if g, w := answer(got, gerr), answer(want, werr); g != w {
-				t.Fatalf("Explode(%s, %v):\n got %.800s\nwant %.800s", id, at, g, w)
-			}
-			if gerr == nil { // the answer marshals as its nodes do
-				b, err := json.Marshal(res)
-				if g, w := fmt.Sprintf("%s %#v", b, err), answer(want, nil); g != w {
-					t.Fatalf("Explode(%s, %v) as JSON:\n got %.800s\nwant %.800s", id, at, g, w)
+	compare := func() {
+		for k, id := range ids {
+			for m, at := range moments {
+				if (k+m)%3 != 0 && id.Label() == tracegraph.LabelUnit {
+					continue // units hold little: a third of the moments
 				}
-			}
-			compared++
-			if len(got) > 0 {
-				nonEmpty++
-				if got[len(got)-1].Depth >= 3 {
-					deep++
+				res, gerr := s.Explode(ctx, id, at)
+				got := res.Nodes()
+				if gerr != nil {
+					got = nil // the old answer on an error
+				}
+				want, werr := s.explodeByWalk(ctx, id, at)
+				if g, w := answer(got, gerr), answer(want, werr); g != w {
+					t.Fatalf("Explode(%s, %v):\n got %.800s\nwant %.800s", id, at, g, w)
+				}
+				if gerr == nil { // the answer marshals as its nodes do
+					b, err := json.Marshal(res)
+					if g, w := fmt.Sprintf("%s %#v", b, err), answer(want, nil); g != w {
+						t.Fatalf("Explode(%s, %v) as JSON:\n got %.800s\nwant %.800s", id, at, g, w)
+					}
+				}
+				compared++
+				if len(got) > 0 {
+					nonEmpty++
+					if got[len(got)-1].Depth >= 3 {
+						deep++
+					}
 				}
 			}
 		}
+	}
+	compare()
+	if reopen {
+		again()
+		compare()
 	}
 	if nonEmpty < compared/10 || deep == 0 {
 		t.Fatalf("%d answers compared, %d not empty, %d reaching depth 3: too few to judge", compared, nonEmpty, deep)
