@@ -186,19 +186,7 @@ func testExplodeMatchesWalk(t *testing.T, reopen bool) {
 	moments = append(moments, time.Time{}, sum.Start.Add(-time.Minute), sum.Start.Add(sum.End.Sub(sum.Start)/3),
 		sum.Start.Add(sum.End.Sub(sum.Start)*2/3), sum.End)
 
-	var ids []tracegraph.ID
-	err = s.ExportTopology(ctx, func(_ uint32, id tracegraph.ID, l tracegraph.Label, _ string) error {
-		switch l {
-		case tracegraph.LabelBox, tracegraph.LabelPallet, tracegraph.LabelShipment, tracegraph.LabelUnit:
-			ids = append(ids, id)
-		}
-		return nil
-	}, func(uint32, uint32, tracegraph.EdgeType, tracegraph.Precision, time.Time, time.Time, bool) error {
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ids := labelled(t, s, tracegraph.LabelBox, tracegraph.LabelPallet, tracegraph.LabelShipment, tracegraph.LabelUnit)
 	ids = append(ids, "Unit:XVOID1", "Box:NOSUCHBOX", "not an id", "")
 	answer := func(items []tracegraph.TraceNode, err error) string {
 		b, jerr := json.Marshal(items)
@@ -275,18 +263,7 @@ func TestExplodeAnswerOutlivesWrites(t *testing.T) {
 	cut := len(events) * 17 / 20 // after the first packings, before the last
 	applyAll(t, s, events[:cut])
 
-	var containers []tracegraph.ID
-	err = s.ExportTopology(ctx, func(_ uint32, id tracegraph.ID, l tracegraph.Label, _ string) error {
-		if l == tracegraph.LabelBox || l == tracegraph.LabelPallet {
-			containers = append(containers, id)
-		}
-		return nil
-	}, func(uint32, uint32, tracegraph.EdgeType, tracegraph.Precision, time.Time, time.Time, bool) error {
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	containers := labelled(t, s, tracegraph.LabelBox, tracegraph.LabelPallet)
 	answers := make([]tracegraph.ExplodeResult, len(containers))
 	then := make([]string, len(containers))
 	for k, id := range containers {
@@ -355,4 +332,23 @@ func TestExplodeAnswerOutlivesWrites(t *testing.T) {
 		t.Fatal("no container's answer changed with the writes: nothing to judge")
 	}
 	t.Logf("%d containers, %d answers changed since; %d nodes added", len(containers), changed, added)
+}
+
+// labelled lists the live nodes of s with one of these labels, in index
+// order.
+func labelled(t *testing.T, s *Store, labels ...tracegraph.Label) []tracegraph.ID {
+	t.Helper()
+	var ids []tracegraph.ID
+	err := s.ExportTopology(context.Background(), func(_ uint32, id tracegraph.ID, l tracegraph.Label, _ string) error {
+		if slices.Contains(labels, l) {
+			ids = append(ids, id)
+		}
+		return nil
+	}, func(uint32, uint32, tracegraph.EdgeType, tracegraph.Precision, time.Time, time.Time, bool) error {
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
 }
