@@ -111,7 +111,7 @@ type Graph interface {
 	Trace(ctx context.Context, req TraceRequest) (*TraceResult, error)
 	// Explode returns every unit and component inside a container or unit, at
 	// any depth, at asOf (zero: now).
-	Explode(ctx context.Context, id ID, asOf time.Time) ([]TraceNode, error)
+	Explode(ctx context.Context, id ID, asOf time.Time) (ExplodeResult, error)
 	// NodeEvents returns the events that changed the node, oldest first. For
 	// shared material and context nodes (lots, wafer batches, suppliers, work
 	// orders, customers, stations) a store may leave out the events of the

@@ -631,7 +631,7 @@ func explode(ctx context.Context, s tracegraph.Store, facts *Facts, samples int)
 			}
 			if round > 0 {
 				ds = append(ds, d)
-				serials += len(items)
+				serials += items.Len()
 			}
 		}
 		if len(ds) >= 5*samples {

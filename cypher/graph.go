@@ -324,11 +324,11 @@ func (s *Store) Trace(ctx context.Context, req tracegraph.TraceRequest) (*traceg
 
 // Explode implements tracegraph.Graph: the units and components inside id
 // along CONTAINS edges valid at asOf, at any depth.
-func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) ([]tracegraph.TraceNode, error) {
+func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) (tracegraph.ExplodeResult, error) {
 	if _, _, err := tracegraph.ParseID(string(id)); err != nil {
-		return nil, err
+		return tracegraph.ExplodeResult{}, err
 	}
-	var out []tracegraph.TraceNode
+	var out tracegraph.ExplodeResult
 	err := s.snapshotOp(ctx, "explode", func(tx neo4j.ManagedTransaction) error {
 		starts, err := s.startNodes(ctx, tx, "id", []tracegraph.ID{id})
 		if err != nil {
@@ -340,19 +340,25 @@ func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) (
 		if err != nil {
 			return err
 		}
-		out = make([]tracegraph.TraceNode, 0, len(r.Order))
+		nodes := make([]tracegraph.TraceNode, 0, len(r.Order))
 		for _, i := range r.Order[1:] {
 			if l := w.tab.nodes[i].label; l == tracegraph.LabelUnit || l == tracegraph.LabelComponent {
 				tn := w.TraceNode(i)
 				tn.Depth, tn.Precision, tn.Direction = m.Depth(i), tracegraph.PrecisionExact, tracegraph.Upstream
-				out = append(out, tn)
+				nodes = append(nodes, tn)
 			}
 		}
-		tracegraph.SortTraceNodes(out)
+		tracegraph.SortTraceNodes(nodes)
+		out = tracegraph.ExplodeResult{}
+		for _, n := range nodes {
+			if err := out.Add(n); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return tracegraph.ExplodeResult{}, err
 	}
 	return out, nil
 }

@@ -90,7 +90,7 @@ func BenchmarkExplode(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		serials += len(items)
+		serials += items.Len()
 	}
 	b.ReportMetric(float64(serials)/float64(b.N), "serials/op")
 }

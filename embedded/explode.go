@@ -20,48 +20,47 @@ import (
 // that reaches no node not reached already); the nodes reached are marked in
 // a bitset of the topology's nodes, cleared through the list of nodes
 // reached. TestExplodeMatchesWalk keeps the two alike.
-func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) ([]tracegraph.TraceNode, error) {
-	return s.explodeFrom(id, func(t *topo, start uint32) ([]tracegraph.TraceNode, error) {
+func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) (tracegraph.ExplodeResult, error) {
+	var out tracegraph.ExplodeResult
+	err := s.explodeFrom(id, func(t *topo, start uint32) error {
 		w := getContainmentWalk(t.nodeCount())
 		defer putContainmentWalk(w)
 		if err := w.walk(ctx, t, start, tracegraph.AsOfOrNow(asOf).UnixNano()); err != nil {
-			return nil, err
+			return err
 		}
-		return w.answer(t), nil
+		out = w.answer(t)
+		return nil
 	})
+	return out, err
 }
 
 // explodeFrom resolves id (its errors those of every read by id) and runs
 // explode from its node, s.mu held for reading.
-func (s *Store) explodeFrom(id tracegraph.ID, explode func(t *topo, start uint32) ([]tracegraph.TraceNode, error)) ([]tracegraph.TraceNode, error) {
+func (s *Store) explodeFrom(id tracegraph.ID, explode func(t *topo, start uint32) error) error {
 	if err := checkID(id); err != nil {
-		return nil, err
+		return err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	starts, err := s.t.startIndexes("id", []tracegraph.ID{id})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	return explode(s.t, starts[0])
 }
 
-// answer lists the units and components reached. It sets each field of
-// the freshly zeroed nodes by itself, as copying whole nodes in would cost
-// a bulk write barrier per node while the collector runs.
-func (w *containmentWalk) answer(t *topo) []tracegraph.TraceNode {
-	out := make([]tracegraph.TraceNode, len(w.hits))
-	status, flags := t.status, t.flags
+// answer lists the units and components reached: 8 bytes each, their IDs
+// named by index in the topology's own interned IDs (which only ever grow
+// by appending, so the answer stays right after the lock is let go), their
+// labels and statuses by the topology's codes.
+func (w *containmentWalk) answer(t *topo) tracegraph.ExplodeResult {
+	out := tracegraph.NewExplodeResult(t.names, t.nameAt, tracegraph.Labels, statusNames[:], len(w.hits))
+	label, status, flags := t.label, t.status, t.flags
 	d, k := 1, 0
 	for _, end := range w.hitEnds {
 		for ; k < end; k++ {
-			i, n := w.hits[k], &out[k]
-			n.ID, n.Label, n.Depth = t.name(i), t.labelOf(i), d
-			n.Precision, n.Direction = tracegraph.PrecisionExact, tracegraph.Upstream
-			if st := status[i]; st != stNone {
-				n.Status = statusNames[st]
-			}
-			n.OnHold = flags[i]&flHeld != 0
+			i := w.hits[k]
+			out.AddRow(i, label[i], status[i], d, flags[i]&flHeld != 0)
 		}
 		d++
 	}
@@ -104,24 +103,16 @@ var explodedLabels = [2]uint8{uint8(tracegraph.LabelUnit.Code()), uint8(tracegra
 
 // walk reaches, level by level up to tracegraph.MaxTraceDepth hops, the live
 // nodes that CONTAINS edges holding at at (Unix nanoseconds) lead to from
-// start, each node's edges in creation order (the CSR's, then the overflow's).
+// start, each node's edges in creation order (the CSR's, then the
+// overflow's). The CSR's edges are read through t.chot, side by side, their
+// validFroms only when at is before the latest of them.
 func (w *containmentWalk) walk(ctx context.Context, t *topo, start uint32, at int64) error {
 	seen, queue, hits := w.seen, append(w.queue, start), w.hits
 	seen[start>>6] |= 1 << (start & 63)
 	off, list, overflow := t.cout.off, t.cout.list, t.cout.nExt > 0
+	dst, meta, fromAll := t.chot.dst, t.chot.meta, at >= t.chot.maxFrom
 	emeta, er, flags, label := t.emeta, t.er, t.flags, t.label
-	reach := func(e uint32) {
-		m := emeta[e]
-		h := &er[e]
-		if m&emVoided != 0 || h.from > at {
-			return
-		}
-		if m&emClosed != 0 {
-			if to := t.closedAt(e); to != 0 && to <= at {
-				return
-			}
-		}
-		v := h.dst
+	visit := func(v uint32) {
 		if flags[v]&flVoided != 0 || seen[v>>6]&(1<<(v&63)) != 0 {
 			return
 		}
@@ -130,6 +121,19 @@ func (w *containmentWalk) walk(ctx context.Context, t *topo, start uint32, at in
 		if l := label[v]; l == explodedLabels[0] || l == explodedLabels[1] {
 			hits = append(hits, v)
 		}
+	}
+	// holds reports whether edge e, of meta m, holds at at (its validFrom
+	// read only when from is not known to hold).
+	holds := func(e uint32, m uint8, from bool) bool {
+		if m&emVoided != 0 || !from && er[e].from > at {
+			return false
+		}
+		if m&emClosed != 0 {
+			if to := t.eclose[e].to; to != 0 && to <= at {
+				return false
+			}
+		}
+		return true
 	}
 	var err error
 	for d, lo := 1, 0; d <= tracegraph.MaxTraceDepth && lo < len(queue) && err == nil; d++ {
@@ -145,13 +149,17 @@ func (w *containmentWalk) walk(ctx context.Context, t *topo, start uint32, at in
 			}
 			v := queue[k]
 			if int(v)+1 < len(off) {
-				for _, e := range list[off[v]:off[v+1]] {
-					reach(e)
+				for j := off[v]; j < off[v+1]; j++ {
+					if m := meta[j]; m&(emVoided|emClosed) == 0 && fromAll || holds(list[j], m, fromAll) {
+						visit(dst[j])
+					}
 				}
 			}
 			if overflow {
 				for _, e := range t.cout.extra[v] {
-					reach(e)
+					if holds(e, emeta[e], false) {
+						visit(er[e].dst)
+					}
 				}
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -15,16 +16,17 @@ import (
 // code Explode replaced; the two share how the id is resolved and refused),
 // kept to judge it.
 func (s *Store) explodeByWalk(ctx context.Context, id tracegraph.ID, asOf time.Time) ([]tracegraph.TraceNode, error) {
-	return s.explodeFrom(id, func(t *topo, start uint32) ([]tracegraph.TraceNode, error) {
+	var out []tracegraph.TraceNode
+	err := s.explodeFrom(id, func(t *topo, start uint32) error {
 		m := getMarks(t.nodeCount())
 		defer putMarks(m)
 		x := s.expander(tracegraph.NewEdgeFilter([]tracegraph.EdgeType{tracegraph.EdgeContains}, asOf, false, 0))
 		r, err := tracegraph.Walk(ctx, x, m, []uint32{start}, tracegraph.WalkSpec{Up: true, MaxDepth: tracegraph.MaxTraceDepth})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		unit, comp := uint8(tracegraph.LabelUnit.Code()), uint8(tracegraph.LabelComponent.Code())
-		out := make([]tracegraph.TraceNode, 0, len(r.Order))
+		out = make([]tracegraph.TraceNode, 0, len(r.Order))
 		for _, i := range r.Order[1:] {
 			if l := t.label[i]; l == unit || l == comp {
 				tn := x.TraceNode(i)
@@ -32,8 +34,12 @@ func (s *Store) explodeByWalk(ctx context.Context, id tracegraph.ID, asOf time.T
 				out = append(out, tn)
 			}
 		}
-		return out, nil
+		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // TestExplodeMatchesWalk checks that Explode answers byte for byte as the
@@ -42,16 +48,42 @@ func (s *Store) explodeByWalk(ctx context.Context, id tracegraph.ID, asOf time.T
 // repacked into new boxes and onto pallets, boxes moved between pallets,
 // packings and unpackings voided), at moments before, between and
 // exactly at those changes and now; and with the same errors for unknown,
-// malformed and voided ids and for a cancelled context.
+// malformed and voided ids and for a cancelled context. Reopened, the
+// store is reopened after the factory (its edges then in the CSR, read
+// through t.chot, which the changes then update) and again after the
+// changes, and the answers compared at both times, with t.chot checked
+// against the edge arrays.
 func TestExplodeMatchesWalk(t *testing.T) {
+	for _, reopen := range []bool{false, true} {
+		t.Run(fmt.Sprint("reopened=", reopen), func(t *testing.T) { testExplodeMatchesWalk(t, reopen) })
+	}
+}
+
+func testExplodeMatchesWalk(t *testing.T, reopen bool) {
 	ctx := context.Background()
-	s, err := Open(t.TempDir(), Options{})
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer func() { s.Close() }()
+	again := func() {
+		t.Helper()
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if s, err = Open(dir, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if n := checkContainsHot(t, s); n == 0 {
+			t.Fatal("no CONTAINS edge in the CSR after a reopen")
+		}
+	}
 	events, sum := factoryEvents(t, 1500, 9)
 	applyAll(t, s, events)
+	if reopen {
+		again()
+	}
 
 	// The factory's boxes and their items, in packing order.
 	type packing struct {
@@ -154,19 +186,7 @@ func TestExplodeMatchesWalk(t *testing.T) {
 	moments = append(moments, time.Time{}, sum.Start.Add(-time.Minute), sum.Start.Add(sum.End.Sub(sum.Start)/3),
 		sum.Start.Add(sum.End.Sub(sum.Start)*2/3), sum.End)
 
-	var ids []tracegraph.ID
-	err = s.ExportTopology(ctx, func(_ uint32, id tracegraph.ID, l tracegraph.Label, _ string) error {
-		switch l {
-		case tracegraph.LabelBox, tracegraph.LabelPallet, tracegraph.LabelShipment, tracegraph.LabelUnit:
-			ids = append(ids, id)
-		}
-		return nil
-	}, func(uint32, uint32, tracegraph.EdgeType, tracegraph.Precision, time.Time, time.Time, bool) error {
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ids := labelled(t, s, tracegraph.LabelBox, tracegraph.LabelPallet, tracegraph.LabelShipment, tracegraph.LabelUnit)
 	ids = append(ids, "Unit:XVOID1", "Box:NOSUCHBOX", "not an id", "")
 	answer := func(items []tracegraph.TraceNode, err error) string {
 		b, jerr := json.Marshal(items)
@@ -175,25 +195,43 @@ func TestExplodeMatchesWalk(t *testing.T) {
 		}
 		return fmt.Sprintf("%s %#v", b, err)
 	}
+	checkContainsHot(t, s)
 	compared, nonEmpty, deep := 0, 0, 0
-	for k, id := range ids {
-		for m, at := range moments {
-			if (k+m)%3 != 0 && id.Label() == tracegraph.LabelUnit {
-				continue // units hold little: a third of the moments
-			}
-			got, gerr := s.Explode(ctx, id, at)
-			want, werr := s.explodeByWalk(ctx, id, at)
-			if g, w := answer(got, gerr), answer(want, werr); g != w {
-				t.Fatalf("Explode(%s, %v):\n got %.800s\nwant %.800s", id, at, g, w)
-			}
-			compared++
-			if len(got) > 0 {
-				nonEmpty++
-				if got[len(got)-1].Depth >= 3 {
-					deep++
+	compare := func() {
+		for k, id := range ids {
+			for m, at := range moments {
+				if (k+m)%3 != 0 && id.Label() == tracegraph.LabelUnit {
+					continue // units hold little: a third of the moments
+				}
+				res, gerr := s.Explode(ctx, id, at)
+				got := res.Nodes()
+				if gerr != nil {
+					got = nil // the old answer on an error
+				}
+				want, werr := s.explodeByWalk(ctx, id, at)
+				if g, w := answer(got, gerr), answer(want, werr); g != w {
+					t.Fatalf("Explode(%s, %v):\n got %.800s\nwant %.800s", id, at, g, w)
+				}
+				if gerr == nil { // the answer marshals as its nodes do
+					b, err := json.Marshal(res)
+					if g, w := fmt.Sprintf("%s %#v", b, err), answer(want, nil); g != w {
+						t.Fatalf("Explode(%s, %v) as JSON:\n got %.800s\nwant %.800s", id, at, g, w)
+					}
+				}
+				compared++
+				if len(got) > 0 {
+					nonEmpty++
+					if got[len(got)-1].Depth >= 3 {
+						deep++
+					}
 				}
 			}
 		}
+	}
+	compare()
+	if reopen {
+		again()
+		compare()
 	}
 	if nonEmpty < compared/10 || deep == 0 {
 		t.Fatalf("%d answers compared, %d not empty, %d reaching depth 3: too few to judge", compared, nonEmpty, deep)
@@ -208,4 +246,109 @@ func TestExplodeMatchesWalk(t *testing.T) {
 	if fmt.Sprint(gerr) != fmt.Sprint(werr) || gerr == nil {
 		t.Fatalf("cancelled: Explode error %v, walk error %v", gerr, werr)
 	}
+}
+
+// TestExplodeAnswerOutlivesWrites: an answer names the topology's own IDs
+// and keeps the statuses and holds of its moment, so it reads the same
+// after the writes that follow it, which intern thousands of nodes (moving
+// the IDs to a larger array), ship units and place holds.
+func TestExplodeAnswerOutlivesWrites(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	events, sum := factoryEvents(t, 600, 4)
+	cut := len(events) * 17 / 20 // after the first packings, before the last
+	applyAll(t, s, events[:cut])
+
+	containers := labelled(t, s, tracegraph.LabelBox, tracegraph.LabelPallet)
+	answers := make([]tracegraph.ExplodeResult, len(containers))
+	then := make([]string, len(containers))
+	for k, id := range containers {
+		if answers[k], err = s.Explode(ctx, id, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(answers[k])
+		if err != nil {
+			t.Fatal(err)
+		}
+		then[k] = string(b)
+	}
+	s.mu.Lock()
+	// No room left: the next node interned moves the IDs and their offsets.
+	s.t.names, s.t.nameAt = slices.Clip(s.t.names), slices.Clip(s.t.nameAt)
+	names, nodes := &s.t.names[0], s.t.nodeCount()
+	s.mu.Unlock()
+
+	applyAll(t, s, events[cut:])
+	// A hold on an item of each answer, the containers shipped.
+	var more []*tracegraph.Event
+	for k, id := range containers {
+		at := sum.End.Add(time.Duration(k+1) * time.Minute)
+		if answers[k].Len() > 0 {
+			ev, err := storetest.NewEvent(fmt.Sprint("x-hold-", k), tracegraph.EventHoldPlaced, at,
+				map[string]string{"target": string(answers[k].ID(0)), "reason": "outlives"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			more = append(more, ev)
+		}
+		ev, err := storetest.NewEvent(fmt.Sprint("x-ship-", k), tracegraph.EventShipped, at,
+			map[string]any{"shipment": fmt.Sprint("SX", k), "customer": "CX", "items": []string{string(id)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		more = append(more, ev)
+	}
+	if _, err := s.Apply(ctx, more, tracegraph.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.RLock()
+	moved, added := &s.t.names[0] != names, s.t.nodeCount()-nodes
+	s.mu.RUnlock()
+	if !moved || len(containers) < 3 {
+		t.Fatalf("the IDs did not move (%d nodes added) or too few containers (%d): nothing to judge", added, len(containers))
+	}
+	changed := 0
+	for k, id := range containers {
+		b, err := json.Marshal(answers[k])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != then[k] {
+			t.Fatalf("Explode(%s) after the writes:\n got %.600s\nwant %.600s", id, b, then[k])
+		}
+		now, err := s.Explode(ctx, id, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if nb, _ := json.Marshal(now); string(nb) != then[k] {
+			changed++
+		}
+	}
+	if changed == 0 {
+		t.Fatal("no container's answer changed with the writes: nothing to judge")
+	}
+	t.Logf("%d containers, %d answers changed since; %d nodes added", len(containers), changed, added)
+}
+
+// labelled lists the live nodes of s with one of these labels, in index
+// order.
+func labelled(t *testing.T, s *Store, labels ...tracegraph.Label) []tracegraph.ID {
+	t.Helper()
+	var ids []tracegraph.ID
+	err := s.ExportTopology(context.Background(), func(_ uint32, id tracegraph.ID, l tracegraph.Label, _ string) error {
+		if slices.Contains(labels, l) {
+			ids = append(ids, id)
+		}
+		return nil
+	}, func(uint32, uint32, tracegraph.EdgeType, tracegraph.Precision, time.Time, time.Time, bool) error {
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
 }

@@ -48,4 +48,6 @@ func (t *topo) adviseHugePages() {
 		advise(a.off)
 		advise(a.list)
 	}
+	advise(t.chot.dst)
+	advise(t.chot.meta)
 }

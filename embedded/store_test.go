@@ -97,7 +97,7 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ex) != 3 {
+	if ex.Len() != 3 {
 		t.Fatalf("explode PL1 = %v, want P1, PCB1, RM1", ex)
 	}
 	ns, err := s.Lookup(ctx, "356938035643809")

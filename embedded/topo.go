@@ -83,6 +83,7 @@ type topo struct {
 	// recall do not sift through every consumption and test of each unit.
 	out, in   adjacency
 	cout, cin adjacency
+	chot      containsHot // beside cout's CSR: what explode reads (topo_contains.go)
 	// order is the work order of each unit (node index + 1; 0: none).
 	order []uint32
 	// disk[i] is the persisted index of the node at position i (nil:
@@ -328,6 +329,7 @@ func (t *topo) compact() {
 	t.in = buildCSR(n, t.er, true, all)
 	t.cout = buildCSR(n, t.er, false, contains)
 	t.cin = buildCSR(n, t.er, true, contains)
+	t.buildContainsHot()
 	t.adviseHugePages()
 }
 
@@ -406,6 +408,6 @@ func (t *topo) memBytes() (nodes, edges int64) {
 			edges += int64(4*cap(l)) + 48
 		}
 	}
-	edges += int64(len(t.eclose)) * 48
+	edges += int64(len(t.eclose))*48 + t.chot.memBytes()
 	return nodes, edges
 }

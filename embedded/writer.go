@@ -594,6 +594,7 @@ func (s *Store) publish(m *tracegraph.Mutation) {
 			return
 		}
 		t.emeta[k] = t.emeta[k]&(emTypeMask|emPrecMask) | edgeMeta(e.Type, 0, e.Voided, !e.ValidTo.IsZero())&(emVoided|emClosed)
+		t.containsMetaChanged(k)
 		if e.Type == tracegraph.EdgeForOrder && e.Voided && t.order[t.er[k].src] == t.er[k].dst+1 {
 			t.order[t.er[k].src] = 0
 		}

@@ -145,10 +145,10 @@ func (r *Resolver) explode(ctx context.Context, ref *model.Ref, asOf *time.Time)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]tracegraph.ID, 0, len(reached))
-	for _, n := range reached {
-		if n.ID != ref.NodeID {
-			ids = append(ids, n.ID)
+	ids := make([]tracegraph.ID, 0, reached.Len())
+	for k := range reached.Len() {
+		if id := reached.ID(k); id != ref.NodeID {
+			ids = append(ids, id)
 		}
 	}
 	return objects(ctx, newGroup(r.ld, ids), ids)

@@ -359,7 +359,7 @@ func testExplode(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range ns {
+	for _, n := range ns.Nodes() {
 		want := map[tracegraph.ID]string{"Unit:P1": "COMPLETED", "Unit:P3": "COMPLETED", "Unit:A1": "COMPLETED"}[n.ID] // packed with P1
 		if n.Label != n.ID.Label() || n.Status != want || n.OnHold {
 			t.Errorf("Explode(PL1): %s label %s status %q onHold %v, want %s %q false", n.ID, n.Label, n.Status, n.OnHold, n.ID.Label(), want)

@@ -380,24 +380,26 @@ func (s *memStore) Trace(ctx context.Context, req tracegraph.TraceRequest) (*tra
 	return tracegraph.RunTrace(ctx, w, tracegraph.NewMarks(0), w.handles(req.From), &req)
 }
 
-func (s *memStore) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) ([]tracegraph.TraceNode, error) {
+func (s *memStore) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) (tracegraph.ExplodeResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var out tracegraph.ExplodeResult
 	if s.nodes[id] == nil {
-		return nil, tracegraph.Errorf(tracegraph.CodeNotFound, "id", "%s does not exist", id)
+		return out, tracegraph.Errorf(tracegraph.CodeNotFound, "id", "%s does not exist", id)
 	}
 	w := s.walker(tracegraph.NewEdgeFilter([]tracegraph.EdgeType{tracegraph.EdgeContains}, asOf, false, 0))
 	m := tracegraph.NewMarks(0)
 	r, err := tracegraph.Walk(ctx, w, m, w.handles([]tracegraph.ID{id}), tracegraph.WalkSpec{Up: true, MaxDepth: tracegraph.MaxTraceDepth})
 	if err != nil {
-		return nil, err
+		return out, err
 	}
-	var out []tracegraph.TraceNode
 	for _, i := range r.Order[1:] {
 		if l := w.ids[i].Label(); l == tracegraph.LabelUnit || l == tracegraph.LabelComponent {
 			tn := w.TraceNode(i)
-			tn.Depth, tn.Precision, tn.Direction = m.Depth(i), tracegraph.PrecisionExact, tracegraph.Upstream
-			out = append(out, tn)
+			tn.Depth = m.Depth(i)
+			if err := out.Add(tn); err != nil {
+				return tracegraph.ExplodeResult{}, err
+			}
 		}
 	}
 	return out, nil

@@ -405,8 +405,8 @@ func explode(t *testing.T, s tracegraph.Store, id string, asOf time.Time) []stri
 	if err != nil {
 		t.Fatalf("Explode(%q, %s) error: %v", id, minute(asOf), err)
 	}
-	out := make([]string, len(ns))
-	for i, n := range ns {
+	out := make([]string, ns.Len())
+	for i, n := range ns.Nodes() {
 		out[i] = fmt.Sprintf("%d %s", n.Depth, n.ID)
 	}
 	slices.SortFunc(out, func(a, b string) int {
