@@ -75,15 +75,7 @@ func submitAll(t *testing.T, s *Store, events []*tracegraph.Event) {
 	t.Helper()
 	var waits []func() ([]tracegraph.Outcome, error)
 	wait := func() {
-		outs, err := waits[0]()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, o := range outs {
-			if o.Status != tracegraph.OutcomeAccepted {
-				t.Fatalf("event %q: %s %v", o.ID, o.Status, o.Error)
-			}
-		}
+		waitAccepted(t, waits[0])
 		waits = waits[1:]
 	}
 	for len(events) > 0 {
