@@ -74,8 +74,14 @@ func (c *nodeCache) insert(n *tracegraph.Node) {
 	c.nodes[n.ID] = n
 }
 
-// publish applies a commit's node changes: fresh copies of nodes written
-// without holds, and drops of nodes whose holds or existence changed.
+// publish applies a commit's node changes: the nodes written, when they
+// carry no hold, and drops of nodes whose holds or existence changed.
+//
+// A node written is cached as the mutation holds it, not copied: the
+// projection hands a node over when it puts it and never changes it again
+// (its Tx's overlay shares it too, tracegraph.Tx.ViewNode), and the cache
+// never changes a node in place either; only its holds, which the cache
+// does not keep, may need a copy without them.
 func (c *nodeCache) publish(muts []tracegraph.Mutation, held func(tracegraph.ID) bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -86,8 +92,12 @@ func (c *nodeCache) publish(muts []tracegraph.Mutation, held func(tracegraph.ID)
 		case tracegraph.OpPutNode:
 			c.dropRecord(m.Node.ID)
 			if c.max > 0 && !held(m.Node.ID) {
-				n := m.Node.Clone()
-				n.Holds = nil
+				n := m.Node
+				if n.Holds != nil {
+					cp := *n
+					cp.Holds = nil
+					n = &cp
+				}
 				c.insert(n)
 			} else {
 				delete(c.nodes, m.Node.ID)

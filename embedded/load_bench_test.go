@@ -70,15 +70,7 @@ func loadFactory(b *testing.B, s *Store, window int) (int, time.Duration, time.D
 	batch := make([]*tracegraph.Event, 0, 1000)
 	var waits []func() ([]tracegraph.Outcome, error)
 	wait := func() {
-		outs, err := waits[0]()
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, o := range outs {
-			if o.Status != tracegraph.OutcomeAccepted {
-				b.Fatalf("event %q: %s %v", o.ID, o.Status, o.Error)
-			}
-		}
+		waitAccepted(b, waits[0])
 		waits = waits[1:]
 	}
 	apply := func() {
@@ -125,7 +117,16 @@ func cpuTime() time.Duration {
 // accepted.
 func applyAccepted(b testing.TB, s *Store, batch []*tracegraph.Event) {
 	b.Helper()
-	outs, err := s.Apply(context.Background(), batch, tracegraph.ApplyOptions{})
+	waitAccepted(b, func() ([]tracegraph.Outcome, error) {
+		return s.Apply(context.Background(), batch, tracegraph.ApplyOptions{})
+	})
+}
+
+// waitAccepted waits for a submitted batch and fails unless every event of
+// it was accepted.
+func waitAccepted(b testing.TB, wait func() ([]tracegraph.Outcome, error)) {
+	b.Helper()
+	outs, err := wait()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -57,6 +57,10 @@ type Options struct {
 	// flight, the line-side memo, the memtables (at most 768 MiB) and the
 	// block cache.
 	Bulk bool
+	// eventsInPlace keeps the event records' values in their sstables, as
+	// stores were written before value separation (tests: opening a store
+	// either way reads the same).
+	eventsInPlace bool
 }
 
 // Store is the embedded store. It is safe for concurrent use.
@@ -232,6 +236,9 @@ func pebbleOptions(opts Options) *pebble.Options {
 	for i := range po.Levels {
 		// Bloom filters make the misses of the id and key checks cheap.
 		po.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+	}
+	if !opts.eventsInPlace {
+		separateEventValues(po)
 	}
 	return po
 }
