@@ -66,11 +66,11 @@ func TestShapeCacheBounded(t *testing.T) {
 		if i%2 == 0 {
 			doc.Operations = ast.OperationList{{Directives: ast.DirectiveList{{Name: "x"}}}}
 		}
-		if k, ok := c.key(doc, nf, "Unit"); ok {
-			c.put(k, nil)
+		if k, ok := c.key(doc, nf); ok {
+			c.put(k, nf.cf.Selections, nil)
 		}
-		if len(c.plain) > maxShapes || len(c.shapes) > maxShapes {
-			t.Fatalf("after %d documents: %d documents, %d shapes kept", i+1, len(c.plain), len(c.shapes))
+		if len(c.plain) > maxShapes || c.n > maxShapes || len(c.shapes) > maxShapes {
+			t.Fatalf("after %d documents: %d documents, %d shapes kept", i+1, len(c.plain), c.n)
 		}
 	}
 }
