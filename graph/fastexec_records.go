@@ -302,6 +302,7 @@ func writeTraceNodeEdges(x *fastExec, f *fastField, obj any) error {
 			nf.page = nil
 		}()
 	}
+	ops, tail, direct := edgeOps(fields) // fastexec_edges.go
 	x.b = append(x.b, '[')
 	for i, e := range edges {
 		if i > 0 {
@@ -310,7 +311,12 @@ func writeTraceNodeEdges(x *fastExec, f *fastField, obj any) error {
 		if e == nil {
 			return errFastNull
 		}
-		if err := x.fields(fields, e); err != nil {
+		if direct {
+			err = x.edge(ops, tail, e)
+		} else {
+			err = x.fields(fields, e)
+		}
+		if err != nil {
 			return err
 		}
 	}
