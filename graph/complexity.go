@@ -22,7 +22,7 @@ func WithoutPlainComplexity(es graphql.ExecutableSchema) graphql.ExecutableSchem
 	if !ok {
 		return es
 	}
-	c := &plainComplexity{executableSchema: s, plain: map[complexityKey]bool{}}
+	c := &plainComplexity{executableSchema: s, plain: map[string]map[string]bool{}}
 	root := reflect.ValueOf(&s.ComplexityRoot).Elem()
 	for _, def := range s.Schema().Types {
 		typ, ok := foldField(root, def.Name)
@@ -32,23 +32,24 @@ func WithoutPlainComplexity(es graphql.ExecutableSchema) graphql.ExecutableSchem
 		for _, f := range def.Fields {
 			fn, ok := foldField(typ, f.Name)
 			if ok && fn.Kind() == reflect.Func && fn.IsNil() {
-				c.plain[complexityKey{def.Name, f.Name}] = true
+				if c.plain[def.Name] == nil {
+					c.plain[def.Name] = map[string]bool{}
+				}
+				c.plain[def.Name][f.Name] = true
 			}
 		}
 	}
 	return c
 }
 
-type complexityKey struct{ typ, field string }
-
 type plainComplexity struct {
 	*executableSchema
-	plain map[complexityKey]bool
+	plain map[string]map[string]bool // by type and field
 }
 
 // Complexity implements graphql.ExecutableSchema.
 func (c *plainComplexity) Complexity(ctx context.Context, typeName, field string, childComplexity int, rawArgs map[string]any) (int, bool) {
-	if c.plain[complexityKey{typeName, field}] {
+	if c.plain[typeName][field] {
 		return 0, false
 	}
 	return c.executableSchema.Complexity(ctx, typeName, field, childComplexity, rawArgs)

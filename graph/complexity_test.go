@@ -30,7 +30,10 @@ func TestWithoutPlainComplexityIsComplexity(t *testing.T) {
 	}
 	es := NewExecutableSchema(Config{Complexity: c})
 	fast := WithoutPlainComplexity(es)
-	plain := fast.(*plainComplexity).plain
+	plain := 0
+	for _, fields := range fast.(*plainComplexity).plain {
+		plain += len(fields)
+	}
 	args := []map[string]any{nil, {"first": 3, "after": "b2Zmc2V0OjM"}, {"first": "x"},
 		{"from": []any{"Unit:X"}, "direction": "UPSTREAM", "first": 2}, {"id": "Unit:X", "code": "X"}}
 	ctx := context.Background()
@@ -50,8 +53,8 @@ func TestWithoutPlainComplexityIsComplexity(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d fields, %d set, %d plain", fields, set, len(plain))
-	if set < 100 || len(plain) < fields/2 {
-		t.Fatalf("%d fields, %d with a function answering, %d answered by the wrapper: the test proves little", fields, set, len(plain))
+	t.Logf("%d fields, %d set, %d plain", fields, set, plain)
+	if set < 100 || plain < fields/2 {
+		t.Fatalf("%d fields, %d with a function answering, %d answered by the wrapper: the test proves little", fields, set, plain)
 	}
 }
