@@ -10,12 +10,14 @@ import (
 
 // WithoutPlainComplexity returns es with a Complexity that answers the
 // fields without a complexity function (nil in the schema's
-// ComplexityRoot) at once, with what the generated Complexity answers for
-// them: (0, false), after a switch over the names of the schema's ~700
-// fields and an execution context allocated per call, for every field of
-// every operation the limits estimate. The other fields, and any the
-// schema's names do not map to one ComplexityRoot function unambiguously,
-// go to the generated Complexity. es is returned as it is when it is not
+// ComplexityRoot) and the introspection fields (__typename, whose names
+// have no case in the generated switch) at once, with what the generated
+// Complexity answers for them: (0, false), after an execution context
+// allocated per call and a switch over ~400 names, for every field of
+// every operation the limits estimate (an interface's fields once per
+// implementing type). The other fields, and any the schema's names do not
+// map to one ComplexityRoot function unambiguously, go to the generated
+// Complexity. es is returned as it is when it is not
 // an executable schema made by NewExecutableSchema.
 func WithoutPlainComplexity(es graphql.ExecutableSchema) graphql.ExecutableSchema {
 	s, ok := es.(*executableSchema)
@@ -49,7 +51,7 @@ type plainComplexity struct {
 
 // Complexity implements graphql.ExecutableSchema.
 func (c *plainComplexity) Complexity(ctx context.Context, typeName, field string, childComplexity int, rawArgs map[string]any) (int, bool) {
-	if c.plain[typeName][field] {
+	if c.plain[typeName][field] || strings.HasPrefix(field, "__") {
 		return 0, false
 	}
 	return c.executableSchema.Complexity(ctx, typeName, field, childComplexity, rawArgs)
