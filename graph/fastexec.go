@@ -53,6 +53,8 @@ type FastQueries struct {
 	props sync.Pool
 	// shapes are the record path's page shapes, by document.
 	shapes shapeCache
+	// keys are the fields' quoted aliases, by alias.
+	keys keyCache
 	// nodeTypes are the types that implement Node; nodeTypeList the same,
 	// sorted.
 	nodeTypes    map[string]bool
@@ -263,7 +265,7 @@ func (x *fastExec) plan(parent *fastField, typ string) ([]*fastField, error) {
 		if len(cf.Deferrables) > 0 {
 			return nil, errFastUnsupported
 		}
-		f := &fastField{cf: cf, key: string(appendQuoted(nil, cf.Alias)) + ":", typ: typ, ctx: parent.ctx}
+		f := &fastField{cf: cf, key: x.q.keys.key(cf.Alias), typ: typ, ctx: parent.ctx}
 		for _, g := range fields[:i] {
 			f.discard = f.discard || g.cf.Alias == cf.Alias
 		}
@@ -400,7 +402,7 @@ func (x *fastExec) root(ctx context.Context, set ast.SelectionSet) error {
 		if len(cf.Deferrables) > 0 {
 			return errFastUnsupported
 		}
-		f := &fastField{cf: cf, key: string(appendQuoted(nil, cf.Alias)) + ":", typ: "Query", ctx: ctx}
+		f := &fastField{cf: cf, key: x.q.keys.key(cf.Alias), typ: "Query", ctx: ctx}
 		for _, g := range fields[:i] {
 			f.discard = f.discard || g.cf.Alias == cf.Alias
 		}

@@ -184,3 +184,29 @@ func setWithoutDirectives(set ast.SelectionSet) bool {
 	}
 	return true
 }
+
+// keyCache keeps the quoted aliases and colons the fast executor writes
+// before fields' values, made once per alias instead of for every field
+// of every request; at most maxShapes, then it starts again empty.
+type keyCache struct {
+	mu   sync.RWMutex
+	keys map[string]string
+}
+
+// key returns alias quoted, with a colon.
+func (c *keyCache) key(alias string) string {
+	c.mu.RLock()
+	k, ok := c.keys[alias]
+	c.mu.RUnlock()
+	if ok {
+		return k
+	}
+	k = string(append(appendQuoted(nil, alias), ':'))
+	c.mu.Lock()
+	if c.keys == nil || len(c.keys) >= maxShapes {
+		c.keys = map[string]string{}
+	}
+	c.keys[alias] = k
+	c.mu.Unlock()
+	return k
+}
