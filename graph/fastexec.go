@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,10 +51,14 @@ type FastQueries struct {
 	records map[string]map[string]recSpec
 	// props are the record path's buffers of property values, reused.
 	props sync.Pool
-	// shapes are the record path's node shapes, by document.
+	// shapes are the record path's page shapes, by document.
 	shapes shapeCache
-	// nodeTypes are the types that implement Node.
-	nodeTypes map[string]bool
+	// keys are the fields' quoted aliases, by alias.
+	keys keyCache
+	// nodeTypes are the types that implement Node; nodeTypeList the same,
+	// sorted.
+	nodeTypes    map[string]bool
+	nodeTypeList []string
 	// answered and declined count the operations Execute answered and
 	// left to gqlgen; recordPages the trace pages' node fields it wrote
 	// by the record path.
@@ -83,8 +88,10 @@ func NewFastQueries(es graphql.ExecutableSchema) *FastQueries {
 	for typ := range q.types {
 		if _, obj := nodeObject(model.NewNode(tracegraph.ID(typ+":x"), nil, nil)); obj != nil {
 			q.nodeTypes[typ] = true
+			q.nodeTypeList = append(q.nodeTypeList, typ)
 		}
 	}
+	slices.Sort(q.nodeTypeList)
 	return q
 }
 
@@ -258,7 +265,7 @@ func (x *fastExec) plan(parent *fastField, typ string) ([]*fastField, error) {
 		if len(cf.Deferrables) > 0 {
 			return nil, errFastUnsupported
 		}
-		f := &fastField{cf: cf, key: string(appendQuoted(nil, cf.Alias)) + ":", typ: typ, ctx: parent.ctx}
+		f := &fastField{cf: cf, key: x.q.keys.key(cf.Alias), typ: typ, ctx: parent.ctx}
 		for _, g := range fields[:i] {
 			f.discard = f.discard || g.cf.Alias == cf.Alias
 		}
@@ -395,7 +402,7 @@ func (x *fastExec) root(ctx context.Context, set ast.SelectionSet) error {
 		if len(cf.Deferrables) > 0 {
 			return errFastUnsupported
 		}
-		f := &fastField{cf: cf, key: string(appendQuoted(nil, cf.Alias)) + ":", typ: "Query", ctx: ctx}
+		f := &fastField{cf: cf, key: x.q.keys.key(cf.Alias), typ: "Query", ctx: ctx}
 		for _, g := range fields[:i] {
 			f.discard = f.discard || g.cf.Alias == cf.Alias
 		}

@@ -113,11 +113,10 @@ func (q *FastQueries) propValues(n int) []tracegraph.PropValue {
 var errFastMissing = errors.New("fast executor: a node the store does not have")
 
 // recordPage is a trace page's node field (one TraceNodeEdge.node field of
-// the query) read for the record path: the plan of each node type met and
-// the properties of every node.
+// the query) read for the record path: the plan of each node and the
+// properties of every node.
 type recordPage struct {
 	edges []*model.TraceNodeEdge
-	types map[string]*recordPlan
 	plans []*recordPlan // by edge
 	keys  int           // properties read per node
 	found []bool
@@ -125,24 +124,38 @@ type recordPage struct {
 	next  int // the edge whose node is written next
 }
 
-// recordPlan is a node type's shape on one page, with the column of each
-// field's property in recordPage.vals.
-type recordPlan struct {
-	*recordShape
-	cols []int
-}
-
 // recordShape is what the record path writes of a node of type typ for one
 // node field of the query: its fields (their quoted alias and colon, and
 // whether an earlier field had the alias: fastField's key and discard) and
-// how each is written. It depends only on the document and the field, so
-// it is kept across requests (shapeCache).
+// how each is written. It depends only on the document and the field.
 type recordShape struct {
 	typ     string
 	keys    []string
 	discard []bool
 	specs   []recSpec
 	props   bool // whether the general path reads the node (any field but id and __typename)
+}
+
+// recordPlan is a node type's shape compiled for the properties of a page:
+// the values to write, each after the bytes that precede it (the object's
+// opening brace, commas, keys and the constant __typename values merged),
+// and the bytes after the last.
+type recordPlan struct {
+	typ   string
+	props bool
+	ops   []recOp
+	tail  string
+}
+
+// recOp writes one field's value after lit; col is the column of its
+// property (-1: none). A discarded field (another field of the object has
+// its alias) is written and cut, as the general path does, when writing it
+// can fail (a float that is not finite); else it is left out.
+type recOp struct {
+	lit     string
+	spec    recSpec
+	col     int
+	discard bool
 }
 
 // newRecordShape returns the shape of fields, nf's plan for type typ, or
@@ -166,24 +179,66 @@ func (q *FastQueries) newRecordShape(typ string, fields []*fastField) *recordSha
 	return rs
 }
 
-// recordShape returns the record path's shape of node field nf for type
-// typ (nil: not one it writes), from the cache when the document has one.
-func (x *fastExec) recordShape(nf *fastField, typ string) (*recordShape, error) {
-	key, cacheable := x.q.shapes.key(x.oc.Doc, nf, typ)
+// compile returns the plan of rs over a page whose properties are keys
+// (sorted, holding every property of rs).
+func (rs *recordShape) compile(keys []string) *recordPlan {
+	rp := &recordPlan{typ: rs.typ, props: rs.props}
+	lit := []byte{'{'}
+	first := true
+	for i, spec := range rs.specs {
+		col := -1
+		if spec.key != "" {
+			col, _ = slices.BinarySearch(keys, spec.key)
+		}
+		if rs.discard[i] {
+			if spec.kind == recOptFloat {
+				rp.ops = append(rp.ops, recOp{spec: spec, col: col, discard: true})
+			}
+			continue
+		}
+		if !first {
+			lit = append(lit, ',')
+		}
+		first = false
+		lit = append(lit, rs.keys[i]...)
+		if spec.kind == recTypename {
+			lit = appendQuoted(lit, rs.typ)
+			continue
+		}
+		rp.ops = append(rp.ops, recOp{lit: string(lit), spec: spec, col: col})
+		lit = lit[:0]
+	}
+	rp.tail = string(append(lit, '}'))
+	return rp
+}
+
+// pageShapes returns the record path's plans of node field nf for the
+// node types of edges, from the cache when the document has them, or nil
+// when the page goes the resolver way.
+func (x *fastExec) pageShapes(nf *fastField, edges []*model.TraceNodeEdge) (*pageShapes, error) {
+	key, cacheable := x.q.shapes.key(x.oc.Doc, nf)
 	if cacheable {
-		if rs, ok := x.q.shapes.get(key); ok {
-			return rs, nil
+		if ps, ok := x.q.shapes.get(key, nf.cf.Selections); ok {
+			return ps, nil
+		}
+		ps := x.newPageShapes(nf, x.q.nodeTypeList)
+		x.q.shapes.put(key, nf.cf.Selections, ps)
+		return ps, nil
+	}
+	var types []string
+	for _, e := range edges {
+		if e == nil {
+			return nil, nil
+		}
+		typ := string(e.N.ID.Label())
+		if !x.q.nodeTypes[typ] {
+			return nil, nil
+		}
+		if !slices.Contains(types, typ) {
+			types = append(types, typ)
 		}
 	}
-	fields, err := x.plan(nf, typ)
-	if err != nil {
-		return nil, err
-	}
-	rs := x.q.newRecordShape(typ, fields)
-	if cacheable {
-		x.q.shapes.put(key, rs)
-	}
-	return rs, nil
+	return x.newPageShapes(nf, types), nil
 }
 
 // recordPage returns the record path's reading of node field nf over
@@ -193,46 +248,25 @@ func (x *fastExec) recordPage(nf *fastField, edges []*model.TraceNodeEdge) (*rec
 	if !ok || len(edges) == 0 {
 		return nil, nil
 	}
-	p := &recordPage{edges: edges, types: map[string]*recordPlan{}, plans: make([]*recordPlan, len(edges))}
-	var keys []string
+	ps, err := x.pageShapes(nf, edges)
+	if err != nil || ps == nil {
+		return nil, err
+	}
+	p := &recordPage{edges: edges, plans: make([]*recordPlan, len(edges)), keys: len(ps.keys)}
 	for j, e := range edges {
 		if e == nil {
 			return nil, nil
 		}
 		typ := string(e.N.ID.Label())
-		rp, ok := p.types[typ]
+		rp, ok := ps.plans[typ]
 		if !ok {
-			if !x.q.nodeTypes[typ] {
-				return nil, nil
-			}
-			rs, err := x.recordShape(nf, typ)
-			if err != nil || rs == nil {
-				return nil, err
-			}
-			rp = &recordPlan{recordShape: rs}
-			p.types[typ] = rp
-			for _, spec := range rs.specs {
-				if spec.key != "" {
-					keys = append(keys, spec.key)
-				}
-			}
+			return nil, ps.errs[typ] // not a node type, not one the record path writes, or its planning failed
 		}
 		p.plans[j] = rp
 	}
-	slices.Sort(keys)
-	keys = slices.Compact(keys)
-	for _, rp := range p.types {
-		rp.cols = make([]int, len(rp.specs))
-		for i, s := range rp.specs {
-			if s.key != "" {
-				rp.cols[i], _ = slices.BinarySearch(keys, s.key)
-			}
-		}
-	}
-	p.keys = len(keys)
 	p.found = make([]bool, len(edges))
-	p.vals = x.q.propValues(len(edges) * len(keys))
-	if ok, err := reader.ReadTraceNodeProps(nf.ctx, edges, keys, p.found, p.vals); err != nil || !ok {
+	p.vals = x.q.propValues(len(edges) * p.keys)
+	if ok, err := reader.ReadTraceNodeProps(nf.ctx, edges, ps.keys, p.found, p.vals); err != nil || !ok {
 		return nil, err
 	}
 	for i, rp := range p.plans {
@@ -268,6 +302,7 @@ func writeTraceNodeEdges(x *fastExec, f *fastField, obj any) error {
 			nf.page = nil
 		}()
 	}
+	ops, tail, direct := edgeOps(fields) // fastexec_edges.go
 	x.b = append(x.b, '[')
 	for i, e := range edges {
 		if i > 0 {
@@ -276,7 +311,12 @@ func writeTraceNodeEdges(x *fastExec, f *fastField, obj any) error {
 		if e == nil {
 			return errFastNull
 		}
-		if err := x.fields(fields, e); err != nil {
+		if direct {
+			err = x.edge(ops, tail, e)
+		} else {
+			err = x.fields(fields, e)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -294,31 +334,22 @@ func (x *fastExec) recordNode(p *recordPage, e *model.TraceNodeEdge) (bool, erro
 	p.next++
 	id := e.N.ID
 	rp := p.plans[i]
-	typ := rp.typ
 	row := p.vals[i*p.keys : (i+1)*p.keys]
-	x.b = append(x.b, '{')
-	first := true
-	for j, key := range rp.keys {
-		mark := len(x.b)
-		if !rp.discard[j] {
-			if !first {
-				x.b = append(x.b, ',')
-			}
-			first = false
-			x.b = append(x.b, key...)
-		}
+	for _, op := range rp.ops {
+		x.b = append(x.b, op.lit...)
 		var v tracegraph.PropValue
-		if rp.specs[j].key != "" {
-			v = row[rp.cols[j]]
+		if op.col >= 0 {
+			v = row[op.col]
 		}
-		if err := x.recordValue(rp.specs[j], typ, id, v); err != nil {
+		mark := len(x.b)
+		if err := x.recordValue(op.spec, rp.typ, id, v); err != nil {
 			return true, err
 		}
-		if rp.discard[j] {
+		if op.discard {
 			x.b = x.b[:mark]
 		}
 	}
-	x.b = append(x.b, '}')
+	x.b = append(x.b, rp.tail...)
 	return true, nil
 }
 

@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"math"
+	"strconv"
 	"testing"
 
 	"github.com/tracegraph/tracegraph"
@@ -66,11 +67,30 @@ func TestShapeCacheBounded(t *testing.T) {
 		if i%2 == 0 {
 			doc.Operations = ast.OperationList{{Directives: ast.DirectiveList{{Name: "x"}}}}
 		}
-		if k, ok := c.key(doc, nf, "Unit"); ok {
-			c.put(k, nil)
+		if k, ok := c.key(doc, nf); ok {
+			c.put(k, nf.cf.Selections, nil)
 		}
-		if len(c.plain) > maxShapes || len(c.shapes) > maxShapes {
-			t.Fatalf("after %d documents: %d documents, %d shapes kept", i+1, len(c.plain), len(c.shapes))
+		if len(c.plain) > maxShapes || c.n > maxShapes || len(c.shapes) > maxShapes {
+			t.Fatalf("after %d documents: %d documents, %d shapes kept", i+1, len(c.plain), c.n)
+		}
+	}
+}
+
+// TestKeyCache: the cached key of an alias is the alias quoted as
+// appendQuoted writes it, with a colon, whether cached or not, and the
+// cache holds at most maxShapes aliases.
+func TestKeyCache(t *testing.T) {
+	var c keyCache
+	for i := range 3 * maxShapes {
+		alias := []string{"id", "partNumber", "_x1", `a"<&>`}[i%4] + strconv.Itoa(i%(2*maxShapes))
+		want := string(appendQuoted(nil, alias)) + ":"
+		for range 2 {
+			if got := c.key(alias); got != want {
+				t.Fatalf("key(%q) = %q, want %q", alias, got, want)
+			}
+		}
+		if len(c.keys) > maxShapes {
+			t.Fatalf("%d aliases kept", len(c.keys))
 		}
 	}
 }

@@ -45,7 +45,16 @@ type boundedPOST struct {
 // Do implements graphql.Transport.
 func (t boundedPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	start := graphql.Now()
-	body, err := io.ReadAll(r.Body)
+	// The body is read into a pooled buffer: nothing keeps it past Do (the
+	// request is decoded into strings and maps of its own).
+	bp := responseBuffers.Get().(*[]byte)
+	body, err := readAll(r.Body, (*bp)[:0])
+	defer func() {
+		if cap(body) <= maxPooledResponse {
+			*bp = body[:0]
+			responseBuffers.Put(bp)
+		}
+	}()
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -94,6 +103,23 @@ func (t boundedPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	writeResponse(w, responses(ctx))
+}
+
+// readAll is io.ReadAll appending to b.
+func readAll(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+	}
 }
 
 // acceptsGraphQLResponse reports whether gqlgen's POST transport would

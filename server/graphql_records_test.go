@@ -66,6 +66,10 @@ func TestFastGraphQLRecordPath(t *testing.T) {
 			x: trace(from: [$a], direction: UPSTREAM) { nodes { edges { ...E } } }
 			y: trace(from: [$b], direction: UPSTREAM) { nodes { edges { ...E node { ... on Unit { status } ... on Component { dateCode } } } } } }
 			fragment E on TraceNodeEdge { depth node { __typename id ... on Unit { serial } } }`, map[string]any{"a": "WaferBatch:W1", "b": "Unit:PCBA-0003"}, true},
+		{"every edge field, aliased and repeated", `{ trace(from: ["Unit:PROD-0001"], direction: UPSTREAM, first: 40) { nodes { edges {
+			t: __typename __typename d: depth depth c: cursor p: precision direction n: node { id } precision ... on TraceNodeEdge { depth node { __typename } } } } } }`, nil, true},
+		{"a field it does not write, on a type not on the page", `{ trace(from: ["Unit:PROD-0001"], direction: UPSTREAM) { nodes { edges { node {
+			id ... on Unit { status } ... on Route { requires } ... on Station { lastReadings } } } } } }`, nil, true},
 		{"a hold field: the resolver way", `{ trace(from: ["Unit:PROD-0001"], direction: UPSTREAM) { nodes { edges { node { id ... on MaterialLot { partNumber onHold } } } } } }`, nil, false},
 		{"a JSON field: the resolver way", `{ trace(from: ["Unit:PCBA-0001"], direction: UPSTREAM) { nodes { edges { node { ... on ProcessStep { step parameters } } } } } }`, nil, false},
 		{"a relation: gqlgen", `{ trace(from: ["Unit:PROD-0001"], direction: UPSTREAM) { nodes { edges { node { ... on Unit { serial tests { id } } } } } } }`, nil, false},
