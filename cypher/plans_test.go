@@ -249,6 +249,7 @@ func planParams(name string) map[string]any {
 		"from": instant(at), "to": instant(at.Add(24 * time.Hour)), "afterSeq": int64(0), "afterOrd": int64(-1),
 		"prefix": "", "partNumber": nil, "workOrder": nil, "status": nil, "onHold": nil,
 		"createdFrom": nil, "createdTo": nil, "seconds": int64(300),
+		"timeFrom": at, "timeTo": at.Add(time.Hour), "before": int64(1) << 40,
 	}
 	for _, u := range querygen.UnitSeeks {
 		if name == unitsPageBy+u.Name || name == unitsCountBy+u.Name {

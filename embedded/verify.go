@@ -226,7 +226,7 @@ func scanReader(r pebble.Reader, lo, hi []byte, f func(*pebble.Iterator) error) 
 
 var recordNames = map[byte]string{pEventID: "event id index", pNode: "node", pNodeIx: "node index", pEdge: "edge",
 	pHold: "hold", pHeldBy: "hold index", pIdent: "identifier", pNodeEv: "node history", pMaterialIx: "material index",
-	pRecordIx: "record index", pMeta: "meta"}
+	pRecordIx: "record index", pMeta: "meta", pEventTime: "event time index"}
 
 // compareRecords reports every key of the store that differs from its
 // replay, but the event records (the chain check's) and the head (whose hash
