@@ -41,6 +41,8 @@ var planNeeds = map[string]string{
 	qUnitsCount: "NodeCountFromCountStore",
 	qUnitsPage:  "!Sort !Top",
 	qEventsPage: "!Sort !Top",
+	// The EPCIS query by event time seeks its window (schema_event_time).
+	qEventsInTime: "NodeIndexSeekByRange",
 }
 
 // keyFilter finds a filter on a node's id or a relationship's eid: a key

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -176,6 +177,10 @@ func TestEventTimeIndexOldStore(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
+	// Verify takes a store without the index (or still filling it) as intact.
+	if rep, err := VerifyDir(context.Background(), dir, tracegraph.VerifyOptions{}); err != nil || !rep.OK() {
+		t.Fatalf("VerifyDir of a store made before the index = %+v, %v; want intact", rep, err)
+	}
 
 	s, err = Open(dir, Options{})
 	if err != nil {
@@ -203,6 +208,15 @@ func TestEventTimeIndexOldStore(t *testing.T) {
 	if err != nil || !rep.OK() {
 		t.Errorf("Verify after the fill = %+v, %v; want intact", rep, err)
 	}
+	// Filled, the index is verified: an entry missing is found.
+	if err := s.db.Delete(appendEvTimeKey(nil, all[7].Seq, all[7].Time), pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := s.Verify(context.Background(), tracegraph.VerifyOptions{}); err != nil || rep.OK() || !slices.ContainsFunc(rep.Problems, func(p string) bool {
+		return strings.HasPrefix(p, "event time index record") && strings.HasSuffix(p, "that the log produces is missing")
+	}) {
+		t.Errorf("Verify with an event time entry deleted = %+v, %v; want it reported", rep, err)
+	}
 	// A window that starts below the mark is declined, one at it answered
 	// (here as if the fill were at seq 5000).
 	s.evTime.from.Store(5000)
@@ -211,5 +225,39 @@ func TestEventTimeIndexOldStore(t *testing.T) {
 	}
 	if _, ok, err := s.EventsInTime(context.Background(), tracegraph.EventTimeWindow{After: 4999}, 10); !ok || err != nil {
 		t.Errorf("EventsInTime from seq 5000 with the index from 5000 = %v, %v; want an answer", ok, err)
+	}
+}
+
+// BenchmarkEventTimeEntry is what the index adds to a commit, per event:
+// its key staged in the commit's sorted batch and written with it, in
+// commits of 1,000 events (as a load's), into a store's Pebble.
+//
+//	go test ./embedded/ -run '^$' -bench EventTimeEntry
+func BenchmarkEventTimeEntry(b *testing.B) {
+	s, err := Open(b.TempDir(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	var st sortedBatch
+	pb := s.db.NewBatch()
+	var key []byte
+	at := t0
+	seq := uint64(0)
+	for b.Loop() {
+		seq++
+		at = at.Add(time.Second)
+		key = appendEvTimeKey(key[:0], seq, at)
+		st.set(key, nil)
+		if seq%1000 == 0 {
+			if err := st.writeTo(pb); err != nil {
+				b.Fatal(err)
+			}
+			if err := pb.Commit(pebble.NoSync); err != nil {
+				b.Fatal(err)
+			}
+			st.reset()
+			pb.Reset()
+		}
 	}
 }
