@@ -41,6 +41,8 @@ var planNeeds = map[string]string{
 	qUnitsCount: "NodeCountFromCountStore",
 	qUnitsPage:  "!Sort !Top",
 	qEventsPage: "!Sort !Top",
+	// The EPCIS query by event time seeks its window (schema_event_time).
+	qEventsInTime: "NodeIndexSeekByRange",
 }
 
 // keyFilter finds a filter on a node's id or a relationship's eid: a key
@@ -249,6 +251,7 @@ func planParams(name string) map[string]any {
 		"from": instant(at), "to": instant(at.Add(24 * time.Hour)), "afterSeq": int64(0), "afterOrd": int64(-1),
 		"prefix": "", "partNumber": nil, "workOrder": nil, "status": nil, "onHold": nil,
 		"createdFrom": nil, "createdTo": nil, "seconds": int64(300),
+		"timeFrom": at, "timeTo": at.Add(time.Hour), "before": int64(1) << 40,
 	}
 	for _, u := range querygen.UnitSeeks {
 		if name == unitsPageBy+u.Name || name == unitsCountBy+u.Name {

@@ -24,6 +24,7 @@ const (
 	qEventGet       = "event_get"
 	qEventVoid      = "event_void"
 	qEventsPage     = "events_page"
+	qEventsInTime   = "events_in_time"
 	qEventsLink     = "events_link"
 	qNodeEvents     = "node_events"
 	qNodeGet        = "node_get"

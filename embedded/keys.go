@@ -22,6 +22,14 @@ import (
 //	v <node id> 0 <seq:8>      the event seq changed the node
 //	m head                     <seq:8><hash>
 //	m ix                       <version:1>: the p and s indexes are complete (index.go)
+//	m evtime                   <seq:8>: every event from this seq on has its t entry
+//	t <block:8> <sec:8> <ns:4> <seq:8>
+//	                           event time index (eventtime.go): the event seq
+//	                           happened at sec.ns (unix seconds with the sign bit
+//	                           flipped, nanoseconds); block is seq>>evTimeBlockBits,
+//	                           so that the events of a stretch of the log are in
+//	                           time order and a time window is one seek per
+//	                           stretch; value empty
 //
 // Secondary indexes for the analysts' questions (index.go writes them with
 // the node records; values are empty):
@@ -56,6 +64,12 @@ const (
 	pMeta     = 'm'
 	headKey   = "mhead"
 	separator = 0
+)
+
+// pEventTime, evTimeFromKey: the event time index (eventtime.go).
+const (
+	pEventTime    = 't'
+	evTimeFromKey = "mevtime"
 )
 
 func seqKey(p byte, seq uint64) []byte { return appendSeqKey(make([]byte, 0, 9), p, seq) }
@@ -94,6 +108,41 @@ func nodeEvKey(id tracegraph.ID, seq uint64) []byte { return appendNodeEvKey(nil
 func appendNodeEvKey(k []byte, id tracegraph.ID, seq uint64) []byte {
 	k = appendStrKey(k, pNodeEv, string(id), "")
 	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+// evTimeBlockBits sizes the stretches of the log (4,096 events) whose
+// events the event time index keeps in time order.
+const evTimeBlockBits = 12
+
+// evTimeKeyLen is the length of an event time index key.
+const evTimeKeyLen = 1 + 8 + 12 + 8
+
+// appendEvTimeKey appends the event time index key of the event seq at t.
+func appendEvTimeKey(k []byte, seq uint64, t time.Time) []byte {
+	k = appendEvTimeSeek(k, seq>>evTimeBlockBits, t)
+	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+// appendEvTimeSeek appends the first key of block at time t or later.
+func appendEvTimeSeek(k []byte, block uint64, t time.Time) []byte {
+	k = binary.BigEndian.AppendUint64(append(k, pEventTime), block)
+	return appendEvTime(k, t)
+}
+
+// appendEvTime appends t so that byte order is time order, for every
+// time.Time (unix seconds with the sign bit flipped, then nanoseconds).
+func appendEvTime(k []byte, t time.Time) []byte {
+	k = binary.BigEndian.AppendUint64(k, uint64(t.Unix())^1<<63)
+	return binary.BigEndian.AppendUint32(k, uint32(t.Nanosecond()))
+}
+
+// decodeEvTimeKey reads an event time index key: its block, the time part
+// as it sorts, and the seq.
+func decodeEvTimeKey(k []byte) (block uint64, at []byte, seq uint64, ok bool) {
+	if len(k) != evTimeKeyLen || k[0] != pEventTime {
+		return 0, nil, 0, false
+	}
+	return binary.BigEndian.Uint64(k[1:9]), k[9:21], binary.BigEndian.Uint64(k[21:]), true
 }
 
 // prefixEnd returns the first key after every key with prefix p.

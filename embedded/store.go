@@ -95,6 +95,8 @@ type Store struct {
 
 	subsMu sync.Mutex
 	subs   map[chan uint64]struct{}
+
+	evTime evTimeIx // the event time index's mark and fill (eventtime.go)
 }
 
 var (
@@ -164,6 +166,10 @@ func Open(dir string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, openError(dir, err)
 	}
+	if err := s.openEventTimeIndex(); err != nil {
+		db.Close()
+		return nil, openError(dir, err)
+	}
 	s.newIDFilterFor()
 	s.cache.keepRecords(opts.RecordCacheBytes, s.t.lookup)
 	if err := s.warmRecords(opts.WarmRecords); err != nil {
@@ -172,6 +178,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	s.persister = newPersister(s)
 	go s.writer()
+	s.startEventTimeFill()
 	return s, nil
 }
 
@@ -399,6 +406,7 @@ func (s *Store) Close() error {
 	s.applyMu.Unlock()
 	<-s.done
 	s.stopIDFilter()
+	s.stopEventTimeFill()
 	s.persister.b.Close()
 	s.subsMu.Lock()
 	for ch := range s.subs {

@@ -141,7 +141,7 @@ func verify(ctx context.Context, r pebble.Reader, opts tracegraph.VerifyOptions)
 	for _, p := range chain.Finish() {
 		problem("%s", p)
 	}
-	err = compareRecords(ctx, r, replay.db, problem)
+	err = compareRecords(ctx, r, replay.db, evTimeFilling(r), problem)
 	if pebble.IsCorruptionError(err) {
 		problem("the store's files are damaged: %s", damaged(err))
 		return rep, nil
@@ -226,18 +226,18 @@ func scanReader(r pebble.Reader, lo, hi []byte, f func(*pebble.Iterator) error) 
 
 var recordNames = map[byte]string{pEventID: "event id index", pNode: "node", pNodeIx: "node index", pEdge: "edge",
 	pHold: "hold", pHeldBy: "hold index", pIdent: "identifier", pNodeEv: "node history", pMaterialIx: "material index",
-	pRecordIx: "record index", pMeta: "meta"}
+	pRecordIx: "record index", pMeta: "meta", pEventTime: "event time index"}
 
 // compareRecords reports every key of the store that differs from its
 // replay, but the event records (the chain check's) and the head (whose hash
 // is the replay's own).
-func compareRecords(ctx context.Context, got pebble.Reader, want *pebble.DB, problem func(string, ...any)) error {
+func compareRecords(ctx context.Context, got pebble.Reader, want *pebble.DB, skipEvTime bool, problem func(string, ...any)) error {
 	return scanReader(got, nil, nil, func(a *pebble.Iterator) error {
 		return scanReader(want, nil, nil, func(b *pebble.Iterator) error {
 			skip := func(it *pebble.Iterator) {
-				for it.Valid() && len(it.Key()) > 0 && (it.Key()[0] == pEvent || string(it.Key()) == headKey) {
-					if it.Key()[0] == pEvent {
-						it.SeekGE([]byte{pEvent + 1})
+				for it.Valid() && len(it.Key()) > 0 && (it.Key()[0] == pEvent || string(it.Key()) == headKey || skipEvTime && evTimeKey(it.Key())) {
+					if k := it.Key()[0]; k == pEvent || k == pEventTime {
+						it.SeekGE([]byte{k + 1})
 					} else {
 						it.Next()
 					}

@@ -271,6 +271,9 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, s
 		if err := p.set(p.key, binary.BigEndian.AppendUint64(p.val[:0], ev.Seq)); err != nil {
 			return err
 		}
+		if err := p.setEventTime(ev); err != nil {
+			return err
+		}
 	}
 	for i := range muts {
 		if err := p.persist(&muts[i]); err != nil {

@@ -84,25 +84,9 @@ func TestEPCISScanBound(t *testing.T) {
 // bound of 3 events, the one event recorded after 10 others is on the
 // first page.
 func TestEPCISRecordTimeFindsItsStart(t *testing.T) {
-	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	now := t0
-	st, err := embedded.Open(t.TempDir(), embedded.Options{Clock: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	for i := range 11 {
-		if i == 10 {
-			now = t0.Add(time.Hour)
-		}
-		ev, err := tracegraph.DecodeEvent([]byte(`{"id":"r` + strconv.Itoa(i) + `","type":"unit.created","time":"2026-03-01T08:00:00Z","data":{"serial":"R` + strconv.Itoa(i) + `","partNumber":"P"}}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if outs, err := st.Apply(context.Background(), []*tracegraph.Event{ev}, tracegraph.ApplyOptions{}); err != nil || outs[0].Status != tracegraph.OutcomeAccepted {
-			t.Fatalf("Apply = %v, %v", outs, err)
-		}
-	}
+	st := recordedStore(t, func(i int) (string, time.Duration) {
+		return "2026-03-01T08:00:00Z", time.Hour * time.Duration(i/10)
+	})
 	s, err := New(Config{Store: st})
 	if err != nil {
 		t.Fatal(err)
@@ -113,4 +97,61 @@ func TestEPCISRecordTimeFindsItsStart(t *testing.T) {
 	if rec.Code != http.StatusOK || strings.Count(rec.Body.String(), `"eventID"`) != 1 || !strings.Contains(rec.Body.String(), "urn:tracegraph:event:r10") || rec.Header().Get("Link") != "" {
 		t.Errorf("GET /epcis/events?GE_recordTime=… = %d, Link %q, %s; want the one event recorded in the window, on one page", rec.Code, rec.Header().Get("Link"), rec.Body)
 	}
+}
+
+// TestEPCISEventTimeSeeks: a query by event time reads the window's events
+// through the store's event time index, not the log: with a scan bound of 3
+// events, the one event of the window, the 11th of the log, is on the first
+// page, which has no next link. A record-time window ends where its last
+// event is (LT_recordTime, found by halves): a query read to its end, not
+// to the scan bound, has no next link either.
+func TestEPCISEventTimeSeeks(t *testing.T) {
+	st := recordedStore(t, func(i int) (string, time.Duration) {
+		if i == 10 {
+			return "2026-03-02T08:00:00Z", time.Hour
+		}
+		return "2026-03-01T08:00:00Z", time.Hour * time.Duration(min(i, 1))
+	})
+	s, err := New(Config{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.epcis.maxScan = 3
+	for _, tc := range []struct{ query, want string }{
+		{"GE_eventTime=2026-03-02T00:00:00Z", "urn:tracegraph:event:r10"},
+		{"GE_eventTime=2026-03-02T00:00:00Z&EQ_bizStep=commissioning", "urn:tracegraph:event:r10"},
+		{"LT_eventTime=2026-03-02T00:00:00Z&GE_recordTime=2026-03-01T12:30:00Z&nextPageToken=9", "urn:tracegraph:event:r9"},
+		{"LT_recordTime=2026-03-01T12:30:00Z&EQ_bizStep=commissioning", "urn:tracegraph:event:r0"},
+	} {
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/epcis/events?"+tc.query, nil))
+		if rec.Code != http.StatusOK || strings.Count(rec.Body.String(), `"eventID"`) != 1 || !strings.Contains(rec.Body.String(), `"`+tc.want+`"`) || rec.Header().Get("Link") != "" {
+			t.Errorf("GET /epcis/events?%s = %d, Link %q, %s; want %s alone, on one page", tc.query, rec.Code, rec.Header().Get("Link"), rec.Body, tc.want)
+		}
+	}
+}
+
+// recordedStore is an embedded store holding 11 unit.created events, the
+// i-th (r0 … r10, seq i+1) at the event time at(i) gives, recorded that long
+// after 2026-03-01T12:00:00Z.
+func recordedStore(t *testing.T, at func(i int) (string, time.Duration)) *embedded.Store {
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	now := t0
+	st, err := embedded.Open(t.TempDir(), embedded.Options{Clock: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	for i := range 11 {
+		evTime, recorded := at(i)
+		now = t0.Add(recorded)
+		ev, err := tracegraph.DecodeEvent([]byte(`{"id":"r` + strconv.Itoa(i) + `","type":"unit.created","time":"` + evTime + `","data":{"serial":"R` + strconv.Itoa(i) + `","partNumber":"P"}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if outs, err := st.Apply(context.Background(), []*tracegraph.Event{ev}, tracegraph.ApplyOptions{}); err != nil || outs[0].Status != tracegraph.OutcomeAccepted {
+			t.Fatalf("Apply = %v, %v", outs, err)
+		}
+	}
+	return st
 }

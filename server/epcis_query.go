@@ -18,11 +18,7 @@ import (
 // (rel="next") to the next page when there may be more. A query that names
 // EPCs reads the events of those nodes only (Graph.NodeEvents); one that
 // names event IDs (EQ_eventID) reads those events; one that names neither
-// reads the log (from the first event recorded at GE_recordTime, found by
-// halves) from the page's start (EventLog.Events) until it
-// has a page, or at most epcisMaxScan events: then the page may be short,
-// and its next link goes on from where the reading stopped (docs/epcis.md
-// has what that costs).
+// reads the events of its windows (logQueryEach).
 func (s *Server) epcisEvents(c echo.Context) error {
 	ctx := c.Request().Context()
 	q, err := epcis.ParseQuery(c.QueryParams(), defaultEPCISPerPage, maxEPCISPerPage, s.epcisLookup(ctx))
@@ -65,18 +61,8 @@ func (s *Server) epcisEvents(c echo.Context) error {
 	} else if len(q.EventID) > 0 {
 		err = s.eventsEach(ctx, q.EventID, add)
 	} else {
-		from := q.After
-		if !q.RecordFrom.IsZero() {
-			// Record times never decrease along the log: the window's
-			// first event is found by halves, not read up to.
-			var since uint64
-			if since, err = tracegraph.RecordedSince(ctx, s.cfg.Store, q.RecordFrom); err != nil {
-				return s.fail(c, err)
-			}
-			from = max(from, since)
-		}
 		var stopped uint64
-		if stopped, err = s.logEach(ctx, from, s.epcis.maxScan, add); stopped > 0 && !more {
+		if stopped, err = s.logQueryEach(ctx, q, add); stopped > 0 && !more {
 			more, last = true, stopped
 		}
 	}
@@ -175,22 +161,28 @@ func inLogOrder(all []*tracegraph.Event, f func([]*tracegraph.Event) (bool, erro
 	return nil
 }
 
-// logEach calls f on the log's events after seq after, in order and
-// epcisScanBatch at a time, until f says stop, the log ends, or it has read
-// max events: then it returns the seq of the last one read (0 otherwise).
-func (s *Server) logEach(ctx context.Context, after uint64, max int, f func([]*tracegraph.Event) (bool, error)) (uint64, error) {
+// logEach calls f on the log's events after seq after (and before seq
+// before, unless 0), in order and epcisScanBatch at a time, until f says
+// stop, those events end, or it has read max events: then it returns the
+// seq of the last one read (0 otherwise).
+func (s *Server) logEach(ctx context.Context, after, before uint64, max int, f func([]*tracegraph.Event) (bool, error)) (uint64, error) {
 	for read := 0; ; {
 		evs, err := s.cfg.Store.Events(ctx, after, min(epcisScanBatch, max-read))
 		if err != nil {
 			return 0, err
 		}
-		if ok, err := f(evs); err != nil || !ok {
+		n := len(evs)
+		ended := before != 0 && n > 0 && evs[n-1].Seq >= before-1
+		if ended {
+			evs = slices.DeleteFunc(evs, func(ev *tracegraph.Event) bool { return ev.Seq >= before })
+		}
+		if ok, err := f(evs); err != nil || !ok || ended {
 			return 0, err
 		}
-		if len(evs) > 0 {
-			after = evs[len(evs)-1].Seq
+		if n > 0 {
+			after = evs[n-1].Seq
 		}
-		if read += len(evs); len(evs) == 0 || read < max && len(evs) < epcisScanBatch {
+		if read += n; n == 0 || read < max && n < epcisScanBatch {
 			return 0, nil
 		}
 		if read >= max {

@@ -44,6 +44,7 @@ func TestNeo4j(t *testing.T) {
 		{"TestEPCISCaptureRefused", TestEPCISCaptureRefused},
 		{"TestEPCISNamesGS1Keys", TestEPCISNamesGS1Keys},
 		{"TestEPCISCaptureTakesProductPartNumbers", TestEPCISCaptureTakesProductPartNumbers},
+		{"TestEPCISEventTimeIndexAgreesWithScan", TestEPCISEventTimeIndexAgreesWithScan},
 		{"TestFastGraphQLAnswers", TestFastGraphQLAnswers},
 		{"TestFastGraphQLRandom", TestFastGraphQLRandom},
 		{"TestFastGraphQLRecordPath", TestFastGraphQLRecordPath},
