@@ -53,7 +53,7 @@ func openStore(ctx context.Context, cfg storeConfig) (tracegraph.Store, error) {
 		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
-		s, err := embedded.Open(cfg.DataDir, embedded.Options{Bulk: cfg.Bulk, MemTableBytes: cfg.MemTableBytes, WarmRecords: cfg.Serving})
+		s, err := embedded.Open(cfg.DataDir, embedded.Options{Bulk: cfg.Bulk, MemTableBytes: cfg.MemTableBytes, WarmRecords: cfg.Serving, Logger: cfg.Logger})
 		if err != nil {
 			return nil, fmt.Errorf("open embedded store in %s: %w", cfg.DataDir, err)
 		}
