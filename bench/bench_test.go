@@ -225,3 +225,42 @@ func TestAdopt(t *testing.T) {
 		}
 	}
 }
+
+// TestIngestSharedStore: with one store for both ingest figures (Neo4j's one
+// database, IngestSite set), the Store.Apply clients send streams of their
+// own, so that none of their events is a duplicate of the HTTP run's.
+func TestIngestSharedStore(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the HTTP server")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := smallConfig(dir)
+	cfg.Only, cfg.IngestSite, cfg.IngestEvents = []string{"ingest"}, "NTEST1", 120
+	shared, err := embedded.Open(filepath.Join(dir, "shared"), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shared.Close()
+	cfg.OpenFresh = func(ctx context.Context) (tracegraph.Store, func(), error) { return shared, func() {}, nil }
+	rep, err := bench.Run(ctx, cfg)
+	if err != nil {
+		t.Fatalf("ingest into one shared store: %v", err)
+	}
+	ingest := 0
+	for _, f := range rep.Figures {
+		if strings.HasPrefix(f.Name, "durable ingest") && firstNumber(f.Value) > 0 {
+			ingest++
+		}
+	}
+	if ingest != 2 {
+		t.Errorf("%d ingest figures measured, want 2 (HTTP and Store.Apply)", ingest)
+	}
+	seq, _, err := shared.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := uint64(2 * cfg.IngestClients * cfg.IngestEvents); seq != want {
+		t.Errorf("the shared store holds %d events, want %d (both runs' streams, all accepted)", seq, want)
+	}
+}

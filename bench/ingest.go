@@ -18,16 +18,16 @@ import (
 const ingestBatch = 50
 
 // clientStreams generates each ingest client's own event stream (its own
-// site code, so that streams never collide), normalized, before any clock
-// starts.
-func clientStreams(ctx context.Context, cfg *Config) ([][]*tracegraph.Event, error) {
+// site code, so that streams never collide; run is a letter of the site
+// code), normalized, before any clock starts.
+func clientStreams(ctx context.Context, cfg *Config, run byte) ([][]*tracegraph.Event, error) {
 	clients, perClient := cfg.ingestClients(), cfg.ingestEvents()
 	streams := make([][]*tracegraph.Event, clients)
 	for c := range clients {
 		// about 18 events per unit: enough units, and generation stops at perClient
 		fc := factory.Config{Units: perClient/10 + 10, Seed: cfg.Seed + uint64(c)}
 		if clients > 1 || cfg.IngestSite != "" {
-			if err := setSite(&fc, cfg.IngestSite, c); err != nil {
+			if err := setSite(&fc, cfg.IngestSite, run, c); err != nil {
 				return nil, err
 			}
 		}
@@ -101,7 +101,7 @@ func ingestBodies(streams [][]*tracegraph.Event) ([][][]byte, int64, error) {
 // stream in batches of ingestBatch acknowledged only after fsync; beside one
 // writer's write+fsync loop on the same disk, the floor.
 func ingestFigures(ctx context.Context, cfg *Config) ([]*Figure, error) {
-	streams, err := clientStreams(ctx, cfg)
+	streams, err := clientStreams(ctx, cfg, 'C')
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +130,14 @@ func ingestFigures(ctx context.Context, cfg *Config) ([]*Figure, error) {
 	restoreGC()
 	if err != nil {
 		return nil, err
+	}
+	if cfg.IngestSite != "" {
+		// Both figures write to the same store (Neo4j's one database): the
+		// Store.Apply clients send streams of other sites, or every event
+		// would be a duplicate of the HTTP run's.
+		if streams, err = clientStreams(ctx, cfg, 'S'); err != nil {
+			return nil, err
+		}
 	}
 	cfg.logf("durable ingest through Store.Apply…")
 	storeLoad, err := ingestStore(ctx, cfg, streams)

@@ -1,6 +1,6 @@
-// Appends sealed events. $events: [{id, seq, type, time, recordedAt, hash,
+// Appends sealed events. $batch.events: [{id, seq, type, time, recordedAt, hash,
 // prevHash, record}], record being the canonical JSON that is hashed.
-UNWIND $events AS e
+UNWIND $batch.events AS e
 CREATE (ev:Event {
   id: e.id,
   seq: e.seq,

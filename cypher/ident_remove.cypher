@@ -1,5 +1,5 @@
-// OpRemoveIdentifier. $rows: [{scheme, value, node}].
-UNWIND $rows AS row
+// OpRemoveIdentifier. $batch.rows: [{scheme, value, node}].
+UNWIND $batch.rows AS row
 MATCH (i:Identifier {scheme: row.scheme, value: row.value}) USING INDEX i:Identifier(scheme, value)
 WHERE i.node = row.node
 DELETE i

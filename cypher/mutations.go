@@ -250,6 +250,18 @@ func eventRows(evs []*tracegraph.Event) ([]any, error) {
 	return rows, nil
 }
 
+// batchParams returns params as the one parameter $batch, which the write
+// path's queries read their lists from ($batch.rows): Neo4j caches a plan
+// per query text and per size class of each list parameter (1, up to 10,
+// 100, 1,000, more), so a list passed as a parameter of its own makes the
+// server plan the same statement again for each size class a batch falls
+// in, and those plans crowd its query cache; a list inside a map has one
+// plan. The statements seek through indexes named by hints, so the size
+// the planner assumes does not change their plans.
+func batchParams(params map[string]any) map[string]any {
+	return map[string]any{"batch": params}
+}
+
 // chunk splits rows into statements of at most maxRows rows each.
 func chunk(query, param string, rows []any, strict bool) []statement {
 	var out []statement

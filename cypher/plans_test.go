@@ -253,6 +253,8 @@ func planParams(name string) map[string]any {
 		"createdFrom": nil, "createdTo": nil, "seconds": int64(300),
 		"timeFrom": at, "timeTo": at.Add(time.Hour), "before": int64(1) << 40,
 	}
+	// The write path's queries read their lists from $batch (batchParams).
+	p["batch"] = map[string]any{"rows": p["rows"], "ids": p["ids"], "events": p["events"], "keys": []string{"SN1", "P1"}}
 	for _, u := range querygen.UnitSeeks {
 		if name == unitsPageBy+u.Name || name == unitsCountBy+u.Name {
 			p[u.Param] = map[string]any{"workOrder": "WO-1", "partNumber": "PCBA-1", "prefix": "SN", "status": tracegraph.StatusWIP}[u.Param]

@@ -85,19 +85,20 @@ func TestPrefetchKeepsOutcomes(t *testing.T) {
 	}
 	lookups := func(runs map[string]int) int {
 		n := 0
-		for _, q := range []string{qEventGet, qIdentOwners, qNodeGet, qNodeEdgesIn, qNodeEdgesOut, qNodesEdgesIn, qNodesEdgesOut, qEdgesByEvent, qHeldBy} {
+		for _, q := range []string{qEventGet, qIdentOwners, qNodeGet, qNodesByKey, qNodeEdgesIn, qNodeEdgesOut, qNodesEdgesIn, qNodesEdgesOut, qEdgesByEvent, qHeldBy} {
 			n += runs[q]
 		}
 		return n
 	}
-	// Prefetch: the batch's events, identifiers and candidate nodes
-	// (about 5,000 ids: three queries of maxRows), then what those lead
+	// Prefetch: the batch's events, identifiers and candidate nodes (the
+	// nodes of a few hundred codes under 15 labels: one nodes_by_key query; it
+	// was three node_get queries of maxRows ids), then what those lead
 	// to: the setups' definitions, the route, lot and other nodes, the
 	// edges into what the batch may put in a container and into the
 	// reels it may derive again. Not foreseen, so made on demand: the
 	// void's edges, and the holders of the lot a hold of the batch is
 	// placed on and released from.
-	want := map[string]int{qEventGet: 2, qIdentOwners: 1, qNodeGet: 4, qNodesEdgesIn: 2,
+	want := map[string]int{qEventGet: 2, qIdentOwners: 1, qNodeGet: 2, qNodesByKey: 1, qNodesEdgesIn: 2,
 		qEdgesByEvent: 1, qHeldBy: 2, qNodeEdgesIn: 1}
 	for q, n := range fast {
 		if n > want[q] {

@@ -262,9 +262,10 @@ func (s *Store) each(ctx context.Context, tx neo4j.ManagedTransaction, name stri
 	return nil
 }
 
-// run executes a planned statement and checks its count.
+// run executes a planned statement and checks its count. Its parameters
+// reach the query inside the map $batch (see batchParams).
 func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, st statement) error {
-	recs, err := s.exec(ctx, tx, st.query, st.params)
+	recs, err := s.exec(ctx, tx, st.query, batchParams(st.params))
 	if err != nil {
 		return err
 	}

@@ -228,17 +228,17 @@ FOR ()-[r:{{.Type}}]-() ON (r.voided)
 `
 	tmplEdgeUpdate = `// OpUpdateEdge for {{.Type}} relationships: replace the state of existing
 // edges (not their props), each found by its edge id through the eid index.
-// $rows: [{eid, validTo, closedBy, closeReason, voided}].
-UNWIND $rows AS row
+// $batch.rows: [{eid, validTo, closedBy, closeReason, voided}].
+UNWIND $batch.rows AS row
 MATCH ()-[r:{{.Type}} {eid: row.eid}]->() USING INDEX r:{{.Type}}(eid)
 SET r.validTo = row.validTo, r.closedBy = row.closedBy, r.closeReason = row.closeReason, r.voided = row.voided
 RETURN count(r) AS n
 `
 	tmplNodePut = `// OpPutNode for {{.Label}} nodes: create the node or replace every property
 // (a voided node with the same id is revived, as the projection wants).
-// $rows: [{id, seq, ord, props}], props holding id, key and the system
+// $batch.rows: [{id, seq, ord, props}], props holding id, key and the system
 // fields; _seq and _ord, the place where the node was first put, survive.
-UNWIND $rows AS row
+UNWIND $batch.rows AS row
 MERGE (n:Node {id: row.id})
   ON CREATE SET n._seq = row.seq, n._ord = row.ord
 WITH n, row, n._seq AS seq, n._ord AS ord
@@ -246,8 +246,8 @@ SET n = row.props, n._seq = seq, n._ord = ord, n:{{.Label}}
 RETURN count(n) AS n
 `
 	tmplEdgeAdd = `// OpAddEdge for {{.Type}} relationships.
-// $rows: [{source, target, props}]. Both ends exist: the projection made them.
-UNWIND $rows AS row
+// $batch.rows: [{source, target, props}]. Both ends exist: the projection made them.
+UNWIND $batch.rows AS row
 MATCH (a:Node {id: row.source}) USING INDEX a:Node(id)
 MATCH (b:Node {id: row.target}) USING INDEX b:Node(id)
 CREATE (a)-[r:{{.Type}}]->(b)
@@ -259,8 +259,8 @@ RETURN count(r) AS n
 var shared = map[string]string{
 	"node_void.cypher": `// OpVoidNode: the node keeps its :Node label, id and relationships for the
 // audit trail, loses its domain label (so label scans and counts skip it)
-// and is marked voided. $ids: the node ids.
-UNWIND $ids AS id
+// and is marked voided. $batch.ids: the node ids.
+UNWIND $batch.ids AS id
 MATCH (n:Node {id: id}) USING INDEX n:Node(id)
 SET n._voided = true
 REMOVE n:{{.AllLabel}}
