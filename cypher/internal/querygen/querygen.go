@@ -48,6 +48,7 @@ func Files() (map[string][]byte, error) {
 			return nil, err
 		}
 	}
+	renderLevels(out, data["Types"].([]string))
 	if err := renderUnits(out, data); err != nil {
 		return nil, err
 	}
@@ -103,7 +104,7 @@ var parameters = map[string]any{
 	"lo": 0, "hi": 65536, "seq": 1, "hash": "", "after": 0, "limit": 100, "value": "", "values": []string{""},
 	"afterSeq": 0, "afterOrd": 0,
 	"prefix": "", "partNumber": nil, "workOrder": nil, "status": nil, "onHold": nil,
-	"createdFrom": nil, "createdTo": nil, "seconds": 300,
+	"createdFrom": nil, "createdTo": nil, "seconds": 300, "levels": 8, "wide": 256,
 	"dateFrom": "0000", "dateTo": "9999", "from": nil, "to": nil, "recordedAt": nil,
 }
 
