@@ -21,8 +21,8 @@ const expandLevels = 6
 const levelWide = 256
 
 // expandParams are the parameters of the expand queries with these
-// filters, but the ids.
-func expandParams(types []tracegraph.EdgeType, minPrec tracegraph.Precision, asOf time.Time, history bool) map[string]any {
+// filters, but the ids; lean reads of each edge only its id and precision.
+func expandParams(types []tracegraph.EdgeType, minPrec tracegraph.Precision, asOf time.Time, history, lean bool) map[string]any {
 	if len(types) == 0 {
 		types = tracegraph.EdgeTypes
 	}
@@ -30,13 +30,18 @@ func expandParams(types []tracegraph.EdgeType, minPrec tracegraph.Precision, asO
 	for i, t := range types {
 		ts[i] = string(t)
 	}
-	return map[string]any{"types": ts, "precisions": precisionsFrom(minPrec), "asOf": asOf.UTC(), "history": history}
+	return map[string]any{"types": ts, "precisions": precisionsFrom(minPrec), "asOf": asOf.UTC(), "history": history, "lean": lean}
 }
 
 // expander returns the expandFunc of a read with these filters: one
 // expand_out or expand_in query per maxRows ids.
 func (s *Store) expander(tx runner, types []tracegraph.EdgeType, minPrec tracegraph.Precision, asOf time.Time, history bool) expandFunc {
-	base := expandParams(types, minPrec, asOf, history)
+	return s.expandWith(tx, expandParams(types, minPrec, asOf, history, false))
+}
+
+// expandWith returns the expandFunc of a read with the parameters base
+// (expandParams).
+func (s *Store) expandWith(tx runner, base map[string]any) expandFunc {
 	return func(ctx context.Context, ids []tracegraph.ID, up bool) (map[tracegraph.ID][]hop, error) {
 		name := qExpandIn
 		if up {
@@ -130,15 +135,17 @@ type lookahead struct {
 }
 
 // lookahead returns the expandFunc of a walk of at most maxDepth levels
-// with these filters: one that reads ahead when an expand_*_levels query
-// follows exactly these types (and its lookahead), else plain (and nil).
-func (s *Store) lookahead(tx runner, types []tracegraph.EdgeType, minPrec tracegraph.Precision, asOf time.Time, history bool, maxDepth int) (expandFunc, *lookahead) {
-	plain := s.expander(tx, types, minPrec, asOf, history)
+// with these filters (lean: see expandParams): one that reads ahead when an
+// expand_*_levels query follows exactly these types (and its lookahead),
+// else plain (and nil).
+func (s *Store) lookahead(tx runner, types []tracegraph.EdgeType, minPrec tracegraph.Precision, asOf time.Time, history, lean bool, maxDepth int) (expandFunc, *lookahead) {
+	base := expandParams(types, minPrec, asOf, history, lean)
+	plain := s.expandWith(tx, base)
 	set, ok := levelsSet(types)
 	if s.perLevel || !ok {
 		return plain, nil
 	}
-	l := &lookahead{s: s, tx: tx, base: expandParams(types, minPrec, asOf, history), plain: plain, maxDepth: maxDepth,
+	l := &lookahead{s: s, tx: tx, base: base, plain: plain, maxDepth: maxDepth,
 		queries: [2]string{qExpandInLevels + set, qExpandOutLevels + set}}
 	return l.expand, l
 }

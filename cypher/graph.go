@@ -243,7 +243,7 @@ func (s *Store) Trace(ctx context.Context, req tracegraph.TraceRequest) (*traceg
 	}
 	var out *tracegraph.TraceResult
 	err := s.snapshotOp(ctx, "trace", func(tx runner) error {
-		w := s.walker(tx, tracegraph.NewEdgeFilter(req.EdgeTypes, req.AsOf, req.History, req.MinPrecision), req.MaxDepth)
+		w := s.walker(tx, tracegraph.NewEdgeFilter(req.EdgeTypes, req.AsOf, req.History, req.MinPrecision), req.MaxDepth, req.SkipEdges)
 		starts, err := w.starts(ctx, "from", req.From, req.Direction != tracegraph.Downstream)
 		if err != nil {
 			return err
@@ -265,7 +265,7 @@ func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) (
 	}
 	var out tracegraph.ExplodeResult
 	err := s.snapshotOp(ctx, "explode", func(tx runner) error {
-		w := s.walker(tx, tracegraph.NewEdgeFilter([]tracegraph.EdgeType{tracegraph.EdgeContains}, asOf, false, 0), tracegraph.MaxTraceDepth)
+		w := s.walker(tx, tracegraph.NewEdgeFilter([]tracegraph.EdgeType{tracegraph.EdgeContains}, asOf, false, 0), tracegraph.MaxTraceDepth, true)
 		starts, err := w.starts(ctx, "id", []tracegraph.ID{id}, true)
 		if err != nil {
 			return err

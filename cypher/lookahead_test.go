@@ -19,8 +19,9 @@ import (
 // nodes voided, two stores on the same database, one walking with
 // lookahead and one reading one level per query as before (perLevel),
 // give byte for byte the same traces (both directions, depth and type
-// filters, limits, history, an earlier moment, a minimum precision),
-// explodes and recalls.
+// filters, limits, history, an earlier moment, a minimum precision, with
+// and without edges, start nodes missing or voided), explodes and recalls
+// (whose walks read lean rows).
 func TestLookaheadAgreesWithPerLevel(t *testing.T) {
 	s := openEmpty(t)
 	ctx := context.Background()
@@ -146,6 +147,8 @@ func TestLookaheadAgreesWithPerLevel(t *testing.T) {
 		{"history", tracegraph.TraceRequest{Direction: tracegraph.Both, MaxDepth: 6, History: true}},
 		{"earlier", tracegraph.TraceRequest{Direction: tracegraph.Both, MaxDepth: 8, AsOf: mid}},
 		{"exact only", tracegraph.TraceRequest{Direction: tracegraph.Downstream, MaxDepth: 8, MinPrecision: tracegraph.PrecisionExact}},
+		{"upstream without edges", tracegraph.TraceRequest{Direction: tracegraph.Upstream, MaxDepth: 8, SkipEdges: true}},
+		{"earlier without edges", tracegraph.TraceRequest{Direction: tracegraph.Both, MaxDepth: 8, AsOf: mid, SkipEdges: true}},
 		{"contains and consumed", tracegraph.TraceRequest{Direction: tracegraph.Upstream, MaxDepth: 8,
 			EdgeTypes: []tracegraph.EdgeType{tracegraph.EdgeContains, tracegraph.EdgeConsumed}}},
 	}

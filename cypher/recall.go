@@ -97,7 +97,7 @@ func (s *Store) recallWalk(ctx context.Context, tx runner, req tracegraph.Recall
 	}
 	f := tracegraph.NewEdgeFilter(structural, req.AsOf, req.History, 0)
 	f.NoContainers = true
-	rc := &recall{w: s.walker(tx, f, tracegraph.MaxTraceDepth), m: tracegraph.NewMarks(0), asOf: time.Unix(0, f.At).UTC(), material: len(starts)}
+	rc := &recall{w: s.walker(tx, f, tracegraph.MaxTraceDepth, true), m: tracegraph.NewMarks(0), asOf: time.Unix(0, f.At).UTC(), material: len(starts)}
 	if !req.AsOf.IsZero() && !req.History {
 		rc.w.asOf = rc.asOf
 	}

@@ -88,6 +88,9 @@ type walker struct {
 	expand expandFunc
 	// ahead is expand's lookahead, nil when it reads one level per query.
 	ahead *lookahead
+	// lean walks read of each edge only its id and precision: the query
+	// checked the rest of the filter.
+	lean bool
 	tab   *table
 	// asOf, when set, is the moment whose unit statuses a recall reports.
 	asOf time.Time
@@ -103,16 +106,17 @@ var _ interface {
 } = (*walker)(nil)
 
 // walker returns the walker of filter f in tx, for walks of at most
-// maxDepth levels.
-func (s *Store) walker(tx runner, f tracegraph.EdgeFilter, maxDepth int) *walker {
+// maxDepth levels; a lean one reads of each edge only its id and
+// precision, for walks that report no edges.
+func (s *Store) walker(tx runner, f tracegraph.EdgeFilter, maxDepth int, lean bool) *walker {
 	var types []tracegraph.EdgeType
 	for c, t := range tracegraph.EdgeTypes {
 		if f.Types == 0 || f.Types&(1<<c) != 0 {
 			types = append(types, t)
 		}
 	}
-	w := &walker{s: s, tx: tx, f: f, tab: newTable()}
-	w.expand, w.ahead = s.lookahead(tx, types, f.MinPrecision, time.Unix(0, f.At).UTC(), f.History, maxDepth)
+	w := &walker{s: s, tx: tx, f: f, tab: newTable(), lean: lean}
+	w.expand, w.ahead = s.lookahead(tx, types, f.MinPrecision, time.Unix(0, f.At).UTC(), f.History, lean, maxDepth)
 	return w
 }
 
@@ -158,7 +162,7 @@ func (w *walker) Expand(ctx context.Context, frontier []uint32, up bool, hops []
 	}
 	for k, n := range frontier {
 		for _, h := range got[w.tab.ids[n]] {
-			if !w.f.Keeps(&h.edge) || !w.f.Enters(h.label) {
+			if !w.keeps(&h.edge) || !w.f.Enters(h.label) {
 				continue
 			}
 			to := w.tab.node(h.other, nodeInfo{label: h.label, status: h.status, held: h.held})
@@ -166,6 +170,16 @@ func (w *walker) Expand(ctx context.Context, frontier []uint32, up bool, hops []
 		}
 	}
 	return hops, nil
+}
+
+// keeps reports whether the walk follows edge e: what the query checked
+// checked again, but the moments of a lean walk's edges, which it did not
+// read.
+func (w *walker) keeps(e *tracegraph.Edge) bool {
+	if w.lean {
+		return !e.Voided && w.f.Admits(e.Type.Code(), e.Precision)
+	}
+	return w.f.Keeps(e)
 }
 
 // CompareNodes implements tracegraph.Expander.

@@ -55,7 +55,8 @@ func levelsQuery(d levelsDir, types []string) []byte {
 // reached that no level of this query has expanded yet, expanded only while
 // k < $levels and they are at most $wide (then the levels after it are
 // empty too). Edges and nodes pass the filters of expand_out.cypher
-// ($precisions, $history, $asOf; never a voided edge or node). One row per
+// ($precisions, $history, $asOf; never a voided edge or node), $lean as
+// there. One row per
 // edge followed, in no order, and one row with a null type for each node
 // of level 1 (start: true, with its label when it is live, its status and
 // whether it is held: a walk's start nodes) and for each node of a later
@@ -87,7 +88,7 @@ WITH x[0] AS f, x[1] AS r, x[2] AS o, size(x) = 4 AS start
 RETURN
   f.id AS from,
   type(r) AS type,
-  properties(r) AS rel,
+  CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
   %s.id AS source,
   %s.id AS target,
   o._label AS label,
