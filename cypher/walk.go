@@ -91,7 +91,7 @@ type walker struct {
 	// lean walks read of each edge only its id and precision: the query
 	// checked the rest of the filter.
 	lean bool
-	tab   *table
+	tab  *table
 	// asOf, when set, is the moment whose unit statuses a recall reports.
 	asOf time.Time
 	// read by prefetch
