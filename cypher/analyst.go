@@ -62,7 +62,7 @@ func materialFromRecord(rec *neo4j.Record) (*tracegraph.Node, error) {
 }
 
 // findMaterial returns the live material f matches, sorted by ID.
-func (s *Store) findMaterial(ctx context.Context, tx neo4j.ManagedTransaction, f *tracegraph.MaterialFilter) ([]tracegraph.ID, error) {
+func (s *Store) findMaterial(ctx context.Context, tx runner, f *tracegraph.MaterialFilter) ([]tracegraph.ID, error) {
 	name, params := materialQuery(f)
 	var out []tracegraph.ID
 	err := s.each(ctx, tx, name, params, func(rec *neo4j.Record) error {
@@ -110,7 +110,7 @@ func (s *Store) RecallUnits(ctx context.Context, req tracegraph.RecallRequest, e
 		return err
 	}
 	var rc *recall
-	err := s.snapshotOp(ctx, "recall units", func(tx neo4j.ManagedTransaction) error {
+	err := s.snapshotOp(ctx, "recall units", func(tx runner) error {
 		var err error
 		rc, err = s.recallWalk(ctx, tx, req)
 		return err
@@ -150,8 +150,8 @@ func (s *Store) Evidence(ctx context.Context, req tracegraph.RecallRequest, unit
 	asOf := tracegraph.AsOfOrNow(req.AsOf)
 	var path []tracegraph.Edge
 	var found bool
-	err := s.snapshotOp(ctx, "evidence", func(tx neo4j.ManagedTransaction) error {
-		got, err := s.getNodes(ctx, tx, []tracegraph.ID{unit})
+	err := s.snapshotOp(ctx, "evidence", func(tx runner) error {
+		got, err := s.readNodes(ctx, tx, []tracegraph.ID{unit})
 		if err != nil {
 			return err
 		}
@@ -231,7 +231,7 @@ func bestPath(ctx context.Context, expands []expandFunc, unit tracegraph.ID, sus
 // whereUsed walks from the material req names, reads what the rollups need
 // and keeps the units it counts (all, or those shipped in the window), in
 // walk order.
-func (s *Store) whereUsed(ctx context.Context, tx neo4j.ManagedTransaction, req *tracegraph.WhereUsedRequest) (*recall, []uint32, error) {
+func (s *Store) whereUsed(ctx context.Context, tx runner, req *tracegraph.WhereUsedRequest) (*recall, []uint32, error) {
 	rc, err := s.recallWalk(ctx, tx, tracegraph.RecallRequest{Material: &req.Material, AsOf: req.AsOf, History: req.History})
 	if err != nil {
 		return nil, nil, err
@@ -255,7 +255,7 @@ func (s *Store) WhereUsed(ctx context.Context, req tracegraph.WhereUsedRequest) 
 	}
 	after, _ := req.Page.AfterID()
 	var rep *tracegraph.WhereUsedReport
-	err := s.snapshotOp(ctx, "where used", func(tx neo4j.ManagedTransaction) error {
+	err := s.snapshotOp(ctx, "where used", func(tx runner) error {
 		rc, units, err := s.whereUsed(ctx, tx, &req)
 		if err != nil {
 			return err
@@ -299,7 +299,7 @@ func (s *Store) WhereUsed(ctx context.Context, req tracegraph.WhereUsedRequest) 
 }
 
 // partNumbers reads the part numbers of nodes.
-func (s *Store) partNumbers(ctx context.Context, tx neo4j.ManagedTransaction, ids []tracegraph.ID) (map[tracegraph.ID]string, error) {
+func (s *Store) partNumbers(ctx context.Context, tx runner, ids []tracegraph.ID) (map[tracegraph.ID]string, error) {
 	out := make(map[tracegraph.ID]string, len(ids))
 	for len(ids) > 0 {
 		n := min(len(ids), maxRows)
@@ -346,7 +346,7 @@ func (s *Store) WhereUsedUnits(ctx context.Context, req tracegraph.WhereUsedRequ
 	}
 	var rc *recall
 	var units []uint32
-	err := s.snapshotOp(ctx, "where used units", func(tx neo4j.ManagedTransaction) error {
+	err := s.snapshotOp(ctx, "where used units", func(tx runner) error {
 		var err error
 		rc, units, err = s.whereUsed(ctx, tx, &req)
 		return err
@@ -418,7 +418,7 @@ func (s *Store) recordUnits(ctx context.Context, name, v string, from, to time.T
 		params["to"] = instant(to)
 	}
 	var out *tracegraph.UnitPage
-	err = s.snapshotOp(ctx, "record units", func(tx neo4j.ManagedTransaction) error {
+	err = s.snapshotOp(ctx, "record units", func(tx runner) error {
 		units := map[tracegraph.ID]bool{}
 		err := s.each(ctx, tx, name, params, func(rec *neo4j.Record) error {
 			props, err1 := value[map[string]any](rec, "props")
@@ -444,7 +444,7 @@ func (s *Store) recordUnits(ctx context.Context, name, v string, from, to time.T
 			return err
 		}
 		ids, more := pageOf(sortedIDs(keys(units)), after, page.First)
-		got, err := s.getNodes(ctx, tx, ids)
+		got, err := s.readNodes(ctx, tx, ids)
 		if err != nil {
 			return err
 		}

@@ -44,7 +44,7 @@ WHERE r.precision IN $precisions AND r.voided = false
 RETURN
   id AS from,
   type(r) AS type,
-  properties(r) AS rel,
+  CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
   a.id AS source,
   b.id AS target,
   a._label AS label,

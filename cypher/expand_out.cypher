@@ -2,9 +2,10 @@
 // One frontier of a traversal upstream (edges out of the frontier), and
 // Graph.Edges upstream. $ids: the frontier; $types: the relationship types
 // to follow; $precisions: the precisions to follow; $history: every edge
-// that ever existed; otherwise the edges valid at $asOf. One typed expansion
-// per type asked for: a supernode's relationships of other types are never
-// read.
+// that ever existed; otherwise the edges valid at $asOf; $lean: of each
+// edge only its eid and precision (a walk that reports no edges). One typed
+// expansion per type asked for: a supernode's relationships of other types
+// are never read.
 UNWIND $ids AS id
 MATCH (a:Node {id: id}) USING INDEX a:Node(id)
 CALL (a) {
@@ -47,7 +48,7 @@ WHERE r.precision IN $precisions AND r.voided = false
 RETURN
   id AS from,
   type(r) AS type,
-  properties(r) AS rel,
+  CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
   a.id AS source,
   b.id AS target,
   b._label AS label,

@@ -137,7 +137,7 @@ func (s *Store) Nodes(ctx context.Context, ids []tracegraph.ID) ([]*tracegraph.N
 // read in one query each.
 func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, error) {
 	var out []*tracegraph.Node
-	err := s.snapshotOp(ctx, "lookup", func(tx neo4j.ManagedTransaction) error {
+	err := s.snapshotOp(ctx, "lookup", func(tx runner) error {
 		out = nil
 		cands, err := tracegraph.LookupCandidates(code, func(v string) ([]tracegraph.Identifier, error) {
 			return s.identifierOwners(ctx, tx, v)
@@ -149,7 +149,7 @@ func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, er
 		for i, c := range cands {
 			ids[i] = c.ID
 		}
-		got, err := s.getNodes(ctx, tx, ids)
+		got, err := s.readNodes(ctx, tx, ids)
 		if err != nil {
 			return err
 		}
@@ -163,7 +163,7 @@ func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, er
 		}
 		products := map[tracegraph.ID]*tracegraph.Node{}
 		if len(pids) > 0 {
-			if products, err = s.getNodes(ctx, tx, pids); err != nil {
+			if products, err = s.readNodes(ctx, tx, pids); err != nil {
 				return err
 			}
 		}
@@ -179,71 +179,6 @@ func (s *Store) Lookup(ctx context.Context, code string) ([]*tracegraph.Node, er
 		return nil
 	})
 	return out, err
-}
-
-// expander returns the expandFunc of a read transaction with these filters.
-func (s *Store) expander(tx neo4j.ManagedTransaction, types []tracegraph.EdgeType, minPrec tracegraph.Precision, asOf time.Time, history bool) expandFunc {
-	if len(types) == 0 {
-		types = tracegraph.EdgeTypes
-	}
-	ts := make([]string, len(types))
-	for i, t := range types {
-		ts[i] = string(t)
-	}
-	base := map[string]any{"types": ts, "precisions": precisionsFrom(minPrec), "asOf": asOf.UTC(), "history": history}
-	return func(ctx context.Context, ids []tracegraph.ID, up bool) (map[tracegraph.ID][]hop, error) {
-		name := qExpandIn
-		if up {
-			name = qExpandOut
-		}
-		out := make(map[tracegraph.ID][]hop, len(ids))
-		for len(ids) > 0 {
-			n := min(len(ids), maxRows)
-			params := map[string]any{"ids": idStrings(ids[:n])}
-			for k, v := range base {
-				params[k] = v
-			}
-			err := s.each(ctx, tx, name, params, func(rec *neo4j.Record) error {
-				from, err := value[string](rec, "from")
-				if err != nil {
-					return err
-				}
-				e, err := edgeFromRecord(rec)
-				if err != nil {
-					return err
-				}
-				label, err1 := value[string](rec, "label")
-				status, err2 := value[string](rec, "status")
-				held, err3 := value[bool](rec, "held")
-				if err := firstError(err1, err2, err3); err != nil {
-					return err
-				}
-				other := e.Target
-				if !up {
-					other = e.Source
-				}
-				out[tracegraph.ID(from)] = append(out[tracegraph.ID(from)], hop{edge: e, other: other,
-					label: tracegraph.Label(label), status: status, held: held})
-				return nil
-			})
-			if err != nil {
-				return nil, err
-			}
-			ids = ids[n:]
-		}
-		for _, hs := range out {
-			slices.SortFunc(hs, func(a, b hop) int {
-				switch {
-				case a.edge.ID < b.edge.ID:
-					return -1
-				case a.edge.ID > b.edge.ID:
-					return 1
-				}
-				return 0
-			})
-		}
-		return out, nil
-	}
 }
 
 // Edges implements tracegraph.Graph.
@@ -286,8 +221,8 @@ func (s *Store) Edges(ctx context.Context, ids []tracegraph.ID, q tracegraph.Edg
 
 // startNodes reads the start nodes of a traversal (NOT_FOUND for a missing
 // one), in order.
-func (s *Store) startNodes(ctx context.Context, tx neo4j.ManagedTransaction, field string, ids []tracegraph.ID) ([]*tracegraph.Node, error) {
-	got, err := s.getNodes(ctx, tx, ids)
+func (s *Store) startNodes(ctx context.Context, tx runner, field string, ids []tracegraph.ID) ([]*tracegraph.Node, error) {
+	got, err := s.readNodes(ctx, tx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -307,13 +242,13 @@ func (s *Store) Trace(ctx context.Context, req tracegraph.TraceRequest) (*traceg
 		return nil, err
 	}
 	var out *tracegraph.TraceResult
-	err := s.snapshotOp(ctx, "trace", func(tx neo4j.ManagedTransaction) error {
-		starts, err := s.startNodes(ctx, tx, "from", req.From)
+	err := s.snapshotOp(ctx, "trace", func(tx runner) error {
+		w := s.walker(tx, tracegraph.NewEdgeFilter(req.EdgeTypes, req.AsOf, req.History, req.MinPrecision), req.MaxDepth, req.SkipEdges)
+		starts, err := w.starts(ctx, "from", req.From, req.Direction != tracegraph.Downstream)
 		if err != nil {
 			return err
 		}
-		w := s.walker(tx, tracegraph.NewEdgeFilter(req.EdgeTypes, req.AsOf, req.History, req.MinPrecision))
-		out, err = tracegraph.RunTrace(ctx, w, tracegraph.NewMarks(0), w.tab.start(starts), &req)
+		out, err = tracegraph.RunTrace(ctx, w, tracegraph.NewMarks(0), starts, &req)
 		return err
 	})
 	if err != nil {
@@ -329,14 +264,14 @@ func (s *Store) Explode(ctx context.Context, id tracegraph.ID, asOf time.Time) (
 		return tracegraph.ExplodeResult{}, err
 	}
 	var out tracegraph.ExplodeResult
-	err := s.snapshotOp(ctx, "explode", func(tx neo4j.ManagedTransaction) error {
-		starts, err := s.startNodes(ctx, tx, "id", []tracegraph.ID{id})
+	err := s.snapshotOp(ctx, "explode", func(tx runner) error {
+		w := s.walker(tx, tracegraph.NewEdgeFilter([]tracegraph.EdgeType{tracegraph.EdgeContains}, asOf, false, 0), tracegraph.MaxTraceDepth, true)
+		starts, err := w.starts(ctx, "id", []tracegraph.ID{id}, true)
 		if err != nil {
 			return err
 		}
-		w := s.walker(tx, tracegraph.NewEdgeFilter([]tracegraph.EdgeType{tracegraph.EdgeContains}, asOf, false, 0))
 		m := tracegraph.NewMarks(0)
-		r, err := tracegraph.Walk(ctx, w, m, w.tab.start(starts), tracegraph.WalkSpec{Up: true, MaxDepth: tracegraph.MaxTraceDepth})
+		r, err := tracegraph.Walk(ctx, w, m, starts, tracegraph.WalkSpec{Up: true, MaxDepth: tracegraph.MaxTraceDepth})
 		if err != nil {
 			return err
 		}
@@ -433,7 +368,7 @@ func (s *Store) Units(ctx context.Context, f tracegraph.UnitFilter, page tracegr
 		params["createdTo"] = instant(f.CreatedTo)
 	}
 	var out *tracegraph.UnitPage
-	err = s.snapshotOp(ctx, "list units", func(tx neo4j.ManagedTransaction) error {
+	err = s.snapshotOp(ctx, "list units", func(tx runner) error {
 		out = &tracegraph.UnitPage{}
 		pageQuery, countQuery := unitQueries(params)
 		recs, err := s.exec(ctx, tx, countQuery, params)
@@ -500,7 +435,7 @@ func parseCursor(c string) (int64, int64, error) {
 // business and left 0.
 func (s *Store) Stats(ctx context.Context) (tracegraph.Stats, error) {
 	st := tracegraph.Stats{Nodes: map[tracegraph.Label]int{}, Edges: map[tracegraph.EdgeType]int{}}
-	err := s.snapshotOp(ctx, "stats", func(tx neo4j.ManagedTransaction) error {
+	err := s.snapshotOp(ctx, "stats", func(tx runner) error {
 		clear(st.Nodes)
 		clear(st.Edges)
 		recs, err := s.exec(ctx, tx, qHeadGet, nil)

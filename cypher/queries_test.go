@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,6 +70,10 @@ func TestQueryFiles(t *testing.T) {
 	for _, name := range q.schema() {
 		used[name] = true
 	}
+	for set := range querygen.LevelsSets {
+		used[qExpandOutLevels+set] = true
+		used[qExpandInLevels+set] = true
+	}
 	for name := range used {
 		if _, err := q.text(name); err != nil {
 			t.Errorf("query %s: %v", name, err)
@@ -127,6 +132,38 @@ func TestSchemaStatements(t *testing.T) {
 	for _, name := range names {
 		if name == qSchemaAwait {
 			t.Errorf("schema() lists %s, which must run last", qSchemaAwait)
+		}
+	}
+}
+
+// TestLevelsSets checks that the walks pick the expand_*_levels query of
+// their types: each set querygen renders is the one levelsSet names for
+// those types (in any order, repeated), no other set of types has one, and
+// both agree on the levels a query expands.
+func TestLevelsSets(t *testing.T) {
+	if expandLevels != querygen.ExpandLevels {
+		t.Errorf("expandLevels is %d, the queries expand %d", expandLevels, querygen.ExpandLevels)
+	}
+	for set, types := range querygen.LevelsSets {
+		var ts []tracegraph.EdgeType
+		for _, name := range types {
+			ts = append(ts, tracegraph.EdgeType(name))
+		}
+		if types != nil {
+			ts = append(ts, ts[0]) // repeated
+			slices.Reverse(ts)
+		}
+		if got, ok := levelsSet(ts); !ok || got != set {
+			t.Errorf("levelsSet(%v) = %q, %v; want %q", ts, got, ok, set)
+		}
+	}
+	if got, ok := levelsSet(tracegraph.EdgeTypes); !ok || got != "all" {
+		t.Errorf("levelsSet(every type) = %q, %v; want all", got, ok)
+	}
+	for _, ts := range [][]tracegraph.EdgeType{{tracegraph.EdgeConsumed}, {tracegraph.EdgeContains, tracegraph.EdgeConsumed},
+		{tracegraph.EdgeContains, tracegraph.EdgeConsumed, tracegraph.EdgeTestedBy}} {
+		if got, ok := levelsSet(ts); ok {
+			t.Errorf("levelsSet(%v) = %q: no query follows exactly those types", ts, got)
 		}
 	}
 }

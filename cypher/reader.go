@@ -138,8 +138,14 @@ func cloneEdges(es []tracegraph.Edge) []tracegraph.Edge {
 
 // ---- queries shared by the reader and the Graph methods
 
-// getNodes returns the live nodes with these ids, with their holds.
+// getNodes returns the live nodes with these ids, with their holds, in a
+// transaction.
 func (s *Store) getNodes(ctx context.Context, tx neo4j.ManagedTransaction, ids []tracegraph.ID) (map[tracegraph.ID]*tracegraph.Node, error) {
+	return s.readNodes(ctx, tx, ids)
+}
+
+// readNodes returns the live nodes with these ids, with their holds.
+func (s *Store) readNodes(ctx context.Context, tx runner, ids []tracegraph.ID) (map[tracegraph.ID]*tracegraph.Node, error) {
 	out := make(map[tracegraph.ID]*tracegraph.Node, len(ids))
 	err := s.eachChunk(ctx, tx, qNodeGet, "ids", idStrings(ids), func(rec *neo4j.Record) error {
 		node, err := nodeFromRecord(rec)
@@ -157,7 +163,7 @@ func (s *Store) getNodes(ctx context.Context, tx neo4j.ManagedTransaction, ids [
 
 // eachChunk runs the named query once per maxRows items of list, passed as
 // the parameter param, and calls fn for each record.
-func (s *Store) eachChunk(ctx context.Context, tx neo4j.ManagedTransaction, name, param string, list []string, fn func(*neo4j.Record) error) error {
+func (s *Store) eachChunk(ctx context.Context, tx runner, name, param string, list []string, fn func(*neo4j.Record) error) error {
 	for len(list) > 0 {
 		n := min(len(list), maxRows)
 		if err := s.each(ctx, tx, name, map[string]any{param: list[:n]}, fn); err != nil {
@@ -193,14 +199,14 @@ func idStrings(ids []tracegraph.ID) []string {
 	return out
 }
 
-func (s *Store) identifierOwners(ctx context.Context, tx neo4j.ManagedTransaction, v string) ([]tracegraph.Identifier, error) {
+func (s *Store) identifierOwners(ctx context.Context, tx runner, v string) ([]tracegraph.Identifier, error) {
 	by, err := s.identifiersByValue(ctx, tx, []string{v})
 	return by[v], err
 }
 
 // identifiersByValue returns the identifiers with each of these values, any
 // scheme, ordered by scheme and node.
-func (s *Store) identifiersByValue(ctx context.Context, tx neo4j.ManagedTransaction, values []string) (map[string][]tracegraph.Identifier, error) {
+func (s *Store) identifiersByValue(ctx context.Context, tx runner, values []string) (map[string][]tracegraph.Identifier, error) {
 	out := map[string][]tracegraph.Identifier{}
 	err := s.eachChunk(ctx, tx, qIdentOwners, "values", values, func(rec *neo4j.Record) error {
 		scheme, err1 := value[string](rec, "scheme")
@@ -227,7 +233,7 @@ func firstError(errs ...error) error {
 	return nil
 }
 
-func (s *Store) nodeEdges(ctx context.Context, tx neo4j.ManagedTransaction, id tracegraph.ID, dir tracegraph.Direction, history bool) ([]tracegraph.Edge, error) {
+func (s *Store) nodeEdges(ctx context.Context, tx runner, id tracegraph.ID, dir tracegraph.Direction, history bool) ([]tracegraph.Edge, error) {
 	var names []string
 	switch dir {
 	case tracegraph.Upstream:
@@ -257,7 +263,7 @@ func (s *Store) nodeEdges(ctx context.Context, tx neo4j.ManagedTransaction, id t
 // edgesOf returns the edges out of (up) or into each of these nodes
 // (NodeEdges upstream or downstream for each), in one query per maxRows
 // nodes.
-func (s *Store) edgesOf(ctx context.Context, tx neo4j.ManagedTransaction, ids []tracegraph.ID, up, history bool) (map[tracegraph.ID][]tracegraph.Edge, error) {
+func (s *Store) edgesOf(ctx context.Context, tx runner, ids []tracegraph.ID, up, history bool) (map[tracegraph.ID][]tracegraph.Edge, error) {
 	name := qNodesEdgesIn
 	if up {
 		name = qNodesEdgesOut
@@ -297,7 +303,7 @@ func edgeFromRecord(rec *neo4j.Record) (tracegraph.Edge, error) {
 	return decodeEdge(typ, rel, src, dst)
 }
 
-func (s *Store) heldBy(ctx context.Context, tx neo4j.ManagedTransaction, holdID string) ([]tracegraph.ID, error) {
+func (s *Store) heldBy(ctx context.Context, tx runner, holdID string) ([]tracegraph.ID, error) {
 	var out []tracegraph.ID
 	err := s.each(ctx, tx, qHeldBy, map[string]any{"id": holdID}, func(rec *neo4j.Record) error {
 		id, err := value[string](rec, "id")
@@ -336,7 +342,7 @@ func (s *Store) eventsByID(ctx context.Context, tx neo4j.ManagedTransaction, ids
 	return out, nil
 }
 
-func (s *Store) edgesByEvent(ctx context.Context, tx neo4j.ManagedTransaction, seq uint64) ([]tracegraph.Edge, error) {
+func (s *Store) edgesByEvent(ctx context.Context, tx runner, seq uint64) ([]tracegraph.Edge, error) {
 	lo := int64(tracegraph.NewEdgeID(seq, 0))
 	hi := int64(tracegraph.NewEdgeID(seq+1, 0))
 	var out []tracegraph.Edge

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/tracegraph/tracegraph"
 )
 
@@ -23,7 +22,7 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 		return nil, err
 	}
 	var rep *tracegraph.RecallReport
-	err := s.snapshotOp(ctx, "recall", func(tx neo4j.ManagedTransaction) error {
+	err := s.snapshotOp(ctx, "recall", func(tx runner) error {
 		rc, err := s.recallWalk(ctx, tx, req)
 		if err != nil {
 			return err
@@ -57,7 +56,7 @@ var structural = []tracegraph.EdgeType{tracegraph.EdgeContains, tracegraph.EdgeC
 
 // recallStarts reads req's suspects (NOT_FOUND for a missing one) and the
 // live material req.Material matches.
-func (s *Store) recallStarts(ctx context.Context, tx neo4j.ManagedTransaction, req tracegraph.RecallRequest) ([]*tracegraph.Node, error) {
+func (s *Store) recallStarts(ctx context.Context, tx runner, req tracegraph.RecallRequest) ([]*tracegraph.Node, error) {
 	starts, err := s.startNodes(ctx, tx, "suspects", req.Suspects)
 	if err != nil || req.Material == nil {
 		return starts, err
@@ -66,7 +65,7 @@ func (s *Store) recallStarts(ctx context.Context, tx neo4j.ManagedTransaction, r
 	if err != nil {
 		return nil, err
 	}
-	got, err := s.getNodes(ctx, tx, ids)
+	got, err := s.readNodes(ctx, tx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -91,14 +90,14 @@ type recall struct {
 
 // recallWalk walks downstream from req's suspects and material, frontier by
 // frontier: the one walk of every recall question.
-func (s *Store) recallWalk(ctx context.Context, tx neo4j.ManagedTransaction, req tracegraph.RecallRequest) (*recall, error) {
+func (s *Store) recallWalk(ctx context.Context, tx runner, req tracegraph.RecallRequest) (*recall, error) {
 	starts, err := s.recallStarts(ctx, tx, req)
 	if err != nil {
 		return nil, err
 	}
 	f := tracegraph.NewEdgeFilter(structural, req.AsOf, req.History, 0)
 	f.NoContainers = true
-	rc := &recall{w: s.walker(tx, f), m: tracegraph.NewMarks(0), asOf: time.Unix(0, f.At).UTC(), material: len(starts)}
+	rc := &recall{w: s.walker(tx, f, tracegraph.MaxTraceDepth, true), m: tracegraph.NewMarks(0), asOf: time.Unix(0, f.At).UTC(), material: len(starts)}
 	if !req.AsOf.IsZero() && !req.History {
 		rc.w.asOf = rc.asOf
 	}

@@ -49,6 +49,12 @@ type Store struct {
 	now         func() time.Time
 	poll        time.Duration
 	groupEvents int
+	// settled is the newest head seq read under the head lock, the read
+	// before the next snapshot read (snapshot.go).
+	settled settledHeads
+	// perLevel makes walks read one level per query, as before lookahead
+	// (expand.go): the old walk, kept for the differential test.
+	perLevel bool
 
 	// gmu guards group, the batches waiting for group commit (group.go).
 	gmu   sync.Mutex
@@ -225,7 +231,7 @@ func (s *Store) write(ctx context.Context, fn func(tx neo4j.ManagedTransaction) 
 }
 
 // exec runs the named query and returns every record.
-func (s *Store) exec(ctx context.Context, tx neo4j.ManagedTransaction, name string, params map[string]any) ([]*neo4j.Record, error) {
+func (s *Store) exec(ctx context.Context, tx runner, name string, params map[string]any) ([]*neo4j.Record, error) {
 	text, err := s.q.text(name)
 	if err != nil {
 		return nil, err
@@ -242,7 +248,7 @@ func (s *Store) exec(ctx context.Context, tx neo4j.ManagedTransaction, name stri
 }
 
 // each runs the named query and calls fn for each record as it streams.
-func (s *Store) each(ctx context.Context, tx neo4j.ManagedTransaction, name string, params map[string]any, fn func(*neo4j.Record) error) error {
+func (s *Store) each(ctx context.Context, tx runner, name string, params map[string]any, fn func(*neo4j.Record) error) error {
 	text, err := s.q.text(name)
 	if err != nil {
 		return err
@@ -367,6 +373,7 @@ func (s *Store) Changes(ctx context.Context) <-chan uint64 {
 // notify tells Changes subscribers of a new head, dropping an older value
 // that was not yet taken.
 func (s *Store) notify(seq uint64) {
+	s.settled.committed(seq)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for ch := range s.subs {

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/tracegraph/tracegraph"
 )
 
@@ -84,10 +83,15 @@ func (t *table) name(i uint32) tracegraph.ID { return t.ids[i] }
 // prefetch read.
 type walker struct {
 	s      *Store
-	tx     neo4j.ManagedTransaction
+	tx     runner
 	f      tracegraph.EdgeFilter
 	expand expandFunc
-	tab    *table
+	// ahead is expand's lookahead, nil when it reads one level per query.
+	ahead *lookahead
+	// lean walks read of each edge only its id and precision: the query
+	// checked the rest of the filter.
+	lean bool
+	tab  *table
 	// asOf, when set, is the moment whose unit statuses a recall reports.
 	asOf time.Time
 	// read by prefetch
@@ -101,16 +105,48 @@ var _ interface {
 	tracegraph.Containment
 } = (*walker)(nil)
 
-// walker returns the walker of filter f in tx.
-func (s *Store) walker(tx neo4j.ManagedTransaction, f tracegraph.EdgeFilter) *walker {
+// walker returns the walker of filter f in tx, for walks of at most
+// maxDepth levels; a lean one reads of each edge only its id and
+// precision, for walks that report no edges.
+func (s *Store) walker(tx runner, f tracegraph.EdgeFilter, maxDepth int, lean bool) *walker {
 	var types []tracegraph.EdgeType
 	for c, t := range tracegraph.EdgeTypes {
 		if f.Types == 0 || f.Types&(1<<c) != 0 {
 			types = append(types, t)
 		}
 	}
-	return &walker{s: s, tx: tx, f: f, tab: newTable(),
-		expand: s.expander(tx, types, f.MinPrecision, time.Unix(0, f.At).UTC(), f.History)}
+	w := &walker{s: s, tx: tx, f: f, tab: newTable(), lean: lean}
+	w.expand, w.ahead = s.lookahead(tx, types, f.MinPrecision, time.Unix(0, f.At).UTC(), f.History, lean, maxDepth)
+	return w
+}
+
+// starts returns the handles of a walk's start nodes ids, in order
+// (NOT_FOUND under field for one that does not exist). Where the walk reads
+// ahead, they are read with its first levels in direction up, in one
+// query.
+func (w *walker) starts(ctx context.Context, field string, ids []tracegraph.ID, up bool) ([]uint32, error) {
+	if w.ahead != nil {
+		infos, ok, err := w.ahead.prime(ctx, sortedIDs(ids), up)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out := make([]uint32, len(ids))
+			for k, id := range ids {
+				info, found := infos[id]
+				if !found {
+					return nil, tracegraph.Errorf(tracegraph.CodeNotFound, field, "%s does not exist", id)
+				}
+				out[k] = w.tab.node(id, info)
+			}
+			return out, nil
+		}
+	}
+	nodes, err := w.s.startNodes(ctx, w.tx, field, ids)
+	if err != nil {
+		return nil, err
+	}
+	return w.tab.start(nodes), nil
 }
 
 // Expand implements tracegraph.Expander: one query for the distinct nodes
@@ -126,7 +162,7 @@ func (w *walker) Expand(ctx context.Context, frontier []uint32, up bool, hops []
 	}
 	for k, n := range frontier {
 		for _, h := range got[w.tab.ids[n]] {
-			if !w.f.Keeps(&h.edge) || !w.f.Enters(h.label) {
+			if !w.keeps(&h.edge) || !w.f.Enters(h.label) {
 				continue
 			}
 			to := w.tab.node(h.other, nodeInfo{label: h.label, status: h.status, held: h.held})
@@ -134,6 +170,16 @@ func (w *walker) Expand(ctx context.Context, frontier []uint32, up bool, hops []
 		}
 	}
 	return hops, nil
+}
+
+// keeps reports whether the walk follows edge e: what the query checked
+// checked again, but the moments of a lean walk's edges, which it did not
+// read.
+func (w *walker) keeps(e *tracegraph.Edge) bool {
+	if w.lean {
+		return !e.Voided && w.f.Admits(e.Type.Code(), e.Precision)
+	}
+	return w.f.Keeps(e)
 }
 
 // CompareNodes implements tracegraph.Expander.
@@ -243,7 +289,7 @@ func (w *walker) statuses(ctx context.Context, units []uint32) error {
 			ids = append(ids, w.tab.ids[u])
 		}
 	}
-	got, err := w.s.getNodes(ctx, w.tx, ids)
+	got, err := w.s.readNodes(ctx, w.tx, ids)
 	if err != nil {
 		return err
 	}

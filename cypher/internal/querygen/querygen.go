@@ -48,6 +48,7 @@ func Files() (map[string][]byte, error) {
 			return nil, err
 		}
 	}
+	renderLevels(out, data["Types"].([]string))
 	if err := renderUnits(out, data); err != nil {
 		return nil, err
 	}
@@ -103,7 +104,7 @@ var parameters = map[string]any{
 	"lo": 0, "hi": 65536, "seq": 1, "hash": "", "after": 0, "limit": 100, "value": "", "values": []string{""},
 	"afterSeq": 0, "afterOrd": 0,
 	"prefix": "", "partNumber": nil, "workOrder": nil, "status": nil, "onHold": nil,
-	"createdFrom": nil, "createdTo": nil, "seconds": 300,
+	"createdFrom": nil, "createdTo": nil, "seconds": 300, "levels": 6, "wide": 256, "lean": false,
 	"dateFrom": "0000", "dateTo": "9999", "from": nil, "to": nil, "recordedAt": nil,
 }
 
@@ -308,9 +309,10 @@ WHERE r.eid >= $lo AND r.eid < $hi
 	"expand_out.cypher": `// One frontier of a traversal upstream (edges out of the frontier), and
 // Graph.Edges upstream. $ids: the frontier; $types: the relationship types
 // to follow; $precisions: the precisions to follow; $history: every edge
-// that ever existed; otherwise the edges valid at $asOf. One typed expansion
-// per type asked for: a supernode's relationships of other types are never
-// read.
+// that ever existed; otherwise the edges valid at $asOf; $lean: of each
+// edge only its eid and precision (a walk that reports no edges). One typed
+// expansion per type asked for: a supernode's relationships of other types
+// are never read.
 UNWIND $ids AS id
 MATCH (a:Node {id: id}) USING INDEX a:Node(id)
 CALL (a) {
@@ -328,7 +330,7 @@ WHERE r.precision IN $precisions AND r.voided = false
 RETURN
   id AS from,
   type(r) AS type,
-  properties(r) AS rel,
+  CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
   a.id AS source,
   b.id AS target,
   b._label AS label,
@@ -355,7 +357,7 @@ WHERE r.precision IN $precisions AND r.voided = false
 RETURN
   id AS from,
   type(r) AS type,
-  properties(r) AS rel,
+  CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
   a.id AS source,
   b.id AS target,
   a._label AS label,

@@ -1,0 +1,280 @@
+package cypher
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/tracegraph/tracegraph"
+)
+
+// expandLevels is how many levels one expand_*_levels query expands at
+// most (querygen.ExpandLevels).
+const expandLevels = 6
+
+// levelWide bounds the frontiers an expand_*_levels query expands after
+// its first: a walk's small levels come in one query, its wide ones (a
+// pallet's thousands of units, a lot's consumers) one query per level as
+// before, streamed.
+const levelWide = 256
+
+// expandParams are the parameters of the expand queries with these
+// filters, but the ids; lean reads of each edge only its id and precision.
+func expandParams(types []tracegraph.EdgeType, minPrec tracegraph.Precision, asOf time.Time, history, lean bool) map[string]any {
+	if len(types) == 0 {
+		types = tracegraph.EdgeTypes
+	}
+	ts := make([]string, len(types))
+	for i, t := range types {
+		ts[i] = string(t)
+	}
+	return map[string]any{"types": ts, "precisions": precisionsFrom(minPrec), "asOf": asOf.UTC(), "history": history, "lean": lean}
+}
+
+// expander returns the expandFunc of a read with these filters: one
+// expand_out or expand_in query per maxRows ids.
+func (s *Store) expander(tx runner, types []tracegraph.EdgeType, minPrec tracegraph.Precision, asOf time.Time, history bool) expandFunc {
+	return s.expandWith(tx, expandParams(types, minPrec, asOf, history, false))
+}
+
+// expandWith returns the expandFunc of a read with the parameters base
+// (expandParams).
+func (s *Store) expandWith(tx runner, base map[string]any) expandFunc {
+	return func(ctx context.Context, ids []tracegraph.ID, up bool) (map[tracegraph.ID][]hop, error) {
+		name := qExpandIn
+		if up {
+			name = qExpandOut
+		}
+		out := make(map[tracegraph.ID][]hop, len(ids))
+		for len(ids) > 0 {
+			n := min(len(ids), maxRows)
+			params := maps.Clone(base)
+			params["ids"] = idStrings(ids[:n])
+			if err := s.each(ctx, tx, name, params, func(rec *neo4j.Record) error { return addHop(out, rec, up) }); err != nil {
+				return nil, err
+			}
+			ids = ids[n:]
+		}
+		sortHops(out)
+		return out, nil
+	}
+}
+
+// addHop adds the edge of a row of expand_*.cypher to the hops of its
+// from node. A row with a null type (expand_*_levels.cypher: a node
+// expanded that has no edge) only makes sure the node has an entry.
+func addHop(out map[tracegraph.ID][]hop, rec *neo4j.Record, up bool) error {
+	from, err := value[string](rec, "from")
+	if err != nil {
+		return err
+	}
+	if t, _ := rec.Get("type"); t == nil {
+		if _, ok := out[tracegraph.ID(from)]; !ok {
+			out[tracegraph.ID(from)] = nil
+		}
+		return nil
+	}
+	e, err := edgeFromRecord(rec)
+	if err != nil {
+		return err
+	}
+	label, err1 := value[string](rec, "label")
+	status, err2 := value[string](rec, "status")
+	held, err3 := value[bool](rec, "held")
+	if err := firstError(err1, err2, err3); err != nil {
+		return err
+	}
+	other := e.Target
+	if !up {
+		other = e.Source
+	}
+	out[tracegraph.ID(from)] = append(out[tracegraph.ID(from)], hop{edge: e, other: other,
+		label: tracegraph.Label(label), status: status, held: held})
+	return nil
+}
+
+// sortHops puts each node's hops in edge id order.
+func sortHops(out map[tracegraph.ID][]hop) {
+	for _, hs := range out {
+		slices.SortFunc(hs, func(a, b hop) int {
+			switch {
+			case a.edge.ID < b.edge.ID:
+				return -1
+			case a.edge.ID > b.edge.ID:
+				return 1
+			}
+			return 0
+		})
+	}
+}
+
+// lookahead is a walk's expandFunc that reads the levels after a small
+// frontier with it, in one expand_*_levels query, and answers the walk's
+// next frontiers from what it read. Each node's edges are read whole and
+// by the same filters whichever query reads them, so the walk sees what
+// one expand_* query per level would have shown it: the same hops, in the
+// same order. It reads ahead no further than the walk may go (maxDepth);
+// a wide frontier is read by plain, one level.
+type lookahead struct {
+	s    *Store
+	tx   runner
+	base map[string]any
+	// queries are the expand_*_levels queries of the walk's types (down,
+	// up).
+	queries  [2]string
+	plain    expandFunc
+	maxDepth int
+	// levels counts the frontiers expanded so far, per direction (down,
+	// up): the walk's level, as the walk expands each frontier at once.
+	levels [2]int
+	// ahead holds the hops read ahead, per direction, until the walk asks
+	// for them.
+	ahead [2]map[tracegraph.ID][]hop
+}
+
+// lookahead returns the expandFunc of a walk of at most maxDepth levels
+// with these filters (lean: see expandParams): one that reads ahead when an
+// expand_*_levels query follows exactly these types (and its lookahead),
+// else plain (and nil).
+func (s *Store) lookahead(tx runner, types []tracegraph.EdgeType, minPrec tracegraph.Precision, asOf time.Time, history, lean bool, maxDepth int) (expandFunc, *lookahead) {
+	base := expandParams(types, minPrec, asOf, history, lean)
+	plain := s.expandWith(tx, base)
+	set, ok := levelsSet(types)
+	if s.perLevel || !ok {
+		return plain, nil
+	}
+	l := &lookahead{s: s, tx: tx, base: base, plain: plain, maxDepth: maxDepth,
+		queries: [2]string{qExpandInLevels + set, qExpandOutLevels + set}}
+	return l.expand, l
+}
+
+// levelsSet names the expand_*_levels queries that follow exactly types
+// (querygen.LevelsSets), if any do.
+func levelsSet(types []tracegraph.EdgeType) (string, bool) {
+	has := map[tracegraph.EdgeType]bool{}
+	for _, t := range types {
+		has[t] = true
+	}
+	switch {
+	case len(types) == 0 || len(has) == len(tracegraph.EdgeTypes):
+		return "all", true
+	case len(has) == 1 && has[tracegraph.EdgeContains]:
+		return "contains", true
+	case len(has) == 3 && has[tracegraph.EdgeContains] && has[tracegraph.EdgeConsumed] && has[tracegraph.EdgeDerivedFrom]:
+		return "structural", true
+	}
+	return "", false
+}
+
+func (l *lookahead) expand(ctx context.Context, ids []tracegraph.ID, up bool) (map[tracegraph.ID][]hop, error) {
+	d := 0
+	if up {
+		d = 1
+	}
+	l.levels[d]++
+	left := l.maxDepth - l.levels[d] + 1 // levels the walk may still expand, this one included
+	out := make(map[tracegraph.ID][]hop, len(ids))
+	var missing []tracegraph.ID
+	for _, id := range ids {
+		if hs, ok := l.ahead[d][id]; ok {
+			out[id] = hs
+			delete(l.ahead[d], id) // a node expanded again is read again
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	switch {
+	case len(missing) == 0:
+		return out, nil
+	case len(missing) > levelWide || left < 2:
+		got, err := l.plain(ctx, missing, up)
+		maps.Copy(out, got)
+		return out, err
+	}
+	got, _, err := l.read(ctx, missing, up, left)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range missing {
+		out[id] = got[id]
+		delete(got, id)
+	}
+	l.keep(d, got)
+	return out, nil
+}
+
+// read runs the expand_*_levels query from ids for up to levels levels,
+// and returns the hops of every node it expanded and what it says of ids
+// as start nodes (the live ones).
+func (l *lookahead) read(ctx context.Context, ids []tracegraph.ID, up bool, levels int) (map[tracegraph.ID][]hop, map[tracegraph.ID]nodeInfo, error) {
+	d := 0
+	if up {
+		d = 1
+	}
+	params := maps.Clone(l.base)
+	params["ids"], params["levels"], params["wide"] = idStrings(ids), int64(min(levels, expandLevels)), int64(levelWide)
+	got, starts := map[tracegraph.ID][]hop{}, map[tracegraph.ID]nodeInfo{}
+	err := l.s.each(ctx, l.tx, l.queries[d], params, func(rec *neo4j.Record) error {
+		if start, _ := rec.Get("start"); start == true {
+			return addStart(got, starts, rec)
+		}
+		return addHop(got, rec, up)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	sortHops(got)
+	return got, starts, nil
+}
+
+// keep holds hops read ahead in direction d until the walk asks for them.
+func (l *lookahead) keep(d int, hops map[tracegraph.ID][]hop) {
+	if l.ahead[d] == nil {
+		l.ahead[d] = hops
+	} else {
+		maps.Copy(l.ahead[d], hops)
+	}
+}
+
+// prime reads a walk's start nodes ids (sorted, each once) with the walk's
+// first levels in direction up, in one query, before the walk starts: it
+// returns what the walk needs of each live one (a missing or voided one
+// is absent). It reads nothing and returns false where the walk does not
+// read ahead (too many start nodes).
+func (l *lookahead) prime(ctx context.Context, ids []tracegraph.ID, up bool) (map[tracegraph.ID]nodeInfo, bool, error) {
+	if len(ids) > levelWide || l.maxDepth < 1 {
+		return nil, false, nil
+	}
+	hops, starts, err := l.read(ctx, ids, up, l.maxDepth)
+	if err != nil {
+		return nil, false, err
+	}
+	d := 0
+	if up {
+		d = 1
+	}
+	l.keep(d, hops)
+	return starts, true, nil
+}
+
+// addStart reads a start row of expand_*_levels.cypher: a node of level 1,
+// expanded (it has an entry in out, edges or not), and, when live, its
+// label, status and holds in starts.
+func addStart(out map[tracegraph.ID][]hop, starts map[tracegraph.ID]nodeInfo, rec *neo4j.Record) error {
+	from, err1 := value[string](rec, "from")
+	label, err2 := value[string](rec, "startLabel")
+	status, err3 := value[string](rec, "startStatus")
+	held, err4 := value[bool](rec, "startHeld")
+	if err := firstError(err1, err2, err3, err4); err != nil {
+		return err
+	}
+	if _, ok := out[tracegraph.ID(from)]; !ok {
+		out[tracegraph.ID(from)] = nil
+	}
+	if label != "" { // else voided
+		starts[tracegraph.ID(from)] = nodeInfo{label: tracegraph.Label(label), status: status, held: held}
+	}
+	return nil
+}

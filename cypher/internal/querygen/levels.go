@@ -1,0 +1,119 @@
+package querygen
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ExpandLevels is how many levels of a traversal one expand_*_levels query
+// can expand.
+const ExpandLevels = 6
+
+// LevelsSets are the sets of relationship types an expand_*_levels query
+// follows, by the name its file ends with: the pattern names them (a
+// parameter cannot), and only these sets have a query: every type (traces),
+// CONTAINS (explode) and the structural types (recalls).
+var LevelsSets = map[string][]string{
+	"all":        nil,
+	"contains":   {"CONTAINS"},
+	"structural": {"CONTAINS", "CONSUMED", "DERIVED_FROM"},
+}
+
+// levelsDir is one direction of the expand_*_levels queries: how the
+// frontier node f reaches the node o at the other end of an edge r, and
+// which of them is the edge's source.
+type levelsDir struct {
+	file, doc, pattern, source, target string
+}
+
+var levelsDirs = []levelsDir{
+	{"expand_out_levels_", "upstream (edges out of each node)", "(f)-[r:%s]->(o:Node)", "f", "o"},
+	{"expand_in_levels_", "downstream (edges into each node)", "(f)<-[r:%s]-(o:Node)", "o", "f"},
+}
+
+// renderLevels writes the expand_*_levels queries: up to ExpandLevels
+// frontiers of a traversal in one query, each level one block (Cypher
+// has no loop that carries a set from one step to the next).
+func renderLevels(out map[string][]byte, all []string) {
+	for _, d := range levelsDirs {
+		for set, types := range LevelsSets {
+			if types == nil {
+				types = all
+			}
+			out[d.file+set+".cypher"] = levelsQuery(d, types)
+		}
+	}
+}
+
+func levelsQuery(d levelsDir, types []string) []byte {
+	{
+		var b strings.Builder
+		b.WriteString(Header)
+		fmt.Fprintf(&b, `// Up to $levels frontiers of a traversal %s
+// along %s, in one query, for the frontiers of a walk that
+// are small. Level 1 is the frontier $ids; level k+1 is the nodes level k
+// reached that no level of this query has expanded yet, expanded only while
+// k < $levels and they are at most $wide (then the levels after it are
+// empty too). Edges and nodes pass the filters of expand_out.cypher
+// ($precisions, $history, $asOf; never a voided edge or node), $lean as
+// there. One row per
+// edge followed, in no order, and one row with a null type for each node
+// of level 1 (start: true, with its label when it is live, its status and
+// whether it is held: a walk's start nodes) and for each node of a later
+// level that has no edge: every node this query expanded is a "from",
+// with all its edges.
+UNWIND $ids AS id
+MATCH (f:Node {id: id}) USING INDEX f:Node(id)
+%sWITH collect([f, r, o]) AS p, collect(DISTINCT f) AS s
+WITH [x IN p WHERE x[1] IS NOT NULL] + [n IN s | [n, null, null, true]] AS h, s, p
+`, d.doc, strings.Join(types, ", "), hopsBlock(d, types, ""))
+		for k := 2; k <= ExpandLevels; k++ {
+			fmt.Fprintf(&b, `// level %d
+CALL (p) {
+  UNWIND p AS x
+  WITH DISTINCT x[2] AS n WHERE n IS NOT NULL
+  RETURN collect(n) AS d
+}
+WITH h, s, [n IN d WHERE NOT n IN s] AS next
+CALL (next) {
+  WITH next WHERE $levels >= %d AND size(next) <= $wide
+  UNWIND next AS f
+%s  RETURN collect([f, r, o]) AS p
+}
+WITH h + p AS h, CASE WHEN size(p) = 0 THEN s ELSE s + next END AS s, p
+`, k, k, hopsBlock(d, types, "  "))
+		}
+		fmt.Fprintf(&b, `UNWIND h AS x
+WITH x[0] AS f, x[1] AS r, x[2] AS o, size(x) = 4 AS start
+RETURN
+  f.id AS from,
+  type(r) AS type,
+  CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
+  %s.id AS source,
+  %s.id AS target,
+  o._label AS label,
+  o.status AS status,
+  o IS NOT NULL AND EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held,
+  start,
+  CASE WHEN start AND f._voided IS NULL THEN f._label END AS startLabel,
+  CASE WHEN start THEN f.status END AS startStatus,
+  start AND EXISTS { (f)-[:HAS_HOLD]->(:Hold) } AS startHeld
+`, d.source, d.target)
+		return []byte(b.String())
+	}
+}
+
+// hopsBlock is the OPTIONAL CALL that finds the edges of the types
+// (typed: no other relationship is read) a frontier node f is left by and
+// the node o at their other end, filtered; a node with none keeps one row
+// of nulls.
+func hopsBlock(d levelsDir, types []string, indent string) string {
+	return fmt.Sprintf(`%[1]sOPTIONAL CALL (f) {
+%[1]s  MATCH `+fmt.Sprintf(d.pattern, strings.Join(types, "|"))+`
+%[1]s  WHERE r.precision IN $precisions AND r.voided = false
+%[1]s    AND o._voided IS NULL
+%[1]s    AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
+%[1]s  RETURN r, o
+%[1]s}
+`, indent)
+}
