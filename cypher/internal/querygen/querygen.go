@@ -106,6 +106,9 @@ var parameters = map[string]any{
 	"prefix": "", "partNumber": nil, "workOrder": nil, "status": nil, "onHold": nil,
 	"createdFrom": nil, "createdTo": nil, "seconds": 300, "levels": 6, "wide": 256, "lean": false,
 	"dateFrom": "0000", "dateTo": "9999", "from": nil, "to": nil, "recordedAt": nil,
+	"timeFrom": nil, "timeTo": nil, "before": 0,
+	// The lists a write statement reads, in one map (batchParams).
+	"batch": map[string]any{"rows": []any{}, "events": []any{}, "ids": []string{"Unit:SN1"}, "keys": []string{""}},
 }
 
 // LintSchema returns the lint schema as JSON.
