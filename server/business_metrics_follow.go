@@ -79,9 +79,13 @@ func (b *business) record(ev *tracegraph.Event) bool {
 	return true
 }
 
-// testOf reads a test event's type and result; false when its data does
-// not decode (such an event is not counted as a test).
+// testOf reads a test event's type and result, as Payload gives them
+// (scanTest reads them from plain data, Payload otherwise); false when its
+// data does not decode (such an event is not counted as a test).
 func testOf(ev *tracegraph.Event) (pendingTest, bool) {
+	if tt, res, ok := scanTest(ev.Data); ok {
+		return pendingTest{id: ev.ID, testType: tt, result: res}, true
+	}
 	p, err := ev.Payload()
 	if err != nil {
 		return pendingTest{}, false
