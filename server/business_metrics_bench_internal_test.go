@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"syscall"
 	"testing"
 
 	"github.com/tracegraph/tracegraph"
@@ -70,13 +71,25 @@ func BenchmarkFollowLog(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
+			cpu0 := processCPU(b)
 			for b.Loop() {
 				if last, _ := c.readLog(newBusiness(st, 0)); last != uint64(len(evs)) {
 					b.Fatalf("read to %d, want %d", last, len(evs))
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(evs)), "ns/event")
+			b.ReportMetric(float64(processCPU(b)-cpu0)/float64(b.N)/float64(len(evs)), "cpu-ns/event")
 			b.ReportMetric(float64(len(evs)), "events")
 		})
 	}
+}
+
+// processCPU is the user and system CPU time the process has used, in
+// nanoseconds (the collector's workers included).
+func processCPU(b *testing.B) int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }
