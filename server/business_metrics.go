@@ -49,6 +49,13 @@ type business struct {
 
 	mu        sync.Mutex // guards testTypes
 	testTypes map[string]bool
+
+	// The follower's label children, by label values, so that counting an
+	// event hashes no labels (used by the one follower goroutine only).
+	recordedBy   map[string]prometheus.Counter
+	testsBy      map[testLabels]prometheus.Counter
+	holdPlaced   prometheus.Counter
+	holdReleased prometheus.Counter
 }
 
 func newBusiness(store tracegraph.Store, refresh time.Duration) *business {
@@ -57,6 +64,7 @@ func newBusiness(store tracegraph.Store, refresh time.Duration) *business {
 	}
 	b := &business{
 		store: store, refresh: refresh, testTypes: map[string]bool{},
+		recordedBy: map[string]prometheus.Counter{}, testsBy: map[testLabels]prometheus.Counter{},
 		byType: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "tracegraph_events_by_type_total",
 			Help: "Events this process received, by event type and outcome (accepted, duplicate, rejected).",
@@ -114,9 +122,8 @@ func newBusiness(store tracegraph.Store, refresh time.Duration) *business {
 			b.byType.WithLabelValues(string(t), o)
 		}
 	}
-	for _, c := range []string{"placed", "released"} {
-		b.holds.WithLabelValues(c)
-	}
+	b.holdPlaced = b.holds.WithLabelValues("placed")
+	b.holdReleased = b.holds.WithLabelValues("released")
 	return b
 }
 
@@ -190,108 +197,6 @@ func (b *business) follow(ctx context.Context, changes <-chan uint64, after uint
 			}
 		}
 	}
-}
-
-// readLog counts the events after seq and returns the last seq read and
-// whether any of them can change the unit gauges.
-func (b *business) readLog(ctx context.Context, after uint64) (uint64, bool) {
-	dirty := false
-	for {
-		evs, err := b.store.Events(ctx, after, 1000)
-		if err != nil || len(evs) == 0 {
-			return after, dirty
-		}
-		for _, ev := range evs {
-			dirty = b.record(ctx, ev) || dirty
-			after = ev.Seq
-		}
-		b.head.Set(float64(after))
-	}
-}
-
-// record counts one recorded event and reports whether it can change the
-// unit gauges.
-func (b *business) record(ctx context.Context, ev *tracegraph.Event) bool {
-	b.recorded.WithLabelValues(typeLabel(ev.Type)).Inc()
-	if !ev.RecordedAt.IsZero() {
-		b.lag.Observe(max(0, ev.RecordedAt.Sub(ev.Time).Seconds()))
-	}
-	switch ev.Type {
-	case tracegraph.EventUnitCreated:
-		b.unitsMade.Inc()
-	case tracegraph.EventUnitScrapped:
-		b.scrapped.Inc()
-	case tracegraph.EventHoldPlaced:
-		b.holds.WithLabelValues("placed").Inc()
-	case tracegraph.EventHoldReleased:
-		b.holds.WithLabelValues("released").Inc()
-	case tracegraph.EventTestRecorded:
-		b.recordTest(ctx, ev)
-		return false
-	case tracegraph.EventProcessRecorded, tracegraph.EventReadingRecorded, tracegraph.EventLotReceived,
-		tracegraph.EventWaferRegistered, tracegraph.EventComponentReceived, tracegraph.EventIdentifierAssigned:
-		return false
-	}
-	return true
-}
-
-// recordTest counts a test by type, result and attempt: first when the
-// unit has no earlier test run of that type (its runs are read through
-// the test run's TESTED_BY edge, three small reads).
-func (b *business) recordTest(ctx context.Context, ev *tracegraph.Event) {
-	p, err := ev.Payload()
-	if err != nil {
-		return
-	}
-	d, ok := p.(*tracegraph.TestRecorded)
-	if !ok {
-		return
-	}
-	attempt := "retest"
-	if first, err := b.firstRun(ctx, ev.ID, d.TestType); err == nil && first {
-		attempt = "first"
-	}
-	result := strings.ToUpper(d.Result)
-	if result != "PASS" && result != "FAIL" {
-		result = "OTHER"
-	}
-	b.tests.WithLabelValues(b.testTypeLabel(d.TestType), result, attempt).Inc()
-}
-
-// firstRun reports whether the test run of event id is its unit's first of
-// the test type.
-func (b *business) firstRun(ctx context.Context, id, testType string) (bool, error) {
-	run := tracegraph.NewID(tracegraph.LabelTestRun, id)
-	in, err := b.store.Edges(ctx, []tracegraph.ID{run}, tracegraph.EdgeQuery{Direction: tracegraph.Downstream,
-		Types: []tracegraph.EdgeType{tracegraph.EdgeTestedBy}})
-	if err != nil || len(in) != 1 || len(in[0]) == 0 {
-		return false, err
-	}
-	mine := in[0][0]
-	runs, err := b.store.Edges(ctx, []tracegraph.ID{mine.Source}, tracegraph.EdgeQuery{Direction: tracegraph.Upstream,
-		Types: []tracegraph.EdgeType{tracegraph.EdgeTestedBy}})
-	if err != nil || len(runs) != 1 {
-		return false, err
-	}
-	var earlier []tracegraph.ID
-	for _, e := range runs[0] {
-		if e.ID < mine.ID {
-			earlier = append(earlier, e.Target)
-		}
-	}
-	if len(earlier) == 0 {
-		return true, nil
-	}
-	nodes, err := b.store.Nodes(ctx, earlier)
-	if err != nil {
-		return false, err
-	}
-	for _, n := range nodes {
-		if n != nil && strings.EqualFold(n.Str("testType"), testType) {
-			return false, nil
-		}
-	}
-	return true, nil
 }
 
 // testTypeLabel bounds the test_type label: upper case, the first
