@@ -7,7 +7,6 @@ import (
 
 	"github.com/tracegraph/tracegraph"
 	"github.com/tracegraph/tracegraph/embedded"
-	"github.com/tracegraph/tracegraph/factory"
 )
 
 // followFactoryUnits is the size of the factory the follower is measured
@@ -19,40 +18,13 @@ const followFactoryUnits = 500
 // factory's events.
 func loadFollowFactory(tb testing.TB, units int) (*embedded.Store, []*tracegraph.Event) {
 	tb.Helper()
-	ctx := context.Background()
 	st, err := embedded.Open(tb.TempDir(), embedded.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	var all, batch []*tracegraph.Event
-	flush := func() error {
-		outs, err := st.Apply(ctx, batch, tracegraph.ApplyOptions{})
-		if err != nil {
-			return err
-		}
-		for _, o := range outs {
-			if o.Status != tracegraph.OutcomeAccepted {
-				tb.Fatalf("factory event %s: %s %v", o.ID, o.Status, o.Error)
-			}
-		}
-		batch = batch[:0]
-		return nil
-	}
-	_, err = factory.Generate(ctx, factory.Config{Units: units, Seed: 1}, func(ev *tracegraph.Event) error {
-		all = append(all, ev)
-		batch = append(batch, ev)
-		if len(batch) == 2000 {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
-	}
-	if err != nil {
-		tb.Fatalf("load factory: %v", err)
-	}
+	var all []*tracegraph.Event
+	ApplyFactory(tb, st, units, func(ev *tracegraph.Event) { all = append(all, ev) })
 	return st, all
 }
 
