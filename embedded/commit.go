@@ -1,0 +1,398 @@
+package embedded
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/tracegraph/tracegraph"
+)
+
+// commit seals the events into the hash chain (unless they are sealed
+// already: an Import), writes them and their mutations in one synced batch,
+// then applies the mutations to the topology. One commit runs at a time
+// (the writer waits for the group in flight before the next commit), so
+// they share s.persister and its batch.
+func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, sealed bool) error {
+	s.mu.RLock()
+	prev, head, floor := s.headHash, s.headSeq, s.headRecordedAt
+	s.mu.RUnlock()
+	now := tracegraph.RecordTime(s.opts.Clock(), floor)
+	if events[0].Seq != head+1 {
+		return fmt.Errorf("events start at seq %d after head %d", events[0].Seq, head)
+	}
+	for _, ev := range events {
+		if !sealed {
+			ev.Seal(ev.Seq, now, prev)
+		}
+		if err := ev.CheckRecord(); err != nil {
+			return err
+		}
+		prev = ev.Hash
+	}
+	p := s.persister
+	p.reset(uint32(s.t.nodeCount()), events)
+	defer p.st.reset()
+	defer p.b.Reset()
+	for _, ev := range events {
+		rec, err := ev.MarshalRecord()
+		if err != nil {
+			return err
+		}
+		if err := p.set(appendSeqKey(p.key[:0], pEvent, ev.Seq), rec); err != nil {
+			return err
+		}
+		p.key = appendStrKey(p.key[:0], pEventID, ev.ID)
+		if err := p.set(p.key, binary.BigEndian.AppendUint64(p.val[:0], ev.Seq)); err != nil {
+			return err
+		}
+		if err := p.setEventTime(ev); err != nil {
+			return err
+		}
+	}
+	for i := range muts {
+		if err := p.persist(&muts[i]); err != nil {
+			return fmt.Errorf("persist mutation %d of event %d: %w", i, muts[i].Seq, err)
+		}
+	}
+	last := events[len(events)-1]
+	headRec := append(binary.BigEndian.AppendUint64(p.val[:0], last.Seq), last.Hash...)
+	if err := p.set([]byte(headKey), headRec); err != nil {
+		return err
+	}
+	sync := pebble.Sync
+	if s.opts.Bulk || s.loading.Load() {
+		sync = pebble.NoSync
+	}
+	if err := p.st.writeTo(p.b); err != nil {
+		return err
+	}
+	if err := p.b.Commit(sync); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ev := range events {
+		s.ids.add(ev.ID)
+	}
+	for i := range muts {
+		s.publish(&muts[i])
+	}
+	s.cache.publish(muts, func(id tracegraph.ID) bool {
+		i, ok := s.t.lookup(id)
+		return ok && s.t.flags[i]&flHeld != 0
+	})
+	s.t.maybeCompact()
+	s.headSeq, s.headHash, s.headRecordedAt = last.Seq, last.Hash, last.RecordedAt
+	return nil
+}
+
+// maxRetainedBatch is the largest batch buffer a store keeps between
+// commits (a group of 20,000 events takes about 10 MB).
+const maxRetainedBatch = 64 << 20
+
+// persister writes mutations into a Pebble batch, through a sortedBatch
+// that hands them over in key order. Nodes new in this batch get
+// indexes in the order they appear, which publish reproduces. The batch is
+// not indexed: the records a later mutation of the same batch reads back
+// (node, edge and event id records) are kept in maps of their own, as
+// slices of the staged bytes.
+type persister struct {
+	s       *Store
+	b       *pebble.Batch
+	st      sortedBatch
+	next    uint32
+	pending map[tracegraph.ID]uint32
+	// voidedNow holds the indexed nodes voided in this batch, so that a put
+	// reviving one writes its index entries again.
+	voidedNow map[tracegraph.ID]bool
+	nodes     map[tracegraph.ID][]byte     // node records written in this batch
+	edges     map[tracegraph.EdgeID][]byte // edge records written in this batch
+	eventIDs  map[string][]byte            // event id records rewritten in this batch
+	events    map[string]uint64            // this batch's events by id, made when first needed
+	batchEvs  []*tracegraph.Event
+	// scratch buffers: the batch copies keys and values
+	key, val, props []byte
+}
+
+func newPersister(s *Store) *persister {
+	return &persister{s: s, b: s.db.NewBatch(pebble.WithMaxRetainedSizeBytes(maxRetainedBatch)),
+		pending: map[tracegraph.ID]uint32{}, nodes: map[tracegraph.ID][]byte{}, edges: map[tracegraph.EdgeID][]byte{},
+		eventIDs: map[string][]byte{}}
+}
+
+// reset readies p for a batch of events whose new nodes get indexes from
+// next on.
+func (p *persister) reset(next uint32, events []*tracegraph.Event) {
+	p.next, p.batchEvs = next, events
+	clear(p.pending)
+	clear(p.nodes)
+	clear(p.edges)
+	clear(p.eventIDs)
+	p.voidedNow, p.events = nil, nil
+}
+
+// index is the persisted index of id (see renumber.go), pending or known.
+func (p *persister) index(id tracegraph.ID) (uint32, bool) {
+	if i, ok := p.pending[id]; ok {
+		return i, true
+	}
+	return p.s.t.lookupDisk(id) // the writer is the only goroutine that changes t
+}
+
+func (p *persister) set(k, v []byte) error {
+	p.st.set(k, v)
+	return nil
+}
+
+// setKept sets k to v and returns the staged copy of v (valid until the
+// commit ends).
+func (p *persister) setKept(k, v []byte) []byte { return p.st.set(k, v) }
+
+// delete deletes k.
+func (p *persister) delete(k []byte) error {
+	p.st.delete(k)
+	return nil
+}
+
+// nodeRecord reads the record of node id as of this batch.
+func (p *persister) nodeRecord(id tracegraph.ID) ([]byte, error) {
+	if v, ok := p.nodes[id]; ok {
+		return v, nil
+	}
+	return p.stored(appendStrKey(p.key[:0], pNode, string(id)))
+}
+
+// edgeRecord reads the record of edge id as of this batch.
+func (p *persister) edgeRecord(id tracegraph.EdgeID) ([]byte, error) {
+	if v, ok := p.edges[id]; ok {
+		return v, nil
+	}
+	return p.stored(appendSeqKey(p.key[:0], pEdge, uint64(id)))
+}
+
+// eventIDRecord reads the id index record of event id as of this batch.
+func (p *persister) eventIDRecord(id string) ([]byte, error) {
+	if v, ok := p.eventIDs[id]; ok {
+		return v, nil
+	}
+	if p.events == nil {
+		p.events = make(map[string]uint64, len(p.batchEvs))
+		for _, ev := range p.batchEvs {
+			p.events[ev.ID] = ev.Seq
+		}
+	}
+	if seq, ok := p.events[id]; ok {
+		return binary.BigEndian.AppendUint64(nil, seq), nil
+	}
+	return p.stored(appendStrKey(p.key[:0], pEventID, id))
+}
+
+// stored reads k from the store (committed records only).
+func (p *persister) stored(k []byte) ([]byte, error) {
+	v, err := p.s.get(k)
+	if err == errNotFound {
+		return nil, pebble.ErrNotFound
+	}
+	return v, err
+}
+
+// noEventIndex reports whether changes to edges into nodes with label l are
+// left out of their event history: lots, wafers and context nodes are touched
+// by thousands of units' events; their history is their own creation.
+func noEventIndex(l tracegraph.Label) bool {
+	switch l {
+	case tracegraph.LabelMaterialLot, tracegraph.LabelWaferBatch, tracegraph.LabelSupplier,
+		tracegraph.LabelWorkOrder, tracegraph.LabelCustomer, tracegraph.LabelStation:
+		return true
+	}
+	return false
+}
+
+func (p *persister) touch(id tracegraph.ID, seq uint64) error {
+	p.key = appendNodeEvKey(p.key[:0], id, seq)
+	return p.set(p.key, nil)
+}
+
+func (p *persister) touchEdge(e *tracegraph.Edge, seq uint64) error {
+	if err := p.touch(e.Source, seq); err != nil {
+		return err
+	}
+	if noEventIndex(e.Target.Label()) {
+		return nil
+	}
+	return p.touch(e.Target, seq)
+}
+
+// putNode writes the record of n and its node index record.
+func (p *persister) putNode(n *tracegraph.Node, i uint32, voided bool) error {
+	var err error
+	if p.val, err = appendNode(p.val[:0], n, voided); err != nil {
+		return fmt.Errorf("encode node %s: %w", n.ID, err)
+	}
+	p.nodes[n.ID] = p.setKept(appendStrKey(p.key[:0], pNode, string(n.ID)), p.val)
+	var fl uint8
+	if voided {
+		fl = flVoided
+	}
+	p.val = appendNodeIx(p.val[:0], n.Label, statusCodes[n.Status()], fl, n.Str("partNumber"), n.ID)
+	p.key = appendNodeIxKey(p.key[:0], i)
+	return p.set(p.key, p.val)
+}
+
+// putEdge writes edge record r of edge id.
+func (p *persister) putEdge(id tracegraph.EdgeID, r *edgeRec) {
+	p.val = appendEdge(p.val[:0], r)
+	p.edges[id] = p.setKept(appendSeqKey(p.key[:0], pEdge, uint64(id)), p.val)
+}
+
+func (p *persister) persist(m *tracegraph.Mutation) error {
+	switch m.Op {
+	case tracegraph.OpPutNode:
+		n := m.Node
+		i, ok := p.index(n.ID)
+		if !ok {
+			i = p.next
+			p.next++
+			p.pending[n.ID] = i
+		}
+		if err := p.putNode(n, i, false); err != nil {
+			return err
+		}
+		if err := p.persistIndex(n, ok); err != nil {
+			return err
+		}
+		return p.touch(n.ID, m.Seq)
+	case tracegraph.OpVoidNode:
+		i, ok := p.index(m.ID)
+		if !ok {
+			return fmt.Errorf("void of unknown node %s", m.ID)
+		}
+		raw, err := p.nodeRecord(m.ID)
+		if err != nil {
+			return fmt.Errorf("read node %s: %w", m.ID, err)
+		}
+		n, _, err := decodeNode(m.ID, raw)
+		if err != nil {
+			return err
+		}
+		if err := p.putNode(n, i, true); err != nil {
+			return err
+		}
+		if err := p.unindex(n); err != nil {
+			return err
+		}
+		return p.touch(m.ID, m.Seq)
+	case tracegraph.OpAddEdge:
+		e := m.Edge
+		src, ok1 := p.index(e.Source)
+		dst, ok2 := p.index(e.Target)
+		if !ok1 || !ok2 {
+			return fmt.Errorf("edge %s→%s names an unknown node", e.Source, e.Target)
+		}
+		r := edgeRec{meta: edgeMeta(e.Type, e.Precision, e.Voided, !e.ValidTo.IsZero()), src: src, dst: dst,
+			from: nanos(e.ValidFrom), to: nanos(e.ValidTo), event: e.Event, closedBy: e.ClosedBy, reason: e.CloseReason}
+		var err error
+		if p.props, err = appendProps(p.props[:0], e.Props); err != nil {
+			return fmt.Errorf("encode edge %d: %w", e.ID, err)
+		}
+		r.props = p.props
+		p.putEdge(e.ID, &r)
+		return p.touchEdge(e, m.Seq)
+	case tracegraph.OpUpdateEdge:
+		e := m.Edge
+		raw, err := p.edgeRecord(e.ID)
+		if err != nil {
+			return fmt.Errorf("read edge %d: %w", e.ID, err)
+		}
+		r, err := decodeEdge(raw)
+		if err != nil {
+			return err
+		}
+		// Only the state changes; type, precision and props stay as stored.
+		r.meta = r.meta&(emTypeMask|emPrecMask) | edgeMeta(e.Type, 0, e.Voided, !e.ValidTo.IsZero())&(emVoided|emClosed)
+		r.to, r.closedBy, r.reason = nanos(e.ValidTo), e.ClosedBy, e.CloseReason
+		p.putEdge(e.ID, r)
+		return p.touchEdge(e, m.Seq)
+	case tracegraph.OpAddHold:
+		h, _ := json.Marshal(m.Hold)
+		if err := p.set(strKey(pHold, string(m.ID), m.Hold.ID), h); err != nil {
+			return err
+		}
+		if err := p.set(strKey(pHeldBy, m.Hold.ID, string(m.ID)), nil); err != nil {
+			return err
+		}
+		return p.touch(m.ID, m.Seq)
+	case tracegraph.OpRemoveHold:
+		if err := p.delete(strKey(pHold, string(m.ID), m.Hold.ID)); err != nil {
+			return err
+		}
+		if err := p.delete(strKey(pHeldBy, m.Hold.ID, string(m.ID))); err != nil {
+			return err
+		}
+		return p.touch(m.ID, m.Seq)
+	case tracegraph.OpAddIdentifier:
+		return p.set(strKey(pIdent, m.Ident.Value, m.Ident.Scheme), []byte(m.Ident.Node))
+	case tracegraph.OpRemoveIdentifier:
+		return p.delete(strKey(pIdent, m.Ident.Value, m.Ident.Scheme))
+	case tracegraph.OpVoidEvent:
+		v, err := p.eventIDRecord(m.EventID)
+		if err != nil {
+			return fmt.Errorf("read event %q: %w", m.EventID, err)
+		}
+		v = append(slices.Clip(v[:8]), m.VoidedBy...)
+		p.eventIDs[m.EventID] = p.setKept(strKey(pEventID, m.EventID), v)
+		return nil
+	}
+	return fmt.Errorf("unknown mutation op %d", m.Op)
+}
+
+// publish applies a committed mutation to the topology. s.mu is held.
+func (s *Store) publish(m *tracegraph.Mutation) {
+	t := s.t
+	switch m.Op {
+	case tracegraph.OpPutNode:
+		i := t.intern(m.Node.ID, m.Node.Label)
+		t.status[i] = statusCodes[m.Node.Status()]
+		t.part[i] = t.internPart(m.Node.Str("partNumber"))
+		t.flags[i] &^= flVoided
+	case tracegraph.OpVoidNode:
+		if i, ok := t.lookup(m.ID); ok {
+			t.flags[i] |= flVoided
+		}
+	case tracegraph.OpAddEdge:
+		e := m.Edge
+		src, _ := t.lookup(e.Source)
+		dst, _ := t.lookup(e.Target)
+		t.addEdge(e.ID, src, dst, nanos(e.ValidFrom), edgeMeta(e.Type, e.Precision, e.Voided, !e.ValidTo.IsZero()))
+	case tracegraph.OpUpdateEdge:
+		e := m.Edge
+		k, ok := t.edgeIndex(e.ID)
+		if !ok {
+			return
+		}
+		t.emeta[k] = t.emeta[k]&(emTypeMask|emPrecMask) | edgeMeta(e.Type, 0, e.Voided, !e.ValidTo.IsZero())&(emVoided|emClosed)
+		t.containsMetaChanged(k)
+		if e.Type == tracegraph.EdgeForOrder && e.Voided && t.order[t.er[k].src] == t.er[k].dst+1 {
+			t.order[t.er[k].src] = 0
+		}
+		if e.ValidTo.IsZero() {
+			delete(t.eclose, k)
+		} else {
+			t.eclose[k] = closing{to: nanos(e.ValidTo), by: e.ClosedBy}
+		}
+	case tracegraph.OpAddHold, tracegraph.OpRemoveHold:
+		if i, ok := t.lookup(m.ID); ok {
+			d := int32(1)
+			if m.Op == tracegraph.OpRemoveHold {
+				d = -1
+			}
+			t.setHoldDelta(i, d)
+		}
+	}
+}
+
+var errNotFound = errors.New("not found")
