@@ -116,6 +116,7 @@ type persister struct {
 	batchEvs  []*tracegraph.Event
 	// scratch buffers: the batch copies keys and values
 	key, val, props []byte
+	ix              ixWriter
 }
 
 func newPersister(s *Store) *persister {
