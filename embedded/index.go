@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -127,67 +128,111 @@ func materialIxKey(prop, value, dateCode string, id tracegraph.ID) []byte {
 // recordIxPrefix is s <field> 0 <value> 0.
 func recordIxPrefix(field, value string) []byte { return strKey(pRecordIx, field, value, "") }
 
-// indexEntries returns the index entries of node n (none for other labels).
+// indexEntries returns the index entries of node n (none for other labels),
+// each in memory of its own.
 func indexEntries(n *tracegraph.Node) []ixEntry {
 	var out []ixEntry
+	var w ixWriter
+	w.each(n, func(k, v []byte) {
+		out = append(out, ixEntry{k: bytes.Clone(k), v: bytes.Clone(v)})
+	})
+	return out
+}
+
+// ixWriter makes a node's index entries in buffers it keeps from node to
+// node: the commit writes an entry for 1.6 keys of 10 an event, and making
+// each key (and the measurements' map) in memory of its own was a third of
+// persisting them (docs/bench-write.md, "Seventh pass").
+type ixWriter struct {
+	key []byte
+	// names and vals: the measurements of one test record by name, names
+	// in the order first seen, vals[i] the encoded measurements of
+	// names[i] (appended to their own buffers, kept).
+	names []string
+	vals  [][]byte
+}
+
+// each calls f with each index entry of n (none for other labels), in the
+// order indexEntries returns them. k and v are valid during the call only.
+func (w *ixWriter) each(n *tracegraph.Node, f func(k, v []byte)) {
 	switch {
 	case n.Label.IsMaterial():
 		dc := n.Str(propDateCode)
 		for _, p := range materialIxProps {
 			if v := n.Str(p); v != "" {
-				out = append(out, ixEntry{k: materialIxKey(p, v, dc, n.ID)})
+				w.key = appendStrKey(w.key[:0], pMaterialIx, p, v, dc, string(n.ID))
+				f(w.key, nil)
 			}
 		}
 		if dc != "" {
-			out = append(out, ixEntry{k: strKey(pMaterialIx, propDateCode, dc, string(n.ID))})
+			w.key = appendStrKey(w.key[:0], pMaterialIx, propDateCode, dc, string(n.ID))
+			f(w.key, nil)
 		}
 	case n.Label == tracegraph.LabelProcessStep || n.Label == tracegraph.LabelTestRun:
 		at := n.Time("at")
 		if at.IsZero() {
-			return nil
+			return
 		}
-		key := func(field, v string) []byte {
-			return append(timeKey(recordIxPrefix(field, v), at.UnixNano()), n.ID...)
-		}
-		add := func(field, v string) {
-			if v != "" {
-				out = append(out, ixEntry{k: key(field, v)})
+		nanos := at.UnixNano()
+		add := func(field, v, name string, val []byte) {
+			if v == "" {
+				return
 			}
+			w.key = appendStrKey(w.key[:0], pRecordIx, field, v)
+			if name != "" {
+				w.key = append(append(w.key, separator), name...)
+			}
+			w.key = append(timeKey(append(w.key, separator), nanos), n.ID...)
+			f(w.key, val)
 		}
 		if n.Label == tracegraph.LabelProcessStep {
-			add(fStation, n.Str("station"))
-			add(fRecipe, n.Str("recipe"))
-			add(fStep, n.Str("step"))
-			break
+			add(fStation, n.Str("station"), "", nil)
+			add(fRecipe, n.Str("recipe"), "", nil)
+			add(fStep, n.Str("step"), "", nil)
+			return
 		}
 		tt := n.Str("testType")
-		add(fTestType, tt)
+		add(fTestType, tt, "", nil)
 		fw, _ := n.Props["firmware"].(map[string]any)
 		v, _ := fw["version"].(string)
 		c, _ := fw["checksum"].(string)
-		add(fFirmware, v)
-		add(fChecksum, c)
+		add(fFirmware, v, "", nil)
+		add(fChecksum, c, "", nil)
+		if tt == "" {
+			return
+		}
 		ms, _ := n.Props["measurements"].([]any)
-		var names []string
-		vals := map[string][]byte{} // the encoded measurements of each name
+		w.names = w.names[:0]
 		for _, x := range ms {
 			m, _ := x.(map[string]any)
 			name, _ := m["name"].(string)
-			if name == "" || tt == "" {
+			if name == "" {
 				continue
 			}
-			if b, ok := measureValue(vals[name], m); ok {
-				if _, seen := vals[name]; !seen {
-					names = append(names, name)
-				}
-				vals[name] = b
+			i := slices.Index(w.names, name)
+			var b []byte
+			if i >= 0 {
+				b = w.vals[i]
+			} else if len(w.names) < len(w.vals) {
+				b = w.vals[len(w.names)][:0]
 			}
+			b, ok := measureValue(b, m)
+			if !ok {
+				continue
+			}
+			if i < 0 {
+				i = len(w.names)
+				w.names = append(w.names, name)
+				if i == len(w.vals) {
+					w.vals = append(w.vals, nil)
+				}
+			}
+			w.vals[i] = b
 		}
-		for _, name := range names {
-			out = append(out, ixEntry{k: key(fMeasure, tt+"\x00"+name), v: vals[name]})
+		for i, name := range w.names {
+			add(fMeasure, tt, name, w.vals[i])
 		}
 	}
-	return out
 }
 
 // persistIndex writes the index entries of a node put by OpPutNode. A node
@@ -210,11 +255,7 @@ func (p *persister) persistIndex(n *tracegraph.Node, existed bool) error {
 		return nil
 	}
 	delete(p.voidedNow, n.ID)
-	for _, e := range indexEntries(n) {
-		if err := p.set(e.k, e.v); err != nil {
-			return err
-		}
-	}
+	p.ix.each(n, func(k, v []byte) { p.st.set(k, v) })
 	return nil
 }
 
@@ -227,11 +268,7 @@ func (p *persister) unindex(n *tracegraph.Node) error {
 		p.voidedNow = map[tracegraph.ID]bool{}
 	}
 	p.voidedNow[n.ID] = true
-	for _, e := range indexEntries(n) {
-		if err := p.delete(e.k); err != nil {
-			return err
-		}
-	}
+	p.ix.each(n, func(k, _ []byte) { p.st.delete(k) })
 	return nil
 }
 
