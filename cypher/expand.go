@@ -2,6 +2,7 @@ package cypher
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -63,18 +64,11 @@ func (s *Store) expandWith(tx runner, base map[string]any) expandFunc {
 }
 
 // addHop adds the edge of a row of expand_*.cypher to the hops of its
-// from node. A row with a null type (expand_*_levels.cypher: a node
-// expanded that has no edge) only makes sure the node has an entry.
+// from node.
 func addHop(out map[tracegraph.ID][]hop, rec *neo4j.Record, up bool) error {
 	from, err := value[string](rec, "from")
 	if err != nil {
 		return err
-	}
-	if t, _ := rec.Get("type"); t == nil {
-		if _, ok := out[tracegraph.ID(from)]; !ok {
-			out[tracegraph.ID(from)] = nil
-		}
-		return nil
 	}
 	e, err := edgeFromRecord(rec)
 	if err != nil {
@@ -217,16 +211,77 @@ func (l *lookahead) read(ctx context.Context, ids []tracegraph.ID, up bool, leve
 	params["ids"], params["levels"], params["wide"] = idStrings(ids), int64(min(levels, expandLevels)), int64(levelWide)
 	got, starts := map[tracegraph.ID][]hop{}, map[tracegraph.ID]nodeInfo{}
 	err := l.s.each(ctx, l.tx, l.queries[d], params, func(rec *neo4j.Record) error {
-		if start, _ := rec.Get("start"); start == true {
-			return addStart(got, starts, rec)
+		rows, err := value[[]any](rec, "rows")
+		if err != nil {
+			return err
 		}
-		return addHop(got, rec, up)
+		for _, r := range rows {
+			if err := addLevelRow(got, starts, r, up); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	sortHops(got)
 	return got, starts, nil
+}
+
+// addLevelRow adds a row of expand_*_levels.cypher's list: an edge
+// [from, type, rel, other, label, status, held] to the hops of from (a
+// null type: from has no edge, it only gets an entry), or a start node
+// [from, null, null, null, label, status, held, true], expanded, to
+// starts when live (a label).
+func addLevelRow(out map[tracegraph.ID][]hop, starts map[tracegraph.ID]nodeInfo, row any, up bool) error {
+	r, ok := row.([]any)
+	if !ok || (len(r) != 7 && len(r) != 8) {
+		return fmt.Errorf("expand levels: row %v is not a list of 7 or 8", row)
+	}
+	from, ok1 := r[0].(string)
+	label, ok2 := orZero[string](r[4])
+	status, ok3 := orZero[string](r[5])
+	held, ok4 := orZero[bool](r[6])
+	if !ok1 || !ok2 || !ok3 || !ok4 {
+		return fmt.Errorf("expand levels: row %v: from, label, status or held of the wrong type", r)
+	}
+	id := tracegraph.ID(from)
+	if r[1] == nil {
+		if _, ok := out[id]; !ok {
+			out[id] = nil
+		}
+		if len(r) == 8 && label != "" { // a live start node
+			starts[id] = nodeInfo{label: tracegraph.Label(label), status: status, held: held}
+		}
+		return nil
+	}
+	typ, ok1 := r[1].(string)
+	rel, ok2 := r[2].(map[string]any)
+	other, ok3 := r[3].(string)
+	if !ok1 || !ok2 || !ok3 {
+		return fmt.Errorf("expand levels: row %v: type, rel or other of the wrong type", r)
+	}
+	source, target := other, from
+	if up {
+		source, target = from, other
+	}
+	e, err := decodeEdge(typ, rel, source, target)
+	if err != nil {
+		return err
+	}
+	out[id] = append(out[id], hop{edge: e, other: tracegraph.ID(other), label: tracegraph.Label(label), status: status, held: held})
+	return nil
+}
+
+// orZero is v as a T, T's zero value when v is null.
+func orZero[T any](v any) (T, bool) {
+	if v == nil {
+		var zero T
+		return zero, true
+	}
+	t, ok := v.(T)
+	return t, ok
 }
 
 // keep holds hops read ahead in direction d until the walk asks for them.
@@ -257,24 +312,4 @@ func (l *lookahead) prime(ctx context.Context, ids []tracegraph.ID, up bool) (ma
 	}
 	l.keep(d, hops)
 	return starts, true, nil
-}
-
-// addStart reads a start row of expand_*_levels.cypher: a node of level 1,
-// expanded (it has an entry in out, edges or not), and, when live, its
-// label, status and holds in starts.
-func addStart(out map[tracegraph.ID][]hop, starts map[tracegraph.ID]nodeInfo, rec *neo4j.Record) error {
-	from, err1 := value[string](rec, "from")
-	label, err2 := value[string](rec, "startLabel")
-	status, err3 := value[string](rec, "startStatus")
-	held, err4 := value[bool](rec, "startHeld")
-	if err := firstError(err1, err2, err3, err4); err != nil {
-		return err
-	}
-	if _, ok := out[tracegraph.ID(from)]; !ok {
-		out[tracegraph.ID(from)] = nil
-	}
-	if label != "" { // else voided
-		starts[tracegraph.ID(from)] = nodeInfo{label: tracegraph.Label(label), status: status, held: held}
-	}
-	return nil
 }

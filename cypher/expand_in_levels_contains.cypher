@@ -6,12 +6,15 @@
 // k < $levels and they are at most $wide (then the levels after it are
 // empty too). Edges and nodes pass the filters of expand_out.cypher
 // ($precisions, $history, $asOf; never a voided edge or node), $lean as
-// there. One row per
-// edge followed, in no order, and one row with a null type for each node
-// of level 1 (start: true, with its label when it is live, its status and
-// whether it is held: a walk's start nodes) and for each node of a later
-// level that has no edge: every node this query expanded is a "from",
-// with all its edges.
+// there. One record, its list rows: one per edge followed, in no order,
+// [from, type, rel, other, label, status, held] (other the node at the
+// edge's other end; label, status and held its); one for each node of
+// level 1, [from, null, null, null, label, status, held, true] (a walk's
+// start nodes: its label when it is live, its status and whether it is
+// held); and one with a null type for each node of a later level that has
+// no edge: every node this query expanded is a "from", with all its edges.
+// One record rather than a row per edge: Bolt's cost per record is most of
+// the server's work on small rows.
 UNWIND $ids AS id
 MATCH (f:Node {id: id}) USING INDEX f:Node(id)
 OPTIONAL CALL (f) {
@@ -19,10 +22,11 @@ OPTIONAL CALL (f) {
   WHERE r.precision IN $precisions AND r.voided = false
     AND o._voided IS NULL
     AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-  RETURN r, o
+  RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
+    EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held
 }
-WITH collect([f, r, o]) AS p, collect(DISTINCT f) AS s
-WITH [x IN p WHERE x[1] IS NOT NULL] + [n IN s | [n, null, null, true]] AS h, s, p
+WITH collect([f, r, o, rel, held]) AS p, collect(DISTINCT f) AS s
+WITH [x IN p WHERE x[1] IS NOT NULL] + [n IN s | [n, EXISTS { (n)-[:HAS_HOLD]->(:Hold) }]] AS h, s, p
 // level 2
 CALL (p) {
   UNWIND p AS x
@@ -38,9 +42,10 @@ CALL (next) {
     WHERE r.precision IN $precisions AND r.voided = false
       AND o._voided IS NULL
       AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-    RETURN r, o
+    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
+      EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held
   }
-  RETURN collect([f, r, o]) AS p
+  RETURN collect([f, r, o, rel, held]) AS p
 }
 WITH h + p AS h, CASE WHEN size(p) = 0 THEN s ELSE s + next END AS s, p
 // level 3
@@ -58,9 +63,10 @@ CALL (next) {
     WHERE r.precision IN $precisions AND r.voided = false
       AND o._voided IS NULL
       AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-    RETURN r, o
+    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
+      EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held
   }
-  RETURN collect([f, r, o]) AS p
+  RETURN collect([f, r, o, rel, held]) AS p
 }
 WITH h + p AS h, CASE WHEN size(p) = 0 THEN s ELSE s + next END AS s, p
 // level 4
@@ -78,9 +84,10 @@ CALL (next) {
     WHERE r.precision IN $precisions AND r.voided = false
       AND o._voided IS NULL
       AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-    RETURN r, o
+    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
+      EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held
   }
-  RETURN collect([f, r, o]) AS p
+  RETURN collect([f, r, o, rel, held]) AS p
 }
 WITH h + p AS h, CASE WHEN size(p) = 0 THEN s ELSE s + next END AS s, p
 // level 5
@@ -98,9 +105,10 @@ CALL (next) {
     WHERE r.precision IN $precisions AND r.voided = false
       AND o._voided IS NULL
       AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-    RETURN r, o
+    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
+      EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held
   }
-  RETURN collect([f, r, o]) AS p
+  RETURN collect([f, r, o, rel, held]) AS p
 }
 WITH h + p AS h, CASE WHEN size(p) = 0 THEN s ELSE s + next END AS s, p
 // level 6
@@ -118,23 +126,12 @@ CALL (next) {
     WHERE r.precision IN $precisions AND r.voided = false
       AND o._voided IS NULL
       AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-    RETURN r, o
+    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
+      EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held
   }
-  RETURN collect([f, r, o]) AS p
+  RETURN collect([f, r, o, rel, held]) AS p
 }
 WITH h + p AS h, CASE WHEN size(p) = 0 THEN s ELSE s + next END AS s, p
-UNWIND h AS x
-WITH x[0] AS f, x[1] AS r, x[2] AS o, size(x) = 4 AS start
-RETURN
-  f.id AS from,
-  type(r) AS type,
-  CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
-  o.id AS source,
-  f.id AS target,
-  o._label AS label,
-  o.status AS status,
-  o IS NOT NULL AND EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held,
-  start,
-  CASE WHEN start AND f._voided IS NULL THEN f._label END AS startLabel,
-  CASE WHEN start THEN f.status END AS startStatus,
-  start AND EXISTS { (f)-[:HAS_HOLD]->(:Hold) } AS startHeld
+RETURN [x IN h | CASE WHEN size(x) = 2
+  THEN [x[0].id, null, null, null, CASE WHEN x[0]._voided IS NULL THEN x[0]._label END, x[0].status, x[1], true]
+  ELSE [x[0].id, type(x[1]), x[3], x[2].id, x[2]._label, x[2].status, x[4]] END] AS rows

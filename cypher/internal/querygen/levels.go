@@ -20,15 +20,14 @@ var LevelsSets = map[string][]string{
 }
 
 // levelsDir is one direction of the expand_*_levels queries: how the
-// frontier node f reaches the node o at the other end of an edge r, and
-// which of them is the edge's source.
+// frontier node f reaches the node o at the other end of an edge r.
 type levelsDir struct {
-	file, doc, pattern, source, target string
+	file, doc, pattern string
 }
 
 var levelsDirs = []levelsDir{
-	{"expand_out_levels_", "upstream (edges out of each node)", "(f)-[r:%s]->(o:Node)", "f", "o"},
-	{"expand_in_levels_", "downstream (edges into each node)", "(f)<-[r:%s]-(o:Node)", "o", "f"},
+	{"expand_out_levels_", "upstream (edges out of each node)", "(f)-[r:%s]->(o:Node)"},
+	{"expand_in_levels_", "downstream (edges into each node)", "(f)<-[r:%s]-(o:Node)"},
 }
 
 // renderLevels writes the expand_*_levels queries: up to ExpandLevels
@@ -56,16 +55,19 @@ func levelsQuery(d levelsDir, types []string) []byte {
 // k < $levels and they are at most $wide (then the levels after it are
 // empty too). Edges and nodes pass the filters of expand_out.cypher
 // ($precisions, $history, $asOf; never a voided edge or node), $lean as
-// there. One row per
-// edge followed, in no order, and one row with a null type for each node
-// of level 1 (start: true, with its label when it is live, its status and
-// whether it is held: a walk's start nodes) and for each node of a later
-// level that has no edge: every node this query expanded is a "from",
-// with all its edges.
+// there. One record, its list rows: one per edge followed, in no order,
+// [from, type, rel, other, label, status, held] (other the node at the
+// edge's other end; label, status and held its); one for each node of
+// level 1, [from, null, null, null, label, status, held, true] (a walk's
+// start nodes: its label when it is live, its status and whether it is
+// held); and one with a null type for each node of a later level that has
+// no edge: every node this query expanded is a "from", with all its edges.
+// One record rather than a row per edge: Bolt's cost per record is most of
+// the server's work on small rows.
 UNWIND $ids AS id
 MATCH (f:Node {id: id}) USING INDEX f:Node(id)
-%sWITH collect([f, r, o]) AS p, collect(DISTINCT f) AS s
-WITH [x IN p WHERE x[1] IS NOT NULL] + [n IN s | [n, null, null, true]] AS h, s, p
+%sWITH collect([f, r, o, rel, held]) AS p, collect(DISTINCT f) AS s
+WITH [x IN p WHERE x[1] IS NOT NULL] + [n IN s | [n, EXISTS { (n)-[:HAS_HOLD]->(:Hold) }]] AS h, s, p
 `, d.doc, strings.Join(types, ", "), hopsBlock(d, types, ""))
 		for k := 2; k <= ExpandLevels; k++ {
 			fmt.Fprintf(&b, `// level %d
@@ -78,42 +80,33 @@ WITH h, s, [n IN d WHERE NOT n IN s] AS next
 CALL (next) {
   WITH next WHERE $levels >= %d AND size(next) <= $wide
   UNWIND next AS f
-%s  RETURN collect([f, r, o]) AS p
+%s  RETURN collect([f, r, o, rel, held]) AS p
 }
 WITH h + p AS h, CASE WHEN size(p) = 0 THEN s ELSE s + next END AS s, p
 `, k, k, hopsBlock(d, types, "  "))
 		}
-		fmt.Fprintf(&b, `UNWIND h AS x
-WITH x[0] AS f, x[1] AS r, x[2] AS o, size(x) = 4 AS start
-RETURN
-  f.id AS from,
-  type(r) AS type,
-  CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
-  %s.id AS source,
-  %s.id AS target,
-  o._label AS label,
-  o.status AS status,
-  o IS NOT NULL AND EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held,
-  start,
-  CASE WHEN start AND f._voided IS NULL THEN f._label END AS startLabel,
-  CASE WHEN start THEN f.status END AS startStatus,
-  start AND EXISTS { (f)-[:HAS_HOLD]->(:Hold) } AS startHeld
-`, d.source, d.target)
+		b.WriteString(`RETURN [x IN h | CASE WHEN size(x) = 2
+  THEN [x[0].id, null, null, null, CASE WHEN x[0]._voided IS NULL THEN x[0]._label END, x[0].status, x[1], true]
+  ELSE [x[0].id, type(x[1]), x[3], x[2].id, x[2]._label, x[2].status, x[4]] END] AS rows
+`)
 		return []byte(b.String())
 	}
 }
 
 // hopsBlock is the OPTIONAL CALL that finds the edges of the types
 // (typed: no other relationship is read) a frontier node f is left by and
-// the node o at their other end, filtered; a node with none keeps one row
-// of nulls.
+// the node o at their other end, filtered, with what the answer reads of
+// the edge (rel, $lean as in expand_out.cypher) and whether o is held,
+// both only for the edges that pass; a node with none keeps one row of
+// nulls.
 func hopsBlock(d levelsDir, types []string, indent string) string {
 	return fmt.Sprintf(`%[1]sOPTIONAL CALL (f) {
 %[1]s  MATCH `+fmt.Sprintf(d.pattern, strings.Join(types, "|"))+`
 %[1]s  WHERE r.precision IN $precisions AND r.voided = false
 %[1]s    AND o._voided IS NULL
 %[1]s    AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-%[1]s  RETURN r, o
+%[1]s  RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
+%[1]s    EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held
 %[1]s}
 `, indent)
 }
