@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -147,5 +148,44 @@ func TestWriterGroupsWhileCommitting(t *testing.T) {
 	}
 	if seq, _, _ := s.Head(context.Background()); seq != 4 {
 		t.Errorf("head at %d; want 4", seq)
+	}
+}
+
+// TestWriterFailedCommit: when a group's commit fails, the group projected
+// on top of it fails with it (its outcomes assumed the first group's), and
+// the batches after them are projected on the store and accepted.
+func TestWriterFailedCommit(t *testing.T) {
+	entered, tick := make(chan struct{}), make(chan struct{})
+	var calls atomic.Int32
+	clock := func() time.Time {
+		if calls.Add(1) > 1 {
+			return t0
+		}
+		entered <- struct{}{}
+		<-tick
+		return time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) // no record holds it: the commit fails
+	}
+	s, err := Open(t.TempDir(), Options{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	projected := make(chan struct{}, 1)
+	ctx := signalCtx{Context: context.Background(), errCalled: projected}
+	first := s.Submit(ctx, lotEvents(t, "a", "LA", 0), tracegraph.ApplyOptions{})
+	<-projected
+	<-entered // a's group is in its commit
+	second := s.Submit(ctx, lotEvents(t, "b", "LB", 1), tracegraph.ApplyOptions{})
+	<-projected // b's, on top of a's
+	tick <- struct{}{}
+	if _, err := first(); err == nil || !strings.Contains(err.Error(), "commit 1 events") {
+		t.Fatalf("a: %v; want its commit's failure", err)
+	}
+	if _, err := second(); err == nil || !strings.Contains(err.Error(), "an earlier commit this batch depended on failed") {
+		t.Fatalf("b: %v; want the failure of the commit it depended on", err)
+	}
+	outs, err := s.Apply(ctx, lotEvents(t, "c", "LC", 2), tracegraph.ApplyOptions{})
+	if err != nil || len(outs) != 1 || outs[0].Status != tracegraph.OutcomeAccepted || outs[0].Seq != 1 {
+		t.Errorf("c after the failed commits: %+v, %v; want accepted at seq 1", outs, err)
 	}
 }
