@@ -28,6 +28,19 @@ func (c signalCtx) Err() error {
 	return c.Context.Err()
 }
 
+// openSignalled opens a store with clock, closed when the test ends, and
+// a context whose batches signal on projected when the writer projects them.
+func openSignalled(t *testing.T, clock func() time.Time) (*Store, signalCtx, <-chan struct{}) {
+	t.Helper()
+	s, err := Open(t.TempDir(), Options{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	projected := make(chan struct{}, 1)
+	return s, signalCtx{Context: context.Background(), errCalled: projected}, projected
+}
+
 // TestWriterDropsCommittedFlights: a group projected on top of a group still
 // in flight keeps that group only until it is committed. Each flight used to
 // keep its parent for good, so a long pipelined load (serve --demo, import)
@@ -42,13 +55,7 @@ func TestWriterDropsCommittedFlights(t *testing.T) {
 		<-tick
 		return t0
 	}
-	s, err := Open(t.TempDir(), Options{Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	projected := make(chan struct{}, 1)
-	ctx := signalCtx{Context: context.Background(), errCalled: projected}
+	s, ctx, projected := openSignalled(t, clock)
 	first := lotEvents(t, "a", "LA", 0)
 	gone := weak.Make(first[0])
 	waits := []func() ([]tracegraph.Outcome, error){s.Submit(ctx, first, tracegraph.ApplyOptions{})}
@@ -115,14 +122,8 @@ func TestWriterGroupsWhileCommitting(t *testing.T) {
 		}
 		return t0
 	}
-	s, err := Open(t.TempDir(), Options{Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	t.Cleanup(func() { close(release) }) // first: a failed test leaves no commit held
-	projected := make(chan struct{}, 1)
-	ctx := signalCtx{Context: context.Background(), errCalled: projected}
+	s, ctx, projected := openSignalled(t, clock)
+	t.Cleanup(func() { close(release) }) // before the store's Close: a failed test leaves no commit held
 	waits := []func() ([]tracegraph.Outcome, error){s.Submit(ctx, lotEvents(t, "a", "LA", 0), tracegraph.ApplyOptions{})}
 	<-projected
 	<-entered // a's group is in its commit
@@ -165,13 +166,7 @@ func TestWriterFailedCommit(t *testing.T) {
 		<-tick
 		return time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) // no record holds it: the commit fails
 	}
-	s, err := Open(t.TempDir(), Options{Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	projected := make(chan struct{}, 1)
-	ctx := signalCtx{Context: context.Background(), errCalled: projected}
+	s, ctx, projected := openSignalled(t, clock)
 	first := s.Submit(ctx, lotEvents(t, "a", "LA", 0), tracegraph.ApplyOptions{})
 	<-projected
 	<-entered // a's group is in its commit
