@@ -58,138 +58,187 @@ func (s *Store) Submit(ctx context.Context, events []*tracegraph.Event, opts tra
 	}
 }
 
-// writer is the one goroutine that applies the rules. It gathers the
-// batches waiting into a group, projects the group, and hands it to a commit
-// goroutine; while that one writes and syncs, the writer already projects the
-// next group on top of the group in flight (pipelined group commit). At most
-// one commit is in flight, so the overlays never chain deeper than one.
+// writer is the one goroutine that applies the rules. It projects each
+// batch as it arrives into the open group, on top of the group in commit if
+// there is one, and hands the open group to a commit goroutine as soon as
+// that commit is done (at once when none is in flight). So while a group is
+// written and synced the next one takes every batch that arrives, and the
+// commits, one at a time, carry as many batches as the callers keep in
+// flight (pipelined group commit: see pipeline).
 func (s *Store) writer() {
 	defer close(s.done)
-	rd := &reader{s: s}
-	// The stations' line sides decoded or saved, kept from group to group:
-	// the writer's alone (see project).
-	var lineSides *tracegraph.LineSideMemo
+	w := &pipeline{s: s, rd: &reader{s: s}}
 	if s.opts.LineSideMemoBytes >= 0 {
-		lineSides = tracegraph.NewLineSideMemo(s.opts.LineSideMemoBytes)
+		w.lineSides = tracegraph.NewLineSideMemo(s.opts.LineSideMemoBytes)
 	}
-	var prev *flight
-	var next *applyReq // taken from the queue while gathering: it starts the next group
 	fillStarted := false
 	for {
-		first := next
-		next = nil
-		if first == nil {
-			r, ok := <-s.reqs
-			if !ok {
-				break
-			}
-			first = r
+		r, ok := w.next()
+		if !ok {
+			break
 		}
 		if !fillStarted {
 			s.startIDFill() // before the first commit: see startIDFill
 			fillStarted = true
 		}
-		if first.sealed {
-			if prev != nil {
-				<-prev.done
-				prev = nil
-			}
-			s.importSealed(first, rd)
+		if r.sealed {
+			w.drain()
+			s.importSealed(r, w.rd)
 			continue
 		}
-		group := []*applyReq{first}
-		n := len(first.events)
-	gather:
-		for n < s.opts.MaxGroupEvents {
-			select {
-			case r, ok := <-s.reqs:
-				if !ok {
-					break gather
-				}
-				if r.sealed {
-					next = r
-					break gather
-				}
-				group = append(group, r)
-				n += len(r.events)
-			default:
-				break gather
-			}
-		}
-		var base tracegraph.GraphReader = rd
-		var parent *flight
-		if prev != nil {
-			if prev.parent != nil {
-				// prev's own parent must be done before prev's overlay can
-				// serve as a base: then rebase it on the store itself.
-				<-prev.parent.done
-				if prev.parent.err == nil {
-					prev.tx.Rebase(rd)
-				}
-				// Dropped once done: otherwise each flight keeps the one
-				// before it, and a long load keeps every group it applied.
-				prev.parent = nil
-			}
-			select {
-			case <-prev.done:
-			default:
-				base, parent = prev.tx, prev
-			}
-		}
-		f := s.project(group, base, parent, lineSides)
-		go s.commitFlight(f, parent)
-		prev = f
+		w.add(r)
 	}
-	if prev != nil {
-		<-prev.done
+	w.drain()
+}
+
+// pipeline is the writer's state: at most one group in commit and one open
+// group projected on top of it, so the overlays never chain deeper than
+// one.
+type pipeline struct {
+	s  *Store
+	rd *reader
+	// The stations' line sides decoded or saved, kept from group to group:
+	// the writer's alone (see newFlight).
+	lineSides  *tracegraph.LineSideMemo
+	committing *flight // handed to commitFlight; nil once seen done
+	open       *flight // projected, not handed over yet
+}
+
+// next returns the next request (false once the store closes), handing the
+// open group over whenever the commit before it is done, and waiting for
+// that commit instead of taking requests while the open group is full.
+func (w *pipeline) next() (*applyReq, bool) {
+	for {
+		if w.open != nil && w.commitDone() {
+			w.handOver()
+		}
+		switch {
+		case w.open == nil:
+			r, ok := <-w.s.reqs
+			return r, ok
+		case w.open.events >= w.s.opts.MaxGroupEvents:
+			<-w.committing.done
+		default:
+			select {
+			case r, ok := <-w.s.reqs:
+				return r, ok
+			case <-w.committing.done:
+			}
+		}
+	}
+}
+
+// commitDone reports whether no commit is in flight.
+func (w *pipeline) commitDone() bool {
+	if w.committing == nil {
+		return true
+	}
+	select {
+	case <-w.committing.done:
+		w.committing = nil
+		return true
+	default:
+		return false
+	}
+}
+
+// add projects r into the open group, opening one if there is none: on
+// top of the group in commit, or of the store itself.
+func (w *pipeline) add(r *applyReq) {
+	if w.open == nil {
+		var base tracegraph.GraphReader = w.rd
+		var parent *flight
+		if !w.commitDone() {
+			base, parent = w.committing.tx, w.committing
+		}
+		w.open = w.s.newFlight(base, parent, w.lineSides)
+	}
+	w.open.project(r)
+}
+
+// handOver starts the commit of the open group; the commit before it is
+// done. The group's overlay is rebased on the store, which now shows its
+// parent's changes, and the parent is dropped: otherwise each flight keeps
+// the one before it, and a long load keeps every group it applied. A group
+// whose parent failed fails at once, and nothing is projected on it.
+func (w *pipeline) handOver() {
+	f, parent := w.open, w.open.parent
+	w.open, f.parent = nil, nil
+	if parent != nil && parent.err != nil {
+		f.err = fmt.Errorf("an earlier commit this batch depended on failed: %w", parent.err)
+		w.s.commitFlight(f)
+		return
+	}
+	if parent != nil {
+		f.tx.Rebase(w.rd)
+	}
+	w.committing = f
+	go w.s.commitFlight(f)
+}
+
+// drain commits the open group and waits until nothing is in flight.
+func (w *pipeline) drain() {
+	if w.open != nil {
+		if w.committing != nil {
+			<-w.committing.done
+		}
+		w.handOver()
+	}
+	if w.committing != nil {
+		<-w.committing.done
+		w.committing = nil
 	}
 }
 
 // flight is a projected group on its way to disk.
 type flight struct {
-	parent   *flight // the group this one was projected on, if it was in flight (the writer's: commitFlight has its own copy)
+	parent   *flight // the group this one is projected on while it is in flight (the writer's)
 	tx       *tracegraph.Tx
 	reqs     []*applyReq
 	results  []*tracegraph.BatchResult
 	accepted []*tracegraph.Event
-	nextSeq  uint64
+	events   int           // the events of reqs
+	nextSeq  uint64        // the seq of the next event accepted
 	done     chan struct{} // closed when committed (or failed) and answered
 	err      error
 }
 
-// project applies the rules to each batch of the group in turn (each sees
-// the ones before it) on top of base. The group keeps the line sides it
-// decodes or saves in lineSides (nil: its own, shared with parent's), where
-// the next groups find them: an entry stands for the exact texts it was
-// kept for, so it holds whether this group commits or fails.
-func (s *Store) project(group []*applyReq, base tracegraph.GraphReader, parent *flight, lineSides *tracegraph.LineSideMemo) *flight {
-	ctx := context.Background()
-	f := &flight{parent: parent, tx: tracegraph.NewTx(ctx, base), reqs: group,
-		results: make([]*tracegraph.BatchResult, len(group)), done: make(chan struct{})}
+// newFlight opens a group on top of base (parent's overlay, while parent is
+// in flight). The group keeps the line sides it decodes or saves in
+// lineSides (nil: its own), where the next groups find them: an entry
+// stands for the exact texts it was kept for, so it holds whether this
+// group commits or fails.
+func (s *Store) newFlight(base tracegraph.GraphReader, parent *flight, lineSides *tracegraph.LineSideMemo) *flight {
+	f := &flight{parent: parent, tx: tracegraph.NewTx(context.Background(), base), done: make(chan struct{})}
 	if lineSides != nil {
 		f.tx.KeepLineSides(lineSides)
 	}
-	seq := s.headSeqNow() + 1
+	f.nextSeq = s.headSeqNow() + 1
 	if parent != nil {
-		seq = parent.nextSeq
+		f.nextSeq = parent.nextSeq
 	}
-	for i, r := range group {
-		if err := r.ctx.Err(); err != nil {
-			r.done <- applyResult{err: err}
-			continue
-		}
-		res, err := tracegraph.ProjectBatch(ctx, f.tx, r.events, r.opts, seq)
-		if err != nil {
-			r.done <- applyResult{err: fmt.Errorf("apply: %w", err)}
-			continue
-		}
-		res.Tx.MergeInto(f.tx)
-		seq += uint64(len(res.Accepted))
-		f.accepted = append(f.accepted, res.Accepted...)
-		f.results[i] = res
-	}
-	f.nextSeq = seq
 	return f
+}
+
+// project applies the rules to r's batch on top of the group's batches
+// before it, and adds it to the group; a batch whose context is done, or
+// that the rules fail on, is answered at once and left out.
+func (f *flight) project(r *applyReq) {
+	if err := r.ctx.Err(); err != nil {
+		r.done <- applyResult{err: err}
+		return
+	}
+	res, err := tracegraph.ProjectBatch(context.Background(), f.tx, r.events, r.opts, f.nextSeq)
+	if err != nil {
+		r.done <- applyResult{err: fmt.Errorf("apply: %w", err)}
+		return
+	}
+	res.Tx.MergeInto(f.tx)
+	f.nextSeq += uint64(len(res.Accepted))
+	f.accepted = append(f.accepted, res.Accepted...)
+	f.reqs = append(f.reqs, r)
+	f.results = append(f.results, res)
+	f.events += len(r.events)
 }
 
 func (s *Store) headSeqNow() uint64 {
@@ -198,28 +247,19 @@ func (s *Store) headSeqNow() uint64 {
 	return s.headSeq
 }
 
-// commitFlight waits for the group's parent, persists the group in one
-// synced Pebble batch, publishes it to the topology and answers every caller.
-// A group whose parent failed fails too: its answers depended on it.
-func (s *Store) commitFlight(f, parent *flight) {
+// commitFlight persists the group in one synced Pebble batch (unless it
+// failed already), publishes it to the topology and answers every caller.
+func (s *Store) commitFlight(f *flight) {
 	defer close(f.done)
-	if parent != nil {
-		<-parent.done
-		if parent.err != nil {
-			f.err = fmt.Errorf("an earlier commit this batch depended on failed: %w", parent.err)
-		}
-	}
 	if f.err == nil && len(f.accepted) > 0 {
 		if err := s.commit(f.accepted, f.tx.Mutations(), false); err != nil {
 			f.err = fmt.Errorf("commit %d events: %w", len(f.accepted), err)
 		}
 	}
 	for i, r := range f.reqs {
-		switch {
-		case f.results[i] == nil:
-		case f.err != nil:
+		if f.err != nil {
 			r.done <- applyResult{err: f.err}
-		default:
+		} else {
 			r.done <- applyResult{outcomes: f.results[i].Outcomes}
 		}
 	}
