@@ -295,17 +295,27 @@ func (tx *Tx) setupDef(defID string) (*SetupDefined, error) {
 	if tx.memo != nil {
 		return tx.memo.setupDef(tx, defID)
 	}
-	return tx.readSetupDef(defID)
+	return tx.readSetupDef(defID, nil)
 }
 
-// readSetupDef reads and decodes the event defID, a setup.defined.
-func (tx *Tx) readSetupDef(defID string) (*SetupDefined, error) {
+// readSetupDef reads and decodes the event defID, a setup.defined. The
+// decoded definitions of events read as they are recorded (their data, not
+// decoded yet) are kept in decoded (nil: none), by the event's type and
+// data: the same text decodes to the same definition.
+func (tx *Tx) readSetupDef(defID string, decoded *LineSideMemo) (*SetupDefined, error) {
 	ev, _, err := tx.EventByID(tx.ctx, defID)
 	if err != nil {
 		return nil, err
 	}
 	if ev == nil {
 		return nil, fmt.Errorf("setup definition %q is not in the log", defID)
+	}
+	// Payload decodes the data of an event without its payload.
+	fromData := ev.payload == nil && ev.Type == EventSetupDefined
+	if fromData {
+		if d := decoded.setupDef(defID, ev.Data); d != nil {
+			return d, nil
+		}
 	}
 	p, err := ev.Payload()
 	if err != nil {
@@ -314,6 +324,9 @@ func (tx *Tx) readSetupDef(defID string) (*SetupDefined, error) {
 	d, ok := p.(*SetupDefined)
 	if !ok {
 		return nil, fmt.Errorf("event %q is a %s, not a setup.defined", defID, ev.Type)
+	}
+	if fromData {
+		decoded.keepSetupDef(defID, ev.Data, d)
 	}
 	return d, nil
 }

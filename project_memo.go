@@ -53,7 +53,7 @@ func (m *memo) setupDef(tx *Tx, defID string) (*SetupDefined, error) {
 	if d, ok := m.setupDefs[defID]; ok {
 		return d, nil
 	}
-	d, err := tx.readSetupDef(defID)
+	d, err := tx.readSetupDef(defID, m.stations)
 	if err != nil {
 		return nil, err
 	}

@@ -122,7 +122,7 @@ type Tx struct {
 	events map[string]*Event
 	voided map[string]string
 	muts   []Mutation
-	// chunks are the full lists before muts (see appendChunk).
+	// chunks are the full lists before muts (see adoptChunk).
 	chunks [][]Mutation
 	// mutsFrom is where tx's own mutations start in muts: an event's Tx
 	// appends to its batch's list (see mergeEvent).
@@ -187,7 +187,7 @@ func mk[K comparable, V any](m *map[K]V) map[K]V {
 func (tx *Tx) Rebase(base GraphReader) { tx.base = base }
 
 // Mutations returns the changes recorded, in order. For a Tx merged into
-// more than once it is a new list each time (see appendChunk).
+// more than once it is a new list each time (see adoptChunk).
 func (tx *Tx) Mutations() []Mutation {
 	if len(tx.chunks) == 0 {
 		return tx.muts[tx.mutsFrom:]
@@ -219,10 +219,33 @@ func (tx *Tx) MergeInto(parent *Tx) {
 		return
 	}
 	for _, c := range tx.chunks {
-		parent.appendChunk(c)
+		parent.adoptChunk(c)
 	}
-	parent.appendChunk(tx.muts[tx.mutsFrom:])
+	parent.adoptChunk(tx.muts[tx.mutsFrom:])
 	parent.mergeEvents(tx)
+}
+
+// adoptChunk appends ms, a merged Tx's list that nothing changes or
+// appends to after, to the mutations and applies them. ms fits in the room
+// left in tx's list, or becomes tx's list as it is (clipped: tx's next
+// append makes a new one), the one before kept as a chunk: the mutations
+// merged into a group, or a graph replayed, are never copied to grow a
+// list (Mutations joins the chunks once, if asked).
+func (tx *Tx) adoptChunk(ms []Mutation) {
+	if len(ms) == 0 {
+		return
+	}
+	if cap(tx.muts)-len(tx.muts) >= len(ms) {
+		tx.muts = append(tx.muts, ms...)
+	} else {
+		if len(tx.muts) > 0 {
+			tx.chunks = append(tx.chunks, tx.muts)
+		}
+		// Clipped: an append to tx's list makes a new one, never writing
+		// into the room after ms that belonged to the merged Tx.
+		tx.muts = slices.Clip(ms)
+	}
+	tx.applyAll(ms)
 }
 
 // empty reports whether tx recorded nothing.
@@ -230,28 +253,6 @@ func (tx *Tx) empty() bool {
 	return len(tx.nodes) == 0 && len(tx.holds) == 0 && len(tx.edges) == 0 && len(tx.added.links) == 0 &&
 		len(tx.idAdd) == 0 && len(tx.idDel) == 0 && len(tx.heldBy) == 0 && len(tx.events) == 0 &&
 		len(tx.voided) == 0 && len(tx.muts) == 0 && len(tx.chunks) == 0
-}
-
-// appendChunk appends ms to the mutations and applies them. A list that
-// is full is kept as it is and a new one started, as long as all before
-// it: the mutations merged into a group, or a graph replayed, are never
-// copied to grow their list (Mutations copies them once, if asked).
-func (tx *Tx) appendChunk(ms []Mutation) {
-	if len(ms) == 0 {
-		return
-	}
-	if cap(tx.muts)-len(tx.muts) < len(ms) {
-		if len(tx.muts) > 0 {
-			tx.chunks = append(tx.chunks, tx.muts)
-		}
-		n := 0
-		for _, c := range tx.chunks {
-			n += len(c)
-		}
-		tx.muts = make([]Mutation, 0, max(len(ms), n, 64))
-	}
-	tx.muts = append(tx.muts, ms...)
-	tx.applyAll(ms)
 }
 
 // mergeEvent is MergeInto for the Tx of one event of tx's batch, whose list
@@ -351,7 +352,9 @@ func (tx *Tx) currentHolds(id ID) ([]Hold, error) {
 	if n, ok := tx.nodes[id]; ok && n == nil {
 		return nil, nil
 	}
-	n, err := tx.base.GetNode(tx.ctx, id)
+	// Only its holds are read, and never changed (callers copy them to
+	// change them): a view spares the copy of the node.
+	n, err := tx.base.ViewNode(tx.ctx, id)
 	if err != nil || n == nil {
 		return nil, err
 	}
@@ -396,6 +399,10 @@ func (tx *Tx) ViewNode(ctx context.Context, id ID) (*Node, error) {
 		hs, err := tx.currentHolds(id)
 		if err != nil {
 			return nil, err
+		}
+		if hs == nil && n.Holds == nil {
+			// The node as the overlay holds it is the view: no copy.
+			return n, nil
 		}
 		c := *n
 		c.Holds = hs
