@@ -32,6 +32,9 @@ type LineSideMemo struct {
 	// events, by event id; an entry is used only for an event of the same
 	// data (setupDef), so it holds whatever became of the event since.
 	setupDefs map[string]decodedSetup
+	// slots are the edge props of the slots of the setups the rules
+	// derived through (memo.slotValues), at most maxSetupDefs.
+	slots map[*SetupDefined][]slotValues
 }
 
 // decodedSetup is the definition data decodes to.

@@ -134,6 +134,8 @@ type Tx struct {
 	completed Payload
 	nEdges    int
 	visited   int
+	// edges0 are the edges newEdge hands out next (kept by reset).
+	edges0 []Edge
 	// memo is what the rules decoded in this batch (nil: nothing kept).
 	memo *memo
 	// lineSides is what the batches projected over this Tx keep of the
@@ -570,14 +572,36 @@ func (tx *Tx) addEdgeAt(t EdgeType, src, dst ID, p Precision, props map[string]a
 	if p == PrecisionUnknown {
 		p = PrecisionExact
 	}
-	e := &Edge{ID: NewEdgeID(tx.seq, tx.nEdges), Type: t, Source: src, Target: dst, ValidFrom: from,
+	e := tx.newEdge()
+	*e = Edge{ID: NewEdgeID(tx.seq, tx.nEdges), Type: t, Source: src, Target: dst, ValidFrom: from,
 		Precision: p, Props: props, Event: tx.ev.ID}
 	tx.nEdges++
 	tx.record(Mutation{Op: OpAddEdge, Seq: tx.seq, Edge: e})
 	return nil
 }
 
-func (tx *Tx) updateEdge(e Edge) { tx.record(Mutation{Op: OpUpdateEdge, Seq: tx.seq, Edge: &e}) }
+func (tx *Tx) updateEdge(e Edge) {
+	n := tx.newEdge()
+	*n = e
+	tx.record(Mutation{Op: OpUpdateEdge, Seq: tx.seq, Edge: n})
+}
+
+// edgeSlab is how many edges newEdge allocates at a time.
+const edgeSlab = 32
+
+// newEdge returns a new zero Edge for a mutation. Edges are allocated
+// edgeSlab at a time (the Tx of a batch's events keeps the rest from event
+// to event): one allocation for many, where an event derives dozens of
+// edges. An edge of a mutation is never changed after, so they can share
+// one array; it lives as long as one of them.
+func (tx *Tx) newEdge() *Edge {
+	if len(tx.edges0) == 0 {
+		tx.edges0 = make([]Edge, edgeSlab)
+	}
+	e := &tx.edges0[0]
+	tx.edges0 = tx.edges0[1:]
+	return e
+}
 
 // addHold adds h to node id unless the node carries it already, so that
 // stores can count holds per node from the mutations.
