@@ -38,7 +38,7 @@ func (tx *Tx) unitCreated(d *UnitCreated) error {
 		tx.addIdentifier(Identifier{Scheme: s, Value: v.(string), Node: id})
 	}
 	if d.WorkOrder != "" {
-		wo, err := tx.ensureNode(LabelWorkOrder, d.WorkOrder, map[string]any{"workOrder": d.WorkOrder, "partNumber": d.PartNumber})
+		wo, err := tx.ensureNode(LabelWorkOrder, d.WorkOrder, "workOrder", d.WorkOrder, "partNumber", d.PartNumber)
 		if err != nil {
 			return err
 		}

@@ -295,17 +295,27 @@ func (tx *Tx) setupDef(defID string) (*SetupDefined, error) {
 	if tx.memo != nil {
 		return tx.memo.setupDef(tx, defID)
 	}
-	return tx.readSetupDef(defID)
+	return tx.readSetupDef(defID, nil)
 }
 
-// readSetupDef reads and decodes the event defID, a setup.defined.
-func (tx *Tx) readSetupDef(defID string) (*SetupDefined, error) {
+// readSetupDef reads and decodes the event defID, a setup.defined. The
+// decoded definitions of events read as they are recorded (their data, not
+// decoded yet) are kept in decoded (nil: none), by the event's type and
+// data: the same text decodes to the same definition.
+func (tx *Tx) readSetupDef(defID string, decoded *LineSideMemo) (*SetupDefined, error) {
 	ev, _, err := tx.EventByID(tx.ctx, defID)
 	if err != nil {
 		return nil, err
 	}
 	if ev == nil {
 		return nil, fmt.Errorf("setup definition %q is not in the log", defID)
+	}
+	// Payload decodes the data of an event without its payload.
+	fromData := ev.payload == nil && ev.Type == EventSetupDefined
+	if fromData {
+		if d := decoded.setupDef(defID, ev.Data); d != nil {
+			return d, nil
+		}
 	}
 	p, err := ev.Payload()
 	if err != nil {
@@ -314,6 +324,9 @@ func (tx *Tx) readSetupDef(defID string) (*SetupDefined, error) {
 	d, ok := p.(*SetupDefined)
 	if !ok {
 		return nil, fmt.Errorf("event %q is a %s, not a setup.defined", defID, ev.Type)
+	}
+	if fromData {
+		decoded.keepSetupDef(defID, ev.Data, d)
 	}
 	return d, nil
 }
@@ -524,7 +537,13 @@ type fed struct {
 // not yet passed) are each CANDIDATE. Without a splice.passed, window (if
 // set) ends the old reel that long after the splice.
 func (f *feeder) feeding(t time.Time, window time.Duration) []fed {
-	var out []fed
+	return f.feedingInto(nil, t, window)
+}
+
+// feedingInto is feeding appending to out[:0] (a placement's buffer for
+// each slot in turn).
+func (f *feeder) feedingInto(out []fed, t time.Time, window time.Duration) []fed {
+	out = out[:0]
 	for i, r := range f.Reels {
 		end := r.To
 		if end.IsZero() && window > 0 {
@@ -585,6 +604,7 @@ func (tx *Tx) unitPlaced(d *UnitPlaced) error {
 		return Errorf(CodeWrongPart, "data.unit", "%s is part %s; %s runs setup %s for %s", u.ID, pn, ls.node.ID, sd.Setup, sd.PartNumber)
 	}
 	c := newDerivation(d.Station, a.Setup, tx.ev.ID)
+	var feeding []fed
 	for i, s := range sd.Slots {
 		f := ls.feeders[s.Slot]
 		if f == nil {
@@ -593,7 +613,8 @@ func (tx *Tx) unitPlaced(d *UnitPlaced) error {
 		if t.Before(f.Since) {
 			return Errorf(CodeConflict, "time", "slot %s of %s keeps its reels from %s on; a placement at %s is too old to derive", s.Slot, ls.node.ID, ts(f.Since), ts(t))
 		}
-		for _, x := range f.feeding(t, sd.Window(i)) {
+		feeding = f.feedingInto(feeding, t, sd.Window(i))
+		for _, x := range feeding {
 			lot, err := tx.ViewNode(tx.ctx, x.reel.Lot)
 			if err != nil {
 				return err
@@ -631,21 +652,13 @@ type slotValues struct {
 	slot, refDes any
 }
 
-// slotValues returns the edge props of slot i of the setup sd: made once a
-// batch for a setup the batch's memo holds.
+// slotValues returns the edge props of slot i of the setup sd: made once
+// for a setup the memo holds (memo.slotValues).
 func (tx *Tx) slotValues(sd *SetupDefined, i int) slotValues {
 	if tx.memo == nil {
 		return slotValues{sd.Slots[i].Slot, toAny(sd.Slots[i].RefDes)}
 	}
-	vs, ok := tx.memo.slots[sd]
-	if !ok {
-		vs = make([]slotValues, len(sd.Slots))
-		for k, s := range sd.Slots {
-			vs[k] = slotValues{s.Slot, toAny(s.RefDes)}
-		}
-		mk(&tx.memo.slots)[sd] = vs
-	}
-	return vs[i]
+	return tx.memo.slotValues(sd)[i]
 }
 
 // addDerived adds the CONSUMED edge of a placement (c, at t) from the reel

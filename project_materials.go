@@ -3,7 +3,7 @@
 package tracegraph
 
 import (
-	"fmt"
+	"maps"
 )
 
 func (tx *Tx) waferRegistered(d *WaferRegistered) error {
@@ -24,7 +24,7 @@ func (tx *Tx) waferRegistered(d *WaferRegistered) error {
 // passes on the holds of what it derives from.
 func (tx *Tx) materialLinks(id ID, derivedFrom []string, supplier string) error {
 	for i, ref := range derivedFrom {
-		src, err := tx.resolve(fmt.Sprintf("derivedFrom[%d]", i), ref, LabelMaterialLot, LabelWaferBatch)
+		src, err := tx.resolve(indexed("derivedFrom", i), ref, LabelMaterialLot, LabelWaferBatch)
 		if err != nil {
 			return err
 		}
@@ -38,7 +38,7 @@ func (tx *Tx) materialLinks(id ID, derivedFrom []string, supplier string) error 
 		}
 	}
 	if supplier != "" {
-		sup, err := tx.ensureNode(LabelSupplier, supplier, map[string]any{"supplier": supplier})
+		sup, err := tx.ensureNode(LabelSupplier, supplier, "supplier", supplier)
 		if err != nil {
 			return err
 		}
@@ -79,17 +79,30 @@ func (tx *Tx) lotReceived(d *LotReceived) error {
 
 func (tx *Tx) componentReceived(d *ComponentReceived) error {
 	for i, s := range d.Serials {
-		if err := tx.mustBeNew(fmt.Sprintf("serials[%d]", i), NewID(LabelComponent, s)); err != nil {
+		// The field is named only for a refusal.
+		id := NewID(LabelComponent, s)
+		n, err := tx.existsView(id)
+		if err != nil {
 			return err
 		}
+		if n != nil {
+			return existing(indexed("serials", i), id, n)
+		}
 	}
-	for _, s := range d.Serials {
-		props := map[string]any{"serial": s, "partNumber": d.PartNumber, "receivedAt": ts(tx.now())}
-		setStr(props, "mpn", d.MPN)
-		setStr(props, "manufacturer", d.Manufacturer)
-		setStr(props, "supplier", d.Supplier)
-		setStr(props, "dateCode", d.DateCode)
-		setStr(props, "lot", d.Lot)
+	// The props every serial's node has in common, each boxed once for
+	// all of them (props are never changed in place).
+	common := map[string]any{"partNumber": d.PartNumber, "receivedAt": ts(tx.now())}
+	setStr(common, "mpn", d.MPN)
+	setStr(common, "manufacturer", d.Manufacturer)
+	setStr(common, "supplier", d.Supplier)
+	setStr(common, "dateCode", d.DateCode)
+	setStr(common, "lot", d.Lot)
+	for i, s := range d.Serials {
+		props := common
+		if i < len(d.Serials)-1 {
+			props = maps.Clone(common)
+		}
+		props["serial"] = s
 		n := tx.newNode(LabelComponent, s, props)
 		if err := tx.materialLinks(n.ID, d.DerivedFrom, d.Supplier); err != nil {
 			return err

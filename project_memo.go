@@ -21,7 +21,8 @@ type memo struct {
 	// projected over it and, given by a store's writer, by its groups (nil:
 	// none yet; made by keep).
 	stations *LineSideMemo
-	// slots holds the edge props of the slots of the setups in setupDefs.
+	// slots holds the edge props of the slots of the setups in setupDefs
+	// when there is no stations memo to keep them (slotValues).
 	slots map[*SetupDefined][]slotValues
 	// verify makes every line side kept check that decoding its texts
 	// gives it (tests only; see checkKept).
@@ -53,12 +54,35 @@ func (m *memo) setupDef(tx *Tx, defID string) (*SetupDefined, error) {
 	if d, ok := m.setupDefs[defID]; ok {
 		return d, nil
 	}
-	d, err := tx.readSetupDef(defID)
+	d, err := tx.readSetupDef(defID, m.stations)
 	if err != nil {
 		return nil, err
 	}
 	mk(&m.setupDefs)[defID] = d
 	return d, nil
+}
+
+// slotValues returns the edge props of the slots of sd, made on first use.
+// They are kept with the stations' line sides when the batch has them
+// (the setup definitions decoded from the log are kept there too, so the
+// next batches derive with the same values), else for the batch.
+func (m *memo) slotValues(sd *SetupDefined) []slotValues {
+	slots := &m.slots
+	if m.stations != nil {
+		slots = &m.stations.slots
+	}
+	vs, ok := (*slots)[sd]
+	if !ok {
+		if len(*slots) >= maxSetupDefs {
+			clear(*slots)
+		}
+		vs = make([]slotValues, len(sd.Slots))
+		for k, s := range sd.Slots {
+			vs[k] = slotValues{s.Slot, toAny(s.RefDes)}
+		}
+		mk(slots)[sd] = vs
+	}
+	return vs
 }
 
 // station returns what the memo keeps for the station node n while n's

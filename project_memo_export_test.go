@@ -88,3 +88,11 @@ func (m *LineSideMemo) entries() []*lineSideMemo {
 	}
 	return slices.Collect(maps.Values(m.stations))
 }
+
+// AsRecorded returns e as a store reads it from its log: without the
+// payload it was decoded with (Payload decodes its data).
+func AsRecorded(e *Event) *Event {
+	c := *e
+	c.payload = nil
+	return &c
+}

@@ -28,7 +28,23 @@ const lineSideEntryCost = 512
 type LineSideMemo struct {
 	stations   map[ID]*lineSideMemo
 	bytes, max int
+	// setupDefs are setup definitions decoded from the data of recorded
+	// events, by event id; an entry is used only for an event of the same
+	// data (setupDef), so it holds whatever became of the event since.
+	setupDefs map[string]decodedSetup
+	// slots are the edge props of the slots of the setups the rules
+	// derived through (memo.slotValues), at most maxSetupDefs.
+	slots map[*SetupDefined][]slotValues
 }
+
+// decodedSetup is the definition data decodes to.
+type decodedSetup struct {
+	data string
+	def  *SetupDefined
+}
+
+// maxSetupDefs bounds the setup definitions a LineSideMemo keeps.
+const maxSetupDefs = 256
 
 // NewLineSideMemo returns an empty memo of at most maxBytes
 // (DefaultLineSideMemoBytes when maxBytes is not positive).
@@ -80,4 +96,32 @@ func (m *LineSideMemo) put(c *lineSideMemo) {
 	}
 	mk(&m.stations)[id] = c
 	m.bytes += cost
+}
+
+// setupDef returns the definition kept for the setup.defined event id of
+// this data (nil: none). m may be nil.
+func (m *LineSideMemo) setupDef(id string, data []byte) *SetupDefined {
+	if m == nil {
+		return nil
+	}
+	if c, ok := m.setupDefs[id]; ok && c.data == string(data) {
+		return c.def
+	}
+	return nil
+}
+
+// keepSetupDef keeps d, which the setup.defined event id of this data
+// decodes to, dropping another (any) when maxSetupDefs are kept. m may be
+// nil: nothing is kept.
+func (m *LineSideMemo) keepSetupDef(id string, data []byte, d *SetupDefined) {
+	if m == nil {
+		return
+	}
+	if _, ok := m.setupDefs[id]; !ok && len(m.setupDefs) >= maxSetupDefs {
+		for k := range m.setupDefs {
+			delete(m.setupDefs, k)
+			break
+		}
+	}
+	mk(&m.setupDefs)[id] = decodedSetup{data: string(data), def: d}
 }

@@ -104,7 +104,7 @@ func (tx *Tx) packed(d *Packed) error {
 	}
 	items := make([]*Node, len(d.Items))
 	for i, ref := range d.Items {
-		f := fmt.Sprintf("items[%d]", i)
+		f := indexed("items", i)
 		it, err := tx.resolve(f, ref, labels...)
 		if err != nil {
 			return err
@@ -198,7 +198,7 @@ func (tx *Tx) unpacked(d *Packed) error {
 		return nil
 	}
 	for i, ref := range d.Items {
-		f := fmt.Sprintf("items[%d]", i)
+		f := indexed("items", i)
 		it, err := tx.resolve(f, ref, LabelBox, LabelUnit)
 		if err != nil {
 			return err
@@ -270,7 +270,7 @@ func (tx *Tx) shipped(d *Shipped) error {
 	}
 	items := make([]shipItem, len(d.Items))
 	for i, ref := range d.Items {
-		f := fmt.Sprintf("items[%d]", i)
+		f := indexed("items", i)
 		it, err := tx.resolve(f, ref, LabelPallet, LabelBox, LabelUnit)
 		if err != nil {
 			return err
@@ -312,7 +312,7 @@ func (tx *Tx) shipped(d *Shipped) error {
 		props := map[string]any{"shipment": d.Shipment, "customer": d.Customer, "shippedAt": ts(tx.now())}
 		setStr(props, "destination", d.Destination)
 		s = tx.newNode(LabelShipment, d.Shipment, props)
-		cust, err := tx.ensureNode(LabelCustomer, d.Customer, map[string]any{"customer": d.Customer})
+		cust, err := tx.ensureNode(LabelCustomer, d.Customer, "customer", d.Customer)
 		if err != nil {
 			return err
 		}

@@ -113,6 +113,12 @@ func (tx *Tx) mustBeNew(field string, id ID) error {
 	if err != nil {
 		return err
 	}
+	return existing(field, id, n)
+}
+
+// existing is mustBeNew's refusal of the node n, read as id, named by
+// field (nil: none).
+func existing(field string, id ID, n *Node) error {
 	if n != nil {
 		return Errorf(CodeConflict, "data."+field, "%s already exists (created by event %q)", id, n.CreatedBy)
 	}
@@ -124,15 +130,18 @@ func (tx *Tx) holders(id ID) ([]Edge, error) {
 	return tx.SelectEdges(tx.ctx, id, EdgeSelect{Dir: Downstream, Type: EdgeContains})
 }
 
-func (tx *Tx) ensureNode(l Label, key string, props map[string]any) (ID, error) {
+// ensureNode puts the node l:key unless it exists, with the string props
+// kv (name, value, name, value...): the props are made only for a new one.
+func (tx *Tx) ensureNode(l Label, key string, kv ...string) (ID, error) {
 	id := NewID(l, key)
 	n, err := tx.existsView(id)
 	if err != nil {
 		return "", err
 	}
 	if n == nil {
-		if props == nil {
-			props = map[string]any{}
+		props := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			props[kv[i]] = kv[i+1]
 		}
 		tx.putNode(&Node{ID: id, Label: l, Props: props, CreatedBy: tx.ev.ID})
 	}

@@ -47,6 +47,20 @@ func TestRulesGolden(t *testing.T) {
 		}
 		return
 	}
+	want := readRulesGolden(t)
+	if len(want) != len(got) {
+		t.Errorf("%d scenarios, golden file has %d", len(got), len(want))
+	}
+	for name, d := range got {
+		if want[name] != d {
+			t.Errorf("%s:\n got %s\nwant %s", name, d, want[name])
+		}
+	}
+}
+
+// readRulesGolden returns the digests of testdata/rules-golden.txt by
+// scenario.
+func readRulesGolden(t *testing.T) map[string]string {
 	f, err := os.Open(rulesGolden)
 	if err != nil {
 		t.Fatal(err)
@@ -58,14 +72,7 @@ func TestRulesGolden(t *testing.T) {
 		name, digest, _ := strings.Cut(sc.Text(), " ")
 		want[name] = digest
 	}
-	if len(want) != len(got) {
-		t.Errorf("%d scenarios, golden file has %d", len(got), len(want))
-	}
-	for name, d := range got {
-		if want[name] != d {
-			t.Errorf("%s:\n got %s\nwant %s", name, d, want[name])
-		}
-	}
+	return want
 }
 
 // rulesScenario is a stream of events applied in batches.
@@ -178,9 +185,38 @@ func disturbed(name string, evs []*tracegraph.Event, seed uint64) rulesScenario 
 // counts of outcomes and a SHA-256 of every outcome, accepted event and
 // mutation.
 func projectDigest(t *testing.T, sc rulesScenario) string {
+	return projectDigestLayered(t, sc, layering{})
+}
+
+// layering is how projectDigestLayered layers the groups over the graph
+// (the zero value: as projectDigest does).
+type layering struct {
+	// graph is the reader the groups read the graph through (nil: the
+	// graph's Tx itself).
+	graph func(*tracegraph.Tx) tracegraph.GraphReader
+	// lineSides is given to every group (Tx.KeepLineSides), as a store's
+	// writer does (nil: each group its own).
+	lineSides *tracegraph.LineSideMemo
+}
+
+// projectDigestLayered is projectDigest with the groups layered over the
+// graph as l says.
+func projectDigestLayered(t *testing.T, sc rulesScenario, l layering) string {
 	ctx := context.Background()
 	graph := tracegraph.NewTx(ctx, tracegraph.EmptyGraph{})
-	group := tracegraph.NewTx(ctx, graph)
+	newGroup := func() *tracegraph.Tx {
+		var g *tracegraph.Tx
+		if l.graph != nil {
+			g = tracegraph.NewTx(ctx, l.graph(graph))
+		} else {
+			g = tracegraph.NewTx(ctx, graph)
+		}
+		if l.lineSides != nil {
+			g.KeepLineSides(l.lineSides)
+		}
+		return g
+	}
+	group := newGroup()
 	h := sha256.New()
 	counts := map[string]int{}
 	seq := uint64(1)
@@ -203,7 +239,7 @@ func projectDigest(t *testing.T, sc rulesScenario) string {
 		seq += uint64(len(res.Accepted))
 		if i%3 == 2 {
 			group.MergeInto(graph)
-			group = tracegraph.NewTx(ctx, graph)
+			group = newGroup()
 		}
 	}
 	return fmt.Sprintf("%x accepted=%d duplicate=%d rejected=%d aborted=%d mutations=%d", h.Sum(nil),

@@ -122,7 +122,7 @@ type Tx struct {
 	events map[string]*Event
 	voided map[string]string
 	muts   []Mutation
-	// chunks are the full lists before muts (see appendChunk).
+	// chunks are the full lists before muts (see adoptChunk).
 	chunks [][]Mutation
 	// mutsFrom is where tx's own mutations start in muts: an event's Tx
 	// appends to its batch's list (see mergeEvent).
@@ -134,6 +134,8 @@ type Tx struct {
 	completed Payload
 	nEdges    int
 	visited   int
+	// edges0 are the edges newEdge hands out next (kept by reset).
+	edges0 []Edge
 	// memo is what the rules decoded in this batch (nil: nothing kept).
 	memo *memo
 	// lineSides is what the batches projected over this Tx keep of the
@@ -187,7 +189,7 @@ func mk[K comparable, V any](m *map[K]V) map[K]V {
 func (tx *Tx) Rebase(base GraphReader) { tx.base = base }
 
 // Mutations returns the changes recorded, in order. For a Tx merged into
-// more than once it is a new list each time (see appendChunk).
+// more than once it is a new list each time (see adoptChunk).
 func (tx *Tx) Mutations() []Mutation {
 	if len(tx.chunks) == 0 {
 		return tx.muts[tx.mutsFrom:]
@@ -219,10 +221,33 @@ func (tx *Tx) MergeInto(parent *Tx) {
 		return
 	}
 	for _, c := range tx.chunks {
-		parent.appendChunk(c)
+		parent.adoptChunk(c)
 	}
-	parent.appendChunk(tx.muts[tx.mutsFrom:])
+	parent.adoptChunk(tx.muts[tx.mutsFrom:])
 	parent.mergeEvents(tx)
+}
+
+// adoptChunk appends ms, a merged Tx's list that nothing changes or
+// appends to after, to the mutations and applies them. ms fits in the room
+// left in tx's list, or becomes tx's list as it is (clipped: tx's next
+// append makes a new one), the one before kept as a chunk: the mutations
+// merged into a group, or a graph replayed, are never copied to grow a
+// list (Mutations joins the chunks once, if asked).
+func (tx *Tx) adoptChunk(ms []Mutation) {
+	if len(ms) == 0 {
+		return
+	}
+	if cap(tx.muts)-len(tx.muts) >= len(ms) {
+		tx.muts = append(tx.muts, ms...)
+	} else {
+		if len(tx.muts) > 0 {
+			tx.chunks = append(tx.chunks, tx.muts)
+		}
+		// Clipped: an append to tx's list makes a new one, never writing
+		// into the room after ms that belonged to the merged Tx.
+		tx.muts = slices.Clip(ms)
+	}
+	tx.applyAll(ms)
 }
 
 // empty reports whether tx recorded nothing.
@@ -230,28 +255,6 @@ func (tx *Tx) empty() bool {
 	return len(tx.nodes) == 0 && len(tx.holds) == 0 && len(tx.edges) == 0 && len(tx.added.links) == 0 &&
 		len(tx.idAdd) == 0 && len(tx.idDel) == 0 && len(tx.heldBy) == 0 && len(tx.events) == 0 &&
 		len(tx.voided) == 0 && len(tx.muts) == 0 && len(tx.chunks) == 0
-}
-
-// appendChunk appends ms to the mutations and applies them. A list that
-// is full is kept as it is and a new one started, as long as all before
-// it: the mutations merged into a group, or a graph replayed, are never
-// copied to grow their list (Mutations copies them once, if asked).
-func (tx *Tx) appendChunk(ms []Mutation) {
-	if len(ms) == 0 {
-		return
-	}
-	if cap(tx.muts)-len(tx.muts) < len(ms) {
-		if len(tx.muts) > 0 {
-			tx.chunks = append(tx.chunks, tx.muts)
-		}
-		n := 0
-		for _, c := range tx.chunks {
-			n += len(c)
-		}
-		tx.muts = make([]Mutation, 0, max(len(ms), n, 64))
-	}
-	tx.muts = append(tx.muts, ms...)
-	tx.applyAll(ms)
 }
 
 // mergeEvent is MergeInto for the Tx of one event of tx's batch, whose list
@@ -351,7 +354,9 @@ func (tx *Tx) currentHolds(id ID) ([]Hold, error) {
 	if n, ok := tx.nodes[id]; ok && n == nil {
 		return nil, nil
 	}
-	n, err := tx.base.GetNode(tx.ctx, id)
+	// Only its holds are read, and never changed (callers copy them to
+	// change them): a view spares the copy of the node.
+	n, err := tx.base.ViewNode(tx.ctx, id)
 	if err != nil || n == nil {
 		return nil, err
 	}
@@ -396,6 +401,10 @@ func (tx *Tx) ViewNode(ctx context.Context, id ID) (*Node, error) {
 		hs, err := tx.currentHolds(id)
 		if err != nil {
 			return nil, err
+		}
+		if hs == nil && n.Holds == nil {
+			// The node as the overlay holds it is the view: no copy.
+			return n, nil
 		}
 		c := *n
 		c.Holds = hs
@@ -563,14 +572,36 @@ func (tx *Tx) addEdgeAt(t EdgeType, src, dst ID, p Precision, props map[string]a
 	if p == PrecisionUnknown {
 		p = PrecisionExact
 	}
-	e := &Edge{ID: NewEdgeID(tx.seq, tx.nEdges), Type: t, Source: src, Target: dst, ValidFrom: from,
+	e := tx.newEdge()
+	*e = Edge{ID: NewEdgeID(tx.seq, tx.nEdges), Type: t, Source: src, Target: dst, ValidFrom: from,
 		Precision: p, Props: props, Event: tx.ev.ID}
 	tx.nEdges++
 	tx.record(Mutation{Op: OpAddEdge, Seq: tx.seq, Edge: e})
 	return nil
 }
 
-func (tx *Tx) updateEdge(e Edge) { tx.record(Mutation{Op: OpUpdateEdge, Seq: tx.seq, Edge: &e}) }
+func (tx *Tx) updateEdge(e Edge) {
+	n := tx.newEdge()
+	*n = e
+	tx.record(Mutation{Op: OpUpdateEdge, Seq: tx.seq, Edge: n})
+}
+
+// edgeSlab is how many edges newEdge allocates at a time.
+const edgeSlab = 32
+
+// newEdge returns a new zero Edge for a mutation. Edges are allocated
+// edgeSlab at a time (the Tx of a batch's events keeps the rest from event
+// to event): one allocation for many, where an event derives dozens of
+// edges. An edge of a mutation is never changed after, so they can share
+// one array; it lives as long as one of them.
+func (tx *Tx) newEdge() *Edge {
+	if len(tx.edges0) == 0 {
+		tx.edges0 = make([]Edge, edgeSlab)
+	}
+	e := &tx.edges0[0]
+	tx.edges0 = tx.edges0[1:]
+	return e
+}
 
 // addHold adds h to node id unless the node carries it already, so that
 // stores can count holds per node from the mutations.
