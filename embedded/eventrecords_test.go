@@ -1,0 +1,68 @@
+package embedded
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/factory"
+)
+
+// TestEventRecords: the records EventRecords hands out decode into the
+// events Events gives, for every start and limit (1000 for none), and an
+// error of the callback stops the reading and is returned.
+func TestEventRecords(t *testing.T) {
+	ctx := context.Background()
+	var evs []*tracegraph.Event
+	if _, err := factory.Generate(ctx, factory.Config{Units: 60, Seed: 2}, func(e *tracegraph.Event) error {
+		evs = append(evs, e)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := 0; i < len(evs); i += 500 {
+		mustApply(t, s, evs[i:min(i+500, len(evs))]...)
+	}
+	n := uint64(len(evs))
+	if n <= 1000 {
+		t.Fatalf("%d events: too few to try the default limit", n)
+	}
+	for _, c := range []struct {
+		after uint64
+		limit int
+	}{{0, 0}, {0, 10}, {7, 1}, {n / 2, 2000}, {n - 3, 0}, {n, 0}, {n + 5, 10}} {
+		want, err := s.Events(ctx, c.after, c.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []*tracegraph.Event
+		err = s.EventRecords(ctx, c.after, c.limit, func(rec []byte) error {
+			ev, err := tracegraph.UnmarshalRecord(rec)
+			got = append(got, ev)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) || len(want) == 0 && c.after < n {
+			t.Fatalf("after %d, limit %d: %d records, Events gives %d", c.after, c.limit, len(got), len(want))
+		}
+		for i := range want {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Fatalf("after %d, limit %d: record %d decodes to %+v, Events gives %+v", c.after, c.limit, i, got[i], want[i])
+			}
+		}
+	}
+	stop := errors.New("stop")
+	calls := 0
+	if err := s.EventRecords(ctx, 0, 0, func([]byte) error { calls++; return stop }); err != stop || calls != 1 {
+		t.Fatalf("error %v after %d calls, want %v after 1", err, calls, stop)
+	}
+}
