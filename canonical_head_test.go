@@ -43,18 +43,7 @@ func sameTime(a, b time.Time) bool {
 // plain form with times as the store writes them are read directly; one
 // reader reads a sequence of records whose recordedAt changes and comes back.
 func TestHeadReaderAsUnmarshalRecord(t *testing.T) {
-	base := canonicalEvent{Seq: 42, ID: "e1", Type: EventUnitCreated, Time: "2026-03-02T09:00:00.123Z", Station: "S1", Operator: "op",
-		Data: json.RawMessage(`{"serial":"SN 1","n":[1,2.5e-7,true,null],"q":"a\"b\\c}]","o":{"p":[{}]}}`), RecordedBy: "alice",
-		RecordedAt: "2026-03-02T09:00:01Z", PrevHash: "ab12", Hash: "cd34"}
-	record := func(edit func(*canonicalEvent)) string {
-		c := base
-		edit(&c)
-		b, err := marshalCanonical(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
+	record := testRecord(t)
 	times := func(tm, at string) string {
 		return record(func(c *canonicalEvent) { c.Time, c.RecordedAt = tm, at })
 	}

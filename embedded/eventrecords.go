@@ -16,6 +16,9 @@ func (s *Store) EventRecords(ctx context.Context, after uint64, limit int, fn fu
 	if limit <= 0 {
 		limit = 1000
 	}
+	// Only up to the head: a commit is in Pebble a moment before it is
+	// published to the topology, and an event given out must have its
+	// effects in the graph already (a follower reads the graph next).
 	s.mu.RLock()
 	head := s.headSeq
 	s.mu.RUnlock()

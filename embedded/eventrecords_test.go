@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"reflect"
@@ -10,9 +11,10 @@ import (
 	"github.com/tracegraph/tracegraph/factory"
 )
 
-// TestEventRecords: the records EventRecords hands out decode into the
-// events Events gives, for every start and limit (1000 for none), and an
-// error of the callback stops the reading and is returned.
+// TestEventRecords: EventRecords hands out the records of the events
+// applied after a seq, in order, at most the limit (1000 for none), which
+// decode into the events Events gives; an error of the callback stops the
+// reading and is returned.
 func TestEventRecords(t *testing.T) {
 	ctx := context.Background()
 	var evs []*tracegraph.Event
@@ -38,12 +40,12 @@ func TestEventRecords(t *testing.T) {
 		after uint64
 		limit int
 	}{{0, 0}, {0, 10}, {7, 1}, {n / 2, 2000}, {n - 3, 0}, {n, 0}, {n + 5, 10}} {
-		want, err := s.Events(ctx, c.after, c.limit)
-		if err != nil {
-			t.Fatal(err)
+		want := 0 // the events after c.after, at most the limit
+		if c.after < n {
+			want = min(int(n-c.after), cmp.Or(max(c.limit, 0), 1000))
 		}
 		var got []*tracegraph.Event
-		err = s.EventRecords(ctx, c.after, c.limit, func(rec []byte) error {
+		err := s.EventRecords(ctx, c.after, c.limit, func(rec []byte) error {
 			ev, err := tracegraph.UnmarshalRecord(rec)
 			got = append(got, ev)
 			return err
@@ -51,13 +53,18 @@ func TestEventRecords(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != len(want) || len(want) == 0 && c.after < n {
-			t.Fatalf("after %d, limit %d: %d records, Events gives %d", c.after, c.limit, len(got), len(want))
+		if len(got) != want {
+			t.Fatalf("after %d, limit %d: %d records, want %d", c.after, c.limit, len(got), want)
 		}
-		for i := range want {
-			if !reflect.DeepEqual(got[i], want[i]) {
-				t.Fatalf("after %d, limit %d: record %d decodes to %+v, Events gives %+v", c.after, c.limit, i, got[i], want[i])
+		for i, ev := range got {
+			applied := evs[c.after+uint64(i)]
+			if ev.Seq != c.after+uint64(i)+1 || !tracegraph.SameContent(ev, applied) {
+				t.Fatalf("after %d, limit %d: record %d is %d %s, want %d %s", c.after, c.limit, i, ev.Seq, ev.ID, c.after+uint64(i)+1, applied.ID)
 			}
+		}
+		events, err := s.Events(ctx, c.after, c.limit)
+		if err != nil || !reflect.DeepEqual(events, got) && len(got) > 0 {
+			t.Fatalf("after %d, limit %d: Events gives %d events (%v), not the records decoded", c.after, c.limit, len(events), err)
 		}
 	}
 	stop := errors.New("stop")
