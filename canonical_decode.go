@@ -95,21 +95,11 @@ func (p *canonicalParser) uint() (uint64, bool) {
 
 // field reads key and a plain string after it into s.
 func (p *canonicalParser) field(key string, s *string) bool {
-	if !p.lit(key) || !p.lit(`"`) {
-		return false
+	v, ok := p.raw(key)
+	if ok {
+		*s = string(v)
 	}
-	j := p.i
-	for ; j < len(p.b) && p.b[j] != '"'; j++ {
-		if c := p.b[j]; c < 0x20 || c > 0x7e || c == '\\' {
-			return false // escapes and non-ASCII are left to json.Unmarshal
-		}
-	}
-	if j == len(p.b) {
-		return false
-	}
-	*s = string(p.b[p.i:j])
-	p.i = j + 1
-	return true
+	return ok
 }
 
 // optional reads key and a plain string after it into s when the record
@@ -124,10 +114,20 @@ func (p *canonicalParser) optional(key string, s *string) {
 }
 
 // object reads a JSON object and returns a copy of its text, as
-// json.RawMessage keeps it; it must be valid JSON (fastScan.value checks it
-// as json.Valid does, and leaves data nested deeper than maxEnvelopeDepth
-// to json.Unmarshal).
+// json.RawMessage keeps it (objectText).
 func (p *canonicalParser) object() (json.RawMessage, bool) {
+	raw, ok := p.objectText()
+	if !ok {
+		return nil, false
+	}
+	return bytes.Clone(raw), true
+}
+
+// objectText reads a JSON object and returns its text, a slice of the
+// record; it must be valid JSON (fastScan.value checks it as json.Valid
+// does, and leaves data nested deeper than maxEnvelopeDepth to
+// json.Unmarshal).
+func (p *canonicalParser) objectText() ([]byte, bool) {
 	if p.i >= len(p.b) || p.b[p.i] != '{' {
 		return nil, false
 	}
@@ -137,5 +137,5 @@ func (p *canonicalParser) object() (json.RawMessage, bool) {
 	}
 	raw := p.b[p.i:v.i]
 	p.i = v.i
-	return bytes.Clone(raw), true
+	return raw, true
 }

@@ -10,28 +10,14 @@ import (
 // and it leaves to json.Unmarshal every record not in appendCanonical's
 // plain form (records json.Marshal wrote, and malformed ones).
 func TestParseCanonical(t *testing.T) {
-	base := canonicalEvent{Seq: 42, ID: "e1", Type: EventUnitCreated, Time: "2026-03-02T09:00:00.123Z", Station: "S1", Operator: "op",
-		Data: json.RawMessage(`{"serial":"SN 1","n":[1,2.5e-7,true,null],"q":"a\"b\\c}]","o":{"p":[{}]}}`), RecordedBy: "alice",
-		RecordedAt: "2026-03-02T09:00:01Z", PrevHash: "ab12", Hash: "cd34"}
-	edited := func(edit func(*canonicalEvent)) string {
-		c := base
-		edit(&c)
-		b, err := marshalCanonical(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
-	plain, err := marshalCanonical(base)
-	if err != nil {
-		t.Fatal(err)
-	}
+	edited := testRecord(t)
+	plain := edited(func(*canonicalEvent) {})
 	tests := []struct {
 		name   string
 		record string
 		direct bool
 	}{
-		{"all fields", string(plain), true},
+		{"all fields", plain, true},
 		{"optional fields empty", edited(func(c *canonicalEvent) { c.Station, c.Operator, c.RecordedBy, c.Hash = "", "", "", "" }), true},
 		{"first event", edited(func(c *canonicalEvent) { c.Seq, c.PrevHash = 1, "" }), true},
 		{"largest seq", edited(func(c *canonicalEvent) { c.Seq = 1<<64 - 1 }), true},
@@ -77,6 +63,22 @@ func TestParseCanonical(t *testing.T) {
 				t.Errorf("got  %+v\nwant %+v", got, want)
 			}
 		})
+	}
+}
+
+// testRecord returns a function that writes a record (marshalCanonical) of
+// a typical event with every field, edited.
+func testRecord(t *testing.T) func(edit func(*canonicalEvent)) string {
+	return func(edit func(*canonicalEvent)) string {
+		c := canonicalEvent{Seq: 42, ID: "e1", Type: EventUnitCreated, Time: "2026-03-02T09:00:00.123Z", Station: "S1", Operator: "op",
+			Data: json.RawMessage(`{"serial":"SN 1","n":[1,2.5e-7,true,null],"q":"a\"b\\c}]","o":{"p":[{}]}}`), RecordedBy: "alice",
+			RecordedAt: "2026-03-02T09:00:01Z", PrevHash: "ab12", Hash: "cd34"}
+		edit(&c)
+		b, err := marshalCanonical(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
 	}
 }
 

@@ -124,6 +124,9 @@ func checkProps(props map[string]string) *Error {
 	if len(props) > MaxProps {
 		return Errorf(CodeInvalid, "props", "props has %d entries; at most %d", len(props), MaxProps)
 	}
+	if len(props) == 0 {
+		return nil // nothing to sort (which allocates even for no keys)
+	}
 	for _, k := range slices.Sorted(maps.Keys(props)) {
 		if err := checkText("props", k, MaxPropKeyLen, true); err != nil {
 			return Errorf(CodeInvalid, "props", "a props key: %s", err.Message)

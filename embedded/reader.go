@@ -391,34 +391,24 @@ func (s *Store) NodeEvents(ctx context.Context, id tracegraph.ID) ([]*tracegraph
 	return out, nil
 }
 
-// Events implements tracegraph.EventLog.
+// Events implements tracegraph.EventLog: the records EventRecords hands
+// out, decoded.
 func (s *Store) Events(ctx context.Context, after uint64, limit int) ([]*tracegraph.Event, error) {
-	if limit <= 0 {
-		limit = 1000
-	}
-	// Only up to the head: a commit is in Pebble a moment before it is
-	// published to the topology, and an event given out must have its
-	// effects in the graph already (a follower reads the graph next).
-	s.mu.RLock()
-	head := s.headSeq
-	s.mu.RUnlock()
-	if after >= head {
-		return nil, nil
-	}
 	var out []*tracegraph.Event
-	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: seqKey(pEvent, after+1), UpperBound: seqKey(pEvent, head+1)})
-	if err != nil {
-		return nil, err
-	}
-	defer it.Close()
-	for it.First(); it.Valid() && len(out) < limit; it.Next() {
-		ev, err := tracegraph.UnmarshalRecord(it.Value())
+	var bad error
+	err := s.EventRecords(ctx, after, limit, func(rec []byte) error {
+		ev, err := tracegraph.UnmarshalRecord(rec)
 		if err != nil {
-			return nil, err
+			bad = err
+			return err
 		}
 		out = append(out, ev)
+		return nil
+	})
+	if bad != nil {
+		return nil, bad
 	}
-	return out, it.Error()
+	return out, err
 }
 
 // Event implements tracegraph.EventLog.

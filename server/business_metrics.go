@@ -56,6 +56,8 @@ type business struct {
 	testsBy      map[testLabels]prometheus.Counter
 	holdPlaced   prometheus.Counter
 	holdReleased prometheus.Counter
+	heads        tracegraph.HeadReader // reads the records' heads
+	page         []logEvent            // the page of the log being counted
 }
 
 func newBusiness(store tracegraph.Store, refresh time.Duration) *business {

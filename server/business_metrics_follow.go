@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"strings"
+	"time"
 
 	"github.com/tracegraph/tracegraph"
 )
@@ -20,50 +22,116 @@ type pendingTest struct {
 // whether any of them can change the unit gauges. The test events of each
 // page of the log are counted together, after the page's other events
 // (firstRuns reads their units' runs in three reads per page, not per event).
+// A page that cannot be read whole is not counted (it is read again after
+// the next change).
 func (b *business) readLog(ctx context.Context, after uint64) (uint64, bool) {
 	dirty := false
 	var tests []pendingTest
 	for {
-		evs, err := b.store.Events(ctx, after, 1000)
-		if err != nil || len(evs) == 0 {
+		page, err := b.readPage(ctx, after)
+		if err != nil || len(page) == 0 {
 			return after, dirty
 		}
 		tests = tests[:0]
-		for _, ev := range evs {
-			if ev.Type == tracegraph.EventTestRecorded {
-				b.countRecorded(ev)
-				if t, ok := testOf(ev); ok {
-					tests = append(tests, t)
+		for i := range page {
+			ev := &page[i]
+			b.countRecorded(ev)
+			if ev.typ == tracegraph.EventTestRecorded {
+				if ev.testOK {
+					tests = append(tests, ev.test)
 				}
 			} else {
-				dirty = b.record(ev) || dirty
+				dirty = b.record(ev.typ) || dirty
 			}
-			after = ev.Seq
+			after = ev.seq
 		}
 		b.countTests(ctx, tests)
 		b.head.Set(float64(after))
 	}
 }
 
+// logEvent is what the follower counts of an event of the log: its seq,
+// type and times, and for a test its type and result (testOK false when
+// its data does not decode: such an event is not counted as a test).
+type logEvent struct {
+	seq      uint64
+	typ      tracegraph.EventType
+	time, at time.Time
+	test     pendingTest
+	testOK   bool
+}
+
+// recordReader is a store that hands out the log's records undecoded
+// (embedded.Store.EventRecords); the follower then reads only their heads
+// (tracegraph.HeadReader). Other stores are read with Events.
+type recordReader interface {
+	EventRecords(ctx context.Context, after uint64, limit int, fn func(rec []byte) error) error
+}
+
+// readPage reads the next page of the log after seq (up to followPage
+// events), whole or not at all.
+func (b *business) readPage(ctx context.Context, after uint64) ([]logEvent, error) {
+	b.page = b.page[:0]
+	rr, ok := b.store.(recordReader)
+	if !ok {
+		evs, err := b.store.Events(ctx, after, followPage)
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range evs {
+			b.page = append(b.page, logEventOf(ev.Seq, ev.Type, ev.Time, ev.RecordedAt, ev.ID, ev.Data))
+		}
+		return b.page, nil
+	}
+	err := rr.EventRecords(ctx, after, followPage, func(rec []byte) error {
+		h, err := b.heads.Read(rec)
+		if err != nil {
+			return err
+		}
+		id := ""
+		if h.Type == tracegraph.EventTestRecorded {
+			id = string(h.ID)
+		}
+		b.page = append(b.page, logEventOf(h.Seq, h.Type, h.Time, h.RecordedAt, id, h.Data))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b.page, nil
+}
+
+// followPage is how many events the follower reads at a time.
+const followPage = 1000
+
+// logEventOf makes the logEvent of an event; id and data matter for a
+// test only (data is not kept).
+func logEventOf(seq uint64, typ tracegraph.EventType, at, recordedAt time.Time, id string, data []byte) logEvent {
+	ev := logEvent{seq: seq, typ: typ, time: at, at: recordedAt}
+	if typ == tracegraph.EventTestRecorded {
+		ev.test, ev.testOK = testOf(id, data)
+	}
+	return ev
+}
+
 // countRecorded counts an event in the log's totals and its ingest lag.
-func (b *business) countRecorded(ev *tracegraph.Event) {
-	t := typeLabel(ev.Type)
+func (b *business) countRecorded(ev *logEvent) {
+	t := typeLabel(ev.typ)
 	c := b.recordedBy[t]
 	if c == nil {
 		c = b.recorded.WithLabelValues(t)
 		b.recordedBy[t] = c
 	}
 	c.Inc()
-	if !ev.RecordedAt.IsZero() {
-		b.lag.Observe(max(0, ev.RecordedAt.Sub(ev.Time).Seconds()))
+	if !ev.at.IsZero() {
+		b.lag.Observe(max(0, ev.at.Sub(ev.time).Seconds()))
 	}
 }
 
-// record counts one recorded event other than a test and reports whether
-// it can change the unit gauges.
-func (b *business) record(ev *tracegraph.Event) bool {
-	b.countRecorded(ev)
-	switch ev.Type {
+// record counts one recorded event of type t other than a test (beyond
+// countRecorded) and reports whether it can change the unit gauges.
+func (b *business) record(t tracegraph.EventType) bool {
+	switch t {
 	case tracegraph.EventUnitCreated:
 		b.unitsMade.Inc()
 	case tracegraph.EventUnitScrapped:
@@ -79,13 +147,14 @@ func (b *business) record(ev *tracegraph.Event) bool {
 	return true
 }
 
-// testOf reads a test event's type and result, as Payload gives them
-// (scanTest reads them from plain data, Payload otherwise); false when its
-// data does not decode (such an event is not counted as a test).
-func testOf(ev *tracegraph.Event) (pendingTest, bool) {
-	if tt, res, ok := scanTest(ev.Data); ok {
-		return pendingTest{id: ev.ID, testType: tt, result: res}, true
+// testOf reads the type and result of test event id from its data, as
+// Payload gives them (scanTest reads them from plain data, Payload
+// otherwise); false when its data does not decode.
+func testOf(id string, data []byte) (pendingTest, bool) {
+	if tt, res, ok := scanTest(data); ok {
+		return pendingTest{id: id, testType: tt, result: res}, true
 	}
+	ev := tracegraph.Event{Type: tracegraph.EventTestRecorded, Data: bytes.Clone(data)}
 	p, err := ev.Payload()
 	if err != nil {
 		return pendingTest{}, false
@@ -94,7 +163,7 @@ func testOf(ev *tracegraph.Event) (pendingTest, bool) {
 	if !ok {
 		return pendingTest{}, false
 	}
-	return pendingTest{id: ev.ID, testType: d.TestType, result: d.Result}, true
+	return pendingTest{id: id, testType: d.TestType, result: d.Result}, true
 }
 
 // countTests counts tests by type, result and attempt, in the order of

@@ -28,7 +28,7 @@ func payloadTest(data []byte) (pendingTest, error) {
 func checkScanTest(t *testing.T, data []byte) {
 	t.Helper()
 	want, err := payloadTest(data)
-	got, ok := testOf(&tracegraph.Event{ID: "t", Type: tracegraph.EventTestRecorded, Data: data})
+	got, ok := testOf("t", data)
 	if err == nil && (!ok || got != want) {
 		t.Errorf("testOf(%s) = %+v %v, Payload gives %+v", data, got, ok, want)
 	}
