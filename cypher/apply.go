@@ -41,9 +41,9 @@ func (s *Store) lockHead(ctx context.Context, tx neo4j.ManagedTransaction) (head
 }
 
 // persist writes sealed events, the mutations, the node → event index and
-// the new head; absent are the nodes prefetch read as not there at all
-// (planMutations) (or the old one, releasing the lock, when nothing was
-// accepted).
+// the new head (or the old one, releasing the lock, when nothing was
+// accepted). absent tells the nodes prefetch read as not there at all,
+// which planMutations creates rather than merges.
 func (s *Store) persist(ctx context.Context, tx neo4j.ManagedTransaction, accepted []*tracegraph.Event, muts []tracegraph.Mutation, absent func(tracegraph.ID) bool, h head) error {
 	if len(accepted) > 0 {
 		rows, err := eventRows(accepted)
