@@ -42,20 +42,21 @@ func (s *Store) lockHead(ctx context.Context, tx neo4j.ManagedTransaction) (head
 
 // persist writes sealed events, the mutations, the node → event index and
 // the new head (or the old one, releasing the lock, when nothing was
-// accepted).
-func (s *Store) persist(ctx context.Context, tx neo4j.ManagedTransaction, accepted []*tracegraph.Event, muts []tracegraph.Mutation, h head) error {
+// accepted). absent tells the nodes prefetch read as not there at all,
+// which planMutations creates rather than merges.
+func (s *Store) persist(ctx context.Context, tx neo4j.ManagedTransaction, accepted []*tracegraph.Event, muts []tracegraph.Mutation, absent func(tracegraph.ID) bool, h head) error {
 	if len(accepted) > 0 {
 		rows, err := eventRows(accepted)
 		if err != nil {
 			return err
 		}
 		sts := chunk(qEventsCreate, "events", rows, true)
-		plan, err := planMutations(muts)
+		plan, err := planMutations(muts, absent)
 		if err != nil {
 			return err
 		}
 		sts = append(sts, plan...)
-		sts = append(sts, chunk(qEventsLink, "rows", eventLinks(muts), true)...)
+		sts = append(sts, linkStatements(muts)...)
 		for _, st := range sts {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -140,7 +141,8 @@ func (s *Store) importTx(ctx context.Context, tx neo4j.ManagedTransaction, event
 		return 0, 0, nil
 	}
 	rd := newTxReader(s, tx)
-	if err := rd.prefetch(ctx, fresh); err != nil {
+	absent, err := rd.prefetch(ctx, fresh)
+	if err != nil {
 		return 0, 0, err
 	}
 	res, err := tracegraph.ProjectBatch(ctx, rd, fresh, tracegraph.ApplyOptions{}, seq+1)
@@ -156,7 +158,7 @@ func (s *Store) importTx(ctx context.Context, tx neo4j.ManagedTransaction, event
 			return 0, 0, tracegraph.Errorf(tracegraph.CodeConflict, "", "event %d (%q) was accepted by the source store but is %s here", fresh[i].Seq, fresh[i].ID, msg)
 		}
 	}
-	if err := s.persist(ctx, tx, fresh, res.Tx.Mutations(), h); err != nil {
+	if err := s.persist(ctx, tx, fresh, res.Tx.Mutations(), absent, h); err != nil {
 		return 0, 0, err
 	}
 	return len(fresh), fresh[len(fresh)-1].Seq, nil

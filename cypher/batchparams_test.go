@@ -17,7 +17,7 @@ func TestWriteQueriesReadListsFromBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write := regexp.MustCompile(`^(node_put_|edge_add_|edge_update_)|^(node_void|events_create|events_link|event_void|hold_add|hold_remove|ident_add|ident_remove|nodes_by_key)$`)
+	write := regexp.MustCompile(`^(node_put_|node_create_|edge_add_|edge_update_)|^(node_void|events_create|events_link|event_void|hold_add|hold_remove|ident_add|ident_remove|nodes_by_key)$`)
 	ownList := regexp.MustCompile(`UNWIND \$[A-Za-z_]+ AS`)
 	n := 0
 	for name, text := range q {

@@ -173,7 +173,8 @@ func (s *Store) applyTx(ctx context.Context, tx neo4j.ManagedTransaction, group 
 	for _, r := range group {
 		all = append(all, r.events...)
 	}
-	if err := rd.prefetch(ctx, all); err != nil {
+	absent, err := rd.prefetch(ctx, all)
+	if err != nil {
 		return nil, 0, err
 	}
 	projected := tracegraph.NewTx(ctx, rd)
@@ -197,7 +198,7 @@ func (s *Store) applyTx(ctx context.Context, tx neo4j.ManagedTransaction, group 
 	if err := s.seal(accepted, h); err != nil {
 		return nil, 0, err
 	}
-	if err := s.persist(ctx, tx, accepted, projected.Mutations(), h); err != nil {
+	if err := s.persist(ctx, tx, accepted, projected.Mutations(), absent, h); err != nil {
 		return nil, 0, err
 	}
 	var head uint64

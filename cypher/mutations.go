@@ -3,7 +3,9 @@ package cypher
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/tracegraph/tracegraph"
 )
@@ -39,9 +41,14 @@ type statement struct {
 // the next, and a batch of units built, tested and moved on is one statement
 // of puts and one of edges of each type, rather than a statement for each
 // step, and the order that matters is kept.
-func planMutations(muts []tracegraph.Mutation) ([]statement, error) {
+//
+// absent holds the nodes the transaction read as not there at all, neither
+// live nor voided (prefetch): the first put of such a node creates it
+// (node_create) rather than merging it (node_put); a later put in a
+// statement of its own, after the node exists, merges.
+func planMutations(muts []tracegraph.Mutation, absent func(tracegraph.ID) bool) ([]statement, error) {
 	p := planner{latest: map[string]int{}, wrote: map[string]int{},
-		puts: map[tracegraph.ID]*plannedRow{}, updates: map[tracegraph.EdgeID]*plannedRow{}}
+		puts: map[tracegraph.ID]*plannedRow{}, updates: map[tracegraph.EdgeID]*plannedRow{}, absent: absent}
 	for i := range muts {
 		if err := p.add(&muts[i], i); err != nil {
 			return nil, err
@@ -49,9 +56,43 @@ func planMutations(muts []tracegraph.Mutation) ([]statement, error) {
 	}
 	var out []statement
 	for _, g := range p.groups {
+		if strings.HasPrefix(g.query, edgeAddPrefix) {
+			out = append(out, edgeStatements(g.query, g.rows)...)
+			continue
+		}
 		out = append(out, chunk(g.query, g.param, g.rows, g.strict)...)
 	}
 	return out, nil
+}
+
+// edgeStatements returns the statements of edge_add rows {source, target,
+// props}, at most maxRows rows each: each statement's distinct ends as
+// $batch.ids, which it seeks once each, and its rows with source and target
+// as indexes into them (a lot consumed by many units of a group is sought
+// once, not once per edge).
+func edgeStatements(query string, rows []any) []statement {
+	var out []statement
+	for part := range slices.Chunk(rows, maxRows) {
+		var ids []any
+		at := map[string]int64{}
+		index := func(id any) int64 {
+			s := id.(string)
+			i, ok := at[s]
+			if !ok {
+				i = int64(len(ids))
+				at[s] = i
+				ids = append(ids, s)
+			}
+			return i
+		}
+		tabled := make([]any, len(part))
+		for i, r := range part {
+			row := r.(map[string]any)
+			tabled[i] = map[string]any{"source": index(row["source"]), "target": index(row["target"]), "props": row["props"]}
+		}
+		out = append(out, statement{query: query, params: map[string]any{"ids": ids, "rows": tabled}, want: len(part)})
+	}
+	return out
 }
 
 // planner places mutations into groups, each one UNWIND statement (or
@@ -67,6 +108,9 @@ type planner struct {
 	// later put or update that may replace them.
 	puts    map[tracegraph.ID]*plannedRow
 	updates map[tracegraph.EdgeID]*plannedRow
+	// absent tells the nodes to create at their first put (planMutations);
+	// nil: none.
+	absent func(tracegraph.ID) bool
 }
 
 type group struct {
@@ -105,6 +149,9 @@ func (p *planner) add(m *tracegraph.Mutation, i int) error {
 			maps.Copy(prev.row, row.(map[string]any))
 			return nil
 		}
+	}
+	if m.Op == tracegraph.OpPutNode && p.puts[m.Node.ID] == nil && p.absent != nil && p.absent(m.Node.ID) {
+		query = qNodeCreate(m.Node.Label)
 	}
 	g, ok := p.latest[query]
 	if !ok || g <= after {
@@ -212,15 +259,19 @@ func identRow(i *tracegraph.Identifier) map[string]any {
 	return map[string]any{"scheme": i.Scheme, "value": i.Value, "node": string(i.Node)}
 }
 
-// eventLinks returns the rows of events_link.cypher: each node a mutation
-// changed with the seq of the event that changed it, once, in order.
-func eventLinks(muts []tracegraph.Mutation) []any {
+// linkStatements returns the statements of events_link.cypher: each node a
+// mutation changed linked once to the seq of each event that changed it, at
+// most maxRows links a statement. Each statement names its events once
+// ($batch.seqs) and its nodes once, each with the indexes of its events in
+// seq order ($batch.rows: [{node, events}]), so that the server seeks each
+// event and each node once rather than once per link.
+func linkStatements(muts []tracegraph.Mutation) []statement {
 	type link struct {
 		node tracegraph.ID
 		seq  uint64
 	}
 	seen := map[link]bool{}
-	var rows []any
+	var links []link
 	for i := range muts {
 		for _, id := range muts[i].Nodes() {
 			l := link{id, muts[i].Seq}
@@ -228,10 +279,32 @@ func eventLinks(muts []tracegraph.Mutation) []any {
 				continue
 			}
 			seen[l] = true
-			rows = append(rows, map[string]any{"node": string(id), "seq": int64(l.seq)})
+			links = append(links, l)
 		}
 	}
-	return rows
+	var out []statement
+	for part := range slices.Chunk(links, maxRows) {
+		var seqs, rows []any
+		event := map[uint64]int64{}
+		node := map[tracegraph.ID]map[string]any{}
+		for _, l := range part {
+			j, ok := event[l.seq]
+			if !ok {
+				j = int64(len(seqs))
+				event[l.seq] = j
+				seqs = append(seqs, int64(l.seq))
+			}
+			row := node[l.node]
+			if row == nil {
+				row = map[string]any{"node": string(l.node), "events": []any{}}
+				node[l.node] = row
+				rows = append(rows, row)
+			}
+			row["events"] = append(row["events"].([]any), j)
+		}
+		out = append(out, statement{query: qEventsLink, params: map[string]any{"seqs": seqs, "rows": rows}, want: len(part)})
+	}
+	return out
 }
 
 // eventRows returns the rows of events_create.cypher for sealed events.

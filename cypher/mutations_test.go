@@ -33,6 +33,9 @@ func shapes(sts []statement) []shape {
 		for _, v := range st.params {
 			n = len(v.([]any))
 		}
+		if rows, ok := st.params["rows"]; ok { // beside a table of what they name
+			n = len(rows.([]any))
+		}
 		out[i] = shape{st.query, n, st.want}
 	}
 	return out
@@ -55,7 +58,7 @@ func TestPlanMutations(t *testing.T) {
 		{Op: tracegraph.OpVoidNode, Seq: 4, ID: "Unit:U2"},
 		{Op: tracegraph.OpVoidEvent, Seq: 4, EventID: "ev2", VoidedBy: "ev4"},
 	}
-	sts, err := planMutations(muts)
+	sts, err := planMutations(muts, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +114,7 @@ func TestPlanMutationsBatchesInterleaved(t *testing.T) {
 		// Unrelated: joins the latest statement of puts.
 		tracegraph.Mutation{Op: tracegraph.OpPutNode, Seq: 53, Node: node("Component:C99", nil)},
 	)
-	sts, err := planMutations(muts)
+	sts, err := planMutations(muts, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +130,7 @@ func TestPlanMutationsLastPutWins(t *testing.T) {
 		{Op: tracegraph.OpPutNode, Seq: 5, Node: node("Unit:U2", nil)},
 		{Op: tracegraph.OpPutNode, Seq: 6, Node: node("Unit:U1", map[string]any{"status": "SHIPPED"})},
 	}
-	sts, err := planMutations(muts)
+	sts, err := planMutations(muts, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +151,7 @@ func TestPlanMutationsLastEdgeStateWins(t *testing.T) {
 	sts, err := planMutations([]tracegraph.Mutation{
 		{Op: tracegraph.OpUpdateEdge, Seq: 9, Edge: &closed},
 		{Op: tracegraph.OpUpdateEdge, Seq: 10, Edge: &reopened},
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +166,7 @@ func TestPlanMutationsChunks(t *testing.T) {
 	for i := range maxRows + 10 {
 		muts = append(muts, tracegraph.Mutation{Op: tracegraph.OpPutNode, Seq: 1, Node: node(tracegraph.NewID(tracegraph.LabelComponent, fmt.Sprint("C", i)), nil)})
 	}
-	sts, err := planMutations(muts)
+	sts, err := planMutations(muts, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,27 +181,74 @@ func TestPlanMutationsRefusesBadInput(t *testing.T) {
 		{Op: tracegraph.OpAddEdge, Edge: &tracegraph.Edge{Type: "LIKES"}},
 		{Op: 99},
 	} {
-		if _, err := planMutations([]tracegraph.Mutation{m}); err == nil {
+		if _, err := planMutations([]tracegraph.Mutation{m}, nil); err == nil {
 			t.Errorf("planMutations(%+v): no error", m)
 		}
 	}
 }
 
-func TestEventLinks(t *testing.T) {
+func TestLinkStatements(t *testing.T) {
 	muts := []tracegraph.Mutation{
 		{Op: tracegraph.OpPutNode, Seq: 1, Node: node("Unit:U1", nil)},
 		{Op: tracegraph.OpAddEdge, Seq: 1, Edge: edge(1, 0, tracegraph.EdgeConsumed, "Unit:U1", "MaterialLot:L1")},
 		{Op: tracegraph.OpVoidEvent, Seq: 2, EventID: "x", VoidedBy: "y"},
 		{Op: tracegraph.OpAddHold, Seq: 2, ID: "Unit:U1", Hold: &tracegraph.Hold{ID: "h"}},
+		{Op: tracegraph.OpAddEdge, Seq: 3, Edge: edge(3, 0, tracegraph.EdgeConsumed, "Unit:U2", "MaterialLot:L1")},
 	}
-	got := eventLinks(muts)
-	want := []any{
-		map[string]any{"node": "Unit:U1", "seq": int64(1)},
-		map[string]any{"node": "MaterialLot:L1", "seq": int64(1)},
-		map[string]any{"node": "Unit:U1", "seq": int64(2)},
-	}
+	got := linkStatements(muts)
+	want := []statement{{query: qEventsLink, want: 5, params: map[string]any{
+		"seqs": []any{int64(1), int64(2), int64(3)},
+		"rows": []any{
+			map[string]any{"node": "Unit:U1", "events": []any{int64(0), int64(1)}},
+			map[string]any{"node": "MaterialLot:L1", "events": []any{int64(0), int64(2)}},
+			map[string]any{"node": "Unit:U2", "events": []any{int64(2)}},
+		},
+	}}}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("eventLinks = %v, want %v", got, want)
+		t.Errorf("linkStatements =\n%v\nwant\n%v", got, want)
+	}
+}
+
+// TestLinkStatementsChunks: more links than maxRows make several
+// statements, each with its own events and nodes, counting its links.
+func TestLinkStatementsChunks(t *testing.T) {
+	var muts []tracegraph.Mutation
+	for i := range maxRows + 10 {
+		muts = append(muts, tracegraph.Mutation{Op: tracegraph.OpPutNode, Seq: uint64(1 + i/2),
+			Node: node(tracegraph.NewID(tracegraph.LabelComponent, fmt.Sprint("C", i)), nil)})
+	}
+	sts := linkStatements(muts)
+	if len(sts) != 2 || sts[0].want != maxRows || sts[1].want != 10 {
+		t.Fatalf("linkStatements(%d puts) = %d statements, want %d and 10 links", len(muts), len(sts), maxRows)
+	}
+	if seqs := sts[1].params["seqs"].([]any); len(seqs) != 5 || seqs[0] != int64(1+maxRows/2) {
+		t.Errorf("second statement's seqs = %v, want the 5 of its own links", seqs)
+	}
+}
+
+// TestEdgeStatements: an edge_add statement names each end once and its
+// rows point into that table, in the order of the rows.
+func TestEdgeStatements(t *testing.T) {
+	muts := []tracegraph.Mutation{
+		{Op: tracegraph.OpAddEdge, Seq: 1, Edge: edge(1, 0, tracegraph.EdgeConsumed, "Unit:U1", "MaterialLot:L1")},
+		{Op: tracegraph.OpAddEdge, Seq: 2, Edge: edge(2, 0, tracegraph.EdgeConsumed, "Unit:U2", "MaterialLot:L1")},
+		{Op: tracegraph.OpAddEdge, Seq: 2, Edge: edge(2, 1, tracegraph.EdgeConsumed, "Unit:U2", "MaterialLot:L2")},
+	}
+	sts, err := planMutations(muts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := shapes(sts), []shape{{"edge_add_CONSUMED", 3, 3}}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("planMutations shapes = %v, want %v", got, want)
+	}
+	if ids, want := sts[0].params["ids"], []any{"Unit:U1", "MaterialLot:L1", "Unit:U2", "MaterialLot:L2"}; !reflect.DeepEqual(ids, want) {
+		t.Errorf("ids = %v, want %v", ids, want)
+	}
+	for i, want := range [][2]int64{{0, 1}, {2, 1}, {2, 3}} {
+		row := sts[0].params["rows"].([]any)[i].(map[string]any)
+		if row["source"] != want[0] || row["target"] != want[1] || row["props"] == nil {
+			t.Errorf("row %d = %v, want source %d, target %d and its props", i, row, want[0], want[1])
+		}
 	}
 }
 
@@ -217,5 +267,30 @@ func TestEventRows(t *testing.T) {
 	}
 	if back.ComputeHash() != ev.Hash || row["hash"] != ev.Hash || row["seq"] != int64(1) {
 		t.Errorf("event row %v does not keep the sealed record", row)
+	}
+}
+
+// TestPlanMutationsCreatesAbsent: the first put of a node read as absent
+// creates it (node_create), its later put in the same statement only
+// replaces the row's props, and a put after the node's void, in a
+// statement of its own, merges (node_put); a node not absent merges.
+func TestPlanMutationsCreatesAbsent(t *testing.T) {
+	muts := []tracegraph.Mutation{
+		{Op: tracegraph.OpPutNode, Seq: 1, Node: node("Unit:U1", map[string]any{"status": "WIP"})},
+		{Op: tracegraph.OpPutNode, Seq: 1, Node: node("Unit:U2", nil)},
+		{Op: tracegraph.OpPutNode, Seq: 2, Node: node("Unit:U1", map[string]any{"status": "COMPLETED"})},
+		{Op: tracegraph.OpVoidNode, Seq: 3, ID: "Unit:U1"},
+		{Op: tracegraph.OpPutNode, Seq: 4, Node: node("Unit:U1", nil)},
+	}
+	sts, err := planMutations(muts, func(id tracegraph.ID) bool { return id == "Unit:U1" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []shape{{"node_create_Unit", 1, 1}, {"node_put_Unit", 1, 1}, {qNodeVoid, 1, 1}, {"node_put_Unit", 1, 1}}
+	if got := shapes(sts); !reflect.DeepEqual(got, want) {
+		t.Fatalf("planMutations shapes = %v, want %v", got, want)
+	}
+	if props := sts[0].params["rows"].([]any)[0].(map[string]any)["props"].(map[string]any); props["status"] != "COMPLETED" {
+		t.Errorf("U1 created with %v, want its last props before the void", props)
 	}
 }

@@ -239,7 +239,7 @@ func planParams(name string) map[string]any {
 		"source": "Unit:SN1", "target": "Component:C1", "eid": int64(tracegraph.NewEdgeID(7, 0)),
 		"validTo": at, "closedBy": "ev-8", "closeReason": "removed", "voided": false,
 		"node": "Unit:SN1", "reason": "retest", "since": at, "scheme": "IMEI", "value": "356938035643809",
-		"event": "ev-7", "by": "ev-9",
+		"event": "ev-7", "by": "ev-9", "events": []any{int64(0)},
 	}
 	p := map[string]any{
 		"id": "Unit:SN1", "ids": []string{"Unit:SN1", "Pallet:P1"}, "rows": []any{row},
@@ -255,7 +255,8 @@ func planParams(name string) map[string]any {
 		"levels": int64(expandLevels), "wide": int64(levelWide), "lean": false,
 	}
 	// The write path's queries read their lists from $batch (batchParams).
-	p["batch"] = map[string]any{"rows": p["rows"], "ids": p["ids"], "events": p["events"], "keys": []string{"SN1", "P1"}}
+	p["batch"] = map[string]any{"rows": p["rows"], "ids": p["ids"], "events": p["events"], "keys": []string{"SN1", "P1"},
+		"seqs": []int64{7}} // events_link's events (its rows' events index them)
 	for _, u := range querygen.UnitSeeks {
 		if name == unitsPageBy+u.Name || name == unitsCountBy+u.Name {
 			p[u.Param] = map[string]any{"workOrder": "WO-1", "partNumber": "PCBA-1", "prefix": "SN", "status": tracegraph.StatusWIP}[u.Param]

@@ -24,7 +24,14 @@ import (
 // lookups would have given (nothing changes under the head lock), so the
 // outcomes are the same; a lookup it did not foresee is still made on
 // demand.
-func (r *txReader) prefetch(ctx context.Context, events []*tracegraph.Event) error {
+//
+// It returns the nodes it found not there at all, neither live nor voided
+// (absent), for the writes to create rather than merge: the nodes
+// Label:code of the codes it looked up by key, and the test run or process
+// step a test.recorded or process.recorded event would make (keyed by the
+// event's id). Nothing else writes under the head lock, so they stay absent
+// until this transaction puts them.
+func (r *txReader) prefetch(ctx context.Context, events []*tracegraph.Event) (absent func(tracegraph.ID) bool, err error) {
 	var (
 		eventIDs []string
 		values   []string
@@ -45,7 +52,10 @@ func (r *txReader) prefetch(ctx context.Context, events []*tracegraph.Event) err
 		}
 		refs, err := eventStrings(ev)
 		if err != nil {
-			return err
+			return nil, err
+		}
+		if makesNode(ev) {
+			keys = append(keys, ev.ID) // absent unless its run or step exists
 		}
 		for _, ref := range refs {
 			if ev.Type == tracegraph.EventVoided {
@@ -69,11 +79,11 @@ func (r *txReader) prefetch(ctx context.Context, events []*tracegraph.Event) err
 		}
 	}
 	if err := r.fillEvents(ctx, eventIDs); err != nil {
-		return err
+		return nil, err
 	}
 	owners, err := r.s.identifiersByValue(ctx, r.tx, values)
 	if err != nil {
-		return fmt.Errorf("prefetch identifiers: %w", err)
+		return nil, fmt.Errorf("prefetch identifiers: %w", err)
 	}
 	for _, v := range values {
 		r.idents[v] = owners[v]
@@ -81,14 +91,21 @@ func (r *txReader) prefetch(ctx context.Context, events []*tracegraph.Event) err
 			addNode(o.Node)
 		}
 	}
-	if err := r.fillKeys(ctx, keys); err != nil {
-		return err
+	if absent, err = r.fillKeys(ctx, keys); err != nil {
+		return nil, err
 	}
 	nodeIDs = slices.DeleteFunc(nodeIDs, r.cached)
 	if err := r.fillNodes(ctx, nodeIDs); err != nil {
-		return err
+		return nil, err
 	}
-	return r.prefetchFollowing(ctx, events)
+	return absent, r.prefetchFollowing(ctx, events)
+}
+
+// makesNode reports whether the event makes a node keyed by its own id (a
+// test run or a process step) whose absence prefetch can read by key.
+func makesNode(ev *tracegraph.Event) bool {
+	return (ev.Type == tracegraph.EventTestRecorded || ev.Type == tracegraph.EventProcessRecorded) &&
+		!tracegraph.LooksLikeID(ev.ID) && tracegraph.CheckKey(ev.ID) == nil
 }
 
 // cached reports whether the node with this id is in the cache (nil: read,
@@ -98,14 +115,22 @@ func (r *txReader) cached(id tracegraph.ID) bool {
 	return ok
 }
 
-// fillKeys reads the live nodes with these keys under every label into the
+// fillKeys reads the nodes with these keys under every label into the
 // cache, in one query (one index seek per key, not one per label): for each
 // key and label, the node Label:key, or nil when there is none or it is
-// voided, as node_get would have answered for that id.
-func (r *txReader) fillKeys(ctx context.Context, keys []string) error {
+// voided, as node_get would have answered for that id. It returns whether
+// an id is Label:key of one of these keys with no node at all, neither live
+// nor voided.
+func (r *txReader) fillKeys(ctx context.Context, keys []string) (absent func(tracegraph.ID) bool, err error) {
 	got := map[tracegraph.ID]*tracegraph.Node{}
+	voided := map[tracegraph.ID]bool{}
 	for part := range slices.Chunk(keys, maxRows) {
 		err := r.s.each(ctx, r.tx, qNodesByKey, batchParams(map[string]any{"keys": part}), func(rec *neo4j.Record) error {
+			if v, _ := rec.Get("voided"); v == true {
+				id, err := value[string](rec, "id")
+				voided[tracegraph.ID(id)] = true
+				return err
+			}
 			node, err := nodeFromRecord(rec)
 			if err != nil {
 				return err
@@ -114,17 +139,24 @@ func (r *txReader) fillKeys(ctx context.Context, keys []string) error {
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("prefetch nodes by key: %w", err)
+			return nil, fmt.Errorf("prefetch nodes by key: %w", err)
 		}
 	}
+	read := make(map[string]bool, len(keys))
 	for _, k := range keys {
+		read[k] = true
 		for _, l := range tracegraph.Labels {
 			if id := tracegraph.NewID(l, k); !r.cached(id) {
 				r.nodes[id] = got[id]
 			}
 		}
 	}
-	return nil
+	// Read here (every Label:key is), neither live nor voided. A node
+	// cached by an earlier read is in got or voided as well: fillKeys reads
+	// every node with the key.
+	return func(id tracegraph.ID) bool {
+		return read[id.Key()] && got[id] == nil && !voided[id]
+	}, nil
 }
 
 // eventStrings returns every string in an event's data, and its station,

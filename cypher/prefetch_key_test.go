@@ -48,7 +48,8 @@ func TestFillKeysAsNodeGet(t *testing.T) {
 	rollback := errors.New("rollback")
 	err = s.write(ctx, func(tx neo4j.ManagedTransaction) error {
 		rd := newTxReader(s, tx)
-		if err := rd.fillKeys(ctx, keys); err != nil {
+		absent, err := rd.fillKeys(ctx, keys)
+		if err != nil {
 			return err
 		}
 		want, err := s.getNodes(ctx, tx, ids)
@@ -76,6 +77,13 @@ func TestFillKeysAsNodeGet(t *testing.T) {
 		// number's and supplier's nodes; Unit:K2 is voided.
 		if found < 5 || rd.nodes["Unit:K2"] != nil || rd.nodes["Unit:K1"] == nil || len(rd.nodes["Unit:K1"].Holds) != 1 {
 			t.Errorf("%d live nodes found, Unit:K1 %+v, Unit:K2 %+v: the graph does not hold what the test means", found, rd.nodes["Unit:K1"], rd.nodes["Unit:K2"])
+		}
+		// Absent: no node at all under that id, live or voided (the writes
+		// create those rather than merge them).
+		for _, id := range ids {
+			if want := rd.nodes[id] == nil && id != "Unit:K2"; absent(id) != want {
+				t.Errorf("%s: absent = %v, want %v", id, absent(id), want)
+			}
 		}
 		return rollback
 	})

@@ -128,7 +128,7 @@ func projectBothWays(t *testing.T, s *Store, batch []*tracegraph.Event, firstSeq
 		c := &countingTx{ManagedTransaction: tx, byText: byText, runs: map[string]int{}}
 		rd := newTxReader(s, c)
 		if prefetch {
-			if err := rd.prefetch(ctx, batch); err != nil {
+			if _, err := rd.prefetch(ctx, batch); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -53,6 +53,7 @@ const (
 	qPing            = "ping"
 	schemaPrefix     = "schema_"
 	nodePutPrefix    = "node_put_"
+	nodeCreatePrefix = "node_create_"
 	edgeAddPrefix    = "edge_add_"
 	edgeUpdPrefix    = "edge_update_"
 	unitsPageBy      = "units_page_by_"
@@ -80,6 +81,7 @@ const (
 )
 
 func qNodePut(l tracegraph.Label) string       { return nodePutPrefix + string(l) }
+func qNodeCreate(l tracegraph.Label) string    { return nodeCreatePrefix + string(l) }
 func qEdgeAdd(t tracegraph.EdgeType) string    { return edgeAddPrefix + string(t) }
 func qEdgeUpdate(t tracegraph.EdgeType) string { return edgeUpdPrefix + string(t) }
 

@@ -58,6 +58,7 @@ func TestQueryFiles(t *testing.T) {
 	}
 	for _, l := range tracegraph.Labels {
 		used[qNodePut(l)] = true
+		used[qNodeCreate(l)] = true
 	}
 	for _, et := range tracegraph.EdgeTypes {
 		used[qEdgeAdd(et)] = true

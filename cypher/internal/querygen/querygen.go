@@ -32,6 +32,9 @@ func Files() (map[string][]byte, error) {
 		if err := render(out, "node_put_"+string(l)+".cypher", tmplNodePut, d); err != nil {
 			return nil, err
 		}
+		if err := render(out, "node_create_"+string(l)+".cypher", tmplNodeCreate, d); err != nil {
+			return nil, err
+		}
 	}
 	for _, t := range tracegraph.EdgeTypes {
 		d := data.with("Type", string(t))
@@ -95,6 +98,7 @@ var propertyKeys = []string{
 	"source", "reason", "since", "scheme", "value", "node",
 	// keys of parameter rows
 	"target", "by",
+	"ids", "seqs", // $batch tables the edge and link statements index into
 }
 
 // parameters are every $parameter, with an example value.
@@ -249,11 +253,26 @@ WITH n, row, n._seq AS seq, n._ord AS ord
 SET n = row.props, n._seq = seq, n._ord = ord, n:{{.Label}}
 RETURN count(n) AS n
 `
-	tmplEdgeAdd = `// OpAddEdge for {{.Type}} relationships.
-// $batch.rows: [{source, target, props}]. Both ends exist: the projection made them.
+	tmplNodeCreate = `// OpPutNode for {{.Label}} nodes the write transaction read as absent under
+// the head lock (no node with the id, live or voided): created, without
+// node_put's locking MERGE. A node that exists after all fails the
+// transaction on the node_id constraint. $batch.rows: [{id, seq, ord, props}].
 UNWIND $batch.rows AS row
-MATCH (a:Node {id: row.source}) USING INDEX a:Node(id)
-MATCH (b:Node {id: row.target}) USING INDEX b:Node(id)
+CREATE (n:Node:{{.Label}})
+SET n = row.props, n._seq = row.seq, n._ord = row.ord
+RETURN count(n) AS n
+`
+	tmplEdgeAdd = `// OpAddEdge for {{.Type}} relationships. $batch.ids: the edges' ends,
+// distinct; $batch.rows: [{source, target, props}], source and target
+// indexes into $batch.ids. Both ends exist (the projection made them): each
+// is sought once, however many of the edges it has; none missing, or no row.
+UNWIND range(0, size($batch.ids) - 1) AS i
+MATCH (n:Node {id: $batch.ids[i]}) USING INDEX n:Node(id)
+WITH i, n ORDER BY i
+WITH collect(n) AS ends
+WHERE size(ends) = size($batch.ids)
+UNWIND $batch.rows AS row
+WITH ends[row.source] AS a, ends[row.target] AS b, row
 CREATE (a)-[r:{{.Type}}]->(b)
 SET r = row.props
 RETURN count(r) AS n
