@@ -122,11 +122,21 @@ func timeKey(b []byte, nanos int64) []byte {
 
 // materialIxKey is p <prop> 0 <value> 0 <date code> 0 <id>.
 func materialIxKey(prop, value, dateCode string, id tracegraph.ID) []byte {
-	return strKey(pMaterialIx, prop, value, dateCode, string(id))
+	return appendMaterialIxKey(nil, prop, value, dateCode, id)
+}
+
+// appendMaterialIxKey appends materialIxKey(prop, value, dateCode, id) to k.
+func appendMaterialIxKey(k []byte, prop, value, dateCode string, id tracegraph.ID) []byte {
+	return appendStrKey(k, pMaterialIx, prop, value, dateCode, string(id))
 }
 
 // recordIxPrefix is s <field> 0 <value> 0.
-func recordIxPrefix(field, value string) []byte { return strKey(pRecordIx, field, value, "") }
+func recordIxPrefix(field, value string) []byte { return appendRecordIxPrefix(nil, field, value) }
+
+// appendRecordIxPrefix appends recordIxPrefix(field, value) to k.
+func appendRecordIxPrefix(k []byte, field, value string) []byte {
+	return appendStrKey(k, pRecordIx, field, value, "")
+}
 
 // indexEntries returns the index entries of node n (none for other labels),
 // each in memory of its own.
@@ -160,12 +170,12 @@ func (w *ixWriter) each(n *tracegraph.Node, f func(k, v []byte)) {
 		dc := n.Str(propDateCode)
 		for _, p := range materialIxProps {
 			if v := n.Str(p); v != "" {
-				w.key = appendStrKey(w.key[:0], pMaterialIx, p, v, dc, string(n.ID))
+				w.key = appendMaterialIxKey(w.key[:0], p, v, dc, n.ID)
 				f(w.key, nil)
 			}
 		}
 		if dc != "" {
-			w.key = appendStrKey(w.key[:0], pMaterialIx, propDateCode, dc, string(n.ID))
+			w.key = appendStrKey(w.key[:0], pMaterialIx, propDateCode, dc, string(n.ID)) // p dateCode 0 <date code> 0 <id>
 			f(w.key, nil)
 		}
 	case n.Label == tracegraph.LabelProcessStep || n.Label == tracegraph.LabelTestRun:
@@ -178,11 +188,12 @@ func (w *ixWriter) each(n *tracegraph.Node, f func(k, v []byte)) {
 			if v == "" {
 				return
 			}
-			w.key = appendStrKey(w.key[:0], pRecordIx, field, v)
-			if name != "" {
-				w.key = append(append(w.key, separator), name...)
+			if name == "" {
+				w.key = appendRecordIxPrefix(w.key[:0], field, v)
+			} else { // the value is <test type> 0 <name>
+				w.key = append(appendStrKey(w.key[:0], pRecordIx, field, v, name), separator)
 			}
-			w.key = append(timeKey(append(w.key, separator), nanos), n.ID...)
+			w.key = append(timeKey(w.key, nanos), n.ID...)
 			f(w.key, val)
 		}
 		if n.Label == tracegraph.LabelProcessStep {
