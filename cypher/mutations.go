@@ -73,24 +73,14 @@ func planMutations(muts []tracegraph.Mutation, absent func(tracegraph.ID) bool) 
 func edgeStatements(query string, rows []any) []statement {
 	var out []statement
 	for part := range slices.Chunk(rows, maxRows) {
-		var ids []any
-		at := map[string]int64{}
-		index := func(id any) int64 {
-			s := id.(string)
-			i, ok := at[s]
-			if !ok {
-				i = int64(len(ids))
-				at[s] = i
-				ids = append(ids, s)
-			}
-			return i
-		}
+		var ids seekTable[string]
 		tabled := make([]any, len(part))
 		for i, r := range part {
 			row := r.(map[string]any)
-			tabled[i] = map[string]any{"source": index(row["source"]), "target": index(row["target"]), "props": row["props"]}
+			src, dst := row["source"].(string), row["target"].(string)
+			tabled[i] = map[string]any{"source": ids.index(src, src), "target": ids.index(dst, dst), "props": row["props"]}
 		}
-		out = append(out, statement{query: query, params: map[string]any{"ids": ids, "rows": tabled}, want: len(part)})
+		out = append(out, statement{query: query, params: map[string]any{"ids": ids.values, "rows": tabled}, want: len(part)})
 	}
 	return out
 }
@@ -284,16 +274,11 @@ func linkStatements(muts []tracegraph.Mutation) []statement {
 	}
 	var out []statement
 	for part := range slices.Chunk(links, maxRows) {
-		var seqs, rows []any
-		event := map[uint64]int64{}
+		var seqs seekTable[uint64]
+		var rows []any
 		node := map[tracegraph.ID]map[string]any{}
 		for _, l := range part {
-			j, ok := event[l.seq]
-			if !ok {
-				j = int64(len(seqs))
-				event[l.seq] = j
-				seqs = append(seqs, int64(l.seq))
-			}
+			j := seqs.index(l.seq, int64(l.seq))
 			row := node[l.node]
 			if row == nil {
 				row = map[string]any{"node": string(l.node), "events": []any{}}
@@ -302,9 +287,31 @@ func linkStatements(muts []tracegraph.Mutation) []statement {
 			}
 			row["events"] = append(row["events"].([]any), j)
 		}
-		out = append(out, statement{query: qEventsLink, params: map[string]any{"seqs": seqs, "rows": rows}, want: len(part)})
+		out = append(out, statement{query: qEventsLink, params: map[string]any{"seqs": seqs.values, "rows": rows}, want: len(part)})
 	}
 	return out
+}
+
+// seekTable is the list of distinct things a statement seeks once each (its
+// $batch.ids or $batch.seqs), which its rows name by index.
+type seekTable[K comparable] struct {
+	at     map[K]int64
+	values []any
+}
+
+// index returns the index of k in the table, adding it (as value, its
+// parameter form) when it is new.
+func (t *seekTable[K]) index(k K, value any) int64 {
+	if i, ok := t.at[k]; ok {
+		return i
+	}
+	if t.at == nil {
+		t.at = map[K]int64{}
+	}
+	i := int64(len(t.values))
+	t.at[k] = i
+	t.values = append(t.values, value)
+	return i
 }
 
 // eventRows returns the rows of events_create.cypher for sealed events.
