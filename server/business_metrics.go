@@ -33,7 +33,6 @@ var unitStatuses = []string{tracegraph.StatusWIP, tracegraph.StatusCompleted, tr
 type business struct {
 	store   tracegraph.Store
 	refresh time.Duration
-	settle  time.Duration // from a change to reading the log (followSettle)
 
 	byType    *prometheus.CounterVec // type, outcome
 	refused   *prometheus.CounterVec // type, code
@@ -61,17 +60,12 @@ type business struct {
 	page         []logEvent            // the page of the log being counted
 }
 
-// followSettle is how long the follower waits after a change before it
-// reads the log: the metrics of the log lag it by at most about this
-// (docs/bench-ingest.md, "Eighth pass").
-const followSettle = 50 * time.Millisecond
-
 func newBusiness(store tracegraph.Store, refresh time.Duration) *business {
 	if refresh <= 0 {
 		refresh = DefaultMetricsRefresh
 	}
 	b := &business{
-		store: store, refresh: refresh, settle: followSettle, testTypes: map[string]bool{},
+		store: store, refresh: refresh, testTypes: map[string]bool{},
 		recordedBy: map[string]prometheus.Counter{}, testsBy: map[testLabels]prometheus.Counter{},
 		byType: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "tracegraph_events_by_type_total",
@@ -181,19 +175,12 @@ func (b *business) countOutcomes(outs []tracegraph.Outcome) {
 
 // follow counts the events after seq that changes announces, until ctx
 // ends; it counts the unit gauges at start and again at most every refresh
-// after events that can change them. It reads the log b.settle after the
-// first change it has not read (the changes of that time read together),
-// so that under ingest it reads pages of many group commits at once
-// rather than each commit's few hundred events.
+// after events that can change them.
 func (b *business) follow(ctx context.Context, changes <-chan uint64, after uint64) {
 	b.head.Set(float64(after))
 	dirty := b.countUnits(ctx) != nil
 	tick := time.NewTicker(b.refresh)
 	defer tick.Stop()
-	settle := time.NewTimer(b.settle)
-	settle.Stop()
-	defer settle.Stop()
-	due := false // a change is not read yet: settle runs
 	for {
 		select {
 		case <-ctx.Done():
@@ -202,12 +189,6 @@ func (b *business) follow(ctx context.Context, changes <-chan uint64, after uint
 			if !ok {
 				return
 			}
-			if !due {
-				due = true
-				settle.Reset(b.settle)
-			}
-		case <-settle.C:
-			due = false
 			var d bool
 			after, d = b.readLog(ctx, after)
 			dirty = dirty || d
