@@ -86,6 +86,7 @@ func TestReadEventsAsReadSized(t *testing.T) {
 			check([]byte("[" + string(lines[0]) + "," + string(lines[i][:cut]) + "," + string(lines[0]) + "]"))
 		}
 	}
+	t.Logf("%d bodies read both ways", n)
 	if n < 500 {
 		t.Fatalf("%d bodies", n)
 	}
