@@ -2,7 +2,6 @@ package tracegraph
 
 import (
 	"encoding/json"
-	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -48,7 +47,8 @@ func appendPayload(p Payload) ([]byte, bool) {
 		if len(v.Parameters) > 0 {
 			w.key("parameters")
 			w.open('{')
-			for _, k := range slices.Sorted(maps.Keys(v.Parameters)) {
+			var buf [16]string
+			for _, k := range sortedKeys(buf[:0], v.Parameters) {
 				w.mapKey(k)
 				switch x := v.Parameters[k].(type) {
 				case string:
@@ -230,11 +230,22 @@ func (w *plainWriter) strObject(kv ...string) {
 // sorts them.
 func (w *plainWriter) strMap(m map[string]string) {
 	w.open('{')
-	for _, k := range slices.Sorted(maps.Keys(m)) {
+	var buf [16]string
+	for _, k := range sortedKeys(buf[:0], m) {
 		w.mapKey(k)
 		w.str(m[k])
 	}
 	w.close('}')
+}
+
+// sortedKeys appends m's keys to buf, sorted as encoding/json sorts a
+// map's keys (buf's room saves allocating them for a small map).
+func sortedKeys[V any](buf []string, m map[string]V) []string {
+	for k := range m {
+		buf = append(buf, k)
+	}
+	slices.Sort(buf)
+	return buf
 }
 
 // optField is field for a string with omitempty.

@@ -3,6 +3,8 @@ package tracegraph
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"math"
 	"testing"
 	"time"
@@ -93,6 +95,17 @@ func TestPayloadEncodesAsJSON(t *testing.T) {
 		&Shipped{Shipment: "S"},
 	} {
 		check(p)
+	}
+	// Maps of more keys than sortedKeys holds on the stack, in an order
+	// other than the sorted one.
+	ids, params := map[string]string{}, map[string]any{}
+	for i := range 40 {
+		k := fmt.Sprintf("k%02d", (i*7)%40)
+		ids[k], params[k] = k, float64(i)
+		if i == 15 || i == 16 || i == 39 {
+			check(&UnitCreated{Serial: "S", PartNumber: "P", Identifiers: maps.Clone(ids)})
+			check(&ProcessRecorded{Units: []string{"U"}, Step: "s", Parameters: maps.Clone(params)})
+		}
 	}
 	t.Logf("%d payloads, %d of them encoded directly", n, direct)
 	if direct < 1000 || n-direct < 100 {

@@ -207,10 +207,8 @@ func decodeEvent(b []byte, fastOK bool) (*Event, error) {
 		env, ts, p, fast = fastEnvelope(b)
 	}
 	if !fast {
-		if err := strictUnmarshal(b, &env); err != nil {
-			return nil, err
-		}
-		if err := checkJSONTextOf(b, "", reflect.TypeFor[envelope]()); err != nil {
+		var err error
+		if env, err = strictEnvelope(b); err != nil {
 			return nil, err
 		}
 	}
@@ -243,7 +241,8 @@ func decodeEvent(b []byte, fastOK bool) (*Event, error) {
 		return refuse(Errorf(CodeInvalid, "time", "time is required (RFC 3339, e.g. 2026-03-01T08:00:00Z)"))
 	}
 	if !fast {
-		if err := json.Unmarshal(*env.Time, &ts); err != nil {
+		var ok bool
+		if ts, ok = jsonString(*env.Time); !ok {
 			return refuse(Errorf(CodeInvalid, "time", "time must be an RFC 3339 string"))
 		}
 	}
@@ -256,6 +255,31 @@ func decodeEvent(b []byte, fastOK bool) (*Event, error) {
 		return refuse(err)
 	}
 	return e, nil
+}
+
+// strictEnvelope decodes an event's envelope strictly (strictUnmarshal,
+// then checkJSONTextOf). Its own function, so that only the slow path has
+// the envelope escape to the heap.
+func strictEnvelope(b []byte) (envelope, error) {
+	var env envelope
+	if err := strictUnmarshal(b, &env); err != nil {
+		return envelope{}, err
+	}
+	if err := checkJSONTextOf(b, "", reflect.TypeFor[envelope]()); err != nil {
+		return envelope{}, err
+	}
+	return env, nil
+}
+
+// jsonString is json.Unmarshal of raw into a string, reporting whether it
+// decoded (its own function, so that only the slow path allocates the
+// target).
+func jsonString(raw []byte) (string, bool) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", false
+	}
+	return s, true
 }
 
 // Normalize validates the envelope and the payload and replaces Data with the

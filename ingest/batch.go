@@ -54,6 +54,12 @@ func (b *Batch) Len() int { return len(b.out) }
 // AddEvent for the principal.
 func (b *Batch) Add(ctx context.Context, raw []byte, line int) {
 	ev, err := tracegraph.DecodeEvent(raw)
+	b.AddDecoded(ctx, ev, err, raw, line)
+}
+
+// AddDecoded is Add of an event raw decoded already: ev and err are what
+// tracegraph.DecodeEvent answered for it (ReadEvents hands them out).
+func (b *Batch) AddDecoded(ctx context.Context, ev *tracegraph.Event, err error, raw []byte, line int) {
 	id := ""
 	if ev != nil {
 		id = ev.ID

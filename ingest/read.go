@@ -56,6 +56,34 @@ const maxReadBuffer = 64 << 10
 // whatever size says: a wrong size only makes the reads smaller or the
 // buffer larger than needed.
 func ReadSized(body io.Reader, size int64, contentType string, fn func(raw []byte, line int) error) error {
+	return readBody(body, size, contentType, fn, validThen(fn))
+}
+
+// ReadEvents is ReadSized with each event decoded as it is read
+// (tracegraph.DecodeEvent): fn gets the event, or nil and the error
+// refusing it, with its text and line. It answers as ReadSized with an fn
+// that decodes raw; but an element of a JSON array that decodes is not
+// scanned again to check that it is JSON, as ReadSized does before it
+// hands an element on: what DecodeEvent accepts is JSON
+// (TestDecodedIsJSON), so only a refused one is checked.
+func ReadEvents(body io.Reader, size int64, contentType string, fn func(ev *tracegraph.Event, err error, raw []byte, line int) error) error {
+	decoded := func(raw []byte, line int) error {
+		ev, err := tracegraph.DecodeEvent(raw)
+		return fn(ev, err, raw, line)
+	}
+	framed := func(raw []byte, line int) (bool, error) {
+		ev, err := tracegraph.DecodeEvent(raw)
+		if err != nil && !tracegraph.ValidJSON(raw) {
+			return false, nil
+		}
+		return true, fn(ev, err, raw, line)
+	}
+	return readBody(body, size, contentType, decoded, framed)
+}
+
+// readBody is ReadSized: fn takes each event's text, and framed each
+// element of an array that readArrayFramed frames itself.
+func readBody(body io.Reader, size int64, contentType string, fn func([]byte, int) error, framed func([]byte, int) (bool, error)) error {
 	n := maxReadBuffer
 	if size >= 0 && size < maxReadBuffer {
 		n = max(int(size)+1, 512) // +1: the reader sees the end of the body in the same fill
@@ -69,7 +97,7 @@ func ReadSized(body io.Reader, size int64, contentType string, fn func(raw []byt
 		return err
 	}
 	if first == '[' && !IsNDJSON(contentType) {
-		return readArray(br, skipped, fn)
+		return readArrayFramed(br, skipped, fn, framed)
 	}
 	return readLines(br, skipped, fn)
 }

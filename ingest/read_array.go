@@ -21,7 +21,26 @@ import (
 // read the whole array. encoding/json scanned each element twice
 // (json.Decoder, then json.RawMessage); this scans it once.
 func readArray(r *bufio.Reader, skipped int, fn func([]byte, int) error) error {
-	s := arrayScan{r: r, lines: skipped, passed: skipped, clean: 1}
+	return readArrayFramed(r, skipped, fn, validThen(fn))
+}
+
+// validThen returns the framed function of readArrayFramed that hands
+// each element that is JSON (tracegraph.ValidJSON) to fn.
+func validThen(fn func([]byte, int) error) func([]byte, int) (bool, error) {
+	return func(raw []byte, line int) (bool, error) {
+		if !tracegraph.ValidJSON(raw) {
+			return false, nil
+		}
+		return true, fn(raw, line)
+	}
+}
+
+// readArrayFramed is readArray with the elements it frames itself handed
+// to framed, which answers false, having done nothing, for one that is not
+// JSON (json.Valid): that one and the rest of the body are then left to
+// decodeArray, which calls fn.
+func readArrayFramed(r *bufio.Reader, skipped int, fn func([]byte, int) error, framed func([]byte, int) (bool, error)) error {
+	s := arrayScan{r: r, lines: skipped, passed: skipped, clean: 1, framed: framed}
 	return s.run(fn)
 }
 
@@ -45,6 +64,7 @@ type arrayScan struct {
 	clean    int64
 	passed   int
 	elements int
+	framed   func([]byte, int) (bool, error)
 }
 
 func (s *arrayScan) run(fn func([]byte, int) error) error {
@@ -143,10 +163,11 @@ func (s *arrayScan) element(fn func([]byte, int) error) (done bool, err error) {
 		s.r.Discard(i) // buffered: it cannot fail
 	}
 	raw := s.pending[start:]
-	if !tracegraph.ValidJSON(raw) {
+	ok, err := s.framed(raw, line)
+	if !ok {
 		return true, s.fallback(nil, fn)
 	}
-	if err := fn(raw, line); err != nil {
+	if err != nil {
 		return true, err
 	}
 	s.lines += bytes.Count(raw, []byte{'\n'})

@@ -40,9 +40,11 @@ func benchBodies(b *testing.B) (ndjson, array [][]byte, events int) {
 	return ndjson, array, 50 * len(ndjson)
 }
 
-// BenchmarkReadEvents reads and decodes bodies of 50 events as POST
-// /api/v1/events does (ReadSized, then Batch.Add each): the part of durable ingest
-// over HTTP before the store. ns/op and allocs/op are per body.
+// BenchmarkReadEvents reads and decodes bodies of 50 events: ReadSized,
+// then Batch.Add each (ndjson, array), and as POST /api/v1/events does,
+// ReadEvents, then Batch.AddDecoded each (ndjson-decoded, array-decoded):
+// the part of durable ingest over HTTP before the store. ns/op and
+// allocs/op are per body.
 //
 //	go test ./ingest/ -run '^$' -bench ReadEvents -benchmem
 func BenchmarkReadEvents(b *testing.B) {
@@ -50,7 +52,9 @@ func BenchmarkReadEvents(b *testing.B) {
 	for _, c := range []struct {
 		name, contentType string
 		bodies            [][]byte
-	}{{"ndjson", "application/x-ndjson", ndjson}, {"array", "application/json", array}} {
+		decoded           bool
+	}{{"ndjson", "application/x-ndjson", ndjson, false}, {"array", "application/json", array, false},
+		{"ndjson-decoded", "application/x-ndjson", ndjson, true}, {"array-decoded", "application/json", array, true}} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			ctx := context.Background()
@@ -58,10 +62,18 @@ func BenchmarkReadEvents(b *testing.B) {
 			for b.Loop() {
 				batch := ingest.NewBatch(0)
 				body := c.bodies[i%len(c.bodies)]
-				err := ingest.ReadSized(bytes.NewReader(body), int64(len(body)), c.contentType, func(raw []byte, line int) error {
-					batch.Add(ctx, raw, line)
-					return nil
-				})
+				var err error
+				if c.decoded {
+					err = ingest.ReadEvents(bytes.NewReader(body), int64(len(body)), c.contentType, func(ev *tracegraph.Event, err error, raw []byte, line int) error {
+						batch.AddDecoded(ctx, ev, err, raw, line)
+						return nil
+					})
+				} else {
+					err = ingest.ReadSized(bytes.NewReader(body), int64(len(body)), c.contentType, func(raw []byte, line int) error {
+						batch.Add(ctx, raw, line)
+						return nil
+					})
+				}
 				if err != nil || batch.Len() != 50 {
 					b.Fatalf("%d events, %v", batch.Len(), err)
 				}
