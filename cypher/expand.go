@@ -21,9 +21,21 @@ const expandLevels = 6
 // before, streamed.
 const levelWide = 256
 
+// levelWhole bounds the frontiers an expand_*_levels query expands for a
+// walk that reads all it reaches (a recall and its rollup's containers,
+// with no limit to stop early): a recall's wide levels (a lot's consumers,
+// every unit a wafer reaches) come in the same query as its first, carried
+// from level to level on the server instead of sought again by id, in one
+// record. It bounds what one query holds in the server's memory; a wider
+// frontier is read by plain, 2,000 ids per query.
+const levelWhole = 1 << 17
+
 // expandParams are the parameters of the expand queries with these
-// filters, but the ids; lean reads of each edge only its id and precision.
-func expandParams(types []tracegraph.EdgeType, minPrec tracegraph.Precision, asOf time.Time, history, lean bool) map[string]any {
+// filters, but the ids; lean reads of each edge only its id, precision and
+// validity,
+// holds whether the node at its other end is held (else false: a read
+// that reports no holds, or reads them otherwise).
+func expandParams(types []tracegraph.EdgeType, minPrec tracegraph.Precision, asOf time.Time, history, lean, holds bool) map[string]any {
 	if len(types) == 0 {
 		types = tracegraph.EdgeTypes
 	}
@@ -31,13 +43,13 @@ func expandParams(types []tracegraph.EdgeType, minPrec tracegraph.Precision, asO
 	for i, t := range types {
 		ts[i] = string(t)
 	}
-	return map[string]any{"types": ts, "precisions": precisionsFrom(minPrec), "asOf": asOf.UTC(), "history": history, "lean": lean}
+	return map[string]any{"types": ts, "precisions": precisionsFrom(minPrec), "asOf": asOf.UTC(), "history": history, "lean": lean, "holds": holds}
 }
 
 // expander returns the expandFunc of a read with these filters: one
 // expand_out or expand_in query per maxRows ids.
 func (s *Store) expander(tx runner, types []tracegraph.EdgeType, minPrec tracegraph.Precision, asOf time.Time, history bool) expandFunc {
-	return s.expandWith(tx, expandParams(types, minPrec, asOf, history, false))
+	return s.expandWith(tx, expandParams(types, minPrec, asOf, history, false, true))
 }
 
 // expandWith returns the expandFunc of a read with the parameters base
@@ -53,7 +65,7 @@ func (s *Store) expandWith(tx runner, base map[string]any) expandFunc {
 			n := min(len(ids), maxRows)
 			params := maps.Clone(base)
 			params["ids"] = idStrings(ids[:n])
-			if err := s.each(ctx, tx, name, params, func(rec *neo4j.Record) error { return addHop(out, rec, up) }); err != nil {
+			if err := s.each(ctx, tx, name, params, func(rec *neo4j.Record) error { return addRows(out, nil, rec, up) }); err != nil {
 				return nil, err
 			}
 			ids = ids[n:]
@@ -61,32 +73,6 @@ func (s *Store) expandWith(tx runner, base map[string]any) expandFunc {
 		sortHops(out)
 		return out, nil
 	}
-}
-
-// addHop adds the edge of a row of expand_*.cypher to the hops of its
-// from node.
-func addHop(out map[tracegraph.ID][]hop, rec *neo4j.Record, up bool) error {
-	from, err := value[string](rec, "from")
-	if err != nil {
-		return err
-	}
-	e, err := edgeFromRecord(rec)
-	if err != nil {
-		return err
-	}
-	label, err1 := value[string](rec, "label")
-	status, err2 := value[string](rec, "status")
-	held, err3 := value[bool](rec, "held")
-	if err := firstError(err1, err2, err3); err != nil {
-		return err
-	}
-	other := e.Target
-	if !up {
-		other = e.Source
-	}
-	out[tracegraph.ID(from)] = append(out[tracegraph.ID(from)], hop{edge: e, other: other,
-		label: tracegraph.Label(label), status: status, held: held})
-	return nil
 }
 
 // sortHops puts each node's hops in edge id order.
@@ -120,6 +106,8 @@ type lookahead struct {
 	queries  [2]string
 	plain    expandFunc
 	maxDepth int
+	// wide bounds the frontiers read ahead (levelWide, levelWhole).
+	wide int
 	// levels counts the frontiers expanded so far, per direction (down,
 	// up): the walk's level, as the walk expands each frontier at once.
 	levels [2]int
@@ -129,17 +117,16 @@ type lookahead struct {
 }
 
 // lookahead returns the expandFunc of a walk of at most maxDepth levels
-// with these filters (lean: see expandParams): one that reads ahead when an
-// expand_*_levels query follows exactly these types (and its lookahead),
-// else plain (and nil).
-func (s *Store) lookahead(tx runner, types []tracegraph.EdgeType, minPrec tracegraph.Precision, asOf time.Time, history, lean bool, maxDepth int) (expandFunc, *lookahead) {
-	base := expandParams(types, minPrec, asOf, history, lean)
+// along types with the parameters base (expandParams): one that reads
+// ahead when an expand_*_levels query follows exactly these types (and its
+// lookahead), else plain (and nil).
+func (s *Store) lookahead(tx runner, types []tracegraph.EdgeType, base map[string]any, maxDepth int) (expandFunc, *lookahead) {
 	plain := s.expandWith(tx, base)
 	set, ok := levelsSet(types)
 	if s.perLevel || !ok {
 		return plain, nil
 	}
-	l := &lookahead{s: s, tx: tx, base: base, plain: plain, maxDepth: maxDepth,
+	l := &lookahead{s: s, tx: tx, base: base, plain: plain, maxDepth: maxDepth, wide: levelWide,
 		queries: [2]string{qExpandInLevels + set, qExpandOutLevels + set}}
 	return l.expand, l
 }
@@ -182,7 +169,7 @@ func (l *lookahead) expand(ctx context.Context, ids []tracegraph.ID, up bool) (m
 	switch {
 	case len(missing) == 0:
 		return out, nil
-	case len(missing) > levelWide || left < 2:
+	case len(missing) > l.wide || left < 2:
 		got, err := l.plain(ctx, missing, up)
 		maps.Copy(out, got)
 		return out, err
@@ -208,25 +195,29 @@ func (l *lookahead) read(ctx context.Context, ids []tracegraph.ID, up bool, leve
 		d = 1
 	}
 	params := maps.Clone(l.base)
-	params["ids"], params["levels"], params["wide"] = idStrings(ids), int64(min(levels, expandLevels)), int64(levelWide)
+	params["ids"], params["levels"], params["wide"] = idStrings(ids), int64(min(levels, expandLevels)), int64(l.wide)
 	got, starts := map[tracegraph.ID][]hop{}, map[tracegraph.ID]nodeInfo{}
-	err := l.s.each(ctx, l.tx, l.queries[d], params, func(rec *neo4j.Record) error {
-		rows, err := value[[]any](rec, "rows")
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			if err := addLevelRow(got, starts, r, up); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := l.s.each(ctx, l.tx, l.queries[d], params, func(rec *neo4j.Record) error { return addRows(got, starts, rec, up) }); err != nil {
 		return nil, nil, err
 	}
 	sortHops(got)
 	return got, starts, nil
+}
+
+// addRows adds the rows of a record of expand_*.cypher or
+// expand_*_levels.cypher (addLevelRow); starts may be nil where no row is
+// a start node's.
+func addRows(out map[tracegraph.ID][]hop, starts map[tracegraph.ID]nodeInfo, rec *neo4j.Record, up bool) error {
+	rows, err := value[[]any](rec, "rows")
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := addLevelRow(out, starts, r, up); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // addLevelRow adds a row of expand_*_levels.cypher's list: an edge
@@ -251,7 +242,7 @@ func addLevelRow(out map[tracegraph.ID][]hop, starts map[tracegraph.ID]nodeInfo,
 		if _, ok := out[id]; !ok {
 			out[id] = nil
 		}
-		if len(r) == 8 && label != "" { // a live start node
+		if len(r) == 8 && label != "" && starts != nil { // a live start node
 			starts[id] = nodeInfo{label: tracegraph.Label(label), status: status, held: held}
 		}
 		return nil
@@ -299,7 +290,7 @@ func (l *lookahead) keep(d int, hops map[tracegraph.ID][]hop) {
 // is absent). It reads nothing and returns false where the walk does not
 // read ahead (too many start nodes).
 func (l *lookahead) prime(ctx context.Context, ids []tracegraph.ID, up bool) (map[tracegraph.ID]nodeInfo, bool, error) {
-	if len(ids) > levelWide || l.maxDepth < 1 {
+	if len(ids) > l.wide || l.maxDepth < 1 {
 		return nil, false, nil
 	}
 	hops, starts, err := l.read(ctx, ids, up, l.maxDepth)

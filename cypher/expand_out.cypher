@@ -3,9 +3,16 @@
 // Graph.Edges upstream. $ids: the frontier; $types: the relationship types
 // to follow; $precisions: the precisions to follow; $history: every edge
 // that ever existed; otherwise the edges valid at $asOf; $lean: of each
-// edge only its eid and precision (a walk that reports no edges). One typed
-// expansion per type asked for: a supernode's relationships of other types
-// are never read.
+// edge only its eid, precision and validity (a walk that reports no edges;
+// a recall's rollup reads a unit's CONTAINS spans from its walk); $holds:
+// whether the other node is held (else null: a read that reports no holds,
+// or reads them otherwise, skips a walk of each node's relationships). One
+// typed expansion per type asked for: a supernode's relationships of other
+// types are never read. One record, its list rows: one per edge, in no order,
+// [from, type, rel, other, label, status, held] (from the frontier node,
+// other the node at the edge's other end; label, status and held its), as
+// in expand_out_levels_all.cypher: Bolt's cost per record was a quarter of
+// the server's work on a wide frontier.
 UNWIND $ids AS id
 MATCH (a:Node {id: id}) USING INDEX a:Node(id)
 CALL (a) {
@@ -45,12 +52,5 @@ WITH id, a, r, b
 WHERE r.precision IN $precisions AND r.voided = false
   AND b._voided IS NULL
   AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-RETURN
-  id AS from,
-  type(r) AS type,
-  CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
-  a.id AS source,
-  b.id AS target,
-  b._label AS label,
-  b.status AS status,
-  EXISTS { (b)-[:HAS_HOLD]->(:Hold) } AS held
+RETURN collect([id, type(r), CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END,
+  b.id, b._label, b.status, CASE WHEN $holds THEN EXISTS { (b)-[:HAS_HOLD]->(:Hold) } END]) AS rows

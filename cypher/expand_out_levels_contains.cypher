@@ -5,8 +5,8 @@
 // reached that no level of this query has expanded yet, expanded only while
 // k < $levels and they are at most $wide (then the levels after it are
 // empty too). Edges and nodes pass the filters of expand_out.cypher
-// ($precisions, $history, $asOf; never a voided edge or node), $lean as
-// there. One record, its list rows: one per edge followed, in no order,
+// ($precisions, $history, $asOf; never a voided edge or node), $lean and
+// $holds as there. One record, its list rows: one per edge followed, in no order,
 // [from, type, rel, other, label, status, held] (other the node at the
 // edge's other end; label, status and held its); one for each node of
 // level 1, [from, null, null, null, label, status, held, true] (a walk's
@@ -22,11 +22,11 @@ OPTIONAL CALL (f) {
   WHERE r.precision IN $precisions AND r.voided = false
     AND o._voided IS NULL
     AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-  RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
-    EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held
+  RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END AS rel,
+    CASE WHEN $holds THEN EXISTS { (o)-[:HAS_HOLD]->(:Hold) } END AS held
 }
 WITH collect([f, r, o, rel, held]) AS p, collect(DISTINCT f) AS s
-WITH [x IN p WHERE x[1] IS NOT NULL] + [n IN s | [n, EXISTS { (n)-[:HAS_HOLD]->(:Hold) }]] AS h, s, p
+WITH [x IN p WHERE x[1] IS NOT NULL] + [n IN s | [n, CASE WHEN $holds THEN EXISTS { (n)-[:HAS_HOLD]->(:Hold) } END]] AS h, s, p
 // level 2
 CALL (p) {
   UNWIND p AS x
@@ -42,8 +42,8 @@ CALL (next) {
     WHERE r.precision IN $precisions AND r.voided = false
       AND o._voided IS NULL
       AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
-      EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held
+    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END AS rel,
+      CASE WHEN $holds THEN EXISTS { (o)-[:HAS_HOLD]->(:Hold) } END AS held
   }
   RETURN collect([f, r, o, rel, held]) AS p
 }
@@ -63,8 +63,8 @@ CALL (next) {
     WHERE r.precision IN $precisions AND r.voided = false
       AND o._voided IS NULL
       AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
-      EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held
+    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END AS rel,
+      CASE WHEN $holds THEN EXISTS { (o)-[:HAS_HOLD]->(:Hold) } END AS held
   }
   RETURN collect([f, r, o, rel, held]) AS p
 }
@@ -84,8 +84,8 @@ CALL (next) {
     WHERE r.precision IN $precisions AND r.voided = false
       AND o._voided IS NULL
       AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
-      EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held
+    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END AS rel,
+      CASE WHEN $holds THEN EXISTS { (o)-[:HAS_HOLD]->(:Hold) } END AS held
   }
   RETURN collect([f, r, o, rel, held]) AS p
 }
@@ -105,8 +105,8 @@ CALL (next) {
     WHERE r.precision IN $precisions AND r.voided = false
       AND o._voided IS NULL
       AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
-      EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held
+    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END AS rel,
+      CASE WHEN $holds THEN EXISTS { (o)-[:HAS_HOLD]->(:Hold) } END AS held
   }
   RETURN collect([f, r, o, rel, held]) AS p
 }
@@ -126,8 +126,8 @@ CALL (next) {
     WHERE r.precision IN $precisions AND r.voided = false
       AND o._voided IS NULL
       AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
-      EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held
+    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END AS rel,
+      CASE WHEN $holds THEN EXISTS { (o)-[:HAS_HOLD]->(:Hold) } END AS held
   }
   RETURN collect([f, r, o, rel, held]) AS p
 }

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tracegraph/tracegraph"
 )
@@ -14,12 +15,16 @@ import (
 // edges, and rows of the wrong shape, which are errors.
 func TestAddLevelRow(t *testing.T) {
 	rel := map[string]any{relEID: int64(7), relPrecision: "EXACT"}
+	from := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 	tests := []struct {
-		name    string
-		row     any
-		up      bool
-		hops    map[tracegraph.ID][]hop
-		starts  map[tracegraph.ID]nodeInfo
+		name   string
+		row    any
+		up     bool
+		hops   map[tracegraph.ID][]hop
+		starts map[tracegraph.ID]nodeInfo
+		// plain: a record of expand_*.cypher, read without a map of start
+		// nodes.
+		plain   bool
 		wantErr string
 	}{
 		{name: "edge upstream", up: true,
@@ -33,6 +38,12 @@ func TestAddLevelRow(t *testing.T) {
 		{name: "live start node", row: []any{"Unit:U1", nil, nil, nil, "Unit", "IN_PROCESS", true, true},
 			hops:   map[tracegraph.ID][]hop{"Unit:U1": nil},
 			starts: map[tracegraph.ID]nodeInfo{"Unit:U1": {label: tracegraph.LabelUnit, status: "IN_PROCESS", held: true}}},
+		{name: "start node read without starts", plain: true, row: []any{"Unit:U1", nil, nil, nil, "Unit", "IN_PROCESS", true, true},
+			hops: map[tracegraph.ID][]hop{"Unit:U1": nil}},
+		{name: "lean edge with its validity", up: true,
+			row: []any{"Box:B1", "CONTAINS", map[string]any{relEID: int64(7), relPrecision: "EXACT", relValidFrom: from, relValidTo: nil}, "Unit:U1", "Unit", "SHIPPED", nil},
+			hops: map[tracegraph.ID][]hop{"Box:B1": {{other: "Unit:U1", label: tracegraph.LabelUnit, status: "SHIPPED",
+				edge: tracegraph.Edge{ID: 7, Type: tracegraph.EdgeContains, Source: "Box:B1", Target: "Unit:U1", Precision: tracegraph.PrecisionExact, ValidFrom: from}}}}},
 		{name: "voided start node", row: []any{"Unit:U1", nil, nil, nil, nil, "IN_PROCESS", false, true},
 			hops: map[tracegraph.ID][]hop{"Unit:U1": nil}},
 		{name: "node without edges", row: []any{"Box:B1", nil, nil, nil, nil, nil, nil},
@@ -46,6 +57,9 @@ func TestAddLevelRow(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			hops, starts := map[tracegraph.ID][]hop{}, map[tracegraph.ID]nodeInfo{}
+			if tc.plain {
+				starts = nil
+			}
 			err := addLevelRow(hops, starts, tc.row, tc.up)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
@@ -56,7 +70,7 @@ func TestAddLevelRow(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tc.starts == nil {
+			if tc.starts == nil && !tc.plain {
 				tc.starts = map[tracegraph.ID]nodeInfo{}
 			}
 			if !reflect.DeepEqual(hops, tc.hops) || !reflect.DeepEqual(starts, tc.starts) {

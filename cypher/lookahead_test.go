@@ -21,7 +21,8 @@ import (
 // give byte for byte the same traces (both directions, depth and type
 // filters, limits, history, an earlier moment, a minimum precision, with
 // and without edges, start nodes missing or voided), explodes and recalls
-// (whose walks read lean rows).
+// (whose walks read lean rows, and holds after the walk where the old one
+// read them in it), of one suspect and of many, some units on hold.
 func TestLookaheadAgreesWithPerLevel(t *testing.T) {
 	s := openEmpty(t)
 	ctx := context.Background()
@@ -87,6 +88,29 @@ func TestLookaheadAgreesWithPerLevel(t *testing.T) {
 	}
 	if outs, err := s.Apply(ctx, []*tracegraph.Event{pallet}, tracegraph.ApplyOptions{}); err != nil || outs[0].Status != tracegraph.OutcomeAccepted {
 		t.Fatalf("packing %d boxes on a pallet: %v %+v", len(boxes), err, outs)
+	}
+	// Holds on every 7th unit: a recall reads its units' holds after its
+	// walk (unitHolds), from every hold at once when they are fewer than the
+	// units reached, else from the units.
+	var holds []*tracegraph.Event
+	for i, id := range ids {
+		if l, _, _ := tracegraph.ParseID(string(id)); l == tracegraph.LabelUnit && i%7 == 0 {
+			h, err := storetest.NewEvent(fmt.Sprintf("hold-%d", i), tracegraph.EventHoldPlaced, last.Add(time.Duration(len(voids)+20+len(holds))*time.Second),
+				map[string]any{"target": string(id), "reason": "differential test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			holds = append(holds, h)
+		}
+	}
+	if outs, err := s.Apply(ctx, holds, tracegraph.ApplyOptions{}); err != nil || len(holds) < 10 {
+		t.Fatalf("placing %d holds: %v", len(holds), err)
+	} else {
+		for _, o := range outs {
+			if o.Status != tracegraph.OutcomeAccepted {
+				t.Fatalf("hold refused: %+v", o)
+			}
+		}
 	}
 	old, err := Open(ctx, neo4jConfig(t))
 	if err != nil {
@@ -191,6 +215,14 @@ func TestLookaheadAgreesWithPerLevel(t *testing.T) {
 				req := tracegraph.RecallRequest{Suspects: []tracegraph.ID{id}, AsOf: at}
 				same(t, fmt.Sprintf("recall %s at %s", id, at), func(s *Store) (any, error) { return s.RecallImpact(ctx, req) })
 			}
+		}
+		// Many suspects at once, whose walks meet (the bench's recall),
+		// now, at an earlier moment and with history.
+		many := append(sample(tracegraph.LabelMaterialLot, 30), sample(tracegraph.LabelComponent, 10)...)
+		for _, req := range []tracegraph.RecallRequest{{Suspects: many, AsOf: last.Add(time.Hour)}, {Suspects: many, AsOf: mid},
+			{Suspects: many, History: true, AsOf: last.Add(time.Hour)}} {
+			same(t, fmt.Sprintf("recall of %d suspects at %s, history %v", len(many), req.AsOf, req.History),
+				func(s *Store) (any, error) { return s.RecallImpact(ctx, req) })
 		}
 	})
 }

@@ -19,6 +19,7 @@ import (
 var planAllowed = map[string]string{
 	qSchemaAwait:    "schema: waits for the indexes, a procedure call",
 	qUnitsCountScan: "Units counted by onHold, createdFrom or createdTo alone: no index answers them, every unit is checked (the embedded store reads every unit too)",
+	qHeldNodes:      "every HAS_HOLD relationship, read once by a recall only while there are no more than the units it reached: cheaper than a check per unit",
 }
 
 // scanOperators are the plan operators that read every node, every node of
@@ -252,7 +253,7 @@ func planParams(name string) map[string]any {
 		"prefix": "", "partNumber": nil, "workOrder": nil, "status": nil, "onHold": nil,
 		"createdFrom": nil, "createdTo": nil, "seconds": int64(300),
 		"timeFrom": at, "timeTo": at.Add(time.Hour), "before": int64(1) << 40,
-		"levels": int64(expandLevels), "wide": int64(levelWide), "lean": false,
+		"levels": int64(expandLevels), "wide": int64(levelWide), "lean": false, "holds": true,
 	}
 	// The write path's queries read their lists from $batch (batchParams).
 	p["batch"] = map[string]any{"rows": p["rows"], "ids": p["ids"], "events": p["events"], "keys": []string{"SN1", "P1"},

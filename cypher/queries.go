@@ -42,6 +42,7 @@ const (
 	qHoldAdd         = "hold_add"
 	qHoldRemove      = "hold_remove"
 	qHeldBy          = "held_by"
+	qHeldNodes       = "held_nodes"
 	qIdentAdd        = "ident_add"
 	qIdentRemove     = "ident_remove"
 	qIdentOwners     = "ident_owners"

@@ -2,6 +2,7 @@ package cypher
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -97,7 +98,19 @@ func (s *Store) recallWalk(ctx context.Context, tx runner, req tracegraph.Recall
 	}
 	f := tracegraph.NewEdgeFilter(structural, req.AsOf, req.History, 0)
 	f.NoContainers = true
-	rc := &recall{w: s.walker(tx, f, tracegraph.MaxTraceDepth, true), m: tracegraph.NewMarks(0), asOf: time.Unix(0, f.At).UTC(), material: len(starts)}
+	// The walk reads no holds: a recall reports only its units', read
+	// after it (unitHolds).
+	rc := &recall{w: s.walkerReading(tx, f, tracegraph.MaxTraceDepth, true, s.perLevel), m: tracegraph.NewMarks(0),
+		asOf: time.Unix(0, f.At).UTC(), material: len(starts)}
+	if rc.w.ahead != nil {
+		rc.w.ahead.wide = levelWhole // a recall reads all it reaches
+	}
+	if !s.perLevel {
+		// The walk's filter is the rollup's for CONTAINS (every precision,
+		// the same moment or history): prefetch takes the units' holders
+		// from it.
+		rc.w.contained = map[uint32][]hop{}
+	}
 	if !req.AsOf.IsZero() && !req.History {
 		rc.w.asOf = rc.asOf
 	}
@@ -110,10 +123,63 @@ func (s *Store) recallWalk(ctx context.Context, tx runner, req tracegraph.Recall
 			rc.units = append(rc.units, i)
 		}
 	}
+	if !s.perLevel {
+		if err := rc.w.unitHolds(ctx, rc.units); err != nil {
+			return nil, err
+		}
+	}
 	if err := rc.w.statuses(ctx, rc.units); err != nil {
 		return nil, err
 	}
 	return rc, nil
+}
+
+// unitHolds sets whether each of units is held, for a walk that did not
+// read it: from the ids of every node on hold (held_nodes.cypher), read at
+// once while there are no more holds than units, else from the units' own
+// records.
+func (w *walker) unitHolds(ctx context.Context, units []uint32) error {
+	if len(units) == 0 {
+		return nil
+	}
+	recs, err := w.s.exec(ctx, w.tx, qHeldNodes, map[string]any{"limit": int64(len(units))})
+	if err != nil {
+		return err
+	}
+	holds, err := single[int64](recs, "holds")
+	if err != nil {
+		return err
+	}
+	ids := make([]tracegraph.ID, len(units))
+	for k, u := range units {
+		ids[k] = w.tab.ids[u]
+	}
+	held := map[tracegraph.ID]bool{}
+	if holds <= int64(len(units)) {
+		list, err := single[[]any](recs, "ids")
+		if err != nil {
+			return err
+		}
+		for _, v := range list {
+			id, ok := v.(string)
+			if !ok {
+				return fmt.Errorf("%s: id %v is not a string", qHeldNodes, v)
+			}
+			held[tracegraph.ID(id)] = true
+		}
+	} else {
+		got, err := w.s.readNodes(ctx, w.tx, ids)
+		if err != nil {
+			return err
+		}
+		for id, n := range got {
+			held[id] = n.OnHold()
+		}
+	}
+	for k, u := range units {
+		w.tab.nodes[u].held = held[ids[k]]
+	}
+	return nil
 }
 
 func compareIDs(a, b tracegraph.ID) int {

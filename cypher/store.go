@@ -53,7 +53,10 @@ type Store struct {
 	// before the next snapshot read (snapshot.go).
 	settled settledHeads
 	// perLevel makes walks read one level per query, as before lookahead
-	// (expand.go): the old walk, kept for the differential test.
+	// (expand.go), and a recall's walk read each node's holds as it goes
+	// and its rollup read every unit's holders again, as before unitHolds
+	// and walker.contained (recall.go): the old walk, kept for the
+	// differential test.
 	perLevel bool
 
 	// gmu guards group, the batches waiting for group commit (group.go).

@@ -2,6 +2,7 @@ package cypher
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"time"
 
@@ -88,10 +89,15 @@ type walker struct {
 	expand expandFunc
 	// ahead is expand's lookahead, nil when it reads one level per query.
 	ahead *lookahead
-	// lean walks read of each edge only its id and precision: the query
-	// checked the rest of the filter.
+	// lean walks read of each edge only its id, precision and validity:
+	// the query checked the rest of the filter.
 	lean bool
-	tab  *table
+	// contained, when not nil, keeps the CONTAINS hops into each unit the
+	// walk expands downstream (by the walk's query filter, before the walk
+	// drops what it does not enter): a recall's rollup reads a unit's
+	// holders from them (prefetch) instead of reading the unit again.
+	contained map[uint32][]hop
+	tab       *table
 	// asOf, when set, is the moment whose unit statuses a recall reports.
 	asOf time.Time
 	// read by prefetch
@@ -109,6 +115,13 @@ var _ interface {
 // maxDepth levels; a lean one reads of each edge only its id and
 // precision, for walks that report no edges.
 func (s *Store) walker(tx runner, f tracegraph.EdgeFilter, maxDepth int, lean bool) *walker {
+	return s.walkerReading(tx, f, maxDepth, lean, true)
+}
+
+// walkerReading is walker, reading whether each node met is held only
+// when holds (else every node met is taken as not held: a walk that reads
+// holds otherwise).
+func (s *Store) walkerReading(tx runner, f tracegraph.EdgeFilter, maxDepth int, lean, holds bool) *walker {
 	var types []tracegraph.EdgeType
 	for c, t := range tracegraph.EdgeTypes {
 		if f.Types == 0 || f.Types&(1<<c) != 0 {
@@ -116,7 +129,7 @@ func (s *Store) walker(tx runner, f tracegraph.EdgeFilter, maxDepth int, lean bo
 		}
 	}
 	w := &walker{s: s, tx: tx, f: f, tab: newTable(), lean: lean}
-	w.expand, w.ahead = s.lookahead(tx, types, f.MinPrecision, time.Unix(0, f.At).UTC(), f.History, lean, maxDepth)
+	w.expand, w.ahead = s.lookahead(tx, types, expandParams(types, f.MinPrecision, time.Unix(0, f.At).UTC(), f.History, lean, holds), maxDepth)
 	return w
 }
 
@@ -161,6 +174,15 @@ func (w *walker) Expand(ctx context.Context, frontier []uint32, up bool, hops []
 		return nil, err
 	}
 	for k, n := range frontier {
+		if w.contained != nil && !up && w.tab.nodes[n].label == tracegraph.LabelUnit {
+			in := []hop{}
+			for _, h := range got[w.tab.ids[n]] {
+				if h.edge.Type == tracegraph.EdgeContains {
+					in = append(in, h)
+				}
+			}
+			w.contained[n] = in
+		}
 		for _, h := range got[w.tab.ids[n]] {
 			if !w.keeps(&h.edge) || !w.f.Enters(h.label) {
 				continue
@@ -212,12 +234,19 @@ func (w *walker) WorkOrder(i uint32) (uint32, bool) {
 
 // prefetch reads, level by level, what the rollup rules ask of units: the
 // CONTAINS edges into them and into everything holding them (as the
-// walker's filter counts them), the customers of the shipments among those,
-// and the units' work orders.
+// walker's filter counts them; the levels in one query where it reads
+// ahead), the customers of the shipments among those, and the units' work
+// orders.
 func (w *walker) prefetch(ctx context.Context, units []uint32) error {
 	w.holders, w.customers, w.orders = map[uint32][]tracegraph.Holding{}, map[uint32][]uint32{}, map[uint32]uint32{}
 	at := time.Unix(0, w.f.At).UTC()
-	contains := w.s.expander(w.tx, []tracegraph.EdgeType{tracegraph.EdgeContains}, tracegraph.PrecisionUnknown, at, w.f.History)
+	// The rollup asks nothing of a holder but its label and span: no holds
+	// read.
+	in := []tracegraph.EdgeType{tracegraph.EdgeContains}
+	contains, ahead := w.s.lookahead(w.tx, in, expandParams(in, tracegraph.PrecisionUnknown, at, w.f.History, false, false), tracegraph.MaxTraceDepth)
+	if ahead != nil {
+		ahead.wide = levelWhole // the containers of every unit, level after level
+	}
 	var shipments []tracegraph.ID
 	level := make([]tracegraph.ID, 0, len(units))
 	for _, u := range units {
@@ -229,7 +258,7 @@ func (w *walker) prefetch(ctx context.Context, units []uint32) error {
 		for _, id := range level {
 			done[id] = true
 		}
-		got, err := contains(ctx, level, false)
+		got, err := w.holdersOf(ctx, contains, level)
 		if err != nil {
 			return err
 		}
@@ -256,7 +285,8 @@ func (w *walker) prefetch(ctx context.Context, units []uint32) error {
 	}
 	// SHIPPED_TO and FOR_ORDER count whenever they were recorded and not voided.
 	ever := func(t tracegraph.EdgeType, ids []tracegraph.ID, add func(from, to uint32)) error {
-		got, err := w.s.expander(w.tx, []tracegraph.EdgeType{t}, tracegraph.PrecisionUnknown, at, true)(ctx, sortedIDs(ids), true)
+		types := []tracegraph.EdgeType{t}
+		got, err := w.s.expandWith(w.tx, expandParams(types, tracegraph.PrecisionUnknown, at, true, false, false))(ctx, sortedIDs(ids), true)
 		if err != nil {
 			return err
 		}
@@ -275,6 +305,27 @@ func (w *walker) prefetch(ctx context.Context, units []uint32) error {
 		uids = append(uids, w.tab.ids[u])
 	}
 	return ever(tracegraph.EdgeForOrder, uids, func(u, wo uint32) { w.orders[u] = wo })
+}
+
+// holdersOf returns the CONTAINS hops into each of ids: those the walk
+// kept (contained), read by contains for the rest.
+func (w *walker) holdersOf(ctx context.Context, contains expandFunc, ids []tracegraph.ID) (map[tracegraph.ID][]hop, error) {
+	got := make(map[tracegraph.ID][]hop, len(ids))
+	var missing []tracegraph.ID
+	for _, id := range ids {
+		i, known := w.tab.index[id]
+		if hs, ok := w.contained[i]; known && ok {
+			got[id] = hs
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return got, nil
+	}
+	read, err := contains(ctx, missing, false)
+	maps.Copy(got, read)
+	return got, err
 }
 
 // statuses sets the units' statuses to those of w.asOf (when set), read

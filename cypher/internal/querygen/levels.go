@@ -54,8 +54,8 @@ func levelsQuery(d levelsDir, types []string) []byte {
 // reached that no level of this query has expanded yet, expanded only while
 // k < $levels and they are at most $wide (then the levels after it are
 // empty too). Edges and nodes pass the filters of expand_out.cypher
-// ($precisions, $history, $asOf; never a voided edge or node), $lean as
-// there. One record, its list rows: one per edge followed, in no order,
+// ($precisions, $history, $asOf; never a voided edge or node), $lean and
+// $holds as there. One record, its list rows: one per edge followed, in no order,
 // [from, type, rel, other, label, status, held] (other the node at the
 // edge's other end; label, status and held its); one for each node of
 // level 1, [from, null, null, null, label, status, held, true] (a walk's
@@ -67,7 +67,7 @@ func levelsQuery(d levelsDir, types []string) []byte {
 UNWIND $ids AS id
 MATCH (f:Node {id: id}) USING INDEX f:Node(id)
 %sWITH collect([f, r, o, rel, held]) AS p, collect(DISTINCT f) AS s
-WITH [x IN p WHERE x[1] IS NOT NULL] + [n IN s | [n, EXISTS { (n)-[:HAS_HOLD]->(:Hold) }]] AS h, s, p
+WITH [x IN p WHERE x[1] IS NOT NULL] + [n IN s | [n, CASE WHEN $holds THEN EXISTS { (n)-[:HAS_HOLD]->(:Hold) } END]] AS h, s, p
 `, d.doc, strings.Join(types, ", "), hopsBlock(d, types, ""))
 		for k := 2; k <= ExpandLevels; k++ {
 			fmt.Fprintf(&b, `// level %d
@@ -105,8 +105,8 @@ func hopsBlock(d levelsDir, types []string, indent string) string {
 %[1]s  WHERE r.precision IN $precisions AND r.voided = false
 %[1]s    AND o._voided IS NULL
 %[1]s    AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-%[1]s  RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
-%[1]s    EXISTS { (o)-[:HAS_HOLD]->(:Hold) } AS held
+%[1]s  RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END AS rel,
+%[1]s    CASE WHEN $holds THEN EXISTS { (o)-[:HAS_HOLD]->(:Hold) } END AS held
 %[1]s}
 `, indent)
 }

@@ -108,7 +108,7 @@ var parameters = map[string]any{
 	"lo": 0, "hi": 65536, "seq": 1, "hash": "", "after": 0, "limit": 100, "value": "", "values": []string{""},
 	"afterSeq": 0, "afterOrd": 0,
 	"prefix": "", "partNumber": nil, "workOrder": nil, "status": nil, "onHold": nil,
-	"createdFrom": nil, "createdTo": nil, "seconds": 300, "levels": 6, "wide": 256, "lean": false,
+	"createdFrom": nil, "createdTo": nil, "seconds": 300, "levels": 6, "wide": 256, "lean": false, "holds": true,
 	"dateFrom": "0000", "dateTo": "9999", "from": nil, "to": nil, "recordedAt": nil,
 	"timeFrom": nil, "timeTo": nil, "before": 0,
 	// The lists a write statement reads, in one map (batchParams).
@@ -332,9 +332,16 @@ WHERE r.eid >= $lo AND r.eid < $hi
 // Graph.Edges upstream. $ids: the frontier; $types: the relationship types
 // to follow; $precisions: the precisions to follow; $history: every edge
 // that ever existed; otherwise the edges valid at $asOf; $lean: of each
-// edge only its eid and precision (a walk that reports no edges). One typed
-// expansion per type asked for: a supernode's relationships of other types
-// are never read.
+// edge only its eid, precision and validity (a walk that reports no edges;
+// a recall's rollup reads a unit's CONTAINS spans from its walk); $holds:
+// whether the other node is held (else null: a read that reports no holds,
+// or reads them otherwise, skips a walk of each node's relationships). One
+// typed expansion per type asked for: a supernode's relationships of other
+// types are never read. One record, its list rows: one per edge, in no order,
+// [from, type, rel, other, label, status, held] (from the frontier node,
+// other the node at the edge's other end; label, status and held its), as
+// in expand_out_levels_all.cypher: Bolt's cost per record was a quarter of
+// the server's work on a wide frontier.
 UNWIND $ids AS id
 MATCH (a:Node {id: id}) USING INDEX a:Node(id)
 CALL (a) {
@@ -349,19 +356,12 @@ WITH id, a, r, b
 WHERE r.precision IN $precisions AND r.voided = false
   AND b._voided IS NULL
   AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-RETURN
-  id AS from,
-  type(r) AS type,
-  CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
-  a.id AS source,
-  b.id AS target,
-  b._label AS label,
-  b.status AS status,
-  EXISTS { (b)-[:HAS_HOLD]->(:Hold) } AS held
+RETURN collect([id, type(r), CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END,
+  b.id, b._label, b.status, CASE WHEN $holds THEN EXISTS { (b)-[:HAS_HOLD]->(:Hold) } END]) AS rows
 `,
 	"expand_in.cypher": `// One frontier of a traversal downstream (edges into the frontier), and
-// Graph.Edges downstream. Parameters and typed expansions as in
-// expand_out.cypher.
+// Graph.Edges downstream. Parameters, typed expansions and the record's
+// rows as in expand_out.cypher.
 UNWIND $ids AS id
 MATCH (b:Node {id: id}) USING INDEX b:Node(id)
 CALL (b) {
@@ -376,15 +376,8 @@ WITH id, a, r, b
 WHERE r.precision IN $precisions AND r.voided = false
   AND a._voided IS NULL
   AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-RETURN
-  id AS from,
-  type(r) AS type,
-  CASE WHEN $lean THEN {eid: r.eid, precision: r.precision} ELSE properties(r) END AS rel,
-  a.id AS source,
-  b.id AS target,
-  a._label AS label,
-  a.status AS status,
-  EXISTS { (a)-[:HAS_HOLD]->(:Hold) } AS held
+RETURN collect([id, type(r), CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END,
+  a.id, a._label, a.status, CASE WHEN $holds THEN EXISTS { (a)-[:HAS_HOLD]->(:Hold) } END]) AS rows
 `,
 	"stats_nodes.cypher": `// Stats: live nodes per label (voided nodes lose their domain label), each
 // count answered by the count store.
