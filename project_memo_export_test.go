@@ -96,3 +96,12 @@ func AsRecorded(e *Event) *Event {
 	c.payload = nil
 	return &c
 }
+
+// ProjectBatchProjecting is ProjectBatch with every event projected in a
+// Tx of its own over the batch's (layered), as all were before undoLog, or
+// else counting in fallbacks (by why) the events that fell back to one.
+func ProjectBatchProjecting(ctx context.Context, base GraphReader, events []*Event, opts ApplyOptions, firstSeq uint64, layered bool, fallbacks map[string]int) (*BatchResult, error) {
+	m := newMemo(base)
+	m.layered, m.fallbacks = layered, fallbacks
+	return projectBatch(ctx, base, events, opts, firstSeq, m)
+}

@@ -138,6 +138,11 @@ type Tx struct {
 	edges0 []Edge
 	// memo is what the rules decoded in this batch (nil: nothing kept).
 	memo *memo
+	// undo logs the changes of the event projected into tx, a batch's Tx,
+	// while it is (nil: none; see undoLog); fellBack: the event is to be
+	// projected in a Tx of its own.
+	undo     *undoLog
+	fellBack bool
 	// lineSides is what the batches projected over this Tx keep of the
 	// stations' line sides (memo.stations): valid for as long as the
 	// station's texts are the ones kept, whatever became of the batch that
@@ -297,29 +302,52 @@ func (tx *Tx) record(m Mutation) {
 	tx.muts = append(grow(tx.muts, 1), m)
 }
 
-// apply applies m to the overlay.
+// apply applies m to the overlay. While an event is projected into tx
+// (tx.undo), what each change replaces is logged, and the changes that a
+// Tx of the event's own would read otherwise make it fall back (see
+// undoLog).
 func (tx *Tx) apply(m *Mutation) {
 	switch m.Op {
 	case OpPutNode:
 		// The projection hands over the node and does not change it again,
 		// so the overlay and the mutation share it (GetNode returns copies).
 		m.Node.Holds = nil
+		if tx.undo != nil {
+			old, had := tx.nodes[m.Node.ID]
+			if had && old == nil {
+				tx.fallBack("put a node the batch voided")
+			}
+			tx.undo.nodes = append(tx.undo.nodes, nodeUndo{m.Node.ID, old, had})
+		}
 		mk(&tx.nodes)[m.Node.ID] = m.Node
 	case OpVoidNode:
+		if tx.undo != nil {
+			old, had := tx.nodes[m.ID]
+			tx.fallBack("void a node")
+			tx.undo.nodes = append(tx.undo.nodes, nodeUndo{m.ID, old, had})
+		}
 		mk(&tx.nodes)[m.ID] = nil
 	case OpAddEdge:
 		e := m.Edge
+		// Not logged: the event's own edges (undoLog).
 		mk(&tx.edges)[e.ID] = e
-		tx.added.add(e.Source, e.ID)
-		tx.added.add(e.Target, e.ID)
+		tx.addAdded(e.Source, e.ID)
+		tx.addAdded(e.Target, e.ID)
 	case OpUpdateEdge:
 		e := m.Edge
-		_, known := tx.edges[e.ID]
+		old, known := tx.edges[e.ID]
+		reopened := e.Open() && !e.Voided
+		if tx.undo != nil {
+			if known && reopened {
+				tx.fallBack("reopen an edge the batch changed")
+			}
+			tx.undo.edges = append(tx.undo.edges, edgeUndo{e.ID, old, known})
+		}
 		mk(&tx.edges)[e.ID] = e
-		if !known && e.Open() && !e.Voided {
+		if !known && reopened {
 			// Reopened: base reads of open edges no longer return it.
-			tx.added.add(e.Source, e.ID)
-			tx.added.add(e.Target, e.ID)
+			tx.addAdded(e.Source, e.ID)
+			tx.addAdded(e.Target, e.ID)
 		}
 	case OpAddHold, OpRemoveHold:
 		hs, _ := tx.currentHolds(m.ID)
@@ -327,28 +355,79 @@ func (tx *Tx) apply(m *Mutation) {
 		if m.Op == OpAddHold {
 			hs = append(hs, *m.Hold)
 		}
+		if tx.undo != nil {
+			old, had := tx.holds[m.ID]
+			tx.log(undoEntry{kind: undoHolds, id: m.ID, holds: old, had: had})
+		}
 		mk(&tx.holds)[m.ID] = hs
 		hb := mk(&tx.heldBy)
 		if hb[m.Hold.ID] == nil {
+			tx.log(undoEntry{kind: undoHeldBy, key: m.Hold.ID, made: true})
 			hb[m.Hold.ID] = map[ID]bool{}
+		} else if tx.undo != nil {
+			old, had := hb[m.Hold.ID][m.ID]
+			tx.log(undoEntry{kind: undoHeldBy, key: m.Hold.ID, id: m.ID, old: old, had: had})
 		}
 		hb[m.Hold.ID][m.ID] = m.Op == OpAddHold
 	case OpAddIdentifier:
+		if tx.undo != nil {
+			tx.logIdentifier(*m.Ident)
+			if tx.idDel[*m.Ident] {
+				tx.fallBack("add an identifier the batch removed")
+			}
+		}
 		delete(tx.idDel, *m.Ident)
 		idAdd := mk(&tx.idAdd)
 		idAdd[m.Ident.Value] = append(idAdd[m.Ident.Value], *m.Ident)
 	case OpRemoveIdentifier:
+		if tx.undo != nil {
+			tx.logIdentifier(*m.Ident)
+			tx.fallBack("remove an identifier")
+		}
 		mk(&tx.idDel)[*m.Ident] = true
 		if tx.idAdd != nil {
-			tx.idAdd[m.Ident.Value] = slices.DeleteFunc(tx.idAdd[m.Ident.Value], func(i Identifier) bool { return i == *m.Ident })
+			ids := tx.idAdd[m.Ident.Value]
+			if tx.undo != nil {
+				// Not in place: the log keeps the list as it was.
+				ids = slices.Clone(ids)
+			}
+			tx.idAdd[m.Ident.Value] = slices.DeleteFunc(ids, func(i Identifier) bool { return i == *m.Ident })
 		}
 	case OpVoidEvent:
+		if tx.undo != nil {
+			old, had := tx.voided[m.EventID]
+			tx.log(undoEntry{kind: undoVoided, key: m.EventID, by: old, had: had})
+		}
 		mk(&tx.voided)[m.EventID] = m.VoidedBy
 	}
 }
 
+// addAdded adds eid to the edges added at id, logging the change while
+// an event is projected into tx.
+func (tx *Tx) addAdded(id ID, eid EdgeID) {
+	old, had := tx.added.add(id, eid)
+	if tx.undo != nil {
+		tx.undo.added = append(tx.undo.added, addedUndo{id, old, had})
+	}
+}
+
+// logIdentifier logs what tx's identifier maps hold for i.
+func (tx *Tx) logIdentifier(i Identifier) {
+	del, hadDel := tx.idDel[i]
+	tx.log(undoEntry{kind: undoIdDel, ident: i, old: del, had: hadDel})
+	ids, hadAdd := tx.idAdd[i.Value]
+	tx.log(undoEntry{kind: undoIdAdd, key: i.Value, idents: ids, had: hadAdd})
+}
+
 func (tx *Tx) currentHolds(id ID) ([]Hold, error) {
 	if hs, ok := tx.holds[id]; ok {
+		if tx.undo != nil {
+			if n, ok := tx.nodes[id]; ok && n == nil {
+				// A Tx of the event's own reads no holds of a node its
+				// batch voided.
+				tx.fallBack("holds of a node the batch voided")
+			}
+		}
 		return hs, nil
 	}
 	if n, ok := tx.nodes[id]; ok && n == nil {

@@ -20,11 +20,13 @@ type addedLink struct {
 	next int
 }
 
-// add appends eid to the list of id.
-func (a *addedIndex) add(id ID, eid EdgeID) {
+// add appends eid to the list of id and returns the list's ends before
+// (had: it had any).
+func (a *addedIndex) add(id ID, eid EdgeID) (old addedEnds, had bool) {
 	k := len(a.links)
 	a.links = append(grow(a.links, 1), addedLink{eid: eid, next: -1})
 	e, ok := a.ends[id]
+	old = e
 	if ok {
 		a.links[e.last].next = k
 		e.last = k
@@ -32,6 +34,7 @@ func (a *addedIndex) add(id ID, eid EdgeID) {
 		e = addedEnds{k, k}
 	}
 	mk(&a.ends)[id] = e
+	return old, ok
 }
 
 // head returns the first link of id's list, -1 when it is empty.
