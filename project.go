@@ -94,10 +94,17 @@ func projectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 		if prev != nil {
 			perr = Errorf(CodeConflict, "id", "event %q was recorded (seq %d) with other content; use another id for another event", ev.ID, prev.Seq)
 		} else if !own {
+			var check func()
+			if m.rolledBack != nil {
+				check = m.rolledBack(b)
+			}
 			b.beginEvent(seq, ev, m, &undo)
 			perr = project(b, ev)
 			if b.fellBack || perr != nil {
 				b.rollback()
+				if check != nil {
+					check()
+				}
 			}
 			own, completed = b.fellBack, b.completed
 			b.endEvent()

@@ -33,6 +33,9 @@ type memo struct {
 	// fallbacks counts the events that fell back to a Tx of their own, by
 	// why (tests only; nil: not counted).
 	fallbacks map[string]int
+	// rolledBack, called before an event is projected into the batch's
+	// Tx, returns what to call when it is taken out again (tests only).
+	rolledBack func(*Tx) func()
 }
 
 // lineSideMemo is a station's line side as decoded from the texts of its

@@ -331,8 +331,8 @@ func (tx *Tx) apply(m *Mutation) {
 		e := m.Edge
 		// Not logged: the event's own edges (undoLog).
 		mk(&tx.edges)[e.ID] = e
-		tx.addAdded(e.Source, e.ID)
-		tx.addAdded(e.Target, e.ID)
+		tx.added.add(e.Source, e.ID)
+		tx.added.add(e.Target, e.ID)
 	case OpUpdateEdge:
 		e := m.Edge
 		old, known := tx.edges[e.ID]
@@ -346,8 +346,8 @@ func (tx *Tx) apply(m *Mutation) {
 		mk(&tx.edges)[e.ID] = e
 		if !known && reopened {
 			// Reopened: base reads of open edges no longer return it.
-			tx.addAdded(e.Source, e.ID)
-			tx.addAdded(e.Target, e.ID)
+			tx.added.add(e.Source, e.ID)
+			tx.added.add(e.Target, e.ID)
 		}
 	case OpAddHold, OpRemoveHold:
 		hs, _ := tx.currentHolds(m.ID)
@@ -399,15 +399,6 @@ func (tx *Tx) apply(m *Mutation) {
 			tx.log(undoEntry{kind: undoVoided, key: m.EventID, by: old, had: had})
 		}
 		mk(&tx.voided)[m.EventID] = m.VoidedBy
-	}
-}
-
-// addAdded adds eid to the edges added at id, logging the change while
-// an event is projected into tx.
-func (tx *Tx) addAdded(id ID, eid EdgeID) {
-	old, had := tx.added.add(id, eid)
-	if tx.undo != nil {
-		tx.undo.added = append(tx.undo.added, addedUndo{id, old, had})
 	}
 }
 

@@ -37,12 +37,13 @@ const (
 // there: the length of the lists it appended to, and each map entry as it
 // was before, in order for each map (the maps are restored one after the
 // other). The edges it added are not logged: their ids are its own
-// (NewEdgeID(seq, k), k < nEdges), in none of the maps before.
+// (NewEdgeID(seq, k), k < nEdges), in none of the maps before; nor are
+// the lists of edges added at each node: its entries are the links from
+// links on (addedIndex.truncate).
 type undoLog struct {
 	muts, links int
 	nodes       []nodeUndo
 	edges       []edgeUndo
-	added       []addedUndo
 	others      []undoEntry
 }
 
@@ -57,13 +58,6 @@ type nodeUndo struct {
 type edgeUndo struct {
 	eid  EdgeID
 	edge *Edge
-	had  bool
-}
-
-// addedUndo is a key of the added index's ends as it was.
-type addedUndo struct {
-	id   ID
-	ends addedEnds
 	had  bool
 }
 
@@ -96,9 +90,8 @@ func (tx *Tx) endEvent() {
 	u := tx.undo
 	clear(u.nodes)
 	clear(u.edges)
-	clear(u.added)
 	clear(u.others)
-	u.nodes, u.edges, u.added, u.others = u.nodes[:0], u.edges[:0], u.added[:0], u.others[:0]
+	u.nodes, u.edges, u.others = u.nodes[:0], u.edges[:0], u.others[:0]
 	tx.undo, tx.fellBack = nil, false
 	tx.seq, tx.ev, tx.memo, tx.completed, tx.nEdges = 0, nil, nil, nil, 0
 }
@@ -115,6 +108,8 @@ func (tx *Tx) fallBack(why string) {
 // rollback takes the changes of the event being projected out of tx.
 func (tx *Tx) rollback() {
 	u := tx.undo
+	// First: the edges of the links it takes out are still in tx.edges.
+	tx.added.truncate(u.links, tx.edges)
 	for i := len(u.nodes) - 1; i >= 0; i-- {
 		restoreKey(tx.nodes, u.nodes[i].id, u.nodes[i].node, u.nodes[i].had)
 	}
@@ -124,13 +119,6 @@ func (tx *Tx) rollback() {
 	// After: an update of an edge the event added restores that edge.
 	for k := range tx.nEdges {
 		delete(tx.edges, NewEdgeID(tx.seq, k))
-	}
-	for i := len(u.added) - 1; i >= 0; i-- {
-		e := &u.added[i]
-		if e.had {
-			tx.added.links[e.ends.last].next = -1
-		}
-		restoreKey(tx.added.ends, e.id, e.ends, e.had)
 	}
 	for i := len(u.others) - 1; i >= 0; i-- {
 		e := &u.others[i]
@@ -152,7 +140,6 @@ func (tx *Tx) rollback() {
 		}
 	}
 	tx.muts = tx.muts[:u.muts]
-	tx.added.links = tx.added.links[:u.links]
 }
 
 // restoreKey sets m[k] to v, or deletes it when it was not there (had).

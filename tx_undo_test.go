@@ -33,3 +33,25 @@ func TestEventsIntoTheBatch(t *testing.T) {
 	}
 	t.Logf("fell back: %v", fallbacks)
 }
+
+// TestEventsTakenOutOfTheBatch projects the golden scenarios as the writer
+// layers them, checking that every event taken out of its batch's Tx
+// again (refused after it changed something, or fallen back) leaves the
+// Tx exactly as it was before the event.
+func TestEventsTakenOutOfTheBatch(t *testing.T) {
+	var n int
+	for _, sc := range rulesScenarios(t) {
+		projectDigestLayered(t, sc, layering{project: func(ctx context.Context, base tracegraph.GraphReader, events []*tracegraph.Event, opts tracegraph.ApplyOptions, firstSeq uint64) (*tracegraph.BatchResult, error) {
+			res, k, errs := tracegraph.ProjectBatchRollingBack(ctx, base, events, opts, firstSeq)
+			n += k
+			for _, err := range errs {
+				t.Errorf("%s: %v", sc.name, err)
+			}
+			return res, nil
+		}})
+	}
+	if n == 0 {
+		t.Fatal("no event was taken out")
+	}
+	t.Logf("%d events taken out", n)
+}
