@@ -143,6 +143,8 @@ type Tx struct {
 	// projected in a Tx of its own.
 	undo     *undoLog
 	fellBack bool
+	// replay: merging tx replays its mutations (see mergeMaps).
+	replay bool
 	// lineSides is what the batches projected over this Tx keep of the
 	// stations' line sides (memo.stations): valid for as long as the
 	// station's texts are the ones kept, whatever became of the batch that
@@ -171,6 +173,7 @@ func (tx *Tx) reset() {
 	clearSmall(&tx.events)
 	clearSmall(&tx.voided)
 	tx.muts, tx.chunks, tx.mutsFrom, tx.seq, tx.ev, tx.completed, tx.nEdges, tx.visited = nil, nil, 0, 0, nil, nil, 0, 0
+	tx.replay = false
 }
 
 func clearSmall[K comparable, V any](m *map[K]V) {
@@ -223,22 +226,29 @@ func (tx *Tx) MergeInto(parent *Tx) {
 		if tx.mutsFrom > 0 {
 			parent.muts = slices.Clip(parent.muts)
 		}
+		parent.replay = tx.replay
 		return
 	}
+	byMaps := tx.base == GraphReader(parent) && !tx.replay
 	for _, c := range tx.chunks {
-		parent.adoptChunk(c)
+		parent.adoptChunk(c, !byMaps)
 	}
-	parent.adoptChunk(tx.muts[tx.mutsFrom:])
+	parent.adoptChunk(tx.muts[tx.mutsFrom:], !byMaps)
+	if byMaps {
+		parent.mergeMaps(tx)
+	}
 	parent.mergeEvents(tx)
+	parent.replay = parent.replay || tx.replay
 }
 
 // adoptChunk appends ms, a merged Tx's list that nothing changes or
-// appends to after, to the mutations and applies them. ms fits in the room
+// appends to after, to the mutations and applies them (unless not apply:
+// see mergeMaps). ms fits in the room
 // left in tx's list, or becomes tx's list as it is (clipped: tx's next
 // append makes a new one), the one before kept as a chunk: the mutations
 // merged into a group, or a graph replayed, are never copied to grow a
 // list (Mutations joins the chunks once, if asked).
-func (tx *Tx) adoptChunk(ms []Mutation) {
+func (tx *Tx) adoptChunk(ms []Mutation, apply bool) {
 	if len(ms) == 0 {
 		return
 	}
@@ -252,7 +262,9 @@ func (tx *Tx) adoptChunk(ms []Mutation) {
 		// into the room after ms that belonged to the merged Tx.
 		tx.muts = slices.Clip(ms)
 	}
-	tx.applyAll(ms)
+	if apply {
+		tx.applyAll(ms)
+	}
 }
 
 // empty reports whether tx recorded nothing.
@@ -321,6 +333,7 @@ func (tx *Tx) apply(m *Mutation) {
 		}
 		mk(&tx.nodes)[m.Node.ID] = m.Node
 	case OpVoidNode:
+		tx.replay = true
 		if tx.undo != nil {
 			old, had := tx.nodes[m.ID]
 			tx.fallBack("void a node")
@@ -337,6 +350,7 @@ func (tx *Tx) apply(m *Mutation) {
 		e := m.Edge
 		old, known := tx.edges[e.ID]
 		reopened := e.Open() && !e.Voided
+		tx.replay = tx.replay || reopened
 		if tx.undo != nil {
 			if known && reopened {
 				tx.fallBack("reopen an edge the batch changed")
@@ -350,6 +364,7 @@ func (tx *Tx) apply(m *Mutation) {
 			tx.added.add(e.Target, e.ID)
 		}
 	case OpAddHold, OpRemoveHold:
+		tx.replay = true
 		hs, _ := tx.currentHolds(m.ID)
 		hs = slices.DeleteFunc(slices.Clone(hs), func(h Hold) bool { return h.ID == m.Hold.ID })
 		if m.Op == OpAddHold {
@@ -380,6 +395,7 @@ func (tx *Tx) apply(m *Mutation) {
 		idAdd := mk(&tx.idAdd)
 		idAdd[m.Ident.Value] = append(idAdd[m.Ident.Value], *m.Ident)
 	case OpRemoveIdentifier:
+		tx.replay = true
 		if tx.undo != nil {
 			tx.logIdentifier(*m.Ident)
 			tx.fallBack("remove an identifier")
