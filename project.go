@@ -65,10 +65,14 @@ func projectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 	res.Tx.added = addedIndex{ends: make(map[ID]addedEnds, 2*n), links: make([]addedLink, 0, 4*n)}
 	seq := firstSeq
 	rejected := -1
-	// One Tx serves each event in turn (reset between them), and the
-	// accepted events and the tx's copies of them share one array: fewer
-	// allocations an event.
-	child := &Tx{ctx: ctx, base: res.Tx, memo: m}
+	b := res.Tx
+	// Each event is projected into the batch's Tx itself, with an undo log
+	// (see undoLog); one that falls back is projected again in one Tx
+	// (reset between them) over the batch's, which is merged when it is
+	// accepted. The accepted events and the tx's copies of them share one
+	// array: fewer allocations an event.
+	var undo undoLog
+	child := &Tx{ctx: ctx, base: b, memo: m}
 	copies := make([]Event, 2*len(events))
 	for i, ev := range events {
 		if err := ctx.Err(); err != nil {
@@ -76,7 +80,7 @@ func projectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 		}
 		out := &res.Outcomes[i]
 		out.Index, out.ID, out.Type = i, ev.ID, ev.Type
-		prev, _, err := res.Tx.EventByID(ctx, ev.ID)
+		prev, _, err := b.EventByID(ctx, ev.ID)
 		if err != nil {
 			return nil, fmt.Errorf("look up event %q: %w", ev.ID, err)
 		}
@@ -85,21 +89,39 @@ func projectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 			continue
 		}
 		var perr error
-		child.reset()
-		// The event's mutations continue the batch's list: merging them
-		// takes the list as it is, and a rejected event's are overwritten.
-		child.muts, child.mutsFrom = res.Tx.muts, len(res.Tx.muts)
+		var completed Payload
+		own := m.layered && prev == nil // projected in a Tx of its own
 		if prev != nil {
 			perr = Errorf(CodeConflict, "id", "event %q was recorded (seq %d) with other content; use another id for another event", ev.ID, prev.Seq)
-		} else {
+		} else if !own {
+			var check func()
+			if m.rolledBack != nil {
+				check = m.rolledBack(b)
+			}
+			b.beginEvent(seq, ev, m, &undo)
+			perr = project(b, ev)
+			if b.fellBack || perr != nil {
+				b.rollback()
+				if check != nil {
+					check()
+				}
+			}
+			own, completed = b.fellBack, b.completed
+			b.endEvent()
+		}
+		if own {
+			child.reset()
+			// The event's mutations continue the batch's list: merging them
+			// takes the list as it is, and a rejected event's are overwritten.
+			child.muts, child.mutsFrom = b.muts, len(b.muts)
 			child.seq, child.ev = seq, ev
-			perr = project(child, ev)
+			perr, completed = project(child, ev), child.completed
+			if perr != nil && cap(child.muts) > cap(b.muts) {
+				// Grown: the batch's mutations are copied there; keep the room.
+				b.muts = child.muts[:len(b.muts)]
+			}
 		}
 		if perr != nil {
-			if cap(child.muts) > cap(res.Tx.muts) {
-				// Grown: the batch's mutations are copied there; keep the room.
-				res.Tx.muts = child.muts[:len(res.Tx.muts)]
-			}
 			if ErrorCode(perr) == CodeInternal {
 				return nil, fmt.Errorf("project event %q: %w", ev.ID, perr)
 			}
@@ -113,21 +135,25 @@ func projectBatch(ctx context.Context, base GraphReader, events []*Event, opts A
 		e := &copies[2*i]
 		*e = *ev
 		e.Seq = seq
-		if child.completed != nil {
+		if completed != nil {
 			// The rules filled in what the event's request left to them
 			// (the serials an allocation issued): the log records them.
-			data, err := json.Marshal(child.completed)
+			data, err := json.Marshal(completed)
 			if err != nil {
 				return nil, fmt.Errorf("encode the completed event %q: %w", ev.ID, err)
 			}
-			e.Data, e.payload = data, child.completed
+			e.Data, e.payload = data, completed
 		}
 		// The tx keeps its own copy: the store seals the accepted one (hash,
 		// recordedAt) while later batches may already read this tx.
 		seen := &copies[2*i+1]
 		*seen = *e
-		mk(&child.events)[e.ID] = seen
-		res.Tx.mergeEvent(child)
+		if own {
+			mk(&child.events)[e.ID] = seen
+			b.mergeEvent(child)
+		} else {
+			mk(&b.events)[e.ID] = seen
+		}
 		res.Accepted = append(res.Accepted, e)
 		out.Status, out.Seq = OutcomeAccepted, seq
 		seq++

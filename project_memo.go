@@ -27,6 +27,15 @@ type memo struct {
 	// verify makes every line side kept check that decoding its texts
 	// gives it (tests only; see checkKept).
 	verify func(*lineSideMemo)
+	// layered makes every event of the batch be projected in a Tx of its
+	// own over the batch's, as all were before undoLog (tests only).
+	layered bool
+	// fallbacks counts the events that fell back to a Tx of their own, by
+	// why (tests only; nil: not counted).
+	fallbacks map[string]int
+	// rolledBack, called before an event is projected into the batch's
+	// Tx, returns what to call when it is taken out again (tests only).
+	rolledBack func(*Tx) func()
 }
 
 // lineSideMemo is a station's line side as decoded from the texts of its

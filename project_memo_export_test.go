@@ -96,3 +96,57 @@ func AsRecorded(e *Event) *Event {
 	c.payload = nil
 	return &c
 }
+
+// ProjectBatchProjecting is ProjectBatch with every event projected in a
+// Tx of its own over the batch's (layered), as all were before undoLog, or
+// else counting in fallbacks (by why) the events that fell back to one.
+func ProjectBatchProjecting(ctx context.Context, base GraphReader, events []*Event, opts ApplyOptions, firstSeq uint64, layered bool, fallbacks map[string]int) (*BatchResult, error) {
+	m := newMemo(base)
+	m.layered, m.fallbacks = layered, fallbacks
+	return projectBatch(ctx, base, events, opts, firstSeq, m)
+}
+
+// ProjectBatchRollingBack is ProjectBatch checking that each event taken
+// out of its batch's Tx (refused, or fallen back) leaves the Tx as it was
+// before the event: every map and list. It returns the number of events
+// taken out and what differed.
+func ProjectBatchRollingBack(ctx context.Context, base GraphReader, events []*Event, opts ApplyOptions, firstSeq uint64) (*BatchResult, int, []error) {
+	m := newMemo(base)
+	var n int
+	var errs []error
+	m.rolledBack = func(tx *Tx) func() {
+		before := overlayText(tx)
+		return func() {
+			n++
+			if after := overlayText(tx); after != before {
+				errs = append(errs, fmt.Errorf("event %s taken out:\nbefore %s\nafter  %s", tx.ev.ID, before, after))
+			}
+		}
+	}
+	res, err := projectBatch(ctx, base, events, opts, firstSeq, m)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	return res, n, errs
+}
+
+// overlayText writes what tx's overlay holds (fmt sorts maps' keys).
+func overlayText(tx *Tx) string {
+	lists := map[ID][]EdgeID{}
+	for id, e := range tx.added.ends {
+		var l []EdgeID
+		for k := e.first; k >= 0; k = tx.added.links[k].next {
+			l = append(l, tx.added.links[k].eid)
+		}
+		if l[len(l)-1] != tx.added.links[e.last].eid {
+			l = append(l, 0) // the list does not end at its last link
+		}
+		lists[id] = l
+	}
+	heldBy := map[string]string{}
+	for h, m := range tx.heldBy {
+		heldBy[h] = fmt.Sprint(m)
+	}
+	return fmt.Sprint(tx.nodes, tx.edges, lists, len(tx.added.links), tx.holds, heldBy, tx.idAdd, tx.idDel,
+		tx.voided, tx.events, len(tx.muts))
+}

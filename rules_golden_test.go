@@ -197,6 +197,8 @@ type layering struct {
 	// lineSides is given to every group (Tx.KeepLineSides), as a store's
 	// writer does (nil: each group its own).
 	lineSides *tracegraph.LineSideMemo
+	// project projects a batch (nil: tracegraph.ProjectBatch).
+	project func(ctx context.Context, base tracegraph.GraphReader, events []*tracegraph.Event, opts tracegraph.ApplyOptions, firstSeq uint64) (*tracegraph.BatchResult, error)
 }
 
 // projectDigestLayered is projectDigest with the groups layered over the
@@ -216,13 +218,17 @@ func projectDigestLayered(t *testing.T, sc rulesScenario, l layering) string {
 		}
 		return g
 	}
+	project := l.project
+	if project == nil {
+		project = tracegraph.ProjectBatch
+	}
 	group := newGroup()
 	h := sha256.New()
 	counts := map[string]int{}
 	seq := uint64(1)
 	for i, batch := range sc.batches {
 		opts := tracegraph.ApplyOptions{Atomic: i < len(sc.atomic) && sc.atomic[i]}
-		res, err := tracegraph.ProjectBatch(ctx, group, batch, opts, seq)
+		res, err := project(ctx, group, batch, opts, seq)
 		if err != nil {
 			t.Fatalf("%s: batch %d: %v", sc.name, i, err)
 		}

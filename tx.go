@@ -138,6 +138,13 @@ type Tx struct {
 	edges0 []Edge
 	// memo is what the rules decoded in this batch (nil: nothing kept).
 	memo *memo
+	// undo logs the changes of the event projected into tx, a batch's Tx,
+	// while it is (nil: none; see undoLog); fellBack: the event is to be
+	// projected in a Tx of its own.
+	undo     *undoLog
+	fellBack bool
+	// replay: merging tx replays its mutations (see mergeMaps).
+	replay bool
 	// lineSides is what the batches projected over this Tx keep of the
 	// stations' line sides (memo.stations): valid for as long as the
 	// station's texts are the ones kept, whatever became of the batch that
@@ -166,6 +173,7 @@ func (tx *Tx) reset() {
 	clearSmall(&tx.events)
 	clearSmall(&tx.voided)
 	tx.muts, tx.chunks, tx.mutsFrom, tx.seq, tx.ev, tx.completed, tx.nEdges, tx.visited = nil, nil, 0, 0, nil, nil, 0, 0
+	tx.replay = false
 }
 
 func clearSmall[K comparable, V any](m *map[K]V) {
@@ -218,22 +226,29 @@ func (tx *Tx) MergeInto(parent *Tx) {
 		if tx.mutsFrom > 0 {
 			parent.muts = slices.Clip(parent.muts)
 		}
+		parent.replay = tx.replay
 		return
 	}
+	byMaps := tx.base == GraphReader(parent) && !tx.replay
 	for _, c := range tx.chunks {
-		parent.adoptChunk(c)
+		parent.adoptChunk(c, !byMaps)
 	}
-	parent.adoptChunk(tx.muts[tx.mutsFrom:])
+	parent.adoptChunk(tx.muts[tx.mutsFrom:], !byMaps)
+	if byMaps {
+		parent.mergeMaps(tx)
+	}
 	parent.mergeEvents(tx)
+	parent.replay = parent.replay || tx.replay
 }
 
 // adoptChunk appends ms, a merged Tx's list that nothing changes or
-// appends to after, to the mutations and applies them. ms fits in the room
+// appends to after, to the mutations and applies them (unless not apply:
+// see mergeMaps). ms fits in the room
 // left in tx's list, or becomes tx's list as it is (clipped: tx's next
 // append makes a new one), the one before kept as a chunk: the mutations
 // merged into a group, or a graph replayed, are never copied to grow a
 // list (Mutations joins the chunks once, if asked).
-func (tx *Tx) adoptChunk(ms []Mutation) {
+func (tx *Tx) adoptChunk(ms []Mutation, apply bool) {
 	if len(ms) == 0 {
 		return
 	}
@@ -247,7 +262,9 @@ func (tx *Tx) adoptChunk(ms []Mutation) {
 		// into the room after ms that belonged to the merged Tx.
 		tx.muts = slices.Clip(ms)
 	}
-	tx.applyAll(ms)
+	if apply {
+		tx.applyAll(ms)
+	}
 }
 
 // empty reports whether tx recorded nothing.
@@ -297,58 +314,127 @@ func (tx *Tx) record(m Mutation) {
 	tx.muts = append(grow(tx.muts, 1), m)
 }
 
-// apply applies m to the overlay.
+// apply applies m to the overlay. While an event is projected into tx
+// (tx.undo), what each change replaces is logged, and the changes that a
+// Tx of the event's own would read otherwise make it fall back (see
+// undoLog).
 func (tx *Tx) apply(m *Mutation) {
 	switch m.Op {
 	case OpPutNode:
 		// The projection hands over the node and does not change it again,
 		// so the overlay and the mutation share it (GetNode returns copies).
 		m.Node.Holds = nil
+		if tx.undo != nil {
+			old, had := tx.nodes[m.Node.ID]
+			if had && old == nil {
+				tx.fallBack("put a node the batch voided")
+			}
+			tx.undo.nodes = append(tx.undo.nodes, nodeUndo{m.Node.ID, old, had})
+		}
 		mk(&tx.nodes)[m.Node.ID] = m.Node
 	case OpVoidNode:
+		tx.replay = true
+		if tx.undo != nil {
+			old, had := tx.nodes[m.ID]
+			tx.fallBack("void a node")
+			tx.undo.nodes = append(tx.undo.nodes, nodeUndo{m.ID, old, had})
+		}
 		mk(&tx.nodes)[m.ID] = nil
 	case OpAddEdge:
 		e := m.Edge
+		// Not logged: the event's own edges (undoLog).
 		mk(&tx.edges)[e.ID] = e
 		tx.added.add(e.Source, e.ID)
 		tx.added.add(e.Target, e.ID)
 	case OpUpdateEdge:
 		e := m.Edge
-		_, known := tx.edges[e.ID]
+		old, known := tx.edges[e.ID]
+		reopened := e.Open() && !e.Voided
+		tx.replay = tx.replay || reopened
+		if tx.undo != nil {
+			if known && reopened {
+				tx.fallBack("reopen an edge the batch changed")
+			}
+			tx.undo.edges = append(tx.undo.edges, edgeUndo{e.ID, old, known})
+		}
 		mk(&tx.edges)[e.ID] = e
-		if !known && e.Open() && !e.Voided {
+		if !known && reopened {
 			// Reopened: base reads of open edges no longer return it.
 			tx.added.add(e.Source, e.ID)
 			tx.added.add(e.Target, e.ID)
 		}
 	case OpAddHold, OpRemoveHold:
+		tx.replay = true
 		hs, _ := tx.currentHolds(m.ID)
 		hs = slices.DeleteFunc(slices.Clone(hs), func(h Hold) bool { return h.ID == m.Hold.ID })
 		if m.Op == OpAddHold {
 			hs = append(hs, *m.Hold)
 		}
+		if tx.undo != nil {
+			old, had := tx.holds[m.ID]
+			tx.log(undoEntry{kind: undoHolds, id: m.ID, holds: old, had: had})
+		}
 		mk(&tx.holds)[m.ID] = hs
 		hb := mk(&tx.heldBy)
 		if hb[m.Hold.ID] == nil {
+			tx.log(undoEntry{kind: undoHeldBy, key: m.Hold.ID, made: true})
 			hb[m.Hold.ID] = map[ID]bool{}
+		} else if tx.undo != nil {
+			old, had := hb[m.Hold.ID][m.ID]
+			tx.log(undoEntry{kind: undoHeldBy, key: m.Hold.ID, id: m.ID, old: old, had: had})
 		}
 		hb[m.Hold.ID][m.ID] = m.Op == OpAddHold
 	case OpAddIdentifier:
+		if tx.undo != nil {
+			tx.logIdentifier(*m.Ident)
+			if tx.idDel[*m.Ident] {
+				tx.fallBack("add an identifier the batch removed")
+			}
+		}
 		delete(tx.idDel, *m.Ident)
 		idAdd := mk(&tx.idAdd)
 		idAdd[m.Ident.Value] = append(idAdd[m.Ident.Value], *m.Ident)
 	case OpRemoveIdentifier:
+		tx.replay = true
+		if tx.undo != nil {
+			tx.logIdentifier(*m.Ident)
+			tx.fallBack("remove an identifier")
+		}
 		mk(&tx.idDel)[*m.Ident] = true
 		if tx.idAdd != nil {
-			tx.idAdd[m.Ident.Value] = slices.DeleteFunc(tx.idAdd[m.Ident.Value], func(i Identifier) bool { return i == *m.Ident })
+			ids := tx.idAdd[m.Ident.Value]
+			if tx.undo != nil {
+				// Not in place: the log keeps the list as it was.
+				ids = slices.Clone(ids)
+			}
+			tx.idAdd[m.Ident.Value] = slices.DeleteFunc(ids, func(i Identifier) bool { return i == *m.Ident })
 		}
 	case OpVoidEvent:
+		if tx.undo != nil {
+			old, had := tx.voided[m.EventID]
+			tx.log(undoEntry{kind: undoVoided, key: m.EventID, by: old, had: had})
+		}
 		mk(&tx.voided)[m.EventID] = m.VoidedBy
 	}
 }
 
+// logIdentifier logs what tx's identifier maps hold for i.
+func (tx *Tx) logIdentifier(i Identifier) {
+	del, hadDel := tx.idDel[i]
+	tx.log(undoEntry{kind: undoIdDel, ident: i, old: del, had: hadDel})
+	ids, hadAdd := tx.idAdd[i.Value]
+	tx.log(undoEntry{kind: undoIdAdd, key: i.Value, idents: ids, had: hadAdd})
+}
+
 func (tx *Tx) currentHolds(id ID) ([]Hold, error) {
 	if hs, ok := tx.holds[id]; ok {
+		if tx.undo != nil {
+			if n, ok := tx.nodes[id]; ok && n == nil {
+				// A Tx of the event's own reads no holds of a node its
+				// batch voided.
+				tx.fallBack("holds of a node the batch voided")
+			}
+		}
 		return hs, nil
 	}
 	if n, ok := tx.nodes[id]; ok && n == nil {

@@ -34,6 +34,36 @@ func (a *addedIndex) add(id ID, eid EdgeID) {
 	mk(&a.ends)[id] = e
 }
 
+// truncate takes the links from k on out of the lists, as they were before
+// they were added; edges holds the edges they name (their ends are the
+// nodes whose lists they are in).
+func (a *addedIndex) truncate(k int, edges map[EdgeID]*Edge) {
+	for _, l := range a.links[k:] {
+		e := edges[l.eid]
+		a.cut(e.Source, k)
+		a.cut(e.Target, k)
+	}
+	a.links = a.links[:k]
+}
+
+// cut ends id's list before the link k.
+func (a *addedIndex) cut(id ID, k int) {
+	e := a.ends[id]
+	switch {
+	case e.last < k:
+		// Cut already, or none of its links are from k on.
+	case e.first >= k:
+		delete(a.ends, id)
+	default:
+		last := e.first
+		for a.links[last].next >= 0 && a.links[last].next < k {
+			last = a.links[last].next
+		}
+		a.links[last].next = -1
+		a.ends[id] = addedEnds{e.first, last}
+	}
+}
+
 // head returns the first link of id's list, -1 when it is empty.
 func (a *addedIndex) head(id ID) int {
 	if e, ok := a.ends[id]; ok {
