@@ -87,6 +87,9 @@ func (s *Store) stage(p, under *persister, events []*tracegraph.Event, muts []tr
 		return err
 	}
 	p.headSeq, p.headHash, p.headAt = last.Seq, last.Hash, last.RecordedAt
+	if p.hooks != nil {
+		p.hooks.staged()
+	}
 	return nil
 }
 
@@ -96,8 +99,8 @@ func (s *Store) stage(p, under *persister, events []*tracegraph.Event, muts []tr
 // each after the one it was staged on: what a reader sees is always a
 // synced commit's.
 func (s *Store) apply(p *persister, events []*tracegraph.Event, muts []tracegraph.Mutation) error {
-	if p.beforeApply != nil {
-		p.beforeApply()
+	if p.hooks != nil {
+		p.hooks.applying()
 	}
 	sync := pebble.Sync
 	if s.opts.Bulk || s.loading.Load() {
@@ -185,10 +188,17 @@ type persister struct {
 	headSeq  uint64
 	headHash string
 	headAt   time.Time
-	// beforeApply, when set (tests), is called by each commit of a batch
-	// staged here before Pebble takes it: a test holds a commit there.
-	beforeApply func()
+	hooks *commitHooks // tests: nil
 }
+
+// commitHooks let a test see a commit's stages and hold them: staged is
+// called once a group is staged, applying before Pebble takes its batch.
+type commitHooks struct {
+	staged, applying func()
+}
+
+// setHooks sets the hooks of p and its twin (before the first commit).
+func (p *persister) setHooks(h *commitHooks) { p.hooks, p.twin.hooks = h, h }
 
 // stagedNode is a node record staged in a batch, and whether it voids the
 // node.
