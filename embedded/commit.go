@@ -188,7 +188,7 @@ type persister struct {
 	headSeq  uint64
 	headHash string
 	headAt   time.Time
-	hooks *commitHooks // tests: nil
+	hooks    *commitHooks // tests: nil
 }
 
 // commitHooks let a test see a commit's stages and hold them: staged is
