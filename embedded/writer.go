@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"fmt"
+	"runtime/trace"
 
 	"github.com/tracegraph/tracegraph"
 )
@@ -350,6 +351,7 @@ func (s *Store) commitFlight(f, prev *flight) {
 	f.layer = under
 	var muts []tracegraph.Mutation
 	if f.err == nil && len(f.accepted) > 0 {
+		r := trace.StartRegion(context.Background(), "stage") // an execution trace's view of the stages
 		p := s.persister.other(under)
 		muts = f.tx.Mutations()
 		if err := s.stage(p, under, f.accepted, muts, false); err != nil {
@@ -357,6 +359,7 @@ func (s *Store) commitFlight(f, prev *flight) {
 		} else {
 			f.layer = p
 		}
+		r.End()
 	}
 	f.stageErr = f.err
 	close(f.staged)
@@ -367,9 +370,11 @@ func (s *Store) commitFlight(f, prev *flight) {
 		}
 	}
 	if f.err == nil && len(f.accepted) > 0 {
+		r := trace.StartRegion(context.Background(), "apply")
 		if err := s.apply(f.layer, f.accepted, muts); err != nil {
 			f.err = fmt.Errorf("commit %d events: %w", len(f.accepted), err)
 		}
+		r.End()
 	}
 	for i, r := range f.reqs {
 		if f.err != nil {
