@@ -6,20 +6,43 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/tracegraph/tracegraph"
 )
 
-// commit seals the events into the hash chain (unless they are sealed
-// already: an Import), writes them and their mutations in one synced batch,
-// then applies the mutations to the topology. One commit runs at a time
-// (the writer waits for the group in flight before the next commit), so
-// they share s.persister and its batch.
+// commit seals the events (unless they are sealed already: an Import),
+// writes them and their mutations in one synced batch, then applies the
+// mutations to the topology. Nothing else may be in flight: the writer
+// drained its groups (an Import), so the group is staged on the store.
 func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, sealed bool) error {
-	s.mu.RLock()
-	prev, head, floor := s.headHash, s.headSeq, s.headRecordedAt
-	s.mu.RUnlock()
+	if err := s.stage(s.persister, nil, events, muts, sealed); err != nil {
+		return err
+	}
+	return s.apply(s.persister, events, muts)
+}
+
+// stage is a group's commit up to Pebble: it seals the events into the
+// hash chain (unless sealed), encodes their records and the mutations'
+// and writes them, in key order, into p's Pebble batch. It changes nothing
+// a reader sees, so the writer stages a group while the group before it
+// (staged in under, the other persister; nil: none in flight) is still in
+// its commit: the chain, the record time and the new nodes' indexes go on
+// from under's, and the records under's group wrote are read from under
+// before the store (see persister.under).
+func (s *Store) stage(p, under *persister, events []*tracegraph.Event, muts []tracegraph.Mutation, sealed bool) error {
+	var (
+		prev, head, floor = "", uint64(0), time.Time{}
+		next              uint32
+	)
+	if under != nil {
+		prev, head, floor, next = under.headHash, under.headSeq, under.headAt, under.next
+	} else {
+		s.mu.RLock()
+		prev, head, floor, next = s.headHash, s.headSeq, s.headRecordedAt, uint32(s.t.nodeCount())
+		s.mu.RUnlock()
+	}
 	now := tracegraph.RecordTime(s.opts.Clock(), floor)
 	if events[0].Seq != head+1 {
 		return fmt.Errorf("events start at seq %d after head %d", events[0].Seq, head)
@@ -33,10 +56,7 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, s
 		}
 		prev = ev.Hash
 	}
-	p := s.persister
-	p.reset(uint32(s.t.nodeCount()), events)
-	defer p.st.reset()
-	defer p.b.Reset()
+	p.reset(next, events, under)
 	for _, ev := range events {
 		rec, err := ev.MarshalRecord()
 		if err != nil {
@@ -63,12 +83,28 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, s
 	if err := p.set([]byte(headKey), headRec); err != nil {
 		return err
 	}
+	if err := p.st.writeTo(p.b); err != nil {
+		return err
+	}
+	p.headSeq, p.headHash, p.headAt = last.Seq, last.Hash, last.RecordedAt
+	if p.hooks != nil {
+		p.hooks.staged()
+	}
+	return nil
+}
+
+// apply commits the batch stage left in p (synced unless bulk or
+// loading), then publishes it: the ids, the topology, the node cache and
+// the head, under the store's lock. Groups apply one at a time, in order,
+// each after the one it was staged on: what a reader sees is always a
+// synced commit's.
+func (s *Store) apply(p *persister, events []*tracegraph.Event, muts []tracegraph.Mutation) error {
+	if p.hooks != nil {
+		p.hooks.applying()
+	}
 	sync := pebble.Sync
 	if s.opts.Bulk || s.loading.Load() {
 		sync = pebble.NoSync
-	}
-	if err := p.st.writeTo(p.b); err != nil {
-		return err
 	}
 	if err := p.b.Commit(sync); err != nil {
 		return err
@@ -86,8 +122,24 @@ func (s *Store) commit(events []*tracegraph.Event, muts []tracegraph.Mutation, s
 		return ok && s.t.flags[i]&flHeld != 0
 	})
 	s.t.maybeCompact()
-	s.headSeq, s.headHash, s.headRecordedAt = last.Seq, last.Hash, last.RecordedAt
+	s.headSeq, s.headHash, s.headRecordedAt = p.headSeq, p.headHash, p.headAt
 	return nil
+}
+
+// diskIndex is the persisted index of node id in the topology, read under
+// the store's lock: a group is staged while the one before it publishes.
+func (s *Store) diskIndex(id tracegraph.ID) (uint32, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.t.lookupDisk(id)
+}
+
+// voided reports whether the topology holds node id voided.
+func (s *Store) voided(id tracegraph.ID) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	at, ok := s.t.lookup(id) // its position (persisted indexes are not)
+	return ok && s.t.flags[at]&flVoided != 0
 }
 
 // maxRetainedBatch is the largest batch buffer a store keeps between
@@ -99,17 +151,27 @@ const maxRetainedBatch = 64 << 20
 // indexes in the order they appear, which publish reproduces. The batch is
 // not indexed: the records a later mutation of the same batch reads back
 // (node, edge and event id records) are kept in maps of their own, as
-// slices of the staged bytes.
+// slices of the staged bytes, until the persister stages its next batch.
+//
+// A store has two (twin): the writer stages a group in one while the group
+// before it, staged in the other, is in its Pebble commit; under points at
+// that one, and what a mutation reads back (a record, a node's index or
+// whether it is voided) is read from this batch, then under's, then the
+// store. One layer is enough: every group before under's was committed and
+// published before this batch began (the writer hands a group over only
+// then), so the store shows it.
 type persister struct {
 	s       *Store
 	b       *pebble.Batch
 	st      sortedBatch
+	twin    *persister
+	under   *persister // see above; nil: the store shows every group before this one
 	next    uint32
 	pending map[tracegraph.ID]uint32
 	// voidedNow holds the indexed nodes voided in this batch, so that a put
 	// reviving one writes its index entries again.
 	voidedNow map[tracegraph.ID]bool
-	nodes     map[tracegraph.ID][]byte     // node records written in this batch
+	nodes     map[tracegraph.ID]stagedNode // node records written in this batch
 	edges     map[tracegraph.EdgeID][]byte // edge records written in this batch
 	eventIDs  map[string][]byte            // event id records rewritten in this batch
 	events    map[string]uint64            // this batch's events by id, made when first needed
@@ -121,18 +183,64 @@ type persister struct {
 	// commit has staged, the last touchWindow of them checked (see touch).
 	touchedSeq uint64
 	touched    []tracegraph.ID
+	// The head the batch leaves once staged (stage), where the next
+	// group's chain, record time and node indexes go on (with next).
+	headSeq  uint64
+	headHash string
+	headAt   time.Time
+	hooks    *commitHooks // tests: nil
 }
 
+// commitHooks let a test see a commit's stages and hold them: staged is
+// called once a group is staged, applying before Pebble takes its batch.
+type commitHooks struct {
+	staged, applying func()
+}
+
+// setHooks sets the hooks of p and its twin (before the first commit).
+func (p *persister) setHooks(h *commitHooks) { p.hooks, p.twin.hooks = h, h }
+
+// stagedNode is a node record staged in a batch, and whether it voids the
+// node.
+type stagedNode struct {
+	rec    []byte
+	voided bool
+}
+
+// newPersister returns a store's persister and its twin.
 func newPersister(s *Store) *persister {
-	return &persister{s: s, b: s.db.NewBatch(pebble.WithMaxRetainedSizeBytes(maxRetainedBatch)),
-		pending: map[tracegraph.ID]uint32{}, nodes: map[tracegraph.ID][]byte{}, edges: map[tracegraph.EdgeID][]byte{},
-		eventIDs: map[string][]byte{}}
+	one := func() *persister {
+		return &persister{s: s, b: s.db.NewBatch(pebble.WithMaxRetainedSizeBytes(maxRetainedBatch)),
+			pending: map[tracegraph.ID]uint32{}, nodes: map[tracegraph.ID]stagedNode{}, edges: map[tracegraph.EdgeID][]byte{},
+			eventIDs: map[string][]byte{}}
+	}
+	p, q := one(), one()
+	p.twin, q.twin = q, p
+	return p
+}
+
+// other returns the persister to stage a batch in on top of under's: not
+// under itself.
+func (p *persister) other(under *persister) *persister {
+	if under == p {
+		return p.twin
+	}
+	return p
+}
+
+// close releases both persisters' batches.
+func (p *persister) close() {
+	p.b.Close()
+	p.twin.b.Close()
 }
 
 // reset readies p for a batch of events whose new nodes get indexes from
-// next on.
-func (p *persister) reset(next uint32, events []*tracegraph.Event) {
-	p.next, p.batchEvs = next, events
+// next on, staged on top of under's batch (nil: on the store). It drops
+// what p staged before.
+func (p *persister) reset(next uint32, events []*tracegraph.Event, under *persister) {
+	p.st.reset()
+	p.b.Reset()
+	p.next, p.batchEvs, p.under = next, events, under
 	clear(p.pending)
 	clear(p.nodes)
 	clear(p.edges)
@@ -142,12 +250,18 @@ func (p *persister) reset(next uint32, events []*tracegraph.Event) {
 	p.voidedNow, p.events = nil, nil
 }
 
-// index is the persisted index of id (see renumber.go), pending or known.
+// index is the persisted index of id (see renumber.go), pending (in this
+// batch or under's) or known.
 func (p *persister) index(id tracegraph.ID) (uint32, bool) {
 	if i, ok := p.pending[id]; ok {
 		return i, true
 	}
-	return p.s.t.lookupDisk(id) // the writer is the only goroutine that changes t
+	if p.under != nil {
+		if i, ok := p.under.pending[id]; ok {
+			return i, true
+		}
+	}
+	return p.s.diskIndex(id)
 }
 
 func (p *persister) set(k, v []byte) error {
@@ -168,9 +282,25 @@ func (p *persister) delete(k []byte) error {
 // nodeRecord reads the record of node id as of this batch.
 func (p *persister) nodeRecord(id tracegraph.ID) ([]byte, error) {
 	if v, ok := p.nodes[id]; ok {
-		return v, nil
+		return v.rec, nil
+	}
+	if p.under != nil {
+		if v, ok := p.under.nodes[id]; ok {
+			return v.rec, nil
+		}
 	}
 	return p.stored(appendStrKey(p.key[:0], pNode, string(id)))
+}
+
+// wasVoided reports whether node id, which exists and was not written in
+// this batch, is voided as of this batch.
+func (p *persister) wasVoided(id tracegraph.ID) bool {
+	if p.under != nil {
+		if v, ok := p.under.nodes[id]; ok {
+			return v.voided
+		}
+	}
+	return p.s.voided(id)
 }
 
 // edgeRecord reads the record of edge id as of this batch.
@@ -178,13 +308,32 @@ func (p *persister) edgeRecord(id tracegraph.EdgeID) ([]byte, error) {
 	if v, ok := p.edges[id]; ok {
 		return v, nil
 	}
+	if p.under != nil {
+		if v, ok := p.under.edges[id]; ok {
+			return v, nil
+		}
+	}
 	return p.stored(appendSeqKey(p.key[:0], pEdge, uint64(id)))
 }
 
 // eventIDRecord reads the id index record of event id as of this batch.
 func (p *persister) eventIDRecord(id string) ([]byte, error) {
-	if v, ok := p.eventIDs[id]; ok {
+	if v, ok := p.stagedEventID(id); ok {
 		return v, nil
+	}
+	if p.under != nil {
+		if v, ok := p.under.stagedEventID(id); ok {
+			return v, nil
+		}
+	}
+	return p.stored(appendStrKey(p.key[:0], pEventID, id))
+}
+
+// stagedEventID returns the id index record of event id staged in this
+// batch: voided in it, or one of its events.
+func (p *persister) stagedEventID(id string) ([]byte, bool) {
+	if v, ok := p.eventIDs[id]; ok {
+		return v, true
 	}
 	if p.events == nil {
 		p.events = make(map[string]uint64, len(p.batchEvs))
@@ -193,9 +342,9 @@ func (p *persister) eventIDRecord(id string) ([]byte, error) {
 		}
 	}
 	if seq, ok := p.events[id]; ok {
-		return binary.BigEndian.AppendUint64(nil, seq), nil
+		return binary.BigEndian.AppendUint64(nil, seq), true
 	}
-	return p.stored(appendStrKey(p.key[:0], pEventID, id))
+	return nil, false
 }
 
 // stored reads k from the store (committed records only).
@@ -257,7 +406,7 @@ func (p *persister) putNode(n *tracegraph.Node, i uint32, voided bool) error {
 	if p.val, err = appendNode(p.val[:0], n, voided); err != nil {
 		return fmt.Errorf("encode node %s: %w", n.ID, err)
 	}
-	p.nodes[n.ID] = p.setKept(appendStrKey(p.key[:0], pNode, string(n.ID)), p.val)
+	p.nodes[n.ID] = stagedNode{rec: p.setKept(appendStrKey(p.key[:0], pNode, string(n.ID)), p.val), voided: voided}
 	var fl uint8
 	if voided {
 		fl = flVoided

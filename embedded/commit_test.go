@@ -37,7 +37,7 @@ func TestHistoryEntryOncePerEvent(t *testing.T) {
 	want := [][]byte{nodeEvKey(p1, head+1), nodeEvKey(pcb2, head+1), nodeEvKey(pcb1, head+1), nodeEvKey(p1, head+2), nodeEvKey(pcb1, head+2)}
 	p := s.persister
 	for try := range 2 {
-		p.reset(uint32(s.t.nodeCount()), nil)
+		p.reset(uint32(s.t.nodeCount()), nil, nil)
 		for i := range muts {
 			if err := p.persist(&muts[i]); err != nil {
 				t.Fatal(err)

@@ -259,8 +259,7 @@ func (p *persister) persistIndex(n *tracegraph.Node, existed bool) error {
 	_, pending := p.pending[n.ID]
 	revived := p.voidedNow[n.ID]
 	if existed && !pending && !revived {
-		at, _ := p.s.t.lookup(n.ID) // its position (persisted indexes are not)
-		revived = p.s.t.flags[at]&flVoided != 0
+		revived = p.wasVoided(n.ID)
 	}
 	if existed && !revived {
 		return nil

@@ -73,7 +73,7 @@ type Store struct {
 	par     parallelism // how recalls use several goroutines (zero: defaults)
 	cache   *nodeCache
 	headSeq uint64
-	// persister writes the commits, one at a time (commit).
+	// persister and its twin stage and write the commits (commit.go).
 	persister *persister
 	// ids holds the store's event ids (idfilter.go); once idsFull, the
 	// duplicate check reads Pebble only when it says "maybe". Guarded by mu.
@@ -407,7 +407,7 @@ func (s *Store) Close() error {
 	<-s.done
 	s.stopIDFilter()
 	s.stopEventTimeFill()
-	s.persister.b.Close()
+	s.persister.close()
 	s.subsMu.Lock()
 	for ch := range s.subs {
 		close(ch)

@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"fmt"
+	"runtime/trace"
 
 	"github.com/tracegraph/tracegraph"
 )
@@ -59,12 +60,12 @@ func (s *Store) Submit(ctx context.Context, events []*tracegraph.Event, opts tra
 }
 
 // writer is the one goroutine that applies the rules. It projects each
-// batch as it arrives into the open group, on top of the group in commit if
-// there is one, and hands the open group to a commit goroutine as soon as
-// that commit is done (at once when none is in flight). So while a group is
-// written and synced the next one takes every batch that arrives, and the
-// commits, one at a time, carry as many batches as the callers keep in
-// flight (pipelined group commit: see pipeline).
+// batch as it arrives into the open group, on top of the groups in flight
+// if there are any, and hands the open group to a commit goroutine as soon
+// as the group before it is staged and the one before that committed (at
+// once when none is in flight). So while a group is written and synced the
+// next one is staged (sealed, encoded, sorted) and the one after it takes
+// every batch that arrives: pipelined group commit, see pipeline.
 func (s *Store) writer() {
 	defer close(s.done)
 	w := &pipeline{s: s, rd: &reader{s: s}}
@@ -91,25 +92,32 @@ func (s *Store) writer() {
 	w.drain()
 }
 
-// pipeline is the writer's state: at most one group in commit and one open
-// group projected on top of it, so the overlays never chain deeper than
-// one.
+// pipeline is the writer's state: the groups handed over and not yet seen
+// committed, oldest first, and the open group projected on top of the
+// newest of them. A group's commit has two stages (commitFlight): staging,
+// which needs only the group before it staged, and applying (Pebble's
+// commit and its fsync, then the publish), one group at a time in order.
+// The writer hands a group over when the stage is free: the newest group
+// in flight is staged and every group before it committed. So at most two
+// are in flight, one applying while the next is staged, and the overlays
+// never chain deeper than two.
 type pipeline struct {
 	s  *Store
 	rd *reader
 	// The stations' line sides decoded or saved, kept from group to group:
 	// the writer's alone (see newFlight).
-	lineSides  *tracegraph.LineSideMemo
-	committing *flight // handed to commitFlight; nil once seen done
-	open       *flight // projected, not handed over yet
+	lineSides *tracegraph.LineSideMemo
+	flights   []*flight // handed to commitFlight, oldest first; at most two
+	open      *flight   // projected, not handed over yet
 }
 
 // next returns the next request (false once the store closes), handing the
-// open group over whenever the commit before it is done, and waiting for
-// that commit instead of taking requests while the open group is full.
+// open group over whenever the stage is free, and waiting for the groups in
+// flight instead of taking requests while the open group is full.
 func (w *pipeline) next() (*applyReq, bool) {
 	for {
-		if w.open != nil && w.commitDone() {
+		w.reap()
+		if w.open != nil && w.free() {
 			w.handOver()
 		}
 		switch {
@@ -117,77 +125,147 @@ func (w *pipeline) next() (*applyReq, bool) {
 			r, ok := <-w.s.reqs
 			return r, ok
 		case w.open.events >= w.s.opts.MaxGroupEvents:
-			<-w.committing.done
+			<-w.progress()
 		default:
 			select {
 			case r, ok := <-w.s.reqs:
 				return r, ok
-			case <-w.committing.done:
+			case <-w.progress():
 			}
 		}
 	}
 }
 
-// commitDone reports whether no commit is in flight.
-func (w *pipeline) commitDone() bool {
-	if w.committing == nil {
+// free reports whether the open group can be handed over now: nothing in
+// flight, or one group, staged. reap has run.
+func (w *pipeline) free() bool {
+	switch len(w.flights) {
+	case 0:
 		return true
+	case 1:
+		return isClosed(w.flights[0].staged)
 	}
+	return false
+}
+
+// progress returns what free waits for: the oldest group's commit when
+// two are in flight, else the staging of the one.
+func (w *pipeline) progress() <-chan struct{} {
+	if len(w.flights) > 1 {
+		return w.flights[0].done
+	}
+	return w.flights[0].staged
+}
+
+func isClosed(c <-chan struct{}) bool {
 	select {
-	case <-w.committing.done:
-		w.committing = nil
+	case <-c:
 		return true
 	default:
 		return false
 	}
 }
 
+// reap forgets the groups in flight whose commits are done, oldest first.
+// The group or open group projected on one that committed is rebased on
+// the store, which now shows it: otherwise each keeps the one before it,
+// and a long load keeps every group it applied. When one failed, every
+// group after it fails (each waits for the one before and fails with it),
+// and so does the open group projected on them: reap waits for them and
+// fails the open group at once, so that the next batches are projected on
+// the store.
+func (w *pipeline) reap() {
+	for len(w.flights) > 0 && isClosed(w.flights[0].done) {
+		d := w.flights[0]
+		w.flights = w.flights[1:]
+		if d.err != nil {
+			w.failAll(d.err)
+			return
+		}
+		for _, f := range w.flights {
+			f.rebaseFrom(d, w.rd)
+		}
+		if w.open != nil {
+			w.open.rebaseFrom(d, w.rd)
+		}
+	}
+}
+
+// rebaseFrom puts f's overlay on the store when it is projected on d, which
+// is committed.
+func (f *flight) rebaseFrom(d *flight, rd *reader) {
+	if f.parent == d {
+		f.tx.Rebase(rd)
+		f.parent = nil
+	}
+}
+
+// failAll waits for the groups in flight (they fail: a group before them
+// failed with err) and fails the open group if it was projected on one.
+func (w *pipeline) failAll(err error) {
+	for _, f := range w.flights {
+		<-f.done
+	}
+	w.flights = nil
+	if w.open != nil && w.open.parent != nil {
+		f := w.open
+		w.open = nil
+		f.err = dependedOn(err)
+		w.s.commitFlight(f, nil)
+	}
+}
+
+func dependedOn(err error) error {
+	return fmt.Errorf("an earlier commit this batch depended on failed: %w", err)
+}
+
 // add projects r into the open group, opening one if there is none: on
-// top of the group in commit, or of the store itself.
+// top of the newest group in flight, or of the store itself.
 func (w *pipeline) add(r *applyReq) {
 	if w.open == nil {
 		var base tracegraph.GraphReader = w.rd
 		var parent *flight
-		if !w.commitDone() {
-			base, parent = w.committing.tx, w.committing
+		if n := len(w.flights); n > 0 {
+			parent = w.flights[n-1]
+			base = parent.tx
 		}
 		w.open = w.s.newFlight(base, parent, w.lineSides)
 	}
 	w.open.project(r)
 }
 
-// handOver starts the commit of the open group; the commit before it is
-// done. The group's overlay is rebased on the store, which now shows its
-// parent's changes, and the parent is dropped: otherwise each flight keeps
-// the one before it, and a long load keeps every group it applied. A group
-// whose parent failed fails at once, and nothing is projected on it.
+// handOver starts the commit of the open group; the stage is free (see
+// free). A group whose parent failed to stage fails at once, with the
+// groups in flight, and nothing is projected on it.
 func (w *pipeline) handOver() {
-	f, parent := w.open, w.open.parent
-	w.open, f.parent = nil, nil
-	if parent != nil && parent.err != nil {
-		f.err = fmt.Errorf("an earlier commit this batch depended on failed: %w", parent.err)
-		w.s.commitFlight(f)
-		return
+	f := w.open
+	var prev *flight
+	if n := len(w.flights); n > 0 {
+		prev = w.flights[n-1]
+		if prev.stageErr != nil {
+			w.failAll(prev.stageErr)
+			return
+		}
 	}
-	if parent != nil {
-		f.tx.Rebase(w.rd)
-	}
-	w.committing = f
-	go w.s.commitFlight(f)
+	w.open = nil
+	w.flights = append(w.flights, f)
+	go w.s.commitFlight(f, prev)
 }
 
 // drain commits the open group and waits until nothing is in flight.
 func (w *pipeline) drain() {
-	if w.open != nil {
-		if w.committing != nil {
-			<-w.committing.done
+	for w.open != nil {
+		w.reap()
+		if w.open != nil && w.free() {
+			w.handOver()
+		} else if w.open != nil {
+			<-w.progress()
 		}
-		w.handOver()
 	}
-	if w.committing != nil {
-		<-w.committing.done
-		w.committing = nil
+	for _, f := range w.flights {
+		<-f.done
 	}
+	w.flights = nil
 }
 
 // flight is a projected group on its way to disk.
@@ -197,8 +275,15 @@ type flight struct {
 	reqs     []*applyReq
 	results  []*tracegraph.BatchResult
 	accepted []*tracegraph.Event
-	events   int           // the events of reqs
-	nextSeq  uint64        // the seq of the next event accepted
+	events   int // the events of reqs
+	nextSeq  uint64
+	// staged is closed when the group is staged (or failed to be): then
+	// stageErr, and layer, the persister whose batch holds the last group
+	// staged up to this one (this one's, or the layer before it when this
+	// group has nothing to write; nil: none in flight).
+	staged   chan struct{}
+	stageErr error
+	layer    *persister
 	done     chan struct{} // closed when committed (or failed) and answered
 	err      error
 }
@@ -209,7 +294,8 @@ type flight struct {
 // stands for the exact texts it was kept for, so it holds whether this
 // group commits or fails.
 func (s *Store) newFlight(base tracegraph.GraphReader, parent *flight, lineSides *tracegraph.LineSideMemo) *flight {
-	f := &flight{parent: parent, tx: tracegraph.NewTx(context.Background(), base), done: make(chan struct{})}
+	f := &flight{parent: parent, tx: tracegraph.NewTx(context.Background(), base),
+		staged: make(chan struct{}), done: make(chan struct{})}
 	if lineSides != nil {
 		f.tx.KeepLineSides(lineSides)
 	}
@@ -247,14 +333,48 @@ func (s *Store) headSeqNow() uint64 {
 	return s.headSeq
 }
 
-// commitFlight persists the group in one synced Pebble batch (unless it
-// failed already), publishes it to the topology and answers every caller.
-func (s *Store) commitFlight(f *flight) {
+// commitFlight commits group f, handed over after prev (nil: nothing in
+// flight): it stages f on prev's layer as soon as prev is staged (the
+// writer hands f over only then), then waits for prev's commit, applies f
+// (one synced Pebble batch, the publish) and answers every caller. A group
+// fails with the group it was staged on: it assumed that group's outcomes.
+func (s *Store) commitFlight(f, prev *flight) {
 	defer close(f.done)
+	var under *persister
+	if prev != nil {
+		<-prev.staged
+		under = prev.layer
+		if f.err == nil && prev.stageErr != nil {
+			f.err = dependedOn(prev.stageErr)
+		}
+	}
+	f.layer = under
+	var muts []tracegraph.Mutation
 	if f.err == nil && len(f.accepted) > 0 {
-		if err := s.commit(f.accepted, f.tx.Mutations(), false); err != nil {
+		r := trace.StartRegion(context.Background(), "stage") // an execution trace's view of the stages
+		p := s.persister.other(under)
+		muts = f.tx.Mutations()
+		if err := s.stage(p, under, f.accepted, muts, false); err != nil {
+			f.err = fmt.Errorf("commit %d events: %w", len(f.accepted), err)
+		} else {
+			f.layer = p
+		}
+		r.End()
+	}
+	f.stageErr = f.err
+	close(f.staged)
+	if prev != nil {
+		<-prev.done
+		if f.err == nil && prev.err != nil {
+			f.err = dependedOn(prev.err)
+		}
+	}
+	if f.err == nil && len(f.accepted) > 0 {
+		r := trace.StartRegion(context.Background(), "apply")
+		if err := s.apply(f.layer, f.accepted, muts); err != nil {
 			f.err = fmt.Errorf("commit %d events: %w", len(f.accepted), err)
 		}
+		r.End()
 	}
 	for i, r := range f.reqs {
 		if f.err != nil {
