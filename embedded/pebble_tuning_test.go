@@ -7,10 +7,10 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 )
 
-// TestPebbleL0Thresholds: a durable store (and verify, which opens its
-// files read-only with the same options) starts L0 compactions at 8
-// sublevels and stalls writes at 24; a bulk load keeps its own thresholds;
-// an opened store runs with what pebbleOptions says.
+// TestPebbleL0Thresholds: a durable store's options (verify's too, which
+// opens the files read-only with them) have L0CompactionThreshold 8 and
+// L0StopWritesThreshold 24, which Pebble's defaults keep and its checks
+// accept; a bulk load keeps its own thresholds.
 func TestPebbleL0Thresholds(t *testing.T) {
 	for _, tc := range []struct {
 		name              string
