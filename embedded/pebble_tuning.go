@@ -9,7 +9,7 @@ import "github.com/cockroachdb/pebble/v2"
 // Every event writes keys all over the key space (node records, index,
 // history and edge keys), so each L0 compaction rewrites nearly the whole
 // base level beneath it as well: in durable ingest the compactions wrote
-// about twice the bytes the flushes did and took twice their CPU. At 8 an
+// about twice the bytes the flushes did, with 1.4–2.7 times their CPU. At 8 an
 // L0 compaction waits for four sublevels and merges twice the data into
 // each rewrite of the base level. 800,000 events of the bench's ingest
 // (16 clients into a fresh store) compacted 210–224 MB instead of
