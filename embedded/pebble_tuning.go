@@ -26,15 +26,26 @@ import "github.com/cockroachdb/pebble/v2"
 // at 24. Compression, filters, file and level sizes stay as they were:
 // none of those paid (the doc has the measurements).
 //
+// L0CompactionFileThreshold (Pebble's default 500) compacts level 0 by its
+// file count too: a bulk import leaves its few large flushes in level 0
+// for the next Open (bulkL0CompactionThreshold), and the 20,000-unit
+// factory's three (89 files, 91 MB) would stay there under the sublevel
+// threshold alone, 13 MB more on disk than compacted; at 64 files they are
+// compacted at Open as before. Durable ingest reaches 4 sublevels at about
+// 40 files, so it changes nothing there (800,000 events: 230 MB compacted
+// by the end of the load, 276 MB settled, compactions 5.9 s).
+//
 // A bulk load (Options.Bulk) keeps its own thresholds
 // (bulkL0CompactionThreshold).
 const (
-	durableL0CompactionThreshold = 8
-	durableL0StopWritesThreshold = 24
+	durableL0CompactionThreshold     = 8
+	durableL0StopWritesThreshold     = 24
+	durableL0CompactionFileThreshold = 64
 )
 
 // tuneDurable sets po's thresholds of level 0 for a durable store.
 func tuneDurable(po *pebble.Options) {
 	po.L0CompactionThreshold = durableL0CompactionThreshold
 	po.L0StopWritesThreshold = durableL0StopWritesThreshold
+	po.L0CompactionFileThreshold = durableL0CompactionFileThreshold
 }

@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -13,13 +14,13 @@ import (
 // accept; a bulk load keeps its own thresholds.
 func TestPebbleL0Thresholds(t *testing.T) {
 	for _, tc := range []struct {
-		name              string
-		opts              Options
-		compaction, stops int
+		name                     string
+		opts                     Options
+		compaction, stops, files int
 	}{
-		{"durable", Options{}, 8, 24},
-		{"durable with a small memtable", Options{MemTableBytes: 1 << 20}, 8, 24},
-		{"bulk", Options{Bulk: true}, bulkL0CompactionThreshold, 1 << 20},
+		{"durable", Options{}, 8, 24, 64},
+		{"durable with a small memtable", Options{MemTableBytes: 1 << 20}, 8, 24, 64},
+		{"bulk", Options{Bulk: true}, bulkL0CompactionThreshold, 1 << 20, 500},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.opts.CacheBytes = 1 << 20
@@ -29,6 +30,9 @@ func TestPebbleL0Thresholds(t *testing.T) {
 				t.Errorf("L0 thresholds %d/%d, want %d/%d", po.L0CompactionThreshold, po.L0StopWritesThreshold, tc.compaction, tc.stops)
 			}
 			po.EnsureDefaults() // keeps them
+			if po.L0CompactionFileThreshold != tc.files {
+				t.Errorf("L0 file threshold %d, want %d", po.L0CompactionFileThreshold, tc.files)
+			}
 			if po.L0CompactionThreshold != tc.compaction || po.L0StopWritesThreshold != tc.stops {
 				t.Errorf("after EnsureDefaults: L0 thresholds %d/%d", po.L0CompactionThreshold, po.L0StopWritesThreshold)
 			}
@@ -43,7 +47,8 @@ func TestPebbleL0Thresholds(t *testing.T) {
 // three flushes of the same key leave three sublevels of level 0 once
 // Pebble has nothing more to do (Pebble's default threshold, 4, compacts
 // at two: its score is twice the depth over the threshold), and a fourth
-// starts the compaction that empties level 0.
+// starts the compaction that empties level 0; 64 files that do not
+// overlap are compacted too.
 func TestPebbleL0WaitsForFourSublevels(t *testing.T) {
 	po := pebbleOptions(Options{CacheBytes: 1 << 20, MemTableBytes: 1 << 20})
 	defer po.Cache.Unref()
@@ -52,9 +57,13 @@ func TestPebbleL0WaitsForFourSublevels(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	flush := func(n int) {
+	flush := func(n int, distinct bool) {
 		for i := range n {
-			if err := db.Set([]byte("k"), []byte{byte(i)}, pebble.NoSync); err != nil {
+			k := []byte("k")
+			if distinct {
+				k = fmt.Appendf(k, "%04d", i)
+			}
+			if err := db.Set(k, []byte{byte(i)}, pebble.NoSync); err != nil {
 				t.Fatal(err)
 			}
 			if err := db.Flush(); err != nil {
@@ -75,12 +84,19 @@ func TestPebbleL0WaitsForFourSublevels(t *testing.T) {
 		}
 		return db.Metrics().Levels[0].Sublevels
 	}
-	flush(3)
+	flush(3, false)
 	if n := settled(); n != 3 {
 		t.Errorf("after 3 flushes level 0 has %d sublevels, want 3 (no compaction yet)", n)
 	}
-	flush(1)
+	flush(1, false)
 	if n := settled(); n != 0 {
 		t.Errorf("after 4 flushes level 0 has %d sublevels, want 0 (compacted)", n)
+	}
+	// Files that do not overlap (as a bulk import's many files of a few
+	// flushes) make one sublevel; 64 of them are compacted.
+	flush(70, true)
+	settled()
+	if n := db.Metrics().Levels[0].TablesCount; n >= 64 {
+		t.Errorf("after 70 flushes of distinct keys level 0 holds %d files, want fewer than 64 (compacted)", n)
 	}
 }
