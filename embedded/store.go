@@ -239,6 +239,8 @@ func pebbleOptions(opts Options) *pebble.Options {
 		// "Third pass").
 		po.L0CompactionThreshold = bulkL0CompactionThreshold
 		po.L0StopWritesThreshold = 1 << 20
+	} else {
+		tuneDurable(po)
 	}
 	for i := range po.Levels {
 		// Bloom filters make the misses of the id and key checks cheap.
