@@ -193,10 +193,7 @@ type settler interface {
 
 // settle waits for s to settle after load, measuring the CPU and the time
 // that takes, when s is a settler.
-func settle(ctx context.Context, s tracegraph.Store, load *Load, err error) (*ingestLoad, error) {
-	if err != nil {
-		return nil, err
-	}
+func settle(ctx context.Context, s tracegraph.Store, load *Load) (*ingestLoad, error) {
 	l := &ingestLoad{Load: load}
 	st, ok := s.(settler)
 	if !ok {
@@ -233,7 +230,10 @@ func ingestHTTP(ctx context.Context, cfg *Config, bodies [][][]byte) (*ingestLoa
 		}
 		return nil
 	})
-	return settle(ctx, s, load, err)
+	if err != nil {
+		return nil, err
+	}
+	return settle(ctx, s, load)
 }
 
 // ingestStore applies each client's stream to a fresh store with
@@ -262,7 +262,10 @@ func ingestStore(ctx context.Context, cfg *Config, streams [][]*tracegraph.Event
 		}
 		return nil
 	})
-	return settle(ctx, s, load, err)
+	if err != nil {
+		return nil, err
+	}
+	return settle(ctx, s, load)
 }
 
 // fsyncRatio compares events/s with the fsync loop's, or says why it does
