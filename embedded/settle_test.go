@@ -3,9 +3,6 @@ package embedded
 import (
 	"context"
 	"testing"
-
-	"github.com/tracegraph/tracegraph"
-	"github.com/tracegraph/tracegraph/factory"
 )
 
 // TestSettleLeavesNothingRunning: after a load Settle returns with the
@@ -14,14 +11,7 @@ import (
 func TestSettleLeavesNothingRunning(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTemp(t)
-	var evs []*tracegraph.Event
-	if _, err := factory.Generate(ctx, factory.Config{Units: 60, Seed: 3}, func(e *tracegraph.Event) error {
-		evs = append(evs, e)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	mustApply(t, s, evs...)
+	mustApply(t, s, smallFactory(t)...)
 	if n := s.db.Metrics().Levels[0].TablesCount; n != 0 {
 		t.Fatalf("%d tables in L0 before Settle: the test needs the load in the memtable", n)
 	}
