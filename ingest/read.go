@@ -67,12 +67,18 @@ func ReadSized(body io.Reader, size int64, contentType string, fn func(raw []byt
 // hands an element on: what DecodeEvent accepts is JSON
 // (TestDecodedIsJSON), so only a refused one is checked.
 func ReadEvents(body io.Reader, size int64, contentType string, fn func(ev *tracegraph.Event, err error, raw []byte, line int) error) error {
+	return ReadEventsWith(nil, body, size, contentType, fn)
+}
+
+// ReadEventsWith is ReadEvents decoding with d (tracegraph.EventDecoder,
+// which shares the short strings it read before; nil: DecodeEvent).
+func ReadEventsWith(d *tracegraph.EventDecoder, body io.Reader, size int64, contentType string, fn func(ev *tracegraph.Event, err error, raw []byte, line int) error) error {
 	decoded := func(raw []byte, line int) error {
-		ev, err := tracegraph.DecodeEvent(raw)
+		ev, err := d.Decode(raw)
 		return fn(ev, err, raw, line)
 	}
 	framed := func(raw []byte, line int) (bool, error) {
-		ev, err := tracegraph.DecodeEvent(raw)
+		ev, err := d.Decode(raw)
 		if err != nil && !tracegraph.ValidJSON(raw) {
 			return false, nil
 		}

@@ -111,12 +111,17 @@ func (s *Server) readWholeBody(c echo.Context) ([]byte, error) {
 }
 
 // readEvents reads and decodes the events of a body of size bytes (-1 when
-// not known; ingest.ReadEvents) into a batch, one at a time, recorded by
+// not known; ingest.ReadEventsWith, with a decoder of s.decoders) into a batch, one at a time, recorded by
 // the principal of ctx. More events than Config.MaxEventsPerRequest is a
 // LIMIT error, and none an INVALID one.
 func (s *Server) readEvents(ctx context.Context, body io.Reader, size int64, contentType string) (*ingest.Batch, error) {
 	batch := ingest.NewBatch(expectedEvents(size, s.cfg.MaxEventsPerRequest))
-	err := ingest.ReadEvents(body, size, contentType, func(ev *tracegraph.Event, err error, raw []byte, line int) error {
+	d, _ := s.decoders.Get().(*tracegraph.EventDecoder)
+	if d == nil {
+		d = tracegraph.NewEventDecoder()
+	}
+	defer s.decoders.Put(d)
+	err := ingest.ReadEventsWith(d, body, size, contentType, func(ev *tracegraph.Event, err error, raw []byte, line int) error {
 		if batch.Len() >= s.cfg.MaxEventsPerRequest {
 			return tracegraph.Errorf(tracegraph.CodeLimit, "", "the body has more than %d events (the limit per request); split it", s.cfg.MaxEventsPerRequest)
 		}
