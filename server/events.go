@@ -83,7 +83,10 @@ func (s *Server) postEvents(c echo.Context) error {
 	if res.Rejected > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	return c.JSON(status, resp)
+	if _, pretty := c.QueryParams()["pretty"]; pretty || c.Echo().Debug {
+		return c.JSON(status, resp) // indented
+	}
+	return c.JSONBlob(status, appendEventsResponse(make([]byte, 0, 64+96*len(resp.Outcomes)), &resp))
 }
 
 func (s *Server) bodyTooLarge() error {
