@@ -311,13 +311,14 @@ func (s *fastScan) str(dst *string) bool {
 // strs reads a list of strings ([] is an empty list, not nil, as
 // encoding/json decodes it).
 func (s *fastScan) strs(dst *[]string) bool {
-	out := []string{}
+	var buf [16]string // read on the stack, then copied once at its length
+	out := buf[:0]
 	ok := s.array(func() bool {
 		v, ok := s.name()
 		out = append(out, v)
 		return ok
 	})
-	*dst = out
+	*dst = append(make([]string, 0, len(out)), out...)
 	return ok
 }
 
