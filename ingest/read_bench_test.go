@@ -43,8 +43,8 @@ func benchBodies(b *testing.B) (ndjson, array [][]byte, events int) {
 // BenchmarkReadEvents reads and decodes bodies of 50 events: ReadSized,
 // then Batch.Add each (ndjson, array), and as POST /api/v1/events does,
 // ReadEvents, then Batch.AddDecoded each (ndjson-decoded, array-decoded),
-// and as POST /api/v1/events does, ReadEventsWith one EventDecoder for
-// all bodies, then Batch.AddDecoded each (ndjson-names, array-names): the
+// and as POST /api/v1/events does, one EventReader for all bodies, then
+// Batch.AddDecoded each (ndjson-names, array-names): the
 // part of durable ingest over HTTP before the store. ns/op and
 // allocs/op are per body.
 //
@@ -61,9 +61,9 @@ func BenchmarkReadEvents(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			ctx := context.Background()
-			var d *tracegraph.EventDecoder
+			read := ingest.ReadEvents
 			if c.names {
-				d = tracegraph.NewEventDecoder()
+				read = ingest.NewEventReader().Read
 			}
 			i := 0
 			for b.Loop() {
@@ -71,7 +71,7 @@ func BenchmarkReadEvents(b *testing.B) {
 				body := c.bodies[i%len(c.bodies)]
 				var err error
 				if c.decoded {
-					err = ingest.ReadEventsWith(d, bytes.NewReader(body), int64(len(body)), c.contentType, func(ev *tracegraph.Event, err error, raw []byte, line int) error {
+					err = read(bytes.NewReader(body), int64(len(body)), c.contentType, func(ev *tracegraph.Event, err error, raw []byte, line int) error {
 						batch.AddDecoded(ctx, ev, err, raw, line)
 						return nil
 					})

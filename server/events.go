@@ -114,17 +114,17 @@ func (s *Server) readWholeBody(c echo.Context) ([]byte, error) {
 }
 
 // readEvents reads and decodes the events of a body of size bytes (-1 when
-// not known; ingest.ReadEventsWith, with a decoder of s.decoders) into a batch, one at a time, recorded by
+// not known; an ingest.EventReader of s.readers) into a batch, one at a time, recorded by
 // the principal of ctx. More events than Config.MaxEventsPerRequest is a
 // LIMIT error, and none an INVALID one.
 func (s *Server) readEvents(ctx context.Context, body io.Reader, size int64, contentType string) (*ingest.Batch, error) {
 	batch := ingest.NewBatch(expectedEvents(size, s.cfg.MaxEventsPerRequest))
-	d, _ := s.decoders.Get().(*tracegraph.EventDecoder)
-	if d == nil {
-		d = tracegraph.NewEventDecoder()
+	rd, _ := s.readers.Get().(*ingest.EventReader)
+	if rd == nil {
+		rd = ingest.NewEventReader()
 	}
-	defer s.decoders.Put(d)
-	err := ingest.ReadEventsWith(d, body, size, contentType, func(ev *tracegraph.Event, err error, raw []byte, line int) error {
+	defer s.readers.Put(rd)
+	err := rd.Read(body, size, contentType, func(ev *tracegraph.Event, err error, raw []byte, line int) error {
 		if batch.Len() >= s.cfg.MaxEventsPerRequest {
 			return tracegraph.Errorf(tracegraph.CodeLimit, "", "the body has more than %d events (the limit per request); split it", s.cfg.MaxEventsPerRequest)
 		}

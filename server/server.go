@@ -153,10 +153,10 @@ type Server struct {
 	backupMu sync.Mutex
 	// epcis serves the EPCIS 2.0 capture and query interface (epcis.go).
 	epcis *epcisService
-	// decoders holds the *tracegraph.EventDecoder POST /api/v1/events
-	// decodes with, one per request at a time, so that the names one
-	// request read are shared by the next (events.go).
-	decoders sync.Pool
+	// readers holds the *ingest.EventReader POST /api/v1/events reads
+	// with, one per request at a time, so that the next request reuses its
+	// buffer and shares the names it decoded (events.go).
+	readers sync.Pool
 
 	// base is the context of every request; it ends after shutdown, which
 	// ends the subscriptions (hijacked connections the http.Server does not
