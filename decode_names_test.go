@@ -26,8 +26,10 @@ func checkDecoderAgrees(t testing.TB, d *EventDecoder, b []byte) bool {
 	return werr == nil
 }
 
-// decoderInputs are the inputs of TestDecodedIsJSON: the event lines of
-// every fast type, FuzzDecodeEvent's corpus, and their variants.
+// decoderInputs are the event lines of every fast type, FuzzDecodeEvent's
+// corpus, and their variants (cut short, bytes left out, doubled or
+// replaced, tokens rewritten): the inputs of TestDecodedIsJSON and
+// TestEventDecoderAgrees.
 func decoderInputs(t *testing.T) [][]byte {
 	lines := envelopeSamples()
 	corpus, err := fuzzcorpus.Read("testdata/fuzz/FuzzDecodeEvent")

@@ -86,8 +86,21 @@ func (s *Server) postEvents(c echo.Context) error {
 	if _, pretty := c.QueryParams()["pretty"]; pretty || c.Echo().Debug {
 		return c.JSON(status, resp) // indented
 	}
-	return c.JSONBlob(status, appendEventsResponse(make([]byte, 0, 64+96*len(resp.Outcomes)), &resp))
+	buf, _ := s.answers.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	*buf = appendEventsResponse((*buf)[:0], &resp)
+	err = c.JSONBlob(status, *buf) // written (copied) before it returns
+	if cap(*buf) <= maxPooledAnswer {
+		s.answers.Put(buf)
+	}
+	return err
 }
+
+// maxPooledAnswer is the largest answer buffer s.answers keeps: the answer
+// to a body of a few hundred events.
+const maxPooledAnswer = 64 << 10
 
 func (s *Server) bodyTooLarge() error {
 	return tracegraph.Errorf(tracegraph.CodeLimit, "", "the body is larger than %d bytes (the limit per request); split it", s.cfg.MaxEventsBody)
