@@ -195,7 +195,11 @@ func DecodeEvent(b []byte) (*Event, error) { return decodeEvent(b, true) }
 
 // decodeEvent is DecodeEvent; fastOK lets it read a plain line without
 // reflection (fastEnvelope), which answers the same.
-func decodeEvent(b []byte, fastOK bool) (*Event, error) {
+func decodeEvent(b []byte, fastOK bool) (*Event, error) { return decodeEventWith(b, fastOK, nil) }
+
+// decodeEventWith is decodeEvent sharing the strings names holds
+// (EventDecoder; nil: none).
+func decodeEventWith(b []byte, fastOK bool, names *EventDecoder) (*Event, error) {
 	if len(b) > MaxEventBytes {
 		return nil, Errorf(CodeInvalid, "", "event is larger than %d bytes", MaxEventBytes)
 	}
@@ -204,7 +208,7 @@ func decodeEvent(b []byte, fastOK bool) (*Event, error) {
 	var p Payload
 	fast := false
 	if fastOK {
-		env, ts, p, fast = fastEnvelope(b)
+		env, ts, p, fast = fastEnvelopeWith(b, names)
 	}
 	if !fast {
 		var err error

@@ -16,7 +16,13 @@ import (
 // Event.Payload would decode from env.Data, before validation
 // (TestFastEnvelopeAgrees holds it to that).
 func fastEnvelope(b []byte) (env envelope, ts string, p Payload, ok bool) {
-	s := fastScan{b: b}
+	return fastEnvelopeWith(b, nil)
+}
+
+// fastEnvelopeWith is fastEnvelope sharing the strings names holds
+// (EventDecoder; nil: none).
+func fastEnvelopeWith(b []byte, names *EventDecoder) (env envelope, ts string, p Payload, ok bool) {
+	s := fastScan{b: b, names: names}
 	var data []byte
 	// The values env points to, in one allocation instead of three.
 	vals := new(struct {
@@ -30,7 +36,7 @@ func fastEnvelope(b []byte) (env envelope, ts string, p Payload, ok bool) {
 			vals.id, env.ID = v, &vals.id
 			return ok
 		case "type":
-			v, ok := s.text()
+			v, ok := s.name()
 			vals.typ, env.Type = v, &vals.typ
 			return ok
 		case "time":
@@ -53,7 +59,7 @@ func fastEnvelope(b []byte) (env envelope, ts string, p Payload, ok bool) {
 	if !ok || !s.end() || env.Type == nil || data == nil {
 		return envelope{}, "", nil, false
 	}
-	if p = fastPayload(EventType(*env.Type), data); p == nil {
+	if p = fastPayloadWith(EventType(*env.Type), data, names); p == nil {
 		return envelope{}, "", nil, false
 	}
 	env.Data = data // a slice of b: decodeEvent copies it when it keeps it

@@ -3,8 +3,6 @@ package tracegraph
 import (
 	"encoding/json"
 	"testing"
-
-	"github.com/tracegraph/tracegraph/internal/fuzzcorpus"
 )
 
 // checkDecodedIsJSON fails t when DecodeEvent accepts b and b is not JSON
@@ -23,30 +21,16 @@ func checkDecodedIsJSON(t testing.TB, b []byte) bool {
 // short, bytes left out, doubled or replaced, tokens rewritten), both
 // ways DecodeEvent reads them (fastEnvelope, the strict decoder).
 func TestDecodedIsJSON(t *testing.T) {
-	lines := envelopeSamples()
-	corpus, err := fuzzcorpus.Read("testdata/fuzz/FuzzDecodeEvent")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range corpus {
-		lines = append(lines, string(b))
-	}
-	n, accepted := 0, 0
-	for _, line := range lines {
-		inputs := fastVariants([]byte(line))
-		for _, v := range envelopeVariants(line) {
-			inputs = append(inputs, []byte(v))
-		}
-		for _, b := range inputs {
-			n++
-			if checkDecodedIsJSON(t, b) {
-				accepted++
-			}
+	inputs := decoderInputs(t)
+	accepted := 0
+	for _, b := range inputs {
+		if checkDecodedIsJSON(t, b) {
+			accepted++
 		}
 	}
-	t.Logf("%d inputs, %d accepted", n, accepted)
-	if accepted < 1000 || n-accepted < 10000 {
-		t.Errorf("%d inputs of which %d accepted: the variants no longer exercise both answers", n, accepted)
+	t.Logf("%d inputs, %d accepted", len(inputs), accepted)
+	if accepted < 1000 || len(inputs)-accepted < 10000 {
+		t.Errorf("%d inputs of which %d accepted: the variants no longer exercise both answers", len(inputs), accepted)
 	}
 }
 

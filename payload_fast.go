@@ -17,8 +17,12 @@ import (
 // decodes it with strictUnmarshal and checkJSONTextOf, which accept it or
 // word the refusal. What it returns is what strictUnmarshal would have
 // decoded, before validation (TestFastPayloadAgrees holds it to that).
-func fastPayload(t EventType, data []byte) Payload {
-	s := fastScan{b: data}
+func fastPayload(t EventType, data []byte) Payload { return fastPayloadWith(t, data, nil) }
+
+// fastPayloadWith is fastPayload sharing the strings names holds
+// (EventDecoder; nil: none).
+func fastPayloadWith(t EventType, data []byte, names *EventDecoder) Payload {
+	s := fastScan{b: data, names: names}
 	var p Payload
 	var ok bool
 	switch t {
@@ -97,11 +101,8 @@ func (s *fastScan) materialConsumed(v *MaterialConsumed) bool {
 			v.Quantity = new(float64)
 			return s.num(v.Quantity)
 		case "precision":
-			var text string
-			if !s.str(&text) {
-				return false
-			}
-			return v.Precision.UnmarshalText([]byte(text)) == nil
+			text, ok := s.rawText()
+			return ok && v.Precision.UnmarshalText(text) == nil
 		}
 		return false
 	})
@@ -127,7 +128,7 @@ func (s *fastScan) processRecorded(v *ProcessRecorded) bool {
 				if !s.scalar(&x) {
 					return false
 				}
-				v.Parameters[string(name)] = x
+				v.Parameters[s.names.name(name)] = x
 				return true
 			})
 		}
@@ -214,7 +215,7 @@ func (s *fastScan) unitCreated(v *UnitCreated) bool {
 				if !s.str(&value) {
 					return false
 				}
-				v.Identifiers[string(scheme)] = value
+				v.Identifiers[s.names.name(scheme)] = value
 				return true
 			})
 		}
@@ -227,6 +228,9 @@ func (s *fastScan) unitCreated(v *UnitCreated) bool {
 type fastScan struct {
 	b []byte
 	i int
+	// names, when not nil, shares the strings str, strs and the map keys
+	// read (EventDecoder).
+	names *EventDecoder
 }
 
 func (s *fastScan) space() {
@@ -289,8 +293,17 @@ func (s *fastScan) rawText() ([]byte, bool) {
 	return nil, false
 }
 
+// name is text, shared through s.names.
+func (s *fastScan) name() (string, bool) {
+	raw, ok := s.rawText()
+	if !ok {
+		return "", false
+	}
+	return s.names.name(raw), true
+}
+
 func (s *fastScan) str(dst *string) bool {
-	v, ok := s.text()
+	v, ok := s.name()
 	*dst = v
 	return ok
 }
@@ -298,13 +311,14 @@ func (s *fastScan) str(dst *string) bool {
 // strs reads a list of strings ([] is an empty list, not nil, as
 // encoding/json decodes it).
 func (s *fastScan) strs(dst *[]string) bool {
-	out := []string{}
+	var buf [16]string // read on the stack, then copied once at its length
+	out := buf[:0]
 	ok := s.array(func() bool {
-		v, ok := s.text()
+		v, ok := s.name()
 		out = append(out, v)
 		return ok
 	})
-	*dst = out
+	*dst = append(make([]string, 0, len(out)), out...)
 	return ok
 }
 
@@ -370,7 +384,7 @@ func (s *fastScan) scalar(dst *any) bool {
 	}
 	switch c := s.b[s.i]; {
 	case c == '"':
-		v, ok := s.text()
+		v, ok := s.name()
 		*dst = v
 		return ok
 	case c == 't' || c == 'f':

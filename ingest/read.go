@@ -56,7 +56,7 @@ const maxReadBuffer = 64 << 10
 // whatever size says: a wrong size only makes the reads smaller or the
 // buffer larger than needed.
 func ReadSized(body io.Reader, size int64, contentType string, fn func(raw []byte, line int) error) error {
-	return readBody(body, size, contentType, fn, validThen(fn))
+	return readBody(nil, body, size, contentType, fn, validThen(fn))
 }
 
 // ReadEvents is ReadSized with each event decoded as it is read
@@ -67,28 +67,61 @@ func ReadSized(body io.Reader, size int64, contentType string, fn func(raw []byt
 // hands an element on: what DecodeEvent accepts is JSON
 // (TestDecodedIsJSON), so only a refused one is checked.
 func ReadEvents(body io.Reader, size int64, contentType string, fn func(ev *tracegraph.Event, err error, raw []byte, line int) error) error {
+	return readEvents(nil, nil, body, size, contentType, fn)
+}
+
+// EventReader reads bodies as ReadEvents does, keeping for the next body
+// what it needs for every one: its buffer (of maxReadBuffer bytes, which
+// takes any body as a buffer of its size does) and a
+// tracegraph.EventDecoder, which shares the short strings bodies repeat.
+// POST /api/v1/events keeps a pool of them. An EventReader is not safe for
+// concurrent use.
+type EventReader struct {
+	decoder *tracegraph.EventDecoder
+	buf     *bufio.Reader
+}
+
+// NewEventReader returns an EventReader.
+func NewEventReader() *EventReader {
+	return &EventReader{decoder: tracegraph.NewEventDecoder(), buf: bufio.NewReaderSize(nil, maxReadBuffer)}
+}
+
+// Read is ReadEvents(body, size, contentType, fn).
+func (r *EventReader) Read(body io.Reader, size int64, contentType string, fn func(ev *tracegraph.Event, err error, raw []byte, line int) error) error {
+	defer r.buf.Reset(nil) // keeps nothing of body
+	return readEvents(r.decoder, r.buf, body, size, contentType, fn)
+}
+
+// readEvents is ReadEvents decoding with d (nil: DecodeEvent) and reading
+// through br (nil: a new buffer).
+func readEvents(d *tracegraph.EventDecoder, br *bufio.Reader, body io.Reader, size int64, contentType string, fn func(ev *tracegraph.Event, err error, raw []byte, line int) error) error {
 	decoded := func(raw []byte, line int) error {
-		ev, err := tracegraph.DecodeEvent(raw)
+		ev, err := d.Decode(raw)
 		return fn(ev, err, raw, line)
 	}
 	framed := func(raw []byte, line int) (bool, error) {
-		ev, err := tracegraph.DecodeEvent(raw)
+		ev, err := d.Decode(raw)
 		if err != nil && !tracegraph.ValidJSON(raw) {
 			return false, nil
 		}
 		return true, fn(ev, err, raw, line)
 	}
-	return readBody(body, size, contentType, decoded, framed)
+	return readBody(br, body, size, contentType, decoded, framed)
 }
 
-// readBody is ReadSized: fn takes each event's text, and framed each
-// element of an array that readArrayFramed frames itself.
-func readBody(body io.Reader, size int64, contentType string, fn func([]byte, int) error, framed func([]byte, int) (bool, error)) error {
-	n := maxReadBuffer
-	if size >= 0 && size < maxReadBuffer {
-		n = max(int(size)+1, 512) // +1: the reader sees the end of the body in the same fill
+// readBody is ReadSized, reading through br (nil: a new buffer for the
+// body's size): fn takes each event's text, and framed each element of an
+// array that readArrayFramed frames itself.
+func readBody(br *bufio.Reader, body io.Reader, size int64, contentType string, fn func([]byte, int) error, framed func([]byte, int) (bool, error)) error {
+	if br == nil {
+		n := maxReadBuffer
+		if size >= 0 && size < maxReadBuffer {
+			n = max(int(size)+1, 512) // +1: the reader sees the end of the body in the same fill
+		}
+		br = bufio.NewReaderSize(body, n)
+	} else {
+		br.Reset(body)
 	}
-	br := bufio.NewReaderSize(body, n)
 	first, skipped, err := firstByte(br)
 	if err == io.EOF {
 		return nil

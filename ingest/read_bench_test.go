@@ -42,8 +42,10 @@ func benchBodies(b *testing.B) (ndjson, array [][]byte, events int) {
 
 // BenchmarkReadEvents reads and decodes bodies of 50 events: ReadSized,
 // then Batch.Add each (ndjson, array), and as POST /api/v1/events does,
-// ReadEvents, then Batch.AddDecoded each (ndjson-decoded, array-decoded):
-// the part of durable ingest over HTTP before the store. ns/op and
+// ReadEvents, then Batch.AddDecoded each (ndjson-decoded, array-decoded),
+// and as POST /api/v1/events does, one EventReader for all bodies, then
+// Batch.AddDecoded each (ndjson-names, array-names): the
+// part of durable ingest over HTTP before the store. ns/op and
 // allocs/op are per body.
 //
 //	go test ./ingest/ -run '^$' -bench ReadEvents -benchmem
@@ -52,19 +54,24 @@ func BenchmarkReadEvents(b *testing.B) {
 	for _, c := range []struct {
 		name, contentType string
 		bodies            [][]byte
-		decoded           bool
-	}{{"ndjson", "application/x-ndjson", ndjson, false}, {"array", "application/json", array, false},
-		{"ndjson-decoded", "application/x-ndjson", ndjson, true}, {"array-decoded", "application/json", array, true}} {
+		decoded, names    bool
+	}{{"ndjson", "application/x-ndjson", ndjson, false, false}, {"array", "application/json", array, false, false},
+		{"ndjson-decoded", "application/x-ndjson", ndjson, true, false}, {"array-decoded", "application/json", array, true, false},
+		{"ndjson-names", "application/x-ndjson", ndjson, true, true}, {"array-names", "application/json", array, true, true}} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			ctx := context.Background()
+			read := ingest.ReadEvents
+			if c.names {
+				read = ingest.NewEventReader().Read
+			}
 			i := 0
 			for b.Loop() {
 				batch := ingest.NewBatch(0)
 				body := c.bodies[i%len(c.bodies)]
 				var err error
 				if c.decoded {
-					err = ingest.ReadEvents(bytes.NewReader(body), int64(len(body)), c.contentType, func(ev *tracegraph.Event, err error, raw []byte, line int) error {
+					err = read(bytes.NewReader(body), int64(len(body)), c.contentType, func(ev *tracegraph.Event, err error, raw []byte, line int) error {
 						batch.AddDecoded(ctx, ev, err, raw, line)
 						return nil
 					})

@@ -14,8 +14,10 @@ import (
 
 // readEventsTraces reads body with ReadEvents and with ReadSized, decoding
 // each text with DecodeEvent, and spells out what each handed on (the
-// event's record or the refusal, the text, the line) and the error.
-func readEventsTraces(body []byte, contentType string) (got, want string) {
+// event's record or the refusal, the text, the line) and the error. With
+// r, it reads body with r too, and got is r's trace when it is not
+// ReadEvents' (an EventReader answers as ReadEvents).
+func readEventsTraces(r *ingest.EventReader, body []byte, contentType string) (got, want string) {
 	trace := func(sb *strings.Builder, ev *tracegraph.Event, err error, raw []byte, line int) {
 		fmt.Fprintf(sb, "line %d %q: ", line, raw)
 		if ev != nil {
@@ -35,14 +37,27 @@ func readEventsTraces(body []byte, contentType string) (got, want string) {
 		return nil
 	})
 	fmt.Fprintf(&w, "end: %v", err)
+	if r != nil {
+		var rt strings.Builder
+		err = r.Read(bytes.NewReader(body), int64(len(body)), contentType, func(ev *tracegraph.Event, err error, raw []byte, line int) error {
+			trace(&rt, ev, err, raw, line)
+			return nil
+		})
+		fmt.Fprintf(&rt, "end: %v", err)
+		if rt.String() != g.String() {
+			return "EventReader:\n" + rt.String(), w.String()
+		}
+	}
 	return g.String(), w.String()
 }
 
 // TestReadEventsAsReadSized: ReadEvents hands on what ReadSized does, each
 // text decoded, on bodies of a generated factory's events (arrays and
 // NDJSON, whole and in every event cut short) and bodies whose elements
-// are refused as events, are not JSON, or are not objects.
+// are refused as events, are not JSON, or are not objects; and one
+// EventReader, reading them all in turn, hands on what ReadEvents does.
 func TestReadEventsAsReadSized(t *testing.T) {
+	r := ingest.NewEventReader()
 	var lines [][]byte
 	_, err := factory.Generate(context.Background(), factory.Config{Units: 1, Seed: 1}, func(ev *tracegraph.Event) error {
 		b, err := factory.AppendEvent(nil, ev)
@@ -70,7 +85,7 @@ func TestReadEventsAsReadSized(t *testing.T) {
 	check := func(body []byte) {
 		t.Helper()
 		for _, ct := range []string{"application/json", "application/x-ndjson"} {
-			if got, want := readEventsTraces(body, ct); got != want {
+			if got, want := readEventsTraces(r, body, ct); got != want {
 				t.Fatalf("%s %q:\nReadEvents:\n%s\nReadSized:\n%s", ct, body, got, want)
 			}
 			n++
@@ -93,7 +108,8 @@ func TestReadEventsAsReadSized(t *testing.T) {
 }
 
 // FuzzReadEvents: for any body, ReadEvents hands on what ReadSized does,
-// each text decoded.
+// each text decoded, and an EventReader (that read the body before) what
+// ReadEvents does.
 func FuzzReadEvents(f *testing.F) {
 	for _, s := range []string{
 		`[{"id":"e1","type":"unit.created","time":"2026-01-01T00:00:00Z","data":{"serial":"S","partNumber":"P"}},{"id":"e2"}]`,
@@ -109,7 +125,11 @@ func FuzzReadEvents(f *testing.F) {
 		if ndjson {
 			ct = "application/x-ndjson"
 		}
-		if got, want := readEventsTraces(body, ct); got != want {
+		r := ingest.NewEventReader()
+		if got, want := readEventsTraces(r, body, ct); got != want {
+			t.Fatalf("%s %q:\nReadEvents:\n%s\nReadSized:\n%s", ct, body, got, want)
+		}
+		if got, want := readEventsTraces(r, body, ct); got != want {
 			t.Fatalf("%s %q:\nReadEvents:\n%s\nReadSized:\n%s", ct, body, got, want)
 		}
 	})

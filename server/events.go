@@ -83,8 +83,24 @@ func (s *Server) postEvents(c echo.Context) error {
 	if res.Rejected > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	return c.JSON(status, resp)
+	if _, pretty := c.QueryParams()["pretty"]; pretty || c.Echo().Debug {
+		return c.JSON(status, resp) // indented
+	}
+	buf, _ := s.answers.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	*buf = appendEventsResponse((*buf)[:0], &resp)
+	err = c.JSONBlob(status, *buf) // written (copied) before it returns
+	if cap(*buf) <= maxPooledAnswer {
+		s.answers.Put(buf)
+	}
+	return err
 }
+
+// maxPooledAnswer is the largest answer buffer s.answers keeps: the answer
+// to a body of a few hundred events.
+const maxPooledAnswer = 64 << 10
 
 func (s *Server) bodyTooLarge() error {
 	return tracegraph.Errorf(tracegraph.CodeLimit, "", "the body is larger than %d bytes (the limit per request); split it", s.cfg.MaxEventsBody)
@@ -111,12 +127,17 @@ func (s *Server) readWholeBody(c echo.Context) ([]byte, error) {
 }
 
 // readEvents reads and decodes the events of a body of size bytes (-1 when
-// not known; ingest.ReadEvents) into a batch, one at a time, recorded by
+// not known; an ingest.EventReader of s.readers) into a batch, one at a time, recorded by
 // the principal of ctx. More events than Config.MaxEventsPerRequest is a
 // LIMIT error, and none an INVALID one.
 func (s *Server) readEvents(ctx context.Context, body io.Reader, size int64, contentType string) (*ingest.Batch, error) {
 	batch := ingest.NewBatch(expectedEvents(size, s.cfg.MaxEventsPerRequest))
-	err := ingest.ReadEvents(body, size, contentType, func(ev *tracegraph.Event, err error, raw []byte, line int) error {
+	rd, _ := s.readers.Get().(*ingest.EventReader)
+	if rd == nil {
+		rd = ingest.NewEventReader()
+	}
+	defer s.readers.Put(rd)
+	err := rd.Read(body, size, contentType, func(ev *tracegraph.Event, err error, raw []byte, line int) error {
 		if batch.Len() >= s.cfg.MaxEventsPerRequest {
 			return tracegraph.Errorf(tracegraph.CodeLimit, "", "the body has more than %d events (the limit per request); split it", s.cfg.MaxEventsPerRequest)
 		}

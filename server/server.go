@@ -153,6 +153,13 @@ type Server struct {
 	backupMu sync.Mutex
 	// epcis serves the EPCIS 2.0 capture and query interface (epcis.go).
 	epcis *epcisService
+	// readers holds the *ingest.EventReader POST /api/v1/events reads
+	// with, one per request at a time, so that the next request reuses its
+	// buffer and shares the names it decoded (events.go).
+	readers sync.Pool
+	// answers holds the *[]byte POST /api/v1/events writes its answer
+	// into, one per request at a time.
+	answers sync.Pool
 
 	// base is the context of every request; it ends after shutdown, which
 	// ends the subscriptions (hijacked connections the http.Server does not
