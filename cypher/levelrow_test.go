@@ -68,14 +68,8 @@ func TestAddLevelRow(t *testing.T) {
 				starts = nil
 			}
 			err := addLevelRow(hops, starts, tc.row, tc.up)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("err = %v, want one saying %q", err, tc.wantErr)
-				}
+			if errorAsWanted(t, err, tc.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if tc.starts == nil && !tc.plain {
 				tc.starts = map[tracegraph.ID]nodeInfo{}
@@ -110,18 +104,28 @@ func TestAddOrders(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			l := &lookahead{orders: map[tracegraph.ID]workOrder{}}
 			err := l.addOrders(got, tc.rows)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("err = %v, want one saying %q", err, tc.wantErr)
-				}
+			if errorAsWanted(t, err, tc.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(l.orders, tc.want) {
 				t.Errorf("orders %+v, want %+v", l.orders, tc.want)
 			}
 		})
 	}
+}
+
+// errorAsWanted fails t unless err is as wanted: one saying want, or none
+// when want is empty; it reports whether an error was wanted.
+func errorAsWanted(t *testing.T, err error, want string) bool {
+	t.Helper()
+	if want != "" {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("err = %v, want one saying %q", err, want)
+		}
+		return true
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return false
 }
