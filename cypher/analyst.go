@@ -112,7 +112,7 @@ func (s *Store) RecallUnits(ctx context.Context, req tracegraph.RecallRequest, e
 	var rc *recall
 	err := s.snapshotOp(ctx, "recall units", func(tx runner) error {
 		var err error
-		rc, err = s.recallWalk(ctx, tx, req)
+		rc, err = s.recallWalk(ctx, tx, req, false)
 		return err
 	})
 	if err != nil {
@@ -232,7 +232,7 @@ func bestPath(ctx context.Context, expands []expandFunc, unit tracegraph.ID, sus
 // and keeps the units it counts (all, or those shipped in the window), in
 // walk order.
 func (s *Store) whereUsed(ctx context.Context, tx runner, req *tracegraph.WhereUsedRequest) (*recall, []uint32, error) {
-	rc, err := s.recallWalk(ctx, tx, tracegraph.RecallRequest{Material: &req.Material, AsOf: req.AsOf, History: req.History})
+	rc, err := s.recallWalk(ctx, tx, tracegraph.RecallRequest{Material: &req.Material, AsOf: req.AsOf, History: req.History}, true)
 	if err != nil {
 		return nil, nil, err
 	}

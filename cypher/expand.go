@@ -30,6 +30,12 @@ const levelWide = 256
 // frontier is read by plain, 2,000 ids per query.
 const levelWhole = 1 << 17
 
+// levelChunk bounds the rows of one record of an expand_*_levels query: a
+// recall's walk answers in records of this many rows, and the client holds
+// one record at a time (decoded, a row is about half a kilobyte), not the
+// whole walk's.
+const levelChunk = 4096
+
 // expandParams are the parameters of the expand queries with these
 // filters, but the ids; lean reads of each edge only its id, precision and
 // validity,
@@ -114,6 +120,20 @@ type lookahead struct {
 	// ahead holds the hops read ahead, per direction, until the walk asks
 	// for them.
 	ahead [2]map[tracegraph.ID][]hop
+	// orders, when not nil, asks the levels queries for the work orders of
+	// the units they expand ($orders) and holds them: an entry for every
+	// node a levels query expanded, a unit's work order in it (a recall's
+	// rollup reads the rest with expand_out).
+	orders map[tracegraph.ID]workOrder
+}
+
+// workOrder is a unit's FOR_ORDER relationship of the highest eid (the one
+// the rollup keeps: the last in eid order), if it has one (ok).
+type workOrder struct {
+	eid   int64
+	id    tracegraph.ID
+	label tracegraph.Label
+	ok    bool
 }
 
 // lookahead returns the expandFunc of a walk of at most maxDepth levels
@@ -196,12 +216,57 @@ func (l *lookahead) read(ctx context.Context, ids []tracegraph.ID, up bool, leve
 	}
 	params := maps.Clone(l.base)
 	params["ids"], params["levels"], params["wide"] = idStrings(ids), int64(min(levels, expandLevels)), int64(l.wide)
+	params["chunk"], params["orders"] = int64(levelChunk), l.orders != nil
 	got, starts := map[tracegraph.ID][]hop{}, map[tracegraph.ID]nodeInfo{}
-	if err := l.s.each(ctx, l.tx, l.queries[d], params, func(rec *neo4j.Record) error { return addRows(got, starts, rec, up) }); err != nil {
+	var orders []any
+	err := l.s.each(ctx, l.tx, l.queries[d], params, func(rec *neo4j.Record) error {
+		if l.orders != nil && orders == nil {
+			o, err := value[[]any](rec, "orders")
+			if err != nil {
+				return err
+			}
+			orders = o
+		}
+		return addRows(got, starts, rec, up)
+	})
+	if err != nil {
 		return nil, nil, err
+	}
+	if l.orders != nil {
+		if err := l.addOrders(got, orders); err != nil {
+			return nil, nil, err
+		}
 	}
 	sortHops(got)
 	return got, starts, nil
+}
+
+// addOrders records the work orders a levels query read (rows [unit, eid,
+// order, label]) and an entry for every node it expanded (got's), so that
+// a unit without one is known to have none.
+func (l *lookahead) addOrders(got map[tracegraph.ID][]hop, rows []any) error {
+	for id := range got {
+		if _, ok := l.orders[id]; !ok {
+			l.orders[id] = workOrder{}
+		}
+	}
+	for _, row := range rows {
+		r, ok := row.([]any)
+		if !ok || len(r) != 4 {
+			return fmt.Errorf("expand levels: order %v is not a list of 4", row)
+		}
+		unit, ok1 := r[0].(string)
+		eid, ok2 := r[1].(int64)
+		order, ok3 := r[2].(string)
+		label, ok4 := r[3].(string)
+		if !ok1 || !ok2 || !ok3 || !ok4 {
+			return fmt.Errorf("expand levels: order %v: unit, eid, order or label of the wrong type", r)
+		}
+		if cur := l.orders[tracegraph.ID(unit)]; !cur.ok || eid > cur.eid {
+			l.orders[tracegraph.ID(unit)] = workOrder{eid: eid, id: tracegraph.ID(order), label: tracegraph.Label(label), ok: true}
+		}
+	}
+	return nil
 }
 
 // addRows adds the rows of a record of expand_*.cypher or
@@ -248,21 +313,59 @@ func addLevelRow(out map[tracegraph.ID][]hop, starts map[tracegraph.ID]nodeInfo,
 		return nil
 	}
 	typ, ok1 := r[1].(string)
-	rel, ok2 := r[2].(map[string]any)
 	other, ok3 := r[3].(string)
-	if !ok1 || !ok2 || !ok3 {
-		return fmt.Errorf("expand levels: row %v: type, rel or other of the wrong type", r)
+	if !ok1 || !ok3 {
+		return fmt.Errorf("expand levels: row %v: type or other of the wrong type", r)
 	}
 	source, target := other, from
 	if up {
 		source, target = from, other
 	}
-	e, err := decodeEdge(typ, rel, source, target)
+	var e tracegraph.Edge
+	var err error
+	switch rel := r[2].(type) {
+	case map[string]any:
+		e, err = decodeEdge(typ, rel, source, target)
+	case []any:
+		e, err = decodeLeanEdge(typ, rel, source, target)
+	default:
+		err = fmt.Errorf("expand levels: row %v: rel of the wrong type", r)
+	}
 	if err != nil {
 		return err
 	}
 	out[id] = append(out[id], hop{edge: e, other: tracegraph.ID(other), label: tracegraph.Label(label), status: status, held: held})
 	return nil
+}
+
+// decodeLeanEdge is decodeEdge for a lean rel (querygen.LeanRel): [eid,
+// precision], validFrom and validTo after them on CONTAINS.
+func decodeLeanEdge(typ string, rel []any, source, target string) (tracegraph.Edge, error) {
+	e := tracegraph.Edge{Type: tracegraph.EdgeType(typ), Source: tracegraph.ID(source), Target: tracegraph.ID(target)}
+	if len(rel) != 2 && len(rel) != 4 {
+		return e, fmt.Errorf("%s relationship %s → %s: lean rel %v is not a list of 2 or 4", typ, source, target, rel)
+	}
+	eid, ok := rel[0].(int64)
+	if !ok || eid < 0 {
+		return e, fmt.Errorf("%s relationship %s → %s without an eid", typ, source, target)
+	}
+	e.ID = tracegraph.EdgeID(eid)
+	if p, _ := rel[1].(string); p != "" {
+		prec, err := tracegraph.ParsePrecision(p)
+		if err != nil {
+			return e, fmt.Errorf("edge %d: %w", eid, err)
+		}
+		e.Precision = prec
+	}
+	if len(rel) == 4 {
+		if t, ok := rel[2].(time.Time); ok {
+			e.ValidFrom = t.UTC()
+		}
+		if t, ok := rel[3].(time.Time); ok {
+			e.ValidTo = t.UTC()
+		}
+	}
+	return e, nil
 }
 
 // orZero is v as a T, T's zero value when v is null.

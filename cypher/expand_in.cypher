@@ -41,5 +41,5 @@ WITH id, a, r, b
 WHERE r.precision IN $precisions AND r.voided = false
   AND a._voided IS NULL
   AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-RETURN collect([id, type(r), CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END,
+RETURN collect([id, type(r), CASE WHEN $lean THEN CASE WHEN type(r) = 'CONTAINS' THEN [r.eid, r.precision, r.validFrom, r.validTo] ELSE [r.eid, r.precision] END ELSE properties(r) END,
   a.id, a._label, a.status, CASE WHEN $holds THEN EXISTS { (a)-[:HAS_HOLD]->(:Hold) } END]) AS rows

@@ -6,15 +6,20 @@
 // k < $levels and they are at most $wide (then the levels after it are
 // empty too). Edges and nodes pass the filters of expand_out.cypher
 // ($precisions, $history, $asOf; never a voided edge or node), $lean and
-// $holds as there. One record, its list rows: one per edge followed, in no order,
+// $holds as there. The rows of all records: one per edge followed, in no order,
 // [from, type, rel, other, label, status, held] (other the node at the
 // edge's other end; label, status and held its); one for each node of
 // level 1, [from, null, null, null, label, status, held, true] (a walk's
 // start nodes: its label when it is live, its status and whether it is
 // held); and one with a null type for each node of a later level that has
 // no edge: every node this query expanded is a "from", with all its edges.
-// One record rather than a row per edge: Bolt's cost per record is most of
-// the server's work on small rows.
+// Records of up to $chunk rows rather than a row per edge: Bolt's cost per
+// record is most of the server's work on small rows, and a client holds one
+// record at a time. $orders: the first record's orders lists the FOR_ORDER
+// relationships out of every Unit this query expanded, recorded at any time
+// and not voided, to a live node, as [unit, eid, order, label] (a recall's
+// rollup reads them here instead of seeking every unit again); else null,
+// as on the records after the first.
 UNWIND $ids AS id
 MATCH (f:Node {id: id}) USING INDEX f:Node(id)
 OPTIONAL CALL (f) {
@@ -22,7 +27,7 @@ OPTIONAL CALL (f) {
   WHERE r.precision IN $precisions AND r.voided = false
     AND o._voided IS NULL
     AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-  RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END AS rel,
+  RETURN r, o, CASE WHEN $lean THEN CASE WHEN type(r) = 'CONTAINS' THEN [r.eid, r.precision, r.validFrom, r.validTo] ELSE [r.eid, r.precision] END ELSE properties(r) END AS rel,
     CASE WHEN $holds THEN EXISTS { (o)-[:HAS_HOLD]->(:Hold) } END AS held
 }
 WITH collect([f, r, o, rel, held]) AS p, collect(DISTINCT f) AS s
@@ -42,7 +47,7 @@ CALL (next) {
     WHERE r.precision IN $precisions AND r.voided = false
       AND o._voided IS NULL
       AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END AS rel,
+    RETURN r, o, CASE WHEN $lean THEN CASE WHEN type(r) = 'CONTAINS' THEN [r.eid, r.precision, r.validFrom, r.validTo] ELSE [r.eid, r.precision] END ELSE properties(r) END AS rel,
       CASE WHEN $holds THEN EXISTS { (o)-[:HAS_HOLD]->(:Hold) } END AS held
   }
   RETURN collect([f, r, o, rel, held]) AS p
@@ -63,7 +68,7 @@ CALL (next) {
     WHERE r.precision IN $precisions AND r.voided = false
       AND o._voided IS NULL
       AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END AS rel,
+    RETURN r, o, CASE WHEN $lean THEN CASE WHEN type(r) = 'CONTAINS' THEN [r.eid, r.precision, r.validFrom, r.validTo] ELSE [r.eid, r.precision] END ELSE properties(r) END AS rel,
       CASE WHEN $holds THEN EXISTS { (o)-[:HAS_HOLD]->(:Hold) } END AS held
   }
   RETURN collect([f, r, o, rel, held]) AS p
@@ -84,7 +89,7 @@ CALL (next) {
     WHERE r.precision IN $precisions AND r.voided = false
       AND o._voided IS NULL
       AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END AS rel,
+    RETURN r, o, CASE WHEN $lean THEN CASE WHEN type(r) = 'CONTAINS' THEN [r.eid, r.precision, r.validFrom, r.validTo] ELSE [r.eid, r.precision] END ELSE properties(r) END AS rel,
       CASE WHEN $holds THEN EXISTS { (o)-[:HAS_HOLD]->(:Hold) } END AS held
   }
   RETURN collect([f, r, o, rel, held]) AS p
@@ -105,7 +110,7 @@ CALL (next) {
     WHERE r.precision IN $precisions AND r.voided = false
       AND o._voided IS NULL
       AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END AS rel,
+    RETURN r, o, CASE WHEN $lean THEN CASE WHEN type(r) = 'CONTAINS' THEN [r.eid, r.precision, r.validFrom, r.validTo] ELSE [r.eid, r.precision] END ELSE properties(r) END AS rel,
       CASE WHEN $holds THEN EXISTS { (o)-[:HAS_HOLD]->(:Hold) } END AS held
   }
   RETURN collect([f, r, o, rel, held]) AS p
@@ -126,12 +131,22 @@ CALL (next) {
     WHERE r.precision IN $precisions AND r.voided = false
       AND o._voided IS NULL
       AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-    RETURN r, o, CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END AS rel,
+    RETURN r, o, CASE WHEN $lean THEN CASE WHEN type(r) = 'CONTAINS' THEN [r.eid, r.precision, r.validFrom, r.validTo] ELSE [r.eid, r.precision] END ELSE properties(r) END AS rel,
       CASE WHEN $holds THEN EXISTS { (o)-[:HAS_HOLD]->(:Hold) } END AS held
   }
   RETURN collect([f, r, o, rel, held]) AS p
 }
 WITH h + p AS h, CASE WHEN size(p) = 0 THEN s ELSE s + next END AS s, p
-RETURN [x IN h | CASE WHEN size(x) = 2
+// the work orders of the units expanded
+CALL (s) {
+  WITH s WHERE $orders
+  UNWIND s AS u
+  MATCH (u:Unit)-[r:FOR_ORDER]->(o:Node)
+  WHERE r.voided = false AND o._voided IS NULL
+  RETURN collect([u.id, r.eid, o.id, o._label]) AS orders
+}
+WITH [x IN h | CASE WHEN size(x) = 2
   THEN [x[0].id, null, null, null, CASE WHEN x[0]._voided IS NULL THEN x[0]._label END, x[0].status, x[1], true]
-  ELSE [x[0].id, type(x[1]), x[3], x[2].id, x[2]._label, x[2].status, x[4]] END] AS rows
+  ELSE [x[0].id, type(x[1]), x[3], x[2].id, x[2]._label, x[2].status, x[4]] END] AS rows, orders
+UNWIND range(0, CASE WHEN size(rows) = 0 THEN 0 ELSE size(rows) - 1 END, $chunk) AS i
+RETURN rows[i..i + $chunk] AS rows, CASE WHEN i = 0 THEN orders END AS orders

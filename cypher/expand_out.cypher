@@ -3,8 +3,9 @@
 // Graph.Edges upstream. $ids: the frontier; $types: the relationship types
 // to follow; $precisions: the precisions to follow; $history: every edge
 // that ever existed; otherwise the edges valid at $asOf; $lean: of each
-// edge only its eid, precision and validity (a walk that reports no edges;
-// a recall's rollup reads a unit's CONTAINS spans from its walk); $holds:
+// edge a list of its eid and precision, and its validity on CONTAINS (a
+// walk that reports no edges; a recall's rollup reads a unit's CONTAINS
+// spans from its walk), else a map of its properties; $holds:
 // whether the other node is held (else null: a read that reports no holds,
 // or reads them otherwise, skips a walk of each node's relationships). One
 // typed expansion per type asked for: a supernode's relationships of other
@@ -52,5 +53,5 @@ WITH id, a, r, b
 WHERE r.precision IN $precisions AND r.voided = false
   AND b._voided IS NULL
   AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-RETURN collect([id, type(r), CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END,
+RETURN collect([id, type(r), CASE WHEN $lean THEN CASE WHEN type(r) = 'CONTAINS' THEN [r.eid, r.precision, r.validFrom, r.validTo] ELSE [r.eid, r.precision] END ELSE properties(r) END,
   b.id, b._label, b.status, CASE WHEN $holds THEN EXISTS { (b)-[:HAS_HOLD]->(:Hold) } END]) AS rows

@@ -21,8 +21,9 @@ import (
 // give byte for byte the same traces (both directions, depth and type
 // filters, limits, history, an earlier moment, a minimum precision, with
 // and without edges, start nodes missing or voided), explodes and recalls
-// (whose walks read lean rows, and holds after the walk where the old one
-// read them in it), of one suspect and of many, some units on hold.
+// (whose walks read lean rows, holds after the walk where the old one
+// read them in it, and their units' work orders in the walk where the old
+// one read them after it), of one suspect and of many, some units on hold.
 func TestLookaheadAgreesWithPerLevel(t *testing.T) {
 	s := openEmpty(t)
 	ctx := context.Background()
@@ -223,6 +224,13 @@ func TestLookaheadAgreesWithPerLevel(t *testing.T) {
 			{Suspects: many, History: true, AsOf: last.Add(time.Hour)}} {
 			same(t, fmt.Sprintf("recall of %d suspects at %s, history %v", len(many), req.AsOf, req.History),
 				func(s *Store) (any, error) { return s.RecallImpact(ctx, req) })
+		}
+		// The rollup's work orders, which the lookahead's walk reads with
+		// its levels ($orders) and the old one afterwards: the comparison
+		// above compares some.
+		rep, err := s.RecallImpact(ctx, tracegraph.RecallRequest{Suspects: many})
+		if err != nil || len(rep.WorkOrders) == 0 {
+			t.Fatalf("recall of %d suspects: %v, %d work orders: the test compares none", len(many), err, len(rep.WorkOrders))
 		}
 	})
 }

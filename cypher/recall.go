@@ -24,7 +24,7 @@ func (s *Store) RecallImpact(ctx context.Context, req tracegraph.RecallRequest) 
 	}
 	var rep *tracegraph.RecallReport
 	err := s.snapshotOp(ctx, "recall", func(tx runner) error {
-		rc, err := s.recallWalk(ctx, tx, req)
+		rc, err := s.recallWalk(ctx, tx, req, true)
 		if err != nil {
 			return err
 		}
@@ -90,8 +90,10 @@ type recall struct {
 }
 
 // recallWalk walks downstream from req's suspects and material, frontier by
-// frontier: the one walk of every recall question.
-func (s *Store) recallWalk(ctx context.Context, tx runner, req tracegraph.RecallRequest) (*recall, error) {
+// frontier: the one walk of every recall question. Where a rollup follows
+// (prefetch), the walk's levels queries read the work orders of the units
+// they expand as well.
+func (s *Store) recallWalk(ctx context.Context, tx runner, req tracegraph.RecallRequest, rollup bool) (*recall, error) {
 	starts, err := s.recallStarts(ctx, tx, req)
 	if err != nil {
 		return nil, err
@@ -104,6 +106,9 @@ func (s *Store) recallWalk(ctx context.Context, tx runner, req tracegraph.Recall
 		asOf: time.Unix(0, f.At).UTC(), material: len(starts)}
 	if rc.w.ahead != nil {
 		rc.w.ahead.wide = levelWhole // a recall reads all it reaches
+		if rollup {
+			rc.w.ahead.orders = map[tracegraph.ID]workOrder{}
+		}
 	}
 	if !s.perLevel {
 		// The walk's filter is the rollup's for CONTAINS (every precision,

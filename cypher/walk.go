@@ -300,8 +300,17 @@ func (w *walker) prefetch(ctx context.Context, units []uint32) error {
 	if err := ever(tracegraph.EdgeShippedTo, shipments, func(s, c uint32) { w.customers[s] = append(w.customers[s], c) }); err != nil {
 		return err
 	}
+	// The work orders the walk read (lookahead.orders), the rest read here.
 	var uids []tracegraph.ID
 	for _, u := range units {
+		if w.ahead != nil {
+			if wo, ok := w.ahead.orders[w.tab.ids[u]]; ok {
+				if wo.ok {
+					w.orders[u] = w.tab.node(wo.id, nodeInfo{label: wo.label})
+				}
+				continue
+			}
+		}
 		uids = append(uids, w.tab.ids[u])
 	}
 	return ever(tracegraph.EdgeForOrder, uids, func(u, wo uint32) { w.orders[u] = wo })

@@ -109,6 +109,7 @@ var parameters = map[string]any{
 	"afterSeq": 0, "afterOrd": 0,
 	"prefix": "", "partNumber": nil, "workOrder": nil, "status": nil, "onHold": nil,
 	"createdFrom": nil, "createdTo": nil, "seconds": 300, "levels": 6, "wide": 256, "lean": false, "holds": true,
+	"orders": false, "chunk": 4096,
 	"dateFrom": "0000", "dateTo": "9999", "from": nil, "to": nil, "recordedAt": nil,
 	"timeFrom": nil, "timeTo": nil, "before": 0,
 	// The lists a write statement reads, in one map (batchParams).
@@ -332,8 +333,9 @@ WHERE r.eid >= $lo AND r.eid < $hi
 // Graph.Edges upstream. $ids: the frontier; $types: the relationship types
 // to follow; $precisions: the precisions to follow; $history: every edge
 // that ever existed; otherwise the edges valid at $asOf; $lean: of each
-// edge only its eid, precision and validity (a walk that reports no edges;
-// a recall's rollup reads a unit's CONTAINS spans from its walk); $holds:
+// edge a list of its eid and precision, and its validity on CONTAINS (a
+// walk that reports no edges; a recall's rollup reads a unit's CONTAINS
+// spans from its walk), else a map of its properties; $holds:
 // whether the other node is held (else null: a read that reports no holds,
 // or reads them otherwise, skips a walk of each node's relationships). One
 // typed expansion per type asked for: a supernode's relationships of other
@@ -356,7 +358,7 @@ WITH id, a, r, b
 WHERE r.precision IN $precisions AND r.voided = false
   AND b._voided IS NULL
   AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-RETURN collect([id, type(r), CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END,
+RETURN collect([id, type(r), ` + LeanRel + `,
   b.id, b._label, b.status, CASE WHEN $holds THEN EXISTS { (b)-[:HAS_HOLD]->(:Hold) } END]) AS rows
 `,
 	"expand_in.cypher": `// One frontier of a traversal downstream (edges into the frontier), and
@@ -376,7 +378,7 @@ WITH id, a, r, b
 WHERE r.precision IN $precisions AND r.voided = false
   AND a._voided IS NULL
   AND ($history OR (r.validFrom <= $asOf AND (r.validTo IS NULL OR r.validTo > $asOf)))
-RETURN collect([id, type(r), CASE WHEN $lean THEN {eid: r.eid, precision: r.precision, validFrom: r.validFrom, validTo: r.validTo} ELSE properties(r) END,
+RETURN collect([id, type(r), ` + LeanRel + `,
   a.id, a._label, a.status, CASE WHEN $holds THEN EXISTS { (a)-[:HAS_HOLD]->(:Hold) } END]) AS rows
 `,
 	"stats_nodes.cypher": `// Stats: live nodes per label (voided nodes lose their domain label), each
