@@ -2,6 +2,7 @@ package tracegraph
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -11,6 +12,15 @@ import (
 // identifier the group removed added again), and checks that the group's
 // overlay is what replaying all their mutations in order makes.
 func TestMergeByMapsAsReplayed(t *testing.T) {
+	// The group's maps smaller than the batch's last merged (the batch's
+	// become the group's, mergeMap) and larger (the batch's are written into
+	// the group's): edges and nodes the first batch adds besides.
+	for _, extra := range []int{0, 8} {
+		t.Run(fmt.Sprintf("extra=%d", extra), func(t *testing.T) { mergeByMapsAsReplayed(t, extra) })
+	}
+}
+
+func mergeByMapsAsReplayed(t *testing.T, extra int) {
 	ctx := context.Background()
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	group := NewTx(ctx, EmptyGraph{})
@@ -37,6 +47,11 @@ func TestMergeByMapsAsReplayed(t *testing.T) {
 		b.putNode(&Node{ID: "a", Label: LabelUnit})
 		b.addIdentifier(s1)
 		edges(b, [2]ID{"a", "b"}, [2]ID{"b", "c"})
+		for i := range extra {
+			x := ID(fmt.Sprintf("x%d", i))
+			b.putNode(&Node{ID: x, Label: LabelUnit})
+			edges(b, [2]ID{x, "a"})
+		}
 	})
 	if batch(func(b *Tx) { b.removeIdentifier(s1) }) {
 		t.Error("a batch that removes an identifier merged by maps")
