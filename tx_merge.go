@@ -57,21 +57,9 @@ func mergeMap[K comparable, V any](dst, src map[K]V) map[K]V {
 // As mergeMap, it writes the smaller map into the larger: src's may be
 // the one returned.
 func mergeEnds(dst, src map[ID]addedEnds, links []addedLink, off int) map[ID]addedEnds {
-	if len(src) > len(dst) {
-		for id, e := range src {
-			e.first, e.last = e.first+off, e.last+off
-			if have, ok := dst[id]; ok {
-				links[have.last].next = e.first
-				e.first = have.first
-			}
-			src[id] = e
-		}
-		for id, have := range dst {
-			if _, ok := src[id]; !ok {
-				src[id] = have
-			}
-		}
-		return src
+	into, swap := dst, len(src) > len(dst)
+	if swap {
+		into = src
 	}
 	for id, e := range src {
 		e.first, e.last = e.first+off, e.last+off
@@ -79,7 +67,14 @@ func mergeEnds(dst, src map[ID]addedEnds, links []addedLink, off int) map[ID]add
 			links[have.last].next = e.first
 			e.first = have.first
 		}
-		mk(&dst)[id] = e
+		mk(&into)[id] = e
 	}
-	return dst
+	if swap {
+		for id, have := range dst {
+			if _, ok := src[id]; !ok {
+				src[id] = have
+			}
+		}
+	}
+	return into
 }
