@@ -148,5 +148,5 @@ func overlayText(tx *Tx) string {
 		heldBy[h] = fmt.Sprint(m)
 	}
 	return fmt.Sprint(tx.nodes, tx.edges, lists, len(tx.added.links), tx.holds, heldBy, tx.idAdd, tx.idDel,
-		tx.voided, tx.events, len(tx.muts))
+		tx.voided, tx.events, len(tx.Mutations()))
 }

@@ -12,7 +12,11 @@ func (tx *Tx) testRecorded(d *TestRecorded) error {
 	if err != nil {
 		return err
 	}
-	props := map[string]any{"testType": d.TestType, "result": d.Result, "at": ts(tx.now()), "unit": string(u.ID)}
+	// Made for all its props (see lotReceived).
+	n := 4 + nonEmpty(d.Program, d.Fixture, tx.ev.Station, tx.ev.Operator) +
+		trues(len(d.Measurements) > 0, d.Firmware != nil)
+	props := make(map[string]any, n)
+	props["testType"], props["result"], props["at"], props["unit"] = d.TestType, d.Result, ts(tx.now()), string(u.ID)
 	setStr(props, "program", d.Program)
 	setStr(props, "fixture", d.Fixture)
 	setStr(props, "station", tx.ev.Station)
@@ -54,7 +58,9 @@ func (tx *Tx) processRecorded(d *ProcessRecorded) error {
 	setStr(props, "station", tx.ev.Station)
 	setStr(props, "operator", tx.ev.Operator)
 	if len(d.Parameters) > 0 {
-		props["parameters"] = maps.Clone(d.Parameters)
+		// Shared with the payload: neither is changed in place (a node's
+		// props are copied to be changed, GetNode).
+		props["parameters"] = d.Parameters
 	}
 	p := tx.newNode(LabelProcessStep, tx.ev.ID, props)
 	for _, u := range units {

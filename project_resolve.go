@@ -170,6 +170,28 @@ func setStr(m map[string]any, k, v string) {
 	}
 }
 
+// nonEmpty counts the strings of ss that are not "" (the props setStr sets).
+func nonEmpty(ss ...string) int {
+	n := 0
+	for _, s := range ss {
+		if s != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// trues counts the conditions of cs that hold (the props set when they do).
+func trues(cs ...bool) int {
+	n := 0
+	for _, c := range cs {
+		if c {
+			n++
+		}
+	}
+	return n
+}
+
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 func holdText(n *Node) string {

@@ -237,7 +237,8 @@ func (tx *Tx) MergeInto(parent *Tx) {
 	if byMaps {
 		parent.mergeMaps(tx)
 	}
-	parent.mergeEvents(tx)
+	// tx is done: its map of events may become parent's (mergeMap).
+	parent.events = mergeMap(parent.events, tx.events)
 	parent.replay = parent.replay || tx.replay
 }
 

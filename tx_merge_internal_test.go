@@ -2,6 +2,7 @@ package tracegraph
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -11,6 +12,27 @@ import (
 // identifier the group removed added again), and checks that the group's
 // overlay is what replaying all their mutations in order makes.
 func TestMergeByMapsAsReplayed(t *testing.T) {
+	// The group's maps smaller than the batch's last merged (the batch's
+	// become the group's, mergeMap, with the group's other entries) and
+	// larger (the batch's are written into the group's): nodes and edges
+	// the first batch adds besides (first), and the last (last).
+	for _, c := range []struct{ first, last int }{{0, 0}, {8, 0}, {1, 8}} {
+		t.Run(fmt.Sprintf("first=%d,last=%d", c.first, c.last), func(t *testing.T) { mergeByMapsAsReplayed(t, c.first, c.last) })
+	}
+}
+
+// more puts n nodes named prefix+i, each with an edge to the node to.
+func more(t *testing.T, b *Tx, prefix string, n int, to ID) {
+	for i := range n {
+		x := ID(fmt.Sprintf("%s%d", prefix, i))
+		b.putNode(&Node{ID: x, Label: LabelUnit})
+		if err := b.addEdge(EdgeContains, x, to, PrecisionExact, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func mergeByMapsAsReplayed(t *testing.T, first, last int) {
 	ctx := context.Background()
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	group := NewTx(ctx, EmptyGraph{})
@@ -37,6 +59,7 @@ func TestMergeByMapsAsReplayed(t *testing.T) {
 		b.putNode(&Node{ID: "a", Label: LabelUnit})
 		b.addIdentifier(s1)
 		edges(b, [2]ID{"a", "b"}, [2]ID{"b", "c"})
+		more(t, b, "x", first, "a")
 	})
 	if batch(func(b *Tx) { b.removeIdentifier(s1) }) {
 		t.Error("a batch that removes an identifier merged by maps")
@@ -45,6 +68,7 @@ func TestMergeByMapsAsReplayed(t *testing.T) {
 		b.addIdentifier(s1)
 		b.putNode(&Node{ID: "a", Label: LabelUnit, Props: map[string]any{"v": 2.0}})
 		edges(b, [2]ID{"a", "d"}, [2]ID{"d", "b"}, [2]ID{"c", "a"})
+		more(t, b, "y", last, "c")
 		b.record(Mutation{Op: OpVoidEvent, Seq: b.seq, EventID: "e0", VoidedBy: "e"})
 	}) {
 		t.Error("the batch did not merge by maps")
