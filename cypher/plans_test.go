@@ -255,6 +255,7 @@ func planParams(name string) map[string]any {
 		"timeFrom": at, "timeTo": at.Add(time.Hour), "before": int64(1) << 40,
 		"levels": int64(expandLevels), "wide": int64(levelWide), "lean": false, "holds": true,
 		"orders": true, "chunk": int64(levelChunk), // the work orders read too: their expansion is planned without a scan
+		"names": storedNames([]string{"partNumber", "status"}),
 	}
 	// The write path's queries read their lists from $batch (batchParams).
 	p["batch"] = map[string]any{"rows": p["rows"], "ids": p["ids"], "events": p["events"], "keys": []string{"SN1", "P1"},

@@ -28,6 +28,7 @@ const (
 	qEventsLink      = "events_link"
 	qNodeEvents      = "node_events"
 	qNodeGet         = "node_get"
+	qNodeProps       = "node_props"
 	qNodesByKey      = "nodes_by_key"
 	qNodeVoid        = "node_void"
 	qNodeEdgesOut    = "node_edges_out"

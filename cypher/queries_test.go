@@ -48,7 +48,7 @@ func TestQueryFiles(t *testing.T) {
 	}
 	used := map[string]bool{}
 	for _, name := range []string{qSchemaAwait, qHeadLock, qHeadSet, qHeadGet, qEventsCreate, qEventGet, qEventVoid,
-		qEventsPage, qEventsInTime, qEventsLink, qNodeEvents, qNodeGet, qNodesByKey, qNodeVoid, qNodeEdgesOut, qNodeEdgesIn, qNodesEdgesIn, qNodesEdgesOut,
+		qEventsPage, qEventsInTime, qEventsLink, qNodeEvents, qNodeGet, qNodeProps, qNodesByKey, qNodeVoid, qNodeEdgesOut, qNodeEdgesIn, qNodesEdgesIn, qNodesEdgesOut,
 		qEdgesByEvent, qExpandOut, qExpandIn, qHoldAdd, qHoldRemove, qHeldBy, qHeldNodes, qIdentAdd, qIdentRemove,
 		qIdentOwners, qUnitsPage, qUnitsCount, qUnitsCountScan, qStatsNodes, qStatsEdges, qPing, qPartNumbers,
 		qMaterialByPartNumber, qMaterialByMPN, qMaterialByManufacturer, qMaterialBySupplier, qMaterialByCountry,

@@ -222,8 +222,8 @@ func TestFastGraphQLRandom(t *testing.T) {
 			if fast < n/3 {
 				t.Errorf("only %d of %d random queries were answered by the fast executor", fast, n)
 			}
-			if (records > 0) == onNeo4j(t) {
-				t.Errorf("%d trace pages written by the record path (on Neo4j: %v)", records, onNeo4j(t))
+			if records == 0 {
+				t.Errorf("no trace page written by the record path (on Neo4j: %v)", onNeo4j(t))
 			}
 		})
 	}

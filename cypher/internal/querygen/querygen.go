@@ -111,7 +111,7 @@ var parameters = map[string]any{
 	"createdFrom": nil, "createdTo": nil, "seconds": 300, "levels": 6, "wide": 256, "lean": false, "holds": true,
 	"orders": false, "chunk": 4096,
 	"dateFrom": "0000", "dateTo": "9999", "from": nil, "to": nil, "recordedAt": nil,
-	"timeFrom": nil, "timeTo": nil, "before": 0,
+	"timeFrom": nil, "timeTo": nil, "before": 0, "names": []string{"partNumber", "_json_partNumber"},
 	// The lists a write statement reads, in one map (batchParams).
 	"batch": map[string]any{"rows": []any{}, "events": []any{}, "ids": []string{"Unit:SN1"}, "keys": []string{""}},
 }
