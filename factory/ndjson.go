@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"io"
 	"time"
-	"unicode/utf8"
 
 	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/internal/jsontext"
 )
 
 // Writer writes events as NDJSON: one client envelope (id, type, time,
@@ -53,19 +53,19 @@ func AppendEvent(dst []byte, ev *tracegraph.Event) ([]byte, error) {
 		return append(dst, b...), nil
 	}
 	dst = append(dst, `{"id":`...)
-	dst = appendString(dst, ev.ID)
+	dst = jsontext.AppendString(dst, ev.ID)
 	dst = append(dst, `,"type":`...)
-	dst = appendString(dst, string(ev.Type))
+	dst = jsontext.AppendString(dst, string(ev.Type))
 	dst = append(dst, `,"time":"`...)
 	dst = ev.Time.AppendFormat(dst, time.RFC3339Nano)
 	dst = append(dst, '"')
 	if ev.Station != "" {
 		dst = append(dst, `,"station":`...)
-		dst = appendString(dst, ev.Station)
+		dst = jsontext.AppendString(dst, ev.Station)
 	}
 	if ev.Operator != "" {
 		dst = append(dst, `,"operator":`...)
-		dst = appendString(dst, ev.Operator)
+		dst = jsontext.AppendString(dst, ev.Operator)
 	}
 	dst = append(dst, `,"data":`...)
 	if len(ev.Data) == 0 {
@@ -74,59 +74,4 @@ func AppendEvent(dst []byte, ev *tracegraph.Event) ([]byte, error) {
 		dst = append(dst, ev.Data...)
 	}
 	return append(dst, '}'), nil
-}
-
-// appendString appends s as a JSON string the way encoding/json does, with
-// HTML escaping: <, > and & as \u003c..., U+2028 and U+2029 escaped, invalid
-// UTF-8 replaced by U+FFFD.
-func appendString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		c, size := utf8.DecodeRuneInString(s[i:])
-		if c == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if c == '\u2028' || c == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[c&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

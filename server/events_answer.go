@@ -1,8 +1,9 @@
 package server
 
 import (
-	"encoding/json"
 	"strconv"
+
+	"github.com/tracegraph/tracegraph/internal/jsontext"
 )
 
 // appendEventsResponse appends r as echo's Context.JSON writes it
@@ -39,39 +40,24 @@ func appendEventOutcome(b []byte, o *EventOutcome) []byte {
 	b = strconv.AppendInt(b, int64(o.Line), 10)
 	if o.ID != "" {
 		b = append(b, `,"id":`...)
-		b = appendJSONString(b, o.ID)
+		b = jsontext.AppendString(b, o.ID)
 	}
 	b = append(b, `,"status":`...)
-	b = appendJSONString(b, o.Status)
+	b = jsontext.AppendString(b, o.Status)
 	if o.Seq != 0 {
 		b = append(b, `,"seq":`...)
 		b = strconv.AppendUint(b, o.Seq, 10)
 	}
 	if e := o.Error; e != nil {
 		b = append(b, `,"error":{"code":`...)
-		b = appendJSONString(b, string(e.Code))
+		b = jsontext.AppendString(b, string(e.Code))
 		if e.Field != "" {
 			b = append(b, `,"field":`...)
-			b = appendJSONString(b, e.Field)
+			b = jsontext.AppendString(b, e.Field)
 		}
 		b = append(b, `,"message":`...)
-		b = appendJSONString(b, e.Message)
+		b = jsontext.AppendString(b, e.Message)
 		b = append(b, '}')
 	}
 	return append(b, '}')
-}
-
-// appendJSONString appends s quoted as encoding/json writes it with HTML
-// escaping: a string of printable ASCII without ", \, <, > or & as it is,
-// any other through json.Marshal.
-func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s) // a string always encodes
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
 }
