@@ -144,7 +144,7 @@ func (tx *Tx) materialConsumed(d *MaterialConsumed) error {
 		props["refDes"] = st.list(d.RefDes)
 	}
 	if d.Quantity != nil {
-		props["quantity"] = *d.Quantity
+		props["quantity"] = num(*d.Quantity)
 	}
 	st.set(props, "station", tx.ev.Station)
 	if d.Component != "" {

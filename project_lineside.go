@@ -355,7 +355,7 @@ func (tx *Tx) verifyLoaded(ls *lineSide, d *SetupDefined, field string) error {
 			continue
 		}
 		for _, i := range f.openReels() {
-			lot, err := tx.GetNode(tx.ctx, f.Reels[i].Lot)
+			lot, err := tx.ViewNode(tx.ctx, f.Reels[i].Lot) // only read
 			if err != nil {
 				return err
 			}

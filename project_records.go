@@ -54,7 +54,7 @@ func (tx *Tx) processRecorded(d *ProcessRecorded) error {
 		units[i] = u
 	}
 	st := tx.strs()
-	props := map[string]any{"step": st.box(d.Step), "at": ts(tx.now()), "unitCount": float64(len(units))}
+	props := map[string]any{"step": st.box(d.Step), "at": ts(tx.now()), "unitCount": num(float64(len(units)))}
 	st.set(props, "recipe", d.Recipe)
 	st.set(props, "result", d.Result)
 	st.set(props, "station", tx.ev.Station)

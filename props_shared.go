@@ -1,6 +1,10 @@
 package tracegraph
 
-import "strings"
+import (
+	"encoding/binary"
+	"math"
+	"strings"
+)
 
 // sharedStrings boxes the string props that repeat from event to event (a
 // station, an operator, a test's result, a measurement's name, a reel's
@@ -17,6 +21,10 @@ import "strings"
 // every string anew.
 type sharedStrings struct {
 	m map[string]any
+	// lists are the lists of strings made by list, by their texts
+	// (listKey); key is listKey's buffer.
+	lists map[string][]any
+	key   []byte
 }
 
 // Bounds of a sharedStrings: at most maxSharedStrings texts of at most
@@ -58,13 +66,41 @@ func (t *sharedStrings) set(m map[string]any, k, v string) {
 	}
 }
 
-// list is toAny with each string boxed by box.
+// list is toAny with each string boxed by box, and the list itself made
+// once for the same strings in the same order: every consumption of a BOM
+// line names the same reference designators. The list is shared by every
+// map it is put in, as a setup slot's refDes is by the edges derived
+// through it (slotValues): props are never changed in place (a node's are
+// deep-copied to be changed, Node.Clone; an edge's are replaced whole).
 func (t *sharedStrings) list(ss []string) []any {
+	if t == nil {
+		return toAny(ss)
+	}
+	t.key = listKey(t.key[:0], ss)
+	if l, ok := t.lists[string(t.key)]; ok {
+		return l
+	}
 	out := make([]any, len(ss))
 	for i, s := range ss {
 		out[i] = t.box(s)
 	}
+	if len(t.key) <= maxSharedLen*2 {
+		if len(t.lists) >= maxSharedStrings {
+			clear(t.lists)
+		}
+		mk(&t.lists)[string(t.key)] = out
+	}
 	return out
+}
+
+// listKey appends to b the texts of ss, each after its length: no two
+// lists have the same key.
+func listKey(b []byte, ss []string) []byte {
+	for _, s := range ss {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	return b
 }
 
 // strs returns the strings shared by the batches of tx's memo (nil: tx has
@@ -78,4 +114,22 @@ func (tx *Tx) strs() *sharedStrings {
 		return &m.stations.strs
 	}
 	return &m.strs
+}
+
+// smallInts are the numbers 0 to 255 boxed once for all: a count or a
+// quantity a props map takes is mostly one of them.
+var smallInts = func() (t [256]any) {
+	for i := range t {
+		t[i] = float64(i)
+	}
+	return t
+}()
+
+// num returns f as a props value, one of smallInts when it is one of them
+// (not -0: JSON tells it from 0).
+func num(f float64) any {
+	if i := int(f); f >= 0 && f < float64(len(smallInts)) && float64(i) == f && !math.Signbit(f) {
+		return smallInts[i]
+	}
+	return f
 }

@@ -1,6 +1,7 @@
 package tracegraph
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -51,5 +52,49 @@ func TestSharedStrings(t *testing.T) {
 	}
 	if l := st.list([]string{"R1", "R1", "C2"}); len(l) != 3 || l[0] != "R1" || l[1] != "R1" || l[2] != "C2" {
 		t.Fatalf("list: %v", l)
+	}
+}
+
+// TestSharedLists checks that list gives each list of texts its own list,
+// however the texts split (the key is unambiguous), the same one again for
+// the same texts, and a fresh one when not shared.
+func TestSharedLists(t *testing.T) {
+	st := &sharedStrings{}
+	lists := [][]string{{"a"}, {"ab"}, {"a", "b"}, {"", "ab"}, {"ab", ""}, {"a\x00b"}, {"a", "\x00b"}, {"\x01a"}, {"", ""}, {""}}
+	for round := range 2 {
+		for _, ss := range lists {
+			l := st.list(ss)
+			if len(l) != len(ss) {
+				t.Fatalf("round %d: list(%q) = %v", round, ss, l)
+			}
+			for i := range ss {
+				if l[i] != ss[i] {
+					t.Fatalf("round %d: list(%q) = %v", round, ss, l)
+				}
+			}
+			if again := st.list(ss); &again[0] != &l[0] {
+				t.Fatalf("list(%q) made again", ss)
+			}
+		}
+	}
+	if len(st.lists) != len(lists) {
+		t.Fatalf("%d lists kept for %d", len(st.lists), len(lists))
+	}
+	var none *sharedStrings
+	if a, b := none.list([]string{"x"}), none.list([]string{"x"}); &a[0] == &b[0] || a[0] != "x" {
+		t.Fatal("nil list shares its lists")
+	}
+}
+
+// TestNum checks that num boxes every number as itself (-0 stays -0).
+func TestNum(t *testing.T) {
+	for _, f := range []float64{0, math.Copysign(0, -1), 1, 2.5, 255, 256, -1, 1e300, math.Inf(1), math.NaN(), 0.1, 254.9999} {
+		v, ok := num(f).(float64)
+		if !ok || math.Float64bits(v) != math.Float64bits(f) {
+			t.Errorf("num(%v) = %#v", f, num(f))
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = num(float64(len(smallInts) - 1)) }); n != 0 {
+		t.Errorf("num(255) allocates %v times", n)
 	}
 }
