@@ -24,9 +24,6 @@ type memo struct {
 	// slots holds the edge props of the slots of the setups in setupDefs
 	// when there is no stations memo to keep them (slotValues).
 	slots map[*SetupDefined][]slotValues
-	// strs boxes repeated string props when there is no stations memo to
-	// keep them (Tx.strs).
-	strs sharedStrings
 	// verify makes every line side kept check that decoding its texts
 	// gives it (tests only; see checkKept).
 	verify func(*lineSideMemo)

@@ -36,7 +36,7 @@ type LineSideMemo struct {
 	// derived through (memo.slotValues), at most maxSetupDefs.
 	slots map[*SetupDefined][]slotValues
 	// strs are the string props boxed once for all the batches (Tx.strs),
-	// bounded on their own (maxSharedStrings).
+	// bounded on their own (sharedSlots).
 	strs sharedStrings
 }
 

@@ -2,6 +2,7 @@ package tracegraph
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 	"math"
 	"strings"
 )
@@ -15,48 +16,55 @@ import (
 // immutable, so sharing it is sharing its text: the props are the same
 // values, and what the stores encode is the same bytes.
 //
-// It is kept with the stations' line sides (LineSideMemo), so it lasts from
-// batch to batch of a store's writer, or else by the batch's memo. It is
-// not safe for concurrent use, as they are not. A nil *sharedStrings boxes
-// every string anew.
+// The table is direct-mapped, as EventDecoder's: a text replaces the one in
+// its slot, and a lookup is one hash and one comparison (most often of two
+// strings the decoder shares, equal at the first byte's address). It holds
+// at most sharedSlots texts of at most maxSharedLen bytes, each a copy of
+// its own. It is kept with the stations' line sides (LineSideMemo), so it
+// lasts from batch to batch of a store's writer, and is not safe for
+// concurrent use, as they are not. A nil *sharedStrings boxes every
+// string anew.
 type sharedStrings struct {
-	m map[string]any
+	seed  maphash.Seed
+	slots *[sharedSlots]sharedString
 	// lists are the lists of strings made by list, by their texts
 	// (listKey); key is listKey's buffer.
 	lists map[string][]any
 	key   []byte
 }
 
-// Bounds of a sharedStrings: at most maxSharedStrings texts of at most
-// maxSharedLen bytes each (a few hundred KiB); a text longer is boxed
-// anew, and a new text when it is full drops all the others first, so a
-// run of texts that never come again (serials, say) costs one clear.
+// sharedString is a text and its box.
+type sharedString struct {
+	s string
+	v any
+}
+
+// Bounds of a sharedStrings: sharedSlots texts (a few hundred names, and
+// the loads of the reels on the line, 128 KiB) of at most maxSharedLen
+// bytes each, a longer one is boxed anew; at most sharedSlots lists.
 const (
-	maxSharedStrings = 4096
-	maxSharedLen     = 64
+	sharedSlots  = 4096
+	maxSharedLen = 64
 )
 
 // box returns s as a props value: the box made for the same text before
-// when t keeps it.
+// when t still keeps it.
 func (t *sharedStrings) box(s string) any {
-	if t == nil {
+	if t == nil || len(s) > maxSharedLen {
 		return s
 	}
-	if v, ok := t.m[s]; ok {
-		return v
+	if t.slots == nil {
+		t.seed, t.slots = maphash.MakeSeed(), new([sharedSlots]sharedString)
 	}
-	if len(s) > maxSharedLen {
-		return s
-	}
-	if len(t.m) >= maxSharedStrings {
-		clear(t.m)
+	e := &t.slots[maphash.String(t.seed, s)%sharedSlots]
+	if e.v != nil && e.s == s {
+		return e.v
 	}
 	// A copy of its own: s may be part of a larger text (an event's data)
 	// that keeping it would keep alive.
 	k := strings.Clone(s)
-	var v any = k
-	mk(&t.m)[k] = v
-	return v
+	e.s, e.v = k, k
+	return e.v
 }
 
 // set sets m[k] to v, boxed by box, unless v is "" (as setStr).
@@ -85,7 +93,7 @@ func (t *sharedStrings) list(ss []string) []any {
 		out[i] = t.box(s)
 	}
 	if len(t.key) <= maxSharedLen*2 {
-		if len(t.lists) >= maxSharedStrings {
+		if len(t.lists) >= sharedSlots {
 			clear(t.lists)
 		}
 		mk(&t.lists)[string(t.key)] = out
@@ -103,17 +111,14 @@ func listKey(b []byte, ss []string) []byte {
 	return b
 }
 
-// strs returns the strings shared by the batches of tx's memo (nil: tx has
-// none; every string is boxed anew).
+// strs returns the strings shared by the batches projected with tx's
+// memo's line sides (nil: none; every string is boxed anew, as in a batch
+// projected over a base that is not a Tx, newMemo).
 func (tx *Tx) strs() *sharedStrings {
-	m := tx.memo
-	if m == nil {
-		return nil
-	}
-	if m.stations != nil {
+	if m := tx.memo; m != nil && m.stations != nil {
 		return &m.stations.strs
 	}
-	return &m.strs
+	return nil
 }
 
 // smallInts are the numbers 0 to 255 boxed once for all: a count or a

@@ -8,10 +8,10 @@ import (
 	"unsafe"
 )
 
-// TestSharedStrings checks what a sharedStrings keeps: each text once, as
-// a copy of its own, boxed once (a text seen before costs no allocation),
-// never more than maxSharedStrings texts, none longer than maxSharedLen,
-// and that a nil one boxes every text anew.
+// TestSharedStrings checks what a sharedStrings keeps: each text as a copy
+// of its own, boxed once (a text seen before costs no allocation), none
+// longer than maxSharedLen, every text given back as itself whatever
+// replaced what in the table, and that a nil one boxes every text anew.
 func TestSharedStrings(t *testing.T) {
 	var none *sharedStrings
 	if v := none.box("a"); v != "a" {
@@ -23,26 +23,40 @@ func TestSharedStrings(t *testing.T) {
 	if v := st.box(s); v != "SMT-01" {
 		t.Fatalf("box: %v", v)
 	}
-	for k := range st.m {
-		if unsafe.StringData(k) == unsafe.StringData(s) {
-			t.Fatal("the kept text is the caller's: it keeps the larger text alive")
+	kept := func(s string) (own bool, n int) {
+		for _, e := range st.slots {
+			if e.v != nil {
+				n++
+				if e.s == s {
+					own = unsafe.StringData(e.s) != unsafe.StringData(s)
+				}
+			}
 		}
+		return own, n
+	}
+	if own, n := kept(s); !own || n != 1 {
+		t.Fatalf("kept %d texts, the text its own copy: %v", n, own)
 	}
 	if n := testing.AllocsPerRun(100, func() { _ = st.box(s) }); n != 0 {
 		t.Fatalf("boxing a kept text allocates %v times", n)
 	}
 	long := strings.Repeat("x", maxSharedLen+1)
-	if v := st.box(long); v != long || len(st.m) != 1 {
-		t.Fatalf("long text: %v, %d kept", v, len(st.m))
+	if v := st.box(long); v != long {
+		t.Fatalf("long text: %v", v)
 	}
-	for i := range maxSharedStrings + 10 {
-		k := "serial-" + strconv.Itoa(i)
-		if v := st.box(k); v != k {
-			t.Fatalf("box(%q) = %v", k, v)
+	if _, n := kept(long); n != 1 {
+		t.Fatalf("long text kept: %d texts", n)
+	}
+	for round := range 2 {
+		for i := range 2 * sharedSlots {
+			k := "serial-" + strconv.Itoa(i)
+			if v := st.box(k); v != k {
+				t.Fatalf("round %d: box(%q) = %v", round, k, v)
+			}
 		}
-		if len(st.m) > maxSharedStrings {
-			t.Fatalf("%d texts kept, bound %d", len(st.m), maxSharedStrings)
-		}
+	}
+	if v := st.box(""); v != "" {
+		t.Fatalf("box(\"\") = %#v", v)
 	}
 	m := map[string]any{}
 	st.set(m, "a", "")
