@@ -27,9 +27,10 @@ func (tx *Tx) unitCreated(d *UnitCreated) error {
 	}
 	props := map[string]any{"serial": d.Serial, "partNumber": d.PartNumber, "origin": d.Origin,
 		"status": StatusWIP, "createdAt": ts(tx.now())}
-	setStr(props, "revision", d.Revision)
-	setStr(props, "workOrder", d.WorkOrder)
-	setStr(props, "kind", d.Kind)
+	st := tx.strs()
+	st.set(props, "revision", d.Revision)
+	st.set(props, "workOrder", d.WorkOrder)
+	st.set(props, "kind", d.Kind)
 	if len(idents) > 0 {
 		props["identifiers"] = idents
 	}
@@ -138,13 +139,14 @@ func (tx *Tx) materialConsumed(d *MaterialConsumed) error {
 		return err
 	}
 	props := map[string]any{}
+	st := tx.strs()
 	if len(d.RefDes) > 0 {
-		props["refDes"] = toAny(d.RefDes)
+		props["refDes"] = st.list(d.RefDes)
 	}
 	if d.Quantity != nil {
-		props["quantity"] = *d.Quantity
+		props["quantity"] = num(*d.Quantity)
 	}
-	setStr(props, "station", tx.ev.Station)
+	st.set(props, "station", tx.ev.Station)
 	if d.Component != "" {
 		c, err := tx.resolveComponent("component", d.Component)
 		if err != nil {
@@ -154,7 +156,7 @@ func (tx *Tx) materialConsumed(d *MaterialConsumed) error {
 			return err
 		}
 		if len(d.RefDes) > 0 {
-			props["position"] = d.RefDes[0]
+			props["position"] = st.box(d.RefDes[0])
 		}
 		return tx.addEdgeErr(EdgeContains, u.ID, c.ID, PrecisionExact, props)
 	}
@@ -232,8 +234,9 @@ func (tx *Tx) unitAssembled(d *UnitAssembled) error {
 		frontier = next
 	}
 	props := map[string]any{}
-	setStr(props, "position", d.Position)
-	setStr(props, "station", tx.ev.Station)
+	st := tx.strs()
+	st.set(props, "position", d.Position)
+	st.set(props, "station", tx.ev.Station)
 	return tx.addEdgeErr(EdgeContains, parent.ID, child.ID, PrecisionExact, props)
 }
 

@@ -355,7 +355,7 @@ func (tx *Tx) verifyLoaded(ls *lineSide, d *SetupDefined, field string) error {
 			continue
 		}
 		for _, i := range f.openReels() {
-			lot, err := tx.GetNode(tx.ctx, f.Reels[i].Lot)
+			lot, err := tx.ViewNode(tx.ctx, f.Reels[i].Lot) // only read
 			if err != nil {
 				return err
 			}
@@ -603,7 +603,7 @@ func (tx *Tx) unitPlaced(d *UnitPlaced) error {
 	if pn := u.Str("partNumber"); pn != sd.PartNumber {
 		return Errorf(CodeWrongPart, "data.unit", "%s is part %s; %s runs setup %s for %s", u.ID, pn, ls.node.ID, sd.Setup, sd.PartNumber)
 	}
-	c := newDerivation(d.Station, a.Setup, tx.ev.ID)
+	c := newDerivation(tx.strs(), d.Station, a.Setup, tx.ev.ID)
 	var feeding []fed
 	for i, s := range sd.Slots {
 		f := ls.feeders[s.Slot]
@@ -635,14 +635,14 @@ func (tx *Tx) unitPlaced(d *UnitPlaced) error {
 
 // derivation is what the CONSUMED edges derived for one placement have in
 // common: the station, the setup and the placement's event, each boxed once
-// for all of them.
+// for all of them (the station and the setup once for all placements, st).
 type derivation struct {
 	station, setup, placedBy any
 	placedByID               string
 }
 
-func newDerivation(station, setup, placedBy string) derivation {
-	return derivation{station: station, setup: setup, placedBy: placedBy, placedByID: placedBy}
+func newDerivation(st *sharedStrings, station, setup, placedBy string) derivation {
+	return derivation{station: st.box(station), setup: st.box(setup), placedBy: placedBy, placedByID: placedBy}
 }
 
 // slotValues is a setup slot's props on the edges derived through it: its
@@ -666,7 +666,7 @@ func (tx *Tx) slotValues(sd *SetupDefined, i int) slotValues {
 // and for a CANDIDATE the splice window.
 func (tx *Tx) addDerived(unit ID, t time.Time, c derivation, s slotValues, x fed) error {
 	props := map[string]any{"refDes": s.refDes, "station": c.station, "slot": s.slot, "setup": c.setup,
-		"load": x.reel.Load, "derivedBy": c.placedBy}
+		"load": tx.strs().box(x.reel.Load), "derivedBy": c.placedBy}
 	if c.placedByID != tx.ev.ID {
 		props["rederivedBy"] = tx.ev.ID
 	}
@@ -791,7 +791,7 @@ func (tx *Tx) rederivePlacement(ls *lineSide, slot string, p *placed) error {
 		if lot == nil {
 			continue
 		}
-		if err := tx.addDerived(p.unit, p.at, newDerivation(ls.node.Key(), a.Setup, p.event), s, x); err != nil {
+		if err := tx.addDerived(p.unit, p.at, newDerivation(tx.strs(), ls.node.Key(), a.Setup, p.event), s, x); err != nil {
 			return err
 		}
 		added = append(added, lot.ID)

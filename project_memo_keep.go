@@ -35,6 +35,9 @@ type LineSideMemo struct {
 	// slots are the edge props of the slots of the setups the rules
 	// derived through (memo.slotValues), at most maxSetupDefs.
 	slots map[*SetupDefined][]slotValues
+	// strs are the string props boxed once for all the batches (Tx.strs),
+	// bounded on their own (sharedSlots).
+	strs sharedStrings
 }
 
 // decodedSetup is the definition data decodes to.

@@ -16,13 +16,14 @@ func (tx *Tx) testRecorded(d *TestRecorded) error {
 	n := 4 + nonEmpty(d.Program, d.Fixture, tx.ev.Station, tx.ev.Operator) +
 		trues(len(d.Measurements) > 0, d.Firmware != nil)
 	props := make(map[string]any, n)
-	props["testType"], props["result"], props["at"], props["unit"] = d.TestType, d.Result, ts(tx.now()), string(u.ID)
-	setStr(props, "program", d.Program)
-	setStr(props, "fixture", d.Fixture)
-	setStr(props, "station", tx.ev.Station)
-	setStr(props, "operator", tx.ev.Operator)
+	st := tx.strs()
+	props["testType"], props["result"], props["at"], props["unit"] = st.box(d.TestType), st.box(d.Result), ts(tx.now()), string(u.ID)
+	st.set(props, "program", d.Program)
+	st.set(props, "fixture", d.Fixture)
+	st.set(props, "station", tx.ev.Station)
+	st.set(props, "operator", tx.ev.Operator)
 	if len(d.Measurements) > 0 {
-		props["measurements"] = measurementsValue(d.Measurements)
+		props["measurements"] = measurementsValue(d.Measurements, st)
 	}
 	if d.Firmware != nil {
 		props["firmware"] = firmwareValue(d.Firmware)
@@ -52,11 +53,12 @@ func (tx *Tx) processRecorded(d *ProcessRecorded) error {
 		}
 		units[i] = u
 	}
-	props := map[string]any{"step": d.Step, "at": ts(tx.now()), "unitCount": float64(len(units))}
-	setStr(props, "recipe", d.Recipe)
-	setStr(props, "result", d.Result)
-	setStr(props, "station", tx.ev.Station)
-	setStr(props, "operator", tx.ev.Operator)
+	st := tx.strs()
+	props := map[string]any{"step": st.box(d.Step), "at": ts(tx.now()), "unitCount": num(float64(len(units)))}
+	st.set(props, "recipe", d.Recipe)
+	st.set(props, "result", d.Result)
+	st.set(props, "station", tx.ev.Station)
+	st.set(props, "operator", tx.ev.Operator)
 	if len(d.Parameters) > 0 {
 		// Shared with the payload: neither is changed in place (a node's
 		// props are copied to be changed, GetNode).

@@ -6,8 +6,9 @@ import "unicode/utf8"
 // plain JSON values (a list of objects; omitempty fields left out), without
 // encoding them to JSON and decoding them again. What JSON would change (a
 // string that is not UTF-8, a number JSON cannot hold) goes the JSON way,
-// so the answer is jsonValue's in every case (TestDirectValuesAgree).
-func measurementsValue(ms []Measurement) any {
+// so the answer is jsonValue's in every case (TestDirectValuesAgree). The
+// texts are boxed by st (nil: each anew).
+func measurementsValue(ms []Measurement, st *sharedStrings) any {
 	if ms == nil {
 		return nil // JSON null
 	}
@@ -17,9 +18,9 @@ func measurementsValue(ms []Measurement) any {
 			(m.High != nil && !finite(*m.High)) {
 			return jsonValue(ms)
 		}
-		o := map[string]any{"name": m.Name, "value": m.Value}
+		o := map[string]any{"name": st.box(m.Name), "value": m.Value}
 		if m.Unit != "" {
-			o["unit"] = m.Unit
+			o["unit"] = st.box(m.Unit)
 		}
 		if m.Low != nil {
 			o["low"] = *m.Low
@@ -28,7 +29,7 @@ func measurementsValue(ms []Measurement) any {
 			o["high"] = *m.High
 		}
 		if m.Result != "" {
-			o["result"] = m.Result
+			o["result"] = st.box(m.Result)
 		}
 		out[i] = o
 	}

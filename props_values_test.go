@@ -19,6 +19,15 @@ func sameValue(t *testing.T, what string, got, want any) {
 	}
 }
 
+// sameMeasurements checks measurementsValue(ms) against the JSON round
+// trip, its texts boxed anew and boxed by st (shared with earlier calls).
+func sameMeasurements(t *testing.T, what string, ms []Measurement, st *sharedStrings) {
+	t.Helper()
+	want := jsonValue(ms)
+	sameValue(t, what, measurementsValue(ms, nil), want)
+	sameValue(t, what+" (shared)", measurementsValue(ms, st), want)
+}
+
 // TestDirectValuesAgree checks that measurementsValue and firmwareValue
 // give what the JSON round trip (jsonValue) gives, on the test.recorded
 // samples of the fast decoder and on the cases the round trip changes.
@@ -38,9 +47,10 @@ func TestDirectValuesAgree(t *testing.T) {
 		{"infinite limit", []Measurement{{Name: "n", Value: 1, High: &inf}}, nil},
 		{"small and large", []Measurement{{Name: "s", Value: 5e-324}, {Name: "l", Value: math.MaxFloat64}}, nil},
 	}
+	st := &sharedStrings{}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			sameValue(t, "measurements", measurementsValue(c.ms), jsonValue(c.ms))
+			sameMeasurements(t, "measurements", c.ms, st)
 			if c.fw != nil {
 				sameValue(t, "firmware", firmwareValue(c.fw), jsonValue(c.fw))
 			}
@@ -51,7 +61,7 @@ func TestDirectValuesAgree(t *testing.T) {
 		if err := json.Unmarshal([]byte(data), &d); err != nil {
 			t.Fatal(err)
 		}
-		sameValue(t, data, measurementsValue(d.Measurements), jsonValue(d.Measurements))
+		sameMeasurements(t, data, d.Measurements, st)
 		if d.Firmware != nil {
 			sameValue(t, data, firmwareValue(d.Firmware), jsonValue(d.Firmware))
 		}
@@ -63,6 +73,7 @@ func FuzzDirectValuesAgree(f *testing.F) {
 	f.Add("v", 3.3, "V", 3.0, true, 3.6, true, "pass", "1.2", "ab")
 	f.Add("", 0.0, "", 0.0, false, 0.0, false, "", "", "")
 	f.Add("a\xff", math.Copysign(0, -1), "<&>", math.Inf(-1), true, math.NaN(), true, "\x00", "\xc3", "\u2028")
+	st := &sharedStrings{}
 	f.Fuzz(func(t *testing.T, name string, value float64, unit string, low float64, hasLow bool, high float64, hasHigh bool,
 		result, version, checksum string) {
 		m := Measurement{Name: name, Value: value, Unit: unit, Result: result}
@@ -73,7 +84,7 @@ func FuzzDirectValuesAgree(f *testing.F) {
 			m.High = &high
 		}
 		ms := []Measurement{m, {Name: result, Value: low}}
-		sameValue(t, "measurements", measurementsValue(ms), jsonValue(ms))
+		sameMeasurements(t, "measurements", ms, st)
 		fw := &Firmware{Version: version, Checksum: checksum}
 		sameValue(t, "firmware", firmwareValue(fw), jsonValue(fw))
 	})
