@@ -231,12 +231,6 @@ type TraceRequest struct {
 	Limit int
 	// SkipEdges leaves TraceResult.Edges empty, for callers that only want nodes.
 	SkipEdges bool
-	// SkipHolds tells the store the caller does not read TraceNode.OnHold
-	// (GraphQL's trace reads a node's holds from the node): a store may
-	// then leave OnHold false rather than check every node it meets for a
-	// hold (the Neo4j store does). Everything else in the answer is the
-	// same.
-	SkipHolds bool
 }
 
 // Validate checks the request and fills in defaults.

@@ -243,10 +243,7 @@ func (s *Store) Trace(ctx context.Context, req tracegraph.TraceRequest) (*traceg
 	}
 	var out *tracegraph.TraceResult
 	err := s.snapshotOp(ctx, "trace", func(tx runner) error {
-		// SkipHolds: no hold check per edge (EXISTS over the far node's
-		// relationships, about a third of a genealogy's db hits).
-		f := tracegraph.NewEdgeFilter(req.EdgeTypes, req.AsOf, req.History, req.MinPrecision)
-		w := s.walkerReading(tx, f, req.MaxDepth, req.SkipEdges, !req.SkipHolds)
+		w := s.walker(tx, tracegraph.NewEdgeFilter(req.EdgeTypes, req.AsOf, req.History, req.MinPrecision), req.MaxDepth, req.SkipEdges)
 		starts, err := w.starts(ctx, "from", req.From, req.Direction != tracegraph.Downstream)
 		if err != nil {
 			return err

@@ -74,9 +74,6 @@ func (q *queryResolver) Trace(ctx context.Context, from []string, direction mode
 		AsOf:      deref(asOf),
 		History:   deref(history),
 		SkipEdges: !selected(ctx, "edges"),
-		// A trace node's onHold is the node's (Ref.OnHold, read with the
-		// node), never TraceNode.OnHold: the store need not check holds.
-		SkipHolds: true,
 	}
 	if maxDepth != nil {
 		if *maxDepth <= 0 {

@@ -88,22 +88,6 @@ func testHolds(t *testing.T, open Opener) {
 				t.Errorf("Trace(L1 DOWNSTREAM): %s onHold %v status %q, want %v %q", n.ID, n.OnHold, n.Status, wantHeld[n.ID], wantStatus[n.ID])
 			}
 		}
-		// SkipHolds: the same answer, but OnHold may be left false.
-		r := down("MaterialLot:L1")
-		r.SkipHolds = true
-		skip := trace(t, s, r)
-		if got, want := fmtNodes(skip.Nodes), fmtNodes(res.Nodes); !slices.Equal(got, want) {
-			t.Errorf("Trace(L1 DOWNSTREAM SkipHolds) =\n%s\nwant\n%s", lines(got), lines(want))
-		}
-		if got, want := fmtEdges(skip.Edges), fmtEdges(res.Edges); !slices.Equal(got, want) {
-			t.Errorf("Trace(L1 DOWNSTREAM SkipHolds).Edges =\n%s\nwant\n%s", lines(got), lines(want))
-		}
-		for _, n := range skip.Nodes {
-			if (n.OnHold && !wantHeld[n.ID]) || n.Status != wantStatus[n.ID] || n.Direction != tracegraph.Downstream {
-				t.Errorf("Trace(L1 DOWNSTREAM SkipHolds): %s onHold %v status %q direction %s, want onHold %v or false, %q, DOWNSTREAM",
-					n.ID, n.OnHold, n.Status, n.Direction, wantHeld[n.ID], wantStatus[n.ID])
-			}
-		}
 	})
 	t.Run("recall flags", func(t *testing.T) {
 		r, err := s.RecallImpact(bg, tracegraph.RecallRequest{Suspects: ids("MaterialLot:L1")})
