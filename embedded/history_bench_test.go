@@ -1,0 +1,65 @@
+package embedded
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tracegraph/tracegraph"
+	"github.com/tracegraph/tracegraph/factory"
+)
+
+// BenchmarkNodeEvents reads one node's history (Graph.NodeEvents: the
+// interactive read of GraphQL's Node.events and EPCIS by EPC) for each node
+// of a generated 300-unit factory in turn, units first then the rest (one
+// op: one node). It is the read the history entries left out (history.go)
+// make derive part of the answer from the topology.
+func BenchmarkNodeEvents(b *testing.B) {
+	var evs []*tracegraph.Event
+	if _, err := factory.Generate(context.Background(), factory.Config{Units: 300, Seed: 3}, func(e *tracegraph.Event) error {
+		evs = append(evs, e)
+		return e.Normalize()
+	}); err != nil {
+		b.Fatal(err)
+	}
+	s, err := Open(b.TempDir(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	for c := range slices.Chunk(evs, 50) {
+		applyAccepted(b, s, c)
+	}
+	if err := s.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	s.mu.RLock()
+	ids := make([]tracegraph.ID, s.t.nodeCount())
+	for i := range ids {
+		ids[i] = tracegraph.ID(strings.Clone(string(s.t.name(uint32(i)))))
+	}
+	s.mu.RUnlock()
+	for _, sub := range []struct {
+		name string
+		keep func(tracegraph.ID) bool
+	}{
+		{"units", func(id tracegraph.ID) bool { return id.Label() == tracegraph.LabelUnit }},
+		{"all", func(tracegraph.ID) bool { return true }},
+	} {
+		b.Run(sub.name, func(b *testing.B) {
+			some := slices.DeleteFunc(slices.Clone(ids), func(id tracegraph.ID) bool { return !sub.keep(id) })
+			ctx, n := context.Background(), 0
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				got, err := s.NodeEvents(ctx, some[i%len(some)])
+				if err != nil {
+					b.Fatal(err)
+				}
+				n += len(got)
+			}
+			b.ReportMetric(float64(n)/float64(b.N), "events/op")
+		})
+	}
+}
