@@ -3,43 +3,27 @@ package embedded
 import (
 	"context"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/tracegraph/tracegraph"
-	"github.com/tracegraph/tracegraph/factory"
 )
 
 // BenchmarkNodeEvents reads one node's history (Graph.NodeEvents: the
 // interactive read of GraphQL's Node.events and EPCIS by EPC) for each node
-// of a generated 300-unit factory in turn, units first then the rest (one
+// of a generated 300-unit factory (historyFactory) in turn, units first then the rest (one
 // op: one node). It is the read the history entries left out (history.go)
 // make derive part of the answer from the topology.
 func BenchmarkNodeEvents(b *testing.B) {
-	var evs []*tracegraph.Event
-	if _, err := factory.Generate(context.Background(), factory.Config{Units: 300, Seed: 3}, func(e *tracegraph.Event) error {
-		evs = append(evs, e)
-		return e.Normalize()
-	}); err != nil {
-		b.Fatal(err)
-	}
 	s, err := Open(b.TempDir(), Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	for c := range slices.Chunk(evs, 50) {
-		applyAccepted(b, s, c)
-	}
+	applyInBatches(b, s, historyFactory(b, 300))
 	if err := s.Flush(); err != nil {
 		b.Fatal(err)
 	}
-	s.mu.RLock()
-	ids := make([]tracegraph.ID, s.t.nodeCount())
-	for i := range ids {
-		ids[i] = tracegraph.ID(strings.Clone(string(s.t.name(uint32(i)))))
-	}
-	s.mu.RUnlock()
+	ids := nodeIDs(s)
 	for _, sub := range []struct {
 		name string
 		keep func(tracegraph.ID) bool

@@ -15,7 +15,7 @@ import (
 
 // historyFactory is a generated factory's events (every kind of event the
 // generator makes: builds, tests, reworks, packs, holds, voids).
-func historyFactory(t *testing.T, units int) []*tracegraph.Event {
+func historyFactory(t testing.TB, units int) []*tracegraph.Event {
 	t.Helper()
 	var evs []*tracegraph.Event
 	_, err := factory.Generate(context.Background(), factory.Config{Units: units, Seed: 7}, func(e *tracegraph.Event) error {
@@ -29,7 +29,7 @@ func historyFactory(t *testing.T, units int) []*tracegraph.Event {
 }
 
 // applyInBatches applies evs in batches of 50, as the HTTP clients do.
-func applyInBatches(t *testing.T, s *Store, evs []*tracegraph.Event) {
+func applyInBatches(t testing.TB, s *Store, evs []*tracegraph.Event) {
 	t.Helper()
 	for c := range slices.Chunk(evs, 50) {
 		applyAccepted(t, s, c)
