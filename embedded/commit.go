@@ -78,6 +78,9 @@ func (s *Store) stage(p, under *persister, events []*tracegraph.Event, muts []tr
 			return fmt.Errorf("persist mutation %d of event %d: %w", i, muts[i].Seq, err)
 		}
 	}
+	if err := p.endHistory(); err != nil {
+		return err
+	}
 	last := events[len(events)-1]
 	headRec := append(binary.BigEndian.AppendUint64(p.val[:0], last.Seq), last.Hash...)
 	if err := p.set([]byte(headKey), headRec); err != nil {
@@ -179,10 +182,9 @@ type persister struct {
 	// scratch buffers: the batch copies keys and values
 	key, val, props []byte
 	ix              ixWriter
-	// touched: the nodes whose history entry of the event touchedSeq this
-	// commit has staged, the last touchWindow of them checked (see touch).
-	touchedSeq uint64
-	touched    []tracegraph.ID
+	// hist: the current event's history entries, staged when its
+	// mutations end (history.go).
+	hist histEvent
 	// The head the batch leaves once staged (stage), where the next
 	// group's chain, record time and node indexes go on (with next).
 	headSeq  uint64
@@ -245,8 +247,7 @@ func (p *persister) reset(next uint32, events []*tracegraph.Event, under *persis
 	clear(p.nodes)
 	clear(p.edges)
 	clear(p.eventIDs)
-	clear(p.touched)
-	p.touched = p.touched[:0]
+	p.hist.reset(0)
 	p.voidedNow, p.events = nil, nil
 }
 
@@ -356,50 +357,6 @@ func (p *persister) stored(k []byte) ([]byte, error) {
 	return v, err
 }
 
-// noEventIndex reports whether changes to edges into nodes with label l are
-// left out of their event history: lots, wafers and context nodes are touched
-// by thousands of units' events; their history is their own creation.
-func noEventIndex(l tracegraph.Label) bool {
-	switch l {
-	case tracegraph.LabelMaterialLot, tracegraph.LabelWaferBatch, tracegraph.LabelSupplier,
-		tracegraph.LabelWorkOrder, tracegraph.LabelCustomer, tracegraph.LabelStation:
-		return true
-	}
-	return false
-}
-
-// touchWindow is how many of an event's history entries touch looks back
-// at: an event's mutations name a node again soon after (a put, then the
-// edges from it), and in the generated factory a window of 8 finds all but
-// 0.1 % of the repeats; an entry staged twice is the same key and value
-// again, so one missed costs a key, nothing else.
-const touchWindow = 8
-
-// touch stages the history entry: event seq changed node id. An event
-// that changes a node several times (a put and its edges: half the entries
-// a commit made) stages it once.
-func (p *persister) touch(id tracegraph.ID, seq uint64) error {
-	if seq != p.touchedSeq || len(p.touched) == 0 {
-		p.touched, p.touchedSeq = p.touched[:0], seq
-	}
-	if slices.Contains(p.touched[max(0, len(p.touched)-touchWindow):], id) {
-		return nil
-	}
-	p.touched = append(p.touched, id)
-	p.key = appendNodeEvKey(p.key[:0], id, seq)
-	return p.set(p.key, nil)
-}
-
-func (p *persister) touchEdge(e *tracegraph.Edge, seq uint64) error {
-	if err := p.touch(e.Source, seq); err != nil {
-		return err
-	}
-	if noEventIndex(e.Target.Label()) {
-		return nil
-	}
-	return p.touch(e.Target, seq)
-}
-
 // putNode writes the record of n and its node index record.
 func (p *persister) putNode(n *tracegraph.Node, i uint32, voided bool) error {
 	var err error
@@ -474,7 +431,7 @@ func (p *persister) persist(m *tracegraph.Mutation) error {
 		}
 		r.props = p.props
 		p.putEdge(e.ID, &r)
-		return p.touchEdge(e, m.Seq)
+		return p.addedEdge(e, m.Seq)
 	case tracegraph.OpUpdateEdge:
 		e := m.Edge
 		raw, err := p.edgeRecord(e.ID)

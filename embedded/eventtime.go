@@ -52,11 +52,13 @@ func (p *persister) setEventTime(ev *tracegraph.Event) error {
 func (s *Store) openEventTimeIndex() error {
 	v, err := s.get([]byte(evTimeFromKey))
 	switch {
-	case err == nil && len(v) == 8:
-		s.evTime.from.Store(binary.BigEndian.Uint64(v))
-		return nil
 	case err == nil:
-		return &badRecordError{"the event time index mark", fmt.Errorf("%d bytes", len(v))}
+		from, _, err := decodeEvTimeMark(v)
+		if err != nil {
+			return &badRecordError{"the event time index mark", err}
+		}
+		s.evTime.from.Store(from)
+		return nil
 	case err != errNotFound:
 		return fmt.Errorf("read the event time index mark: %w", err)
 	}
@@ -65,7 +67,7 @@ func (s *Store) openEventTimeIndex() error {
 	if s.opts.Bulk {
 		sync = pebble.NoSync
 	}
-	if err := s.db.Set([]byte(evTimeFromKey), binary.BigEndian.AppendUint64(nil, from), sync); err != nil {
+	if err := s.db.Set([]byte(evTimeFromKey), evTimeMark(from), sync); err != nil {
 		return fmt.Errorf("mark the event time index: %w", err)
 	}
 	s.evTime.from.Store(from)
@@ -131,7 +133,7 @@ func (s *Store) fillEventTime(stop <-chan struct{}) error {
 			if err := it.Error(); err != nil {
 				return err
 			}
-			if err := b.Set([]byte(evTimeFromKey), binary.BigEndian.AppendUint64(nil, lo), nil); err != nil {
+			if err := b.Set([]byte(evTimeFromKey), evTimeMark(lo), nil); err != nil {
 				return err
 			}
 			return b.Commit(pebble.NoSync)
@@ -256,7 +258,8 @@ func evTimeFilling(r pebble.Reader) bool {
 		return true
 	}
 	defer closer.Close()
-	return len(v) != 8 || binary.BigEndian.Uint64(v) > 1
+	from, _, err := decodeEvTimeMark(v)
+	return err != nil || from > 1
 }
 
 // evTimeKey reports whether k is a key of the event time index or its mark.

@@ -130,6 +130,14 @@ func TestVerifyFindsTampering(t *testing.T) {
 			}
 			return db.Delete(k, nil)
 		}, `node history record "Unit:PCB1/`, ""},
+		{"a history entry its edge implies planted", func(db *pebble.DB) error {
+			return db.Set(nodeEvKey("Unit:PCB1", 8), nil, nil) // m1: PCB1 consumed from L1
+		}, `node history record "Unit:PCB1/8" is not what the log produces (extra)`, ""},
+		{"the history mark moved past the head", func(db *pebble.DB) error {
+			return db.Set([]byte(histFromKey), binary.BigEndian.AppendUint64(nil, 100), nil)
+		}, `node history record "Unit:PCB1/8" that the log produces is missing`, ""},
+		{"the history mark cut short", func(db *pebble.DB) error { return db.Set([]byte(histFromKey), []byte{1}, nil) },
+			"the history mark cannot be decoded", "the history mark cannot be decoded"},
 		{"a fake event id planted", func(db *pebble.DB) error {
 			return db.Set(strKey(pEventID, "fake"), binary.BigEndian.AppendUint64(nil, 3), nil)
 		}, `event id index record "fake" is not what the log produces (extra)`, ""},

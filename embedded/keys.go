@@ -19,10 +19,15 @@ import (
 //	h <node id> 0 <hold id>    hold on a node (JSON)
 //	H <hold id> 0 <node id>    nodes carrying a hold
 //	x <value> 0 <scheme>       identifier → node id
-//	v <node id> 0 <seq:8>      the event seq changed the node
+//	v <node id> 0 <seq:8>      the event seq changed the node; from the history
+//	                           mark on, not when an edge it added implies it
+//	                           (history.go)
 //	m head                     <seq:8><hash>
 //	m ix                       <version:1>: the p and s indexes are complete (index.go)
-//	m evtime                   <seq:8>: every event from this seq on has its t entry
+//	m evtime                   <seq:8><format:1>: every event from this seq on has
+//	                           its t entry; the store's format (format.go; 8
+//	                           bytes: format 1)
+//	m hist                     <seq:8>: the history mark (format.go)
 //	t <block:8> <sec:8> <ns:4> <seq:8>
 //	                           event time index (eventtime.go): the event seq
 //	                           happened at sec.ns (unix seconds with the sign bit

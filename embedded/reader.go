@@ -360,17 +360,14 @@ func (s *Store) Edges(ctx context.Context, ids []tracegraph.ID, q tracegraph.Edg
 	return out, nil
 }
 
-// NodeEvents implements tracegraph.Graph.
+// NodeEvents implements tracegraph.Graph: the node's history entries and
+// its edges' events (history.go).
 func (s *Store) NodeEvents(ctx context.Context, id tracegraph.ID) ([]*tracegraph.Event, error) {
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
-	var seqs []uint64
-	p := strKey(pNodeEv, string(id), "")
-	if err := s.scan(p, func(k, _ []byte) error {
-		seqs = append(seqs, binary.BigEndian.Uint64(k[len(p):]))
-		return nil
-	}); err != nil {
+	seqs, err := s.nodeHistory(id)
+	if err != nil {
 		return nil, err
 	}
 	if len(seqs) == 0 {

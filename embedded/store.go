@@ -57,6 +57,10 @@ type Options struct {
 	// flight, the line-side memo, the memtables (at most 768 MiB) and the
 	// block cache.
 	Bulk bool
+	// histFullBefore is the history mark of a new store (format.go; 0:
+	// its first event): verify's replay of a store an older build wrote
+	// stores the history entries that store holds.
+	histFullBefore uint64
 	// eventsInPlace keeps the event records' values in their sstables, as
 	// stores were written before value separation (tests: opening a store
 	// either way reads the same).
@@ -97,6 +101,9 @@ type Store struct {
 	subs   map[chan uint64]struct{}
 
 	evTime evTimeIx // the event time index's mark and fill (eventtime.go)
+	// histFrom is the history mark (format.go): the events from it on store
+	// only the history entries their added edges do not imply.
+	histFrom uint64
 }
 
 var (
@@ -158,6 +165,10 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	s := &Store{db: db, opts: opts, t: newTopo(), cache: newNodeCache(opts.NodeCacheEntries), reqs: make(chan *applyReq, 256),
 		done: make(chan struct{}), subs: map[chan uint64]struct{}{}}
+	if err := checkFormat(db); err != nil {
+		db.Close()
+		return nil, openError(dir, err)
+	}
 	if err := s.load(); err != nil {
 		db.Close()
 		return nil, openError(dir, err)
@@ -167,6 +178,10 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, openError(dir, err)
 	}
 	if err := s.openEventTimeIndex(); err != nil {
+		db.Close()
+		return nil, openError(dir, err)
+	}
+	if err := s.openHistory(); err != nil {
 		db.Close()
 		return nil, openError(dir, err)
 	}
